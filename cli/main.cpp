@@ -1,0 +1,61 @@
+// loadcast: one binary, subcommands. Thin: parse, dispatch, map exceptions to exit codes.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+
+#ifndef LOADCAST_VERSION
+#define LOADCAST_VERSION "0.0.0"
+#endif
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(int, char**);
+  const char* summary;
+};
+
+// Only subcommands that work are listed.
+constexpr Command kCommands[] = {
+    {"sim", loadcast::cli::run_sim, "simulate a scenario; print a summary, write result.json and reports"},
+    {"check", loadcast::cli::run_check, "validate a scenario file without running it"},
+};
+
+void print_help() {
+  std::printf("loadcast %s: AWS web-stack simulator and load generator\n\n", LOADCAST_VERSION);
+  std::printf("usage: loadcast <command> [arguments]   (loadcast <command> --help for its options)\n\ncommands:\n");
+  for (const auto& c : kCommands) std::printf("  %-10s %s\n", c.name, c.summary);
+  std::printf("\nexit codes: 0 ok, 1 runtime failure, 2 usage error or invalid scenario, 99 thresholds failed\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    print_help();
+    return argc < 2 ? loadcast::cli::kExitUsage : loadcast::cli::kExitOk;
+  }
+  if (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0) {
+    std::printf("loadcast %s\n", LOADCAST_VERSION);
+    return 0;
+  }
+  for (const auto& c : kCommands) {
+    if (std::strcmp(argv[1], c.name) != 0) continue;
+    try {
+      return c.run(argc - 2, argv + 2);
+    } catch (const loadcast::cli::UsageError& e) {
+      std::fprintf(stderr, "loadcast %s: %s\n", c.name, e.what());
+      return loadcast::cli::kExitUsage;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "loadcast %s: %s\n", c.name, e.what());
+      return loadcast::cli::kExitFailure;
+    }
+  }
+  std::fprintf(stderr, "loadcast: unknown command '%s' (see loadcast --help)\n", argv[1]);
+  return loadcast::cli::kExitUsage;
+}

@@ -1,0 +1,257 @@
+#include "reports/histogram.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace loadcast::reports {
+
+namespace {
+
+constexpr std::size_t kHalf = std::size_t{1} << Histogram::kSubBucketBits;  // 1024
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kPrefix = "loglin1:";
+
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+bool get_varint(std::string_view& in, std::uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (in.empty()) return false;
+    const auto b = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+    if ((b & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+std::string base64(const std::string& bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const std::uint32_t n = (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
+                            (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
+                            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 2]));
+    out.push_back(kB64[(n >> 18) & 63]);
+    out.push_back(kB64[(n >> 12) & 63]);
+    out.push_back(kB64[(n >> 6) & 63]);
+    out.push_back(kB64[n & 63]);
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (rest == 2) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    out.push_back(kB64[(n >> 18) & 63]);
+    out.push_back(kB64[(n >> 12) & 63]);
+    out.push_back(rest == 2 ? kB64[(n >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::optional<std::string> unbase64(std::string_view text) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    std::uint32_t n = 0;
+    int pad = 0;
+    for (std::size_t j = 0; j < 4; ++j) {
+      const char c = text[i + j];
+      if (c == '=') {
+        ++pad;
+        n <<= 6;
+        continue;
+      }
+      const int v = value(c);
+      if (v < 0 || pad > 0) return std::nullopt;
+      n = (n << 6) | static_cast<std::uint32_t>(v);
+    }
+    out.push_back(static_cast<char>((n >> 16) & 0xFF));
+    if (pad < 2) out.push_back(static_cast<char>((n >> 8) & 0xFF));
+    if (pad < 1) out.push_back(static_cast<char>(n & 0xFF));
+  }
+  return out;
+}
+
+}  // namespace
+
+Histogram::Histogram() : counts_(kBucketCount, 0) {}
+
+std::size_t Histogram::index_of(std::int64_t value_ns) {
+  if (value_ns < kLinearLimit) return value_ns < 0 ? 0 : static_cast<std::size_t>(value_ns);
+  const auto v = static_cast<std::uint64_t>(value_ns);
+  const int msb = 63 - std::countl_zero(v);
+  const int shift = msb - kSubBucketBits;
+  if (shift > kMaxShift) return kBucketCount - 1;
+  const std::size_t top = static_cast<std::size_t>(v >> shift);  // in [1024, 2048)
+  return static_cast<std::size_t>(kLinearLimit) + static_cast<std::size_t>(shift - 1) * kHalf + (top - kHalf);
+}
+
+std::int64_t Histogram::bucket_low(std::size_t index) {
+  if (index < static_cast<std::size_t>(kLinearLimit)) return static_cast<std::int64_t>(index);
+  const std::size_t rel = index - static_cast<std::size_t>(kLinearLimit);
+  const int shift = static_cast<int>(rel / kHalf) + 1;
+  const std::size_t top = kHalf + rel % kHalf;
+  return static_cast<std::int64_t>(top) << shift;
+}
+
+std::int64_t Histogram::bucket_width(std::size_t index) {
+  if (index < static_cast<std::size_t>(kLinearLimit)) return 1;
+  const std::size_t rel = index - static_cast<std::size_t>(kLinearLimit);
+  return std::int64_t{1} << (static_cast<int>(rel / kHalf) + 1);
+}
+
+void Histogram::record_n(std::int64_t value_ns, std::uint64_t n) {
+  if (n == 0) return;
+  if (value_ns < 0) value_ns = 0;
+  const std::size_t i = index_of(value_ns);
+  if (i == kBucketCount - 1 && value_ns >= bucket_low(i) + bucket_width(i)) clamped_ += n;
+  counts_[i] += n;
+  count_ += n;
+  sum_ += static_cast<double>(value_ns) * static_cast<double>(n);
+  if (value_ns < min_) min_ = value_ns;
+  if (value_ns > max_) max_ = value_ns;
+  if (i < lo_index_) lo_index_ = i;
+  if (i > hi_index_) hi_index_ = i;
+}
+
+void Histogram::merge(const Histogram& other) {
+  if (other.count_ == 0) return;
+  for (std::size_t i = other.lo_index_; i <= other.hi_index_; ++i) counts_[i] += other.counts_[i];
+  count_ += other.count_;
+  clamped_ += other.clamped_;
+  sum_ += other.sum_;
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
+  lo_index_ = std::min(lo_index_, other.lo_index_);
+  hi_index_ = std::max(hi_index_, other.hi_index_);
+}
+
+void Histogram::reset() {
+  if (count_ > 0) std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(lo_index_), counts_.begin() + static_cast<std::ptrdiff_t>(hi_index_) + 1, 0);
+  count_ = 0;
+  clamped_ = 0;
+  sum_ = 0.0;
+  min_ = INT64_MAX;
+  max_ = 0;
+  lo_index_ = SIZE_MAX;
+  hi_index_ = 0;
+}
+
+std::vector<double> Histogram::percentiles(const std::vector<double>& ps) const {
+  std::vector<double> out(ps.size(), 0.0);
+  if (count_ == 0) return out;
+  std::size_t k = 0;
+  std::uint64_t seen = 0;
+  for (std::size_t i = lo_index_; i <= hi_index_ && k < ps.size(); ++i) {
+    seen += counts_[i];
+    while (k < ps.size()) {
+      const double p = std::clamp(ps[k], 0.0, 100.0);
+      if (p >= 100.0) break;  // the maximum is exact, not a bucket midpoint
+      auto rank = static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_)));
+      if (rank < 1) rank = 1;
+      if (seen < rank) break;
+      const double mid = static_cast<double>(bucket_low(i)) + 0.5 * static_cast<double>(bucket_width(i) - 1);
+      out[k] = std::clamp(mid, static_cast<double>(min_), static_cast<double>(max_));
+      ++k;
+    }
+  }
+  for (; k < ps.size(); ++k) out[k] = static_cast<double>(max_);
+  return out;
+}
+
+double Histogram::percentile(double p) const { return percentiles({p})[0]; }
+
+double Histogram::fraction_at_or_below(std::int64_t value_ns) const {
+  if (count_ == 0) return 0.0;
+  const std::size_t limit = index_of(value_ns);
+  std::uint64_t seen = 0;
+  for (std::size_t i = lo_index_; i <= hi_index_ && i <= limit; ++i) seen += counts_[i];
+  return static_cast<double>(seen) / static_cast<double>(count_);
+}
+
+std::string Histogram::serialize() const {
+  std::string bytes;
+  put_varint(bytes, kSubBucketBits);
+  put_varint(bytes, count_);
+  put_varint(bytes, clamped_);
+  put_varint(bytes, count_ ? static_cast<std::uint64_t>(min_) : 0);
+  put_varint(bytes, static_cast<std::uint64_t>(max_));
+  std::uint64_t sum_bits = 0;
+  std::memcpy(&sum_bits, &sum_, sizeof sum_bits);
+  put_varint(bytes, sum_bits);
+  std::size_t nonzero = 0;
+  if (count_ > 0) {
+    for (std::size_t i = lo_index_; i <= hi_index_; ++i) nonzero += counts_[i] != 0;
+  }
+  put_varint(bytes, nonzero);
+  std::size_t last = 0;
+  if (count_ > 0) {
+    for (std::size_t i = lo_index_; i <= hi_index_; ++i) {
+      if (counts_[i] == 0) continue;
+      put_varint(bytes, i - last);
+      put_varint(bytes, counts_[i]);
+      last = i;
+    }
+  }
+  return std::string(kPrefix) + base64(bytes);
+}
+
+std::optional<Histogram> Histogram::parse(std::string_view text) {
+  if (text.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  auto bytes = unbase64(text.substr(kPrefix.size()));
+  if (!bytes) return std::nullopt;
+  std::string_view in(*bytes);
+  std::uint64_t bits = 0, count = 0, clamped = 0, mn = 0, mx = 0, sum_bits = 0, nonzero = 0;
+  if (!get_varint(in, bits) || bits != kSubBucketBits) return std::nullopt;
+  if (!get_varint(in, count) || !get_varint(in, clamped) || !get_varint(in, mn) || !get_varint(in, mx) ||
+      !get_varint(in, sum_bits) || !get_varint(in, nonzero)) {
+    return std::nullopt;
+  }
+  Histogram h;
+  std::uint64_t index = 0, total = 0;
+  for (std::uint64_t k = 0; k < nonzero; ++k) {
+    std::uint64_t gap = 0, c = 0;
+    if (!get_varint(in, gap) || !get_varint(in, c)) return std::nullopt;
+    index += gap;
+    if (index >= kBucketCount || c == 0) return std::nullopt;
+    h.counts_[index] = c;
+    total += c;
+    h.lo_index_ = std::min<std::size_t>(h.lo_index_, index);
+    h.hi_index_ = std::max<std::size_t>(h.hi_index_, index);
+  }
+  if (total != count || !in.empty()) return std::nullopt;
+  h.count_ = count;
+  h.clamped_ = clamped;
+  std::memcpy(&h.sum_, &sum_bits, sizeof sum_bits);
+  if (count > 0) {
+    h.min_ = static_cast<std::int64_t>(mn);
+    h.max_ = static_cast<std::int64_t>(mx);
+  }
+  return h;
+}
+
+bool Histogram::operator==(const Histogram& o) const {
+  return count_ == o.count_ && clamped_ == o.clamped_ && sum_ == o.sum_ && min() == o.min() && max() == o.max() &&
+         counts_ == o.counts_;
+}
+
+}  // namespace loadcast::reports

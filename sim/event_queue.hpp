@@ -1,0 +1,245 @@
+// The future-event set: events ordered by (time, scheduling sequence), with lazy cancellation.
+//
+// Layout follows OMNeT++'s cEventHeap: a d-ary min-heap of 16-byte keys in one contiguous
+// vector, plus a FIFO lane for events scheduled at the current instant (zero-delay events never
+// touch the heap). Callbacks live in a slot pool indexed by the key, so heap moves copy 16 bytes.
+// Invariants:
+//   * events run in (time, sequence) order, so equal times run in scheduling order;
+//   * every heap event at time == now was scheduled before any FIFO-lane event (the lane holds
+//     only events scheduled *at* now), so draining heap-at-now first keeps that order;
+//   * a cancelled event keeps its slot until its key is popped (lazy deletion), then the slot
+//     returns to the free list. Steady state allocates nothing: vectors only grow.
+// Not thread safe: one queue belongs to one Simulation on one thread.
+#pragma once
+
+#include <cassert>
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
+
+#include "sim/callback.hpp"
+#include "sim/time.hpp"
+
+namespace loadcast::sim {
+
+struct EventId {
+  std::uint32_t slot = UINT32_MAX;
+  std::uint32_t generation = 0;
+  bool valid() const { return slot != UINT32_MAX; }
+};
+
+// Heap key: time, then (sequence << 24 | slot). Sequence is unique and increasing, so comparing
+// the packed word compares sequences.
+struct EventKey {
+  Time time;
+  std::uint64_t order;
+  std::uint32_t slot() const { return static_cast<std::uint32_t>(order & 0xFFFFFFu); }
+};
+
+inline bool earlier(const EventKey& a, const EventKey& b) {
+  return a.time < b.time || (a.time == b.time && a.order < b.order);
+}
+
+// A d-ary min-heap (Arity 2 = binary, 4 = quaternary). tests/bench/event_queue_bench.cpp
+// compares them; the Simulation uses the faster one (kDefaultArity).
+template <unsigned Arity>
+class DaryHeap {
+  static_assert(Arity >= 2);
+
+ public:
+  bool empty() const { return keys_.empty(); }
+  std::size_t size() const { return keys_.size(); }
+  const EventKey& top() const { return keys_.front(); }
+  void reserve(std::size_t n) { keys_.reserve(n); }
+
+  void push(EventKey key) {
+    std::size_t i = keys_.size();
+    keys_.push_back(key);
+    while (i > 0) {
+      std::size_t parent = (i - 1) / Arity;
+      if (!earlier(key, keys_[parent])) break;
+      keys_[i] = keys_[parent];
+      i = parent;
+    }
+    keys_[i] = key;
+  }
+
+  void pop() {
+    EventKey last = keys_.back();
+    keys_.pop_back();
+    const std::size_t n = keys_.size();
+    if (n == 0) return;
+    std::size_t i = 0;
+    for (;;) {
+      std::size_t first = i * Arity + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      const std::size_t end = first + Arity < n ? first + Arity : n;
+      for (std::size_t c = first + 1; c < end; ++c) {
+        if (earlier(keys_[c], keys_[best])) best = c;
+      }
+      if (!earlier(keys_[best], last)) break;
+      keys_[i] = keys_[best];
+      i = best;
+    }
+    keys_[i] = last;
+  }
+
+ private:
+  std::vector<EventKey> keys_;
+};
+
+inline constexpr unsigned kDefaultArity = 4;
+
+template <unsigned Arity = kDefaultArity>
+class EventQueue {
+ public:
+  static constexpr std::uint32_t kMaxSlots = 1u << 24;
+
+  Time now() const { return now_; }
+  std::uint64_t scheduled_count() const { return sequence_; }
+  std::size_t pending() const { return live_; }
+
+  EventId schedule_at(Time when, Callback fn) {
+    assert(when >= now_ && "cannot schedule in the past");
+    const std::uint32_t slot = acquire_slot();
+    Slot& s = slots_[slot];
+    s.fn = std::move(fn);
+    s.armed = true;
+    ++live_;
+    const std::uint64_t seq = sequence_++;
+    assert(seq < (std::uint64_t{1} << 40) && "event sequence exhausted");
+    if (when == now_) {
+      lane_push(slot);
+    } else {
+      heap_.push(EventKey{when, (seq << 24) | slot});
+    }
+    return EventId{slot, s.generation};
+  }
+
+  // Lazy: the callback is destroyed now, the key is discarded when it reaches the top.
+  bool cancel(EventId id) {
+    if (!id.valid() || id.slot >= slots_.size()) return false;
+    Slot& s = slots_[id.slot];
+    if (s.generation != id.generation || !s.armed) return false;
+    s.armed = false;
+    s.fn.reset();
+    ++s.generation;
+    --live_;
+    return true;
+  }
+
+  bool is_pending(EventId id) const {
+    return id.valid() && id.slot < slots_.size() && slots_[id.slot].generation == id.generation &&
+           slots_[id.slot].armed;
+  }
+
+  // Time of the next live event, or kTimeMax. Discards cancelled keys on the way.
+  Time next_time() {
+    if (lane_size_ > 0) return now_;
+    while (!heap_.empty()) {
+      const EventKey& k = heap_.top();
+      if (slots_[k.slot()].armed) return k.time;
+      release_slot(k.slot());
+      heap_.pop();
+    }
+    return kTimeMax;
+  }
+
+  // Runs the next live event whose time is <= limit. Returns false when there is none.
+  bool run_one(Time limit) {
+    for (;;) {
+      std::uint32_t slot;
+      if (!heap_.empty() && heap_.top().time == now_) {
+        slot = heap_.top().slot();
+        heap_.pop();
+      } else if (lane_size_ > 0) {
+        slot = lane_pop();
+      } else {
+        if (heap_.empty()) return false;
+        const EventKey k = heap_.top();
+        if (!slots_[k.slot()].armed) {
+          heap_.pop();
+          release_slot(k.slot());
+          continue;
+        }
+        if (k.time > limit) return false;
+        heap_.pop();
+        now_ = k.time;
+        slot = k.slot();
+      }
+      Slot& s = slots_[slot];
+      if (!s.armed) {
+        release_slot(slot);
+        continue;
+      }
+      s.armed = false;
+      ++s.generation;
+      --live_;
+      Callback fn = std::move(s.fn);
+      release_slot(slot);
+      fn();
+      return true;
+    }
+  }
+
+  void advance_to(Time t) {
+    if (t > now_) now_ = t;
+  }
+
+ private:
+  struct Slot {
+    Callback fn;
+    std::uint32_t generation = 0;
+    std::uint32_t next_free = UINT32_MAX;
+    bool armed = false;
+  };
+
+  std::uint32_t acquire_slot() {
+    if (free_head_ != UINT32_MAX) {
+      const std::uint32_t slot = free_head_;
+      free_head_ = slots_[slot].next_free;
+      return slot;
+    }
+    if (slots_.size() >= kMaxSlots) {
+      throw std::length_error("event queue: more than 16,777,216 pending events");
+    }
+    slots_.emplace_back();
+    return static_cast<std::uint32_t>(slots_.size() - 1);
+  }
+
+  void release_slot(std::uint32_t slot) {
+    slots_[slot].next_free = free_head_;
+    free_head_ = slot;
+  }
+
+  void lane_push(std::uint32_t slot) {
+    if (lane_size_ == lane_.size()) {
+      std::vector<std::uint32_t> bigger(lane_.empty() ? 64 : lane_.size() * 2);
+      for (std::size_t i = 0; i < lane_size_; ++i) bigger[i] = lane_[(lane_head_ + i) & (lane_.size() - 1)];
+      lane_ = std::move(bigger);
+      lane_head_ = 0;
+    }
+    lane_[(lane_head_ + lane_size_) & (lane_.size() - 1)] = slot;
+    ++lane_size_;
+  }
+
+  std::uint32_t lane_pop() {
+    const std::uint32_t slot = lane_[lane_head_];
+    lane_head_ = (lane_head_ + 1) & (lane_.size() - 1);
+    --lane_size_;
+    return slot;
+  }
+
+  Time now_ = 0;
+  std::uint64_t sequence_ = 0;
+  std::size_t live_ = 0;
+  DaryHeap<Arity> heap_;
+  std::vector<Slot> slots_;
+  std::uint32_t free_head_ = UINT32_MAX;
+  std::vector<std::uint32_t> lane_;  // power-of-two ring buffer
+  std::size_t lane_head_ = 0;
+  std::size_t lane_size_ = 0;
+};
+
+}  // namespace loadcast::sim

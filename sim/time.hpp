@@ -1,0 +1,39 @@
+// Simulated time: a signed 64-bit count of nanoseconds since the start of a run.
+//
+// Integer time keeps event ordering exact (no float ties that collapse distinct instants, the
+// problem SimPy warns about) and gives 292 years of range. Durations in scenarios and on the
+// command line are written with a unit ("250ms", "1.5s", "90m", "2h"); parse_duration() is the
+// one parser for them. Pure functions, thread safe.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace loadcast::sim {
+
+using Time = std::int64_t;  // nanoseconds
+
+inline constexpr Time kNanosecond = 1;
+inline constexpr Time kMicrosecond = 1'000;
+inline constexpr Time kMillisecond = 1'000'000;
+inline constexpr Time kSecond = 1'000'000'000;
+inline constexpr Time kMinute = 60 * kSecond;
+inline constexpr Time kHour = 60 * kMinute;
+inline constexpr Time kDay = 24 * kHour;
+inline constexpr Time kTimeMax = INT64_MAX;
+
+inline Time from_seconds(double s) { return static_cast<Time>(std::llround(s * 1e9)); }
+inline double to_seconds(Time t) { return static_cast<double>(t) * 1e-9; }
+inline double to_millis(Time t) { return static_cast<double>(t) * 1e-6; }
+
+// "1.5s", "250ms", "20us", "100ns", "10m", "2h", "1d". A bare number is rejected: every duration
+// names its unit. Returns nullopt on malformed input or a negative value.
+std::optional<Time> parse_duration(std::string_view text);
+
+// Shortest exact-ish rendering with a unit, e.g. 90 s -> "1m30s", 0.0015 s -> "1.5ms".
+std::string format_duration(Time t);
+
+}  // namespace loadcast::sim

@@ -1,0 +1,111 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <vector>
+
+#include "sim/distribution.hpp"
+#include "sim/stats.hpp"
+
+using namespace loadcast::sim;
+
+namespace {
+
+Distribution parse_ok(const std::string& text, ValueKind kind = ValueKind::kDuration) {
+  auto r = parse_distribution(text, {kind, ""});
+  INFO(text << ": " << r.error);
+  REQUIRE(r.value.has_value());
+  return *r.value;
+}
+
+std::string parse_error(const std::string& text) {
+  auto r = parse_distribution(text);
+  REQUIRE_FALSE(r.value.has_value());
+  return r.error;
+}
+
+// Sample mean and variance of n draws; checks them against the analytic moments with a
+// tolerance of 5 standard errors (fails by chance with probability < 1e-6).
+void check_moments(const Distribution& d, int n = 400000) {
+  Rng rng(12345);
+  Welford w;
+  for (int i = 0; i < n; ++i) w.add(d.sample(rng));
+  const double se = std::sqrt(d.variance() / n);
+  INFO(d.describe() << " mean " << w.mean() << " vs " << d.mean());
+  CHECK(std::fabs(w.mean() - d.mean()) <= 5 * se + 1e-15);
+  if (d.variance() > 0) CHECK(w.variance() == Approx(d.variance()).epsilon(0.05));
+}
+
+}  // namespace
+
+TEST_CASE("Distribution: scenario text parses into the intended sampler") {
+  CHECK(parse_ok("exp(1ms)").mean() == Approx(0.001));
+  CHECK(parse_ok("const(5ms)").mean() == Approx(0.005));
+  CHECK(parse_ok("uniform(1ms, 5ms)").mean() == Approx(0.003));
+  CHECK(parse_ok("lognormal(mean=20ms, p99=120ms)").mean() == Approx(0.020));
+  CHECK(parse_ok("erlang(k=4, mean=2ms)").mean() == Approx(0.002));
+  CHECK(parse_ok("erlang(4, 2ms)").scv() == Approx(0.25));
+  CHECK(parse_ok("normal(mean=10ms, sd=2ms)").mean() == Approx(0.010));
+  CHECK(parse_ok("gamma(shape=0.5, mean=2ms)").scv() == Approx(2.0));
+  CHECK(parse_ok("pareto(alpha=1.5, min=1ms, max=1s)").mean() > 0.001);
+  CHECK(parse_ok("uniform_int(1, 10000)", ValueKind::kPlain).mean() == Approx(5000.5));
+  CHECK(parse_ok("exp(1ms)").describe() == "exp(1ms)");
+  CHECK(parse_ok("uniform(250us, 1.5s)").describe() == "uniform(250us, 1.5s)");
+}
+
+TEST_CASE("Distribution: lognormal by mean and p99 puts 99 % of the mass below p99") {
+  const Distribution d = parse_ok("lognormal(mean=20ms, p99=120ms)");
+  Rng rng(3);
+  int below = 0;
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) below += d.sample(rng) <= 0.120;
+  CHECK(static_cast<double>(below) / n == Approx(0.99).margin(0.002));
+}
+
+TEST_CASE("Distribution: sample moments match the analytic mean and variance") {
+  check_moments(Distribution::exponential(0.002));
+  check_moments(Distribution::uniform(0.001, 0.005));
+  check_moments(Distribution::normal(0.010, 0.002));
+  check_moments(Distribution::lognormal(0.020, 0.6));
+  check_moments(Distribution::erlang(4, 0.002));
+  check_moments(Distribution::erlang(40, 0.002));
+  check_moments(Distribution::gamma(0.5, 0.002));
+  check_moments(Distribution::gamma(3.5, 0.002));
+  check_moments(Distribution::pareto(5.0, 0.001, 1.0));  // alpha > 4: finite fourth moment
+  check_moments(Distribution::uniform_int(1, 100));
+  check_moments(Distribution::zipf(1.1, 50));
+}
+
+TEST_CASE("Distribution: the same seed gives the same samples") {
+  const Distribution d = Distribution::lognormal(0.02, 0.8);
+  Rng a(5), b(5);
+  for (int i = 0; i < 1000; ++i) REQUIRE(d.sample(a) == d.sample(b));
+}
+
+TEST_CASE("Distribution: empirical samples only the values of its file") {
+  const std::string path = "empirical_test_values.csv";
+  {
+    std::ofstream f(path);
+    f << "latency_ms\n1\n2\n3.5\n";
+  }
+  const Distribution d = parse_ok("empirical(" + path + ")");
+  CHECK(d.mean() == Approx((0.001 + 0.002 + 0.0035) / 3));
+  Rng rng(1);
+  for (int i = 0; i < 100; ++i) {
+    const double v = d.sample(rng);
+    CHECK((v == 0.001 || v == 0.002 || v == 0.0035));
+  }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("Distribution: malformed text gets a sentence naming the problem") {
+  CHECK_THAT(parse_error("exp(1)"), Catch::Contains("duration with a unit"));
+  CHECK_THAT(parse_error("exp 1ms"), Catch::Contains("write name(arguments)"));
+  CHECK_THAT(parse_error("poisson(1ms)"), Catch::Contains("unknown distribution 'poisson'"));
+  CHECK_THAT(parse_error("uniform(5ms, 1ms)"), Catch::Contains("min <= max"));
+  CHECK_THAT(parse_error("lognormal(mean=20ms, p99=10ms)"), Catch::Contains("p99 must exceed the mean"));
+  CHECK_THAT(parse_error("erlang(k=0, mean=1ms)"), Catch::Contains("k must be"));
+  CHECK_THAT(parse_error("exp(mean=1ms, rate=3)"), Catch::Contains("no argument 'rate'"));
+  CHECK_THAT(parse_error("empirical(no-such-file.csv)"), Catch::Contains("cannot open empirical file"));
+}
