@@ -1,0 +1,179 @@
+// loadcast sim / loadcast check: load a scenario, simulate it, write the outputs.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "reports/result.hpp"
+#include "scenarios/loader/scenario.hpp"
+#include "scenarios/loader/simulate.hpp"
+
+namespace loadcast::cli {
+
+namespace {
+
+#ifndef LOADCAST_SOURCE_DIR
+#define LOADCAST_SOURCE_DIR "."
+#endif
+
+constexpr const char* kDefaultScenario = "scenarios/bookmark-prod.yaml";
+
+std::string default_scenario_path() {
+  if (std::filesystem::exists(kDefaultScenario)) return kDefaultScenario;
+  return std::string(LOADCAST_SOURCE_DIR) + "/" + kDefaultScenario;
+}
+
+std::vector<scenario::Override> overrides_from(const Args& args) {
+  std::vector<scenario::Override> out;
+  for (const auto& text : args.get_all("set")) {
+    try {
+      out.push_back(scenario::parse_override(text));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--set ") + e.what());
+    }
+  }
+  return out;
+}
+
+std::string fmt_count(std::uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return s;
+}
+
+void print_summary(const reports::Result& r, const scenario::SimStats& stats) {
+  std::printf("scenario   %s · seed %llu · %llu replication%s · %.0f s measured (warm-up %.0f s)\n", r.scenario.c_str(),
+              static_cast<unsigned long long>(r.seed), static_cast<unsigned long long>(r.replications),
+              r.replications == 1 ? "" : "s", r.duration_s, r.warmup_s);
+  const auto& q = r.requests;
+  std::printf("requests   %s total · %s ok · %s errors · %s timeouts · %s dropped · %s in flight (error rate %.4f%%)\n",
+              fmt_count(q.total).c_str(), fmt_count(q.ok).c_str(), fmt_count(q.errors).c_str(),
+              fmt_count(q.timeouts).c_str(), fmt_count(q.dropped).c_str(), fmt_count(q.in_flight).c_str(),
+              q.error_rate() * 100.0);
+  std::printf("throughput %.2f req/s\n", r.throughput_rps);
+  const auto& l = r.latency_ms;
+  std::printf("latency ms mean %.3f · p50 %.3f · p90 %.3f · p95 %.3f · p99 %.3f · p99.9 %.3f · max %.3f\n", l.mean, l.p50,
+              l.p90, l.p95, l.p99, l.p999, l.max);
+  for (const char* key : {"mean", "p95", "p99"}) {
+    auto it = r.latency_ms_ci95.find(key);
+    if (it != r.latency_ms_ci95.end()) std::printf("  95%% CI %-4s [%.3f, %.3f] ms\n", key, it->second.low, it->second.high);
+  }
+  if (r.classes.size() > 1) {
+    for (const auto& [name, c] : r.classes) {
+      std::printf("class %-20s %10.2f req/s · p50 %.3f · p95 %.3f · p99 %.3f ms · errors %s\n", name.c_str(),
+                  c.throughput_rps, c.latency_ms.p50, c.latency_ms.p95, c.latency_ms.p99,
+                  fmt_count(c.requests.errors + c.requests.timeouts + c.requests.dropped).c_str());
+    }
+  }
+  for (const auto& [name, s] : r.stations) {
+    std::printf("station %-18s utilization %.4f · mean queue %.4f · mean wait %.4f ms · rejected %s\n", name.c_str(),
+                s.utilization, s.mean_queue, s.mean_wait_ms, fmt_count(s.rejected).c_str());
+  }
+  std::printf("engine     %s events in %.2f s wall (%.2f M events/s)\n", fmt_count(stats.events).c_str(), stats.wall_s,
+              stats.wall_s > 0 ? static_cast<double>(stats.events) / stats.wall_s / 1e6 : 0.0);
+}
+
+void write_csv(const reports::Result& r, const std::string& path) {
+  std::ofstream out(path);
+  out << "t_s";
+  for (const auto& [name, values] : r.timeseries.series) out << ',' << name;
+  out << '\n';
+  for (std::size_t i = 0; i < r.timeseries.t_s.size(); ++i) {
+    out << r.timeseries.t_s[i];
+    for (const auto& [name, values] : r.timeseries.series) {
+      out << ',';
+      if (i < values.size() && !std::isnan(values[i])) out << values[i];
+    }
+    out << '\n';
+  }
+  if (!out) throw std::runtime_error(path + ": write failed");
+}
+
+int report_load_error(const scenario::LoadError& e) {
+  for (const auto& line : e.errors()) std::fprintf(stderr, "%s\n", line.c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
+int run_sim(int argc, char** argv) {
+  Args args("sim", {
+                       {"seed", "", true, false, "N  random seed (default: the scenario's seed)"},
+                       {"replications", "r", true, false, "R  independent replications, run in parallel (default 1)"},
+                       {"threads", "t", true, false, "T  worker threads (default: all cores)"},
+                       {"duration", "d", true, false, "D  simulated duration, overrides the scenario (e.g. 30m)"},
+                       {"set", "", true, true, "PATH=VALUE  override a scenario key (repeatable)"},
+                       {"out", "o", true, false, "DIR  output directory (default out)"},
+                       {"quiet", "q", false, false, "print nothing but errors"},
+                       {"help", "h", false, false, "show this help"},
+                   });
+  args.parse(argc, argv, 0);
+  if (args.has("help")) {
+    std::printf("usage: loadcast sim [SCENARIO] [options]\n\nSimulates SCENARIO (default %s) and writes DIR/result.json and DIR/timeseries.csv.\n\n%s",
+                kDefaultScenario, args.help().c_str());
+    return kExitOk;
+  }
+  if (args.positionals().size() > 1) throw UsageError("expected one scenario file, got " + std::to_string(args.positionals().size()));
+  const std::string path = args.positionals().empty() ? default_scenario_path() : args.positionals()[0];
+  scenario::SimOptions options;
+  options.seed = args.get_u64("seed");
+  if (auto r = args.get_u64("replications")) {
+    if (*r < 1 || *r > 100000) throw UsageError("--replications must be between 1 and 100000");
+    options.replications = *r;
+  }
+  if (auto t = args.get_u64("threads")) {
+    if (*t < 1 || *t > 1024) throw UsageError("--threads must be between 1 and 1024");
+    options.threads = static_cast<unsigned>(*t);
+  }
+  if (auto d = args.get_duration_ns("duration")) {
+    if (*d <= 0) throw UsageError("--duration must be longer than 0s");
+    options.duration = *d;
+  }
+  scenario::Scenario sc;
+  try {
+    sc = scenario::load_file(path, overrides_from(args));
+  } catch (const scenario::LoadError& e) {
+    return report_load_error(e);
+  }
+  if (options.duration && sc.warmup >= *options.duration) {
+    throw UsageError("--duration must be longer than the scenario's warm-up (" + sim::format_duration(sc.warmup) + ")");
+  }
+  scenario::SimStats stats;
+  reports::Result result = scenario::simulate(sc, options, &stats);
+  const std::string dir = args.get("out").value_or("out");
+  std::filesystem::create_directories(dir);
+  reports::save_result(result, dir + "/result.json");
+  write_csv(result, dir + "/timeseries.csv");
+  if (!args.has("quiet")) {
+    print_summary(result, stats);
+    std::printf("wrote      %s/result.json, %s/timeseries.csv\n", dir.c_str(), dir.c_str());
+  }
+  return kExitOk;
+}
+
+int run_check(int argc, char** argv) {
+  Args args("check", {
+                         {"set", "", true, true, "PATH=VALUE  override a scenario key (repeatable)"},
+                         {"help", "h", false, false, "show this help"},
+                     });
+  args.parse(argc, argv, 0);
+  if (args.has("help")) {
+    std::printf("usage: loadcast check SCENARIO [--set PATH=VALUE]...\n\nValidates SCENARIO without running it.\n\n%s", args.help().c_str());
+    return kExitOk;
+  }
+  if (args.positionals().size() != 1) throw UsageError("expected exactly one scenario file");
+  try {
+    const auto sc = scenario::load_file(args.positionals()[0], overrides_from(args));
+    std::printf("%s: ok (%s, %zu request class%s, %s)\n", args.positionals()[0].c_str(), sc.name.c_str(),
+                sc.workload.classes.size(), sc.workload.classes.size() == 1 ? "" : "es",
+                sim::format_duration(sc.duration).c_str());
+  } catch (const scenario::LoadError& e) {
+    return report_load_error(e);
+  }
+  return kExitOk;
+}
+
+}  // namespace loadcast::cli

@@ -1,0 +1,90 @@
+// Request: one simulated HTTP request (or job) moving through its class's steps.
+//
+// Requests are pooled: the pool hands out stable pointers from fixed-size chunks and takes them
+// back on completion, so steady-state simulation allocates nothing per request. A request is
+// owned by exactly one place at a time (a station queue, a processor-sharing set, a pending
+// event); whoever finishes a step hands it back to the RequestFlow.
+// Not thread safe: one pool per replication.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/time.hpp"
+
+namespace loadcast::models {
+
+struct Request {
+  std::uint32_t index = 0;           // position in the pool, stable for the request's life
+  std::uint32_t cls = 0;             // request class
+  std::uint32_t step = 0;            // next step to run
+  std::uint32_t user = UINT32_MAX;   // closed model: the user waiting for it
+  sim::Time arrival = 0;             // when the client sent it
+  sim::Time step_start = 0;          // when the current step began (waits, timeouts)
+  bool counted = false;              // arrived after the warm-up: part of the statistics
+  void* context = nullptr;           // the task serving it, when a service model is present
+  std::uint64_t tag = 0;             // free for the component currently holding the request
+};
+
+class RequestPool {
+ public:
+  static constexpr std::size_t kChunk = 4096;
+
+  Request* acquire() {
+    if (free_.empty()) grow();
+    Request* r = free_.back();
+    free_.pop_back();
+    const std::uint32_t index = r->index;
+    *r = Request{};
+    r->index = index;
+    ++live_;
+    return r;
+  }
+
+  void release(Request* r) {
+    free_.push_back(r);
+    --live_;
+  }
+
+  std::size_t live() const { return live_; }
+
+ private:
+  void grow() {
+    chunks_.push_back(std::make_unique<Request[]>(kChunk));
+    Request* base = chunks_.back().get();
+    const auto first = static_cast<std::uint32_t>((chunks_.size() - 1) * kChunk);
+    free_.reserve(free_.size() + kChunk);
+    for (std::size_t i = kChunk; i-- > 0;) {
+      base[i].index = first + static_cast<std::uint32_t>(i);
+      free_.push_back(&base[i]);
+    }
+  }
+
+  std::vector<std::unique_ptr<Request[]>> chunks_;
+  std::vector<Request*> free_;
+  std::size_t live_ = 0;
+};
+
+}  // namespace loadcast::models
+
+namespace loadcast::models {
+
+// How a request ended, when it did not end well.
+struct Failure {
+  enum class Kind { kError, kTimeout, kDropped };
+  Kind kind = Kind::kError;
+  int status = 0;                 // HTTP status the client saw (0: no response)
+  const std::string* cause = nullptr;  // interned by the component, e.g. "rejected:s1"
+};
+
+// Where components hand requests back when a step finishes or fails.
+class RequestSink {
+ public:
+  virtual ~RequestSink() = default;
+  virtual void step_done(Request* r) = 0;
+  virtual void step_failed(Request* r, const Failure& f) = 0;
+};
+
+}  // namespace loadcast::models

@@ -1,0 +1,154 @@
+#include "models/run_output.hpp"
+
+#include <cmath>
+
+#include "sim/stats.hpp"
+
+namespace loadcast::models {
+
+namespace {
+
+// Element-wise mean of JSON documents of the same shape: numbers are averaged, everything else
+// comes from the first document.
+reports::Json mean_json(const std::vector<const reports::Json*>& docs) {
+  const reports::Json& first = *docs.front();
+  if (first.is_number() && !first.is_boolean()) {
+    double sum = 0.0;
+    std::size_t n = 0;
+    for (const auto* d : docs) {
+      if (d->is_number()) {
+        sum += d->get<double>();
+        ++n;
+      }
+    }
+    if (first.is_number_integer() || first.is_number_unsigned()) {
+      bool all_equal = true;
+      for (const auto* d : docs) all_equal = all_equal && *d == first;
+      if (all_equal) return first;
+    }
+    return n ? sum / static_cast<double>(n) : 0.0;
+  }
+  if (first.is_object()) {
+    reports::Json out = reports::Json::object();
+    for (const auto& [key, value] : first.items()) {
+      std::vector<const reports::Json*> parts;
+      for (const auto* d : docs) {
+        if (d->is_object() && d->contains(key)) parts.push_back(&d->at(key));
+      }
+      out[key] = mean_json(parts);
+    }
+    return out;
+  }
+  if (first.is_array()) {
+    reports::Json out = reports::Json::array();
+    for (std::size_t i = 0; i < first.size(); ++i) {
+      std::vector<const reports::Json*> parts;
+      for (const auto* d : docs) {
+        if (d->is_array() && d->size() == first.size()) parts.push_back(&(*d)[i]);
+      }
+      out.push_back(parts.size() == docs.size() ? mean_json(parts) : first[i]);
+    }
+    return out;
+  }
+  return first;
+}
+
+}  // namespace
+
+reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo& info) {
+  reports::Result r;
+  r.kind = "sim";
+  r.scenario = info.scenario;
+  r.seed = info.seed;
+  r.replications = runs.size();
+  r.warmup_s = info.warmup_s;
+  if (runs.empty()) return r;
+  const double span = runs.front().measured_s;
+  r.duration_s = span;
+
+  std::vector<double> means, p50s, p95s, p99s;
+  for (auto& run : runs) {
+    r.requests.merge(run.requests);
+    r.latency_histogram.merge(run.latency);
+    means.push_back(run.latency.mean() * 1e-6);
+    const auto p = run.latency.percentiles({50.0, 95.0, 99.0});
+    p50s.push_back(p[0] * 1e-6);
+    p95s.push_back(p[1] * 1e-6);
+    p99s.push_back(p[2] * 1e-6);
+  }
+  const double reps = static_cast<double>(runs.size());
+  const auto completed = [](const reports::RequestCounts& c) { return static_cast<double>(c.ok + c.errors + c.timeouts); };
+  r.throughput_rps = span > 0 ? completed(r.requests) / (span * reps) : 0.0;
+  r.latency_ms = reports::LatencySummary::from(r.latency_histogram);
+  if (runs.size() >= 2) {
+    auto ci = [](const std::vector<double>& v) {
+      const sim::Interval i = sim::confidence_interval(v, 0.95);
+      return reports::Interval95{i.low, i.high};
+    };
+    r.latency_ms_ci95["mean"] = ci(means);
+    r.latency_ms_ci95["p50"] = ci(p50s);
+    r.latency_ms_ci95["p95"] = ci(p95s);
+    r.latency_ms_ci95["p99"] = ci(p99s);
+  }
+
+  for (std::size_t c = 0; c < runs.front().classes.size(); ++c) {
+    reports::ClassResult cr;
+    for (auto& run : runs) {
+      cr.requests.merge(run.classes[c].requests);
+      cr.histogram.merge(run.classes[c].latency);
+    }
+    cr.throughput_rps = span > 0 ? completed(cr.requests) / (span * reps) : 0.0;
+    cr.latency_ms = reports::LatencySummary::from(cr.histogram);
+    r.classes.emplace(runs.front().classes[c].name, std::move(cr));
+  }
+
+  for (const auto& [name, first] : runs.front().stations) {
+    reports::StationResult s = first;
+    double util = 0, queue = 0, present = 0, wait = 0;
+    std::uint64_t arrivals = 0, completions = 0, rejected = 0;
+    for (const auto& run : runs) {
+      const auto& x = run.stations.at(name);
+      util += x.utilization;
+      queue += x.mean_queue;
+      present += x.mean_in_system;
+      wait += x.mean_wait_ms;
+      arrivals += x.arrivals;
+      completions += x.completions;
+      rejected += x.rejected;
+    }
+    s.utilization = util / reps;
+    s.mean_queue = queue / reps;
+    s.mean_in_system = present / reps;
+    s.mean_wait_ms = wait / reps;
+    s.arrivals = arrivals;
+    s.completions = completions;
+    s.rejected = rejected;
+    r.stations.emplace(name, s);
+  }
+
+  // Time series: per-interval mean over replications (NaN where a replication has no value).
+  r.timeseries = runs.front().timeseries;
+  if (runs.size() > 1) {
+    for (auto& [name, values] : r.timeseries.series) {
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        double sum = 0.0;
+        std::size_t n = 0;
+        for (const auto& run : runs) {
+          auto it = run.timeseries.series.find(name);
+          if (it == run.timeseries.series.end() || i >= it->second.size() || std::isnan(it->second[i])) continue;
+          sum += it->second[i];
+          ++n;
+        }
+        values[i] = n ? sum / static_cast<double>(n) : std::numeric_limits<double>::quiet_NaN();
+      }
+    }
+  }
+  r.events = runs.front().events;
+
+  std::vector<const reports::Json*> docs;
+  for (const auto& run : runs) docs.push_back(&run.sections);
+  r.sections = mean_json(docs);
+  return r;
+}
+
+}  // namespace loadcast::models

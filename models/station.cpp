@@ -1,0 +1,118 @@
+#include "models/station.hpp"
+
+namespace loadcast::models {
+
+Station::Station(sim::Simulation& sim, const StationConfig& config, RequestSink& sink)
+    : sim_(sim),
+      config_(config),
+      sink_(sink),
+      rejected_cause_("rejected:" + config.name),
+      ps_(sim, static_cast<double>(config.servers), &Station::on_ps_done, this),
+      queue_(64) {}
+
+void Station::arrive(Request* r, double service_s) {
+  const sim::Time now = sim_.now();
+  if (r->counted) ++arrivals_;
+  r->step_start = now;
+  if (config_.discipline == Discipline::kPs) {
+    if (config_.queue_limit && present_ >= static_cast<std::size_t>(config_.servers) + static_cast<std::size_t>(*config_.queue_limit)) {
+      if (r->counted) ++rejected_;
+      sink_.step_failed(r, Failure{Failure::Kind::kDropped, 503, &rejected_cause_});
+      return;
+    }
+    ++present_;
+    present_tw_.set(now, static_cast<double>(present_));
+    ps_.add(r, service_s);
+    busy_tw_.set(now, ps_.busy());
+    const double waiting = static_cast<double>(present_) - ps_.busy();
+    queue_tw_.set(now, waiting > 0 ? waiting : 0.0);
+    return;
+  }
+  if (busy_ < static_cast<std::size_t>(config_.servers)) {
+    ++present_;
+    present_tw_.set(now, static_cast<double>(present_));
+    if (r->counted) wait_s_.add(0.0);
+    start(r, service_s);
+    return;
+  }
+  if (config_.queue_limit && waiting_ >= static_cast<std::size_t>(*config_.queue_limit)) {
+    if (r->counted) ++rejected_;
+    sink_.step_failed(r, Failure{Failure::Kind::kDropped, 503, &rejected_cause_});
+    return;
+  }
+  if (waiting_ == queue_.size()) {
+    std::vector<Waiting> bigger(queue_.size() * 2);
+    for (std::size_t i = 0; i < waiting_; ++i) bigger[i] = queue_[(head_ + i) & (queue_.size() - 1)];
+    queue_ = std::move(bigger);
+    head_ = 0;
+  }
+  queue_[(head_ + waiting_) & (queue_.size() - 1)] = Waiting{r, service_s};
+  ++waiting_;
+  ++present_;
+  present_tw_.set(now, static_cast<double>(present_));
+  queue_tw_.set(now, static_cast<double>(waiting_));
+}
+
+void Station::start(Request* r, double service_s) {
+  ++busy_;
+  busy_tw_.set(sim_.now(), static_cast<double>(busy_));
+  sim_.schedule(sim::from_seconds(service_s), [this, r] { finish(r); });
+}
+
+void Station::finish(Request* r) {
+  const sim::Time now = sim_.now();
+  --busy_;
+  --present_;
+  if (r->counted) ++completions_;
+  if (waiting_ > 0) {
+    const Waiting next = queue_[head_];
+    head_ = (head_ + 1) & (queue_.size() - 1);
+    --waiting_;
+    queue_tw_.set(now, static_cast<double>(waiting_));
+    if (next.request->counted) wait_s_.add(sim::to_seconds(now - next.request->step_start));
+    start(next.request, next.service_s);
+  } else {
+    busy_tw_.set(now, static_cast<double>(busy_));
+  }
+  present_tw_.set(now, static_cast<double>(present_));
+  sink_.step_done(r);
+}
+
+void Station::on_ps_done(void* self, void* token) {
+  auto* s = static_cast<Station*>(self);
+  auto* r = static_cast<Request*>(token);
+  const sim::Time now = s->sim_.now();
+  --s->present_;
+  if (r->counted) ++s->completions_;
+  s->present_tw_.set(now, static_cast<double>(s->present_));
+  s->busy_tw_.set(now, s->ps_.busy());
+  const double waiting = static_cast<double>(s->present_) - s->ps_.busy();
+  s->queue_tw_.set(now, waiting > 0 ? waiting : 0.0);
+  s->sink_.step_done(r);
+}
+
+void Station::restart_statistics() {
+  const sim::Time now = sim_.now();
+  busy_tw_.restart(now);
+  queue_tw_.restart(now);
+  present_tw_.restart(now);
+  wait_s_ = sim::Welford{};
+  arrivals_ = completions_ = rejected_ = 0;
+}
+
+reports::StationResult Station::result() const {
+  const sim::Time now = sim_.now();
+  reports::StationResult out;
+  out.servers = static_cast<std::uint64_t>(config_.servers);
+  out.discipline = config_.discipline == Discipline::kPs ? "ps" : "fcfs";
+  out.utilization = busy_tw_.mean(now) / static_cast<double>(config_.servers);
+  out.mean_queue = queue_tw_.mean(now);
+  out.mean_in_system = present_tw_.mean(now);
+  out.mean_wait_ms = wait_s_.mean() * 1e3;
+  out.arrivals = arrivals_;
+  out.completions = completions_;
+  out.rejected = rejected_;
+  return out;
+}
+
+}  // namespace loadcast::models

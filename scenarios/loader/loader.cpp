@@ -1,0 +1,167 @@
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "scenarios/loader/scenario.hpp"
+#include "scenarios/loader/sections.hpp"
+#include "scenarios/loader/yaml_reader.hpp"
+
+namespace loadcast::scenario {
+
+namespace {
+
+std::string join_errors(const std::vector<std::string>& errors) {
+  std::string out;
+  for (const auto& e : errors) out += (out.empty() ? "" : "\n") + e;
+  return out;
+}
+
+// Splits "a.b[2].c" into {"a", "b", "[2]", "c"}.
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '.') {
+      if (!cur.empty()) parts.push_back(cur);
+      cur.clear();
+    } else if (c == '[') {
+      if (!cur.empty()) parts.push_back(cur);
+      cur = "[";
+    } else if (c == ']') {
+      cur += ']';
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) parts.push_back(cur);
+  return parts;
+}
+
+void apply_override(YAML::Node root, const Override& o, Context& ctx) {
+  const auto parts = split_path(o.path);
+  if (parts.empty()) throw LoadError({"--set " + o.path + ": empty path"});
+  YAML::Node value;
+  try {
+    value = YAML::Load(o.value);
+  } catch (const YAML::Exception& e) {
+    throw LoadError({"--set " + o.path + "=" + o.value + ": the value is not valid YAML (" + e.msg + ")"});
+  }
+  YAML::Node node = root;
+  std::string walked;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    const bool last = i + 1 == parts.size();
+    if (part.front() == '[') {
+      std::size_t index = 0;
+      try {
+        index = std::stoul(part.substr(1, part.size() - 2));
+      } catch (const std::exception&) {
+        throw LoadError({"--set " + o.path + ": '" + part + "' is not a list index"});
+      }
+      if (!node.IsSequence() || index >= node.size()) {
+        throw LoadError({"--set " + o.path + ": " + (walked.empty() ? "(top level)" : walked) + " has no element " + part});
+      }
+      walked += part;
+      if (last) {
+        node[index] = value;
+      } else {
+        node.reset(node[index]);
+      }
+    } else {
+      if (node.IsDefined() && !node.IsNull() && !node.IsMap()) {
+        throw LoadError({"--set " + o.path + ": " + walked + " is not a mapping"});
+      }
+      walked = join_path(walked, part);
+      if (last) {
+        node[part] = value;
+      } else {
+        if (!node[part].IsDefined() || node[part].IsNull()) node[part] = YAML::Node(YAML::NodeType::Map);
+        YAML::Node child = node[part];
+        node.reset(child);
+      }
+    }
+  }
+  ctx.mark_overridden(o.path);
+}
+
+Scenario load_node(YAML::Node root, const std::string& path, const std::vector<Override>& overrides) {
+  const std::filesystem::path p(path);
+  Context ctx(path, p.has_parent_path() ? p.parent_path().string() : std::string("."));
+  for (const auto& o : overrides) apply_override(root, o, ctx);
+  Scenario s;
+  s.path = path;
+  s.base_dir = ctx.base_dir();
+  s.name = p.stem().string();
+  MapReader top(ctx, root, "");
+  if (!root.IsMap()) {
+    if (top.valid()) ctx.error(root, "", "a scenario must be a mapping with at least duration and workload");
+    throw LoadError(ctx.errors());
+  }
+  if (auto v = top.str("name")) s.name = *v;
+  top.str("description");
+  if (auto v = top.integer("seed")) {
+    if (*v < 0) ctx.error(top.get("seed"), "seed", "must be >= 0");
+    else s.seed = static_cast<std::uint64_t>(*v);
+  }
+  if (auto v = top.duration("duration")) {
+    if (*v <= 0) ctx.error(top.get("duration"), "duration", "must be longer than 0s");
+    s.duration = *v;
+  } else if (!top.has("duration")) {
+    ctx.error(root, "duration", "is required (how much time to simulate or load, e.g. duration: 30m)");
+  }
+  if (auto v = top.duration("warmup")) s.warmup = *v;
+  if (s.duration > 0 && s.warmup >= s.duration) {
+    ctx.error(top.get("warmup"), "warmup", "(" + sim::format_duration(s.warmup) + ") must be shorter than duration (" +
+                                               sim::format_duration(s.duration) + ")");
+  }
+  if (auto v = top.duration("report_interval")) {
+    if (*v < sim::kSecond) ctx.error(top.get("report_interval"), "report_interval", "must be at least 1s");
+    else s.interval = *v;
+  }
+  if (auto v = top.str("region")) s.region = *v;
+  for_each_item(ctx, top.get("thresholds"), "thresholds", [&](const YAML::Node& n, const std::string& ipath) {
+    if (auto t = read_string(ctx, n, ipath)) s.thresholds.push_back(*t);
+  });
+
+  load_stations(top, s);
+  load_workload(top, s);
+  top.finish();
+  if (!ctx.ok()) throw LoadError(ctx.errors());
+  return s;
+}
+
+}  // namespace
+
+LoadError::LoadError(std::vector<std::string> errors) : std::runtime_error(join_errors(errors)), errors_(std::move(errors)) {}
+
+Override parse_override(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw std::invalid_argument("'" + text + "' is not path=value (e.g. services.web.autoscaling.min=2)");
+  }
+  return Override{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+Scenario load_file(const std::string& path, const std::vector<Override>& overrides) {
+  std::ifstream in(path);
+  if (!in) throw LoadError({path + ": cannot open scenario file"});
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return load_string(buffer.str(), path, overrides);
+}
+
+Scenario load_string(const std::string& yaml_text, const std::string& virtual_path, const std::vector<Override>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw LoadError({virtual_path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                     ": not valid YAML: " + e.msg});
+  }
+  return load_node(root, virtual_path, overrides);
+}
+
+}  // namespace loadcast::scenario

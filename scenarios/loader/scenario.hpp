@@ -1,0 +1,58 @@
+// Scenario: a parsed, validated scenario file — the one input both engines share.
+//
+// load_file() is the only way in: strict YAML (unknown keys are errors), every problem reported
+// with file:line:col, the YAML path and a sentence, all problems at once. `overrides`
+// ("services.web.autoscaling.min=2", as given to --set and sweep --grid) are applied to the YAML
+// tree before validation, so an override is checked exactly like the file itself.
+// The result is plain data: the simulator builds its model from it (simulate.hpp), the load
+// generator reads `workload` and `duration`.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/config.hpp"
+#include "sim/time.hpp"
+#include "sim/workload.hpp"
+
+namespace loadcast::scenario {
+
+struct Scenario {
+  std::string name;
+  std::string path;      // the file it came from
+  std::string base_dir;  // its directory: relative file references resolve here
+  std::uint64_t seed = 1;
+  sim::Time duration = 0;
+  sim::Time warmup = 0;
+  sim::Time interval = 60 * sim::kSecond;  // time-series resolution (`report_interval`)
+  std::string region = "us-east-1";
+  sim::WorkloadSpec workload;
+  models::ModelConfig model;           // everything the simulator needs beyond the workload
+  std::vector<std::string> thresholds;  // k6-like expressions, evaluated on the result
+};
+
+struct Override {
+  std::string path;   // "services.web.autoscaling.policies[0].target"
+  std::string value;  // YAML scalar or flow text, e.g. "50", "[1, 2]", "exp(2ms)"
+};
+
+// Parses "path=value"; throws std::invalid_argument with a sentence when malformed.
+Override parse_override(const std::string& text);
+
+// Every problem found, each "file:line:col: yaml.path: sentence".
+class LoadError : public std::runtime_error {
+ public:
+  explicit LoadError(std::vector<std::string> errors);
+  const std::vector<std::string>& errors() const { return errors_; }
+
+ private:
+  std::vector<std::string> errors_;
+};
+
+Scenario load_file(const std::string& path, const std::vector<Override>& overrides = {});
+Scenario load_string(const std::string& yaml_text, const std::string& virtual_path = "<string>",
+                     const std::vector<Override>& overrides = {});
+
+}  // namespace loadcast::scenario

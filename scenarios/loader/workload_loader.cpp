@@ -1,0 +1,294 @@
+// The `workload:` and `stations:` sections, and the steps of request classes.
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "scenarios/loader/sections.hpp"
+
+namespace loadcast::scenario {
+
+namespace {
+
+std::vector<sim::RatePoint> load_stages(Context& ctx, const YAML::Node& node, const std::string& path,
+                                        const std::string& value_key) {
+  std::vector<sim::RatePoint> points;
+  for_each_item(ctx, node, path, [&](const YAML::Node& item, const std::string& ipath) {
+    MapReader m(ctx, item, ipath);
+    const auto at = m.duration("at");
+    const auto v = m.number(value_key);
+    if (!m.has("at")) ctx.error(item, ipath, "needs 'at' (when this stage point applies, e.g. at: 10m)");
+    if (!m.has(value_key)) ctx.error(item, ipath, "needs '" + value_key + "'");
+    if (v && *v < 0) ctx.error(m.get(value_key), m.child_path(value_key), value_key + " must be >= 0, found " + m.get(value_key).Scalar());
+    m.finish();
+    if (at && v) points.push_back({*at, *v});
+  });
+  if (node.IsDefined() && node.IsSequence() && node.size() == 0) ctx.error(node, path, "needs at least one stage");
+  if (!points.empty()) {
+    const std::string problem = sim::PiecewiseLinear::validate(points);
+    if (!problem.empty()) ctx.error(node, path, problem);
+  }
+  return points;
+}
+
+std::vector<std::string> read_csv_column(Context& ctx, const YAML::Node& node, const std::string& path,
+                                         const std::string& file, const std::string& column) {
+  std::string full = file;
+  if (!full.empty() && full.front() != '/') full = ctx.base_dir() + "/" + full;
+  std::ifstream in(full);
+  if (!in) {
+    ctx.error(node, path, "cannot open CSV file '" + full + "'");
+    return {};
+  }
+  auto split = [](const std::string& line) {
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream ss(line);
+    while (std::getline(ss, cell, ',')) {
+      while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+      while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+      cells.push_back(cell);
+    }
+    return cells;
+  };
+  std::string line;
+  if (!std::getline(in, line)) {
+    ctx.error(node, path, "CSV file '" + full + "' is empty");
+    return {};
+  }
+  const auto header = split(line);
+  std::size_t col = 0;
+  if (!column.empty()) {
+    bool found = false;
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == column) {
+        col = i;
+        found = true;
+      }
+    }
+    if (!found) {
+      ctx.error(node, path, "CSV file '" + full + "' has no column '" + column + "' in its header line");
+      return {};
+    }
+  }
+  std::vector<std::string> values;
+  while (std::getline(in, line)) {
+    if (line.empty() || line == "\r") continue;
+    const auto cells = split(line);
+    if (col < cells.size()) values.push_back(cells[col]);
+  }
+  if (values.empty()) ctx.error(node, path, "CSV file '" + full + "' has no values below its header");
+  return values;
+}
+
+void load_params(Context& ctx, const YAML::Node& node, const std::string& path, sim::HttpSpec& http) {
+  MapReader m(ctx, node, path);
+  for (const auto& key : m.keys()) {
+    const YAML::Node v = m.get(key);
+    const std::string ppath = m.child_path(key);
+    sim::TemplateParam p;
+    p.name = key;
+    if (v.IsScalar()) {
+      p.distribution = read_distribution(ctx, v, ppath, sim::ValueKind::kPlain);
+    } else {
+      MapReader pm(ctx, v, ppath);
+      const auto file = pm.str("csv");
+      const auto column = pm.str("column");
+      const auto order = pm.str("order");
+      if (!file) ctx.error(v, ppath, "needs a distribution such as uniform_int(1, 10000) or { csv: FILE, column: NAME }");
+      if (order && *order != "random" && *order != "sequential") {
+        ctx.error(pm.get("order"), pm.child_path("order"), "must be random or sequential, found '" + *order + "'");
+      }
+      p.sequential = order && *order == "sequential";
+      pm.finish();
+      if (file) p.values = read_csv_column(ctx, v, ppath, *file, column.value_or(""));
+    }
+    http.params.push_back(std::move(p));
+  }
+  m.finish();
+}
+
+void check_placeholders(Context& ctx, const YAML::Node& node, const std::string& path, const std::string& text,
+                        const sim::HttpSpec& http) {
+  std::size_t pos = 0;
+  while ((pos = text.find('{', pos)) != std::string::npos) {
+    const auto end = text.find('}', pos);
+    if (end == std::string::npos) break;
+    const std::string name = text.substr(pos + 1, end - pos - 1);
+    bool known = false;
+    for (const auto& p : http.params) known = known || p.name == name;
+    if (!known && !name.empty() && name.find_first_of(" \"':,") == std::string::npos) {
+      ctx.error(node, path, "uses {" + name + "} but params has no '" + name + "'");
+    }
+    pos = end + 1;
+  }
+}
+
+}  // namespace
+
+void load_stations(MapReader& top, Scenario& s) {
+  Context& ctx = top.ctx();
+  MapReader stations(ctx, top.get("stations"), "stations");
+  for (const auto& name : stations.keys()) {
+    const std::string path = stations.child_path(name);
+    MapReader m(ctx, stations.get(name), path);
+    models::StationConfig c;
+    c.name = name;
+    if (auto v = m.integer("servers")) {
+      if (*v < 1) ctx.error(m.get("servers"), m.child_path("servers"), "servers (" + std::to_string(*v) + ") must be at least 1");
+      else c.servers = static_cast<int>(*v);
+    } else if (!m.has("servers")) {
+      ctx.error(m.node(), path, "needs 'servers' (how many requests it serves at once)");
+    }
+    if (auto v = m.str("discipline")) {
+      if (*v == "fcfs") c.discipline = models::Discipline::kFcfs;
+      else if (*v == "ps") c.discipline = models::Discipline::kPs;
+      else ctx.error(m.get("discipline"), m.child_path("discipline"), "must be fcfs or ps, found '" + *v + "'");
+    }
+    if (auto v = m.integer("queue_limit")) {
+      if (*v < 0) ctx.error(m.get("queue_limit"), m.child_path("queue_limit"), "must be >= 0");
+      else c.queue_limit = static_cast<int>(*v);
+    }
+    m.finish();
+    s.model.stations.push_back(c);
+  }
+  stations.finish();
+}
+
+void load_step(Context& ctx, const YAML::Node& node, const std::string& path, const Scenario& s,
+               std::vector<models::StepConfig>& steps) {
+  MapReader m(ctx, node, path);
+  if (!m.valid()) return;
+  models::StepConfig step;
+  if (m.has("station")) {
+    step.kind = models::StepKind::kStation;
+    if (auto name = m.str("station")) {
+      step.target = *name;
+      bool found = false;
+      for (std::size_t i = 0; i < s.model.stations.size(); ++i) {
+        if (s.model.stations[i].name == *name) {
+          step.target_index = i;
+          found = true;
+        }
+      }
+      if (!found) {
+        std::string known;
+        for (const auto& st : s.model.stations) known += (known.empty() ? "" : ", ") + st.name;
+        ctx.error(m.get("station"), m.child_path("station"),
+                  "unknown station '" + *name + "'" + (known.empty() ? " (no stations are defined)" : " (defined: " + known + ")"));
+      }
+    }
+    if (auto d = m.distribution("service")) step.service = *d;
+    else if (!m.has("service")) ctx.error(node, path, "a station step needs 'service' (its service time, e.g. exp(1ms))");
+  } else if (m.has("delay")) {
+    step.kind = models::StepKind::kDelay;
+    if (auto d = m.distribution("delay")) step.service = *d;
+  } else {
+    ctx.error(node, path, "unknown step: expected station (with service) or delay");
+    return;
+  }
+  m.finish();
+  steps.push_back(std::move(step));
+}
+
+void load_workload(MapReader& top, Scenario& s) {
+  Context& ctx = top.ctx();
+  if (!top.has("workload")) {
+    ctx.error(top.node(), "workload", "is required (arrivals or users, and requests)");
+    top.get("workload");
+    return;
+  }
+  MapReader w(ctx, top.get("workload"), "workload");
+  const bool open = w.has("arrivals");
+  const bool closed = w.has("users");
+  if (open && closed) ctx.error(w.node(), "workload", "has both arrivals (open model) and users (closed model): choose one");
+  if (!open && !closed) ctx.error(w.node(), "workload", "needs arrivals (open model) or users (closed model)");
+  if (open) {
+    MapReader a(ctx, w.get("arrivals"), "workload.arrivals");
+    sim::OpenWorkload ow;
+    if (auto p = a.str("process")) {
+      if (*p == "poisson") ow.process = sim::ArrivalProcess::kPoisson;
+      else if (*p == "uniform") ow.process = sim::ArrivalProcess::kUniform;
+      else ctx.error(a.get("process"), a.child_path("process"), "must be poisson or uniform, found '" + *p + "'");
+    }
+    const bool has_rate = a.has("rate");
+    const bool has_stages = a.has("stages");
+    if (has_rate && has_stages) ctx.error(a.node(), a.path(), "give rate or stages, not both");
+    if (!has_rate && !has_stages) ctx.error(a.node(), a.path(), "needs rate (requests per second) or stages");
+    std::vector<sim::RatePoint> points;
+    if (has_rate) {
+      if (auto r = a.number("rate")) {
+        if (*r <= 0) ctx.error(a.get("rate"), a.child_path("rate"), "rate must be > 0 requests per second, found " + a.get("rate").Scalar());
+        else points.push_back({0, *r});
+      }
+    }
+    if (has_stages) points = load_stages(ctx, a.get("stages"), a.child_path("stages"), "rate");
+    a.finish();
+    ow.rate = sim::RateSchedule(points);
+    s.workload.model = ow;
+  } else if (closed) {
+    const YAML::Node un = w.get("users");
+    sim::ClosedWorkload cw;
+    MapReader u(ctx, un, "workload.users");
+    std::vector<sim::RatePoint> points;
+    const bool has_count = u.has("count");
+    const bool has_stages = u.has("stages");
+    if (has_count && has_stages) ctx.error(un, u.path(), "give count or stages, not both");
+    if (!has_count && !has_stages) ctx.error(un, u.path(), "needs count (concurrent users) or stages");
+    if (has_count) {
+      if (auto c = u.integer("count")) {
+        if (*c < 1) ctx.error(u.get("count"), u.child_path("count"), "count must be at least 1");
+        else points.push_back({0, static_cast<double>(*c)});
+      }
+    }
+    if (has_stages) points = load_stages(ctx, u.get("stages"), u.child_path("stages"), "users");
+    if (auto t = u.distribution("think_time")) cw.think_time = *t;
+    u.finish();
+    cw.users = sim::UserSchedule(points);
+    s.workload.model = cw;
+  }
+  std::set<std::string> names;
+  if (!w.has("requests")) ctx.error(w.node(), "workload.requests", "is required: at least one request class");
+  for_each_item(ctx, w.get("requests"), "workload.requests", [&](const YAML::Node& item, const std::string& path) {
+    MapReader m(ctx, item, path);
+    if (!m.valid()) return;
+    sim::RequestClass rc;
+    models::ClassConfig cc;
+    if (auto n = m.str("name")) {
+      rc.name = *n;
+      if (!names.insert(*n).second) ctx.error(m.get("name"), m.child_path("name"), "duplicate request class name '" + *n + "'");
+    } else {
+      ctx.error(item, path, "needs a name");
+    }
+    if (auto v = m.number("weight")) {
+      if (*v <= 0) ctx.error(m.get("weight"), m.child_path("weight"), "weight must be > 0");
+      else rc.weight = *v;
+    }
+    if (auto v = m.str("method")) rc.http.method = *v;
+    if (auto v = m.str("path")) {
+      if (v->empty() || v->front() != '/') ctx.error(m.get("path"), m.child_path("path"), "must start with '/'");
+      rc.http.path = *v;
+    }
+    if (m.has("params")) load_params(ctx, m.get("params"), m.child_path("params"), rc.http);
+    else m.get("params");
+    MapReader headers(ctx, m.get("headers"), m.child_path("headers"));
+    for (const auto& key : headers.keys()) {
+      if (auto hv = read_string(ctx, headers.get(key), headers.child_path(key))) rc.http.headers.emplace_back(key, *hv);
+    }
+    headers.finish();
+    if (auto v = m.str("body")) rc.http.body = *v;
+    if (auto v = m.integer("expect_status")) {
+      if (*v < 100 || *v > 599) ctx.error(m.get("expect_status"), m.child_path("expect_status"), "must be an HTTP status 100-599");
+      else rc.http.expect_status = static_cast<int>(*v);
+    }
+    check_placeholders(ctx, m.get("path"), m.child_path("path"), rc.http.path, rc.http);
+    for_each_item(ctx, m.get("steps"), m.child_path("steps"), [&](const YAML::Node& step, const std::string& spath) {
+      load_step(ctx, step, spath, s, cc.steps);
+    });
+    m.finish();
+    s.workload.classes.push_back(std::move(rc));
+    s.model.classes.push_back(std::move(cc));
+  });
+  w.finish();
+}
+
+}  // namespace loadcast::scenario

@@ -1,0 +1,94 @@
+// Strict YAML reading with located errors — the toolkit every section loader uses.
+//
+// A Context collects every problem as "file:line:col: yaml.path: sentence" instead of stopping at
+// the first. A MapReader wraps one mapping: each key read is marked used, and finish() reports
+// every key nobody read as unknown, listing the accepted ones. Typed getters check the type and
+// range and report with the node's own location. Values set by --set overrides are located as
+// "--set <path>" instead of a line. Only scenarios/loader/ includes yaml-cpp.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/distribution.hpp"
+#include "sim/time.hpp"
+
+namespace loadcast::scenario {
+
+class Context {
+ public:
+  Context(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+
+  void error(const YAML::Node& node, const std::string& path, const std::string& message);
+  void error_at(const YAML::Mark& mark, const std::string& path, const std::string& message);
+  const std::vector<std::string>& errors() const { return errors_; }
+  bool ok() const { return errors_.empty(); }
+  const std::string& file() const { return file_; }
+  const std::string& base_dir() const { return base_dir_; }
+  void mark_overridden(const std::string& path) { overridden_.insert(path); }
+
+ private:
+  std::string location(const YAML::Mark& mark, const std::string& path) const;
+  std::string file_;
+  std::string base_dir_;
+  std::vector<std::string> errors_;
+  std::set<std::string> overridden_;
+};
+
+std::string join_path(const std::string& parent, const std::string& key);
+std::string index_path(const std::string& parent, std::size_t i);
+const char* node_kind(const YAML::Node& node);
+
+class MapReader {
+ public:
+  // `node` must be a mapping (a null node reads as empty); otherwise an error is recorded.
+  MapReader(Context& ctx, const YAML::Node& node, std::string path);
+
+  bool valid() const { return valid_; }
+  bool has(const std::string& key) const;
+  // The child node, marking the key used; an undefined node when absent.
+  YAML::Node get(const std::string& key);
+  const YAML::Node& node() const { return node_; }
+  const std::string& path() const { return path_; }
+  std::string child_path(const std::string& key) const { return join_path(path_, key); }
+  Context& ctx() { return ctx_; }
+
+  std::optional<std::string> str(const std::string& key);
+  std::optional<double> number(const std::string& key);
+  std::optional<std::int64_t> integer(const std::string& key);
+  std::optional<bool> boolean(const std::string& key);
+  std::optional<sim::Time> duration(const std::string& key);
+  std::optional<sim::Distribution> distribution(const std::string& key, sim::ValueKind kind = sim::ValueKind::kDuration);
+
+  // Every key of the mapping (in file order), marking none.
+  std::vector<std::string> keys() const;
+  // Reports keys never read. `expected` lists the accepted keys for the message.
+  void finish();
+
+ private:
+  Context& ctx_;
+  YAML::Node node_;
+  std::string path_;
+  bool valid_ = true;
+  std::set<std::string> used_;
+};
+
+// Scalar conversions on a node (report with the node's location; nullopt on error).
+std::optional<std::string> read_string(Context& ctx, const YAML::Node& node, const std::string& path);
+std::optional<double> read_number(Context& ctx, const YAML::Node& node, const std::string& path);
+std::optional<std::int64_t> read_integer(Context& ctx, const YAML::Node& node, const std::string& path);
+std::optional<sim::Time> read_duration(Context& ctx, const YAML::Node& node, const std::string& path);
+std::optional<sim::Distribution> read_distribution(Context& ctx, const YAML::Node& node, const std::string& path,
+                                                   sim::ValueKind kind = sim::ValueKind::kDuration);
+
+// Calls fn(item, path) for each element of a sequence; records an error if `node` is not one.
+void for_each_item(Context& ctx, const YAML::Node& node, const std::string& path,
+                   const std::function<void(const YAML::Node&, const std::string&)>& fn);
+
+}  // namespace loadcast::scenario
