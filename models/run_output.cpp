@@ -104,7 +104,7 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
 
   for (const auto& [name, first] : runs.front().stations) {
     reports::StationResult s = first;
-    double util = 0, queue = 0, present = 0, wait = 0;
+    double util = 0, queue = 0, present = 0, wait = 0, wait95 = 0, wait99 = 0;
     std::uint64_t arrivals = 0, completions = 0, rejected = 0;
     for (const auto& run : runs) {
       const auto& x = run.stations.at(name);
@@ -112,6 +112,8 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
       queue += x.mean_queue;
       present += x.mean_in_system;
       wait += x.mean_wait_ms;
+      wait95 += x.wait_p95_ms;
+      wait99 += x.wait_p99_ms;
       arrivals += x.arrivals;
       completions += x.completions;
       rejected += x.rejected;
@@ -120,6 +122,8 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
     s.mean_queue = queue / reps;
     s.mean_in_system = present / reps;
     s.mean_wait_ms = wait / reps;
+    s.wait_p95_ms = wait95 / reps;
+    s.wait_p99_ms = wait99 / reps;
     s.arrivals = arrivals;
     s.completions = completions;
     s.rejected = rejected;

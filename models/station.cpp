@@ -31,7 +31,10 @@ void Station::arrive(Request* r, double service_s) {
   if (busy_ < static_cast<std::size_t>(config_.servers)) {
     ++present_;
     present_tw_.set(now, static_cast<double>(present_));
-    if (r->counted) wait_s_.add(0.0);
+    if (r->counted) {
+      wait_s_.add(0.0);
+      wait_ns_.record(0);
+    }
     start(r, service_s);
     return;
   }
@@ -69,7 +72,10 @@ void Station::finish(Request* r) {
     head_ = (head_ + 1) & (queue_.size() - 1);
     --waiting_;
     queue_tw_.set(now, static_cast<double>(waiting_));
-    if (next.request->counted) wait_s_.add(sim::to_seconds(now - next.request->step_start));
+    if (next.request->counted) {
+      wait_s_.add(sim::to_seconds(now - next.request->step_start));
+      wait_ns_.record(now - next.request->step_start);
+    }
     start(next.request, next.service_s);
   } else {
     busy_tw_.set(now, static_cast<double>(busy_));
@@ -97,6 +103,7 @@ void Station::restart_statistics() {
   queue_tw_.restart(now);
   present_tw_.restart(now);
   wait_s_ = sim::Welford{};
+  wait_ns_.reset();
   arrivals_ = completions_ = rejected_ = 0;
 }
 
@@ -109,6 +116,11 @@ reports::StationResult Station::result() const {
   out.mean_queue = queue_tw_.mean(now);
   out.mean_in_system = present_tw_.mean(now);
   out.mean_wait_ms = wait_s_.mean() * 1e3;
+  if (!wait_ns_.empty()) {
+    const auto p = wait_ns_.percentiles({95.0, 99.0});
+    out.wait_p95_ms = p[0] * 1e-6;
+    out.wait_p99_ms = p[1] * 1e-6;
+  }
   out.arrivals = arrivals_;
   out.completions = completions_;
   out.rejected = rejected_;

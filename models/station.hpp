@@ -60,6 +60,7 @@ class Station {
   sim::TimeWeighted queue_tw_;
   sim::TimeWeighted present_tw_;
   sim::Welford wait_s_;
+  reports::Histogram wait_ns_;  // FCFS waiting times (zero waits included)
   std::uint64_t arrivals_ = 0;
   std::uint64_t completions_ = 0;
   std::uint64_t rejected_ = 0;

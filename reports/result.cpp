@@ -162,6 +162,7 @@ Json Result::to_json() const {
     st[name] = Json{{"servers", s.servers},           {"discipline", s.discipline},
                     {"utilization", s.utilization},   {"mean_queue", s.mean_queue},
                     {"mean_in_system", s.mean_in_system}, {"mean_wait_ms", s.mean_wait_ms},
+                    {"wait_p95_ms", s.wait_p95_ms},   {"wait_p99_ms", s.wait_p99_ms},
                     {"arrivals", s.arrivals},         {"completions", s.completions},
                     {"rejected", s.rejected}};
   }
@@ -248,6 +249,8 @@ Result Result::from_json(const Json& j) {
       sr.mean_queue = s.num("mean_queue");
       sr.mean_in_system = s.num("mean_in_system");
       sr.mean_wait_ms = s.num("mean_wait_ms");
+      sr.wait_p95_ms = s.num("wait_p95_ms");
+      sr.wait_p99_ms = s.num("wait_p99_ms");
       sr.arrivals = s.u64("arrivals");
       sr.completions = s.u64("completions");
       sr.rejected = s.u64("rejected");

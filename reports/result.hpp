@@ -72,6 +72,8 @@ struct StationResult {
   std::uint64_t completions = 0;
   std::uint64_t rejected = 0;
   double mean_wait_ms = 0.0;   // time in queue before service (FCFS)
+  double wait_p95_ms = 0.0;
+  double wait_p99_ms = 0.0;
 };
 
 struct Event {

@@ -417,8 +417,12 @@ DistributionParse parse_distribution(std::string_view text, const DistributionPa
   const std::string quoted = "'" + std::string(original) + "'";
   const auto open = original.find('(');
   if (open == std::string_view::npos || original.back() != ')') {
+    std::string hint;
+    if (open != std::string_view::npos) {
+      hint = " (inside a YAML { } or [ ] flow collection, quote a distribution that contains a comma: 'uniform(1ms, 5ms)')";
+    }
     return fail("malformed distribution " + quoted +
-                ": write name(arguments), e.g. exp(1ms), const(5ms), uniform(1ms, 5ms)");
+                ": write name(arguments), e.g. exp(1ms), const(5ms), uniform(1ms, 5ms)" + hint);
   }
   const std::string name(trim(original.substr(0, open)));
   const std::string_view inner = original.substr(open + 1, original.size() - open - 2);

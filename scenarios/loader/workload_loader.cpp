@@ -12,7 +12,9 @@ namespace {
 std::vector<sim::RatePoint> load_stages(Context& ctx, const YAML::Node& node, const std::string& path,
                                         const std::string& value_key) {
   std::vector<sim::RatePoint> points;
+  std::vector<YAML::Node> items;
   for_each_item(ctx, node, path, [&](const YAML::Node& item, const std::string& ipath) {
+    items.push_back(item);
     MapReader m(ctx, item, ipath);
     const auto at = m.duration("at");
     const auto v = m.number(value_key);
@@ -23,9 +25,16 @@ std::vector<sim::RatePoint> load_stages(Context& ctx, const YAML::Node& node, co
     if (at && v) points.push_back({*at, *v});
   });
   if (node.IsDefined() && node.IsSequence() && node.size() == 0) ctx.error(node, path, "needs at least one stage");
-  if (!points.empty()) {
+  if (!points.empty() && points.size() == items.size()) {
     const std::string problem = sim::PiecewiseLinear::validate(points);
-    if (!problem.empty()) ctx.error(node, path, problem);
+    if (!problem.empty()) {
+      // Point at the first stage that breaks the order, when that is the problem.
+      std::size_t bad = 0;
+      for (std::size_t i = 1; i < points.size() && bad == 0; ++i) {
+        if (points[i].at < points[i - 1].at) bad = i;
+      }
+      ctx.error(bad ? items[bad] : node, path, problem);
+    }
   }
   return points;
 }

@@ -1,0 +1,198 @@
+// The simulator against closed-form queueing results (reference: sim-peers.md §4).
+// Each check runs independent replications and asserts that the analytic value lies inside the
+// 99 % Student-t interval of the per-replication estimates. Seeds are fixed, so every run of
+// this file is identical; a failure means the model disagrees with the formula.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "models/system.hpp"
+#include "scenarios/loader/scenario.hpp"
+#include "sim/replication.hpp"
+#include "sim/stats.hpp"
+
+using namespace loadcast;
+
+namespace {
+
+std::vector<models::RunOutput> replicate(const std::string& yaml, std::size_t reps) {
+  const scenario::Scenario sc = scenario::load_string(yaml, "exactness.yaml");
+  models::RunParams params{sc.duration, sc.warmup, sc.interval, false};
+  return sim::run_replications(reps, 2, [&](std::size_t r) {
+    sim::Simulation s(sc.seed, r);
+    models::System system(s, sc.workload, sc.model, params);
+    return system.run();
+  });
+}
+
+std::string single_station(double rate, int servers, const std::string& discipline, const std::string& service,
+                           const std::string& duration = "300s", const std::string& warmup = "10s") {
+  std::ostringstream y;
+  y << "name: q\nseed: 11\nduration: " << duration << "\nwarmup: " << warmup << "\n"
+    << "workload:\n  arrivals: { process: poisson, rate: " << rate << " }\n"
+    << "  requests:\n    - name: job\n      steps:\n        - { station: s1, service: '" << service << "' }\n"
+    << "stations:\n  s1: { servers: " << servers << ", discipline: " << discipline << " }\n";
+  return y.str();
+}
+
+template <typename Fn>
+sim::Interval ci99(const std::vector<models::RunOutput>& runs, Fn&& metric) {
+  std::vector<double> v;
+  for (const auto& r : runs) v.push_back(metric(r));
+  return sim::confidence_interval(v, 0.99);
+}
+
+void require_inside(const sim::Interval& ci, double expected, const char* what) {
+  INFO(what << ": expected " << expected << ", 99% CI [" << ci.low << ", " << ci.high << "], mean " << ci.mean);
+  CHECK(ci.contains(expected));
+  // A meaningful test also needs a tight interval: within 5 % of the value.
+  CHECK(ci.half_width() < 0.05 * expected);
+}
+
+double mean_ms(const models::RunOutput& r) { return r.latency.mean() * 1e-6; }
+double pct_ms(const models::RunOutput& r, double p) { return r.latency.percentile(p) * 1e-6; }
+
+// Erlang C: probability that an arrival waits in M/M/c with offered load a = λ/μ.
+double erlang_c(int c, double a) {
+  double sum = 0.0, term = 1.0;
+  for (int k = 0; k < c; ++k) {
+    if (k > 0) term *= a / k;
+    sum += term;
+  }
+  const double top = term * a / c * c / (c - a);
+  return top / (sum + top);
+}
+
+}  // namespace
+
+TEST_CASE("Exactness: M/M/1 mean and tail of the response time", "[slow]") {
+  SECTION("rho 0.9: W = 10 ms and p95 = ln(20)/(mu-lambda) and p99 = ln(100)/(mu-lambda)") {
+    const auto runs = replicate(single_station(900, 1, "fcfs", "exp(1ms)", "400s", "20s"), 20);
+    require_inside(ci99(runs, mean_ms), 10.0, "M/M/1 W");
+    require_inside(ci99(runs, [](const auto& r) { return pct_ms(r, 95); }), 29.957, "M/M/1 p95");
+    require_inside(ci99(runs, [](const auto& r) { return pct_ms(r, 99); }), 46.052, "M/M/1 p99");
+  }
+  SECTION("rho 0.5: W = 2 ms and p95 = 5.991 ms") {
+    const auto runs = replicate(single_station(500, 1, "fcfs", "exp(1ms)", "100s", "2s"), 10);
+    require_inside(ci99(runs, mean_ms), 2.0, "M/M/1 W");
+    require_inside(ci99(runs, [](const auto& r) { return pct_ms(r, 95); }), std::log(20.0) / 0.5, "M/M/1 p95");
+  }
+}
+
+TEST_CASE("Exactness: M/M/c waiting time by Erlang C", "[slow]") {
+  struct Case {
+    int c;
+    double lambda;  // per second, mu = 1000/s
+    double wq_ms;   // golden value, sim-peers.md §4
+    double wq95_ms;
+  };
+  for (const Case k : {Case{2, 1500, 1.285714, 5.1078}, Case{4, 3200, 0.745541, 3.0987}, Case{8, 7200, 0.876916, 3.3016}}) {
+    const double a = k.lambda / 1000.0;
+    const double c_prob = erlang_c(k.c, a);
+    INFO("M/M/" << k.c << " C = " << c_prob);
+    // The formula reproduces the golden table, then the simulator reproduces the formula.
+    CHECK(c_prob / (k.c - a) == Approx(k.wq_ms).epsilon(1e-5));
+    CHECK(std::log(c_prob / 0.05) / (k.c - a) == Approx(k.wq95_ms).epsilon(1e-4));
+    const auto runs = replicate(single_station(k.lambda, k.c, "fcfs", "exp(1ms)", "120s", "5s"), 12);
+    require_inside(ci99(runs, [](const auto& r) { return r.stations.at("s1").mean_wait_ms; }), k.wq_ms, "Wq");
+    require_inside(ci99(runs, [](const auto& r) { return r.stations.at("s1").wait_p95_ms; }), k.wq95_ms, "Wq p95");
+    require_inside(ci99(runs, mean_ms), k.wq_ms + 1.0, "W");
+  }
+}
+
+TEST_CASE("Exactness: M/G/1 mean wait by Pollaczek-Khinchine", "[slow]") {
+  // rho = 0.8, E[S] = 1 ms: Wq = rho/(1-rho) * (1 + cs2)/2 * E[S] = 4 (1 + cs2)/2 ms.
+  struct Case {
+    const char* service;
+    double cs2;
+  };
+  for (const Case k : {Case{"const(1ms)", 0.0}, Case{"erlang(k=4, mean=1ms)", 0.25}, Case{"gamma(shape=0.5, mean=1ms)", 2.0}}) {
+    INFO(k.service);
+    const double wq = 4.0 * (1.0 + k.cs2) / 2.0;
+    const auto runs = replicate(single_station(800, 1, "fcfs", k.service, "300s", "10s"), 16);
+    require_inside(ci99(runs, [](const auto& r) { return r.stations.at("s1").mean_wait_ms; }), wq, "Wq");
+    require_inside(ci99(runs, mean_ms), wq + 1.0, "W");
+  }
+}
+
+TEST_CASE("Exactness: processor sharing is insensitive to the service distribution", "[slow]") {
+  SECTION("M/M/1-PS and M/G/1-PS with lognormal service: E[T] = E[S]/(1-rho) = 5 ms") {
+    for (const char* service : {"exp(1ms)", "lognormal(mean=1ms, sigma=1.0)"}) {
+      INFO(service);
+      const auto runs = replicate(single_station(800, 1, "ps", service, "300s", "10s"), 16);
+      require_inside(ci99(runs, mean_ms), 5.0, "E[T]");
+    }
+  }
+  SECTION("M/G/4-PS has the mean response time of M/M/4") {
+    const auto runs = replicate(single_station(3200, 4, "ps", "lognormal(mean=1ms, sigma=0.8)", "120s", "5s"), 12);
+    require_inside(ci99(runs, mean_ms), 1.745541, "E[T]");
+  }
+  SECTION("the conditional mean is linear in job size: E[T | x] = x / (1 - rho)") {
+    const std::string yaml = R"(
+name: ps-conditional
+seed: 5
+duration: 300s
+warmup: 10s
+workload:
+  arrivals: { process: poisson, rate: 640 }
+  requests:
+    - { name: small, weight: 1, steps: [ { station: cpu, service: const(0.5ms) } ] }
+    - { name: large, weight: 1, steps: [ { station: cpu, service: const(2ms) } ] }
+stations:
+  cpu: { servers: 1, discipline: ps }
+)";
+    const auto runs = replicate(yaml, 16);
+    require_inside(ci99(runs, [](const auto& r) { return r.classes[0].latency.mean() * 1e-6; }), 0.5 / 0.2, "E[T|0.5ms]");
+    require_inside(ci99(runs, [](const auto& r) { return r.classes[1].latency.mean() * 1e-6; }), 2.0 / 0.2, "E[T|2ms]");
+  }
+}
+
+TEST_CASE("Exactness: Little's law holds between the station and the request flow") {
+  const auto runs = replicate(single_station(3200, 4, "fcfs", "exp(1ms)", "60s", "5s"), 4);
+  for (const auto& r : runs) {
+    const auto& st = r.stations.at("s1");
+    const double lambda = static_cast<double>(st.completions) / r.measured_s;
+    const double little = lambda * r.latency.mean() * 1e-9;
+    CHECK(st.mean_in_system == Approx(little).epsilon(0.01));
+    CHECK(st.utilization == Approx(lambda * 0.001 / 4).epsilon(0.01));
+  }
+}
+
+TEST_CASE("Exactness: closed model matches the finite-source queue and the response time law", "[slow]") {
+  // N users, exponential think time Z, one exponential server S (the machine-repairman model).
+  const int n = 10;
+  const double z = 9.0, s = 1.0;  // ms
+  double sum = 0.0, term = 1.0;
+  for (int k = 0; k <= n; ++k) {
+    if (k > 0) term *= static_cast<double>(n - k + 1) * (s / z);
+    sum += term;
+  }
+  const double p0 = 1.0 / sum;
+  const double x = (1.0 - p0) / s;  // per ms
+  const double r_exact = n / x - z;
+  const std::string yaml = R"(
+name: closed
+seed: 21
+duration: 200s
+warmup: 5s
+workload:
+  users: { count: 10, think_time: exp(9ms) }
+  requests:
+    - { name: job, steps: [ { station: s1, service: exp(1ms) } ] }
+stations:
+  s1: { servers: 1 }
+)";
+  const auto runs = replicate(yaml, 12);
+  require_inside(ci99(runs, mean_ms), r_exact, "R (finite source)");
+  require_inside(ci99(runs, [](const auto& r) { return static_cast<double>(r.requests.ok) / r.measured_s / 1000.0; }), x,
+                 "X per ms");
+  for (const auto& r : runs) {
+    // Interactive response time law on the measured values: R = N/X - Z.
+    const double x_ms = static_cast<double>(r.requests.ok) / (r.measured_s * 1000.0);
+    const double z_measured = z;  // think time mean
+    CHECK(r.latency.mean() * 1e-6 == Approx(n / x_ms - z_measured).epsilon(0.02));
+  }
+}
