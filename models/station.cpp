@@ -10,8 +10,28 @@ Station::Station(sim::Simulation& sim, const StationConfig& config, RequestSink&
       ps_(sim, static_cast<double>(config.servers), &Station::on_ps_done, this),
       queue_(64) {}
 
+double Station::busy_now() const {
+  if (config_.discipline == Discipline::kPs) {
+    const double n = static_cast<double>(present_);
+    return n < ps_.capacity() ? n : ps_.capacity();
+  }
+  return static_cast<double>(busy_);
+}
+
+void Station::advance(sim::Time now) {
+  if (now == last_change_) return;
+  const double dt = sim::to_seconds(now - last_change_);
+  const double busy = busy_now();
+  busy_area_ += busy * dt;
+  present_area_ += static_cast<double>(present_) * dt;
+  const double waiting = static_cast<double>(present_) - busy;
+  queue_area_ += (waiting > 0.0 ? waiting : 0.0) * dt;
+  last_change_ = now;
+}
+
 void Station::arrive(Request* r, double service_s) {
   const sim::Time now = sim_.now();
+  advance(now);
   if (r->counted) ++arrivals_;
   r->step_start = now;
   if (config_.discipline == Discipline::kPs) {
@@ -21,16 +41,11 @@ void Station::arrive(Request* r, double service_s) {
       return;
     }
     ++present_;
-    present_tw_.set(now, static_cast<double>(present_));
     ps_.add(r, service_s);
-    busy_tw_.set(now, ps_.busy());
-    const double waiting = static_cast<double>(present_) - ps_.busy();
-    queue_tw_.set(now, waiting > 0 ? waiting : 0.0);
     return;
   }
   if (busy_ < static_cast<std::size_t>(config_.servers)) {
     ++present_;
-    present_tw_.set(now, static_cast<double>(present_));
     if (r->counted) {
       wait_s_.add(0.0);
       wait_ns_.record(0);
@@ -52,18 +67,16 @@ void Station::arrive(Request* r, double service_s) {
   queue_[(head_ + waiting_) & (queue_.size() - 1)] = Waiting{r, service_s};
   ++waiting_;
   ++present_;
-  present_tw_.set(now, static_cast<double>(present_));
-  queue_tw_.set(now, static_cast<double>(waiting_));
 }
 
 void Station::start(Request* r, double service_s) {
   ++busy_;
-  busy_tw_.set(sim_.now(), static_cast<double>(busy_));
   sim_.schedule(sim::from_seconds(service_s), [this, r] { finish(r); });
 }
 
 void Station::finish(Request* r) {
   const sim::Time now = sim_.now();
+  advance(now);
   --busy_;
   --present_;
   if (r->counted) ++completions_;
@@ -71,37 +84,31 @@ void Station::finish(Request* r) {
     const Waiting next = queue_[head_];
     head_ = (head_ + 1) & (queue_.size() - 1);
     --waiting_;
-    queue_tw_.set(now, static_cast<double>(waiting_));
     if (next.request->counted) {
       wait_s_.add(sim::to_seconds(now - next.request->step_start));
       wait_ns_.record(now - next.request->step_start);
     }
     start(next.request, next.service_s);
-  } else {
-    busy_tw_.set(now, static_cast<double>(busy_));
   }
-  present_tw_.set(now, static_cast<double>(present_));
   sink_.step_done(r);
 }
 
 void Station::on_ps_done(void* self, void* token) {
   auto* s = static_cast<Station*>(self);
   auto* r = static_cast<Request*>(token);
-  const sim::Time now = s->sim_.now();
+  // present_ still counts the finished job, so the interval before now is integrated with the
+  // population it really had.
+  s->advance(s->sim_.now());
   --s->present_;
   if (r->counted) ++s->completions_;
-  s->present_tw_.set(now, static_cast<double>(s->present_));
-  s->busy_tw_.set(now, s->ps_.busy());
-  const double waiting = static_cast<double>(s->present_) - s->ps_.busy();
-  s->queue_tw_.set(now, waiting > 0 ? waiting : 0.0);
   s->sink_.step_done(r);
 }
 
 void Station::restart_statistics() {
   const sim::Time now = sim_.now();
-  busy_tw_.restart(now);
-  queue_tw_.restart(now);
-  present_tw_.restart(now);
+  advance(now);
+  stats_start_ = now;
+  busy_area_ = queue_area_ = present_area_ = 0.0;
   wait_s_ = sim::Welford{};
   wait_ns_.reset();
   arrivals_ = completions_ = rejected_ = 0;
@@ -109,12 +116,20 @@ void Station::restart_statistics() {
 
 reports::StationResult Station::result() const {
   const sim::Time now = sim_.now();
+  // Integrate up to now without changing state (result() is const).
+  const double tail = sim::to_seconds(now - last_change_);
+  const double busy = busy_now();
+  const double waiting = static_cast<double>(present_) - busy;
+  const double span = sim::to_seconds(now - stats_start_);
+  const double busy_area = busy_area_ + busy * tail;
+  const double queue_area = queue_area_ + (waiting > 0.0 ? waiting : 0.0) * tail;
+  const double present_area = present_area_ + static_cast<double>(present_) * tail;
   reports::StationResult out;
   out.servers = static_cast<std::uint64_t>(config_.servers);
   out.discipline = config_.discipline == Discipline::kPs ? "ps" : "fcfs";
-  out.utilization = busy_tw_.mean(now) / static_cast<double>(config_.servers);
-  out.mean_queue = queue_tw_.mean(now);
-  out.mean_in_system = present_tw_.mean(now);
+  out.utilization = span > 0 ? busy_area / span / static_cast<double>(config_.servers) : 0.0;
+  out.mean_queue = span > 0 ? queue_area / span : 0.0;
+  out.mean_in_system = span > 0 ? present_area / span : 0.0;
   out.mean_wait_ms = wait_s_.mean() * 1e3;
   if (!wait_ns_.empty()) {
     const auto p = wait_ns_.percentiles({95.0, 99.0});

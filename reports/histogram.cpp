@@ -95,16 +95,6 @@ std::optional<std::string> unbase64(std::string_view text) {
 
 Histogram::Histogram() : counts_(kBucketCount, 0) {}
 
-std::size_t Histogram::index_of(std::int64_t value_ns) {
-  if (value_ns < kLinearLimit) return value_ns < 0 ? 0 : static_cast<std::size_t>(value_ns);
-  const auto v = static_cast<std::uint64_t>(value_ns);
-  const int msb = 63 - std::countl_zero(v);
-  const int shift = msb - kSubBucketBits;
-  if (shift > kMaxShift) return kBucketCount - 1;
-  const std::size_t top = static_cast<std::size_t>(v >> shift);  // in [1024, 2048)
-  return static_cast<std::size_t>(kLinearLimit) + static_cast<std::size_t>(shift - 1) * kHalf + (top - kHalf);
-}
-
 std::int64_t Histogram::bucket_low(std::size_t index) {
   if (index < static_cast<std::size_t>(kLinearLimit)) return static_cast<std::int64_t>(index);
   const std::size_t rel = index - static_cast<std::size_t>(kLinearLimit);
@@ -119,41 +109,26 @@ std::int64_t Histogram::bucket_width(std::size_t index) {
   return std::int64_t{1} << (static_cast<int>(rel / kHalf) + 1);
 }
 
-void Histogram::record_n(std::int64_t value_ns, std::uint64_t n) {
-  if (n == 0) return;
-  if (value_ns < 0) value_ns = 0;
-  const std::size_t i = index_of(value_ns);
-  if (i == kBucketCount - 1 && value_ns >= bucket_low(i) + bucket_width(i)) clamped_ += n;
-  counts_[i] += n;
-  count_ += n;
-  sum_ += static_cast<double>(value_ns) * static_cast<double>(n);
-  if (value_ns < min_) min_ = value_ns;
-  if (value_ns > max_) max_ = value_ns;
-  if (i < lo_index_) lo_index_ = i;
-  if (i > hi_index_) hi_index_ = i;
-}
-
 void Histogram::merge(const Histogram& other) {
   if (other.count_ == 0) return;
-  for (std::size_t i = other.lo_index_; i <= other.hi_index_; ++i) counts_[i] += other.counts_[i];
+  const std::size_t lo = other.lo_index(), hi = other.hi_index();
+  for (std::size_t i = lo; i <= hi; ++i) counts_[i] += other.counts_[i];
   count_ += other.count_;
   clamped_ += other.clamped_;
   sum_ += other.sum_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
-  lo_index_ = std::min(lo_index_, other.lo_index_);
-  hi_index_ = std::max(hi_index_, other.hi_index_);
 }
 
 void Histogram::reset() {
-  if (count_ > 0) std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(lo_index_), counts_.begin() + static_cast<std::ptrdiff_t>(hi_index_) + 1, 0);
+  if (count_ > 0) {
+    std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(lo_index()), counts_.begin() + static_cast<std::ptrdiff_t>(hi_index()) + 1, 0);
+  }
   count_ = 0;
   clamped_ = 0;
   sum_ = 0.0;
   min_ = INT64_MAX;
   max_ = 0;
-  lo_index_ = SIZE_MAX;
-  hi_index_ = 0;
 }
 
 std::vector<double> Histogram::percentiles(const std::vector<double>& ps) const {
@@ -161,7 +136,8 @@ std::vector<double> Histogram::percentiles(const std::vector<double>& ps) const 
   if (count_ == 0) return out;
   std::size_t k = 0;
   std::uint64_t seen = 0;
-  for (std::size_t i = lo_index_; i <= hi_index_ && k < ps.size(); ++i) {
+  const std::size_t hi = hi_index();
+  for (std::size_t i = lo_index(); i <= hi && k < ps.size(); ++i) {
     seen += counts_[i];
     while (k < ps.size()) {
       const double p = std::clamp(ps[k], 0.0, 100.0);
@@ -184,7 +160,8 @@ double Histogram::fraction_at_or_below(std::int64_t value_ns) const {
   if (count_ == 0) return 0.0;
   const std::size_t limit = index_of(value_ns);
   std::uint64_t seen = 0;
-  for (std::size_t i = lo_index_; i <= hi_index_ && i <= limit; ++i) seen += counts_[i];
+  const std::size_t hi = hi_index();
+  for (std::size_t i = lo_index(); i <= hi && i <= limit; ++i) seen += counts_[i];
   return static_cast<double>(seen) / static_cast<double>(count_);
 }
 
@@ -200,12 +177,12 @@ std::string Histogram::serialize() const {
   put_varint(bytes, sum_bits);
   std::size_t nonzero = 0;
   if (count_ > 0) {
-    for (std::size_t i = lo_index_; i <= hi_index_; ++i) nonzero += counts_[i] != 0;
+    for (std::size_t i = lo_index(); i <= hi_index(); ++i) nonzero += counts_[i] != 0;
   }
   put_varint(bytes, nonzero);
   std::size_t last = 0;
   if (count_ > 0) {
-    for (std::size_t i = lo_index_; i <= hi_index_; ++i) {
+    for (std::size_t i = lo_index(); i <= hi_index(); ++i) {
       if (counts_[i] == 0) continue;
       put_varint(bytes, i - last);
       put_varint(bytes, counts_[i]);
@@ -235,8 +212,6 @@ std::optional<Histogram> Histogram::parse(std::string_view text) {
     if (index >= kBucketCount || c == 0) return std::nullopt;
     h.counts_[index] = c;
     total += c;
-    h.lo_index_ = std::min<std::size_t>(h.lo_index_, index);
-    h.hi_index_ = std::max<std::size_t>(h.hi_index_, index);
   }
   if (total != count || !in.empty()) return std::nullopt;
   h.count_ = count;
@@ -245,6 +220,10 @@ std::optional<Histogram> Histogram::parse(std::string_view text) {
   if (count > 0) {
     h.min_ = static_cast<std::int64_t>(mn);
     h.max_ = static_cast<std::int64_t>(mx);
+    // The counts must lie inside [min, max]: otherwise the text was not written by serialize().
+    for (std::size_t i = 0; i < kBucketCount; ++i) {
+      if (h.counts_[i] != 0 && (i < h.lo_index() || i > h.hi_index())) return std::nullopt;
+    }
   }
   return h;
 }

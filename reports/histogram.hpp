@@ -11,6 +11,7 @@
 // Not thread safe: one histogram per worker thread, merged at the end.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,7 +31,17 @@ class Histogram {
   Histogram();
 
   void record(std::int64_t value_ns) { record_n(value_ns, 1); }
-  void record_n(std::int64_t value_ns, std::uint64_t n);
+  void record_n(std::int64_t value_ns, std::uint64_t n) {
+    if (n == 0) return;
+    if (value_ns < 0) value_ns = 0;
+    const std::size_t i = index_of(value_ns);
+    if (i == kBucketCount - 1 && value_ns >= bucket_low(i) + bucket_width(i)) clamped_ += n;
+    counts_[i] += n;
+    count_ += n;
+    sum_ += static_cast<double>(value_ns) * static_cast<double>(n);
+    if (value_ns < min_) min_ = value_ns;
+    if (value_ns > max_) max_ = value_ns;
+  }
   void merge(const Histogram& other);
   void reset();
 
@@ -51,7 +62,15 @@ class Histogram {
   double fraction_at_or_below(std::int64_t value_ns) const;
 
   // Bucket geometry, exposed for tests and exporters.
-  static std::size_t index_of(std::int64_t value_ns);
+  static std::size_t index_of(std::int64_t value_ns) {
+    if (value_ns < kLinearLimit) return value_ns < 0 ? 0 : static_cast<std::size_t>(value_ns);
+    const auto v = static_cast<std::uint64_t>(value_ns);
+    const int shift = (63 - std::countl_zero(v)) - kSubBucketBits;
+    if (shift > kMaxShift) return kBucketCount - 1;
+    const auto top = static_cast<std::size_t>(v >> shift);  // in [1024, 2048)
+    return static_cast<std::size_t>(kLinearLimit) + static_cast<std::size_t>(shift - 1) * (std::size_t{1} << kSubBucketBits) +
+           (top - (std::size_t{1} << kSubBucketBits));
+  }
   static std::int64_t bucket_low(std::size_t index);
   static std::int64_t bucket_width(std::size_t index);
   std::uint64_t bucket_count_at(std::size_t index) const { return counts_[index]; }
@@ -68,8 +87,10 @@ class Histogram {
   double sum_ = 0.0;
   std::int64_t min_ = INT64_MAX;
   std::int64_t max_ = 0;
-  std::size_t lo_index_ = SIZE_MAX;  // touched range, so reset() and walks stay cheap
-  std::size_t hi_index_ = 0;
+  // The touched bucket range is [index_of(min_), index_of(max_)]: reset() and walks stay cheap
+  // without tracking it on every record.
+  std::size_t lo_index() const { return index_of(min_); }
+  std::size_t hi_index() const { return index_of(max_); }
 };
 
 }  // namespace loadcast::reports

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -30,7 +31,7 @@ class Callback {
 
   Callback(Callback&& other) noexcept : ops_(other.ops_) {
     if (ops_ != nullptr) {
-      ops_->move(storage_, other.storage_);
+      relocate_from(other);
       other.ops_ = nullptr;
     }
   }
@@ -40,7 +41,7 @@ class Callback {
       reset();
       ops_ = other.ops_;
       if (ops_ != nullptr) {
-        ops_->move(storage_, other.storage_);
+        relocate_from(other);
         other.ops_ = nullptr;
       }
     }
@@ -53,7 +54,7 @@ class Callback {
 
   void reset() noexcept {
     if (ops_ != nullptr) {
-      ops_->destroy(storage_);
+      if (!ops_->trivial) ops_->destroy(storage_);
       ops_ = nullptr;
     }
   }
@@ -66,7 +67,16 @@ class Callback {
     void (*call)(void*);
     void (*move)(void* dst, void* src) noexcept;
     void (*destroy)(void*) noexcept;
+    bool trivial;  // trivially copyable and destructible: moved with a plain copy of the bytes
   };
+
+  void relocate_from(Callback& other) noexcept {
+    if (ops_->trivial) {
+      std::memcpy(storage_, other.storage_, kCapacity);
+    } else {
+      ops_->move(storage_, other.storage_);
+    }
+  }
 
   template <typename Fn>
   static constexpr Ops kOps{
@@ -76,6 +86,7 @@ class Callback {
         static_cast<Fn*>(src)->~Fn();
       },
       [](void* p) noexcept { static_cast<Fn*>(p)->~Fn(); },
+      std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>,
   };
 
   alignas(std::max_align_t) unsigned char storage_[kCapacity];

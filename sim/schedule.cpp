@@ -72,6 +72,10 @@ double PiecewiseLinear::integral(Time t) const {
 
 std::optional<Time> PiecewiseLinear::inverse_integral(double target) const {
   if (target <= 0.0) return Time{0};
+  if (points_.size() == 1 && points_[0].at == 0) {  // constant rate: the common case, kept cheap
+    if (points_[0].value <= 0.0) return std::nullopt;
+    return from_seconds(target / points_[0].value);
+  }
   // Before the first point.
   const double first_area = cumulative_.front();
   if (target <= first_area) {
