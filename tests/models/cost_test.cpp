@@ -1,0 +1,178 @@
+#include <catch2/catch.hpp>
+
+#include "models/cost.hpp"
+
+using namespace loadcast;
+using namespace loadcast::models;
+
+namespace {
+
+// A complete table: every catalogue price 0.01 unless set, plus the prices these tests use.
+PriceTable table() {
+  PriceTable t;
+  t.region = "test-1";
+  t.origin = "test";
+  const auto add = [&](const std::string& g, const std::string& i, double usd, const std::string& unit,
+                       PriceConfidence c = PriceConfidence::kSecondary) {
+    t.set(g, i, PriceEntry{usd, unit, "https://example.com/" + g, "2026-11-22", c, ""});
+  };
+  for (const auto& c : kPriceCatalog) add(std::string(c.group), std::string(c.item), 0.01, std::string(c.unit));
+  for (const auto cls : kRequiredAuroraClasses) {
+    add("aurora_instance_standard", std::string(cls), 0.30, "instance-hour");
+    add("aurora_instance_io_optimized", std::string(cls), 0.39, "instance-hour", PriceConfidence::kUnverified);
+  }
+  add("fargate", "x86_vcpu_hour", 0.05, "vCPU-hour");
+  add("fargate", "x86_gb_hour", 0.005, "GB-hour");
+  add("fargate", "spot_discount", 0.70, "fraction", PriceConfidence::kUnverified);
+  add("alb", "hour", 0.025, "ALB-hour");
+  add("alb", "lcu_hour", 0.008, "LCU-hour");
+  add("aurora", "acu_hour_standard", 0.20, "ACU-hour");
+  add("aurora", "storage_gb_month_standard", 0.10, "GB-month");
+  add("aurora", "io_million_requests", 0.20, "1M requests");
+  add("sqs", "fifo_million_requests", 0.50, "1M requests");
+  add("nat_gateway", "hour", 0.06, "NAT-hour");
+  add("route53", "hosted_zone_month", 0.50, "zone-month");
+  return t;
+}
+
+constexpr double kDay = 86400.0;
+constexpr double kMonthS = 730.0 * 3600.0;
+
+}  // namespace
+
+TEST_CASE("Cost: the test price table is complete against the catalogue") {
+  CHECK(table().validate().empty());
+  PriceTable broken = table();
+  broken.set("alb", "hour", PriceEntry{0.02, "hour", "https://x", "2026-01-01", PriceConfidence::kDoc, ""});
+  const auto errors = broken.validate();
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::Contains("alb.hour has unit 'hour', expected 'ALB-hour'"));
+}
+
+TEST_CASE("Cost: a day of one Fargate task projects to 730 hours") {
+  Usage u;
+  u.metered_seconds = kDay;
+  u.fargate_for("web", CpuArch::kX86, CapacityType::kOnDemand).add_task(1.0, 2.0, 86400);
+  const CostReport r = price_usage(u, table(), CostOptions{730.0, kDay});
+  const double expected = 730.0 * (0.05 + 2 * 0.005);
+  CHECK(r.total_usd == Approx(expected));
+  CHECK(r.item("fargate") == Approx(expected));
+  CHECK(r.factor == Approx(730.0 / 24.0));
+  CHECK_THAT(r.projection, Catch::Contains("metered over 1 x 24h workload period"));
+  REQUIRE(r.lines.size() == 2);
+  CHECK(r.lines[0].component == "vCPU");
+  CHECK(r.lines[0].quantity == Approx(730.0));
+  CHECK(r.lines[1].quantity == Approx(1460.0));
+  CHECK(r.lines[1].unit == "GB-hour");
+}
+
+TEST_CASE("Cost: a run shorter than the workload period says it is repeated all month") {
+  Usage u;
+  u.metered_seconds = 90 * 60.0;
+  u.alb_for("alb").seconds = u.metered_seconds;
+  const CostReport r = price_usage(u, table(), CostOptions{730.0, kDay});
+  CHECK(r.factor == Approx(kMonthS / 5400.0));
+  CHECK(r.item("alb") == Approx(730.0 * 0.025));
+  CHECK_THAT(r.projection, Catch::Contains("shorter than the 24h workload period"));
+  CHECK_THAT(r.projection, Catch::Contains("as if the run repeated all month"));
+  const CostReport none = price_usage(u, table(), CostOptions{730.0, 0.0});
+  CHECK_THAT(none.projection, Catch::Contains("no workload period declared"));
+}
+
+TEST_CASE("Cost: Fargate Spot is On-Demand minus the spot discount and flagged unverified") {
+  Usage u;
+  u.metered_seconds = 3600;
+  u.fargate_for("worker", CpuArch::kX86, CapacityType::kSpot).add_task(1.0, 0.0, 3600);
+  const CostReport r = price_usage(u, table());
+  CHECK(r.total_usd == Approx(730.0 * 0.05 * 0.30));
+  REQUIRE(r.lines.size() == 1);
+  CHECK(r.lines[0].confidence == PriceConfidence::kUnverified);
+  CHECK(r.unverified_prices() == std::vector<std::string>{"fargate.x86_vcpu_hour x (1 - fargate.spot_discount)"});
+}
+
+TEST_CASE("Cost: Aurora prices ACU-hours instance-hours storage and I/O") {
+  Usage u;
+  u.metered_seconds = 7200;
+  u.aurora_serverless_for("writer", "db", AuroraStorage::kStandard).acu_seconds = 2.0 * 7200;  // 2 ACU
+  u.aurora_provisioned_for("reader", "db", "db.r7g.large", AuroraStorage::kStandard).instance_seconds = 7200;
+  auto& c = u.aurora_cluster_for("db", AuroraStorage::kStandard);
+  c.storage_gb_seconds = 10.0 * 7200;  // 10 GB all along
+  c.io_requests = 1e6;                 // per 2 hours
+  const CostReport r = price_usage(u, table());
+  const double expected = 730 * 2 * 0.20 + 730 * 0.30 + 10 * 0.10 + 365 * 0.20;
+  CHECK(r.item("aurora") == Approx(expected));
+  CHECK(r.total_usd == Approx(expected));
+}
+
+TEST_CASE("Cost: a missing instance class names the classes that are priced") {
+  Usage u;
+  u.metered_seconds = 3600;
+  u.aurora_provisioned_for("w", "db", "db.x9.huge", AuroraStorage::kStandard).instance_seconds = 3600;
+  CHECK_THROWS_WITH(price_usage(u, table()), Catch::Contains("no price 'aurora_instance_standard.db.x9.huge'") &&
+                                                 Catch::Contains("db.r7g.large"));
+}
+
+TEST_CASE("Cost: SQS requests include empty receives in 64 KB chunks") {
+  Usage u;
+  u.metered_seconds = 3600;
+  auto& q = u.sqs_for("orders.fifo", true);
+  q.add_call(100);                 // send: 1
+  q.add_call(200 * 1024);          // big batch: 4
+  q.add_call(0, true);             // empty receive: 1
+  CHECK(q.requests == 6.0);
+  CHECK(q.empty_receives == 1.0);
+  const CostReport r = price_usage(u, table());
+  CHECK(r.item("sqs") == Approx(6.0 * 730.0 / 1e6 * 0.50));
+}
+
+TEST_CASE("Cost: fixed costs are monthly and never projected") {
+  Usage u;
+  u.metered_seconds = 600;  // 10 minutes: factor 4380
+  u.fixed_costs.push_back(FixedCost{"route53", 0.0, "route53.hosted_zone_month", 0.0, 1.0, "", ""});
+  u.fixed_costs.push_back(FixedCost{"nat", 0.0, "nat_gateway.hour", 0.0, 2.0, "two AZs", ""});
+  u.fixed_costs.push_back(FixedCost{"datadog", 62.0, "", 0.0, 0.0, "4 hosts", ""});
+  const CostReport r = price_usage(u, table());
+  CHECK(r.item("route53") == Approx(0.50));
+  CHECK(r.item("nat") == Approx(2 * 730 * 0.06));
+  CHECK(r.item("datadog") == Approx(62.0));
+  CHECK(r.total_usd == Approx(0.50 + 87.6 + 62.0));
+  const auto j = r.to_json();
+  CHECK(j["monthly_usd"]["total"].get<double>() == Approx(150.1));
+  CHECK(j["monthly_usd"]["items"]["datadog"].get<double>() == Approx(62.0));
+  CHECK(j["lines"][2]["confidence"] == "scenario");
+}
+
+TEST_CASE("Cost: fixed cost items are validated against the table") {
+  std::vector<FixedCost> items = {
+      FixedCost{"a", 0.0, "nat_gateway.gb_processed", 0.0, 3.0, "", "s.yaml:3:5"},
+      FixedCost{"b", 0.0, "waf.nothing", 1.0, 0.0, "", "s.yaml:4:5"},
+      FixedCost{"c", 0.0, "", 0.0, 0.0, "", "s.yaml:5:5"},
+  };
+  const auto errors = validate_fixed_costs(items, table());
+  REQUIRE(errors.size() == 3);
+  CHECK_THAT(errors[0], Catch::StartsWith("s.yaml:3:5: fixed cost 'a': count applies to per-hour or per-month prices"));
+  CHECK_THAT(errors[1], Catch::Contains("price 'waf.nothing' is not in the test-1 price table"));
+  CHECK_THAT(errors[2], Catch::Contains("needs usd_per_month > 0"));
+}
+
+TEST_CASE("Cost: merging replications gives the same monthly cost as one") {
+  Usage one;
+  one.metered_seconds = 3600;
+  one.fargate_for("web", CpuArch::kX86, CapacityType::kOnDemand).add_task(0.5, 1.0, 3600);
+  one.nat_gateway_for("nat").seconds = 3600;
+  Usage two = one;
+  two.merge(one);
+  CHECK(two.metered_seconds == 7200);
+  CHECK(two.fargate.size() == 1);
+  CHECK(two.fargate[0].tasks == 2);
+  CHECK(price_usage(two, table()).total_usd == Approx(price_usage(one, table()).total_usd));
+}
+
+TEST_CASE("Cost: metered quantities without a metered span are rejected") {
+  Usage u;
+  u.alb_for("alb").seconds = 10;
+  CHECK_THROWS_WITH(price_usage(u, table()), Catch::Contains("metered_seconds is 0"));
+  Usage fixed_only;
+  fixed_only.fixed_costs.push_back(FixedCost{"x", 5.0, "", 0, 0, "", ""});
+  CHECK(price_usage(fixed_only, table()).total_usd == Approx(5.0));
+}
