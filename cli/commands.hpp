@@ -12,5 +12,6 @@ inline constexpr int kExitThresholds = 99;
 
 int run_sim(int argc, char** argv);
 int run_check(int argc, char** argv);
+int run_load(int argc, char** argv);
 
 }  // namespace loadcast::cli

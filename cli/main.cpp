@@ -23,6 +23,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"sim", loadcast::cli::run_sim, "simulate a scenario; print a summary, write result.json and reports"},
     {"check", loadcast::cli::run_check, "validate a scenario file without running it"},
+    {"load", loadcast::cli::run_load, "send HTTP load (quick mode --url, or a scenario) and measure it"},
 };
 
 void print_help() {

@@ -1,0 +1,316 @@
+#include "loadgen/curl_engine.hpp"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <stdexcept>
+
+#include <boost/asio/post.hpp>
+
+#include "loadgen/clock.hpp"
+
+namespace loadcast::loadgen {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+constexpr int kEventBatch = 256;
+
+// curl_global_init is not thread safe: run it once, before the first engine, under the
+// function-local static's initialisation guard.
+void global_init() {
+  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (rc != CURLE_OK) throw std::runtime_error(std::string("libcurl initialisation failed: ") + curl_easy_strerror(rc));
+}
+
+Cause cause_of(CURL* easy, CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT: {
+      long err = 0;
+      curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &err);
+      return err == ECONNREFUSED ? Cause::kConnectRefused : Cause::kConnectError;
+    }
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return Cause::kConnectError;
+    case CURLE_OPERATION_TIMEDOUT: {
+      curl_off_t pretransfer = 0;
+      curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+      return pretransfer == 0 ? Cause::kConnectTimeout : Cause::kReadTimeout;
+    }
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED: return Cause::kTlsError;
+    case CURLE_SEND_ERROR: return Cause::kWriteError;
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE: return Cause::kReset;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_UNSUPPORTED_PROTOCOL: return Cause::kMalformedResponse;
+    default: return Cause::kTransportError;
+  }
+}
+
+curl_slist* build_headers(const std::vector<std::string>& lines) {
+  curl_slist* list = nullptr;
+  for (const auto& line : lines) list = curl_slist_append(list, line.c_str());
+  // No "Expect: 100-continue" round trip before bodies.
+  return curl_slist_append(list, "Expect:");
+}
+
+}  // namespace
+
+CurlEngine::CurlEngine(asio::io_context& io, EngineListener& listener, RequestSource source, EngineOptions options,
+                       const Url& target, std::size_t slots)
+    : io_(io), listener_(listener), source_(source), options_(std::move(options)), target_(target), timer_(io) {
+  global_init();
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) throw std::runtime_error("epoll_create1 failed");
+  inner_ = std::make_unique<asio::posix::stream_descriptor>(io_, epoll_fd_);
+  multi_ = curl_multi_init();
+  if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlEngine::socket_cb);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlEngine::timer_cb);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(slots + 16));
+  curl_multi_setopt(multi_, CURLMOPT_MAX_CONCURRENT_STREAMS, static_cast<long>(options_.streams));
+  curl_multi_setopt(multi_, CURLMOPT_PIPELINING, options_.http2 ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
+
+  const auto& plan = *source_.plan;
+  for (std::size_t c = 0; c < plan.size(); ++c) {
+    const auto& cp = plan.at(c);
+    if (cp.templated) {
+      class_headers_.push_back(nullptr);
+      continue;
+    }
+    std::vector<std::string> lines;
+    for (const auto& [name, value] : cp.headers) lines.push_back(name + ": " + value.render({}));
+    class_headers_.push_back(build_headers(lines));
+  }
+
+  const long version = options_.http2 ? (target_.tls() ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE)
+                                      : CURL_HTTP_VERSION_1_1;
+  const long timeout_ms = static_cast<long>((options_.timeout + sim::kMillisecond - 1) / sim::kMillisecond);
+  transfers_.reserve(slots);
+  for (std::size_t i = 0; i < slots; ++i) {
+    auto t = std::make_unique<Transfer>();
+    t->slot = i;
+    t->easy = curl_easy_init();
+    if (t->easy == nullptr) throw std::runtime_error("curl_easy_init failed");
+    CURL* e = t->easy;
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &CurlEngine::write_cb);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, version);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options_.insecure ? 0L : 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options_.insecure ? 0L : 2L);
+    if (!options_.cacert.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.cacert.c_str());
+    if (options_.http2) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 0L);
+    transfers_.push_back(std::move(t));
+  }
+  arm_inner();
+}
+
+CurlEngine::~CurlEngine() {
+  shutdown();
+  for (auto& t : transfers_) {
+    curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->own_headers);
+  }
+  for (auto* h : class_headers_) curl_slist_free_all(h);
+  // Cleanup may still call the socket callback (REMOVE): the epoll set must outlive it.
+  if (multi_ != nullptr) curl_multi_cleanup(multi_);
+  error_code ignored;
+  inner_->close(ignored);
+}
+
+void CurlEngine::start(std::size_t slot, std::size_t cls, sim::Time intended) {
+  Transfer& t = *transfers_[slot];
+  const auto& plan = *source_.plan;
+  const auto& cp = plan.at(cls);
+  t.cls = cls;
+  t.intended = intended;
+  t.bytes = 0;
+  t.busy = true;
+  ++busy_;
+  plan.parts(cls, *source_.cursor, *source_.rng, t.parts);
+  CURL* e = t.easy;
+  curl_easy_setopt(e, CURLOPT_URL, t.parts.url.c_str());
+  curl_slist_free_all(t.own_headers);
+  t.own_headers = nullptr;
+  curl_slist* headers = class_headers_[cls];
+  if (headers == nullptr) headers = t.own_headers = build_headers(t.parts.header_lines);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);  // resets any method of the previous request
+  curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, static_cast<const char*>(nullptr));
+  if (cp.head) {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else if (cp.has_body) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.parts.body.size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.parts.body.data());
+    if (cp.method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, cp.method.c_str());
+  } else if (cp.method != "GET") {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, cp.method.c_str());
+  }
+  t.sent = steady_now();
+  if (curl_multi_add_handle(multi_, e) != CURLM_OK) {
+    // Reported from the loop, not from inside start(): the listener may start again at once.
+    asio::post(io_, [this, &t] {
+      if (closed_ || !t.busy) return;
+      Completion c;
+      c.cause = Cause::kTransportError;
+      c.done = steady_now();
+      t.busy = false;
+      --busy_;
+      listener_.on_complete(t.slot, t.cls, t.intended, c);
+    });
+  }
+}
+
+void CurlEngine::shutdown() {
+  if (closed_) return;
+  closed_ = true;
+  ++timer_gen_;
+  timer_.cancel();
+  error_code ignored;
+  inner_->cancel(ignored);
+  for (auto& t : transfers_) {
+    if (!t->busy) continue;
+    curl_multi_remove_handle(multi_, t->easy);
+    t->busy = false;
+    --busy_;
+  }
+}
+
+int CurlEngine::socket_cb(CURL*, curl_socket_t fd, int what, void* userp, void*) {
+  auto* self = static_cast<CurlEngine*>(userp);
+  if (what == CURL_POLL_REMOVE) {
+    // Not a close: libcurl owns the descriptor and may hand it back later.
+    if (epoll_ctl(self->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) == 0 && self->watched_ > 0) --self->watched_;
+    return 0;
+  }
+  epoll_event ev{};
+  ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+  ev.data.fd = fd;
+  if (epoll_ctl(self->epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0) {
+    if (errno == ENOENT && epoll_ctl(self->epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0) ++self->watched_;
+  }
+  return 0;
+}
+
+int CurlEngine::timer_cb(CURLM*, long timeout_ms, void* userp) {
+  auto* self = static_cast<CurlEngine*>(userp);
+  const std::uint64_t gen = ++self->timer_gen_;
+  self->timer_.cancel();
+  if (timeout_ms < 0 || self->closed_) return 0;
+  if (timeout_ms == 0) {
+    // Acting now would re-enter libcurl from its own callback: post it instead.
+    asio::post(self->io_, [self, gen] {
+      if (gen == self->timer_gen_ && !self->closed_) self->action(CURL_SOCKET_TIMEOUT, 0);
+    });
+    return 0;
+  }
+  self->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+  self->timer_.async_wait([self, gen](const error_code& ec) {
+    if (!ec && gen == self->timer_gen_ && !self->closed_) self->action(CURL_SOCKET_TIMEOUT, 0);
+  });
+  return 0;
+}
+
+std::size_t CurlEngine::write_cb(char*, std::size_t size, std::size_t n, void* userp) {
+  static_cast<Transfer*>(userp)->bytes += size * n;
+  return size * n;
+}
+
+void CurlEngine::action(curl_socket_t fd, int bits) {
+  int running = 0;
+  curl_multi_socket_action(multi_, fd, bits, &running);
+  drain_messages();
+}
+
+void CurlEngine::drain_messages() {
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    CURL* easy = msg->easy_handle;
+    const CURLcode code = msg->data.result;
+    Transfer* t = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &t);
+    curl_multi_remove_handle(multi_, easy);
+    if (t != nullptr && t->busy) complete(*t, code);
+  }
+}
+
+void CurlEngine::complete(Transfer& t, CURLcode code) {
+  Completion c;
+  c.sent = t.sent;
+  c.done = steady_now();
+  long header_bytes = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_HEADER_SIZE, &header_bytes);
+  c.bytes = t.bytes + static_cast<std::uint64_t>(header_bytes > 0 ? header_bytes : 0);
+  if (code == CURLE_OK) {
+    long status = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    c.status = static_cast<int>(status);
+    c.cause = cause_of_status(c.status, source_.plan->at(t.cls).expect_status);
+  } else {
+    c.cause = cause_of(t.easy, code);
+  }
+  t.busy = false;
+  --busy_;
+  listener_.on_complete(t.slot, t.cls, t.intended, c);
+}
+
+void CurlEngine::arm_inner() {
+  if (inner_waiting_ || closed_) return;
+  inner_waiting_ = true;
+  inner_->async_wait(asio::posix::stream_descriptor::wait_read, [this](const error_code& ec) {
+    inner_waiting_ = false;
+    if (ec || closed_) return;
+    on_inner_ready();
+  });
+}
+
+void CurlEngine::on_inner_ready() {
+  epoll_event events[kEventBatch];
+  const int n = epoll_wait(epoll_fd_, events, kEventBatch, 0);
+  for (int i = 0; i < n && !closed_; ++i) {
+    int bits = 0;
+    if (events[i].events & (EPOLLIN | EPOLLHUP)) bits |= CURL_CSELECT_IN;
+    if (events[i].events & EPOLLOUT) bits |= CURL_CSELECT_OUT;
+    if (events[i].events & EPOLLERR) bits |= CURL_CSELECT_ERR;
+    action(events[i].data.fd, bits);
+  }
+  if (closed_) return;
+  if (n == kEventBatch) {
+    // More may be ready: yield to other handlers, then look again.
+    asio::post(io_, [this] {
+      if (!closed_) on_inner_ready();
+    });
+    return;
+  }
+  arm_inner();
+}
+
+}  // namespace loadcast::loadgen

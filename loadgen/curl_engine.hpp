@@ -1,0 +1,102 @@
+// CurlEngine: HTTPS and HTTP/2 through libcurl's multi_socket API, driven by the worker's
+// Asio io_context.
+//
+// Written from libcurl's documented contract (curl_multi_socket_action(3),
+// CURLMOPT_SOCKETFUNCTION(3), CURLMOPT_TIMERFUNCTION(3)), not from the withdrawn asiohiper
+// example:
+// - One multi handle per worker thread (a multi handle is single-threaded); one easy handle per
+//   slot, reused; CURLOPT_NOSIGNAL on every handle; CURLOPT_PIPEWAIT and
+//   CURLMOPT_MAX_CONCURRENT_STREAMS (= --streams) for HTTP/2, so transfers multiplex instead
+//   of opening extra connections. Admission control is ours (never more transfers than slots),
+//   so libcurl's pending queue is not used.
+// - Sockets: the socket callback may hand us any descriptor (transfer sockets, resolver or
+//   happy-eyeballs sockets), for any easy handle. We keep no per-transfer socket state: the
+//   callback only mirrors the wanted directions into a private level-triggered epoll set
+//   (ADD/MOD), and CURL_POLL_REMOVE deletes the descriptor from that set — it is not a close,
+//   the same descriptor may come back and libcurl keeps ownership of closing it. The epoll
+//   descriptor itself is what Asio waits on, so level-triggered readiness survives Asio's
+//   edge-triggered reactor.
+// - Timer: one steady_timer; each callback replaces the deadline, -1 deletes it, and a 0
+//   timeout is posted to the io_context — never acted on inside the callback, which would
+//   recurse into libcurl. A generation counter drops stale expirations.
+// - After every socket_action the completed transfers are drained with curl_multi_info_read and
+//   reported; the listener may start the next transfer from that report.
+// Single-threaded: everything runs on the worker's thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <curl/curl.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "loadgen/engine.hpp"
+#include "loadgen/url.hpp"
+
+namespace loadcast::loadgen {
+
+class CurlEngine final : public Engine {
+ public:
+  // Throws std::runtime_error when libcurl cannot be initialised.
+  CurlEngine(boost::asio::io_context& io, EngineListener& listener, RequestSource source, EngineOptions options,
+             const Url& target, std::size_t slots);
+  ~CurlEngine() override;
+  CurlEngine(const CurlEngine&) = delete;
+  CurlEngine& operator=(const CurlEngine&) = delete;
+
+  std::size_t slots() const override { return transfers_.size(); }
+  void preconnect() override {}
+  std::size_t connecting() const override { return 0; }
+  std::uint64_t connect_failures() const override { return 0; }
+  // Descriptors libcurl currently asks us to watch.
+  std::size_t open_connections() const override { return watched_; }
+  void start(std::size_t slot, std::size_t cls, sim::Time intended) override;
+  std::size_t busy() const override { return busy_; }
+  void shutdown() override;
+
+ private:
+  struct Transfer {
+    CURL* easy = nullptr;
+    std::size_t slot = 0;
+    std::size_t cls = 0;
+    bool busy = false;
+    sim::Time intended = 0;
+    sim::Time sent = 0;
+    std::uint64_t bytes = 0;
+    RenderedParts parts;
+    curl_slist* own_headers = nullptr;  // templated headers of the current request
+  };
+
+  static int socket_cb(CURL* easy, curl_socket_t fd, int what, void* userp, void* socketp);
+  static int timer_cb(CURLM* multi, long timeout_ms, void* userp);
+  static std::size_t write_cb(char* data, std::size_t size, std::size_t n, void* userp);
+
+  void action(curl_socket_t fd, int bits);
+  void drain_messages();
+  void complete(Transfer& t, CURLcode code);
+  void arm_inner();
+  void on_inner_ready();
+
+  boost::asio::io_context& io_;
+  EngineListener& listener_;
+  RequestSource source_;
+  EngineOptions options_;
+  Url target_;
+  CURLM* multi_ = nullptr;
+  int epoll_fd_ = -1;
+  std::unique_ptr<boost::asio::posix::stream_descriptor> inner_;
+  boost::asio::steady_timer timer_;
+  std::uint64_t timer_gen_ = 0;
+  bool inner_waiting_ = false;
+  bool closed_ = false;
+  std::size_t busy_ = 0;
+  std::size_t watched_ = 0;
+  std::vector<std::unique_ptr<Transfer>> transfers_;
+  std::vector<curl_slist*> class_headers_;  // per class, when its headers are not templated
+};
+
+}  // namespace loadcast::loadgen

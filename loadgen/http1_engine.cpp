@@ -1,0 +1,311 @@
+#include "loadgen/http1_engine.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include "loadgen/clock.hpp"
+#include "loadgen/response_parser.hpp"
+
+namespace loadcast::loadgen {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 8 * 1024;
+
+Cause connect_cause(const error_code& ec) {
+  if (ec == asio::error::connection_refused) return Cause::kConnectRefused;
+  if (ec == asio::error::timed_out) return Cause::kConnectTimeout;
+  return Cause::kConnectError;
+}
+
+bool is_reset(const error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::error::connection_aborted;
+}
+
+}  // namespace
+
+class Http1Engine::Connection {
+ public:
+  Connection(Http1Engine& engine, std::size_t slot)
+      : engine_(engine), slot_(slot), socket_(engine.io_), timer_(engine.io_) {}
+
+  bool busy() const { return busy_; }
+  bool open() const { return phase_ != Phase::kClosed && phase_ != Phase::kConnecting; }
+
+  void preconnect() {
+    if (phase_ == Phase::kClosed && !busy_) connect();
+  }
+
+  void start(std::size_t cls, sim::Time intended) {
+    busy_ = true;
+    ++engine_.busy_;
+    cls_ = cls;
+    intended_ = intended;
+    retried_ = false;
+    sent_ = 0;
+    const auto& src = engine_.source_;
+    out_ = src.plan->http1(cls, *src.cursor, *src.rng, scratch_);
+    head_ = src.plan->at(cls).head;
+    expect_status_ = src.plan->at(cls).expect_status;
+    deadline_ = steady_now() + engine_.options_.timeout;
+    arm_timer();
+    if (phase_ == Phase::kIdle) send();
+    else if (phase_ == Phase::kClosed) connect();
+    // kConnecting: a preconnect is under way; on_connect sends.
+  }
+
+  void shutdown() {
+    timer_.cancel();
+    close();
+    if (busy_) {
+      busy_ = false;
+      --engine_.busy_;
+    }
+  }
+
+ private:
+  enum class Phase { kClosed, kConnecting, kIdle, kWriting, kWaiting };
+
+  void connect() {
+    phase_ = Phase::kConnecting;
+    ++engine_.connecting_;
+    const auto& eps = engine_.endpoints_;
+    const auto& ep = eps[engine_.next_endpoint_++ % eps.size()];
+    socket_.async_connect(ep, [this, gen = gen_](const error_code& ec) { on_connect(gen, ec); });
+  }
+
+  void on_connect(std::uint32_t gen, const error_code& ec) {
+    if (gen != gen_) return;
+    --engine_.connecting_;
+    if (ec) {
+      close();
+      if (busy_) finish_failure(connect_cause(ec));
+      else ++engine_.connect_failures_;
+      return;
+    }
+    error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+    socket_.non_blocking(true, ignored);
+    phase_ = Phase::kIdle;
+    served_ = 0;
+    arm_read();
+    if (busy_) send();
+  }
+
+  void send() {
+    sent_ = steady_now();
+    written_ = 0;
+    phase_ = Phase::kWriting;
+    parser_.emplace(engine_.options_.header_limit, head_);
+    try_write();
+  }
+
+  void try_write() {
+    while (written_ < out_.size()) {
+      error_code ec;
+      const std::size_t n = socket_.write_some(asio::buffer(out_.data() + written_, out_.size() - written_), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        socket_.async_wait(tcp::socket::wait_write, [this, gen = gen_](const error_code& wec) {
+          if (gen != gen_) return;
+          if (wec) return on_transport_error(wec, Cause::kWriteError);
+          try_write();
+        });
+        return;
+      }
+      if (ec) return on_transport_error(ec, Cause::kWriteError);
+      written_ += n;
+    }
+    if (phase_ == Phase::kWriting) phase_ = Phase::kWaiting;
+  }
+
+  void arm_read() {
+    if (reading_ || phase_ == Phase::kClosed || phase_ == Phase::kConnecting) return;
+    reading_ = true;
+    socket_.async_read_some(buffer_.prepare(kReadChunk),
+                            [this, gen = gen_](const error_code& ec, std::size_t n) { on_read(gen, ec, n); });
+  }
+
+  void on_read(std::uint32_t gen, const error_code& ec, std::size_t n) {
+    if (gen != gen_) return;
+    reading_ = false;
+    if (ec) return on_read_error(ec);
+    buffer_.commit(n);
+    bytes_ += n;
+    if (!busy_ || !parser_) {
+      // Bytes nobody asked for (a server's farewell 408, garbage): the connection is unusable.
+      close();
+      return;
+    }
+    error_code pec;
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+      const std::size_t used = parser_->put(buffer_.data(), pec);
+      buffer_.consume(used);
+      if (pec == boost::beast::http::error::need_more) {
+        pec = {};
+        break;
+      }
+      if (pec) return finish_failure(Cause::kMalformedResponse);
+      if (used == 0) break;
+    }
+    if (parser_->is_done()) return finish_response();
+    arm_read();
+  }
+
+  void on_read_error(const error_code& ec) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!busy_) {
+      close();  // the server closed an idle connection
+      return;
+    }
+    if (ec == asio::error::eof && parser_ && parser_->is_header_done() && parser_->need_eof()) {
+      error_code pec;
+      parser_->put_eof(pec);
+      if (!pec && parser_->is_done()) return finish_response();
+    }
+    on_transport_error(ec, Cause::kReset);
+  }
+
+  void on_transport_error(const error_code& ec, Cause cause) {
+    const bool nothing_received = !parser_ || !parser_->got_some();
+    if (busy_ && served_ > 0 && nothing_received && !retried_ && (is_reset(ec) || cause == Cause::kWriteError)) {
+      // The server closed this kept-alive connection as we reused it: retry once, fresh.
+      retried_ = true;
+      close();
+      connect();
+      return;
+    }
+    finish_failure(cause);
+  }
+
+  void finish_response() {
+    Completion c;
+    c.status = parser_->status();
+    c.cause = cause_of_status(c.status, expect_status_);
+    c.sent = sent_;
+    c.done = steady_now();
+    c.bytes = bytes_;
+    // Leftover bytes, or a response that ended while the request was still being written,
+    // leave the connection in an unknown state: close it.
+    const bool keep = parser_->keep_alive() && buffer_.size() == 0 && phase_ == Phase::kWaiting;
+    parser_.reset();
+    ++served_;
+    if (keep) {
+      phase_ = Phase::kIdle;
+      arm_read();
+    } else {
+      close();
+    }
+    deliver(c);
+  }
+
+  // A failure has no status: only complete responses are counted by status and latency.
+  void finish_failure(Cause cause) {
+    Completion c;
+    c.cause = cause;
+    c.sent = sent_;
+    c.done = steady_now();
+    c.bytes = bytes_;
+    close();
+    deliver(c);
+  }
+
+  void deliver(const Completion& c) {
+    busy_ = false;
+    --engine_.busy_;
+    bytes_ = 0;
+    engine_.listener_.on_complete(slot_, cls_, intended_, c);
+  }
+
+  void close() {
+    if (phase_ == Phase::kConnecting) --engine_.connecting_;
+    ++gen_;
+    error_code ignored;
+    socket_.close(ignored);
+    phase_ = Phase::kClosed;
+    reading_ = false;
+    buffer_.clear();
+    parser_.reset();
+  }
+
+  void arm_timer() {
+    if (timer_armed_) return;
+    timer_armed_ = true;
+    timer_.expires_at(asio::steady_timer::time_point(std::chrono::nanoseconds(deadline_)));
+    timer_.async_wait([this](const error_code& ec) { on_timer(ec); });
+  }
+
+  void on_timer(const error_code& ec) {
+    timer_armed_ = false;
+    if (ec == asio::error::operation_aborted || !busy_) return;
+    if (steady_now() < deadline_) return arm_timer();
+    const Cause cause = phase_ == Phase::kConnecting ? Cause::kConnectTimeout : Cause::kReadTimeout;
+    finish_failure(cause);
+  }
+
+  Http1Engine& engine_;
+  std::size_t slot_;
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<ResponseParser> parser_;
+  std::string scratch_;
+  std::string_view out_;
+  std::size_t written_ = 0;
+  Phase phase_ = Phase::kClosed;
+  bool busy_ = false;
+  bool reading_ = false;
+  bool timer_armed_ = false;
+  bool retried_ = false;
+  bool head_ = false;
+  int expect_status_ = 0;
+  std::uint32_t gen_ = 0;
+  std::uint64_t served_ = 0;
+  std::uint64_t bytes_ = 0;
+  std::size_t cls_ = 0;
+  sim::Time intended_ = 0;
+  sim::Time sent_ = 0;
+  sim::Time deadline_ = 0;
+};
+
+Http1Engine::Http1Engine(asio::io_context& io, EngineListener& listener, RequestSource source, EngineOptions options,
+                         std::vector<tcp::endpoint> endpoints, std::size_t slots)
+    : io_(io), listener_(listener), source_(source), options_(std::move(options)), endpoints_(std::move(endpoints)) {
+  connections_.reserve(slots);
+  for (std::size_t i = 0; i < slots; ++i) connections_.push_back(std::make_unique<Connection>(*this, i));
+}
+
+Http1Engine::~Http1Engine() { shutdown(); }
+
+std::size_t Http1Engine::slots() const { return connections_.size(); }
+
+void Http1Engine::preconnect() {
+  for (auto& c : connections_) c->preconnect();
+}
+
+std::size_t Http1Engine::open_connections() const {
+  std::size_t n = 0;
+  for (const auto& c : connections_) {
+    if (c->open()) ++n;
+  }
+  return n;
+}
+
+void Http1Engine::start(std::size_t slot, std::size_t cls, sim::Time intended) {
+  connections_[slot]->start(cls, intended);
+}
+
+void Http1Engine::shutdown() {
+  for (auto& c : connections_) c->shutdown();
+}
+
+}  // namespace loadcast::loadgen

@@ -1,0 +1,57 @@
+// Http1Engine: plain HTTP/1.1 over TCP on Asio, one keep-alive connection per slot.
+//
+// Each connection sends pre-serialized requests with a direct non-blocking write (falling back
+// to waiting for writability on a short write), sets TCP_NODELAY, and always keeps one read
+// pending while open — so a server closing an idle keep-alive connection is noticed at once and
+// Asio's edge-triggered reactor never misses data. Responses are parsed by ResponseParser from a
+// per-connection buffer allocated on first use (bodies are counted, not kept), which keeps an
+// idle connection to a few hundred bytes of user memory. A request on a reused connection that
+// the server closed before sending a byte of the response is retried once on a new connection
+// (the keep-alive race every HTTP client handles); any other failure completes the request with
+// its Cause and closes the connection, and the next request on that slot reconnects.
+// Deadlines use one lazily re-armed timer per connection, so a timer operation happens about
+// once per timeout period rather than once per request. Single-threaded (the worker's thread).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "loadgen/engine.hpp"
+
+namespace loadcast::loadgen {
+
+class Http1Engine final : public Engine {
+ public:
+  Http1Engine(boost::asio::io_context& io, EngineListener& listener, RequestSource source, EngineOptions options,
+              std::vector<boost::asio::ip::tcp::endpoint> endpoints, std::size_t slots);
+  ~Http1Engine() override;
+
+  std::size_t slots() const override;
+  void preconnect() override;
+  std::size_t connecting() const override { return connecting_; }
+  std::uint64_t connect_failures() const override { return connect_failures_; }
+  std::size_t open_connections() const override;
+  void start(std::size_t slot, std::size_t cls, sim::Time intended) override;
+  std::size_t busy() const override { return busy_; }
+  void shutdown() override;
+
+ private:
+  class Connection;
+  friend class Connection;
+
+  boost::asio::io_context& io_;
+  EngineListener& listener_;
+  RequestSource source_;
+  EngineOptions options_;
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::size_t connecting_ = 0;
+  std::size_t busy_ = 0;
+  std::uint64_t connect_failures_ = 0;
+  std::size_t next_endpoint_ = 0;
+};
+
+}  // namespace loadcast::loadgen

@@ -1,0 +1,325 @@
+#include "loadgen/load_result.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+
+namespace loadcast::loadgen {
+
+namespace {
+
+using reports::Json;
+
+constexpr double kSaturatedUtilization = 0.95;
+constexpr double kSaturatedLagMs = 10.0;
+
+Json lag_json(const reports::Histogram& h) {
+  return Json{{"p50", h.percentile(50.0) * 1e-6}, {"p99", h.percentile(99.0) * 1e-6},
+              {"max", static_cast<double>(h.max()) * 1e-6}};
+}
+
+Json latency_json(const reports::LatencySummary& l) {
+  return Json{{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p95", l.p95},
+              {"p99", l.p99},   {"p999", l.p999}, {"max", l.max}};
+}
+
+std::string fmt(const char* format, double v) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+const Json& need(const Json& j, const std::string& key, const std::string& where) {
+  if (!j.is_object() || !j.contains(key)) throw std::runtime_error("missing key '" + where + key + "'");
+  return j.at(key);
+}
+
+reports::Histogram parse_hist(const Json& j, const std::string& where) {
+  if (!j.is_string()) throw std::runtime_error("'" + where + "' must be a serialized histogram");
+  auto h = reports::Histogram::parse(j.get<std::string>());
+  if (!h) throw std::runtime_error("'" + where + "' is not a serialized loadcast histogram");
+  return *h;
+}
+
+}  // namespace
+
+LoadTotals::LoadTotals(std::vector<std::string> names)
+    : class_names(std::move(names)), classes(class_names.size()), class_in_flight(class_names.size(), 0) {}
+
+void LoadTotals::add_worker(const WorkerMetrics& w, const std::vector<std::uint64_t>& in_flight_by_class) {
+  for (std::size_t c = 0; c < classes.size(); ++c) {
+    classes[c].add(w.classes()[c]);
+    class_in_flight[c] += in_flight_by_class[c];
+  }
+  uncorrected.merge(w.uncorrected());
+  timer_lag.merge(w.lag());
+  loop_lag.merge(w.loop_lag());
+  for (const auto& [s, counts] : w.second_counts()) {
+    auto& sec = seconds[s];
+    sec.responses += counts.first;
+    sec.failures += counts.second;
+  }
+  for (const auto& [s, text] : w.second_histograms()) {
+    if (auto h = reports::Histogram::parse(text)) seconds[s].latency.merge(*h);
+  }
+  sent += w.sent();
+  sent_in_window += w.sent_in_window();
+  bytes += w.bytes();
+}
+
+void LoadTotals::add(const LoadTotals& o) {
+  for (std::size_t oc = 0; oc < o.class_names.size(); ++oc) {
+    std::size_t c = 0;
+    while (c < class_names.size() && class_names[c] != o.class_names[oc]) ++c;
+    if (c == class_names.size()) {
+      class_names.push_back(o.class_names[oc]);
+      classes.emplace_back();
+      class_in_flight.push_back(0);
+    }
+    classes[c].add(o.classes[oc]);
+    class_in_flight[c] += o.class_in_flight[oc];
+  }
+  uncorrected.merge(o.uncorrected);
+  timer_lag.merge(o.timer_lag);
+  loop_lag.merge(o.loop_lag);
+  for (const auto& [s, sec] : o.seconds) {
+    auto& mine = seconds[s];
+    mine.responses += sec.responses;
+    mine.failures += sec.failures;
+    mine.latency.merge(sec.latency);
+  }
+  sent += o.sent;
+  sent_in_window += o.sent_in_window;
+  bytes += o.bytes;
+}
+
+reports::RequestCounts LoadTotals::counts() const {
+  reports::RequestCounts total;
+  for (std::size_t c = 0; c < classes.size(); ++c) total.merge(classes[c].counts(class_in_flight[c]));
+  return total;
+}
+
+bool assess(const LoadTotals& totals, LoadInfo& info) {
+  bool saturated = false;
+  const auto counts = totals.counts();
+  if (info.max_thread_utilization >= kSaturatedUtilization) {
+    saturated = true;
+    info.warnings.push_back(fmt("a generator thread was busy %.0f%% of the time: the generator may be the bottleneck",
+                                info.max_thread_utilization * 100.0));
+  }
+  const double lag_p99_ms = totals.timer_lag.percentile(99.0) * 1e-6;
+  if (lag_p99_ms > kSaturatedLagMs) {
+    saturated = true;
+    info.warnings.push_back(fmt("send timers ran late (p99 %.1f ms): the generator could not keep the schedule", lag_p99_ms));
+  }
+  if (info.model == "open" && info.duration_s > 0.0 && info.target_rps > 0.0 && !info.stopped_early) {
+    const double achieved = static_cast<double>(totals.sent_in_window) / info.duration_s;
+    if (achieved < 0.99 * info.target_rps) {
+      info.warnings.push_back(fmt("target rate not met: %.1f", achieved) + fmt(" of %.1f req/s sent on time", info.target_rps) +
+                              " (all connections busy: raise -c, or the target is saturated)");
+    }
+  }
+  if (counts.dropped > 0) {
+    info.warnings.push_back(std::to_string(counts.dropped) + " scheduled requests were dropped without being sent");
+  }
+  if (info.preconnect_failures > 0) {
+    info.warnings.push_back(std::to_string(info.preconnect_failures) + " of " + std::to_string(info.connections) +
+                            " connections could not be opened before the run");
+  }
+  if (!counts.balanced()) info.warnings.push_back("request accounting does not balance (a bug): please report it");
+  return saturated;
+}
+
+reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
+  reports::Result r;
+  r.kind = "load";
+  r.scenario = info.scenario;
+  r.seed = info.seed;
+  r.replications = 1;
+  r.duration_s = info.duration_s;
+  r.warmup_s = info.warmup_s;
+  r.requests = totals.counts();
+  const double span = info.duration_s > 0.0 ? info.duration_s : 1.0;
+  std::uint64_t responses = 0;
+  for (std::size_t c = 0; c < totals.classes.size(); ++c) {
+    const auto& cs = totals.classes[c];
+    reports::ClassResult cr;
+    cr.requests = cs.counts(totals.class_in_flight[c]);
+    cr.histogram = cs.latency;
+    cr.latency_ms = reports::LatencySummary::from(cs.latency);
+    cr.throughput_rps = static_cast<double>(cs.latency.count()) / span;
+    responses += cs.latency.count();
+    r.latency_histogram.merge(cs.latency);
+    r.classes.emplace(totals.class_names[c], std::move(cr));
+  }
+  r.throughput_rps = static_cast<double>(responses) / span;
+  r.latency_ms = reports::LatencySummary::from(r.latency_histogram);
+
+  // Per-second series: every whole second of the schedule, plus any drain seconds with data.
+  std::int64_t seconds = static_cast<std::int64_t>(std::ceil(info.warmup_s + info.duration_s - 1e-9));
+  if (!totals.seconds.empty()) seconds = std::max(seconds, totals.seconds.rbegin()->first + 1);
+  r.timeseries.interval_s = 1.0;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto& rps = r.timeseries.series["requests_per_s"];
+  auto& eps = r.timeseries.series["errors_per_s"];
+  auto& p50 = r.timeseries.series["latency_p50_ms"];
+  auto& p95 = r.timeseries.series["latency_p95_ms"];
+  auto& p99 = r.timeseries.series["latency_p99_ms"];
+  Json ps_t = Json::array(), ps_resp = Json::array(), ps_fail = Json::array(), ps_hist = Json::array();
+  for (std::int64_t s = 0; s < seconds; ++s) {
+    r.timeseries.t_s.push_back(static_cast<double>(s));
+    const auto it = totals.seconds.find(s);
+    if (it == totals.seconds.end()) {
+      rps.push_back(0.0);
+      eps.push_back(0.0);
+      p50.push_back(nan);
+      p95.push_back(nan);
+      p99.push_back(nan);
+      continue;
+    }
+    const auto& sec = it->second;
+    rps.push_back(static_cast<double>(sec.responses));
+    eps.push_back(static_cast<double>(sec.failures));
+    if (sec.latency.empty()) {
+      p50.push_back(nan);
+      p95.push_back(nan);
+      p99.push_back(nan);
+    } else {
+      const auto p = sec.latency.percentiles({50.0, 95.0, 99.0});
+      p50.push_back(p[0] * 1e-6);
+      p95.push_back(p[1] * 1e-6);
+      p99.push_back(p[2] * 1e-6);
+    }
+    ps_t.push_back(s);
+    ps_resp.push_back(sec.responses);
+    ps_fail.push_back(sec.failures);
+    ps_hist.push_back(sec.latency.serialize());
+  }
+
+  const auto& c = r.requests;
+  Json load;
+  load["model"] = info.model;
+  load["engine"] = info.engine;
+  load["target"] = info.target;
+  load["threads"] = info.threads;
+  load["connections"] = info.connections;
+  load["overload"] = info.overload;
+  load["max_backlog"] = info.max_backlog;
+  Json shard;
+  shard["count"] = info.shards;
+  shard["indices"] = info.shard_indices;
+  shard["start_epoch"] = info.start_epoch ? Json(*info.start_epoch) : Json(nullptr);
+  load["shard"] = shard;
+  load["target_rps"] = info.target_rps;
+  load["achieved_rps"] = static_cast<double>(totals.sent_in_window) / span;
+  load["sent"] = totals.sent;
+  load["sent_in_window"] = totals.sent_in_window;
+  load["bytes"] = totals.bytes;
+  load["accounting"] = Json{{"scheduled", c.total}, {"ok", c.ok},         {"errors", c.errors},
+                            {"timeouts", c.timeouts}, {"dropped", c.dropped}, {"in_flight", c.in_flight},
+                            {"balanced", c.balanced()}};
+  load["latency_uncorrected_ms"] = latency_json(reports::LatencySummary::from(totals.uncorrected));
+  load["timer_lag_ms"] = lag_json(totals.timer_lag);
+  load["loop_lag_ms"] = lag_json(totals.loop_lag);
+  load["generator"] = Json{{"cpu_s", info.cpu_s},
+                           {"cpu_cores", info.duration_s > 0.0 ? info.cpu_s / info.duration_s : 0.0},
+                           {"max_thread_utilization", info.max_thread_utilization},
+                           {"rss_peak_kib", info.rss_peak_kib}};
+  LoadInfo assessed = info;
+  assessed.warnings.clear();
+  const bool saturated = assess(totals, assessed);
+  load["generator_saturated"] = saturated;
+  load["warnings"] = assessed.warnings;
+  load["connections_open_peak"] = info.open_connections_peak;
+  load["preconnect_failures"] = info.preconnect_failures;
+  load["stopped_early"] = info.stopped_early;
+  load["histograms"] = Json{{"uncorrected", totals.uncorrected.serialize()},
+                            {"timer_lag", totals.timer_lag.serialize()},
+                            {"loop_lag", totals.loop_lag.serialize()}};
+  load["per_second"] = Json{{"t_s", ps_t}, {"responses", ps_resp}, {"failures", ps_fail}, {"latency", ps_hist}};
+  r.sections["load"] = std::move(load);
+  return r;
+}
+
+LoadTotals totals_from_result(const reports::Result& r) {
+  if (r.kind != "load") throw std::runtime_error("kind is '" + r.kind + "', expected 'load'");
+  const Json& load = need(r.sections, "load", "");
+  LoadTotals t;
+  for (const auto& [name, cr] : r.classes) {
+    t.class_names.push_back(name);
+    ClassStats cs;
+    cs.scheduled = cr.requests.total;
+    cs.latency = cr.histogram;
+    cs.causes[static_cast<std::size_t>(Cause::kNone)] = cr.requests.ok;
+    for (const auto& [cause, n] : cr.requests.by_cause) {
+      std::size_t i = 1;
+      while (i < kCauseCount && cause != cause_name(static_cast<Cause>(i))) ++i;
+      if (i == kCauseCount) throw std::runtime_error("classes." + name + ".requests.by_cause has unknown cause '" + cause + "'");
+      cs.causes[i] = n;
+    }
+    for (const auto& [status, n] : cr.requests.by_status) {
+      const int code = std::atoi(status.c_str());
+      if (code <= 0 || static_cast<std::size_t>(code) >= kStatusSlots) {
+        throw std::runtime_error("classes." + name + ".requests.by_status has bad status '" + status + "'");
+      }
+      cs.statuses[static_cast<std::size_t>(code)] = n;
+    }
+    t.classes.push_back(std::move(cs));
+    t.class_in_flight.push_back(cr.requests.in_flight);
+  }
+  const Json& hist = need(load, "histograms", "load.");
+  t.uncorrected = parse_hist(need(hist, "uncorrected", "load.histograms."), "load.histograms.uncorrected");
+  t.timer_lag = parse_hist(need(hist, "timer_lag", "load.histograms."), "load.histograms.timer_lag");
+  t.loop_lag = parse_hist(need(hist, "loop_lag", "load.histograms."), "load.histograms.loop_lag");
+  const Json& ps = need(load, "per_second", "load.");
+  const Json& ts = need(ps, "t_s", "load.per_second.");
+  const Json& resp = need(ps, "responses", "load.per_second.");
+  const Json& fail = need(ps, "failures", "load.per_second.");
+  const Json& lat = need(ps, "latency", "load.per_second.");
+  if (!ts.is_array() || resp.size() != ts.size() || fail.size() != ts.size() || lat.size() != ts.size()) {
+    throw std::runtime_error("load.per_second arrays must have equal lengths");
+  }
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    auto& sec = t.seconds[ts[i].get<std::int64_t>()];
+    sec.responses = resp[i].get<std::uint64_t>();
+    sec.failures = fail[i].get<std::uint64_t>();
+    sec.latency = parse_hist(lat[i], "load.per_second.latency");
+  }
+  t.sent = need(load, "sent", "load.").get<std::uint64_t>();
+  t.bytes = need(load, "bytes", "load.").get<std::uint64_t>();
+  t.sent_in_window = need(load, "sent_in_window", "load.").get<std::uint64_t>();
+  return t;
+}
+
+LoadInfo info_from_result(const reports::Result& r) {
+  const Json& load = need(r.sections, "load", "");
+  LoadInfo i;
+  i.scenario = r.scenario;
+  i.seed = r.seed;
+  i.duration_s = r.duration_s;
+  i.warmup_s = r.warmup_s;
+  i.target = need(load, "target", "load.").get<std::string>();
+  i.model = need(load, "model", "load.").get<std::string>();
+  i.engine = need(load, "engine", "load.").get<std::string>();
+  i.threads = need(load, "threads", "load.").get<std::uint64_t>();
+  i.connections = need(load, "connections", "load.").get<std::uint64_t>();
+  i.overload = need(load, "overload", "load.").get<std::string>();
+  i.max_backlog = need(load, "max_backlog", "load.").get<std::uint64_t>();
+  const Json& shard = need(load, "shard", "load.");
+  i.shards = need(shard, "count", "load.shard.").get<std::uint64_t>();
+  i.shard_indices = need(shard, "indices", "load.shard.").get<std::vector<std::uint64_t>>();
+  const Json& epoch = need(shard, "start_epoch", "load.shard.");
+  if (!epoch.is_null()) i.start_epoch = epoch.get<double>();
+  i.target_rps = need(load, "target_rps", "load.").get<double>();
+  const Json& gen = need(load, "generator", "load.");
+  i.cpu_s = need(gen, "cpu_s", "load.generator.").get<double>();
+  i.max_thread_utilization = need(gen, "max_thread_utilization", "load.generator.").get<double>();
+  i.rss_peak_kib = need(gen, "rss_peak_kib", "load.generator.").get<std::uint64_t>();
+  i.preconnect_failures = need(load, "preconnect_failures", "load.").get<std::uint64_t>();
+  i.open_connections_peak = need(load, "connections_open_peak", "load.").get<std::uint64_t>();
+  i.stopped_early = need(load, "stopped_early", "load.").get<bool>();
+  return i;
+}
+
+}  // namespace loadcast::loadgen

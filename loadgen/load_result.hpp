@@ -1,0 +1,79 @@
+// From measurements to `result.json` (kind "load"), and back for merging shards.
+//
+// LoadTotals is the exact, mergeable state of a run: per-class counts by cause and status,
+// histograms (corrected latency per class; uncorrected latency, timer lag and loop lag), the
+// per-second series with one latency histogram per second, and counters. Worker metrics add
+// into it after the threads join; shard results add into it in `loadcast merge` — histograms
+// add bucket by bucket, so merged percentiles are those of the whole run, not averages.
+// LoadInfo is what describes the run (model, engine, shard, generator self-monitoring).
+// build_result() writes the simulator's keys (requests, throughput_rps, latency_ms, classes,
+// histograms, timeseries with requests_per_s, latency_p50_ms, latency_p95_ms, latency_p99_ms
+// and errors_per_s per second) plus the `load` section; totals_from_result() and
+// info_from_result() read them back (throwing std::runtime_error naming the missing key).
+// Not thread safe; plain values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loadgen/metrics.hpp"
+#include "reports/histogram.hpp"
+#include "reports/result.hpp"
+
+namespace loadcast::loadgen {
+
+struct LoadTotals {
+  std::vector<std::string> class_names;
+  std::vector<ClassStats> classes;
+  std::vector<std::uint64_t> class_in_flight;
+  reports::Histogram uncorrected;
+  reports::Histogram timer_lag;
+  reports::Histogram loop_lag;
+  std::map<std::int64_t, SecondStats> seconds;
+  std::uint64_t sent = 0;
+  std::uint64_t sent_in_window = 0;
+  std::uint64_t bytes = 0;
+
+  explicit LoadTotals(std::vector<std::string> names = {});
+  void add_worker(const WorkerMetrics& w, const std::vector<std::uint64_t>& in_flight_by_class);
+  // Adds another run's totals; classes are matched by name.
+  void add(const LoadTotals& o);
+  reports::RequestCounts counts() const;
+};
+
+struct LoadInfo {
+  std::string scenario;
+  std::string target;
+  std::string model;   // "open" or "closed"
+  std::string engine;  // "http1", "libcurl-http1.1" or "libcurl-http2"
+  std::uint64_t seed = 0;
+  double duration_s = 0.0;    // measured span: schedule run after the warm-up (shorter when stopped)
+  double warmup_s = 0.0;
+  double target_rps = 0.0;    // open model: this run's share of the schedule's mean rate
+  std::uint64_t threads = 0;
+  std::uint64_t connections = 0;
+  std::string overload = "queue";
+  std::uint64_t max_backlog = 0;
+  std::uint64_t shards = 1;
+  std::vector<std::uint64_t> shard_indices{0};
+  std::optional<double> start_epoch;
+  double cpu_s = 0.0;                 // all worker threads
+  double max_thread_utilization = 0.0;
+  std::uint64_t rss_peak_kib = 0;
+  std::uint64_t preconnect_failures = 0;
+  std::uint64_t open_connections_peak = 0;
+  bool stopped_early = false;
+  std::vector<std::string> warnings;
+};
+
+// Fills saturation verdict and warnings from the totals; returns generator_saturated.
+bool assess(const LoadTotals& totals, LoadInfo& info);
+
+reports::Result build_result(const LoadTotals& totals, const LoadInfo& info);
+LoadTotals totals_from_result(const reports::Result& r);
+LoadInfo info_from_result(const reports::Result& r);
+
+}  // namespace loadcast::loadgen

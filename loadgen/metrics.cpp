@@ -1,0 +1,88 @@
+#include "loadgen/metrics.hpp"
+
+namespace loadcast::loadgen {
+
+void ClassStats::add(const ClassStats& o) {
+  scheduled += o.scheduled;
+  for (std::size_t i = 0; i < kCauseCount; ++i) causes[i] += o.causes[i];
+  for (std::size_t i = 0; i < kStatusSlots; ++i) statuses[i] += o.statuses[i];
+  latency.merge(o.latency);
+}
+
+reports::RequestCounts ClassStats::counts(std::uint64_t in_flight) const {
+  reports::RequestCounts c;
+  c.total = scheduled;
+  c.in_flight = in_flight;
+  for (std::size_t i = 0; i < kCauseCount; ++i) {
+    const auto cause = static_cast<Cause>(i);
+    const std::uint64_t n = causes[i];
+    switch (verdict_of(cause)) {
+      case Verdict::kOk: c.ok += n; break;
+      case Verdict::kError: c.errors += n; break;
+      case Verdict::kTimeout: c.timeouts += n; break;
+      case Verdict::kDropped: c.dropped += n; break;
+    }
+    if (cause != Cause::kNone && n > 0) c.by_cause[cause_name(cause)] = n;
+  }
+  for (std::size_t status = 0; status < kStatusSlots; ++status) {
+    if (statuses[status] > 0) c.by_status[std::to_string(status)] = statuses[status];
+  }
+  return c;
+}
+
+WorkerMetrics::WorkerMetrics(std::size_t classes) : classes_(classes) {}
+
+void WorkerMetrics::flush_second() {
+  if (second_ < 0) return;
+  if (!second_latency_.empty()) {
+    auto& slot = second_hist_[second_];
+    if (!slot.empty()) {
+      // A second seen twice (a clock step backwards): keep both samples.
+      if (auto earlier = reports::Histogram::parse(slot)) second_latency_.merge(*earlier);
+    }
+    slot = second_latency_.serialize();
+    second_latency_.reset();
+  }
+  if (second_responses_ > 0 || second_failures_ > 0) {
+    auto& slot = second_counts_[second_];
+    slot.first += second_responses_;
+    slot.second += second_failures_;
+  }
+  second_responses_ = 0;
+  second_failures_ = 0;
+}
+
+void WorkerMetrics::roll(sim::Time now) {
+  const std::int64_t s = now < t0_ ? 0 : (now - t0_) / sim::kSecond;
+  if (s == second_) return;
+  flush_second();
+  second_ = s;
+}
+
+void WorkerMetrics::on_dropped(std::size_t cls, Cause cause, sim::Time intended, sim::Time now) {
+  if (!measured(intended)) return;
+  ++classes_[cls].causes[static_cast<std::size_t>(cause)];
+  roll(now);
+  ++second_failures_;
+}
+
+void WorkerMetrics::on_completed(std::size_t cls, const Completion& c, sim::Time intended) {
+  if (!measured(intended)) return;
+  auto& k = classes_[cls];
+  ++k.causes[static_cast<std::size_t>(c.cause)];
+  bytes_ += c.bytes;
+  roll(c.done);
+  if (c.status > 0) {
+    ++k.statuses[static_cast<std::size_t>(c.status) % kStatusSlots];
+    const sim::Time corrected = c.done - intended;
+    k.latency.record(corrected < 0 ? 0 : corrected);
+    if (c.sent > 0) uncorrected_.record(c.done - c.sent < 0 ? 0 : c.done - c.sent);
+    second_latency_.record(corrected < 0 ? 0 : corrected);
+    ++second_responses_;
+  }
+  if (c.cause != Cause::kNone) ++second_failures_;
+}
+
+void WorkerMetrics::finish() { flush_second(); }
+
+}  // namespace loadcast::loadgen

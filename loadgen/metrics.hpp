@@ -1,0 +1,108 @@
+// WorkerMetrics: everything one worker thread measures, owned by that thread alone.
+//
+// Per request class: scheduled count, outcomes by Cause, HTTP statuses, and the latency
+// histogram measured from the intended send time (coordinated-omission free). Per worker: the
+// latency from the actual send (uncorrected), timer/event-loop lag, bytes, sends inside the
+// measured window, and a per-second series (responses, failures, latency histogram) keyed by
+// whole seconds since the run's start. Latency is recorded for every request that received an
+// HTTP response (including 4xx/5xx), never for transport failures or timeouts.
+// No locks, no atomics: each worker updates its own instance and the runner merges them after
+// the threads have joined (LoadTotals::add).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "loadgen/outcome.hpp"
+#include "reports/histogram.hpp"
+#include "reports/result.hpp"
+#include "sim/time.hpp"
+
+namespace loadcast::loadgen {
+
+inline constexpr std::size_t kStatusSlots = 1000;  // three-digit statuses
+
+struct ClassStats {
+  std::uint64_t scheduled = 0;
+  std::array<std::uint64_t, kCauseCount> causes{};
+  std::vector<std::uint64_t> statuses = std::vector<std::uint64_t>(kStatusSlots);
+  reports::Histogram latency;  // intended send -> response complete
+
+  void add(const ClassStats& o);
+  // Accounting view; in_flight is supplied by the caller.
+  reports::RequestCounts counts(std::uint64_t in_flight) const;
+};
+
+struct SecondStats {
+  std::uint64_t responses = 0;
+  std::uint64_t failures = 0;  // errors + timeouts + dropped that ended in this second
+  reports::Histogram latency;
+};
+
+class WorkerMetrics {
+ public:
+  explicit WorkerMetrics(std::size_t classes);
+
+  // Requests intended before `measure_from` (the warm-up) are not counted anywhere; sends
+  // before `window_end` count towards the achieved rate.
+  void start(sim::Time t0, sim::Time measure_from, sim::Time window_end) {
+    t0_ = t0;
+    measure_from_ = measure_from;
+    window_end_ = window_end;
+  }
+  bool measured(sim::Time intended) const { return intended >= measure_from_; }
+  void on_scheduled(std::size_t cls, sim::Time intended) {
+    if (measured(intended)) ++classes_[cls].scheduled;
+  }
+  void on_sent(sim::Time intended, sim::Time sent) {
+    if (!measured(intended)) return;
+    ++sent_;
+    if (sent < window_end_) ++sent_in_window_;
+  }
+  void on_dropped(std::size_t cls, Cause cause, sim::Time intended, sim::Time now);
+  void on_completed(std::size_t cls, const Completion& c, sim::Time intended);
+  // Lateness of a scheduled send (pacer or think-time timer) behind its intended time.
+  void on_lag(sim::Time lateness) { lag_.record(lateness < 0 ? 0 : lateness); }
+  // Lateness of the worker's periodic monitor tick: how busy the event loop is.
+  void on_loop_lag(sim::Time lateness) { loop_lag_.record(lateness < 0 ? 0 : lateness); }
+  // Flushes the current second; call once after the loop has stopped.
+  void finish();
+
+  std::vector<ClassStats>& classes() { return classes_; }
+  const std::vector<ClassStats>& classes() const { return classes_; }
+  const reports::Histogram& uncorrected() const { return uncorrected_; }
+  const reports::Histogram& lag() const { return lag_; }
+  const reports::Histogram& loop_lag() const { return loop_lag_; }
+  const std::map<std::int64_t, std::string>& second_histograms() const { return second_hist_; }
+  const std::map<std::int64_t, std::pair<std::uint64_t, std::uint64_t>>& second_counts() const { return second_counts_; }
+  std::uint64_t sent() const { return sent_; }
+  std::uint64_t sent_in_window() const { return sent_in_window_; }
+  std::uint64_t bytes() const { return bytes_; }
+
+ private:
+  void roll(sim::Time now);
+  void flush_second();
+
+  std::vector<ClassStats> classes_;
+  reports::Histogram uncorrected_;
+  reports::Histogram lag_;
+  reports::Histogram loop_lag_;
+  sim::Time t0_ = 0;
+  sim::Time measure_from_ = 0;
+  sim::Time window_end_ = sim::kTimeMax;
+  std::uint64_t sent_ = 0;
+  std::uint64_t sent_in_window_ = 0;
+  std::uint64_t bytes_ = 0;
+  // Current second, flushed to the compact serialized form when the next one begins.
+  std::int64_t second_ = -1;
+  std::uint64_t second_responses_ = 0;
+  std::uint64_t second_failures_ = 0;
+  reports::Histogram second_latency_;
+  std::map<std::int64_t, std::string> second_hist_;
+  std::map<std::int64_t, std::pair<std::uint64_t, std::uint64_t>> second_counts_;  // responses, failures
+};
+
+}  // namespace loadcast::loadgen

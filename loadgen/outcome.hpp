@@ -1,0 +1,76 @@
+// The outcome of one request and the load generator's error taxonomy.
+//
+// Every scheduled request ends in exactly one Cause; verdict_of() maps causes onto the result's
+// accounting buckets (reports::RequestCounts): kNone is ok; connect and read timeouts are
+// `timeouts`; requests never sent (backlog full under `--on-overload`, or still queued when the
+// run stopped) are `dropped`; everything else is an `error`. cause_name() gives the stable
+// snake_case key written to `requests.by_cause`. Plain data and pure functions: thread safe.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "sim/time.hpp"
+
+namespace loadcast::loadgen {
+
+enum class Cause : std::uint8_t {
+  kNone,               // a response arrived and was accepted
+  kHttp4xx,            // status 400-499 (or the class's expect_status differs and it is 4xx)
+  kHttp5xx,            // status 500-599
+  kUnexpectedStatus,   // a 1xx/2xx/3xx status other than the class's expect_status
+  kConnectRefused,     // ECONNREFUSED
+  kConnectTimeout,     // the request's deadline passed while connecting
+  kConnectError,       // any other connect failure (unreachable, no address, ...)
+  kReadTimeout,        // the deadline passed while sending or waiting for the response
+  kReset,              // connection reset, or closed by the server before the response ended
+  kWriteError,         // sending the request failed
+  kMalformedResponse,  // unparseable status line or header, header over the limit, bad chunking
+  kTlsError,           // handshake or certificate verification failed (libcurl engine)
+  kTransportError,     // any other failure reported by libcurl
+  kBacklogFull,        // open model: no free connection and the backlog was full (or policy drop)
+  kNotSentAtStop,      // still in the backlog when the run stopped
+};
+
+inline constexpr std::size_t kCauseCount = 15;
+
+enum class Verdict { kOk, kError, kTimeout, kDropped };
+
+constexpr Verdict verdict_of(Cause c) {
+  switch (c) {
+    case Cause::kNone: return Verdict::kOk;
+    case Cause::kConnectTimeout:
+    case Cause::kReadTimeout: return Verdict::kTimeout;
+    case Cause::kBacklogFull:
+    case Cause::kNotSentAtStop: return Verdict::kDropped;
+    default: return Verdict::kError;
+  }
+}
+
+constexpr const char* cause_name(Cause c) {
+  constexpr std::array<const char*, kCauseCount> kNames = {
+      "ok",          "http_4xx",    "http_5xx", "unexpected_status",  "connect_refused",
+      "connect_timeout", "connect_error", "read_timeout", "reset", "write_error",
+      "malformed_response", "tls_error", "transport_error", "backlog_full", "not_sent_at_stop"};
+  return kNames[static_cast<std::size_t>(c)];
+}
+
+// The cause for a received status, given the class's expected status (0: any 1xx-3xx is ok).
+constexpr Cause cause_of_status(int status, int expect_status) {
+  if (status >= 500) return Cause::kHttp5xx;
+  if (status >= 400) return Cause::kHttp4xx;
+  if (expect_status != 0 && status != expect_status) return Cause::kUnexpectedStatus;
+  return Cause::kNone;
+}
+
+// What an engine reports when a request it was given finishes.
+struct Completion {
+  Cause cause = Cause::kNone;
+  int status = 0;           // HTTP status when a response header arrived, else 0
+  sim::Time sent = 0;       // when the request was written (0: never sent)
+  sim::Time done = 0;       // when the outcome was known
+  std::uint64_t bytes = 0;  // response bytes read
+};
+
+}  // namespace loadcast::loadgen

@@ -1,0 +1,102 @@
+// RequestPlan: the requests a run sends, prepared once and expanded per request.
+//
+// Built from the workload's request classes (sim::RequestClass: method, path template, headers,
+// body, template parameters, expected status) and the target origin. `{name}` in a path, a
+// header value or a body is replaced by a value of the class's parameter `name` (drawn from a
+// distribution such as uniform_int(1, 10000), or taken from a list of values at random or in
+// order); braces that do not name a declared parameter are literal text, so JSON bodies need
+// no escaping. A class without parameters is serialized to HTTP/1.1 bytes once and sent as is;
+// a templated class is rendered into a per-connection scratch string. All parameters of a class
+// are drawn once per request, so `{id}` used twice gets one value. Content-Length is computed.
+// A target URL with a path other than "/" prefixes every class path.
+// The plan is immutable after build() and shared read-only by the workers; each worker owns a
+// PlanCursor (sequential parameter positions) and its Rng.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "loadgen/url.hpp"
+#include "sim/rng.hpp"
+#include "sim/workload.hpp"
+
+namespace loadcast::loadgen {
+
+// Literal pieces and parameter references; expanded by appending to a string.
+class TemplateText {
+ public:
+  TemplateText() = default;
+  static TemplateText compile(std::string_view text, const std::vector<std::string>& param_names);
+  bool literal() const { return pieces_.size() <= 1 && (pieces_.empty() || pieces_[0].param < 0); }
+  void append_to(std::string& out, const std::vector<std::string>& values) const;
+  std::string render(const std::vector<std::string>& values) const;
+
+ private:
+  struct Piece {
+    std::string text;
+    int param = -1;  // >= 0: index of the parameter substituted here
+  };
+  std::vector<Piece> pieces_;
+};
+
+struct ClassPlan {
+  std::string name;
+  double weight = 1.0;
+  std::string method;
+  bool head = false;  // HEAD: the response carries no body
+  int expect_status = 0;
+  TemplateText path;  // includes the target's base path
+  std::vector<std::pair<std::string, TemplateText>> headers;
+  TemplateText body;
+  bool has_body = false;
+  std::vector<sim::TemplateParam> params;
+  std::string prebuilt;  // complete HTTP/1.1 request when nothing is templated
+  bool templated = false;
+};
+
+// Sequential-parameter positions of one worker.
+struct PlanCursor {
+  std::vector<std::vector<std::uint64_t>> position;  // [class][param]
+  std::uint64_t stride = 1;
+  std::vector<std::string> values;  // scratch: the current request's parameter values
+};
+
+// One request rendered for libcurl.
+struct RenderedParts {
+  std::string url;
+  std::vector<std::string> header_lines;  // "Name: value"
+  std::string body;
+};
+
+class RequestPlan {
+ public:
+  // Throws std::invalid_argument with a sentence naming the class and field at fault.
+  static RequestPlan build(const Url& target, const std::vector<sim::RequestClass>& classes);
+
+  std::size_t size() const { return classes_.size(); }
+  const ClassPlan& at(std::size_t i) const { return classes_[i]; }
+  const Url& target() const { return target_; }
+  std::size_t pick(sim::Rng& rng) const { return choice_.pick(rng); }
+
+  // Worker `index` of `count`: sequential parameters start at `index` and step by `count`.
+  PlanCursor make_cursor(std::size_t index, std::size_t count) const;
+
+  // The HTTP/1.1 bytes of one request of class `cls`: the prebuilt string, or `scratch` filled.
+  std::string_view http1(std::size_t cls, PlanCursor& cursor, sim::Rng& rng, std::string& scratch) const;
+  // The same request as URL, header lines and body, for libcurl.
+  void parts(std::size_t cls, PlanCursor& cursor, sim::Rng& rng, RenderedParts& out) const;
+
+ private:
+  void draw(std::size_t cls, PlanCursor& cursor, sim::Rng& rng) const;
+  void serialize_http1(const ClassPlan& c, const std::vector<std::string>& values, std::string& out) const;
+
+  Url target_;
+  std::vector<ClassPlan> classes_;
+  sim::WeightedChoice choice_;
+};
+
+}  // namespace loadcast::loadgen

@@ -1,0 +1,167 @@
+#include "loadgen/runner.hpp"
+
+#include <barrier>
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "loadgen/clock.hpp"
+#include "loadgen/request_plan.hpp"
+#include "loadgen/worker.hpp"
+
+namespace loadcast::loadgen {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr sim::Time kStartMargin = 20 * sim::kMillisecond;
+constexpr double kLateStartToleranceS = 1.0;
+
+std::vector<tcp::endpoint> resolve(const Url& url) {
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  boost::system::error_code ec;
+  const auto results = resolver.resolve(url.host, std::to_string(url.port), ec);
+  if (ec || results.empty()) {
+    throw std::runtime_error("cannot resolve host '" + url.host + "': " + (ec ? ec.message() : "no addresses"));
+  }
+  std::vector<tcp::endpoint> out;
+  for (const auto& r : results) out.push_back(r.endpoint());
+  return out;
+}
+
+std::uint64_t split(std::uint64_t total, std::uint64_t parts, std::uint64_t index) {
+  return total / parts + (index < total % parts ? 1 : 0);
+}
+
+}  // namespace
+
+std::uint64_t peak_rss_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
+}
+
+RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
+  const auto problems = config.validate();
+  if (!problems.empty()) throw std::invalid_argument(problems.front());
+  const RequestPlan plan = RequestPlan::build(config.target, config.workload.classes);
+  const std::vector<tcp::endpoint> endpoints = config.use_curl() ? std::vector<tcp::endpoint>{} : resolve(config.target);
+
+  if (config.start_at) {
+    const double late = wall_now_s() - *config.start_at;
+    if (late > kLateStartToleranceS) {
+      throw std::runtime_error("--start-at " + std::to_string(*config.start_at) + " is " + std::to_string(late) +
+                               " s in the past");
+    }
+  }
+
+  // Work per thread: open model — this process's connections; closed model — this shard's
+  // share of the peak user count.
+  const bool open = config.workload.is_open();
+  std::uint64_t units = config.connections;
+  if (!open) {
+    const auto& closed = std::get<sim::ClosedWorkload>(config.workload.model);
+    const auto peak = static_cast<std::uint64_t>(std::ceil(closed.users.max_value() - 1e-9));
+    units = users_for(peak, SliceId{config.shard, config.shards, 0, 1});
+  }
+  const std::uint64_t threads = std::max<std::uint64_t>(1, std::min(config.threads, units));
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (std::uint64_t j = 0; j < threads; ++j) {
+    const SliceId slice{config.shard, config.shards, j, threads};
+    std::uint64_t slots = 0;
+    if (open) {
+      slots = split(config.connections, threads, j);
+    } else {
+      const auto& closed = std::get<sim::ClosedWorkload>(config.workload.model);
+      slots = users_for(static_cast<std::uint64_t>(std::ceil(closed.users.max_value() - 1e-9)), slice);
+    }
+    workers.push_back(std::make_unique<Worker>(config, plan, endpoints, slice, slots, stop));
+  }
+
+  sim::Time t0 = 0;
+  const auto pick_start = [&]() noexcept {
+    t0 = config.start_at ? steady_at_epoch(*config.start_at) : steady_now() + kStartMargin;
+  };
+  std::barrier ready(static_cast<std::ptrdiff_t>(threads), pick_start);
+  const sim::Time connect_budget = std::min<sim::Time>(config.engine.timeout, 10 * sim::kSecond);
+  std::vector<std::exception_ptr> failures(threads);
+  std::vector<std::thread> pool;
+  for (std::uint64_t j = 0; j < threads; ++j) {
+    pool.emplace_back([&, j] {
+      Worker& w = *workers[j];
+      try {
+        w.prepare(connect_budget);
+      } catch (...) {
+        failures[j] = std::current_exception();
+      }
+      ready.arrive_and_wait();
+      if (failures[j]) return;
+      try {
+        w.run(t0);
+      } catch (...) {
+        failures[j] = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  for (const auto& f : failures) {
+    if (f) std::rethrow_exception(f);
+  }
+
+  RunOutput out;
+  std::vector<std::string> names;
+  for (std::size_t c = 0; c < plan.size(); ++c) names.push_back(plan.at(c).name);
+  out.totals = LoadTotals(names);
+  LoadInfo& info = out.info;
+  sim::Time end = t0 + config.duration;
+  for (auto& w : workers) {
+    out.totals.add_worker(w->metrics(), w->in_flight_by_class());
+    const auto& rep = w->report();
+    info.cpu_s += rep.cpu_s;
+    if (rep.wall_s > 0.0) info.max_thread_utilization = std::max(info.max_thread_utilization, rep.cpu_s / rep.wall_s);
+    info.preconnect_failures += rep.preconnect_failures;
+    info.open_connections_peak += rep.open_connections_peak;
+    if (rep.end > 0 && rep.end < end) end = rep.end;
+  }
+  info.stopped_early = stop.load();
+  info.scenario = config.scenario;
+  info.target = config.label.empty() ? config.target.text() : config.label;
+  info.model = open ? "open" : "closed";
+  info.engine = !config.use_curl() ? "http1" : (config.engine.http2 ? "libcurl-http2" : "libcurl-http1.1");
+  info.seed = config.seed;
+  const sim::Time measured_from = t0 + config.warmup;
+  info.duration_s = sim::to_seconds(std::max<sim::Time>(0, end - measured_from));
+  info.warmup_s = sim::to_seconds(config.warmup);
+  if (open && end > measured_from) {
+    const auto& rate = std::get<sim::OpenWorkload>(config.workload.model).rate;
+    // This shard's share of the schedule's mean rate over the measured span actually run.
+    const double arrivals = rate.integral(end - t0) - rate.integral(config.warmup);
+    info.target_rps = arrivals / sim::to_seconds(end - measured_from) / static_cast<double>(config.shards);
+  }
+  info.threads = threads;
+  info.connections = open ? config.connections : units;
+  info.overload = config.overload == OverloadPolicy::kQueue ? "queue" : "drop";
+  info.max_backlog = config.max_backlog;
+  info.shards = config.shards;
+  info.shard_indices = {config.shard};
+  info.start_epoch = config.start_at;
+  info.rss_peak_kib = peak_rss_kib();
+  out.result = build_result(out.totals, info);
+  assess(out.totals, info);
+  return out;
+}
+
+}  // namespace loadcast::loadgen

@@ -1,0 +1,126 @@
+#include "loadgen/summary.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace loadcast::loadgen {
+
+namespace {
+
+std::string printf_string(const char* format, double a) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, format, a);
+  return buf;
+}
+
+}  // namespace
+
+std::string format_latency_ms(double ms) {
+  if (!std::isfinite(ms)) return "-";
+  if (ms < 1.0) return printf_string("%.2fus", ms * 1000.0);
+  if (ms < 1000.0) return printf_string("%.2fms", ms);
+  return printf_string("%.2fs", ms / 1000.0);
+}
+
+std::string format_bytes(double bytes) {
+  if (bytes < 1024.0) return printf_string("%.2fB", bytes);
+  if (bytes < 1024.0 * 1024.0) return printf_string("%.2fKB", bytes / 1024.0);
+  if (bytes < 1024.0 * 1024.0 * 1024.0) return printf_string("%.2fMB", bytes / (1024.0 * 1024.0));
+  return printf_string("%.2fGB", bytes / (1024.0 * 1024.0 * 1024.0));
+}
+
+std::string format_summary(const reports::Result& result, const LoadInfo& info) {
+  std::string out;
+  const auto& load = result.sections.at("load");
+  const auto& h = result.latency_histogram;
+  const auto& c = result.requests;
+  const double span = result.duration_s > 0.0 ? result.duration_s : 1.0;
+  out += "Running " + printf_string("%.0fs", result.duration_s) + " test @ " + info.target + "\n";
+  out += "  " + std::to_string(info.threads) + " threads and " + std::to_string(info.connections) +
+         (info.model == "open" ? " connections, open model" : " connections, closed model") + " (" + info.engine + ")";
+  if (info.shards > 1) out += ", shard " + std::to_string(info.shard_indices.front()) + "/" + std::to_string(info.shards);
+  out += "\n";
+  const std::string latency_kind = info.model == "open" ? "  Latency (from intended send time)\n" : "";
+  out += latency_kind;
+  out += "  Latency   mean " + format_latency_ms(h.mean() * 1e-6) + "   p50 " + format_latency_ms(h.percentile(50) * 1e-6) +
+         "   p99 " + format_latency_ms(h.percentile(99) * 1e-6) + "   max " +
+         format_latency_ms(static_cast<double>(h.max()) * 1e-6) + "\n";
+  out += "  Latency Distribution\n";
+  for (double p : {50.0, 75.0, 90.0, 99.0}) {
+    out += printf_string("     %2.0f%%", p) + "  " + format_latency_ms(h.percentile(p) * 1e-6) + "\n";
+  }
+  out += "  Percentiles:";
+  const std::vector<double> ps = {50, 75, 90, 95, 99, 99.9, 99.99};
+  const std::vector<std::string> names = {"p50", "p75", "p90", "p95", "p99", "p99.9", "p99.99"};
+  const auto values = h.percentiles(ps);
+  for (std::size_t i = 0; i < ps.size(); ++i) out += " " + names[i] + "=" + format_latency_ms(values[i] * 1e-6);
+  out += " max=" + format_latency_ms(static_cast<double>(h.max()) * 1e-6) + "\n";
+  if (info.model == "open") {
+    const auto& u = load.at("latency_uncorrected_ms");
+    out += "  Latency from actual send (uncorrected): mean " + format_latency_ms(u.at("mean").get<double>()) + "   p50 " +
+           format_latency_ms(u.at("p50").get<double>()) + "   p99 " + format_latency_ms(u.at("p99").get<double>()) +
+           "   max " + format_latency_ms(u.at("max").get<double>()) + "\n";
+    const auto& lag = load.at("timer_lag_ms");
+    out += printf_string("  Target %.1f req/s", info.target_rps) +
+           printf_string(", achieved %.1f req/s", load.at("achieved_rps").get<double>()) + "; timer lag p50 " +
+           format_latency_ms(lag.at("p50").get<double>()) + " p99 " + format_latency_ms(lag.at("p99").get<double>()) +
+           " max " + format_latency_ms(lag.at("max").get<double>()) + "\n";
+  }
+  const std::uint64_t responses = h.count();
+  out += "  " + std::to_string(responses) + " requests in " + printf_string("%.2fs", span) + ", " +
+         format_bytes(static_cast<double>(load.at("bytes").get<std::uint64_t>())) + " read\n";
+  std::uint64_t non_ok = 0;
+  for (const auto& [status, n] : c.by_status) {
+    if (status.empty() || status[0] < '2' || status[0] > '3') non_ok += n;
+  }
+  if (non_ok > 0) out += "  Non-2xx or 3xx responses: " + std::to_string(non_ok) + "\n";
+  if (!c.by_cause.empty()) {
+    out += "  Failures:";
+    for (const auto& [cause, n] : c.by_cause) out += " " + cause + " " + std::to_string(n);
+    out += "\n";
+  }
+  out += "  Accounting: scheduled " + std::to_string(c.total) + " = ok " + std::to_string(c.ok) + " + errors " +
+         std::to_string(c.errors) + " + timeouts " + std::to_string(c.timeouts) + " + dropped " +
+         std::to_string(c.dropped) + " + in flight " + std::to_string(c.in_flight) +
+         (c.balanced() ? " (balanced)" : " (NOT BALANCED)") + "\n";
+  const auto& gen = load.at("generator");
+  out += printf_string("  Generator: %.2f CPU cores", gen.at("cpu_cores").get<double>()) +
+         printf_string(", busiest thread %.0f%%", gen.at("max_thread_utilization").get<double>() * 100.0) +
+         ", peak RSS " + format_bytes(static_cast<double>(gen.at("rss_peak_kib").get<std::uint64_t>()) * 1024.0) + "\n";
+  out += printf_string("Requests/sec: %10.2f\n", static_cast<double>(responses) / span);
+  out += "Transfer/sec: " + format_bytes(static_cast<double>(load.at("bytes").get<std::uint64_t>()) / span) + "\n";
+  if (info.stopped_early) out += "warning: stopped early by a signal; the result covers the run so far\n";
+  for (const auto& w : load.at("warnings")) out += "warning: " + w.get<std::string>() + "\n";
+  return out;
+}
+
+void write_timeseries_csv(const reports::Result& result, const std::string& path) {
+  std::ofstream out(path);
+  if (!out) throw std::runtime_error(path + ": cannot write");
+  const auto& ts = result.timeseries;
+  out << "t_s";
+  for (const auto& [name, values] : ts.series) out << ',' << name;
+  out << '\n';
+  for (std::size_t i = 0; i < ts.t_s.size(); ++i) {
+    out << ts.t_s[i];
+    for (const auto& [name, values] : ts.series) {
+      out << ',';
+      if (i < values.size() && std::isfinite(values[i])) out << values[i];
+    }
+    out << '\n';
+  }
+  if (!out) throw std::runtime_error(path + ": write failed");
+}
+
+void write_outputs(const reports::Result& result, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(dir + ": cannot create directory (" + ec.message() + ")");
+  reports::save_result(result, dir + "/result.json");
+  write_timeseries_csv(result, dir + "/timeseries.csv");
+}
+
+}  // namespace loadcast::loadgen

@@ -1,0 +1,286 @@
+#include "loadgen/worker.hpp"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "loadgen/clock.hpp"
+#include "loadgen/curl_engine.hpp"
+#include "loadgen/http1_engine.hpp"
+
+namespace loadcast::loadgen {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+constexpr sim::Time kMonitorPeriod = 100 * sim::kMillisecond;
+
+asio::steady_timer::time_point at(sim::Time t) {
+  return asio::steady_timer::time_point(std::chrono::nanoseconds(t));
+}
+
+double thread_cpu_s() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+}
+
+}  // namespace
+
+Worker::Worker(const LoadConfig& config, const RequestPlan& plan, std::vector<asio::ip::tcp::endpoint> endpoints,
+               SliceId slice, std::size_t slots, const std::atomic<bool>& stop)
+    : config_(config),
+      plan_(plan),
+      endpoints_(std::move(endpoints)),
+      slice_(slice),
+      slot_count_(slots),
+      stop_(stop),
+      open_model_(config.workload.is_open()),
+      io_(1),
+      rng_(sim::Rng::stream(config.seed, 0, "loadgen.worker." + std::to_string(slice.shard) + "." +
+                                                std::to_string(slice.thread))),
+      cursor_(plan.make_cursor(slice.shard + slice.shards * slice.thread, slice.shards * slice.threads)),
+      metrics_(plan.size()),
+      in_flight_by_class_(plan.size(), 0),
+      pacer_(io_),
+      monitor_(io_),
+      end_timer_(io_) {
+  report_.slots = slots;
+}
+
+Worker::~Worker() {
+  if (engine_) engine_->shutdown();
+}
+
+void Worker::prepare(sim::Time budget) {
+  const RequestSource source{&plan_, &cursor_, &rng_};
+  EngineListener& listener = *this;
+  if (config_.use_curl()) {
+    engine_ = std::make_unique<CurlEngine>(io_, listener, source, config_.engine, config_.target, slot_count_);
+  } else {
+    engine_ = std::make_unique<Http1Engine>(io_, listener, source, config_.engine, endpoints_, slot_count_);
+  }
+  engine_->preconnect();
+  const sim::Time deadline = steady_now() + budget;
+  while (engine_->connecting() > 0 && steady_now() < deadline && !stop_.load(std::memory_order_relaxed)) {
+    io_.run_one_for(std::chrono::milliseconds(10));
+  }
+  report_.preconnect_failures = engine_->connect_failures();
+  report_.open_connections_peak = engine_->open_connections();
+}
+
+void Worker::run(sim::Time t0) {
+  t0_ = t0;
+  metrics_.start(t0, t0 + config_.warmup, t0 + config_.duration);
+  const double cpu0 = thread_cpu_s();
+  const sim::Time wall0 = steady_now();
+  const sim::Time drain = config_.drain.value_or(config_.engine.timeout);
+  drain_deadline_ = t0 + config_.duration + drain;
+
+  if (open_model_) {
+    const auto& open = std::get<sim::OpenWorkload>(config_.workload.model);
+    arrivals_.emplace(open.rate, open.process, config_.seed, slice_, config_.duration);
+    idle_.reserve(slot_count_);
+    for (std::size_t s = slot_count_; s > 0; --s) idle_.push_back(s - 1);
+    max_backlog_ = config_.max_backlog / slice_.threads + (slice_.thread < config_.max_backlog % slice_.threads ? 1 : 0);
+    next_arrival_ = arrivals_->next();
+    arm_pacer();
+  } else {
+    user_running_.assign(slot_count_, 0);
+    think_timers_.resize(slot_count_);
+    // Users start at t0 (a closed-model user has no earlier intended time).
+    pacer_.expires_at(at(t0));
+    pacer_.async_wait([this](const error_code& ec) {
+      if (!ec) update_users(steady_now());
+    });
+  }
+  end_timer_.expires_at(at(t0 + config_.duration));
+  end_timer_.async_wait([this](const error_code& ec) {
+    if (!ec) on_end();
+  });
+  monitor_due_ = steady_now() + kMonitorPeriod;
+  arm_monitor();
+
+  io_.run();
+
+  metrics_.finish();
+  report_.cpu_s = thread_cpu_s() - cpu0;
+  report_.wall_s = sim::to_seconds(steady_now() - wall0);
+}
+
+void Worker::arm_pacer() {
+  if (!next_arrival_) return;
+  pacer_.expires_at(at(t0_ + *next_arrival_));
+  pacer_.async_wait([this](const error_code& ec) {
+    if (!ec) on_pacer();
+  });
+}
+
+void Worker::on_pacer() {
+  if (ending_) return;
+  const sim::Time now = steady_now();
+  bool first = true;
+  while (next_arrival_ && t0_ + *next_arrival_ <= now) {
+    const sim::Time intended = t0_ + *next_arrival_;
+    if (first) metrics_.on_lag(now - intended);
+    first = false;
+    dispatch(intended, now);
+    next_arrival_ = arrivals_->next();
+  }
+  arm_pacer();
+}
+
+void Worker::dispatch(sim::Time intended, sim::Time now) {
+  const std::size_t cls = plan_.pick(rng_);
+  metrics_.on_scheduled(cls, intended);
+  if (!idle_.empty()) {
+    const std::size_t slot = idle_.back();
+    idle_.pop_back();
+    begin(slot, cls, intended);
+  } else if (config_.overload == OverloadPolicy::kQueue && backlog_.size() < max_backlog_) {
+    backlog_.push_back({cls, intended});
+  } else {
+    metrics_.on_dropped(cls, Cause::kBacklogFull, intended, now);
+  }
+}
+
+void Worker::begin(std::size_t slot, std::size_t cls, sim::Time intended) {
+  metrics_.on_sent(intended, steady_now());
+  if (metrics_.measured(intended)) ++in_flight_by_class_[cls];
+  engine_->start(slot, cls, intended);
+}
+
+void Worker::on_complete(std::size_t slot, std::size_t cls, sim::Time intended, const Completion& c) {
+  metrics_.on_completed(cls, c, intended);
+  if (metrics_.measured(intended)) --in_flight_by_class_[cls];
+  if (finished_) return;
+  if (open_model_) {
+    if (!backlog_.empty() && !stop_.load(std::memory_order_relaxed)) {
+      const Pending p = backlog_.front();
+      backlog_.pop_front();
+      begin(slot, p.cls, p.intended);
+    } else {
+      idle_.push_back(slot);
+    }
+  } else {
+    user_next(slot, c.done);
+  }
+  maybe_finish();
+}
+
+void Worker::user_next(std::size_t user, sim::Time ready) {
+  if (ending_ || user >= users_target_) {
+    user_running_[user] = 0;
+    return;
+  }
+  const auto& closed = std::get<sim::ClosedWorkload>(config_.workload.model);
+  const sim::Time think = closed.think_time.is_const() && closed.think_time.mean() == 0.0
+                              ? 0
+                              : closed.think_time.sample_time(rng_);
+  user_running_[user] = 1;
+  const sim::Time intended = ready + think;
+  if (think == 0) {
+    const std::size_t cls = plan_.pick(rng_);
+    metrics_.on_scheduled(cls, intended);
+    begin(user, cls, intended);
+    return;
+  }
+  auto& timer = think_timers_[user];
+  if (!timer) timer = std::make_unique<asio::steady_timer>(io_);
+  timer->expires_at(at(intended));
+  timer->async_wait([this, user, intended](const error_code& ec) {
+    if (ec || finished_) return;
+    if (ending_ || user >= users_target_) {
+      user_running_[user] = 0;
+      maybe_finish();
+      return;
+    }
+    metrics_.on_lag(steady_now() - intended);
+    const std::size_t cls = plan_.pick(rng_);
+    metrics_.on_scheduled(cls, intended);
+    begin(user, cls, intended);
+  });
+}
+
+void Worker::update_users(sim::Time now) {
+  if (ending_) return;
+  const auto& closed = std::get<sim::ClosedWorkload>(config_.workload.model);
+  const double global = closed.users.value_at(now < t0_ ? 0 : now - t0_);
+  const auto target = static_cast<std::uint64_t>(std::llround(global));
+  users_target_ = std::min<std::uint64_t>(users_for(target, slice_), slot_count_);
+  for (std::size_t u = 0; u < users_target_; ++u) {
+    if (user_running_[u]) continue;
+    user_running_[u] = 1;
+    const std::size_t cls = plan_.pick(rng_);
+    metrics_.on_scheduled(cls, now);
+    begin(u, cls, now);
+  }
+}
+
+void Worker::arm_monitor() {
+  monitor_.expires_at(at(monitor_due_));
+  monitor_.async_wait([this](const error_code& ec) {
+    if (!ec) on_monitor();
+  });
+}
+
+void Worker::on_monitor() {
+  const sim::Time now = steady_now();
+  metrics_.on_loop_lag(now - monitor_due_);
+  if (stop_.load(std::memory_order_relaxed)) {
+    if (!ending_) report_.end = now;
+    ending_ = true;
+    finish();
+    return;
+  }
+  if (!open_model_ && now >= t0_) update_users(now);
+  if (ending_ && now >= drain_deadline_) {
+    finish();
+    return;
+  }
+  const auto peak = engine_->open_connections();
+  if (peak > report_.open_connections_peak) report_.open_connections_peak = peak;
+  monitor_due_ += kMonitorPeriod;
+  if (monitor_due_ < now) monitor_due_ = now + kMonitorPeriod;
+  arm_monitor();
+}
+
+void Worker::on_end() {
+  if (ending_) return;
+  ending_ = true;
+  report_.end = t0_ + config_.duration;
+  pacer_.cancel();
+  for (auto& t : think_timers_) {
+    if (t) t->cancel();
+  }
+  for (auto& r : user_running_) r = 0;
+  maybe_finish();
+}
+
+void Worker::maybe_finish() {
+  if (!ending_ || finished_) return;
+  if (engine_->busy() == 0 && backlog_.empty()) finish();
+}
+
+void Worker::finish() {
+  if (finished_) return;
+  finished_ = true;
+  report_.in_flight = engine_->busy();
+  const sim::Time now = steady_now();
+  for (const auto& p : backlog_) metrics_.on_dropped(p.cls, Cause::kNotSentAtStop, p.intended, now);
+  backlog_.clear();
+  engine_->shutdown();
+  pacer_.cancel();
+  monitor_.cancel();
+  end_timer_.cancel();
+  for (auto& t : think_timers_) {
+    if (t) t->cancel();
+  }
+  io_.stop();
+}
+
+}  // namespace loadcast::loadgen

@@ -1,0 +1,122 @@
+// Worker: one thread, one io_context, one engine, its own metrics.
+//
+// Open model: a pacer timer walks this worker's ArrivalSlice; every due arrival picks a request
+// class and goes to any idle slot (requests are not paced per connection), else waits in a
+// bounded FIFO backlog — its wait counts as latency because latency is measured from the
+// intended send time — or, with OverloadPolicy::kDrop or a full backlog, is dropped and
+// counted. Closed model: user i owns slot i and loops request → response → think time while
+// i is below the worker's share of the user schedule (re-evaluated every monitor tick).
+// After `duration` no new request starts; in-flight and backlogged requests get `drain` to
+// finish; what remains is reported as in flight (sent) or dropped (never sent). A stop
+// request (SIGINT) ends the run at the next monitor tick without draining.
+// Timer lag (pacer and think timers behind their intended time) and monitor-tick lag are
+// recorded; the thread's CPU time is measured with RUSAGE_THREAD.
+// Threading: construct anywhere, then prepare() and run() on the worker's own thread; read
+// the results only after that thread has been joined.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "loadgen/arrivals.hpp"
+#include "loadgen/engine.hpp"
+#include "loadgen/load_config.hpp"
+#include "loadgen/metrics.hpp"
+#include "loadgen/request_plan.hpp"
+
+namespace loadcast::loadgen {
+
+struct WorkerReport {
+  std::uint64_t in_flight = 0;         // sent, unfinished when the worker stopped
+  std::uint64_t slots = 0;
+  std::uint64_t open_connections_peak = 0;
+  std::uint64_t preconnect_failures = 0;
+  double cpu_s = 0.0;   // thread CPU time during run()
+  double wall_s = 0.0;  // wall time of run()
+  sim::Time end = 0;    // steady time the schedule ended (duration elapsed or stop requested)
+};
+
+class Worker final : private EngineListener {
+ public:
+  Worker(const LoadConfig& config, const RequestPlan& plan, std::vector<boost::asio::ip::tcp::endpoint> endpoints,
+         SliceId slice, std::size_t slots, const std::atomic<bool>& stop);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Builds the engine and opens its connections, waiting at most `budget`.
+  void prepare(sim::Time budget);
+  // Runs the schedule from steady time t0 until done; returns when the loop has stopped.
+  void run(sim::Time t0);
+
+  WorkerMetrics& metrics() { return metrics_; }
+  const WorkerReport& report() const { return report_; }
+  // Per class: requests sent and not finished when the worker stopped.
+  const std::vector<std::uint64_t>& in_flight_by_class() const { return in_flight_by_class_; }
+
+ private:
+  struct Pending {
+    std::size_t cls;
+    sim::Time intended;
+  };
+
+  void on_complete(std::size_t slot, std::size_t cls, sim::Time intended, const Completion& c) override;
+  void arm_pacer();
+  void on_pacer();
+  void dispatch(sim::Time intended, sim::Time now);
+  void begin(std::size_t slot, std::size_t cls, sim::Time intended);
+  void user_next(std::size_t user, sim::Time ready);
+  void update_users(sim::Time now);
+  void arm_monitor();
+  void on_monitor();
+  void on_end();
+  void maybe_finish();
+  void finish();
+
+  const LoadConfig& config_;
+  const RequestPlan& plan_;
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
+  SliceId slice_;
+  std::size_t slot_count_;
+  const std::atomic<bool>& stop_;
+  bool open_model_;
+
+  boost::asio::io_context io_;
+  sim::Rng rng_;
+  PlanCursor cursor_;
+  WorkerMetrics metrics_;
+  WorkerReport report_;
+  std::vector<std::uint64_t> in_flight_by_class_;
+  std::unique_ptr<Engine> engine_;
+
+  boost::asio::steady_timer pacer_;
+  boost::asio::steady_timer monitor_;
+  boost::asio::steady_timer end_timer_;
+  sim::Time t0_ = 0;
+  sim::Time monitor_due_ = 0;
+  bool ending_ = false;
+  bool finished_ = false;
+  sim::Time drain_deadline_ = 0;
+
+  // Open model.
+  std::optional<ArrivalSlice> arrivals_;
+  std::optional<sim::Time> next_arrival_;
+  std::vector<std::size_t> idle_;
+  std::deque<Pending> backlog_;
+  std::uint64_t max_backlog_ = 0;
+
+  // Closed model.
+  std::uint64_t users_target_ = 0;
+  std::vector<char> user_running_;  // in a request or thinking
+  std::vector<std::unique_ptr<boost::asio::steady_timer>> think_timers_;
+};
+
+}  // namespace loadcast::loadgen
