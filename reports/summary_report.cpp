@@ -1,0 +1,165 @@
+#include "reports/summary_report.hpp"
+
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "reports/gate.hpp"
+#include "reports/markup.hpp"
+
+namespace loadcast::reports {
+
+namespace {
+
+std::string run_line(const Result& r) {
+  std::ostringstream out;
+  out << (r.kind == "load" ? "measured" : "simulated") << " · seed " << r.seed << " · " << r.replications << " replication"
+      << (r.replications == 1 ? "" : "s") << " · " << fixed(r.duration_s, 1) << " s measured (warm-up " << fixed(r.warmup_s, 1)
+      << " s)";
+  return out.str();
+}
+
+const Json* cost_of(const Result& r) {
+  if (!r.sections.contains("cost") || !r.sections["cost"].is_object()) return nullptr;
+  const Json& c = r.sections["cost"];
+  if (!c.contains("monthly_usd") || !c["monthly_usd"].is_object()) return nullptr;
+  return &c;
+}
+
+double total_of(const Json& c) {
+  const Json& t = c["monthly_usd"].contains("total") ? c["monthly_usd"]["total"] : Json();
+  return t.is_number() ? t.get<double>() : std::nan("");
+}
+
+std::string projection_of(const Json& c) {
+  return c.contains("projection") && c["projection"].is_string() ? c["projection"].get<std::string>() : std::string();
+}
+
+std::string ci_text(const Result& r, const char* key) {
+  const auto it = r.latency_ms_ci95.find(key);
+  if (it == r.latency_ms_ci95.end()) return {};
+  return "[" + fixed(it->second.low, 3) + ", " + fixed(it->second.high, 3) + "]";
+}
+
+}  // namespace
+
+std::string render_text(const Result& r) {
+  std::ostringstream out;
+  out << "scenario   " << r.scenario << " · " << run_line(r) << '\n';
+  const auto& q = r.requests;
+  out << "requests   " << q.total << " total · " << q.ok << " ok · " << q.errors << " errors · " << q.timeouts << " timeouts · "
+      << q.dropped << " dropped · " << q.in_flight << " in flight (error rate " << fixed(q.error_rate() * 100.0, 4) << " %)\n";
+  out << "throughput " << fixed(r.throughput_rps, 3) << " req/s\n";
+  const auto& l = r.latency_ms;
+  out << "latency ms mean " << fixed(l.mean, 3) << " · p50 " << fixed(l.p50, 3) << " · p90 " << fixed(l.p90, 3) << " · p95 "
+      << fixed(l.p95, 3) << " · p99 " << fixed(l.p99, 3) << " · p99.9 " << fixed(l.p999, 3) << " · max " << fixed(l.max, 3) << '\n';
+  for (const char* k : {"mean", "p95", "p99"}) {
+    const std::string ci = ci_text(r, k);
+    if (!ci.empty()) out << "  95 % CI " << k << ' ' << ci << " ms\n";
+  }
+  for (const auto& [name, c] : r.classes) {
+    out << "class " << name << ": " << fixed(c.throughput_rps, 3) << " req/s · p50 " << fixed(c.latency_ms.p50, 3) << " · p95 "
+        << fixed(c.latency_ms.p95, 3) << " · p99 " << fixed(c.latency_ms.p99, 3) << " ms · error rate "
+        << fixed(c.requests.error_rate() * 100.0, 4) << " %\n";
+  }
+  for (const auto& [name, s] : r.stations) {
+    out << "station " << name << ": utilization " << fixed(s.utilization, 4) << " · mean queue " << fixed(s.mean_queue, 4)
+        << " · rejected " << s.rejected << '\n';
+  }
+  for (const auto& t : r.thresholds) {
+    out << "threshold  " << (t.ok ? "ok   " : "FAIL ") << t.expr << "   measured " << format_value(t.value) << '\n';
+  }
+  if (const Json* c = cost_of(r)) {
+    out << "cost       " << money(total_of(*c)) << " per month";
+    for (const auto& [k, v] : (*c)["monthly_usd"]["items"].items()) {
+      if (v.is_number()) out << " · " << k << ' ' << money(v.get<double>());
+    }
+    out << '\n';
+    if (!projection_of(*c).empty()) out << "           " << projection_of(*c) << '\n';
+  }
+  if (!r.events.empty()) {
+    std::map<std::string, std::size_t> by_type;
+    for (const auto& e : r.events) ++by_type[e.type];
+    std::string line;
+    for (const auto& [type, n] : by_type) line += (line.empty() ? "" : " · ") + type + " " + std::to_string(n);
+    out << "events     " << line << '\n';
+  }
+  return out.str();
+}
+
+std::string render_markdown(const Result& r) {
+  std::ostringstream out;
+  out << "## loadcast: " << escape_md_cell(r.scenario) << "\n\n" << run_line(r) << "\n\n";
+  const auto& q = r.requests;
+  out << "| requests | ok | errors | timeouts | dropped | in flight | error rate | req/s |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  out << "| " << q.total << " | " << q.ok << " | " << q.errors << " | " << q.timeouts << " | " << q.dropped << " | " << q.in_flight
+      << " | " << fixed(q.error_rate() * 100.0, 4) << " % | " << fixed(r.throughput_rps, 3) << " |\n\n";
+  const auto& l = r.latency_ms;
+  out << "| latency (ms) | mean | p50 | p90 | p95 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  out << "| measured | " << fixed(l.mean, 3) << " | " << fixed(l.p50, 3) << " | " << fixed(l.p90, 3) << " | " << fixed(l.p95, 3)
+      << " | " << fixed(l.p99, 3) << " | " << fixed(l.p999, 3) << " | " << fixed(l.max, 3) << " |\n";
+  if (!r.latency_ms_ci95.empty()) {
+    out << "| 95 % CI | " << ci_text(r, "mean") << " | | | " << ci_text(r, "p95") << " | " << ci_text(r, "p99") << " | | |\n";
+  }
+  out << '\n';
+  if (!r.thresholds.empty()) {
+    out << "### Thresholds\n\n| | threshold | measured |\n|---|---|---:|\n";
+    for (const auto& t : r.thresholds) {
+      out << "| " << (t.ok ? "✅" : "❌") << " | `" << escape_md_cell(t.expr) << "` | " << format_value(t.value) << " |\n";
+    }
+    out << '\n';
+  }
+  if (r.classes.size() > 1) {
+    out << "### Request classes\n\n| class | req/s | p50 ms | p95 ms | p99 ms | error rate |\n|---|---:|---:|---:|---:|---:|\n";
+    for (const auto& [name, c] : r.classes) {
+      out << "| " << escape_md_cell(name) << " | " << fixed(c.throughput_rps, 3) << " | " << fixed(c.latency_ms.p50, 3) << " | "
+          << fixed(c.latency_ms.p95, 3) << " | " << fixed(c.latency_ms.p99, 3) << " | " << fixed(c.requests.error_rate() * 100.0, 4)
+          << " % |\n";
+    }
+    out << '\n';
+  }
+  if (const Json* c = cost_of(r)) {
+    out << "### Monthly cost: " << money(total_of(*c)) << "\n\n";
+    if (!projection_of(*c).empty()) out << "Projection: " << escape_md_cell(projection_of(*c)) << ".\n\n";
+    out << "| item | USD / month |\n|---|---:|\n";
+    for (const auto& [k, v] : (*c)["monthly_usd"]["items"].items()) {
+      if (v.is_number()) out << "| " << escape_md_cell(k) << " | " << money(v.get<double>()) << " |\n";
+    }
+    out << '\n';
+  }
+  std::size_t scale_events = 0;
+  for (const auto& e : r.events) scale_events += e.type.find("scale") != std::string::npos ? 1u : 0u;
+  if (scale_events > 0) {
+    out << "### Scaling (" << scale_events << " events)\n\n| time | event | target | from | to | reason |\n|---:|---|---|---:|---:|---|\n";
+    std::size_t shown = 0;
+    for (const auto& e : r.events) {
+      if (e.type.find("scale") == std::string::npos) continue;
+      if (shown++ == 20) break;
+      out << "| " << clock_time(e.t_s) << " | " << escape_md_cell(e.type) << " | " << escape_md_cell(e.target) << " | "
+          << (e.from ? fixed(*e.from, 2) : "") << " | " << (e.to ? fixed(*e.to, 2) : "") << " | " << escape_md_cell(e.reason)
+          << " |\n";
+    }
+    if (scale_events > 20) out << "\n" << scale_events - 20 << " more in result.json.\n";
+    out << '\n';
+  }
+  return out.str();
+}
+
+std::string timeseries_csv(const Result& r) {
+  std::ostringstream out;
+  out << "t_s";
+  for (const auto& [name, values] : r.timeseries.series) out << ',' << name;
+  out << '\n';
+  out.precision(10);
+  for (std::size_t i = 0; i < r.timeseries.t_s.size(); ++i) {
+    out << r.timeseries.t_s[i];
+    for (const auto& [name, values] : r.timeseries.series) {
+      out << ',';
+      if (i < values.size() && std::isfinite(values[i])) out << values[i];
+    }
+    out << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace loadcast::reports

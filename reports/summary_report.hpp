@@ -1,0 +1,22 @@
+// Plain-text and Markdown renderings of a result, and its time series as CSV.
+//
+// render_text: the terminal summary (`loadcast report --format text`): counts, throughput,
+// latency with 95 % intervals, classes, stations, thresholds, cost items and the projection
+// method, and the number of events by type.
+// render_markdown: the same for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY and similar):
+// tables, threshold verdicts with their measured values, cost items, the first scale events.
+// timeseries_csv: `t_s,<series>...` one row per interval, empty cells for missing values,
+// columns in name order. Pure formatting; thread safe.
+#pragma once
+
+#include <string>
+
+#include "reports/result.hpp"
+
+namespace loadcast::reports {
+
+std::string render_text(const Result& result);
+std::string render_markdown(const Result& result);
+std::string timeseries_csv(const Result& result);
+
+}  // namespace loadcast::reports

@@ -1,0 +1,311 @@
+#include "reports/svg_chart.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <sstream>
+
+#include "reports/markup.hpp"
+
+namespace loadcast::reports {
+
+namespace {
+
+constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                                    "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+std::string tick_label(double v, double step) {
+  const int decimals = step >= 1.0 ? 0 : static_cast<int>(std::ceil(-std::log10(step)));
+  if (std::fabs(v) >= 10000 && step >= 1000) return fixed(v / 1000.0, step >= 10000 ? 0 : 1) + "k";
+  return fixed(v, decimals);
+}
+
+double nice_step(double raw) {
+  if (!(raw > 0.0) || !std::isfinite(raw)) return 1.0;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double f = raw / mag;
+  const double nice = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0;
+  return nice * mag;
+}
+
+double time_step(double span) {
+  static constexpr double kSteps[] = {1,   2,    5,    10,   15,   30,    60,    120,   300,   600,
+                                      900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800};
+  for (double s : kSteps) {
+    if (span / s <= 8.0) return s;
+  }
+  return nice_step(span / 8.0);
+}
+
+struct Frame {
+  double left = 64, right = 170, top = 30, bottom = 38;
+  double width = 0, height = 0;
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+  double pw() const { return width - left - right; }
+  double ph() const { return height - top - bottom; }
+  double sx(double x) const { return left + (x1 > x0 ? (x - x0) / (x1 - x0) : 0.0) * pw(); }
+  double sy(double y) const { return top + ph() - (y1 > y0 ? (y - y0) / (y1 - y0) : 0.0) * ph(); }
+};
+
+void open_svg(std::ostringstream& out, const Frame& f, const std::string& title) {
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" << f.width << "\" height=\"" << f.height
+      << "\" viewBox=\"0 0 " << f.width << ' ' << f.height << "\" role=\"img\" aria-label=\"" << escape_xml(title) << "\">\n";
+  out << "<rect x=\"0\" y=\"0\" width=\"" << f.width << "\" height=\"" << f.height << "\" fill=\"#ffffff\"/>\n";
+  out << "<text x=\"" << f.left << "\" y=\"18\" class=\"title\" font-size=\"14\" font-weight=\"600\">" << escape_xml(title)
+      << "</text>\n";
+}
+
+void y_axis(std::ostringstream& out, const Frame& f, const std::vector<double>& ticks, const std::string& label) {
+  const double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1.0;
+  for (double t : ticks) {
+    const double y = f.sy(t);
+    out << "<line x1=\"" << num(f.left) << "\" y1=\"" << num(y) << "\" x2=\"" << num(f.left + f.pw()) << "\" y2=\"" << num(y)
+        << "\" stroke=\"#e5e5e5\"/>\n";
+    out << "<text x=\"" << num(f.left - 6) << "\" y=\"" << num(y + 4) << "\" font-size=\"11\" text-anchor=\"end\">"
+        << tick_label(t, step) << "</text>\n";
+  }
+  out << "<text x=\"12\" y=\"" << num(f.top + f.ph() / 2) << "\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 12 "
+      << num(f.top + f.ph() / 2) << ")\">" << escape_xml(label) << "</text>\n";
+}
+
+void frame_box(std::ostringstream& out, const Frame& f) {
+  out << "<rect x=\"" << num(f.left) << "\" y=\"" << num(f.top) << "\" width=\"" << num(f.pw()) << "\" height=\"" << num(f.ph())
+      << "\" fill=\"none\" stroke=\"#999999\"/>\n";
+}
+
+}  // namespace
+
+const char* palette_color(std::size_t i) { return kPalette[i % (sizeof kPalette / sizeof kPalette[0])]; }
+
+std::vector<double> nice_ticks(double lo, double hi, int target) {
+  std::vector<double> out;
+  if (!(hi > lo)) hi = lo + 1.0;
+  const double step = nice_step((hi - lo) / std::max(1, target));
+  for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+    out.push_back(std::fabs(v) < step * 1e-9 ? 0.0 : v);
+  }
+  return out;
+}
+
+std::string LineChart::svg(int width, int height) const {
+  Frame f;
+  f.width = width;
+  f.height = height;
+  std::ostringstream out;
+  open_svg(out, f, title);
+  double lo = y_min.value_or(std::numeric_limits<double>::infinity());
+  double hi = -std::numeric_limits<double>::infinity();
+  bool any = false;
+  for (const auto& s : series) {
+    for (double v : s.y) {
+      if (std::isnan(v)) continue;
+      any = true;
+      hi = std::max(hi, v);
+      if (!y_min) lo = std::min(lo, v);
+    }
+  }
+  for (const auto& t : targets) hi = std::max(hi, t.y);
+  if (!any || x.empty()) {
+    frame_box(out, f);
+    out << "<text x=\"" << num(f.left + f.pw() / 2) << "\" y=\"" << num(f.top + f.ph() / 2)
+        << "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#777777\">no data</text>\n</svg>\n";
+    return out.str();
+  }
+  if (y_max) hi = *y_max;
+  if (!std::isfinite(lo)) lo = 0.0;
+  if (!(hi > lo)) hi = lo + 1.0;
+  const auto yt = nice_ticks(lo, hi * 1.05, 5);
+  f.y0 = std::min(lo, yt.front());
+  f.y1 = std::max(hi, yt.back());
+  const double dx = x.size() > 1 ? x[1] - x[0] : 60.0;
+  f.x0 = x.front();
+  f.x1 = x.back() + (step ? dx : 0.0);
+  if (!(f.x1 > f.x0)) f.x1 = f.x0 + dx;
+  y_axis(out, f, yt, y_label);
+  const double ts = time_step(f.x1 - f.x0);
+  for (double t = std::ceil(f.x0 / ts) * ts; t <= f.x1 + 1e-9; t += ts) {
+    const double px = f.sx(t);
+    out << "<line x1=\"" << num(px) << "\" y1=\"" << num(f.top + f.ph()) << "\" x2=\"" << num(px) << "\" y2=\""
+        << num(f.top + f.ph() + 4) << "\" stroke=\"#999999\"/>\n";
+    out << "<text x=\"" << num(px) << "\" y=\"" << num(f.top + f.ph() + 16) << "\" font-size=\"11\" text-anchor=\"middle\">"
+        << clock_time(t) << "</text>\n";
+  }
+  out << "<text x=\"" << num(f.left + f.pw() / 2) << "\" y=\"" << num(f.height - 4)
+      << "\" font-size=\"11\" text-anchor=\"middle\">elapsed (m:ss or h:mm:ss)</text>\n";
+  frame_box(out, f);
+  for (const auto& t : targets) {
+    const double py = f.sy(t.y);
+    out << "<line class=\"target\" x1=\"" << num(f.left) << "\" y1=\"" << num(py) << "\" x2=\"" << num(f.left + f.pw())
+        << "\" y2=\"" << num(py) << "\" stroke=\"#555555\" stroke-dasharray=\"6 4\"><title>" << escape_xml(t.label)
+        << "</title></line>\n";
+  }
+  std::size_t shown = 0;
+  for (const auto& m : markers) {
+    if (shown++ == 200) break;
+    const double px = f.sx(m.x);
+    const std::string color = m.color.empty() ? "#9467bd" : m.color;
+    out << "<g class=\"marker\"><title>" << escape_xml(clock_time(m.x) + " " + m.label) << "</title><line x1=\"" << num(px)
+        << "\" y1=\"" << num(f.top) << "\" x2=\"" << num(px) << "\" y2=\"" << num(f.top + f.ph()) << "\" stroke=\"" << color
+        << "\" stroke-width=\"1\" stroke-dasharray=\"2 3\"/><path d=\"M" << num(px - 4) << ',' << num(f.top) << " L"
+        << num(px + 4) << ',' << num(f.top) << " L" << num(px) << ',' << num(f.top + 7) << " Z\" fill=\"" << color
+        << "\"/></g>\n";
+  }
+  for (std::size_t si = 0; si < series.size(); ++si) {
+    const auto& s = series[si];
+    const std::string color = s.color.empty() ? palette_color(si) : s.color;
+    std::string d;
+    bool pen = false;
+    double prev_y = 0.0;
+    for (std::size_t i = 0; i < x.size() && i < s.y.size(); ++i) {
+      const double v = s.y[i];
+      if (std::isnan(v)) {
+        pen = false;
+        continue;
+      }
+      const double px = f.sx(x[i]);
+      const double py = f.sy(std::clamp(v, f.y0, f.y1));
+      if (step) {
+        const double next = i + 1 < x.size() ? x[i + 1] : x[i] + dx;
+        d += pen ? " L" + num(px) + ',' + num(prev_y) + " L" : std::string(d.empty() ? "M" : " M");
+        d += num(px) + ',' + num(py) + " L" + num(f.sx(next)) + ',' + num(py);
+      } else {
+        d += pen ? " L" : (d.empty() ? "M" : " M");
+        d += num(px) + ',' + num(py);
+      }
+      prev_y = py;
+      pen = true;
+    }
+    if (d.empty()) continue;
+    out << "<path class=\"series\" data-series=\"" << escape_xml(s.name) << "\" d=\"" << d << "\" fill=\"none\" stroke=\""
+        << color << "\" stroke-width=\"1.8\"" << (s.dashed ? " stroke-dasharray=\"5 3\"" : "") << "><title>"
+        << escape_xml(s.name) << "</title></path>\n";
+  }
+  double ly = f.top + 8;
+  const double lx = f.left + f.pw() + 12;
+  for (std::size_t si = 0; si < series.size(); ++si) {
+    const std::string color = series[si].color.empty() ? palette_color(si) : series[si].color;
+    out << "<line x1=\"" << num(lx) << "\" y1=\"" << num(ly) << "\" x2=\"" << num(lx + 18) << "\" y2=\"" << num(ly)
+        << "\" stroke=\"" << color << "\" stroke-width=\"3\"/><text x=\"" << num(lx + 24) << "\" y=\"" << num(ly + 4)
+        << "\" font-size=\"11\">" << escape_xml(series[si].name) << "</text>\n";
+    ly += 16;
+  }
+  for (const auto& t : targets) {
+    out << "<line x1=\"" << num(lx) << "\" y1=\"" << num(ly) << "\" x2=\"" << num(lx + 18) << "\" y2=\"" << num(ly)
+        << "\" stroke=\"#555555\" stroke-dasharray=\"6 4\"/><text x=\"" << num(lx + 24) << "\" y=\"" << num(ly + 4)
+        << "\" font-size=\"11\">" << escape_xml(t.label) << "</text>\n";
+    ly += 16;
+  }
+  if (!markers.empty()) {
+    out << "<path d=\"M" << num(lx + 5) << ',' << num(ly - 4) << " L" << num(lx + 13) << ',' << num(ly - 4) << " L"
+        << num(lx + 9) << ',' << num(ly + 3) << " Z\" fill=\"#9467bd\"/><text x=\"" << num(lx + 24) << "\" y=\""
+        << num(ly + 4) << "\" font-size=\"11\">events (" << markers.size() << ")</text>\n";
+  }
+  out << "</svg>\n";
+  return out.str();
+}
+
+std::string ScatterChart::svg(int width, int height) const {
+  Frame f;
+  f.width = width;
+  f.height = height;
+  f.right = 30;
+  f.bottom = 44;
+  std::ostringstream out;
+  open_svg(out, f, title);
+  if (points.empty()) {
+    frame_box(out, f);
+    out << "<text x=\"" << num(f.left + f.pw() / 2) << "\" y=\"" << num(f.top + f.ph() / 2)
+        << "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#777777\">no data</text>\n</svg>\n";
+    return out.str();
+  }
+  double xlo = points[0].x, xhi = points[0].x, ylo = points[0].y, yhi = points[0].y;
+  for (const auto& p : points) {
+    xlo = std::min(xlo, p.x);
+    xhi = std::max(xhi, p.x);
+    ylo = std::min(ylo, p.y);
+    yhi = std::max(yhi, p.y);
+  }
+  const double xpad = xhi > xlo ? (xhi - xlo) * 0.08 : std::max(1.0, std::fabs(xlo) * 0.1);
+  const double ypad = yhi > ylo ? (yhi - ylo) * 0.08 : std::max(1.0, std::fabs(ylo) * 0.1);
+  const auto xt = nice_ticks(xlo - xpad, xhi + xpad, 6);
+  const auto yt = nice_ticks(std::max(0.0, ylo - ypad), yhi + ypad, 5);
+  f.x0 = std::min(xlo - xpad, xt.front());
+  f.x1 = std::max(xhi + xpad, xt.back());
+  f.y0 = std::min(std::max(0.0, ylo - ypad), yt.front());
+  f.y1 = std::max(yhi + ypad, yt.back());
+  y_axis(out, f, yt, y_label);
+  const double xstep = xt.size() > 1 ? xt[1] - xt[0] : 1.0;
+  for (double t : xt) {
+    const double px = f.sx(t);
+    out << "<line x1=\"" << num(px) << "\" y1=\"" << num(f.top) << "\" x2=\"" << num(px) << "\" y2=\"" << num(f.top + f.ph())
+        << "\" stroke=\"#eeeeee\"/><text x=\"" << num(px) << "\" y=\"" << num(f.top + f.ph() + 16)
+        << "\" font-size=\"11\" text-anchor=\"middle\">" << tick_label(t, xstep) << "</text>\n";
+  }
+  out << "<text x=\"" << num(f.left + f.pw() / 2) << "\" y=\"" << num(f.height - 8) << "\" font-size=\"11\" text-anchor=\"middle\">"
+      << escape_xml(x_label) << "</text>\n";
+  frame_box(out, f);
+  std::vector<ScatterPoint> front;
+  for (const auto& p : points) {
+    if (p.highlight) front.push_back(p);
+  }
+  std::sort(front.begin(), front.end(), [](const auto& a, const auto& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+  if (front.size() > 1) {
+    std::string d;
+    for (const auto& p : front) d += (d.empty() ? "M" : " L") + num(f.sx(p.x)) + ',' + num(f.sy(p.y));
+    out << "<path class=\"series frontier\" data-series=\"" << escape_xml(frontier_label) << "\" d=\"" << d
+        << "\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\"/>\n";
+  }
+  for (const auto& p : points) {
+    out << "<circle class=\"point" << (p.highlight ? " frontier" : "") << "\" cx=\"" << num(f.sx(p.x)) << "\" cy=\""
+        << num(f.sy(p.y)) << "\" r=\"" << (p.highlight ? 5 : 4) << "\" fill=\"" << (p.highlight ? "#d62728" : "#ffffff")
+        << "\" stroke=\"" << (p.highlight ? "#d62728" : "#1f77b4") << "\" stroke-width=\"1.5\"><title>" << escape_xml(p.label)
+        << "</title></circle>\n";
+    if (p.highlight) {
+      out << "<text x=\"" << num(f.sx(p.x) + 7) << "\" y=\"" << num(f.sy(p.y) - 6) << "\" font-size=\"10\">"
+          << escape_xml(p.label) << "</text>\n";
+    }
+  }
+  out << "</svg>\n";
+  return out.str();
+}
+
+std::string BarChart::svg(int width) const {
+  Frame f;
+  f.width = width;
+  f.left = 210;
+  f.right = 90;
+  f.top = 30;
+  f.bottom = 10;
+  f.height = f.top + f.bottom + 22.0 * static_cast<double>(std::max<std::size_t>(1, bars.size()));
+  std::ostringstream out;
+  open_svg(out, f, title);
+  const auto value_text = [&](double v) { return unit == "$" ? money(v) : fixed(v, 2) + unit; };
+  double hi = 0.0;
+  for (const auto& [name, v] : bars) hi = std::max(hi, v);
+  f.x0 = 0.0;
+  f.x1 = hi > 0.0 ? hi : 1.0;
+  double y = f.top;
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    const auto& [name, v] = bars[i];
+    const double w = std::max(0.0, f.sx(std::max(0.0, v)) - f.left);
+    out << "<text x=\"" << num(f.left - 8) << "\" y=\"" << num(y + 15) << "\" font-size=\"12\" text-anchor=\"end\">"
+        << escape_xml(name) << "</text>\n";
+    out << "<rect class=\"bar\" x=\"" << num(f.left) << "\" y=\"" << num(y + 3) << "\" width=\"" << num(w)
+        << "\" height=\"16\" fill=\"" << palette_color(i) << "\"><title>" << escape_xml(name + ": " + value_text(v))
+        << "</title></rect>\n";
+    out << "<text x=\"" << num(f.left + w + 6) << "\" y=\"" << num(y + 15) << "\" font-size=\"12\">" << escape_xml(value_text(v))
+        << "</text>\n";
+    y += 22;
+  }
+  out << "</svg>\n";
+  return out.str();
+}
+
+}  // namespace loadcast::reports

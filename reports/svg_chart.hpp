@@ -1,0 +1,81 @@
+// Inline SVG charts drawn by our own code, for the self-contained HTML reports: a time-series
+// line chart (with step drawing for counts, horizontal target lines and vertical event markers),
+// a scatter chart with a marked frontier (sweeps) and a horizontal bar chart (cost breakdown).
+//
+// Output is plain SVG 1.1 text with no script and no external reference. Every series path has
+// class "series" and data-series="<name>"; NaN values break a line into separate "M" segments.
+// Axes use "nice" 1-2-5 ticks; the time axis labels elapsed time (m:ss or h:mm:ss).
+// Pure formatting; thread safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace loadcast::reports {
+
+struct ChartSeries {
+  std::string name;
+  std::vector<double> y;  // parallel to LineChart::x; NaN = no data
+  std::string color;      // empty: from the palette
+  bool dashed = false;
+};
+
+struct ChartMarker {
+  double x = 0.0;     // seconds
+  std::string label;  // shown on hover (<title>) and as a short tag
+  std::string color;
+};
+
+struct ChartTarget {
+  double y = 0.0;
+  std::string label;
+};
+
+struct LineChart {
+  std::string title;
+  std::string y_label;
+  std::vector<double> x;  // seconds since the start of the run
+  std::vector<ChartSeries> series;
+  std::vector<ChartMarker> markers;
+  std::vector<ChartTarget> targets;
+  bool step = false;  // hold each value until the next point (task counts)
+  std::optional<double> y_min = 0.0;
+  std::optional<double> y_max;
+
+  std::string svg(int width = 880, int height = 260) const;
+};
+
+struct ScatterPoint {
+  double x = 0.0;
+  double y = 0.0;
+  std::string label;
+  bool highlight = false;  // on the frontier
+};
+
+struct ScatterChart {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  std::vector<ScatterPoint> points;
+  std::string frontier_label = "Pareto frontier";
+
+  std::string svg(int width = 880, int height = 360) const;
+};
+
+struct BarChart {
+  std::string title;
+  std::string unit;  // "$" formats values as money; anything else is appended as a suffix
+  std::vector<std::pair<std::string, double>> bars;
+
+  std::string svg(int width = 880) const;
+};
+
+// The colour of the i-th series in the fixed palette.
+const char* palette_color(std::size_t i);
+
+// "Nice" axis ticks covering [lo, hi]: about `target` values on a 1-2-5 grid.
+std::vector<double> nice_ticks(double lo, double hi, int target = 5);
+
+}  // namespace loadcast::reports

@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include "reports/gate.hpp"
+#include "reports/threshold.hpp"
+
+using namespace loadcast::reports;
+
+namespace {
+
+Result base_result() {
+  Result r;
+  r.scenario = "gate";
+  r.replications = 1;
+  r.requests.total = 10000;
+  r.requests.ok = 9990;
+  r.requests.errors = 10;
+  r.throughput_rps = 100.0;
+  r.latency_ms.p50 = 20.0;
+  r.latency_ms.p95 = 100.0;
+  r.latency_ms.p99 = 200.0;
+  return r;
+}
+
+const Comparison& find(const std::vector<Comparison>& cs, const std::string& metric) {
+  for (const auto& c : cs) {
+    if (c.metric == metric) return c;
+  }
+  FAIL("no comparison for " << metric);
+  return cs.front();
+}
+
+}  // namespace
+
+TEST_CASE("Gate: a latency rise beyond the tolerance regresses and a small one does not") {
+  Result cur = base_result();
+  cur.latency_ms.p95 = 109.0;  // +9 %
+  cur.latency_ms.p99 = 230.0;  // +15 %
+  const auto cs = compare_to_baseline(cur.to_json(), base_result().to_json(), 10.0);
+  CHECK_FALSE(find(cs, "latency_ms.p95").regressed);
+  CHECK(find(cs, "latency_ms.p99").regressed);
+  CHECK(find(cs, "latency_ms.p99").change_pct == Approx(15.0));
+  CHECK_THAT(find(cs, "latency_ms.p99").detail, Catch::Contains("+15 %"));
+}
+
+TEST_CASE("Gate: throughput regresses when lower and error rate when higher") {
+  Result cur = base_result();
+  cur.throughput_rps = 80.0;
+  cur.requests.errors = 40;
+  cur.requests.ok = 9960;
+  const auto cs = compare_to_baseline(cur.to_json(), base_result().to_json(), 10.0);
+  CHECK(find(cs, "throughput_rps").regressed);
+  CHECK_FALSE(find(cs, "throughput_rps").higher_is_worse);
+  CHECK(find(cs, "requests.error_rate").regressed);
+  Result better = base_result();
+  better.throughput_rps = 150.0;
+  better.latency_ms.p99 = 100.0;
+  for (const auto& c : compare_to_baseline(better.to_json(), base_result().to_json(), 10.0)) CHECK_FALSE(c.regressed);
+}
+
+TEST_CASE("Gate: with replications a regression needs non-overlapping 95 percent intervals") {
+  Result base = base_result();
+  base.replications = 5;
+  base.latency_ms_ci95["p95"] = {95.0, 105.0};
+  Result cur = base;
+  cur.latency_ms.p95 = 120.0;  // +20 %
+  SECTION("overlapping intervals: not significant") {
+    cur.latency_ms_ci95["p95"] = {100.0, 140.0};
+    const auto& c = find(compare_to_baseline(cur.to_json(), base.to_json(), 10.0), "latency_ms.p95");
+    CHECK_FALSE(c.regressed);
+    CHECK_THAT(c.detail, Catch::Contains("overlap: not significant"));
+  }
+  SECTION("separated intervals: a regression") {
+    cur.latency_ms_ci95["p95"] = {112.0, 128.0};
+    const auto& c = find(compare_to_baseline(cur.to_json(), base.to_json(), 10.0), "latency_ms.p95");
+    CHECK(c.regressed);
+    CHECK_THAT(c.detail, Catch::Contains("do not overlap"));
+  }
+  SECTION("one replication in the current result: the point estimate decides") {
+    cur.replications = 1;
+    cur.latency_ms_ci95.clear();
+    CHECK(find(compare_to_baseline(cur.to_json(), base.to_json(), 10.0), "latency_ms.p95").regressed);
+  }
+}
+
+TEST_CASE("Gate: near-zero baselines need an absolute change beyond the floor") {
+  Result base = base_result();
+  base.requests.errors = 0;
+  base.requests.ok = 10000;
+  Result cur = base_result();
+  cur.requests.errors = 5;  // 0.0005: infinitely more in percent, below the 0.001 floor
+  cur.requests.ok = 9995;
+  CHECK_FALSE(find(compare_to_baseline(cur.to_json(), base.to_json(), 10.0), "requests.error_rate").regressed);
+}
+
+TEST_CASE("Gate: the report counts failures and writes JUnit and Markdown with measured values") {
+  Result cur = base_result();
+  cur.thresholds.push_back({"latency_ms.p95 < 50", 0, false, ""});
+  cur.latency_ms.p99 = 400.0;
+  GateOptions o;
+  o.thresholds = {"requests.error_rate < 0.01", "throughput_rps > 1"};
+  const GateReport r = run_gate(cur.to_json(), base_result().to_json(), o);
+  REQUIRE(r.thresholds.size() == 3);
+  CHECK(r.thresholds[0].expr == "latency_ms.p95 < 50");
+  CHECK_FALSE(r.thresholds[0].ok);
+  CHECK(r.thresholds[0].value == 100.0);
+  CHECK(r.thresholds[1].ok);
+  CHECK_FALSE(r.passed());
+  CHECK(r.failures() == 2);  // the p95 threshold and the p99 regression
+  const std::string junit = gate_junit(r, "cur.json");
+  CHECK_THAT(junit, Catch::Contains("<testsuites name=\"loadcast gate\" tests=\"8\" failures=\"2\""));
+  CHECK_THAT(junit, Catch::Contains("<testcase classname=\"loadcast.thresholds\" name=\"latency_ms.p95 &lt; 50\""));
+  CHECK_THAT(junit, Catch::Contains("<failure type=\"threshold\" message=\"measured 100\">"));
+  CHECK_THAT(junit, Catch::Contains("<failure type=\"regression\" message=\"measured 400 vs baseline 200, +100 %"));
+  const std::string md = gate_markdown(r);
+  CHECK_THAT(md, Catch::Contains("| ❌ | `latency_ms.p95 < 50` | 100 |"));
+  CHECK_THAT(md, Catch::Contains("2 of 8 checks failed."));
+  CHECK_THAT(gate_text(r), Catch::Contains("FAIL  latency_ms.p95 < 50   measured 100"));
+}
+
+TEST_CASE("Gate: values are formatted readably") {
+  CHECK(format_value(412.3456) == "412.35");
+  CHECK(format_value(0.0123) == "0.0123");
+  CHECK(format_value(0.000123) == "0.000123");
+  CHECK(format_value(12345.67) == "12345.7");
+  CHECK(format_value(std::nan("")) == "nan");
+}
