@@ -13,5 +13,8 @@ inline constexpr int kExitThresholds = 99;
 int run_sim(int argc, char** argv);
 int run_check(int argc, char** argv);
 int run_load(int argc, char** argv);
+int run_testbed(int argc, char** argv);
+int run_report(int argc, char** argv);
+int run_gate(int argc, char** argv);
 
 }  // namespace loadcast::cli

@@ -24,6 +24,9 @@ constexpr Command kCommands[] = {
     {"sim", loadcast::cli::run_sim, "simulate a scenario; print a summary, write result.json and reports"},
     {"check", loadcast::cli::run_check, "validate a scenario file without running it"},
     {"load", loadcast::cli::run_load, "send HTTP load (quick mode --url, or a scenario) and measure it"},
+    {"testbed", loadcast::cli::run_testbed, "serve HTTP with C worker slots and a known service-time law"},
+    {"report", loadcast::cli::run_report, "render a stored result as HTML, Markdown or text"},
+    {"gate", loadcast::cli::run_gate, "CI gate: thresholds and baseline regressions; exit 99 on failure"},
 };
 
 void print_help() {

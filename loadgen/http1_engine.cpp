@@ -87,6 +87,7 @@ class Http1Engine::Connection {
   void on_connect(std::uint32_t gen, const error_code& ec) {
     if (gen != gen_) return;
     --engine_.connecting_;
+    phase_ = Phase::kClosed;
     if (ec) {
       close();
       if (busy_) finish_failure(connect_cause(ec));

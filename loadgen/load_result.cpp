@@ -223,7 +223,8 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   load["timer_lag_ms"] = lag_json(totals.timer_lag);
   load["loop_lag_ms"] = lag_json(totals.loop_lag);
   load["generator"] = Json{{"cpu_s", info.cpu_s},
-                           {"cpu_cores", info.duration_s > 0.0 ? info.cpu_s / info.duration_s : 0.0},
+                           {"wall_s", info.wall_s},
+                           {"cpu_cores", info.wall_s > 0.0 ? info.cpu_s / info.wall_s : 0.0},
                            {"max_thread_utilization", info.max_thread_utilization},
                            {"rss_peak_kib", info.rss_peak_kib}};
   LoadInfo assessed = info;
@@ -314,6 +315,7 @@ LoadInfo info_from_result(const reports::Result& r) {
   i.target_rps = need(load, "target_rps", "load.").get<double>();
   const Json& gen = need(load, "generator", "load.");
   i.cpu_s = need(gen, "cpu_s", "load.generator.").get<double>();
+  i.wall_s = need(gen, "wall_s", "load.generator.").get<double>();
   i.max_thread_utilization = need(gen, "max_thread_utilization", "load.generator.").get<double>();
   i.rss_peak_kib = need(gen, "rss_peak_kib", "load.generator.").get<std::uint64_t>();
   i.preconnect_failures = need(load, "preconnect_failures", "load.").get<std::uint64_t>();

@@ -61,6 +61,7 @@ struct LoadInfo {
   std::vector<std::uint64_t> shard_indices{0};
   std::optional<double> start_epoch;
   double cpu_s = 0.0;                 // all worker threads
+  double wall_s = 0.0;                // longest worker run, incl. drain
   double max_thread_utilization = 0.0;
   std::uint64_t rss_peak_kib = 0;
   std::uint64_t preconnect_failures = 0;

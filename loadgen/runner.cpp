@@ -131,6 +131,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
     out.totals.add_worker(w->metrics(), w->in_flight_by_class());
     const auto& rep = w->report();
     info.cpu_s += rep.cpu_s;
+    info.wall_s = std::max(info.wall_s, rep.wall_s);
     if (rep.wall_s > 0.0) info.max_thread_utilization = std::max(info.max_thread_utilization, rep.cpu_s / rep.wall_s);
     info.preconnect_failures += rep.preconnect_failures;
     info.open_connections_peak += rep.open_connections_peak;

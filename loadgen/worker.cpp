@@ -105,6 +105,7 @@ void Worker::run(sim::Time t0) {
   monitor_due_ = steady_now() + kMonitorPeriod;
   arm_monitor();
 
+  io_.restart();  // prepare() may have run the loop out of work, which leaves it stopped
   io_.run();
 
   metrics_.finish();

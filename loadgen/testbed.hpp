@@ -1,0 +1,83 @@
+// Testbed: a real HTTP/1.1 server with known queueing behaviour — the target for tests and for
+// validating the simulator against measurements.
+//
+// C worker slots serve requests in arrival (FIFO) order; a request that finds every slot busy
+// waits in an unbounded FIFO queue. A request holds its slot for a service time drawn from a
+// distribution (sim::parse_distribution text such as "exp(20ms)") from the named stream
+// "testbed.service" of the seed, either sleeping (an Asio timer on the server's one event-loop
+// thread: no thread per request, so service times are accurate to the timer's ~0.1 ms and many
+// thousands of requests can be in service) or burning that much thread CPU time on one of C
+// burner threads (so CPU contention shows, like a real service). With that, the testbed is an
+// M/G/c (FCFS) station whose service law is exactly the one written on the command line.
+// Extras: `fail_rate` answers that fraction of requests 500 after their service; a stall
+// (DURATION@AT, AT counted from start-up) freezes the server — no service starts, none ends —
+// for DURATION; `/health` answers 200 at once without taking a slot. Responses are small
+// (Content-Length, keep-alive unless the client asked to close).
+// Thread safety: construct, then run() on one thread; stop() may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/distribution.hpp"
+#include "sim/time.hpp"
+
+namespace loadcast::loadgen {
+
+enum class ServiceMode { kSleep, kCpu };
+
+struct TestbedConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: any free port (see Testbed::port())
+  std::uint64_t workers = 1;
+  sim::Distribution service = sim::Distribution::constant(0.0);
+  ServiceMode mode = ServiceMode::kSleep;
+  double fail_rate = 0.0;
+  sim::Time stall_at = 0;
+  sim::Time stall_for = 0;  // 0: no stall
+  std::uint64_t seed = 1;
+
+  std::vector<std::string> validate() const;
+};
+
+// Parses "500ms@3s" into (duration, at); nullopt with `error` set when malformed.
+struct StallParse {
+  sim::Time duration = 0;
+  sim::Time at = 0;
+  std::string error;
+};
+StallParse parse_stall(const std::string& text);
+
+struct TestbedStats {
+  std::uint64_t connections = 0;
+  std::uint64_t requests = 0;  // served from a slot (health checks excluded)
+  std::uint64_t failed = 0;    // answered 500 by fail_rate
+  std::uint64_t health = 0;
+  std::uint64_t max_queue = 0;
+  std::uint64_t bad_requests = 0;
+};
+
+class Testbed {
+ public:
+  // Binds the listening socket; throws std::runtime_error naming the address on failure.
+  explicit Testbed(TestbedConfig config);
+  ~Testbed();
+  Testbed(const Testbed&) = delete;
+  Testbed& operator=(const Testbed&) = delete;
+
+  std::uint16_t port() const;
+  // Serves until stop() (or `*stop_flag` becomes true, checked every 100 ms).
+  void run(const std::atomic<bool>* stop_flag = nullptr);
+  void stop();
+  TestbedStats stats() const;  // call after run() returned
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace loadcast::loadgen

@@ -1,0 +1,75 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <vector>
+
+#include "loadgen/arrivals.hpp"
+
+using namespace loadcast;
+using loadgen::ArrivalSlice;
+using loadgen::SliceId;
+
+namespace {
+
+std::vector<sim::Time> walk(const sim::RateSchedule& rate, sim::ArrivalProcess p, SliceId id, sim::Time end) {
+  ArrivalSlice slice(rate, p, 42, id, end);
+  std::vector<sim::Time> out;
+  while (auto t = slice.next()) out.push_back(*t);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ArrivalSlice: uniform arrivals are the inverse integral at whole numbers") {
+  const sim::RateSchedule rate({{0, 100.0}});
+  const auto all = walk(rate, sim::ArrivalProcess::kUniform, {}, 2 * sim::kSecond);
+  REQUIRE(all.size() == 199);  // k = 1..199 at k/100 s; the 200th falls on the end
+  CHECK(all.front() == 10 * sim::kMillisecond);
+  CHECK(all.back() == 1990 * sim::kMillisecond);
+}
+
+TEST_CASE("ArrivalSlice: shards and threads partition the schedule exactly") {
+  const sim::RateSchedule rate({{0, 50.0}, {sim::kSecond, 400.0}});
+  for (auto process : {sim::ArrivalProcess::kUniform, sim::ArrivalProcess::kPoisson}) {
+    const auto whole = walk(rate, process, {}, 3 * sim::kSecond);
+    std::vector<sim::Time> parts;
+    for (std::uint64_t shard = 0; shard < 3; ++shard) {
+      for (std::uint64_t thread = 0; thread < 2; ++thread) {
+        const auto slice = walk(rate, process, {shard, 3, thread, 2}, 3 * sim::kSecond);
+        parts.insert(parts.end(), slice.begin(), slice.end());
+      }
+    }
+    std::sort(parts.begin(), parts.end());
+    CHECK(parts == whole);
+    CHECK(whole.size() > 500);
+  }
+}
+
+TEST_CASE("ArrivalSlice: Poisson arrivals follow the simulator's stream") {
+  // The k-th arrival is at the inverse integral of a cumulative sum of unit exponentials from
+  // the stream "workload.arrivals" of replication 0: the same numbers the simulator draws.
+  const sim::RateSchedule rate({{0, 10.0}});
+  const auto got = walk(rate, sim::ArrivalProcess::kPoisson, {}, 5 * sim::kSecond);
+  auto rng = sim::Rng::stream(42, 0, "workload.arrivals");
+  double area = 0.0;
+  std::vector<sim::Time> expected;
+  while (true) {
+    area += -std::log(rng.uniform_pos());
+    const auto t = rate.inverse_integral(area);
+    if (!t || *t >= 5 * sim::kSecond) break;
+    expected.push_back(*t);
+  }
+  CHECK(got == expected);
+}
+
+TEST_CASE("ArrivalSlice: users are split across shards and threads without loss") {
+  for (std::uint64_t users : {0u, 1u, 5u, 17u, 100u}) {
+    std::uint64_t sum = 0;
+    for (std::uint64_t shard = 0; shard < 3; ++shard) {
+      for (std::uint64_t thread = 0; thread < 4; ++thread) sum += loadgen::users_for(users, {shard, 3, thread, 4});
+    }
+    CHECK(sum == users);
+  }
+  CHECK(loadgen::users_for(5, {0, 3, 0, 1}) == 2);
+  CHECK(loadgen::users_for(5, {2, 3, 0, 1}) == 1);
+}

@@ -1,0 +1,117 @@
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <stdexcept>
+
+#include "loadgen/request_plan.hpp"
+
+using namespace loadcast;
+using loadgen::RequestPlan;
+
+namespace {
+
+loadgen::Url origin() { return *loadgen::parse_url("http://127.0.0.1:8080").value; }
+
+sim::RequestClass cls(const std::string& name, const std::string& path) {
+  sim::RequestClass c;
+  c.name = name;
+  c.http.path = path;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("RequestPlan: serializes a fixed request once") {
+  auto c = cls("home", "/index.html");
+  c.http.headers = {{"Accept", "text/html"}};
+  const auto plan = RequestPlan::build(origin(), {c});
+  auto cursor = plan.make_cursor(0, 1);
+  sim::Rng rng(1);
+  std::string scratch;
+  const auto bytes = plan.http1(0, cursor, rng, scratch);
+  CHECK(bytes == "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAccept: text/html\r\n\r\n");
+  CHECK(scratch.empty());
+  CHECK_FALSE(plan.at(0).templated);
+}
+
+TEST_CASE("RequestPlan: expands path templates per request") {
+  auto c = cls("item", "/api/items/{id}");
+  sim::TemplateParam id;
+  id.name = "id";
+  id.distribution = sim::Distribution::uniform_int(1, 5);
+  id.distribution->set_value_kind(sim::ValueKind::kPlain);
+  c.http.params = {id};
+  const auto plan = RequestPlan::build(origin(), {c});
+  REQUIRE(plan.at(0).templated);
+  auto cursor = plan.make_cursor(0, 1);
+  sim::Rng rng(7);
+  std::string scratch;
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    const std::string bytes(plan.http1(0, cursor, rng, scratch));
+    const auto start = bytes.find("/api/items/") + 11;
+    const std::string value = bytes.substr(start, bytes.find(' ', start) - start);
+    seen.insert(value);
+  }
+  CHECK(seen == std::set<std::string>{"1", "2", "3", "4", "5"});
+}
+
+TEST_CASE("RequestPlan: computes Content-Length of a templated body") {
+  auto c = cls("create", "/api/items");
+  c.http.method = "POST";
+  c.http.body = R"({"name": "item-{n}"})";
+  c.http.headers = {{"Content-Type", "application/json"}};
+  sim::TemplateParam n;
+  n.name = "n";
+  n.values = {"a", "bbbb"};
+  n.sequential = true;
+  c.http.params = {n};
+  const auto plan = RequestPlan::build(origin(), {c});
+  auto cursor = plan.make_cursor(0, 1);
+  sim::Rng rng(1);
+  std::string scratch;
+  CHECK(std::string(plan.http1(0, cursor, rng, scratch)) ==
+        "POST /api/items HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Type: application/json\r\n"
+        "Content-Length: 18\r\n\r\n{\"name\": \"item-a\"}");
+  CHECK(std::string(plan.http1(0, cursor, rng, scratch)).find("Content-Length: 21\r\n\r\n{\"name\": \"item-bbbb\"}") !=
+        std::string::npos);
+}
+
+TEST_CASE("RequestPlan: sequential values interleave across workers") {
+  auto c = cls("seq", "/v/{k}");
+  sim::TemplateParam k;
+  k.name = "k";
+  k.values = {"0", "1", "2", "3"};
+  k.sequential = true;
+  c.http.params = {k};
+  const auto plan = RequestPlan::build(origin(), {c});
+  sim::Rng rng(1);
+  loadgen::RenderedParts parts;
+  auto w1 = plan.make_cursor(1, 2);
+  plan.parts(0, w1, rng, parts);
+  CHECK(parts.url == "http://127.0.0.1:8080/v/1");
+  plan.parts(0, w1, rng, parts);
+  CHECK(parts.url == "http://127.0.0.1:8080/v/3");
+}
+
+TEST_CASE("RequestPlan: prefixes the target base path") {
+  const auto plan = RequestPlan::build(*loadgen::parse_url("http://h/staging/").value, {cls("a", "/x")});
+  sim::Rng rng(1);
+  auto cursor = plan.make_cursor(0, 1);
+  std::string scratch;
+  CHECK(plan.http1(0, cursor, rng, scratch).substr(0, 20) == "GET /staging/x HTTP/");
+}
+
+TEST_CASE("RequestPlan: rejects headers it must own or cannot send") {
+  auto a = cls("a", "/");
+  a.http.headers = {{"Content-Length", "3"}};
+  CHECK_THROWS_WITH(RequestPlan::build(origin(), {a}), Catch::Contains("set by the load generator"));
+  auto b = cls("b", "/");
+  b.http.headers = {{"X-Evil", "a\r\nInjected: 1"}};
+  CHECK_THROWS_WITH(RequestPlan::build(origin(), {b}), Catch::Contains("line break"));
+  auto d = cls("d", "/");
+  d.http.headers = {{"Bad Name", "v"}};
+  CHECK_THROWS_WITH(RequestPlan::build(origin(), {d}), Catch::Contains("not an HTTP token"));
+  auto e = cls("e", "relative");
+  CHECK_THROWS_WITH(RequestPlan::build(origin(), {e}), Catch::Contains("must start with '/'"));
+}

@@ -1,0 +1,341 @@
+// Test helpers: targets for the load generator on 127.0.0.1 — the in-process testbed on its
+// own thread, a tiny misbehaving HTTP server (one behaviour per instance), nginx started from a
+// temporary prefix, a self-signed certificate made with the openssl CLI, and running the
+// loadcast binary. Everything binds free ports chosen at runtime and stops in its destructor.
+#pragma once
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "loadgen/load_config.hpp"
+#include "loadgen/runner.hpp"
+#include "loadgen/testbed.hpp"
+
+namespace loadcast::test {
+
+inline std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+inline std::string temp_dir(const std::string& prefix) {
+  std::string templ = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return templ;
+}
+
+// The testbed on a background thread.
+class TestbedThread {
+ public:
+  explicit TestbedThread(loadgen::TestbedConfig config) : testbed_(std::move(config)) {
+    thread_ = std::thread([this] { testbed_.run(); });
+  }
+  ~TestbedThread() { stop(); }
+  void stop() {
+    if (!thread_.joinable()) return;
+    testbed_.stop();
+    thread_.join();
+  }
+  std::uint16_t port() const { return testbed_.port(); }
+  std::string url(const std::string& path = "/") const { return "http://127.0.0.1:" + std::to_string(port()) + path; }
+  loadgen::TestbedStats stats() const { return testbed_.stats(); }
+
+ private:
+  loadgen::Testbed testbed_;
+  std::thread thread_;
+};
+
+// A deliberately broken HTTP server: reads each request header, then misbehaves as told.
+enum class Misbehaviour {
+  kCloseMidResponse,   // promises 100 body bytes, sends 3, closes
+  kMalformedStatus,    // "HTTX/1.1 200 OK"
+  kOversizedHeaders,   // a 100 KiB header field
+  kSilent,             // never answers (the client's timeout fires)
+  kReset,              // answers with a TCP reset
+  kChunked,            // a valid chunked response
+  kCloseAfterEach,     // a valid response, then closes without "Connection: close"
+  kBodyUntilClose,     // no Content-Length: body delimited by closing
+  kNoAccept,           // listens with backlog 0 and never accepts
+};
+
+class BadServer {
+ public:
+  explicit BadServer(Misbehaviour how) : how_(how) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind failed");
+    ::listen(fd_, how == Misbehaviour::kNoAccept ? 0 : 128);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    if (how != Misbehaviour::kNoAccept) accept_thread_ = std::thread([this] { accept_loop(); });
+  }
+  ~BadServer() {
+    stop_ = true;
+    if (accept_thread_.joinable()) accept_thread_.join();
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& t : conns_) t.join();
+    ::close(fd_);
+  }
+  std::uint16_t port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+
+ private:
+  void accept_loop() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c < 0) continue;
+      std::lock_guard<std::mutex> lock(mu_);
+      conns_.emplace_back([this, c] { serve(c); });
+    }
+  }
+
+  // Reads until the end of a request header; false on EOF, error or stop.
+  bool read_request(int c, std::string& pending) {
+    char buf[4096];
+    while (!stop_) {
+      const auto end = pending.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        pending.erase(0, end + 4);
+        return true;
+      }
+      pollfd p{c, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      const ssize_t n = ::read(c, buf, sizeof buf);
+      if (n <= 0) return false;
+      pending.append(buf, static_cast<std::size_t>(n));
+    }
+    return false;
+  }
+
+  static void send_all(int c, const std::string& s) {
+    std::size_t off = 0;
+    while (off < s.size()) {
+      const ssize_t n = ::send(c, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      off += static_cast<std::size_t>(n);
+    }
+  }
+
+  void serve(int c) {
+    std::string pending;
+    while (read_request(c, pending)) {
+      switch (how_) {
+        case Misbehaviour::kCloseMidResponse:
+          send_all(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc");
+          ::close(c);
+          return;
+        case Misbehaviour::kMalformedStatus:
+          send_all(c, "HTTX/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+          break;
+        case Misbehaviour::kOversizedHeaders:
+          send_all(c, "HTTP/1.1 200 OK\r\nX-Big: " + std::string(100 * 1024, 'a') + "\r\nContent-Length: 2\r\n\r\nok");
+          break;
+        case Misbehaviour::kSilent:
+          while (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          ::close(c);
+          return;
+        case Misbehaviour::kReset: {
+          linger l{1, 0};
+          ::setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+          ::close(c);
+          return;
+        }
+        case Misbehaviour::kChunked:
+          send_all(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n");
+          break;
+        case Misbehaviour::kCloseAfterEach:
+          send_all(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+          ::close(c);
+          return;
+        case Misbehaviour::kBodyUntilClose:
+          send_all(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody until close");
+          ::close(c);
+          return;
+        case Misbehaviour::kNoAccept: break;
+      }
+    }
+    ::close(c);
+  }
+
+  Misbehaviour how_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread accept_thread_;
+  std::mutex mu_;
+  std::vector<std::thread> conns_;
+};
+
+// A self-signed certificate for 127.0.0.1, made with the openssl command-line tool.
+struct SelfSignedCert {
+  std::string dir;
+  std::string cert;
+  std::string key;
+  SelfSignedCert() : dir(temp_dir("loadcast-cert")), cert(dir + "/cert.pem"), key(dir + "/key.pem") {
+    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " + cert +
+                            " -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl could not make a certificate");
+  }
+  ~SelfSignedCert() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+// nginx from a temporary prefix: a static file at /index.html, 503s at /fail, optional TLS+h2.
+class Nginx {
+ public:
+  explicit Nginx(const SelfSignedCert* tls = nullptr) : dir_(temp_dir("loadcast-nginx")), port_(free_port()) {
+    std::filesystem::create_directories(dir_ + "/html");
+    std::filesystem::create_directories(dir_ + "/logs");
+    // Started as root, nginx's workers run as an unprivileged user: they must be able to read.
+    std::filesystem::permissions(dir_, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                           std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                                           std::filesystem::perms::others_exec);
+    std::ofstream(dir_ + "/html/index.html") << std::string(256, 'x');
+    std::string listen = "listen 127.0.0.1:" + std::to_string(port_);
+    std::string extra;
+    if (tls != nullptr) {
+      listen += " ssl http2";
+      extra = "ssl_certificate " + tls->cert + "; ssl_certificate_key " + tls->key + ";";
+    }
+    std::ofstream conf(dir_ + "/nginx.conf");
+    conf << "worker_processes 1;\nerror_log " << dir_ << "/logs/error.log warn;\npid " << dir_ << "/logs/nginx.pid;\n"
+         << "events { worker_connections 1024; }\nhttp {\n access_log off;\n"
+         << " client_body_temp_path " << dir_ << "/tmp; proxy_temp_path " << dir_ << "/tmp; fastcgi_temp_path " << dir_
+         << "/tmp; uwsgi_temp_path " << dir_ << "/tmp; scgi_temp_path " << dir_ << "/tmp;\n"
+         << " server { " << listen << "; " << extra << " root " << dir_ << "/html;\n"
+         << "  location /fail { return 503; }\n }\n}\n";
+    conf.close();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const std::string c = dir_ + "/nginx.conf";
+      ::execlp("nginx", "nginx", "-p", dir_.c_str(), "-c", c.c_str(), "-g", "daemon off;", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    wait_ready();
+  }
+  ~Nginx() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::uint16_t port() const { return port_; }
+  std::string url(const std::string& path, bool tls = false) const {
+    return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+ private:
+  void wait_ready() {
+    for (int i = 0; i < 200; ++i) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      a.sin_port = htons(port_);
+      const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+      ::close(fd);
+      if (ok) return;
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("nginx exited at start-up (is it installed?)");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    throw std::runtime_error("nginx did not start listening");
+  }
+
+  std::string dir_;
+  std::uint16_t port_;
+  pid_t pid_ = -1;
+};
+
+// A quick-mode LoadConfig for `url`: closed model with `conns` connections unless rate > 0.
+inline loadgen::LoadConfig quick(const std::string& url, std::uint64_t conns, sim::Time duration, double rate = 0.0) {
+  loadgen::LoadConfig c;
+  const auto parsed = loadgen::parse_url(url);
+  if (!parsed.value) throw std::runtime_error(parsed.error);
+  c.target = *parsed.value;
+  sim::RequestClass rc;
+  rc.name = "default";
+  rc.http.path = c.target.target;
+  c.target.target = "/";
+  c.workload.classes.push_back(rc);
+  c.connections = conns;
+  c.duration = duration;
+  c.threads = 2;
+  if (rate > 0.0) {
+    sim::OpenWorkload open;
+    open.process = sim::ArrivalProcess::kUniform;
+    open.rate = sim::RateSchedule({{0, rate}});
+    c.workload.model = open;
+  } else {
+    sim::ClosedWorkload closed;
+    closed.users = sim::UserSchedule({{0, static_cast<double>(conns)}});
+    c.workload.model = closed;
+  }
+  return c;
+}
+
+inline loadgen::RunOutput run(const loadgen::LoadConfig& c) {
+  static const std::atomic<bool> never{false};
+  return loadgen::run_load(c, never);
+}
+
+inline std::uint64_t cause(const loadgen::RunOutput& r, const std::string& name) {
+  const auto& m = r.result.requests.by_cause;
+  const auto it = m.find(name);
+  return it == m.end() ? 0 : it->second;
+}
+
+// Runs `command` through the shell; returns its exit status and captures stdout.
+inline int shell(const std::string& command, std::string* out = nullptr) {
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[4096];
+  std::string text;
+  while (std::fgets(buf, sizeof buf, p) != nullptr) text += buf;
+  const int status = ::pclose(p);
+  if (out != nullptr) *out = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace loadcast::test

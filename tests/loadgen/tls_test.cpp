@@ -1,0 +1,66 @@
+// HTTPS and HTTP/2 through the libcurl engine against nginx with a self-signed certificate
+// generated at test time.
+#include <catch2/catch.hpp>
+
+#include "tests/loadgen/servers.hpp"
+
+using namespace loadcast;
+
+TEST_CASE("CurlEngine: verifies certificates by default") {
+  test::SelfSignedCert cert;
+  test::Nginx nginx(&cert);
+  auto c = test::quick(nginx.url("/index.html", true), 2, 300 * sim::kMillisecond);
+  const auto r = test::run(c);
+  const auto& q = r.result.requests;
+  CHECK(q.ok == 0);
+  CHECK(test::cause(r, "tls_error") + q.in_flight == q.total);
+  CHECK(q.balanced());
+}
+
+TEST_CASE("CurlEngine: HTTPS with a trusted CA and with --insecure") {
+  test::SelfSignedCert cert;
+  test::Nginx nginx(&cert);
+  auto c = test::quick(nginx.url("/index.html", true), 4, 400 * sim::kMillisecond);
+  c.engine.cacert = cert.cert;
+  auto r = test::run(c);
+  INFO(r.result.to_json()["requests"].dump());
+  CHECK(r.result.requests.ok > 20);
+  CHECK(r.result.requests.errors == 0);
+  CHECK(r.result.requests.by_status.at("200") == r.result.requests.ok);
+  CHECK(r.result.sections["load"]["engine"] == "libcurl-http1.1");
+  c.engine.cacert.clear();
+  c.engine.insecure = true;
+  r = test::run(c);
+  CHECK(r.result.requests.ok > 20);
+  CHECK(r.result.requests.errors == 0);
+}
+
+TEST_CASE("CurlEngine: HTTP/2 multiplexes an open-model schedule") {
+  test::SelfSignedCert cert;
+  test::Nginx nginx(&cert);
+  auto c = test::quick(nginx.url("/index.html", true), 8, sim::kSecond, 400.0);
+  c.engine.insecure = true;
+  c.engine.http2 = true;
+  c.engine.streams = 4;
+  c.threads = 1;
+  const auto r = test::run(c);
+  const auto& q = r.result.requests;
+  CHECK(q.total == 399);
+  CHECK(q.ok == 399);
+  CHECK(r.result.sections["load"]["engine"] == "libcurl-http2");
+  CHECK(r.result.sections["load"]["achieved_rps"].get<double>() == Approx(400.0).epsilon(0.01));
+}
+
+TEST_CASE("CurlEngine: failures are classified like the HTTP/1.1 engine's") {
+  auto c = test::quick("https://127.0.0.1:" + std::to_string(test::free_port()) + "/", 2, 200 * sim::kMillisecond);
+  const auto r = test::run(c);
+  CHECK(r.result.requests.ok == 0);
+  CHECK(test::cause(r, "connect_refused") + r.result.requests.in_flight == r.result.requests.total);
+  test::SelfSignedCert cert;
+  test::Nginx nginx(&cert);
+  auto f = test::quick(nginx.url("/fail", true), 2, 200 * sim::kMillisecond);
+  f.engine.insecure = true;
+  const auto rf = test::run(f);
+  CHECK(rf.result.requests.by_status.at("503") == rf.result.requests.errors);
+  CHECK(test::cause(rf, "http_5xx") == rf.result.requests.errors);
+}
