@@ -1,0 +1,311 @@
+#include "scenarios/loader/pricing_loader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "scenarios/loader/pricing_embedded.hpp"
+
+namespace loadcast::scenario {
+
+namespace {
+
+std::string location(const Context& ctx, const YAML::Node& node) {
+  if (!node.IsDefined() || node.Mark().line < 0) return ctx.file();
+  return ctx.file() + ":" + std::to_string(node.Mark().line + 1) + ":" + std::to_string(node.Mark().column + 1);
+}
+
+std::string join(const std::set<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+bool is_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  const int month = (s[5] - '0') * 10 + (s[6] - '0');
+  const int day = (s[8] - '0') * 10 + (s[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+std::set<std::string> known_groups() {
+  std::set<std::string> out;
+  for (const auto& c : models::kPriceCatalog) out.insert(std::string(c.group));
+  for (const auto g : models::kInstanceGroups) out.insert(std::string(g));
+  return out;
+}
+
+std::set<std::string> catalog_items(const std::string& group) {
+  std::set<std::string> out;
+  for (const auto& c : models::kPriceCatalog) {
+    if (c.group == group) out.insert(std::string(c.item));
+  }
+  return out;
+}
+
+void read_entry(Context& ctx, const YAML::Node& node, const std::string& path, const std::string& group,
+                const std::string& item, models::PriceTable& table) {
+  MapReader r(ctx, node, path);
+  if (!r.valid()) return;
+  models::PriceEntry e;
+  bool complete = true;
+  for (const char* key : {"usd", "unit", "source", "date", "confidence"}) {
+    if (!r.has(key)) {
+      ctx.error(node, path, std::string("needs '") + key + "'");
+      complete = false;
+    }
+  }
+  if (auto v = r.number("usd")) {
+    e.usd = *v;
+    if (e.usd < 0) ctx.error(r.get("usd"), r.child_path("usd"), "must be >= 0");
+  }
+  const std::string expected = models::expected_unit(group, item);
+  if (auto v = r.str("unit")) {
+    e.unit = *v;
+    if (e.unit != expected) ctx.error(r.get("unit"), r.child_path("unit"), "must be '" + expected + "', found '" + e.unit + "'");
+  }
+  if (expected == "fraction" && !(e.usd >= 0.0 && e.usd < 1.0)) {
+    ctx.error(r.get("usd"), r.child_path("usd"), "is a fraction and must be in [0, 1)");
+  }
+  if (auto v = r.str("source")) {
+    e.source = *v;
+    if (e.source.rfind("https://", 0) != 0 && e.source.rfind("http://", 0) != 0) {
+      ctx.error(r.get("source"), r.child_path("source"), "must be a URL (http:// or https://)");
+    }
+  }
+  if (auto v = r.str("date")) {
+    e.date = *v;
+    if (!is_date(e.date)) ctx.error(r.get("date"), r.child_path("date"), "must be a date YYYY-MM-DD, found '" + e.date + "'");
+  }
+  if (auto v = r.str("confidence")) {
+    if (*v == "doc") e.confidence = models::PriceConfidence::kDoc;
+    else if (*v == "secondary") e.confidence = models::PriceConfidence::kSecondary;
+    else if (*v == "unverified") e.confidence = models::PriceConfidence::kUnverified;
+    else ctx.error(r.get("confidence"), r.child_path("confidence"), "must be doc, secondary or unverified, found '" + *v + "'");
+  }
+  if (auto v = r.str("note")) e.note = *v;
+  r.finish();
+  if (complete) table.set(group, item, std::move(e));
+}
+
+models::PriceTable parse_node(const YAML::Node& root, Context& ctx) {
+  models::PriceTable table;
+  table.origin = ctx.file();
+  MapReader top(ctx, root, "");
+  if (!root.IsMap()) {
+    if (top.valid()) ctx.error(root, "", "a price table must be a mapping with region, currency and prices");
+    return table;
+  }
+  if (auto v = top.str("region")) table.region = *v;
+  else if (!top.has("region")) ctx.error(root, "region", "is required (e.g. region: ap-northeast-1)");
+  if (auto v = top.str("currency")) {
+    if (*v != "USD") ctx.error(top.get("currency"), "currency", "must be USD (every price is in US dollars)");
+  }
+  const YAML::Node prices = top.get("prices");
+  if (!prices.IsDefined() || !prices.IsMap()) {
+    ctx.error(prices.IsDefined() ? prices : root, "prices", "is required: a mapping of price groups");
+    top.finish();
+    return table;
+  }
+  const auto groups = known_groups();
+  for (const auto& kv : prices) {
+    const std::string group = kv.first.Scalar();
+    const std::string gpath = join_path("prices", group);
+    if (!groups.count(group)) {
+      ctx.error(kv.first, gpath, "unknown price group '" + group + "' (expected one of: " + join(groups) + ")");
+      continue;
+    }
+    if (!kv.second.IsMap()) {
+      ctx.error(kv.second, gpath, std::string("must be a mapping of prices, found ") + node_kind(kv.second));
+      continue;
+    }
+    const bool instances = models::is_instance_group(group);
+    const auto items = catalog_items(group);
+    for (const auto& ikv : kv.second) {
+      const std::string item = ikv.first.Scalar();
+      const std::string ipath = join_path(gpath, item);
+      if (!instances && !items.count(item)) {
+        ctx.error(ikv.first, ipath, "unknown price '" + item + "' (expected one of: " + join(items) + ")");
+        continue;
+      }
+      read_entry(ctx, ikv.second, ipath, group, item, table);
+    }
+  }
+  top.finish();
+  if (ctx.ok()) {
+    for (const auto& problem : table.validate()) ctx.error(prices, "prices", problem);
+  }
+  return table;
+}
+
+struct Builtins {
+  std::once_flag once;
+  std::map<std::string, models::PriceTable> tables;
+  std::vector<std::string> errors;
+};
+
+Builtins& builtins() {
+  static Builtins b;
+  std::call_once(b.once, [] {
+    for (std::size_t i = 0; i < embedded::kPricingFileCount; ++i) {
+      const auto& f = embedded::kPricingFiles[i];
+      const std::string text(reinterpret_cast<const char*>(f.text), f.size);
+      const std::string name = std::string("builtin:models/pricing/") + f.region + ".yaml";
+      try {
+        models::PriceTable t = parse_price_table(text, name);
+        t.origin = std::string("builtin:") + f.region;
+        if (t.region != f.region) {
+          b.errors.push_back(name + ": region: is '" + t.region + "' but the file is named for " + f.region);
+          continue;
+        }
+        b.tables.emplace(f.region, std::move(t));
+      } catch (const LoadError& e) {
+        b.errors.insert(b.errors.end(), e.errors().begin(), e.errors().end());
+      }
+    }
+  });
+  return b;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw LoadError({path + ": cannot open price table file"});
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+models::PriceTable parse_price_table(const std::string& yaml_text, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw LoadError({file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                     ": not valid YAML: " + e.msg});
+  }
+  const std::filesystem::path p(file);
+  Context ctx(file, p.has_parent_path() ? p.parent_path().string() : std::string("."));
+  models::PriceTable table = parse_node(root, ctx);
+  if (!ctx.ok()) throw LoadError(ctx.errors());
+  return table;
+}
+
+models::PriceTable load_price_table_file(const std::string& path) { return parse_price_table(read_file(path), path); }
+
+std::vector<std::string> builtin_regions() {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < embedded::kPricingFileCount; ++i) out.emplace_back(embedded::kPricingFiles[i].region);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const models::PriceTable& builtin_price_table(const std::string& region) {
+  Builtins& b = builtins();
+  if (!b.errors.empty()) throw LoadError(b.errors);
+  const auto it = b.tables.find(region);
+  if (it != b.tables.end()) return it->second;
+  std::string list;
+  for (const auto& r : builtin_regions()) list += (list.empty() ? "" : ", ") + r;
+  throw LoadError({"region '" + region + "' has no built-in price table (built in: " + list +
+                   "); give one with cost.pricing: FILE"});
+}
+
+models::PriceTable price_table_for(const std::string& region, const std::string& pricing_file,
+                                   const std::string& base_dir) {
+  if (pricing_file.empty()) return builtin_price_table(region);
+  std::filesystem::path p(pricing_file);
+  if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
+  return load_price_table_file(p.string());
+}
+
+std::vector<models::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& node, const std::string& path) {
+  std::vector<models::FixedCost> out;
+  for_each_item(ctx, node, path, [&](const YAML::Node& item, const std::string& ipath) {
+    MapReader r(ctx, item, ipath);
+    if (!r.valid()) return;
+    models::FixedCost fc;
+    fc.location = location(ctx, item);
+    if (auto v = r.str("name")) fc.name = *v;
+    else ctx.error(item, ipath, "needs a name (the item it adds to in cost.monthly_usd.items)");
+    const bool dollars = r.has("usd_per_month");
+    const bool priced = r.has("price");
+    if (dollars == priced) {
+      ctx.error(item, ipath, "needs exactly one of usd_per_month: AMOUNT or price: GROUP.ITEM (from models/pricing)");
+    }
+    if (auto v = r.number("usd_per_month")) {
+      fc.usd_per_month = *v;
+      if (*v <= 0) ctx.error(r.get("usd_per_month"), r.child_path("usd_per_month"), "must be > 0");
+    }
+    if (auto v = r.str("price")) {
+      fc.price = *v;
+      if (v->find('.') == std::string::npos) {
+        ctx.error(r.get("price"), r.child_path("price"), "must be GROUP.ITEM, e.g. nat_gateway.gb_processed");
+      }
+    }
+    if (auto v = r.number("quantity")) {
+      fc.quantity = *v;
+      if (*v <= 0) ctx.error(r.get("quantity"), r.child_path("quantity"), "must be > 0");
+    }
+    if (auto v = r.number("count")) {
+      fc.count = *v;
+      if (*v <= 0) ctx.error(r.get("count"), r.child_path("count"), "must be > 0");
+    }
+    if (priced && r.has("quantity") == r.has("count")) {
+      ctx.error(item, ipath, "a priced item needs exactly one of quantity: (units per month) or count: (resources running all month)");
+    }
+    if (dollars && (r.has("quantity") || r.has("count"))) {
+      ctx.error(item, ipath, "quantity and count apply to price:, not to usd_per_month:");
+    }
+    if (auto v = r.str("note")) fc.note = *v;
+    r.finish();
+    out.push_back(std::move(fc));
+  });
+  return out;
+}
+
+void load_cost_section(MapReader& top, models::CostConfig& out) {
+  if (!top.has("cost")) {
+    top.get("cost");
+    return;
+  }
+  MapReader r(top.ctx(), top.get("cost"), top.child_path("cost"));
+  if (!r.valid()) return;
+  if (auto v = r.str("pricing")) out.pricing_file = *v;
+  if (auto v = r.duration("period")) {
+    if (*v <= 0) r.ctx().error(r.get("period"), r.child_path("period"), "must be longer than 0s");
+    out.period_seconds = sim::to_seconds(*v);
+  }
+  out.fixed_costs = parse_fixed_costs(r.ctx(), r.get("fixed_costs"), r.child_path("fixed_costs"));
+  r.finish();
+}
+
+std::vector<std::string> check_cost_config(const models::CostConfig& cost, const std::string& region,
+                                           const std::string& base_dir) {
+  try {
+    const models::PriceTable table = price_table_for(region, cost.pricing_file, base_dir);
+    return models::validate_fixed_costs(cost.fixed_costs, table);
+  } catch (const LoadError& e) {
+    return e.errors();
+  }
+}
+
+models::CostReport price_scenario_usage(const models::Usage& usage, const models::CostConfig& cost,
+                                        const std::string& region, const std::string& base_dir) {
+  const models::PriceTable table = price_table_for(region, cost.pricing_file, base_dir);
+  models::Usage priced = usage;
+  if (priced.fixed_costs.empty()) priced.fixed_costs = cost.fixed_costs;
+  models::CostOptions options;
+  options.period_seconds = cost.period_seconds;
+  return models::price_usage(priced, table, options);
+}
+
+}  // namespace loadcast::scenario

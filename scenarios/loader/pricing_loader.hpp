@@ -1,0 +1,66 @@
+// Price tables and the `cost:` section of a scenario, read from YAML.
+//
+// The region files models/pricing/<region>.yaml are embedded into the binary at build time
+// (CMake generates pricing_embedded.cpp from them), so `loadcast` prices a run from any working
+// directory; a scenario's `region:` picks the table and `cost.pricing: FILE` replaces it with a
+// file of the same format. Parsing is strict: unknown keys, groups and items are errors, every
+// price needs usd, unit (the one the calculator expects), source, date (YYYY-MM-DD) and
+// confidence (doc | secondary | unverified); every error is "file:line:col: path: sentence" and
+// all of them are reported at once (LoadError).
+// The built-in tables are parsed once, on first use, under a lock; afterwards they are shared
+// read-only, so every function here is thread safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "models/cost.hpp"
+#include "models/pricing.hpp"
+#include "models/usage.hpp"
+#include "scenarios/loader/scenario.hpp"
+#include "scenarios/loader/yaml_reader.hpp"
+
+namespace loadcast::scenario {
+
+// Parses a price table; throws LoadError with every problem (including missing prices).
+models::PriceTable parse_price_table(const std::string& yaml_text, const std::string& file);
+models::PriceTable load_price_table_file(const std::string& path);
+
+// Regions with a built-in table, sorted.
+std::vector<std::string> builtin_regions();
+// The built-in table of `region`; throws LoadError naming the available regions.
+const models::PriceTable& builtin_price_table(const std::string& region);
+
+// The table a scenario uses: `pricing_file` (relative to base_dir) when given, else the built-in
+// table of `region`.
+models::PriceTable price_table_for(const std::string& region, const std::string& pricing_file,
+                                   const std::string& base_dir);
+
+// Reads the optional top-level `cost:` mapping:
+//   cost:
+//     pricing: prices/tokyo-2026.yaml    # optional price table file
+//     period: 24h                        # the workload's period, for the month projection
+//     fixed_costs:
+//       - { name: route53, price: route53.hosted_zone_month, count: 1 }
+//       - { name: nat, price: nat_gateway.gb_processed, quantity: 100, note: "100 GB/month" }
+//       - { name: datadog, usd_per_month: 62 }
+// Problems go to the reader's Context. Fixed costs that name a price are checked against the
+// price table later (check_cost_config), once the region is known.
+void load_cost_section(MapReader& top, models::CostConfig& out);
+
+// One `fixed_costs:` list (the same items as above), for callers that keep it elsewhere.
+std::vector<models::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& node, const std::string& path);
+
+// Checks a loaded cost section against the table it will use (fixed-cost price keys and units,
+// a readable pricing file). Returns every problem, each starting with its location.
+std::vector<std::string> check_cost_config(const models::CostConfig& cost, const std::string& region,
+                                           const std::string& base_dir);
+
+// Prices a run's usage for a scenario: the table from price_table_for(), its fixed costs added,
+// projected to a month with the configured period.
+models::CostReport price_scenario_usage(const models::Usage& usage, const models::CostConfig& cost,
+                                        const std::string& region, const std::string& base_dir);
+
+}  // namespace loadcast::scenario

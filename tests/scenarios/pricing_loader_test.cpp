@@ -1,0 +1,174 @@
+// Price tables: the built-in region files are complete and embedded; a bad file is rejected with
+// a location for every problem; the `cost:` scenario section reads fixed costs strictly.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "scenarios/loader/pricing_loader.hpp"
+
+using namespace loadcast;
+
+namespace {
+
+const char* kMinimal = R"(region: test-1
+currency: USD
+prices:
+  alb:
+    hour:
+      usd: 0.0243
+      unit: ALB-hour
+      source: https://example.com/alb
+      date: 2026-11-22
+      confidence: secondary
+)";
+
+std::string errors_of(const std::string& yaml) {
+  try {
+    scenario::parse_price_table(yaml, "t.yaml");
+  } catch (const scenario::LoadError& e) {
+    return e.what();
+  }
+  FAIL("expected a LoadError for:\n" << yaml);
+  return {};
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto pos = text.find(from);
+  REQUIRE(pos != std::string::npos);
+  return text.replace(pos, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("PricingLoader: both built-in tables are complete and carry the reference prices") {
+  const auto regions = scenario::builtin_regions();
+  CHECK(regions == std::vector<std::string>{"ap-northeast-1", "us-east-1"});
+  const auto& tokyo = scenario::builtin_price_table("ap-northeast-1");
+  const auto& virginia = scenario::builtin_price_table("us-east-1");
+  CHECK(tokyo.validate().empty());
+  CHECK(virginia.validate().empty());
+  CHECK(tokyo.usd("fargate", "x86_vcpu_hour") == 0.05056);
+  CHECK(tokyo.usd("fargate", "x86_gb_hour") == 0.00553);
+  CHECK(tokyo.usd("aurora", "acu_hour_standard") == 0.20);
+  CHECK(tokyo.usd("alb", "hour") == 0.0243);
+  CHECK(tokyo.usd("nat_gateway", "hour") == 0.062);
+  CHECK(virginia.usd("fargate", "x86_vcpu_hour") == 0.04048);
+  CHECK(virginia.usd("aurora", "acu_hour_standard") == 0.12);
+  CHECK(virginia.usd("alb", "hour") == 0.0225);
+  CHECK(tokyo.at("fargate", "arm_vcpu_hour").confidence == models::PriceConfidence::kUnverified);
+  CHECK(tokyo.at("aurora_instance_standard", "db.r6g.large").usd == 0.313);
+  for (const auto& key : tokyo.keys()) {
+    const auto dot = key.find('.');
+    const auto& e = tokyo.at(key.substr(0, dot), key.substr(dot + 1));
+    INFO(key);
+    CHECK(e.source.rfind("https://", 0) == 0);
+    CHECK(e.date.size() == 10);
+  }
+  CHECK(tokyo.origin == "builtin:ap-northeast-1");
+}
+
+TEST_CASE("PricingLoader: the tables are compiled in and load from any working directory") {
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(std::filesystem::temp_directory_path());
+  const double price = scenario::builtin_price_table("us-east-1").usd("sqs", "fifo_million_requests");
+  std::filesystem::current_path(cwd);
+  CHECK(price == 0.50);
+}
+
+TEST_CASE("PricingLoader: an unknown region names the built-in ones") {
+  CHECK_THROWS_WITH(scenario::builtin_price_table("eu-west-9"),
+                    Catch::Contains("region 'eu-west-9' has no built-in price table (built in: ap-northeast-1, us-east-1)"));
+}
+
+TEST_CASE("PricingLoader: every problem in a price file is reported with its location") {
+  SECTION("an unknown key in a price") {
+    const auto e = errors_of(replace(kMinimal, "      confidence: secondary", "      confidence: secondary\n      usdd: 1"));
+    CHECK_THAT(e, Catch::Contains("t.yaml:11:7: prices.alb.hour.usdd: unknown key 'usdd'"));
+  }
+  SECTION("an unknown group and an unknown item") {
+    auto text = replace(kMinimal, "  alb:\n", "  albb:\n    hour: 1\n  alb:\n");
+    text = replace(text, "    hour:\n      usd", "    hours:\n      usd");
+    const auto e = errors_of(text);
+    CHECK_THAT(e, Catch::Contains("t.yaml:4:3: prices.albb: unknown price group 'albb'"));
+    CHECK_THAT(e, Catch::Contains("t.yaml:7:5: prices.alb.hours: unknown price 'hours' (expected one of: hour, lcu_hour)"));
+  }
+  SECTION("a wrong unit, a bad date, a bad confidence and a missing source") {
+    auto text = replace(kMinimal, "unit: ALB-hour", "unit: hour");
+    text = replace(text, "date: 2026-11-22", "date: 22/11/2026");
+    text = replace(text, "confidence: secondary", "confidence: sure");
+    text = replace(text, "      source: https://example.com/alb\n", "");
+    const auto e = errors_of(text);
+    CHECK_THAT(e, Catch::Contains("t.yaml:7:13: prices.alb.hour.unit: must be 'ALB-hour', found 'hour'"));
+    CHECK_THAT(e, Catch::Contains("t.yaml:8:13: prices.alb.hour.date: must be a date YYYY-MM-DD"));
+    CHECK_THAT(e, Catch::Contains("prices.alb.hour.confidence: must be doc, secondary or unverified"));
+    CHECK_THAT(e, Catch::Contains("t.yaml:6:7: prices.alb.hour: needs 'source'"));
+  }
+  SECTION("a table that lacks prices the calculator needs") {
+    const auto e = errors_of(kMinimal);
+    CHECK_THAT(e, Catch::Contains("t.yaml:4:3: prices: price table test-1: missing price alb.lcu_hour (LCU-hour)"));
+    CHECK_THAT(e, Catch::Contains("missing price aurora_instance_standard.db.r8g.large"));
+  }
+  SECTION("not YAML at all") {
+    CHECK_THAT(errors_of("region: [x"), Catch::StartsWith("t.yaml:1:"));
+  }
+}
+
+TEST_CASE("PricingLoader: a pricing file replaces the built-in table") {
+  const auto dir = std::filesystem::temp_directory_path() / "loadcast_pricing_loader_test";
+  std::filesystem::create_directories(dir);
+  std::ifstream in(std::string(LOADCAST_SOURCE_DIR) + "/models/pricing/ap-northeast-1.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  text = replace(text, "usd: 0.0243", "usd: 0.03");
+  {
+    std::ofstream out(dir / "custom.yaml");
+    out << text;
+  }
+  const auto t = scenario::price_table_for("ap-northeast-1", "custom.yaml", dir.string());
+  CHECK(t.usd("alb", "hour") == 0.03);
+  CHECK(t.origin == (dir / "custom.yaml").string());
+  CHECK(scenario::price_table_for("ap-northeast-1", "", dir.string()).usd("alb", "hour") == 0.0243);
+  CHECK_THROWS_WITH(scenario::price_table_for("ap-northeast-1", "missing.yaml", dir.string()),
+                    Catch::Contains("missing.yaml: cannot open price table file"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("PricingLoader: the cost section reads fixed costs strictly with locations") {
+  const char* yaml = R"(cost:
+  period: 24h
+  fixed_costs:
+    - { name: route53, price: route53.hosted_zone_month, count: 1 }
+    - { name: nat, price: nat_gateway.gb_processed, quantity: 100, note: 100 GB a month }
+    - { name: datadog, usd_per_month: 62 }
+    - { name: bad, usd_per_month: 5, count: 2, colour: red }
+    - { name: half, price: waf.rule_month }
+)";
+  const YAML::Node root = YAML::Load(yaml);
+  scenario::Context ctx("s.yaml", ".");
+  scenario::MapReader top(ctx, root, "");
+  models::CostConfig cost;
+  scenario::load_cost_section(top, cost);
+  top.finish();
+  REQUIRE(cost.fixed_costs.size() == 5);
+  CHECK(cost.period_seconds == 86400.0);
+  CHECK(cost.fixed_costs[0].count == 1.0);
+  CHECK(cost.fixed_costs[1].quantity == 100.0);
+  CHECK(cost.fixed_costs[1].note == "100 GB a month");
+  CHECK(cost.fixed_costs[2].usd_per_month == 62.0);
+  CHECK(cost.fixed_costs[0].location == "s.yaml:4:7");
+  std::string all;
+  for (const auto& e : ctx.errors()) all += e + "\n";
+  CHECK_THAT(all, Catch::Contains("s.yaml:7:7: cost.fixed_costs[3]: quantity and count apply to price:"));
+  CHECK_THAT(all, Catch::Contains("s.yaml:7:48: cost.fixed_costs[3].colour: unknown key 'colour'"));
+  CHECK_THAT(all, Catch::Contains("s.yaml:8:7: cost.fixed_costs[4]: a priced item needs exactly one of quantity:"));
+  CHECK(ctx.errors().size() == 3);
+
+  cost.fixed_costs.resize(3);
+  CHECK(scenario::check_cost_config(cost, "ap-northeast-1", ".").empty());
+  cost.fixed_costs[1].price = "nat_gateway.gigabytes";
+  const auto problems = scenario::check_cost_config(cost, "ap-northeast-1", ".");
+  REQUIRE(problems.size() == 1);
+  CHECK_THAT(problems[0], Catch::StartsWith("s.yaml:5:7: fixed cost 'nat': price 'nat_gateway.gigabytes' is not in the "
+                                            "ap-northeast-1 price table"));
+}

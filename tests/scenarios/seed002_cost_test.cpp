@@ -1,0 +1,106 @@
+// The cost table of seed 002 (bookmark app, ap-northeast-1), checked: loadcast prices the same
+// constant configurations from Usage directly (no simulation needed) and the test pins every
+// line, so the README's side-by-side table is reproducible with:
+//   build/<dir>/tests/scenarios/test_scenarios "Seed002Cost: *"
+// Seed figures (seeds/002, lines ~130-175): minimum $190.50 = ECS $44 + Aurora $88 + other $58.50;
+// peak $620.50 = ECS $440 + Aurora $176 + other $58.50; other = ALB $23 + NAT $32 + Route 53 $0.50
+// + bastion t3.nano $3.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "scenarios/loader/pricing_loader.hpp"
+
+using namespace loadcast;
+using models::AuroraStorage;
+using models::CapacityType;
+using models::CpuArch;
+
+namespace {
+
+constexpr double kMonthS = 730.0 * 3600.0;
+
+// Web + API services with `tasks` tasks each (1 vCPU / 2 GB), an Aurora Serverless v2 writer and
+// reader at `acu` each, one ALB, one single-AZ NAT gateway, one hosted zone and a t3.nano bastion,
+// all for a 730-hour month. ALB LCUs and NAT data depend on traffic and are metered by the
+// simulator; this constant check leaves them at zero, as the seed's table does.
+models::Usage seed_configuration(int tasks, double acu) {
+  models::Usage u;
+  u.metered_seconds = kMonthS;
+  for (const char* service : {"web", "api"}) {
+    auto& f = u.fargate_for(service, CpuArch::kX86, CapacityType::kOnDemand);
+    for (int i = 0; i < tasks; ++i) f.add_task(1.0, 2.0, static_cast<std::int64_t>(kMonthS));
+  }
+  for (const char* instance : {"writer", "reader"}) {
+    u.aurora_serverless_for(instance, "bookmark", AuroraStorage::kStandard).acu_seconds = acu * kMonthS;
+  }
+  u.alb_for("alb").seconds = kMonthS;
+  u.nat_gateway_for("nat").seconds = kMonthS;
+  u.fixed_costs.push_back(models::FixedCost{"route53", 0, "route53.hosted_zone_month", 0, 1, "1 hosted zone", ""});
+  u.fixed_costs.push_back(models::FixedCost{"bastion", 0, "ec2_instance.t3.nano", 0, 1, "t3.nano", ""});
+  return u;
+}
+
+double cents(double usd) { return std::round(usd * 100.0) / 100.0; }
+
+models::CostReport price(const models::Usage& u, const std::string& region) {
+  return models::price_usage(u, scenario::builtin_price_table(region));
+}
+
+void print_row(const char* line, double seed, double ours, const char* why) {
+  std::printf("| %s | $%.2f | $%.2f | %s |\n", line, seed, ours, why);
+}
+
+}  // namespace
+
+TEST_CASE("Seed002Cost: loadcast prices the seed's minimum and peak configurations line by line") {
+  const auto min = price(seed_configuration(1, 0.5), "ap-northeast-1");
+  const auto peak = price(seed_configuration(10, 2.0), "ap-northeast-1");
+
+  SECTION("minimum: 1+1 tasks and 2 x 0.5 ACU") {
+    CHECK(cents(min.item("fargate")) == 89.97);
+    CHECK(cents(min.item("aurora")) == 146.00);
+    CHECK(cents(min.item("alb")) == 17.74);
+    CHECK(cents(min.item("nat_gateway")) == 45.26);
+    CHECK(cents(min.item("route53")) == 0.50);
+    CHECK(cents(min.item("bastion")) == 4.96);
+    CHECK(cents(min.total_usd) == 304.43);
+    CHECK(min.factor == Approx(1.0));
+  }
+  SECTION("peak: 10+10 tasks and 2 x 2 ACU") {
+    CHECK(cents(peak.item("fargate")) == 899.65);
+    CHECK(cents(peak.item("aurora")) == 584.00);
+    CHECK(cents(peak.total_usd - peak.item("fargate") - peak.item("aurora")) == 68.46);
+    CHECK(cents(peak.total_usd) == 1552.12);
+  }
+  SECTION("the seed's figures are reproduced by other prices or other arithmetic") {
+    const auto virginia = price(seed_configuration(1, 0.5), "us-east-1");
+    CHECK(cents(virginia.item("aurora")) == 87.60);     // seed $88: the us-east-1 ACU rate
+    CHECK(cents(virginia.item("nat_gateway")) == 32.85);  // seed $32: the us-east-1 NAT rate
+    CHECK(cents(min.item("fargate") / 2) == 44.98);      // seed $44: one task, not two
+    CHECK(cents(2 * virginia.item("aurora")) == 175.20);  // seed $176: the minimum doubled, not x4
+  }
+  SECTION("left out by the seed: public IPv4 for the ALB's 2 AZ addresses and the NAT's EIP") {
+    models::Usage ips;
+    ips.metered_seconds = kMonthS;
+    ips.public_ipv4_for("alb").ip_seconds = 2 * kMonthS;
+    ips.public_ipv4_for("nat").ip_seconds = kMonthS;
+    CHECK(cents(price(ips, "ap-northeast-1").total_usd) == 10.95);
+  }
+
+  SECTION("the side-by-side table, as printed for the README") {
+    std::printf("\n| line | seed 002 | loadcast (ap-northeast-1) | why they differ |\n|---|---:|---:|---|\n");
+    print_row("ECS Fargate, minimum (web 1 + api 1, 1 vCPU / 2 GB)", 44, min.item("fargate"), "seed counts one task-month");
+    print_row("Aurora Serverless v2, minimum (2 x 0.5 ACU)", 88, min.item("aurora"), "seed uses the us-east-1 $0.12/ACU-h");
+    print_row("ALB", 23, min.item("alb"), "LCU-hours are traffic-dependent");
+    print_row("NAT gateway (1 AZ)", 32, min.item("nat_gateway"), "seed uses the us-east-1 $0.045/h");
+    print_row("Route 53 (1 zone)", 0.5, min.item("route53"), "same");
+    print_row("Bastion t3.nano", 3, min.item("bastion"), "seed ~ us-east-1 $0.0052/h");
+    print_row("Total, minimum", 190.5, min.total_usd, "");
+    print_row("ECS Fargate, peak (10 + 10 tasks)", 440, peak.item("fargate"), "seed: 20 x $22");
+    print_row("Aurora Serverless v2, peak (2 x 2 ACU)", 176, peak.item("aurora"), "seed doubles instead of x4");
+    print_row("Total, peak", 620.5, peak.total_usd, "");
+  }
+}
