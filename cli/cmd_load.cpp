@@ -49,7 +49,8 @@ loadgen::LoadConfig quick_config(const Args& args) {
     if (args.has("arrivals")) throw UsageError("--arrivals needs --rate (without a rate the model is closed)");
     if (args.has("on-overload") || args.has("max-backlog")) throw UsageError("--on-overload and --max-backlog need --rate");
     sim::ClosedWorkload closed;
-    closed.users = sim::UserSchedule({{0, static_cast<double>(config.connections)}});
+    // wrk semantics: every connection loops; with HTTP/2 every stream does.
+    closed.users = sim::UserSchedule({{0, static_cast<double>(config.connections * config.streams_per_connection())}});
     config.workload.model = closed;
   }
   return config;

@@ -14,6 +14,7 @@ int run_sim(int argc, char** argv);
 int run_check(int argc, char** argv);
 int run_load(int argc, char** argv);
 int run_testbed(int argc, char** argv);
+int run_merge(int argc, char** argv);
 int run_report(int argc, char** argv);
 int run_gate(int argc, char** argv);
 

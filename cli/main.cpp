@@ -25,6 +25,7 @@ constexpr Command kCommands[] = {
     {"check", loadcast::cli::run_check, "validate a scenario file without running it"},
     {"load", loadcast::cli::run_load, "send HTTP load (quick mode --url, or a scenario) and measure it"},
     {"testbed", loadcast::cli::run_testbed, "serve HTTP with C worker slots and a known service-time law"},
+    {"merge", loadcast::cli::run_merge, "merge the shard results of one load run exactly (histograms add)"},
     {"report", loadcast::cli::run_report, "render a stored result as HTML, Markdown or text"},
     {"gate", loadcast::cli::run_gate, "CI gate: thresholds and baseline regressions; exit 99 on failure"},
 };

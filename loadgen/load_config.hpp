@@ -41,6 +41,8 @@ struct LoadConfig {
   std::uint64_t shards = 1;
   std::optional<double> start_at;  // Unix epoch seconds at which t = 0 of the schedule falls
   bool use_curl() const { return target.tls() || engine.http2; }
+  // Concurrent requests one connection carries: the HTTP/2 streams, else 1.
+  std::uint64_t streams_per_connection() const { return engine.http2 ? engine.streams : 1; }
 
   std::vector<std::string> validate() const;
 };

@@ -83,7 +83,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
     const SliceId slice{config.shard, config.shards, j, threads};
     std::uint64_t slots = 0;
     if (open) {
-      slots = split(config.connections, threads, j);
+      slots = split(config.connections, threads, j) * config.streams_per_connection();
     } else {
       const auto& closed = std::get<sim::ClosedWorkload>(config.workload.model);
       slots = users_for(static_cast<std::uint64_t>(std::ceil(closed.users.max_value() - 1e-9)), slice);

@@ -38,7 +38,8 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
   const auto& h = result.latency_histogram;
   const auto& c = result.requests;
   const double span = result.duration_s > 0.0 ? result.duration_s : 1.0;
-  out += "Running " + printf_string("%.0fs", result.duration_s) + " test @ " + info.target + "\n";
+  const sim::Time span_ms = sim::from_seconds(result.duration_s) / sim::kMillisecond * sim::kMillisecond;
+  out += "Running " + sim::format_duration(span_ms) + " test @ " + info.target + "\n";
   out += "  " + std::to_string(info.threads) + " threads and " + std::to_string(info.connections) +
          (info.model == "open" ? " connections, open model" : " connections, closed model") + " (" + info.engine + ")";
   if (info.shards > 1) out += ", shard " + std::to_string(info.shard_indices.front()) + "/" + std::to_string(info.shards);

@@ -1,0 +1,72 @@
+#include "loadgen/merge.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+namespace loadcast::loadgen {
+
+MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
+  if (inputs.empty()) throw std::invalid_argument("nothing to merge");
+  MergeOutput out;
+  LoadTotals totals;
+  LoadInfo& merged = out.info;
+  std::set<std::uint64_t> seen;
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    const auto& [name, r] = inputs[k];
+    LoadInfo info;
+    try {
+      if (r.kind != "load") throw std::runtime_error("kind is '" + r.kind + "', only load results merge");
+      totals.add(totals_from_result(r));
+      info = info_from_result(r);
+    } catch (const std::runtime_error& e) {
+      throw std::invalid_argument(name + ": " + e.what());
+    }
+    if (k == 0) {
+      merged = info;
+      merged.shard_indices.clear();
+      merged.threads = 0;
+      merged.connections = 0;
+      merged.cpu_s = 0.0;
+      merged.preconnect_failures = 0;
+      merged.open_connections_peak = 0;
+      merged.target_rps = 0.0;
+    } else {
+      const auto differs = [&](const std::string& what, const std::string& a, const std::string& b) {
+        if (a != b) throw std::invalid_argument(name + ": " + what + " '" + b + "' differs from '" + a + "' in " + inputs[0].name);
+      };
+      differs("scenario", merged.scenario, info.scenario);
+      differs("target", merged.target, info.target);
+      differs("model", merged.model, info.model);
+      differs("shard count", std::to_string(merged.shards), std::to_string(info.shards));
+      const auto epoch = [](const std::optional<double>& e) { return e ? std::to_string(*e) : std::string("none"); };
+      differs("start epoch", epoch(merged.start_epoch), epoch(info.start_epoch));
+      merged.duration_s = std::max(merged.duration_s, info.duration_s);
+      merged.wall_s = std::max(merged.wall_s, info.wall_s);
+      merged.max_thread_utilization = std::max(merged.max_thread_utilization, info.max_thread_utilization);
+      merged.rss_peak_kib = std::max(merged.rss_peak_kib, info.rss_peak_kib);
+      merged.stopped_early = merged.stopped_early || info.stopped_early;
+    }
+    for (std::uint64_t i : info.shard_indices) {
+      if (!seen.insert(i).second) {
+        throw std::invalid_argument(name + ": shard " + std::to_string(i) + " appears twice (it would be counted twice)");
+      }
+      merged.shard_indices.push_back(i);
+    }
+    merged.threads += info.threads;
+    merged.connections += info.connections;
+    merged.cpu_s += info.cpu_s;
+    merged.preconnect_failures += info.preconnect_failures;
+    merged.open_connections_peak += info.open_connections_peak;
+    merged.target_rps += info.target_rps;
+  }
+  std::sort(merged.shard_indices.begin(), merged.shard_indices.end());
+  if (merged.shard_indices.size() < merged.shards) {
+    out.warnings.push_back("merged " + std::to_string(merged.shard_indices.size()) + " of " +
+                           std::to_string(merged.shards) + " shards: the result covers part of the schedule");
+  }
+  out.result = build_result(totals, merged);
+  return out;
+}
+
+}  // namespace loadcast::loadgen

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Side-by-side load-generator benchmark on loopback, against nginx serving a 256-byte static
+# file (access log off, keep-alive unlimited), started here from a temporary prefix on free
+# ports and stopped at exit. nginx runs one worker pinned to CPU 1, the generators one thread
+# pinned to CPU 0 (the machine this was written on has 2 cores). Runs alternate, K of each:
+#
+#   1. quick-mode throughput, closed model: loadcast load -c C -t 1 vs wrk -c C -t 1
+#      (median requests/s of each, ratio loadcast/wrk);
+#   2. open model: a 20,000 req/s target for D s — achieved rate, timer lag, generator CPU;
+#   3. 10,000 concurrent keep-alive connections (closed model, 2 threads): peak RSS of the
+#      generator, per connection, and connections actually open;
+#   4. HTTPS (self-signed certificate made with openssl) through libcurl vs h2load, HTTP/1.1
+#      over TLS (h2load --h1) and HTTP/2 (10 connections x 10 streams).
+#
+#   tests/bench/loadgen_bench.sh [--runs K] [--duration SECONDS] [--smoke]
+#
+# --smoke: one short run of everything at small sizes; fails only if a tool produced no
+# result or loadcast's accounting did not balance (a ctest runs it so the script cannot rot).
+# Uses build/release unless LOADCAST_BUILD points elsewhere.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${LOADCAST_BUILD:-$here/../../build/release}
+loadcast=$build/cli/loadcast
+runs=5
+duration=10
+conns=100
+rate=20000
+many=10000
+smoke=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --smoke) smoke=1; runs=1; duration=1; rate=2000; many=500; shift ;;
+    *) echo "loadgen_bench.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ -x "$loadcast" ] || { echo "loadgen_bench.sh: $loadcast not built (cmake --build --preset release)" >&2; exit 1; }
+for tool in nginx wrk h2load openssl python3 taskset; do
+  command -v "$tool" > /dev/null || { echo "loadgen_bench.sh: $tool not installed (bash .ci/install)" >&2; exit 1; }
+done
+py=python3
+
+tmp=$(mktemp -d)
+nginx_pid=""
+cleanup() {
+  if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2> /dev/null || true; wait "$nginx_pid" 2> /dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+json() { "$py" -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"r": r}))' "$@"; }
+fail() { echo "loadgen_bench.sh: $*" >&2; exit 1; }
+
+# nginx: one worker on CPU 1, enough descriptors for the 10k-connection test.
+ulimit -n "$(ulimit -Hn)" 2> /dev/null || true
+port=$(free_port)
+tls_port=$(free_port)
+mkdir -p "$tmp/nginx/html" "$tmp/nginx/logs"
+chmod 755 "$tmp" "$tmp/nginx" "$tmp/nginx/html"
+head -c 256 /dev/zero | tr '\0' 'x' > "$tmp/nginx/html/index.html"
+chmod 644 "$tmp/nginx/html/index.html"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/nginx/key.pem" -out "$tmp/nginx/cert.pem" -days 1 \
+  -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 > /dev/null 2>&1
+cat > "$tmp/nginx/nginx.conf" <<EOF
+worker_processes 1;
+worker_rlimit_nofile 40000;
+error_log $tmp/nginx/logs/error.log warn;
+pid $tmp/nginx/logs/nginx.pid;
+events { worker_connections 30000; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $tmp/nginx/t; proxy_temp_path $tmp/nginx/t; fastcgi_temp_path $tmp/nginx/t;
+  uwsgi_temp_path $tmp/nginx/t; scgi_temp_path $tmp/nginx/t;
+  server { listen 127.0.0.1:$port backlog=20000; root $tmp/nginx/html; }
+  server {
+    listen 127.0.0.1:$tls_port ssl http2;
+    ssl_certificate $tmp/nginx/cert.pem; ssl_certificate_key $tmp/nginx/key.pem;
+    http2_max_concurrent_streams 128;
+    root $tmp/nginx/html;
+  }
+}
+EOF
+taskset -c 1 nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+for _ in $(seq 100); do
+  curl -s -o /dev/null "http://127.0.0.1:$port/index.html" && break
+  sleep 0.05
+done
+url="http://127.0.0.1:$port/index.html"
+tls_url="https://127.0.0.1:$tls_port/index.html"
+
+balanced() { [ "$(json "$1/result.json" 'r["requests"]["total"] == r["requests"]["ok"] + r["requests"]["errors"] + r["requests"]["timeouts"] + r["requests"]["dropped"] + r["requests"]["in_flight"]')" = True ] || fail "accounting did not balance in $1"; }
+
+loadcast_rps() {  # args: run name, loadcast load arguments...
+  local name=$1; shift
+  taskset -c 0 "$loadcast" load "$@" --out "$tmp/$name" > "$tmp/$name.txt"
+  balanced "$tmp/$name"
+  awk '/^Requests\/sec:/ { print $2 }' "$tmp/$name.txt"
+}
+wrk_rps() { taskset -c 0 wrk "$@" | awk '/^Requests\/sec:/ { print $2 }'; }
+h2load_rps() { taskset -c 0 h2load "$@" | awk '/^finished in/ { gsub(",", "", $4); print $4 }'; }
+
+echo "loadgen_bench: nginx $(nginx -v 2>&1 | sed 's/.*\///'), $(wrk --version 2>&1 | head -1 | awk '{ print "wrk", $2 }'), $(h2load --version | head -1), $(curl --version | head -1 | awk '{ print "libcurl", $2 }'); $(nproc) cores; $runs run(s) of ${duration}s each"
+
+# 1. Throughput, closed model, alternating.
+: > "$tmp/lc.txt"; : > "$tmp/wrk.txt"
+for i in $(seq 1 "$runs"); do
+  loadcast_rps "quick$i" --url "$url" -c "$conns" -t 1 -d "${duration}s" >> "$tmp/lc.txt"
+  wrk_rps -c "$conns" -t 1 -d "${duration}s" "$url" >> "$tmp/wrk.txt"
+done
+lc=$(median < "$tmp/lc.txt"); wk=$(median < "$tmp/wrk.txt")
+[ -n "$lc" ] && [ -n "$wk" ] || fail "no throughput figure"
+echo "1. throughput, $conns connections, 1 thread: loadcast $lc req/s, wrk $wk req/s (medians of $runs); ratio loadcast/wrk $(ratio "$lc" "$wk")"
+echo "   loadcast runs: $(tr '\n' ' ' < "$tmp/lc.txt"); wrk runs: $(tr '\n' ' ' < "$tmp/wrk.txt")"
+
+# 2. Open model at a fixed target.
+loadcast_rps open --url "$url" --rate "$rate" -c "$conns" -t 1 -d "${duration}s" > /dev/null
+achieved=$(json "$tmp/open/result.json" 'r["load"]["achieved_rps"]')
+target=$(json "$tmp/open/result.json" 'r["load"]["target_rps"]')
+echo "2. open model: target $target req/s, achieved $achieved req/s (error $(awk -v a="$achieved" -v t="$target" 'BEGIN { printf "%.3f", (a - t) / t * 100 }') %);" \
+     "timer lag p50/p99 $(json "$tmp/open/result.json" '"%.3f/%.3f ms" % (r["load"]["timer_lag_ms"]["p50"], r["load"]["timer_lag_ms"]["p99"])');" \
+     "latency p50/p99 $(json "$tmp/open/result.json" '"%.3f/%.3f ms" % (r["latency_ms"]["p50"], r["latency_ms"]["p99"])');" \
+     "generator $(json "$tmp/open/result.json" '"%.2f" % r["load"]["generator"]["cpu_cores"]') cores"
+
+# 3. Many concurrent keep-alive connections: RSS per connection (minus a 10-connection baseline).
+"$loadcast" load --url "$url" -c 10 -t 2 -d "${duration}s" --out "$tmp/base" > /dev/null
+"$loadcast" load --url "$url" -c "$many" -t 2 -d "${duration}s" --timeout 30s --out "$tmp/many" > "$tmp/many.txt"
+balanced "$tmp/many"
+base_kib=$(json "$tmp/base/result.json" 'r["load"]["generator"]["rss_peak_kib"]')
+many_kib=$(json "$tmp/many/result.json" 'r["load"]["generator"]["rss_peak_kib"]')
+open_peak=$(json "$tmp/many/result.json" 'r["load"]["connections_open_peak"]')
+echo "3. $many keep-alive connections: $open_peak open at peak; peak RSS $many_kib KiB ($(awk -v m="$many_kib" -v n="$many" 'BEGIN { printf "%.2f", m / n }') KiB per connection, all-in;" \
+     "$(awk -v m="$many_kib" -v b="$base_kib" -v n="$many" 'BEGIN { printf "%.2f", (m - b) / (n - 10) }') KiB per connection above the 10-connection run's $base_kib KiB);" \
+     "$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/many.txt") req/s, errors $(json "$tmp/many/result.json" 'r["requests"]["errors"] + r["requests"]["timeouts"]')"
+
+# 4. HTTPS through libcurl vs h2load, alternating.
+: > "$tmp/lc_h1.txt"; : > "$tmp/h2l_h1.txt"; : > "$tmp/lc_h2.txt"; : > "$tmp/h2l_h2.txt"
+for i in $(seq 1 "$runs"); do
+  loadcast_rps "tls_h1_$i" --url "$tls_url" -k -c "$conns" -t 1 -d "${duration}s" >> "$tmp/lc_h1.txt"
+  h2load_rps --h1 -c "$conns" -t 1 -D "$duration" "$tls_url" >> "$tmp/h2l_h1.txt"
+  loadcast_rps "tls_h2_$i" --url "$tls_url" -k --http2 --streams 10 -c 10 -t 1 -d "${duration}s" >> "$tmp/lc_h2.txt"
+  h2load_rps -c 10 -m 10 -t 1 -D "$duration" "$tls_url" >> "$tmp/h2l_h2.txt"
+done
+a=$(median < "$tmp/lc_h1.txt"); b=$(median < "$tmp/h2l_h1.txt"); c=$(median < "$tmp/lc_h2.txt"); d=$(median < "$tmp/h2l_h2.txt")
+[ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && [ -n "$d" ] || fail "no HTTPS figure"
+echo "4. HTTPS HTTP/1.1, $conns connections: loadcast (libcurl) $a req/s, h2load --h1 $b req/s; ratio $(ratio "$a" "$b")"
+echo "   HTTPS HTTP/2, 10 connections x 10 streams: loadcast (libcurl) $c req/s, h2load $d req/s; ratio $(ratio "$c" "$d")"
