@@ -103,6 +103,8 @@ int run_sim(int argc, char** argv) {
   Args args("sim", {
                        {"seed", "", true, false, "N  random seed (default: the scenario's seed)"},
                        {"replications", "r", true, false, "R  independent replications, run in parallel (default 1)"},
+                       {"precision", "", true, false,
+                        "P  add replications (rounds of 4, up to --replications, default 100) until the 95 % CI of the mean latency is within ±P (e.g. 0.02)"},
                        {"threads", "t", true, false, "T  worker threads (default: all cores)"},
                        {"duration", "d", true, false, "D  simulated duration, overrides the scenario (e.g. 30m)"},
                        {"set", "", true, true, "PATH=VALUE  override a scenario key (repeatable)"},
@@ -123,6 +125,11 @@ int run_sim(int argc, char** argv) {
   if (auto r = args.get_u64("replications")) {
     if (*r < 1 || *r > 100000) throw UsageError("--replications must be between 1 and 100000");
     options.replications = *r;
+  }
+  if (auto p = args.get_double("precision")) {
+    if (!(*p > 0.0 && *p < 1.0)) throw UsageError("--precision must be a fraction between 0 and 1, e.g. 0.02");
+    options.precision = *p;
+    if (!args.has("replications")) options.replications = 100;
   }
   if (auto t = args.get_u64("threads")) {
     if (*t < 1 || *t > 1024) throw UsageError("--threads must be between 1 and 1024");

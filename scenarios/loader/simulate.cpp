@@ -1,9 +1,11 @@
 #include "scenarios/loader/simulate.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "models/system.hpp"
 #include "sim/replication.hpp"
+#include "sim/stats.hpp"
 
 namespace loadcast::scenario {
 
@@ -17,15 +19,41 @@ reports::Result simulate(const Scenario& scenario, const SimOptions& options, Si
   params.record_events = options.record_events;
   const std::size_t reps = options.replications == 0 ? 1 : options.replications;
   const unsigned threads = options.threads == 0 ? sim::default_threads() : options.threads;
-  auto runs = sim::run_replications(reps, threads, [&](std::size_t r) {
-    sim::Simulation sim(seed, r);
-    models::System system(sim, scenario.workload, scenario.model, params);
-    return system.run();
-  });
+  auto run_range = [&](std::size_t first, std::size_t count) {
+    return sim::run_replications(count, threads, [&](std::size_t i) {
+      sim::Simulation sim(seed, first + i);
+      models::System system(sim, scenario.workload, scenario.model, params);
+      return system.run();
+    });
+  };
+  std::vector<models::RunOutput> runs;
+  double achieved = 0.0;
+  if (options.precision > 0.0) {
+    constexpr std::size_t kRound = 4;
+    while (runs.size() < reps) {
+      auto batch = run_range(runs.size(), std::min(kRound, reps - runs.size()));
+      for (auto& b : batch) runs.push_back(std::move(b));
+      if (runs.size() < 2) continue;
+      std::vector<double> means;
+      for (const auto& r : runs) means.push_back(r.latency.mean());
+      const sim::Interval ci = sim::confidence_interval(means, 0.95);
+      achieved = ci.mean > 0.0 ? ci.half_width() / ci.mean : 0.0;
+      if (achieved <= options.precision) break;
+    }
+  } else {
+    runs = run_range(0, reps);
+  }
   std::uint64_t events = 0;
   for (const auto& run : runs) events += run.events_processed;
   reports::Result result =
       models::merge_replications(runs, models::MergeInfo{scenario.name, seed, sim::to_seconds(params.warmup)});
+  if (options.precision > 0.0) {
+    result.sections["precision"] = reports::Json{{"metric", "latency_ms.mean"},
+                                                 {"target", options.precision},
+                                                 {"achieved", achieved},
+                                                 {"reached", achieved <= options.precision},
+                                                 {"max_replications", reps}};
+  }
   if (stats != nullptr) {
     stats->events = events;
     stats->wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -1,7 +1,7 @@
 // simulate(): runs a scenario's model for R independent replications on a thread pool and merges
 // them into one loadcast.result/v1 Result. Replication r uses seed `seed` and replication index
 // r for all its streams, and results merge in replication order, so the output is bit-identical
-// for any thread count.
+// for any thread count. Optionally stops adding replications once a precision is reached.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,11 @@ namespace loadcast::scenario {
 
 struct SimOptions {
   std::optional<std::uint64_t> seed;      // overrides the scenario's seed
-  std::size_t replications = 1;
+  std::size_t replications = 1;          // with `precision`: the most replications to run
+  // JMT-style sequential stopping: when > 0, replications run in rounds of 4 until the 95 %
+  // interval of the mean latency is within ±precision × mean (or `replications` is reached).
+  // Rounds have a fixed size, so where it stops does not depend on the thread count.
+  double precision = 0.0;
   unsigned threads = 0;                   // 0: every hardware thread
   std::optional<sim::Time> duration;      // overrides the scenario's duration
   bool record_events = true;

@@ -60,3 +60,22 @@ TEST_CASE("Determinism: replication k does not depend on how many replications r
   CHECK(r3.replications == 3);
   CHECK(r3.latency_ms_ci95.count("p95") == 1);
 }
+
+TEST_CASE("Sequential stopping: replications stop once the mean latency is precise enough") {
+  const auto sc = scenario::load_string(kModel, "det.yaml");
+  scenario::SimOptions o;
+  o.replications = 40;
+  o.precision = 0.02;
+  o.threads = 2;
+  const auto r = scenario::simulate(sc, o);
+  CHECK(r.replications % 4 == 0);
+  CHECK(r.replications < 40);
+  const auto& p = r.sections.at("precision");
+  CHECK(p.at("reached").get<bool>());
+  CHECK(p.at("achieved").get<double>() <= 0.02);
+  const auto& ci = r.latency_ms_ci95.at("mean");
+  CHECK((ci.high - ci.low) / 2 <= 0.02 * r.latency_ms.mean * 1.01);
+  // Where it stops does not depend on the thread count.
+  o.threads = 1;
+  CHECK(scenario::simulate(sc, o).to_json().dump() == r.to_json().dump());
+}
