@@ -17,5 +17,6 @@ int run_testbed(int argc, char** argv);
 int run_merge(int argc, char** argv);
 int run_report(int argc, char** argv);
 int run_gate(int argc, char** argv);
+int run_sweep(int argc, char** argv);
 
 }  // namespace loadcast::cli

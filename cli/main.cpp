@@ -28,6 +28,7 @@ constexpr Command kCommands[] = {
     {"merge", loadcast::cli::run_merge, "merge the shard results of one load run exactly (histograms add)"},
     {"report", loadcast::cli::run_report, "render a stored result as HTML, Markdown or text"},
     {"gate", loadcast::cli::run_gate, "CI gate: thresholds and baseline regressions; exit 99 on failure"},
+    {"sweep", loadcast::cli::run_sweep, "what-if grid over scenario keys: latency, errors and cost per point"},
 };
 
 void print_help() {

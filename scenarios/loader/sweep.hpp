@@ -1,0 +1,58 @@
+// What-if sweeps: a grid of scenario overrides (`--grid services.web.autoscaling.min=1,2,4`),
+// every combination simulated and summarised in a SweepTable (reports/sweep_table.hpp).
+//
+// The grid is the cartesian product of the axes in the order given, the last axis varying
+// fastest; point k of the full grid is the same on every machine, and shard i of N runs the
+// points with k % N == i (0-based, like `loadcast load --shard`), so shards can run anywhere and
+// merge exactly. Every point uses the same seed (common random numbers: differences between
+// points come from the configuration, not from the draw). Points run in parallel; each point's
+// result is independent of the thread count, so the table is deterministic.
+// Every point of the shard is loaded and validated before any runs: one bad value stops the
+// sweep with every problem reported (LoadError), each prefixed by its point.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "reports/result.hpp"
+#include "reports/sweep_table.hpp"
+#include "scenarios/loader/scenario.hpp"
+#include "scenarios/loader/simulate.hpp"
+
+namespace loadcast::scenario {
+
+struct GridAxis {
+  std::string path;
+  std::vector<std::string> values;
+};
+
+// "path=v1,v2,..." with commas inside (), [] or {} kept in the value, e.g.
+// "workload.requests[0].steps[0].service=exp(1ms),lognormal(mean=2ms, p99=9ms)".
+// Throws std::invalid_argument with a sentence when malformed.
+GridAxis parse_grid(const std::string& text);
+
+std::size_t grid_size(const std::vector<GridAxis>& axes);
+// The assignments of point `index` (0 <= index < grid_size).
+std::vector<std::pair<std::string, std::string>> grid_point(const std::vector<GridAxis>& axes, std::size_t index);
+
+struct SweepOptions {
+  std::vector<Override> base;  // --set overrides applied to every point
+  std::vector<GridAxis> axes;
+  SimOptions sim;              // seed, replications, duration; `threads` is the sweep's thread budget
+  std::size_t shard = 0;
+  std::size_t shards = 1;
+  double max_error_rate = 0.01;
+};
+
+struct SweepRun {
+  reports::SweepTable table;
+  std::vector<reports::Result> results;  // parallel to table.points
+};
+
+inline constexpr std::size_t kMaxSweepPoints = 100000;
+
+SweepRun run_sweep(const std::string& scenario_path, const SweepOptions& options);
+
+}  // namespace loadcast::scenario
