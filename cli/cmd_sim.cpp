@@ -8,6 +8,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "reports/result.hpp"
+#include "reports/run_outputs.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/simulate.hpp"
 
@@ -76,22 +77,6 @@ void print_summary(const reports::Result& r, const scenario::SimStats& stats) {
               stats.wall_s > 0 ? static_cast<double>(stats.events) / stats.wall_s / 1e6 : 0.0);
 }
 
-void write_csv(const reports::Result& r, const std::string& path) {
-  std::ofstream out(path);
-  out << "t_s";
-  for (const auto& [name, values] : r.timeseries.series) out << ',' << name;
-  out << '\n';
-  for (std::size_t i = 0; i < r.timeseries.t_s.size(); ++i) {
-    out << r.timeseries.t_s[i];
-    for (const auto& [name, values] : r.timeseries.series) {
-      out << ',';
-      if (i < values.size() && !std::isnan(values[i])) out << values[i];
-    }
-    out << '\n';
-  }
-  if (!out) throw std::runtime_error(path + ": write failed");
-}
-
 int report_load_error(const scenario::LoadError& e) {
   for (const auto& line : e.errors()) std::fprintf(stderr, "%s\n", line.c_str());
   return kExitUsage;
@@ -114,7 +99,7 @@ int run_sim(int argc, char** argv) {
                    });
   args.parse(argc, argv, 0);
   if (args.has("help")) {
-    std::printf("usage: loadcast sim [SCENARIO] [options]\n\nSimulates SCENARIO (default %s) and writes DIR/result.json and DIR/timeseries.csv.\n\n%s",
+    std::printf("usage: loadcast sim [SCENARIO] [options]\n\nSimulates SCENARIO (default %s) and writes DIR/result.json, timeseries.csv, report.html and report.md.\n\n%s",
                 kDefaultScenario, args.help().c_str());
     return kExitOk;
   }
@@ -151,12 +136,10 @@ int run_sim(int argc, char** argv) {
   scenario::SimStats stats;
   reports::Result result = scenario::simulate(sc, options, &stats);
   const std::string dir = args.get("out").value_or("out");
-  std::filesystem::create_directories(dir);
-  reports::save_result(result, dir + "/result.json");
-  write_csv(result, dir + "/timeseries.csv");
+  reports::write_run_outputs(result, dir);
   if (!args.has("quiet")) {
     print_summary(result, stats);
-    std::printf("wrote      %s/result.json, %s/timeseries.csv\n", dir.c_str(), dir.c_str());
+    std::printf("wrote      %s/result.json, timeseries.csv, report.html, report.md\n", dir.c_str());
   }
   return kExitOk;
 }
