@@ -88,7 +88,10 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   std::vector<double> out;
   if (!(hi > lo)) hi = lo + 1.0;
   const double step = nice_step((hi - lo) / std::max(1, target));
-  for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+  const double first = std::floor(lo / step + 1e-9) * step;
+  const double last = std::ceil(hi / step - 1e-9) * step;
+  for (int i = 0; first + i * step <= last + step * 1e-9; ++i) {
+    const double v = first + i * step;
     out.push_back(std::fabs(v) < step * 1e-9 ? 0.0 : v);
   }
   return out;
@@ -121,7 +124,7 @@ std::string LineChart::svg(int width, int height) const {
   if (y_max) hi = *y_max;
   if (!std::isfinite(lo)) lo = 0.0;
   if (!(hi > lo)) hi = lo + 1.0;
-  const auto yt = nice_ticks(lo, hi * 1.05, 5);
+  const auto yt = nice_ticks(lo, hi, 5);
   f.y0 = std::min(lo, yt.front());
   f.y1 = std::max(hi, yt.back());
   const double dx = x.size() > 1 ? x[1] - x[0] : 60.0;

@@ -75,7 +75,8 @@ struct BarChart {
 // The colour of the i-th series in the fixed palette.
 const char* palette_color(std::size_t i);
 
-// "Nice" axis ticks covering [lo, hi]: about `target` values on a 1-2-5 grid.
+// "Nice" axis ticks on a 1-2-5 grid, about `target` of them, from the tick at or below lo to the
+// tick at or above hi.
 std::vector<double> nice_ticks(double lo, double hi, int target = 5);
 
 }  // namespace loadcast::reports

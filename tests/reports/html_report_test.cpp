@@ -16,6 +16,7 @@
 #include "reports/html_report.hpp"
 #include "reports/run_outputs.hpp"
 #include "reports/summary_report.hpp"
+#include "reports/svg_chart.hpp"
 
 using namespace loadcast::reports;
 
@@ -242,4 +243,15 @@ TEST_CASE("SummaryReport: text and Markdown carry counts latency thresholds cost
   CHECK_THAT(md, Catch::Contains("### Monthly cost: $304.43"));
   CHECK_THAT(md, Catch::Contains("| 10:30 | scale_out | web | 1 | 3 | cpu 91.2 > 70 for 3 of 3 |"));
   CHECK_THAT(md, Catch::Contains("| 100000 | 99000 | 1000 | 0 | 0 | 0 | 1 % | 55.5 |"));
+}
+
+TEST_CASE("SvgChart: axis ticks cover the data on a 1-2-5 grid") {
+  CHECK(nice_ticks(0, 3600) == std::vector<double>{0, 1000, 2000, 3000, 4000});
+  const auto fine = nice_ticks(0, 0.9);
+  REQUIRE(fine.size() == 6);
+  CHECK(fine[1] == Approx(0.2));
+  CHECK(fine.back() == Approx(1.0));
+  CHECK(nice_ticks(12, 87, 5).front() == 0);
+  CHECK(nice_ticks(12, 87, 5).back() == 100);
+  CHECK(nice_ticks(5, 5).size() >= 2);
 }
