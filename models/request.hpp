@@ -26,6 +26,11 @@ struct Request {
   bool counted = false;              // arrived after the warm-up: part of the statistics
   void* context = nullptr;           // the task serving it, when a service model is present
   std::uint64_t tag = 0;             // free for the component currently holding the request
+  // The client already got its answer (e.g. 504 from the ALB's idle timeout, 502 when the task
+  // died) while the work goes on where the request is; when that step ends it is discarded.
+  bool abandoned = false;
+  Request* prev = nullptr;           // the serving task's list of requests awaiting a response
+  Request* next = nullptr;
 };
 
 class RequestPool {
@@ -85,6 +90,10 @@ class RequestSink {
   virtual ~RequestSink() = default;
   virtual void step_done(Request* r) = 0;
   virtual void step_failed(Request* r, const Failure& f) = 0;
+  // The client gets failure `f` now, but the request stays where it is (its work continues
+  // there): it is counted now and marked abandoned, and whoever holds it still hands it back
+  // with step_done, after which it is discarded.
+  virtual void respond_early(Request* r, const Failure& f) = 0;
 };
 
 }  // namespace loadcast::models

@@ -1,5 +1,7 @@
 #include "models/system.hpp"
 
+#include "models/web_tier.hpp"
+
 namespace loadcast::models {
 
 void System::Counter::add_cause(const std::string* cause) {
@@ -45,6 +47,10 @@ System::System(sim::Simulation& sim, const sim::WorkloadSpec& workload, const Mo
     }
   }
   timeseries_.interval_s = sim::to_seconds(params.interval);
+  if (config.load_balancer || !config.services.empty() || config.database) {
+    web_ = std::make_unique<WebTier>(sim, events_, config, *this, params.duration);
+    add_component(web_.get());
+  }
 }
 
 System::~System() = default;
@@ -55,6 +61,7 @@ RunOutput System::run() {
   if (params_.interval > 0 && params_.interval < params_.duration) {
     sim_.schedule_at(params_.interval, [this] { on_interval(); });
   }
+  if (web_) web_->start();
   source_.start();
   sim_.run_until(params_.duration);
   if (interval_start_ < params_.duration) close_interval(interval_start_, params_.duration);
@@ -90,10 +97,20 @@ void System::admit(std::uint32_t cls, std::uint32_t user) {
     ++c.total;
     ++c.in_flight;
   }
+  if (web_ != nullptr && web_->routed(cls)) {
+    if (const Failure* f = web_->dispatch(r)) {
+      complete(r, f);
+      return;
+    }
+  }
   run_step(r);
 }
 
 void System::run_step(Request* r) {
+  if (r->abandoned) {
+    discard(r);
+    return;
+  }
   const auto& steps = config_.classes[r->cls].steps;
   if (r->step >= steps.size()) {
     complete(r, nullptr);
@@ -109,10 +126,37 @@ void System::run_step(Request* r) {
     case StepKind::kDelay:
       sim_.schedule(s.service.sample_time(rng), [this, r] { run_step(r); });
       break;
+    case StepKind::kCpu:
+      web_->cpu(r, s.service.sample(rng));
+      break;
+    case StepKind::kDb:
+      web_->db(r, static_cast<std::uint32_t>(i));
+      break;
   }
 }
 
 void System::complete(Request* r, const Failure* f) {
+  account(r, f);
+  if (r->context != nullptr) web_->finished(r);
+  const std::uint32_t user = r->user;
+  pool_.release(r);
+  if (user != UINT32_MAX) source_.request_done(user);
+}
+
+void System::respond_early(Request* r, const Failure& f) {
+  account(r, &f);
+  r->abandoned = true;
+  const std::uint32_t user = r->user;
+  r->user = UINT32_MAX;
+  if (user != UINT32_MAX) source_.request_done(user);
+}
+
+void System::discard(Request* r) {
+  if (r->context != nullptr) web_->discarded(r);
+  pool_.release(r);
+}
+
+void System::account(Request* r, const Failure* f) {
   const sim::Time latency = sim_.now() - r->arrival;
   const bool ok = f == nullptr;
   ++interval_completions_;
@@ -139,9 +183,6 @@ void System::complete(Request* r, const Failure* f) {
       c.add_cause(f->cause);
     }
   }
-  const std::uint32_t user = r->user;
-  pool_.release(r);
-  if (user != UINT32_MAX) source_.request_done(user);
 }
 
 void System::on_warmup_end() {

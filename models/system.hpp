@@ -3,9 +3,12 @@
 //
 // A request is admitted by the WorkloadSource, runs its class's steps in order (each step is
 // handed to a component, which hands the request back through RequestSink), and completes OK or
-// with a Failure. Statistics count requests that arrive after the warm-up; the time series
-// covers the whole run. At the end, requests still present are counted in_flight, so for every
-// class total = ok + errors + timeouts + dropped + in_flight.
+// with a Failure. With a load balancer (WebTier), a routed class is first dispatched to a task,
+// its cpu/db steps run there, and a request may be answered early (504, 502) while its work
+// goes on; it is counted then and discarded when the step holding it ends. Statistics count
+// requests that arrive after the warm-up; the time series covers the whole run. At the end,
+// requests still present are counted in_flight, so for every class
+// total = ok + errors + timeouts + dropped + in_flight.
 // Randomness: service samples of step i of class c come from the stream "class.<c>.step.<i>".
 // One System per Simulation; not thread safe.
 #pragma once
@@ -28,6 +31,8 @@
 
 namespace loadcast::models {
 
+class WebTier;
+
 struct RunParams {
   sim::Time duration = 0;
   sim::Time warmup = 0;
@@ -45,12 +50,18 @@ class System final : public RequestSink, public Admitter {
   RunOutput run();
 
   void step_done(Request* r) override { run_step(r); }
-  void step_failed(Request* r, const Failure& f) override { complete(r, &f); }
+  void step_failed(Request* r, const Failure& f) override {
+    if (r->abandoned) discard(r);
+    else complete(r, &f);
+  }
+  void respond_early(Request* r, const Failure& f) override;
   void admit(std::uint32_t cls, std::uint32_t user) override;
 
   sim::Simulation& simulation() { return sim_; }
   EventLog& events() { return events_; }
   void add_component(Component* c) { components_.push_back(c); }
+  // The load balancer, services and database, when the scenario has them.
+  WebTier* web() { return web_.get(); }
 
  private:
   // Counts per status code and cause without a map lookup per request.
@@ -64,6 +75,8 @@ class System final : public RequestSink, public Admitter {
 
   void run_step(Request* r);
   void complete(Request* r, const Failure* f);
+  void account(Request* r, const Failure* f);  // the client got its answer: count it
+  void discard(Request* r);                     // an abandoned request's work ended
   void on_warmup_end();
   void on_interval();
   void close_interval(sim::Time start, sim::Time end);
@@ -79,6 +92,7 @@ class System final : public RequestSink, public Admitter {
   WorkloadSource source_;
   EventLog events_;
   std::vector<Component*> components_;
+  std::unique_ptr<WebTier> web_;
   bool measuring_ = false;
 
   std::vector<Counter> class_counts_;

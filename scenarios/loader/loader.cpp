@@ -127,7 +127,11 @@ Scenario load_node(YAML::Node root, const std::string& path, const std::vector<O
   });
 
   load_stations(top, s);
+  load_database(top, s);
+  load_services(top, s);
+  load_load_balancer(top, s);
   load_workload(top, s);
+  link_web_tier(top, s);
   top.finish();
   if (!ctx.ok()) throw LoadError(ctx.errors());
   return s;

@@ -11,6 +11,16 @@ namespace loadcast::scenario {
 void load_stations(MapReader& top, Scenario& s);
 void load_workload(MapReader& top, Scenario& s);
 
+// The web tier: database, then services, then the load balancer (its rules name services and
+// its target-group defaults apply to them); after the workload, link_web_tier() routes each
+// request class through the listener rules and checks that cpu/db steps can run.
+void load_database(MapReader& top, Scenario& s);
+void load_services(MapReader& top, Scenario& s);
+void load_load_balancer(MapReader& top, Scenario& s);
+void link_web_tier(MapReader& top, Scenario& s);
+// A `cpu:` or `db:` step: returns false when the step is neither.
+bool load_web_step(MapReader& m, const Scenario& s, models::StepConfig& step);
+
 // One step of a request class (`station:`, `delay:`, ...), appended to `steps`.
 void load_step(Context& ctx, const YAML::Node& node, const std::string& path, const Scenario& s,
                std::vector<models::StepConfig>& steps);

@@ -1,0 +1,119 @@
+#include "models/web_tier.hpp"
+
+#include "models/billing.hpp"
+#include "models/run_output.hpp"
+
+namespace loadcast::models {
+
+WebTier::WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& config, RequestSink& sink, sim::Time duration)
+    : sim_(sim), config_(config), duration_(duration), bucket_(sim), routes_(config.classes.size()) {
+  if (config.database) db_ = std::make_unique<DbCluster>(sim, events, *config.database, *this);
+  const std::size_t n = config.services.size();
+  if (config.load_balancer) {
+    alb_ = std::make_unique<Alb>(sim, events, *config.load_balancer, n);
+    std::vector<bool> used(n, false);
+    for (const auto& rule : config.load_balancer->rules) used[rule.service_index] = true;
+    if (config.load_balancer->default_service) used[*config.load_balancer->default_service] = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (used[i]) alb_->add_group(i, config.services[i].name, config.services[i].target_group);
+    }
+  }
+  no_target_causes_.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) no_target_causes_.push_back("no_registered_target:" + config.services[i].name);
+  for (std::size_t i = 0; i < n; ++i) no_target_.push_back(Failure{Failure::Kind::kError, 503, &no_target_causes_[i]});
+  const sim::Time idle = config.load_balancer ? config.load_balancer->idle_timeout : 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    TargetGroup* group = alb_ ? alb_->group(i) : nullptr;
+    services_.push_back(std::make_unique<EcsService>(sim, events, config.services[i], config, sink, db_.get(), bucket_, group,
+                                                     group != nullptr ? idle : 0));
+  }
+  for (std::size_t c = 0; c < config.classes.size(); ++c) {
+    if (alb_ && config.classes[c].service) routes_[c] = Route{*config.classes[c].service, config.classes[c].rules_evaluated};
+  }
+}
+
+WebTier::~WebTier() = default;
+
+void WebTier::start() {
+  if (db_) db_->start();
+  if (alb_) alb_->start();
+  for (auto& s : services_) s->start();
+}
+
+void WebTier::on_warmup_end() {
+  if (db_) db_->on_warmup_end();
+  for (auto& s : services_) s->on_warmup_end();
+}
+
+void WebTier::sample(sim::Time start, sim::Time end, SeriesRow& row) {
+  for (auto& s : services_) s->sample(start, end, row);
+  if (db_) db_->sample(start, end, row);
+}
+
+void WebTier::finish(RunOutput& out) {
+  const sim::Time end = sim_.now();
+  usage_.metered_seconds = sim::to_seconds(end);
+  for (const auto& s : services_) s->add_usage(usage_, end);
+  if (alb_) alb_->add_usage(usage_, end);
+  if (db_) db_->add_usage(usage_, end);
+  for (auto& s : services_) s->finish(out);
+  if (alb_) alb_->finish(out);
+  if (db_) db_->finish(out);
+  reports::Json u = usage_to_json(usage_);
+  if (db_ && db_->config().type == DbType::kRds) {
+    reports::Json rds = reports::Json::array();
+    for (std::size_t i = 0; i < db_->instance_count(); ++i) {
+      rds.push_back({{"instance", db_->instance(i).name()},
+                     {"instance_class", db_->config().instance_class},
+                     {"engine", db_->config().engine == DbEngine::kMysql ? "mysql" : "postgresql"},
+                     {"instance_seconds", static_cast<double>(aurora_instance_billed_seconds(end))}});
+    }
+    u["rds_instances"] = rds;
+  }
+  out.sections["usage"] = u;
+}
+
+reports::Json usage_to_json(const Usage& usage) {
+  reports::Json j;
+  j["metered_seconds"] = usage.metered_seconds;
+  reports::Json fargate = reports::Json::array();
+  for (const auto& f : usage.fargate) {
+    fargate.push_back({{"service", f.service},
+                       {"arch", to_string(f.arch)},
+                       {"capacity", to_string(f.capacity)},
+                       {"vcpu_seconds", f.vcpu_seconds},
+                       {"gb_seconds", f.gb_seconds},
+                       {"task_seconds", f.task_seconds},
+                       {"tasks", f.tasks}});
+  }
+  j["fargate"] = fargate;
+  reports::Json albs = reports::Json::array();
+  for (const auto& a : usage.albs) {
+    albs.push_back({{"name", a.name},
+                    {"seconds", a.seconds},
+                    {"lcu_hours", a.lcu_hours},
+                    {"new_connections", a.totals.new_connections},
+                    {"active_connection_seconds", a.totals.active_connection_seconds},
+                    {"processed_bytes", a.totals.processed_bytes},
+                    {"requests", a.totals.requests},
+                    {"rule_evaluations", a.totals.rule_evaluations}});
+  }
+  j["albs"] = albs;
+  reports::Json serverless = reports::Json::array();
+  for (const auto& a : usage.aurora_serverless) {
+    serverless.push_back({{"instance", a.instance}, {"cluster", a.cluster}, {"storage", to_string(a.storage)}, {"acu_seconds", a.acu_seconds}});
+  }
+  j["aurora_serverless"] = serverless;
+  reports::Json provisioned = reports::Json::array();
+  for (const auto& a : usage.aurora_provisioned) {
+    provisioned.push_back({{"instance", a.instance},
+                           {"cluster", a.cluster},
+                           {"instance_class", a.instance_class},
+                           {"storage", to_string(a.storage)},
+                           {"instance_seconds", a.instance_seconds}});
+  }
+  j["aurora_provisioned"] = provisioned;
+  return j;
+}
+
+}  // namespace loadcast::models

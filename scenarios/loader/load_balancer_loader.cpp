@@ -1,0 +1,239 @@
+// The `load_balancer:` section (an ALB with listener rules and target-group settings), the
+// per-service `target_group:` overrides, and the routing of request classes to services.
+#include <algorithm>
+#include <set>
+
+#include "models/alb.hpp"
+#include "scenarios/loader/sections.hpp"
+#include "scenarios/loader/web_loader_util.hpp"
+
+namespace loadcast::scenario {
+
+namespace {
+
+void read_health_check(MapReader& m, models::HealthCheckConfig& hc) {
+  Context& ctx = m.ctx();
+  if (auto v = m.duration("interval")) {
+    if (*v < 5 * sim::kSecond || *v > 300 * sim::kSecond) ctx.error(m.get("interval"), m.child_path("interval"), "must be between 5s and 300s");
+    else hc.interval = *v;
+  }
+  if (auto v = m.duration("timeout")) {
+    if (*v < 2 * sim::kSecond || *v > 120 * sim::kSecond) ctx.error(m.get("timeout"), m.child_path("timeout"), "must be between 2s and 120s");
+    else hc.timeout = *v;
+  }
+  if (hc.timeout >= hc.interval) {
+    ctx.error(m.node(), m.path(), "timeout (" + sim::format_duration(hc.timeout) + ") must be shorter than interval (" +
+                                      sim::format_duration(hc.interval) + ")");
+  }
+  for (const char* key : {"healthy_threshold", "unhealthy_threshold"}) {
+    if (auto v = m.integer(key)) {
+      if (*v < 2 || *v > 10) ctx.error(m.get(key), m.child_path(key), "must be between 2 and 10");
+      else (std::string(key) == "healthy_threshold" ? hc.healthy_threshold : hc.unhealthy_threshold) = static_cast<int>(*v);
+    }
+  }
+  if (auto d = m.distribution("cpu")) hc.cpu = *d;
+}
+
+std::optional<std::size_t> service_index(const Scenario& s, const std::string& name) {
+  for (std::size_t i = 0; i < s.model.services.size(); ++i) {
+    if (s.model.services[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::string service_names(const Scenario& s) {
+  std::string out;
+  for (const auto& svc : s.model.services) out += (out.empty() ? "" : ", ") + svc.name;
+  return out.empty() ? "no services are defined" : "defined: " + out;
+}
+
+}  // namespace
+
+void read_target_group(MapReader& m, models::TargetGroupConfig& into) {
+  Context& ctx = m.ctx();
+  if (auto v = m.str("algorithm")) {
+    if (*v == "round_robin") into.algorithm = models::Algorithm::kRoundRobin;
+    else if (*v == "least_outstanding_requests") into.algorithm = models::Algorithm::kLeastOutstandingRequests;
+    else if (*v == "weighted_random") into.algorithm = models::Algorithm::kWeightedRandom;
+    else ctx.error(m.get("algorithm"), m.child_path("algorithm"),
+                   "must be round_robin, least_outstanding_requests or weighted_random (found '" + *v + "')");
+  }
+  if (auto v = m.duration("slow_start")) {
+    if (*v != 0 && (*v < 30 * sim::kSecond || *v > 900 * sim::kSecond)) {
+      ctx.error(m.get("slow_start"), m.child_path("slow_start"), "must be 0s (off) or between 30s and 900s");
+    } else {
+      into.slow_start = *v;
+    }
+  }
+  if (auto v = m.duration("deregistration_delay")) {
+    if (*v > 3600 * sim::kSecond) ctx.error(m.get("deregistration_delay"), m.child_path("deregistration_delay"), "must be between 0s and 3600s");
+    else into.deregistration_delay = *v;
+  }
+  MapReader hc(ctx, m.get("health_check"), m.child_path("health_check"));
+  read_health_check(hc, into.health_check);
+  hc.finish();
+  if (into.algorithm == models::Algorithm::kLeastOutstandingRequests && into.slow_start > 0) {
+    ctx.error(m.node(), m.path(), "slow_start cannot be combined with least_outstanding_requests (an ALB rule)");
+  }
+}
+
+void load_load_balancer(MapReader& top, Scenario& s) {
+  Context& ctx = top.ctx();
+  const YAML::Node services_node = top.node().IsMap() ? top.node()["services"] : YAML::Node();
+  auto service_target_group = [&](const std::string& name) -> YAML::Node {
+    if (!services_node.IsDefined() || !services_node.IsMap()) return YAML::Node();
+    const YAML::Node svc = services_node[name];
+    if (!svc.IsDefined() || !svc.IsMap()) return YAML::Node();
+    return svc["target_group"];
+  };
+  if (!top.has("load_balancer")) {
+    top.get("load_balancer");
+    for (const auto& svc : s.model.services) {
+      const YAML::Node tg = service_target_group(svc.name);
+      if (tg.IsDefined() && !tg.IsNull()) {
+        ctx.error(tg, "services." + svc.name + ".target_group", "a target group needs a load_balancer section");
+      }
+    }
+    return;
+  }
+  MapReader m(ctx, top.get("load_balancer"), "load_balancer");
+  if (!m.valid()) return;
+  models::AlbConfig alb;
+  if (auto v = m.str("type")) {
+    if (*v != "alb") ctx.error(m.get("type"), m.child_path("type"), "must be alb (found '" + *v + "')");
+  } else {
+    ctx.error(m.node(), "load_balancer", "needs 'type: alb'");
+  }
+  if (auto v = m.str("name")) alb.name = *v;
+  if (auto v = m.duration("idle_timeout")) {
+    if (*v < sim::kSecond || *v > 4000 * sim::kSecond) ctx.error(m.get("idle_timeout"), m.child_path("idle_timeout"), "must be between 1s and 4000s");
+    else alb.idle_timeout = *v;
+  }
+  read_target_group(m, alb.target_group);
+  std::set<int> priorities;
+  for_each_item(ctx, m.get("rules"), m.child_path("rules"), [&](const YAML::Node& n, const std::string& p) {
+    MapReader r(ctx, n, p);
+    if (!r.valid()) return;
+    models::ListenerRule rule;
+    rule.priority = static_cast<int>(alb.rules.size()) + 1;
+    if (auto v = r.integer("priority")) {
+      if (*v < 1 || *v > 50000) ctx.error(r.get("priority"), r.child_path("priority"), "must be between 1 and 50000");
+      rule.priority = static_cast<int>(*v);
+    }
+    if (!priorities.insert(rule.priority).second) {
+      ctx.error(n, p, "priority " + std::to_string(rule.priority) + " is used by another rule (priorities are unique)");
+    }
+    const YAML::Node path = r.get("path");
+    if (!path.IsDefined() || path.IsNull()) {
+      ctx.error(n, p, "needs 'path' (a path pattern such as /api/*, or a list of them)");
+    } else if (path.IsSequence()) {
+      for_each_item(ctx, path, r.child_path("path"), [&](const YAML::Node& pn, const std::string& pp) {
+        if (auto v = read_string(ctx, pn, pp)) rule.paths.push_back(*v);
+      });
+    } else if (auto v = read_string(ctx, path, r.child_path("path"))) {
+      rule.paths.push_back(*v);
+    }
+    for (const auto& pattern : rule.paths) {
+      if (pattern.empty() || (pattern.front() != '/' && pattern.front() != '*')) {
+        ctx.error(path, r.child_path("path"), "a path pattern starts with '/' or '*' (found '" + pattern + "')");
+      }
+    }
+    if (auto v = r.str("service")) {
+      rule.service = *v;
+      if (auto i = service_index(s, *v)) rule.service_index = *i;
+      else ctx.error(r.get("service"), r.child_path("service"), "unknown service '" + *v + "' (" + service_names(s) + ")");
+    } else {
+      ctx.error(n, p, "needs 'service' (the service whose target group gets the matching requests)");
+    }
+    r.finish();
+    alb.rules.push_back(std::move(rule));
+  });
+  std::stable_sort(alb.rules.begin(), alb.rules.end(), [](const auto& a, const auto& b) { return a.priority < b.priority; });
+  if (auto v = m.str("default")) {
+    if (auto i = service_index(s, *v)) alb.default_service = *i;
+    else ctx.error(m.get("default"), m.child_path("default"), "unknown service '" + *v + "' (" + service_names(s) + ")");
+  }
+  if (alb.rules.empty() && !alb.default_service) {
+    ctx.error(m.node(), "load_balancer", "needs rules (path -> service) or a default service");
+  }
+  {
+    MapReader l(ctx, m.get("lcu"), m.child_path("lcu"));
+    if (auto v = l.number("requests_per_connection")) {
+      if (*v < 1) ctx.error(l.get("requests_per_connection"), l.child_path("requests_per_connection"), "must be at least 1");
+      else alb.requests_per_connection = *v;
+    }
+    if (auto v = l.duration("connection_lifetime")) alb.connection_lifetime = *v;
+    for (const char* key : {"request_bytes", "response_bytes"}) {
+      if (auto v = l.number(key)) {
+        if (*v < 0) ctx.error(l.get(key), l.child_path(key), "must be >= 0");
+        else (std::string(key) == "request_bytes" ? alb.request_bytes : alb.response_bytes) = *v;
+      }
+    }
+    l.finish();
+  }
+  m.finish();
+  for (auto& svc : s.model.services) {
+    svc.target_group = alb.target_group;
+    const YAML::Node tg = service_target_group(svc.name);
+    if (!tg.IsDefined() || tg.IsNull()) continue;
+    MapReader t(ctx, tg, "services." + svc.name + ".target_group");
+    read_target_group(t, svc.target_group);
+    t.finish();
+  }
+  s.model.load_balancer = std::move(alb);
+}
+
+void link_web_tier(MapReader& top, Scenario& s) {
+  Context& ctx = top.ctx();
+  const YAML::Node requests = top.node().IsMap() && top.node()["workload"].IsMap() ? top.node()["workload"]["requests"] : YAML::Node();
+  auto class_node = [&](std::size_t c, const char* key) -> YAML::Node {
+    if (!requests.IsDefined() || !requests.IsSequence() || c >= requests.size()) return YAML::Node();
+    const YAML::Node n = requests[c];
+    if (!n.IsMap()) return n;
+    const YAML::Node k = n[key];
+    return k.IsDefined() ? k : n;
+  };
+  const auto& alb = s.model.load_balancer;
+  for (std::size_t c = 0; c < s.model.classes.size() && c < s.workload.classes.size(); ++c) {
+    auto& cc = s.model.classes[c];
+    const auto& rc = s.workload.classes[c];
+    const std::string cpath = index_path("workload.requests", c);
+    bool web_steps = false;
+    bool db_steps = false;
+    for (const auto& step : cc.steps) {
+      web_steps = web_steps || step.kind == models::StepKind::kCpu || step.kind == models::StepKind::kDb;
+      db_steps = db_steps || step.kind == models::StepKind::kDb;
+    }
+    if (db_steps && !s.model.database) {
+      ctx.error(class_node(c, "steps"), cpath + ".steps", "has a db step but the scenario has no database section");
+    }
+    if (!alb) {
+      if (web_steps) {
+        ctx.error(class_node(c, "steps"), cpath + ".steps",
+                  "cpu and db steps run on a service's task: add a load_balancer whose rules route " + rc.http.path + " to a service");
+      }
+      continue;
+    }
+    // Rules match the path without its query string; {param} placeholders match as written.
+    std::string path = rc.http.path;
+    if (const auto q = path.find('?'); q != std::string::npos) path.resize(q);
+    int evaluated = 0;
+    for (const auto& rule : alb->rules) {
+      ++evaluated;
+      bool hit = false;
+      for (const auto& pattern : rule.paths) hit = hit || models::alb_path_matches(pattern, path);
+      if (hit) {
+        cc.service = rule.service_index;
+        break;
+      }
+    }
+    if (!cc.service && alb->default_service) cc.service = *alb->default_service;
+    cc.rules_evaluated = evaluated;
+    if (!cc.service) {
+      ctx.error(class_node(c, "path"), cpath + ".path",
+                "path " + path + " matches no load_balancer rule and the load balancer has no default service");
+    }
+  }
+}
+
+}  // namespace loadcast::scenario
