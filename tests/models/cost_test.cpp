@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/cost.hpp"
+#include "models/usage_json.hpp"
 
 using namespace loadcast;
 using namespace loadcast::models;
@@ -175,4 +176,38 @@ TEST_CASE("Cost: metered quantities without a metered span are rejected") {
   Usage fixed_only;
   fixed_only.fixed_costs.push_back(FixedCost{"x", 5.0, "", 0, 0, "", ""});
   CHECK(price_usage(fixed_only, table()).total_usd == Approx(5.0));
+}
+
+TEST_CASE("Cost: a usage stored as JSON prices the same and rejects unknown keys") {
+  Usage u;
+  u.metered_seconds = 7200;
+  u.fargate_for("web", CpuArch::kArm, CapacityType::kOnDemand).add_task(0.5, 1.0, 7200);
+  u.fargate_for("worker", CpuArch::kX86, CapacityType::kSpot).add_task(1.0, 2.0, 600);
+  AlbHourTotals h;
+  h.new_connections = 90000;
+  h.requests = 1000;
+  u.alb_for("alb").add_hour(h);
+  u.alb_for("alb").seconds = 7200;
+  u.aurora_serverless_for("writer", "db", AuroraStorage::kIoOptimized).acu_seconds = 7200;
+  u.aurora_provisioned_for("reader", "db", "db.r6g.large", AuroraStorage::kStandard).instance_seconds = 7200;
+  u.aurora_cluster_for("db", AuroraStorage::kStandard).io_requests = 5e6;
+  u.rds_proxy_for("proxy").vcpu_seconds = 2 * 7200;
+  u.sqs_for("q.fifo", true).add_call(0, true);
+  u.sns_for("t.fifo", true).add_publish(2000, 3);
+  u.nat_gateway_for("nat").seconds = 7200;
+  u.vpc_endpoint_for("ecr").az_seconds = 2 * 7200;
+  u.public_ipv4_for("alb").ip_seconds = 2 * 7200;
+  u.inter_az_bytes = 1e9;
+  u.waf_requests = 1e5;
+  u.fixed_costs.push_back(FixedCost{"datadog", 62.0, "", 0, 0, "4 hosts", "s.yaml:3:5"});
+  const auto j = usage_to_json(u);
+  const Usage back = usage_from_json(j);
+  CHECK(usage_to_json(back).dump() == j.dump());
+  CHECK(price_usage(back, table()).to_json().dump() == price_usage(u, table()).to_json().dump());
+  auto bad = j;
+  bad["fargate"][0]["vcpus"] = 1;
+  CHECK_THROWS_WITH(usage_from_json(bad), Catch::Contains("unknown key 'fargate[0].vcpus'"));
+  bad = j;
+  bad["metered_s"] = "long";
+  CHECK_THROWS_WITH(usage_from_json(bad), Catch::Contains("'usage.metered_s' must be a number"));
 }
