@@ -65,13 +65,15 @@ TEST_CASE("Gate: with replications a regression needs non-overlapping 95 percent
   cur.latency_ms.p95 = 120.0;  // +20 %
   SECTION("overlapping intervals: not significant") {
     cur.latency_ms_ci95["p95"] = {100.0, 140.0};
-    const auto& c = find(compare_to_baseline(cur.to_json(), base.to_json(), 10.0), "latency_ms.p95");
+    const auto cs = compare_to_baseline(cur.to_json(), base.to_json(), 10.0);
+    const auto& c = find(cs, "latency_ms.p95");
     CHECK_FALSE(c.regressed);
     CHECK_THAT(c.detail, Catch::Contains("overlap: not significant"));
   }
   SECTION("separated intervals: a regression") {
     cur.latency_ms_ci95["p95"] = {112.0, 128.0};
-    const auto& c = find(compare_to_baseline(cur.to_json(), base.to_json(), 10.0), "latency_ms.p95");
+    const auto cs = compare_to_baseline(cur.to_json(), base.to_json(), 10.0);
+    const auto& c = find(cs, "latency_ms.p95");
     CHECK(c.regressed);
     CHECK_THAT(c.detail, Catch::Contains("do not overlap"));
   }
