@@ -94,7 +94,7 @@ class Pricer {
 
 bool has_metered(const Usage& u) {
   return !u.fargate.empty() || !u.albs.empty() || !u.aurora_serverless.empty() || !u.aurora_provisioned.empty() ||
-         !u.aurora_clusters.empty() || !u.rds_proxies.empty() || !u.sqs.empty() || !u.sns.empty() ||
+         !u.aurora_clusters.empty() || !u.rds_instances.empty() || !u.rds_proxies.empty() || !u.sqs.empty() || !u.sns.empty() ||
          !u.nat_gateways.empty() || !u.vpc_endpoints.empty() || !u.public_ipv4.empty() || u.inter_az_bytes > 0 ||
          u.internet_out_bytes > 0 || u.log_ingest_bytes > 0 || u.waf_requests > 0;
 }
@@ -225,6 +225,11 @@ CostReport price_usage(const Usage& u, const PriceTable& prices, const CostOptio
           io_opt ? "storage_gb_month_io_optimized" : "storage_gb_month_standard", c.storage_gb_seconds * gb_month);
     p.add("aurora", c.cluster, "backup storage", "aurora", "backup_gb_month", c.backup_gb_seconds * gb_month);
     if (!io_opt) p.add("aurora", c.cluster, "I/O", "aurora", "io_million_requests", c.io_requests * per_million);
+  }
+  for (const auto& x : u.rds_instances) {
+    const double gb_month = hours / options.hours_per_month;
+    p.add("rds", x.instance, x.instance_class, "rds_instance_" + x.engine, x.instance_class, x.instance_seconds * hours);
+    p.add("rds", x.instance, "storage (gp3)", "rds", "storage_gp3_gb_month", x.storage_gb_seconds * gb_month);
   }
   for (const auto& x : u.rds_proxies) {
     p.add("rds_proxy", x.name, "vCPU", "rds_proxy", "vcpu_hour", x.vcpu_seconds * hours);

@@ -82,6 +82,11 @@ std::vector<std::string> PriceTable::validate() const {
       if (!has(g, std::string(cls))) errors.push_back(where + "missing price " + g + "." + std::string(cls));
     }
   }
+  for (const auto cls : kRequiredRdsClasses) {
+    for (const char* g : {"rds_instance_mysql", "rds_instance_postgresql"}) {
+      if (!has(g, std::string(cls))) errors.push_back(where + "missing price " + g + "." + std::string(cls));
+    }
+  }
   for (const auto& [g, items] : groups_) {
     for (const auto& [i, e] : items) {
       const std::string key = g + "." + i;

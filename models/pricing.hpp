@@ -55,6 +55,7 @@ inline constexpr CatalogItem kPriceCatalog[] = {
     {"aurora", "storage_gb_month_io_optimized", "GB-month"},
     {"aurora", "io_million_requests", "1M requests"},
     {"aurora", "backup_gb_month", "GB-month"},
+    {"rds", "storage_gp3_gb_month", "GB-month"},
     {"rds_proxy", "vcpu_hour", "vCPU-hour"},
     {"rds_proxy", "acu_hour", "ACU-hour"},
     {"sqs", "fifo_million_requests", "1M requests"},
@@ -93,11 +94,14 @@ inline constexpr CatalogItem kPriceCatalog[] = {
 
 // Groups whose items are instance classes priced per instance-hour.
 inline constexpr std::string_view kInstanceGroups[] = {
-    "aurora_instance_standard", "aurora_instance_io_optimized", "ec2_instance"};
+    "aurora_instance_standard", "aurora_instance_io_optimized", "rds_instance_mysql", "rds_instance_postgresql",
+    "ec2_instance"};
 
-// Instance classes every region file must price (both Aurora storage options).
+// Instance classes every region file must price (both Aurora storage options; both RDS engines).
 inline constexpr std::string_view kRequiredAuroraClasses[] = {
     "db.t3.small", "db.t4g.medium", "db.r6g.large", "db.r7g.large", "db.r8g.large"};
+inline constexpr std::string_view kRequiredRdsClasses[] = {"db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small",
+                                                           "db.t4g.medium"};
 
 bool is_instance_group(std::string_view group);
 // The unit kPriceCatalog expects for group.item, or "instance-hour" for an instance group;

@@ -112,6 +112,22 @@ AuroraClusterUsage& Usage::aurora_cluster_for(const std::string& cluster, Aurora
   });
 }
 
+RdsInstanceUsage& Usage::rds_instance_for(const std::string& instance, const std::string& engine,
+                                          const std::string& instance_class) {
+  return find_or_add(
+      rds_instances,
+      [&](const RdsInstanceUsage& r) {
+        return r.instance == instance && r.engine == engine && r.instance_class == instance_class;
+      },
+      [&] {
+        RdsInstanceUsage r;
+        r.instance = instance;
+        r.engine = engine;
+        r.instance_class = instance_class;
+        return r;
+      });
+}
+
 RdsProxyUsage& Usage::rds_proxy_for(const std::string& name) {
   return find_or_add(rds_proxies, [&](const RdsProxyUsage& p) { return p.name == name; }, [&] {
     RdsProxyUsage p;
@@ -192,6 +208,11 @@ void Usage::merge(const Usage& o) {
     m.storage_gb_seconds += c.storage_gb_seconds;
     m.backup_gb_seconds += c.backup_gb_seconds;
     m.io_requests += c.io_requests;
+  }
+  for (const auto& r : o.rds_instances) {
+    auto& m = rds_instance_for(r.instance, r.engine, r.instance_class);
+    m.instance_seconds += r.instance_seconds;
+    m.storage_gb_seconds += r.storage_gb_seconds;
   }
   for (const auto& p : o.rds_proxies) {
     auto& m = rds_proxy_for(p.name);

@@ -76,6 +76,17 @@ struct AuroraClusterUsage {
   double io_requests = 0.0;         // storage I/O requests (billed only with Aurora Standard)
 };
 
+// An RDS (not Aurora) DB instance, single-AZ. Assumption: a Multi-AZ instance is entered as two
+// instances (AWS bills the primary and the standby; "approximately twice as much",
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html).
+struct RdsInstanceUsage {
+  std::string instance;
+  std::string engine;          // "mysql" or "postgresql"
+  std::string instance_class;  // "db.t3.small"
+  double instance_seconds = 0.0;    // billed seconds, 10-minute minimum (aurora_instance_billed_seconds)
+  double storage_gb_seconds = 0.0;  // integral of provisioned gp3 GB over time
+};
+
 struct RdsProxyUsage {
   std::string name;
   double vcpu_seconds = 0.0;  // integral of rds_proxy_billed_vcpus(target vCPUs) over time
@@ -140,6 +151,7 @@ struct Usage {
   std::vector<AuroraServerlessUsage> aurora_serverless;
   std::vector<AuroraProvisionedUsage> aurora_provisioned;
   std::vector<AuroraClusterUsage> aurora_clusters;
+  std::vector<RdsInstanceUsage> rds_instances;
   std::vector<RdsProxyUsage> rds_proxies;
   std::vector<SqsUsage> sqs;
   std::vector<SnsUsage> sns;
@@ -160,6 +172,8 @@ struct Usage {
   AuroraProvisionedUsage& aurora_provisioned_for(const std::string& instance, const std::string& cluster,
                                                  const std::string& instance_class, AuroraStorage storage);
   AuroraClusterUsage& aurora_cluster_for(const std::string& cluster, AuroraStorage storage);
+  RdsInstanceUsage& rds_instance_for(const std::string& instance, const std::string& engine,
+                                     const std::string& instance_class);
   RdsProxyUsage& rds_proxy_for(const std::string& name);
   SqsUsage& sqs_for(const std::string& queue, bool fifo);
   SnsUsage& sns_for(const std::string& topic, bool fifo);

@@ -71,44 +71,50 @@ AuroraStorage storage_of(const std::string& s, const std::string& where) {
 
 }  // namespace
 
-Json usage_to_json(const Usage& u) {
+Json usage_to_section(const Usage& u) {
   Json j;
-  j["metered_s"] = u.metered_seconds;
+  j["metered_seconds"] = u.metered_seconds;
   Json a = Json::array();
   for (const auto& f : u.fargate) {
     a.push_back(Json{{"service", f.service}, {"arch", to_string(f.arch)}, {"capacity", to_string(f.capacity)},
-                     {"vcpu_s", f.vcpu_seconds}, {"gb_s", f.gb_seconds}, {"ephemeral_gb_s", f.ephemeral_gb_seconds},
-                     {"task_s", f.task_seconds}, {"tasks", f.tasks}});
+                     {"vcpu_seconds", f.vcpu_seconds}, {"gb_seconds", f.gb_seconds}, {"ephemeral_gb_seconds", f.ephemeral_gb_seconds},
+                     {"task_seconds", f.task_seconds}, {"tasks", f.tasks}});
   }
   j["fargate"] = a;
   a = Json::array();
   for (const auto& x : u.albs) {
     a.push_back(Json{{"name", x.name}, {"seconds", x.seconds}, {"lcu_hours", x.lcu_hours},
                      {"new_connections", x.totals.new_connections},
-                     {"active_connection_s", x.totals.active_connection_seconds},
+                     {"active_connection_seconds", x.totals.active_connection_seconds},
                      {"processed_bytes", x.totals.processed_bytes}, {"requests", x.totals.requests},
                      {"rule_evaluations", x.totals.rule_evaluations}, {"lambda_targets", x.totals.lambda_targets}});
   }
   j["albs"] = a;
   a = Json::array();
   for (const auto& x : u.aurora_serverless) {
-    a.push_back(Json{{"instance", x.instance}, {"cluster", x.cluster}, {"storage", to_string(x.storage)}, {"acu_s", x.acu_seconds}});
+    a.push_back(Json{{"instance", x.instance}, {"cluster", x.cluster}, {"storage", to_string(x.storage)}, {"acu_seconds", x.acu_seconds}});
   }
   j["aurora_serverless"] = a;
   a = Json::array();
   for (const auto& x : u.aurora_provisioned) {
-    a.push_back(Json{{"instance", x.instance}, {"cluster", x.cluster}, {"class", x.instance_class},
-                     {"storage", to_string(x.storage)}, {"instance_s", x.instance_seconds}});
+    a.push_back(Json{{"instance", x.instance}, {"cluster", x.cluster}, {"instance_class", x.instance_class},
+                     {"storage", to_string(x.storage)}, {"instance_seconds", x.instance_seconds}});
   }
   j["aurora_provisioned"] = a;
   a = Json::array();
   for (const auto& x : u.aurora_clusters) {
-    a.push_back(Json{{"cluster", x.cluster}, {"storage", to_string(x.storage)}, {"storage_gb_s", x.storage_gb_seconds},
-                     {"backup_gb_s", x.backup_gb_seconds}, {"io_requests", x.io_requests}});
+    a.push_back(Json{{"cluster", x.cluster}, {"storage", to_string(x.storage)}, {"storage_gb_seconds", x.storage_gb_seconds},
+                     {"backup_gb_seconds", x.backup_gb_seconds}, {"io_requests", x.io_requests}});
   }
   j["aurora_clusters"] = a;
   a = Json::array();
-  for (const auto& x : u.rds_proxies) a.push_back(Json{{"name", x.name}, {"vcpu_s", x.vcpu_seconds}, {"acu_s", x.acu_seconds}});
+  for (const auto& x : u.rds_instances) {
+    a.push_back(Json{{"instance", x.instance}, {"engine", x.engine}, {"instance_class", x.instance_class},
+                     {"instance_seconds", x.instance_seconds}, {"storage_gb_seconds", x.storage_gb_seconds}});
+  }
+  j["rds_instances"] = a;
+  a = Json::array();
+  for (const auto& x : u.rds_proxies) a.push_back(Json{{"name", x.name}, {"vcpu_seconds", x.vcpu_seconds}, {"acu_seconds", x.acu_seconds}});
   j["rds_proxies"] = a;
   a = Json::array();
   for (const auto& x : u.sqs) {
@@ -131,7 +137,7 @@ Json usage_to_json(const Usage& u) {
   }
   j["vpc_endpoints"] = a;
   a = Json::array();
-  for (const auto& x : u.public_ipv4) a.push_back(Json{{"owner", x.owner}, {"ip_s", x.ip_seconds}});
+  for (const auto& x : u.public_ipv4) a.push_back(Json{{"owner", x.owner}, {"ip_seconds", x.ip_seconds}});
   j["public_ipv4"] = a;
   j["inter_az_bytes"] = u.inter_az_bytes;
   j["internet_out_bytes"] = u.internet_out_bytes;
@@ -146,10 +152,10 @@ Json usage_to_json(const Usage& u) {
   return j;
 }
 
-Usage usage_from_json(const Json& j) {
+Usage usage_from_section(const Json& j) {
   Usage u;
   Obj o(j, "usage");
-  u.metered_seconds = o.num("metered_s");
+  u.metered_seconds = o.num("metered_seconds");
   read_list<FargateUsage>(o, "fargate", u.fargate, [](Obj& x) {
     FargateUsage f;
     f.service = x.str("service");
@@ -158,10 +164,10 @@ Usage usage_from_json(const Json& j) {
     if (cap != "on_demand" && cap != "spot") throw std::runtime_error("usage: fargate capacity must be on_demand or spot, found '" + cap + "'");
     f.arch = arch == "arm" ? CpuArch::kArm : CpuArch::kX86;
     f.capacity = cap == "spot" ? CapacityType::kSpot : CapacityType::kOnDemand;
-    f.vcpu_seconds = x.num("vcpu_s");
-    f.gb_seconds = x.num("gb_s");
-    f.ephemeral_gb_seconds = x.num("ephemeral_gb_s");
-    f.task_seconds = x.num("task_s");
+    f.vcpu_seconds = x.num("vcpu_seconds");
+    f.gb_seconds = x.num("gb_seconds");
+    f.ephemeral_gb_seconds = x.num("ephemeral_gb_seconds");
+    f.task_seconds = x.num("task_seconds");
     f.tasks = static_cast<std::uint64_t>(x.num("tasks"));
     return f;
   });
@@ -171,7 +177,7 @@ Usage usage_from_json(const Json& j) {
     a.seconds = x.num("seconds");
     a.lcu_hours = x.num("lcu_hours");
     a.totals.new_connections = x.num("new_connections");
-    a.totals.active_connection_seconds = x.num("active_connection_s");
+    a.totals.active_connection_seconds = x.num("active_connection_seconds");
     a.totals.processed_bytes = x.num("processed_bytes");
     a.totals.requests = x.num("requests");
     a.totals.rule_evaluations = x.num("rule_evaluations");
@@ -183,32 +189,41 @@ Usage usage_from_json(const Json& j) {
     a.instance = x.str("instance");
     a.cluster = x.str("cluster");
     a.storage = storage_of(x.str("storage"), "aurora_serverless");
-    a.acu_seconds = x.num("acu_s");
+    a.acu_seconds = x.num("acu_seconds");
     return a;
   });
   read_list<AuroraProvisionedUsage>(o, "aurora_provisioned", u.aurora_provisioned, [](Obj& x) {
     AuroraProvisionedUsage a;
     a.instance = x.str("instance");
     a.cluster = x.str("cluster");
-    a.instance_class = x.str("class");
+    a.instance_class = x.str("instance_class");
     a.storage = storage_of(x.str("storage"), "aurora_provisioned");
-    a.instance_seconds = x.num("instance_s");
+    a.instance_seconds = x.num("instance_seconds");
     return a;
   });
   read_list<AuroraClusterUsage>(o, "aurora_clusters", u.aurora_clusters, [](Obj& x) {
     AuroraClusterUsage c;
     c.cluster = x.str("cluster");
     c.storage = storage_of(x.str("storage"), "aurora_clusters");
-    c.storage_gb_seconds = x.num("storage_gb_s");
-    c.backup_gb_seconds = x.num("backup_gb_s");
+    c.storage_gb_seconds = x.num("storage_gb_seconds");
+    c.backup_gb_seconds = x.num("backup_gb_seconds");
     c.io_requests = x.num("io_requests");
     return c;
+  });
+  read_list<RdsInstanceUsage>(o, "rds_instances", u.rds_instances, [](Obj& x) {
+    RdsInstanceUsage r;
+    r.instance = x.str("instance");
+    r.engine = x.str("engine");
+    r.instance_class = x.str("instance_class");
+    r.instance_seconds = x.num("instance_seconds");
+    r.storage_gb_seconds = x.num("storage_gb_seconds");
+    return r;
   });
   read_list<RdsProxyUsage>(o, "rds_proxies", u.rds_proxies, [](Obj& x) {
     RdsProxyUsage p;
     p.name = x.str("name");
-    p.vcpu_seconds = x.num("vcpu_s");
-    p.acu_seconds = x.num("acu_s");
+    p.vcpu_seconds = x.num("vcpu_seconds");
+    p.acu_seconds = x.num("acu_seconds");
     return p;
   });
   read_list<SqsUsage>(o, "sqs", u.sqs, [](Obj& x) {
@@ -247,7 +262,7 @@ Usage usage_from_json(const Json& j) {
   read_list<PublicIpv4Usage>(o, "public_ipv4", u.public_ipv4, [](Obj& x) {
     PublicIpv4Usage p;
     p.owner = x.str("owner");
-    p.ip_seconds = x.num("ip_s");
+    p.ip_seconds = x.num("ip_seconds");
     return p;
   });
   u.inter_az_bytes = o.num("inter_az_bytes");

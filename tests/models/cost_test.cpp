@@ -18,6 +18,10 @@ PriceTable table() {
     t.set(g, i, PriceEntry{usd, unit, "https://example.com/" + g, "2026-11-22", c, ""});
   };
   for (const auto& c : kPriceCatalog) add(std::string(c.group), std::string(c.item), 0.01, std::string(c.unit));
+  for (const auto cls : kRequiredRdsClasses) {
+    add("rds_instance_mysql", std::string(cls), 0.05, "instance-hour");
+    add("rds_instance_postgresql", std::string(cls), 0.06, "instance-hour");
+  }
   for (const auto cls : kRequiredAuroraClasses) {
     add("aurora_instance_standard", std::string(cls), 0.30, "instance-hour");
     add("aurora_instance_io_optimized", std::string(cls), 0.39, "instance-hour", PriceConfidence::kUnverified);
@@ -192,6 +196,7 @@ TEST_CASE("Cost: a usage stored as JSON prices the same and rejects unknown keys
   u.aurora_provisioned_for("reader", "db", "db.r6g.large", AuroraStorage::kStandard).instance_seconds = 7200;
   u.aurora_cluster_for("db", AuroraStorage::kStandard).io_requests = 5e6;
   u.rds_proxy_for("proxy").vcpu_seconds = 2 * 7200;
+  u.rds_instance_for("pdf-db", "mysql", "db.t3.small").instance_seconds = 7200;
   u.sqs_for("q.fifo", true).add_call(0, true);
   u.sns_for("t.fifo", true).add_publish(2000, 3);
   u.nat_gateway_for("nat").seconds = 7200;
@@ -200,14 +205,26 @@ TEST_CASE("Cost: a usage stored as JSON prices the same and rejects unknown keys
   u.inter_az_bytes = 1e9;
   u.waf_requests = 1e5;
   u.fixed_costs.push_back(FixedCost{"datadog", 62.0, "", 0, 0, "4 hosts", "s.yaml:3:5"});
-  const auto j = usage_to_json(u);
-  const Usage back = usage_from_json(j);
-  CHECK(usage_to_json(back).dump() == j.dump());
+  const auto j = usage_to_section(u);
+  const Usage back = usage_from_section(j);
+  CHECK(usage_to_section(back).dump() == j.dump());
   CHECK(price_usage(back, table()).to_json().dump() == price_usage(u, table()).to_json().dump());
   auto bad = j;
   bad["fargate"][0]["vcpus"] = 1;
-  CHECK_THROWS_WITH(usage_from_json(bad), Catch::Contains("unknown key 'fargate[0].vcpus'"));
+  CHECK_THROWS_WITH(usage_from_section(bad), Catch::Contains("unknown key 'fargate[0].vcpus'"));
   bad = j;
-  bad["metered_s"] = "long";
-  CHECK_THROWS_WITH(usage_from_json(bad), Catch::Contains("'usage.metered_s' must be a number"));
+  bad["metered_seconds"] = "long";
+  CHECK_THROWS_WITH(usage_from_section(bad), Catch::Contains("'usage.metered_seconds' must be a number"));
+}
+
+TEST_CASE("Cost: an RDS instance is priced by engine and class with its gp3 storage") {
+  Usage u;
+  u.metered_seconds = 3600;
+  auto& db = u.rds_instance_for("pdf-db", "mysql", "db.t3.small");
+  db.instance_seconds = 3600;
+  db.storage_gb_seconds = 20.0 * 3600;
+  const CostReport r = price_usage(u, table());
+  CHECK(r.item("rds") == Approx(730 * 0.05 + 20 * 0.01));
+  u.rds_instance_for("other", "oracle", "db.t3.small").instance_seconds = 3600;
+  CHECK_THROWS_WITH(price_usage(u, table()), Catch::Contains("no price 'rds_instance_oracle.db.t3.small'"));
 }
