@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/usage_json.hpp"
 #include "scenarios/loader/pricing_embedded.hpp"
 
 namespace loadcast::scenario {
@@ -306,6 +307,21 @@ models::CostReport price_scenario_usage(const models::Usage& usage, const models
   models::CostOptions options;
   options.period_seconds = cost.period_seconds;
   return models::price_usage(priced, table, options);
+}
+
+bool add_cost_section(reports::Result& result, const std::string& region, const models::CostConfig& cost,
+                      const std::string& base_dir) {
+  const bool metered = result.sections.contains("usage") && result.sections["usage"].is_object();
+  if (!metered && cost.fixed_costs.empty()) return false;
+  const models::Usage usage = metered ? models::usage_from_section(result.sections["usage"]) : models::Usage{};
+  models::CostReport report;
+  try {
+    report = price_scenario_usage(usage, cost, region, base_dir);
+  } catch (const models::MissingPrice& e) {
+    throw LoadError({e.what()});
+  }
+  result.sections["cost"] = report.to_json();
+  return true;
 }
 
 }  // namespace loadcast::scenario

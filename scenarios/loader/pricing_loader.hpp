@@ -63,4 +63,11 @@ std::vector<std::string> check_cost_config(const models::CostConfig& cost, const
 models::CostReport price_scenario_usage(const models::Usage& usage, const models::CostConfig& cost,
                                         const std::string& region, const std::string& base_dir);
 
+// Prices what `result` metered (its `usage` section, models/usage_json.hpp) plus the fixed costs
+// and writes the `cost` section. Returns false, writing nothing, when there is neither usage nor
+// a fixed cost. Throws LoadError for a missing price table or price, std::runtime_error for a
+// malformed usage section.
+bool add_cost_section(reports::Result& result, const std::string& region, const models::CostConfig& cost,
+                      const std::string& base_dir);
+
 }  // namespace loadcast::scenario

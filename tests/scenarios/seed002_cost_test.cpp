@@ -11,7 +11,10 @@
 #include <cstdio>
 #include <string>
 
+#include "models/usage_json.hpp"
+#include "reports/threshold.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
+#include "scenarios/loader/simulate.hpp"
 
 using namespace loadcast;
 using models::AuroraStorage;
@@ -103,4 +106,25 @@ TEST_CASE("Seed002Cost: loadcast prices the seed's minimum and peak configuratio
     print_row("Aurora Serverless v2, peak (2 x 2 ACU)", 176, peak.item("aurora"), "seed doubles instead of x4");
     print_row("Total, peak", 620.5, peak.total_usd, "");
   }
+}
+
+TEST_CASE("Seed002Cost: a simulated bookmark-prod run carries a cost priced from what it metered") {
+  const auto sc = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/bookmark-prod.yaml");
+  scenario::SimOptions o;
+  o.duration = 30 * sim::kMinute;
+  o.threads = 1;
+  reports::Result r = scenario::simulate(sc, o);
+  REQUIRE(r.sections.contains("usage"));
+  REQUIRE(scenario::add_cost_section(r, sc.region, models::CostConfig{}, sc.base_dir));
+  const auto& cost = r.sections["cost"];
+  CHECK(cost["region"] == "ap-northeast-1");
+  const auto priced = models::price_usage(models::usage_from_section(r.sections["usage"]),
+                                          scenario::builtin_price_table("ap-northeast-1"));
+  CHECK(cost["monthly_usd"]["total"].get<double>() == Approx(priced.total_usd).epsilon(1e-6));
+  // At least the minimum configuration all month: 1 + 1 tasks, 2 x 0.5 ACU, the ALB's hours.
+  CHECK(cost["monthly_usd"]["items"]["fargate"].get<double>() >= 89.96);
+  CHECK(cost["monthly_usd"]["items"]["aurora"].get<double>() >= 145.99);
+  CHECK(cost["monthly_usd"]["items"]["alb"].get<double>() > 17.74);  // hours plus metered LCUs
+  CHECK_THAT(cost["projection"].get<std::string>(), Catch::Contains("metered over 30m"));
+  CHECK(reports::evaluate_threshold("cost.monthly_usd.total < 100000", r.to_json()).ok);
 }
