@@ -19,6 +19,8 @@ int run_testbed(int argc, char** argv) {
                            {"fail-rate", "", true, false, "P  answer this fraction of requests 500 (default 0)"},
                            {"stall", "", true, false, "DURATION@AT  freeze the server for DURATION, AT after start-up"},
                            {"seed", "", true, false, "N  seed of the service-time stream (default 1)"},
+                           {"stream", "", true, false, "NAME  random stream of service times (default testbed.service; "
+                                                       "class.<name>.step.0 reproduces a scenario's draws)"},
                            {"help", "h", false, false, "show this help"},
                        });
   args.parse(argc, argv, 0);
@@ -63,6 +65,7 @@ int run_testbed(int argc, char** argv) {
     config.stall_at = stall.at;
   }
   if (auto s = args.get_u64("seed")) config.seed = *s;
+  if (auto s = args.get("stream")) config.stream = *s;
   if (const auto problems = config.validate(); !problems.empty()) throw UsageError(problems.front());
 
   install_stop_handlers();
@@ -77,6 +80,10 @@ int run_testbed(int argc, char** argv) {
               static_cast<unsigned long long>(st.requests), static_cast<unsigned long long>(st.failed),
               static_cast<unsigned long long>(st.health), static_cast<unsigned long long>(st.bad_requests),
               static_cast<unsigned long long>(st.connections), static_cast<unsigned long long>(st.max_queue));
+  if (config.mode == loadgen::ServiceMode::kSleep && st.requests > 0) {
+    std::printf("service timers fired late by p99 %.3f ms, max %.3f ms\n", st.wakeup_lag_p99_ns * 1e-6,
+                static_cast<double>(st.wakeup_lag_max_ns) * 1e-6);
+  }
   return kExitOk;
 }
 

@@ -15,6 +15,7 @@ int run_check(int argc, char** argv);
 int run_load(int argc, char** argv);
 int run_testbed(int argc, char** argv);
 int run_merge(int argc, char** argv);
+int run_validate(int argc, char** argv);
 int run_report(int argc, char** argv);
 int run_gate(int argc, char** argv);
 int run_sweep(int argc, char** argv);

@@ -26,6 +26,7 @@ constexpr Command kCommands[] = {
     {"load", loadcast::cli::run_load, "send HTTP load (quick mode --url, or a scenario) and measure it"},
     {"testbed", loadcast::cli::run_testbed, "serve HTTP with C worker slots and a known service-time law"},
     {"merge", loadcast::cli::run_merge, "merge the shard results of one load run exactly (histograms add)"},
+    {"validate", loadcast::cli::run_validate, "load a target and simulate the same scenario; predicted vs measured"},
     {"report", loadcast::cli::run_report, "render a stored result as HTML, Markdown or text"},
     {"gate", loadcast::cli::run_gate, "CI gate: thresholds and baseline regressions; exit 99 on failure"},
     {"sweep", loadcast::cli::run_sweep, "what-if grid over scenario keys: latency, errors and cost per point"},

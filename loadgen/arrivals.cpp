@@ -4,16 +4,23 @@
 
 namespace loadcast::loadgen {
 
-ArrivalSlice::ArrivalSlice(const sim::RateSchedule& rate, sim::ArrivalProcess process, std::uint64_t seed,
-                           SliceId id, sim::Time end)
-    : rate_(rate), process_(process), rng_(sim::Rng::stream(seed, 0, kArrivalStream)), id_(id), end_(end) {}
+ArrivalSlice::ArrivalSlice(const sim::RateSchedule& rate, sim::ArrivalProcess process,
+                           const sim::WeightedChoice& classes, std::uint64_t seed, SliceId id, sim::Time end)
+    : rate_(rate),
+      process_(process),
+      classes_(classes),
+      rng_(sim::Rng::stream(seed, 0, kArrivalStream)),
+      class_rng_(sim::Rng::stream(seed, 0, kClassStream)),
+      id_(id),
+      end_(end) {}
 
-std::optional<sim::Time> ArrivalSlice::next() {
+std::optional<Arrival> ArrivalSlice::next() {
   const std::uint64_t period = id_.shards * id_.threads;
   const std::uint64_t mine = id_.shard + id_.shards * id_.thread;
   while (!done_) {
-    if (process_ == sim::ArrivalProcess::kUniform && k_ % period != mine) {
-      k_ += (mine + period - k_ % period) % period;  // jump straight to this slice's next arrival
+    // With one class a pick draws nothing, so a uniform slice can jump to its next arrival.
+    if (process_ == sim::ArrivalProcess::kUniform && classes_.size() <= 1 && k_ % period != mine) {
+      k_ += (mine + period - k_ % period) % period;
     }
     const std::uint64_t k = k_;
     double target = 0.0;
@@ -24,13 +31,14 @@ std::optional<sim::Time> ArrivalSlice::next() {
       target = area_;
     }
     ++k_;
+    const std::size_t cls = classes_.pick(class_rng_);
     if (k % period != mine) continue;
     const auto t = rate_.inverse_integral(target);
     if (!t || *t >= end_) {
       done_ = true;
       return std::nullopt;
     }
-    return *t;
+    return Arrival{*t, cls};
   }
   return std::nullopt;
 }

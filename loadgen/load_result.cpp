@@ -141,19 +141,18 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   r.warmup_s = info.warmup_s;
   r.requests = totals.counts();
   const double span = info.duration_s > 0.0 ? info.duration_s : 1.0;
-  std::uint64_t responses = 0;
   for (std::size_t c = 0; c < totals.classes.size(); ++c) {
     const auto& cs = totals.classes[c];
     reports::ClassResult cr;
     cr.requests = cs.counts(totals.class_in_flight[c]);
     cr.histogram = cs.latency;
     cr.latency_ms = reports::LatencySummary::from(cs.latency);
-    cr.throughput_rps = static_cast<double>(cs.latency.count()) / span;
-    responses += cs.latency.count();
+    // As the simulator: completions of any kind (not dropped, not in flight) per second.
+    cr.throughput_rps = static_cast<double>(cr.requests.ok + cr.requests.errors + cr.requests.timeouts) / span;
     r.latency_histogram.merge(cs.latency);
     r.classes.emplace(totals.class_names[c], std::move(cr));
   }
-  r.throughput_rps = static_cast<double>(responses) / span;
+  r.throughput_rps = static_cast<double>(r.requests.ok + r.requests.errors + r.requests.timeouts) / span;
   r.latency_ms = reports::LatencySummary::from(r.latency_histogram);
 
   // Per-second series: every whole second of the schedule, plus any drain seconds with data.

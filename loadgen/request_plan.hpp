@@ -81,6 +81,7 @@ class RequestPlan {
   const ClassPlan& at(std::size_t i) const { return classes_[i]; }
   const Url& target() const { return target_; }
   std::size_t pick(sim::Rng& rng) const { return choice_.pick(rng); }
+  const sim::WeightedChoice& choice() const { return choice_; }
 
   // Worker `index` of `count`: sequential parameters start at `index` and step by `count`.
   PlanCursor make_cursor(std::size_t index, std::size_t count) const;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <algorithm>
 #include <deque>
 #include <stdexcept>
 
@@ -18,6 +19,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "loadgen/clock.hpp"
+#include "reports/histogram.hpp"
 #include "sim/rng.hpp"
 
 namespace loadcast::loadgen {
@@ -91,7 +93,7 @@ class Testbed::Impl {
         acceptor_(io_),
         stall_timer_(io_),
         poll_timer_(io_),
-        service_rng_(sim::Rng::stream(config_.seed, 0, "testbed.service")),
+        service_rng_(sim::Rng::stream(config_.seed, 0, config_.stream)),
         fail_rng_(sim::Rng::stream(config_.seed, 0, "testbed.fail")) {
     error_code ec;
     const auto address = asio::ip::make_address(config_.host, ec);
@@ -126,7 +128,15 @@ class Testbed::Impl {
 
   void stop() { io_.stop(); }
 
+  TestbedStats stats() const {
+    TestbedStats s = stats_;
+    s.wakeup_lag_p99_ns = wakeup_lag_.percentile(99.0);
+    s.wakeup_lag_max_ns = wakeup_lag_.max();
+    return s;
+  }
+
   TestbedStats stats_;
+  reports::Histogram wakeup_lag_;
   TestbedConfig config_;
   asio::io_context io_;
 
@@ -149,8 +159,8 @@ class Testbed::Impl {
   sim::Time stall_end() const { return start_ + config_.stall_at + config_.stall_for; }
 
   void enqueue(std::shared_ptr<Session> s);
-  void try_start();
-  void start_service(const std::shared_ptr<Session>& s);
+  void try_start(sim::Time free_from);
+  void start_service(const std::shared_ptr<Session>& s, sim::Time start);
   void service_done(const std::shared_ptr<Session>& s);
 
   tcp::acceptor acceptor_;
@@ -196,6 +206,9 @@ class Testbed::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   asio::steady_timer& timer() { return timer_; }
+  sim::Time service = 0;  // drawn on arrival
+  sim::Time arrived = 0;
+  sim::Time end_at = 0;   // sleep mode: when the service is due to end
 
  private:
   void on_read(const error_code& ec) {
@@ -237,12 +250,17 @@ void Testbed::Impl::accept() {
 }
 
 void Testbed::Impl::enqueue(std::shared_ptr<Session> s) {
+  s->service = config_.service.sample_time(service_rng_);
+  s->arrived = steady_now();
   queue_.push_back(std::move(s));
   if (queue_.size() > stats_.max_queue) stats_.max_queue = queue_.size();
-  try_start();
+  try_start(steady_now());
 }
 
-void Testbed::Impl::try_start() {
+// `free_from`: when the slot that just freed up became free. In sleep mode that is the previous
+// request's scheduled end, not the (later) moment its timer fired, so timer wake-up latency is
+// not added to the next request's service: lateness never accumulates in the queue.
+void Testbed::Impl::try_start(sim::Time free_from) {
   const sim::Time now = steady_now();
   if (stalled(now)) {
     if (!stall_timer_armed_) {
@@ -250,7 +268,7 @@ void Testbed::Impl::try_start() {
       stall_timer_.expires_at(at(stall_end()));
       stall_timer_.async_wait([this](const error_code& ec) {
         stall_timer_armed_ = false;
-        if (!ec) try_start();
+        if (!ec) try_start(stall_end());
       });
     }
     return;
@@ -259,14 +277,15 @@ void Testbed::Impl::try_start() {
     auto s = std::move(queue_.front());
     queue_.pop_front();
     ++busy_;
-    start_service(s);
+    start_service(s, std::max(free_from, s->arrived));
   }
 }
 
-void Testbed::Impl::start_service(const std::shared_ptr<Session>& s) {
-  const sim::Time service = config_.service.sample_time(service_rng_);
+void Testbed::Impl::start_service(const std::shared_ptr<Session>& s, sim::Time start) {
+  const sim::Time service = s->service;
   if (config_.mode == ServiceMode::kSleep) {
-    s->timer().expires_after(std::chrono::nanoseconds(service));
+    s->end_at = start + service;
+    s->timer().expires_at(at(s->end_at));
     s->timer().async_wait([this, s](const error_code& ec) {
       if (!ec) service_done(s);
     });
@@ -282,18 +301,20 @@ void Testbed::Impl::service_done(const std::shared_ptr<Session>& s) {
   const sim::Time now = steady_now();
   if (stalled(now)) {
     // A frozen server finishes nothing: hold the response until the stall ends.
+    s->end_at = stall_end();
     s->timer().expires_at(at(stall_end()));
     s->timer().async_wait([this, s](const error_code& ec) {
       if (!ec) service_done(s);
     });
     return;
   }
+  if (config_.mode == ServiceMode::kSleep) wakeup_lag_.record(std::max<sim::Time>(0, now - s->end_at));
   --busy_;
   ++stats_.requests;
   const bool fail = config_.fail_rate > 0.0 && fail_rng_.uniform() < config_.fail_rate;
   if (fail) ++stats_.failed;
   s->finish(fail);
-  try_start();
+  try_start(config_.mode == ServiceMode::kSleep ? std::max(s->end_at, start_) : now);
 }
 
 Testbed::Testbed(TestbedConfig config) {
@@ -310,6 +331,6 @@ void Testbed::run(const std::atomic<bool>* stop_flag) { impl_->run(stop_flag); }
 
 void Testbed::stop() { impl_->stop(); }
 
-TestbedStats Testbed::stats() const { return impl_->stats_; }
+TestbedStats Testbed::stats() const { return impl_->stats(); }
 
 }  // namespace loadcast::loadgen

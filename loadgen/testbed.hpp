@@ -2,13 +2,19 @@
 // validating the simulator against measurements.
 //
 // C worker slots serve requests in arrival (FIFO) order; a request that finds every slot busy
-// waits in an unbounded FIFO queue. A request holds its slot for a service time drawn from a
-// distribution (sim::parse_distribution text such as "exp(20ms)") from the named stream
-// "testbed.service" of the seed, either sleeping (an Asio timer on the server's one event-loop
-// thread: no thread per request, so service times are accurate to the timer's ~0.1 ms and many
-// thousands of requests can be in service) or burning that much thread CPU time on one of C
-// burner threads (so CPU contention shows, like a real service). With that, the testbed is an
+// waits in an unbounded FIFO queue. A request holds its slot for a service time drawn, when it
+// arrives, from a distribution (sim::parse_distribution text such as "exp(20ms)") using the
+// named stream `stream` of the seed (default "testbed.service"). Sleep mode holds the slot on an
+// Asio timer of the server's one event-loop thread (no thread per request; thousands can be in
+// service). Slots keep their own schedule: a slot freed by a request whose service was due to
+// end at T starts the next queued request at T, not when the timer's wake-up was noticed, so
+// wake-up latency (~0.1 ms, more on a busy machine) delays that one response but never
+// accumulates into later requests' waits. Cpu mode burns the service time as thread CPU on one
+// of C burner threads, so CPU contention shows, like a real service. The testbed is thus an
 // M/G/c (FCFS) station whose service law is exactly the one written on the command line.
+// Naming the simulator's stream of a scenario step ("class.<name>.step.<i>") and its seed gives
+// the testbed the very service times the simulation draws, request for request in arrival
+// order: measured and predicted runs then share one sample path (common random numbers).
 // Extras: `fail_rate` answers that fraction of requests 500 after their service; a stall
 // (DURATION@AT, AT counted from start-up) freezes the server — no service starts, none ends —
 // for DURATION; `/health` answers 200 at once without taking a slot. Responses are small
@@ -40,6 +46,7 @@ struct TestbedConfig {
   sim::Time stall_at = 0;
   sim::Time stall_for = 0;  // 0: no stall
   std::uint64_t seed = 1;
+  std::string stream = "testbed.service";
 
   std::vector<std::string> validate() const;
 };
@@ -59,6 +66,10 @@ struct TestbedStats {
   std::uint64_t health = 0;
   std::uint64_t max_queue = 0;
   std::uint64_t bad_requests = 0;
+  // Sleep mode: how late service-end timers fired (ns). A busy or noisy machine shows here;
+  // measurements taken while it is large say more about the machine than about the model.
+  double wakeup_lag_p99_ns = 0.0;
+  std::int64_t wakeup_lag_max_ns = 0;
 };
 
 class Testbed {

@@ -7,7 +7,8 @@
 // counted. Closed model: user i owns slot i and loops request → response → think time while
 // i is below the worker's share of the user schedule (re-evaluated every monitor tick).
 // After `duration` no new request starts; in-flight and backlogged requests get `drain` to
-// finish; what remains is reported as in flight (sent) or dropped (never sent). A stop
+// finish; what remains is reported as in flight (sent) or dropped (never sent) — judged by
+// timestamps, so a completion the loop only notices after the deadline is in flight too. A stop
 // request (SIGINT) ends the run at the next monitor tick without draining.
 // Timer lag (pacer and think timers behind their intended time) and monitor-tick lag are
 // recorded; the thread's CPU time is measured with RUSAGE_THREAD.
@@ -71,7 +72,7 @@ class Worker final : private EngineListener {
   void on_complete(std::size_t slot, std::size_t cls, sim::Time intended, const Completion& c) override;
   void arm_pacer();
   void on_pacer();
-  void dispatch(sim::Time intended, sim::Time now);
+  void dispatch(std::size_t cls, sim::Time intended, sim::Time now);
   void begin(std::size_t slot, std::size_t cls, sim::Time intended);
   void user_next(std::size_t user, sim::Time ready);
   void update_users(sim::Time now);
@@ -105,10 +106,11 @@ class Worker final : private EngineListener {
   bool ending_ = false;
   bool finished_ = false;
   sim::Time drain_deadline_ = 0;
+  std::uint64_t late_ = 0;  // completed after drain_deadline_: reported in flight
 
   // Open model.
   std::optional<ArrivalSlice> arrivals_;
-  std::optional<sim::Time> next_arrival_;
+  std::optional<Arrival> next_arrival_;
   std::vector<std::size_t> idle_;
   std::deque<Pending> backlog_;
   std::uint64_t max_backlog_ = 0;

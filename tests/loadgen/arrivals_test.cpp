@@ -11,10 +11,17 @@ using loadgen::SliceId;
 
 namespace {
 
-std::vector<sim::Time> walk(const sim::RateSchedule& rate, sim::ArrivalProcess p, SliceId id, sim::Time end) {
-  ArrivalSlice slice(rate, p, 42, id, end);
+const sim::WeightedChoice kOneClass(std::vector<double>{1.0});
+const sim::WeightedChoice kThreeClasses(std::vector<double>{1.0, 2.0, 3.0});
+
+std::vector<sim::Time> walk(const sim::RateSchedule& rate, sim::ArrivalProcess p, SliceId id, sim::Time end,
+                            const sim::WeightedChoice& classes = kOneClass, std::vector<std::size_t>* picks = nullptr) {
+  ArrivalSlice slice(rate, p, classes, 42, id, end);
   std::vector<sim::Time> out;
-  while (auto t = slice.next()) out.push_back(*t);
+  while (auto a = slice.next()) {
+    out.push_back(a->at);
+    if (picks != nullptr) picks->push_back(a->cls);
+  }
   return out;
 }
 
@@ -60,6 +67,20 @@ TEST_CASE("ArrivalSlice: Poisson arrivals follow the simulator's stream") {
     expected.push_back(*t);
   }
   CHECK(got == expected);
+}
+
+TEST_CASE("ArrivalSlice: request classes are the simulator's picks in arrival order") {
+  const sim::RateSchedule rate({{0, 200.0}});
+  std::vector<std::size_t> whole;
+  walk(rate, sim::ArrivalProcess::kUniform, {}, sim::kSecond, kThreeClasses, &whole);
+  auto rng = sim::Rng::stream(42, 0, "workload.classes");
+  REQUIRE(whole.size() == 199);
+  for (std::size_t k = 0; k < whole.size(); ++k) CHECK(whole[k] == kThreeClasses.pick(rng));
+  // A slice keeps the classes of its own arrivals.
+  std::vector<std::size_t> odd;
+  walk(rate, sim::ArrivalProcess::kUniform, {1, 2, 0, 1}, sim::kSecond, kThreeClasses, &odd);
+  REQUIRE(odd.size() == 99);
+  for (std::size_t m = 0; m < odd.size(); ++m) CHECK(odd[m] == whole[2 * m + 1]);
 }
 
 TEST_CASE("ArrivalSlice: users are split across shards and threads without loss") {

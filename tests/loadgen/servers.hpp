@@ -64,7 +64,11 @@ class TestbedThread {
   }
   std::uint16_t port() const { return testbed_.port(); }
   std::string url(const std::string& path = "/") const { return "http://127.0.0.1:" + std::to_string(port()) + path; }
-  loadgen::TestbedStats stats() const { return testbed_.stats(); }
+  // Stops the server first: its statistics belong to its thread while it runs.
+  loadgen::TestbedStats stats() {
+    stop();
+    return testbed_.stats();
+  }
 
  private:
   loadgen::Testbed testbed_;
