@@ -7,6 +7,8 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "models/infracost_usage.hpp"
+#include "models/usage_json.hpp"
 #include "reports/result.hpp"
 #include "reports/run_outputs.hpp"
 #include "scenarios/loader/scenario.hpp"
@@ -94,6 +96,7 @@ int run_sim(int argc, char** argv) {
                        {"duration", "d", true, false, "D  simulated duration, overrides the scenario (e.g. 30m)"},
                        {"set", "", true, true, "PATH=VALUE  override a scenario key (repeatable)"},
                        {"out", "o", true, false, "DIR  output directory (default out)"},
+                       {"infracost-usage", "", true, false, "FILE  write the metered usage as an Infracost usage file"},
                        {"quiet", "q", false, false, "print nothing but errors"},
                        {"help", "h", false, false, "show this help"},
                    });
@@ -137,6 +140,13 @@ int run_sim(int argc, char** argv) {
   reports::Result result = scenario::simulate(sc, options, &stats);
   const std::string dir = args.get("out").value_or("out");
   reports::write_run_outputs(result, dir);
+  if (auto usage_file = args.get("infracost-usage")) {
+    models::InfracostOptions infracost;
+    infracost.region = sc.region;
+    const bool metered = result.sections.contains("usage");
+    const models::Usage usage = metered ? models::usage_from_section(result.sections["usage"]) : models::Usage{};
+    reports::write_text_file(*usage_file, models::infracost_usage_yaml(usage, infracost));
+  }
   if (!args.has("quiet")) {
     print_summary(result, stats);
     std::printf("wrote      %s/result.json, timeseries.csv, report.html, report.md\n", dir.c_str());

@@ -145,3 +145,16 @@ TEST_CASE("ReportCli: a stored result renders as text Markdown and HTML") {
   r = run_command(loadcast_binary() + " report " + f.dir + "/nope.json");
   CHECK(r.exit_code == 2);
 }
+
+TEST_CASE("SimCli: --infracost-usage writes what the run metered as an Infracost usage file") {
+  Files f;
+  const std::string usage = f.dir + "/infracost-usage.yml";
+  const auto r = run_command(loadcast_binary() + " sim " + LOADCAST_SOURCE_DIR + "/scenarios/bookmark-prod.yaml --duration 20m -q --out " +
+                             f.dir + "/out --infracost-usage " + usage);
+  REQUIRE(r.exit_code == 0);
+  const std::string text = read_file(usage);
+  CHECK_THAT(text, Catch::Contains("version: 0.1\nresource_usage:\n"));
+  CHECK_THAT(text, Catch::Contains("  \"aws_lb.alb\":\n    new_connections: "));
+  CHECK_THAT(text, Catch::Contains("aws_ecs_service.web: Infracost prices desired_count"));
+  CHECK_THAT(text, Catch::Contains("capacity_units_per_hr: "));
+}
