@@ -45,6 +45,16 @@ void DbInstance::disconnect() {
 }
 
 void DbInstance::query(Request* r, double work_s) {
+  if (QueryRouter* q = cluster_.router(); q != nullptr && q->route(*this, r, work_s)) return;
+  run(r, work_s);
+}
+
+void DbInstance::set_in_service(bool on, sim::Time now) {
+  in_service_ = on;
+  if (!on) removed_ = now;
+}
+
+void DbInstance::run(Request* r, double work_s) {
   const sim::Time now = sim_.now();
   cpu_.add(r, work_s);
   busy_.set(now, cpu_.busy());
@@ -53,7 +63,8 @@ void DbInstance::query(Request* r, double work_s) {
 void DbInstance::on_cpu_done(void* self, void* token) {
   auto* inst = static_cast<DbInstance*>(self);
   inst->busy_.set(inst->sim_.now(), inst->cpu_.busy());
-  inst->client_.query_done(static_cast<Request*>(token));
+  if (QueryRouter* q = inst->cluster_.router()) q->done(*inst, static_cast<Request*>(token));
+  else inst->client_.query_done(static_cast<Request*>(token));
 }
 
 void DbInstance::set_capacity(double acu, double vcpus) {
@@ -73,7 +84,7 @@ void DbInstance::restart_statistics(sim::Time now) {
 }
 
 DbCluster::DbCluster(sim::Simulation& sim, EventLog& events, const DatabaseConfig& config, DbClient& client)
-    : sim_(sim), events_(events), config_(config) {
+    : sim_(sim), events_(events), config_(config), client_(&client) {
   int max_conn = 0;
   if (serverless()) {
     max_conn = serverless_max_connections(config.engine, config.min_acu, config.max_acu);
@@ -82,11 +93,23 @@ DbCluster::DbCluster(sim::Simulation& sim, EventLog& events, const DatabaseConfi
     if (cls == nullptr) throw std::invalid_argument("unknown DB instance class '" + config.instance_class + "'");
     max_conn = provisioned_max_connections(config.type, config.engine, *cls);
     vcpus_ = cls->vcpu;
+    reader_vcpus_ = vcpus_;
+    reader_max_connections_ = max_conn;
+    if (!config.reader_instance_class.empty()) {
+      const DbInstanceClass* rc = find_db_instance_class(config.reader_instance_class);
+      if (rc == nullptr) throw std::invalid_argument("unknown DB instance class '" + config.reader_instance_class + "'");
+      reader_vcpus_ = rc->vcpu;
+      reader_max_connections_ = provisioned_max_connections(config.type, config.engine, *rc);
+    }
   }
-  if (config.max_connections) max_conn = *config.max_connections;
+  if (config.max_connections) max_conn = reader_max_connections_ = *config.max_connections;
+  if (serverless()) reader_max_connections_ = max_conn;
   instances_.push_back(std::make_unique<DbInstance>(sim, *this, "writer", true, max_conn, client));
+  instances_.back()->set_instance_class(config.instance_class);
   for (int i = 1; i <= config.readers; ++i) {
-    instances_.push_back(std::make_unique<DbInstance>(sim, *this, "reader-" + std::to_string(i), false, max_conn, client));
+    instances_.push_back(
+        std::make_unique<DbInstance>(sim, *this, "reader-" + std::to_string(i), false, reader_max_connections_, client));
+    instances_.back()->set_instance_class(config.reader_instance_class.empty() ? config.instance_class : config.reader_instance_class);
   }
   controllers_.resize(instances_.size());
   sample_busy_.assign(instances_.size(), 0.0);
@@ -105,7 +128,7 @@ void DbCluster::start() {
       controllers_[i].window_start = sim_.now();
       instances_[i]->set_capacity(active_floor(), active_floor() * config_.scaling.vcpu_per_acu);
     } else {
-      instances_[i]->set_capacity(0.0, vcpus_);
+      instances_[i]->set_capacity(0.0, i == 0 ? vcpus_ : reader_vcpus_);
     }
   }
   if (serverless()) {
@@ -117,8 +140,31 @@ void DbCluster::start() {
 
 DbInstance& DbCluster::endpoint(bool reader) {
   if (!reader || instances_.size() == 1) return *instances_[0];
-  DbInstance& inst = *instances_[next_reader_];
-  if (++next_reader_ >= instances_.size()) next_reader_ = 1;
+  // Round robin over the readers in service (the reader endpoint's DNS); none: the writer.
+  for (std::size_t tries = 1; tries < instances_.size(); ++tries) {
+    DbInstance& inst = *instances_[next_reader_];
+    if (++next_reader_ >= instances_.size()) next_reader_ = 1;
+    if (inst.in_service()) return inst;
+  }
+  return *instances_[0];
+}
+
+DbInstance& DbCluster::add_reader(const std::string& name) {
+  instances_.push_back(std::make_unique<DbInstance>(sim_, *this, name, false, reader_max_connections_, *client_));
+  DbInstance& inst = *instances_.back();
+  inst.set_created(sim_.now());
+  inst.set_instance_class(config_.reader_instance_class.empty() ? config_.instance_class : config_.reader_instance_class);
+  controllers_.emplace_back();
+  sample_busy_.push_back(0.0);
+  sample_capacity_.push_back(0.0);
+  sample_acu_.push_back(0.0);
+  if (serverless()) {
+    controllers_.back().own = active_floor();
+    controllers_.back().window_start = sim_.now();
+    inst.set_capacity(active_floor(), active_floor() * config_.scaling.vcpu_per_acu);
+  } else {
+    inst.set_capacity(0.0, reader_vcpus_);
+  }
   return inst;
 }
 
@@ -239,8 +285,9 @@ void DbCluster::add_usage(Usage& usage, sim::Time end) const {
     if (serverless()) {
       usage.aurora_serverless_for(inst->name(), config_.name, storage).acu_seconds += inst->acu_area(end);
     } else if (config_.type == DbType::kAuroraProvisioned) {
-      usage.aurora_provisioned_for(inst->name(), config_.name, config_.instance_class, storage).instance_seconds +=
-          static_cast<double>(aurora_instance_billed_seconds(end));
+      const sim::Time until = inst->removed() >= 0 ? inst->removed() : end;
+      usage.aurora_provisioned_for(inst->name(), config_.name, inst->instance_class(), storage).instance_seconds +=
+          static_cast<double>(aurora_instance_billed_seconds(until - inst->created()));
     }
   }
   if (config_.type != DbType::kRds) usage.aurora_cluster_for(config_.name, storage);
@@ -287,7 +334,7 @@ void DbCluster::finish(RunOutput& out) {
       j["acu_max"] = inst->acu_peak();
       j["acu_seconds"] = inst->acu_area(now);
     } else {
-      j["instance_class"] = config_.instance_class;
+      j["instance_class"] = inst->instance_class();
     }
     const double cap = inst->capacity_area(now);
     j["cpu_utilization_mean"] = cap > 0 ? 100.0 * inst->busy_area(now) / cap : 0.0;

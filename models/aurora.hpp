@@ -46,6 +46,8 @@ class DbClient {
  public:
   virtual ~DbClient() = default;
   virtual void query_done(Request* r) = 0;
+  // The query failed (writer failover without a proxy, proxy borrow timeout): 500 with `cause`.
+  virtual void query_failed(Request* r, const std::string* cause) = 0;
 };
 
 // Told when a connection attempt that had to wait (a paused instance resuming) is decided.
@@ -56,6 +58,18 @@ class ConnectWaiter {
 };
 
 enum class ConnectResult { kOk, kRefused, kWait };
+
+// Sits between the connections and the instances' CPUs when the cluster has an RDS Proxy,
+// replica auto scaling or a failover (models/cluster_control.hpp): a query arriving at the
+// instance its connection is on may run elsewhere, wait, or fail.
+class QueryRouter {
+ public:
+  virtual ~QueryRouter() = default;
+  // A query for `nominal`; true when the router took it (it will run it or fail it).
+  virtual bool route(DbInstance& nominal, Request* r, double work_s) = 0;
+  // A query the router started finished on `ran_on`.
+  virtual void done(DbInstance& ran_on, Request* r) = 0;
+};
 
 class DbInstance {
  public:
@@ -73,10 +87,22 @@ class DbInstance {
   void disconnect();
   int connections() const { return connections_; }
   int max_connections() const { return max_connections_; }
+  // Behind an RDS Proxy the pools' connections are client connections to the proxy.
+  void set_max_connections(int n) { max_connections_ = n; }
   int peak_connections() const { return peak_connections_; }
 
   // A query of `work_s` vCPU-seconds; the client gets `r` back when it finishes.
   void query(Request* r, double work_s);
+  // Runs a query here, past the router.
+  void run(Request* r, double work_s);
+  // A reader removed by replica auto scaling takes no new connections and no queries.
+  bool in_service() const { return in_service_; }
+  void set_in_service(bool on, sim::Time now);
+  sim::Time created() const { return created_; }
+  sim::Time removed() const { return removed_; }
+  void set_created(sim::Time t) { created_ = t; }
+  const std::string& instance_class() const { return instance_class_; }
+  void set_instance_class(std::string c) { instance_class_ = std::move(c); }
   std::size_t queries() const { return cpu_.jobs(); }
 
   double acu() const { return acu_; }
@@ -110,6 +136,10 @@ class DbInstance {
   int max_connections_;
   int peak_connections_ = 0;
   bool paused_ = false;
+  bool in_service_ = true;
+  sim::Time created_ = 0;
+  sim::Time removed_ = -1;
+  std::string instance_class_;
 };
 
 class DbCluster final : public Component {
@@ -127,6 +157,12 @@ class DbCluster final : public Component {
   const DatabaseConfig& config() const { return config_; }
   DbInstance& instance(std::size_t i) { return *instances_[i]; }
   std::size_t instance_count() const { return instances_.size(); }
+  void set_router(QueryRouter* router) { router_ = router; }
+  QueryRouter* router() const { return router_; }
+  // Replica auto scaling: a new provisioned reader (of the reader class), now in service.
+  DbInstance& add_reader(const std::string& name);
+  // The vCPUs of a provisioned instance of the writer's or the readers' class.
+  double class_vcpus(bool reader) const { return reader ? reader_vcpus_ : vcpus_; }
 
   // Called by instances: a connection attempt on a paused cluster, a connection count change.
   void request_resume(ConnectWaiter* waiter, DbInstance* instance);
@@ -164,6 +200,10 @@ class DbCluster final : public Component {
   std::vector<double> sample_busy_, sample_capacity_, sample_acu_;  // integrals at the last sample
   std::size_t next_reader_ = 1;
   double vcpus_ = 0.0;  // provisioned: the class's vCPUs
+  double reader_vcpus_ = 0.0;
+  int reader_max_connections_ = 0;
+  DbClient* client_ = nullptr;
+  QueryRouter* router_ = nullptr;
   bool resuming_ = false;
   sim::EventId pause_timer_;
   sim::Time stats_start_ = 0;

@@ -104,7 +104,7 @@ int Autoscaler::step_capacity(const Policy& p, int base, double value) const {
 
 void Autoscaler::on_published(sim::Time now) {
   const int current = target_.desired_capacity();
-  const int running = target_.running_capacity();
+  const int running_tasks = target_.running_capacity();
   const bool out_cooling = now < out_cooldown_until_;
   const int out_base = out_cooling ? out_base_ : current;
   Proposal out;
@@ -115,6 +115,10 @@ void Autoscaler::on_published(sim::Time now) {
   for (const Policy& p : policies_) {
     if (const auto* tt = std::get_if<TargetTrackingConfig>(&p.config->spec)) {
       const auto v = publisher_.latest(p.metric);
+      // A backlog-per-task metric is backlog / max(running, 1): with no task running it is the
+      // whole backlog, so ceil(max(running, 1) x v / target) = ceil(backlog / target) can scale
+      // out from zero (messaging: worker_service.hpp).
+      const int running = publisher_.per_task_of_total(p.metric) ? std::max(running_tasks, 1) : running_tasks;
       if (p.high->state() == AlarmState::kAlarm && v) {
         const double exact = static_cast<double>(running) * *v / tt->target;
         const int want = static_cast<int>(std::ceil(exact - kEpsilon));

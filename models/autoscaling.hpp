@@ -28,7 +28,9 @@
 //   max of the alarm's datapoints) picks the step; ChangeInCapacity, ExactCapacity,
 //   PercentChangeInCapacity (rounding: above 1 down, 0..1 -> 1, -1..0 -> -1, below -1 toward
 //   zero; MinAdjustmentMagnitude). [doc] same step-scaling page.
-// - No datapoint with zero RUNNING tasks, so CPU/memory policies never scale out from 0.
+// - No datapoint with zero RUNNING tasks, so CPU/memory policies never scale out from 0. A
+//   backlog-per-task metric (MetricPublisher per_task_of_total) is backlog / max(running, 1) and
+//   uses max(running, 1) in the formula, so it scales out from 0 to ceil(backlog / target).
 // The scalable target is an interface, so a worker service or an Aurora replica set can be
 // scaled by the same code; a new metric is a new MetricSource registered with the publisher.
 // Not thread safe.

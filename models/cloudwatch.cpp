@@ -104,8 +104,8 @@ MetricPublisher::MetricPublisher(sim::Simulation& sim, EventLog& events, std::st
   pending_.resize(static_cast<std::size_t>(delay_ / period_) + 2);
 }
 
-std::size_t MetricPublisher::add_metric(std::string name, MetricSource* source) {
-  metrics_.push_back(Metric{std::move(name), source, std::nullopt});
+std::size_t MetricPublisher::add_metric(std::string name, MetricSource* source, bool per_task_of_total) {
+  metrics_.push_back(Metric{std::move(name), source, std::nullopt, per_task_of_total});
   return metrics_.size() - 1;
 }
 

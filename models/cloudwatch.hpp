@@ -88,7 +88,10 @@ class MetricPublisher {
   MetricPublisher(const MetricPublisher&) = delete;
   MetricPublisher& operator=(const MetricPublisher&) = delete;
 
-  std::size_t add_metric(std::string name, MetricSource* source);
+  // `per_task_of_total`: the metric is a total divided by max(RUNNING tasks, 1) (backlog per
+  // task), so target tracking may scale from zero tasks (see Autoscaler).
+  std::size_t add_metric(std::string name, MetricSource* source, bool per_task_of_total = false);
+  bool per_task_of_total(std::size_t metric) const { return metrics_[metric].per_task_of_total; }
   std::optional<std::size_t> find_metric(const std::string& name) const;
   const std::string& metric_name(std::size_t metric) const { return metrics_[metric].name; }
   Alarm& add_alarm(std::size_t metric, AlarmConfig config);
@@ -107,6 +110,7 @@ class MetricPublisher {
     std::string name;
     MetricSource* source;
     std::optional<double> latest;
+    bool per_task_of_total = false;
   };
   struct AlarmRef {
     std::size_t metric;

@@ -1,14 +1,17 @@
 // ModelConfig: the simulator's view of a scenario beyond its workload — stations and the demand
 // side of each request class (its ordered steps), and the web tier (web_config.hpp: load
-// balancer, services, database). Later layers (queues, faults, pricing) add their Config
-// structs here. Plain data: defaults in member initialisers, units in names; the scenario
-// loader fills and validates it.
+// balancer, services, database), the messaging tier (messaging_config.hpp: queues, topics;
+// workers below), the data tier's proxy and replica scaling, and faults. Plain data: defaults
+// in member initialisers, units in names; the scenario loader fills and validates it.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "models/data_tier_config.hpp"
+#include "models/fault_config.hpp"
+#include "models/messaging_config.hpp"
 #include "models/web_config.hpp"
 #include "sim/distribution.hpp"
 #include "sim/time.hpp"
@@ -31,6 +34,7 @@ enum class StepKind {
   kDelay,    // pure latency, no resource: `delay: const(20ms)` (an external call)
   kCpu,      // CPU work on the serving task: `cpu: exp(10ms)`
   kDb,       // database queries from the serving task: `db: { reads: 1, writes: 1 }`
+  kPublish,  // one message to a topic or queue: `publish: { topic: T, groups: N }`
 };
 
 struct StepConfig {
@@ -39,6 +43,7 @@ struct StepConfig {
   std::size_t target_index = 0; // resolved by the loader
   sim::Distribution service;    // service demand, delay or CPU work
   DbStepConfig db;              // kDb only
+  PublishConfig publish;        // kPublish only
 };
 
 struct ClassConfig {
@@ -49,12 +54,32 @@ struct ClassConfig {
   int rules_evaluated = 0;
 };
 
+// A worker service (models/worker_service.hpp): an ECS service whose tasks poll a queue and run
+// `steps` (cpu, db, publish, delay) for each message.
+struct WorkerConfig {
+  ServiceConfig service;       // task size, desired count, lifecycle, pools, autoscaling
+  std::string queue;
+  std::size_t queue_index = 0;
+  int pollers = 1;             // poller loops per task
+  std::int64_t batch_size = 10;  // MaxNumberOfMessages, 1..10
+  sim::Time wait_time = 20 * sim::kSecond;  // WaitTimeSeconds, 0..20 s (0: short polling)
+  bool delete_batch = false;   // one DeleteMessageBatch per batch instead of one call per message
+  double failure_probability = 0.0;
+  std::vector<StepConfig> steps;
+};
+
 struct ModelConfig {
   std::vector<StationConfig> stations;
   std::vector<ClassConfig> classes;  // parallel to WorkloadSpec::classes
   std::optional<AlbConfig> load_balancer;
   std::vector<ServiceConfig> services;
   std::optional<DatabaseConfig> database;
+  std::optional<RdsProxyConfig> db_proxy;              // `database.proxy`
+  std::optional<ReplicaScalingConfig> replica_scaling;  // `database.replica_autoscaling`
+  std::vector<QueueConfig> queues;
+  std::vector<TopicConfig> topics;
+  std::vector<WorkerConfig> workers;
+  std::vector<FaultConfig> faults;
 };
 
 }  // namespace loadcast::models

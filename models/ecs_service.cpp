@@ -75,7 +75,7 @@ class EcsService::Utilization final : public MetricSource {
 
 EcsService::EcsService(sim::Simulation& sim, EventLog& events, const ServiceConfig& config, const ModelConfig& model,
                        RequestSink& sink, DbCluster* db, FargateLaunchBucket& bucket, TargetGroup* group,
-                       sim::Time idle_timeout)
+                       sim::Time idle_timeout, const std::vector<ExtraMetric>& extra_metrics)
     : sim_(sim),
       events_(events),
       config_(config),
@@ -99,6 +99,7 @@ EcsService::EcsService(sim::Simulation& sim, EventLog& events, const ServiceConf
   metrics_->add_metric("cpu", cpu_metric_.get());
   metrics_->add_metric("memory", memory_metric_.get());
   metrics_->add_metric("requests_per_target", requests_metric_.get());
+  for (const auto& m : extra_metrics) metrics_->add_metric(m.name, m.source, m.per_task_of_total);
   if (config.autoscaling) {
     autoscaler_ = std::make_unique<Autoscaler>(sim, events, *this, *config.autoscaling, *metrics_);
   }

@@ -75,10 +75,18 @@ class TaskListener {
   virtual void task_stopping(Task& task) = 0;
 };
 
+// A metric a worker service adds to the service's publisher (backlog per task, message age).
+struct ExtraMetric {
+  std::string name;
+  MetricSource* source = nullptr;
+  bool per_task_of_total = false;
+};
+
 class EcsService final : public ScalableTarget, public Component {
  public:
   EcsService(sim::Simulation& sim, EventLog& events, const ServiceConfig& config, const ModelConfig& model,
-             RequestSink& sink, DbCluster* db, FargateLaunchBucket& bucket, TargetGroup* group, sim::Time idle_timeout);
+             RequestSink& sink, DbCluster* db, FargateLaunchBucket& bucket, TargetGroup* group, sim::Time idle_timeout,
+             const std::vector<ExtraMetric>& extra_metrics = {});
   ~EcsService() override;
   EcsService(const EcsService&) = delete;
   EcsService& operator=(const EcsService&) = delete;
@@ -105,7 +113,13 @@ class EcsService final : public ScalableTarget, public Component {
   EventLog& events() { return events_; }
   sim::Rng& rng() { return rng_; }
   sim::Time idle_timeout() const { return idle_timeout_; }
-  const DbStepConfig& db_step(std::uint32_t cls, std::uint32_t step) const { return model_.classes[cls].steps[step].db; }
+  const DbStepConfig& db_step(std::uint32_t cls, std::uint32_t step) const {
+    return worker_steps_ != nullptr ? (*worker_steps_)[step].db : model_.classes[cls].steps[step].db;
+  }
+  // A worker service's tasks run the worker's steps, not a request class's.
+  void set_worker_steps(const std::vector<StepConfig>* steps) { worker_steps_ = steps; }
+  // Tasks not yet STOPPED, in launch order.
+  const std::vector<Task*>& live_tasks() const { return live_; }
   const DbQueryConfig& query_config() const { return model_.database->query; }
   MetricPublisher& metrics() { return *metrics_; }
   Autoscaler* autoscaler() { return autoscaler_.get(); }
@@ -151,6 +165,7 @@ class EcsService final : public ScalableTarget, public Component {
   std::vector<std::unique_ptr<Task>> tasks_;  // every task ever launched, in launch order
   std::vector<Task*> live_;                   // not yet STOPPED
   std::vector<TaskListener*> listeners_;
+  const std::vector<StepConfig>* worker_steps_ = nullptr;
   int desired_;
   int running_ = 0;
   int queued_launches_ = 0;

@@ -20,19 +20,13 @@
 #include <string>
 #include <vector>
 
+#include "models/data_tier_config.hpp"
 #include "models/index_pool.hpp"
 #include "sim/distribution.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats.hpp"
 
 namespace loadcast::models {
-
-struct RdsProxyConfig {
-  std::string name = "proxy";
-  double max_connections_percent = 100.0;
-  sim::Time borrow_timeout = 120 * sim::kSecond;  // 0: wait without limit
-  sim::Distribution latency = sim::Distribution::constant(0.001);  // assumption: per query
-};
 
 class ProxyClient {
  public:
@@ -72,7 +66,9 @@ class RdsProxy {
   int database_connections() const;  // in use, all targets
   std::uint64_t borrows() const { return borrows_; }
   std::uint64_t borrow_timeouts() const { return timeouts_; }
+  // Mean wait for a connection over the borrows that had to wait.
   double borrow_wait_mean_ms() const { return waits_ > 0 ? wait_sum_ms_ / static_cast<double>(waits_) : 0.0; }
+  double borrow_wait_sum_ms() const { return wait_sum_ms_; }
   // Billed vCPU-seconds so far: the integral of max(2, target vCPUs) over time.
   double billed_vcpu_seconds() const;
 

@@ -1,5 +1,6 @@
 #include "models/system.hpp"
 
+#include "models/backend_tier.hpp"
 #include "models/web_tier.hpp"
 
 namespace loadcast::models {
@@ -49,8 +50,12 @@ System::System(sim::Simulation& sim, const sim::WorkloadSpec& workload, const Mo
   timeseries_.interval_s = sim::to_seconds(params.interval);
   if (config.load_balancer || !config.services.empty() || config.database) {
     web_ = std::make_unique<WebTier>(sim, events_, config, *this, params.duration);
-    add_component(web_.get());
   }
+  if (BackendTier::needed(config)) {
+    backend_ = std::make_unique<BackendTier>(sim, events_, config, *this, web_.get());
+    add_component(backend_.get());  // before the web tier, whose finish() writes the usage it adds to
+  }
+  if (web_) add_component(web_.get());
 }
 
 System::~System() = default;
@@ -62,6 +67,7 @@ RunOutput System::run() {
     sim_.schedule_at(params_.interval, [this] { on_interval(); });
   }
   if (web_) web_->start();
+  if (backend_) backend_->start();
   source_.start();
   sim_.run_until(params_.duration);
   if (interval_start_ < params_.duration) close_interval(interval_start_, params_.duration);
@@ -131,6 +137,9 @@ void System::run_step(Request* r) {
       break;
     case StepKind::kDb:
       web_->db(r, static_cast<std::uint32_t>(i));
+      break;
+    case StepKind::kPublish:
+      backend_->publish(r, s.publish, rng);
       break;
   }
 }

@@ -5,7 +5,8 @@
 // handed to a component, which hands the request back through RequestSink), and completes OK or
 // with a Failure. With a load balancer (WebTier), a routed class is first dispatched to a task,
 // its cpu/db steps run there, and a request may be answered early (504, 502) while its work
-// goes on; it is counted then and discarded when the step holding it ends. Statistics count
+// goes on; it is counted then and discarded when the step holding it ends. A `publish` step goes
+// to the BackendTier (queues, topics, worker services, data-tier control, faults). Statistics count
 // requests that arrive after the warm-up; the time series covers the whole run. At the end,
 // requests still present are counted in_flight, so for every class
 // total = ok + errors + timeouts + dropped + in_flight.
@@ -32,6 +33,7 @@
 namespace loadcast::models {
 
 class WebTier;
+class BackendTier;
 
 struct RunParams {
   sim::Time duration = 0;
@@ -62,6 +64,8 @@ class System final : public RequestSink, public Admitter {
   void add_component(Component* c) { components_.push_back(c); }
   // The load balancer, services and database, when the scenario has them.
   WebTier* web() { return web_.get(); }
+  // Queues, topics, workers, the data tier's proxy and replica scaling, faults (when present).
+  BackendTier* backend() { return backend_.get(); }
 
  private:
   // Counts per status code and cause without a map lookup per request.
@@ -93,6 +97,7 @@ class System final : public RequestSink, public Admitter {
   EventLog events_;
   std::vector<Component*> components_;
   std::unique_ptr<WebTier> web_;
+  std::unique_ptr<BackendTier> backend_;
   bool measuring_ = false;
 
   std::vector<Counter> class_counts_;

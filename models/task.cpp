@@ -181,13 +181,17 @@ void Task::release_work() {
   scratch_.clear();
   cpu_.for_each([this](void* token) { scratch_.push_back(token); });
   dead_ = true;
+  // A request still awaiting its response (a worker's message when its task stops) is answered
+  // first, so that it leaves the task's list before its work is discarded.
   for (void* token : scratch_) {
     if (token == &probe_token_) continue;
     auto* r = static_cast<Request*>(token);
+    if (!r->abandoned) answer_early(r, service_.cause_died(), 502);
     r->abandoned = true;
     sink_.step_done(r);
   }
   auto drop = [this](Request* r) {
+    if (!r->abandoned) answer_early(r, service_.cause_died(), 502);
     r->abandoned = true;
     sink_.step_done(r);
   };
@@ -360,6 +364,17 @@ void Task::query_done(Request* r) {
     return;
   }
   next_query(r);
+}
+
+void Task::query_failed(Request* r, const std::string* cause) {
+  DbInstance& instance = db_->instance(instance_of(r->tag));
+  ConnectionPool& pool = ((r->tag & kWriteFlag) || !reader_pool_) ? *writer_pool_ : *reader_pool_;
+  pool.release(instance);
+  if (r->abandoned || dead_) {
+    sink_.step_done(r);
+    return;
+  }
+  sink_.step_failed(r, Failure{Failure::Kind::kError, 500, cause});
 }
 
 // ---------------------------------------------------------------- health checks

@@ -77,6 +77,7 @@ class Task final : public PoolOwner {
   void cpu(Request* r, double work_s);
   void db(Request* r, std::uint32_t step_index);
   void query_done(Request* r);                   // its query on the database ended
+  void query_failed(Request* r, const std::string* cause);  // its query failed (failover, proxy): 500
   void finished(Request* r);                     // its response went out
   void discarded(Request* r);                    // an abandoned request's work ended
   void connection_ready(Request* r, DbInstance& instance) override;

@@ -202,6 +202,9 @@ struct DatabaseConfig {
   int readers = 0;
   int reader_tier = 1;  // promotion tier of the readers: 0-1 follow the writer's capacity
   std::string instance_class;                // provisioned types
+  // Provisioned readers' class (empty: the writer's). AWS replica auto scaling copies the
+  // writer's class; a different one here reflects readers created by hand (seed 000).
+  std::string reader_instance_class;
   std::optional<int> max_connections;        // overrides the documented default
   std::optional<sim::Time> auto_pause_after; // min_acu 0: SecondsUntilAutoPause (default 300 s)
   sim::Time resume_time = 15 * sim::kSecond;

@@ -51,12 +51,18 @@ class WebTier final : public Component, public DbClient {
   void finished(Request* r) { static_cast<Task*>(r->context)->finished(r); }
   void discarded(Request* r) { static_cast<Task*>(r->context)->discarded(r); }
   void query_done(Request* r) override { static_cast<Task*>(r->context)->query_done(r); }
+  void query_failed(Request* r, const std::string* cause) override {
+    static_cast<Task*>(r->context)->query_failed(r, cause);
+  }
 
   EcsService& service(std::size_t i) { return *services_[i]; }
   std::size_t service_count() const { return services_.size(); }
   Alb* alb() { return alb_.get(); }
   DbCluster* database() { return db_.get(); }
   const Usage& usage() const { return usage_; }
+  // Other tiers (workers, queues, the proxy) add their meters here before finish() writes them.
+  Usage& usage() { return usage_; }
+  FargateLaunchBucket& launch_bucket() { return bucket_; }
 
   void on_warmup_end() override;
   void sample(sim::Time start, sim::Time end, SeriesRow& row) override;

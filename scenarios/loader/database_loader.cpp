@@ -112,6 +112,16 @@ void load_database(MapReader& top, Scenario& s) {
     else if (*v > 0 && c.type == models::DbType::kRds) ctx.error(m.get("readers"), m.child_path("readers"), "an rds database here is one instance (readers: 0)");
     else c.readers = static_cast<int>(*v);
   }
+  if (auto v = m.str("reader_instance_class")) {
+    const models::DbInstanceClass* cls = models::find_db_instance_class(*v);
+    if (c.type != models::DbType::kAuroraProvisioned) {
+      ctx.error(m.get("reader_instance_class"), m.child_path("reader_instance_class"), "applies to aurora_provisioned only");
+    } else if (cls == nullptr || !cls->aurora) {
+      ctx.error(m.get("reader_instance_class"), m.child_path("reader_instance_class"), "unknown Aurora instance class '" + *v + "'");
+    } else {
+      c.reader_instance_class = *v;
+    }
+  }
   if (auto v = m.integer("reader_tier")) {
     if (*v < 0 || *v > 15) ctx.error(m.get("reader_tier"), m.child_path("reader_tier"), "must be between 0 and 15");
     else c.reader_tier = static_cast<int>(*v);
@@ -130,6 +140,7 @@ void load_database(MapReader& top, Scenario& s) {
     if (auto d = q.distribution("write")) c.query.write = *d;
     q.finish();
   }
+  load_data_tier(m, c, s);
   m.finish();
   s.model.database = std::move(c);
 }

@@ -130,8 +130,12 @@ Scenario load_node(YAML::Node root, const std::string& path, const std::vector<O
   load_database(top, s);
   load_services(top, s);
   load_load_balancer(top, s);
+  load_queues(top, s);
+  load_topics(top, s);
   load_workload(top, s);
   link_web_tier(top, s);
+  load_workers(top, s);
+  load_faults(top, s);
   top.finish();
   if (!ctx.ok()) throw LoadError(ctx.errors());
   return s;

@@ -21,6 +21,18 @@ void link_web_tier(MapReader& top, Scenario& s);
 // A `cpu:` or `db:` step: returns false when the step is neither.
 bool load_web_step(MapReader& m, const Scenario& s, models::StepConfig& step);
 
+// The messaging tier: queues (and their dead-letter queues and schedules) before topics (which
+// subscribe queues), both before the workload (whose publish steps name them); workers after
+// the services (distinct names) and link_web_tier; faults last (they name services and workers).
+void load_queues(MapReader& top, Scenario& s);
+void load_topics(MapReader& top, Scenario& s);
+void load_workers(MapReader& top, Scenario& s);
+void load_faults(MapReader& top, Scenario& s);
+// A `publish:` step: returns false when the step is not one.
+bool load_publish_step(MapReader& m, const Scenario& s, models::StepConfig& step);
+// `database.proxy` and `database.replica_autoscaling`, read inside the database section.
+void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s);
+
 // One step of a request class (`station:`, `delay:`, ...), appended to `steps`.
 void load_step(Context& ctx, const YAML::Node& node, const std::string& path, const Scenario& s,
                std::vector<models::StepConfig>& steps);

@@ -146,7 +146,7 @@ models::StepScalingConfig load_step_scaling(MapReader& m) {
   return st;
 }
 
-void load_autoscaling(MapReader& svc, models::ServiceConfig& c, bool has_group) {
+void load_autoscaling(MapReader& svc, models::ServiceConfig& c, bool has_group, const std::vector<std::string>& extra_metrics) {
   Context& ctx = svc.ctx();
   if (!svc.has("autoscaling")) {
     svc.get("autoscaling");
@@ -174,8 +174,11 @@ void load_autoscaling(MapReader& svc, models::ServiceConfig& c, bool has_group) 
     std::string metric;
     if (auto v = pm.str("metric")) {
       metric = *v;
-      if (metric != "cpu" && metric != "memory" && metric != "requests_per_target") {
-        ctx.error(pm.get("metric"), pm.child_path("metric"), "must be cpu, memory or requests_per_target (found '" + metric + "')");
+      std::string allowed = "cpu, memory or requests_per_target";
+      for (const auto& e : extra_metrics) allowed = e + ", " + allowed;
+      const bool extra = std::find(extra_metrics.begin(), extra_metrics.end(), metric) != extra_metrics.end();
+      if (metric != "cpu" && metric != "memory" && metric != "requests_per_target" && !extra) {
+        ctx.error(pm.get("metric"), pm.child_path("metric"), "must be " + allowed + " (found '" + metric + "')");
       } else if (metric == "requests_per_target" && !has_group) {
         ctx.error(pm.get("metric"), pm.child_path("metric"), "requests_per_target needs the service behind the load balancer");
       }
@@ -250,6 +253,80 @@ void read_alarm_counts(MapReader& m, int& periods, int& datapoints) {
   }
 }
 
+void read_service(MapReader& m, models::ServiceConfig& c, bool routed, const std::vector<std::string>& extra_metrics) {
+  Context& ctx = m.ctx();
+  const std::string& path = m.path();
+  if (auto v = m.str("type")) {
+    if (*v != "fargate") ctx.error(m.get("type"), m.child_path("type"), "must be fargate (found '" + *v + "')");
+  }
+  const auto cpu = m.integer("cpu");
+  const auto memory = m.integer("memory");
+  if (cpu) c.cpu_units = static_cast<int>(*cpu);
+  if (memory) c.memory_mib = static_cast<int>(*memory);
+  const std::string size_problem = models::check_fargate_size(c.cpu_units, c.memory_mib);
+  if (!size_problem.empty()) ctx.error(m.has("memory") ? m.get("memory") : m.node(), m.has("memory") ? m.child_path("memory") : path, size_problem);
+  if (auto v = m.integer("threads")) {
+    if (*v < 1) ctx.error(m.get("threads"), m.child_path("threads"), "must be at least 1");
+    else c.threads = static_cast<int>(*v);
+  }
+  if (auto v = m.integer("desired")) {
+    if (*v < 0) ctx.error(m.get("desired"), m.child_path("desired"), "must be >= 0");
+    else c.desired = static_cast<int>(*v);
+  }
+  if (auto v = m.str("architecture")) {
+    if (*v == "arm64") c.arm64 = true;
+    else if (*v != "x86_64") ctx.error(m.get("architecture"), m.child_path("architecture"), "must be x86_64 or arm64 (found '" + *v + "')");
+  }
+  if (auto v = m.str("capacity")) {
+    if (*v == "spot") c.spot = true;
+    else if (*v != "on_demand") ctx.error(m.get("capacity"), m.child_path("capacity"), "must be on_demand or spot (found '" + *v + "')");
+  }
+  {
+    MapReader am(ctx, m.get("app_memory"), m.child_path("app_memory"));
+    if (auto v = am.number("base")) c.memory_base_mib = *v;
+    if (auto v = am.number("per_request")) c.memory_per_request_mib = *v;
+    if (c.memory_per_request_mib < 0) ctx.error(am.get("per_request"), am.child_path("per_request"), "must be >= 0");
+    if (am.has("base") && (c.memory_base_mib < 0 || c.memory_base_mib >= c.memory_mib)) {
+      ctx.error(am.get("base"), am.child_path("base"), "must be >= 0 and below the task memory (" + std::to_string(c.memory_mib) + " MiB)");
+    }
+    am.finish();
+  }
+  load_lifecycle(m, c);
+  {
+    MapReader pm(ctx, m.get("db_pool"), m.child_path("db_pool"));
+    if (auto v = pm.integer("size")) {
+      if (*v < 1) ctx.error(pm.get("size"), pm.child_path("size"), "must be at least 1");
+      else c.db_pool.size = static_cast<int>(*v);
+    }
+    if (auto v = pm.duration("timeout")) c.db_pool.timeout = *v;
+    if (auto v = pm.duration("idle_timeout")) {
+      if (*v <= 0) ctx.error(pm.get("idle_timeout"), pm.child_path("idle_timeout"), "must be longer than 0s");
+      else c.db_pool.idle_timeout = *v;
+    }
+    pm.finish();
+  }
+  {
+    MapReader mm(ctx, m.get("metrics"), m.child_path("metrics"));
+    if (auto v = mm.duration("resolution")) {
+      if (*v == 20 * sim::kSecond) {
+        c.metrics.period = *v;
+        c.metrics.delay = 15 * sim::kSecond;
+      } else if (*v != 60 * sim::kSecond) {
+        ctx.error(mm.get("resolution"), mm.child_path("resolution"), "must be 60s (standard) or 20s (high resolution)");
+      }
+    }
+    if (auto v = mm.duration("delay")) c.metrics.delay = *v;
+    mm.finish();
+  }
+  load_autoscaling(m, c, routed, extra_metrics);
+  if (c.autoscaling && (c.desired < c.autoscaling->min || c.desired > c.autoscaling->max) && m.has("desired")) {
+    ctx.error(m.get("desired"), m.child_path("desired"),
+              "desired (" + std::to_string(c.desired) + ") must be within autoscaling min..max (" +
+                  std::to_string(c.autoscaling->min) + ".." + std::to_string(c.autoscaling->max) + ")");
+  }
+  if (c.autoscaling && !m.has("desired")) c.desired = c.autoscaling->min;
+}
+
 void load_services(MapReader& top, Scenario& s) {
   Context& ctx = top.ctx();
   MapReader services(ctx, top.get("services"), "services");
@@ -272,77 +349,9 @@ void load_services(MapReader& top, Scenario& s) {
     if (!m.valid()) continue;
     models::ServiceConfig c;
     c.name = name;
-    if (auto v = m.str("type")) {
-      if (*v != "fargate") ctx.error(m.get("type"), m.child_path("type"), "must be fargate (found '" + *v + "')");
-    }
-    const auto cpu = m.integer("cpu");
-    const auto memory = m.integer("memory");
-    if (cpu) c.cpu_units = static_cast<int>(*cpu);
-    if (memory) c.memory_mib = static_cast<int>(*memory);
-    const std::string size_problem = models::check_fargate_size(c.cpu_units, c.memory_mib);
-    if (!size_problem.empty()) ctx.error(m.has("memory") ? m.get("memory") : m.node(), m.has("memory") ? m.child_path("memory") : path, size_problem);
-    if (auto v = m.integer("threads")) {
-      if (*v < 1) ctx.error(m.get("threads"), m.child_path("threads"), "must be at least 1");
-      else c.threads = static_cast<int>(*v);
-    }
-    if (auto v = m.integer("desired")) {
-      if (*v < 0) ctx.error(m.get("desired"), m.child_path("desired"), "must be >= 0");
-      else c.desired = static_cast<int>(*v);
-    }
-    if (auto v = m.str("architecture")) {
-      if (*v == "arm64") c.arm64 = true;
-      else if (*v != "x86_64") ctx.error(m.get("architecture"), m.child_path("architecture"), "must be x86_64 or arm64 (found '" + *v + "')");
-    }
-    if (auto v = m.str("capacity")) {
-      if (*v == "spot") c.spot = true;
-      else if (*v != "on_demand") ctx.error(m.get("capacity"), m.child_path("capacity"), "must be on_demand or spot (found '" + *v + "')");
-    }
-    {
-      MapReader am(ctx, m.get("app_memory"), m.child_path("app_memory"));
-      if (auto v = am.number("base")) c.memory_base_mib = *v;
-      if (auto v = am.number("per_request")) c.memory_per_request_mib = *v;
-      if (c.memory_per_request_mib < 0) ctx.error(am.get("per_request"), am.child_path("per_request"), "must be >= 0");
-      if (am.has("base") && (c.memory_base_mib < 0 || c.memory_base_mib >= c.memory_mib)) {
-        ctx.error(am.get("base"), am.child_path("base"), "must be >= 0 and below the task memory (" + std::to_string(c.memory_mib) + " MiB)");
-      }
-      am.finish();
-    }
-    load_lifecycle(m, c);
-    {
-      MapReader pm(ctx, m.get("db_pool"), m.child_path("db_pool"));
-      if (auto v = pm.integer("size")) {
-        if (*v < 1) ctx.error(pm.get("size"), pm.child_path("size"), "must be at least 1");
-        else c.db_pool.size = static_cast<int>(*v);
-      }
-      if (auto v = pm.duration("timeout")) c.db_pool.timeout = *v;
-      if (auto v = pm.duration("idle_timeout")) {
-        if (*v <= 0) ctx.error(pm.get("idle_timeout"), pm.child_path("idle_timeout"), "must be longer than 0s");
-        else c.db_pool.idle_timeout = *v;
-      }
-      pm.finish();
-    }
-    {
-      MapReader mm(ctx, m.get("metrics"), m.child_path("metrics"));
-      if (auto v = mm.duration("resolution")) {
-        if (*v == 20 * sim::kSecond) {
-          c.metrics.period = *v;
-          c.metrics.delay = 15 * sim::kSecond;
-        } else if (*v != 60 * sim::kSecond) {
-          ctx.error(mm.get("resolution"), mm.child_path("resolution"), "must be 60s (standard) or 20s (high resolution)");
-        }
-      }
-      if (auto v = mm.duration("delay")) c.metrics.delay = *v;
-      mm.finish();
-    }
     // Read with the load balancer, whose defaults it overrides (load_target_groups).
     m.get("target_group");
-    load_autoscaling(m, c, routed.count(name) > 0);
-    if (c.autoscaling && (c.desired < c.autoscaling->min || c.desired > c.autoscaling->max) && m.has("desired")) {
-      ctx.error(m.get("desired"), m.child_path("desired"),
-                "desired (" + std::to_string(c.desired) + ") must be within autoscaling min..max (" +
-                    std::to_string(c.autoscaling->min) + ".." + std::to_string(c.autoscaling->max) + ")");
-    }
-    if (c.autoscaling && !m.has("desired")) c.desired = c.autoscaling->min;
+    read_service(m, c, routed.count(name) > 0);
     m.finish();
     s.model.services.push_back(std::move(c));
   }

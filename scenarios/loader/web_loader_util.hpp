@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/web_config.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
@@ -14,6 +15,12 @@ std::optional<models::Comparison> parse_comparison(const std::string& text);
 
 // `evaluation_periods` and `datapoints_to_alarm` (1 <= datapoints <= periods).
 void read_alarm_counts(MapReader& m, int& periods, int& datapoints);
+
+// One ECS service's keys (task size, threads, desired, app_memory, lifecycle, db_pool, metrics,
+// autoscaling), everything but the load balancer's target_group, read into `c`. `routed`: the
+// service is behind the load balancer (requests_per_target is allowed). `extra_metrics` are
+// more autoscaling metrics the caller's service publishes (a worker's backlog_per_task).
+void read_service(MapReader& m, models::ServiceConfig& c, bool routed, const std::vector<std::string>& extra_metrics = {});
 
 // A target group's settings (algorithm, slow_start, deregistration_delay, health_check) read on
 // top of `into`.

@@ -191,8 +191,8 @@ void load_step(Context& ctx, const YAML::Node& node, const std::string& path, co
   } else if (m.has("delay")) {
     step.kind = models::StepKind::kDelay;
     if (auto d = m.distribution("delay")) step.service = *d;
-  } else if (!load_web_step(m, s, step)) {
-    ctx.error(node, path, "unknown step: expected station (with service), delay, cpu or db");
+  } else if (!load_publish_step(m, s, step) && !load_web_step(m, s, step)) {
+    ctx.error(node, path, "unknown step: expected station (with service), delay, cpu, db or publish");
     return;
   }
   m.finish();

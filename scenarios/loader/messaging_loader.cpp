@@ -1,0 +1,253 @@
+// The `queues:` and `topics:` sections and the `publish` step. Ranges are AWS's (fifo_queue.hpp,
+// fifo_topic.hpp and messaging_config.hpp give the sources); defaults that depend on the region
+// and mode (API limits) are resolved here from the scenario's `region`.
+#include <algorithm>
+#include <set>
+
+#include "models/fifo_queue.hpp"
+#include "models/fifo_topic.hpp"
+#include "scenarios/loader/sections.hpp"
+
+namespace loadcast::scenario {
+
+namespace {
+
+constexpr std::int64_t kMaxMessageBytes = 1048576;  // 1 MiB
+constexpr std::int64_t kMaxGroups = 10000000;
+
+std::string known_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "none are defined" : "defined: " + out;
+}
+
+template <typename T>
+std::optional<std::size_t> find_by_name(const std::vector<T>& items, const std::string& name) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+template <typename T>
+std::vector<std::string> names_of(const std::vector<T>& items) {
+  std::vector<std::string> out;
+  for (const auto& it : items) out.push_back(it.name);
+  return out;
+}
+
+void check_duration(MapReader& m, const std::string& key, sim::Time lo, sim::Time hi, sim::Time& out) {
+  if (auto v = m.duration(key)) {
+    if (*v < lo || *v > hi) {
+      m.ctx().error(m.get(key), m.child_path(key),
+                    "must be between " + sim::format_duration(lo) + " and " + sim::format_duration(hi) + ", found " +
+                        sim::format_duration(*v));
+    } else {
+      out = *v;
+    }
+  }
+}
+
+void positive_number(MapReader& m, const std::string& key, double& out) {
+  if (auto v = m.number(key)) {
+    if (*v <= 0) m.ctx().error(m.get(key), m.child_path(key), "must be > 0, found " + m.get(key).Scalar());
+    else out = *v;
+  }
+}
+
+void integer_range(MapReader& m, const std::string& key, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
+  if (auto v = m.integer(key)) {
+    if (*v < lo || *v > hi) {
+      m.ctx().error(m.get(key), m.child_path(key),
+                    "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", found " + std::to_string(*v));
+    } else {
+      out = *v;
+    }
+  }
+}
+
+// `api_latency:` and `retry: { base, max }`.
+void load_client(MapReader& m, models::ApiClientConfig& c) {
+  if (auto d = m.distribution("api_latency")) c.latency = *d;
+  if (m.has("retry")) {
+    MapReader r(m.ctx(), m.get("retry"), m.child_path("retry"));
+    check_duration(r, "base", sim::kMillisecond, sim::kMinute, c.retry_base);
+    check_duration(r, "max", sim::kMillisecond, sim::kHour, c.retry_max);
+    if (c.retry_max < c.retry_base) m.ctx().error(r.node(), r.path(), "max must be >= base");
+    r.finish();
+  } else {
+    m.get("retry");
+  }
+}
+
+void load_feed(Context& ctx, const YAML::Node& node, const std::string& path, models::QueueConfig& q) {
+  MapReader m(ctx, node, path);
+  if (!m.valid()) return;
+  models::ScheduleFeedConfig f;
+  if (!m.has("every")) ctx.error(node, path, "needs 'every' (how often the schedule fires, e.g. every: 5m)");
+  check_duration(m, "every", sim::kSecond, 366 * sim::kDay, f.every);
+  check_duration(m, "start", 0, 366 * sim::kDay, f.start);
+  integer_range(m, "messages", 1, 100000, f.messages);
+  integer_range(m, "groups", 1, kMaxGroups, f.groups);
+  integer_range(m, "bytes", 1, kMaxMessageBytes, f.bytes);
+  m.finish();
+  q.schedules.push_back(f);
+}
+
+void load_queue(Context& ctx, MapReader& queues, const std::string& name, Scenario& s,
+                std::vector<YAML::Node>& dlq_nodes) {
+  const std::string path = queues.child_path(name);
+  MapReader m(ctx, queues.get(name), path);
+  models::QueueConfig q;
+  q.name = name;
+  check_duration(m, "visibility_timeout", 0, 12 * sim::kHour, q.visibility_timeout);
+  check_duration(m, "retention", 60 * sim::kSecond, 14 * sim::kDay, q.retention);
+  if (auto v = m.boolean("high_throughput")) q.high_throughput = *v;
+  q.api_calls_per_s = models::fifo_api_limit(q.high_throughput, s.region);
+  q.group_calls_per_s = q.high_throughput ? 300.0 : 0.0;
+  positive_number(m, "api_calls_per_s", q.api_calls_per_s);
+  if (auto v = m.number("group_calls_per_s")) {
+    if (*v < 0) ctx.error(m.get("group_calls_per_s"), m.child_path("group_calls_per_s"), "must be >= 0 (0: no per-group limit)");
+    else q.group_calls_per_s = *v;
+  }
+  check_duration(m, "api_burst", sim::kMillisecond, sim::kMinute, q.api_burst);
+  integer_range(m, "in_flight_limit", 1, 10000000, q.in_flight_limit);
+  integer_range(m, "lookahead", 1, 100000000, q.lookahead);
+  if (m.has("dead_letter")) {
+    const YAML::Node dn = m.get("dead_letter");
+    MapReader d(ctx, dn, m.child_path("dead_letter"));
+    if (auto v = d.str("queue")) {
+      q.dead_letter_queue = *v;
+      dlq_nodes.push_back(d.get("queue"));
+    } else if (!d.has("queue")) {
+      ctx.error(dn, d.path(), "needs 'queue' (the dead-letter queue's name)");
+    }
+    if (!d.has("max_receive_count")) ctx.error(dn, d.path(), "needs 'max_receive_count' (1-1000)");
+    integer_range(d, "max_receive_count", 1, 1000, q.max_receive_count);
+    d.finish();
+  } else {
+    m.get("dead_letter");
+  }
+  load_client(m, q.client);
+  const YAML::Node sched = m.get("schedule");
+  if (sched.IsDefined() && !sched.IsNull()) {
+    if (sched.IsSequence()) {
+      for_each_item(ctx, sched, m.child_path("schedule"), [&](const YAML::Node& n, const std::string& p) { load_feed(ctx, n, p, q); });
+    } else {
+      load_feed(ctx, sched, m.child_path("schedule"), q);
+    }
+  }
+  m.finish();
+  s.model.queues.push_back(std::move(q));
+}
+
+}  // namespace
+
+void load_queues(MapReader& top, Scenario& s) {
+  Context& ctx = top.ctx();
+  MapReader queues(ctx, top.get("queues"), "queues");
+  std::vector<YAML::Node> dlq_nodes;
+  for (const auto& name : queues.keys()) load_queue(ctx, queues, name, s, dlq_nodes);
+  queues.finish();
+  // Resolve dead-letter queues now that every queue is known.
+  std::size_t k = 0;
+  for (auto& q : s.model.queues) {
+    if (q.dead_letter_queue.empty()) continue;
+    const YAML::Node& node = dlq_nodes[k++];
+    const std::string path = "queues." + q.name + ".dead_letter.queue";
+    if (auto i = find_by_name(s.model.queues, q.dead_letter_queue)) {
+      if (s.model.queues[*i].name == q.name) ctx.error(node, path, "a queue cannot be its own dead-letter queue");
+      else q.dead_letter_index = *i;
+    } else {
+      ctx.error(node, path, "unknown queue '" + q.dead_letter_queue + "' (" + known_names(names_of(s.model.queues)) + ")");
+    }
+  }
+}
+
+void load_topics(MapReader& top, Scenario& s) {
+  Context& ctx = top.ctx();
+  MapReader topics(ctx, top.get("topics"), "topics");
+  for (const auto& name : topics.keys()) {
+    const std::string path = topics.child_path(name);
+    const YAML::Node node = topics.get(name);
+    MapReader m(ctx, node, path);
+    models::TopicConfig t;
+    t.name = name;
+    if (find_by_name(s.model.queues, name)) ctx.error(node, path, "'" + name + "' is already a queue name; topics and queues need distinct names");
+    if (!m.has("subscriptions")) ctx.error(node, path, "needs 'subscriptions' (the queues it fans out to)");
+    std::set<std::string> seen;
+    for_each_item(ctx, m.get("subscriptions"), m.child_path("subscriptions"), [&](const YAML::Node& n, const std::string& p) {
+      auto q = read_string(ctx, n, p);
+      if (!q) return;
+      if (!seen.insert(*q).second) ctx.error(n, p, "queue '" + *q + "' is subscribed twice");
+      if (auto i = find_by_name(s.model.queues, *q)) {
+        t.subscriptions.push_back(*q);
+        t.subscription_indices.push_back(*i);
+      } else {
+        ctx.error(n, p, "unknown queue '" + *q + "' (" + known_names(names_of(s.model.queues)) + ")");
+      }
+    });
+    if (t.subscriptions.size() > 100) ctx.error(m.get("subscriptions"), m.child_path("subscriptions"), "at most 100 subscriptions per topic");
+    if (auto v = m.boolean("high_throughput")) t.high_throughput = *v;
+    t.messages_per_s = models::fifo_publish_limit(t.high_throughput, s.region);
+    positive_number(m, "messages_per_s", t.messages_per_s);
+    positive_number(m, "group_messages_per_s", t.group_messages_per_s);
+    positive_number(m, "bytes_per_s", t.bytes_per_s);
+    check_duration(m, "api_burst", sim::kMillisecond, sim::kMinute, t.api_burst);
+    if (auto d = m.distribution("delivery_latency")) t.delivery_latency = *d;
+    load_client(m, t.client);
+    m.finish();
+    s.model.topics.push_back(std::move(t));
+  }
+  topics.finish();
+}
+
+bool load_publish_step(MapReader& step, const Scenario& s, models::StepConfig& out) {
+  if (!step.has("publish")) return false;
+  Context& ctx = step.ctx();
+  const YAML::Node node = step.get("publish");
+  const std::string path = step.child_path("publish");
+  MapReader m(ctx, node, path);
+  models::PublishConfig p;
+  const bool topic = m.has("topic");
+  const bool queue = m.has("queue");
+  if (topic == queue) ctx.error(node, path, "needs exactly one of 'topic' (SNS FIFO) or 'queue' (SQS FIFO)");
+  if (topic) {
+    if (auto name = m.str("topic")) {
+      p.to_topic = true;
+      p.target = *name;
+      if (auto i = find_by_name(s.model.topics, *name)) p.target_index = *i;
+      else ctx.error(m.get("topic"), m.child_path("topic"), "unknown topic '" + *name + "' (" + known_names(names_of(s.model.topics)) + ")");
+    }
+  } else if (queue) {
+    if (auto name = m.str("queue")) {
+      p.to_topic = false;
+      p.target = *name;
+      if (auto i = find_by_name(s.model.queues, *name)) p.target_index = *i;
+      else ctx.error(m.get("queue"), m.child_path("queue"), "unknown queue '" + *name + "' (" + known_names(names_of(s.model.queues)) + ")");
+    }
+  }
+  integer_range(m, "groups", 1, kMaxGroups, p.groups);
+  integer_range(m, "bytes", 1, kMaxMessageBytes, p.bytes);
+  if (auto text = m.str("skew")) {
+    // zipf(S) or zipf(s=S): the exponent; the ranks are the groups.
+    std::string inner;
+    if (text->rfind("zipf(", 0) == 0 && text->back() == ')') inner = text->substr(5, text->size() - 6);
+    if (inner.rfind("s=", 0) == 0) inner = inner.substr(2);
+    const auto exponent = sim::parse_quantity(inner, sim::ValueKind::kPlain);
+    if (!exponent || *exponent <= 0) {
+      ctx.error(m.get("skew"), m.child_path("skew"), "must be zipf(S) with an exponent S > 0 (e.g. zipf(1.1)), found '" + *text + "'");
+    } else if (p.groups > 1000000) {
+      ctx.error(m.get("skew"), m.child_path("skew"), "zipf skew supports at most 1,000,000 groups");
+    } else {
+      p.skew = sim::Distribution::zipf(*exponent, p.groups);
+    }
+  }
+  m.finish();
+  out.kind = models::StepKind::kPublish;
+  out.target = p.target;
+  out.publish = std::move(p);
+  return true;
+}
+
+}  // namespace loadcast::scenario
