@@ -2,6 +2,7 @@
 
 #include "models/billing.hpp"
 #include "models/run_output.hpp"
+#include "models/usage_json.hpp"
 
 namespace loadcast::models {
 
@@ -56,64 +57,20 @@ void WebTier::finish(RunOutput& out) {
   for (const auto& s : services_) s->add_usage(usage_, end);
   if (alb_) alb_->add_usage(usage_, end);
   if (db_) db_->add_usage(usage_, end);
+  if (db_ && db_->config().type == DbType::kRds) {
+    // An RDS instance (not Aurora) exists the whole run: billed per second, 10-minute minimum.
+    for (std::size_t i = 0; i < db_->instance_count(); ++i) {
+      usage_.rds_instance_for(db_->instance(i).name(), db_->config().engine == DbEngine::kMysql ? "mysql" : "postgresql",
+                              db_->config().instance_class)
+          .instance_seconds += static_cast<double>(aurora_instance_billed_seconds(end));
+    }
+  }
   for (auto& s : services_) s->finish(out);
   if (alb_) alb_->finish(out);
   if (db_) db_->finish(out);
-  reports::Json u = usage_to_json(usage_);
-  if (db_ && db_->config().type == DbType::kRds) {
-    reports::Json rds = reports::Json::array();
-    for (std::size_t i = 0; i < db_->instance_count(); ++i) {
-      rds.push_back({{"instance", db_->instance(i).name()},
-                     {"instance_class", db_->config().instance_class},
-                     {"engine", db_->config().engine == DbEngine::kMysql ? "mysql" : "postgresql"},
-                     {"instance_seconds", static_cast<double>(aurora_instance_billed_seconds(end))}});
-    }
-    u["rds_instances"] = rds;
-  }
-  out.sections["usage"] = u;
+  out.sections["usage"] = usage_to_section(usage_);
 }
 
-reports::Json usage_to_json(const Usage& usage) {
-  reports::Json j;
-  j["metered_seconds"] = usage.metered_seconds;
-  reports::Json fargate = reports::Json::array();
-  for (const auto& f : usage.fargate) {
-    fargate.push_back({{"service", f.service},
-                       {"arch", to_string(f.arch)},
-                       {"capacity", to_string(f.capacity)},
-                       {"vcpu_seconds", f.vcpu_seconds},
-                       {"gb_seconds", f.gb_seconds},
-                       {"task_seconds", f.task_seconds},
-                       {"tasks", f.tasks}});
-  }
-  j["fargate"] = fargate;
-  reports::Json albs = reports::Json::array();
-  for (const auto& a : usage.albs) {
-    albs.push_back({{"name", a.name},
-                    {"seconds", a.seconds},
-                    {"lcu_hours", a.lcu_hours},
-                    {"new_connections", a.totals.new_connections},
-                    {"active_connection_seconds", a.totals.active_connection_seconds},
-                    {"processed_bytes", a.totals.processed_bytes},
-                    {"requests", a.totals.requests},
-                    {"rule_evaluations", a.totals.rule_evaluations}});
-  }
-  j["albs"] = albs;
-  reports::Json serverless = reports::Json::array();
-  for (const auto& a : usage.aurora_serverless) {
-    serverless.push_back({{"instance", a.instance}, {"cluster", a.cluster}, {"storage", to_string(a.storage)}, {"acu_seconds", a.acu_seconds}});
-  }
-  j["aurora_serverless"] = serverless;
-  reports::Json provisioned = reports::Json::array();
-  for (const auto& a : usage.aurora_provisioned) {
-    provisioned.push_back({{"instance", a.instance},
-                           {"cluster", a.cluster},
-                           {"instance_class", a.instance_class},
-                           {"storage", to_string(a.storage)},
-                           {"instance_seconds", a.instance_seconds}});
-  }
-  j["aurora_provisioned"] = provisioned;
-  return j;
-}
+reports::Json usage_to_json(const Usage& usage) { return usage_to_section(usage); }
 
 }  // namespace loadcast::models
