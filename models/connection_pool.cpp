@@ -64,12 +64,14 @@ void ConnectionPool::connect_result(DbInstance* instance, bool ok) {
 }
 
 void ConnectionPool::arm_wait_timer() {
-  if (waiting_.empty() || sim_.is_pending(wait_timer_)) return;
+  if (waiting_.empty() || wait_armed_) return;
+  wait_armed_ = true;
   wait_timer_ = sim_.schedule_at(waiting_.front()->step_start + config_.timeout, [this] { on_wait_timer(); });
 }
 
 void ConnectionPool::on_wait_timer() {
   wait_timer_ = {};
+  wait_armed_ = false;
   const sim::Time now = sim_.now();
   while (!waiting_.empty() && waiting_.front()->step_start + config_.timeout <= now) {
     owner_.connection_timeout(waiting_.pop_front());
@@ -78,12 +80,14 @@ void ConnectionPool::on_wait_timer() {
 }
 
 void ConnectionPool::arm_idle_timer() {
-  if (idle_.empty() || sim_.is_pending(idle_timer_)) return;
+  if (idle_.empty() || idle_armed_) return;
+  idle_armed_ = true;
   idle_timer_ = sim_.schedule_at(idle_.front().second + config_.idle_timeout, [this] { on_idle_timer(); });
 }
 
 void ConnectionPool::on_idle_timer() {
   idle_timer_ = {};
+  idle_armed_ = false;
   const sim::Time now = sim_.now();
   std::size_t expired = 0;
   while (expired < idle_.size() && idle_[expired].second + config_.idle_timeout <= now) {

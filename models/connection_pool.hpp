@@ -83,8 +83,9 @@ class ConnectionPool final : public ConnectWaiter {
     for (auto& idle : idle_) idle.first->disconnect();
     open_ -= static_cast<int>(idle_.size());
     idle_.clear();
-    if (wait_timer_.valid()) sim_.cancel(wait_timer_);
-    if (idle_timer_.valid()) sim_.cancel(idle_timer_);
+    if (wait_armed_) sim_.cancel(wait_timer_);
+    if (idle_armed_) sim_.cancel(idle_timer_);
+    wait_armed_ = idle_armed_ = false;
   }
 
   void connect_result(DbInstance* instance, bool ok) override;
@@ -110,6 +111,8 @@ class ConnectionPool final : public ConnectWaiter {
   int open_ = 0;      // open or being opened
   int in_use_ = 0;
   bool closed_ = false;
+  bool wait_armed_ = false;  // a timer event is pending (cheaper than asking the queue)
+  bool idle_armed_ = false;
   sim::EventId wait_timer_;
   sim::EventId idle_timer_;
 };
