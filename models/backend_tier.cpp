@@ -8,23 +8,6 @@
 
 namespace loadcast::models {
 
-namespace {
-
-// Kills up to `count` RUNNING tasks of a service, newest first.
-int kill_running(EcsService& service, int count, const std::string& reason) {
-  std::vector<Task*> running;
-  for (Task* t : service.live_tasks()) {
-    if (t->alive() && t->state() == TaskState::kRunning) running.push_back(t);
-  }
-  int killed = 0;
-  for (auto it = running.rbegin(); it != running.rend() && killed < count; ++it, ++killed) {
-    (*it)->kill(service.cause_died(), reason);
-  }
-  return killed;
-}
-
-}  // namespace
-
 bool BackendTier::needed(const ModelConfig& c) {
   return !c.queues.empty() || !c.topics.empty() || !c.workers.empty() || c.db_proxy || c.replica_scaling ||
          !c.faults.empty();
@@ -73,7 +56,7 @@ int BackendTier::kill_tasks(std::size_t service, bool worker, int count) {
   const std::string reason = "fault: kill_tasks";
   if (worker) return workers_[service]->kill_tasks(count, reason);
   if (web_ == nullptr) return 0;
-  return kill_running(web_->service(service), count, reason);
+  return kill_running_tasks(web_->service(service), count, reason);
 }
 
 void BackendTier::set_worker_failure(std::size_t worker, double probability) {

@@ -34,7 +34,7 @@ void Faults::begin(std::size_t i) {
     }
     case FaultType::kKillTasks: {
       const int killed = targets_.kill_tasks(f.service_index, f.worker, f.count);
-      events_.add(now, "fault_start", f.service, static_cast<double>(f.count), static_cast<double>(killed),
+      events_.add(now, "fault_start", f.service, std::nullopt, static_cast<double>(killed),
                   "kill_tasks: " + std::to_string(killed) + " of " + std::to_string(f.count) + " requested tasks killed");
       break;
     }

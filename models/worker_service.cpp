@@ -54,18 +54,20 @@ WorkerService::~WorkerService() = default;
 
 void WorkerService::start() { service_->start(); }
 
-int WorkerService::kill_tasks(int count, const std::string& reason) {
-  int killed = 0;
+int kill_running_tasks(EcsService& service, int count, const std::string& reason) {
   // Newest first, like scale-in; copy: killing changes the service's list.
   std::vector<Task*> running;
-  for (Task* t : service_->live_tasks()) {
+  for (Task* t : service.live_tasks()) {
     if (t->alive() && t->state() == TaskState::kRunning) running.push_back(t);
   }
+  int killed = 0;
   for (auto it = running.rbegin(); it != running.rend() && killed < count; ++it, ++killed) {
-    (*it)->kill(service_->cause_died(), reason);
+    (*it)->kill(service.cause_died(), reason);
   }
   return killed;
 }
+
+int WorkerService::kill_tasks(int count, const std::string& reason) { return kill_running_tasks(*service_, count, reason); }
 
 // ---------------------------------------------------------------- pollers
 

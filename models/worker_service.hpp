@@ -44,6 +44,10 @@
 
 namespace loadcast::models {
 
+// Kills up to `count` RUNNING tasks of a service (web or worker), newest first, as if they
+// crashed; returns how many.
+int kill_running_tasks(EcsService& service, int count, const std::string& reason);
+
 class WorkerService final : public Component, public RequestSink, public TaskListener, public MessageClient {
  public:
   WorkerService(sim::Simulation& sim, EventLog& events, const WorkerConfig& config, const ModelConfig& model,

@@ -36,12 +36,12 @@ std::vector<std::string> names_of(const std::vector<T>& items) {
   return out;
 }
 
+std::string show(sim::Time t) { return t == 0 ? "0s" : sim::format_duration(t); }
+
 void check_duration(MapReader& m, const std::string& key, sim::Time lo, sim::Time hi, sim::Time& out) {
   if (auto v = m.duration(key)) {
     if (*v < lo || *v > hi) {
-      m.ctx().error(m.get(key), m.child_path(key),
-                    "must be between " + sim::format_duration(lo) + " and " + sim::format_duration(hi) + ", found " +
-                        sim::format_duration(*v));
+      m.ctx().error(m.get(key), m.child_path(key), "must be between " + show(lo) + " and " + show(hi) + ", found " + show(*v));
     } else {
       out = *v;
     }

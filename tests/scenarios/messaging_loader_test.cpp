@@ -1,0 +1,234 @@
+// The messaging and data-tier keys: bad input gets a located sentence, and the POS scenario
+// accounts for every message at its peak hour.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <string>
+
+#include "scenarios/loader/scenario.hpp"
+#include "scenarios/loader/simulate.hpp"
+
+using namespace loadcast;
+
+namespace {
+
+const char* kBase = R"(name: m
+duration: 10m
+workload:
+  arrivals: { rate: 10 }
+  requests:
+    - name: order
+      path: /order
+      steps:
+        - cpu: exp(5ms)
+        - db: { writes: 1 }
+        - publish: { topic: orders, groups: 10 }
+load_balancer: { type: alb, default: api }
+services:
+  api: { cpu: 512, memory: 1024 }
+database:
+  type: aurora_provisioned
+  engine: mysql
+  instance_class: db.r7g.large
+  readers: 1
+topics:
+  orders: { subscriptions: [work] }
+queues:
+  work:
+    visibility_timeout: 30s
+    dead_letter: { queue: work-dlq, max_receive_count: 5 }
+  work-dlq: {}
+workers:
+  worker:
+    cpu: 256
+    memory: 512
+    queue: work
+    wait_time: 20s
+    steps:
+      - cpu: exp(20ms)
+      - db: { reads: 1 }
+faults:
+  - { at: 5m, type: kill_tasks, service: worker, count: 1 }
+)";
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto pos = text.find(from);
+  REQUIRE(pos != std::string::npos);
+  return text.replace(pos, from.size(), to);
+}
+
+// The single error of a bad scenario; it must carry a file:line:col location.
+std::string error_of(const std::string& yaml) {
+  try {
+    scenario::load_string(yaml, "bad.yaml");
+  } catch (const scenario::LoadError& e) {
+    const std::string what = e.what();
+    CHECK(std::regex_search(what, std::regex("^bad\\.yaml:[0-9]+:[0-9]+: ")));
+    return what;
+  }
+  FAIL("expected a LoadError for:\n" << yaml);
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("MessagingLoader: the base scenario loads") {
+  const auto s = scenario::load_string(kBase, "ok.yaml");
+  REQUIRE(s.model.queues.size() == 2);
+  CHECK(s.model.queues[0].dead_letter_index == 1);
+  CHECK(s.model.queues[0].api_calls_per_s == 300.0);  // default mode
+  REQUIRE(s.model.topics.size() == 1);
+  CHECK(s.model.topics[0].subscription_indices == std::vector<std::size_t>{0});
+  REQUIRE(s.model.workers.size() == 1);
+  CHECK(s.model.workers[0].steps.size() == 2);
+  CHECK(s.model.classes[0].steps[2].kind == models::StepKind::kPublish);
+  REQUIRE(s.model.faults.size() == 1);
+  CHECK(s.model.faults[0].worker);
+}
+
+TEST_CASE("MessagingLoader: the region and mode set the API limits") {
+  auto s = scenario::load_string(replace(std::string(kBase), "    visibility_timeout: 30s\n", "    high_throughput: true\n"), "ok.yaml",
+                                 {{"region", "ap-northeast-1"}});
+  CHECK(s.model.queues[0].api_calls_per_s == 9000.0);
+  CHECK(s.model.queues[0].group_calls_per_s == 300.0);
+  s = scenario::load_string(replace(std::string(kBase), "    visibility_timeout: 30s\n", "    high_throughput: true\n"), "ok.yaml",
+                            {{"region", "us-east-1"}});
+  CHECK(s.model.queues[0].api_calls_per_s == 70000.0);
+}
+
+TEST_CASE("MessagingLoader: bad messaging keys are located errors") {
+  const std::string base = kBase;
+  SECTION("a publish step naming an unknown topic") {
+    const auto e = error_of(replace(base, "topic: orders, groups: 10", "topic: nope, groups: 10"));
+    CHECK(e.find("workload.requests[0].steps[2].publish.topic: unknown topic 'nope' (defined: orders)") != std::string::npos);
+  }
+  SECTION("a publish step with both a topic and a queue") {
+    const auto e = error_of(replace(base, "topic: orders, groups: 10", "topic: orders, queue: work"));
+    CHECK(e.find("needs exactly one of 'topic' (SNS FIFO) or 'queue' (SQS FIFO)") != std::string::npos);
+  }
+  SECTION("a malformed skew") {
+    const auto e = error_of(replace(base, "groups: 10 }", "groups: 10, skew: 'pareto(2)' }"));
+    CHECK(e.find("publish.skew: must be zipf(S)") != std::string::npos);
+  }
+  SECTION("a queue that is its own dead-letter queue") {
+    const auto e = error_of(replace(base, "queue: work-dlq, max_receive_count", "queue: work, max_receive_count"));
+    CHECK(e.find("queues.work.dead_letter.queue: a queue cannot be its own dead-letter queue") != std::string::npos);
+  }
+  SECTION("a max_receive_count out of range") {
+    const auto e = error_of(replace(base, "max_receive_count: 5", "max_receive_count: 0"));
+    CHECK(e.find("queues.work.dead_letter.max_receive_count: must be between 1 and 1000, found 0") != std::string::npos);
+  }
+  SECTION("a visibility timeout over 12 hours") {
+    const auto e = error_of(replace(base, "visibility_timeout: 30s", "visibility_timeout: 13h"));
+    CHECK(e.find("queues.work.visibility_timeout: must be between 0s and 12h") != std::string::npos);
+  }
+  SECTION("a topic subscribing an unknown queue") {
+    const auto e = error_of(replace(base, "subscriptions: [work]", "subscriptions: [wrk]"));
+    CHECK(e.find("topics.orders.subscriptions[0]: unknown queue 'wrk'") != std::string::npos);
+  }
+  SECTION("an unknown queue key") {
+    const auto e = error_of(replace(base, "    visibility_timeout: 30s\n", "    visibility: 30s\n"));
+    CHECK(e.find("queues.work.visibility: unknown key 'visibility'") != std::string::npos);
+  }
+}
+
+TEST_CASE("MessagingLoader: bad worker and fault keys are located errors") {
+  const std::string base = kBase;
+  SECTION("a worker consuming an unknown queue") {
+    const auto e = error_of(replace(base, "    queue: work\n", "    queue: jobs\n"));
+    CHECK(e.find("workers.worker.queue: unknown queue 'jobs'") != std::string::npos);
+  }
+  SECTION("a worker with a station step") {
+    const auto e = error_of(replace(base, "      - cpu: exp(20ms)\n", "      - { station: s1, service: exp(1ms) }\n") + "stations: { s1: { servers: 1 } }\n");
+    CHECK(e.find("workers.worker.steps[0]: a worker's steps are cpu, db, publish or delay") != std::string::npos);
+  }
+  SECTION("a long poll over 20 seconds") {
+    const auto e = error_of(replace(base, "wait_time: 20s", "wait_time: 30s"));
+    CHECK(e.find("workers.worker.wait_time: must be between 0s and 20s (WaitTimeSeconds)") != std::string::npos);
+  }
+  SECTION("a web service scaling on backlog per task") {
+    const auto e = error_of(replace(base, "  api: { cpu: 512, memory: 1024 }",
+                                    "  api: { cpu: 512, memory: 1024, autoscaling: { min: 1, max: 2, policies: [ { type: target_tracking, metric: backlog_per_task, target: 10 } ] } }"));
+    CHECK(e.find("must be cpu, memory or requests_per_target (found 'backlog_per_task')") != std::string::npos);
+  }
+  SECTION("a fault naming an unknown service") {
+    const auto e = error_of(replace(base, "service: worker, count: 1", "service: nobody, count: 1"));
+    CHECK(e.find("faults[0].service: unknown service or worker 'nobody'") != std::string::npos);
+  }
+  SECTION("worker_errors on a web service") {
+    const auto e = error_of(replace(base, "type: kill_tasks, service: worker, count: 1",
+                                    "type: worker_errors, service: api, failure_probability: 0.5, duration: 1m"));
+    CHECK(e.find("faults[0].service: unknown worker 'api'") != std::string::npos);
+  }
+  SECTION("a fault after the end of the run") {
+    const auto e = error_of(replace(base, "{ at: 5m,", "{ at: 15m,"));
+    CHECK(e.find("faults[0].at: is not before the end of the run (10m)") != std::string::npos);
+  }
+  SECTION("an unknown fault type") {
+    const auto e = error_of(replace(base, "type: kill_tasks", "type: unplug"));
+    CHECK(e.find("faults[0].type: must be db_failover, kill_tasks or worker_errors (found 'unplug')") != std::string::npos);
+  }
+}
+
+TEST_CASE("MessagingLoader: bad proxy and replica scaling keys are located errors") {
+  const std::string base = kBase;
+  SECTION("replica auto scaling bounds") {
+    const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  replica_autoscaling: { min: 1, max: 16, target: 70 }\n"));
+    CHECK(e.find("database.replica_autoscaling.max: must be between 0 and 15 (Aurora replicas)") != std::string::npos);
+  }
+  SECTION("replica auto scaling on an unknown metric") {
+    const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  replica_autoscaling: { min: 1, max: 3, metric: cpu, target: 70 }\n"));
+    CHECK(e.find("database.replica_autoscaling.metric: must be reader_cpu") != std::string::npos);
+  }
+  SECTION("a proxy borrow timeout out of range") {
+    const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  proxy: { borrow_timeout: 2h }\n"));
+    CHECK(e.find("database.proxy.borrow_timeout: must be 0s (no limit) or between 1s and 3600s") != std::string::npos);
+  }
+  SECTION("a proxy in front of Serverless v2") {
+    const auto e = error_of(replace(replace(base, "  type: aurora_provisioned\n", "  type: aurora_serverless_v2\n  max_acu: 4\n"),
+                                    "  instance_class: db.r7g.large\n", "  proxy: {}\n"));
+    CHECK(e.find("database.proxy: is modelled for provisioned instances") != std::string::npos);
+  }
+}
+
+TEST_CASE("MessagingLoader: the POS scenario accounts for every message at its peak hour") {
+  const auto sc = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/pos-production.yaml",
+                                      {{"duration", "1h"}, {"workload.arrivals.stages", "[{at: 0m, rate: 36}, {at: 1h, rate: 36}]"}});
+  scenario::SimOptions o;
+  o.threads = 1;
+  const auto r = scenario::simulate(sc, o);
+  CHECK(r.requests.balanced());
+  CHECK(r.requests.errors == 0);
+  const auto& queues = r.sections.at("queues");
+  for (const auto& [name, q] : queues.items()) {
+    INFO(name);
+    CHECK(q.at("balanced").get<bool>());
+    const auto published = q.at("published").get<double>();
+    CHECK(published == q.at("deleted").get<double>() + q.at("dead_lettered").get<double>() + q.at("expired").get<double>() +
+                           q.at("visible").get<double>() + q.at("in_flight").get<double>());
+  }
+  // Each sale publishes one transaction message: the queue got one per sale that reached its
+  // publish step (sales still in flight at the end may or may not have).
+  const auto sales = r.classes.at("pos-sale").requests;
+  const auto transactions = queues.at("worker-transaction").at("published").get<double>();
+  CHECK(transactions >= static_cast<double>(sales.ok));
+  CHECK(transactions <= static_cast<double>(sales.ok + sales.in_flight));
+  // SNS fans out every message: one delivery per subscription.
+  for (const auto& [name, t] : r.sections.at("topics").items()) {
+    INFO(name);
+    CHECK(t.at("deliveries").get<double>() + t.at("pending_deliveries").get<double>() == t.at("published").get<double>());
+  }
+  // The meters the cost model prices: SQS requests with empty receives, SNS, the proxy, workers.
+  const auto& usage = r.sections.at("usage");
+  CHECK(usage.at("sqs").size() == queues.size());
+  CHECK(usage.at("sns").size() == 7);
+  CHECK(usage.at("rds_proxies").at(0).at("vcpu_seconds").get<double>() == Approx(4.0 * 3600.0));  // 2 + 2 vCPUs
+  bool worker_fargate = false;
+  for (const auto& f : usage.at("fargate")) {
+    if (f.at("service") == "worker-transaction") {
+      worker_fargate = true;
+      CHECK(f.at("capacity") == "spot");
+    }
+  }
+  CHECK(worker_fargate);
+}
