@@ -230,3 +230,54 @@ database:
   }
   CHECK(billed);
 }
+
+TEST_CASE("WorkerService: worker_errors and kill_tasks faults show in events and messages reappear") {
+  const auto r = run(R"(
+seed: 8
+duration: 20m
+workload:
+  arrivals: { process: poisson, rate: 5 }
+  requests:
+    - { name: order, path: /order, steps: [ { publish: { queue: jobs, groups: 50 } } ] }
+queues:
+  jobs: { visibility_timeout: 30s, dead_letter: { queue: jobs-dlq, max_receive_count: 3 } }
+  jobs-dlq: {}
+workers:
+  worker:
+    cpu: 256
+    memory: 512
+    desired: 2
+    queue: jobs
+    steps: [ { cpu: const(20ms) } ]
+faults:
+  - { at: 5m, type: worker_errors, service: worker, failure_probability: 0.5, duration: 5m }
+  - { at: 12m, type: kill_tasks, service: worker, count: 1 }
+)");
+  const auto starts = events(r, "fault_start");
+  REQUIRE(starts.size() == 2);
+  CHECK(starts[0].t_s == Approx(300.0));
+  CHECK(starts[0].target == "worker");
+  CHECK(starts[1].t_s == Approx(720.0));
+  CHECK(*starts[1].to == 1.0);  // one task killed
+  REQUIRE(events(r, "fault_end").size() == 1);
+  CHECK(events(r, "fault_end")[0].t_s == Approx(600.0));
+  const auto killed = events(r, "task_killed");
+  REQUIRE(killed.size() == 1);
+  CHECK(killed[0].t_s == Approx(720.0));
+  // A message moves to the DLQ on its third failed receive: the first two failures each cost a
+  // 30 s visibility timeout, so no move before 5m + 60 s, and none once failures stop and the
+  // last failed messages have come back (10m + 30 s).
+  const auto moves = events(r, "dlq_move");
+  REQUIRE(!moves.empty());
+  for (const auto& e : moves) {
+    CHECK(e.t_s >= 360.0);
+    CHECK(e.t_s <= 631.0);
+  }
+  const auto& q = r.sections.at("queues").at("jobs");
+  CHECK(q.at("redelivered").get<double>() > 0.0);
+  CHECK(q.at("balanced").get<bool>());
+  const auto& w = r.sections.at("workers").at("worker");
+  CHECK(w.at("failed").get<double>() > 0.0);
+  CHECK(r.sections.at("services").at("worker").at("tasks_killed").get<double>() == 1.0);
+  CHECK(r.sections.at("queues").at("jobs-dlq").at("visible").get<double>() == q.at("dead_lettered").get<double>());
+}
