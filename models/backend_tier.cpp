@@ -87,7 +87,7 @@ void BackendTier::finish(RunOutput& out) {
   if (control_) control_->add_usage(usage, end);
   if (web_ == nullptr) {
     own.metered_seconds = sim::to_seconds(end);
-    out.sections["usage"] = usage_to_json(own);
+    out.sections["usage"] = usage_to_section(own);
   }
 }
 

@@ -242,9 +242,9 @@ class FifoQueue {
   DedupWindow dedup_;
   std::array<TokenBucket, kSqsActions> limiters_;
 
-  IndexPool<Msg, 12> msgs_;
+  IndexPool<Msg> msgs_;
   IndexPool<Batch> batches_;
-  IndexPool<Call> calls_;
+  IndexPool<Call, 6> calls_;  // a call holds a whole batch: small chunks
   std::vector<Group> groups_;
   std::vector<Available> heap_;  // min-heap on the head's seq (lazy entries)
 

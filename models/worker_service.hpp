@@ -119,7 +119,7 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
   sim::Rng rng_;
   std::vector<sim::Rng> step_rngs_;
   RequestPool requests_;
-  IndexPool<Poller> pollers_;
+  IndexPool<Poller, 6> pollers_;
   double failure_override_ = -1.0;
   bool measuring_ = true;
   std::uint64_t processed_ = 0, failed_ = 0, lost_ = 0;
