@@ -431,12 +431,15 @@ void FifoQueue::resolve_in_flight(std::uint32_t i) {
 
 void FifoQueue::on_visibility_timeout(std::uint32_t b) {
   Batch& batch = batches_[b];
+  std::array<std::uint32_t, kMaxReceiveBatch> touched{};
+  std::uint32_t touched_count = 0;
   // Back to the head of their groups in their original order: walk the batch backwards.
   for (std::uint32_t k = batch.count; k-- > 0;) {
     const Receipt r = batch.receipts[k];
     Msg& m = msgs_[r.message];
     if (m.state != State::kInFlight || m.generation != r.generation) continue;
     const std::uint32_t gid = m.spec.group;
+    touched[touched_count++] = gid;
     Group& g = groups_[gid];
     --g.in_flight;
     --in_flight_;
@@ -453,11 +456,9 @@ void FifoQueue::on_visibility_timeout(std::uint32_t b) {
       ++stats_.redelivered;
     }
   }
-  for (std::uint32_t k = 0; k < batch.count; ++k) {
-    const Receipt r = batch.receipts[k];
-    const Msg& m = msgs_[r.message];
-    if (m.state == State::kVisible) maybe_available(m.spec.group);
-  }
+  // Every group that lost its in-flight messages may serve again (a message moved to the DLQ
+  // unblocks the ones queued behind it).
+  for (std::uint32_t k = 0; k < touched_count; ++k) maybe_available(touched[k]);
   batches_.release(b);
   serve_waiters();
 }

@@ -359,3 +359,27 @@ TEST_CASE("FifoQueue: a backlog in one group hides later groups beyond the look-
   CHECK(second_receive(100) == 0);   // group 1's message is the 151st: not found
   CHECK(second_receive(1000) == 1);  // found
 }
+
+TEST_CASE("FifoQueue: a message moved to the DLQ unblocks the rest of its group") {
+  sim::Simulation sim(1);
+  auto cfg = queue_config("poison");
+  cfg.visibility_timeout = 10 * sim::kSecond;
+  cfg.max_receive_count = 1;
+  cfg.dead_letter_queue = "poison-dlq";
+  FifoQueue q(sim, cfg, nullptr);
+  FifoQueue dlq(sim, queue_config("poison-dlq"), nullptr);
+  q.set_dead_letter_queue(&dlq);
+  q.deliver(MessageSpec{1, 0, 3, 100});
+  q.deliver(MessageSpec{2, 0, 3, 100});
+  Recorder r;
+  q.receive(&r, 0, 1, 0);  // the poison message, never deleted
+  sim.run_until(11 * sim::kSecond);
+  CHECK(q.stats().dead_lettered == 1);
+  q.receive(&r, 0, 10, 0);
+  sim.run_until(12 * sim::kSecond);
+  REQUIRE(r.batches.size() == 2);
+  REQUIRE(r.batches[1].size() == 1);
+  CHECK(r.batches[1][0].group_seq == 2);
+  CHECK(dlq.visible() == 1);
+  CHECK(q.balanced());
+}
