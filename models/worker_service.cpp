@@ -123,8 +123,12 @@ void WorkerService::process_next(std::uint32_t p) {
       poller.done = 0;
       return;
     }
-    if (poller.active) poll(p);
-    else retire(p);
+    if (poller.active) {
+      poll(p);
+    } else {
+      poller.busy = false;
+      retire(p);
+    }
     return;
   }
   const ReceivedMessage& m = poller.batch[poller.next++];
