@@ -275,6 +275,7 @@ void WorkerService::finish(RunOutput& out) {
   j["processed"] = processed_;
   j["failed"] = failed_;
   j["lost"] = lost_;
+  j["pollers_at_end"] = pollers_.live();
   auto ms = [](const reports::Histogram& h, double p) { return h.empty() ? 0.0 : h.percentile(p) * 1e-6; };
   j["message_latency_ms"] = {{"p50", ms(latency_, 50)}, {"p95", ms(latency_, 95)}, {"p99", ms(latency_, 99)}};
   j["wait_before_processing_ms"] = {{"p50", ms(age_at_start_, 50)}, {"p95", ms(age_at_start_, 95)}, {"p99", ms(age_at_start_, 99)}};

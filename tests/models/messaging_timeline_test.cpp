@@ -103,6 +103,8 @@ workers:
   CHECK(ins.back().to.value() == 0.0);
   CHECK(ins.front().t_s >= low_since + 15 * 60.0);
   CHECK(running.back() == 0.0);
+  // Every poller of the stopped tasks was released.
+  CHECK(number(r.sections.at("workers").at("worker").at("pollers_at_end")) == 0.0);
 }
 
 TEST_CASE("ClusterControl: a writer failover fails writes without a proxy and delays them with one then recovers") {
@@ -279,5 +281,6 @@ faults:
   const auto& w = r.sections.at("workers").at("worker");
   CHECK(w.at("failed").get<double>() > 0.0);
   CHECK(r.sections.at("services").at("worker").at("tasks_killed").get<double>() == 1.0);
+  CHECK(w.at("pollers_at_end").get<double>() == 2.0);  // the killed task's poller is gone, its replacement's runs
   CHECK(r.sections.at("queues").at("jobs-dlq").at("visible").get<double>() == q.at("dead_lettered").get<double>());
 }
