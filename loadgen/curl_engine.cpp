@@ -154,8 +154,13 @@ void CurlEngine::start(std::size_t slot, std::size_t cls, sim::Time intended) {
   t.bytes = 0;
   t.busy = true;
   ++busy_;
-  plan.parts(cls, *source_.cursor, *source_.rng, t.parts);
+  t.sent = steady_now();
   CURL* e = t.easy;
+  // libcurl keeps options between transfers: a fixed request set up last time is sent again
+  // as it is (copying the URL and headers per request was a measurable share of the cost).
+  if (!cp.templated && t.configured_cls == static_cast<std::ptrdiff_t>(cls)) return add(t);
+  t.configured_cls = cp.templated ? -1 : static_cast<std::ptrdiff_t>(cls);
+  plan.parts(cls, *source_.cursor, *source_.rng, t.parts);
   curl_easy_setopt(e, CURLOPT_URL, t.parts.url.c_str());
   curl_slist_free_all(t.own_headers);
   t.own_headers = nullptr;
@@ -173,8 +178,11 @@ void CurlEngine::start(std::size_t slot, std::size_t cls, sim::Time intended) {
   } else if (cp.method != "GET") {
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, cp.method.c_str());
   }
-  t.sent = steady_now();
-  if (curl_multi_add_handle(multi_, e) != CURLM_OK) {
+  add(t);
+}
+
+void CurlEngine::add(Transfer& t) {
+  if (curl_multi_add_handle(multi_, t.easy) != CURLM_OK) {
     // Reported from the loop, not from inside start(): the listener may start again at once.
     asio::post(io_, [this, &t] {
       if (closed_ || !t.busy) return;

@@ -68,6 +68,7 @@ class CurlEngine final : public Engine {
     sim::Time sent = 0;
     std::uint64_t bytes = 0;
     RenderedParts parts;
+    std::ptrdiff_t configured_cls = -1;  // class whose fixed request the handle is set up for
     curl_slist* own_headers = nullptr;  // templated headers of the current request
   };
 
@@ -75,6 +76,7 @@ class CurlEngine final : public Engine {
   static int timer_cb(CURLM* multi, long timeout_ms, void* userp);
   static std::size_t write_cb(char* data, std::size_t size, std::size_t n, void* userp);
 
+  void add(Transfer& t);
   void action(curl_socket_t fd, int bits);
   void drain_messages();
   void complete(Transfer& t, CURLcode code);
