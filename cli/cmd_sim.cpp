@@ -10,6 +10,8 @@
 #include "models/infracost_usage.hpp"
 #include "models/usage_json.hpp"
 #include "reports/result.hpp"
+#include "reports/summary_report.hpp"
+#include "reports/threshold.hpp"
 #include "reports/run_outputs.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/simulate.hpp"
@@ -48,33 +50,7 @@ std::string fmt_count(std::uint64_t n) {
 }
 
 void print_summary(const reports::Result& r, const scenario::SimStats& stats) {
-  std::printf("scenario   %s · seed %llu · %llu replication%s · %.0f s measured (warm-up %.0f s)\n", r.scenario.c_str(),
-              static_cast<unsigned long long>(r.seed), static_cast<unsigned long long>(r.replications),
-              r.replications == 1 ? "" : "s", r.duration_s, r.warmup_s);
-  const auto& q = r.requests;
-  std::printf("requests   %s total · %s ok · %s errors · %s timeouts · %s dropped · %s in flight (error rate %.4f%%)\n",
-              fmt_count(q.total).c_str(), fmt_count(q.ok).c_str(), fmt_count(q.errors).c_str(),
-              fmt_count(q.timeouts).c_str(), fmt_count(q.dropped).c_str(), fmt_count(q.in_flight).c_str(),
-              q.error_rate() * 100.0);
-  std::printf("throughput %.2f req/s\n", r.throughput_rps);
-  const auto& l = r.latency_ms;
-  std::printf("latency ms mean %.3f · p50 %.3f · p90 %.3f · p95 %.3f · p99 %.3f · p99.9 %.3f · max %.3f\n", l.mean, l.p50,
-              l.p90, l.p95, l.p99, l.p999, l.max);
-  for (const char* key : {"mean", "p95", "p99"}) {
-    auto it = r.latency_ms_ci95.find(key);
-    if (it != r.latency_ms_ci95.end()) std::printf("  95%% CI %-4s [%.3f, %.3f] ms\n", key, it->second.low, it->second.high);
-  }
-  if (r.classes.size() > 1) {
-    for (const auto& [name, c] : r.classes) {
-      std::printf("class %-20s %10.2f req/s · p50 %.3f · p95 %.3f · p99 %.3f ms · errors %s\n", name.c_str(),
-                  c.throughput_rps, c.latency_ms.p50, c.latency_ms.p95, c.latency_ms.p99,
-                  fmt_count(c.requests.errors + c.requests.timeouts + c.requests.dropped).c_str());
-    }
-  }
-  for (const auto& [name, s] : r.stations) {
-    std::printf("station %-18s utilization %.4f · mean queue %.4f · mean wait %.4f ms · rejected %s\n", name.c_str(),
-                s.utilization, s.mean_queue, s.mean_wait_ms, fmt_count(s.rejected).c_str());
-  }
+  std::fputs(reports::render_text(r).c_str(), stdout);
   std::printf("engine     %s events in %.2f s wall (%.2f M events/s)\n", fmt_count(stats.events).c_str(), stats.wall_s,
               stats.wall_s > 0 ? static_cast<double>(stats.events) / stats.wall_s / 1e6 : 0.0);
 }
@@ -138,6 +114,13 @@ int run_sim(int argc, char** argv) {
   }
   scenario::SimStats stats;
   reports::Result result = scenario::simulate(sc, options, &stats);
+  // Thresholds are judged on the finished result (cost included), like on a measured one.
+  std::string threshold_error;
+  try {
+    result.thresholds = reports::evaluate_thresholds(sc.thresholds, result.to_json());
+  } catch (const reports::ThresholdError& e) {
+    threshold_error = e.what();
+  }
   const std::string dir = args.get("out").value_or("out");
   reports::write_run_outputs(result, dir);
   if (auto usage_file = args.get("infracost-usage")) {
@@ -151,7 +134,13 @@ int run_sim(int argc, char** argv) {
     print_summary(result, stats);
     std::printf("wrote      %s/result.json, timeseries.csv, report.html, report.md\n", dir.c_str());
   }
-  return kExitOk;
+  if (!threshold_error.empty()) {
+    std::fprintf(stderr, "%s: thresholds: %s\n", path.c_str(), threshold_error.c_str());
+    return kExitUsage;
+  }
+  bool all_ok = true;
+  for (const auto& v : result.thresholds) all_ok = all_ok && v.ok;
+  return all_ok ? kExitOk : kExitThresholds;
 }
 
 int run_check(int argc, char** argv) {

@@ -2,6 +2,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "reports/threshold.hpp"
+#include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
@@ -123,8 +125,16 @@ Scenario load_node(YAML::Node root, const std::string& path, const std::vector<O
   }
   if (auto v = top.str("region")) s.region = *v;
   for_each_item(ctx, top.get("thresholds"), "thresholds", [&](const YAML::Node& n, const std::string& ipath) {
-    if (auto t = read_string(ctx, n, ipath)) s.thresholds.push_back(*t);
+    auto t = read_string(ctx, n, ipath);
+    if (!t) return;
+    try {
+      reports::parse_threshold(*t);
+      s.thresholds.push_back(*t);
+    } catch (const reports::ThresholdError& e) {
+      ctx.error(n, ipath, e.what());
+    }
   });
+  load_cost_section(top, s.cost);
 
   load_stations(top, s);
   load_database(top, s);
@@ -137,7 +147,9 @@ Scenario load_node(YAML::Node root, const std::string& path, const std::vector<O
   load_workers(top, s);
   load_faults(top, s);
   top.finish();
-  if (!ctx.ok()) throw LoadError(ctx.errors());
+  std::vector<std::string> errors = ctx.errors();
+  for (auto& e : check_cost_config(s.cost, s.region, s.base_dir)) errors.push_back(std::move(e));
+  if (!errors.empty()) throw LoadError(errors);
   return s;
 }
 

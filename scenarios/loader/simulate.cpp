@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "models/system.hpp"
+#include "scenarios/loader/pricing_loader.hpp"
 #include "sim/replication.hpp"
 #include "sim/stats.hpp"
 
@@ -47,6 +48,8 @@ reports::Result simulate(const Scenario& scenario, const SimOptions& options, Si
   for (const auto& run : runs) events += run.events_processed;
   reports::Result result =
       models::merge_replications(runs, models::MergeInfo{scenario.name, seed, sim::to_seconds(params.warmup)});
+  // Cost first, so thresholds on cost.monthly_usd resolve.
+  add_cost_section(result, scenario.region, scenario.cost, scenario.base_dir);
   if (options.precision > 0.0) {
     result.sections["precision"] = reports::Json{{"metric", "latency_ms.mean"},
                                                  {"target", options.precision},

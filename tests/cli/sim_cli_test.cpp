@@ -121,3 +121,24 @@ TEST_CASE("CLI: bad scenarios exit 2 with a located sentence") {
   CHECK(missing.exit_code == 2);
   CHECK_THAT(missing.err, Catch::Contains("cannot open scenario file"));
 }
+
+TEST_CASE("CLI: scenario thresholds decide the exit code of sim") {
+  const std::string dir = temp_dir("thresholds");
+  const std::string base = std::string(kScenario) + "thresholds:\n";
+  write_file(dir + "/pass.yaml", base + "  - latency_ms.p95 < 50\n  - requests.error_rate < 0.01\n");
+  auto r = run_command(bin() + " sim " + dir + "/pass.yaml --duration 15m --out " + dir + "/pass");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(read_file(dir + "/pass/result.json"), Catch::Contains("\"expr\": \"latency_ms.p95 < 50\""));
+  write_file(dir + "/fail.yaml", base + "  - latency_ms.p95 < 1\n");
+  r = run_command(bin() + " sim " + dir + "/fail.yaml --duration 15m --out " + dir + "/fail");
+  CHECK(r.exit_code == 99);
+  CHECK_THAT(read_file(dir + "/fail/result.json"), Catch::Contains("\"ok\": false"));
+  write_file(dir + "/unknown.yaml", base + "  - latency_ms.p97 < 1\n");
+  r = run_command(bin() + " sim " + dir + "/unknown.yaml --duration 15m --out " + dir + "/unknown");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("p97"));
+  write_file(dir + "/malformed.yaml", base + "  - latency_ms.p95 <<< 1\n");
+  r = run_command(bin() + " check " + dir + "/malformed.yaml");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("malformed.yaml:20:5: thresholds[0]"));
+}
