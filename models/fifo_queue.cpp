@@ -90,11 +90,6 @@ void FifoQueue::deliver(const MessageSpec& message) {
   ++stats_.calls;
   stats_.billed_requests += sqs_billed_requests(message.bytes);
   stats_.payload_bytes += message.bytes;
-  const std::uint64_t key = config_.high_throughput ? mix(message.group, message.dedup) : message.dedup;
-  if (dedup_.check_and_insert(key, sim_.now())) {
-    ++stats_.duplicates;
-    return;
-  }
   enqueue(message, false);
   serve_waiters();
 }

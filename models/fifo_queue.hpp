@@ -137,7 +137,8 @@ class FifoQueue {
   // DeleteMessage (one receipt) or DeleteMessageBatch (up to 10): one call.
   void delete_messages(std::span<const Receipt> receipts, MessageClient* client, std::uint64_t token);
   // A delivery from an SNS subscription: not subject to the queue's API limit (SNS batches and
-  // retries internally, assumption), billed as one request.
+  // retries internally, assumption), billed as one request. Not deduplicated again: the topic
+  // already dropped duplicates of the same id within the same 5-minute window.
   void deliver(const MessageSpec& message);
 
   const std::string& name() const { return config_.name; }
