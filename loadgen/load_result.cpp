@@ -57,7 +57,7 @@ void LoadTotals::add_worker(const WorkerMetrics& w, const std::vector<std::uint6
   loop_lag.merge(w.loop_lag());
   for (const auto& [s, counts] : w.second_counts()) {
     auto& sec = seconds[s];
-    sec.responses += counts.first;
+    sec.completions += counts.first;
     sec.failures += counts.second;
   }
   for (const auto& [s, text] : w.second_histograms()) {
@@ -85,7 +85,7 @@ void LoadTotals::add(const LoadTotals& o) {
   loop_lag.merge(o.loop_lag);
   for (const auto& [s, sec] : o.seconds) {
     auto& mine = seconds[s];
-    mine.responses += sec.responses;
+    mine.completions += sec.completions;
     mine.failures += sec.failures;
     mine.latency.merge(sec.latency);
   }
@@ -178,7 +178,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
       continue;
     }
     const auto& sec = it->second;
-    rps.push_back(static_cast<double>(sec.responses));
+    rps.push_back(static_cast<double>(sec.completions));
     eps.push_back(static_cast<double>(sec.failures));
     if (sec.latency.empty()) {
       p50.push_back(nan);
@@ -191,7 +191,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
       p99.push_back(p[2] * 1e-6);
     }
     ps_t.push_back(s);
-    ps_resp.push_back(sec.responses);
+    ps_resp.push_back(sec.completions);
     ps_fail.push_back(sec.failures);
     ps_hist.push_back(sec.latency.serialize());
   }
@@ -237,7 +237,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   load["histograms"] = Json{{"uncorrected", totals.uncorrected.serialize()},
                             {"timer_lag", totals.timer_lag.serialize()},
                             {"loop_lag", totals.loop_lag.serialize()}};
-  load["per_second"] = Json{{"t_s", ps_t}, {"responses", ps_resp}, {"failures", ps_fail}, {"latency", ps_hist}};
+  load["per_second"] = Json{{"t_s", ps_t}, {"completions", ps_resp}, {"failures", ps_fail}, {"latency", ps_hist}};
   r.sections["load"] = std::move(load);
   return r;
 }
@@ -274,7 +274,7 @@ LoadTotals totals_from_result(const reports::Result& r) {
   t.loop_lag = parse_hist(need(hist, "loop_lag", "load.histograms."), "load.histograms.loop_lag");
   const Json& ps = need(load, "per_second", "load.");
   const Json& ts = need(ps, "t_s", "load.per_second.");
-  const Json& resp = need(ps, "responses", "load.per_second.");
+  const Json& resp = need(ps, "completions", "load.per_second.");
   const Json& fail = need(ps, "failures", "load.per_second.");
   const Json& lat = need(ps, "latency", "load.per_second.");
   if (!ts.is_array() || resp.size() != ts.size() || fail.size() != ts.size() || lat.size() != ts.size()) {
@@ -282,7 +282,7 @@ LoadTotals totals_from_result(const reports::Result& r) {
   }
   for (std::size_t i = 0; i < ts.size(); ++i) {
     auto& sec = t.seconds[ts[i].get<std::int64_t>()];
-    sec.responses = resp[i].get<std::uint64_t>();
+    sec.completions = resp[i].get<std::uint64_t>();
     sec.failures = fail[i].get<std::uint64_t>();
     sec.latency = parse_hist(lat[i], "load.per_second.latency");
   }

@@ -43,12 +43,12 @@ void WorkerMetrics::flush_second() {
     slot = second_latency_.serialize();
     second_latency_.reset();
   }
-  if (second_responses_ > 0 || second_failures_ > 0) {
+  if (second_completions_ > 0 || second_failures_ > 0) {
     auto& slot = second_counts_[second_];
-    slot.first += second_responses_;
+    slot.first += second_completions_;
     slot.second += second_failures_;
   }
-  second_responses_ = 0;
+  second_completions_ = 0;
   second_failures_ = 0;
 }
 
@@ -63,6 +63,7 @@ void WorkerMetrics::on_dropped(std::size_t cls, Cause cause, sim::Time intended,
   if (!measured(intended)) return;
   ++classes_[cls].causes[static_cast<std::size_t>(cause)];
   roll(now);
+  ++second_completions_;
   ++second_failures_;
 }
 
@@ -72,15 +73,16 @@ void WorkerMetrics::on_completed(std::size_t cls, const Completion& c, sim::Time
   ++k.causes[static_cast<std::size_t>(c.cause)];
   bytes_ += c.bytes;
   roll(c.done);
-  if (c.status > 0) {
-    ++k.statuses[static_cast<std::size_t>(c.status) % kStatusSlots];
+  ++second_completions_;
+  if (c.status > 0) ++k.statuses[static_cast<std::size_t>(c.status) % kStatusSlots];
+  if (c.cause == Cause::kNone) {
     const sim::Time corrected = c.done - intended;
     k.latency.record(corrected < 0 ? 0 : corrected);
     if (c.sent > 0) uncorrected_.record(c.done - c.sent < 0 ? 0 : c.done - c.sent);
     second_latency_.record(corrected < 0 ? 0 : corrected);
-    ++second_responses_;
+  } else {
+    ++second_failures_;
   }
-  if (c.cause != Cause::kNone) ++second_failures_;
 }
 
 void WorkerMetrics::finish() { flush_second(); }

@@ -3,9 +3,10 @@
 // Per request class: scheduled count, outcomes by Cause, HTTP statuses, and the latency
 // histogram measured from the intended send time (coordinated-omission free). Per worker: the
 // latency from the actual send (uncorrected), timer/event-loop lag, bytes, sends inside the
-// measured window, and a per-second series (responses, failures, latency histogram) keyed by
-// whole seconds since the run's start. Latency is recorded for every request that received an
-// HTTP response (including 4xx/5xx), never for transport failures or timeouts.
+// measured window, and a per-second series (completions, failures, latency histogram) keyed by
+// whole seconds since the run's start. As in the simulator, latency is recorded for successful
+// requests only; every outcome (ok, error, timeout, drop) counts as a completion of its second,
+// and every non-ok one as a failure. HTTP statuses are counted whenever a response arrived.
 // No locks, no atomics: each worker updates its own instance and the runner merges them after
 // the threads have joined (LoadTotals::add).
 #pragma once
@@ -37,7 +38,7 @@ struct ClassStats {
 };
 
 struct SecondStats {
-  std::uint64_t responses = 0;
+  std::uint64_t completions = 0;
   std::uint64_t failures = 0;  // errors + timeouts + dropped that ended in this second
   reports::Histogram latency;
 };
@@ -98,11 +99,11 @@ class WorkerMetrics {
   std::uint64_t bytes_ = 0;
   // Current second, flushed to the compact serialized form when the next one begins.
   std::int64_t second_ = -1;
-  std::uint64_t second_responses_ = 0;
+  std::uint64_t second_completions_ = 0;
   std::uint64_t second_failures_ = 0;
   reports::Histogram second_latency_;
   std::map<std::int64_t, std::string> second_hist_;
-  std::map<std::int64_t, std::pair<std::uint64_t, std::uint64_t>> second_counts_;  // responses, failures
+  std::map<std::int64_t, std::pair<std::uint64_t, std::uint64_t>> second_counts_;  // completions, failures
 };
 
 }  // namespace loadcast::loadgen

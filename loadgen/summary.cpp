@@ -44,7 +44,8 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
          (info.model == "open" ? " connections, open model" : " connections, closed model") + " (" + info.engine + ")";
   if (info.shards > 1) out += ", shard " + std::to_string(info.shard_indices.front()) + "/" + std::to_string(info.shards);
   out += "\n";
-  const std::string latency_kind = info.model == "open" ? "  Latency (from intended send time)\n" : "";
+  const std::string latency_kind = info.model == "open" ? "  Latency of successful requests, from the intended send time\n"
+                                                         : "  Latency of successful requests\n";
   out += latency_kind;
   out += "  Latency   mean " + format_latency_ms(h.mean() * 1e-6) + "   p50 " + format_latency_ms(h.percentile(50) * 1e-6) +
          "   p99 " + format_latency_ms(h.percentile(99) * 1e-6) + "   max " +
@@ -70,7 +71,9 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
            format_latency_ms(lag.at("p50").get<double>()) + " p99 " + format_latency_ms(lag.at("p99").get<double>()) +
            " max " + format_latency_ms(lag.at("max").get<double>()) + "\n";
   }
-  const std::uint64_t responses = h.count();
+  // wrk counts every response, whatever its status.
+  std::uint64_t responses = 0;
+  for (const auto& [status, n] : c.by_status) responses += n;
   out += "  " + std::to_string(responses) + " requests in " + printf_string("%.2fs", span) + ", " +
          format_bytes(static_cast<double>(load.at("bytes").get<std::uint64_t>())) + " read\n";
   std::uint64_t non_ok = 0;

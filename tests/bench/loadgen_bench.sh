@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -x "$loadcast" ] || { echo "loadgen_bench.sh: $loadcast not built (cmake --build --preset release)" >&2; exit 1; }
-for tool in nginx wrk h2load openssl python3 taskset; do
+for tool in nginx wrk h2load openssl python3 taskset curl /usr/bin/time; do
   command -v "$tool" > /dev/null || { echo "loadgen_bench.sh: $tool not installed (bash .ci/install)" >&2; exit 1; }
 done
 py=python3
@@ -97,14 +97,28 @@ tls_url="https://127.0.0.1:$tls_port/index.html"
 
 balanced() { [ "$(json "$1/result.json" 'r["requests"]["total"] == r["requests"]["ok"] + r["requests"]["errors"] + r["requests"]["timeouts"] + r["requests"]["dropped"] + r["requests"]["in_flight"]')" = True ] || fail "accounting did not balance in $1"; }
 
+# Each prints "requests/s cpu-microseconds-per-request" (user + system CPU of the whole process).
+cpu_per_request() { awk -v rps="$1" -v d="$duration" '{ printf "%s %.2f\n", rps, ($1 + $2) * 1e6 / (rps * d) }' "$2"; }
 loadcast_rps() {  # args: run name, loadcast load arguments...
-  local name=$1; shift
-  taskset -c 0 "$loadcast" load "$@" --out "$tmp/$name" > "$tmp/$name.txt"
+  local name=$1 rps; shift
+  /usr/bin/time -f "%U %S" -o "$tmp/$name.time" taskset -c 0 "$loadcast" load "$@" --out "$tmp/$name" > "$tmp/$name.txt"
   balanced "$tmp/$name"
-  awk '/^Requests\/sec:/ { print $2 }' "$tmp/$name.txt"
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/$name.txt")
+  cpu_per_request "$rps" "$tmp/$name.time"
 }
-wrk_rps() { taskset -c 0 wrk "$@" | awk '/^Requests\/sec:/ { print $2 }'; }
-h2load_rps() { taskset -c 0 h2load "$@" | awk '/^finished in/ { gsub(",", "", $4); print $4 }'; }
+wrk_rps() {
+  local rps
+  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/wrk.time" taskset -c 0 wrk "$@" | awk '/^Requests\/sec:/ { print $2 }')
+  cpu_per_request "$rps" "$tmp/wrk.time"
+}
+h2load_rps() {
+  local rps
+  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/h2load.time" taskset -c 0 h2load "$@" | awk '/^finished in/ { gsub(",", "", $4); print $4 }')
+  cpu_per_request "$rps" "$tmp/h2load.time"
+}
+# median of column $1 of a file of rows
+col_median() { awk -v c="$1" '{ print $c }' "$2" | median; }
+runs_of() { awk '{ printf "%s ", $1 }' "$1"; }
 
 echo "loadgen_bench: nginx $(nginx -v 2>&1 | sed 's/.*\///'), $(wrk --version 2>&1 | head -1 | awk '{ print "wrk", $2 }'), $(h2load --version | head -1), $(curl --version | head -1 | awk '{ print "libcurl", $2 }'); $(nproc) cores; $runs run(s) of ${duration}s each"
 
@@ -114,10 +128,11 @@ for i in $(seq 1 "$runs"); do
   loadcast_rps "quick$i" --url "$url" -c "$conns" -t 1 -d "${duration}s" >> "$tmp/lc.txt"
   wrk_rps -c "$conns" -t 1 -d "${duration}s" "$url" >> "$tmp/wrk.txt"
 done
-lc=$(median < "$tmp/lc.txt"); wk=$(median < "$tmp/wrk.txt")
+lc=$(col_median 1 "$tmp/lc.txt"); wk=$(col_median 1 "$tmp/wrk.txt")
 [ -n "$lc" ] && [ -n "$wk" ] || fail "no throughput figure"
 echo "1. throughput, $conns connections, 1 thread: loadcast $lc req/s, wrk $wk req/s (medians of $runs); ratio loadcast/wrk $(ratio "$lc" "$wk")"
-echo "   loadcast runs: $(tr '\n' ' ' < "$tmp/lc.txt"); wrk runs: $(tr '\n' ' ' < "$tmp/wrk.txt")"
+echo "   CPU per request (user+sys, whole process): loadcast $(col_median 2 "$tmp/lc.txt") us, wrk $(col_median 2 "$tmp/wrk.txt") us"
+echo "   loadcast runs: $(runs_of "$tmp/lc.txt"); wrk runs: $(runs_of "$tmp/wrk.txt")"
 
 # 2. Open model at a fixed target.
 loadcast_rps open --url "$url" --rate "$rate" -c "$conns" -t 1 -d "${duration}s" > /dev/null
@@ -147,7 +162,11 @@ for i in $(seq 1 "$runs"); do
   loadcast_rps "tls_h2_$i" --url "$tls_url" -k --http2 --streams 10 -c 10 -t 1 -d "${duration}s" >> "$tmp/lc_h2.txt"
   h2load_rps -c 10 -m 10 -t 1 -D "$duration" "$tls_url" >> "$tmp/h2l_h2.txt"
 done
-a=$(median < "$tmp/lc_h1.txt"); b=$(median < "$tmp/h2l_h1.txt"); c=$(median < "$tmp/lc_h2.txt"); d=$(median < "$tmp/h2l_h2.txt")
+a=$(col_median 1 "$tmp/lc_h1.txt"); b=$(col_median 1 "$tmp/h2l_h1.txt"); c=$(col_median 1 "$tmp/lc_h2.txt"); d=$(col_median 1 "$tmp/h2l_h2.txt")
 [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && [ -n "$d" ] || fail "no HTTPS figure"
-echo "4. HTTPS HTTP/1.1, $conns connections: loadcast (libcurl) $a req/s, h2load --h1 $b req/s; ratio $(ratio "$a" "$b")"
-echo "   HTTPS HTTP/2, 10 connections x 10 streams: loadcast (libcurl) $c req/s, h2load $d req/s; ratio $(ratio "$c" "$d")"
+echo "4. HTTPS HTTP/1.1, $conns connections: loadcast (libcurl) $a req/s, h2load --h1 $b req/s; ratio $(ratio "$a" "$b");" \
+     "CPU per request loadcast $(col_median 2 "$tmp/lc_h1.txt") us, h2load $(col_median 2 "$tmp/h2l_h1.txt") us"
+echo "   runs: loadcast $(runs_of "$tmp/lc_h1.txt"); h2load $(runs_of "$tmp/h2l_h1.txt")"
+echo "   HTTPS HTTP/2, 10 connections x 10 streams: loadcast (libcurl) $c req/s, h2load $d req/s; ratio $(ratio "$c" "$d");" \
+     "CPU per request loadcast $(col_median 2 "$tmp/lc_h2.txt") us, h2load $(col_median 2 "$tmp/h2l_h2.txt") us"
+echo "   runs: loadcast $(runs_of "$tmp/lc_h2.txt"); h2load $(runs_of "$tmp/h2l_h2.txt")"

@@ -70,12 +70,14 @@ TEST_CASE("LoadResult: accounting and keys match the simulator's") {
   CHECK(r.requests.by_status.at("503") == 30);
   CHECK(r.requests.by_cause.at("read_timeout") == 30);
   CHECK(r.requests.by_cause.at("backlog_full") == 1);
-  CHECK(r.latency_histogram.count() == 270);
+  CHECK(r.latency_histogram.count() == 240);  // successful requests only, as the simulator
   const auto j = r.to_json();
   for (const char* key : {"requests_per_s", "errors_per_s", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms"}) {
     CHECK(j["timeseries"]["series"].contains(key));
   }
-  CHECK(j["timeseries"]["series"]["requests_per_s"][0].get<double>() == 90.0);
+  CHECK(j["timeseries"]["series"]["requests_per_s"][0].get<double>() == 100.0);
+  CHECK(j["timeseries"]["series"]["errors_per_s"][0].get<double>() == 20.0);
+  CHECK(j["timeseries"]["series"]["errors_per_s"][5].get<double>() == 1.0);
   CHECK(j["load"]["accounting"]["scheduled"] == 301);
   CHECK(j["load"]["generator_saturated"] == false);
 }
