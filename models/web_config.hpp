@@ -213,8 +213,9 @@ struct DatabaseConfig {
   ServerlessScalingConfig scaling;
 };
 
-// The `db:` step of a request class: queries run one after another, each on a connection taken
-// from the task's pool for the endpoint (reads: reader endpoint when readers exist).
+// The `db:` step of a request class: the reads run one after another on one connection taken
+// from the task's pool for the reader endpoint (the writer's when there is no reader), then the
+// writes on one connection to the writer.
 struct DbStepConfig {
   int reads = 0;
   int writes = 0;
