@@ -10,8 +10,6 @@ namespace loadcast::models {
 
 namespace {
 
-constexpr std::size_t kMaxDlqEvents = 50;  // DLQ moves logged one by one, then summarised
-
 std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   std::uint64_t s = a ^ (b * 0x9E3779B97F4A7C15ull);
   return sim::splitmix64(s);
@@ -129,7 +127,7 @@ bool FifoQueue::admit(Call& c) {
   const sim::Time now = sim_.now();
   const auto a = static_cast<std::size_t>(c.action);
   TokenBucket* per_group = nullptr;
-  if (c.action == SqsAction::kSend && config_.group_calls_per_s > 0.0) per_group = &group(c.spec.group).limiter;
+  if (c.action == SqsAction::kSend && config_.group_calls_per_s > 0.0) per_group = &group_limiter(c.spec.group);
   if (!limiters_[a].can_take(now) || (per_group != nullptr && !per_group->can_take(now))) {
     ++stats_.throttled[a];
     note_throttle(c.action);
@@ -323,15 +321,16 @@ void FifoQueue::serve_waiters() {
 // ---- storage ---------------------------------------------------------------------------------
 
 FifoQueue::Group& FifoQueue::group(std::uint32_t id) {
-  if (id >= groups_.size()) {
-    const double depth = std::max(1.0, config_.group_calls_per_s * sim::to_seconds(config_.api_burst));
-    const std::size_t first = groups_.size();
-    groups_.resize(static_cast<std::size_t>(id) + 1);
-    if (config_.group_calls_per_s > 0.0) {
-      for (std::size_t k = first; k < groups_.size(); ++k) groups_[k].limiter = TokenBucket(config_.group_calls_per_s, depth);
-    }
-  }
+  if (id >= groups_.size()) groups_.resize(static_cast<std::size_t>(id) + 1);
   return groups_[id];
+}
+
+TokenBucket& FifoQueue::group_limiter(std::uint32_t id) {
+  if (id >= group_limiters_.size()) {
+    const double depth = std::max(1.0, config_.group_calls_per_s * sim::to_seconds(config_.api_burst));
+    group_limiters_.resize(static_cast<std::size_t>(id) + 1, TokenBucket(config_.group_calls_per_s, depth));
+  }
+  return group_limiters_[id];
 }
 
 void FifoQueue::enqueue(const MessageSpec& spec, bool redriven) {
@@ -464,7 +463,7 @@ void FifoQueue::move_to_dlq(std::uint32_t i) {
   remove_stored(i);
   free_message(i);
   ++stats_.dead_lettered;
-  if (events_ != nullptr && ++dlq_events_ <= kMaxDlqEvents) {
+  if (events_ != nullptr && ++dlq_events_ <= kDlqEventsListed) {
     events_->add(sim_.now(), "dlq_move", config_.name, std::nullopt, std::nullopt,
                  "group " + std::to_string(spec.group) + " message moved to " + dlq_->name() + " after " +
                      std::to_string(receives) + " receives");

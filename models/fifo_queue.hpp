@@ -52,6 +52,8 @@
 namespace loadcast::models {
 
 inline constexpr std::uint32_t kMaxReceiveBatch = 10;
+// DLQ moves are listed one by one in `events` up to this many per queue, then summarised.
+inline constexpr std::uint64_t kDlqEventsListed = 50;
 
 enum class SqsAction : std::uint8_t { kSend = 0, kReceive = 1, kDelete = 2 };
 inline constexpr std::size_t kSqsActions = 3;
@@ -179,7 +181,6 @@ class FifoQueue {
     std::uint32_t in_flight = 0;
     std::uint64_t next_seq = 0;
     bool queued = false;  // has an entry in the available heap
-    TokenBucket limiter;  // high-throughput mode: per-group call limit
   };
   struct Batch {
     std::array<Receipt, kMaxReceiveBatch> receipts;
@@ -222,6 +223,7 @@ class FifoQueue {
 
   void enqueue(const MessageSpec& spec, bool redriven);
   Group& group(std::uint32_t id);
+  TokenBucket& group_limiter(std::uint32_t id);
   void maybe_available(std::uint32_t group_id);
   void append_stored(std::uint32_t m);
   void remove_stored(std::uint32_t m);
@@ -247,6 +249,7 @@ class FifoQueue {
   IndexPool<Batch> batches_;
   IndexPool<Call, 6> calls_;  // a call holds a whole batch: small chunks
   std::vector<Group> groups_;
+  std::vector<TokenBucket> group_limiters_;  // high-throughput mode: per-group call limits
   std::vector<Available> heap_;  // min-heap on the head's seq (lazy entries)
 
   std::uint32_t stored_head_ = kNoIndex, stored_tail_ = kNoIndex;

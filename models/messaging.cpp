@@ -110,9 +110,10 @@ void Messaging::finish(RunOutput& out) {
   }
   if (events_ != nullptr) {
     for (const auto& q : queues_) {
-      if (q->stats().dead_lettered > 50) {
+      if (q->stats().dead_lettered > kDlqEventsListed) {
         events_->add(sim_.now(), "dlq_moves", q->name(), std::nullopt, static_cast<double>(q->stats().dead_lettered),
-                     "messages moved to the dead-letter queue in the run (the first 50 are listed)");
+                     "messages moved to the dead-letter queue in the run (the first " + std::to_string(kDlqEventsListed) +
+                         " are listed)");
       }
     }
   }
