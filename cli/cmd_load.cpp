@@ -87,6 +87,7 @@ int run_load(int argc, char** argv) {
   if (quick) {
     if (!args.positionals().empty()) throw UsageError("quick mode (--url) takes no scenario file");
     if (args.has("target")) throw UsageError("--target is for scenario mode; quick mode uses --url");
+    if (args.has("set")) throw UsageError("--set is for scenario mode");
     config = quick_config(args);
   } else {
     if (args.positionals().size() != 1) throw UsageError("expected --url URL (quick mode) or SCENARIO --target URL");
@@ -96,7 +97,7 @@ int run_load(int argc, char** argv) {
     }
     scenario::Scenario sc;
     try {
-      sc = scenario::load_file(args.positionals()[0]);
+      sc = scenario::load_file(args.positionals()[0], scenario_overrides(args));
     } catch (const scenario::LoadError& e) {
       for (const auto& line : e.errors()) std::fprintf(stderr, "%s\n", line.c_str());
       return kExitUsage;

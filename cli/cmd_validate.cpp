@@ -49,7 +49,7 @@ int run_validate(int argc, char** argv) {
   }
   scenario::Scenario sc;
   try {
-    sc = scenario::load_file(args.positionals()[0]);
+    sc = scenario::load_file(args.positionals()[0], scenario_overrides(args));
   } catch (const scenario::LoadError& e) {
     for (const auto& line : e.errors()) std::fprintf(stderr, "%s\n", line.c_str());
     return kExitUsage;

@@ -38,11 +38,24 @@ std::vector<OptionSpec> load_option_specs() {
       {"shard", "", true, false, "i/N  run slice i (0-based) of N interleaved slices of the schedule"},
       {"start-at", "", true, false, "EPOCH  Unix time (s) at which the schedule starts; shards share it"},
       {"seed", "", true, false, "N  seed of the arrival stream (default: the scenario's, quick mode 1)"},
+      {"set", "", true, true, "PATH=VALUE  scenario mode: override a scenario key (repeatable), as in loadcast sim"},
       {"threshold", "", true, true, "EXPR  k6-like pass/fail check, e.g. 'latency_ms.p99 < 250' (repeatable)"},
       {"out", "o", true, false, "DIR  write DIR/result.json and DIR/timeseries.csv"},
       {"quiet", "q", false, false, "print nothing but warnings and errors"},
       {"help", "h", false, false, "show this help"},
   };
+}
+
+std::vector<scenario::Override> scenario_overrides(const Args& args) {
+  std::vector<scenario::Override> out;
+  for (const auto& text : args.get_all("set")) {
+    try {
+      out.push_back(scenario::parse_override(text));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--set ") + e.what());
+    }
+  }
+  return out;
 }
 
 std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {

@@ -30,6 +30,9 @@ loadgen::LoadConfig config_from_scenario(const scenario::Scenario& sc, const std
 void install_stop_handlers();
 const std::atomic<bool>& stop_flag();
 
+// The --set PATH=VALUE overrides of scenario mode; throws UsageError.
+std::vector<scenario::Override> scenario_overrides(const Args& args);
+
 // "i/N" -> (i, N); throws UsageError.
 std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text);
 
