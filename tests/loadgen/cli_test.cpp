@@ -146,3 +146,47 @@ TEST_CASE("TestbedCli: serves on a free port and reports on SIGTERM") {
   CHECK(std::regex_search(out, std::regex("served [1-9][0-9]* requests")));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("LoadCli: scenario mode drives the scenario's workload") {
+  test::TestbedThread tb(fast_testbed());
+  const std::string dir = test::temp_dir("loadcast-scenario");
+  std::string out;
+  const std::string scenario = std::string(LOADCAST_SOURCE_DIR) + "/tests/loadgen/mm4-validate.yaml";
+  REQUIRE(test::shell(kBinary + " load " + scenario + " --target " + tb.url() +
+                          " --set duration=2s --set warmup=0s --set workload.arrivals.rate=200 -q --out " + dir,
+                      &out) == 0);
+  const auto r = reports::load_result(dir + "/result.json");
+  CHECK(r.scenario == "validate-mm4");
+  CHECK(r.seed == 11);
+  CHECK(r.requests.total > 300);
+  CHECK(r.requests.total < 500);
+  CHECK(r.requests.ok == r.requests.total);
+  CHECK(r.classes.count("api") == 1);
+  CHECK(r.sections["load"]["model"] == "open");
+  // --rate belongs to quick mode.
+  CHECK(test::shell(kBinary + " load " + scenario + " --target " + tb.url() + " --rate 5 2>/dev/null") == 2);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("ValidateCli: writes predicted against measured") {
+  test::TestbedThread tb(fast_testbed());
+  const std::string dir = test::temp_dir("loadcast-validate");
+  std::string out;
+  const std::string scenario = std::string(LOADCAST_SOURCE_DIR) + "/tests/loadgen/mm4-validate.yaml";
+  const int rc = test::shell(kBinary + " validate " + scenario + " --target " + tb.url() +
+                                 " --set duration=2s --set warmup=0s --out " + dir,
+                             &out);
+  INFO(out);
+  CHECK(rc == 0);
+  CHECK(out.find("predicted (simulation, 1 replication) vs measured (load):") != std::string::npos);
+  std::ifstream in(dir + "/validation.json");
+  const auto j = reports::Json::parse(in);
+  CHECK(j["metrics"][0]["metric"] == "throughput_rps");
+  CHECK(j["metrics"][0]["predicted"].get<double>() > 50.0);
+  CHECK(std::filesystem::exists(dir + "/load/result.json"));
+  CHECK(std::filesystem::exists(dir + "/sim/result.json"));
+  // The fast testbed (1 ms) is far from the scenario's 20 ms model: a tolerance fails it.
+  CHECK(test::shell(kBinary + " validate " + scenario + " --target " + tb.url() +
+                    " --set duration=2s --set warmup=0s -q --max-error 10 --out " + dir) == 99);
+  std::filesystem::remove_all(dir);
+}

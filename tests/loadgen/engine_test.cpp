@@ -158,3 +158,34 @@ TEST_CASE("Runner: a stop request ends the run with a balanced partial result") 
   CHECK(r.result.requests.balanced());
   CHECK(r.result.sections["load"]["stopped_early"] == true);
 }
+
+TEST_CASE("Worker: closed-model users loop with think time") {
+  // Four users, 10 ms service on four slots, 50 ms think: one request per user every 60 ms.
+  TestbedThread tb(testbed(4, "const(10ms)"));
+  auto c = test::quick(tb.url(), 4, 2 * sim::kSecond);
+  sim::ClosedWorkload closed;
+  closed.users = sim::UserSchedule({{0, 4.0}});
+  closed.think_time = sim::Distribution::constant(0.050);
+  c.workload.model = closed;
+  const auto r = test::run(c);
+  CHECK(r.result.requests.errors == 0);
+  CHECK(r.result.throughput_rps == Approx(4.0 / 0.060).epsilon(0.1));
+  CHECK(r.result.latency_ms.p50 == Approx(10.0).margin(3.0));
+  CHECK(r.result.sections["load"]["model"] == "closed");
+  CHECK(r.result.sections["load"]["timer_lag_ms"]["p50"].get<double>() < 5.0);
+}
+
+TEST_CASE("Worker: closed-model user stages start and retire users") {
+  // 0 -> 6 users over the first second, then held: the second half runs 6 looping users.
+  TestbedThread tb(testbed(8, "const(20ms)"));
+  auto c = test::quick(tb.url(), 6, 2 * sim::kSecond);
+  sim::ClosedWorkload closed;
+  closed.users = sim::UserSchedule({{0, 0.0}, {sim::kSecond, 6.0}});
+  c.workload.model = closed;
+  const auto r = test::run(c);
+  const auto& rps = r.result.timeseries.series.at("requests_per_s");
+  REQUIRE(rps.size() >= 2);
+  CHECK(rps[0] < rps[1]);
+  CHECK(rps[1] == Approx(6.0 / 0.020).epsilon(0.15));
+  CHECK(r.result.requests.balanced());
+}
