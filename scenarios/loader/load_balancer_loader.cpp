@@ -185,7 +185,9 @@ void load_load_balancer(MapReader& top, Scenario& s) {
 
 void link_web_tier(MapReader& top, Scenario& s) {
   Context& ctx = top.ctx();
-  const YAML::Node requests = top.node().IsMap() && top.node()["workload"].IsMap() ? top.node()["workload"]["requests"] : YAML::Node();
+  // Const look-ups: a missing key gives an invalid node, which only IsDefined() may touch.
+  const YAML::Node workload = top.node().IsMap() ? top.node()["workload"] : YAML::Node();
+  const YAML::Node requests = workload.IsDefined() && workload.IsMap() ? workload["requests"] : YAML::Node();
   auto class_node = [&](std::size_t c, const char* key) -> YAML::Node {
     if (!requests.IsDefined() || !requests.IsSequence() || c >= requests.size()) return YAML::Node();
     const YAML::Node n = requests[c];

@@ -92,6 +92,7 @@ void apply_override(YAML::Node root, const Override& o, Context& ctx) {
 Scenario load_node(YAML::Node root, const std::string& path, const std::vector<Override>& overrides) {
   const std::filesystem::path p(path);
   Context ctx(path, p.has_parent_path() ? p.parent_path().string() : std::string("."));
+  check_duplicate_keys(ctx, root, "");
   for (const auto& o : overrides) apply_override(root, o, ctx);
   Scenario s;
   s.path = path;
@@ -99,7 +100,9 @@ Scenario load_node(YAML::Node root, const std::string& path, const std::vector<O
   s.name = p.stem().string();
   MapReader top(ctx, root, "");
   if (!root.IsMap()) {
-    if (top.valid()) ctx.error(root, "", "a scenario must be a mapping with at least duration and workload");
+    // An empty file has no node to point at: its first line is where the mapping should start.
+    const YAML::Mark start = root.IsDefined() && root.Mark().line >= 0 ? root.Mark() : YAML::Mark();
+    if (top.valid()) ctx.error_at(start, "", "a scenario must be a mapping with at least duration and workload");
     throw LoadError(ctx.errors());
   }
   if (auto v = top.str("name")) s.name = *v;

@@ -1,7 +1,11 @@
 // The `workload:` and `stations:` sections, and the steps of request classes.
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <variant>
 
 #include "scenarios/loader/sections.hpp"
 
@@ -22,7 +26,8 @@ std::vector<sim::RatePoint> load_stages(Context& ctx, const YAML::Node& node, co
     if (!m.has(value_key)) ctx.error(item, ipath, "needs '" + value_key + "'");
     if (v && *v < 0) ctx.error(m.get(value_key), m.child_path(value_key), value_key + " must be >= 0, found " + m.get(value_key).Scalar());
     m.finish();
-    if (at && v) points.push_back({*at, *v});
+    // A rejected point is left out, so the order check below does not report it a second time.
+    if (at && v && *v >= 0) points.push_back({*at, *v});
   });
   if (node.IsDefined() && node.IsSequence() && node.size() == 0) ctx.error(node, path, "needs at least one stage");
   if (!points.empty() && points.size() == items.size()) {
@@ -129,6 +134,34 @@ void check_placeholders(Context& ctx, const YAML::Node& node, const std::string&
       ctx.error(node, path, "uses {" + name + "} but params has no '" + name + "'");
     }
     pos = end + 1;
+  }
+}
+
+// RFC 9110 token characters: what a method and a header name may contain.
+bool http_token(const std::string& text) {
+  if (text.empty()) return false;
+  for (const char c : text) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+bool iequals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+// A step that can take simulated time (db queries and publishes always do: they have a latency).
+bool step_takes_time(const models::StepConfig& step) {
+  switch (step.kind) {
+    case models::StepKind::kStation:
+    case models::StepKind::kDelay:
+    case models::StepKind::kCpu: return step.service.mean() > 0.0;
+    default: return true;
   }
 }
 
@@ -272,16 +305,33 @@ void load_workload(MapReader& top, Scenario& s) {
       if (*v <= 0) ctx.error(m.get("weight"), m.child_path("weight"), "weight must be > 0");
       else rc.weight = *v;
     }
-    if (auto v = m.str("method")) rc.http.method = *v;
+    if (auto v = m.str("method")) {
+      if (!http_token(*v)) ctx.error(m.get("method"), m.child_path("method"), "'" + *v + "' is not an HTTP method (a token such as GET or POST)");
+      rc.http.method = *v;
+    }
     if (auto v = m.str("path")) {
       if (v->empty() || v->front() != '/') ctx.error(m.get("path"), m.child_path("path"), "must start with '/'");
+      else if (std::any_of(v->begin(), v->end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
+        ctx.error(m.get("path"), m.child_path("path"), "must not contain spaces or control characters (percent-encode them, e.g. %20)");
+      }
       rc.http.path = *v;
     }
     if (m.has("params")) load_params(ctx, m.get("params"), m.child_path("params"), rc.http);
     else m.get("params");
     MapReader headers(ctx, m.get("headers"), m.child_path("headers"));
     for (const auto& key : headers.keys()) {
-      if (auto hv = read_string(ctx, headers.get(key), headers.child_path(key))) rc.http.headers.emplace_back(key, *hv);
+      const YAML::Node hn = headers.get(key);
+      const std::string hpath = headers.child_path(key);
+      auto hv = read_string(ctx, hn, hpath);
+      if (!hv) continue;
+      if (!http_token(key)) {
+        ctx.error(hn, hpath, "'" + key + "' is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+      } else if (iequals(key, "content-length") || iequals(key, "transfer-encoding")) {
+        ctx.error(hn, hpath, "is set by the load generator from the body; leave it out");
+      } else if (hv->find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+        ctx.error(hn, hpath, "a header value must not contain a line break or NUL");
+      }
+      rc.http.headers.emplace_back(key, *hv);
     }
     headers.finish();
     if (auto v = m.str("body")) rc.http.body = *v;
@@ -297,6 +347,22 @@ void load_workload(MapReader& top, Scenario& s) {
     s.workload.classes.push_back(std::move(rc));
     s.model.classes.push_back(std::move(cc));
   });
+  const YAML::Node requests = w.get("requests");
+  if (requests.IsDefined() && requests.IsSequence() && requests.size() == 0) {
+    ctx.error(requests, "workload.requests", "needs at least one request class");
+  }
+  // A closed-model user with no think time whose request takes no simulated time would send
+  // request after request at one instant forever.
+  if (const auto* cw = std::get_if<sim::ClosedWorkload>(&s.workload.model); cw && !(cw->think_time.mean() > 0.0)) {
+    for (std::size_t c = 0; c < s.model.classes.size(); ++c) {
+      const auto& steps = s.model.classes[c].steps;
+      if (std::none_of(steps.begin(), steps.end(), step_takes_time)) {
+        ctx.error(requests.IsDefined() && requests.IsSequence() && c < requests.size() ? requests[c] : w.node(), index_path("workload.requests", c),
+                  "takes no simulated time and workload.users has no think_time: the users would loop at one instant; "
+                  "give think_time (e.g. exp(1s)) or a step that takes time");
+      }
+    }
+  }
   w.finish();
 }
 

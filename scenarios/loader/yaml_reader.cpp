@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <map>
 
 namespace loadcast::scenario {
 
@@ -186,6 +187,28 @@ std::optional<sim::Distribution> MapReader::distribution(const std::string& key,
   YAML::Node n = get(key);
   if (!n.IsDefined() || n.IsNull()) return std::nullopt;
   return read_distribution(ctx_, n, child_path(key), kind);
+}
+
+void check_duplicate_keys(Context& ctx, const YAML::Node& node, const std::string& path) {
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) check_duplicate_keys(ctx, node[i], index_path(path, i));
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& kv : node) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+    const std::string child = join_path(path, key);
+    if (kv.first.IsScalar()) {
+      const auto [it, fresh] = seen.emplace(key, kv.first.Mark());
+      if (!fresh) {
+        ctx.error(kv.first, child, "key '" + key + "' appears twice in this mapping (first at line " +
+                                       std::to_string(it->second.line + 1) + "); keep one");
+        continue;
+      }
+    }
+    check_duplicate_keys(ctx, kv.second, child);
+  }
 }
 
 void for_each_item(Context& ctx, const YAML::Node& node, const std::string& path,

@@ -87,6 +87,10 @@ std::optional<sim::Time> read_duration(Context& ctx, const YAML::Node& node, con
 std::optional<sim::Distribution> read_distribution(Context& ctx, const YAML::Node& node, const std::string& path,
                                                    sim::ValueKind kind = sim::ValueKind::kDuration);
 
+// Reports every mapping key that appears twice in the document (YAML forbids it; yaml-cpp keeps
+// the first silently), with the location of the repeat and of the first.
+void check_duplicate_keys(Context& ctx, const YAML::Node& node, const std::string& path);
+
 // Calls fn(item, path) for each element of a sequence; records an error if `node` is not one.
 void for_each_item(Context& ctx, const YAML::Node& node, const std::string& path,
                    const std::function<void(const YAML::Node&, const std::string&)>& fn);

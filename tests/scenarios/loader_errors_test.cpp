@@ -119,3 +119,61 @@ TEST_CASE("Loader: overrides are applied before validation and located as --set"
   CHECK(r.model.classes[0].steps[0].service.mean() == Approx(0.002));
   CHECK_THROWS_AS(scenario::parse_override("no-equals-sign"), std::invalid_argument);
 }
+
+TEST_CASE("Loader: an empty request list is rejected, not simulated") {
+  CHECK_THAT(error_of(replace(kGood, "  requests:\n    - name: job\n      steps:\n        - station: s1\n          service: exp(1ms)\n",
+                              "  requests: []\n")),
+             Catch::Contains("bad.yaml:7:13: workload.requests: needs at least one request class"));
+}
+
+TEST_CASE("Loader: a missing workload is a located error, also with a load balancer") {
+  const std::string no_workload = "duration: 10m\nstations:\n  s1:\n    servers: 2\n";
+  CHECK_THAT(error_of(no_workload), Catch::Contains("bad.yaml:1:1: workload: is required"));
+  // The web-tier linker looks the workload up again; a missing one must not throw from yaml-cpp.
+  const std::string web = no_workload + "load_balancer:\n  type: alb\n  rules: [ { path: \"/*\", service: api } ]\n"
+                                        "services:\n  api: { cpu: 256, memory: 512 }\n";
+  CHECK_THAT(error_of(web), Catch::Contains("bad.yaml:1:1: workload: is required"));
+}
+
+TEST_CASE("Loader: a key given twice is an error naming both lines") {
+  const auto e = error_of(replace(kGood, "    servers: 2\n", "    servers: 2\n    servers: 3\n"));
+  CHECK_THAT(e, Catch::Contains("bad.yaml:15:5: stations.s1.servers: key 'servers' appears twice in this mapping (first at line 14)"));
+  CHECK_THAT(error_of(replace(kGood, "duration: 10m\n", "duration: 10m\nduration: 20m\n")),
+             Catch::Contains("bad.yaml:3:1: duration: key 'duration' appears twice"));
+  CHECK_THAT(error_of(replace(kGood, "    - name: job\n", "    - name: job\n      name: job2\n")),
+             Catch::Contains("workload.requests[0].name: key 'name' appears twice"));
+}
+
+TEST_CASE("Loader: an empty file points at its first line") {
+  CHECK_THAT(error_of(""), Catch::Contains("bad.yaml:1:1: (top level): a scenario must be a mapping"));
+}
+
+TEST_CASE("Loader: a negative stage rate is reported once") {
+  const auto e = error_of(replace(kGood, "    rate: 100\n", "    stages:\n      - { at: 0m, rate: 10 }\n      - { at: 5m, rate: -20 }\n"));
+  CHECK_THAT(e, Catch::Contains("bad.yaml:8:25: workload.arrivals.stages[1].rate: rate must be >= 0, found -20"));
+  CHECK(e.find('\n') == std::string::npos);
+}
+
+TEST_CASE("Loader: a closed model that takes no simulated time is rejected instead of hanging") {
+  const std::string closed = replace(kGood, "  arrivals:\n    process: poisson\n    rate: 100\n", "  users:\n    count: 2\n");
+  CHECK_THAT(error_of(replace(closed, "service: exp(1ms)", "service: const(0ms)")),
+             Catch::Contains("workload.requests[0]: takes no simulated time and workload.users has no think_time"));
+  // Either a think time or a step that takes time makes it a proper closed model.
+  CHECK_NOTHROW(scenario::load_string(closed, "ok.yaml"));
+  CHECK_NOTHROW(scenario::load_string(replace(replace(closed, "service: exp(1ms)", "service: const(0ms)"), "    count: 2\n",
+                                              "    count: 2\n    think_time: exp(1s)\n"),
+                                      "ok.yaml"));
+}
+
+TEST_CASE("Loader: the HTTP side of a request class is checked before any load runs") {
+  CHECK_THAT(error_of(replace(kGood, "    - name: job\n", "    - name: job\n      method: GE T\n")),
+             Catch::Contains("bad.yaml:9:15: workload.requests[0].method: 'GE T' is not an HTTP method"));
+  CHECK_THAT(error_of(replace(kGood, "    - name: job\n", "    - name: job\n      path: /a b\n")),
+             Catch::Contains("workload.requests[0].path: must not contain spaces or control characters"));
+  CHECK_THAT(error_of(replace(kGood, "    - name: job\n", "    - name: job\n      headers: { Bad Name: v }\n")),
+             Catch::Contains("workload.requests[0].headers.Bad Name: 'Bad Name' is not an HTTP header name"));
+  CHECK_THAT(error_of(replace(kGood, "    - name: job\n", "    - name: job\n      headers: { Content-Length: '5' }\n")),
+             Catch::Contains("workload.requests[0].headers.Content-Length: is set by the load generator"));
+  CHECK_THAT(error_of(replace(kGood, "    - name: job\n", "    - name: job\n      headers: { X-A: \"a\\r\\nInjected: 1\" }\n")),
+             Catch::Contains("workload.requests[0].headers.X-A: a header value must not contain a line break"));
+}
