@@ -8,9 +8,10 @@
 //   empirical(file.csv)  uniform_int(1, 10000)  zipf(s=1.1, n=1000)
 //
 // A distribution of durations holds seconds and every value carries a unit ("ms", "s"...);
-// sample_time() returns nanoseconds, never negative (normal is truncated at zero). A plain
-// distribution (counts, ids) takes bare numbers. Values are immutable after parsing; sampling
-// is const and thread safe given a per-thread Rng.
+// sample_time() returns nanoseconds, never negative: a negative normal draw is clamped to 0 (a
+// point mass at zero that mean() ignores). A plain distribution (counts, ids) takes bare
+// numbers. Values are immutable after parsing; sampling is const and thread safe given a
+// per-thread Rng.
 #pragma once
 
 #include <cstdint>

@@ -25,13 +25,18 @@ inline constexpr Time kHour = 60 * kMinute;
 inline constexpr Time kDay = 24 * kHour;
 inline constexpr Time kTimeMax = INT64_MAX;
 
-// Rounds half away from zero, like llround, without the libm call (hot path).
+// Rounds half away from zero, like llround, without the libm call (hot path). Values beyond the
+// int64 range (about 292 years) saturate instead of overflowing.
 inline Time from_seconds(double s) {
   const double ns = s * 1e9;
+  if (!(ns < 9.2e18)) return ns != ns ? 0 : kTimeMax;
+  if (!(ns > -9.2e18)) return -kTimeMax;
   return ns >= 0.0 ? static_cast<Time>(ns + 0.5) : -static_cast<Time>(-ns + 0.5);
 }
-inline double to_seconds(Time t) { return static_cast<double>(t) * 1e-9; }
-inline double to_millis(Time t) { return static_cast<double>(t) * 1e-6; }
+// Division, not multiplication by 1e-9: it is correctly rounded, so whole seconds convert exactly
+// (60 s is 60.0, not 60.00000000000001) and results print as users wrote them.
+inline double to_seconds(Time t) { return static_cast<double>(t) / 1e9; }
+inline double to_millis(Time t) { return static_cast<double>(t) / 1e6; }
 
 // "1.5s", "250ms", "20us", "100ns", "10m", "2h", "1d". A bare number is rejected: every duration
 // names its unit. Returns nullopt on malformed input or a negative value.
