@@ -44,6 +44,16 @@ class Rng {
     return Rng(b ^ fnv1a64(name));
   }
 
+  // A generator in exactly this state (a saved stream, or the reference test vectors).
+  static Rng from_state(std::uint64_t s0, std::uint64_t s1, std::uint64_t s2, std::uint64_t s3) {
+    Rng r;
+    r.s_[0] = s0;
+    r.s_[1] = s1;
+    r.s_[2] = s2;
+    r.s_[3] = s3;
+    return r;
+  }
+
   void reseed(std::uint64_t seed) {
     std::uint64_t sm = seed;
     for (auto& word : s_) word = splitmix64(sm);
