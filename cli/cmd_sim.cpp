@@ -1,7 +1,6 @@
 // loadcast sim / loadcast check: load a scenario, simulate it, write the outputs.
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -13,6 +12,7 @@
 #include "reports/summary_report.hpp"
 #include "reports/threshold.hpp"
 #include "reports/run_outputs.hpp"
+#include "scenarios/loader/default_scenario.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/simulate.hpp"
 
@@ -24,12 +24,7 @@ namespace {
 #define LOADCAST_SOURCE_DIR "."
 #endif
 
-constexpr const char* kDefaultScenario = "scenarios/bookmark-prod.yaml";
-
-std::string default_scenario_path() {
-  if (std::filesystem::exists(kDefaultScenario)) return kDefaultScenario;
-  return std::string(LOADCAST_SOURCE_DIR) + "/" + kDefaultScenario;
-}
+using scenario::kDefaultScenario;
 
 std::vector<scenario::Override> overrides_from(const Args& args) {
   std::vector<scenario::Override> out;
@@ -83,7 +78,7 @@ int run_sim(int argc, char** argv) {
     return kExitOk;
   }
   if (args.positionals().size() > 1) throw UsageError("expected one scenario file, got " + std::to_string(args.positionals().size()));
-  const std::string path = args.positionals().empty() ? default_scenario_path() : args.positionals()[0];
+  const bool given = !args.positionals().empty();
   scenario::SimOptions options;
   options.seed = args.get_u64("seed");
   if (auto r = args.get_u64("replications")) {
@@ -105,10 +100,14 @@ int run_sim(int argc, char** argv) {
   }
   scenario::Scenario sc;
   try {
-    sc = scenario::load_file(path, overrides_from(args));
+    // Without a scenario: bookmark-prod from the working directory, the source tree, or the
+    // copy compiled into the binary.
+    sc = given ? scenario::load_file(args.positionals()[0], overrides_from(args))
+               : scenario::load_default_scenario({".", LOADCAST_SOURCE_DIR}, overrides_from(args));
   } catch (const scenario::LoadError& e) {
     return report_load_error(e);
   }
+  const std::string& path = sc.path;
   if (options.duration && sc.warmup >= *options.duration) {
     throw UsageError("--duration must be longer than the scenario's warm-up (" + sim::format_duration(sc.warmup) + ")");
   }

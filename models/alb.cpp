@@ -90,10 +90,7 @@ void TargetGroup::set_health(Task& t, TargetHealth h, const std::string& reason)
   if (from == h) return;
   const sim::Time now = sim_.now();
   if (from == TargetHealth::kHealthy) --healthy_;
-  if (ts.slow_start_end > now) {
-    --slow_starting_;
-    ts.slow_start_end = 0;
-  }
+  leave_slow_start(ts);
   ts.health = h;
   if (h == TargetHealth::kHealthy) {
     ++healthy_;
@@ -130,8 +127,7 @@ void TargetGroup::deregister(Task& t) {
   registered_.erase(it);
   TargetState& ts = t.target();
   if (ts.health == TargetHealth::kHealthy) --healthy_;
-  if (ts.slow_start_end > sim_.now()) --slow_starting_;
-  ts.slow_start_end = 0;
+  leave_slow_start(ts);
   ts.health = TargetHealth::kDraining;
   if (ts.check_event.valid()) sim_.cancel(ts.check_event);
   ts.check_event = {};
@@ -170,15 +166,22 @@ void TargetGroup::remove(Task& t) {
   if (it != registered_.end()) {
     registered_.erase(it);
     if (ts.health == TargetHealth::kHealthy) --healthy_;
-    if (ts.slow_start_end > sim_.now()) --slow_starting_;
     rebuild();
     events_.add(sim_.now(), "target_deregistered", t.label(), std::nullopt, std::nullopt, "task stopped");
   }
-  ts.slow_start_end = 0;
+  leave_slow_start(ts);
   ts.health = TargetHealth::kUnused;
   if (ts.check_event.valid()) sim_.cancel(ts.check_event);
   if (ts.drain_event.valid()) sim_.cancel(ts.drain_event);
   ts.check_event = ts.drain_event = {};
+}
+
+void TargetGroup::leave_slow_start(TargetState& ts) {
+  // slow_start_end != 0 is what slow_starting_ counts, whether or not the window has passed: a
+  // window that expired unnoticed (weight() not called since) is still counted until here.
+  if (ts.slow_start_end == 0) return;
+  --slow_starting_;
+  ts.slow_start_end = 0;
 }
 
 double TargetGroup::weight(Task& t, sim::Time now) {

@@ -13,9 +13,12 @@
 //   target is not in slow start gets a share rising linearly from 0 to full over the window;
 //   it leaves early if it becomes unhealthy. Not with least outstanding requests.
 // - Health checks every `interval` with `timeout`; a new target is `initial` and becomes healthy
-//   after ONE passing check (ALB docs; the ECS docs' 5 x 30 s is the threshold for a target that
-//   was unhealthy); healthy -> unhealthy after unhealthy_threshold failures, unhealthy ->
-//   healthy after healthy_threshold passes. The first check of a target comes at a uniformly
+//   after ONE passing check ("After your target is registered, it must pass one health check to
+//   be considered healthy", [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html ;
+//   the ECS docs' 5 x 30 s, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-healthcheck.html ,
+//   is the healthy threshold, which applies to a target that was unhealthy); healthy ->
+//   unhealthy after unhealthy_threshold consecutive failures, unhealthy -> healthy after
+//   healthy_threshold consecutive passes (same target-group-health-checks page). The first check of a target comes at a uniformly
 //   random point of the first interval (assumption: AWS does not say when).
 // - Routing goes to healthy targets; when none is healthy it fails open to every registered
 //   target (assumption: targets still `initial` count as registered for this). 503 only when
@@ -81,11 +84,15 @@ class TargetGroup {
   const TargetGroupConfig& config() const { return config_; }
   std::size_t registered() const { return registered_.size(); }
   int healthy() const { return healthy_; }
+  // Targets whose slow-start window has not been closed (a window closes when it is seen to
+  // have expired, or when the target changes health or leaves).
+  int slow_starting() const { return slow_starting_; }
   std::uint64_t requests() const { return requests_; }
 
  private:
   Task* pick_slow(std::size_t n);
   void set_health(Task& t, TargetHealth h, const std::string& reason);
+  void leave_slow_start(TargetState& ts);
   void rebuild();
   void schedule_check(Task& t, sim::Time delay);
   void on_drain_timeout(Task* t);

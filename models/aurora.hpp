@@ -3,7 +3,8 @@
 //
 // A query needs `work` vCPU-seconds; an instance serves its queries as processor sharing with a
 // capacity of ACU x vcpu_per_acu (Serverless v2) or the class's vCPUs (provisioned), each query
-// using at most one vCPU. Connections are opened by the tasks' pools (connection_pool.hpp) up
+// using at most one vCPU (assumption: one database backend process runs a connection's query
+// on one core; parallel query is not modelled). Connections are opened by the tasks' pools (connection_pool.hpp) up
 // to max_connections, beyond which a connection attempt is refused.
 // Facts and sources (shared/reference/aws-facts.md §3):
 // - 1 ACU ~ 2 GiB with matching CPU; capacity in 0.5 ACU steps between min and max; billed per
@@ -19,8 +20,13 @@
 //   resume on the next connection attempt "up to 15 seconds"; writer and tier 0-1 readers pause
 //   and resume together. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
 // - max_connections: db_instance_classes.hpp.
-// Reads go to the reader endpoint (connections spread round robin over the readers) when the
-// cluster has readers, writes always to the writer.
+// Reads go to the reader endpoint when the cluster has readers, writes always to the writer.
+// The reader endpoint "balances each connection request among the Aurora Replicas" ([doc]
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Endpoints.Reader.html),
+// by DNS-based random assignment of new connections ([doc]
+// https://docs.aws.amazon.com/whitepapers/latest/amazon-aurora-mysql-db-admin-handbook/load-balancing-with-the-reader-endpoint.html);
+// assumption: new connections go to the readers round robin (the same long-run share, without
+// a random stream).
 // Not thread safe.
 #pragma once
 

@@ -66,9 +66,20 @@ Autoscaler::Autoscaler(sim::Simulation& sim, EventLog& events, ScalableTarget& t
   publisher.add_listener(this);
 }
 
+int Autoscaler::register_capacity(int capacity) {
+  const int to = clamp(capacity);
+  if (to != capacity) {
+    events_.add(sim_.now(), "desired_clamped", target_.scalable_name(), capacity, to,
+                "desired " + std::to_string(capacity) + " is outside min " + std::to_string(min_) + " .. max " +
+                    std::to_string(max_) + ": registering the scalable target sets it to " + std::to_string(to));
+  }
+  return to;
+}
+
 void Autoscaler::start() {
   const int current = target_.desired_capacity();
-  if (clamp(current) != current) target_.set_desired_capacity(clamp(current));
+  const int to = register_capacity(current);
+  if (to != current) target_.set_desired_capacity(to);
   for (std::size_t i = 0; i < config_.scheduled.size(); ++i) {
     sim_.schedule_at(config_.scheduled[i].at, [this, i] { on_scheduled(i); });
   }
@@ -104,8 +115,10 @@ int Autoscaler::step_capacity(const Policy& p, int base, double value) const {
 
 void Autoscaler::on_published(sim::Time now) {
   const int current = target_.desired_capacity();
-  const int running_tasks = target_.running_capacity();
   const bool out_cooling = now < out_cooldown_until_;
+  // During a scale-out cooldown the metric still describes the capacity the cooldown started
+  // from, and what that scale-out added counts as already there (see the header).
+  const int running_tasks = out_cooling ? out_base_running_ : target_.running_capacity();
   const int out_base = out_cooling ? out_base_ : current;
   Proposal out;
   Proposal tt_in;    // valid only when every target-tracking policy with scale-in wants in
@@ -125,11 +138,16 @@ void Autoscaler::on_published(sim::Time now) {
         if (want > current && want > out.capacity) {
           out = Proposal{want, &p, tt->scale_out_cooldown,
                          p.config->name + ": " + p.high->describe() + "; ceil(" + std::to_string(running) + " x " + number(*v) +
-                             " / " + number(tt->target) + ") = " + std::to_string(want)};
+                             " / " + number(tt->target) + ") = " + std::to_string(want) +
+                             (out_cooling ? " (running when the scale-out cooldown started)" : "")};
         }
       }
       if (tt->disable_scale_in) continue;
       tt_in_any = true;
+      // The smallest capacity that keeps the metric at or below the target: AWS does not scale
+      // in when removing capacity would push the metric above it, so this is a ceil, not the
+      // floor(current x metric / target) that would overshoot. [doc]
+      // https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
       const int want = v ? static_cast<int>(std::ceil(static_cast<double>(running) * *v / tt->target - kEpsilon)) : current;
       if (p.low->state() != AlarmState::kAlarm || want >= current) {
         tt_in_all = false;
@@ -154,7 +172,10 @@ void Autoscaler::on_published(sim::Time now) {
   if (out.policy != nullptr) {
     const int to = clamp(out.capacity);
     if (to > current) {
-      if (!out_cooling) out_base_ = current;
+      if (!out_cooling) {
+        out_base_ = current;
+        out_base_running_ = target_.running_capacity();
+      }
       out_cooldown_until_ = now + out.cooldown;
       in_cooldown_until_ = -1;
       ++scale_outs_;

@@ -1,33 +1,48 @@
 // Application Auto Scaling for one scalable target: target tracking and step scaling policies on
 // CloudWatch alarms, cooldowns, min/max, scheduled actions.
 //
-// The autoscaler runs each time its MetricPublisher publishes (after the alarms evaluated): like
-// AWS, a policy whose alarm is in ALARM is invoked again at every evaluation while the alarm
-// stays there. Behaviour, with sources:
+// The autoscaler runs each time its MetricPublisher publishes (after the alarms evaluated): a
+// policy whose alarm is in ALARM is invoked again at every evaluation while the alarm stays
+// there, as CloudWatch does for Auto Scaling actions ("the alarm continues to invoke the action
+// once per minute that the alarm remains in the new state", [doc]
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html ;
+// assumption: at 20 s resolution once per publication). Behaviour, with sources:
 // - Target tracking owns two alarms: AlarmHigh (metric > target on high_datapoints of
 //   high_periods, default 3 of 3) and AlarmLow (metric < low_ratio x target, default 15 of 15).
 //   [secondary] https://github.com/aws/containers-roadmap/issues/1208 ; [doc]
 //   https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html
 // - assumption (AWS publishes no formula, only "proportional", "rounds up when adding, down when
 //   removing", and that it does not scale in when removing capacity would push the metric above
-//   the target): scale out to ceil(current x metric / target); scale in to the smallest capacity
-//   that keeps the metric at or below the target, ceil(current x metric / target) as well
-//   (removing floor(current - current x metric / target) tasks). The metric is the newest
-//   datapoint and `current` the capacity it describes (ECS: RUNNING tasks), so tasks still
-//   starting are not counted twice. [doc]
-//   https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
+//   the target, [doc] https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html):
+//   scale out to ceil(current x metric / target); scale in to the smallest capacity that keeps
+//   the metric at or below the target, which is ceil(current x metric / target) as well
+//   (removing floor(current - current x metric / target) tasks), not floor(current x metric /
+//   target), which would leave the metric above the target.
+//   assumption: `current` is the RUNNING count at the evaluation (ECS: the tasks the metric
+//   averages over, so tasks still starting are not counted twice). The datapoint is older than
+//   that (the publication delay), so it may describe fewer tasks; during a scale-out cooldown
+//   the RUNNING count when the cooldown started is used instead (below).
 // - Several policies: out if any policy wants out; target-tracking scale-in only if every
 //   target-tracking policy with scale-in enabled wants in; the largest capacity wins. Step
 //   scale-in is not blocked by target tracking. DisableScaleIn. [doc] same page.
 // - Cooldowns: after a scale-out, desired is not raised again unless a larger scale-out is
-//   triggered; capacity added during the cooldown counts (relative computations start from the
-//   capacity before the first scale-out of the cooldown). A scale-in cooldown blocks scale-in;
-//   a scale-out cancels it. Scheduled actions ignore cooldowns. [doc]
+//   triggered: "the capacity added by the scale-out activity that initiated the cooldown is
+//   calculated as part of the desired capacity for the next scale-out" ([doc]
+//   https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown).
+//   So during the cooldown a target-tracking proposal is computed on the RUNNING count the
+//   cooldown started from (the metric still reflects it) and acts only when it exceeds the
+//   current desired count; a step adjustment is computed from the desired count before the
+//   first scale-out of the cooldown. A scale-in cooldown blocks scale-in; a scale-out cancels
+//   it. Scheduled actions ignore cooldowns. [doc]
 //   https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
 // - Step scaling: bounds relative to the alarm threshold; the aggregated value (average, min or
 //   max of the alarm's datapoints) picks the step; ChangeInCapacity, ExactCapacity,
 //   PercentChangeInCapacity (rounding: above 1 down, 0..1 -> 1, -1..0 -> -1, below -1 toward
 //   zero; MinAdjustmentMagnitude). [doc] same step-scaling page.
+// - Registering the scalable target "changes the resource's current capacity to a value that is
+//   inside of this range" [min, max] (an event `desired_clamped` says so). [doc]
+//   https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html ,
+//   https://docs.aws.amazon.com/autoscaling/application/userguide/getting-started.html
 // - No datapoint with zero RUNNING tasks, so CPU/memory policies never scale out from 0. A
 //   backlog-per-task metric (MetricPublisher per_task_of_total) is backlog / max(running, 1) and
 //   uses max(running, 1) in the formula, so it scales out from 0 to ceil(backlog / target).
@@ -67,7 +82,10 @@ class Autoscaler final : public PublishListener {
   Autoscaler(sim::Simulation& sim, EventLog& events, ScalableTarget& target, const AutoscalingConfig& config,
              MetricPublisher& publisher);
 
-  // Clamps the current desired count into [min, max] and schedules the scheduled actions.
+  // AWS clamps a scalable target's current capacity into [min, max] when it is registered:
+  // returns `capacity` clamped, with a `desired_clamped` event when that changed it.
+  int register_capacity(int capacity);
+  // Clamps the target's desired count (register_capacity) and schedules the scheduled actions.
   void start();
   void on_published(sim::Time now) override;
 
@@ -104,7 +122,8 @@ class Autoscaler final : public PublishListener {
   int min_;
   int max_;
   sim::Time out_cooldown_until_ = -1;
-  int out_base_ = 0;  // capacity before the first scale-out of the running scale-out cooldown
+  int out_base_ = 0;          // desired before the first scale-out of the running scale-out cooldown
+  int out_base_running_ = 0;  // RUNNING then: what target tracking computes on during the cooldown
   sim::Time in_cooldown_until_ = -1;
   std::uint64_t scale_outs_ = 0;
   std::uint64_t scale_ins_ = 0;

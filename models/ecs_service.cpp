@@ -56,7 +56,15 @@ class EcsService::Utilization final : public MetricSource {
     const Marks before = last_;
     last_ = now;
     if (kind_ == Kind::kRequests) {
-      const std::size_t targets = s_.group_ != nullptr ? s_.group_->registered() : 0;
+      // RequestCountPerTarget: the group's requests "divided by the number of healthy targets
+      // in the target group. If there are no healthy targets in the target group, it is
+      // divided by the total number of registered targets." [doc]
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+      // assumption: the counts at the end of the period.
+      std::size_t targets = 0;
+      if (s_.group_ != nullptr) {
+        targets = s_.group_->healthy() > 0 ? static_cast<std::size_t>(s_.group_->healthy()) : s_.group_->registered();
+      }
       if (targets == 0) return std::nullopt;
       const double minutes = sim::to_seconds(end - start) / 60.0;
       return (now.requests - before.requests) / static_cast<double>(targets) / minutes;
@@ -115,6 +123,8 @@ Task& EcsService::new_task() {
 }
 
 void EcsService::start() {
+  // The scalable target was registered before the run: its desired count is already in range.
+  if (autoscaler_) desired_ = autoscaler_->register_capacity(desired_);
   starting_ = true;
   for (int i = 0; i < desired_; ++i) {
     Task& t = new_task();
@@ -233,7 +243,20 @@ void EcsService::on_task_killed(Task& t) {
 
 void EcsService::on_target_unhealthy(Task& t) {
   if (t.state() != TaskState::kRunning) return;
-  if (sim_.now() - t.running_since() < config_.lifecycle.health_check_grace) return;
+  const sim::Time grace_end = t.running_since() + config_.lifecycle.health_check_grace;
+  if (sim_.now() < grace_end) {
+    // ECS ignores the failure during the grace period; when it ends, a target still unhealthy
+    // is replaced (no new health transition may come: a failing target stays unhealthy).
+    if (!t.target().grace_recheck) {
+      t.target().grace_recheck = true;
+      Task* task = &t;
+      sim_.schedule_at(grace_end, [this, task] {
+        task->target().grace_recheck = false;
+        if (task->target().health == TargetHealth::kUnhealthy) on_target_unhealthy(*task);
+      });
+    }
+    return;
+  }
   ++replaced_unhealthy_;
   events_.add(sim_.now(), "task_replaced", t.label(), std::nullopt, std::nullopt, "unhealthy in target group " + group_->name());
   stop_task(t);
@@ -309,7 +332,43 @@ void EcsService::finish(RunOutput& out) {
   j["scale_outs"] = autoscaler_ ? autoscaler_->scale_outs() : 0;
   j["scale_ins"] = autoscaler_ ? autoscaler_->scale_ins() : 0;
   j["task_size"] = {{"cpu", config_.cpu_units}, {"memory", config_.memory_mib}, {"threads", config_.threads}};
+  if (config_.autoscaling && !config_.autoscaling->policies.empty()) add_targets(j);
   out.sections["services"][config_.name] = j;
+}
+
+namespace {
+
+// The result's name of a policy metric: the time-series suffix for CPU and memory.
+std::string target_key(const std::string& metric) {
+  if (metric == "cpu") return "cpu_utilization";
+  if (metric == "memory") return "memory_utilization";
+  return metric;
+}
+
+}  // namespace
+
+void EcsService::add_targets(reports::Json& j) const {
+  // `targets.<metric>`: the target-tracking target, else the threshold of a step policy's alarm
+  // (the one that scales out when there is one); `step_thresholds.<metric>`: every step alarm's
+  // threshold. Reports draw `targets` on the utilization charts.
+  reports::Json targets = reports::Json::object();
+  reports::Json steps = reports::Json::object();
+  for (const auto& p : config_.autoscaling->policies) {
+    if (const auto* tt = std::get_if<TargetTrackingConfig>(&p.spec)) targets[target_key(tt->metric)] = tt->target;
+  }
+  for (const auto& p : config_.autoscaling->policies) {
+    const auto* st = std::get_if<StepScalingConfig>(&p.spec);
+    if (st == nullptr) continue;
+    const std::string key = target_key(st->metric);
+    steps[key].push_back(st->threshold);
+    const bool high = st->comparison == Comparison::kGreater || st->comparison == Comparison::kGreaterOrEqual;
+    if (high && !targets.contains(key)) targets[key] = st->threshold;
+  }
+  for (const auto& [key, thresholds] : steps.items()) {
+    if (!targets.contains(key)) targets[key] = thresholds.front();
+  }
+  j["targets"] = targets;
+  if (!steps.empty()) j["step_thresholds"] = steps;
 }
 
 }  // namespace loadcast::models

@@ -10,16 +10,22 @@
 //   nothing is outstanding), then gets SIGTERM and up to stopTimeout to exit.
 //   [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html
 // - A task the ALB marks unhealthy is replaced once healthCheckGracePeriodSeconds has passed
-//   since it started; a task that dies (memory) is replaced at once. [doc]
+//   since it started (at once after it, or when the grace period ends if the target is still
+//   unhealthy then); a task that dies (memory) is replaced at once. [doc]
 //   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html
 // - Metrics (CloudWatch, namespace AWS/ECS): CPUUtilization and MemoryUtilization are the used
 //   CPU/memory of RUNNING tasks over the period divided by what those tasks reserve; no RUNNING
 //   task, no datapoint. [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html
-//   RequestCountPerTarget (ALB): requests routed to the group in the period per registered
-//   target, per minute. [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+//   RequestCountPerTarget (ALB): requests routed to the group in the period per healthy target
+//   (per registered target when none is healthy), per minute. [doc]
+//   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+// - The tasks' desired count is clamped into the autoscaling [min, max] before the run, as
+//   registering the scalable target does (autoscaling.hpp).
 // - The tasks of `desired` exist when the run starts: RUNNING and healthy (a deployment that is
 //   already up, as when it is load tested).
 // - Billing: each task from its image pull to its stop, 1-minute minimum (models/billing.hpp).
+// - The result's `services.<name>` section has `targets.<metric>` (cpu_utilization,
+//   memory_utilization, ...: the target-tracking targets, else the step alarms' thresholds).
 // A worker service (no target group) gets its tasks' RUNNING/stopping transitions through
 // TaskListener and feeds them work with Task::accept / cpu / db like the ALB does.
 // Not thread safe.
@@ -148,6 +154,7 @@ class EcsService final : public ScalableTarget, public Component {
   double cpu_percent(const Marks& from, const Marks& to) const;
   double memory_percent(const Marks& from, const Marks& to) const;
   int active_tasks() const;
+  void add_targets(reports::Json& j) const;
   void reconcile();
   void stop_task(Task& t);
   Task& new_task();

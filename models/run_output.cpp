@@ -133,12 +133,25 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
   // Time series: per-interval mean over replications (NaN where a replication has no value).
   r.timeseries = runs.front().timeseries;
   if (runs.size() > 1) {
+    // A per-code count series may exist in some replications only: take the union.
+    for (const auto& run : runs) {
+      for (const auto& [name, values] : run.timeseries.series) {
+        if (series::is_status_count(name) && !r.timeseries.series.count(name)) {
+          r.timeseries.series[name].assign(r.timeseries.t_s.size(), 0.0);
+        }
+      }
+    }
     for (auto& [name, values] : r.timeseries.series) {
+      const bool zero_when_missing = series::is_status_count(name);
       for (std::size_t i = 0; i < values.size(); ++i) {
         double sum = 0.0;
         std::size_t n = 0;
         for (const auto& run : runs) {
           auto it = run.timeseries.series.find(name);
+          if (it == run.timeseries.series.end() && zero_when_missing) {
+            ++n;
+            continue;
+          }
           if (it == run.timeseries.series.end() || i >= it->second.size() || std::isnan(it->second[i])) continue;
           sum += it->second[i];
           ++n;

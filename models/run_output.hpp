@@ -4,8 +4,9 @@
 // Merging is deterministic (replication order, never completion order): counts add, histograms
 // add, percentiles come from the merged histogram, 95 % Student-t intervals across the
 // per-replication means and percentiles (R >= 2), station and section numbers are averaged over
-// replications, time series are averaged per interval, events come from replication 0 (one
-// representative timeline). Throughput is per replication.
+// replications, time series are averaged per interval (a per-code count series that a
+// replication lacks counts as 0 there), events come from replication 0 (one representative
+// timeline). Throughput is per replication.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,9 @@
 
 namespace loadcast::models {
 
-// Names of the system-wide series (stable: reports and gates read them).
+// Names of the system-wide series (stable: reports and gates read them). `http_5xx` and the
+// per-code `http_500`, `http_502`, ... are counts of responses in the interval (not rates); a
+// per-code series exists only for codes that occurred in the run (zero in its other intervals).
 namespace series {
 inline constexpr const char* kRequestsPerS = "requests_per_s";
 inline constexpr const char* kArrivalsPerS = "arrivals_per_s";
@@ -27,6 +30,9 @@ inline constexpr const char* kLatencyP95 = "latency_p95_ms";
 inline constexpr const char* kLatencyP99 = "latency_p99_ms";
 inline constexpr const char* kErrorsPerS = "errors_per_s";
 inline constexpr const char* kHttp5xx = "http_5xx";
+inline std::string http_status(int code) { return "http_" + std::to_string(code); }
+// A series counting events per interval: a replication without it had none (0, not unknown).
+inline bool is_status_count(const std::string& name) { return name.size() == 8 && name.rfind("http_5", 0) == 0 && name != kHttp5xx; }
 }  // namespace series
 
 struct ClassRun {

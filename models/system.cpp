@@ -173,7 +173,10 @@ void System::account(Request* r, const Failure* f) {
     interval_latency_.record(latency);
   } else {
     ++interval_errors_;
-    if (f->status >= 500 && f->status < 600) ++interval_5xx_;
+    if (f->status >= 500 && f->status < 600) {
+      ++interval_5xx_;
+      ++interval_by_5xx_[static_cast<std::size_t>(f->status - 500)];
+    }
   }
   if (r->counted) {
     Counter& c = class_counts_[r->cls];
@@ -215,6 +218,16 @@ void System::close_interval(sim::Time start, sim::Time end) {
   row.set(series::kArrivalsPerS, span > 0 ? static_cast<double>(interval_arrivals_) / span : 0.0);
   row.set(series::kErrorsPerS, span > 0 ? static_cast<double>(interval_errors_) / span : 0.0);
   row.set(series::kHttp5xx, static_cast<double>(interval_5xx_));
+  for (std::size_t k = 0; k < interval_by_5xx_.size(); ++k) {
+    if (interval_by_5xx_[k] == 0 && !seen_5xx_[k]) continue;
+    const std::string name = series::http_status(500 + static_cast<int>(k));
+    if (!seen_5xx_[k]) {
+      seen_5xx_[k] = true;
+      timeseries_.series[name].assign(index, 0.0);  // none in the intervals before the first
+    }
+    row.set(name, static_cast<double>(interval_by_5xx_[k]));
+    interval_by_5xx_[k] = 0;
+  }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (interval_latency_.empty()) {
     row.set(series::kLatencyP50, nan);

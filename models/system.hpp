@@ -109,6 +109,8 @@ class System final : public RequestSink, public Admitter {
   std::uint64_t interval_arrivals_ = 0;
   std::uint64_t interval_errors_ = 0;
   std::uint64_t interval_5xx_ = 0;
+  std::array<std::uint64_t, 100> interval_by_5xx_{};  // responses 500..599 in the interval
+  std::array<bool, 100> seen_5xx_{};                   // the code has a series (it occurred)
 };
 
 }  // namespace loadcast::models

@@ -53,6 +53,7 @@ struct TargetState {
   sim::Time slow_start_begin = 0;
   sim::Time slow_start_end = 0;  // > now: in slow start
   double credit = 0.0;           // smooth weighted round robin during slow start
+  bool grace_recheck = false;    // ECS looks again when the health check grace period ends
   sim::EventId check_event;
   sim::EventId drain_event;
 };

@@ -146,6 +146,35 @@ models::StepScalingConfig load_step_scaling(MapReader& m) {
   return st;
 }
 
+// The actions run in time order (equal times in list order), each changing min and/or max of
+// what the previous ones left: an action that leaves min above max is an error (a scalable
+// target's min may not exceed its max). A min alone above the max in force, or a max alone
+// below the min, is the usual slip; an action setting both inverted is reported by its reader.
+struct Located {
+  YAML::Node node;
+  std::string path;
+};
+
+void check_scheduled(Context& ctx, const models::AutoscalingConfig& a, const std::vector<Located>& where) {
+  std::vector<std::size_t> order(a.scheduled.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return a.scheduled[x].at < a.scheduled[y].at; });
+  int min = a.min, max = a.max;
+  for (std::size_t i : order) {
+    const auto& sa = a.scheduled[i];
+    const int new_min = sa.min ? *sa.min : min;
+    const int new_max = sa.max ? *sa.max : max;
+    if (new_min > new_max) {
+      const std::string what = sa.min ? "min (" + std::to_string(new_min) + ") is above the max in force then (" + std::to_string(new_max) + ")"
+                                      : "max (" + std::to_string(new_max) + ") is below the min in force then (" + std::to_string(new_min) + ")";
+      ctx.error(where[i].node, where[i].path, what + "; set both min and max, or change them in an earlier action");
+      continue;
+    }
+    min = new_min;
+    max = new_max;
+  }
+}
+
 void load_autoscaling(MapReader& svc, models::ServiceConfig& c, bool has_group, const std::vector<std::string>& extra_metrics) {
   Context& ctx = svc.ctx();
   if (!svc.has("autoscaling")) {
@@ -208,19 +237,30 @@ void load_autoscaling(MapReader& svc, models::ServiceConfig& c, bool has_group, 
     pm.finish();
     a.policies.push_back(std::move(pc));
   });
+  std::vector<Located> where;  // of each scheduled action, for check_scheduled
   for_each_item(ctx, m.get("scheduled"), m.child_path("scheduled"), [&](const YAML::Node& n, const std::string& p) {
     MapReader sm(ctx, n, p);
     models::ScheduledActionConfig sa;
+    bool ok = true;
     if (auto v = sm.duration("at")) sa.at = *v;
     else ctx.error(n, p, "needs 'at' (when, from the start of the run, e.g. at: 8h)");
     if (auto v = sm.integer("min")) sa.min = static_cast<int>(*v);
     if (auto v = sm.integer("max")) sa.max = static_cast<int>(*v);
     if (!sa.min && !sa.max) ctx.error(n, p, "needs 'min' or 'max' (or both)");
-    if ((sa.min && *sa.min < 0) || (sa.max && *sa.max < 0)) ctx.error(n, p, "min and max must be >= 0");
-    if (sa.min && sa.max && *sa.max < *sa.min) ctx.error(n, p, "max must be >= min");
+    if ((sa.min && *sa.min < 0) || (sa.max && *sa.max < 0)) {
+      ctx.error(n, p, "min and max must be >= 0");
+      ok = false;
+    }
+    if (sa.min && sa.max && *sa.max < *sa.min) {
+      ctx.error(n, p, "max must be >= min");
+      ok = false;
+    }
     sm.finish();
+    if (!ok) return;
     a.scheduled.push_back(sa);
+    where.push_back(Located{n, p});
   });
+  check_scheduled(ctx, a, where);
   m.finish();
   c.autoscaling = std::move(a);
 }
@@ -319,11 +359,9 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, const std
     mm.finish();
   }
   load_autoscaling(m, c, routed, extra_metrics);
-  if (c.autoscaling && (c.desired < c.autoscaling->min || c.desired > c.autoscaling->max) && m.has("desired")) {
-    ctx.error(m.get("desired"), m.child_path("desired"),
-              "desired (" + std::to_string(c.desired) + ") must be within autoscaling min..max (" +
-                  std::to_string(c.autoscaling->min) + ".." + std::to_string(c.autoscaling->max) + ")");
-  }
+  // A `desired` outside autoscaling min..max is not an error: registering the scalable target
+  // clamps it (Autoscaler::register_capacity, with an event at t = 0), which is what a sweep
+  // over autoscaling.min needs.
   if (c.autoscaling && !m.has("desired")) c.desired = c.autoscaling->min;
 }
 

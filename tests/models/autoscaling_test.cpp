@@ -337,3 +337,88 @@ TEST_CASE("Autoscaler: no datapoint means no action so zero tasks never scale ou
   CHECK(rig.scalings().empty());
   for (const auto& e : rig.events.events()) CHECK(e.type != "alarm");  // stays INSUFFICIENT_DATA
 }
+
+TEST_CASE("Autoscaler: during a scale-out cooldown target tracking computes on the capacity the cooldown started from") {
+  Rig rig(2);
+  rig.config.min = 1;
+  rig.config.max = 20;
+  rig.config.policies.push_back(target_tracking("cpu", 50, 10 * kMin, 5 * kMin));
+  // The new task is RUNNING at once, but the (delayed) datapoints still describe 2 tasks.
+  rig.cpu.script = [](int m) { return m < 6 ? 60.0 : 130.0; };
+  rig.start();
+  rig.sim.run_until(9 * kMin);
+  const auto s = rig.scalings();
+  REQUIRE(s.size() == 2);
+  // Minute 3: ceil(2 x 60 / 50) = 3, and 3 tasks run. Minutes 4, 5: on the 3 running tasks the
+  // formula would say ceil(3 x 60 / 50) = 4; on the 2 the cooldown started from it says 3,
+  // which is not above the desired 3: nothing.
+  CHECK(std::get<0>(s[0]) == Approx(3.0));
+  CHECK(std::get<3>(s[0]) == 3);
+  // Minute 6: ceil(2 x 130 / 50) = 6 > 3 is larger: allowed during the cooldown.
+  CHECK(std::get<0>(s[1]) == Approx(6.0));
+  CHECK(std::get<3>(s[1]) == 6);
+  // After the cooldown (minute 16) the running count is used again: ceil(6 x 130 / 50) = 16.
+  rig.sim.run_until(17 * kMin);
+  const auto later = rig.scalings();
+  REQUIRE(later.size() == 3);
+  CHECK(std::get<0>(later[2]) == Approx(16.0));
+  CHECK(std::get<3>(later[2]) == 16);
+}
+
+TEST_CASE("Autoscaler: an ExactCapacity step sets the capacity in both directions") {
+  Rig rig(4);
+  rig.config.min = 1;
+  rig.config.max = 100;
+  StepScalingConfig st;
+  st.metric = "cpu";
+  st.comparison = Comparison::kGreaterOrEqual;
+  st.threshold = 60;
+  st.adjustment_type = AdjustmentType::kExactCapacity;
+  st.steps = {{0.0, 20.0, 5.0}, {20.0, std::nullopt, 8.0}};
+  st.cooldown = 0;
+  rig.config.policies.push_back(ScalingPolicyConfig{"exact", st});
+  rig.cpu.script = [](int m) { return m == 1 ? 65.0 : m == 2 ? 85.0 : m == 3 ? 62.0 : 10.0; };
+  rig.start();
+  rig.sim.run_until(6 * kMin);
+  const auto s = rig.scalings();
+  REQUIRE(s.size() == 3);
+  const std::tuple<double, std::string, int, int> expected[] = {
+      {1.0, "scale_out", 4, 5},  // 65 - 60 = 5: the first step
+      {2.0, "scale_out", 5, 8},  // 25: the second
+      {3.0, "scale_in", 8, 5},   // 2: the first again, exactly 5
+  };
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(std::get<0>(s[i]) == Approx(std::get<0>(expected[i])));
+    CHECK(std::get<1>(s[i]) == std::get<1>(expected[i]));
+    CHECK(std::get<2>(s[i]) == std::get<2>(expected[i]));
+    CHECK(std::get<3>(s[i]) == std::get<3>(expected[i]));
+  }
+}
+
+TEST_CASE("Autoscaler: a step policy matches its step on the average, minimum or maximum of the alarm's datapoints") {
+  auto run_with = [](Aggregation aggregation) {
+    Rig rig(4);
+    rig.config.min = 1;
+    rig.config.max = 100;
+    StepScalingConfig st;
+    st.metric = "cpu";
+    st.comparison = Comparison::kGreaterOrEqual;
+    st.threshold = 50;
+    st.evaluation_periods = 3;
+    st.datapoints_to_alarm = 3;
+    st.steps = {{0.0, 20.0, 1.0}, {20.0, 40.0, 2.0}, {40.0, std::nullopt, 3.0}};
+    st.cooldown = 10 * kMin;
+    st.aggregation = aggregation;
+    rig.config.policies.push_back(ScalingPolicyConfig{"step", st});
+    rig.cpu.script = [](int m) { return m == 1 ? 55.0 : m == 2 ? 95.0 : m == 3 ? 65.0 : 10.0; };
+    rig.start();
+    rig.sim.run_until(6 * kMin);
+    const auto s = rig.scalings();
+    REQUIRE(s.size() == 1);
+    CHECK(std::get<0>(s[0]) == Approx(3.0));  // 3 of 3 datapoints >= 50 at minute 3
+    return std::get<3>(s[0]);
+  };
+  CHECK(run_with(Aggregation::kAverage) == 6);  // 71.7 - 50 = 21.7: +2
+  CHECK(run_with(Aggregation::kMinimum) == 5);  // 55 - 50 = 5: +1
+  CHECK(run_with(Aggregation::kMaximum) == 7);  // 95 - 50 = 45: +3
+}

@@ -6,59 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "reports/result.hpp"
-#include "scenarios/loader/scenario.hpp"
-#include "scenarios/loader/simulate.hpp"
+#include "tests/models/timeline_helpers.hpp"
 
 using namespace loadcast;
-
-namespace {
-
-reports::Result run(const std::string& yaml) {
-  const auto sc = scenario::load_string(yaml, "timeline.yaml");
-  scenario::SimOptions o;
-  o.threads = 1;
-  return scenario::simulate(sc, o);
-}
-
-std::vector<reports::Event> events(const reports::Result& r, const std::string& type, const std::string& target = "") {
-  std::vector<reports::Event> out;
-  for (const auto& e : r.events) {
-    if (e.type == type && (target.empty() || e.target == target)) out.push_back(e);
-  }
-  return out;
-}
-
-const std::vector<double>& series(const reports::Result& r, const std::string& name) {
-  auto it = r.timeseries.series.find(name);
-  REQUIRE(it != r.timeseries.series.end());
-  return it->second;
-}
-
-std::uint64_t status(const reports::Result& r, const std::string& code) {
-  auto it = r.requests.by_status.find(code);
-  return it == r.requests.by_status.end() ? 0 : it->second;
-}
-
-std::uint64_t cause(const reports::Result& r, const std::string& name) {
-  auto it = r.requests.by_cause.find(name);
-  return it == r.requests.by_cause.end() ? 0 : it->second;
-}
-
-// One service `api` behind an ALB; %WORKLOAD% and %SERVICE% are filled per test.
-std::string deployment(const std::string& head, const std::string& service, const std::string& tail = "") {
-  return head + R"(
-load_balancer:
-  type: alb
-  default: api
-services:
-  api:
-    cpu: 1024
-    memory: 2048
-)" + service + tail;
-}
-
-}  // namespace
+using namespace loadcast::testing;
 
 TEST_CASE("Timeline: a load step scales out after three datapoints and latency recovers") {
   const auto r = run(deployment(R"(

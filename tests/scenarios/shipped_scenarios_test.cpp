@@ -8,10 +8,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "reports/result.hpp"
+#include "scenarios/loader/default_scenario.hpp"
 
 namespace {
 
@@ -60,4 +63,24 @@ TEST_CASE("ShippedScenarios: loadcast sim without a scenario runs bookmark-prod"
   CHECK(r.scenario == "bookmark-prod");
   CHECK(r.requests.balanced());
   std::filesystem::remove_all(out);
+}
+
+TEST_CASE("ShippedScenarios: the default scenario is compiled in and used when no file is found") {
+  const std::string file = std::string(LOADCAST_SOURCE_DIR) + "/" + loadcast::scenario::kDefaultScenario;
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(std::string(loadcast::scenario::embedded_default_scenario()) == text.str());
+  // A binary copied away from the source tree finds no file and runs its own copy...
+  const auto built_in = loadcast::scenario::load_default_scenario({"/nonexistent-dir"});
+  CHECK(built_in.name == "bookmark-prod");
+  CHECK(built_in.path == loadcast::scenario::kEmbeddedDefaultScenario);
+  CHECK(built_in.model.services.size() == 2);
+  // ...and the file wins where there is one.
+  const auto from_file = loadcast::scenario::load_default_scenario({"/nonexistent-dir", LOADCAST_SOURCE_DIR});
+  CHECK(from_file.path == file);
+  CHECK(from_file.duration == built_in.duration);
+  // Overrides apply to the built-in copy like to a file.
+  const auto overridden = loadcast::scenario::load_default_scenario({"/nonexistent-dir"}, {loadcast::scenario::parse_override("duration=5m")});
+  CHECK(overridden.duration == 5 * loadcast::sim::kMinute);
 }

@@ -143,3 +143,23 @@ TEST_CASE("WebLoader: database ranges and instance classes are checked") {
   CHECK(error_of(replace(kGood, "max_acu: 4", "max_acu: 4\n  auto_pause: 10m"))
             .find("database.auto_pause: auto-pause needs min_acu: 0") != std::string::npos);
 }
+
+TEST_CASE("WebLoader: a scheduled action may not leave min above max") {
+  const auto scheduled = [](const std::string& actions) {
+    return replace(kGood, "target: 70 }\n  web:", "target: 70 }\n      scheduled: " + actions + "\n  web:");
+  };
+  // min alone above the max in force, max alone below the min in force: located at the action.
+  CHECK(error_of(scheduled("[ { at: 2h, min: 6 } ]"))
+            .find("bad.yaml:29:20: services.api.autoscaling.scheduled[0]: min (6) is above the max in force then (4)") != std::string::npos);
+  CHECK(error_of(scheduled("[ { at: 1h, min: 3 }, { at: 2h, max: 2 } ]"))
+            .find("services.api.autoscaling.scheduled[1]: max (2) is below the min in force then (3)") != std::string::npos);
+  // Actions run in time order: raising max at 1 h makes min 6 at 2 h valid, whatever the list order.
+  const auto s = scenario::load_string(scheduled("[ { at: 2h, min: 6 }, { at: 1h, max: 8 } ]"), "good.yaml");
+  CHECK(s.model.services[0].autoscaling->scheduled.size() == 2);
+}
+
+TEST_CASE("WebLoader: desired outside autoscaling min..max loads (the run clamps it)") {
+  const auto s = scenario::load_string(replace(kGood, "    memory: 2048\n    autoscaling:", "    memory: 2048\n    desired: 9\n    autoscaling:"), "good.yaml");
+  CHECK(s.model.services[0].desired == 9);
+  CHECK(s.model.services[0].autoscaling->max == 4);
+}
