@@ -41,7 +41,8 @@ FifoQueue::FifoQueue(sim::Simulation& sim, const QueueConfig& config, EventLog* 
       config_(config),
       events_(events),
       rng_(sim.stream("queue." + config.name)),
-      dedup_(config.dedup_window) {
+      dedup_(config.dedup_window),
+      cause_throttled_("sqs_throttled:" + config.name) {
   const double depth_s = sim::to_seconds(config.api_burst);
   for (auto& l : limiters_) l = TokenBucket(config.api_calls_per_s, std::max(1.0, config.api_calls_per_s * depth_s));
 }
@@ -95,9 +96,7 @@ void FifoQueue::deliver(const MessageSpec& message) {
 void FifoQueue::issue(std::uint32_t i) {
   Call& c = calls_[i];
   if (!admit(c)) {
-    const sim::Time delay = latency() + backoff(c.attempt);
-    ++c.attempt;
-    sim_.schedule(delay, [this, i] { issue(i); });
+    retry(i);
     return;
   }
   ++stats_.calls;
@@ -138,6 +137,23 @@ bool FifoQueue::admit(Call& c) {
   return true;
 }
 
+void FifoQueue::retry(std::uint32_t i) {
+  Call& c = calls_[i];
+  const auto a = static_cast<std::size_t>(c.action);
+  if (++c.attempt >= static_cast<std::uint32_t>(std::max(config_.client.max_attempts, 1))) {
+    // The SDK gives up: the last attempt's throttling error reaches the client.
+    c.failed = true;
+    ++stats_.failed[a];
+    respond(i);
+    return;
+  }
+  ++awaiting_retry_[a];
+  sim_.schedule(latency() + backoff(c.attempt - 1), [this, i] {
+    --awaiting_retry_[static_cast<std::size_t>(calls_[i].action)];
+    issue(i);
+  });
+}
+
 void FifoQueue::note_throttle(SqsAction a) {
   const auto k = static_cast<std::size_t>(a);
   const sim::Time now = sim_.now();
@@ -146,7 +162,8 @@ void FifoQueue::note_throttle(SqsAction a) {
     if (events_ != nullptr) {
       events_->add(now, "throttled", config_.name, std::nullopt, std::nullopt,
                    std::string(to_string(a)) + " over " + std::to_string(static_cast<long long>(limiters_[k].rate())) +
-                       " calls/s; retried with backoff");
+                       " calls/s; retried with backoff, " + std::to_string(config_.client.max_attempts) +
+                       " attempts at most");
     }
   }
   throttling_[k] = true;
@@ -159,6 +176,11 @@ void FifoQueue::respond(std::uint32_t i) {
 
 void FifoQueue::complete(std::uint32_t i) {
   Call& c = calls_[i];
+  if (c.failed) {
+    if (c.client != nullptr) c.client->on_call_failed(c.token, c.action, &cause_throttled_);
+    calls_.release(i);
+    return;
+  }
   std::uint64_t bytes = 0;
   switch (c.action) {
     case SqsAction::kSend:
@@ -177,7 +199,7 @@ void FifoQueue::complete(std::uint32_t i) {
     switch (c.action) {
       case SqsAction::kSend: c.client->on_sent(c.token, c.duplicate); break;
       case SqsAction::kReceive: c.client->on_received(c.token, std::span<const ReceivedMessage>(c.msgs.data(), c.count)); break;
-      case SqsAction::kDelete: c.client->on_deleted(c.token, c.deleted); break;
+      case SqsAction::kDelete: c.client->on_deleted(c.token, c.deleted, c.deleted_mask); break;
     }
   }
   calls_.release(i);
@@ -224,6 +246,7 @@ void FifoQueue::apply_delete(Call& c) {
     free_message(r.message);
     ++stats_.deleted;
     ++c.deleted;
+    c.deleted_mask |= 1u << k;
     maybe_available(g);
   }
 }
@@ -463,7 +486,7 @@ void FifoQueue::move_to_dlq(std::uint32_t i) {
   remove_stored(i);
   free_message(i);
   ++stats_.dead_lettered;
-  if (events_ != nullptr && ++dlq_events_ <= kDlqEventsListed) {
+  if (events_ != nullptr && ++dlq_events_ <= kListedEvents) {
     events_->add(sim_.now(), "dlq_move", config_.name, std::nullopt, std::nullopt,
                  "group " + std::to_string(spec.group) + " message moved to " + dlq_->name() + " after " +
                      std::to_string(receives) + " receives");
@@ -502,9 +525,15 @@ void FifoQueue::on_retention() {
     ++expired;
     maybe_available(gid);
   }
-  if (expired > 0 && events_ != nullptr) {
-    events_->add(now, "messages_expired", config_.name, std::nullopt, static_cast<double>(expired),
-                 "retention period of " + sim::format_duration(config_.retention) + " ran out");
+  if (expired > 0) {
+    // One event per episode: the first expiry after a minute without any.
+    const bool episode = expiry_episodes_ == 0 || now - last_expiry_ >= sim::kMinute;
+    last_expiry_ = now;
+    if (episode && ++expiry_episodes_ <= kListedEvents && events_ != nullptr) {
+      events_->add(now, "messages_expired", config_.name, std::nullopt, static_cast<double>(expired),
+                   "retention period of " + sim::format_duration(config_.retention) + " ran out (" +
+                       std::to_string(stats_.expired) + " expired so far)");
+    }
   }
   schedule_retention();
   serve_waiters();
@@ -555,6 +584,14 @@ reports::Json FifoQueue::accounting() const {
   reports::Json thr;
   for (std::size_t a = 0; a < kSqsActions; ++a) thr[to_string(static_cast<SqsAction>(a))] = stats_.throttled[a];
   j["throttled"] = thr;
+  reports::Json failed;
+  reports::Json waiting;
+  for (std::size_t a = 0; a < kSqsActions; ++a) {
+    failed[to_string(static_cast<SqsAction>(a))] = stats_.failed[a];
+    waiting[to_string(static_cast<SqsAction>(a))] = awaiting_retry_[a];
+  }
+  j["throttled_failed"] = failed;
+  j["calls_awaiting_retry"] = waiting;
   j["billed_requests"] = stats_.billed_requests;
   j["oldest_age_s"] = sim::to_seconds(oldest_age());
   j["balanced"] = balanced();
