@@ -170,7 +170,7 @@ faults:
 }
 
 TEST_CASE("ClusterControl: replica auto scaling adds a reader minutes after reader CPU crosses its target") {
-  // Reads of 10 ms on one db.r7g.large reader (2 vCPUs): 40/s = 20 % CPU, 160/s = 80 %.
+  // Reads of 10 ms on one 2-vCPU reader: 40/s = 20 % CPU, 160/s = 80 %.
   const auto r = run(R"(
 seed: 3
 duration: 40m
@@ -187,7 +187,7 @@ database:
   type: aurora_provisioned
   engine: mysql
   instance_class: db.r8g.large
-  reader_instance_class: db.r7g.large
+  reader_instance_class: db.t4g.medium
   readers: 1
   query: { read: const(10ms), write: const(5ms) }
   proxy: {}
@@ -221,12 +221,20 @@ database:
   }
   CHECK(r.requests.errors == 0);
   CHECK(number(r.sections.at("replica_autoscaling").at("db").at("readers_max")) <= 3.0);
+  // The new reader has the writer's class ("Aurora Auto Scaling adds Aurora Replicas with the
+  // same DB instance class as the primary"), the declared one the reader class; the proxy's pool
+  // for it follows the writer class's max_connections (1,000 for db.r8g.large, 90 for
+  // db.t4g.medium; both have 2 vCPUs, so the timeline above is the same either way).
+  const auto& pools = r.sections.at("db_proxy").at("proxy").at("pool_limits");
+  CHECK(number(pools.at("reader-1")) == 90.0);
+  CHECK(number(pools.at("reader-2")) == 1000.0);
   // The new reader is billed from its launch (provisioned instance seconds).
   bool billed = false;
   for (const auto& inst : r.sections.at("usage").at("aurora_provisioned")) {
+    if (inst.at("instance") == "reader-1") CHECK(inst.at("instance_class") == "db.t4g.medium");
     if (inst.at("instance") == "reader-2") {
       billed = true;
-      CHECK(inst.at("instance_class") == "db.r7g.large");
+      CHECK(inst.at("instance_class") == "db.r8g.large");
       CHECK(number(inst.at("instance_seconds")) == Approx(40 * 60.0 - available[0].t_s).margin(1.0));
     }
   }
