@@ -70,6 +70,17 @@ std::string error_of(const std::string& yaml) {
   return {};
 }
 
+// Every error of a bad scenario.
+std::vector<std::string> errors_of(const std::string& yaml) {
+  try {
+    scenario::load_string(yaml, "bad.yaml");
+  } catch (const scenario::LoadError& e) {
+    return e.errors();
+  }
+  FAIL("expected a LoadError for:\n" << yaml);
+  return {};
+}
+
 }  // namespace
 
 TEST_CASE("MessagingLoader: the base scenario loads") {
@@ -126,6 +137,24 @@ TEST_CASE("MessagingLoader: bad messaging keys are located errors") {
     const auto e = error_of(replace(base, "subscriptions: [work]", "subscriptions: [wrk]"));
     CHECK(e.find("topics.orders.subscriptions[0]: unknown queue 'wrk'") != std::string::npos);
   }
+  SECTION("dead-letter queues that form a cycle") {
+    auto yaml = replace(base, "  work-dlq: {}\n", "  work-dlq: { dead_letter: { queue: work, max_receive_count: 3 } }\n");
+    const auto errors = errors_of(yaml);
+    REQUIRE(errors.size() == 1);  // one cycle, one error
+    CHECK(errors[0].find("queues.work.dead_letter.queue: dead-letter queues form a cycle (work -> work-dlq -> work)") !=
+          std::string::npos);
+    CHECK(std::regex_search(errors[0], std::regex("^bad\\.yaml:[0-9]+:[0-9]+: ")));
+    // A longer cycle through a third queue, and a chain that is no cycle.
+    yaml = replace(base, "  work-dlq: {}\n",
+                   "  work-dlq: { dead_letter: { queue: parking, max_receive_count: 3 } }\n  parking: { dead_letter: { queue: work, max_receive_count: 3 } }\n");
+    CHECK(error_of(yaml).find("form a cycle (work -> work-dlq -> parking -> work)") != std::string::npos);
+    yaml = replace(base, "  work-dlq: {}\n", "  work-dlq: { dead_letter: { queue: parking, max_receive_count: 3 } }\n  parking: {}\n");
+    CHECK_NOTHROW(scenario::load_string(yaml, "ok.yaml"));
+  }
+  SECTION("a retry with no attempt") {
+    const auto e = error_of(replace(base, "    visibility_timeout: 30s\n", "    visibility_timeout: 30s\n    retry: { max_attempts: 0 }\n"));
+    CHECK(e.find("queues.work.retry.max_attempts: must be between 1 and 100, found 0") != std::string::npos);
+  }
   SECTION("an unknown queue key") {
     const auto e = error_of(replace(base, "    visibility_timeout: 30s\n", "    visibility: 30s\n"));
     CHECK(e.find("queues.work.visibility: unknown key 'visibility'") != std::string::npos);
@@ -164,9 +193,34 @@ TEST_CASE("MessagingLoader: bad worker and fault keys are located errors") {
     const auto e = error_of(replace(base, "{ at: 5m,", "{ at: 15m,"));
     CHECK(e.find("faults[0].at: is not before the end of the run (10m)") != std::string::npos);
   }
-  SECTION("an unknown fault type") {
-    const auto e = error_of(replace(base, "type: kill_tasks", "type: unplug"));
-    CHECK(e.find("faults[0].type: must be db_failover, kill_tasks or worker_errors (found 'unplug')") != std::string::npos);
+  SECTION("an unknown fault type is one error, not also one per key of the fault") {
+    const auto errors = errors_of(replace(base, "type: kill_tasks", "type: unplug"));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("faults[0].type: must be db_failover, kill_tasks or worker_errors (found 'unplug')") != std::string::npos);
+  }
+  SECTION("a fault without a type is one error") {
+    const auto errors = errors_of(replace(base, "type: kill_tasks, ", ""));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("faults[0]: needs 'type'") != std::string::npos);
+  }
+  SECTION("a worker at min 0 scaling only on cpu can never scale out again") {
+    const std::string at_zero = "    queue: work\n    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }\n";
+    const auto errors = errors_of(replace(base, "    queue: work\n", at_zero));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("workers.worker.autoscaling.min: is 0 but no policy can scale the worker out from zero tasks") != std::string::npos);
+    CHECK(std::regex_search(errors[0], std::regex("^bad\\.yaml:[0-9]+:[0-9]+: ")));
+    // Target tracking on the message age cannot either: ceil(0 x age / target) = 0.
+    CHECK(error_of(replace(base, "    queue: work\n",
+                           "    queue: work\n    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: oldest_message_age, target: 60 } ] }\n"))
+              .find("autoscaling.min: is 0") != std::string::npos);
+    // A backlog policy next to the cpu one can; so can min 1.
+    CHECK_NOTHROW(scenario::load_string(
+        replace(base, "    queue: work\n",
+                "    queue: work\n    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 }, { type: target_tracking, metric: backlog_per_task, target: 10 } ] }\n"),
+        "ok.yaml"));
+    CHECK_NOTHROW(scenario::load_string(
+        replace(base, "    queue: work\n", "    queue: work\n    autoscaling: { min: 1, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }\n"),
+        "ok.yaml"));
   }
 }
 
@@ -184,10 +238,18 @@ TEST_CASE("MessagingLoader: bad proxy and replica scaling keys are located error
     const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  proxy: { borrow_timeout: 2h }\n"));
     CHECK(e.find("database.proxy.borrow_timeout: must be 0s (no limit) or between 1s and 3600s") != std::string::npos);
   }
-  SECTION("a proxy in front of Serverless v2") {
-    const auto e = error_of(replace(replace(base, "  type: aurora_provisioned\n", "  type: aurora_serverless_v2\n  max_acu: 4\n"),
-                                    "  instance_class: db.r7g.large\n", "  proxy: {}\n"));
-    CHECK(e.find("database.proxy: is modelled for provisioned instances") != std::string::npos);
+  SECTION("a proxy in front of Serverless v2 with auto-pause") {
+    const auto serverless = replace(replace(base, "  type: aurora_provisioned\n", "  type: aurora_serverless_v2\n  max_acu: 4\n"),
+                                    "  instance_class: db.r7g.large\n", "  proxy: {}\n");
+    const auto e = error_of(replace(serverless, "  max_acu: 4\n", "  max_acu: 4\n  min_acu: 0\n"));
+    CHECK(e.find("database.proxy: cannot be used with Aurora Serverless v2 auto-pause (min_acu: 0)") != std::string::npos);
+    // Without auto-pause it is allowed.
+    const auto s = scenario::load_string(serverless, "ok.yaml");
+    CHECK(s.model.db_proxy.has_value());
+  }
+  SECTION("more idle connections than the pool") {
+    const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  proxy: { max_connections_percent: 40, max_idle_connections_percent: 50 }\n"));
+    CHECK(e.find("database.proxy.max_idle_connections_percent: must be between 0 and max_connections_percent (40)") != std::string::npos);
   }
 }
 
