@@ -559,6 +559,7 @@ void FifoQueue::sample(SeriesRow& row) {
   row.set(n + ".empty_receives", static_cast<double>(stats_.empty_receives - sampled_.empty_receives));
   row.set(n + ".sent", static_cast<double>(stats_.sent + stats_.redriven_in - sampled_.sent - sampled_.redriven_in));
   row.set(n + ".deleted", static_cast<double>(stats_.deleted - sampled_.deleted));
+  row.set(n + ".expired", static_cast<double>(stats_.expired - sampled_.expired));
   std::uint64_t throttled = 0;
   for (std::size_t a = 0; a < kSqsActions; ++a) throttled += stats_.throttled[a] - sampled_.throttled[a];
   row.set(n + ".throttled", static_cast<double>(throttled));

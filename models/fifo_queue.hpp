@@ -178,7 +178,8 @@ class FifoQueue {
   bool balanced() const;
 
   // `<queue>.visible`, `.in_flight`, `.oldest_age_s`, `.dlq` (moved to the DLQ so far),
-  // `.empty_receives`, `.sent`, `.deleted`, `.throttled` (per interval counts).
+  // `.empty_receives`, `.sent` (redriven in included), `.deleted`, `.expired`, `.throttled`
+  // (per interval counts): the accounting identity holds at every interval end over them.
   void sample(SeriesRow& row);
   // The `queues.<name>` entry of the result.
   reports::Json accounting() const;

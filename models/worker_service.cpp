@@ -186,8 +186,13 @@ void WorkerService::run_step(Request* r) {
       poller.task->db(r, i);
       break;
     case StepKind::kPublish: {
+      // A message processed again (after a redelivery) publishes the same message: the same
+      // deduplication id and the same group (a handler derives the group from the message), so
+      // even the per-group deduplication of high-throughput mode drops the copy.
       const ReceivedMessage& m = poller.batch[poller.next - 1];
-      messaging_.publish_message(s.publish, rng, derive_dedup(m.spec.dedup, i), static_cast<sim::Time>(m.spec.tag), this,
+      const std::uint64_t dedup = derive_dedup(m.spec.dedup, i);
+      sim::Rng keyed(dedup);
+      messaging_.publish_message(s.publish, keyed, dedup, static_cast<sim::Time>(m.spec.tag), this,
                                  reinterpret_cast<std::uintptr_t>(r));
       break;
     }

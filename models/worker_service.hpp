@@ -35,7 +35,8 @@
 // end-to-end age: from the first publish of the message's chain (the request's or schedule's
 // publish, carried in the message tag through every worker's re-publish) to its delete
 // (p50/p95/p99 ms, measured after the warm-up).
-// Randomness: "worker.<name>" (failures) and "worker.<name>.step.<i>".
+// Randomness: "worker.<name>" (failures) and "worker.<name>.step.<i>"; a publish step's group
+// is drawn from its message's derived deduplication id, so a re-publish keeps its group.
 // Not thread safe.
 #pragma once
 

@@ -8,43 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "reports/result.hpp"
-#include "scenarios/loader/scenario.hpp"
-#include "scenarios/loader/simulate.hpp"
+#include "tests/models/messaging_test_util.hpp"
 
 using namespace loadcast;
-
-namespace {
-
-reports::Result run(const std::string& yaml) {
-  const auto sc = scenario::load_string(yaml, "messaging.yaml");
-  scenario::SimOptions o;
-  o.threads = 1;
-  return scenario::simulate(sc, o);
-}
-
-std::vector<reports::Event> events(const reports::Result& r, const std::string& type, const std::string& target = "") {
-  std::vector<reports::Event> out;
-  for (const auto& e : r.events) {
-    if (e.type == type && (target.empty() || e.target == target)) out.push_back(e);
-  }
-  return out;
-}
-
-const std::vector<double>& series(const reports::Result& r, const std::string& name) {
-  auto it = r.timeseries.series.find(name);
-  REQUIRE(it != r.timeseries.series.end());
-  return it->second;
-}
-
-std::uint64_t cause(const reports::Result& r, const std::string& name) {
-  auto it = r.requests.by_cause.find(name);
-  return it == r.requests.by_cause.end() ? 0 : it->second;
-}
-
-double number(const reports::Json& j) { return j.get<double>(); }
-
-}  // namespace
+using namespace loadcast::testing;
 
 TEST_CASE("WorkerService: backlog per task scales out from zero after three datapoints and back to zero") {
   // 20 messages/s for 20 minutes; a task handles 2.5/s (0.4 s of a 0.25 vCPU task each).
