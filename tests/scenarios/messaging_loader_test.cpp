@@ -2,8 +2,12 @@
 // accounts for every message at its peak hour.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <regex>
+#include <set>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/simulate.hpp"
@@ -293,4 +297,75 @@ TEST_CASE("MessagingLoader: the POS scenario accounts for every message at its p
     }
   }
   CHECK(worker_fargate);
+}
+
+TEST_CASE("MessagingLoader: the POS scenario has the structure of its seeds") {
+  // Seeds 000, 001 and 003 (Japanese): what they state, checked against the loaded scenario.
+  const auto s = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/pos-production.yaml");
+  CHECK(s.region == "ap-northeast-1");  // 001: ap-northeast-1 (Tokyo)
+  // 001/003: pos-web-app and ec-web-app are the load-balanced services behind one ALB.
+  REQUIRE(s.model.services.size() == 2);
+  CHECK(s.model.services[0].name == "pos-web-app");
+  CHECK(s.model.services[1].name == "ec-web-app");
+  REQUIRE(s.model.load_balancer.has_value());
+  // 003: every worker named in the architecture, at 256 CPU units (001: 0.25 vCPU, "intentionally
+  // low, to spare the DB"); the queue-depth workers on Spot (001).
+  std::set<std::string> workers;
+  for (const auto& w : s.model.workers) {
+    INFO(w.service.name);
+    workers.insert(w.service.name);
+    CHECK(w.service.cpu_units == 256);
+    CHECK(w.service.vcpu() == 0.25);
+    if (w.service.autoscaling) {
+      CHECK(w.service.spot);
+      // 001: workers scale on queue depth.
+      bool backlog = false;
+      for (const auto& p : w.service.autoscaling->policies) {
+        if (const auto* tt = std::get_if<models::TargetTrackingConfig>(&p.spec)) backlog = backlog || tt->metric == "backlog_per_task";
+      }
+      CHECK(backlog);
+    }
+  }
+  CHECK(workers == std::set<std::string>{"worker-item", "worker-product", "worker-transaction", "worker-ec-order",
+                                         "worker-notification", "worker-external-ec", "worker-scheduled", "backend-outbox"});
+  // 003: pos-web-app publishes to the item, product, transaction, ec-order, outbox and
+  // notification FIFO topics; backend-outbox to external-ec; each topic feeds its worker's queue.
+  const std::map<std::string, std::string> feeds{{"item", "worker-item"},           {"product", "worker-product"},
+                                                 {"transaction", "worker-transaction"}, {"ec-order", "worker-ec-order"},
+                                                 {"outbox", "backend-outbox"},       {"notification", "worker-notification"},
+                                                 {"external-ec", "worker-external-ec"}};
+  REQUIRE(s.model.topics.size() == feeds.size());
+  for (const auto& t : s.model.topics) {
+    INFO(t.name);
+    REQUIRE(feeds.count(t.name) == 1);
+    CHECK(t.subscriptions == std::vector<std::string>{feeds.at(t.name)});
+  }
+  for (const auto& w : s.model.workers) {
+    INFO(w.service.name);
+    CHECK(w.queue == w.service.name);
+    CHECK(!s.model.queues[w.queue_index].dead_letter_queue.empty());  // 001: DLQs
+  }
+  bool external_ec = false;
+  for (const auto& w : s.model.workers) {
+    for (const auto& step : w.steps) {
+      if (step.kind == models::StepKind::kPublish) external_ec = external_ec || (w.service.name == "backend-outbox" && step.publish.target == "external-ec");
+    }
+  }
+  CHECK(external_ec);
+  // 003: EventBridge schedules feed the worker-scheduled queue.
+  for (const auto& q : s.model.queues) {
+    if (q.name == "worker-scheduled") CHECK(!q.schedules.empty());
+  }
+  // 000/001: Aurora MySQL, writer db.r8g.large, readers db.r7g.large auto scaled 1-3; 000/003:
+  // through RDS Proxy.
+  REQUIRE(s.model.database.has_value());
+  CHECK(s.model.database->type == models::DbType::kAuroraProvisioned);
+  CHECK(s.model.database->engine == models::DbEngine::kMysql);
+  CHECK(s.model.database->instance_class == "db.r8g.large");
+  CHECK(s.model.database->reader_instance_class == "db.r7g.large");
+  CHECK(s.model.database->readers == 1);
+  REQUIRE(s.model.replica_scaling.has_value());
+  CHECK(s.model.replica_scaling->autoscaling.min == 1);
+  CHECK(s.model.replica_scaling->autoscaling.max == 3);
+  CHECK(s.model.db_proxy.has_value());
 }
