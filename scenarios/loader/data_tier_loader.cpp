@@ -1,20 +1,8 @@
 // `database.proxy` (RDS Proxy) and `database.replica_autoscaling` (Aurora replica auto
 // scaling), read inside the database section into ModelConfig (models/data_tier_config.hpp).
-#include <cstdio>
-
 #include "scenarios/loader/sections.hpp"
 
 namespace loadcast::scenario {
-
-namespace {
-
-std::string format_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-}  // namespace
 
 void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s) {
   Context& ctx = db.ctx();
@@ -36,8 +24,9 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
     }
     if (auto v = m.number("max_idle_connections_percent")) {
       if (*v < 0 || *v > p.max_connections_percent) {
+        const std::string pool = m.has("max_connections_percent") ? m.get("max_connections_percent").Scalar() : "100";
         ctx.error(m.get("max_idle_connections_percent"), m.child_path("max_idle_connections_percent"),
-                  "must be between 0 and max_connections_percent (" + format_number(p.max_connections_percent) + ")");
+                  "must be between 0 and max_connections_percent (" + pool + ")");
       } else {
         p.max_idle_connections_percent = *v;
       }

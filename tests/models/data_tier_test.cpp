@@ -32,21 +32,11 @@ workload:
   arrivals:
     process: poisson
     stages: [ { at: 0m, rate: 36 }, { at: 10m, rate: 36 }, { at: 10m, rate: 2 }, { at: 45m, rate: 2 } ]
-  requests:
-    - { name: read, path: /r, steps: [ { cpu: const(1ms) }, { db: { reads: 1 } } ] }
-load_balancer: { type: alb, default: api }
-services:
-  api: { cpu: 4096, memory: 8192, threads: 4, desired: 2, db_pool: { size: 100 } }
-database:
-  type: aurora_provisioned
-  engine: mysql
-  instance_class: db.r8g.large
-  reader_instance_class: db.t4g.medium
-  readers: 1
-  query: { read: const(50ms), write: const(5ms) }
-  proxy: { max_idle_connections_percent: )" + idle_percent + R"( }
-  replica_autoscaling: { min: 1, max: 2, metric: reader_connections, target: 1, launch_time: const(3m), scale_in_cooldown: 60s }
-)";
+)" + db_requests(false, kReadApi) +
+         aurora_mysql("{ read: const(50ms), write: const(5ms) }",
+                      "  reader_instance_class: db.t4g.medium\n  readers: 1\n  proxy: { max_idle_connections_percent: " + idle_percent +
+                          " }\n  replica_autoscaling: { min: 1, max: 2, metric: reader_connections, target: 1, launch_time: const(3m), "
+                          "scale_in_cooldown: 60s }\n");
 }
 
 }  // namespace
@@ -105,20 +95,10 @@ workload:
   arrivals:
     process: poisson
     stages: [ { at: 0m, rate: 160 }, { at: 12m, rate: 160 }, { at: 12m, rate: 20 }, { at: 50m, rate: 20 } ]
-  requests:
-    - { name: read, path: /r, steps: [ { cpu: const(1ms) }, { db: { reads: 1 } } ] }
-load_balancer: { type: alb, default: api }
-services:
-  api: { cpu: 4096, memory: 8192, threads: 4, desired: 2, db_pool: { size: 100 } }
-database:
-  type: aurora_provisioned
-  engine: mysql
-  instance_class: db.r8g.large
-  readers: 1
-  query: { read: const(10ms), write: const(5ms) }
-  proxy: {}
-  replica_autoscaling: { min: 1, max: 2, metric: reader_cpu, target: 60, launch_time: const(3m) }
-)");
+)" + db_requests(false, kReadApi) +
+                     aurora_mysql("{ read: const(10ms), write: const(5ms) }",
+                                  "  readers: 1\n  proxy: {}\n  replica_autoscaling: { min: 1, max: 2, metric: reader_cpu, target: 60, "
+                                  "launch_time: const(3m) }\n"));
   const auto available = events(r, "replica_available");
   REQUIRE(available.size() == 1);
   CHECK(available[0].target == "reader-2");
@@ -158,12 +138,7 @@ seed: 23
 duration: 1h
 workload:
   arrivals: { process: poisson, rate: )" + rate + R"( }
-  requests:
-    - { name: read, path: /r, steps: [ { cpu: const(1ms) }, { db: { reads: 1 } } ] }
-load_balancer: { type: alb, default: api }
-services:
-  api: { cpu: 4096, memory: 8192, threads: 4, desired: 2, db_pool: { size: 100 } }
-database:
+)" + db_requests(false, kReadApi) + R"(database:
   type: aurora_serverless_v2
   engine: mysql
   min_acu: )" + min_acu + R"(
@@ -210,18 +185,8 @@ duration: 10m
 report_interval: 10s
 workload:
   arrivals: { process: poisson, rate: 20 }
-  requests:
-    - { name: write, path: /w, steps: [ { cpu: const(2ms) }, { db: { writes: 1 } } ] }
-load_balancer: { type: alb, default: api }
-services:
-  api: { cpu: 1024, memory: 2048, desired: 2 }
-database:
-  type: aurora_provisioned
-  engine: mysql
-  instance_class: db.r8g.large
-  query: { read: const(2ms), write: const(5ms) }
-  proxy: { borrow_timeout: 120s }
-faults:
+)" + db_requests(true, "{ cpu: 1024, memory: 2048, desired: 2 }") +
+                     aurora_mysql("{ read: const(2ms), write: const(5ms) }", "  proxy: { borrow_timeout: 120s }\n") + R"(faults:
   - { at: 5m, type: db_failover, duration: 30s }
 )");
   const auto timeouts = cause(r, "db_connection_timeout:api");

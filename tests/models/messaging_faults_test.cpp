@@ -34,8 +34,7 @@ workload:
   arrivals:
     process: poisson
     stages: [ { at: 0m, rate: 100 }, { at: 2m, rate: 100 }, { at: 2m, rate: 5 }, { at: 4m, rate: 5 }, { at: 4m, rate: 100 }, { at: 6m, rate: 100 }, { at: 6m, rate: 0 }, { at: 8m, rate: 0 } ]
-  requests:
-    - { name: order, path: /o, steps: [ { publish: { )" + target + R"(, groups: 1000 } } ] }
+)" + publish_requests(target, 1000) + R"(
 )" + limit);
   };
   auto check = [](const reports::Result& r, const std::string& cause_name, const std::string& throttled_target) {
@@ -86,8 +85,7 @@ seed: 2
 duration: 10m
 workload:
   arrivals: { process: uniform, rate: 5 }
-  requests:
-    - { name: order, path: /o, steps: [ { publish: { queue: jobs, groups: 100 } } ] }
+)" + publish_requests("queue: jobs", 100) + R"(
 queues:
   jobs: { retention: 60s }
 )");
@@ -110,17 +108,8 @@ duration: 10m
 report_interval: 10s
 workload:
   arrivals: { process: poisson, rate: 20 }
-  requests:
-    - { name: write, path: /w, steps: [ { cpu: const(2ms) }, { db: { writes: 1 } } ] }
-load_balancer: { type: alb, default: api }
-services:
-  api: { cpu: 1024, memory: 2048, desired: 2, db_pool: { size: 500, timeout: 60s } }
-database:
-  type: aurora_provisioned
-  engine: mysql
-  instance_class: db.r8g.large
-  query: { read: const(2ms), write: const(5ms) }
-faults:
+)" + db_requests(true, "{ cpu: 1024, memory: 2048, desired: 2, db_pool: { size: 500, timeout: 60s } }") +
+                     aurora_mysql("{ read: const(2ms), write: const(5ms) }") + R"(faults:
   - { at: 5m, type: db_failover, duration: 30s }
   - { at: 5m20s, type: db_failover, duration: 30s }
 )");
@@ -146,8 +135,7 @@ duration: 9m
 report_interval: 10s
 workload:
   arrivals: { process: poisson, rate: 5 }
-  requests:
-    - { name: order, path: /o, steps: [ { publish: { queue: jobs, groups: 100 } } ] }
+)" + publish_requests("queue: jobs", 100) + R"(
 queues:
   jobs: { visibility_timeout: 10s }
 workers:

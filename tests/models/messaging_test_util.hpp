@@ -42,4 +42,28 @@ inline std::uint64_t cause(const reports::Result& r, const std::string& name) {
 
 inline double number(const reports::Json& j) { return j.get<double>(); }
 
+// Scenario pieces shared by the timelines, to splice into their YAML text.
+// `  requests:` of one class `order` publishing to `target` ("queue: q" or "topic: t") over
+// `groups` message groups; it follows `workload:` and its `arrivals:`.
+inline std::string publish_requests(const std::string& target, int groups) {
+  return "  requests:\n    - { name: order, path: /o, steps: [ { publish: { " + target + ", groups: " + std::to_string(groups) +
+         " } } ] }\n";
+}
+
+// `  requests:` of one class `read` (1 ms of CPU, then one read) or `write` (2 ms, then one
+// write), and the ALB in front of the service `api` given as a flow mapping.
+inline std::string db_requests(bool writes, const std::string& api) {
+  const char* cls = writes ? "{ name: write, path: /w, steps: [ { cpu: const(2ms) }, { db: { writes: 1 } } ] }"
+                           : "{ name: read, path: /r, steps: [ { cpu: const(1ms) }, { db: { reads: 1 } } ] }";
+  return std::string("  requests:\n    - ") + cls + "\nload_balancer: { type: alb, default: api }\nservices:\n  api: " + api + "\n";
+}
+// The service of the read timelines: 4 vCPUs, 4 threads, 2 tasks, pools of 100.
+inline const std::string kReadApi = "{ cpu: 4096, memory: 8192, threads: 4, desired: 2, db_pool: { size: 100 } }";
+
+// `database:`: a provisioned Aurora MySQL writer db.r8g.large with `query` and further keys
+// `extra` (lines indented by two).
+inline std::string aurora_mysql(const std::string& query, const std::string& extra = "") {
+  return "database:\n  type: aurora_provisioned\n  engine: mysql\n  instance_class: db.r8g.large\n  query: " + query + "\n" + extra;
+}
+
 }  // namespace loadcast::testing

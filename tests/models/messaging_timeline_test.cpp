@@ -145,21 +145,10 @@ workload:
   arrivals:
     process: poisson
     stages: [ { at: 0m, rate: 40 }, { at: 10m, rate: 40 }, { at: 10m, rate: 160 }, { at: 40m, rate: 160 } ]
-  requests:
-    - { name: read, path: /r, steps: [ { cpu: const(1ms) }, { db: { reads: 1 } } ] }
-load_balancer: { type: alb, default: api }
-services:
-  api: { cpu: 4096, memory: 8192, threads: 4, desired: 2, db_pool: { size: 100 } }
-database:
-  type: aurora_provisioned
-  engine: mysql
-  instance_class: db.r8g.large
-  reader_instance_class: db.t4g.medium
-  readers: 1
-  query: { read: const(10ms), write: const(5ms) }
-  proxy: {}
-  replica_autoscaling: { min: 1, max: 3, metric: reader_cpu, target: 60, launch_time: const(6m) }
-)");
+)" + db_requests(false, kReadApi) +
+                     aurora_mysql("{ read: const(10ms), write: const(5ms) }",
+                                  "  reader_instance_class: db.t4g.medium\n  readers: 1\n  proxy: {}\n  replica_autoscaling: { min: 1, max: 3, "
+                                  "metric: reader_cpu, target: 60, launch_time: const(6m) }\n"));
   const auto launches = events(r, "replica_launch");
   REQUIRE(!launches.empty());
   // Datapoints of minutes 11, 12 and 13 above 60 %, published 60 s after each period: 14 min.

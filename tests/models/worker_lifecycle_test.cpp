@@ -22,8 +22,7 @@ duration: 10m
 report_interval: 10s
 workload:
   arrivals: { process: uniform, rate: 2 }
-  requests:
-    - { name: order, path: /o, steps: [ { publish: { queue: jobs, groups: 100000 } } ] }
+)" + publish_requests("queue: jobs", 100000) + R"(
 queues:
   jobs: { visibility_timeout: 60s }
 workers:
@@ -108,8 +107,7 @@ workload:
   arrivals:
     process: uniform
     stages: [ { at: 0s, rate: 0 }, { at: 175s, rate: 0 }, { at: 175s, rate: 5 }, { at: 176s, rate: 5 }, { at: 176s, rate: 0 }, { at: 6m, rate: 0 } ]
-  requests:
-    - { name: order, path: /o, steps: [ { publish: { queue: jobs, groups: 100000 } } ] }
+)" + publish_requests("queue: jobs", 100000) + R"(
 queues:
   jobs: { visibility_timeout: 60s }
 workers:
@@ -147,8 +145,7 @@ seed: 6
 duration: 20m
 workload:
   arrivals: { process: poisson, rate: 2 }
-  requests:
-    - { name: order, path: /o, steps: [ { publish: { queue: jobs, groups: 1000 } } ] }
+)" + publish_requests("queue: jobs", 1000) + R"(
 queues:
   jobs: {}
 workers:
@@ -198,8 +195,7 @@ workload:
   arrivals:
     process: poisson
     stages: [ { at: 0m, rate: 5 }, { at: 5m, rate: 5 }, { at: 5m, rate: 0 }, { at: 15m, rate: 0 } ]
-  requests:
-    - { name: order, path: /o, steps: [ { publish: { queue: first, groups: 50 } } ] }
+)" + publish_requests("queue: first", 50) + R"(
 queues:
   first: { visibility_timeout: 10s }
   second: { high_throughput: )") + (high_throughput ? "true" : "false") + R"( }
@@ -237,8 +233,7 @@ seed: 8
 duration: 20m
 workload:
   arrivals: { process: uniform, rate: 0.1 }
-  requests:
-    - { name: order, path: /o, steps: [ { publish: { queue: a, groups: 1000 } } ] }
+)" + publish_requests("queue: a", 1000) + R"(
 queues:
   a: {}
   b: {}
