@@ -10,10 +10,11 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
     const YAML::Node node = db.get("proxy");
     MapReader m(ctx, node, db.child_path("proxy"));
     models::RdsProxyConfig p;
-    // RDS Proxy works with Aurora Serverless v2 but not with its auto-pause (min 0 ACU): the
-    // proxy's connections would keep the instance from pausing.
-    // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html ,
-    // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
+    // RDS Proxy works with Aurora Serverless v2 ("You can use RDS Proxy with Aurora Serverless v2
+    // clusters", [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html)
+    // but not with its auto-pause (min 0 ACU): [secondary] aws-facts §3.2 and §3.4, listed among
+    // the features incompatible with auto-pause
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html).
     if (c.type == models::DbType::kAuroraServerlessV2 && c.min_acu <= 0.0) {
       ctx.error(node, m.path(), "cannot be used with Aurora Serverless v2 auto-pause (min_acu: 0); set min_acu to 0.5 or more");
     }
