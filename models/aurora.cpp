@@ -104,6 +104,7 @@ DbCluster::DbCluster(sim::Simulation& sim, EventLog& events, const DatabaseConfi
   }
   if (config.max_connections) max_conn = reader_max_connections_ = *config.max_connections;
   if (serverless()) reader_max_connections_ = max_conn;
+  writer_max_connections_ = max_conn;
   instances_.push_back(std::make_unique<DbInstance>(sim, *this, "writer", true, max_conn, client));
   instances_.back()->set_instance_class(config.instance_class);
   for (int i = 1; i <= config.readers; ++i) {
@@ -150,10 +151,11 @@ DbInstance& DbCluster::endpoint(bool reader) {
 }
 
 DbInstance& DbCluster::add_reader(const std::string& name) {
-  instances_.push_back(std::make_unique<DbInstance>(sim_, *this, name, false, reader_max_connections_, *client_));
+  // Aurora Auto Scaling adds replicas of the primary's instance class.
+  instances_.push_back(std::make_unique<DbInstance>(sim_, *this, name, false, writer_max_connections_, *client_));
   DbInstance& inst = *instances_.back();
   inst.set_created(sim_.now());
-  inst.set_instance_class(config_.reader_instance_class.empty() ? config_.instance_class : config_.reader_instance_class);
+  inst.set_instance_class(config_.instance_class);
   controllers_.emplace_back();
   sample_busy_.push_back(0.0);
   sample_capacity_.push_back(0.0);
@@ -163,7 +165,7 @@ DbInstance& DbCluster::add_reader(const std::string& name) {
     controllers_.back().window_start = sim_.now();
     inst.set_capacity(active_floor(), active_floor() * config_.scaling.vcpu_per_acu);
   } else {
-    inst.set_capacity(0.0, reader_vcpus_);
+    inst.set_capacity(0.0, vcpus_);
   }
   return inst;
 }

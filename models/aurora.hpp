@@ -165,7 +165,10 @@ class DbCluster final : public Component {
   std::size_t instance_count() const { return instances_.size(); }
   void set_router(QueryRouter* router) { router_ = router; }
   QueryRouter* router() const { return router_; }
-  // Replica auto scaling: a new provisioned reader (of the reader class), now in service.
+  // Replica auto scaling: a new provisioned reader, now in service, of the writer's class
+  // ("Aurora Auto Scaling adds Aurora Replicas with the same DB instance class as the primary":
+  // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html);
+  // `reader_instance_class` is the class of the readers the scenario declares.
   DbInstance& add_reader(const std::string& name);
   // The vCPUs of a provisioned instance of the writer's or the readers' class.
   double class_vcpus(bool reader) const { return reader ? reader_vcpus_ : vcpus_; }
@@ -208,6 +211,7 @@ class DbCluster final : public Component {
   double vcpus_ = 0.0;  // provisioned: the class's vCPUs
   double reader_vcpus_ = 0.0;
   int reader_max_connections_ = 0;
+  int writer_max_connections_ = 0;
   DbClient* client_ = nullptr;
   QueryRouter* router_ = nullptr;
   bool resuming_ = false;

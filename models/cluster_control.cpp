@@ -43,7 +43,9 @@ class ClusterControl::ReaderMetric final : public MetricSource {
         if (dcap <= 0.0) continue;
         sum += 100.0 * dbusy / dcap;
       } else {
-        sum += c_.proxy_ ? static_cast<double>(c_.proxy_->in_use(c_.proxy_target_[i])) : static_cast<double>(inst.connections());
+        // DatabaseConnections of the reader: the tasks' pool connections to it, or behind a proxy
+        // the proxy's open connections to it (borrowed or idle in its pool).
+        sum += c_.proxy_ ? static_cast<double>(c_.proxy_->open(c_.proxy_target_[i])) : static_cast<double>(inst.connections());
       }
       ++n;
     }
@@ -81,7 +83,8 @@ ClusterControl::ClusterControl(sim::Simulation& sim, EventLog& events, const Mod
   desired_ = configured_readers_;
   next_reader_name_ = configured_readers_;
   if (config.db_proxy) {
-    proxy_ = std::make_unique<RdsProxy>(sim, *config.db_proxy);
+    const bool serverless = cluster.config().type == DbType::kAuroraServerlessV2;
+    proxy_ = std::make_unique<RdsProxy>(sim, *config.db_proxy, serverless ? ProxyBilling::kAcu : ProxyBilling::kVcpu);
     cause_borrow_ = "db_proxy_borrow_timeout:" + config.db_proxy->name;
     for (std::size_t i = 0; i < cluster.instance_count(); ++i) {
       DbInstance& inst = cluster.instance(i);
@@ -107,6 +110,18 @@ ClusterControl::~ClusterControl() = default;
 void ClusterControl::start() {
   if (metrics_) metrics_->start();
   if (autoscaler_) autoscaler_->start();
+  if (proxy_ && proxy_->billing() == ProxyBilling::kAcu) sim_.schedule(0, [this] { meter_acus(); });
+}
+
+void ClusterControl::meter_acus() {
+  // Aurora changes Serverless v2 capacity only at its controller's ticks, every up_interval from
+  // the start (aurora.hpp; auto-pause, which changes it at other times, is not allowed with a
+  // proxy). This runs just after each tick (a zero-delay event scheduled at the tick's time runs
+  // after the tick), so the sum it reads holds until the next one and the meter is exact.
+  double acus = 0.0;
+  for (std::size_t i = 0; i < cluster_.instance_count(); ++i) acus += cluster_.instance(i).acu();
+  proxy_->set_target_acus(acus);
+  sim_.schedule(cluster_.config().scaling.up_interval, [this] { sim_.schedule(0, [this] { meter_acus(); }); });
 }
 
 int ClusterControl::readers_in_service() const {
@@ -195,17 +210,19 @@ void ClusterControl::fail(Request* r) {
 
 std::string ClusterControl::begin_failover(sim::Time duration) {
   ++failovers_;
-  const bool already = failing_over_;
   failing_over_ = true;
+  // A failover during another one extends the outage to the later of their ends.
+  failover_until_ = std::max(failover_until_, sim_.now() + duration);
   if (proxy_) proxy_->set_available(proxy_target_[0], false);
   const std::string how = proxy_ ? "writes wait at the proxy" : "writes fail until the writer is back";
   events_.add(sim_.now(), "db_failover", cluster_.instance(0).name(), std::nullopt, std::nullopt,
               "writer unavailable for " + sim::format_duration(duration) + "; " + how);
-  if (!already) sim_.schedule(duration, [this] { end_failover(); });
+  sim_.schedule(duration, [this] { end_failover(); });
   return how;
 }
 
 void ClusterControl::end_failover() {
+  if (!failing_over_ || sim_.now() < failover_until_) return;  // a later failover is still on
   failing_over_ = false;
   if (proxy_) proxy_->set_available(proxy_target_[0], true);
   events_.add(sim_.now(), "db_failover_complete", cluster_.instance(0).name(), std::nullopt, std::nullopt,
@@ -239,7 +256,7 @@ void ClusterControl::on_reader_ready(std::uint64_t id) {
   const std::size_t index = cluster_.instance_count() - 1;
   scaled_.push_back(index);
   if (proxy_) {
-    proxy_target_.push_back(proxy_->add_target(inst.name(), inst.max_connections(), cluster_.class_vcpus(true)));
+    proxy_target_.push_back(proxy_->add_target(inst.name(), inst.max_connections(), cluster_.class_vcpus(false)));
     inst.set_max_connections(kProxyClientLimit);
   }
   const int n = readers_in_service();
@@ -267,7 +284,11 @@ void ClusterControl::remove_reader() {
 
 void ClusterControl::add_usage(Usage& usage, sim::Time end) const {
   (void)end;
-  if (proxy_) usage.rds_proxy_for(proxy_->name()).vcpu_seconds += proxy_->billed_vcpu_seconds();
+  if (proxy_) {
+    RdsProxyUsage& u = usage.rds_proxy_for(proxy_->name());
+    u.vcpu_seconds += proxy_->billed_vcpu_seconds();
+    u.acu_seconds += proxy_->billed_acu_seconds();
+  }
 }
 
 void ClusterControl::on_warmup_end() {
@@ -280,6 +301,7 @@ void ClusterControl::sample(sim::Time, sim::Time, SeriesRow& row) {
   if (!proxy_) return;
   const std::string& n = proxy_->name();
   row.set(n + ".database_connections", static_cast<double>(proxy_->database_connections()));
+  row.set(n + ".database_connections_borrowed", static_cast<double>(proxy_->database_connections_borrowed()));
   int clients = 0;
   for (std::size_t i = 0; i < cluster_.instance_count(); ++i) clients += cluster_.instance(i).connections();
   row.set(n + ".client_connections", static_cast<double>(clients));
@@ -300,9 +322,13 @@ void ClusterControl::finish(RunOutput& out) {
     reports::Json pools;
     for (std::size_t i = 0; i < cluster_.instance_count(); ++i) pools[cluster_.instance(i).name()] = proxy_->pool_limit(proxy_target_[i]);
     j["pool_limits"] = pools;
+    reports::Json idle;
+    for (std::size_t i = 0; i < cluster_.instance_count(); ++i) idle[cluster_.instance(i).name()] = proxy_->idle_limit(proxy_target_[i]);
+    j["idle_limits"] = idle;
     j["max_connections_percent"] = proxy_->config().max_connections_percent;
     j["borrow_timeout_s"] = sim::to_seconds(proxy_->config().borrow_timeout);
     j["billed_vcpu_seconds"] = proxy_->billed_vcpu_seconds();
+    j["billed_acu_seconds"] = proxy_->billed_acu_seconds();
     out.sections["db_proxy"][proxy_->name()] = j;
   }
   if (autoscaler_) {

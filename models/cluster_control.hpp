@@ -7,25 +7,35 @@
 //   per vCPU (the proxy's reader endpoint balances per query, not per connection). The task
 //   pools' connections are client connections to the proxy and are not limited by the
 //   instances' max_connections (assumption: the proxy's own client quota is not modelled).
+//   In front of provisioned instances or Aurora Serverless v2 (not with auto-pause: the loader
+//   rejects min_acu 0; [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html
+//   "You can use RDS Proxy with Aurora Serverless v2 clusters"); with Serverless v2 it is billed
+//   on the targets' ACUs (at least 8), metered exactly at the capacity controller's ticks.
 // - Failover (`faults: db_failover`): the writer is unavailable for the fault's duration
 //   (default 30 s: "usually under 30 s" with a replica, aws-facts §3.4). Without a proxy, every
 //   query for the writer in that window fails at once (500, cause db_failover): clients lose
 //   their connections. With a proxy the borrows wait (up to the borrow timeout) and run when the
 //   writer is back, so writes are delayed instead of failed. Queries already running on the
-//   writer finish (assumption: the model does not roll them back).
+//   writer finish (assumption: the model does not roll them back). A failover starting during
+//   another extends the outage to the later end. The application's own pool timeout
+//   (db_pool.timeout, 10 s by default) still applies to a request waiting for a pool connection:
+//   when every pool connection holds a write waiting at the proxy, new requests fail after it.
 // - Replica auto scaling: the readers are a ScalableTarget of Application Auto Scaling
 //   (autoscaling.hpp) with target tracking on `reader_cpu` (RDSReaderAverageCPUUtilization,
 //   the mean CPU % of the in-service readers over the period) or `reader_connections`
-//   (RDSReaderAverageDatabaseConnections). A new reader is available after `launch_time`
-//   (assumption: 5-10 minutes); scale-in removes the newest readers it created, never the
-//   configured ones. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html
+//   (RDSReaderAverageDatabaseConnections: the mean over the in-service readers of their open
+//   connections at the period's end — the tasks' pool connections to the reader or, behind a
+//   proxy, the proxy's open connections to it, borrowed or idle, which is what the instance
+//   counts; so behind a proxy it stays up to the idle limit after a peak). New replicas have the
+//   writer's class. A new reader is available after `launch_time` (assumption: 5-10 minutes);
+//   scale-in removes the newest readers it created, never the configured ones. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html
 //   Without a proxy, existing connections stay on their reader (the reader endpoint is DNS
 //   round robin at connection time), so a new reader only gets new connections; a removed
 //   reader's queries go to another reader.
-// Results: `<db>.readers`, `<proxy>.database_connections`, `<proxy>.client_connections`,
-// `<proxy>.borrow_wait_ms`, `<proxy>.borrow_timeouts`; events replica_launch,
-// replica_available, replica_removed, db_failover, db_failover_complete; sections `db_proxy`
-// and `replica_autoscaling`; RDS Proxy vCPU-seconds in the usage.
+// Results: `<db>.readers`, `<proxy>.database_connections` (open), `.database_connections_borrowed`,
+// `<proxy>.client_connections`, `<proxy>.borrow_wait_ms`, `<proxy>.borrow_timeouts`; events
+// replica_launch, replica_available, replica_removed, db_failover, db_failover_complete; sections
+// `db_proxy` and `replica_autoscaling`; RDS Proxy vCPU-seconds or ACU-seconds in the usage.
 // Not thread safe: one per replication.
 #pragma once
 
@@ -92,6 +102,7 @@ class ClusterControl final : public Component, public QueryRouter, public Scalab
   void launch_reader();
   void on_reader_ready(std::uint64_t launch);
   void remove_reader();
+  void meter_acus();
 
   sim::Simulation& sim_;
   EventLog& events_;
@@ -103,6 +114,7 @@ class ClusterControl final : public Component, public QueryRouter, public Scalab
   std::vector<std::size_t> proxy_target_;  // per cluster instance
   IndexPool<Pending> pending_;
   bool failing_over_ = false;
+  sim::Time failover_until_ = 0;
   std::uint64_t failovers_ = 0;
   std::uint64_t failed_queries_ = 0;
   std::string cause_failover_;

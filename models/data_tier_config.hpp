@@ -3,8 +3,9 @@
 // Plain data: defaults in member initialisers, units in names.
 //
 // Sources (shared/reference/aws-facts.md §3.4):
-// - RDS Proxy: MaxConnectionsPercent default 100 (1..100), ConnectionBorrowTimeout default 120 s
-//   (0 = unlimited, else 1..3600 s). [doc] https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html
+// - RDS Proxy: MaxConnectionsPercent default 100 (1..100), MaxIdleConnectionsPercent default
+//   half of MaxConnectionsPercent (0..MaxConnectionsPercent), ConnectionBorrowTimeout default
+//   120 s (0 = unlimited, else 1..3600 s). [doc] https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html
 // - Replica auto scaling: target tracking on RDSReaderAverageCPUUtilization or
 //   RDSReaderAverageDatabaseConnections, 0..15 replicas, default cooldowns 300 s, alarms 3 of 3
 //   high and 15 of 15 low. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html
@@ -12,6 +13,7 @@
 // become available; RDS metrics are published 60 s after their period.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "models/web_config.hpp"
@@ -23,6 +25,7 @@ namespace loadcast::models {
 struct RdsProxyConfig {
   std::string name = "proxy";
   double max_connections_percent = 100.0;
+  std::optional<double> max_idle_connections_percent;  // default: max_connections_percent / 2
   sim::Time borrow_timeout = 120 * sim::kSecond;  // 0: wait without limit
   sim::Distribution latency = sim::Distribution::constant(0.001);  // assumption: per query
 };

@@ -1,5 +1,6 @@
 #include "models/faults.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace loadcast::models {
@@ -39,7 +40,8 @@ void Faults::begin(std::size_t i) {
       break;
     }
     case FaultType::kWorkerErrors: {
-      targets_.set_worker_failure(f.service_index, f.failure_probability);
+      worker_errors_[f.service_index].push_back(i);
+      apply_worker_errors(f.service_index);
       char buf[32];
       std::snprintf(buf, sizeof buf, "%g", f.failure_probability);
       events_.add(now, "fault_start", f.service, std::nullopt, f.failure_probability,
@@ -53,9 +55,20 @@ void Faults::begin(std::size_t i) {
 
 void Faults::end(std::size_t i) {
   const FaultConfig& f = faults_[i];
-  if (f.type == FaultType::kWorkerErrors) targets_.set_worker_failure(f.service_index, -1.0);
+  if (f.type == FaultType::kWorkerErrors) {
+    auto& active = worker_errors_[f.service_index];
+    active.erase(std::find(active.begin(), active.end(), i));
+    apply_worker_errors(f.service_index);
+  }
   events_.add(sim_.now(), "fault_end", f.type == FaultType::kDbFailover ? std::string("database") : f.service,
               std::nullopt, std::nullopt, std::string(to_string(f.type)) + " over");
+}
+
+void Faults::apply_worker_errors(std::size_t worker) {
+  const auto& active = worker_errors_[worker];
+  double p = -1.0;  // none active: the worker's own probability
+  for (std::size_t k : active) p = std::max(p, faults_[k].failure_probability);
+  targets_.set_worker_failure(worker, p);
 }
 
 }  // namespace loadcast::models

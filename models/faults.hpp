@@ -11,12 +11,17 @@
 // database makes its writer unavailable (failover), the service kills tasks as if they crashed
 // (their in-flight requests get 502, ECS replaces them), the worker service fails messages,
 // which reappear after the visibility timeout.
+// Overlapping faults: a failover starting while another is on extends the writer's outage to
+// the later end (ClusterControl keeps the latest end); worker_errors on one worker stack — while
+// any is active the largest active failure_probability applies, and the worker's own returns
+// only when the last one ends.
 // Source for the failover default: Aurora failover with a replica "usually under 30 s"
 // (shared/reference/aws-facts.md §3.4, [secondary]); the duration is a parameter.
 // Not thread safe: one per replication.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,12 +53,14 @@ class Faults final : public Component {
  private:
   void begin(std::size_t i);
   void end(std::size_t i);
+  void apply_worker_errors(std::size_t worker);
 
   sim::Simulation& sim_;
   const std::vector<FaultConfig>& faults_;
   FaultTargets& targets_;
   EventLog& events_;
   std::size_t started_ = 0;
+  std::map<std::size_t, std::vector<std::size_t>> worker_errors_;  // per worker: active faults
 };
 
 }  // namespace loadcast::models

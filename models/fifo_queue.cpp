@@ -41,7 +41,8 @@ FifoQueue::FifoQueue(sim::Simulation& sim, const QueueConfig& config, EventLog* 
       config_(config),
       events_(events),
       rng_(sim.stream("queue." + config.name)),
-      dedup_(config.dedup_window) {
+      dedup_(config.dedup_window),
+      cause_throttled_("sqs_throttled:" + config.name) {
   const double depth_s = sim::to_seconds(config.api_burst);
   for (auto& l : limiters_) l = TokenBucket(config.api_calls_per_s, std::max(1.0, config.api_calls_per_s * depth_s));
 }
@@ -95,9 +96,7 @@ void FifoQueue::deliver(const MessageSpec& message) {
 void FifoQueue::issue(std::uint32_t i) {
   Call& c = calls_[i];
   if (!admit(c)) {
-    const sim::Time delay = latency() + backoff(c.attempt);
-    ++c.attempt;
-    sim_.schedule(delay, [this, i] { issue(i); });
+    retry(i);
     return;
   }
   ++stats_.calls;
@@ -138,6 +137,23 @@ bool FifoQueue::admit(Call& c) {
   return true;
 }
 
+void FifoQueue::retry(std::uint32_t i) {
+  Call& c = calls_[i];
+  const auto a = static_cast<std::size_t>(c.action);
+  if (++c.attempt >= static_cast<std::uint32_t>(std::max(config_.client.max_attempts, 1))) {
+    // The SDK gives up: the last attempt's throttling error reaches the client.
+    c.failed = true;
+    ++stats_.failed[a];
+    respond(i);
+    return;
+  }
+  ++awaiting_retry_[a];
+  sim_.schedule(latency() + backoff(c.attempt - 1), [this, i] {
+    --awaiting_retry_[static_cast<std::size_t>(calls_[i].action)];
+    issue(i);
+  });
+}
+
 void FifoQueue::note_throttle(SqsAction a) {
   const auto k = static_cast<std::size_t>(a);
   const sim::Time now = sim_.now();
@@ -146,7 +162,8 @@ void FifoQueue::note_throttle(SqsAction a) {
     if (events_ != nullptr) {
       events_->add(now, "throttled", config_.name, std::nullopt, std::nullopt,
                    std::string(to_string(a)) + " over " + std::to_string(static_cast<long long>(limiters_[k].rate())) +
-                       " calls/s; retried with backoff");
+                       " calls/s; retried with backoff, " + std::to_string(config_.client.max_attempts) +
+                       " attempts at most");
     }
   }
   throttling_[k] = true;
@@ -159,6 +176,11 @@ void FifoQueue::respond(std::uint32_t i) {
 
 void FifoQueue::complete(std::uint32_t i) {
   Call& c = calls_[i];
+  if (c.failed) {
+    if (c.client != nullptr) c.client->on_call_failed(c.token, c.action, &cause_throttled_);
+    calls_.release(i);
+    return;
+  }
   std::uint64_t bytes = 0;
   switch (c.action) {
     case SqsAction::kSend:
@@ -177,7 +199,7 @@ void FifoQueue::complete(std::uint32_t i) {
     switch (c.action) {
       case SqsAction::kSend: c.client->on_sent(c.token, c.duplicate); break;
       case SqsAction::kReceive: c.client->on_received(c.token, std::span<const ReceivedMessage>(c.msgs.data(), c.count)); break;
-      case SqsAction::kDelete: c.client->on_deleted(c.token, c.deleted); break;
+      case SqsAction::kDelete: c.client->on_deleted(c.token, c.deleted, c.deleted_mask); break;
     }
   }
   calls_.release(i);
@@ -224,6 +246,7 @@ void FifoQueue::apply_delete(Call& c) {
     free_message(r.message);
     ++stats_.deleted;
     ++c.deleted;
+    c.deleted_mask |= 1u << k;
     maybe_available(g);
   }
 }
@@ -316,249 +339,6 @@ void FifoQueue::serve_waiters() {
     unpark(i);
     respond(i);
   }
-}
-
-// ---- storage ---------------------------------------------------------------------------------
-
-FifoQueue::Group& FifoQueue::group(std::uint32_t id) {
-  if (id >= groups_.size()) groups_.resize(static_cast<std::size_t>(id) + 1);
-  return groups_[id];
-}
-
-TokenBucket& FifoQueue::group_limiter(std::uint32_t id) {
-  if (id >= group_limiters_.size()) {
-    const double depth = std::max(1.0, config_.group_calls_per_s * sim::to_seconds(config_.api_burst));
-    group_limiters_.resize(static_cast<std::size_t>(id) + 1, TokenBucket(config_.group_calls_per_s, depth));
-  }
-  return group_limiters_[id];
-}
-
-void FifoQueue::enqueue(const MessageSpec& spec, bool redriven) {
-  const std::uint32_t i = msgs_.acquire();
-  Group& g = group(spec.group);
-  Msg& m = msgs_[i];
-  const std::uint32_t generation = m.generation;
-  m = Msg{};
-  m.generation = generation + 1;
-  m.spec = spec;
-  m.seq = ++seq_;
-  m.group_seq = ++g.next_seq;
-  m.sent = sim_.now();
-  m.state = State::kVisible;
-  append_stored(i);
-  if (g.tail != kNoIndex) msgs_[g.tail].group_next = i;
-  else g.head = i;
-  g.tail = i;
-  ++visible_;
-  if (redriven) ++stats_.redriven_in;
-  else ++stats_.sent;
-  maybe_available(spec.group);
-  schedule_retention();
-}
-
-void FifoQueue::maybe_available(std::uint32_t id) {
-  Group& g = groups_[id];
-  if (g.queued || g.head == kNoIndex || g.in_flight > 0 || !msgs_[g.head].in_window) return;
-  g.queued = true;
-  heap_.push_back(Available{msgs_[g.head].seq, id});
-  std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
-}
-
-void FifoQueue::append_stored(std::uint32_t i) {
-  Msg& m = msgs_[i];
-  m.prev = stored_tail_;
-  m.next = kNoIndex;
-  if (stored_tail_ != kNoIndex) msgs_[stored_tail_].next = i;
-  else stored_head_ = i;
-  stored_tail_ = i;
-  if (window_count_ < static_cast<std::size_t>(config_.lookahead)) {
-    m.in_window = true;
-    horizon_ = i;
-    ++window_count_;
-  }
-}
-
-void FifoQueue::remove_stored(std::uint32_t i) {
-  Msg& m = msgs_[i];
-  if (m.in_window) {
-    if (horizon_ == i) horizon_ = m.prev;
-    --window_count_;
-    m.in_window = false;
-  }
-  if (m.prev != kNoIndex) msgs_[m.prev].next = m.next;
-  else stored_head_ = m.next;
-  if (m.next != kNoIndex) msgs_[m.next].prev = m.prev;
-  else stored_tail_ = m.prev;
-  m.prev = m.next = kNoIndex;
-  // The look-ahead window slides by one message.
-  if (window_count_ < static_cast<std::size_t>(config_.lookahead)) {
-    const std::uint32_t next = horizon_ == kNoIndex ? stored_head_ : msgs_[horizon_].next;
-    if (next != kNoIndex && !msgs_[next].in_window) {
-      Msg& n = msgs_[next];
-      n.in_window = true;
-      horizon_ = next;
-      ++window_count_;
-      if (n.state == State::kVisible && groups_[n.spec.group].head == next) maybe_available(n.spec.group);
-    }
-  }
-}
-
-void FifoQueue::free_message(std::uint32_t i) {
-  Msg& m = msgs_[i];
-  m.state = State::kFree;
-  ++m.generation;
-  msgs_.release(i);
-}
-
-void FifoQueue::resolve_in_flight(std::uint32_t i) {
-  Msg& m = msgs_[i];
-  --groups_[m.spec.group].in_flight;
-  --in_flight_;
-  const std::uint32_t b = m.batch;
-  m.batch = kNoIndex;
-  Batch& batch = batches_[b];
-  if (--batch.unresolved == 0) {
-    sim_.cancel(batch.timer);
-    batches_.release(b);
-  }
-}
-
-void FifoQueue::on_visibility_timeout(std::uint32_t b) {
-  Batch& batch = batches_[b];
-  std::array<std::uint32_t, kMaxReceiveBatch> touched{};
-  std::uint32_t touched_count = 0;
-  // Back to the head of their groups in their original order: walk the batch backwards.
-  for (std::uint32_t k = batch.count; k-- > 0;) {
-    const Receipt r = batch.receipts[k];
-    Msg& m = msgs_[r.message];
-    if (m.state != State::kInFlight || m.generation != r.generation) continue;
-    const std::uint32_t gid = m.spec.group;
-    touched[touched_count++] = gid;
-    Group& g = groups_[gid];
-    --g.in_flight;
-    --in_flight_;
-    m.batch = kNoIndex;
-    if (dlq_ != nullptr && config_.max_receive_count > 0 && m.receives >= static_cast<std::uint32_t>(config_.max_receive_count)) {
-      move_to_dlq(r.message);
-    } else {
-      ++m.generation;
-      m.state = State::kVisible;
-      m.group_next = g.head;
-      g.head = r.message;
-      if (g.tail == kNoIndex) g.tail = r.message;
-      ++visible_;
-      ++stats_.redelivered;
-    }
-  }
-  // Every group that lost its in-flight messages may serve again (a message moved to the DLQ
-  // unblocks the ones queued behind it).
-  for (std::uint32_t k = 0; k < touched_count; ++k) maybe_available(touched[k]);
-  batches_.release(b);
-  serve_waiters();
-}
-
-void FifoQueue::move_to_dlq(std::uint32_t i) {
-  const MessageSpec spec = msgs_[i].spec;
-  const std::uint32_t receives = msgs_[i].receives;
-  remove_stored(i);
-  free_message(i);
-  ++stats_.dead_lettered;
-  if (events_ != nullptr && ++dlq_events_ <= kDlqEventsListed) {
-    events_->add(sim_.now(), "dlq_move", config_.name, std::nullopt, std::nullopt,
-                 "group " + std::to_string(spec.group) + " message moved to " + dlq_->name() + " after " +
-                     std::to_string(receives) + " receives");
-  }
-  dlq_->enqueue(spec, true);
-  dlq_->serve_waiters();
-}
-
-void FifoQueue::schedule_retention() {
-  if (retention_pending_ || stored_head_ == kNoIndex) return;
-  retention_pending_ = true;
-  retention_event_ = sim_.schedule_at(msgs_[stored_head_].sent + config_.retention, [this] { on_retention(); });
-}
-
-void FifoQueue::on_retention() {
-  retention_pending_ = false;
-  const sim::Time now = sim_.now();
-  std::uint64_t expired = 0;
-  while (stored_head_ != kNoIndex && msgs_[stored_head_].sent + config_.retention <= now) {
-    const std::uint32_t i = stored_head_;
-    Msg& m = msgs_[i];
-    const std::uint32_t gid = m.spec.group;
-    if (m.state == State::kVisible) {
-      Group& g = groups_[gid];
-      assert(g.head == i && "the oldest visible message heads its group");
-      g.head = m.group_next;
-      if (g.head == kNoIndex) g.tail = kNoIndex;
-      m.group_next = kNoIndex;
-      --visible_;
-    } else {
-      resolve_in_flight(i);
-    }
-    remove_stored(i);
-    free_message(i);
-    ++stats_.expired;
-    ++expired;
-    maybe_available(gid);
-  }
-  if (expired > 0 && events_ != nullptr) {
-    events_->add(now, "messages_expired", config_.name, std::nullopt, static_cast<double>(expired),
-                 "retention period of " + sim::format_duration(config_.retention) + " ran out");
-  }
-  schedule_retention();
-  serve_waiters();
-}
-
-// ---- observation -------------------------------------------------------------------------------
-
-sim::Time FifoQueue::oldest_age() const {
-  return stored_head_ == kNoIndex ? 0 : sim_.now() - msgs_[stored_head_].sent;
-}
-
-bool FifoQueue::balanced() const {
-  return stats_.sent + stats_.redriven_in ==
-         stats_.deleted + stats_.dead_lettered + stats_.expired + visible_ + in_flight_;
-}
-
-void FifoQueue::sample(SeriesRow& row) {
-  const std::string& n = config_.name;
-  row.set(n + ".visible", static_cast<double>(visible_));
-  row.set(n + ".in_flight", static_cast<double>(in_flight_));
-  row.set(n + ".oldest_age_s", sim::to_seconds(oldest_age()));
-  row.set(n + ".dlq", static_cast<double>(stats_.dead_lettered));
-  row.set(n + ".empty_receives", static_cast<double>(stats_.empty_receives - sampled_.empty_receives));
-  row.set(n + ".sent", static_cast<double>(stats_.sent + stats_.redriven_in - sampled_.sent - sampled_.redriven_in));
-  row.set(n + ".deleted", static_cast<double>(stats_.deleted - sampled_.deleted));
-  std::uint64_t throttled = 0;
-  for (std::size_t a = 0; a < kSqsActions; ++a) throttled += stats_.throttled[a] - sampled_.throttled[a];
-  row.set(n + ".throttled", static_cast<double>(throttled));
-  sampled_ = stats_;
-}
-
-reports::Json FifoQueue::accounting() const {
-  reports::Json j;
-  j["published"] = stats_.sent + stats_.redriven_in;
-  j["sent"] = stats_.sent;
-  j["redriven_in"] = stats_.redriven_in;
-  j["deleted"] = stats_.deleted;
-  j["dead_lettered"] = stats_.dead_lettered;
-  j["expired"] = stats_.expired;
-  j["visible"] = visible_;
-  j["in_flight"] = in_flight_;
-  j["duplicates_dropped"] = stats_.duplicates;
-  j["received"] = stats_.received;
-  j["redelivered"] = stats_.redelivered;
-  j["stale_deletes"] = stats_.stale_deletes;
-  j["receive_calls"] = stats_.receive_calls;
-  j["empty_receives"] = stats_.empty_receives;
-  reports::Json thr;
-  for (std::size_t a = 0; a < kSqsActions; ++a) thr[to_string(static_cast<SqsAction>(a))] = stats_.throttled[a];
-  j["throttled"] = thr;
-  j["billed_requests"] = stats_.billed_requests;
-  j["oldest_age_s"] = sim::to_seconds(oldest_age());
-  j["balanced"] = balanced();
-  return j;
 }
 
 }  // namespace loadcast::models

@@ -20,18 +20,23 @@
 //   high-throughput mode); duplicates are accepted and dropped, and counted.
 // - API limits per action (SendMessage[Batch], ReceiveMessage, DeleteMessage[Batch]): a token
 //   bucket of `api_calls_per_s`; a throttled call is counted, and the client retries it after
-//   its latency plus an SDK backoff with full jitter (assumption: until it succeeds). Throttled
-//   calls are not billed (assumption). High-throughput mode adds 300 calls/s per message group.
+//   its latency plus an SDK backoff with full jitter, at most `max_attempts` attempts in all (the
+//   SDK's standard retry mode: 3), after which the call fails: the client hears
+//   on_call_failed() with the cause `sqs_throttled:<queue>`. Throttled attempts are not billed
+//   (assumption). High-throughput mode adds 300 calls/s per message group.
 //   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+//   https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
 // - Long polling: a receive with wait > 0 finding nothing waits until a message can be
 //   returned or the wait ends; short polling returns at once. Empty receives are counted.
-// - Retention: a message older than `retention` is deleted and counted as expired (lost).
+// - Retention: a message older than `retention` is deleted and counted as expired (lost). One
+//   `messages_expired` event per episode (the first expiry after a minute without one), at most
+//   kListedEvents per queue.
 // - Billing: every call, including empty receives, as max(1, ceil(payload / 64 KB)) requests.
 //   Deliveries from an SNS subscription are billed as one SQS request each (assumption).
 // Timing: a call takes effect when issued and its response reaches the client one sampled API
 // latency later (a long poll: when its wait is over or messages were found, plus the latency).
 // Accounting invariant: sent + redriven_in = deleted + dead_lettered + expired + visible + in
-// flight, at every instant.
+// flight, at every instant (sends awaiting a retry are not in the queue yet; they are reported).
 // Hot paths allocate nothing in steady state (index pools, intrusive lists, a lazy heap).
 // Not thread safe: one queue per replication.
 #pragma once
@@ -52,8 +57,9 @@
 namespace loadcast::models {
 
 inline constexpr std::uint32_t kMaxReceiveBatch = 10;
-// DLQ moves are listed one by one in `events` up to this many per queue, then summarised.
-inline constexpr std::uint64_t kDlqEventsListed = 50;
+// DLQ moves and expiry episodes are listed in `events` up to this many per queue, then
+// summarised once at the end of the run.
+inline constexpr std::uint64_t kListedEvents = 50;
 
 enum class SqsAction : std::uint8_t { kSend = 0, kReceive = 1, kDelete = 2 };
 inline constexpr std::size_t kSqsActions = 3;
@@ -100,9 +106,20 @@ class MessageClient {
     (void)token;
     (void)messages;
   }
-  virtual void on_deleted(std::uint64_t token, std::uint32_t deleted) {
+  // `deleted` of the call's receipts deleted; bit k of `mask` set when receipt k was (the others
+  // were stale: their visibility timeout had run out).
+  virtual void on_deleted(std::uint64_t token, std::uint32_t deleted, std::uint32_t mask) {
     (void)token;
     (void)deleted;
+    (void)mask;
+  }
+  // The call was throttled on every one of its attempts and failed; `cause` (owned by the queue
+  // or topic) is `sqs_throttled:<queue>` or `sns_throttled:<topic>`. A topic's Publish reports
+  // SqsAction::kSend. Nothing of the call took effect.
+  virtual void on_call_failed(std::uint64_t token, SqsAction action, const std::string* cause) {
+    (void)token;
+    (void)action;
+    (void)cause;
   }
 };
 
@@ -120,6 +137,7 @@ struct FifoQueueStats {
   std::uint64_t receive_calls = 0;
   std::uint64_t empty_receives = 0;
   std::array<std::uint64_t, kSqsActions> throttled{};  // throttled attempts per action
+  std::array<std::uint64_t, kSqsActions> failed{};     // calls that failed: throttled max_attempts times
   std::uint64_t billed_requests = 0;  // 64 KB chunks of every served call
   std::uint64_t payload_bytes = 0;    // sent and received payload
 };
@@ -149,6 +167,10 @@ class FifoQueue {
   std::size_t in_flight() const { return in_flight_; }
   std::size_t stored() const { return visible_ + in_flight_; }
   std::size_t waiting_receives() const { return waiters_; }
+  // Calls throttled and waiting for their next attempt, per action.
+  std::size_t awaiting_retry(SqsAction a) const { return awaiting_retry_[static_cast<std::size_t>(a)]; }
+  const std::string* cause_throttled() const { return &cause_throttled_; }
+  std::uint64_t expiry_episodes() const { return expiry_episodes_; }
   // Age of the oldest stored message (ApproximateAgeOfOldestMessage); 0 when empty.
   sim::Time oldest_age() const;
   const FifoQueueStats& stats() const { return stats_; }
@@ -156,7 +178,8 @@ class FifoQueue {
   bool balanced() const;
 
   // `<queue>.visible`, `.in_flight`, `.oldest_age_s`, `.dlq` (moved to the DLQ so far),
-  // `.empty_receives`, `.sent`, `.deleted`, `.throttled` (per interval counts).
+  // `.empty_receives`, `.sent` (redriven in included), `.deleted`, `.expired`, `.throttled`
+  // (per interval counts): the accounting identity holds at every interval end over them.
   void sample(SeriesRow& row);
   // The `queues.<name>` entry of the result.
   reports::Json accounting() const;
@@ -196,9 +219,11 @@ class FifoQueue {
     std::uint32_t count = 0;  // receive: messages returned; delete: receipts
     std::uint32_t max = 0;
     std::uint32_t deleted = 0;
+    std::uint32_t deleted_mask = 0;
     sim::Time wait = 0;
     MessageSpec spec;
     bool duplicate = false;
+    bool failed = false;  // throttled on every attempt
     std::uint32_t prev = kNoIndex, next = kNoIndex;  // waiting long polls
     sim::EventId timer;
     std::array<ReceivedMessage, kMaxReceiveBatch> msgs;
@@ -234,6 +259,7 @@ class FifoQueue {
   void schedule_retention();
   void on_retention();
   void note_throttle(SqsAction a);
+  void retry(std::uint32_t call);
   sim::Time latency();
   sim::Time backoff(std::uint32_t attempt);
 
@@ -264,7 +290,11 @@ class FifoQueue {
   bool retention_pending_ = false;
   std::array<sim::Time, kSqsActions> last_throttle_{};
   std::array<bool, kSqsActions> throttling_{};
+  std::array<std::size_t, kSqsActions> awaiting_retry_{};
+  std::string cause_throttled_;
   std::uint64_t dlq_events_ = 0;
+  sim::Time last_expiry_ = 0;
+  std::uint64_t expiry_episodes_ = 0;
 
   FifoQueueStats stats_;
   FifoQueueStats sampled_;  // stats at the previous sample, for per-interval counts

@@ -19,7 +19,8 @@ FifoTopic::FifoTopic(sim::Simulation& sim, const TopicConfig& config, EventLog* 
       events_(events),
       rng_(sim.stream("topic." + config.name)),
       dedup_(config.dedup_window),
-      ring_(64) {
+      ring_(64),
+      cause_throttled_("sns_throttled:" + config.name) {
   const double depth_s = sim::to_seconds(config.api_burst);
   messages_ = TokenBucket(config.messages_per_s, std::max(1.0, config.messages_per_s * depth_s));
   bytes_ = TokenBucket(config.bytes_per_s, std::max(1.0, config.bytes_per_s * depth_s));
@@ -60,13 +61,23 @@ void FifoTopic::issue(std::uint32_t i) {
     ++stats_.throttled;
     if ((!throttling_ || now - last_throttle_ >= sim::kMinute) && events_ != nullptr) {
       events_->add(now, "throttled", config_.name, std::nullopt, std::nullopt,
-                   "Publish over the topic's limit; retried with backoff");
+                   "Publish over the topic's limit; retried with backoff, " + std::to_string(config_.client.max_attempts) +
+                       " attempts at most");
     }
     throttling_ = true;
     last_throttle_ = now;
-    const sim::Time delay = latency() + backoff(c.attempt);
-    ++c.attempt;
-    sim_.schedule(delay, [this, i] { issue(i); });
+    if (++c.attempt >= static_cast<std::uint32_t>(std::max(config_.client.max_attempts, 1))) {
+      // The SDK gives up: the last attempt's throttling error reaches the publisher.
+      c.failed = true;
+      ++stats_.failed;
+      sim_.schedule(latency(), [this, i] { complete(i); });
+      return;
+    }
+    ++awaiting_retry_;
+    sim_.schedule(latency() + backoff(c.attempt - 1), [this, i] {
+      --awaiting_retry_;
+      issue(i);
+    });
     return;
   }
   ++stats_.publish_calls;
@@ -89,7 +100,10 @@ void FifoTopic::issue(std::uint32_t i) {
 
 void FifoTopic::complete(std::uint32_t i) {
   Call& c = calls_[i];
-  if (c.client != nullptr) c.client->on_sent(c.token, c.duplicate);
+  if (c.client != nullptr) {
+    if (c.failed) c.client->on_call_failed(c.token, SqsAction::kSend, &cause_throttled_);
+    else c.client->on_sent(c.token, c.duplicate);
+  }
   calls_.release(i);
 }
 
@@ -138,6 +152,8 @@ reports::Json FifoTopic::accounting() const {
   j["pending_deliveries"] = ring_size_;
   j["subscriptions"] = subscriptions_.size();
   j["throttled"] = stats_.throttled;
+  j["throttled_failed"] = stats_.failed;
+  j["publishes_awaiting_retry"] = awaiting_retry_;
   j["billed_publishes"] = stats_.billed_publishes;
   j["publish_bytes"] = stats_.publish_bytes;
   return j;

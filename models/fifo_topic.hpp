@@ -8,7 +8,10 @@
 //   elsewhere (not published), 300 per group still. Modelled per topic.
 //   https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html
 // - A throttled publish is counted and retried by the client after its latency and an SDK
-//   backoff with full jitter (assumption: until it succeeds; not billed).
+//   backoff with full jitter, at most `max_attempts` attempts in all (SDK standard retry mode: 3,
+//   https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html); then the call
+//   fails (on_call_failed, cause `sns_throttled:<topic>`). Throttled attempts are not billed
+//   (assumption).
 // - Deduplication: 5-minute window on the deduplication id (scope: topic, or message group in
 //   high-throughput mode); duplicates are accepted, dropped and counted.
 // - Fan-out: every accepted message goes to every subscription, group id preserved; SNS FIFO
@@ -43,6 +46,7 @@ struct FifoTopicStats {
   std::uint64_t duplicates = 0;       // dropped by deduplication
   std::uint64_t publish_calls = 0;    // served publish calls
   std::uint64_t throttled = 0;        // throttled attempts
+  std::uint64_t failed = 0;           // publishes throttled on every attempt: failed
   std::uint64_t billed_publishes = 0; // 64 KB chunks
   std::uint64_t publish_bytes = 0;
   std::uint64_t deliveries = 0;       // messages handed to subscriptions
@@ -63,6 +67,8 @@ class FifoTopic {
   const TopicConfig& config() const { return config_; }
   const FifoTopicStats& stats() const { return stats_; }
   std::size_t pending_deliveries() const { return ring_size_; }
+  std::size_t awaiting_retry() const { return awaiting_retry_; }
+  const std::string* cause_throttled() const { return &cause_throttled_; }
   // The `topics.<name>` entry of the result.
   reports::Json accounting() const;
 
@@ -73,6 +79,7 @@ class FifoTopic {
     std::uint64_t token = 0;
     std::uint32_t attempt = 0;
     bool duplicate = false;
+    bool failed = false;
   };
 
   void issue(std::uint32_t call);
@@ -99,6 +106,8 @@ class FifoTopic {
   sim::Time last_delivery_ = 0;
   sim::Time last_throttle_ = 0;
   bool throttling_ = false;
+  std::size_t awaiting_retry_ = 0;
+  std::string cause_throttled_;
   FifoTopicStats stats_;
 };
 

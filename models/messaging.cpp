@@ -5,6 +5,11 @@
 
 namespace loadcast::models {
 
+std::uint32_t draw_group(const PublishConfig& step, sim::Rng& rng) {
+  if (step.skew) return static_cast<std::uint32_t>(step.skew->sample(rng)) - 1;
+  return static_cast<std::uint32_t>(rng.below(static_cast<std::uint64_t>(step.groups)));
+}
+
 Messaging::Messaging(sim::Simulation& sim, const std::vector<QueueConfig>& queues,
                      const std::vector<TopicConfig>& topics, RequestSink& sink, EventLog* events)
     : sim_(sim), sink_(sink), events_(events), feed_rng_(sim.stream("messaging.feeds")) {
@@ -60,11 +65,7 @@ void Messaging::publish_message(const PublishConfig& step, sim::Rng& rng, std::u
   m.dedup = dedup;
   m.tag = static_cast<std::uint64_t>(origin);
   m.bytes = static_cast<std::uint32_t>(step.bytes);
-  if (step.skew) {
-    m.group = static_cast<std::uint32_t>(step.skew->sample(rng)) - 1;  // zipf ranks are 1..groups
-  } else {
-    m.group = static_cast<std::uint32_t>(rng.below(static_cast<std::uint64_t>(step.groups)));
-  }
+  m.group = draw_group(step, rng);
   if (step.to_topic) topics_[step.target_index]->publish(m, client, token);
   else queues_[step.target_index]->send(m, client, token);
 }
@@ -72,6 +73,10 @@ void Messaging::publish_message(const PublishConfig& step, sim::Rng& rng, std::u
 void Messaging::on_sent(std::uint64_t token, bool duplicate) {
   (void)duplicate;
   sink_.step_done(reinterpret_cast<Request*>(static_cast<std::uintptr_t>(token)));
+}
+
+void Messaging::on_call_failed(std::uint64_t token, SqsAction, const std::string* cause) {
+  sink_.step_failed(reinterpret_cast<Request*>(static_cast<std::uintptr_t>(token)), Failure{Failure::Kind::kError, 500, cause});
 }
 
 void Messaging::sample(sim::Time start, sim::Time end, SeriesRow& row) {
@@ -110,10 +115,15 @@ void Messaging::finish(RunOutput& out) {
   }
   if (events_ != nullptr) {
     for (const auto& q : queues_) {
-      if (q->stats().dead_lettered > kDlqEventsListed) {
+      if (q->stats().dead_lettered > kListedEvents) {
         events_->add(sim_.now(), "dlq_moves", q->name(), std::nullopt, static_cast<double>(q->stats().dead_lettered),
-                     "messages moved to the dead-letter queue in the run (the first " + std::to_string(kDlqEventsListed) +
+                     "messages moved to the dead-letter queue in the run (the first " + std::to_string(kListedEvents) +
                          " are listed)");
+      }
+      if (q->stats().expired > 0) {
+        events_->add(sim_.now(), "messages_expired_total", q->name(), std::nullopt, static_cast<double>(q->stats().expired),
+                     "messages lost to the retention period in the run, in " + std::to_string(q->expiry_episodes()) +
+                         " episode(s) (the first " + std::to_string(kListedEvents) + " are listed)");
       }
     }
   }

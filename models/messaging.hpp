@@ -4,14 +4,17 @@
 // A request's publish step draws a message group (uniform over `groups`, or zipf(s) over them
 // for hot keys) from the step's stream, publishes one message with a fresh deduplication id,
 // and hands the request back to the RequestSink when the call returns (one API latency, more
-// when throttled). Workers publish through publish_message() with a deduplication id derived
+// when throttled). A publish throttled on every attempt (fifo_queue.hpp) fails the request: 500
+// with the cause `sns_throttled:<topic>` or `sqs_throttled:<queue>`. Workers publish through publish_message() with a deduplication id derived
 // from the message they are processing, so a message processed twice (a visibility timeout
 // during slow processing, a retry after a failure) publishes duplicates that the 5-minute
 // deduplication drops — as content-based deduplication does in SNS/SQS FIFO.
 // A message's `tag` carries the time its chain started (the first publish), so workers can
 // report end-to-end message age.
 // Results: the series of every queue (fifo_queue.hpp) and `<topic>.published`; the sections
-// `queues` (accounting per queue) and `topics`. Not thread safe: one per replication.
+// `queues` (accounting per queue) and `topics`; at the end, one `dlq_moves` event per queue
+// with more DLQ moves than were listed, one `messages_expired_total` per queue that lost any.
+// Not thread safe: one per replication.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +32,10 @@
 namespace loadcast::models {
 
 struct Usage;
+
+// The message group of one publish: uniform over [0, groups), or zipf(s) ranks 1..groups mapped
+// to groups 0..groups-1 (group 0 the hottest).
+std::uint32_t draw_group(const PublishConfig& step, sim::Rng& rng);
 
 class Messaging final : public Component, public MessageClient {
  public:
@@ -57,6 +64,7 @@ class Messaging final : public Component, public MessageClient {
   void add_usage(Usage& usage) const;
 
   void on_sent(std::uint64_t token, bool duplicate) override;
+  void on_call_failed(std::uint64_t token, SqsAction action, const std::string* cause) override;
   void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
   void finish(RunOutput& out) override;
 

@@ -15,8 +15,9 @@
 //   mode by region (fifo_publish_limit() in fifo_topic.hpp): https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html
 // Assumptions (AWS publishes no number; each is a parameter): API call latency 10 ms, SNS
 // delivery latency 20 ms, token-bucket depth of one second of calls, SDK retry backoff with
-// full jitter from 100 ms doubling to 20 s
-// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html gives the 20 s cap).
+// full jitter from 100 ms doubling to 20 s. The SDK's standard retry mode makes at most 3
+// attempts of a call, with that 20 s cap on the backoff:
+// https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,7 @@ struct ApiClientConfig {
   sim::Distribution latency = sim::Distribution::constant(0.010);  // assumption: round trip
   sim::Time retry_base = 100 * sim::kMillisecond;                 // assumption
   sim::Time retry_max = 20 * sim::kSecond;                        // SDK standard mode cap
+  int max_attempts = 3;                                           // SDK standard mode: 3 in all
 };
 
 struct QueueConfig {

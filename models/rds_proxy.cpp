@@ -8,13 +8,16 @@
 
 namespace loadcast::models {
 
-RdsProxy::RdsProxy(sim::Simulation& sim, const RdsProxyConfig& config) : sim_(sim), config_(config) {}
+RdsProxy::RdsProxy(sim::Simulation& sim, const RdsProxyConfig& config, ProxyBilling billing)
+    : sim_(sim), config_(config), billing_(billing) {}
 
 std::size_t RdsProxy::add_target(std::string name, int max_connections, double vcpus) {
   account_vcpus();
   Target t;
   t.name = std::move(name);
   t.limit = std::max(1, static_cast<int>(std::floor(max_connections * config_.max_connections_percent / 100.0)));
+  const double idle_percent = config_.max_idle_connections_percent.value_or(config_.max_connections_percent / 2.0);
+  t.idle_limit = static_cast<int>(std::floor(max_connections * idle_percent / 100.0));
   t.vcpus = vcpus;
   targets_.push_back(std::move(t));
   return targets_.size() - 1;
@@ -25,6 +28,7 @@ void RdsProxy::remove_target(std::size_t i) {
   Target& t = targets_[i];
   t.removed = true;
   t.available = false;
+  t.open = t.in_use;
   while (t.head != kNoIndex) {
     const std::uint32_t w = t.head;
     ProxyClient* client = waiters_[w].client;
@@ -40,6 +44,7 @@ void RdsProxy::set_available(std::size_t i, bool available) {
   Target& t = targets_[i];
   if (t.removed) return;
   t.available = available;
+  if (!available) t.open = t.in_use;  // the idle connections to the old writer are gone
   if (available) serve(i);
 }
 
@@ -47,7 +52,7 @@ bool RdsProxy::borrow(std::size_t i, ProxyClient* client, std::uint64_t token) {
   Target& t = targets_[i];
   ++borrows_;
   if (t.available && t.in_use < t.limit && t.head == kNoIndex) {
-    ++t.in_use;
+    grant(t);
     return true;
   }
   if (t.removed) {
@@ -77,7 +82,13 @@ void RdsProxy::release(std::size_t i) {
   Target& t = targets_[i];
   assert(t.in_use > 0 && "release without a borrow");
   --t.in_use;
+  if (t.open - t.in_use > t.idle_limit) t.open = t.in_use + t.idle_limit;
   serve(i);
+}
+
+void RdsProxy::grant(Target& t) {
+  ++t.in_use;
+  if (t.in_use > t.open) t.open = t.in_use;  // no idle connection: the pool opens one
 }
 
 void RdsProxy::serve(std::size_t i) {
@@ -90,7 +101,7 @@ void RdsProxy::serve(std::size_t i) {
     ++waits_;
     sim_.cancel(waiters_[w].timer);
     unlink(w);
-    ++t.in_use;
+    grant(t);
     client->on_borrowed(token, true);
   }
 }
@@ -116,11 +127,18 @@ void RdsProxy::on_timeout(std::uint32_t w) {
 
 int RdsProxy::database_connections() const {
   int n = 0;
+  for (const auto& t : targets_) n += t.open;
+  return n;
+}
+
+int RdsProxy::database_connections_borrowed() const {
+  int n = 0;
   for (const auto& t : targets_) n += t.in_use;
   return n;
 }
 
 void RdsProxy::account_vcpus() {
+  if (billing_ != ProxyBilling::kVcpu) return;
   double vcpus = 0.0;
   for (const auto& t : targets_) {
     if (!t.removed) vcpus += t.vcpus;
@@ -131,12 +149,25 @@ void RdsProxy::account_vcpus() {
 }
 
 double RdsProxy::billed_vcpu_seconds() const {
+  if (billing_ != ProxyBilling::kVcpu) return 0.0;
   double vcpus = 0.0;
   for (const auto& t : targets_) {
     if (!t.removed) vcpus += t.vcpus;
   }
   const double open = targets_.empty() ? 0.0 : rds_proxy_billed_vcpus(vcpus) * sim::to_seconds(sim_.now() - vcpu_since_);
   return vcpu_seconds_ + open;
+}
+
+void RdsProxy::set_target_acus(double acus) {
+  const sim::Time now = sim_.now();
+  acu_seconds_ += rds_proxy_billed_acus(acus_) * sim::to_seconds(now - acu_since_);
+  acus_ = acus;
+  acu_since_ = now;
+}
+
+double RdsProxy::billed_acu_seconds() const {
+  if (billing_ != ProxyBilling::kAcu) return 0.0;
+  return acu_seconds_ + rds_proxy_billed_acus(acus_) * sim::to_seconds(sim_.now() - acu_since_);
 }
 
 }  // namespace loadcast::models

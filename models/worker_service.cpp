@@ -77,23 +77,22 @@ void WorkerService::task_running(Task& task) {
     Poller& poller = pollers_[p];
     poller = Poller{};
     poller.task = &task;
-    poller.active = true;
     poll(p);
   }
 }
 
-void WorkerService::task_stopping(Task& task) {
-  // Pollers notice when their current call or message ends (they hold no index of their own).
-  for (std::size_t i = 0; i < pollers_.capacity(); ++i) {
-    Poller& p = pollers_[static_cast<std::uint32_t>(i)];
-    if (p.task == &task) p.active = false;
-  }
+void WorkerService::task_stopping(Task&) {
+  // Nothing to do now: a poller reads its task's state whenever its call or message ends — it
+  // stops polling once the task is no longer RUNNING, and loses what it holds once the task is
+  // stopped or dead.
 }
+
+bool WorkerService::gone(const Poller& p) { return !p.task->alive(); }
 
 void WorkerService::poll(std::uint32_t p) {
   Poller& poller = pollers_[p];
   poller.busy = true;
-  poller.count = poller.next = poller.done = 0;
+  poller.count = poller.next = poller.held = poller.done = poller.deleting = 0;
   poller.failed_group = UINT32_MAX;
   queue_.receive(this, p, static_cast<std::uint32_t>(config_.batch_size), config_.wait_time);
 }
@@ -102,36 +101,35 @@ void WorkerService::on_received(std::uint64_t token, std::span<const ReceivedMes
   const auto p = static_cast<std::uint32_t>(token);
   Poller& poller = pollers_[p];
   poller.busy = false;
-  if (!poller.active) {
-    // The task stopped while the receive was out: the messages reappear after the timeout.
-    lost_ += messages.size();
-    retire(p);
-    return;
-  }
-  poller.count = static_cast<std::uint32_t>(messages.size());
+  poller.count = poller.held = static_cast<std::uint32_t>(messages.size());
+  received_ += messages.size();
   std::copy(messages.begin(), messages.end(), poller.batch.begin());
   process_next(p);
 }
 
 void WorkerService::process_next(std::uint32_t p) {
   Poller& poller = pollers_[p];
-  while (poller.next < poller.count && poller.batch[poller.next].spec.group == poller.failed_group) ++poller.next;
-  if (!poller.active || poller.next >= poller.count) {
+  if (gone(poller)) {
+    abandon(p);
+    return;
+  }
+  while (poller.next < poller.count && poller.batch[poller.next].spec.group == poller.failed_group) {
+    ++poller.next;
+    --poller.held;
+    ++skipped_;
+  }
+  if (poller.next >= poller.count) {
     if (poller.done > 0) {
-      poller.busy = true;
-      queue_.delete_messages(std::span<const Receipt>(poller.receipts.data(), poller.done), this, p);
+      for (std::uint32_t k = 0; k < poller.done; ++k) poller.deleting_at[k] = poller.done_at[k];
+      delete_held(p, poller.done);
       poller.done = 0;
       return;
     }
-    if (poller.active) {
-      poll(p);
-    } else {
-      poller.busy = false;
-      retire(p);
-    }
+    end_batch(p);
     return;
   }
-  const ReceivedMessage& m = poller.batch[poller.next++];
+  const std::uint32_t at = poller.next++;
+  const ReceivedMessage& m = poller.batch[at];
   Request* r = requests_.acquire();
   r->user = p;
   r->arrival = sim_.now();
@@ -139,23 +137,37 @@ void WorkerService::process_next(std::uint32_t p) {
   if (measuring_) age_at_start_.record(sim_.now() - m.sent);
   poller.busy = true;
   poller.task->accept(r);
-  if (r->abandoned) {  // the task died taking it (out of memory)
-    poller.task->discarded(r);
-    requests_.release(r);
-    poller.busy = false;
-    retire(p);
-    return;
-  }
-  run_step(r);
+  run_step(r);  // abandoned already when the task died taking it (out of memory)
+}
+
+void WorkerService::end_batch(std::uint32_t p) {
+  Poller& poller = pollers_[p];
+  // SIGTERM: a stopping task polls no more.
+  if (poller.task->state() == TaskState::kRunning && !gone(poller)) poll(p);
+  else retire(p);
+}
+
+void WorkerService::delete_held(std::uint32_t p, std::uint32_t n) {
+  Poller& poller = pollers_[p];
+  std::array<Receipt, kMaxReceiveBatch> receipts;
+  for (std::uint32_t k = 0; k < n; ++k) receipts[k] = poller.batch[poller.deleting_at[k]].receipt;
+  poller.deleting = n;
+  poller.busy = true;
+  queue_.delete_messages(std::span<const Receipt>(receipts.data(), n), this, p);
 }
 
 void WorkerService::run_step(Request* r) {
   if (r->abandoned) {
+    // The task stopped or died under the message: it is lost (it reappears after the
+    // visibility timeout), and so is the rest of the batch when the task is gone.
     const std::uint32_t p = r->user;
-    pollers_[p].task->discarded(r);
+    Poller& poller = pollers_[p];
+    poller.task->discarded(r);
     requests_.release(r);
-    pollers_[p].busy = false;
-    retire(p);
+    poller.busy = false;
+    --poller.held;
+    ++lost_;
+    process_next(p);
     return;
   }
   if (r->step >= config_.steps.size()) {
@@ -174,8 +186,13 @@ void WorkerService::run_step(Request* r) {
       poller.task->db(r, i);
       break;
     case StepKind::kPublish: {
+      // A message processed again (after a redelivery) publishes the same message: the same
+      // deduplication id and the same group (a handler derives the group from the message), so
+      // even the per-group deduplication of high-throughput mode drops the copy.
       const ReceivedMessage& m = poller.batch[poller.next - 1];
-      messaging_.publish_message(s.publish, rng, derive_dedup(m.spec.dedup, i), static_cast<sim::Time>(m.spec.tag), this,
+      const std::uint64_t dedup = derive_dedup(m.spec.dedup, i);
+      sim::Rng keyed(dedup);
+      messaging_.publish_message(s.publish, keyed, dedup, static_cast<sim::Time>(m.spec.tag), this,
                                  reinterpret_cast<std::uintptr_t>(r));
       break;
     }
@@ -198,56 +215,118 @@ void WorkerService::message_done(Request* r, bool ok) {
   Poller& poller = pollers_[p];
   poller.task->finished(r);
   requests_.release(r);
-  const ReceivedMessage& m = poller.batch[poller.next - 1];
+  poller.busy = false;
+  const std::uint32_t at = poller.next - 1;
   if (!ok) {
     ++failed_;
-    poller.failed_group = m.spec.group;
+    --poller.held;
+    poller.failed_group = poller.batch[at].spec.group;
     process_next(p);
     return;
   }
   ++processed_;
-  if (measuring_) latency_.record(sim_.now() - m.sent);
   if (config_.delete_batch) {
-    poller.receipts[poller.done++] = m.receipt;
+    poller.done_at[poller.done++] = static_cast<std::uint8_t>(at);
     process_next(p);
     return;
   }
-  queue_.delete_messages(std::span<const Receipt>(&m.receipt, 1), this, p);
+  poller.deleting_at[0] = static_cast<std::uint8_t>(at);
+  delete_held(p, 1);
 }
 
-void WorkerService::on_deleted(std::uint64_t token, std::uint32_t) {
+void WorkerService::on_deleted(std::uint64_t token, std::uint32_t, std::uint32_t mask) {
   const auto p = static_cast<std::uint32_t>(token);
   Poller& poller = pollers_[p];
-  if (poller.next >= poller.count || !poller.active) {
-    // The batch (or the task) is over: poll again, or retire.
-    poller.busy = false;
-    if (poller.active) poll(p);
-    else retire(p);
-    return;
+  poller.busy = false;
+  const sim::Time now = sim_.now();
+  for (std::uint32_t k = 0; k < poller.deleting; ++k) {
+    if ((mask & (1u << k)) == 0) {
+      ++not_deleted_;  // its visibility timeout ran out first: it reappears
+      continue;
+    }
+    ++deleted_;
+    if (measuring_) {
+      const ReceivedMessage& m = poller.batch[poller.deleting_at[k]];
+      latency_.record(now - m.sent);
+      end_to_end_.record(now - static_cast<sim::Time>(m.spec.tag));
+    }
   }
+  poller.held -= poller.deleting;
+  poller.deleting = 0;
   process_next(p);
+}
+
+void WorkerService::on_call_failed(std::uint64_t token, SqsAction action, const std::string*) {
+  switch (action) {
+    case SqsAction::kSend: {  // a publish step: the message fails
+      ++failed_publishes_;
+      Request* r = reinterpret_cast<Request*>(static_cast<std::uintptr_t>(token));
+      if (r->abandoned) run_step(r);
+      else message_done(r, false);
+      return;
+    }
+    case SqsAction::kReceive: {  // as an empty receive
+      const auto p = static_cast<std::uint32_t>(token);
+      ++failed_receives_;
+      pollers_[p].busy = false;
+      process_next(p);
+      return;
+    }
+    case SqsAction::kDelete: {  // the messages stay in flight and reappear
+      const auto p = static_cast<std::uint32_t>(token);
+      Poller& poller = pollers_[p];
+      ++failed_deletes_;
+      poller.busy = false;
+      not_deleted_ += poller.deleting;
+      poller.held -= poller.deleting;
+      poller.deleting = 0;
+      process_next(p);
+      return;
+    }
+  }
 }
 
 void WorkerService::step_done(Request* r) { run_step(r); }
 
 void WorkerService::step_failed(Request* r, const Failure&) {
-  // A db step found no connection in time: the handler throws, the message is not deleted.
-  message_done(r, false);
+  // A db step found no connection in time (or its query failed): the handler throws, the
+  // message is not deleted.
+  if (r->abandoned) run_step(r);
+  else message_done(r, false);
 }
 
 void WorkerService::respond_early(Request* r, const Failure&) {
-  // The task died under the message: it is lost and reappears after the visibility timeout.
+  // The task stopped or died under the message; the worker learns when the step hands it back.
   r->abandoned = true;
-  ++lost_;
-  pollers_[r->user].active = false;
+}
+
+void WorkerService::abandon(std::uint32_t p) {
+  Poller& poller = pollers_[p];
+  lost_ += poller.held;
+  poller.held = 0;
+  poller.done = 0;
+  poller.next = poller.count;
+  retire(p);
 }
 
 void WorkerService::retire(std::uint32_t p) {
   Poller& poller = pollers_[p];
-  if (poller.busy) return;
+  if (poller.busy) return;  // its outstanding call or message brings it back
   poller.task = nullptr;
-  poller.active = false;
   pollers_.release(p);
+}
+
+std::uint64_t WorkerService::held() const {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < pollers_.capacity(); ++i) {
+    const Poller& p = pollers_[static_cast<std::uint32_t>(i)];
+    if (p.task != nullptr) n += p.held;
+  }
+  return n;
+}
+
+bool WorkerService::balanced() const {
+  return received_ == deleted_ + not_deleted_ + failed_ + skipped_ + lost_ + held();
 }
 
 // ---------------------------------------------------------------- results
@@ -256,6 +335,7 @@ void WorkerService::on_warmup_end() {
   measuring_ = true;
   latency_.reset();
   age_at_start_.reset();
+  end_to_end_.reset();
   service_->on_warmup_end();
 }
 
@@ -270,15 +350,36 @@ void WorkerService::sample(sim::Time start, sim::Time end, SeriesRow& row) {
 
 void WorkerService::finish(RunOutput& out) {
   service_->finish(out);
+  // Pollers of a stopped or dead task whose last call has not come back yet lost what they hold.
+  for (std::size_t i = 0; i < pollers_.capacity(); ++i) {
+    Poller& p = pollers_[static_cast<std::uint32_t>(i)];
+    if (p.task != nullptr && gone(p)) {
+      lost_ += p.held;
+      p.held = 0;
+    }
+  }
   reports::Json j;
   j["queue"] = config_.queue;
-  j["processed"] = processed_;
+  j["received"] = received_;
+  j["deleted"] = deleted_;
+  j["not_deleted"] = not_deleted_;
   j["failed"] = failed_;
+  j["skipped"] = skipped_;
   j["lost"] = lost_;
+  j["held_at_end"] = held();
+  j["balanced"] = balanced();
+  j["processed"] = processed_;
+  j["failed_publishes"] = failed_publishes_;
+  j["failed_deletes"] = failed_deletes_;
+  j["failed_receives"] = failed_receives_;
   j["pollers_at_end"] = pollers_.live();
-  auto ms = [](const reports::Histogram& h, double p) { return h.empty() ? 0.0 : h.percentile(p) * 1e-6; };
-  j["message_latency_ms"] = {{"p50", ms(latency_, 50)}, {"p95", ms(latency_, 95)}, {"p99", ms(latency_, 99)}};
-  j["wait_before_processing_ms"] = {{"p50", ms(age_at_start_, 50)}, {"p95", ms(age_at_start_, 95)}, {"p99", ms(age_at_start_, 99)}};
+  auto ms = [](const reports::Histogram& h) -> reports::Json {
+    auto q = [&h](double p) { return h.empty() ? 0.0 : h.percentile(p) * 1e-6; };
+    return {{"p50", q(50)}, {"p95", q(95)}, {"p99", q(99)}};
+  };
+  j["message_latency_ms"] = ms(latency_);
+  j["wait_before_processing_ms"] = ms(age_at_start_);
+  j["end_to_end_age_ms"] = ms(end_to_end_);
   out.sections["workers"][name()] = j;
 }
 

@@ -11,8 +11,18 @@
 // steps end) or when a db step cannot get a connection: it is not deleted, so it reappears after
 // the visibility timeout, and the poller skips the rest of that group's messages in the batch,
 // which keeps the group in order (AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html).
-// A stopping task (scale-in: SIGTERM) stops polling and finishes what it holds until ECS stops
-// it; a killed task loses its messages, which reappear after the visibility timeout.
+// A stopping task (scale-in: ECS sends SIGTERM, then waits at most stop_timeout) stops polling
+// but keeps processing what its pollers already hold, including a batch that arrives after the
+// SIGTERM, until it stops; a killed task stops at once. Whatever a task still holds when it
+// stops or dies — messages received and not yet deleted, including succeeded ones awaiting a
+// batch delete — is `lost`: not deleted, it reappears after the visibility timeout
+// (StopTask: SIGTERM, then SIGKILL after the stop timeout, default 30 s:
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html). A delete or publish throttled on every attempt
+// (fifo_queue.hpp) fails: a failed delete leaves its messages to reappear, a failed publish fails
+// its message; a failed receive is an empty one.
+// Every received message ends as exactly one of: deleted, not deleted (its delete failed or came
+// after the visibility timeout), failed, skipped (behind a failure of its group in the batch),
+// lost, or still held at the end: the accounting identity of `workers.<name>`.
 // Autoscaling: besides cpu and memory, the service publishes `backlog_per_task` =
 // ApproximateNumberOfMessagesVisible / RUNNING tasks (AWS's recommended metric,
 // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html)
@@ -20,9 +30,13 @@
 // each period. A backlog policy may scale out from zero tasks: with no task RUNNING the metric
 // is the whole backlog, and the target tracking formula becomes ceil(backlog / target).
 // Results: the EcsService series and `services.<name>` section; `<name>.messages_per_s`,
-// `<name>.backlog_per_task`; and `workers.<name>` with processed, failed and lost messages and
-// the time from enqueue to delete (p50/p95/p99).
-// Randomness: "worker.<name>" (failures) and "worker.<name>.step.<i>".
+// `<name>.backlog_per_task`; and `workers.<name>` with the accounting above, processed (handler
+// succeeded), the time from enqueue to delete, from processing start back to enqueue, and the
+// end-to-end age: from the first publish of the message's chain (the request's or schedule's
+// publish, carried in the message tag through every worker's re-publish) to its delete
+// (p50/p95/p99 ms, measured after the warm-up).
+// Randomness: "worker.<name>" (failures) and "worker.<name>.step.<i>"; a publish step's group
+// is drawn from its message's derived deduplication id, so a re-publish keeps its group.
 // Not thread safe.
 #pragma once
 
@@ -69,6 +83,12 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
   std::uint64_t processed() const { return processed_; }
   std::uint64_t failed() const { return failed_; }
   std::uint64_t lost() const { return lost_; }
+  std::uint64_t received() const { return received_; }
+  std::uint64_t deleted() const { return deleted_; }
+  // Messages held by pollers now (received, not yet deleted, failed, skipped or lost).
+  std::uint64_t held() const;
+  // received = deleted + not deleted + failed + skipped + lost + held.
+  bool balanced() const;
 
   // RequestSink: the task hands a message's job back.
   void step_done(Request* r) override;
@@ -80,7 +100,8 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
   // MessageClient
   void on_sent(std::uint64_t token, bool duplicate) override;
   void on_received(std::uint64_t token, std::span<const ReceivedMessage> messages) override;
-  void on_deleted(std::uint64_t token, std::uint32_t deleted) override;
+  void on_deleted(std::uint64_t token, std::uint32_t deleted, std::uint32_t mask) override;
+  void on_call_failed(std::uint64_t token, SqsAction action, const std::string* cause) override;
 
   void on_warmup_end() override;
   void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
@@ -91,21 +112,27 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
   class Backlog;
   struct Poller {
     Task* task = nullptr;
-    bool active = false;   // its task is RUNNING: keep polling
-    bool busy = false;     // an API call or a message is outstanding
-    std::uint32_t count = 0;
-    std::uint32_t next = 0;
+    bool busy = false;      // an API call or a message is outstanding
+    std::uint32_t count = 0;  // messages in the batch
+    std::uint32_t next = 0;   // the next one to start
+    std::uint32_t held = 0;   // of the batch, not yet deleted, failed, skipped or lost
     std::uint32_t failed_group = UINT32_MAX;
-    std::uint32_t done = 0;  // receipts of succeeded messages awaiting a batch delete
+    std::uint32_t done = 0;      // succeeded messages awaiting the batch delete
+    std::uint32_t deleting = 0;  // messages of the outstanding delete call
     std::array<ReceivedMessage, kMaxReceiveBatch> batch;
-    std::array<Receipt, kMaxReceiveBatch> receipts;
+    std::array<std::uint8_t, kMaxReceiveBatch> done_at;      // their batch positions
+    std::array<std::uint8_t, kMaxReceiveBatch> deleting_at;
   };
 
   void poll(std::uint32_t p);
   void process_next(std::uint32_t p);
+  void end_batch(std::uint32_t p);
+  void delete_held(std::uint32_t p, std::uint32_t n);
   void run_step(Request* r);
   void message_done(Request* r, bool ok);
+  void abandon(std::uint32_t p);
   void retire(std::uint32_t p);
+  static bool gone(const Poller& p);
   double failure_probability() const { return failure_override_ >= 0.0 ? failure_override_ : config_.failure_probability; }
 
   sim::Simulation& sim_;
@@ -123,9 +150,12 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
   double failure_override_ = -1.0;
   bool measuring_ = true;
   std::uint64_t processed_ = 0, failed_ = 0, lost_ = 0;
+  std::uint64_t received_ = 0, deleted_ = 0, not_deleted_ = 0, skipped_ = 0;
+  std::uint64_t failed_publishes_ = 0, failed_deletes_ = 0, failed_receives_ = 0;
   std::uint64_t sampled_processed_ = 0;
-  reports::Histogram latency_;  // enqueue to delete, measured after the warm-up
+  reports::Histogram latency_;       // enqueue to delete, measured after the warm-up
   reports::Histogram age_at_start_;  // enqueue to processing start
+  reports::Histogram end_to_end_;    // the chain's first publish to delete
 };
 
 }  // namespace loadcast::models

@@ -10,13 +10,27 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
     const YAML::Node node = db.get("proxy");
     MapReader m(ctx, node, db.child_path("proxy"));
     models::RdsProxyConfig p;
-    if (c.type == models::DbType::kAuroraServerlessV2) {
-      ctx.error(node, m.path(), "is modelled for provisioned instances (aurora_provisioned or rds), not aurora_serverless_v2");
+    // RDS Proxy works with Aurora Serverless v2 ("You can use RDS Proxy with Aurora Serverless v2
+    // clusters", [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html)
+    // but not with its auto-pause (min 0 ACU): [secondary] aws-facts §3.2 and §3.4, listed among
+    // the features incompatible with auto-pause
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html).
+    if (c.type == models::DbType::kAuroraServerlessV2 && c.min_acu <= 0.0) {
+      ctx.error(node, m.path(), "cannot be used with Aurora Serverless v2 auto-pause (min_acu: 0); set min_acu to 0.5 or more");
     }
     if (auto v = m.str("name")) p.name = *v;
     if (auto v = m.number("max_connections_percent")) {
       if (*v < 1 || *v > 100) ctx.error(m.get("max_connections_percent"), m.child_path("max_connections_percent"), "must be between 1 and 100");
       else p.max_connections_percent = *v;
+    }
+    if (auto v = m.number("max_idle_connections_percent")) {
+      if (*v < 0 || *v > p.max_connections_percent) {
+        const std::string pool = m.has("max_connections_percent") ? m.get("max_connections_percent").Scalar() : "100";
+        ctx.error(m.get("max_idle_connections_percent"), m.child_path("max_idle_connections_percent"),
+                  "must be between 0 and max_connections_percent (" + pool + ")");
+      } else {
+        p.max_idle_connections_percent = *v;
+      }
     }
     if (auto v = m.duration("borrow_timeout")) {
       if (*v != 0 && (*v < sim::kSecond || *v > 3600 * sim::kSecond)) {

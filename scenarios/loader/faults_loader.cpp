@@ -16,8 +16,8 @@ void load_faults(MapReader& top, Scenario& s) {
     if (s.duration > 0 && f.at >= s.duration) ctx.error(m.get("at"), m.child_path("at"), "is not before the end of the run (" + sim::format_duration(s.duration) + ")");
     const auto type = m.str("type");
     if (!type) {
-      ctx.error(node, path, "needs 'type' (db_failover, kill_tasks or worker_errors)");
-      m.finish();
+      // Its other keys depend on the type: no "unknown key" errors on top of this one.
+      if (!m.has("type")) ctx.error(node, path, "needs 'type' (db_failover, kill_tasks or worker_errors)");
       return;
     }
     auto service = [&](bool workers_only) {
@@ -72,7 +72,9 @@ void load_faults(MapReader& top, Scenario& s) {
         ctx.error(node, path, "a worker_errors fault needs 'failure_probability'");
       }
     } else {
+      // The other keys depend on the type: one error, not also "unknown key" for each of them.
       ctx.error(m.get("type"), m.child_path("type"), "must be db_failover, kill_tasks or worker_errors (found '" + *type + "')");
+      return;
     }
     m.finish();
     s.model.faults.push_back(f);

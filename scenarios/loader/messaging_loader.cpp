@@ -74,6 +74,9 @@ void load_client(MapReader& m, models::ApiClientConfig& c) {
     check_duration(r, "base", sim::kMillisecond, sim::kMinute, c.retry_base);
     check_duration(r, "max", sim::kMillisecond, sim::kHour, c.retry_max);
     if (c.retry_max < c.retry_base) m.ctx().error(r.node(), r.path(), "max must be >= base");
+    std::int64_t attempts = c.max_attempts;
+    integer_range(r, "max_attempts", 1, 100, attempts);
+    c.max_attempts = static_cast<int>(attempts);
     r.finish();
   } else {
     m.get("retry");
@@ -151,16 +154,45 @@ void load_queues(MapReader& top, Scenario& s) {
   queues.finish();
   // Resolve dead-letter queues now that every queue is known.
   std::size_t k = 0;
-  for (auto& q : s.model.queues) {
+  std::vector<const YAML::Node*> dlq_node_of(s.model.queues.size(), nullptr);
+  std::vector<bool> resolved(s.model.queues.size(), false);
+  for (std::size_t qi = 0; qi < s.model.queues.size(); ++qi) {
+    auto& q = s.model.queues[qi];
     if (q.dead_letter_queue.empty()) continue;
     const YAML::Node& node = dlq_nodes[k++];
+    dlq_node_of[qi] = &node;
     const std::string path = "queues." + q.name + ".dead_letter.queue";
     if (auto i = find_by_name(s.model.queues, q.dead_letter_queue)) {
-      if (s.model.queues[*i].name == q.name) ctx.error(node, path, "a queue cannot be its own dead-letter queue");
-      else q.dead_letter_index = *i;
+      if (s.model.queues[*i].name == q.name) {
+        ctx.error(node, path, "a queue cannot be its own dead-letter queue");
+      } else {
+        q.dead_letter_index = *i;
+        resolved[qi] = true;
+      }
     } else {
       ctx.error(node, path, "unknown queue '" + q.dead_letter_queue + "' (" + known_names(names_of(s.model.queues)) + ")");
     }
+  }
+  // A cycle of redrives (a -> b -> a) would move a message around for ever: reported once, at
+  // the queue of the cycle that comes first in the file.
+  std::vector<bool> reported(s.model.queues.size(), false);
+  for (std::size_t start = 0; start < s.model.queues.size(); ++start) {
+    std::vector<std::size_t> chain;
+    std::size_t at = start;
+    while (resolved[at] && chain.size() <= s.model.queues.size()) {
+      chain.push_back(at);
+      at = s.model.queues[at].dead_letter_index;
+      if (at == start) break;
+    }
+    if (at != start || chain.empty() || reported[start]) continue;
+    std::string cycle;
+    for (std::size_t c : chain) {
+      cycle += s.model.queues[c].name + " -> ";
+      reported[c] = true;
+    }
+    cycle += s.model.queues[start].name;
+    ctx.error(*dlq_node_of[start], "queues." + s.model.queues[start].name + ".dead_letter.queue",
+              "dead-letter queues form a cycle (" + cycle + "); a message would be moved around it for ever");
   }
 }
 

@@ -3,11 +3,45 @@
 // services loader's read_service, with backlog_per_task and oldest_message_age as extra
 // autoscaling metrics) plus the queue it consumes and how it polls, and its own steps.
 #include <set>
+#include <variant>
 
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
 
 namespace loadcast::scenario {
+
+namespace {
+
+// Whether a policy can take a worker from zero tasks to one: only the queue's own metrics have
+// datapoints then (cpu and memory need a RUNNING task), and target tracking scales from zero only
+// on backlog_per_task (its formula uses max(RUNNING, 1); on oldest_message_age it is
+// ceil(0 x age / target) = 0). A step policy on a queue metric adds tasks unless it adjusts by a
+// percentage (a percentage of 0 tasks).
+bool scales_from_zero(const models::ScalingPolicyConfig& p) {
+  if (const auto* tt = std::get_if<models::TargetTrackingConfig>(&p.spec)) return tt->metric == "backlog_per_task";
+  const auto& st = std::get<models::StepScalingConfig>(p.spec);
+  const bool queue_metric = st.metric == "backlog_per_task" || st.metric == "oldest_message_age";
+  return queue_metric && st.adjustment_type != models::AdjustmentType::kPercentChangeInCapacity;
+}
+
+// An error, not a warning: a worker at min 0 that no policy can bring back from zero tasks stops
+// consuming its queue for good the first time it scales in to zero, which no one means to set.
+void check_scale_from_zero(Context& ctx, MapReader& m, const models::ServiceConfig& c) {
+  if (!c.autoscaling || c.autoscaling->min != 0) return;
+  for (const auto& p : c.autoscaling->policies) {
+    if (scales_from_zero(p)) return;
+  }
+  for (const auto& a : c.autoscaling->scheduled) {
+    if (a.min && *a.min > 0) return;  // a scheduled action raises the floor again
+  }
+  const YAML::Node autoscaling = m.get("autoscaling");
+  const YAML::Node min = autoscaling["min"];
+  ctx.error(min.IsDefined() ? min : autoscaling, m.child_path("autoscaling") + ".min",
+            "is 0 but no policy can scale the worker out from zero tasks (cpu and memory have no datapoint without a "
+            "RUNNING task): add a backlog_per_task target tracking policy or set min to 1");
+}
+
+}  // namespace
 
 void load_workers(MapReader& top, Scenario& s) {
   Context& ctx = top.ctx();
@@ -24,6 +58,7 @@ void load_workers(MapReader& top, Scenario& s) {
     w.service.name = name;
     // A worker polls with its threads: one poller per thread unless `pollers` says otherwise.
     read_service(m, w.service, false, {"backlog_per_task", "oldest_message_age"});
+    check_scale_from_zero(ctx, m, w.service);
     w.pollers = w.service.threads;
     if (auto q = m.str("queue")) {
       w.queue = *q;

@@ -1,6 +1,7 @@
 // SQS FIFO queue behaviour, driven directly from a Simulation with a simple in-test consumer.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
 #include <map>
 #include <vector>
@@ -41,7 +42,7 @@ class Consumer : public models::MessageClient {
     p.failed_group = UINT32_MAX;
     next(token);
   }
-  void on_deleted(std::uint64_t token, std::uint32_t deleted) override {
+  void on_deleted(std::uint64_t token, std::uint32_t deleted, std::uint32_t) override {
     deletes_ += deleted;
     next(token);
   }
@@ -99,9 +100,15 @@ class Recorder : public models::MessageClient {
   void on_received(std::uint64_t, std::span<const ReceivedMessage> messages) override {
     batches.emplace_back(messages.begin(), messages.end());
   }
-  void on_deleted(std::uint64_t, std::uint32_t n) override { deleted += n; }
+  void on_deleted(std::uint64_t, std::uint32_t n, std::uint32_t) override { deleted += n; }
+  void on_call_failed(std::uint64_t, models::SqsAction action, const std::string* cause) override {
+    ++failed[static_cast<std::size_t>(action)];
+    last_cause = *cause;
+  }
   std::vector<std::vector<ReceivedMessage>> batches;
   std::uint64_t accepted = 0, duplicates = 0, deleted = 0;
+  std::array<std::uint64_t, models::kSqsActions> failed{};
+  std::string last_cause;
 };
 
 void preload(FifoQueue& q, int messages, std::uint32_t groups) {
@@ -279,31 +286,82 @@ TEST_CASE("FifoQueue: duplicates inside the five minute window are dropped and c
 }
 
 TEST_CASE("FifoQueue: calls over the per-action limit are throttled and retried") {
-  auto run = [](bool high_throughput, std::uint64_t& accepted_in_first_second) {
+  auto run = [](bool high_throughput, int max_attempts, Recorder& r, std::uint64_t& accepted_in_first_second) {
     sim::Simulation sim(9);
     auto cfg = queue_config("busy");
     cfg.high_throughput = high_throughput;
     cfg.api_calls_per_s = models::fifo_api_limit(high_throughput, "ap-northeast-1");
+    cfg.client.max_attempts = max_attempts;
     if (high_throughput) cfg.group_calls_per_s = 300;
     FifoQueue q(sim, cfg, nullptr);
-    Recorder r;
     for (std::uint32_t i = 0; i < 1000; ++i) q.send(MessageSpec{i + 1, 0, i % 100, 100}, &r, 0);
     sim.run_until(sim::kSecond);
     accepted_in_first_second = q.stats().sent;
     sim.run_until(5 * sim::kMinute);
-    CHECK(q.stats().sent == 1000);
-    CHECK(r.accepted == 1000);
+    // Nothing hangs: every call was answered, accepted or failed.
+    CHECK(q.awaiting_retry(models::SqsAction::kSend) == 0);
+    CHECK(r.accepted + r.failed[0] == 1000);
+    CHECK(q.stats().sent == r.accepted);
+    CHECK(q.stats().failed[0] == r.failed[0]);
     CHECK(q.balanced());
     return q.stats().throttled[0];
   };
   std::uint64_t first = 0;
-  const auto throttled = run(false, first);
-  CHECK(throttled > 0);
-  CHECK(first <= 600);  // 300 calls/s plus one second of burst
-  CHECK(first >= 300);
-  const auto throttled_ht = run(true, first);
-  CHECK(throttled_ht == 0);  // 9,000 calls/s in Tokyo
-  CHECK(first == 1000);
+  SECTION("the SDK's standard mode gives up after 3 attempts: the rest fail") {
+    Recorder r;
+    CHECK(run(false, 3, r, first) > 0);
+    CHECK(first <= 600);  // 300 calls/s plus one second of burst
+    CHECK(first >= 300);
+    CHECK(r.failed[0] > 0);
+    CHECK(r.last_cause == "sqs_throttled:busy");
+    // A call fails only after three throttled attempts.
+    CHECK(r.failed[0] * 3 <= 1000 * 3 - 300);
+  }
+  SECTION("with enough attempts every send gets through") {
+    Recorder r;
+    CHECK(run(false, 100, r, first) > 0);
+    CHECK(r.accepted == 1000);
+    CHECK(r.failed[0] == 0);
+  }
+  SECTION("high throughput in Tokyo takes the burst without a throttle") {
+    Recorder r;
+    CHECK(run(true, 3, r, first) == 0);  // 9,000 calls/s
+    CHECK(first == 1000);
+    CHECK(r.accepted == 1000);
+  }
+}
+
+TEST_CASE("FifoQueue: a throttled receive and delete fail after the last attempt and the message reappears") {
+  sim::Simulation sim(2);
+  auto cfg = queue_config("thin");
+  cfg.api_calls_per_s = 1.0;  // one call per second per action, a bucket of one
+  cfg.visibility_timeout = 10 * sim::kSecond;
+  cfg.client.max_attempts = 2;
+  cfg.client.retry_base = 10 * sim::kMillisecond;
+  FifoQueue q(sim, cfg, nullptr);
+  q.deliver(MessageSpec{1, 0, 0, 100});
+  q.deliver(MessageSpec{2, 0, 1, 100});
+  Recorder r;
+  q.receive(&r, 0, 10, 0);  // takes the receive bucket's token: both messages
+  q.receive(&r, 0, 10, 0);  // throttled on both attempts, 10-20 ms apart: fails
+  sim.run_until(100 * sim::kMillisecond);
+  REQUIRE(r.batches.size() == 1);
+  REQUIRE(r.batches[0].size() == 2);
+  CHECK(r.failed[1] == 1);
+  CHECK(q.stats().failed[1] == 1);
+  q.delete_messages(std::span<const models::Receipt>(&r.batches[0][0].receipt, 1), &r, 0);  // served
+  q.delete_messages(std::span<const models::Receipt>(&r.batches[0][1].receipt, 1), &r, 0);  // fails
+  sim.run_until(sim::kSecond);
+  CHECK(r.deleted == 1);
+  CHECK(r.failed[2] == 1);
+  CHECK(r.last_cause == "sqs_throttled:thin");
+  CHECK(q.in_flight() == 1);
+  // The message whose delete failed comes back at the visibility timeout.
+  sim.run_until(10 * sim::kSecond + sim::kMillisecond);
+  CHECK(q.stats().redelivered == 1);
+  CHECK(q.visible() == 1);
+  CHECK(q.awaiting_retry(models::SqsAction::kDelete) == 0);
+  CHECK(q.balanced());
 }
 
 TEST_CASE("FifoQueue: the in-flight limit caps what a receive returns") {

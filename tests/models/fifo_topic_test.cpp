@@ -18,6 +18,13 @@ namespace {
 class Recorder : public models::MessageClient {
  public:
   void on_sent(std::uint64_t, bool duplicate) override { duplicate ? ++duplicates : ++accepted; }
+  void on_call_failed(std::uint64_t, models::SqsAction action, const std::string* cause) override {
+    CHECK(action == models::SqsAction::kSend);
+    last_cause = *cause;
+    ++failed;
+  }
+  std::uint64_t failed = 0;
+  std::string last_cause;
   void on_received(std::uint64_t, std::span<const models::ReceivedMessage> messages) override {
     for (const auto& m : messages) got.push_back(m);
   }
@@ -90,21 +97,44 @@ TEST_CASE("FifoTopic: duplicate publishes are dropped before fan-out") {
 }
 
 TEST_CASE("FifoTopic: one hot group is throttled at 300 messages per second") {
-  sim::Simulation sim(4);
+  auto burst = [](int max_attempts, Recorder& r, std::uint64_t& first_second) {
+    sim::Simulation sim(4);
+    models::TopicConfig tc;
+    tc.name = "hot";
+    tc.client.max_attempts = max_attempts;
+    FifoTopic topic(sim, tc, nullptr);
+    FifoQueue q(sim, queue("q"), nullptr);
+    topic.subscribe(&q);
+    for (std::uint64_t i = 0; i < 1200; ++i) topic.publish(MessageSpec{i + 1, 0, 0, 100}, &r, 0);
+    sim.run_until(sim::kSecond);
+    first_second = topic.stats().published;
+    sim.run_until(2 * sim::kMinute);
+    CHECK(topic.stats().throttled > 0);
+    CHECK(topic.awaiting_retry() == 0);
+    CHECK(topic.stats().failed == r.failed);
+    CHECK(q.visible() == topic.stats().published);  // every accepted message was delivered
+    return topic.stats().published;
+  };
+  SECTION("with the SDK's 3 attempts the publishes beyond the limit fail") {
+    Recorder r;
+    std::uint64_t first = 0;
+    const auto published = burst(3, r, first);
+    CHECK(first <= 600);  // 300/s plus one second of burst
+    CHECK(r.failed > 0);
+    CHECK(r.accepted + r.failed == 1200);
+    CHECK(published == r.accepted);
+    CHECK(r.last_cause == "sns_throttled:hot");
+  }
+  SECTION("with enough attempts every publish gets through") {
+    Recorder r;
+    std::uint64_t first = 0;
+    CHECK(burst(100, r, first) == 1200);
+    CHECK(first <= 600);
+    CHECK(r.failed == 0);
+    CHECK(r.accepted == 1200);
+  }
   models::TopicConfig tc;
   tc.name = "hot";
-  FifoTopic topic(sim, tc, nullptr);
-  FifoQueue q(sim, queue("q"), nullptr);
-  topic.subscribe(&q);
-  Recorder r;
-  for (std::uint64_t i = 0; i < 1200; ++i) topic.publish(MessageSpec{i + 1, 0, 0, 100}, &r, 0);
-  sim.run_until(sim::kSecond);
-  const auto first_second = topic.stats().published;
-  sim.run_until(2 * sim::kMinute);
-  CHECK(topic.stats().throttled > 0);
-  CHECK(first_second <= 600);  // 300/s plus one second of burst
-  CHECK(r.accepted == 1200);
-  CHECK(q.visible() == 1200);
   // Spread over 100 groups the same load stays under every limit.
   sim::Simulation sim2(4);
   FifoTopic spread(sim2, tc, nullptr);

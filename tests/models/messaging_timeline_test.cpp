@@ -8,43 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "reports/result.hpp"
-#include "scenarios/loader/scenario.hpp"
-#include "scenarios/loader/simulate.hpp"
+#include "tests/models/messaging_test_util.hpp"
 
 using namespace loadcast;
-
-namespace {
-
-reports::Result run(const std::string& yaml) {
-  const auto sc = scenario::load_string(yaml, "messaging.yaml");
-  scenario::SimOptions o;
-  o.threads = 1;
-  return scenario::simulate(sc, o);
-}
-
-std::vector<reports::Event> events(const reports::Result& r, const std::string& type, const std::string& target = "") {
-  std::vector<reports::Event> out;
-  for (const auto& e : r.events) {
-    if (e.type == type && (target.empty() || e.target == target)) out.push_back(e);
-  }
-  return out;
-}
-
-const std::vector<double>& series(const reports::Result& r, const std::string& name) {
-  auto it = r.timeseries.series.find(name);
-  REQUIRE(it != r.timeseries.series.end());
-  return it->second;
-}
-
-std::uint64_t cause(const reports::Result& r, const std::string& name) {
-  auto it = r.requests.by_cause.find(name);
-  return it == r.requests.by_cause.end() ? 0 : it->second;
-}
-
-double number(const reports::Json& j) { return j.get<double>(); }
-
-}  // namespace
+using namespace loadcast::testing;
 
 TEST_CASE("WorkerService: backlog per task scales out from zero after three datapoints and back to zero") {
   // 20 messages/s for 20 minutes; a task handles 2.5/s (0.4 s of a 0.25 vCPU task each).
@@ -170,7 +137,7 @@ faults:
 }
 
 TEST_CASE("ClusterControl: replica auto scaling adds a reader minutes after reader CPU crosses its target") {
-  // Reads of 10 ms on one db.r7g.large reader (2 vCPUs): 40/s = 20 % CPU, 160/s = 80 %.
+  // Reads of 10 ms on one 2-vCPU reader: 40/s = 20 % CPU, 160/s = 80 %.
   const auto r = run(R"(
 seed: 3
 duration: 40m
@@ -178,21 +145,10 @@ workload:
   arrivals:
     process: poisson
     stages: [ { at: 0m, rate: 40 }, { at: 10m, rate: 40 }, { at: 10m, rate: 160 }, { at: 40m, rate: 160 } ]
-  requests:
-    - { name: read, path: /r, steps: [ { cpu: const(1ms) }, { db: { reads: 1 } } ] }
-load_balancer: { type: alb, default: api }
-services:
-  api: { cpu: 4096, memory: 8192, threads: 4, desired: 2, db_pool: { size: 100 } }
-database:
-  type: aurora_provisioned
-  engine: mysql
-  instance_class: db.r8g.large
-  reader_instance_class: db.r7g.large
-  readers: 1
-  query: { read: const(10ms), write: const(5ms) }
-  proxy: {}
-  replica_autoscaling: { min: 1, max: 3, metric: reader_cpu, target: 60, launch_time: const(6m) }
-)");
+)" + db_requests(false, kReadApi) +
+                     aurora_mysql("{ read: const(10ms), write: const(5ms) }",
+                                  "  reader_instance_class: db.t4g.medium\n  readers: 1\n  proxy: {}\n  replica_autoscaling: { min: 1, max: 3, "
+                                  "metric: reader_cpu, target: 60, launch_time: const(6m) }\n"));
   const auto launches = events(r, "replica_launch");
   REQUIRE(!launches.empty());
   // Datapoints of minutes 11, 12 and 13 above 60 %, published 60 s after each period: 14 min.
@@ -221,12 +177,20 @@ database:
   }
   CHECK(r.requests.errors == 0);
   CHECK(number(r.sections.at("replica_autoscaling").at("db").at("readers_max")) <= 3.0);
+  // The new reader has the writer's class ("Aurora Auto Scaling adds Aurora Replicas with the
+  // same DB instance class as the primary"), the declared one the reader class; the proxy's pool
+  // for it follows the writer class's max_connections (1,000 for db.r8g.large, 90 for
+  // db.t4g.medium; both have 2 vCPUs, so the timeline above is the same either way).
+  const auto& pools = r.sections.at("db_proxy").at("proxy").at("pool_limits");
+  CHECK(number(pools.at("reader-1")) == 90.0);
+  CHECK(number(pools.at("reader-2")) == 1000.0);
   // The new reader is billed from its launch (provisioned instance seconds).
   bool billed = false;
   for (const auto& inst : r.sections.at("usage").at("aurora_provisioned")) {
+    if (inst.at("instance") == "reader-1") CHECK(inst.at("instance_class") == "db.t4g.medium");
     if (inst.at("instance") == "reader-2") {
       billed = true;
-      CHECK(inst.at("instance_class") == "db.r7g.large");
+      CHECK(inst.at("instance_class") == "db.r8g.large");
       CHECK(number(inst.at("instance_seconds")) == Approx(40 * 60.0 - available[0].t_s).margin(1.0));
     }
   }

@@ -61,7 +61,11 @@ TEST_CASE("RdsProxy: many clients share a bounded pool of database connections")
   // Five waves of ten: the last starts after 400 ms of waiting.
   CHECK(c.started.back() == 400 * sim::kMillisecond);
   CHECK(proxy.client_connections() == 500);
-  CHECK(proxy.database_connections() == 0);
+  // All returned: the pool keeps its idle limit open (MaxIdleConnectionsPercent defaults to half
+  // of MaxConnectionsPercent: 20 x 25 % = 5) and closed the rest.
+  CHECK(proxy.database_connections_borrowed() == 0);
+  CHECK(proxy.idle_limit(writer) == 5);
+  CHECK(proxy.database_connections() == 5);
   CHECK(proxy.borrow_wait_mean_ms() > 0.0);
 }
 
@@ -103,4 +107,43 @@ TEST_CASE("RdsProxy: borrows wait through a writer failover and resume after it"
   CHECK(at_recovery == 30);  // the queries of 10 s .. 39 s all start when the writer is back
   // Billing: 2 vCPUs (the minimum) for 61 s.
   CHECK(proxy.billed_vcpu_seconds() == Approx(2.0 * 61.0));
+}
+
+TEST_CASE("RdsProxy: open database connections follow the borrows and keep at most the idle limit") {
+  sim::Simulation sim(1);
+  models::RdsProxyConfig cfg;
+  cfg.max_idle_connections_percent = 20;  // of max_connections 100: 20 idle kept
+  RdsProxy proxy(sim, cfg);
+  const auto reader = proxy.add_target("reader-1", 100, 2);
+  Clients c(sim, proxy, reader, sim::kSecond);
+  for (std::uint64_t i = 0; i < 60; ++i) c.query(i);
+  CHECK(proxy.open(reader) == 60);
+  CHECK(proxy.database_connections_borrowed() == 60);
+  sim.run_until(2 * sim::kSecond);
+  CHECK(proxy.database_connections_borrowed() == 0);
+  CHECK(proxy.open(reader) == 20);
+  // Ten borrows reuse ten of the idle connections: nothing new is opened.
+  for (std::uint64_t i = 0; i < 10; ++i) c.query(100 + i);
+  CHECK(proxy.open(reader) == 20);
+  CHECK(proxy.in_use(reader) == 10);
+  // A failover drops the idle connections of the target; the borrowed ones finish.
+  proxy.set_available(reader, false);
+  CHECK(proxy.open(reader) == 10);
+  sim.run_until(4 * sim::kSecond);
+  CHECK(proxy.open(reader) == 10);  // returned while unavailable: kept up to the idle limit
+  CHECK(proxy.database_connections() == 10);
+}
+
+TEST_CASE("RdsProxy: Aurora Serverless v2 targets are billed per ACU with a minimum of 8") {
+  sim::Simulation sim(1);
+  models::RdsProxyConfig cfg;
+  RdsProxy proxy(sim, cfg, models::ProxyBilling::kAcu);
+  proxy.add_target("writer", 1000, 0);
+  proxy.set_target_acus(1.0);
+  sim.schedule_at(10 * sim::kSecond, [&] { proxy.set_target_acus(12.0); });
+  sim.schedule_at(20 * sim::kSecond, [&] { proxy.set_target_acus(4.0); });
+  sim.run_until(30 * sim::kSecond);
+  // 8 (the minimum) for 10 s, 12 for 10 s, 8 again for 10 s.
+  CHECK(proxy.billed_acu_seconds() == Approx(80.0 + 120.0 + 80.0));
+  CHECK(proxy.billed_vcpu_seconds() == 0.0);
 }

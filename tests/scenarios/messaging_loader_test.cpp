@@ -2,8 +2,12 @@
 // accounts for every message at its peak hour.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <regex>
+#include <set>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/simulate.hpp"
@@ -70,6 +74,17 @@ std::string error_of(const std::string& yaml) {
   return {};
 }
 
+// Every error of a bad scenario.
+std::vector<std::string> errors_of(const std::string& yaml) {
+  try {
+    scenario::load_string(yaml, "bad.yaml");
+  } catch (const scenario::LoadError& e) {
+    return e.errors();
+  }
+  FAIL("expected a LoadError for:\n" << yaml);
+  return {};
+}
+
 }  // namespace
 
 TEST_CASE("MessagingLoader: the base scenario loads") {
@@ -126,6 +141,24 @@ TEST_CASE("MessagingLoader: bad messaging keys are located errors") {
     const auto e = error_of(replace(base, "subscriptions: [work]", "subscriptions: [wrk]"));
     CHECK(e.find("topics.orders.subscriptions[0]: unknown queue 'wrk'") != std::string::npos);
   }
+  SECTION("dead-letter queues that form a cycle") {
+    auto yaml = replace(base, "  work-dlq: {}\n", "  work-dlq: { dead_letter: { queue: work, max_receive_count: 3 } }\n");
+    const auto errors = errors_of(yaml);
+    REQUIRE(errors.size() == 1);  // one cycle, one error
+    CHECK(errors[0].find("queues.work.dead_letter.queue: dead-letter queues form a cycle (work -> work-dlq -> work)") !=
+          std::string::npos);
+    CHECK(std::regex_search(errors[0], std::regex("^bad\\.yaml:[0-9]+:[0-9]+: ")));
+    // A longer cycle through a third queue, and a chain that is no cycle.
+    yaml = replace(base, "  work-dlq: {}\n",
+                   "  work-dlq: { dead_letter: { queue: parking, max_receive_count: 3 } }\n  parking: { dead_letter: { queue: work, max_receive_count: 3 } }\n");
+    CHECK(error_of(yaml).find("form a cycle (work -> work-dlq -> parking -> work)") != std::string::npos);
+    yaml = replace(base, "  work-dlq: {}\n", "  work-dlq: { dead_letter: { queue: parking, max_receive_count: 3 } }\n  parking: {}\n");
+    CHECK_NOTHROW(scenario::load_string(yaml, "ok.yaml"));
+  }
+  SECTION("a retry with no attempt") {
+    const auto e = error_of(replace(base, "    visibility_timeout: 30s\n", "    visibility_timeout: 30s\n    retry: { max_attempts: 0 }\n"));
+    CHECK(e.find("queues.work.retry.max_attempts: must be between 1 and 100, found 0") != std::string::npos);
+  }
   SECTION("an unknown queue key") {
     const auto e = error_of(replace(base, "    visibility_timeout: 30s\n", "    visibility: 30s\n"));
     CHECK(e.find("queues.work.visibility: unknown key 'visibility'") != std::string::npos);
@@ -164,9 +197,34 @@ TEST_CASE("MessagingLoader: bad worker and fault keys are located errors") {
     const auto e = error_of(replace(base, "{ at: 5m,", "{ at: 15m,"));
     CHECK(e.find("faults[0].at: is not before the end of the run (10m)") != std::string::npos);
   }
-  SECTION("an unknown fault type") {
-    const auto e = error_of(replace(base, "type: kill_tasks", "type: unplug"));
-    CHECK(e.find("faults[0].type: must be db_failover, kill_tasks or worker_errors (found 'unplug')") != std::string::npos);
+  SECTION("an unknown fault type is one error, not also one per key of the fault") {
+    const auto errors = errors_of(replace(base, "type: kill_tasks", "type: unplug"));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("faults[0].type: must be db_failover, kill_tasks or worker_errors (found 'unplug')") != std::string::npos);
+  }
+  SECTION("a fault without a type is one error") {
+    const auto errors = errors_of(replace(base, "type: kill_tasks, ", ""));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("faults[0]: needs 'type'") != std::string::npos);
+  }
+  SECTION("a worker at min 0 scaling only on cpu can never scale out again") {
+    const std::string at_zero = "    queue: work\n    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }\n";
+    const auto errors = errors_of(replace(base, "    queue: work\n", at_zero));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("workers.worker.autoscaling.min: is 0 but no policy can scale the worker out from zero tasks") != std::string::npos);
+    CHECK(std::regex_search(errors[0], std::regex("^bad\\.yaml:[0-9]+:[0-9]+: ")));
+    // Target tracking on the message age cannot either: ceil(0 x age / target) = 0.
+    CHECK(error_of(replace(base, "    queue: work\n",
+                           "    queue: work\n    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: oldest_message_age, target: 60 } ] }\n"))
+              .find("autoscaling.min: is 0") != std::string::npos);
+    // A backlog policy next to the cpu one can; so can min 1.
+    CHECK_NOTHROW(scenario::load_string(
+        replace(base, "    queue: work\n",
+                "    queue: work\n    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 }, { type: target_tracking, metric: backlog_per_task, target: 10 } ] }\n"),
+        "ok.yaml"));
+    CHECK_NOTHROW(scenario::load_string(
+        replace(base, "    queue: work\n", "    queue: work\n    autoscaling: { min: 1, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }\n"),
+        "ok.yaml"));
   }
 }
 
@@ -184,10 +242,18 @@ TEST_CASE("MessagingLoader: bad proxy and replica scaling keys are located error
     const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  proxy: { borrow_timeout: 2h }\n"));
     CHECK(e.find("database.proxy.borrow_timeout: must be 0s (no limit) or between 1s and 3600s") != std::string::npos);
   }
-  SECTION("a proxy in front of Serverless v2") {
-    const auto e = error_of(replace(replace(base, "  type: aurora_provisioned\n", "  type: aurora_serverless_v2\n  max_acu: 4\n"),
-                                    "  instance_class: db.r7g.large\n", "  proxy: {}\n"));
-    CHECK(e.find("database.proxy: is modelled for provisioned instances") != std::string::npos);
+  SECTION("a proxy in front of Serverless v2 with auto-pause") {
+    const auto serverless = replace(replace(base, "  type: aurora_provisioned\n", "  type: aurora_serverless_v2\n  max_acu: 4\n"),
+                                    "  instance_class: db.r7g.large\n", "  proxy: {}\n");
+    const auto e = error_of(replace(serverless, "  max_acu: 4\n", "  max_acu: 4\n  min_acu: 0\n"));
+    CHECK(e.find("database.proxy: cannot be used with Aurora Serverless v2 auto-pause (min_acu: 0)") != std::string::npos);
+    // Without auto-pause it is allowed.
+    const auto s = scenario::load_string(serverless, "ok.yaml");
+    CHECK(s.model.db_proxy.has_value());
+  }
+  SECTION("more idle connections than the pool") {
+    const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  proxy: { max_connections_percent: 40, max_idle_connections_percent: 50 }\n"));
+    CHECK(e.find("database.proxy.max_idle_connections_percent: must be between 0 and max_connections_percent (40)") != std::string::npos);
   }
 }
 
@@ -231,4 +297,75 @@ TEST_CASE("MessagingLoader: the POS scenario accounts for every message at its p
     }
   }
   CHECK(worker_fargate);
+}
+
+TEST_CASE("MessagingLoader: the POS scenario has the structure of its seeds") {
+  // Seeds 000, 001 and 003 (Japanese): what they state, checked against the loaded scenario.
+  const auto s = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/pos-production.yaml");
+  CHECK(s.region == "ap-northeast-1");  // 001: ap-northeast-1 (Tokyo)
+  // 001/003: pos-web-app and ec-web-app are the load-balanced services behind one ALB.
+  REQUIRE(s.model.services.size() == 2);
+  CHECK(s.model.services[0].name == "pos-web-app");
+  CHECK(s.model.services[1].name == "ec-web-app");
+  REQUIRE(s.model.load_balancer.has_value());
+  // 003: every worker named in the architecture, at 256 CPU units (001: 0.25 vCPU, "intentionally
+  // low, to spare the DB"); the queue-depth workers on Spot (001).
+  std::set<std::string> workers;
+  for (const auto& w : s.model.workers) {
+    INFO(w.service.name);
+    workers.insert(w.service.name);
+    CHECK(w.service.cpu_units == 256);
+    CHECK(w.service.vcpu() == 0.25);
+    if (w.service.autoscaling) {
+      CHECK(w.service.spot);
+      // 001: workers scale on queue depth.
+      bool backlog = false;
+      for (const auto& p : w.service.autoscaling->policies) {
+        if (const auto* tt = std::get_if<models::TargetTrackingConfig>(&p.spec)) backlog = backlog || tt->metric == "backlog_per_task";
+      }
+      CHECK(backlog);
+    }
+  }
+  CHECK(workers == std::set<std::string>{"worker-item", "worker-product", "worker-transaction", "worker-ec-order",
+                                         "worker-notification", "worker-external-ec", "worker-scheduled", "backend-outbox"});
+  // 003: pos-web-app publishes to the item, product, transaction, ec-order, outbox and
+  // notification FIFO topics; backend-outbox to external-ec; each topic feeds its worker's queue.
+  const std::map<std::string, std::string> feeds{{"item", "worker-item"},           {"product", "worker-product"},
+                                                 {"transaction", "worker-transaction"}, {"ec-order", "worker-ec-order"},
+                                                 {"outbox", "backend-outbox"},       {"notification", "worker-notification"},
+                                                 {"external-ec", "worker-external-ec"}};
+  REQUIRE(s.model.topics.size() == feeds.size());
+  for (const auto& t : s.model.topics) {
+    INFO(t.name);
+    REQUIRE(feeds.count(t.name) == 1);
+    CHECK(t.subscriptions == std::vector<std::string>{feeds.at(t.name)});
+  }
+  for (const auto& w : s.model.workers) {
+    INFO(w.service.name);
+    CHECK(w.queue == w.service.name);
+    CHECK(!s.model.queues[w.queue_index].dead_letter_queue.empty());  // 001: DLQs
+  }
+  bool external_ec = false;
+  for (const auto& w : s.model.workers) {
+    for (const auto& step : w.steps) {
+      if (step.kind == models::StepKind::kPublish) external_ec = external_ec || (w.service.name == "backend-outbox" && step.publish.target == "external-ec");
+    }
+  }
+  CHECK(external_ec);
+  // 003: EventBridge schedules feed the worker-scheduled queue.
+  for (const auto& q : s.model.queues) {
+    if (q.name == "worker-scheduled") CHECK(!q.schedules.empty());
+  }
+  // 000/001: Aurora MySQL, writer db.r8g.large, readers db.r7g.large auto scaled 1-3; 000/003:
+  // through RDS Proxy.
+  REQUIRE(s.model.database.has_value());
+  CHECK(s.model.database->type == models::DbType::kAuroraProvisioned);
+  CHECK(s.model.database->engine == models::DbEngine::kMysql);
+  CHECK(s.model.database->instance_class == "db.r8g.large");
+  CHECK(s.model.database->reader_instance_class == "db.r7g.large");
+  CHECK(s.model.database->readers == 1);
+  REQUIRE(s.model.replica_scaling.has_value());
+  CHECK(s.model.replica_scaling->autoscaling.min == 1);
+  CHECK(s.model.replica_scaling->autoscaling.max == 3);
+  CHECK(s.model.db_proxy.has_value());
 }

@@ -1,0 +1,205 @@
+// The data tier around Aurora in whole simulated deployments: replica scale-in, the
+// reader_connections metric behind RDS Proxy (the pool's open connections), RDS Proxy in front
+// of Aurora Serverless v2 metered in ACUs, and the application's own pool timeout during a
+// failover behind a proxy.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "tests/models/messaging_test_util.hpp"
+
+using namespace loadcast;
+using namespace loadcast::testing;
+
+namespace {
+
+// The three datapoints of an alarm description "... datapoints > 3 (a, b, c)".
+std::vector<double> datapoints(const std::string& reason) {
+  std::smatch m;
+  REQUIRE(std::regex_search(reason, m, std::regex("\\(([-0-9.e+]+), ([-0-9.e+]+), ([-0-9.e+]+)\\)")));
+  return {std::stod(m[1]), std::stod(m[2]), std::stod(m[3])};
+}
+
+// Reads only, through a proxy, on one configured db.t4g.medium reader (max_connections 90):
+// 36 reads/s of 50 ms (90 % of its 2 vCPUs) for ten minutes, then 2/s. Replica auto scaling on reader_connections.
+std::string reads_behind_proxy(const std::string& idle_percent) {
+  return R"(
+seed: 21
+duration: 45m
+workload:
+  arrivals:
+    process: poisson
+    stages: [ { at: 0m, rate: 36 }, { at: 10m, rate: 36 }, { at: 10m, rate: 2 }, { at: 45m, rate: 2 } ]
+)" + db_requests(false, kReadApi) +
+         aurora_mysql("{ read: const(50ms), write: const(5ms) }",
+                      "  reader_instance_class: db.t4g.medium\n  readers: 1\n  proxy: { max_idle_connections_percent: " + idle_percent +
+                          " }\n  replica_autoscaling: { min: 1, max: 2, metric: reader_connections, target: 1, launch_time: const(3m), "
+                          "scale_in_cooldown: 60s }\n");
+}
+
+}  // namespace
+
+TEST_CASE("ClusterControl: reader_connections behind a proxy is the pool's open connections") {
+  SECTION("the datapoints are the proxy's open connections to the reader, idle ones included") {
+    const auto r = run(reads_behind_proxy("50"));
+    const auto outs = events(r, "scale_out", "db.replicas");
+    REQUIRE(!outs.empty());
+    // Datapoint k of the alarm is the period ending at t - 60 s x (3 - k) (published 60 s after
+    // its end); the series of the interval starting 60 s earlier is sampled at that same end.
+    const auto dp = datapoints(outs[0].reason);
+    const auto& open = series(r, "proxy.database_connections");
+    const auto& t_s = r.timeseries.t_s;
+    for (int k = 0; k < 3; ++k) {
+      const double start = outs[0].t_s - 60.0 * (3 - k) - 60.0;
+      for (std::size_t i = 0; i < t_s.size(); ++i) {
+        if (t_s[i] == Approx(start)) CHECK(open[i] == Approx(dp[static_cast<std::size_t>(k)]));
+      }
+    }
+    // With the default idle limit (half of 90) the pool keeps what it opened: after the busy
+    // ten minutes the reader still has its peak of open connections, few of them borrowed...
+    const auto& borrowed = series(r, "proxy.database_connections_borrowed");
+    double peak = 0.0;
+    for (std::size_t i = 0; i < t_s.size(); ++i) {
+      CHECK(open[i] >= borrowed[i]);
+      if (t_s[i] < 600.0) peak = std::max(peak, open[i]);
+      if (t_s[i] >= 1200.0) {
+        CHECK(open[i] >= peak);
+        CHECK(borrowed[i] < 3.0);
+      }
+    }
+    CHECK(peak > 6.0);
+    // ...so RDSReaderAverageDatabaseConnections stays above the target: no scale-in.
+    CHECK(events(r, "scale_in", "db.replicas").empty());
+    CHECK(series(r, "db.readers").back() == 2.0);
+  }
+  SECTION("without idle connections kept the metric follows the borrows and the readers scale in") {
+    const auto r = run(reads_behind_proxy("0"));
+    const auto& open = series(r, "proxy.database_connections");
+    const auto& borrowed = series(r, "proxy.database_connections_borrowed");
+    for (std::size_t i = 0; i < open.size(); ++i) CHECK(open[i] == borrowed[i]);
+    REQUIRE(!events(r, "scale_out", "db.replicas").empty());
+    const auto ins = events(r, "scale_in", "db.replicas");
+    REQUIRE(!ins.empty());
+    CHECK(ins[0].t_s >= 600.0 + 15 * 60.0);  // fifteen low datapoints after the load dropped
+    CHECK(series(r, "db.readers").back() == 1.0);
+  }
+}
+
+TEST_CASE("ClusterControl: replica auto scaling removes the reader it added once reader CPU stays low") {
+  const auto r = run(R"(
+seed: 22
+duration: 50m
+workload:
+  arrivals:
+    process: poisson
+    stages: [ { at: 0m, rate: 160 }, { at: 12m, rate: 160 }, { at: 12m, rate: 20 }, { at: 50m, rate: 20 } ]
+)" + db_requests(false, kReadApi) +
+                     aurora_mysql("{ read: const(10ms), write: const(5ms) }",
+                                  "  readers: 1\n  proxy: {}\n  replica_autoscaling: { min: 1, max: 2, metric: reader_cpu, target: 60, "
+                                  "launch_time: const(3m) }\n"));
+  const auto available = events(r, "replica_available");
+  REQUIRE(available.size() == 1);
+  CHECK(available[0].target == "reader-2");
+  const auto removed = events(r, "replica_removed");
+  REQUIRE(removed.size() == 1);
+  CHECK(removed[0].target == "reader-2");  // the one it added, never the declared reader-1
+  CHECK(*removed[0].from == 2.0);
+  CHECK(*removed[0].to == 1.0);
+  // Fifteen datapoints below 0.9 x 60 %: with two readers each runs at 40 % even before the
+  // load drops, so they count from when reader-2 joined; and only once the load dropped at
+  // 12 min does ceil(2 x cpu / 60) ask for one reader (that minute's datapoint, published 60 s
+  // after it).
+  CHECK(removed[0].t_s >= available[0].t_s + 15 * 60.0);
+  CHECK(removed[0].t_s >= 12 * 60.0 + 2 * 60.0);
+  const auto& readers = series(r, "db.readers");
+  CHECK(readers.back() == 1.0);
+  const auto& section = r.sections.at("replica_autoscaling").at("db");
+  CHECK(number(section.at("readers_max")) == 2.0);
+  CHECK(number(section.at("readers_at_end")) == 1.0);
+  CHECK(number(section.at("scale_ins")) == 1.0);
+  // reader-2 is billed from the moment it was available until it was removed.
+  bool billed = false;
+  for (const auto& inst : r.sections.at("usage").at("aurora_provisioned")) {
+    if (inst.at("instance") == "reader-2") {
+      billed = true;
+      CHECK(number(inst.at("instance_seconds")) == Approx(removed[0].t_s - available[0].t_s).margin(1.0));
+    }
+  }
+  CHECK(billed);
+  CHECK(r.requests.errors == 0);
+}
+
+TEST_CASE("ClusterControl: RDS Proxy in front of Aurora Serverless v2 is billed on the ACUs, at least 8") {
+  auto serverless = [](const std::string& min_acu, const std::string& rate, const std::string& read) {
+    return run(R"(
+seed: 23
+duration: 1h
+workload:
+  arrivals: { process: poisson, rate: )" + rate + R"( }
+)" + db_requests(false, kReadApi) + R"(database:
+  type: aurora_serverless_v2
+  engine: mysql
+  min_acu: )" + min_acu + R"(
+  max_acu: 32
+  query: { read: )" + read + R"(, write: const(5ms) }
+  proxy: {}
+)");
+  };
+  auto proxy_usage = [](const reports::Result& r) { return r.sections.at("usage").at("rds_proxies").at(0); };
+  auto aurora_acu_seconds = [](const reports::Result& r) {
+    double total = 0.0;
+    for (const auto& inst : r.sections.at("usage").at("aurora_serverless")) total += number(inst.at("acu_seconds"));
+    return total;
+  };
+  SECTION("a quiet writer at 0.5 ACU: the 8 ACU minimum all hour") {
+    const auto r = serverless("0.5", "1", "const(1ms)");
+    CHECK(number(proxy_usage(r).at("acu_seconds")) == Approx(8.0 * 3600.0));
+    CHECK(number(proxy_usage(r).at("vcpu_seconds")) == 0.0);
+    CHECK(aurora_acu_seconds(r) == Approx(0.5 * 3600.0));
+  }
+  SECTION("never under 8 ACU: exactly the writer's ACU-seconds") {
+    const auto r = serverless("8", "100", "const(50ms)");
+    CHECK(aurora_acu_seconds(r) > 8.0 * 3600.0);  // it scaled up
+    CHECK(number(proxy_usage(r).at("acu_seconds")) == Approx(aurora_acu_seconds(r)).epsilon(1e-9));
+  }
+  SECTION("crossing 8 ACU: between the larger and the sum of the minimum and the ACU-seconds") {
+    const auto r = serverless("0.5", "100", "const(50ms)");
+    const double acu = aurora_acu_seconds(r);
+    const double billed = number(proxy_usage(r).at("acu_seconds"));
+    INFO("aurora " << acu << " proxy " << billed);
+    CHECK(billed > std::max(8.0 * 3600.0, acu));
+    CHECK(billed < 8.0 * 3600.0 + acu);
+    CHECK(number(r.sections.at("db_proxy").at("proxy").at("billed_acu_seconds")) == Approx(billed));
+  }
+}
+
+TEST_CASE("ClusterControl: behind a proxy the application's own pool timeout still fails requests in a failover") {
+  // The default pool of 10 connections per task: twenty writes hold them all while they wait at
+  // the proxy for the writer; the requests after them wait for a pool connection for db_pool's
+  // 10 s timeout and fail (500) — the proxy's 120 s borrow timeout is never reached.
+  const auto r = run(R"(
+seed: 9
+duration: 10m
+report_interval: 10s
+workload:
+  arrivals: { process: poisson, rate: 20 }
+)" + db_requests(true, "{ cpu: 1024, memory: 2048, desired: 2 }") +
+                     aurora_mysql("{ read: const(2ms), write: const(5ms) }", "  proxy: { borrow_timeout: 120s }\n") + R"(faults:
+  - { at: 5m, type: db_failover, duration: 30s }
+)");
+  const auto timeouts = cause(r, "db_connection_timeout:api");
+  // 20 requests/s for the last 20 s of the outage wait more than 10 s: about 400 (the first
+  // 20 hold the pool's connections and succeed when the writer is back).
+  CHECK(timeouts > 300);
+  CHECK(timeouts < 600);
+  CHECK(cause(r, "db_failover:db") == 0);
+  CHECK(cause(r, "db_proxy_borrow_timeout:proxy") == 0);
+  CHECK(r.requests.errors == timeouts);
+  const auto& errors = series(r, "errors_per_s");
+  const auto& t_s = r.timeseries.t_s;
+  for (std::size_t i = 0; i < t_s.size(); ++i) {
+    if (t_s[i] < 310.0 || t_s[i] >= 340.0) CHECK(errors[i] == 0.0);
+  }
+}
