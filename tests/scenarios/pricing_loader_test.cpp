@@ -42,6 +42,16 @@ std::string replace(std::string text, const std::string& from, const std::string
   return text.replace(pos, from.size(), to);
 }
 
+// The `cost:` section of `yaml`, read as the scenario loader does; problems go to `ctx`.
+models::CostConfig read_cost_section(const char* yaml, scenario::Context& ctx) {
+  const YAML::Node root = YAML::Load(yaml);
+  scenario::MapReader top(ctx, root, "");
+  models::CostConfig cost;
+  scenario::load_cost_section(top, cost);
+  top.finish();
+  return cost;
+}
+
 }  // namespace
 
 TEST_CASE("PricingLoader: both built-in tables are complete and carry the reference prices") {
@@ -146,12 +156,8 @@ TEST_CASE("PricingLoader: the cost section reads fixed costs strictly with locat
     - { name: bad, usd_per_month: 5, count: 2, colour: red }
     - { name: half, price: waf.rule_month }
 )";
-  const YAML::Node root = YAML::Load(yaml);
   scenario::Context ctx("s.yaml", ".");
-  scenario::MapReader top(ctx, root, "");
-  models::CostConfig cost;
-  scenario::load_cost_section(top, cost);
-  top.finish();
+  models::CostConfig cost = read_cost_section(yaml, ctx);
   REQUIRE(cost.fixed_costs.size() == 5);
   CHECK(cost.period_seconds == 86400.0);
   CHECK(cost.fixed_costs[0].count == 1.0);
@@ -183,12 +189,8 @@ TEST_CASE("PricingLoader: cost.prices replace single prices with their locations
     alb.minute: 1
     nat_gateway.hour: cheap
 )";
-  const YAML::Node root = YAML::Load(yaml);
   scenario::Context ctx("s.yaml", ".");
-  scenario::MapReader top(ctx, root, "");
-  models::CostConfig cost;
-  scenario::load_cost_section(top, cost);
-  top.finish();
+  models::CostConfig cost = read_cost_section(yaml, ctx);
   REQUIRE(ctx.errors().size() == 1);
   CHECK_THAT(ctx.errors()[0], Catch::StartsWith("s.yaml:6:23: cost.prices.nat_gateway.hour: "));
   REQUIRE(cost.prices.size() == 3);
