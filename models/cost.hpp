@@ -7,7 +7,9 @@
 // "N periods x 30.42 per month"; a run shorter than the period is projected as if it repeated
 // all month, and the text says so. `projection` in the result states the method and factor.
 // Fixed costs are monthly and never projected. Free tiers are not applied (the Pricing
-// Calculator's default); Fargate Spot is On-Demand x (1 - fargate.spot_discount).
+// Calculator's default); Fargate Spot is On-Demand x (1 - fargate.spot_discount), whose default
+// 0.7 is AWS's "up to 70 %": a priced Spot line adds an assumption saying the discount is an
+// upper bound (so the figure a lower bound) unless the scenario set it (cost.prices).
 // Assumption: resources that exist the whole run (ALB, NAT, endpoints) bill their metered time;
 // the whole-hour rounding AWS applies to a partial hour is not applied, because a short run is
 // projected to a month where those hours are whole.

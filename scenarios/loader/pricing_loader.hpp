@@ -62,8 +62,9 @@ void load_cost_section(MapReader& top, models::CostConfig& out);
 // One `fixed_costs:` list (the same items as above), for callers that keep it elsewhere.
 std::vector<models::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& node, const std::string& path);
 
-// Checks a loaded cost section against the table it will use (fixed-cost price keys and units,
-// a readable pricing file). Returns every problem, each starting with its location.
+// Checks a loaded cost section against the table it will use (a readable pricing file, the
+// `prices` overrides, fixed-cost price keys and units). Returns every problem, each starting
+// with its location.
 std::vector<std::string> check_cost_config(const models::CostConfig& cost, const std::string& region,
                                            const std::string& base_dir);
 
