@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "cli/args.hpp"
@@ -13,6 +14,7 @@
 #include "reports/threshold.hpp"
 #include "reports/run_outputs.hpp"
 #include "scenarios/loader/default_scenario.hpp"
+#include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/simulate.hpp"
 
@@ -113,25 +115,35 @@ int run_sim(int argc, char** argv) {
   }
   scenario::SimStats stats;
   reports::Result result = scenario::simulate(sc, options, &stats);
-  // Thresholds are judged on the finished result (cost included), like on a measured one.
+  // Thresholds are judged on the finished result (cost included), like on a measured one; a run
+  // whose pricing failed is still written, with the reason in its cost section.
+  const std::optional<std::string> cost_error = scenario::cost_error(result);
   std::string threshold_error;
-  try {
-    result.thresholds = reports::evaluate_thresholds(sc.thresholds, result.to_json());
-  } catch (const reports::ThresholdError& e) {
-    threshold_error = e.what();
+  if (!cost_error) {
+    try {
+      result.thresholds = reports::evaluate_thresholds(sc.thresholds, result.to_json());
+    } catch (const reports::ThresholdError& e) {
+      threshold_error = e.what();
+    }
   }
   const std::string dir = args.get("out").value_or("out");
   reports::write_run_outputs(result, dir);
   if (auto usage_file = args.get("infracost-usage")) {
     models::InfracostOptions infracost;
     infracost.region = sc.region;
+    infracost.period_seconds = sc.cost.period_seconds;
     const bool metered = result.sections.contains("usage");
-    const models::Usage usage = metered ? models::usage_from_section(result.sections["usage"]) : models::Usage{};
+    models::Usage usage = metered ? models::usage_from_section(result.sections["usage"]) : models::Usage{};
+    if (usage.fixed_costs.empty()) usage.fixed_costs = sc.cost.fixed_costs;
     reports::write_text_file(*usage_file, models::infracost_usage_yaml(usage, infracost));
   }
   if (!args.has("quiet")) {
     print_summary(result, stats);
     std::printf("wrote      %s/result.json, timeseries.csv, report.html, report.md\n", dir.c_str());
+  }
+  if (cost_error) {
+    std::fprintf(stderr, "%s: cost: %s (the result was written without a price)\n", path.c_str(), cost_error->c_str());
+    return kExitFailure;
   }
   if (!threshold_error.empty()) {
     std::fprintf(stderr, "%s: thresholds: %s\n", path.c_str(), threshold_error.c_str());

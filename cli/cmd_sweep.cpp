@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <tuple>
 
@@ -33,28 +32,10 @@ std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
   return {i, n};
 }
 
-void write_table(const reports::SweepTable& t, const std::string& dir) {
-  reports::write_text_file(dir + "/sweep.json", t.to_json().dump(2) + "\n");
-  reports::write_text_file(dir + "/sweep.csv", t.csv());
-  reports::write_text_file(dir + "/sweep.md", t.markdown());
-  reports::write_text_file(dir + "/sweep.html", t.html());
-}
-
-reports::SweepTable read_table(const std::string& path_or_dir) {
-  const std::string path = std::filesystem::is_directory(path_or_dir) ? path_or_dir + "/sweep.json" : path_or_dir;
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open sweep table");
-  try {
-    return reports::SweepTable::from_json(reports::Json::parse(in));
-  } catch (const std::exception& e) {
-    throw std::runtime_error(path + ": " + e.what());
-  }
-}
-
 int merge(const Args& args, const std::string& dir) {
   std::vector<reports::SweepTable> shards;
   try {
-    for (const auto& p : args.positionals()) shards.push_back(read_table(p));
+    for (const auto& p : args.positionals()) shards.push_back(reports::read_sweep_table(p));
   } catch (const std::runtime_error& e) {
     std::fprintf(stderr, "loadcast sweep: %s\n", e.what());
     return kExitUsage;
@@ -66,8 +47,7 @@ int merge(const Args& args, const std::string& dir) {
     std::fprintf(stderr, "loadcast sweep: %s\n", e.what());
     return kExitUsage;
   }
-  std::filesystem::create_directories(dir);
-  write_table(merged, dir);
+  reports::write_sweep_outputs(merged, dir + "/sweep");
   if (!args.has("quiet")) std::printf("%s\nwrote      %s/sweep.{json,csv,md,html}\n", merged.markdown().c_str(), dir.c_str());
   return kExitOk;
 }
@@ -148,7 +128,7 @@ int run_sweep(int argc, char** argv) {
     return kExitUsage;
   }
   std::filesystem::create_directories(dir + "/points");
-  write_table(run.table, dir);
+  reports::write_sweep_outputs(run.table, dir + "/sweep");
   for (std::size_t i = 0; i < run.results.size(); ++i) {
     reports::save_result(run.results[i], dir + "/points/" + std::to_string(run.table.points[i].index) + ".json");
   }

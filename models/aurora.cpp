@@ -292,7 +292,18 @@ void DbCluster::add_usage(Usage& usage, sim::Time end) const {
           static_cast<double>(aurora_instance_billed_seconds(until - inst->created()));
     }
   }
-  if (config_.type != DbType::kRds) usage.aurora_cluster_for(config_.name, storage);
+  if (config_.type == DbType::kRds) return;
+  AuroraClusterUsage& c = usage.aurora_cluster_for(config_.name, storage);
+  const VolumeMeterConfig& v = config_.volume;
+  if (!v.metered) return;
+  const double span = sim::to_seconds(end);
+  c.storage_gb_seconds += v.gb * span;
+  c.backup_gb_seconds += v.backup_gb * span;
+  const double reads = static_cast<double>(read_queries_) * v.io_per_read;
+  const double writes = static_cast<double>(write_queries_) * v.io_per_write;
+  c.read_io_requests += reads;
+  c.write_io_requests += writes;
+  c.io_requests += reads + writes;
 }
 
 void DbCluster::on_warmup_end() {

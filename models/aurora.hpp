@@ -177,6 +177,11 @@ class DbCluster final : public Component {
   void request_resume(ConnectWaiter* waiter, DbInstance* instance);
   void connections_changed();
 
+  // Storage I/O meter: `n` read or write queries dispatched to an instance (a db step's reads or
+  // writes run as one job, models/task.cpp). Priced only with database.volume.
+  void count_queries(bool write, std::uint64_t n) { (write ? write_queries_ : read_queries_) += n; }
+  // Adds the run's ACU-seconds or instance-seconds and, with database.volume, the stored GB
+  // over the run and the I/O requests of the queries counted (io_per_read / io_per_write each).
   void add_usage(Usage& usage, sim::Time end) const;
   void on_warmup_end() override;
   void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
@@ -218,6 +223,8 @@ class DbCluster final : public Component {
   sim::EventId pause_timer_;
   sim::Time stats_start_ = 0;
   std::uint64_t pauses_ = 0;
+  std::uint64_t read_queries_ = 0;   // since the start, warm-up included (like the other meters)
+  std::uint64_t write_queries_ = 0;
 };
 
 }  // namespace loadcast::models

@@ -16,6 +16,12 @@
 //   or any other call without payload is one request. [secondary] aws-facts §4.3
 // - RDS Proxy bills the vCPUs of provisioned targets with a minimum of 2, or the ACUs of
 //   Serverless v2 targets with a minimum of 8. [secondary] aws-facts §3.4
+// - Aurora bills the storage a cluster volume uses per GB-month, and with Aurora Standard every
+//   storage I/O request per million; "you accrue billed read operations for queries that request
+//   database pages that aren't in the buffer cache". [doc]
+//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/User_DBInstanceBilling.html and
+//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html
+//   (VolumeReadIOPs). AWS publishes no I/O count per query: VolumeMeterConfig's are assumptions.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +38,20 @@ inline constexpr std::uint64_t kSqsChunkBytes = 65536;   // 64 KB
 inline constexpr double kAlbFreeRulesPerRequest = 10.0;
 inline constexpr double kRdsProxyMinimumVcpus = 2.0;
 inline constexpr double kRdsProxyMinimumAcus = 8.0;
+
+// What a database's storage meters: the scenario's `database.volume` section. Off unless given
+// (then the result says storage and I/O were not metered). The stored GB is held constant over
+// the run; I/O requests are counted per query the instances run.
+// assumption: io_per_read 0.1 (about 90 % of the pages a read touches are in the buffer cache,
+// so one read query in ten goes to storage), io_per_write 1 (one 4 KB log write per write query;
+// Aurora groups concurrent commits, so this is an upper estimate under load); gb 10.
+struct VolumeMeterConfig {
+  bool metered = false;       // `volume:` given
+  double gb = 10.0;           // GB stored (Aurora cluster volume, or each RDS instance's gp3)
+  double io_per_read = 0.1;   // storage I/O requests per read query (Aurora)
+  double io_per_write = 1.0;  // storage I/O requests per write query (Aurora)
+  double backup_gb = 0.0;     // billable backup GB above 100 % of the volume (Aurora)
+};
 
 // Billed seconds of a Fargate task that lived `lifetime` (image pull start to stop):
 // max(60, ceil(seconds)). A negative lifetime is treated as zero (still the 1-minute minimum).

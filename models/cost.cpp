@@ -143,6 +143,7 @@ reports::Json CostReport::to_json() const {
   }
   j["lines"] = lines_json;
   j["unverified_prices"] = unverified_prices();
+  j["assumptions"] = assumptions;
   return j;
 }
 
@@ -189,7 +190,9 @@ CostReport price_usage(const Usage& u, const PriceTable& prices, const CostOptio
   const double per_million = f / kMillion;
   Pricer p(prices, r);
 
+  bool spot = false;
   for (const auto& x : u.fargate) {
+    spot = spot || (x.capacity == CapacityType::kSpot && (x.vcpu_seconds > 0.0 || x.gb_seconds > 0.0));
     const std::string arch = x.arch == CpuArch::kArm ? "arm" : "x86";
     const std::string res = x.service + " (" + arch + ", " + to_string(x.capacity) + ")";
     double mult = 1.0;
@@ -218,7 +221,20 @@ CostReport price_usage(const Usage& u, const PriceTable& prices, const CostOptio
         a.storage == AuroraStorage::kIoOptimized ? "aurora_instance_io_optimized" : "aurora_instance_standard";
     p.add("aurora", a.instance, a.instance_class, group, a.instance_class, a.instance_seconds * hours);
   }
+  if (spot) {
+    const PriceEntry& d = prices.at("fargate", "spot_discount");
+    r.assumptions.push_back(
+        "Fargate Spot is priced at On-Demand x (1 - " + fmt("%g", d.usd) + ")" +
+        (d.confidence == PriceConfidence::kScenario
+             ? ", the discount the scenario set (cost.prices)"
+             : ": " + fmt("%g", d.usd * 100.0) + " % is AWS's \"up to\" discount, an upper bound, so the Spot figure is a "
+               "lower bound; set cost.prices: { fargate.spot_discount: X } for another"));
+  }
   for (const auto& c : u.aurora_clusters) {
+    if (c.storage_gb_seconds <= 0.0 && c.io_requests <= 0.0 && c.backup_gb_seconds <= 0.0) {
+      r.assumptions.push_back("Aurora cluster " + c.cluster +
+                              ": storage and I/O not metered (give database.volume to price them)");
+    }
     const bool io_opt = c.storage == AuroraStorage::kIoOptimized;
     const double gb_month = hours / options.hours_per_month;
     p.add("aurora", c.cluster, "storage", "aurora",
@@ -303,6 +319,37 @@ std::vector<std::string> validate_fixed_costs(const std::vector<FixedCost>& item
     }
     if (fc.count > 0.0 && fc.quantity > 0.0) errors.push_back(at + "give either count or quantity, not both");
     if (!(fc.count > 0.0) && !(fc.quantity > 0.0)) errors.push_back(at + "needs quantity > 0 (" + unit + " per month)");
+  }
+  return errors;
+}
+
+std::vector<std::string> apply_price_overrides(PriceTable& table, const std::vector<PriceOverride>& overrides) {
+  std::vector<std::string> errors;
+  for (const auto& o : overrides) {
+    const std::string at = (o.location.empty() ? std::string() : o.location + ": ") + "cost.prices." + o.key + ": ";
+    const auto [group, item] = split_key(o.key);
+    const bool instance = !group.empty() && is_instance_group(group);
+    if (group.empty() || (!instance && !table.has(group, item))) {
+      errors.push_back(at + "is not a price of the " + table.region + " table (GROUP.ITEM, e.g. fargate.spot_discount)");
+      continue;
+    }
+    const std::string unit = expected_unit(group, item);
+    if (!std::isfinite(o.usd) || o.usd < 0.0) {
+      errors.push_back(at + "must be a number >= 0 (USD per " + unit + ")");
+      continue;
+    }
+    if (unit == "fraction" && !(o.usd < 1.0)) {
+      errors.push_back(at + "is a fraction and must be in [0, 1)");
+      continue;
+    }
+    PriceEntry e = table.has(group, item) ? table.at(group, item) : PriceEntry{};
+    e.usd = o.usd;
+    e.unit = unit;
+    e.source = "scenario";
+    e.date = "scenario";  // the scenario's own figure has no as-of date of a source
+    e.confidence = PriceConfidence::kScenario;
+    e.note = "set by cost.prices" + (o.location.empty() ? std::string() : " at " + o.location);
+    table.set(group, item, std::move(e));
   }
   return errors;
 }

@@ -7,6 +7,7 @@ namespace loadcast::models {
 const char* to_string(PriceConfidence c) {
   switch (c) {
     case PriceConfidence::kDoc: return "doc";
+    case PriceConfidence::kScenario: return "scenario";
     case PriceConfidence::kSecondary: return "secondary";
     case PriceConfidence::kUnverified: return "unverified";
   }

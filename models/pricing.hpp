@@ -19,7 +19,9 @@
 
 namespace loadcast::models {
 
-enum class PriceConfidence { kDoc, kSecondary, kUnverified };
+// kScenario: a price the scenario set itself (`cost.prices`); ordered from best to worst, so a
+// line built from several prices carries the worst of them.
+enum class PriceConfidence { kDoc, kScenario, kSecondary, kUnverified };
 
 const char* to_string(PriceConfidence c);
 

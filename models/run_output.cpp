@@ -1,7 +1,10 @@
 #include "models/run_output.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
+#include "models/usage.hpp"
+#include "models/usage_json.hpp"
 #include "sim/stats.hpp"
 
 namespace loadcast::models {
@@ -53,6 +56,74 @@ reports::Json mean_json(const std::vector<const reports::Json*>& docs) {
   return first;
 }
 
+// Per-metric samples across replications, turned into 95 % intervals (R >= 2).
+class Intervals {
+ public:
+  void add(const std::string& metric, double v) {
+    if (std::isfinite(v)) samples_[metric].push_back(v);
+  }
+  void write(std::map<std::string, reports::Interval95>& out, std::size_t replications) const {
+    for (const auto& [metric, v] : samples_) {
+      if (v.size() < 2 || v.size() != replications) continue;
+      const sim::Interval i = sim::confidence_interval(v, 0.95);
+      out[metric] = reports::Interval95{i.low, i.high};
+    }
+  }
+
+ private:
+  std::map<std::string, std::vector<double>> samples_;
+};
+
+double completed(const reports::RequestCounts& c) { return static_cast<double>(c.ok + c.errors + c.timeouts); }
+
+// The usage sections of all replications merged by name and divided by R; nullopt when a
+// replication has none or one does not parse (the element-wise mean is kept then).
+std::optional<reports::Json> mean_usage(const std::vector<RunOutput>& runs) {
+  Usage merged;
+  try {
+    for (const auto& run : runs) {
+      if (!run.sections.contains("usage")) return std::nullopt;
+      merged.merge(usage_from_section(run.sections["usage"]));
+    }
+  } catch (const std::runtime_error&) {
+    return std::nullopt;
+  }
+  merged.scale(1.0 / static_cast<double>(runs.size()));
+  return usage_to_section(merged);
+}
+
+void replication_intervals(const std::vector<RunOutput>& runs, const MergeInfo& info, double span, reports::Result& r) {
+  Intervals iv;
+  for (const auto& run : runs) {
+    const auto p = run.latency.percentiles({50.0, 95.0, 99.0});
+    iv.add("latency_ms.mean", run.latency.mean() * 1e-6);
+    iv.add("latency_ms.p50", p[0] * 1e-6);
+    iv.add("latency_ms.p95", p[1] * 1e-6);
+    iv.add("latency_ms.p99", p[2] * 1e-6);
+    iv.add("requests.error_rate", run.requests.error_rate());
+    if (span > 0) iv.add("throughput_rps", completed(run.requests) / span);
+    for (const auto& c : run.classes) {
+      const std::string k = "classes." + c.name + ".";
+      if (!c.latency.empty()) {
+        const auto q = c.latency.percentiles({50.0, 95.0, 99.0});
+        iv.add(k + "latency_ms.p50", q[0] * 1e-6);
+        iv.add(k + "latency_ms.p95", q[1] * 1e-6);
+        iv.add(k + "latency_ms.p99", q[2] * 1e-6);
+      }
+      iv.add(k + "requests.error_rate", c.requests.error_rate());
+      if (span > 0) iv.add(k + "throughput_rps", completed(c.requests) / span);
+    }
+    if (info.monthly_cost && run.sections.contains("usage")) {
+      if (auto usd = info.monthly_cost(run.sections["usage"])) iv.add("cost.monthly_usd.total", *usd);
+    }
+  }
+  iv.write(r.ci95, runs.size());
+  for (const char* k : {"mean", "p50", "p95", "p99"}) {
+    const auto it = r.ci95.find(std::string("latency_ms.") + k);
+    if (it != r.ci95.end()) r.latency_ms_ci95[k] = it->second;
+  }
+}
+
 }  // namespace
 
 reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo& info) {
@@ -66,30 +137,14 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
   const double span = runs.front().measured_s;
   r.duration_s = span;
 
-  std::vector<double> means, p50s, p95s, p99s;
   for (auto& run : runs) {
     r.requests.merge(run.requests);
     r.latency_histogram.merge(run.latency);
-    means.push_back(run.latency.mean() * 1e-6);
-    const auto p = run.latency.percentiles({50.0, 95.0, 99.0});
-    p50s.push_back(p[0] * 1e-6);
-    p95s.push_back(p[1] * 1e-6);
-    p99s.push_back(p[2] * 1e-6);
   }
   const double reps = static_cast<double>(runs.size());
-  const auto completed = [](const reports::RequestCounts& c) { return static_cast<double>(c.ok + c.errors + c.timeouts); };
   r.throughput_rps = span > 0 ? completed(r.requests) / (span * reps) : 0.0;
   r.latency_ms = reports::LatencySummary::from(r.latency_histogram);
-  if (runs.size() >= 2) {
-    auto ci = [](const std::vector<double>& v) {
-      const sim::Interval i = sim::confidence_interval(v, 0.95);
-      return reports::Interval95{i.low, i.high};
-    };
-    r.latency_ms_ci95["mean"] = ci(means);
-    r.latency_ms_ci95["p50"] = ci(p50s);
-    r.latency_ms_ci95["p95"] = ci(p95s);
-    r.latency_ms_ci95["p99"] = ci(p99s);
-  }
+  if (runs.size() >= 2) replication_intervals(runs, info, span, r);
 
   for (std::size_t c = 0; c < runs.front().classes.size(); ++c) {
     reports::ClassResult cr;
@@ -165,6 +220,9 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
   std::vector<const reports::Json*> docs;
   for (const auto& run : runs) docs.push_back(&run.sections);
   r.sections = mean_json(docs);
+  if (runs.size() > 1) {
+    if (auto usage = mean_usage(runs)) r.sections["usage"] = std::move(*usage);
+  }
   return r;
 }
 

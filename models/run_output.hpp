@@ -2,15 +2,24 @@
 // loadcast.result/v1 Result.
 //
 // Merging is deterministic (replication order, never completion order): counts add, histograms
-// add, percentiles come from the merged histogram, 95 % Student-t intervals across the
-// per-replication means and percentiles (R >= 2), station and section numbers are averaged over
+// add, percentiles come from the merged histogram, station and section numbers are averaged over
 // replications, time series are averaged per interval (a per-code count series that a
 // replication lacks counts as 0 there), events come from replication 0 (one representative
-// timeline). Throughput is per replication.
+// timeline). Throughput is per replication. The `usage` section is merged by resource name
+// (Usage::merge) and divided by R, so a resource that exists in only some replications (a reader
+// added by replica auto scaling) is kept with its mean.
+// With R >= 2, Result::ci95 holds 95 % Student-t intervals of the per-replication values of
+// every metric the gate compares: latency_ms.{mean,p50,p95,p99}, requests.error_rate,
+// throughput_rps, the same per class (classes.<name>.latency_ms.p95, ...; a class without
+// completions in a replication leaves that replication out) and cost.monthly_usd.total when
+// MergeInfo::monthly_cost prices each replication's usage. latency_ms_ci95 keeps the latency
+// intervals under their old keys.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +66,9 @@ struct MergeInfo {
   std::string scenario;
   std::uint64_t seed = 0;
   double warmup_s = 0.0;
+  // Prices one replication's `usage` section (the monthly total), for the interval of
+  // cost.monthly_usd.total; nullopt when it cannot be priced. Unset: no cost interval.
+  std::function<std::optional<double>(const reports::Json& usage)> monthly_cost;
 };
 
 reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo& info);

@@ -355,6 +355,7 @@ void Task::run_query(Request* r, DbInstance& instance) {
   const sim::Distribution& d = write ? (s.write ? *s.write : q.write) : (s.read ? *s.read : q.read);
   double work = 0.0;
   for (std::uint64_t k = 0; k < count; ++k) work += d.sample(service_.rng());
+  db_->count_queries(write, count);
   instance.query(r, work);
 }
 

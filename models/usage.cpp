@@ -1,6 +1,7 @@
 #include "models/usage.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace loadcast::models {
 
@@ -208,6 +209,8 @@ void Usage::merge(const Usage& o) {
     m.storage_gb_seconds += c.storage_gb_seconds;
     m.backup_gb_seconds += c.backup_gb_seconds;
     m.io_requests += c.io_requests;
+    m.read_io_requests += c.read_io_requests;
+    m.write_io_requests += c.write_io_requests;
   }
   for (const auto& r : o.rds_instances) {
     auto& m = rds_instance_for(r.instance, r.engine, r.instance_class);
@@ -248,6 +251,67 @@ void Usage::merge(const Usage& o) {
   log_ingest_bytes += o.log_ingest_bytes;
   waf_requests += o.waf_requests;
   if (fixed_costs.empty()) fixed_costs = o.fixed_costs;
+}
+
+void Usage::scale(double k) {
+  metered_seconds *= k;
+  for (auto& f : fargate) {
+    f.vcpu_seconds *= k;
+    f.gb_seconds *= k;
+    f.ephemeral_gb_seconds *= k;
+    f.task_seconds *= k;
+    f.tasks = static_cast<std::uint64_t>(std::llround(static_cast<double>(f.tasks) * k));
+  }
+  for (auto& a : albs) {
+    a.seconds *= k;
+    a.lcu_hours *= k;
+    a.totals.new_connections *= k;
+    a.totals.active_connection_seconds *= k;
+    a.totals.processed_bytes *= k;
+    a.totals.requests *= k;
+    a.totals.rule_evaluations *= k;
+  }
+  for (auto& a : aurora_serverless) a.acu_seconds *= k;
+  for (auto& a : aurora_provisioned) a.instance_seconds *= k;
+  for (auto& c : aurora_clusters) {
+    c.storage_gb_seconds *= k;
+    c.backup_gb_seconds *= k;
+    c.io_requests *= k;
+    c.read_io_requests *= k;
+    c.write_io_requests *= k;
+  }
+  for (auto& r : rds_instances) {
+    r.instance_seconds *= k;
+    r.storage_gb_seconds *= k;
+  }
+  for (auto& p : rds_proxies) {
+    p.vcpu_seconds *= k;
+    p.acu_seconds *= k;
+  }
+  for (auto& q : sqs) {
+    q.requests *= k;
+    q.empty_receives *= k;
+    q.payload_bytes *= k;
+  }
+  for (auto& t : sns) {
+    t.publish_requests *= k;
+    t.publish_bytes *= k;
+    t.deliveries *= k;
+    t.delivery_bytes *= k;
+  }
+  for (auto& n : nat_gateways) {
+    n.seconds *= k;
+    n.processed_bytes *= k;
+  }
+  for (auto& e : vpc_endpoints) {
+    e.az_seconds *= k;
+    e.processed_bytes *= k;
+  }
+  for (auto& p : public_ipv4) p.ip_seconds *= k;
+  inter_az_bytes *= k;
+  internet_out_bytes *= k;
+  log_ingest_bytes *= k;
+  waf_requests *= k;
 }
 
 }  // namespace loadcast::models

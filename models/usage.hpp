@@ -74,6 +74,8 @@ struct AuroraClusterUsage {
   double storage_gb_seconds = 0.0;  // integral of stored GB over time
   double backup_gb_seconds = 0.0;   // integral of billable backup GB (above 100 % of the cluster)
   double io_requests = 0.0;         // storage I/O requests (billed only with Aurora Standard)
+  double read_io_requests = 0.0;    // the part of io_requests from read queries
+  double write_io_requests = 0.0;   // the part from write queries
 };
 
 // An RDS (not Aurora) DB instance, single-AZ. Assumption: a Multi-AZ instance is entered as two
@@ -184,6 +186,10 @@ struct Usage {
   // Adds every metered quantity of `other` (same names merge). Fixed costs are kept from this
   // Usage when it has any, else taken from `other`: they are monthly, not metered.
   void merge(const Usage& other);
+  // Multiplies every metered quantity, metered_seconds included, by `factor` (the mean of R
+  // merged replications is merge() of all, then scale(1 / R)); counts of tasks are rounded.
+  // The monthly projection of a scaled Usage is unchanged. Fixed costs are left alone.
+  void scale(double factor);
 };
 
 }  // namespace loadcast::models

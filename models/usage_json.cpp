@@ -104,7 +104,8 @@ Json usage_to_section(const Usage& u) {
   a = Json::array();
   for (const auto& x : u.aurora_clusters) {
     a.push_back(Json{{"cluster", x.cluster}, {"storage", to_string(x.storage)}, {"storage_gb_seconds", x.storage_gb_seconds},
-                     {"backup_gb_seconds", x.backup_gb_seconds}, {"io_requests", x.io_requests}});
+                     {"backup_gb_seconds", x.backup_gb_seconds}, {"io_requests", x.io_requests},
+                     {"read_io_requests", x.read_io_requests}, {"write_io_requests", x.write_io_requests}});
   }
   j["aurora_clusters"] = a;
   a = Json::array();
@@ -208,6 +209,8 @@ Usage usage_from_section(const Json& j) {
     c.storage_gb_seconds = x.num("storage_gb_seconds");
     c.backup_gb_seconds = x.num("backup_gb_seconds");
     c.io_requests = x.num("io_requests");
+    c.read_io_requests = x.num("read_io_requests");
+    c.write_io_requests = x.num("write_io_requests");
     return c;
   });
   read_list<RdsInstanceUsage>(o, "rds_instances", u.rds_instances, [](Obj& x) {

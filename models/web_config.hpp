@@ -25,6 +25,7 @@
 #include <variant>
 #include <vector>
 
+#include "models/billing.hpp"
 #include "sim/distribution.hpp"
 #include "sim/time.hpp"
 
@@ -209,6 +210,7 @@ struct DatabaseConfig {
   std::optional<sim::Time> auto_pause_after; // min_acu 0: SecondsUntilAutoPause (default 300 s)
   sim::Time resume_time = 15 * sim::kSecond;
   bool io_optimized = false;                 // for cost only
+  VolumeMeterConfig volume;                  // `volume:` storage and I/O meters, for cost only
   DbQueryConfig query;
   ServerlessScalingConfig scaling;
 };

@@ -60,9 +60,11 @@ void WebTier::finish(RunOutput& out) {
   if (db_ && db_->config().type == DbType::kRds) {
     // An RDS instance (not Aurora) exists the whole run: billed per second, 10-minute minimum.
     for (std::size_t i = 0; i < db_->instance_count(); ++i) {
-      usage_.rds_instance_for(db_->instance(i).name(), db_->config().engine == DbEngine::kMysql ? "mysql" : "postgresql",
-                              db_->config().instance_class)
-          .instance_seconds += static_cast<double>(aurora_instance_billed_seconds(end));
+      RdsInstanceUsage& rds = usage_.rds_instance_for(
+          db_->instance(i).name(), db_->config().engine == DbEngine::kMysql ? "mysql" : "postgresql", db_->config().instance_class);
+      rds.instance_seconds += static_cast<double>(aurora_instance_billed_seconds(end));
+      // database.volume: the gp3 storage each instance holds for the whole run.
+      if (db_->config().volume.metered) rds.storage_gb_seconds += db_->config().volume.gb * sim::to_seconds(end);
     }
   }
   for (auto& s : services_) s->finish(out);

@@ -15,8 +15,7 @@ namespace {
 struct Spec {
   std::string metric;
   bool higher_is_worse;
-  double floor;        // absolute change below which nothing regresses
-  std::string ci_key;  // key in latency_ms_ci95, or empty
+  double floor;  // absolute change below which nothing regresses
 };
 
 std::optional<double> lookup(const Json& j, const std::string& metric) {
@@ -29,11 +28,19 @@ std::optional<double> lookup(const Json& j, const std::string& metric) {
   }
 }
 
-std::optional<Interval95> interval(const Json& j, const std::string& key) {
-  if (!j.contains("latency_ms_ci95") || !j["latency_ms_ci95"].contains(key)) return std::nullopt;
-  const Json& a = j["latency_ms_ci95"][key];
+std::optional<Interval95> pair_at(const Json& j, const char* object, const std::string& key) {
+  if (!j.contains(object) || !j[object].is_object() || !j[object].contains(key)) return std::nullopt;
+  const Json& a = j[object][key];
   if (!a.is_array() || a.size() != 2 || !a[0].is_number() || !a[1].is_number()) return std::nullopt;
   return Interval95{a[0].get<double>(), a[1].get<double>()};
+}
+
+// The metric's 95 % interval: ci95.<metric>, or for an older result latency_ms_ci95.<pNN>.
+std::optional<Interval95> interval(const Json& j, const std::string& metric) {
+  if (auto i = pair_at(j, "ci95", metric)) return i;
+  const std::string prefix = "latency_ms.";
+  if (metric.rfind(prefix, 0) == 0) return pair_at(j, "latency_ms_ci95", metric.substr(prefix.size()));
+  return std::nullopt;
 }
 
 std::uint64_t replications(const Json& j) {
@@ -46,20 +53,21 @@ std::string signed_pct(double pct) {
 }
 
 std::vector<Spec> specs_for(const Json& current, const Json& baseline) {
-  std::vector<Spec> specs = {{"latency_ms.p50", true, 0.05, ""},
-                             {"latency_ms.p95", true, 0.05, "p95"},
-                             {"latency_ms.p99", true, 0.05, "p99"},
-                             {"requests.error_rate", true, 0.001, ""},
-                             {"throughput_rps", false, 0.01, ""}};
+  const auto metrics = [](const std::string& prefix, std::vector<Spec>& out) {
+    out.push_back({prefix + "latency_ms.p50", true, 0.05});
+    out.push_back({prefix + "latency_ms.p95", true, 0.05});
+    out.push_back({prefix + "latency_ms.p99", true, 0.05});
+    out.push_back({prefix + "requests.error_rate", true, 0.001});
+    out.push_back({prefix + "throughput_rps", false, 0.01});
+  };
+  std::vector<Spec> specs;
+  metrics("", specs);
   if (current.contains("classes") && baseline.contains("classes") && current["classes"].size() > 1) {
     for (const auto& [name, c] : current["classes"].items()) {
-      if (!baseline["classes"].contains(name)) continue;
-      specs.push_back({"classes." + name + ".latency_ms.p95", true, 0.05, ""});
-      specs.push_back({"classes." + name + ".latency_ms.p99", true, 0.05, ""});
-      specs.push_back({"classes." + name + ".requests.error_rate", true, 0.001, ""});
+      if (baseline["classes"].contains(name)) metrics("classes." + name + ".", specs);
     }
   }
-  specs.push_back({"cost.monthly_usd.total", true, 0.01, ""});
+  specs.push_back({"cost.monthly_usd.total", true, 0.01});
   return specs;
 }
 
@@ -107,9 +115,10 @@ std::vector<Comparison> compare_to_baseline(const Json& current, const Json& bas
     const std::string direction = s.higher_is_worse ? "higher is worse" : "lower is worse";
     c.detail = signed_pct(c.change_pct) + " (" + direction + ", tolerance " + fixed(tol_pct, 2) + " %)";
     c.regressed = beyond;
-    if (beyond && !s.ci_key.empty() && with_ci) {
-      const auto ci_cur = interval(current, s.ci_key);
-      const auto ci_base = interval(baseline, s.ci_key);
+    if (beyond && with_ci) {
+      const auto ci_cur = interval(current, s.metric);
+      const auto ci_base = interval(baseline, s.metric);
+      if (!ci_cur || !ci_base) c.detail += "; no 95 % interval for this metric: judged on the tolerance alone";
       if (ci_cur && ci_base) {
         const bool separated = s.higher_is_worse ? ci_cur->low > ci_base->high : ci_cur->high < ci_base->low;
         c.regressed = separated;

@@ -5,11 +5,13 @@
 // max_regression_pct (latency, error rate and cost are worse when higher, throughput when lower)
 // and by more than a small absolute floor (0.05 ms of latency, 0.001 of error rate, $0.01, 0.01
 // req/s) so that near-zero baselines do not flag noise. When both results have replications >= 2
-// and 95 % intervals for the metric (latency_ms_ci95: mean, p95, p99), it regresses only if, in
-// addition, the intervals do not overlap (current low above baseline high), i.e. when the
-// intervals say so; otherwise the change is reported as not significant.
+// and 95 % intervals for the metric (Result::ci95, written by the replication merge for every
+// metric below; older results: latency_ms_ci95), it regresses only if, in addition, the
+// intervals do not overlap (current low above baseline high for a higher-is-worse metric), i.e.
+// when the intervals say so; otherwise the change is reported as not significant.
 // Metrics compared: latency_ms.{p50,p95,p99}, requests.error_rate, throughput_rps, the same for
-// every class present in both results, and cost.monthly_usd.total when both have a cost.
+// every class present in both results (when there are several), and cost.monthly_usd.total when
+// both have a cost.
 // Pure functions; thread safe.
 #pragma once
 

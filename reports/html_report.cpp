@@ -1,5 +1,6 @@
 #include "reports/html_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <regex>
@@ -7,7 +8,7 @@
 #include <sstream>
 #include <tuple>
 
-#include "reports/gate.hpp"
+#include "reports/html_tables.hpp"
 #include "reports/markup.hpp"
 #include "reports/svg_chart.hpp"
 
@@ -36,18 +37,6 @@ struct Series {
   }
 };
 
-std::string td(const std::string& s) { return "<td>" + escape_xml(s) + "</td>"; }
-std::string tdn(const std::string& s) { return "<td class=\"n\">" + escape_xml(s) + "</td>"; }
-
-double number_at(const Json& j, std::initializer_list<const char*> path) {
-  const Json* n = &j;
-  for (const char* k : path) {
-    if (!n->is_object() || !n->contains(k)) return std::nan("");
-    n = &(*n)[k];
-  }
-  return n->is_number() ? n->get<double>() : std::nan("");
-}
-
 std::vector<ChartMarker> markers_for(const Result& r, const std::string& target, bool scale_only) {
   std::vector<ChartMarker> out;
   for (const auto& e : r.events) {
@@ -64,96 +53,199 @@ std::vector<ChartMarker> markers_for(const Result& r, const std::string& target,
   return out;
 }
 
-void summary(std::ostringstream& h, const Result& r) {
-  const auto& q = r.requests;
-  h << "<table><tr><th>requests</th><th>ok</th><th>errors</th><th>timeouts</th><th>dropped</th><th>in flight</th>"
-       "<th>error rate</th><th>throughput (req/s)</th></tr><tr>"
-    << tdn(std::to_string(q.total)) << tdn(std::to_string(q.ok)) << tdn(std::to_string(q.errors))
-    << tdn(std::to_string(q.timeouts)) << tdn(std::to_string(q.dropped)) << tdn(std::to_string(q.in_flight))
-    << tdn(fixed(q.error_rate() * 100.0, 4) + " %") << tdn(fixed(r.throughput_rps, 3)) << "</tr></table>\n";
-  const auto& l = r.latency_ms;
-  h << "<table><tr><th>latency (ms)</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>"
-    << "<tr>" << td("measured") << tdn(fixed(l.mean, 3)) << tdn(fixed(l.p50, 3)) << tdn(fixed(l.p90, 3))
-    << tdn(fixed(l.p95, 3)) << tdn(fixed(l.p99, 3)) << tdn(fixed(l.p999, 3)) << tdn(fixed(l.max, 3)) << "</tr>";
-  if (!r.latency_ms_ci95.empty()) {
-    const auto ci = [&](const char* k) {
-      const auto it = r.latency_ms_ci95.find(k);
-      return it == r.latency_ms_ci95.end() ? std::string() : "[" + fixed(it->second.low, 3) + ", " + fixed(it->second.high, 3) + "]";
-    };
-    h << "<tr>" << td("95 % CI") << tdn(ci("mean")) << tdn(ci("p50")) << tdn(ci("p90")) << tdn(ci("p95")) << tdn(ci("p99"))
-      << tdn(ci("p999")) << tdn(ci("max")) << "</tr>";
-  }
-  h << "</table>\n";
-}
+// Which prefixes of `<prefix>.<metric>` series are services, DB instances and queues. Each
+// series is classified on its own metric, so one prefix can be several things: a worker
+// service and its queue share a name (`worker-item.tasks_running`, `worker-item.visible`).
+// `cpu_utilization` is drawn with the DB instance when the prefix has `acu` or `connections`,
+// else with the service.
+struct SeriesGroups {
+  std::vector<std::string> services, dbs, queues;
+};
 
-void thresholds(std::ostringstream& h, const Result& r) {
-  h << "<h2 id=\"thresholds\">Thresholds</h2>\n";
-  if (r.thresholds.empty()) {
-    h << "<p class=\"note\">No thresholds in this result.</p>\n";
-    return;
+SeriesGroups group_series(const TimeSeries& ts) {
+  static const std::set<std::string> kService = {"tasks_desired", "tasks_running", "tasks_healthy", "memory_utilization",
+                                                 "messages_per_s", "backlog_per_task"};
+  static const std::set<std::string> kDb = {"acu", "connections"};
+  static const std::set<std::string> kQueue = {"visible", "in_flight", "oldest_age_s", "dlq", "empty_receives",
+                                               "sent", "deleted", "throttled"};
+  std::map<std::string, std::set<std::string>> prefixes;
+  for (const auto& [name, values] : ts.series) {
+    const auto dot = name.rfind('.');
+    if (dot != std::string::npos && dot > 0) prefixes[name.substr(0, dot)].insert(name.substr(dot + 1));
   }
-  h << "<table><tr><th></th><th>threshold</th><th>measured</th><th>detail</th></tr>\n";
-  for (const auto& t : r.thresholds) {
-    h << "<tr><td class=\"" << (t.ok ? "ok\">pass" : "fail\">FAIL") << "</td><td><code>" << escape_xml(t.expr) << "</code></td>"
-      << tdn(format_value(t.value)) << td(t.detail) << "</tr>\n";
-  }
-  h << "</table>\n";
-}
-
-void cost(std::ostringstream& h, const Json& c) {
-  h << "<h2 id=\"cost\">Monthly cost</h2>\n";
-  const double total = number_at(c, {"monthly_usd", "total"});
-  h << "<p><b>" << money(total) << " per month</b>";
-  if (c.contains("region") && c["region"].is_string()) h << " in " << escape_xml(c["region"].get<std::string>());
-  if (c.contains("prices") && c["prices"].is_string()) h << " (prices: " << escape_xml(c["prices"].get<std::string>()) << ")";
-  h << "</p>\n";
-  if (c.contains("projection") && c["projection"].is_string()) {
-    h << "<p class=\"note\">Projection: " << escape_xml(c["projection"].get<std::string>()) << ".</p>\n";
-  }
-  BarChart bars;
-  bars.title = "Cost by item (USD per month)";
-  bars.unit = "$";
-  if (c.contains("monthly_usd") && c["monthly_usd"].contains("items")) {
-    for (const auto& [k, v] : c["monthly_usd"]["items"].items()) {
-      if (v.is_number()) bars.bars.emplace_back(k, v.get<double>());
+  const auto any = [](const std::set<std::string>& keys, const std::set<std::string>& of) {
+    for (const auto& k : keys) {
+      if (of.count(k)) return true;
     }
+    return false;
+  };
+  SeriesGroups g;
+  for (const auto& [p, keys] : prefixes) {
+    const bool db = any(keys, kDb);
+    if (db) g.dbs.push_back(p);
+    if (any(keys, kService)) g.services.push_back(p);
+    if (any(keys, kQueue)) g.queues.push_back(p);
   }
-  if (!bars.bars.empty()) h << bars.svg();
-  if (c.contains("lines") && c["lines"].is_array() && !c["lines"].empty()) {
-    h << "<table><tr><th>item</th><th>resource</th><th>component</th><th>quantity / month</th><th>unit price</th>"
-         "<th>USD / month</th><th>price source</th></tr>\n";
-    for (const auto& l : c["lines"]) {
-      const auto s = [&](const char* k) { return l.contains(k) && l[k].is_string() ? l[k].get<std::string>() : std::string(); };
-      const auto n = [&](const char* k) { return l.contains(k) && l[k].is_number() ? l[k].get<double>() : std::nan(""); };
-      h << "<tr>" << td(s("item")) << td(s("resource")) << td(s("component")) << tdn(fixed(n("quantity"), 3) + " " + s("unit"))
-        << tdn("$" + fixed(n("unit_usd"), 6)) << tdn(money(n("usd"))) << td(s("confidence") + (s("price").empty() ? "" : ": " + s("price")))
-        << "</tr>\n";
-    }
-    h << "</table>\n";
+  return g;
+}
+
+// Draws the time-series sections, taking each series it draws out of the rest.
+class Charts {
+ public:
+  Charts(std::ostringstream& h, const Result& r) : h_(h), r_(r), s_{r.timeseries, {}} {}
+
+  void traffic();
+  void errors();
+  void services(const std::vector<std::string>& names, const std::vector<std::string>& dbs);
+  void databases(const std::vector<std::string>& names);
+  void queues(const std::vector<std::string>& names);
+  void others();
+
+ private:
+  LineChart chart(const std::string& title, const std::string& y_label) const {
+    LineChart c;
+    c.title = title;
+    c.y_label = y_label;
+    c.x = r_.timeseries.t_s;
+    return c;
   }
-  if (c.contains("unverified_prices") && c["unverified_prices"].is_array() && !c["unverified_prices"].empty()) {
-    h << "<p class=\"note\">Unverified prices used (check before relying on them):";
-    for (const auto& p : c["unverified_prices"]) h << " <code>" << escape_xml(p.is_string() ? p.get<std::string>() : "") << "</code>";
-    h << "</p>\n";
+  void add(LineChart& c, const std::string& name, const std::string& label) {
+    if (s_.has(name)) c.series.push_back(s_.take(name, label));
+  }
+  void draw(const LineChart& c) {
+    if (!c.series.empty()) h_ << c.svg();
+  }
+
+  std::ostringstream& h_;
+  const Result& r_;
+  Series s_;
+};
+
+void Charts::traffic() {
+  if (s_.has("requests_per_s") || s_.has("latency_p95_ms")) h_ << "<h2 id=\"traffic\">Traffic and latency</h2>\n";
+  auto rate = chart("Request rate", "requests/s");
+  if (s_.has("requests_per_s")) {
+    add(rate, "requests_per_s", "completed requests/s");
+    for (const char* extra : {"arrivals_per_s", "errors_per_s"}) add(rate, extra, extra);
+  }
+  draw(rate);
+  auto latency = chart("Latency percentiles", "ms");
+  for (const char* p : {"latency_p50_ms", "latency_p95_ms", "latency_p99_ms"}) add(latency, p, std::string(p).substr(8, 3));
+  draw(latency);
+}
+
+void Charts::errors() {
+  static const std::regex code_re("http_5(xx|[0-9][0-9])");
+  auto c = chart("5xx responses by code", "responses per interval");
+  for (const auto& [name, values] : r_.timeseries.series) {
+    if (std::regex_match(name, code_re)) c.series.push_back(s_.take(name, name.substr(5)));
+  }
+  bool any_5xx = false;
+  for (const auto& [code, n] : r_.requests.by_status) any_5xx = any_5xx || (!code.empty() && code[0] == '5');
+  const auto& q = r_.requests;
+  if (c.series.empty() && !any_5xx && q.by_cause.empty()) return;
+  h_ << "<h2 id=\"errors\">Errors</h2>\n";
+  draw(c);
+  if (!q.by_status.empty()) {
+    h_ << "<table><tr><th>status</th><th>responses</th></tr>\n";
+    for (const auto& [code, n] : q.by_status) h_ << "<tr>" << html::td(code) << html::tdn(std::to_string(n)) << "</tr>\n";
+    h_ << "</table>\n";
+  }
+  if (!q.by_cause.empty()) {
+    h_ << "<table><tr><th>failure cause</th><th>requests</th></tr>\n";
+    for (const auto& [cause, n] : q.by_cause) h_ << "<tr>" << html::td(cause) << html::tdn(std::to_string(n)) << "</tr>\n";
+    h_ << "</table>\n";
   }
 }
 
-void events_table(std::ostringstream& h, const Result& r) {
-  h << "<h2 id=\"events\">Events</h2>\n";
-  if (r.events.empty()) {
-    h << "<p class=\"note\">No events recorded.</p>\n";
-    return;
+void Charts::services(const std::vector<std::string>& names, const std::vector<std::string>& dbs) {
+  if (!names.empty()) h_ << "<h2 id=\"services\">Services</h2>\n";
+  for (const auto& svc : names) {
+    const bool db_too = std::find(dbs.begin(), dbs.end(), svc) != dbs.end();
+    h_ << "<h3>" << escape_xml(svc) << "</h3>\n";
+    auto tasks = chart(svc + ": tasks", "tasks");
+    tasks.step = true;
+    const char* colors[] = {"#7f7f7f", "#1f77b4", "#2ca02c"};
+    int ci = 0;
+    for (const char* k : {"tasks_desired", "tasks_running", "tasks_healthy"}) {
+      const std::string name = svc + "." + k;
+      if (s_.has(name)) tasks.series.push_back(s_.take(name, k, colors[ci], ci == 0));
+      ++ci;
+    }
+    tasks.markers = markers_for(r_, svc, true);
+    draw(tasks);
+    auto util = chart(svc + ": CPU and memory utilization", "%");
+    const Json* targets = nullptr;
+    if (r_.sections.contains("services") && r_.sections["services"].contains(svc) &&
+        r_.sections["services"][svc].contains("targets")) {
+      targets = &r_.sections["services"][svc]["targets"];
+    }
+    for (const char* k : {"cpu_utilization", "memory_utilization"}) {
+      if (!(db_too && std::string(k) == "cpu_utilization")) add(util, svc + "." + k, k);
+      if (targets != nullptr && targets->contains(k) && (*targets)[k].is_number()) {
+        util.targets.push_back({(*targets)[k].get<double>(), std::string(k).substr(0, std::string(k).find('_')) + " target"});
+      }
+    }
+    util.markers = tasks.markers;
+    draw(util);
+    auto work = chart(svc + ": messages processed and backlog per task", "per s / messages");
+    add(work, svc + ".messages_per_s", "messages_per_s");
+    add(work, svc + ".backlog_per_task", "backlog_per_task");
+    work.markers = tasks.markers;
+    draw(work);
   }
-  constexpr std::size_t kMaxRows = 1000;
-  h << "<table><tr><th>time</th><th>type</th><th>target</th><th>from</th><th>to</th><th>reason</th></tr>\n";
-  for (std::size_t i = 0; i < r.events.size() && i < kMaxRows; ++i) {
-    const auto& e = r.events[i];
-    h << "<tr>" << tdn(clock_time(e.t_s)) << td(e.type) << td(e.target) << tdn(e.from ? fixed(*e.from, 3) : "")
-      << tdn(e.to ? fixed(*e.to, 3) : "") << td(e.reason) << "</tr>\n";
+}
+
+void Charts::databases(const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  h_ << "<h2 id=\"databases\">Databases</h2>\n";
+  for (const auto& [key, label, unit] : {std::tuple{"acu", "Aurora capacity per instance", "ACU"},
+                                         std::tuple{"cpu_utilization", "DB CPU utilization", "%"},
+                                         std::tuple{"connections", "DB connections", "connections"}}) {
+    auto c = chart(label, unit);
+    c.step = std::string(key) == "acu";
+    for (const auto& db : names) {
+      add(c, db + "." + key, db);
+      if (std::string(key) == "acu") {
+        auto m = markers_for(r_, db, false);
+        c.markers.insert(c.markers.end(), m.begin(), m.end());
+      }
+    }
+    draw(c);
   }
-  h << "</table>\n";
-  if (r.events.size() > kMaxRows) {
-    h << "<p class=\"note\">" << r.events.size() - kMaxRows << " more events are in result.json.</p>\n";
+}
+
+void Charts::queues(const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  h_ << "<h2 id=\"queues\">Queues</h2>\n";
+  for (const auto& q : names) {
+    auto depth = chart(q + ": messages", "messages");
+    for (const char* k : {"visible", "in_flight", "dlq"}) add(depth, q + "." + k, k);
+    draw(depth);
+    auto flow = chart(q + ": sent, deleted and throttled", "per interval");
+    for (const char* k : {"sent", "deleted", "throttled"}) add(flow, q + "." + k, k);
+    draw(flow);
+  }
+  for (const auto& [key, label, unit] : {std::tuple{"oldest_age_s", "Oldest message age", "s"},
+                                         std::tuple{"empty_receives", "Empty receives", "per interval"}}) {
+    auto c = chart(label, unit);
+    for (const auto& q : names) add(c, q + "." + key, q);
+    draw(c);
+  }
+}
+
+void Charts::others() {
+  std::vector<std::string> rest;
+  for (const auto& [name, values] : r_.timeseries.series) {
+    if (!s_.used.count(name)) rest.push_back(name);
+  }
+  if (rest.empty()) return;
+  h_ << "<h2 id=\"other\">Other series</h2>\n";
+  for (const auto& name : rest) {
+    auto c = chart(name, "");
+    c.y_min.reset();
+    c.series.push_back(s_.take(name, name));
+    h_ << c.svg(880, 200);
   }
 }
 
@@ -167,176 +259,20 @@ std::string render_html(const Result& r) {
   h << "<h1>" << escape_xml(title) << "</h1>\n<p class=\"meta\">" << escape_xml(r.kind == "load" ? "measured (loadcast load)" : "simulated (loadcast sim)")
     << " · seed " << r.seed << " · " << r.replications << " replication" << (r.replications == 1 ? "" : "s") << " · "
     << fixed(r.duration_s, 1) << " s measured after " << fixed(r.warmup_s, 1) << " s warm-up</p>\n";
-  summary(h, r);
-  thresholds(h, r);
-
-  Series s{r.timeseries, {}};
-  const auto& x = r.timeseries.t_s;
-  const auto chart = [&](const std::string& t, const std::string& y_label) {
-    LineChart c;
-    c.title = t;
-    c.y_label = y_label;
-    c.x = x;
-    return c;
-  };
-  if (s.has("requests_per_s") || s.has("latency_p95_ms")) h << "<h2 id=\"traffic\">Traffic and latency</h2>\n";
-  if (s.has("requests_per_s")) {
-    auto c = chart("Request rate", "requests/s");
-    c.series.push_back(s.take("requests_per_s", "completed requests/s"));
-    for (const char* extra : {"arrivals_per_s", "errors_per_s"}) {
-      if (s.has(extra)) c.series.push_back(s.take(extra, extra));
-    }
-    h << c.svg();
-  }
-  if (s.has("latency_p50_ms") || s.has("latency_p95_ms") || s.has("latency_p99_ms")) {
-    auto c = chart("Latency percentiles", "ms");
-    for (const char* p : {"latency_p50_ms", "latency_p95_ms", "latency_p99_ms"}) {
-      if (s.has(p)) c.series.push_back(s.take(p, std::string(p).substr(8, 3)));
-    }
-    h << c.svg();
-  }
-  {
-    const std::regex code_re("http_5(xx|[0-9][0-9])");
-    auto c = chart("5xx responses by code", "responses per interval");
-    for (const auto& [name, values] : r.timeseries.series) {
-      if (std::regex_match(name, code_re)) c.series.push_back(s.take(name, name.substr(5)));
-    }
-    std::map<std::string, std::uint64_t> codes;
-    for (const auto& [code, n] : r.requests.by_status) {
-      if (!code.empty() && code[0] == '5') codes[code] = n;
-    }
-    if (!c.series.empty() || !codes.empty() || !r.requests.by_cause.empty()) {
-      h << "<h2 id=\"errors\">Errors</h2>\n";
-      if (!c.series.empty()) h << c.svg();
-      if (!r.requests.by_status.empty()) {
-        h << "<table><tr><th>status</th><th>responses</th></tr>\n";
-        for (const auto& [code, n] : r.requests.by_status) h << "<tr>" << td(code) << tdn(std::to_string(n)) << "</tr>\n";
-        h << "</table>\n";
-      }
-      if (!r.requests.by_cause.empty()) {
-        h << "<table><tr><th>failure cause</th><th>requests</th></tr>\n";
-        for (const auto& [cause, n] : r.requests.by_cause) h << "<tr>" << td(cause) << tdn(std::to_string(n)) << "</tr>\n";
-        h << "</table>\n";
-      }
-    }
-  }
-
-  std::map<std::string, std::set<std::string>> prefixes;
-  for (const auto& [name, values] : r.timeseries.series) {
-    const auto dot = name.rfind('.');
-    if (dot != std::string::npos) prefixes[name.substr(0, dot)].insert(name.substr(dot + 1));
-  }
-  std::vector<std::string> services, dbs, queues;
-  for (const auto& [p, keys] : prefixes) {
-    if (keys.count("acu") || keys.count("connections")) dbs.push_back(p);
-    else if (keys.count("tasks_desired") || keys.count("tasks_running") || keys.count("tasks_healthy") ||
-             keys.count("memory_utilization"))
-      services.push_back(p);
-    else if (keys.count("visible") || keys.count("in_flight") || keys.count("oldest_age_s")) queues.push_back(p);
-  }
-  if (!services.empty()) h << "<h2 id=\"services\">Services</h2>\n";
-  for (const auto& svc : services) {
-    h << "<h3>" << escape_xml(svc) << "</h3>\n";
-    auto tasks = chart(svc + ": tasks", "tasks");
-    tasks.step = true;
-    const char* colors[] = {"#7f7f7f", "#1f77b4", "#2ca02c"};
-    int ci = 0;
-    for (const char* k : {"tasks_desired", "tasks_running", "tasks_healthy"}) {
-      const std::string name = svc + "." + k;
-      if (s.has(name)) tasks.series.push_back(s.take(name, k, colors[ci], ci == 0));
-      ++ci;
-    }
-    tasks.markers = markers_for(r, svc, true);
-    if (!tasks.series.empty()) h << tasks.svg();
-    auto util = chart(svc + ": CPU and memory utilization", "%");
-    const Json* targets = nullptr;
-    if (r.sections.contains("services") && r.sections["services"].contains(svc) &&
-        r.sections["services"][svc].contains("targets")) {
-      targets = &r.sections["services"][svc]["targets"];
-    }
-    for (const char* k : {"cpu_utilization", "memory_utilization"}) {
-      const std::string name = svc + "." + k;
-      if (s.has(name)) util.series.push_back(s.take(name, k));
-      if (targets != nullptr && targets->contains(k) && (*targets)[k].is_number()) {
-        util.targets.push_back({(*targets)[k].get<double>(), std::string(k).substr(0, std::string(k).find('_')) + " target"});
-      }
-    }
-    util.markers = tasks.markers;
-    if (!util.series.empty()) h << util.svg();
-  }
-  if (!dbs.empty()) {
-    h << "<h2 id=\"databases\">Databases</h2>\n";
-    for (const auto& [key, label, unit] : {std::tuple{"acu", "Aurora capacity per instance", "ACU"},
-                                           std::tuple{"cpu_utilization", "DB CPU utilization", "%"},
-                                           std::tuple{"connections", "DB connections", "connections"}}) {
-      auto c = chart(label, unit);
-      c.step = std::string(key) == "acu";
-      for (const auto& db : dbs) {
-        const std::string name = db + "." + key;
-        if (s.has(name)) c.series.push_back(s.take(name, db));
-        if (std::string(key) == "acu") {
-          auto m = markers_for(r, db, false);
-          c.markers.insert(c.markers.end(), m.begin(), m.end());
-        }
-      }
-      if (!c.series.empty()) h << c.svg();
-    }
-  }
-  if (!queues.empty()) {
-    h << "<h2 id=\"queues\">Queues</h2>\n";
-    for (const auto& q : queues) {
-      auto depth = chart(q + ": messages", "messages");
-      for (const char* k : {"visible", "in_flight", "dlq"}) {
-        if (s.has(q + "." + k)) depth.series.push_back(s.take(q + "." + k, k));
-      }
-      if (!depth.series.empty()) h << depth.svg();
-    }
-    for (const auto& [key, label, unit] : {std::tuple{"oldest_age_s", "Oldest message age", "s"},
-                                           std::tuple{"empty_receives", "Empty receives", "per interval"}}) {
-      auto c = chart(label, unit);
-      for (const auto& q : queues) {
-        if (s.has(q + "." + key)) c.series.push_back(s.take(q + "." + key, q));
-      }
-      if (!c.series.empty()) h << c.svg();
-    }
-  }
-  std::vector<std::string> others;
-  for (const auto& [name, values] : r.timeseries.series) {
-    if (!s.used.count(name)) others.push_back(name);
-  }
-  if (!others.empty()) {
-    h << "<h2 id=\"other\">Other series</h2>\n";
-    for (const auto& name : others) {
-      auto c = chart(name, "");
-      c.y_min.reset();
-      c.series.push_back(s.take(name, name));
-      h << c.svg(880, 200);
-    }
-  }
-
-  if (!r.classes.empty()) {
-    h << "<h2 id=\"classes\">Request classes</h2>\n<table><tr><th>class</th><th>requests</th><th>errors</th><th>error rate</th>"
-         "<th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr>\n";
-    for (const auto& [name, c] : r.classes) {
-      h << "<tr>" << td(name) << tdn(std::to_string(c.requests.total))
-        << tdn(std::to_string(c.requests.errors + c.requests.timeouts + c.requests.dropped))
-        << tdn(fixed(c.requests.error_rate() * 100.0, 4) + " %") << tdn(fixed(c.throughput_rps, 3))
-        << tdn(fixed(c.latency_ms.p50, 3)) << tdn(fixed(c.latency_ms.p95, 3)) << tdn(fixed(c.latency_ms.p99, 3))
-        << tdn(fixed(c.latency_ms.max, 3)) << "</tr>\n";
-    }
-    h << "</table>\n";
-  }
-  if (!r.stations.empty()) {
-    h << "<h2 id=\"stations\">Stations</h2>\n<table><tr><th>station</th><th>servers</th><th>discipline</th><th>utilization</th>"
-         "<th>mean queue</th><th>mean wait ms</th><th>rejected</th></tr>\n";
-    for (const auto& [name, st] : r.stations) {
-      h << "<tr>" << td(name) << tdn(std::to_string(st.servers)) << td(st.discipline) << tdn(fixed(st.utilization, 4))
-        << tdn(fixed(st.mean_queue, 4)) << tdn(fixed(st.mean_wait_ms, 4)) << tdn(std::to_string(st.rejected)) << "</tr>\n";
-    }
-    h << "</table>\n";
-  }
-  if (r.sections.contains("cost") && r.sections["cost"].is_object()) cost(h, r.sections["cost"]);
-  events_table(h, r);
+  html::summary(h, r);
+  html::thresholds(h, r);
+  const SeriesGroups groups = group_series(r.timeseries);
+  Charts charts(h, r);
+  charts.traffic();
+  charts.errors();
+  charts.services(groups.services, groups.dbs);
+  charts.databases(groups.dbs);
+  charts.queues(groups.queues);
+  charts.others();
+  html::classes(h, r);
+  html::stations(h, r);
+  if (r.sections.contains("cost") && r.sections["cost"].is_object()) html::cost(h, r.sections["cost"]);
+  html::events(h, r);
   h << "<p class=\"meta\">Written by loadcast from " << escape_xml(kResultSchema) << ".</p>\n</body></html>\n";
   return h.str();
 }

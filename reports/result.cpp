@@ -150,6 +150,11 @@ Json Result::to_json() const {
     for (const auto& [k, v] : latency_ms_ci95) ci[k] = Json::array({v.low, v.high});
     j["latency_ms_ci95"] = ci;
   }
+  if (!ci95.empty()) {
+    Json ci = Json::object();
+    for (const auto& [k, v] : ci95) ci[k] = Json::array({v.low, v.high});
+    j["ci95"] = ci;
+  }
   Json cls = Json::object();
   for (const auto& [name, c] : classes) {
     cls[name] = Json{{"requests", counts_json(c.requests)},
@@ -203,7 +208,7 @@ Json Result::to_json() const {
 
 Result Result::from_json(const Json& j) {
   static const char* kKnown[] = {"schema", "kind", "scenario", "seed", "replications", "duration_s", "warmup_s",
-                                 "requests", "throughput_rps", "latency_ms", "latency_ms_ci95", "classes",
+                                 "requests", "throughput_rps", "latency_ms", "latency_ms_ci95", "ci95", "classes",
                                  "stations", "events", "timeseries", "thresholds", "histograms"};
   const Reader r{"", j};
   Result out;
@@ -222,6 +227,14 @@ Result Result::from_json(const Json& j) {
     for (const auto& [k, v] : r.at("latency_ms_ci95").items()) {
       if (!v.is_array() || v.size() != 2) throw std::runtime_error("'latency_ms_ci95." + k + "' must be [low, high]");
       out.latency_ms_ci95[k] = Interval95{v[0].get<double>(), v[1].get<double>()};
+    }
+  }
+  if (r.has("ci95")) {
+    for (const auto& [k, v] : r.at("ci95").items()) {
+      if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number()) {
+        throw std::runtime_error("'ci95." + k + "' must be [low, high]");
+      }
+      out.ci95[k] = Interval95{v[0].get<double>(), v[1].get<double>()};
     }
   }
   const Reader hist = r.has("histograms") ? r.sub("histograms") : Reader{"histograms", Json::object()};

@@ -120,6 +120,10 @@ struct Result {
   double throughput_rps = 0.0;
   LatencySummary latency_ms;
   std::map<std::string, Interval95> latency_ms_ci95;  // when replications >= 2
+  // When replications >= 2: 95 % intervals of the per-replication values, keyed by the metric's
+  // path in this JSON ("latency_ms.p95", "classes.search.requests.error_rate",
+  // "cost.monthly_usd.total"), as the gate reads them.
+  std::map<std::string, Interval95> ci95;
   std::map<std::string, ClassResult> classes;
   std::map<std::string, StationResult> stations;
   std::vector<Event> events;

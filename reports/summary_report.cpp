@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "reports/gate.hpp"
 #include "reports/markup.hpp"
@@ -35,6 +36,21 @@ std::string projection_of(const Json& c) {
   return c.contains("projection") && c["projection"].is_string() ? c["projection"].get<std::string>() : std::string();
 }
 
+std::vector<std::string> strings_of(const Json& c, const char* key) {
+  std::vector<std::string> out;
+  if (!c.contains(key) || !c[key].is_array()) return out;
+  for (const auto& v : c[key]) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+std::string cost_error_of(const Result& r) {
+  if (!r.sections.contains("cost") || !r.sections["cost"].is_object()) return {};
+  const Json& c = r.sections["cost"];
+  return c.contains("error") && c["error"].is_string() ? c["error"].get<std::string>() : std::string();
+}
+
 std::string ci_text(const Result& r, const char* key) {
   const auto it = r.latency_ms_ci95.find(key);
   if (it == r.latency_ms_ci95.end()) return {};
@@ -53,7 +69,7 @@ std::string render_text(const Result& r) {
   const auto& l = r.latency_ms;
   out << "latency ms mean " << fixed(l.mean, 3) << " · p50 " << fixed(l.p50, 3) << " · p90 " << fixed(l.p90, 3) << " · p95 "
       << fixed(l.p95, 3) << " · p99 " << fixed(l.p99, 3) << " · p99.9 " << fixed(l.p999, 3) << " · max " << fixed(l.max, 3) << '\n';
-  for (const char* k : {"mean", "p95", "p99"}) {
+  for (const char* k : {"mean", "p50", "p95", "p99"}) {
     const std::string ci = ci_text(r, k);
     if (!ci.empty()) out << "  95 % CI " << k << ' ' << ci << " ms\n";
   }
@@ -76,6 +92,15 @@ std::string render_text(const Result& r) {
     }
     out << '\n';
     if (!projection_of(*c).empty()) out << "           " << projection_of(*c) << '\n';
+    const auto unverified = strings_of(*c, "unverified_prices");
+    if (!unverified.empty()) {
+      std::string list;
+      for (const auto& p : unverified) list += (list.empty() ? "" : ", ") + p;
+      out << "           unverified prices used: " << list << '\n';
+    }
+    for (const auto& a : strings_of(*c, "assumptions")) out << "           assumption: " << a << '\n';
+  } else if (const std::string error = cost_error_of(r); !error.empty()) {
+    out << "cost       not priced: " << error << '\n';
   }
   if (!r.events.empty()) {
     std::map<std::string, std::size_t> by_type;
@@ -126,6 +151,16 @@ std::string render_markdown(const Result& r) {
       if (v.is_number()) out << "| " << escape_md_cell(k) << " | " << money(v.get<double>()) << " |\n";
     }
     out << '\n';
+    const auto unverified = strings_of(*c, "unverified_prices");
+    if (!unverified.empty()) {
+      out << "Unverified prices used (check before relying on them):";
+      for (const auto& p : unverified) out << " `" << escape_md_cell(p) << '`';
+      out << "\n\n";
+    }
+    for (const auto& a : strings_of(*c, "assumptions")) out << "- " << escape_md_cell(a) << '\n';
+    if (!strings_of(*c, "assumptions").empty()) out << '\n';
+  } else if (const std::string error = cost_error_of(r); !error.empty()) {
+    out << "### Monthly cost: not priced\n\n" << escape_md_cell(error) << "\n\n";
   }
   std::size_t scale_events = 0;
   for (const auto& e : r.events) scale_events += e.type.find("scale") != std::string::npos ? 1u : 0u;

@@ -1,8 +1,10 @@
 // The `database:` section: Aurora Serverless v2, a provisioned Aurora instance, or one RDS
 // instance, with query costs and the capacity controller's parameters.
 #include <cmath>
+#include <utility>
 
 #include "models/db_instance_classes.hpp"
+#include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
 
@@ -34,6 +36,37 @@ void load_scaling(MapReader& db, models::ServerlessScalingConfig& sc) {
   }
   if (sc.down_utilization >= sc.up_utilization) {
     ctx.error(m.node(), m.path(), "down_utilization must be below up_utilization");
+  }
+  m.finish();
+}
+
+// `volume: { gb, io_per_read, io_per_write, backup_gb }`: the storage and I/O meters
+// (models/billing.hpp VolumeMeterConfig, defaults and assumptions there).
+void load_volume(MapReader& db, models::DatabaseConfig& c) {
+  if (!db.has("volume")) {
+    db.get("volume");
+    return;
+  }
+  Context& ctx = db.ctx();
+  MapReader m(ctx, db.get("volume"), db.child_path("volume"));
+  if (!m.valid()) return;
+  models::VolumeMeterConfig& v = c.volume;
+  v.metered = true;
+  const auto non_negative = [&](const char* key, double& into) {
+    if (auto x = m.number(key)) {
+      if (*x < 0) ctx.error(m.get(key), m.child_path(key), "must be >= 0");
+      else into = *x;
+    }
+  };
+  non_negative("gb", v.gb);
+  const std::pair<const char*, double*> aurora_only[] = {
+      {"io_per_read", &v.io_per_read}, {"io_per_write", &v.io_per_write}, {"backup_gb", &v.backup_gb}};
+  for (const auto& [key, into] : aurora_only) {
+    if (c.type == models::DbType::kRds && m.has(key)) {
+      ctx.error(m.get(key), m.child_path(key), "applies to Aurora only (RDS gp3 storage has no per-I/O charge)");
+      continue;
+    }
+    non_negative(key, *into);
   }
   m.finish();
 }
@@ -134,6 +167,7 @@ void load_database(MapReader& top, Scenario& s) {
     if (*v == "io_optimized") c.io_optimized = true;
     else if (*v != "standard") ctx.error(m.get("storage"), m.child_path("storage"), "must be standard or io_optimized (found '" + *v + "')");
   }
+  load_volume(m, c);
   {
     MapReader q(ctx, m.get("query"), m.child_path("query"));
     if (auto d = q.distribution("read")) c.query.read = *d;
@@ -141,6 +175,7 @@ void load_database(MapReader& top, Scenario& s) {
     q.finish();
   }
   load_data_tier(m, c, s);
+  check_database_prices(m, c, s);
   m.finish();
   s.model.database = std::move(c);
 }

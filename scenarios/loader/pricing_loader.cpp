@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/db_instance_classes.hpp"
 #include "models/usage_json.hpp"
 #include "scenarios/loader/pricing_embedded.hpp"
 
@@ -286,22 +287,69 @@ void load_cost_section(MapReader& top, models::CostConfig& out) {
     out.period_seconds = sim::to_seconds(*v);
   }
   out.fixed_costs = parse_fixed_costs(r.ctx(), r.get("fixed_costs"), r.child_path("fixed_costs"));
+  if (r.has("prices")) {
+    MapReader p(r.ctx(), r.get("prices"), r.child_path("prices"));
+    if (p.valid()) {
+      for (const auto& key : p.keys()) {
+        const YAML::Node node = p.get(key);
+        if (auto v = read_number(r.ctx(), node, p.child_path(key))) {
+          out.prices.push_back(models::PriceOverride{key, *v, location(r.ctx(), node)});
+        }
+      }
+    }
+  } else {
+    r.get("prices");
+  }
   r.finish();
+}
+
+models::PriceTable scenario_price_table(const models::CostConfig& cost, const std::string& region,
+                                       const std::string& base_dir) {
+  models::PriceTable table = price_table_for(region, cost.pricing_file, base_dir);
+  auto errors = models::apply_price_overrides(table, cost.prices);
+  if (!errors.empty()) throw LoadError(errors);
+  return table;
 }
 
 std::vector<std::string> check_cost_config(const models::CostConfig& cost, const std::string& region,
                                            const std::string& base_dir) {
   try {
-    const models::PriceTable table = price_table_for(region, cost.pricing_file, base_dir);
-    return models::validate_fixed_costs(cost.fixed_costs, table);
+    models::PriceTable table = price_table_for(region, cost.pricing_file, base_dir);
+    std::vector<std::string> errors = models::apply_price_overrides(table, cost.prices);
+    for (auto& e : models::validate_fixed_costs(cost.fixed_costs, table)) errors.push_back(std::move(e));
+    return errors;
   } catch (const LoadError& e) {
     return e.errors();
   }
 }
 
+void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const Scenario& s) {
+  if (c.type == models::DbType::kAuroraServerlessV2) return;
+  models::PriceTable table;
+  try {
+    table = scenario_price_table(s.cost, s.region, s.base_dir);
+  } catch (const LoadError&) {
+    return;  // check_cost_config reports an unreadable table or a bad override
+  }
+  const std::string group = c.type == models::DbType::kRds
+                                ? std::string("rds_instance_") + (c.engine == models::DbEngine::kMysql ? "mysql" : "postgresql")
+                                : c.io_optimized ? "aurora_instance_io_optimized" : "aurora_instance_standard";
+  for (const char* key : {"instance_class", "reader_instance_class"}) {
+    const std::string& cls = std::string(key) == "instance_class" ? c.instance_class : c.reader_instance_class;
+    // An unknown class is reported by the database section itself.
+    if (cls.empty() || models::find_db_instance_class(cls) == nullptr || table.has(group, cls)) continue;
+    std::string priced;
+    for (const auto& name : table.instance_classes(group)) priced += (priced.empty() ? "" : ", ") + name;
+    db.ctx().error(db.has(key) ? db.get(key) : db.node(), db.child_path(key),
+                   cls + " has no price in " + group + " of the " + table.region + " price table (" + table.origin +
+                       "; priced: " + priced + "); add it with cost.prices: { " + group + "." + cls +
+                       ": USD_PER_HOUR } or a cost.pricing file");
+  }
+}
+
 models::CostReport price_scenario_usage(const models::Usage& usage, const models::CostConfig& cost,
                                         const std::string& region, const std::string& base_dir) {
-  const models::PriceTable table = price_table_for(region, cost.pricing_file, base_dir);
+  const models::PriceTable table = scenario_price_table(cost, region, base_dir);
   models::Usage priced = usage;
   if (priced.fixed_costs.empty()) priced.fixed_costs = cost.fixed_costs;
   models::CostOptions options;
@@ -313,15 +361,20 @@ bool add_cost_section(reports::Result& result, const std::string& region, const 
                       const std::string& base_dir) {
   const bool metered = result.sections.contains("usage") && result.sections["usage"].is_object();
   if (!metered && cost.fixed_costs.empty()) return false;
-  const models::Usage usage = metered ? models::usage_from_section(result.sections["usage"]) : models::Usage{};
-  models::CostReport report;
   try {
-    report = price_scenario_usage(usage, cost, region, base_dir);
-  } catch (const models::MissingPrice& e) {
-    throw LoadError({e.what()});
+    const models::Usage usage = metered ? models::usage_from_section(result.sections["usage"]) : models::Usage{};
+    result.sections["cost"] = price_scenario_usage(usage, cost, region, base_dir).to_json();
+  } catch (const std::exception& e) {
+    result.sections["cost"] = reports::Json{{"error", e.what()}, {"region", region}};
   }
-  result.sections["cost"] = report.to_json();
   return true;
+}
+
+std::optional<std::string> cost_error(const reports::Result& result) {
+  if (!result.sections.contains("cost")) return std::nullopt;
+  const reports::Json& c = result.sections["cost"];
+  if (!c.is_object() || !c.contains("error") || !c["error"].is_string()) return std::nullopt;
+  return c["error"].get<std::string>();
 }
 
 }  // namespace loadcast::scenario

@@ -11,6 +11,7 @@
 // read-only, so every function here is thread safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,10 +39,18 @@ const models::PriceTable& builtin_price_table(const std::string& region);
 models::PriceTable price_table_for(const std::string& region, const std::string& pricing_file,
                                    const std::string& base_dir);
 
+// The table of a scenario's cost section: price_table_for() with `cost.prices` applied. Throws
+// LoadError for an unreadable table or a bad override.
+models::PriceTable scenario_price_table(const models::CostConfig& cost, const std::string& region,
+                                       const std::string& base_dir);
+
 // Reads the optional top-level `cost:` mapping:
 //   cost:
 //     pricing: prices/tokyo-2026.yaml    # optional price table file
 //     period: 24h                        # the workload's period, for the month projection
+//     prices:                            # optional: replace (or add) single prices
+//       fargate.spot_discount: 0.55
+//       aurora_instance_standard.db.x2g.large: 1.2
 //     fixed_costs:
 //       - { name: route53, price: route53.hosted_zone_month, count: 1 }
 //       - { name: nat, price: nat_gateway.gb_processed, quantity: 100, note: "100 GB/month" }
@@ -53,21 +62,29 @@ void load_cost_section(MapReader& top, models::CostConfig& out);
 // One `fixed_costs:` list (the same items as above), for callers that keep it elsewhere.
 std::vector<models::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& node, const std::string& path);
 
-// Checks a loaded cost section against the table it will use (fixed-cost price keys and units,
-// a readable pricing file). Returns every problem, each starting with its location.
+// Checks a loaded cost section against the table it will use (a readable pricing file, the
+// `prices` overrides, fixed-cost price keys and units). Returns every problem, each starting
+// with its location.
 std::vector<std::string> check_cost_config(const models::CostConfig& cost, const std::string& region,
                                            const std::string& base_dir);
 
-// Prices a run's usage for a scenario: the table from price_table_for(), its fixed costs added,
-// projected to a month with the configured period.
+// The price-table check of a provisioned `database:` section, run while it is read: every
+// instance class (writer, readers) must have a price in the scenario's table, or the run could
+// not be priced. Reports a located error on the class key.
+void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const Scenario& s);
+
+// Prices a run's usage for a scenario: the table from scenario_price_table(), its fixed costs
+// added, projected to a month with the configured period.
 models::CostReport price_scenario_usage(const models::Usage& usage, const models::CostConfig& cost,
                                         const std::string& region, const std::string& base_dir);
 
 // Prices what `result` metered (its `usage` section, models/usage_json.hpp) plus the fixed costs
 // and writes the `cost` section. Returns false, writing nothing, when there is neither usage nor
-// a fixed cost. Throws LoadError for a missing price table or price, std::runtime_error for a
-// malformed usage section.
+// a fixed cost. Never throws: when pricing fails (a missing price table or price, a malformed
+// usage section) the section is {"error": sentence, "region": ...}, so the result is still
+// written; cost_error() reads it back.
 bool add_cost_section(reports::Result& result, const std::string& region, const models::CostConfig& cost,
                       const std::string& base_dir);
+std::optional<std::string> cost_error(const reports::Result& result);
 
 }  // namespace loadcast::scenario

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "models/system.hpp"
+#include "models/usage_json.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 #include "sim/replication.hpp"
 #include "sim/stats.hpp"
@@ -46,8 +47,16 @@ reports::Result simulate(const Scenario& scenario, const SimOptions& options, Si
   }
   std::uint64_t events = 0;
   for (const auto& run : runs) events += run.events_processed;
-  reports::Result result =
-      models::merge_replications(runs, models::MergeInfo{scenario.name, seed, sim::to_seconds(params.warmup)});
+  models::MergeInfo info{scenario.name, seed, sim::to_seconds(params.warmup), {}};
+  // Each replication priced on its own gives the interval of cost.monthly_usd.total.
+  info.monthly_cost = [&scenario](const reports::Json& usage) -> std::optional<double> {
+    try {
+      return price_scenario_usage(models::usage_from_section(usage), scenario.cost, scenario.region, scenario.base_dir).total_usd;
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  };
+  reports::Result result = models::merge_replications(runs, info);
   // Cost first, so thresholds on cost.monthly_usd resolve.
   add_cost_section(result, scenario.region, scenario.cost, scenario.base_dir);
   if (options.precision > 0.0) {

@@ -95,6 +95,50 @@ TEST_CASE("Cost: Fargate Spot is On-Demand minus the spot discount and flagged u
   CHECK(r.unverified_prices() == std::vector<std::string>{"fargate.x86_vcpu_hour x (1 - fargate.spot_discount)"});
 }
 
+TEST_CASE("Cost: the Spot discount is marked as AWS's upper bound unless the scenario sets it") {
+  Usage u;
+  u.metered_seconds = 3600;
+  u.fargate_for("worker", CpuArch::kX86, CapacityType::kSpot).add_task(1.0, 0.0, 3600);
+  const CostReport r = price_usage(u, table());
+  REQUIRE(r.assumptions.size() == 1);
+  CHECK_THAT(r.assumptions[0], Catch::Contains("On-Demand x (1 - 0.7): 70 % is AWS's \"up to\" discount, an upper bound, "
+                                               "so the Spot figure is a lower bound"));
+  CHECK(r.to_json()["assumptions"][0] == r.assumptions[0]);
+  PriceTable t = table();
+  CHECK(apply_price_overrides(t, {PriceOverride{"fargate.spot_discount", 0.5, "s.yaml:3:5"}}).empty());
+  const CostReport set = price_usage(u, t);
+  CHECK(set.total_usd == Approx(730.0 * 0.05 * 0.5));
+  REQUIRE(set.assumptions.size() == 1);
+  CHECK_THAT(set.assumptions[0], Catch::EndsWith("(1 - 0.5), the discount the scenario set (cost.prices)"));
+  CHECK(set.lines[0].confidence == PriceConfidence::kSecondary);  // the x86 price's, no longer unverified
+  CHECK(set.unverified_prices().empty());
+  // On-Demand tasks carry no such assumption.
+  Usage od;
+  od.metered_seconds = 3600;
+  od.fargate_for("web", CpuArch::kX86, CapacityType::kOnDemand).add_task(1.0, 2.0, 3600);
+  CHECK(price_usage(od, table()).assumptions.empty());
+}
+
+TEST_CASE("Cost: price overrides replace a price or add an instance class, and bad ones are located") {
+  PriceTable t = table();
+  const auto errors = apply_price_overrides(t, {PriceOverride{"alb.hour", 0.03, "s.yaml:4:5"},
+                                                PriceOverride{"aurora_instance_standard.db.x2g.large", 1.2, "s.yaml:5:5"},
+                                                PriceOverride{"alb.minute", 1, "s.yaml:6:5"},
+                                                PriceOverride{"fargate.spot_discount", 1.0, "s.yaml:7:5"},
+                                                PriceOverride{"nat_gateway.hour", -1, "s.yaml:8:5"}});
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0] == "s.yaml:6:5: cost.prices.alb.minute: is not a price of the test-1 table (GROUP.ITEM, e.g. fargate.spot_discount)");
+  CHECK(errors[1] == "s.yaml:7:5: cost.prices.fargate.spot_discount: is a fraction and must be in [0, 1)");
+  CHECK(errors[2] == "s.yaml:8:5: cost.prices.nat_gateway.hour: must be a number >= 0 (USD per NAT-hour)");
+  CHECK(t.usd("alb", "hour") == 0.03);
+  CHECK(t.at("alb", "hour").confidence == PriceConfidence::kScenario);
+  CHECK(t.at("alb", "hour").unit == "ALB-hour");
+  CHECK(t.usd("aurora_instance_standard", "db.x2g.large") == 1.2);
+  CHECK(t.at("aurora_instance_standard", "db.x2g.large").unit == "instance-hour");
+  CHECK(t.usd("nat_gateway", "hour") == 0.06);  // a bad override is not applied
+  CHECK(t.validate().empty());
+}
+
 TEST_CASE("Cost: Aurora prices ACU-hours instance-hours storage and I/O") {
   Usage u;
   u.metered_seconds = 7200;
@@ -171,6 +215,27 @@ TEST_CASE("Cost: merging replications gives the same monthly cost as one") {
   CHECK(two.fargate.size() == 1);
   CHECK(two.fargate[0].tasks == 2);
   CHECK(price_usage(two, table()).total_usd == Approx(price_usage(one, table()).total_usd));
+}
+
+TEST_CASE("Cost: a usage scaled by 1/R is the mean of R merged replications and prices the same") {
+  Usage one;
+  one.metered_seconds = 3600;
+  one.fargate_for("web", CpuArch::kX86, CapacityType::kOnDemand).add_task(0.5, 1.0, 3600);
+  one.aurora_serverless_for("writer", "db", AuroraStorage::kStandard).acu_seconds = 1800;
+  Usage two = one;
+  two.aurora_serverless_for("reader-2", "db", AuroraStorage::kStandard).acu_seconds = 3600;  // only here
+  Usage mean = one;
+  mean.merge(two);
+  mean.scale(0.5);
+  CHECK(mean.metered_seconds == 3600);
+  CHECK(mean.fargate[0].tasks == 1);
+  CHECK(mean.fargate[0].vcpu_seconds == Approx(1800));
+  REQUIRE(mean.aurora_serverless.size() == 2);
+  CHECK(mean.aurora_serverless[0].acu_seconds == Approx(1800));
+  CHECK(mean.aurora_serverless[1].instance == "reader-2");
+  CHECK(mean.aurora_serverless[1].acu_seconds == Approx(1800));  // one replication's hour over two
+  CHECK(price_usage(mean, table()).total_usd ==
+        Approx((price_usage(one, table()).total_usd + price_usage(two, table()).total_usd) / 2));
 }
 
 TEST_CASE("Cost: metered quantities without a metered span are rejected") {

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "reports/gate.hpp"
 #include "reports/threshold.hpp"
 
@@ -81,6 +83,64 @@ TEST_CASE("Gate: with replications a regression needs non-overlapping 95 percent
     cur.replications = 1;
     cur.latency_ms_ci95.clear();
     CHECK(find(compare_to_baseline(cur.to_json(), base.to_json(), 10.0), "latency_ms.p95").regressed);
+  }
+}
+
+TEST_CASE("Gate: every compared metric with an interval needs non-overlapping intervals to regress") {
+  Result base = base_result();
+  base.replications = 3;
+  base.requests.errors = 100;  // 1 %: a 30 % rise is beyond the error rate's absolute floor
+  base.requests.ok = 9900;
+  base.classes["list"].requests = base.requests;
+  base.classes["list"].throughput_rps = 60.0;
+  base.classes["list"].latency_ms = base.latency_ms;
+  base.classes["add"] = base.classes["list"];
+  base.sections["cost"] = Json{{"monthly_usd", {{"total", 300.0}, {"items", Json::object()}}}};
+  Result cur = base;
+  // Every metric 30 % worse: p50/p95/p99 up, error rate up, throughput down, cost up.
+  cur.latency_ms = {0, 26.0, 0, 130.0, 260.0, 0, 0};
+  cur.requests.errors = 130;
+  cur.requests.ok = 9870;
+  cur.throughput_rps = 70.0;
+  cur.classes["list"].latency_ms = cur.latency_ms;
+  cur.classes["list"].requests = cur.requests;
+  cur.classes["list"].throughput_rps = 42.0;
+  cur.sections["cost"]["monthly_usd"]["total"] = 390.0;
+  const std::vector<std::string> metrics = {
+      "latency_ms.p50", "latency_ms.p95", "latency_ms.p99", "requests.error_rate", "throughput_rps",
+      "classes.list.latency_ms.p50", "classes.list.latency_ms.p95", "classes.list.latency_ms.p99",
+      "classes.list.requests.error_rate", "classes.list.throughput_rps", "cost.monthly_usd.total"};
+  SECTION("wide intervals that overlap: not significant, for every metric") {
+    for (const auto& m : metrics) {
+      const double b = resolve_metric(base.to_json(), m), c = resolve_metric(cur.to_json(), m);
+      base.ci95[m] = {std::min(b, c) * 0.5, std::max(b, c) * 1.5};
+      cur.ci95[m] = base.ci95[m];
+    }
+    const auto cs = compare_to_baseline(cur.to_json(), base.to_json(), 10.0);
+    for (const auto& m : metrics) {
+      INFO(m);
+      CHECK_FALSE(find(cs, m).regressed);
+      CHECK_THAT(find(cs, m).detail, Catch::Contains("overlap: not significant"));
+    }
+  }
+  SECTION("narrow intervals around each value: a regression, for every metric") {
+    for (const auto& m : metrics) {
+      const double b = resolve_metric(base.to_json(), m), c = resolve_metric(cur.to_json(), m);
+      base.ci95[m] = {b * 0.99, b * 1.01};
+      cur.ci95[m] = {c * 0.99, c * 1.01};
+    }
+    const auto cs = compare_to_baseline(cur.to_json(), base.to_json(), 10.0);
+    for (const auto& m : metrics) {
+      INFO(m);
+      CHECK(find(cs, m).regressed);
+      CHECK_THAT(find(cs, m).detail, Catch::Contains("do not overlap"));
+    }
+  }
+  SECTION("a stored result keeps its intervals") {
+    base.ci95["classes.list.latency_ms.p95"] = {95.0, 105.0};
+    const Result back = Result::from_json(base.to_json());
+    REQUIRE(back.ci95.count("classes.list.latency_ms.p95") == 1);
+    CHECK(back.ci95.at("classes.list.latency_ms.p95").high == 105.0);
   }
 }
 

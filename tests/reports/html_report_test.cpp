@@ -17,12 +17,14 @@
 #include "reports/run_outputs.hpp"
 #include "reports/summary_report.hpp"
 #include "reports/svg_chart.hpp"
+#include "tests/reports/chromium.hpp"
 
 using namespace loadcast::reports;
+using loadcast::testing::kChromium;
+using loadcast::testing::run_chromium;
 
 namespace {
 
-constexpr const char* kChromium = "/usr/bin/chromium";
 const double kNan = std::nan("");
 
 Result rich_result() {
@@ -66,6 +68,12 @@ Result rich_result() {
     s["orders.dlq"].push_back(0);
     s["orders.empty_receives"].push_back(i < 10 ? 300 : 5);
     s["custom.gauge"].push_back(i);
+    // A worker service and its queue share a name (pos-production's worker-item).
+    s["worker-item.tasks_running"].push_back(i < 12 ? 1 : 4);
+    s["worker-item.messages_per_s"].push_back(i < 10 ? 2 : 30);
+    s["worker-item.visible"].push_back(i >= 10 && i < 18 ? 500.0 - 20 * i : 0);
+    s["worker-item.sent"].push_back(i < 10 ? 120 : 1800);
+    s["http_500"].push_back(i == 12 ? 30 : 0);
   }
   r.events.push_back({630, "scale_out", "web", 1.0, 3.0, "cpu 91.2 > 70 for 3 of 3"});
   r.events.push_back({1500, "scale_in", "web", 3.0, 2.0, "cpu 30 < 63 for 15 of 15"});
@@ -85,7 +93,8 @@ Result rich_result() {
                                                         {"unit_usd", 0.05056},
                                                         {"usd", 36.9088},
                                                         {"confidence", "secondary"}}})},
-                            {"unverified_prices", Json::array({"fargate.arm_vcpu_hour"})}};
+                            {"unverified_prices", Json::array({"fargate.arm_vcpu_hour"})},
+                            {"assumptions", Json::array({"Fargate Spot is priced at On-Demand x (1 - 0.7): an upper bound"})}};
   return r;
 }
 
@@ -120,15 +129,6 @@ std::filesystem::path temp_dir(const std::string& name) {
   return dir;
 }
 
-int run_chromium(const std::filesystem::path& dir, const std::string& args, const std::filesystem::path& out) {
-  const std::string cmd = std::string("timeout 120 ") + kChromium +
-                          " --headless --no-sandbox --disable-gpu --disable-background-networking"
-                          " --disable-component-update --disable-sync --no-first-run --user-data-dir=" +
-                          (dir / "profile").string() + " " + args + " > " + out.string() + " 2> " +
-                          (dir / "chromium.log").string();
-  return std::system(cmd.c_str());
-}
-
 }  // namespace
 
 TEST_CASE("HtmlReport: every chart is drawn when its series exist") {
@@ -136,7 +136,8 @@ TEST_CASE("HtmlReport: every chart is drawn when its series exist") {
   for (const char* title : {"Request rate", "Latency percentiles", "5xx responses by code", "web: tasks",
                             "web: CPU and memory utilization", "Aurora capacity per instance", "DB CPU utilization",
                             "DB connections", "orders: messages", "Oldest message age", "Empty receives", "custom.gauge",
-                            "Cost by item (USD per month)"}) {
+                            "Cost by item (USD per month)", "worker-item: tasks", "worker-item: messages",
+                            "worker-item: messages processed and backlog per task", "worker-item: sent, deleted and throttled"}) {
     INFO(title);
     CHECK(count(html, "font-weight=\"600\">" + std::string(title) + "</text>") == 1);
   }
@@ -153,6 +154,36 @@ TEST_CASE("HtmlReport: every chart is drawn when its series exist") {
   CHECK_THAT(html, Catch::Contains("<code>fargate.arm_vcpu_hour</code>"));
   CHECK_THAT(html, Catch::Contains("<td class=\"fail\">FAIL</td><td><code>requests.error_rate &lt; 0.001</code></td>"));
   CHECK_THAT(html, Catch::Contains("<td>scale_in</td>"));
+  CHECK_THAT(html, Catch::Contains("Assumptions behind this figure:<br>Fargate Spot is priced at On-Demand x (1 - 0.7)"));
+  CHECK(count(path_of(html, "5xx responses by code", "500"), "L") == 29);
+}
+
+TEST_CASE("HtmlReport: a series is classified by its own metric, so a queue named like its worker keeps its charts") {
+  const std::string html = render_html(rich_result());
+  // The queue's depth and flow are drawn as queue charts, the worker's tasks as service charts.
+  CHECK(count(path_of(html, "worker-item: messages", "visible"), "L") == 29);
+  CHECK(count(path_of(html, "worker-item: sent, deleted and throttled", "sent"), "L") == 29);
+  CHECK(count(path_of(html, "worker-item: tasks", "tasks_running"), "L") >= 29);
+  CHECK(count(path_of(html, "worker-item: messages processed and backlog per task", "messages_per_s"), "L") == 29);
+  // Nothing of theirs is left for "Other series": only the custom gauge is.
+  const auto other = html.find("<h2 id=\"other\">");
+  REQUIRE(other != std::string::npos);
+  const std::string others = html.substr(other, html.find("<h2", other + 4) - other);
+  CHECK(others.find("worker-item") == std::string::npos);
+  CHECK(count(others, "<svg") == 1);
+  CHECK_THAT(others, Catch::Contains(">custom.gauge</text>"));
+}
+
+TEST_CASE("HtmlReport: a cost that could not be priced says why") {
+  Result r;
+  r.scenario = "unpriced";
+  r.sections["cost"] = Json{{"error", "price table ap-northeast-1 has no price 'aurora_instance_standard.db.x9.large'"},
+                            {"region", "ap-northeast-1"}};
+  const std::string html = render_html(r);
+  CHECK_THAT(html, Catch::Contains("<p class=\"fail\">Not priced: price table ap-northeast-1 has no price"));
+  CHECK(count(html, "<svg") == 0);
+  CHECK_THAT(render_text(r), Catch::Contains("cost       not priced: price table ap-northeast-1 has no price"));
+  CHECK_THAT(render_markdown(r), Catch::Contains("### Monthly cost: not priced"));
 }
 
 TEST_CASE("HtmlReport: charts are left out when their series are absent and nothing is fetched") {
@@ -181,7 +212,7 @@ TEST_CASE("HtmlReport: headless Chromium renders the charts") {
   REQUIRE(run_chromium(dir, "--dump-dom file://" + page.string(), dir / "dom.html") == 0);
   const std::string dom = read(dir / "dom.html");
   INFO(read(dir / "chromium.log"));
-  CHECK(count(dom, "<svg") == 13);
+  CHECK(count(dom, "<svg") == 17);
   std::regex path_re("<path class=\"series[^\"]*\" data-series=\"[^\"]+\" d=\"M[0-9.]+,[0-9.]+( L[0-9.]+,[0-9.]+){10,}");
   std::size_t drawn = 0;
   for (auto it = std::sregex_iterator(dom.begin(), dom.end(), path_re); it != std::sregex_iterator(); ++it) ++drawn;
@@ -224,9 +255,9 @@ TEST_CASE("HtmlReport: a run's outputs are written together") {
   CHECK(back.scenario == "step-load");
   CHECK(back.sections["cost"]["monthly_usd"]["total"] == 304.43);
   const std::string csv = read(paths[1]);
-  CHECK_THAT(csv, Catch::StartsWith("t_s,custom.gauge,http_502,http_5xx,latency_p50_ms"));
+  CHECK_THAT(csv, Catch::StartsWith("t_s,custom.gauge,http_500,http_502,http_5xx,latency_p50_ms"));
   CHECK(count(csv, "\n") == 31);
-  CHECK_THAT(csv, Catch::Contains("\n300,5,0,0,20,60,,"));  // the missing p99 is an empty cell
+  CHECK_THAT(csv, Catch::Contains("\n300,5,0,0,0,20,60,,"));  // the missing p99 is an empty cell
   CHECK_THAT(read(paths[3]), Catch::Contains("| ❌ | `requests.error_rate < 0.001` | 0.01 |"));
   std::filesystem::remove_all(dir);
 }
@@ -243,6 +274,11 @@ TEST_CASE("SummaryReport: text and Markdown carry counts latency thresholds cost
   CHECK_THAT(md, Catch::Contains("### Monthly cost: $304.43"));
   CHECK_THAT(md, Catch::Contains("| 10:30 | scale_out | web | 1 | 3 | cpu 91.2 > 70 for 3 of 3 |"));
   CHECK_THAT(md, Catch::Contains("| 100000 | 99000 | 1000 | 0 | 0 | 0 | 1 % | 55.5 |"));
+  // The unverified prices and the assumptions a figure rests on are listed beside it.
+  CHECK_THAT(text, Catch::Contains("           unverified prices used: fargate.arm_vcpu_hour\n"));
+  CHECK_THAT(text, Catch::Contains("           assumption: Fargate Spot is priced at On-Demand x (1 - 0.7): an upper bound\n"));
+  CHECK_THAT(md, Catch::Contains("Unverified prices used (check before relying on them): `fargate.arm_vcpu_hour`"));
+  CHECK_THAT(md, Catch::Contains("- Fargate Spot is priced at On-Demand x (1 - 0.7): an upper bound\n"));
 }
 
 TEST_CASE("SvgChart: axis ticks cover the data on a 1-2-5 grid") {

@@ -1,11 +1,13 @@
 // Price tables: the built-in region files are complete and embedded; a bad file is rejected with
-// a location for every problem; the `cost:` scenario section reads fixed costs strictly.
+// a location for every problem; the `cost:` scenario section reads fixed costs and price
+// overrides strictly; a result whose pricing fails still gets a cost section saying why.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "models/usage_json.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 
 using namespace loadcast;
@@ -38,6 +40,16 @@ std::string replace(std::string text, const std::string& from, const std::string
   const auto pos = text.find(from);
   REQUIRE(pos != std::string::npos);
   return text.replace(pos, from.size(), to);
+}
+
+// The `cost:` section of `yaml`, read as the scenario loader does; problems go to `ctx`.
+models::CostConfig read_cost_section(const char* yaml, scenario::Context& ctx) {
+  const YAML::Node root = YAML::Load(yaml);
+  scenario::MapReader top(ctx, root, "");
+  models::CostConfig cost;
+  scenario::load_cost_section(top, cost);
+  top.finish();
+  return cost;
 }
 
 }  // namespace
@@ -144,12 +156,8 @@ TEST_CASE("PricingLoader: the cost section reads fixed costs strictly with locat
     - { name: bad, usd_per_month: 5, count: 2, colour: red }
     - { name: half, price: waf.rule_month }
 )";
-  const YAML::Node root = YAML::Load(yaml);
   scenario::Context ctx("s.yaml", ".");
-  scenario::MapReader top(ctx, root, "");
-  models::CostConfig cost;
-  scenario::load_cost_section(top, cost);
-  top.finish();
+  models::CostConfig cost = read_cost_section(yaml, ctx);
   REQUIRE(cost.fixed_costs.size() == 5);
   CHECK(cost.period_seconds == 86400.0);
   CHECK(cost.fixed_costs[0].count == 1.0);
@@ -171,4 +179,73 @@ TEST_CASE("PricingLoader: the cost section reads fixed costs strictly with locat
   REQUIRE(problems.size() == 1);
   CHECK_THAT(problems[0], Catch::StartsWith("s.yaml:5:7: fixed cost 'nat': price 'nat_gateway.gigabytes' is not in the "
                                             "ap-northeast-1 price table"));
+}
+
+TEST_CASE("PricingLoader: cost.prices replace single prices with their locations, bad ones are errors") {
+  const char* yaml = R"(cost:
+  prices:
+    fargate.spot_discount: 0.55
+    aurora_instance_standard.db.x2g.large: 1.2
+    alb.minute: 1
+    nat_gateway.hour: cheap
+)";
+  scenario::Context ctx("s.yaml", ".");
+  models::CostConfig cost = read_cost_section(yaml, ctx);
+  REQUIRE(ctx.errors().size() == 1);
+  CHECK_THAT(ctx.errors()[0], Catch::StartsWith("s.yaml:6:23: cost.prices.nat_gateway.hour: "));
+  REQUIRE(cost.prices.size() == 3);
+  CHECK(cost.prices[0].key == "fargate.spot_discount");
+  CHECK(cost.prices[0].location == "s.yaml:3:28");
+  const auto problems = scenario::check_cost_config(cost, "ap-northeast-1", ".");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0] == "s.yaml:5:17: cost.prices.alb.minute: is not a price of the ap-northeast-1 table (GROUP.ITEM, e.g. "
+                       "fargate.spot_discount)");
+  cost.prices.pop_back();
+  const auto t = scenario::scenario_price_table(cost, "ap-northeast-1", ".");
+  CHECK(t.usd("fargate", "spot_discount") == 0.55);
+  CHECK(t.at("fargate", "spot_discount").confidence == models::PriceConfidence::kScenario);
+  CHECK(t.usd("aurora_instance_standard", "db.x2g.large") == 1.2);
+  CHECK(t.usd("fargate", "x86_vcpu_hour") == 0.05056);  // the rest is the built-in table
+}
+
+TEST_CASE("PricingLoader: a result whose pricing fails still gets a cost section, with the reason") {
+  models::Usage u;
+  u.metered_seconds = 3600;
+  u.aurora_provisioned_for("writer", "db", "db.x9.large", models::AuroraStorage::kStandard).instance_seconds = 3600;
+  reports::Result r;
+  r.sections["usage"] = models::usage_to_section(u);
+  CHECK(scenario::add_cost_section(r, "ap-northeast-1", models::CostConfig{}, "."));
+  const auto error = scenario::cost_error(r);
+  REQUIRE(error.has_value());
+  CHECK_THAT(*error, Catch::Contains("price table ap-northeast-1 has no price 'aurora_instance_standard.db.x9.large'"));
+  CHECK(r.sections["cost"]["region"] == "ap-northeast-1");
+  // A bad usage section and an unknown region are reported the same way, never thrown.
+  r.sections["usage"]["colour"] = "red";
+  CHECK(scenario::add_cost_section(r, "ap-northeast-1", models::CostConfig{}, "."));
+  CHECK_THAT(*scenario::cost_error(r), Catch::Contains("unknown key 'usage.colour'"));
+  r.sections["usage"].erase("colour");
+  CHECK(scenario::add_cost_section(r, "mars-1", models::CostConfig{}, "."));
+  CHECK_THAT(*scenario::cost_error(r), Catch::Contains("region 'mars-1' has no built-in price table"));
+}
+
+TEST_CASE("PricingLoader: the common provisioned classes are priced in both regions with their sources") {
+  const auto& virginia = scenario::builtin_price_table("us-east-1");
+  const auto& tokyo = scenario::builtin_price_table("ap-northeast-1");
+  // us-east-1 Aurora Standard rates from AWS's own static table (aws/agent-toolkit-for-aws).
+  CHECK(virginia.usd("aurora_instance_standard", "db.r6g.2xlarge") == 1.038);
+  CHECK(virginia.usd("aurora_instance_standard", "db.r7g.4xlarge") == 2.211);
+  CHECK(virginia.usd("aurora_instance_standard", "db.t3.medium") == 0.082);
+  CHECK(virginia.at("aurora_instance_standard", "db.r8g.xlarge").confidence == models::PriceConfidence::kSecondary);
+  CHECK(virginia.usd("aurora_instance_io_optimized", "db.r6g.2xlarge") == Approx(1.038 * 1.3));
+  // Tokyo: in proportion to the family's priced size, marked unverified.
+  CHECK(tokyo.usd("aurora_instance_standard", "db.r6g.4xlarge") == Approx(0.313 * 8));
+  CHECK(tokyo.at("aurora_instance_standard", "db.r6g.4xlarge").confidence == models::PriceConfidence::kUnverified);
+  CHECK(tokyo.usd("aurora_instance_standard", "db.r6g.large") == 0.313);
+  for (const char* cls : {"db.t3.medium", "db.t3.large", "db.t4g.large", "db.m5.large", "db.r5.large", "db.r6g.large"}) {
+    for (const char* group : {"rds_instance_mysql", "rds_instance_postgresql"}) {
+      INFO(group << " " << cls);
+      CHECK(virginia.has(group, cls));
+      CHECK(tokyo.has(group, cls));
+    }
+  }
 }

@@ -128,3 +128,23 @@ TEST_CASE("Seed002Cost: a simulated bookmark-prod run carries a cost priced from
   CHECK_THAT(cost["projection"].get<std::string>(), Catch::Contains("metered over 30m"));
   CHECK(reports::evaluate_threshold("cost.monthly_usd.total < 100000", r.to_json()).ok);
 }
+
+TEST_CASE("Seed002Cost: bookmark-prod's cost section prices the seed's fixed items") {
+  const auto sc = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/bookmark-prod.yaml");
+  CHECK(sc.cost.period_seconds == 86400.0);
+  models::Usage nothing_metered;
+  const auto fixed = scenario::price_scenario_usage(nothing_metered, sc.cost, sc.region, sc.base_dir);
+  // The seed's "other fixed costs" without the ALB, which the simulator meters.
+  CHECK(cents(fixed.item("nat_gateway")) == 45.26);     // seed $32 (us-east-1's rate)
+  CHECK(cents(fixed.item("route53")) == 0.50);          // seed $0.50
+  CHECK(cents(fixed.item("bastion")) == 4.96);          // seed $3
+  // Listed by the seed but left out of its totals, at Tokyo prices or its own estimates.
+  CHECK(cents(fixed.item("vpc_endpoint")) == 20.44);    // seed $15: 2 endpoint-AZs x $0.014 x 730 h
+  CHECK(cents(fixed.item("waf")) == 9.00);              // seed $10-50: web ACL $5 + 4 rules; requests extra
+  CHECK(cents(fixed.item("cloudwatch_logs")) == 7.93);  // seed $5: 10 GB x $0.76 + 10 GB-month x $0.033
+  CHECK(cents(fixed.item("aurora_backup") + fixed.item("s3") + fixed.item("ecr") + fixed.item("container_insights")) == 23.00);
+  // Not in the seed: the NAT's Elastic IP and the ALB's two AZ addresses.
+  CHECK(cents(fixed.item("public_ipv4")) == 10.95);
+  CHECK(cents(fixed.total_usd) == 122.04);
+  for (const auto& l : fixed.lines) CHECK(l.fixed);
+}

@@ -1,5 +1,6 @@
 // What-if sweeps: grid parsing, point numbering, determinism across thread counts, shards that
-// merge back to the whole sweep, and bad points reported before anything runs.
+// merge back to the whole sweep, bad points reported before anything runs, and a priced scenario
+// swept over an indexed path and the region with its cost column and Pareto frontier filled.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -121,4 +122,45 @@ TEST_CASE("Sweep: a bad value is reported with its point before anything runs") 
     CHECK_THAT(e.errors()[0], Catch::StartsWith("point 2 (stations.s1.servers=-1, workload.requests[0].steps[0].service=exp(10ms)): "
                                                 "--set stations.s1.servers"));
   }
+}
+
+TEST_CASE("Sweep: an indexed policy path and the region sweep a priced scenario; cost and frontier are filled") {
+  scenario::SweepOptions o;
+  o.axes = {scenario::parse_grid("services.api.autoscaling.policies[0].target=10,70"),
+            scenario::parse_grid("region=us-east-1,ap-northeast-1")};
+  o.sim.duration = 9 * sim::kMinute;  // before step-load's step: 20 req/s on a 20 % busy task
+  o.sim.threads = 2;
+  const auto run = scenario::run_sweep(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/step-load.yaml", o);
+  REQUIRE(run.table.points.size() == 4);
+  const auto& p = run.table.points;
+  for (const auto& x : p) REQUIRE(x.monthly_usd.has_value());
+  // The indexed path reached the policy: a 10 % CPU target scales the task out (more cost, less
+  // waiting), 70 % keeps one task.
+  CHECK(p[0].values[0] == std::make_pair(std::string("services.api.autoscaling.policies[0].target"), std::string("10")));
+  CHECK(*p[0].monthly_usd > *p[2].monthly_usd);
+  CHECK(p[0].p95_ms < p[2].p95_ms);
+  CHECK(run.results[0].sections["services"]["api"]["tasks_max"].get<double>() > 1);
+  CHECK(run.results[2].sections["services"]["api"]["tasks_max"].get<double>() == 1);
+  // The region changes the prices only: the same seed gives the same latency, Tokyo costs more.
+  CHECK(run.results[1].sections["cost"]["region"] == "ap-northeast-1");
+  CHECK(run.results[0].sections["cost"]["region"] == "us-east-1");
+  CHECK(p[1].p95_ms == p[0].p95_ms);
+  CHECK(*p[1].monthly_usd > *p[0].monthly_usd * 1.2);
+  CHECK(*p[3].monthly_usd > *p[2].monthly_usd * 1.2);
+  // The frontier: the cheap us-east-1 point and the fast one; Tokyo's points cost more for the same p95.
+  CHECK(p[0].frontier);
+  CHECK(p[2].frontier);
+  CHECK_FALSE(p[1].frontier);
+  CHECK_FALSE(p[3].frontier);
+  const std::string csv = run.table.csv();
+  CHECK_THAT(csv, Catch::Contains(",us-east-1,") && Catch::Contains(",yes\n"));
+  const std::string html = run.table.html();
+  std::size_t circles = 0, frontier = 0;
+  for (auto at = html.find("<circle class=\"point"); at != std::string::npos; at = html.find("<circle class=\"point", at + 1)) {
+    ++circles;
+    if (html.compare(at, 30, "<circle class=\"point frontier\"") == 0) ++frontier;
+  }
+  CHECK(circles == 4);
+  CHECK(frontier == 2);
+  CHECK_THAT(html, Catch::Contains("class=\"series frontier\""));
 }

@@ -1,0 +1,159 @@
+#include "reports/html_tables.hpp"
+
+#include <cmath>
+
+#include "reports/gate.hpp"
+#include "reports/markup.hpp"
+#include "reports/svg_chart.hpp"
+
+namespace loadcast::reports::html {
+
+namespace {
+
+double number_at(const Json& j, std::initializer_list<const char*> path) {
+  const Json* n = &j;
+  for (const char* k : path) {
+    if (!n->is_object() || !n->contains(k)) return std::nan("");
+    n = &(*n)[k];
+  }
+  return n->is_number() ? n->get<double>() : std::nan("");
+}
+
+std::string string_at(const Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+// A list of strings as a note, e.g. the unverified prices or the assumptions of a cost.
+void string_list(std::ostringstream& h, const Json& c, const char* key, const std::string& lead, bool code) {
+  if (!c.contains(key) || !c[key].is_array() || c[key].empty()) return;
+  h << "<p class=\"note\">" << escape_xml(lead);
+  for (const auto& p : c[key]) {
+    const std::string s = p.is_string() ? p.get<std::string>() : std::string();
+    h << (code ? " <code>" + escape_xml(s) + "</code>" : "<br>" + escape_xml(s));
+  }
+  h << "</p>\n";
+}
+
+}  // namespace
+
+std::string td(const std::string& s) { return "<td>" + escape_xml(s) + "</td>"; }
+std::string tdn(const std::string& s) { return "<td class=\"n\">" + escape_xml(s) + "</td>"; }
+
+void summary(std::ostringstream& h, const Result& r) {
+  const auto& q = r.requests;
+  h << "<table><tr><th>requests</th><th>ok</th><th>errors</th><th>timeouts</th><th>dropped</th><th>in flight</th>"
+       "<th>error rate</th><th>throughput (req/s)</th></tr><tr>"
+    << tdn(std::to_string(q.total)) << tdn(std::to_string(q.ok)) << tdn(std::to_string(q.errors))
+    << tdn(std::to_string(q.timeouts)) << tdn(std::to_string(q.dropped)) << tdn(std::to_string(q.in_flight))
+    << tdn(fixed(q.error_rate() * 100.0, 4) + " %") << tdn(fixed(r.throughput_rps, 3)) << "</tr></table>\n";
+  const auto& l = r.latency_ms;
+  h << "<table><tr><th>latency (ms)</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>"
+    << "<tr>" << td("measured") << tdn(fixed(l.mean, 3)) << tdn(fixed(l.p50, 3)) << tdn(fixed(l.p90, 3))
+    << tdn(fixed(l.p95, 3)) << tdn(fixed(l.p99, 3)) << tdn(fixed(l.p999, 3)) << tdn(fixed(l.max, 3)) << "</tr>";
+  if (!r.latency_ms_ci95.empty()) {
+    const auto ci = [&](const char* k) {
+      const auto it = r.latency_ms_ci95.find(k);
+      return it == r.latency_ms_ci95.end() ? std::string() : "[" + fixed(it->second.low, 3) + ", " + fixed(it->second.high, 3) + "]";
+    };
+    h << "<tr>" << td("95 % CI") << tdn(ci("mean")) << tdn(ci("p50")) << tdn(ci("p90")) << tdn(ci("p95")) << tdn(ci("p99"))
+      << tdn(ci("p999")) << tdn(ci("max")) << "</tr>";
+  }
+  h << "</table>\n";
+}
+
+void thresholds(std::ostringstream& h, const Result& r) {
+  h << "<h2 id=\"thresholds\">Thresholds</h2>\n";
+  if (r.thresholds.empty()) {
+    h << "<p class=\"note\">No thresholds in this result.</p>\n";
+    return;
+  }
+  h << "<table><tr><th></th><th>threshold</th><th>measured</th><th>detail</th></tr>\n";
+  for (const auto& t : r.thresholds) {
+    h << "<tr><td class=\"" << (t.ok ? "ok\">pass" : "fail\">FAIL") << "</td><td><code>" << escape_xml(t.expr) << "</code></td>"
+      << tdn(format_value(t.value)) << td(t.detail) << "</tr>\n";
+  }
+  h << "</table>\n";
+}
+
+void classes(std::ostringstream& h, const Result& r) {
+  if (r.classes.empty()) return;
+  h << "<h2 id=\"classes\">Request classes</h2>\n<table><tr><th>class</th><th>requests</th><th>errors</th><th>error rate</th>"
+       "<th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr>\n";
+  for (const auto& [name, c] : r.classes) {
+    h << "<tr>" << td(name) << tdn(std::to_string(c.requests.total))
+      << tdn(std::to_string(c.requests.errors + c.requests.timeouts + c.requests.dropped))
+      << tdn(fixed(c.requests.error_rate() * 100.0, 4) + " %") << tdn(fixed(c.throughput_rps, 3))
+      << tdn(fixed(c.latency_ms.p50, 3)) << tdn(fixed(c.latency_ms.p95, 3)) << tdn(fixed(c.latency_ms.p99, 3))
+      << tdn(fixed(c.latency_ms.max, 3)) << "</tr>\n";
+  }
+  h << "</table>\n";
+}
+
+void stations(std::ostringstream& h, const Result& r) {
+  if (r.stations.empty()) return;
+  h << "<h2 id=\"stations\">Stations</h2>\n<table><tr><th>station</th><th>servers</th><th>discipline</th><th>utilization</th>"
+       "<th>mean queue</th><th>mean wait ms</th><th>rejected</th></tr>\n";
+  for (const auto& [name, st] : r.stations) {
+    h << "<tr>" << td(name) << tdn(std::to_string(st.servers)) << td(st.discipline) << tdn(fixed(st.utilization, 4))
+      << tdn(fixed(st.mean_queue, 4)) << tdn(fixed(st.mean_wait_ms, 4)) << tdn(std::to_string(st.rejected)) << "</tr>\n";
+  }
+  h << "</table>\n";
+}
+
+void cost(std::ostringstream& h, const Json& c) {
+  h << "<h2 id=\"cost\">Monthly cost</h2>\n";
+  if (const std::string error = string_at(c, "error"); !error.empty()) {
+    h << "<p class=\"fail\">Not priced: " << escape_xml(error) << "</p>\n";
+    return;
+  }
+  const double total = number_at(c, {"monthly_usd", "total"});
+  h << "<p><b>" << money(total) << " per month</b>";
+  if (const std::string region = string_at(c, "region"); !region.empty()) h << " in " << escape_xml(region);
+  if (const std::string prices = string_at(c, "prices"); !prices.empty()) h << " (prices: " << escape_xml(prices) << ")";
+  h << "</p>\n";
+  if (const std::string p = string_at(c, "projection"); !p.empty()) h << "<p class=\"note\">Projection: " << escape_xml(p) << ".</p>\n";
+  string_list(h, c, "assumptions", "Assumptions behind this figure:", false);
+  BarChart bars;
+  bars.title = "Cost by item (USD per month)";
+  bars.unit = "$";
+  if (c.contains("monthly_usd") && c["monthly_usd"].contains("items")) {
+    for (const auto& [k, v] : c["monthly_usd"]["items"].items()) {
+      if (v.is_number()) bars.bars.emplace_back(k, v.get<double>());
+    }
+  }
+  if (!bars.bars.empty()) h << bars.svg();
+  if (c.contains("lines") && c["lines"].is_array() && !c["lines"].empty()) {
+    h << "<table><tr><th>item</th><th>resource</th><th>component</th><th>quantity / month</th><th>unit price</th>"
+         "<th>USD / month</th><th>price source</th></tr>\n";
+    for (const auto& l : c["lines"]) {
+      const auto s = [&](const char* k) { return string_at(l, k); };
+      const auto n = [&](const char* k) { return l.contains(k) && l[k].is_number() ? l[k].get<double>() : std::nan(""); };
+      h << "<tr>" << td(s("item")) << td(s("resource")) << td(s("component")) << tdn(fixed(n("quantity"), 3) + " " + s("unit"))
+        << tdn("$" + fixed(n("unit_usd"), 6)) << tdn(money(n("usd"))) << td(s("confidence") + (s("price").empty() ? "" : ": " + s("price")))
+        << "</tr>\n";
+    }
+    h << "</table>\n";
+  }
+  string_list(h, c, "unverified_prices", "Unverified prices used (check before relying on them):", true);
+}
+
+void events(std::ostringstream& h, const Result& r) {
+  h << "<h2 id=\"events\">Events</h2>\n";
+  if (r.events.empty()) {
+    h << "<p class=\"note\">No events recorded.</p>\n";
+    return;
+  }
+  constexpr std::size_t kMaxRows = 1000;
+  h << "<table><tr><th>time</th><th>type</th><th>target</th><th>from</th><th>to</th><th>reason</th></tr>\n";
+  for (std::size_t i = 0; i < r.events.size() && i < kMaxRows; ++i) {
+    const auto& e = r.events[i];
+    h << "<tr>" << tdn(clock_time(e.t_s)) << td(e.type) << td(e.target) << tdn(e.from ? fixed(*e.from, 3) : "")
+      << tdn(e.to ? fixed(*e.to, 3) : "") << td(e.reason) << "</tr>\n";
+  }
+  h << "</table>\n";
+  if (r.events.size() > kMaxRows) {
+    h << "<p class=\"note\">" << r.events.size() - kMaxRows << " more events are in result.json.</p>\n";
+  }
+}
+
+}  // namespace loadcast::reports::html
