@@ -31,7 +31,8 @@ std::vector<OptionSpec> load_option_specs() {
       {"drain", "", true, false, "D  after the schedule, wait this long for in-flight requests (default: --timeout)"},
       {"on-overload", "", true, false, "queue|drop  open model, no free connection: wait in the backlog or drop (default queue)"},
       {"max-backlog", "", true, false, "N  open model: most requests waiting for a connection (default 100000)"},
-      {"http2", "", false, false, "use HTTP/2 through libcurl (h2c prior knowledge for http://)"},
+      {"http2", "", false, false, "use HTTP/2 through libcurl (https://; h2c over http:// needs libcurl >= 8.0.0)"},
+      {"engine", "", true, false, "auto|http1|libcurl  which engine sends (default auto: http1 for http://, libcurl for https:// and --http2)"},
       {"streams", "", true, false, "M  HTTP/2: concurrent streams per connection (default 1)"},
       {"insecure", "k", false, false, "HTTPS: do not verify the server certificate"},
       {"cacert", "", true, false, "FILE  HTTPS: trust the CA certificates in this PEM file"},
@@ -105,6 +106,12 @@ void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
     if (!config.engine.http2) throw UsageError("--streams needs --http2");
     config.engine.streams = *s;
   }
+  if (auto e = args.get("engine")) {
+    if (*e == "auto") config.engine_choice = loadgen::EngineChoice::kAuto;
+    else if (*e == "http1") config.engine_choice = loadgen::EngineChoice::kHttp1;
+    else if (*e == "libcurl") config.engine_choice = loadgen::EngineChoice::kCurl;
+    else throw UsageError("--engine must be auto, http1 or libcurl, got '" + *e + "'");
+  }
   config.engine.insecure = args.has("insecure");
   if (auto f = args.get("cacert")) config.engine.cacert = *f;
   if (auto s = args.get("shard")) std::tie(config.shard, config.shards) = parse_shard(*s);
@@ -113,7 +120,7 @@ void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
     config.start_at = *e;
   }
   if (auto s = args.get_u64("seed")) config.seed = *s;
-  if (!config.use_curl() && (config.engine.insecure || !config.engine.cacert.empty())) {
+  if (!config.target.tls() && (config.engine.insecure || !config.engine.cacert.empty())) {
     throw UsageError("--insecure and --cacert apply to https:// targets only");
   }
 }
@@ -132,6 +139,9 @@ loadgen::LoadConfig config_from_scenario(const scenario::Scenario& sc, const std
     const double peak = open->rate.max_value();
     const auto pool = static_cast<std::uint64_t>(std::ceil(peak * kScenarioLatencyBudgetS));
     config.connections = std::clamp<std::uint64_t>(pool, kMinPool, kMaxPool);
+  } else if (args.has("connections")) {
+    throw UsageError("-c/--connections sizes the open model's pool; this scenario's closed model gives every user "
+                     "its own connection (set workload.users, or --http2 --streams M to share connections)");
   }
   apply_load_options(args, config);
   return config;

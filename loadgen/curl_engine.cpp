@@ -75,6 +75,22 @@ curl_slist* build_headers(const std::vector<std::string>& lines) {
 
 }  // namespace
 
+std::string curl_http2_problem(unsigned version_num, const std::string& version, bool has_http2, bool cleartext) {
+  if (!has_http2) return "--http2: this libcurl (" + version + ") was built without HTTP/2 support";
+  constexpr unsigned kFirstGoodH2c = 0x080000;  // 8.0.0
+  if (cleartext && version_num < kFirstGoodH2c) {
+    return "--http2 over http:// (h2c) needs libcurl 8.0.0 or later; this libcurl is " + version +
+           ", which fails every second request on a reused h2c connection (curl PR #10643). "
+           "Use an https:// target for HTTP/2, or drop --http2";
+  }
+  return {};
+}
+
+std::string curl_http2_problem(bool cleartext) {
+  const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+  return curl_http2_problem(v->version_num, v->version, (v->features & CURL_VERSION_HTTP2) != 0, cleartext);
+}
+
 CurlEngine::CurlEngine(asio::io_context& io, EngineListener& listener, RequestSource source, EngineOptions options,
                        const Url& target, std::size_t slots)
     : io_(io), listener_(listener), source_(source), options_(std::move(options)), target_(target), timer_(io) {

@@ -39,6 +39,15 @@
 
 namespace loadcast::loadgen {
 
+// Empty when this libcurl can carry the run, else a sentence naming the version: HTTP/2 needs
+// libcurl built with nghttp2, and h2c (HTTP/2 over http://, prior knowledge) needs libcurl
+// 8.0.0 or later — before it, the second request on a reused h2c connection fails with an
+// HTTP/2 framing error (https://github.com/curl/curl/pull/10643, in 8.0.0). HTTP/2 over TLS
+// is not affected.
+std::string curl_http2_problem(bool cleartext);
+// The same judgement for a given libcurl (version_num as in curl_version_info_data).
+std::string curl_http2_problem(unsigned version_num, const std::string& version, bool has_http2, bool cleartext);
+
 class CurlEngine final : public Engine {
  public:
   // Throws std::runtime_error when libcurl cannot be initialised.
