@@ -66,6 +66,13 @@ Cause cause_of(CURL* easy, CURLcode code) {
   }
 }
 
+// Failures that, with nothing of the response received on a reused connection, mean the
+// server closed that connection as the request went out.
+bool retryable(CURLcode code) {
+  return code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING || code == CURLE_HTTP2 ||
+         code == CURLE_HTTP2_STREAM;
+}
+
 curl_slist* build_headers(const std::vector<std::string>& lines) {
   curl_slist* list = nullptr;
   for (const auto& line : lines) list = curl_slist_append(list, line.c_str());
@@ -169,6 +176,7 @@ void CurlEngine::start(std::size_t slot, std::size_t cls, sim::Time intended) {
   t.intended = intended;
   t.bytes = 0;
   t.busy = true;
+  t.retried = false;
   ++busy_;
   t.sent = steady_now();
   CURL* e = t.easy;
@@ -287,17 +295,30 @@ void CurlEngine::drain_messages() {
 }
 
 void CurlEngine::complete(Transfer& t, CURLcode code) {
+  long header_bytes = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_HEADER_SIZE, &header_bytes);
+  long status = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+  if (code != CURLE_OK && !t.retried && retryable(code) && status == 0 && header_bytes <= 0 && t.bytes == 0) {
+    long connects = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_NUM_CONNECTS, &connects);
+    if (connects == 0) {
+      // Sent on a connection the server was closing: once more, on whatever libcurl picks now.
+      t.retried = true;
+      return add(t);
+    }
+  }
   Completion c;
   c.sent = t.sent;
   c.done = steady_now();
-  long header_bytes = 0;
-  curl_easy_getinfo(t.easy, CURLINFO_HEADER_SIZE, &header_bytes);
   c.bytes = t.bytes + static_cast<std::uint64_t>(header_bytes > 0 ? header_bytes : 0);
   if (code == CURLE_OK) {
-    long status = 0;
-    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
     c.status = static_cast<int>(status);
-    c.cause = cause_of_status(c.status, source_.plan->at(t.cls).expect_status);
+    c.cause = static_cast<std::uint64_t>(header_bytes) > options_.header_limit
+                  ? Cause::kMalformedResponse
+                  : cause_of_status(c.status, source_.plan->at(t.cls).expect_status);
+  } else if (code == CURLE_OUT_OF_MEMORY && status > 0) {
+    c.cause = Cause::kMalformedResponse;  // a header line over libcurl's limit (CURL_MAX_HTTP_HEADER)
   } else {
     c.cause = cause_of(t.easy, code);
   }

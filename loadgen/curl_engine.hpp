@@ -21,6 +21,13 @@
 //   recurse into libcurl. A generation counter drops stale expirations.
 // - After every socket_action the completed transfers are drained with curl_multi_info_read and
 //   reported; the listener may start the next transfer from that report.
+// - A transfer that failed on a reused connection before anything of its response arrived (the
+//   server closed the connection, or sent HTTP/2 GOAWAY, at its keepalive_requests limit, just
+//   as the request went out) is re-sent once, as the HTTP/1.1 engine does; a second failure,
+//   or any failure on a fresh connection, is reported.
+// - Response headers over options.header_limit are a malformed response, as in the HTTP/1.1
+//   engine (judged from CURLINFO_HEADER_SIZE once the transfer ends; a single header line over
+//   libcurl's own 100 KiB limit fails the transfer inside libcurl with a status already read).
 // Single-threaded: everything runs on the worker's thread.
 #pragma once
 
@@ -73,6 +80,7 @@ class CurlEngine final : public Engine {
     std::size_t slot = 0;
     std::size_t cls = 0;
     bool busy = false;
+    bool retried = false;  // already re-sent once after its reused connection went away
     sim::Time intended = 0;
     sim::Time sent = 0;
     std::uint64_t bytes = 0;

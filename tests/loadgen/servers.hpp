@@ -219,10 +219,19 @@ struct SelfSignedCert {
   }
 };
 
-// nginx from a temporary prefix: a static file at /index.html, 503s at /fail, optional TLS+h2.
+struct NginxOptions {
+  const SelfSignedCert* tls = nullptr;  // serve HTTPS (and HTTP/2 over TLS) with this certificate
+  int keepalive_requests = 0;           // requests per connection before nginx closes it (0: nginx's 1000)
+  std::string locations;                // extra `location` blocks, verbatim
+};
+
+// nginx from a temporary prefix: a static file at /index.html, 503s at /fail, optional TLS+h2,
+// and the fault locations of fault_locations().
 class Nginx {
  public:
-  explicit Nginx(const SelfSignedCert* tls = nullptr) : dir_(temp_dir("loadcast-nginx")), port_(free_port()) {
+  explicit Nginx(const SelfSignedCert* tls = nullptr) : Nginx(NginxOptions{tls, 0, {}}) {}
+  explicit Nginx(const NginxOptions& options) : dir_(temp_dir("loadcast-nginx")), port_(free_port()) {
+    const SelfSignedCert* tls = options.tls;
     std::filesystem::create_directories(dir_ + "/html");
     std::filesystem::create_directories(dir_ + "/logs");
     // Started as root, nginx's workers run as an unprivileged user: they must be able to read.
@@ -236,13 +245,14 @@ class Nginx {
       listen += " ssl http2";
       extra = "ssl_certificate " + tls->cert + "; ssl_certificate_key " + tls->key + ";";
     }
+    if (options.keepalive_requests > 0) extra += " keepalive_requests " + std::to_string(options.keepalive_requests) + ";";
     std::ofstream conf(dir_ + "/nginx.conf");
     conf << "worker_processes 1;\nerror_log " << dir_ << "/logs/error.log warn;\npid " << dir_ << "/logs/nginx.pid;\n"
          << "events { worker_connections 1024; }\nhttp {\n access_log off;\n"
          << " client_body_temp_path " << dir_ << "/tmp; proxy_temp_path " << dir_ << "/tmp; fastcgi_temp_path " << dir_
          << "/tmp; uwsgi_temp_path " << dir_ << "/tmp; scgi_temp_path " << dir_ << "/tmp;\n"
          << " server { " << listen << "; " << extra << " root " << dir_ << "/html;\n"
-         << "  location /fail { return 503; }\n }\n}\n";
+         << "  location /fail { return 503; }\n" << options.locations << " }\n}\n";
     conf.close();
     pid_ = ::fork();
     if (pid_ == 0) {
