@@ -19,6 +19,8 @@ using boost::system::error_code;
 namespace {
 
 constexpr int kEventBatch = 256;
+// Marks a descriptor present in the epoll set (fd_events_), whatever its directions.
+constexpr std::uint32_t kRegistered = 1u << 31;
 
 // curl_global_init is not thread safe: run it once, before the first engine, under the
 // function-local static's initialisation guard.
@@ -114,6 +116,15 @@ CurlEngine::CurlEngine(asio::io_context& io, EngineListener& listener, RequestSo
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(slots + 16));
   curl_multi_setopt(multi_, CURLMOPT_MAX_CONCURRENT_STREAMS, static_cast<long>(options_.streams));
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, options_.http2 ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
+  if (options_.http2) {
+    // Without a cap, the transfers of the first instant (no connection exists yet, so none can
+    // be waited for) each open their own: 100 slots of 10 x 10 streams became ~90 connections
+    // carrying a stream or two each. With it, libcurl opens the connections the slots need
+    // and holds the rest of the first burst until they are up; afterwards the slots fit the
+    // connections exactly (our admission control), so its pending queue stays empty.
+    const auto connections = static_cast<long>((slots + options_.streams - 1) / options_.streams);
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, connections);
+  }
 
   const auto& plan = *source_.plan;
   for (std::size_t c = 0; c < plan.size(); ++c) {
@@ -240,14 +251,24 @@ int CurlEngine::socket_cb(CURL*, curl_socket_t fd, int what, void* userp, void*)
   if (what == CURL_POLL_REMOVE) {
     // Not a close: libcurl owns the descriptor and may hand it back later.
     if (epoll_ctl(self->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) == 0 && self->watched_ > 0) --self->watched_;
+    if (static_cast<std::size_t>(fd) < self->fd_events_.size()) self->fd_events_[static_cast<std::size_t>(fd)] = 0;
     return 0;
   }
   epoll_event ev{};
   ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
   ev.data.fd = fd;
+  // libcurl often repeats the directions it already asked for; a syscall per repeat was about
+  // one epoll_ctl per request. (libcurl reports REMOVE before it closes a socket, so a cached
+  // entry never outlives its descriptor.)
+  auto& known = self->fd_events_;
+  const auto index = static_cast<std::size_t>(fd);
+  if (index < known.size() && known[index] == (ev.events | kRegistered)) return 0;
   if (epoll_ctl(self->epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0) {
-    if (errno == ENOENT && epoll_ctl(self->epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0) ++self->watched_;
+    if (errno != ENOENT || epoll_ctl(self->epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return 0;
+    ++self->watched_;
   }
+  if (index >= known.size()) known.resize(index + 1, 0);
+  known[index] = ev.events | kRegistered;
   return 0;
 }
 

@@ -7,12 +7,15 @@
 // - One multi handle per worker thread (a multi handle is single-threaded); one easy handle per
 //   slot, reused; CURLOPT_NOSIGNAL on every handle; CURLOPT_PIPEWAIT and
 //   CURLMOPT_MAX_CONCURRENT_STREAMS (= --streams) for HTTP/2, so transfers multiplex instead
-//   of opening extra connections. Admission control is ours (never more transfers than slots),
-//   so libcurl's pending queue is not used.
+//   of opening extra connections, and CURLMOPT_MAX_HOST_CONNECTIONS = slots / streams so the
+//   first burst (before any connection exists to wait for) does not open one per transfer.
+//   Admission control is ours (never more transfers than slots = connections x streams), so
+//   libcurl's pending queue holds at most that first burst and a closing connection's share.
 // - Sockets: the socket callback may hand us any descriptor (transfer sockets, resolver or
 //   happy-eyeballs sockets), for any easy handle. We keep no per-transfer socket state: the
 //   callback only mirrors the wanted directions into a private level-triggered epoll set
-//   (ADD/MOD), and CURL_POLL_REMOVE deletes the descriptor from that set — it is not a close,
+//   (ADD/MOD, skipped when the directions are those already set), and CURL_POLL_REMOVE deletes
+//   the descriptor from that set — it is not a close,
 //   the same descriptor may come back and libcurl keeps ownership of closing it. The epoll
 //   descriptor itself is what Asio waits on, so level-triggered readiness survives Asio's
 //   edge-triggered reactor.
@@ -114,6 +117,7 @@ class CurlEngine final : public Engine {
   bool closed_ = false;
   std::size_t busy_ = 0;
   std::size_t watched_ = 0;
+  std::vector<std::uint32_t> fd_events_;  // by descriptor: epoll events registered (0: none)
   std::vector<std::unique_ptr<Transfer>> transfers_;
   std::vector<curl_slist*> class_headers_;  // per class, when its headers are not templated
 };
