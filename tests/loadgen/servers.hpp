@@ -86,6 +86,7 @@ enum class Misbehaviour {
   kCloseAfterEach,     // a valid response, then closes without "Connection: close"
   kBodyUntilClose,     // no Content-Length: body delimited by closing
   kNoAccept,           // listens with backlog 0 and never accepts
+  kRecord,             // a valid keep-alive response; the request lines are kept (request_lines())
 };
 
 class BadServer {
@@ -113,6 +114,11 @@ class BadServer {
   }
   std::uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  // kRecord: the request lines received so far, in arrival order.
+  std::vector<std::string> request_lines() {
+    std::lock_guard<std::mutex> lock(lines_mu_);
+    return lines_;
+  }
 
  private:
   void accept_loop() {
@@ -132,6 +138,10 @@ class BadServer {
     while (!stop_) {
       const auto end = pending.find("\r\n\r\n");
       if (end != std::string::npos) {
+        if (how_ == Misbehaviour::kRecord) {
+          std::lock_guard<std::mutex> lock(lines_mu_);
+          lines_.push_back(pending.substr(0, pending.find("\r\n")));
+        }
         pending.erase(0, end + 4);
         return true;
       }
@@ -188,6 +198,9 @@ class BadServer {
           send_all(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody until close");
           ::close(c);
           return;
+        case Misbehaviour::kRecord:
+          send_all(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+          break;
         case Misbehaviour::kNoAccept: break;
       }
     }
@@ -201,6 +214,8 @@ class BadServer {
   std::thread accept_thread_;
   std::mutex mu_;
   std::vector<std::thread> conns_;
+  std::mutex lines_mu_;  // not mu_: the destructor holds mu_ while joining the serving threads
+  std::vector<std::string> lines_;
 };
 
 // A self-signed certificate for 127.0.0.1, made with the openssl command-line tool.
