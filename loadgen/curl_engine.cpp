@@ -342,6 +342,12 @@ void CurlEngine::complete(Transfer& t, CURLcode code) {
     c.cause = Cause::kMalformedResponse;  // a header line over libcurl's limit (CURL_MAX_HTTP_HEADER)
   } else {
     c.cause = cause_of(t.easy, code);
+    if (c.cause == Cause::kReset && status == 0 && source_.plan->at(t.cls).has_body) {
+      // The connection failed before the whole request went out: it could not be sent.
+      curl_off_t uploaded = 0;
+      curl_easy_getinfo(t.easy, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+      if (static_cast<std::uint64_t>(uploaded) < t.parts.body.size()) c.cause = Cause::kWriteError;
+    }
   }
   t.busy = false;
   --busy_;

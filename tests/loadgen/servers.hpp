@@ -79,6 +79,7 @@ class TestbedThread {
 enum class Misbehaviour {
   kCloseMidResponse,   // promises 100 body bytes, sends 3, closes
   kMalformedStatus,    // "HTTX/1.1 200 OK"
+  kMalformedClose,     // "HTTX/1.1 200 OK", then closes (behind nginx: passed on as HTTP/0.9 bytes)
   kOversizedHeaders,   // a 100 KiB header field
   kSilent,             // never answers (the client's timeout fires)
   kReset,              // answers with a TCP reset
@@ -174,6 +175,10 @@ class BadServer {
         case Misbehaviour::kMalformedStatus:
           send_all(c, "HTTX/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
           break;
+        case Misbehaviour::kMalformedClose:
+          send_all(c, "HTTX/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+          ::close(c);
+          return;
         case Misbehaviour::kOversizedHeaders:
           send_all(c, "HTTP/1.1 200 OK\r\nX-Big: " + std::string(100 * 1024, 'a') + "\r\nContent-Length: 2\r\n\r\nok");
           break;
