@@ -24,7 +24,7 @@ constexpr std::uint64_t kMaxPool = 10000;
 std::vector<OptionSpec> load_option_specs() {
   return {
       {"threads", "t", true, false, "T  worker threads, each with its own event loop (default 2)"},
-      {"connections", "c", true, false, "N  connections of this process (open model: the pool; default 10)"},
+      {"connections", "c", true, false, "N  connections of this process (open model: the pool; quick closed mode: looping users; default 10)"},
       {"duration", "d", true, false, "D  how long to send, e.g. 30s (quick mode default 10s)"},
       {"timeout", "", true, false, "T  per-request deadline incl. connect (default 10s)"},
       {"warmup", "", true, false, "D  requests intended before D are sent but not measured (scenario default: its warm-up)"},
@@ -37,11 +37,11 @@ std::vector<OptionSpec> load_option_specs() {
       {"insecure", "k", false, false, "HTTPS: do not verify the server certificate"},
       {"cacert", "", true, false, "FILE  HTTPS: trust the CA certificates in this PEM file"},
       {"shard", "", true, false, "i/N  run slice i (0-based) of N interleaved slices of the schedule"},
-      {"start-at", "", true, false, "EPOCH  Unix time (s) at which the schedule starts; shards share it"},
+      {"start-at", "", true, false, "EPOCH  Unix time in seconds (at most a day ahead) at which the schedule starts; shards share it"},
       {"seed", "", true, false, "N  seed of the arrival stream (default: the scenario's, quick mode 1)"},
       {"set", "", true, true, "PATH=VALUE  scenario mode: override a scenario key (repeatable), as in loadcast sim"},
       {"threshold", "", true, true, "EXPR  k6-like pass/fail check, e.g. 'latency_ms.p99 < 250' (repeatable)"},
-      {"out", "o", true, false, "DIR  write DIR/result.json and DIR/timeseries.csv"},
+      {"out", "o", true, false, "DIR  write DIR/result.json, timeseries.csv, report.html and report.md"},
       {"quiet", "q", false, false, "print nothing but warnings and errors"},
       {"help", "h", false, false, "show this help"},
   };
