@@ -75,22 +75,29 @@ TEST_CASE("LoadCli: three shard processes merge to the counts of the whole sched
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("LoadCli: SIGINT stops the run and writes a balanced partial result") {
+namespace {
+
+// A 60 s run stopped after 1 s by `signal`: a balanced partial result and every file are written.
+void stops_cleanly_on(const std::string& signal) {
   test::TestbedThread tb(fast_testbed());
-  const std::string dir = test::temp_dir("loadcast-sigint");
-  std::string out;
-  const int rc = test::shell(kBinary + " load --url " + tb.url() + " --rate 200 -c 4 -d 60s --out " + dir +
-                                 " > " + dir + "/stdout.txt & pid=$!; sleep 1; kill -INT $pid; wait $pid",
-                             &out);
+  const std::string dir = test::temp_dir("loadcast-" + signal);
+  const int rc = test::shell(kBinary + " load --url " + tb.url() + " --rate 200 -c 4 -d 60s --out " + dir + " > " + dir +
+                             "/stdout.txt & pid=$!; sleep 1; kill -" + signal + " $pid; wait $pid");
   CHECK(rc == 0);
   const auto r = reports::load_result(dir + "/result.json");
   CHECK(r.sections["load"]["stopped_early"] == true);
   CHECK(r.duration_s < 10.0);
   CHECK(r.requests.ok > 50);
   CHECK(r.requests.balanced());
-  CHECK(std::filesystem::exists(dir + "/timeseries.csv"));
+  for (const char* f : {"/timeseries.csv", "/report.html", "/report.md"}) CHECK(std::filesystem::exists(dir + f));
   std::filesystem::remove_all(dir);
 }
+
+}  // namespace
+
+TEST_CASE("LoadCli: SIGINT stops the run and writes a balanced partial result") { stops_cleanly_on("INT"); }
+
+TEST_CASE("LoadCli: SIGTERM stops the run and writes a balanced partial result") { stops_cleanly_on("TERM"); }
 
 TEST_CASE("LoadCli: prints a wrk-like summary and writes result files") {
   test::TestbedThread tb(fast_testbed());
@@ -286,21 +293,6 @@ TEST_CASE("LoadCli: waiting for --start-at is announced, and the run starts then
   CHECK(rc == 0);
   CHECK(std::regex_search(out, std::regex("^waiting [12] s for --start-at ")));
   CHECK(took > 1.8);
-}
-
-TEST_CASE("LoadCli: SIGTERM stops the run and writes a balanced partial result") {
-  test::TestbedThread tb(fast_testbed());
-  const std::string dir = test::temp_dir("loadcast-sigterm");
-  const int rc = test::shell(kBinary + " load --url " + tb.url() + " --rate 200 -c 4 -d 60s --out " + dir + " > " + dir +
-                             "/stdout.txt & pid=$!; sleep 1; kill -TERM $pid; wait $pid");
-  CHECK(rc == 0);
-  const auto r = reports::load_result(dir + "/result.json");
-  CHECK(r.sections["load"]["stopped_early"] == true);
-  CHECK(r.duration_s < 10.0);
-  CHECK(r.requests.ok > 50);
-  CHECK(r.requests.balanced());
-  for (const char* f : {"/timeseries.csv", "/report.html", "/report.md"}) CHECK(std::filesystem::exists(dir + f));
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("LoadCli: CSV feeder values reach the target in order, percent-encoded in the path") {

@@ -19,6 +19,15 @@ sim::RequestClass cls(const std::string& name, const std::string& path) {
   return c;
 }
 
+// A parameter taking its values from a list (a CSV column), in order or at random.
+sim::TemplateParam listed(const std::string& name, std::vector<std::string> values, bool sequential) {
+  sim::TemplateParam p;
+  p.name = name;
+  p.values = std::move(values);
+  p.sequential = sequential;
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("RequestPlan: serializes a fixed request once") {
@@ -79,11 +88,7 @@ TEST_CASE("RequestPlan: computes Content-Length of a templated body") {
 
 TEST_CASE("RequestPlan: sequential values interleave across workers") {
   auto c = cls("seq", "/v/{k}");
-  sim::TemplateParam k;
-  k.name = "k";
-  k.values = {"0", "1", "2", "3"};
-  k.sequential = true;
-  c.http.params = {k};
+  c.http.params = {listed("k", {"0", "1", "2", "3"}, true)};
   const auto plan = RequestPlan::build(origin(), {c});
   sim::Rng rng(1);
   loadgen::RenderedParts parts;
@@ -118,11 +123,7 @@ TEST_CASE("RequestPlan: rejects headers it must own or cannot send") {
 
 TEST_CASE("RequestPlan: values substituted into the path are percent-encoded") {
   auto c = cls("item", "/items/{id}?q={id}&x=1");
-  sim::TemplateParam id;
-  id.name = "id";
-  id.values = {"A 1", "a/b?c&d=#", "ok-._~9", "é"};
-  id.sequential = true;
-  c.http.params = {id};
+  c.http.params = {listed("id", {"A 1", "a/b?c&d=#", "ok-._~9", "é"}, true)};
   c.http.headers = {{"X-Id", "{id}"}};
   c.http.body = "{id}";
   const auto plan = RequestPlan::build(origin(), {c});
@@ -143,10 +144,7 @@ TEST_CASE("RequestPlan: values substituted into the path are percent-encoded") {
 
 TEST_CASE("RequestPlan: a listed value that would break a header is refused at build time") {
   auto c = cls("item", "/items");
-  sim::TemplateParam tok;
-  tok.name = "tok";
-  tok.values = {"good", "evil\r\nInjected: 1"};
-  c.http.params = {tok};
+  c.http.params = {listed("tok", {"good", "evil\r\nInjected: 1"}, false)};
   c.http.headers = {{"Authorization", "Bearer {tok}"}};
   CHECK_THROWS_WITH(RequestPlan::build(origin(), {c}),
                     Catch::Contains("header 'Authorization' takes parameter 'tok', whose value 2 has a line break"));
