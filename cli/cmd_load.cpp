@@ -5,8 +5,11 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/load_options.hpp"
+#include "loadgen/clock.hpp"
+#include "loadgen/load_thresholds.hpp"
 #include "loadgen/runner.hpp"
 #include "loadgen/summary.hpp"
+#include "reports/run_outputs.hpp"
 #include "reports/threshold.hpp"
 #include "scenarios/loader/scenario.hpp"
 
@@ -83,7 +86,7 @@ int run_load(int argc, char** argv) {
   }
   const bool quick = args.has("url");
   loadgen::LoadConfig config;
-  std::vector<std::string> thresholds = args.get_all("threshold");
+  std::vector<std::string> scenario_thresholds;
   if (quick) {
     if (!args.positionals().empty()) throw UsageError("quick mode (--url) takes no scenario file");
     if (args.has("target")) throw UsageError("--target is for scenario mode; quick mode uses --url");
@@ -103,35 +106,57 @@ int run_load(int argc, char** argv) {
       return kExitUsage;
     }
     config = config_from_scenario(sc, *args.get("target"), args);
-    thresholds.insert(thresholds.begin(), sc.thresholds.begin(), sc.thresholds.end());
+    scenario_thresholds = sc.thresholds;
   }
+  // Everything that can be judged before sending a request is: the plan, the options, and the
+  // threshold expressions (against the keys a load result has).
   if (const auto problems = config.validate(); !problems.empty()) throw UsageError(problems.front());
+  loadgen::ThresholdPlan thresholds;
+  try {
+    thresholds = loadgen::plan_thresholds(scenario_thresholds, args.get_all("threshold"),
+                                          loadgen::skeleton_result(config).to_json());
+  } catch (const reports::ThresholdError& e) {
+    throw UsageError(e.what());
+  }
+  const bool quiet = args.has("quiet");
+  if (config.start_at && !quiet) {
+    const double wait = *config.start_at - loadgen::wall_now_s();
+    if (wait >= 1.0) std::fprintf(stderr, "waiting %.0f s for --start-at %.3f\n", wait, *config.start_at);
+  }
 
   install_stop_handlers();
   auto run = loadgen::run_load(config, stop_flag());
-  if (!thresholds.empty()) {
-    try {
-      run.result.thresholds = reports::evaluate_thresholds(thresholds, run.result.to_json());
-    } catch (const reports::ThresholdError& e) {
-      throw UsageError(e.what());
-    }
+  // A threshold that can only be checked on the real result (a status that never came) is a
+  // usage error too, but the run's files are written first.
+  std::string threshold_error;
+  try {
+    run.result.thresholds = reports::evaluate_thresholds(thresholds.evaluate, run.result.to_json());
+  } catch (const reports::ThresholdError& e) {
+    threshold_error = e.what();
+  }
+  if (!thresholds.not_applicable.empty()) {
+    run.result.sections["load"]["thresholds_not_applicable"] = loadgen::not_applicable_json(thresholds.not_applicable);
   }
   const auto out = args.get("out");
   const std::string dir = out ? *out : (quick ? std::string() : std::string("out"));
-  if (!dir.empty()) loadgen::write_outputs(run.result, dir);
-  const std::string summary = loadgen::format_summary(run.result, run.info);
-  if (!args.has("quiet")) {
-    std::fputs(summary.c_str(), stdout);
-    if (!dir.empty()) std::printf("wrote %s/result.json, %s/timeseries.csv\n", dir.c_str(), dir.c_str());
+  if (!dir.empty()) reports::write_run_outputs(run.result, dir);
+  if (!quiet) {
+    std::fputs(loadgen::format_summary(run.result, run.info).c_str(), stdout);
+    if (!dir.empty()) std::printf("wrote %s/result.json, timeseries.csv, report.html, report.md\n", dir.c_str());
   } else {
     for (const auto& w : run.result.sections["load"]["warnings"]) std::fprintf(stderr, "warning: %s\n", w.get<std::string>().c_str());
   }
   bool failed = false;
   for (const auto& t : run.result.thresholds) {
-    if (!args.has("quiet") || !t.ok) {
-      std::printf("threshold %-40s %s (measured %g)\n", t.expr.c_str(), t.ok ? "ok" : "FAILED", t.value);
-    }
+    if (!quiet || !t.ok) std::printf("threshold %-40s %s (measured %g)\n", t.expr.c_str(), t.ok ? "ok" : "FAILED", t.value);
     failed = failed || !t.ok;
+  }
+  if (!quiet) {
+    for (const auto& e : thresholds.not_applicable) std::printf("threshold %-40s %s\n", e.c_str(), loadgen::kNotApplicable);
+  }
+  if (!threshold_error.empty()) {
+    std::fprintf(stderr, "loadcast load: %s\n", threshold_error.c_str());
+    return kExitUsage;
   }
   if (!run.result.requests.balanced()) return kExitFailure;
   return failed ? kExitThresholds : kExitOk;

@@ -1,5 +1,7 @@
 // loadcast testbed: a real HTTP/1.1 service with known queueing behaviour (loadgen/testbed.hpp).
 #include <cstdio>
+#include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "cli/args.hpp"
@@ -69,7 +71,13 @@ int run_testbed(int argc, char** argv) {
   if (const auto problems = config.validate(); !problems.empty()) throw UsageError(problems.front());
 
   install_stop_handlers();
-  loadgen::Testbed testbed(config);
+  std::unique_ptr<loadgen::Testbed> made;
+  try {
+    made = std::make_unique<loadgen::Testbed>(config);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  loadgen::Testbed& testbed = *made;
   std::printf("loadcast testbed listening on %s:%u (%llu workers, service %s, %s)\n", config.host.c_str(),
               static_cast<unsigned>(testbed.port()), static_cast<unsigned long long>(config.workers),
               config.service.describe().c_str(), mode.c_str());

@@ -11,6 +11,7 @@
 #include "loadgen/runner.hpp"
 #include "loadgen/summary.hpp"
 #include "loadgen/validation.hpp"
+#include "reports/run_outputs.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/simulate.hpp"
 
@@ -74,7 +75,7 @@ int run_validate(int argc, char** argv) {
   const auto report = loadgen::compare(predicted, measured.result, tolerance);
 
   const std::string dir = args.get("out").value_or("out");
-  loadgen::write_outputs(measured.result, dir + "/load");
+  reports::write_run_outputs(measured.result, dir + "/load");
   std::filesystem::create_directories(dir + "/sim");
   reports::save_result(predicted, dir + "/sim/result.json");
   std::ofstream(dir + "/validation.json") << report.to_json().dump(2) << '\n';

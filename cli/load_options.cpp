@@ -24,23 +24,24 @@ constexpr std::uint64_t kMaxPool = 10000;
 std::vector<OptionSpec> load_option_specs() {
   return {
       {"threads", "t", true, false, "T  worker threads, each with its own event loop (default 2)"},
-      {"connections", "c", true, false, "N  connections of this process (open model: the pool; default 10)"},
+      {"connections", "c", true, false, "N  connections of this process (open model: the pool; quick closed mode: looping users; default 10)"},
       {"duration", "d", true, false, "D  how long to send, e.g. 30s (quick mode default 10s)"},
       {"timeout", "", true, false, "T  per-request deadline incl. connect (default 10s)"},
       {"warmup", "", true, false, "D  requests intended before D are sent but not measured (scenario default: its warm-up)"},
       {"drain", "", true, false, "D  after the schedule, wait this long for in-flight requests (default: --timeout)"},
       {"on-overload", "", true, false, "queue|drop  open model, no free connection: wait in the backlog or drop (default queue)"},
       {"max-backlog", "", true, false, "N  open model: most requests waiting for a connection (default 100000)"},
-      {"http2", "", false, false, "use HTTP/2 through libcurl (h2c prior knowledge for http://)"},
+      {"http2", "", false, false, "use HTTP/2 through libcurl (https://; h2c over http:// needs libcurl >= 8.0.0)"},
+      {"engine", "", true, false, "auto|http1|libcurl  which engine sends (default auto: http1 for http://, libcurl for https:// and --http2)"},
       {"streams", "", true, false, "M  HTTP/2: concurrent streams per connection (default 1)"},
       {"insecure", "k", false, false, "HTTPS: do not verify the server certificate"},
       {"cacert", "", true, false, "FILE  HTTPS: trust the CA certificates in this PEM file"},
       {"shard", "", true, false, "i/N  run slice i (0-based) of N interleaved slices of the schedule"},
-      {"start-at", "", true, false, "EPOCH  Unix time (s) at which the schedule starts; shards share it"},
+      {"start-at", "", true, false, "EPOCH  Unix time in seconds (at most a day ahead) at which the schedule starts; shards share it"},
       {"seed", "", true, false, "N  seed of the arrival stream (default: the scenario's, quick mode 1)"},
       {"set", "", true, true, "PATH=VALUE  scenario mode: override a scenario key (repeatable), as in loadcast sim"},
       {"threshold", "", true, true, "EXPR  k6-like pass/fail check, e.g. 'latency_ms.p99 < 250' (repeatable)"},
-      {"out", "o", true, false, "DIR  write DIR/result.json and DIR/timeseries.csv"},
+      {"out", "o", true, false, "DIR  write DIR/result.json, timeseries.csv, report.html and report.md"},
       {"quiet", "q", false, false, "print nothing but warnings and errors"},
       {"help", "h", false, false, "show this help"},
   };
@@ -105,6 +106,12 @@ void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
     if (!config.engine.http2) throw UsageError("--streams needs --http2");
     config.engine.streams = *s;
   }
+  if (auto e = args.get("engine")) {
+    if (*e == "auto") config.engine_choice = loadgen::EngineChoice::kAuto;
+    else if (*e == "http1") config.engine_choice = loadgen::EngineChoice::kHttp1;
+    else if (*e == "libcurl") config.engine_choice = loadgen::EngineChoice::kCurl;
+    else throw UsageError("--engine must be auto, http1 or libcurl, got '" + *e + "'");
+  }
   config.engine.insecure = args.has("insecure");
   if (auto f = args.get("cacert")) config.engine.cacert = *f;
   if (auto s = args.get("shard")) std::tie(config.shard, config.shards) = parse_shard(*s);
@@ -113,7 +120,7 @@ void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
     config.start_at = *e;
   }
   if (auto s = args.get_u64("seed")) config.seed = *s;
-  if (!config.use_curl() && (config.engine.insecure || !config.engine.cacert.empty())) {
+  if (!config.target.tls() && (config.engine.insecure || !config.engine.cacert.empty())) {
     throw UsageError("--insecure and --cacert apply to https:// targets only");
   }
 }
@@ -132,6 +139,9 @@ loadgen::LoadConfig config_from_scenario(const scenario::Scenario& sc, const std
     const double peak = open->rate.max_value();
     const auto pool = static_cast<std::uint64_t>(std::ceil(peak * kScenarioLatencyBudgetS));
     config.connections = std::clamp<std::uint64_t>(pool, kMinPool, kMaxPool);
+  } else if (args.has("connections")) {
+    throw UsageError("-c/--connections sizes the open model's pool; this scenario's closed model gives every user "
+                     "its own connection (set workload.users, or --http2 --streams M to share connections)");
   }
   apply_load_options(args, config);
   return config;

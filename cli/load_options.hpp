@@ -23,7 +23,8 @@ void apply_load_options(const Args& args, loadgen::LoadConfig& config);
 
 // Scenario mode: the scenario's workload, duration, seed and name against `target`; `-d`
 // overrides the duration and `-c` the open model's connection pool (default: enough for the
-// peak rate at 250 ms per response, 10 to 10,000).
+// peak rate at 250 ms per response, 10 to 10,000); `-c` with a closed model is a UsageError
+// (every user has its own connection).
 loadgen::LoadConfig config_from_scenario(const scenario::Scenario& sc, const std::string& target, const Args& args);
 
 // Installs SIGINT/SIGTERM handlers that set the flag once (a second signal kills the process).

@@ -19,6 +19,8 @@ using boost::system::error_code;
 namespace {
 
 constexpr int kEventBatch = 256;
+// Marks a descriptor present in the epoll set (fd_events_), whatever its directions.
+constexpr std::uint32_t kRegistered = 1u << 31;
 
 // curl_global_init is not thread safe: run it once, before the first engine, under the
 // function-local static's initialisation guard.
@@ -66,6 +68,13 @@ Cause cause_of(CURL* easy, CURLcode code) {
   }
 }
 
+// Failures that, with nothing of the response received on a reused connection, mean the
+// server closed that connection as the request went out.
+bool retryable(CURLcode code) {
+  return code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING || code == CURLE_HTTP2 ||
+         code == CURLE_HTTP2_STREAM;
+}
+
 curl_slist* build_headers(const std::vector<std::string>& lines) {
   curl_slist* list = nullptr;
   for (const auto& line : lines) list = curl_slist_append(list, line.c_str());
@@ -74,6 +83,22 @@ curl_slist* build_headers(const std::vector<std::string>& lines) {
 }
 
 }  // namespace
+
+std::string curl_http2_problem(unsigned version_num, const std::string& version, bool has_http2, bool cleartext) {
+  if (!has_http2) return "--http2: this libcurl (" + version + ") was built without HTTP/2 support";
+  constexpr unsigned kFirstGoodH2c = 0x080000;  // 8.0.0
+  if (cleartext && version_num < kFirstGoodH2c) {
+    return "--http2 over http:// (h2c) needs libcurl 8.0.0 or later; this libcurl is " + version +
+           ", which fails every second request on a reused h2c connection (curl PR #10643). "
+           "Use an https:// target for HTTP/2, or drop --http2";
+  }
+  return {};
+}
+
+std::string curl_http2_problem(bool cleartext) {
+  const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+  return curl_http2_problem(v->version_num, v->version, (v->features & CURL_VERSION_HTTP2) != 0, cleartext);
+}
 
 CurlEngine::CurlEngine(asio::io_context& io, EngineListener& listener, RequestSource source, EngineOptions options,
                        const Url& target, std::size_t slots)
@@ -91,6 +116,15 @@ CurlEngine::CurlEngine(asio::io_context& io, EngineListener& listener, RequestSo
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(slots + 16));
   curl_multi_setopt(multi_, CURLMOPT_MAX_CONCURRENT_STREAMS, static_cast<long>(options_.streams));
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, options_.http2 ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
+  if (options_.http2) {
+    // Without a cap, the transfers of the first instant (no connection exists yet, so none can
+    // be waited for) each open their own: 100 slots of 10 x 10 streams became ~90 connections
+    // carrying a stream or two each. With it, libcurl opens the connections the slots need
+    // and holds the rest of the first burst until they are up; afterwards the slots fit the
+    // connections exactly (our admission control), so its pending queue stays empty.
+    const auto connections = static_cast<long>((slots + options_.streams - 1) / options_.streams);
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, connections);
+  }
 
   const auto& plan = *source_.plan;
   for (std::size_t c = 0; c < plan.size(); ++c) {
@@ -153,6 +187,7 @@ void CurlEngine::start(std::size_t slot, std::size_t cls, sim::Time intended) {
   t.intended = intended;
   t.bytes = 0;
   t.busy = true;
+  t.retried = false;
   ++busy_;
   t.sent = steady_now();
   CURL* e = t.easy;
@@ -216,14 +251,24 @@ int CurlEngine::socket_cb(CURL*, curl_socket_t fd, int what, void* userp, void*)
   if (what == CURL_POLL_REMOVE) {
     // Not a close: libcurl owns the descriptor and may hand it back later.
     if (epoll_ctl(self->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) == 0 && self->watched_ > 0) --self->watched_;
+    if (static_cast<std::size_t>(fd) < self->fd_events_.size()) self->fd_events_[static_cast<std::size_t>(fd)] = 0;
     return 0;
   }
   epoll_event ev{};
   ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
   ev.data.fd = fd;
+  // libcurl often repeats the directions it already asked for; a syscall per repeat was about
+  // one epoll_ctl per request. (libcurl reports REMOVE before it closes a socket, so a cached
+  // entry never outlives its descriptor.)
+  auto& known = self->fd_events_;
+  const auto index = static_cast<std::size_t>(fd);
+  if (index < known.size() && known[index] == (ev.events | kRegistered)) return 0;
   if (epoll_ctl(self->epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0) {
-    if (errno == ENOENT && epoll_ctl(self->epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0) ++self->watched_;
+    if (errno != ENOENT || epoll_ctl(self->epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return 0;
+    ++self->watched_;
   }
+  if (index >= known.size()) known.resize(index + 1, 0);
+  known[index] = ev.events | kRegistered;
   return 0;
 }
 
@@ -271,19 +316,38 @@ void CurlEngine::drain_messages() {
 }
 
 void CurlEngine::complete(Transfer& t, CURLcode code) {
+  long header_bytes = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_HEADER_SIZE, &header_bytes);
+  long status = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+  if (code != CURLE_OK && !t.retried && retryable(code) && status == 0 && header_bytes <= 0 && t.bytes == 0) {
+    long connects = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_NUM_CONNECTS, &connects);
+    if (connects == 0) {
+      // Sent on a connection the server was closing: once more, on whatever libcurl picks now.
+      t.retried = true;
+      return add(t);
+    }
+  }
   Completion c;
   c.sent = t.sent;
   c.done = steady_now();
-  long header_bytes = 0;
-  curl_easy_getinfo(t.easy, CURLINFO_HEADER_SIZE, &header_bytes);
   c.bytes = t.bytes + static_cast<std::uint64_t>(header_bytes > 0 ? header_bytes : 0);
   if (code == CURLE_OK) {
-    long status = 0;
-    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
     c.status = static_cast<int>(status);
-    c.cause = cause_of_status(c.status, source_.plan->at(t.cls).expect_status);
+    c.cause = static_cast<std::uint64_t>(header_bytes) > options_.header_limit
+                  ? Cause::kMalformedResponse
+                  : cause_of_status(c.status, source_.plan->at(t.cls).expect_status);
+  } else if (code == CURLE_OUT_OF_MEMORY && status > 0) {
+    c.cause = Cause::kMalformedResponse;  // a header line over libcurl's limit (CURL_MAX_HTTP_HEADER)
   } else {
     c.cause = cause_of(t.easy, code);
+    if (c.cause == Cause::kReset && status == 0 && source_.plan->at(t.cls).has_body) {
+      // The connection failed before the whole request went out: it could not be sent.
+      curl_off_t uploaded = 0;
+      curl_easy_getinfo(t.easy, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+      if (static_cast<std::uint64_t>(uploaded) < t.parts.body.size()) c.cause = Cause::kWriteError;
+    }
   }
   t.busy = false;
   --busy_;

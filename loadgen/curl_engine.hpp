@@ -7,12 +7,15 @@
 // - One multi handle per worker thread (a multi handle is single-threaded); one easy handle per
 //   slot, reused; CURLOPT_NOSIGNAL on every handle; CURLOPT_PIPEWAIT and
 //   CURLMOPT_MAX_CONCURRENT_STREAMS (= --streams) for HTTP/2, so transfers multiplex instead
-//   of opening extra connections. Admission control is ours (never more transfers than slots),
-//   so libcurl's pending queue is not used.
+//   of opening extra connections, and CURLMOPT_MAX_HOST_CONNECTIONS = slots / streams so the
+//   first burst (before any connection exists to wait for) does not open one per transfer.
+//   Admission control is ours (never more transfers than slots = connections x streams), so
+//   libcurl's pending queue holds at most that first burst and a closing connection's share.
 // - Sockets: the socket callback may hand us any descriptor (transfer sockets, resolver or
 //   happy-eyeballs sockets), for any easy handle. We keep no per-transfer socket state: the
 //   callback only mirrors the wanted directions into a private level-triggered epoll set
-//   (ADD/MOD), and CURL_POLL_REMOVE deletes the descriptor from that set — it is not a close,
+//   (ADD/MOD, skipped when the directions are those already set), and CURL_POLL_REMOVE deletes
+//   the descriptor from that set — it is not a close,
 //   the same descriptor may come back and libcurl keeps ownership of closing it. The epoll
 //   descriptor itself is what Asio waits on, so level-triggered readiness survives Asio's
 //   edge-triggered reactor.
@@ -21,6 +24,13 @@
 //   recurse into libcurl. A generation counter drops stale expirations.
 // - After every socket_action the completed transfers are drained with curl_multi_info_read and
 //   reported; the listener may start the next transfer from that report.
+// - A transfer that failed on a reused connection before anything of its response arrived (the
+//   server closed the connection, or sent HTTP/2 GOAWAY, at its keepalive_requests limit, just
+//   as the request went out) is re-sent once, as the HTTP/1.1 engine does; a second failure,
+//   or any failure on a fresh connection, is reported.
+// - Response headers over options.header_limit are a malformed response, as in the HTTP/1.1
+//   engine (judged from CURLINFO_HEADER_SIZE once the transfer ends; a single header line over
+//   libcurl's own 100 KiB limit fails the transfer inside libcurl with a status already read).
 // Single-threaded: everything runs on the worker's thread.
 #pragma once
 
@@ -38,6 +48,15 @@
 #include "loadgen/url.hpp"
 
 namespace loadcast::loadgen {
+
+// Empty when this libcurl can carry the run, else a sentence naming the version: HTTP/2 needs
+// libcurl built with nghttp2, and h2c (HTTP/2 over http://, prior knowledge) needs libcurl
+// 8.0.0 or later — before it, the second request on a reused h2c connection fails with an
+// HTTP/2 framing error (https://github.com/curl/curl/pull/10643, in 8.0.0). HTTP/2 over TLS
+// is not affected.
+std::string curl_http2_problem(bool cleartext);
+// The same judgement for a given libcurl (version_num as in curl_version_info_data).
+std::string curl_http2_problem(unsigned version_num, const std::string& version, bool has_http2, bool cleartext);
 
 class CurlEngine final : public Engine {
  public:
@@ -64,6 +83,7 @@ class CurlEngine final : public Engine {
     std::size_t slot = 0;
     std::size_t cls = 0;
     bool busy = false;
+    bool retried = false;  // already re-sent once after its reused connection went away
     sim::Time intended = 0;
     sim::Time sent = 0;
     std::uint64_t bytes = 0;
@@ -97,6 +117,7 @@ class CurlEngine final : public Engine {
   bool closed_ = false;
   std::size_t busy_ = 0;
   std::size_t watched_ = 0;
+  std::vector<std::uint32_t> fd_events_;  // by descriptor: epoll events registered (0: none)
   std::vector<std::unique_ptr<Transfer>> transfers_;
   std::vector<curl_slist*> class_headers_;  // per class, when its headers are not templated
 };

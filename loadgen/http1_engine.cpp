@@ -173,7 +173,9 @@ class Http1Engine::Connection {
       parser_->put_eof(pec);
       if (!pec && parser_->is_done()) return finish_response();
     }
-    on_transport_error(ec, Cause::kReset);
+    // Failing before the request was fully written, with no answer begun: it could not be sent.
+    const bool answered = parser_ && parser_->got_some();
+    on_transport_error(ec, phase_ == Phase::kWriting && !answered ? Cause::kWriteError : Cause::kReset);
   }
 
   void on_transport_error(const error_code& ec, Cause cause) {

@@ -8,7 +8,9 @@
 // idle connection to a few hundred bytes of user memory. A request on a reused connection that
 // the server closed before sending a byte of the response is retried once on a new connection
 // (the keep-alive race every HTTP client handles); any other failure completes the request with
-// its Cause and closes the connection, and the next request on that slot reconnects.
+// its Cause — a connection that fails while the request is still being written, before any
+// response, is a write error — and closes the connection; the next request on that slot
+// reconnects.
 // Deadlines use one lazily re-armed timer per connection, so a timer operation happens about
 // once per timeout period rather than once per request. Single-threaded (the worker's thread).
 #pragma once

@@ -1,8 +1,72 @@
 #include "loadgen/load_config.hpp"
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "loadgen/clock.hpp"
+#include "loadgen/curl_engine.hpp"
+#include "loadgen/request_plan.hpp"
 
 namespace loadcast::loadgen {
+
+namespace {
+
+// FNV-1a, 64 bits: a stable digest of the schedule and classes (not a security measure).
+class Digest {
+ public:
+  void add(std::string_view s) {
+    for (char c : s) {
+      hash_ ^= static_cast<unsigned char>(c);
+      hash_ *= 0x100000001b3ULL;
+    }
+    add_separator();
+  }
+  void add(double v) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    add(std::string_view(buf));
+  }
+  std::string hex() const {
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash_));
+    return buf;
+  }
+
+ private:
+  void add_separator() {
+    hash_ ^= 0x1f;
+    hash_ *= 0x100000001b3ULL;
+  }
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+void add_points(Digest& d, const std::vector<sim::RatePoint>& points) {
+  for (const auto& p : points) {
+    d.add(static_cast<double>(p.at));
+    d.add(p.value);
+  }
+}
+
+}  // namespace
+
+std::string start_at_problem(double epoch_s, double now_s) {
+  char buf[200];
+  if (!std::isfinite(epoch_s) || !(epoch_s > 0.0)) return "--start-at must be a Unix time in seconds";
+  if (epoch_s > now_s + kMaxStartAheadS) {
+    std::snprintf(buf, sizeof buf, "--start-at %.0f is %.3g s ahead, more than a day", epoch_s, epoch_s - now_s);
+    std::string out = buf;
+    if (epoch_s > 1e11) out += ": it looks like milliseconds; give Unix seconds, e.g. $(( $(date +%s) + 60 ))";
+    return out;
+  }
+  if (epoch_s < now_s - kStartLateToleranceS) {
+    std::snprintf(buf, sizeof buf, "--start-at %.3f is %.1f s in the past", epoch_s, now_s - epoch_s);
+    return std::string(buf) + " (give every agent a start time ahead of its start-up)";
+  }
+  return {};
+}
 
 std::vector<std::string> LoadConfig::validate() const {
   std::vector<std::string> errors;
@@ -25,8 +89,70 @@ std::vector<std::string> LoadConfig::validate() const {
     if (!(closed.users.max_value() >= 1.0)) errors.push_back("the closed model needs at least one user");
     if (closed.users.max_value() > 1e6) errors.push_back("the closed model asks for more than 1,000,000 users");
   }
-  if (start_at && !std::isfinite(*start_at)) errors.push_back("--start-at must be a Unix time in seconds");
+  if (start_at) {
+    if (auto problem = start_at_problem(*start_at, wall_now_s()); !problem.empty()) errors.push_back(problem);
+  }
+  if (engine_choice == EngineChoice::kHttp1 && (target.tls() || engine.http2)) {
+    errors.push_back("--engine http1 speaks plain HTTP/1.1 only: https:// and --http2 need libcurl");
+  }
+  if (engine.http2) {
+    if (auto problem = curl_http2_problem(!target.tls()); !problem.empty()) errors.push_back(problem);
+  }
+  if (!engine.cacert.empty() && ::access(engine.cacert.c_str(), R_OK) != 0) {
+    errors.push_back("--cacert: cannot read '" + engine.cacert + "'");
+  }
+  if (!workload.classes.empty()) {
+    try {
+      (void)RequestPlan::build(target, workload.classes);
+    } catch (const std::invalid_argument& e) {
+      errors.push_back(e.what());
+    }
+  }
   return errors;
+}
+
+reports::Json LoadConfig::fingerprint() const {
+  reports::Json f;
+  f["seed"] = seed;
+  Digest schedule;
+  if (const auto* open = std::get_if<sim::OpenWorkload>(&workload.model)) {
+    f["model"] = "open";
+    f["arrivals"] = open->process == sim::ArrivalProcess::kPoisson ? "poisson" : "uniform";
+    add_points(schedule, open->rate.points());
+  } else {
+    const auto& closed = std::get<sim::ClosedWorkload>(workload.model);
+    f["model"] = "closed";
+    f["arrivals"] = "users";
+    add_points(schedule, closed.users.points());
+    schedule.add(closed.think_time.describe());
+  }
+  f["schedule"] = schedule.hex();
+  f["duration_s"] = sim::to_seconds(duration);
+  f["warmup_s"] = sim::to_seconds(warmup);
+  reports::Json names = reports::Json::array();
+  Digest classes;
+  for (const auto& c : workload.classes) {
+    names.push_back(c.name);
+    classes.add(c.name);
+    classes.add(c.weight);
+    classes.add(c.http.method);
+    classes.add(c.http.path);
+    classes.add(c.http.body);
+    for (const auto& [k, v] : c.http.headers) {
+      classes.add(k);
+      classes.add(v);
+    }
+    for (const auto& p : c.http.params) {
+      classes.add(p.name);
+      classes.add(p.distribution ? p.distribution->describe() : std::string("values"));
+      for (const auto& v : p.values) classes.add(v);
+      classes.add(p.sequential ? "sequential" : "random");
+    }
+    classes.add(static_cast<double>(c.http.expect_status.value_or(0)));
+  }
+  f["classes"] = names;
+  f["classes_hash"] = classes.hex();
+  return f;
 }
 
 }  // namespace loadcast::loadgen

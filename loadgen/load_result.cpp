@@ -13,6 +13,9 @@ using reports::Json;
 
 constexpr double kSaturatedUtilization = 0.95;
 constexpr double kSaturatedLagMs = 10.0;
+// Share of the scheduled requests that may be sent late or not in the window before it is
+// worth a warning (the last arrivals of a window can fall just past its end).
+constexpr double kRateTolerance = 0.01;
 
 Json lag_json(const reports::Histogram& h) {
   return Json{{"p50", h.percentile(50.0) * 1e-6}, {"p99", h.percentile(99.0) * 1e-6},
@@ -66,6 +69,8 @@ void LoadTotals::add_worker(const WorkerMetrics& w, const std::vector<std::uint6
   sent += w.sent();
   sent_in_window += w.sent_in_window();
   bytes += w.bytes();
+  backlogged += w.backlogged();
+  sent_late += w.sent_late();
 }
 
 void LoadTotals::add(const LoadTotals& o) {
@@ -92,6 +97,8 @@ void LoadTotals::add(const LoadTotals& o) {
   sent += o.sent;
   sent_in_window += o.sent_in_window;
   bytes += o.bytes;
+  backlogged += o.backlogged;
+  sent_late += o.sent_late;
 }
 
 reports::RequestCounts LoadTotals::counts() const {
@@ -113,14 +120,43 @@ bool assess(const LoadTotals& totals, LoadInfo& info) {
     saturated = true;
     info.warnings.push_back(fmt("send timers ran late (p99 %.1f ms): the generator could not keep the schedule", lag_p99_ms));
   }
-  if (info.model == "open" && info.duration_s > 0.0 && info.target_rps > 0.0 && !info.stopped_early) {
-    const double achieved = static_cast<double>(totals.sent_in_window) / info.duration_s;
-    if (achieved < 0.99 * info.target_rps) {
-      info.warnings.push_back(fmt("target rate not met: %.1f", achieved) + fmt(" of %.1f req/s sent on time", info.target_rps) +
-                              " (all connections busy: raise -c, or the target is saturated)");
+  bool drops_told = false;
+  if (info.model == "open" && info.duration_s > 0.0 && !info.stopped_early && counts.total > 0) {
+    // What happened to the scheduled requests that were not sent on time.
+    std::vector<std::string> why;
+    if (counts.dropped > 0) {
+      why.push_back(std::to_string(counts.dropped) + " dropped without being sent (" +
+                    (info.overload == "drop" ? std::string("--on-overload drop") :
+                                               "the backlog of " + std::to_string(info.max_backlog) + " was full") +
+                    ")");
+    }
+    if (totals.backlogged > 0) {
+      why.push_back(std::to_string(totals.backlogged) + " waited for a free connection (all " +
+                    std::to_string(info.connections) + " were busy: raise -c, or the target is saturated)");
+    }
+    if (totals.sent_late > 0) {
+      why.push_back(std::to_string(totals.sent_late) + " sent more than " +
+                    std::to_string(kLateSend / sim::kMillisecond) +
+                    " ms late with a connection free (the generator fell behind)");
+    }
+    std::string reasons;
+    for (const auto& w : why) reasons += (reasons.empty() ? "" : "; ") + w;
+    const double scheduled = static_cast<double>(counts.total);
+    const double sent = static_cast<double>(totals.sent_in_window);
+    const double not_on_time = static_cast<double>(counts.dropped + totals.backlogged + totals.sent_late);
+    if (sent < (1.0 - kRateTolerance) * scheduled) {
+      if (reasons.empty()) reasons = "the rest were still waiting when the window closed";
+      info.warnings.push_back("target rate not met: " + std::to_string(totals.sent_in_window) + " of " +
+                              std::to_string(counts.total) + " scheduled requests sent in the window (" +
+                              fmt("%.1f", sent / info.duration_s) + fmt(" of %.1f req/s): ", scheduled / info.duration_s) +
+                              reasons);
+      drops_told = true;
+    } else if (not_on_time > kRateTolerance * scheduled) {
+      info.warnings.push_back("the rate was met, but not every request was sent on time: " + reasons);
+      drops_told = true;
     }
   }
-  if (counts.dropped > 0) {
+  if (counts.dropped > 0 && !drops_told) {
     info.warnings.push_back(std::to_string(counts.dropped) + " scheduled requests were dropped without being sent");
   }
   if (info.preconnect_failures > 0) {
@@ -155,9 +191,13 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   r.throughput_rps = static_cast<double>(r.requests.ok + r.requests.errors + r.requests.timeouts) / span;
   r.latency_ms = reports::LatencySummary::from(r.latency_histogram);
 
-  // Per-second series: every whole second of the schedule, plus any drain seconds with data.
-  std::int64_t seconds = static_cast<std::int64_t>(std::ceil(info.warmup_s + info.duration_s - 1e-9));
-  if (!totals.seconds.empty()) seconds = std::max(seconds, totals.seconds.rbegin()->first + 1);
+  // Per-second series: every whole second of the schedule, plus any drain seconds with data —
+  // never more than the run can have (warm-up + duration + drain), whatever a corrupt clock or
+  // start epoch recorded: a series is not allowed to grow to billions of rows.
+  const double span_s = info.warmup_s + info.duration_s;
+  std::int64_t seconds = static_cast<std::int64_t>(std::ceil(span_s - 1e-9));
+  const auto cap = static_cast<std::int64_t>(std::ceil(span_s + std::max(0.0, info.drain_s) - 1e-9));
+  if (!totals.seconds.empty()) seconds = std::min(cap, std::max(seconds, totals.seconds.rbegin()->first + 1));
   r.timeseries.interval_s = 1.0;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   auto& rps = r.timeseries.series["requests_per_s"];
@@ -210,10 +250,16 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   shard["indices"] = info.shard_indices;
   shard["start_epoch"] = info.start_epoch ? Json(*info.start_epoch) : Json(nullptr);
   load["shard"] = shard;
+  load["users"] = info.users;
+  load["drain_s"] = info.drain_s;
+  load["fingerprint"] = info.fingerprint;
   load["target_rps"] = info.target_rps;
+  load["scheduled_rps"] = info.model == "open" ? static_cast<double>(c.total) / span : 0.0;
   load["achieved_rps"] = static_cast<double>(totals.sent_in_window) / span;
   load["sent"] = totals.sent;
   load["sent_in_window"] = totals.sent_in_window;
+  load["backlogged"] = totals.backlogged;
+  load["sent_late"] = totals.sent_late;
   load["bytes"] = totals.bytes;
   load["accounting"] = Json{{"scheduled", c.total}, {"ok", c.ok},         {"errors", c.errors},
                             {"timeouts", c.timeouts}, {"dropped", c.dropped}, {"in_flight", c.in_flight},
@@ -289,6 +335,8 @@ LoadTotals totals_from_result(const reports::Result& r) {
   t.sent = need(load, "sent", "load.").get<std::uint64_t>();
   t.bytes = need(load, "bytes", "load.").get<std::uint64_t>();
   t.sent_in_window = need(load, "sent_in_window", "load.").get<std::uint64_t>();
+  t.backlogged = need(load, "backlogged", "load.").get<std::uint64_t>();
+  t.sent_late = need(load, "sent_late", "load.").get<std::uint64_t>();
   return t;
 }
 
@@ -304,6 +352,9 @@ LoadInfo info_from_result(const reports::Result& r) {
   i.engine = need(load, "engine", "load.").get<std::string>();
   i.threads = need(load, "threads", "load.").get<std::uint64_t>();
   i.connections = need(load, "connections", "load.").get<std::uint64_t>();
+  i.users = need(load, "users", "load.").get<std::uint64_t>();
+  i.drain_s = need(load, "drain_s", "load.").get<double>();
+  i.fingerprint = need(load, "fingerprint", "load.");
   i.overload = need(load, "overload", "load.").get<std::string>();
   i.max_backlog = need(load, "max_backlog", "load.").get<std::uint64_t>();
   const Json& shard = need(load, "shard", "load.");

@@ -8,7 +8,8 @@
 // LoadInfo is what describes the run (model, engine, shard, generator self-monitoring).
 // build_result() writes the simulator's keys (requests, throughput_rps, latency_ms, classes,
 // histograms, timeseries with requests_per_s, latency_p50_ms, latency_p95_ms, latency_p99_ms
-// and errors_per_s per second) plus the `load` section; totals_from_result() and
+// and errors_per_s per second, capped at ceil(warm-up + duration + drain) seconds whatever the
+// recorded seconds say) plus the `load` section; totals_from_result() and
 // info_from_result() read them back (throwing std::runtime_error naming the missing key).
 // Not thread safe; plain values.
 #pragma once
@@ -36,6 +37,8 @@ struct LoadTotals {
   std::uint64_t sent = 0;
   std::uint64_t sent_in_window = 0;
   std::uint64_t bytes = 0;
+  std::uint64_t backlogged = 0;  // open model: waited in the backlog for a connection
+  std::uint64_t sent_late = 0;   // sent > kLateSend after the intended time with a connection free
 
   explicit LoadTotals(std::vector<std::string> names = {});
   void add_worker(const WorkerMetrics& w, const std::vector<std::uint64_t>& in_flight_by_class);
@@ -52,14 +55,17 @@ struct LoadInfo {
   std::uint64_t seed = 0;
   double duration_s = 0.0;    // measured span: schedule run after the warm-up (shorter when stopped)
   double warmup_s = 0.0;
+  double drain_s = 0.0;       // how long in-flight requests could finish after the schedule
   double target_rps = 0.0;    // open model: this run's share of the schedule's mean rate
   std::uint64_t threads = 0;
-  std::uint64_t connections = 0;
+  std::uint64_t connections = 0;  // open model: the pool; closed: users / streams per connection
+  std::uint64_t users = 0;        // closed model: peak users of this run
   std::string overload = "queue";
   std::uint64_t max_backlog = 0;
   std::uint64_t shards = 1;
   std::vector<std::uint64_t> shard_indices{0};
   std::optional<double> start_epoch;
+  reports::Json fingerprint = reports::Json::object();  // LoadConfig::fingerprint()
   double cpu_s = 0.0;                 // all worker threads
   double wall_s = 0.0;                // longest worker run, incl. drain
   double max_thread_utilization = 0.0;
@@ -70,7 +76,11 @@ struct LoadInfo {
   std::vector<std::string> warnings;
 };
 
-// Fills saturation verdict and warnings from the totals; returns generator_saturated.
+// Fills saturation verdict and warnings from the totals; returns generator_saturated. The open
+// model's rate is judged against the arrivals actually scheduled in the window (the schedule
+// is known, so Poisson variation and the uniform schedule's R·d − 1 are not shortfalls), and a
+// warning names what happened: requests dropped, waiting for a connection, or sent late by
+// the generator.
 bool assess(const LoadTotals& totals, LoadInfo& info);
 
 reports::Result build_result(const LoadTotals& totals, const LoadInfo& info);

@@ -27,6 +27,7 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
       merged.shard_indices.clear();
       merged.threads = 0;
       merged.connections = 0;
+      merged.users = 0;
       merged.cpu_s = 0.0;
       merged.preconnect_failures = 0;
       merged.open_connections_peak = 0;
@@ -41,6 +42,21 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
       differs("shard count", std::to_string(merged.shards), std::to_string(info.shards));
       const auto epoch = [](const std::optional<double>& e) { return e ? std::to_string(*e) : std::string("none"); };
       differs("start epoch", epoch(merged.start_epoch), epoch(info.start_epoch));
+      // Same target, model and epoch are not enough: shards of another run (another seed,
+      // schedule or request mix) would add up to a schedule nobody ran.
+      for (const auto& [key, value] : merged.fingerprint.items()) {
+        const auto other = info.fingerprint.find(key);
+        const std::string theirs = other == info.fingerprint.end() ? "(missing)" : other->dump();
+        if (theirs != value.dump()) {
+          throw std::invalid_argument(name + ": a shard of a different run: load.fingerprint." + key + " " + theirs +
+                                      " differs from " + value.dump() + " in " + inputs[0].name);
+        }
+      }
+      if (info.fingerprint.size() != merged.fingerprint.size()) {
+        throw std::invalid_argument(name + ": a shard of a different run: load.fingerprint has other keys than in " +
+                                    inputs[0].name);
+      }
+      merged.drain_s = std::max(merged.drain_s, info.drain_s);
       merged.duration_s = std::max(merged.duration_s, info.duration_s);
       merged.wall_s = std::max(merged.wall_s, info.wall_s);
       merged.max_thread_utilization = std::max(merged.max_thread_utilization, info.max_thread_utilization);
@@ -55,6 +71,7 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
     }
     merged.threads += info.threads;
     merged.connections += info.connections;
+    merged.users += info.users;
     merged.cpu_s += info.cpu_s;
     merged.preconnect_failures += info.preconnect_failures;
     merged.open_connections_peak += info.open_connections_peak;

@@ -5,7 +5,8 @@
 // one per second) add bucket by bucket, so the merged percentiles and per-second series are
 // those of the whole run — never averages of percentiles. Refuses (std::invalid_argument with
 // the file at fault) to merge results that are not load results, come from different runs
-// (scenario, target, model, shard count or start epoch differ) or repeat a shard; merging a
+// (scenario, target, model, shard count, start epoch or the run fingerprint — seed, arrival
+// process, schedule, duration, warm-up, request classes — differ) or repeat a shard; merging a
 // subset of the shards is allowed and reported in `warnings`. Pure function; thread safe.
 #pragma once
 

@@ -3,10 +3,11 @@
 // Per request class: scheduled count, outcomes by Cause, HTTP statuses, and the latency
 // histogram measured from the intended send time (coordinated-omission free). Per worker: the
 // latency from the actual send (uncorrected), timer/event-loop lag, bytes, sends inside the
-// measured window, and a per-second series (completions, failures, latency histogram) keyed by
-// whole seconds since the run's start. As in the simulator, latency is recorded for successful
-// requests only; every outcome (ok, error, timeout, drop) counts as a completion of its second,
-// and every non-ok one as a failure. HTTP statuses are counted whenever a response arrived.
+// measured window, requests that waited for a connection (backlogged) or were sent late with
+// one free (sent_late: the generator's own lag), and a per-second series (completions,
+// failures, latency histogram) keyed by whole seconds since the run's start. As in the
+// simulator, latency is recorded for successful requests only; every outcome (ok, error,
+// timeout, drop) counts as a completion of its second, and every non-ok one as a failure. HTTP statuses are counted whenever a response arrived.
 // No locks, no atomics: each worker updates its own instance and the runner merges them after
 // the threads have joined (LoadTotals::add).
 #pragma once
@@ -25,6 +26,9 @@
 namespace loadcast::loadgen {
 
 inline constexpr std::size_t kStatusSlots = 1000;  // three-digit statuses
+// A request sent this long after its intended time, with a connection free, was sent late by
+// the generator itself (its timers or loop fell behind), not by the target.
+inline constexpr sim::Time kLateSend = 10 * sim::kMillisecond;
 
 struct ClassStats {
   std::uint64_t scheduled = 0;
@@ -58,10 +62,16 @@ class WorkerMetrics {
   void on_scheduled(std::size_t cls, sim::Time intended) {
     if (measured(intended)) ++classes_[cls].scheduled;
   }
-  void on_sent(sim::Time intended, sim::Time sent) {
+  // `waited`: the request sat in the backlog for a free connection before this send.
+  void on_sent(sim::Time intended, sim::Time sent, bool waited = false) {
     if (!measured(intended)) return;
     ++sent_;
     if (sent < window_end_) ++sent_in_window_;
+    if (!waited && sent - intended > kLateSend) ++sent_late_;
+  }
+  // Open model: a due request found no free connection and went to the backlog.
+  void on_backlogged(sim::Time intended) {
+    if (measured(intended)) ++backlogged_;
   }
   void on_dropped(std::size_t cls, Cause cause, sim::Time intended, sim::Time now);
   void on_completed(std::size_t cls, const Completion& c, sim::Time intended);
@@ -82,6 +92,8 @@ class WorkerMetrics {
   std::uint64_t sent() const { return sent_; }
   std::uint64_t sent_in_window() const { return sent_in_window_; }
   std::uint64_t bytes() const { return bytes_; }
+  std::uint64_t backlogged() const { return backlogged_; }
+  std::uint64_t sent_late() const { return sent_late_; }
 
  private:
   void roll(sim::Time now);
@@ -97,6 +109,8 @@ class WorkerMetrics {
   std::uint64_t sent_ = 0;
   std::uint64_t sent_in_window_ = 0;
   std::uint64_t bytes_ = 0;
+  std::uint64_t backlogged_ = 0;
+  std::uint64_t sent_late_ = 0;
   // Current second, flushed to the compact serialized form when the next one begins.
   std::int64_t second_ = -1;
   std::uint64_t second_completions_ = 0;

@@ -25,7 +25,7 @@ enum class Cause : std::uint8_t {
   kConnectError,       // any other connect failure (unreachable, no address, ...)
   kReadTimeout,        // the deadline passed while sending or waiting for the response
   kReset,              // connection reset, or closed by the server before the response ended
-  kWriteError,         // sending the request failed
+  kWriteError,         // sending the request failed, or the connection failed before it was all sent
   kMalformedResponse,  // unparseable status line or header, header over the limit, bad chunking
   kTlsError,           // handshake or certificate verification failed (libcurl engine)
   kTransportError,     // any other failure reported by libcurl

@@ -25,6 +25,16 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// A header field value may hold visible characters, spaces and tabs (RFC 9110 section 5.5).
+const char* field_value_problem(std::string_view value) {
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\r' || c == '\n') return "a line break";
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return "a control character";
+  }
+  return nullptr;
+}
+
 std::string format_value(double v) {
   char buf[48];
   if (std::fabs(v) < 9e15 && v == std::floor(v)) {
@@ -37,8 +47,26 @@ std::string format_value(double v) {
 
 }  // namespace
 
-TemplateText TemplateText::compile(std::string_view text, const std::vector<std::string>& param_names) {
+void append_percent_encoded(std::string& out, std::string_view value) {
+  constexpr const char* kHex = "0123456789ABCDEF";
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+}
+
+TemplateText TemplateText::compile(std::string_view text, const std::vector<std::string>& param_names,
+                                   Substitution how) {
   TemplateText t;
+  t.how_ = how;
   std::string literal;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -66,9 +94,17 @@ TemplateText TemplateText::compile(std::string_view text, const std::vector<std:
   return t;
 }
 
+bool TemplateText::uses(std::size_t param) const {
+  for (const auto& p : pieces_) {
+    if (p.param >= 0 && static_cast<std::size_t>(p.param) == param) return true;
+  }
+  return false;
+}
+
 void TemplateText::append_to(std::string& out, const std::vector<std::string>& values) const {
   for (const auto& p : pieces_) {
     if (p.param < 0) out += p.text;
+    else if (how_ == Substitution::kPercent) append_percent_encoded(out, values[static_cast<std::size_t>(p.param)]);
     else out += values[static_cast<std::size_t>(p.param)];
   }
 }
@@ -116,23 +152,32 @@ RequestPlan RequestPlan::build(const Url& target, const std::vector<sim::Request
         throw std::invalid_argument(where + ": path '" + path + "' has a space or control character");
       }
     }
-    c.path = TemplateText::compile(base + path, names);
+    c.path = TemplateText::compile(base + path, names, Substitution::kPercent);
     bool has_host = false;
     for (const auto& [name, value] : rc.http.headers) {
       if (name.empty()) throw std::invalid_argument(where + ": empty header name");
       for (char ch : name) {
         if (!token_char(ch)) throw std::invalid_argument(where + ": header name '" + name + "' is not an HTTP token");
       }
-      for (char ch : value) {
-        if (ch == '\r' || ch == '\n' || ch == '\0') {
-          throw std::invalid_argument(where + ": header '" + name + "' has a line break in its value");
-        }
+      if (const char* bad = field_value_problem(value)) {
+        throw std::invalid_argument(where + ": header '" + name + "' has " + bad + " in its value");
       }
       if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {
         throw std::invalid_argument(where + ": header '" + name + "' is set by the load generator");
       }
       has_host = has_host || iequals(name, "host");
       c.headers.emplace_back(name, TemplateText::compile(value, names));
+      // Listed values (a CSV column) are known now: one that would break the header is refused
+      // here rather than sent as a malformed request.
+      for (std::size_t p = 0; p < c.params.size(); ++p) {
+        if (!c.headers.back().second.uses(p)) continue;
+        for (std::size_t row = 0; row < c.params[p].values.size(); ++row) {
+          if (const char* bad = field_value_problem(c.params[p].values[row])) {
+            throw std::invalid_argument(where + ": header '" + name + "' takes parameter '" + c.params[p].name +
+                                        "', whose value " + std::to_string(row + 1) + " has " + bad);
+          }
+        }
+      }
     }
     if (!has_host) c.headers.insert(c.headers.begin(), {"Host", TemplateText::compile(target.authority(), {})});
     c.has_body = !rc.http.body.empty() || c.method == "POST" || c.method == "PUT" || c.method == "PATCH";

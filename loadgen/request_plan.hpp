@@ -7,7 +7,10 @@
 // order); braces that do not name a declared parameter are literal text, so JSON bodies need
 // no escaping. A class without parameters is serialized to HTTP/1.1 bytes once and sent as is;
 // a templated class is rendered into a per-connection scratch string. All parameters of a class
-// are drawn once per request, so `{id}` used twice gets one value. Content-Length is computed.
+// are drawn once per request, so `{id}` used twice gets one value. Values substituted into the
+// path (and its query) are percent-encoded (a CSV value "A 1" is sent as A%201); values of a
+// parameter used in a header must be valid field values (no CR, LF or other control
+// characters), which build() checks for every listed value. Content-Length is computed.
 // A target URL with a path other than "/" prefixes every class path.
 // The plan is immutable after build() and shared read-only by the workers; each worker owns a
 // PlanCursor (sequential parameter positions) and its Rng.
@@ -26,12 +29,20 @@
 
 namespace loadcast::loadgen {
 
+// How a parameter's value is written into its place.
+enum class Substitution {
+  kRaw,      // as it is (bodies; header values, whose values are checked at build time)
+  kPercent,  // percent-encoded except RFC 3986 unreserved characters (paths and queries)
+};
+
 // Literal pieces and parameter references; expanded by appending to a string.
 class TemplateText {
  public:
   TemplateText() = default;
-  static TemplateText compile(std::string_view text, const std::vector<std::string>& param_names);
+  static TemplateText compile(std::string_view text, const std::vector<std::string>& param_names,
+                              Substitution how = Substitution::kRaw);
   bool literal() const { return pieces_.size() <= 1 && (pieces_.empty() || pieces_[0].param < 0); }
+  bool uses(std::size_t param) const;
   void append_to(std::string& out, const std::vector<std::string>& values) const;
   std::string render(const std::vector<std::string>& values) const;
 
@@ -41,7 +52,12 @@ class TemplateText {
     int param = -1;  // >= 0: index of the parameter substituted here
   };
   std::vector<Piece> pieces_;
+  Substitution how_ = Substitution::kRaw;
 };
+
+// Appends `value` percent-encoded: everything but A-Z a-z 0-9 - . _ ~ becomes %XX (RFC 3986
+// section 2.3), so a value with spaces, '/', '?', '&' or '#' stays one path segment or query value.
+void append_percent_encoded(std::string& out, std::string_view value);
 
 struct ClassPlan {
   std::string name;

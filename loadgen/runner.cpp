@@ -23,7 +23,6 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr sim::Time kStartMargin = 20 * sim::kMillisecond;
-constexpr double kLateStartToleranceS = 1.0;
 
 std::vector<tcp::endpoint> resolve(const Url& url) {
   asio::io_context io;
@@ -42,7 +41,59 @@ std::uint64_t split(std::uint64_t total, std::uint64_t parts, std::uint64_t inde
   return total / parts + (index < total % parts ? 1 : 0);
 }
 
+// Work to split over threads: open model — this process's connections; closed model — this
+// shard's share of the peak user count.
+std::uint64_t work_units(const LoadConfig& config) {
+  if (config.workload.is_open()) return config.connections;
+  const auto& closed = std::get<sim::ClosedWorkload>(config.workload.model);
+  const auto peak = static_cast<std::uint64_t>(std::ceil(closed.users.max_value() - 1e-9));
+  return users_for(peak, SliceId{config.shard, config.shards, 0, 1});
+}
+
+std::vector<std::string> class_names(const LoadConfig& config) {
+  std::vector<std::string> names;
+  for (const auto& c : config.workload.classes) names.push_back(c.name);
+  return names;
+}
+
 }  // namespace
+
+LoadInfo describe_run(const LoadConfig& config) {
+  LoadInfo info;
+  const bool open = config.workload.is_open();
+  const std::uint64_t units = work_units(config);
+  info.scenario = config.scenario;
+  info.target = config.label.empty() ? config.target.text() : config.label;
+  info.model = open ? "open" : "closed";
+  info.engine = !config.use_curl() ? "http1" : (config.engine.http2 ? "libcurl-http2" : "libcurl-http1.1");
+  info.seed = config.seed;
+  info.warmup_s = sim::to_seconds(config.warmup);
+  info.duration_s = sim::to_seconds(config.duration - config.warmup);
+  info.drain_s = sim::to_seconds(config.drain_time());
+  info.threads = std::max<std::uint64_t>(1, std::min(config.threads, units));
+  if (open) {
+    info.connections = config.connections;
+    const auto& rate = std::get<sim::OpenWorkload>(config.workload.model).rate;
+    info.target_rps = (rate.integral(config.duration) - rate.integral(config.warmup)) / info.duration_s /
+                      static_cast<double>(config.shards);
+  } else {
+    // Each user is one request slot: a connection, or one stream of an HTTP/2 connection.
+    const std::uint64_t streams = config.streams_per_connection();
+    info.users = units;
+    info.connections = (units + streams - 1) / streams;
+  }
+  info.overload = config.overload == OverloadPolicy::kQueue ? "queue" : "drop";
+  info.max_backlog = config.max_backlog;
+  info.shards = config.shards;
+  info.shard_indices = {config.shard};
+  info.start_epoch = config.start_at;
+  info.fingerprint = config.fingerprint();
+  return info;
+}
+
+reports::Result skeleton_result(const LoadConfig& config) {
+  return build_result(LoadTotals(class_names(config)), describe_run(config));
+}
 
 std::uint64_t peak_rss_kib() {
   std::ifstream in("/proc/self/status");
@@ -59,23 +110,8 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
   const RequestPlan plan = RequestPlan::build(config.target, config.workload.classes);
   const std::vector<tcp::endpoint> endpoints = config.use_curl() ? std::vector<tcp::endpoint>{} : resolve(config.target);
 
-  if (config.start_at) {
-    const double late = wall_now_s() - *config.start_at;
-    if (late > kLateStartToleranceS) {
-      throw std::runtime_error("--start-at " + std::to_string(*config.start_at) + " is " + std::to_string(late) +
-                               " s in the past");
-    }
-  }
-
-  // Work per thread: open model — this process's connections; closed model — this shard's
-  // share of the peak user count.
   const bool open = config.workload.is_open();
-  std::uint64_t units = config.connections;
-  if (!open) {
-    const auto& closed = std::get<sim::ClosedWorkload>(config.workload.model);
-    const auto peak = static_cast<std::uint64_t>(std::ceil(closed.users.max_value() - 1e-9));
-    units = users_for(peak, SliceId{config.shard, config.shards, 0, 1});
-  }
+  const std::uint64_t units = work_units(config);
   const std::uint64_t threads = std::max<std::uint64_t>(1, std::min(config.threads, units));
 
   std::vector<std::unique_ptr<Worker>> workers;
@@ -92,8 +128,13 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
   }
 
   sim::Time t0 = 0;
+  std::exception_ptr start_failure;
   const auto pick_start = [&]() noexcept {
-    t0 = config.start_at ? steady_at_epoch(*config.start_at) : steady_now() + kStartMargin;
+    try {
+      t0 = config.start_at ? steady_at_epoch(*config.start_at) : steady_now() + kStartMargin;
+    } catch (...) {
+      start_failure = std::current_exception();
+    }
   };
   std::barrier ready(static_cast<std::ptrdiff_t>(threads), pick_start);
   const sim::Time connect_budget = std::min<sim::Time>(config.engine.timeout, 10 * sim::kSecond);
@@ -108,7 +149,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
         failures[j] = std::current_exception();
       }
       ready.arrive_and_wait();
-      if (failures[j]) return;
+      if (failures[j] || start_failure) return;
       try {
         w.run(t0);
       } catch (...) {
@@ -117,15 +158,16 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
     });
   }
   for (auto& t : pool) t.join();
+  if (start_failure) std::rethrow_exception(start_failure);
   for (const auto& f : failures) {
     if (f) std::rethrow_exception(f);
   }
 
   RunOutput out;
-  std::vector<std::string> names;
-  for (std::size_t c = 0; c < plan.size(); ++c) names.push_back(plan.at(c).name);
-  out.totals = LoadTotals(names);
+  out.totals = LoadTotals(class_names(config));
   LoadInfo& info = out.info;
+  info = describe_run(config);
+  info.threads = threads;
   sim::Time end = t0 + config.duration;
   for (auto& w : workers) {
     out.totals.add_worker(w->metrics(), w->in_flight_by_class());
@@ -138,27 +180,15 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
     if (rep.end > 0 && rep.end < end) end = rep.end;
   }
   info.stopped_early = stop.load();
-  info.scenario = config.scenario;
-  info.target = config.label.empty() ? config.target.text() : config.label;
-  info.model = open ? "open" : "closed";
-  info.engine = !config.use_curl() ? "http1" : (config.engine.http2 ? "libcurl-http2" : "libcurl-http1.1");
-  info.seed = config.seed;
   const sim::Time measured_from = t0 + config.warmup;
   info.duration_s = sim::to_seconds(std::max<sim::Time>(0, end - measured_from));
-  info.warmup_s = sim::to_seconds(config.warmup);
+  info.target_rps = 0.0;
   if (open && end > measured_from) {
     const auto& rate = std::get<sim::OpenWorkload>(config.workload.model).rate;
     // This shard's share of the schedule's mean rate over the measured span actually run.
     const double arrivals = rate.integral(end - t0) - rate.integral(config.warmup);
     info.target_rps = arrivals / sim::to_seconds(end - measured_from) / static_cast<double>(config.shards);
   }
-  info.threads = threads;
-  info.connections = open ? config.connections : units;
-  info.overload = config.overload == OverloadPolicy::kQueue ? "queue" : "drop";
-  info.max_backlog = config.max_backlog;
-  info.shards = config.shards;
-  info.shard_indices = {config.shard};
-  info.start_epoch = config.start_at;
   info.rss_peak_kib = peak_rss_kib();
   out.result = build_result(out.totals, info);
   assess(out.totals, info);

@@ -2,9 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <stdexcept>
 
 namespace loadcast::loadgen {
 
@@ -41,7 +38,9 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
   const sim::Time span_ms = sim::from_seconds(result.duration_s) / sim::kMillisecond * sim::kMillisecond;
   out += "Running " + sim::format_duration(span_ms) + " test @ " + info.target + "\n";
   out += "  " + std::to_string(info.threads) + " threads and " + std::to_string(info.connections) +
-         (info.model == "open" ? " connections, open model" : " connections, closed model") + " (" + info.engine + ")";
+         (info.model == "open" ? " connections, open model"
+                               : " connections, closed model with " + std::to_string(info.users) + " users") +
+         " (" + info.engine + ")";
   if (info.shards > 1) out += ", shard " + std::to_string(info.shard_indices.front()) + "/" + std::to_string(info.shards);
   out += "\n";
   const std::string latency_kind = info.model == "open" ? "  Latency of successful requests, from the intended send time\n"
@@ -67,6 +66,7 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
            "   max " + format_latency_ms(u.at("max").get<double>()) + "\n";
     const auto& lag = load.at("timer_lag_ms");
     out += printf_string("  Target %.1f req/s", info.target_rps) +
+           printf_string(" (%.1f scheduled in the window)", load.at("scheduled_rps").get<double>()) +
            printf_string(", achieved %.1f req/s", load.at("achieved_rps").get<double>()) + "; timer lag p50 " +
            format_latency_ms(lag.at("p50").get<double>()) + " p99 " + format_latency_ms(lag.at("p99").get<double>()) +
            " max " + format_latency_ms(lag.at("max").get<double>()) + "\n";
@@ -99,32 +99,6 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
   if (info.stopped_early) out += "warning: stopped early by a signal; the result covers the run so far\n";
   for (const auto& w : load.at("warnings")) out += "warning: " + w.get<std::string>() + "\n";
   return out;
-}
-
-void write_timeseries_csv(const reports::Result& result, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error(path + ": cannot write");
-  const auto& ts = result.timeseries;
-  out << "t_s";
-  for (const auto& [name, values] : ts.series) out << ',' << name;
-  out << '\n';
-  for (std::size_t i = 0; i < ts.t_s.size(); ++i) {
-    out << ts.t_s[i];
-    for (const auto& [name, values] : ts.series) {
-      out << ',';
-      if (i < values.size() && std::isfinite(values[i])) out << values[i];
-    }
-    out << '\n';
-  }
-  if (!out) throw std::runtime_error(path + ": write failed");
-}
-
-void write_outputs(const reports::Result& result, const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw std::runtime_error(dir + ": cannot create directory (" + ec.message() + ")");
-  reports::save_result(result, dir + "/result.json");
-  write_timeseries_csv(result, dir + "/timeseries.csv");
 }
 
 }  // namespace loadcast::loadgen

@@ -4,8 +4,8 @@
 // "N requests in Ts, X read", Requests/sec, Transfer/sec) plus the full percentile line, the
 // error taxonomy, the accounting identity and, for the open model, target vs achieved rate,
 // timer lag and the uncorrected (actual-send) latency. Warnings (generator saturated, target
-// missed, drops) come last. write_outputs() writes DIR/result.json and DIR/timeseries.csv
-// (one row per second: t_s and every series; empty cells where a value is undefined).
+// missed, drops) come last. The files a run writes are reports::write_run_outputs()'s
+// (result.json, timeseries.csv, report.html, report.md), as for every command that runs.
 // Pure formatting; thread safe.
 #pragma once
 
@@ -21,9 +21,5 @@ std::string format_latency_ms(double ms);
 std::string format_bytes(double bytes);
 
 std::string format_summary(const reports::Result& result, const LoadInfo& info);
-
-// Throws std::runtime_error naming the file on failure; creates DIR if missing.
-void write_outputs(const reports::Result& result, const std::string& dir);
-void write_timeseries_csv(const reports::Result& result, const std::string& path);
 
 }  // namespace loadcast::loadgen

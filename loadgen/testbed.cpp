@@ -96,9 +96,7 @@ class Testbed::Impl {
         service_rng_(sim::Rng::stream(config_.seed, 0, config_.stream)),
         fail_rng_(sim::Rng::stream(config_.seed, 0, "testbed.fail")) {
     error_code ec;
-    const auto address = asio::ip::make_address(config_.host, ec);
-    if (ec) throw std::runtime_error("--listen: '" + config_.host + "' is not an IP address");
-    const tcp::endpoint ep(address, config_.port);
+    const tcp::endpoint ep = listen_endpoint(ec);
     acceptor_.open(ep.protocol(), ec);
     if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor_.bind(ep, ec);
@@ -142,6 +140,22 @@ class Testbed::Impl {
 
  private:
   friend class Session;
+
+  // The address to bind: an IP literal, or the first address a host name resolves to
+  // ("localhost" -> 127.0.0.1 or ::1). Throws std::invalid_argument when it resolves to none.
+  tcp::endpoint listen_endpoint(error_code& ec) {
+    const auto address = asio::ip::make_address(config_.host, ec);
+    if (!ec) return tcp::endpoint(address, config_.port);
+    tcp::resolver resolver(io_);
+    const auto results = resolver.resolve(config_.host, std::to_string(config_.port),
+                                          tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || results.empty()) {
+      throw std::invalid_argument("--listen: cannot resolve '" + config_.host +
+                                  "': " + (ec ? ec.message() : std::string("no addresses")));
+    }
+    ec.clear();
+    return results.begin()->endpoint();
+  }
 
   void accept();
   void poll(const std::atomic<bool>* flag) {

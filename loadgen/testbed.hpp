@@ -74,7 +74,9 @@ struct TestbedStats {
 
 class Testbed {
  public:
-  // Binds the listening socket; throws std::runtime_error naming the address on failure.
+  // Binds the listening socket (config.host is an IP address or a name to resolve); throws
+  // std::invalid_argument for a host that resolves to nothing, std::runtime_error naming the
+  // address when it cannot listen there.
   explicit Testbed(TestbedConfig config);
   ~Testbed();
   Testbed(const Testbed&) = delete;

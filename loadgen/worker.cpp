@@ -142,14 +142,15 @@ void Worker::dispatch(std::size_t cls, sim::Time intended, sim::Time now) {
     idle_.pop_back();
     begin(slot, cls, intended);
   } else if (config_.overload == OverloadPolicy::kQueue && backlog_.size() < max_backlog_) {
+    metrics_.on_backlogged(intended);
     backlog_.push_back({cls, intended});
   } else {
     metrics_.on_dropped(cls, Cause::kBacklogFull, intended, now);
   }
 }
 
-void Worker::begin(std::size_t slot, std::size_t cls, sim::Time intended) {
-  metrics_.on_sent(intended, steady_now());
+void Worker::begin(std::size_t slot, std::size_t cls, sim::Time intended, bool waited) {
+  metrics_.on_sent(intended, steady_now(), waited);
   if (metrics_.measured(intended)) ++in_flight_by_class_[cls];
   engine_->start(slot, cls, intended);
 }
@@ -168,7 +169,7 @@ void Worker::on_complete(std::size_t slot, std::size_t cls, sim::Time intended, 
     if (!backlog_.empty() && !stop_.load(std::memory_order_relaxed)) {
       const Pending p = backlog_.front();
       backlog_.pop_front();
-      begin(slot, p.cls, p.intended);
+      begin(slot, p.cls, p.intended, true);
     } else {
       idle_.push_back(slot);
     }

@@ -73,7 +73,7 @@ class Worker final : private EngineListener {
   void arm_pacer();
   void on_pacer();
   void dispatch(std::size_t cls, sim::Time intended, sim::Time now);
-  void begin(std::size_t slot, std::size_t cls, sim::Time intended);
+  void begin(std::size_t slot, std::size_t cls, sim::Time intended, bool waited = false);
   void user_next(std::size_t user, sim::Time ready);
   void update_users(sim::Time now);
   void arm_monitor();

@@ -12,8 +12,10 @@
 #   4. HTTPS (self-signed certificate made with openssl) through libcurl vs h2load, HTTP/1.1
 #      over TLS (h2load --h1) and HTTP/2 (10 connections x 10 streams).
 #
-#   tests/bench/loadgen_bench.sh [--runs K] [--duration SECONDS] [--smoke]
+#   tests/bench/loadgen_bench.sh [--runs K] [--duration SECONDS] [--only quick|open|many|https] [--smoke]
 #
+# --only runs one of the four parts (e.g. a short HTTPS comparison while tuning the libcurl
+# engine); by default all run.
 # --smoke: one short run of everything at small sizes; fails only if a tool produced no
 # result or loadcast's accounting did not balance (a ctest runs it so the script cannot rot).
 # Uses build/release unless LOADCAST_BUILD points elsewhere.
@@ -27,10 +29,14 @@ conns=100
 rate=20000
 many=10000
 smoke=0
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
+    --only)
+      case "$2" in quick|open|many|https) only=$2 ;; *) echo "loadgen_bench.sh: --only quick|open|many|https" >&2; exit 2 ;; esac
+      shift 2 ;;
     --smoke) smoke=1; runs=1; duration=1; rate=2000; many=500; shift ;;
     *) echo "loadgen_bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -116,6 +122,7 @@ h2load_rps() {
   rps=$(/usr/bin/time -f "%U %S" -o "$tmp/h2load.time" taskset -c 0 h2load "$@" | awk '/^finished in/ { gsub(",", "", $4); print $4 }')
   cpu_per_request "$rps" "$tmp/h2load.time"
 }
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 # median of column $1 of a file of rows
 col_median() { awk -v c="$1" '{ print $c }' "$2" | median; }
 runs_of() { awk '{ printf "%s ", $1 }' "$1"; }
@@ -123,6 +130,7 @@ runs_of() { awk '{ printf "%s ", $1 }' "$1"; }
 echo "loadgen_bench: nginx $(nginx -v 2>&1 | sed 's/.*\///'), $(wrk --version 2>&1 | head -1 | awk '{ print "wrk", $2 }'), $(h2load --version | head -1), $(curl --version | head -1 | awk '{ print "libcurl", $2 }'); $(nproc) cores; $runs run(s) of ${duration}s each"
 
 # 1. Throughput, closed model, alternating.
+if want quick; then
 : > "$tmp/lc.txt"; : > "$tmp/wrk.txt"
 for i in $(seq 1 "$runs"); do
   loadcast_rps "quick$i" --url "$url" -c "$conns" -t 1 -d "${duration}s" >> "$tmp/lc.txt"
@@ -133,8 +141,10 @@ lc=$(col_median 1 "$tmp/lc.txt"); wk=$(col_median 1 "$tmp/wrk.txt")
 echo "1. throughput, $conns connections, 1 thread: loadcast $lc req/s, wrk $wk req/s (medians of $runs); ratio loadcast/wrk $(ratio "$lc" "$wk")"
 echo "   CPU per request (user+sys, whole process): loadcast $(col_median 2 "$tmp/lc.txt") us, wrk $(col_median 2 "$tmp/wrk.txt") us"
 echo "   loadcast runs: $(runs_of "$tmp/lc.txt"); wrk runs: $(runs_of "$tmp/wrk.txt")"
+fi
 
 # 2. Open model at a fixed target.
+if want open; then
 loadcast_rps open --url "$url" --rate "$rate" -c "$conns" -t 1 -d "${duration}s" > /dev/null
 achieved=$(json "$tmp/open/result.json" 'r["load"]["achieved_rps"]')
 target=$(json "$tmp/open/result.json" 'r["load"]["target_rps"]')
@@ -142,8 +152,10 @@ echo "2. open model: target $target req/s, achieved $achieved req/s (error $(awk
      "timer lag p50/p99 $(json "$tmp/open/result.json" '"%.3f/%.3f ms" % (r["load"]["timer_lag_ms"]["p50"], r["load"]["timer_lag_ms"]["p99"])');" \
      "latency p50/p99 $(json "$tmp/open/result.json" '"%.3f/%.3f ms" % (r["latency_ms"]["p50"], r["latency_ms"]["p99"])');" \
      "generator $(json "$tmp/open/result.json" '"%.2f" % r["load"]["generator"]["cpu_cores"]') cores"
+fi
 
 # 3. Many concurrent keep-alive connections: RSS per connection (minus a 10-connection baseline).
+if want many; then
 "$loadcast" load --url "$url" -c 10 -t 2 -d "${duration}s" --out "$tmp/base" > /dev/null
 "$loadcast" load --url "$url" -c "$many" -t 2 -d "${duration}s" --timeout 30s --out "$tmp/many" > "$tmp/many.txt"
 balanced "$tmp/many"
@@ -153,8 +165,10 @@ open_peak=$(json "$tmp/many/result.json" 'r["load"]["connections_open_peak"]')
 echo "3. $many keep-alive connections: $open_peak open at peak; peak RSS $many_kib KiB ($(awk -v m="$many_kib" -v n="$many" 'BEGIN { printf "%.2f", m / n }') KiB per connection, all-in;" \
      "$(awk -v m="$many_kib" -v b="$base_kib" -v n="$many" 'BEGIN { printf "%.2f", (m - b) / (n - 10) }') KiB per connection above the 10-connection run's $base_kib KiB);" \
      "$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/many.txt") req/s, errors $(json "$tmp/many/result.json" 'r["requests"]["errors"] + r["requests"]["timeouts"]')"
+fi
 
 # 4. HTTPS through libcurl vs h2load, alternating.
+if want https; then
 : > "$tmp/lc_h1.txt"; : > "$tmp/h2l_h1.txt"; : > "$tmp/lc_h2.txt"; : > "$tmp/h2l_h2.txt"
 for i in $(seq 1 "$runs"); do
   loadcast_rps "tls_h1_$i" --url "$tls_url" -k -c "$conns" -t 1 -d "${duration}s" >> "$tmp/lc_h1.txt"
@@ -169,4 +183,6 @@ echo "4. HTTPS HTTP/1.1, $conns connections: loadcast (libcurl) $a req/s, h2load
 echo "   runs: loadcast $(runs_of "$tmp/lc_h1.txt"); h2load $(runs_of "$tmp/h2l_h1.txt")"
 echo "   HTTPS HTTP/2, 10 connections x 10 streams: loadcast (libcurl) $c req/s, h2load $d req/s; ratio $(ratio "$c" "$d");" \
      "CPU per request loadcast $(col_median 2 "$tmp/lc_h2.txt") us, h2load $(col_median 2 "$tmp/h2l_h2.txt") us"
-echo "   runs: loadcast $(runs_of "$tmp/lc_h2.txt"); h2load $(runs_of "$tmp/h2l_h2.txt")"
+echo "   runs: loadcast $(runs_of "$tmp/lc_h2.txt"); h2load $(runs_of "$tmp/h2l_h2.txt");" \
+     "loadcast connections open (peak): $(json "$tmp/tls_h2_$runs/result.json" 'r["load"]["connections_open_peak"]')"
+fi

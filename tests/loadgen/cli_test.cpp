@@ -1,10 +1,13 @@
 // End-to-end tests of `loadcast load`, `loadcast merge` and `loadcast testbed` as processes:
-// distributed shards, signals, files and exit codes.
+// distributed shards, signals, files, CSV feeders, thresholds and exit codes.
 #include <catch2/catch.hpp>
+
+#include <curl/curl.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "loadgen/clock.hpp"
@@ -72,22 +75,29 @@ TEST_CASE("LoadCli: three shard processes merge to the counts of the whole sched
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("LoadCli: SIGINT stops the run and writes a balanced partial result") {
+namespace {
+
+// A 60 s run stopped after 1 s by `signal`: a balanced partial result and every file are written.
+void stops_cleanly_on(const std::string& signal) {
   test::TestbedThread tb(fast_testbed());
-  const std::string dir = test::temp_dir("loadcast-sigint");
-  std::string out;
-  const int rc = test::shell(kBinary + " load --url " + tb.url() + " --rate 200 -c 4 -d 60s --out " + dir +
-                                 " > " + dir + "/stdout.txt & pid=$!; sleep 1; kill -INT $pid; wait $pid",
-                             &out);
+  const std::string dir = test::temp_dir("loadcast-" + signal);
+  const int rc = test::shell(kBinary + " load --url " + tb.url() + " --rate 200 -c 4 -d 60s --out " + dir + " > " + dir +
+                             "/stdout.txt & pid=$!; sleep 1; kill -" + signal + " $pid; wait $pid");
   CHECK(rc == 0);
   const auto r = reports::load_result(dir + "/result.json");
   CHECK(r.sections["load"]["stopped_early"] == true);
   CHECK(r.duration_s < 10.0);
   CHECK(r.requests.ok > 50);
   CHECK(r.requests.balanced());
-  CHECK(std::filesystem::exists(dir + "/timeseries.csv"));
+  for (const char* f : {"/timeseries.csv", "/report.html", "/report.md"}) CHECK(std::filesystem::exists(dir + f));
   std::filesystem::remove_all(dir);
 }
+
+}  // namespace
+
+TEST_CASE("LoadCli: SIGINT stops the run and writes a balanced partial result") { stops_cleanly_on("INT"); }
+
+TEST_CASE("LoadCli: SIGTERM stops the run and writes a balanced partial result") { stops_cleanly_on("TERM"); }
 
 TEST_CASE("LoadCli: prints a wrk-like summary and writes result files") {
   test::TestbedThread tb(fast_testbed());
@@ -188,5 +198,174 @@ TEST_CASE("ValidateCli: writes predicted against measured") {
   // The fast testbed (1 ms) is far from the scenario's 20 ms model: a tolerance fails it.
   CHECK(test::shell(kBinary + " validate " + scenario + " --target " + tb.url() +
                     " --set duration=2s --set warmup=0s -q --max-error 10 --out " + dir) == 99);
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+std::string write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path;
+}
+
+// A small scenario file against the load generator alone (its steps only matter to `sim`).
+std::string scenario_file(const std::string& dir, const std::string& name, const std::string& workload,
+                          const std::string& extra = "") {
+  return write_text(dir + "/" + name + ".yaml", "name: " + name + "\nseed: 3\nduration: 1s\nworkload:\n" + workload +
+                                                    "stations:\n  s1: { servers: 1 }\n" + extra);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+const std::string kAddressSpaceLimit;
+#else
+const std::string kAddressSpaceLimit = "ulimit -v 4000000; ";
+#endif
+
+const std::string kOpenWorkload =
+    "  arrivals: { process: uniform, rate: 20 }\n  requests:\n    - name: api\n      path: /\n"
+    "      steps:\n        - { station: s1, service: const(1ms) }\n";
+
+}  // namespace
+
+TEST_CASE("LoadCli: mistakes in the request, options or thresholds exit 2 before any load is sent") {
+  const std::string dir = test::temp_dir("loadcast-usage");
+  const std::string open = scenario_file(dir, "open", kOpenWorkload);
+  const std::string closed = scenario_file(
+      dir, "closed",
+      "  users: { count: 2 }\n  requests:\n    - name: api\n      path: /\n"
+      "      steps:\n        - { station: s1, service: const(1ms) }\n");
+  char ms_epoch[64];
+  std::snprintf(ms_epoch, sizeof ms_epoch, "%.0f", loadgen::wall_now_s() * 1000.0);
+  char past_epoch[64];
+  std::snprintf(past_epoch, sizeof past_epoch, "%.0f", loadgen::wall_now_s() - 60.0);
+  const std::string url = " --url http://127.0.0.1:1/ -d 5s";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"load" + url + " -H 'Bad Name: v'", "not an HTTP token"},
+      {"load" + url + " --method 'GE T'", "is not an HTTP token"},
+      {"load" + url + " -H 'Content-Length: 5'", "set by the load generator"},
+      {"load" + url + " -H 'X-A: b' -H 'Transfer-Encoding: chunked'", "set by the load generator"},
+      {"load --url https://127.0.0.1:1/ -d 5s --cacert /nonexistent/ca.pem", "--cacert: cannot read '/nonexistent/ca.pem'"},
+      {"load " + open + " --target 'http://127.0.0.1:1/?q=1'", "must not have a query"},
+      {"load " + closed + " --target http://127.0.0.1:1/ -c 5", "closed model gives every user its own connection"},
+      {"load" + url + " --engine bogus", "--engine must be auto, http1 or libcurl"},
+      {"load --url https://127.0.0.1:1/ -d 5s --engine http1", "https:// and --http2 need libcurl"},
+      {"load" + url + " --threshold 'latncy_ms.p99 < 5'", "has no key 'latncy_ms'"},
+      {"load" + url + " --threshold 'cost.monthly_usd.total < 5'", "exists only in simulated results"},
+      {"load" + url + " --threshold 'latency_ms.p99 <'", "threshold 'latency_ms.p99 <'"},
+      {"load" + url + " --start-at " + ms_epoch, "looks like milliseconds"},
+      {"load" + url + " --start-at " + past_epoch, "s in the past"},
+      {"testbed --service 'const(1ms)' --listen no-such-host.invalid:0", "--listen: cannot resolve 'no-such-host.invalid'"},
+  };
+  for (const auto& [args, reason] : cases) {
+    std::string out;
+    const auto t0 = std::chrono::steady_clock::now();
+    // Under a 4 GiB address-space limit: a run that started anyway (the millisecond epoch once
+    // sized a 24 GB time series) fails to allocate instead of exhausting the machine.
+    // (AddressSanitizer reserves terabytes of shadow memory, so not in the sanitizer build.)
+    const int rc = test::shell(kAddressSpaceLimit + kBinary + " " + args + " 2>&1", &out);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    INFO(args << " -> " << out);
+    CHECK(rc == 2);
+    CHECK(std::count(out.begin(), out.end(), '\n') == 1);
+    CHECK(out.rfind("loadcast ", 0) == 0);
+    CHECK(out.find(reason) != std::string::npos);
+    CHECK(took < 3.0);  // refused up front, not after the 5 s run
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("LoadCli: --http2 over http:// needs libcurl 8.0.0, and says which libcurl it found") {
+  const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+  std::string out;
+  test::TestbedThread tb(fast_testbed());
+  const int rc = test::shell(kBinary + " load --url " + tb.url() + " --http2 -c 1 -d 300ms -q 2>&1", &out);
+  INFO(out);
+  if (v->version_num < 0x080000) {
+    CHECK(rc == 2);
+    CHECK(out.find("(h2c) needs libcurl 8.0.0 or later; this libcurl is " + std::string(v->version)) != std::string::npos);
+  } else {
+    CHECK(rc == 0);
+  }
+}
+
+TEST_CASE("LoadCli: waiting for --start-at is announced, and the run starts then") {
+  test::TestbedThread tb(fast_testbed());
+  char epoch[64];
+  std::snprintf(epoch, sizeof epoch, "%.3f", loadgen::wall_now_s() + 2.0);
+  std::string out;
+  const auto t0 = std::chrono::steady_clock::now();
+  const int rc = test::shell(kBinary + " load --url " + tb.url() + " -c 1 -d 300ms --start-at " + epoch + " 2>&1 >/dev/null", &out);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(out);
+  CHECK(rc == 0);
+  CHECK(std::regex_search(out, std::regex("^waiting [12] s for --start-at ")));
+  CHECK(took > 1.8);
+}
+
+TEST_CASE("LoadCli: CSV feeder values reach the target in order, percent-encoded in the path") {
+  test::BadServer server(test::Misbehaviour::kRecord);
+  const std::string dir = test::temp_dir("loadcast-csv");
+  write_text(dir + "/skus.csv", "sku,name\nA 1,first\nb/c,second\nd?e=f,third\nplain,fourth\n");
+  const std::string scenario = scenario_file(
+      dir, "feed",
+      "  arrivals: { process: uniform, rate: 20 }\n  requests:\n    - name: item\n      path: /items/{sku}\n"
+      "      params: { sku: { csv: skus.csv, column: sku, order: sequential } }\n"
+      "      headers: { X-Sku: '{sku}' }\n"
+      "      steps:\n        - { station: s1, service: const(1ms) }\n");
+  std::string out;
+  const int rc = test::shell(kBinary + " load " + scenario + " --target " + server.url() + " -c 1 -t 1 -q --out " + dir +
+                                 "/out 2>&1",
+                             &out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  const auto lines = server.request_lines();
+  REQUIRE(lines.size() == 19);  // 20/s for 1 s: arrivals k/20 s for k = 1..19
+  const std::vector<std::string> expect = {"GET /items/A%201 HTTP/1.1", "GET /items/b%2Fc HTTP/1.1",
+                                           "GET /items/d%3Fe%3Df HTTP/1.1", "GET /items/plain HTTP/1.1"};
+  for (std::size_t i = 0; i < lines.size(); ++i) CHECK(lines[i] == expect[i % expect.size()]);
+  const auto r = reports::load_result(dir + "/out/result.json");
+  CHECK(r.requests.ok == 19);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("LoadCli: every run writes the reports; scenario thresholds on cost are n/a, not failures") {
+  test::TestbedThread tb(fast_testbed());
+  const std::string dir = test::temp_dir("loadcast-reports");
+  const std::string scenario = scenario_file(dir, "gated", kOpenWorkload,
+                                             "thresholds:\n  - 'latency_ms.p99 < 5000'\n  - 'cost.monthly_usd.total < 1'\n");
+  std::string out;
+  int rc = test::shell(kBinary + " load " + scenario + " --target " + tb.url() + " --out " + dir + "/a", &out);
+  INFO(out);
+  CHECK(rc == 0);
+  for (const char* f : {"/a/result.json", "/a/timeseries.csv", "/a/report.html", "/a/report.md"}) {
+    CHECK(std::filesystem::exists(dir + f));
+  }
+  CHECK(std::regex_search(out, std::regex("threshold cost.monthly_usd.total < 1 +n/a \\(simulator only\\)")));
+  CHECK(std::regex_search(out, std::regex("threshold latency_ms.p99 < 5000 +ok")));
+  auto r = reports::load_result(dir + "/a/result.json");
+  REQUIRE(r.thresholds.size() == 1);
+  CHECK(r.thresholds[0].ok);
+  CHECK(r.sections["load"]["thresholds_not_applicable"][0]["expr"] == "cost.monthly_usd.total < 1");
+  // A threshold only the real result can judge (no 418 ever came): exit 2, but after the
+  // run's files are written.
+  rc = test::shell(kBinary + " load " + scenario + " --target " + tb.url() +
+                       " -q --threshold 'requests.by_status.418 > 0' --out " + dir + "/b 2>&1",
+                   &out);
+  CHECK(rc == 2);
+  CHECK(out.find("by_status") != std::string::npos);
+  CHECK(std::filesystem::exists(dir + "/b/result.json"));
+  CHECK(std::filesystem::exists(dir + "/b/report.html"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("TestbedCli: --listen takes a host name") {
+  const std::string dir = test::temp_dir("loadcast-testbed-name");
+  std::string out;
+  const std::string script = kBinary + " testbed --listen localhost:0 --service 'const(1ms)' > " + dir +
+                             "/tb.txt & tb=$!; for i in $(seq 50); do grep -q listening " + dir +
+                             "/tb.txt && break; sleep 0.1; done; kill -TERM $tb; wait $tb; cat " + dir + "/tb.txt";
+  CHECK(test::shell(script, &out) == 0);
+  INFO(out);
+  CHECK(out.find("listening on localhost:") != std::string::npos);
   std::filesystem::remove_all(dir);
 }

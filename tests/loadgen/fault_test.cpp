@@ -1,4 +1,7 @@
-// Fault tests: every failure lands in its bucket, nothing crashes, accounting balances.
+// Fault tests: every failure lands in its bucket, nothing crashes, accounting balances — through
+// both engines (the Asio HTTP/1.1 engine and libcurl, forced onto plain http://), against
+// scripted servers, the testbed and nginx (nginx's own faults, and nginx in front of a
+// misbehaving upstream, as in a real deployment).
 #include <catch2/catch.hpp>
 
 #include "tests/loadgen/servers.hpp"
@@ -9,70 +12,126 @@ using test::Misbehaviour;
 
 namespace {
 
-loadgen::RunOutput against(const std::string& url, sim::Time timeout = 2 * sim::kSecond) {
+struct EngineCase {
+  const char* name;
+  loadgen::EngineChoice choice;
+};
+constexpr EngineCase kEngines[] = {{"http1", loadgen::EngineChoice::kHttp1}, {"libcurl", loadgen::EngineChoice::kCurl}};
+
+loadgen::RunOutput against(const std::string& url, const EngineCase& engine, sim::Time timeout = 2 * sim::kSecond) {
   auto c = test::quick(url, 2, 300 * sim::kMillisecond);
   c.engine.timeout = timeout;
+  c.engine_choice = engine.choice;
   return test::run(c);
 }
 
-// Every request failed for `cause` (or was still in flight at the end); failures have no latency.
-void only(const loadgen::RunOutput& r, const std::string& cause) {
+enum class Bucket { kErrors, kTimeouts };
+
+// Every request failed for `cause` (or was still in flight at the end) and is counted in
+// `bucket`; failures have no latency; the accounting identity holds.
+void only(const loadgen::RunOutput& r, const std::string& cause, Bucket bucket) {
   const auto& q = r.result.requests;
-  INFO("causes: " << r.result.to_json()["requests"]["by_cause"].dump());
+  INFO("engine " << r.info.engine << ", causes " << r.result.to_json()["requests"]["by_cause"].dump());
   CHECK(q.total > 0);
   CHECK(q.ok == 0);
+  CHECK(test::cause(r, cause) > 0);
   CHECK(test::cause(r, cause) + q.in_flight == q.total);
+  CHECK((bucket == Bucket::kErrors ? q.errors : q.timeouts) == test::cause(r, cause));
   CHECK(q.balanced());
+  CHECK(r.result.sections["load"]["accounting"]["balanced"] == true);
   CHECK(r.result.latency_histogram.count() == 0);
 }
+
+// nginx's faults: closing without a response (444), response headers over the 64 KiB limit,
+// and locations proxying to upstreams that stall, close mid-response or answer garbage.
+class NginxFaults {
+ public:
+  NginxFaults() : nginx_(options()) {}
+  std::string url(const std::string& path) const { return nginx_.url(path); }
+
+ private:
+  test::NginxOptions options() {
+    test::NginxOptions o;
+    // 20 headers of 4,000 bytes (nginx caps one configuration token at 4 KiB): ~80 KB in all.
+    std::string big;
+    for (int i = 0; i < 20; ++i) big += " add_header X-Big-" + std::to_string(i) + " " + std::string(4000, 'a') + ";";
+    const auto upstream = [](const BadServer& s) { return " proxy_pass http://127.0.0.1:" + std::to_string(s.port()) + ";"; };
+    o.locations = "  location /close { return 444; }\n"
+                  "  location /big-headers {" + big + " return 200 \"ok\"; }\n"
+                  "  location /stall {" + upstream(silent_) + " }\n"
+                  "  location /cut {" + upstream(cut_) + " }\n"
+                  "  location /garbage {" + upstream(garbage_) + " }\n";
+    return o;
+  }
+
+  BadServer silent_{Misbehaviour::kSilent};
+  BadServer cut_{Misbehaviour::kCloseMidResponse};
+  BadServer garbage_{Misbehaviour::kMalformedClose};
+  test::Nginx nginx_;
+};
 
 }  // namespace
 
 TEST_CASE("Faults: connection refused") {
-  const auto r = against("http://127.0.0.1:" + std::to_string(test::free_port()) + "/");
-  only(r, "connect_refused");
-  CHECK(r.result.requests.errors == r.result.requests.total);
-  CHECK(r.info.preconnect_failures == 2);
+  for (const auto& e : kEngines) {
+    const auto r = against("http://127.0.0.1:" + std::to_string(test::free_port()) + "/", e);
+    only(r, "connect_refused", Bucket::kErrors);
+    if (e.choice == loadgen::EngineChoice::kHttp1) CHECK(r.info.preconnect_failures == 2);
+  }
 }
 
 TEST_CASE("Faults: server closing mid response") {
   BadServer s(Misbehaviour::kCloseMidResponse);
-  only(against(s.url()), "reset");
+  for (const auto& e : kEngines) only(against(s.url(), e), "reset", Bucket::kErrors);
 }
 
 TEST_CASE("Faults: connection reset") {
   BadServer s(Misbehaviour::kReset);
-  only(against(s.url()), "reset");
+  for (const auto& e : kEngines) only(against(s.url(), e), "reset", Bucket::kErrors);
 }
 
 TEST_CASE("Faults: responses slower than the timeout") {
   BadServer s(Misbehaviour::kSilent);
-  const auto r = against(s.url(), 100 * sim::kMillisecond);
-  only(r, "read_timeout");
-  CHECK(r.result.requests.timeouts == r.result.requests.total);
-  CHECK(r.result.requests.errors == 0);
+  for (const auto& e : kEngines) only(against(s.url(), e, 100 * sim::kMillisecond), "read_timeout", Bucket::kTimeouts);
 }
 
 TEST_CASE("Faults: malformed status line") {
   BadServer s(Misbehaviour::kMalformedStatus);
-  only(against(s.url()), "malformed_response");
+  for (const auto& e : kEngines) only(against(s.url(), e), "malformed_response", Bucket::kErrors);
 }
 
 TEST_CASE("Faults: oversized response headers") {
   BadServer s(Misbehaviour::kOversizedHeaders);
-  only(against(s.url()), "malformed_response");
+  for (const auto& e : kEngines) only(against(s.url(), e), "malformed_response", Bucket::kErrors);
 }
 
 TEST_CASE("Faults: connect timeout when the server never accepts") {
   BadServer s(Misbehaviour::kNoAccept);
-  auto c = test::quick(s.url(), 6, 300 * sim::kMillisecond);
-  c.engine.timeout = 150 * sim::kMillisecond;
-  const auto r = test::run(c);
-  const auto& q = r.result.requests;
-  CHECK(q.ok == 0);
-  CHECK(test::cause(r, "connect_timeout") > 0);
-  CHECK(q.timeouts == test::cause(r, "connect_timeout") + test::cause(r, "read_timeout"));
-  CHECK(q.balanced());
+  for (const auto& e : kEngines) {
+    auto c = test::quick(s.url(), 6, 300 * sim::kMillisecond);
+    c.engine.timeout = 150 * sim::kMillisecond;
+    c.engine_choice = e.choice;
+    const auto r = test::run(c);
+    const auto& q = r.result.requests;
+    INFO(e.name << ": " << r.result.to_json()["requests"].dump());
+    CHECK(q.ok == 0);
+    CHECK(test::cause(r, "connect_timeout") > 0);
+    CHECK(q.timeouts == test::cause(r, "connect_timeout") + test::cause(r, "read_timeout"));
+    CHECK(q.balanced());
+  }
+}
+
+TEST_CASE("Faults: a request body the server will not take is a write error") {
+  // The server reads the request header and resets the connection while 16 MiB of body are
+  // still being sent: the request could not be sent.
+  BadServer s(Misbehaviour::kReset);
+  for (const auto& e : kEngines) {
+    auto c = test::quick(s.url(), 2, 300 * sim::kMillisecond);
+    c.engine_choice = e.choice;
+    c.workload.classes[0].http.method = "POST";
+    c.workload.classes[0].http.body = std::string(16 << 20, 'b');
+    only(test::run(c), "write_error", Bucket::kErrors);
+  }
 }
 
 TEST_CASE("Faults: a 5xx storm from the testbed") {
@@ -80,14 +139,53 @@ TEST_CASE("Faults: a 5xx storm from the testbed") {
   tc.workers = 4;
   tc.fail_rate = 1.0;
   test::TestbedThread tb(tc);
-  const auto r = against(tb.url());
-  only(r, "http_5xx");
-  CHECK(r.result.requests.by_status.at("500") == r.result.requests.errors);
+  for (const auto& e : kEngines) {
+    const auto r = against(tb.url(), e);
+    only(r, "http_5xx", Bucket::kErrors);
+    CHECK(r.result.requests.by_status.at("500") == r.result.requests.errors);
+  }
+}
+
+TEST_CASE("Faults: testbed responses slower than the timeout") {
+  loadgen::TestbedConfig tc;
+  tc.workers = 4;
+  tc.service = sim::Distribution::constant(1.0);
+  test::TestbedThread tb(tc);
+  for (const auto& e : kEngines) only(against(tb.url(), e, 100 * sim::kMillisecond), "read_timeout", Bucket::kTimeouts);
 }
 
 TEST_CASE("Faults: a 5xx storm from nginx") {
   test::Nginx nginx;
-  const auto r = against(nginx.url("/fail"));
-  only(r, "http_5xx");
-  CHECK(r.result.requests.by_status.at("503") == r.result.requests.errors);
+  for (const auto& e : kEngines) {
+    const auto r = against(nginx.url("/fail"), e);
+    only(r, "http_5xx", Bucket::kErrors);
+    CHECK(r.result.requests.by_status.at("503") == r.result.requests.errors);
+  }
+}
+
+TEST_CASE("Faults: nginx closing without a response (return 444)") {
+  NginxFaults nginx;
+  for (const auto& e : kEngines) only(against(nginx.url("/close"), e), "reset", Bucket::kErrors);
+}
+
+TEST_CASE("Faults: nginx sending response headers over the limit") {
+  NginxFaults nginx;
+  for (const auto& e : kEngines) only(against(nginx.url("/big-headers"), e), "malformed_response", Bucket::kErrors);
+}
+
+TEST_CASE("Faults: nginx in front of a stalled upstream, slower than the timeout") {
+  NginxFaults nginx;
+  for (const auto& e : kEngines) {
+    only(against(nginx.url("/stall"), e, 200 * sim::kMillisecond), "read_timeout", Bucket::kTimeouts);
+  }
+}
+
+TEST_CASE("Faults: nginx cutting a response when its upstream closes mid-body") {
+  NginxFaults nginx;
+  for (const auto& e : kEngines) only(against(nginx.url("/cut"), e), "reset", Bucket::kErrors);
+}
+
+TEST_CASE("Faults: nginx passing on an upstream's malformed status line") {
+  NginxFaults nginx;
+  for (const auto& e : kEngines) only(against(nginx.url("/garbage"), e), "malformed_response", Bucket::kErrors);
 }

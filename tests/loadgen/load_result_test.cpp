@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "loadgen/load_result.hpp"
+#include "loadgen/merge.hpp"
 
 using namespace loadcast;
 using loadgen::Cause;
@@ -123,4 +124,154 @@ TEST_CASE("LoadResult: requests before the warm-up are not counted") {
   w.on_completed(0, c, kT0 + sim::kSecond);
   CHECK(w.classes()[0].scheduled == 1);
   CHECK(w.classes()[0].latency.count() == 1);
+}
+
+TEST_CASE("LoadResult: the per-second series never outgrows warm-up + duration + drain") {
+  // A second far in the future (what a start epoch that overflowed recorded) must not become
+  // billions of rows: the series stops at ceil(warm-up + duration + drain).
+  loadgen::LoadTotals t({"a", "b"});
+  t.add_worker(worker(300, 0), {0, 0});
+  t.seconds[9'000'000'000].completions = 1;
+  auto i = info();
+  i.warmup_s = 1.0;
+  i.duration_s = 10.0;
+  i.drain_s = 2.5;
+  const auto r = loadgen::build_result(t, i);
+  CHECK(r.timeseries.t_s.size() == 14);
+  CHECK(r.timeseries.series.at("requests_per_s").size() == 14);
+  CHECK(r.sections.at("load")["per_second"]["t_s"].size() <= 14);
+  // Without data past the schedule the series covers the schedule only.
+  loadgen::LoadTotals plain({"a", "b"});
+  plain.add_worker(worker(300, 0), {0, 0});
+  CHECK(loadgen::build_result(plain, i).timeseries.t_s.size() == 11);
+}
+
+namespace {
+
+// An open-model run of `scheduled` requests in a 1 s window, all sent on time unless told.
+loadgen::LoadTotals open_run(int scheduled, int backlogged = 0, int late = 0, int dropped = 0) {
+  WorkerMetrics w(1);
+  w.start(kT0, kT0, kT0 + sim::kSecond);
+  for (int k = 0; k < scheduled; ++k) {
+    const sim::Time intended = kT0 + k * sim::kSecond / scheduled;
+    w.on_scheduled(0, intended);
+    if (k < dropped) {
+      w.on_dropped(0, Cause::kBacklogFull, intended, intended);
+      continue;
+    }
+    const bool waited = k >= dropped && k < dropped + backlogged;
+    const bool is_late = !waited && k >= dropped + backlogged && k < dropped + backlogged + late;
+    if (waited) w.on_backlogged(intended);
+    const sim::Time sent = intended + (waited ? 200 * sim::kMillisecond : is_late ? 50 * sim::kMillisecond : 1000);
+    w.on_sent(intended, sent, waited);
+    Completion c;
+    c.status = 200;
+    c.sent = sent;
+    c.done = sent + sim::kMillisecond;
+    w.on_completed(0, c, intended);
+  }
+  w.finish();
+  loadgen::LoadTotals t({"a"});
+  t.add_worker(w, {0});
+  return t;
+}
+
+loadgen::LoadInfo open_info(double target_rps) {
+  auto i = info();
+  i.duration_s = 1.0;
+  i.target_rps = target_rps;
+  i.connections = 4;
+  i.max_backlog = 100;
+  return i;
+}
+
+bool warns(const loadgen::LoadInfo& i, const std::string& text) {
+  for (const auto& w : i.warnings) {
+    if (w.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("LoadResult: the rate is judged against the arrivals scheduled in the window") {
+  SECTION("a uniform schedule's R*d - 1 arrivals, all sent on time, are no shortfall") {
+    // 50/s for 1 s schedules 49 arrivals (k/50 s for k = 1..49); 49 < 0.99 x 50 warned before.
+    auto t = open_run(49);
+    auto i = open_info(50.0);
+    loadgen::assess(t, i);
+    INFO(i.warnings.size());
+    CHECK(i.warnings.empty());
+  }
+  SECTION("a Poisson schedule that drew fewer arrivals than its mean is no shortfall") {
+    auto t = open_run(940);
+    auto i = open_info(1000.0);
+    loadgen::assess(t, i);
+    CHECK(i.warnings.empty());
+  }
+  SECTION("requests that waited for a connection are named, and so is the missed rate") {
+    auto t = open_run(100, 40);
+    auto i = open_info(100.0);
+    loadgen::assess(t, i);
+    // They waited 200 ms but still went out inside the window: the rate held, the timing did not.
+    REQUIRE(i.warnings.size() == 1);
+    CHECK(t.sent_in_window == 100);
+    CHECK(warns(i, "the rate was met, but not every request was sent on time: 40 waited for a free connection "
+                   "(all 4 were busy: raise -c, or the target is saturated)"));
+  }
+  SECTION("requests sent late with a connection free blame the generator") {
+    auto t = open_run(100, 0, 30);
+    auto i = open_info(100.0);
+    loadgen::assess(t, i);
+    CHECK(warns(i, "30 sent more than 10 ms late with a connection free (the generator fell behind)"));
+  }
+  SECTION("drops are told once, with the policy") {
+    auto t = open_run(100, 0, 0, 20);
+    auto i = open_info(100.0);
+    i.overload = "drop";
+    loadgen::assess(t, i);
+    REQUIRE(i.warnings.size() == 1);
+    CHECK(warns(i, "target rate not met: 80 of 100 scheduled requests sent in the window"));
+    CHECK(warns(i, "20 dropped without being sent (--on-overload drop)"));
+  }
+}
+
+TEST_CASE("LoadResult: generator_saturated when a thread was busy or send timers ran late") {
+  auto t = open_run(100);
+  auto i = open_info(100.0);
+  CHECK_FALSE(loadgen::assess(t, i));
+  CHECK(loadgen::build_result(t, i).sections.at("load")["generator_saturated"] == false);
+  i.max_thread_utilization = 0.97;
+  auto busy = i;
+  CHECK(loadgen::assess(t, busy));
+  CHECK(warns(busy, "busy 97% of the time"));
+  const auto r = loadgen::build_result(t, i);
+  CHECK(r.sections.at("load")["generator_saturated"] == true);
+  // Timer lag p99 over 10 ms marks the run too, whatever the CPU.
+  auto lagging = open_run(100);
+  for (int k = 0; k < 100; ++k) lagging.timer_lag.record(25 * sim::kMillisecond);
+  auto j = open_info(100.0);
+  CHECK(loadgen::assess(lagging, j));
+  CHECK(warns(j, "send timers ran late (p99 25"));
+  CHECK(loadgen::build_result(lagging, open_info(100.0)).sections.at("load")["generator_saturated"] == true);
+}
+
+TEST_CASE("LoadResult: shards of different runs do not merge") {
+  const auto shard = [](std::uint64_t index, std::uint64_t seed) {
+    loadgen::LoadTotals t({"a", "b"});
+    t.add_worker(worker(100, static_cast<int>(index)), {0, 0});
+    auto i = info();
+    i.shards = 2;
+    i.shard_indices = {index};
+    i.fingerprint = {{"seed", seed}, {"model", "open"}, {"arrivals", "poisson"}, {"schedule", "0123"},
+                     {"duration_s", 10.0}, {"warmup_s", 0.0}, {"classes", {"a", "b"}}, {"classes_hash", "ab"}};
+    return reports::Result::from_json(loadgen::build_result(t, i).to_json());
+  };
+  CHECK_NOTHROW(loadgen::merge_results({{"s0.json", shard(0, 7)}, {"s1.json", shard(1, 7)}}));
+  CHECK_THROWS_WITH(loadgen::merge_results({{"s0.json", shard(0, 7)}, {"s1.json", shard(1, 8)}}),
+                    Catch::Contains("s1.json: a shard of a different run: load.fingerprint.seed 8 differs from 7 in s0.json"));
+  auto other_mix = shard(1, 7);
+  other_mix.sections["load"]["fingerprint"]["classes_hash"] = "cd";
+  CHECK_THROWS_WITH(loadgen::merge_results({{"s0.json", shard(0, 7)}, {"s1.json", other_mix}}),
+                    Catch::Contains("load.fingerprint.classes_hash"));
 }

@@ -19,6 +19,15 @@ sim::RequestClass cls(const std::string& name, const std::string& path) {
   return c;
 }
 
+// A parameter taking its values from a list (a CSV column), in order or at random.
+sim::TemplateParam listed(const std::string& name, std::vector<std::string> values, bool sequential) {
+  sim::TemplateParam p;
+  p.name = name;
+  p.values = std::move(values);
+  p.sequential = sequential;
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("RequestPlan: serializes a fixed request once") {
@@ -79,11 +88,7 @@ TEST_CASE("RequestPlan: computes Content-Length of a templated body") {
 
 TEST_CASE("RequestPlan: sequential values interleave across workers") {
   auto c = cls("seq", "/v/{k}");
-  sim::TemplateParam k;
-  k.name = "k";
-  k.values = {"0", "1", "2", "3"};
-  k.sequential = true;
-  c.http.params = {k};
+  c.http.params = {listed("k", {"0", "1", "2", "3"}, true)};
   const auto plan = RequestPlan::build(origin(), {c});
   sim::Rng rng(1);
   loadgen::RenderedParts parts;
@@ -114,4 +119,43 @@ TEST_CASE("RequestPlan: rejects headers it must own or cannot send") {
   CHECK_THROWS_WITH(RequestPlan::build(origin(), {d}), Catch::Contains("not an HTTP token"));
   auto e = cls("e", "relative");
   CHECK_THROWS_WITH(RequestPlan::build(origin(), {e}), Catch::Contains("must start with '/'"));
+}
+
+TEST_CASE("RequestPlan: values substituted into the path are percent-encoded") {
+  auto c = cls("item", "/items/{id}?q={id}&x=1");
+  c.http.params = {listed("id", {"A 1", "a/b?c&d=#", "ok-._~9", "é"}, true)};
+  c.http.headers = {{"X-Id", "{id}"}};
+  c.http.body = "{id}";
+  const auto plan = RequestPlan::build(origin(), {c});
+  auto cursor = plan.make_cursor(0, 1);
+  sim::Rng rng(1);
+  std::string scratch;
+  // Path and query get the encoded value; header and body get it as it is.
+  CHECK(std::string(plan.http1(0, cursor, rng, scratch)) ==
+        "GET /items/A%201?q=A%201&x=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-Id: A 1\r\nContent-Length: 3\r\n\r\nA 1");
+  CHECK(std::string(plan.http1(0, cursor, rng, scratch)).rfind("GET /items/a%2Fb%3Fc%26d%3D%23?q=", 0) == 0);
+  CHECK(std::string(plan.http1(0, cursor, rng, scratch)).rfind("GET /items/ok-._~9?q=ok-._~9&x=1 ", 0) == 0);
+  CHECK(std::string(plan.http1(0, cursor, rng, scratch)).rfind("GET /items/%C3%A9?q=%C3%A9&x=1 ", 0) == 0);
+  loadgen::RenderedParts parts;
+  plan.parts(0, cursor, rng, parts);
+  CHECK(parts.url == "http://127.0.0.1:8080/items/A%201?q=A%201&x=1");
+  CHECK(parts.header_lines.back() == "X-Id: A 1");
+}
+
+TEST_CASE("RequestPlan: a listed value that would break a header is refused at build time") {
+  auto c = cls("item", "/items");
+  c.http.params = {listed("tok", {"good", "evil\r\nInjected: 1"}, false)};
+  c.http.headers = {{"Authorization", "Bearer {tok}"}};
+  CHECK_THROWS_WITH(RequestPlan::build(origin(), {c}),
+                    Catch::Contains("header 'Authorization' takes parameter 'tok', whose value 2 has a line break"));
+  c.http.params[0].values = {"tab\tok", "bell\x07"};
+  CHECK_THROWS_WITH(RequestPlan::build(origin(), {c}), Catch::Contains("whose value 2 has a control character"));
+  // The same values are fine in a path (encoded) or a body (as they are).
+  c.http.headers.clear();
+  c.http.path = "/items/{tok}";
+  c.http.params[0].values = {"good", "evil\r\nInjected: 1"};
+  CHECK_NOTHROW(RequestPlan::build(origin(), {c}));
+  auto d = cls("d", "/");
+  d.http.headers = {{"X-Ctl", std::string("a\x01z")}};
+  CHECK_THROWS_WITH(RequestPlan::build(origin(), {d}), Catch::Contains("control character"));
 }

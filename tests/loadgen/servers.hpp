@@ -79,6 +79,7 @@ class TestbedThread {
 enum class Misbehaviour {
   kCloseMidResponse,   // promises 100 body bytes, sends 3, closes
   kMalformedStatus,    // "HTTX/1.1 200 OK"
+  kMalformedClose,     // "HTTX/1.1 200 OK", then closes (behind nginx: passed on as HTTP/0.9 bytes)
   kOversizedHeaders,   // a 100 KiB header field
   kSilent,             // never answers (the client's timeout fires)
   kReset,              // answers with a TCP reset
@@ -86,6 +87,7 @@ enum class Misbehaviour {
   kCloseAfterEach,     // a valid response, then closes without "Connection: close"
   kBodyUntilClose,     // no Content-Length: body delimited by closing
   kNoAccept,           // listens with backlog 0 and never accepts
+  kRecord,             // a valid keep-alive response; the request lines are kept (request_lines())
 };
 
 class BadServer {
@@ -113,6 +115,11 @@ class BadServer {
   }
   std::uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  // kRecord: the request lines received so far, in arrival order.
+  std::vector<std::string> request_lines() {
+    std::lock_guard<std::mutex> lock(lines_mu_);
+    return lines_;
+  }
 
  private:
   void accept_loop() {
@@ -132,6 +139,10 @@ class BadServer {
     while (!stop_) {
       const auto end = pending.find("\r\n\r\n");
       if (end != std::string::npos) {
+        if (how_ == Misbehaviour::kRecord) {
+          std::lock_guard<std::mutex> lock(lines_mu_);
+          lines_.push_back(pending.substr(0, pending.find("\r\n")));
+        }
         pending.erase(0, end + 4);
         return true;
       }
@@ -164,6 +175,10 @@ class BadServer {
         case Misbehaviour::kMalformedStatus:
           send_all(c, "HTTX/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
           break;
+        case Misbehaviour::kMalformedClose:
+          send_all(c, "HTTX/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+          ::close(c);
+          return;
         case Misbehaviour::kOversizedHeaders:
           send_all(c, "HTTP/1.1 200 OK\r\nX-Big: " + std::string(100 * 1024, 'a') + "\r\nContent-Length: 2\r\n\r\nok");
           break;
@@ -188,6 +203,9 @@ class BadServer {
           send_all(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody until close");
           ::close(c);
           return;
+        case Misbehaviour::kRecord:
+          send_all(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+          break;
         case Misbehaviour::kNoAccept: break;
       }
     }
@@ -201,6 +219,8 @@ class BadServer {
   std::thread accept_thread_;
   std::mutex mu_;
   std::vector<std::thread> conns_;
+  std::mutex lines_mu_;  // not mu_: the destructor holds mu_ while joining the serving threads
+  std::vector<std::string> lines_;
 };
 
 // A self-signed certificate for 127.0.0.1, made with the openssl command-line tool.
@@ -219,10 +239,19 @@ struct SelfSignedCert {
   }
 };
 
-// nginx from a temporary prefix: a static file at /index.html, 503s at /fail, optional TLS+h2.
+struct NginxOptions {
+  const SelfSignedCert* tls = nullptr;  // serve HTTPS (and HTTP/2 over TLS) with this certificate
+  int keepalive_requests = 0;           // requests per connection before nginx closes it (0: nginx's 1000)
+  std::string locations;                // extra `location` blocks, verbatim
+};
+
+// nginx from a temporary prefix: a static file at /index.html, 503s at /fail, optional TLS+h2,
+// and the fault locations of fault_locations().
 class Nginx {
  public:
-  explicit Nginx(const SelfSignedCert* tls = nullptr) : dir_(temp_dir("loadcast-nginx")), port_(free_port()) {
+  explicit Nginx(const SelfSignedCert* tls = nullptr) : Nginx(NginxOptions{tls, 0, {}}) {}
+  explicit Nginx(const NginxOptions& options) : dir_(temp_dir("loadcast-nginx")), port_(free_port()) {
+    const SelfSignedCert* tls = options.tls;
     std::filesystem::create_directories(dir_ + "/html");
     std::filesystem::create_directories(dir_ + "/logs");
     // Started as root, nginx's workers run as an unprivileged user: they must be able to read.
@@ -236,13 +265,14 @@ class Nginx {
       listen += " ssl http2";
       extra = "ssl_certificate " + tls->cert + "; ssl_certificate_key " + tls->key + ";";
     }
+    if (options.keepalive_requests > 0) extra += " keepalive_requests " + std::to_string(options.keepalive_requests) + ";";
     std::ofstream conf(dir_ + "/nginx.conf");
     conf << "worker_processes 1;\nerror_log " << dir_ << "/logs/error.log warn;\npid " << dir_ << "/logs/nginx.pid;\n"
          << "events { worker_connections 1024; }\nhttp {\n access_log off;\n"
          << " client_body_temp_path " << dir_ << "/tmp; proxy_temp_path " << dir_ << "/tmp; fastcgi_temp_path " << dir_
          << "/tmp; uwsgi_temp_path " << dir_ << "/tmp; scgi_temp_path " << dir_ << "/tmp;\n"
          << " server { " << listen << "; " << extra << " root " << dir_ << "/html;\n"
-         << "  location /fail { return 503; }\n }\n}\n";
+         << "  location /fail { return 503; }\n" << options.locations << " }\n}\n";
     conf.close();
     pid_ = ::fork();
     if (pid_ == 0) {
