@@ -13,9 +13,7 @@ TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only")
   tc.service = sim::Distribution::constant(0.001);
   tc.stall_at = 3 * sim::kSecond;
   tc.stall_for = 500 * sim::kMillisecond;
-  test::TestbedThread tb(tc);
-  auto c = test::quick(tb.url(), 10, 10 * sim::kSecond, 1000.0);
-  const auto r = test::run(c);
+  const auto r = test::run_unheld(tc, [](const std::string& url) { return test::quick(url, 10, 10 * sim::kSecond, 1000.0); });
   const auto& q = r.result.requests;
   const auto& load = r.result.sections["load"];
   INFO(r.result.to_json()["latency_ms"].dump() << " uncorrected " << load["latency_uncorrected_ms"].dump());

@@ -53,11 +53,12 @@ TEST_CASE("Worker: open model sends at the target rate from intended times") {
 TEST_CASE("Worker: a request waiting for a connection is charged its wait") {
   // One connection, 20 ms per request, 100 requests/s: the server can do 50/s, so the backlog
   // grows and latency from the intended time climbs while the actual-send latency stays 20 ms.
-  TestbedThread tb(testbed(1, "const(20ms)"));
-  auto c = test::quick(tb.url(), 1, sim::kSecond, 100.0);
-  c.threads = 1;
-  c.drain = 3 * sim::kSecond;
-  const auto r = test::run(c);
+  const auto r = test::run_unheld(testbed(1, "const(20ms)"), [](const std::string& url) {
+    auto c = test::quick(url, 1, sim::kSecond, 100.0);
+    c.threads = 1;
+    c.drain = 3 * sim::kSecond;
+    return c;
+  });
   const auto& load = r.result.sections["load"];
   CHECK(r.result.requests.ok == 99);
   CHECK(r.result.latency_ms.p99 > 500.0);
@@ -67,11 +68,12 @@ TEST_CASE("Worker: a request waiting for a connection is charged its wait") {
 }
 
 TEST_CASE("Worker: the drop policy counts what it could not send") {
-  TestbedThread tb(testbed(1, "const(20ms)"));
-  auto c = test::quick(tb.url(), 1, sim::kSecond, 100.0);
-  c.threads = 1;
-  c.overload = loadgen::OverloadPolicy::kDrop;
-  const auto r = test::run(c);
+  const auto r = test::run_unheld(testbed(1, "const(20ms)"), [](const std::string& url) {
+    auto c = test::quick(url, 1, sim::kSecond, 100.0);
+    c.threads = 1;
+    c.overload = loadgen::OverloadPolicy::kDrop;
+    return c;
+  });
   const auto& q = r.result.requests;
   CHECK(q.total == 99);
   CHECK(q.dropped > 30);
