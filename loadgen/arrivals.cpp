@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/distribution.hpp"
+
 namespace loadcast::loadgen {
 
 ArrivalSlice::ArrivalSlice(const sim::RateSchedule& rate, sim::ArrivalProcess process,
@@ -27,7 +29,7 @@ std::optional<Arrival> ArrivalSlice::next() {
     if (process_ == sim::ArrivalProcess::kUniform) {
       target = static_cast<double>(k + 1);
     } else {
-      area_ += -std::log(rng_.uniform_pos());
+      area_ += sim::standard_exponential(rng_);
       target = area_;
     }
     ++k_;

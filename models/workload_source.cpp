@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/distribution.hpp"
+
 namespace loadcast::models {
 
 namespace {
@@ -32,7 +34,7 @@ void WorkloadSource::start() {
 void WorkloadSource::schedule_next_arrival() {
   const auto& open = std::get<sim::OpenWorkload>(spec_.model);
   if (open.process == sim::ArrivalProcess::kPoisson) {
-    cumulative_ += -std::log(arrivals_rng_.uniform_pos());
+    cumulative_ += sim::standard_exponential(arrivals_rng_);
   } else {
     cumulative_ += 1.0;
   }

@@ -8,11 +8,45 @@
 #include <numeric>
 #include <sstream>
 
+#include "sim/det_math.hpp"
+
 namespace loadcast::sim {
 
 namespace {
 
 constexpr double kZ99 = 2.3263478740408408;  // standard normal 0.99 quantile
+
+// The exponential ziggurat (Marsaglia & Tsang, "The Ziggurat Method for Generating Random
+// Variables", 2000): 256 layers of equal area kZigV under e^{-x}. Layer 0 is the base strip
+// [0, kZigV / e^{-r}] x [0, e^{-r}] plus the tail beyond r; layer i >= 1 is [0, x_i] x
+// [e^{-x_i}, e^{-x_{i+1}}], so x_{i+1} = -log(e^{-x_i} + kZigV / x_i). r is the root that makes
+// the recursion close at the top (e^{-x_256} = 1), found by bisection in 40-digit decimal
+// arithmetic; kZigV = (r + 1) e^{-r}. Tables are built once with det_exp/det_log, so they are
+// the same bits everywhere.
+constexpr double kZigR = 7.697117470131049714;
+constexpr double kZigV = 3.949659822581557220e-3;
+
+struct ExpZiggurat {
+  double x[257];
+  double f[257];  // e^{-x_i}
+};
+
+ExpZiggurat build_exp_ziggurat() {
+  ExpZiggurat z{};
+  z.x[0] = kZigV / det_exp(-kZigR);
+  z.x[1] = kZigR;
+  z.f[1] = det_exp(-kZigR);
+  for (int i = 1; i < 255; ++i) {
+    z.x[i + 1] = -det_log(z.f[i] + kZigV / z.x[i]);
+    z.f[i + 1] = det_exp(-z.x[i + 1]);
+  }
+  z.x[256] = 0.0;
+  z.f[256] = 1.0;
+  z.f[0] = z.f[1];
+  return z;
+}
+
+const ExpZiggurat kExpZiggurat = build_exp_ziggurat();
 
 // Standard normal by the Marsaglia polar method (no trigonometry, one value per call).
 double standard_normal(Rng& rng) {
@@ -20,15 +54,32 @@ double standard_normal(Rng& rng) {
     const double u = 2.0 * rng.uniform() - 1.0;
     const double v = 2.0 * rng.uniform() - 1.0;
     const double s = u * u + v * v;
-    if (s > 0.0 && s < 1.0) return u * std::sqrt(-2.0 * std::log(s) / s);
+    if (s > 0.0 && s < 1.0) return u * std::sqrt(-2.0 * det_log(s) / s);
   }
 }
+
+}  // namespace
+
+double standard_exponential(Rng& rng) {
+  const ExpZiggurat& z = kExpZiggurat;
+  for (;;) {
+    // One draw gives the layer (low 8 bits) and the position in it (high 53 bits).
+    const std::uint64_t bits = rng.next();
+    const unsigned i = static_cast<unsigned>(bits & 0xFFu);
+    const double x = static_cast<double>(bits >> 11) * 0x1.0p-53 * z.x[i];
+    if (x < z.x[i + 1]) return x;  // inside the layer's part under the curve: ~98.9 % of draws
+    if (i == 0) return kZigR - det_log(rng.uniform_pos());  // the tail beyond r is r + Exp(1)
+    if (z.f[i] + rng.uniform() * (z.f[i + 1] - z.f[i]) < det_exp(-x)) return x;  // the wedge
+  }
+}
+
+namespace {
 
 // Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 boosted by U^(1/shape).
 double standard_gamma(Rng& rng, double shape) {
   if (shape < 1.0) {
     const double g = standard_gamma(rng, shape + 1.0);
-    return g * std::pow(rng.uniform_pos(), 1.0 / shape);
+    return g * det_pow(rng.uniform_pos(), 1.0 / shape);
   }
   const double d = shape - 1.0 / 3.0;
   const double c = 1.0 / std::sqrt(9.0 * d);
@@ -42,7 +93,7 @@ double standard_gamma(Rng& rng, double shape) {
     v = v * v * v;
     const double u = rng.uniform_pos();
     if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
-    if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
+    if (det_log(u) < 0.5 * x * x + d * (1.0 - v + det_log(v))) return d * v;
   }
 }
 
@@ -102,7 +153,7 @@ Distribution Distribution::normal(double mean, double sd) {
 Distribution Distribution::lognormal(double mean, double sigma) {
   Distribution d;
   d.kind_ = DistKind::kLognormal;
-  d.a_ = std::log(mean) - 0.5 * sigma * sigma;  // mu
+  d.a_ = det_log(mean) - 0.5 * sigma * sigma;  // mu
   d.b_ = sigma;
   d.c_ = mean;
   return d;
@@ -111,7 +162,7 @@ Distribution Distribution::lognormal(double mean, double sigma) {
 std::optional<Distribution> Distribution::lognormal_p99(double mean, double p99) {
   // ln p99 = ln mean - sigma^2/2 + z sigma  =>  sigma = z - sqrt(z^2 - 2 ln(p99/mean)).
   if (!(mean > 0.0) || !(p99 > mean)) return std::nullopt;
-  const double disc = kZ99 * kZ99 - 2.0 * std::log(p99 / mean);
+  const double disc = kZ99 * kZ99 - 2.0 * det_log(p99 / mean);
   if (disc < 0.0) return std::nullopt;
   return lognormal(mean, kZ99 - std::sqrt(disc));
 }
@@ -168,7 +219,7 @@ Distribution Distribution::zipf(double s, std::int64_t n) {
   std::vector<double> cdf(static_cast<std::size_t>(n));
   double acc = 0.0;
   for (std::int64_t i = 0; i < n; ++i) {
-    acc += 1.0 / std::pow(static_cast<double>(i + 1), s);
+    acc += 1.0 / det_pow(static_cast<double>(i + 1), s);
     cdf[static_cast<std::size_t>(i)] = acc;
   }
   for (auto& c : cdf) c /= acc;
@@ -181,13 +232,13 @@ double Distribution::sample(Rng& rng) const {
     case DistKind::kConst:
       return a_;
     case DistKind::kExp:
-      return -a_ * std::log(rng.uniform_pos());
+      return a_ * standard_exponential(rng);
     case DistKind::kUniform:
       return a_ + (b_ - a_) * rng.uniform();
     case DistKind::kNormal:
       return a_ + b_ * standard_normal(rng);
     case DistKind::kLognormal:
-      return std::exp(a_ + b_ * standard_normal(rng));
+      return det_exp(a_ + b_ * standard_normal(rng));
     case DistKind::kErlang: {
       // Product of uniforms in chunks of 16 keeps the product far from underflow.
       double log_sum = 0.0;
@@ -196,7 +247,7 @@ double Distribution::sample(Rng& rng) const {
         double prod = 1.0;
         const std::int64_t n = left < 16 ? left : 16;
         for (std::int64_t i = 0; i < n; ++i) prod *= rng.uniform_pos();
-        log_sum += std::log(prod);
+        log_sum += det_log(prod);
         left -= n;
       }
       return -a_ / static_cast<double>(k_) * log_sum;
@@ -205,9 +256,9 @@ double Distribution::sample(Rng& rng) const {
       return standard_gamma(rng, a_) * (b_ / a_);
     case DistKind::kPareto: {
       const double u = rng.uniform();
-      const double la = std::pow(b_, a_);
-      const double ha = std::pow(c_, a_);
-      return std::pow(-(u * ha - u * la - ha) / (ha * la), -1.0 / a_);
+      const double la = det_pow(b_, a_);
+      const double ha = det_pow(c_, a_);
+      return det_pow(-(u * ha - u * la - ha) / (ha * la), -1.0 / a_);
     }
     case DistKind::kEmpirical: {
       const auto& v = *table_;
@@ -237,9 +288,9 @@ double Distribution::mean() const {
     case DistKind::kGamma: return b_;
     case DistKind::kPareto: {
       const double alpha = a_, lo = b_, hi = c_;
-      if (alpha == 1.0) return (hi * lo / (hi - lo)) * std::log(hi / lo);
-      return std::pow(lo, alpha) / (1.0 - std::pow(lo / hi, alpha)) * (alpha / (alpha - 1.0)) *
-             (1.0 / std::pow(lo, alpha - 1.0) - 1.0 / std::pow(hi, alpha - 1.0));
+      if (alpha == 1.0) return (hi * lo / (hi - lo)) * det_log(hi / lo);
+      return det_pow(lo, alpha) / (1.0 - det_pow(lo / hi, alpha)) * (alpha / (alpha - 1.0)) *
+             (1.0 / det_pow(lo, alpha - 1.0) - 1.0 / det_pow(hi, alpha - 1.0));
     }
     case DistKind::kEmpirical: {
       const auto& v = *table_;
@@ -265,7 +316,7 @@ double Distribution::variance() const {
     case DistKind::kExp: return a_ * a_;
     case DistKind::kUniform: return (b_ - a_) * (b_ - a_) / 12.0;
     case DistKind::kNormal: return b_ * b_;
-    case DistKind::kLognormal: return (std::exp(b_ * b_) - 1.0) * c_ * c_;
+    case DistKind::kLognormal: return (det_exp(b_ * b_) - 1.0) * c_ * c_;
     case DistKind::kErlang: return a_ * a_ / static_cast<double>(k_);
     case DistKind::kGamma: return b_ * b_ / a_;
     case DistKind::kPareto: {
@@ -273,10 +324,10 @@ double Distribution::variance() const {
       const double m = mean();
       double m2 = 0.0;
       if (alpha == 2.0) {
-        m2 = (2.0 * lo * lo * hi * hi / (hi * hi - lo * lo)) * std::log(hi / lo);
+        m2 = (2.0 * lo * lo * hi * hi / (hi * hi - lo * lo)) * det_log(hi / lo);
       } else {
-        m2 = std::pow(lo, alpha) / (1.0 - std::pow(lo / hi, alpha)) * (alpha / (alpha - 2.0)) *
-             (1.0 / std::pow(lo, alpha - 2.0) - 1.0 / std::pow(hi, alpha - 2.0));
+        m2 = det_pow(lo, alpha) / (1.0 - det_pow(lo / hi, alpha)) * (alpha / (alpha - 2.0)) *
+             (1.0 / det_pow(lo, alpha - 2.0) - 1.0 / det_pow(hi, alpha - 2.0));
       }
       return m2 - m * m;
     }
@@ -529,7 +580,7 @@ DistributionParse parse_distribution(std::string_view text, const DistributionPa
       auto d = Distribution::lognormal_p99(m, p99);
       if (!d) {
         return bad("no lognormal has that mean and p99: p99 must exceed the mean and be at most about " +
-                   fmt_value(m * std::exp(kZ99 * kZ99 / 2.0), vk));
+                   fmt_value(m * det_exp(kZ99 * kZ99 / 2.0), vk));
       }
       return done(*d);
     }
@@ -599,38 +650,6 @@ DistributionParse parse_distribution(std::string_view text, const DistributionPa
   (void)unit_hint;
   return fail("unknown distribution '" + name + "' in " + quoted +
               ": use const, exp, uniform, normal, lognormal, erlang, gamma, pareto, empirical, uniform_int or zipf");
-}
-
-double normal_quantile(double p) {
-  // Acklam's algorithm; relative error < 1.15e-9 after the refinement step.
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                             1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
-  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                             6.680131188771972e+01, -1.328068155288572e+01};
-  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                             -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00};
-  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                             3.754408661907416e+00};
-  if (p <= 0.0) return -INFINITY;
-  if (p >= 1.0) return INFINITY;
-  double x = 0.0;
-  if (p < 0.02425) {
-    const double q = std::sqrt(-2 * std::log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  } else if (p <= 1 - 0.02425) {
-    const double q = p - 0.5;
-    const double r = q * q;
-    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  } else {
-    const double q = std::sqrt(-2 * std::log(1 - p));
-    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
-  const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
-  return x - u / (1 + x * u / 2);
 }
 
 }  // namespace loadcast::sim

@@ -104,10 +104,11 @@ struct DistributionParse {
 
 DistributionParse parse_distribution(std::string_view text, const DistributionParseOptions& options = {});
 
+// A standard exponential draw (mean 1) by the ziggurat method: what exp(...) distributions and
+// Poisson arrivals (simulator and load generator alike) use.
+double standard_exponential(Rng& rng);
+
 // A value with an optional unit: "2ms" -> 0.002 (duration), "12" -> 12 (plain).
 std::optional<double> parse_quantity(std::string_view text, ValueKind kind);
-
-// Standard normal quantile (Acklam's rational approximation refined by one Halley step).
-double normal_quantile(double p);
 
 }  // namespace loadcast::sim

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/det_math.hpp"
+
 namespace loadcast::sim {
 
 namespace {
@@ -36,18 +38,33 @@ double beta_cf(double a, double b, double x) {
   return h;
 }
 
-double regularized_beta(double a, double b, double x) {
+// Gamma(a + 1/2) / (Gamma(a) Gamma(1/2)) for a = n/2, n >= 1 a whole number, by the recurrence
+// Gamma(a + 3/2) / Gamma(a + 1) = Gamma(a + 1/2) / Gamma(a) * (a + 1/2) / a from
+// Gamma(1)/Gamma(1/2) = 1/sqrt(pi) and Gamma(3/2)/Gamma(1) = sqrt(pi)/2: basic arithmetic and
+// sqrt only, so the result is the same on every machine (no lgamma, whose bits differ).
+double inverse_beta_half(double a) {
+  constexpr double kPi = 3.141592653589793;
+  const double root_pi = std::sqrt(kPi);
+  double base = std::floor(a) == a ? 1.0 : 0.5;
+  double g = base == 1.0 ? root_pi / 2.0 : 1.0 / root_pi;
+  for (; base < a; base += 1.0) g *= (base + 0.5) / base;
+  return g / root_pi;
+}
+
+// The regularized incomplete beta I_x(a, 1/2) (all the t distribution needs).
+double regularized_beta_half(double a, double x) {
+  constexpr double b = 0.5;
   if (x <= 0.0) return 0.0;
   if (x >= 1.0) return 1.0;
-  const double ln_front = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
-  const double front = std::exp(ln_front);
+  const double front = inverse_beta_half(a) * det_exp(a * det_log(x) + b * det_log1p(-x));
   if (x < (a + 1.0) / (a + b + 2.0)) return front * beta_cf(a, b, x) / a;
   return 1.0 - front * beta_cf(b, a, 1.0 - x) / b;
 }
 
+// dof is a whole number (replications − 1).
 double student_t_cdf(double t, double dof) {
   const double x = dof / (dof + t * t);
-  const double tail = 0.5 * regularized_beta(dof / 2.0, 0.5, x);
+  const double tail = 0.5 * regularized_beta_half(dof / 2.0, x);
   return t >= 0 ? 1.0 - tail : tail;
 }
 

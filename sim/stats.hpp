@@ -96,7 +96,7 @@ class TimeWeighted {
   double peak_ = 0.0;
 };
 
-// Quantile of Student's t distribution with `dof` degrees of freedom (two-sided use: p = 0.975
+// Quantile of Student's t distribution with `dof` (a whole number) degrees of freedom (p = 0.975
 // for a 95 % interval). Exact to ~1e-10 via bisection on the regularized incomplete beta.
 double student_t_quantile(double p, double dof);
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "loadgen/arrivals.hpp"
+#include "sim/distribution.hpp"
 
 using namespace loadcast;
 using loadgen::ArrivalSlice;
@@ -54,14 +55,15 @@ TEST_CASE("ArrivalSlice: shards and threads partition the schedule exactly") {
 
 TEST_CASE("ArrivalSlice: Poisson arrivals follow the simulator's stream") {
   // The k-th arrival is at the inverse integral of a cumulative sum of unit exponentials from
-  // the stream "workload.arrivals" of replication 0: the same numbers the simulator draws.
+  // the stream "workload.arrivals" of replication 0 (sim::standard_exponential, the simulator's
+  // sampler): the same numbers the simulator draws.
   const sim::RateSchedule rate({{0, 10.0}});
   const auto got = walk(rate, sim::ArrivalProcess::kPoisson, {}, 5 * sim::kSecond);
   auto rng = sim::Rng::stream(42, 0, "workload.arrivals");
   double area = 0.0;
   std::vector<sim::Time> expected;
   while (true) {
-    area += -std::log(rng.uniform_pos());
+    area += sim::standard_exponential(rng);
     const auto t = rate.inverse_integral(area);
     if (!t || *t >= 5 * sim::kSecond) break;
     expected.push_back(*t);

@@ -52,11 +52,15 @@ workload:
       if ((t_s[i] >= 130.0 && t_s[i] < 240.0) || t_s[i] >= 370.0) CHECK(errors[i] == 0.0);
       if ((t_s[i] >= 10.0 && t_s[i] < 110.0) || (t_s[i] >= 250.0 && t_s[i] < 350.0)) CHECK(errors[i] > 10.0);
     }
-    // One `throttled` event per episode.
+    // One `throttled` event per episode. The token bucket holds a second of the limit (50
+    // calls) and refills at 50/s, so 100/s drains it about 1 s into each episode (Poisson
+    // arrivals: ±0.2 s or so).
     const auto thr = events(r, "throttled", throttled_target);
     REQUIRE(thr.size() == 2);
-    CHECK(thr[0].t_s < 1.0);
-    CHECK(thr[1].t_s == Approx(240.0).margin(1.0));
+    CHECK(thr[0].t_s > 0.5);
+    CHECK(thr[0].t_s < 2.0);
+    CHECK(thr[1].t_s > 240.5);
+    CHECK(thr[1].t_s < 242.0);
   };
   SECTION("SendMessage straight to a queue") {
     const auto r = over_limit("queue: jobs", "queues:\n  jobs: { api_calls_per_s: 50 }\n");
