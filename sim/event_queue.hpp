@@ -89,9 +89,9 @@ class DaryHeap {
   std::vector<EventKey> keys_;
 };
 
-// Binary: measured faster on the shipped scenarios (bookmark-prod 0.931 s vs 0.962 s, the POS
-// day 2.63 s vs 2.68 s, medians of 5, one core) and on the hold model at 1,024 and 65,536
-// pending events; 4-ary won only at a handful of pending events (M/M/4: 1.029 s vs 1.049 s).
+// Binary: measured faster on the shipped scenarios (bookmark-prod 0.896 s vs 0.929 s, the POS
+// day 2.51 s vs 2.54 s, medians of 5, one core) and on the hold model at 1,024 and 65,536
+// pending events; 4-ary won only at a handful of pending events (M/M/4: 0.921 s vs 0.938 s).
 // Results are identical either way: (time, sequence) is a total order.
 inline constexpr unsigned kDefaultArity = 2;
 
