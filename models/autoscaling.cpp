@@ -148,14 +148,17 @@ void Autoscaler::on_published(sim::Time now) {
       // in when removing capacity would push the metric above it, so this is a ceil, not the
       // floor(current x metric / target) that would overshoot. [doc]
       // https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
-      const int want = v ? static_cast<int>(std::ceil(static_cast<double>(running) * *v / tt->target - kEpsilon)) : current;
+      // scale_in_rounding: floor selects floor(current x metric / target) instead.
+      const bool floor_in = tt->scale_in_rounding == TargetTrackingConfig::ScaleInRounding::kFloor;
+      const double exact_in = v ? static_cast<double>(running) * *v / tt->target : 0.0;
+      const int want = !v ? current : floor_in ? static_cast<int>(std::floor(exact_in + kEpsilon)) : static_cast<int>(std::ceil(exact_in - kEpsilon));
       if (p.low->state() != AlarmState::kAlarm || want >= current) {
         tt_in_all = false;
         continue;
       }
       if (tt_in.policy == nullptr || want > tt_in.capacity) {
         tt_in = Proposal{want, &p, tt->scale_in_cooldown,
-                         p.config->name + ": " + p.low->describe() + "; ceil(" + std::to_string(running) + " x " + number(*v) +
+                         p.config->name + ": " + p.low->describe() + (floor_in ? "; floor(" : "; ceil(") + std::to_string(running) + " x " + number(*v) +
                              " / " + number(tt->target) + ") = " + std::to_string(want)};
       }
     } else {

@@ -84,6 +84,10 @@ struct TargetTrackingConfig {
   sim::Time scale_out_cooldown = 300 * sim::kSecond;
   sim::Time scale_in_cooldown = 300 * sim::kSecond;
   bool disable_scale_in = false;
+  // Scale-in capacity: kCeil (default) is the smallest capacity that keeps the metric at or below
+  // the target, which AWS documents as its rule; kFloor is floor(current x metric / target), the
+  // formula of aws-facts.md 1.2's "reasonable model", which may push the metric above the target.
+  enum class ScaleInRounding { kCeil, kFloor } scale_in_rounding = ScaleInRounding::kCeil;
   int high_periods = 3, high_datapoints = 3;
   int low_periods = 15, low_datapoints = 15;
   double low_ratio = 0.9;  // AlarmLow threshold = low_ratio x target

@@ -1,6 +1,7 @@
 // `database.proxy` (RDS Proxy) and `database.replica_autoscaling` (Aurora replica auto
 // scaling), read inside the database section into ModelConfig (models/data_tier_config.hpp).
 #include "scenarios/loader/sections.hpp"
+#include "scenarios/loader/web_loader_util.hpp"
 
 namespace loadcast::scenario {
 
@@ -85,6 +86,7 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
   if (auto v = m.duration("scale_out_cooldown")) tt.scale_out_cooldown = *v;
   if (auto v = m.duration("scale_in_cooldown")) tt.scale_in_cooldown = *v;
   if (auto v = m.boolean("disable_scale_in")) tt.disable_scale_in = *v;
+  read_scale_in_rounding(m, tt);
   if (auto d = m.distribution("launch_time")) r.launch_time = *d;
   if (auto v = m.duration("metrics_delay")) r.metrics.delay = *v;
   m.finish();

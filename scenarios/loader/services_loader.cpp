@@ -41,6 +41,7 @@ models::TargetTrackingConfig load_target_tracking(MapReader& m) {
   if (auto v = m.duration("scale_out_cooldown")) tt.scale_out_cooldown = *v;
   if (auto v = m.duration("scale_in_cooldown")) tt.scale_in_cooldown = *v;
   if (auto v = m.boolean("disable_scale_in")) tt.disable_scale_in = *v;
+  read_scale_in_rounding(m, tt);
   {
     MapReader a(ctx, m.get("alarm_high"), m.child_path("alarm_high"));
     read_alarm_counts(a, tt.high_periods, tt.high_datapoints);
@@ -273,6 +274,15 @@ std::optional<models::Comparison> parse_comparison(const std::string& text) {
   if (text == "<" || text == "LessThanThreshold") return models::Comparison::kLess;
   if (text == "<=" || text == "LessThanOrEqualToThreshold") return models::Comparison::kLessOrEqual;
   return std::nullopt;
+}
+
+void read_scale_in_rounding(MapReader& m, models::TargetTrackingConfig& tt) {
+  using Rounding = models::TargetTrackingConfig::ScaleInRounding;
+  if (auto v = m.str("scale_in_rounding")) {
+    if (*v == "ceil") tt.scale_in_rounding = Rounding::kCeil;
+    else if (*v == "floor") tt.scale_in_rounding = Rounding::kFloor;
+    else m.ctx().error(m.get("scale_in_rounding"), m.child_path("scale_in_rounding"), "must be ceil or floor (found '" + *v + "')");
+  }
 }
 
 void read_alarm_counts(MapReader& m, int& periods, int& datapoints) {

@@ -174,6 +174,35 @@ TEST_CASE("Autoscaler: no scale-in before fifteen low datapoints and one per coo
   CHECK(std::get<3>(s[1]) == 1);
 }
 
+TEST_CASE("Autoscaler: scale_in_rounding floor removes one task more than ceil where the target allows it not") {
+  // 3 tasks at a steady 50 % with target 70: 3 x 50 / 70 = 2.14. ceil keeps 3 (2 tasks would run
+  // at 75 %, above the target); floor goes to 2 after the fifteenth low datapoint (minute 15).
+  for (const bool floor_in : {false, true}) {
+    Rig rig(3);
+    rig.config.min = 1;
+    rig.config.max = 10;
+    auto p = target_tracking("cpu", 70, kMin, 5 * kMin);
+    if (floor_in) std::get<TargetTrackingConfig>(p.spec).scale_in_rounding = TargetTrackingConfig::ScaleInRounding::kFloor;
+    rig.config.policies.push_back(p);
+    rig.cpu.script = [&rig](int) { return 150.0 / rig.target.running_capacity(); };
+    rig.start();
+    rig.sim.run_until(30 * kMin);
+    const auto s = rig.scalings();
+    if (!floor_in) {
+      CHECK(s.empty());
+      continue;
+    }
+    // After the first scale-in 2 tasks run at 75 %: above 0.9 x 70, so AlarmLow leaves ALARM and
+    // AlarmHigh needs three datapoints above 70 to scale back out to ceil(2 x 75 / 70) = 3.
+    REQUIRE(s.size() >= 2);
+    CHECK(std::get<0>(s[0]) == Approx(15.0));
+    CHECK(std::get<1>(s[0]) == "scale_in");
+    CHECK(std::get<3>(s[0]) == 2);
+    CHECK(std::get<1>(s[1]) == "scale_out");
+    CHECK(std::get<3>(s[1]) == 3);
+  }
+}
+
 TEST_CASE("Autoscaler: with cpu and memory policies scale-in needs both low") {
   Rig rig(4);
   rig.config.min = 1;

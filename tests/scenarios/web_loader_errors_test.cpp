@@ -121,6 +121,12 @@ TEST_CASE("WebLoader: policy and step scaling mistakes are reported") {
   const auto gap = error_of(replace(kGood, "{ type: target_tracking, metric: cpu, target: 70 }",
                                     "{ type: step_scaling, metric: cpu, comparison: '>=', threshold: 70, steps: [ { lower: 0, upper: 10, adjustment: 1 }, { lower: 20, adjustment: 2 } ] }"));
   CHECK(gap.find("steps must not overlap or leave gaps") != std::string::npos);
+  const auto rounding = error_of(replace(kGood, "metric: cpu, target: 70", "metric: cpu, target: 70, scale_in_rounding: round"));
+  CHECK(rounding.find("bad.yaml:28:80: services.api.autoscaling.policies[0].scale_in_rounding: must be ceil or floor (found 'round')") !=
+        std::string::npos);
+  const auto floor_in = scenario::load_string(replace(kGood, "target: 70", "target: 70, scale_in_rounding: floor"), "good.yaml");
+  CHECK(std::get<models::TargetTrackingConfig>(floor_in.model.services[0].autoscaling->policies[0].spec).scale_in_rounding ==
+        models::TargetTrackingConfig::ScaleInRounding::kFloor);
 }
 
 TEST_CASE("WebLoader: ALB limits are checked") {
