@@ -1,0 +1,215 @@
+// scenarios/scenario.schema.json is what editors complete and check scenario files against: it
+// must accept every scenario we ship, the benchmark and validation scenarios, and the scenario
+// fragments of the README, and it must reject what the loader rejects for the same reason (an
+// unknown key, a value outside an enum). A key added to the loader but not to the schema fails
+// here as soon as a shipped file or README example uses it.
+//
+// The validator below implements the part of JSON Schema (draft-07) the file uses: $ref into
+// #/definitions, allOf, anyOf, oneOf (as "any"), type, properties, additionalProperties,
+// required, items, enum and pattern. YAML scalars carry no type, so "number" means "reads as a
+// number" and "boolean" "true or false".
+#include <catch2/catch.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using nlohmann::json;
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const json& schema() {
+  static const json s = json::parse(read(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/scenario.schema.json"));
+  return s;
+}
+
+bool is_number(const std::string& text, bool integer) {
+  if (text.empty()) return false;
+  std::size_t used = 0;
+  try {
+    if (integer) (void)std::stoll(text, &used);
+    else (void)std::stod(text, &used);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return used == text.size();
+}
+
+bool type_matches(const std::string& type, const YAML::Node& n) {
+  if (type == "object") return n.IsMap();
+  if (type == "array") return n.IsSequence();
+  if (!n.IsScalar()) return type == "null" && n.IsNull();
+  const std::string& text = n.Scalar();
+  if (type == "string") return true;
+  if (type == "number") return is_number(text, false);
+  if (type == "integer") return is_number(text, true);
+  if (type == "boolean") return text == "true" || text == "false";
+  return false;
+}
+
+class Validator {
+ public:
+  explicit Validator(bool check_required) : check_required_(check_required) {}
+
+  // Problems found in `n` against `s`, as "path: sentence".
+  std::vector<std::string> problems(const json& s, const YAML::Node& n, const std::string& path) const {
+    std::vector<std::string> out;
+    check(s, n, path, out);
+    return out;
+  }
+
+ private:
+  bool check_required_;
+
+  const json& resolve(const json& s) const {
+    if (!s.contains("$ref")) return s;
+    const std::string ref = s["$ref"];
+    REQUIRE(ref.rfind("#/definitions/", 0) == 0);
+    const std::string name = ref.substr(14);
+    INFO("unresolved $ref " << ref);
+    REQUIRE(schema()["definitions"].contains(name));
+    return resolve(schema()["definitions"][name]);
+  }
+
+  void check(const json& raw, const YAML::Node& n, const std::string& path, std::vector<std::string>& out) const {
+    const json& s = resolve(raw);
+    if (s.is_boolean()) {
+      if (!s.get<bool>()) out.push_back(path + ": not allowed");
+      return;
+    }
+    if (s.contains("allOf")) {
+      for (const auto& sub : s["allOf"]) check(sub, n, path, out);
+    }
+    for (const char* any_key : {"anyOf", "oneOf"}) {
+      if (!s.contains(any_key)) continue;
+      bool one = false;
+      std::vector<std::string> first;
+      for (const auto& sub : s[any_key]) {
+        auto p = problems(sub, n, path);
+        if (p.empty()) {
+          one = true;
+          break;
+        }
+        if (first.empty()) first = p;
+      }
+      if (!one) out.push_back(path + ": matches none of " + any_key + " (first: " + (first.empty() ? "?" : first[0]) + ")");
+    }
+    if (s.contains("type")) {
+      bool ok = false;
+      if (s["type"].is_array()) {
+        for (const auto& t : s["type"]) ok = ok || type_matches(t.get<std::string>(), n);
+      } else {
+        ok = type_matches(s["type"].get<std::string>(), n);
+      }
+      if (!ok) {
+        out.push_back(path + ": is not of type " + s["type"].dump());
+        return;
+      }
+    }
+    if (s.contains("enum") && n.IsScalar()) {
+      bool found = false;
+      for (const auto& e : s["enum"]) {
+        found = found || (e.is_string() ? e.get<std::string>() == n.Scalar() : e.dump() == n.Scalar());
+      }
+      if (!found) out.push_back(path + ": '" + n.Scalar() + "' is not one of " + s["enum"].dump());
+    }
+    if (s.contains("pattern") && n.IsScalar()) {
+      if (!std::regex_search(n.Scalar(), std::regex(s["pattern"].get<std::string>()))) {
+        out.push_back(path + ": '" + n.Scalar() + "' does not match " + s["pattern"].get<std::string>());
+      }
+    }
+    if (n.IsMap()) {
+      if (check_required_ && s.contains("required")) {
+        for (const auto& r : s["required"]) {
+          if (!n[r.get<std::string>()]) out.push_back(path + ": missing required key '" + r.get<std::string>() + "'");
+        }
+      }
+      const bool has_props = s.contains("properties");
+      for (const auto& kv : n) {
+        const std::string key = kv.first.Scalar();
+        const std::string child = path.empty() ? key : path + "." + key;
+        if (has_props && s["properties"].contains(key)) {
+          check(s["properties"][key], kv.second, child, out);
+        } else if (s.contains("additionalProperties")) {
+          check(s["additionalProperties"], kv.second, child, out);
+        }
+      }
+    }
+    if (n.IsSequence() && s.contains("items")) {
+      for (std::size_t i = 0; i < n.size(); ++i) check(s["items"], n[i], path + "[" + std::to_string(i) + "]", out);
+    }
+  }
+};
+
+std::vector<std::string> validate_file(const std::string& file) {
+  return Validator(true).problems(schema(), YAML::LoadFile(file), "");
+}
+
+std::vector<std::string> validate_text(const std::string& yaml, bool check_required) {
+  return Validator(check_required).problems(schema(), YAML::Load(yaml), "");
+}
+
+}  // namespace
+
+TEST_CASE("Schema: every shipped, benchmark and validation scenario is valid") {
+  const std::string root = LOADCAST_SOURCE_DIR;
+  for (const char* f : {"scenarios/bookmark-prod.yaml", "scenarios/pdf-app.yaml", "scenarios/pos-production.yaml",
+                        "scenarios/step-load.yaml", "tests/bench/mm4-rho09.yaml", "tests/bench/web-day-100rps.yaml",
+                        "tests/loadgen/mm4-validate.yaml"}) {
+    INFO(f);
+    const auto p = validate_file(root + "/" + f);
+    CHECK(p == std::vector<std::string>{});
+  }
+}
+
+TEST_CASE("Schema: the README's scenario fragments are valid") {
+  // Every ```yaml block of the README that starts with a top-level scenario key, except the
+  // price-table example (a models/pricing file, not a scenario: it has `prices`); fragments, so
+  // required keys are not asked for.
+  const std::string readme = read(std::string(LOADCAST_SOURCE_DIR) + "/README.md");
+  const std::regex block("```yaml\n([\\s\\S]*?)```");
+  int checked = 0;
+  for (auto it = std::sregex_iterator(readme.begin(), readme.end(), block); it != std::sregex_iterator(); ++it) {
+    const std::string text = (*it)[1].str();
+    const YAML::Node n = YAML::Load(text);
+    if (!n.IsMap() || !schema()["properties"].contains(n.begin()->first.Scalar()) || n["prices"]) continue;
+    INFO(text);
+    CHECK(validate_text(text, false) == std::vector<std::string>{});
+    ++checked;
+  }
+  CHECK(checked >= 5);
+}
+
+TEST_CASE("Schema: it rejects what the loader rejects") {
+  const std::string good = read(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/step-load.yaml");
+  REQUIRE(validate_text(good, true).empty());
+  auto with = [&good](const std::string& from, const std::string& to) {
+    std::string t = good;
+    const auto pos = t.find(from);
+    REQUIRE(pos != std::string::npos);
+    return validate_text(t.replace(pos, from.size(), to), true);
+  };
+  const auto unknown = with("  api:\n", "  api:\n    colour: blue\n");
+  REQUIRE(unknown.size() == 1);
+  CHECK(unknown[0] == "services.api.colour: not allowed");
+  const auto algorithm = with("algorithm: round_robin", "algorithm: random");
+  REQUIRE(algorithm.size() == 1);
+  CHECK(algorithm[0].find("load_balancer.algorithm: 'random' is not one of") == 0);
+  const auto rounding = with("target: 70,", "target: 70, scale_in_rounding: round,");
+  REQUIRE(rounding.size() == 1);
+  CHECK(rounding[0].find("services.api.autoscaling.policies[0]") == 0);
+  CHECK(with("duration: 90m", "duration: 90 minutes").size() == 1);
+  CHECK(with("duration: 90m\n", "") == std::vector<std::string>{": missing required key 'duration'"});
+}
