@@ -150,8 +150,11 @@ void Autoscaler::on_published(sim::Time now) {
       // https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
       // scale_in_rounding: floor selects floor(current x metric / target) instead.
       const bool floor_in = tt->scale_in_rounding == TargetTrackingConfig::ScaleInRounding::kFloor;
-      const double exact_in = v ? static_cast<double>(running) * *v / tt->target : 0.0;
-      const int want = !v ? current : floor_in ? static_cast<int>(std::floor(exact_in + kEpsilon)) : static_cast<int>(std::ceil(exact_in - kEpsilon));
+      int want = current;
+      if (v) {
+        const double exact_in = static_cast<double>(running) * *v / tt->target;
+        want = static_cast<int>(floor_in ? std::floor(exact_in + kEpsilon) : std::ceil(exact_in - kEpsilon));
+      }
       if (p.low->state() != AlarmState::kAlarm || want >= current) {
         tt_in_all = false;
         continue;

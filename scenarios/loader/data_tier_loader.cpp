@@ -83,10 +83,7 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
   } else {
     ctx.error(node, m.path(), "needs 'target' (e.g. 70 for reader_cpu)");
   }
-  if (auto v = m.duration("scale_out_cooldown")) tt.scale_out_cooldown = *v;
-  if (auto v = m.duration("scale_in_cooldown")) tt.scale_in_cooldown = *v;
-  if (auto v = m.boolean("disable_scale_in")) tt.disable_scale_in = *v;
-  read_scale_in_rounding(m, tt);
+  read_target_tracking_scaling(m, tt);
   if (auto d = m.distribution("launch_time")) r.launch_time = *d;
   if (auto v = m.duration("metrics_delay")) r.metrics.delay = *v;
   m.finish();

@@ -38,10 +38,7 @@ models::TargetTrackingConfig load_target_tracking(MapReader& m) {
   } else if (!m.has("target")) {
     ctx.error(m.node(), m.path(), "a target_tracking policy needs 'target' (e.g. target: 70 for 70 % CPU)");
   }
-  if (auto v = m.duration("scale_out_cooldown")) tt.scale_out_cooldown = *v;
-  if (auto v = m.duration("scale_in_cooldown")) tt.scale_in_cooldown = *v;
-  if (auto v = m.boolean("disable_scale_in")) tt.disable_scale_in = *v;
-  read_scale_in_rounding(m, tt);
+  read_target_tracking_scaling(m, tt);
   {
     MapReader a(ctx, m.get("alarm_high"), m.child_path("alarm_high"));
     read_alarm_counts(a, tt.high_periods, tt.high_datapoints);
@@ -276,8 +273,11 @@ std::optional<models::Comparison> parse_comparison(const std::string& text) {
   return std::nullopt;
 }
 
-void read_scale_in_rounding(MapReader& m, models::TargetTrackingConfig& tt) {
+void read_target_tracking_scaling(MapReader& m, models::TargetTrackingConfig& tt) {
   using Rounding = models::TargetTrackingConfig::ScaleInRounding;
+  if (auto v = m.duration("scale_out_cooldown")) tt.scale_out_cooldown = *v;
+  if (auto v = m.duration("scale_in_cooldown")) tt.scale_in_cooldown = *v;
+  if (auto v = m.boolean("disable_scale_in")) tt.disable_scale_in = *v;
   if (auto v = m.str("scale_in_rounding")) {
     if (*v == "ceil") tt.scale_in_rounding = Rounding::kCeil;
     else if (*v == "floor") tt.scale_in_rounding = Rounding::kFloor;

@@ -16,8 +16,9 @@ std::optional<models::Comparison> parse_comparison(const std::string& text);
 // `evaluation_periods` and `datapoints_to_alarm` (1 <= datapoints <= periods).
 void read_alarm_counts(MapReader& m, int& periods, int& datapoints);
 
-// `scale_in_rounding: ceil | floor` of a target-tracking policy (default ceil).
-void read_scale_in_rounding(MapReader& m, models::TargetTrackingConfig& tt);
+// The keys every target-tracking policy has (services, workers, Aurora replicas):
+// scale_out_cooldown, scale_in_cooldown, disable_scale_in, scale_in_rounding (ceil | floor).
+void read_target_tracking_scaling(MapReader& m, models::TargetTrackingConfig& tt);
 
 // One ECS service's keys (task size, threads, desired, app_memory, lifecycle, db_pool, metrics,
 // autoscaling), everything but the load balancer's target_group, read into `c`. `routed`: the

@@ -11,23 +11,21 @@
 #include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/cli/run_command.hpp"
 
 namespace {
 
 using nlohmann::json;
 
 std::string read(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text = loadcast::testing::read_file(path);
+  REQUIRE(!text.empty());
+  return text;
 }
 
 const json& schema() {
