@@ -42,10 +42,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -x "$loadcast" ] || { echo "loadgen_bench.sh: $loadcast not built (cmake --build --preset release)" >&2; exit 1; }
-for tool in nginx wrk h2load openssl python3 taskset curl /usr/bin/time; do
+for tool in nginx wrk h2load openssl /usr/bin/python3 taskset curl /usr/bin/time; do
   command -v "$tool" > /dev/null || { echo "loadgen_bench.sh: $tool not installed (bash .ci/install)" >&2; exit 1; }
 done
-py=python3
+py=/usr/bin/python3
 
 tmp=$(mktemp -d)
 nginx_pid=""

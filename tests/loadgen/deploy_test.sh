@@ -16,19 +16,19 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "deploy_test: $*" >&2; exit 1; }
-json() { python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"r": r}))' "$@"; }
+json() { /usr/bin/python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"r": r}))' "$@"; }
 
 # 1. Syntax, lint, manifest.
 bash -n "$deploy/k8s-run.sh" && bash -n "$deploy/ecs-run-task.sh" && sh -n "$deploy/agent.sh" || fail "syntax"
-if command -v shellcheck > /dev/null; then
-  (cd "$deploy" && shellcheck -x k8s-run.sh ecs-run-task.sh agent.sh collect.sh) || fail "shellcheck"
-fi
-sed -e 's/\${[A-Z_]*}/x/g' "$deploy/ecs-task-definition.json" | python3 -m json.tool > /dev/null || fail "task definition is not JSON"
+command -v shellcheck > /dev/null || fail "shellcheck not installed (bash .ci/install)"
+(cd "$deploy" && shellcheck -x k8s-run.sh ecs-run-task.sh agent.sh collect.sh) || fail "shellcheck"
+sed -e 's/\${[A-Z_]*}/x/g' "$deploy/ecs-task-definition.json" | /usr/bin/python3 -m json.tool > /dev/null || fail "task definition is not JSON"
 
 # 2. Two real shards through agent.sh against the testbed.
 mkdir -p "$tmp/bin" "$tmp/data"
 ln -s "$loadcast" "$tmp/bin/loadcast"
-export PATH="$tmp/bin:$PATH"
+# Debian's programs first: the scripts call python3, and another one may come first on PATH.
+export PATH="$tmp/bin:/usr/bin:$PATH"
 "$loadcast" testbed --listen 127.0.0.1:0 --workers 4 --service 'const(1ms)' > "$tmp/tb.txt" &
 tb_pid=$!
 for _ in $(seq 50); do grep -q listening "$tmp/tb.txt" && break; sleep 0.1; done
