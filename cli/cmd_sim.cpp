@@ -7,8 +7,8 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "models/infracost_usage.hpp"
-#include "models/usage_json.hpp"
+#include "cost/infracost_usage.hpp"
+#include "cost/usage_json.hpp"
 #include "reports/result.hpp"
 #include "reports/summary_report.hpp"
 #include "reports/threshold.hpp"
@@ -129,13 +129,13 @@ int run_sim(int argc, char** argv) {
   const std::string dir = args.get("out").value_or("out");
   reports::write_run_outputs(result, dir);
   if (auto usage_file = args.get("infracost-usage")) {
-    models::InfracostOptions infracost;
+    cost::InfracostOptions infracost;
     infracost.region = sc.region;
     infracost.period_seconds = sc.cost.period_seconds;
     const bool metered = result.sections.contains("usage");
-    models::Usage usage = metered ? models::usage_from_section(result.sections["usage"]) : models::Usage{};
+    cost::Usage usage = metered ? cost::usage_from_section(result.sections["usage"]) : cost::Usage{};
     if (usage.fixed_costs.empty()) usage.fixed_costs = sc.cost.fixed_costs;
-    reports::write_text_file(*usage_file, models::infracost_usage_yaml(usage, infracost));
+    reports::write_text_file(*usage_file, cost::infracost_usage_yaml(usage, infracost));
   }
   if (!args.has("quiet")) {
     print_summary(result, stats);

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <utility>
 
-#include "models/db_instance_classes.hpp"
+#include "models/data/db_instance_classes.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
@@ -50,7 +50,7 @@ void load_volume(MapReader& db, models::DatabaseConfig& c) {
   Context& ctx = db.ctx();
   MapReader m(ctx, db.get("volume"), db.child_path("volume"));
   if (!m.valid()) return;
-  models::VolumeMeterConfig& v = c.volume;
+  cost::VolumeMeterConfig& v = c.volume;
   v.metered = true;
   const auto non_negative = [&](const char* key, double& into) {
     if (auto x = m.number(key)) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "models/alb.hpp"
+#include "models/web/alb.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
 

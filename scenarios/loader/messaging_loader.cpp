@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <set>
 
-#include "models/fifo_queue.hpp"
-#include "models/fifo_topic.hpp"
+#include "models/messaging/fifo_queue.hpp"
+#include "models/messaging/fifo_topic.hpp"
 #include "scenarios/loader/sections.hpp"
 
 namespace loadcast::scenario {

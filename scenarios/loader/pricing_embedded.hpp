@@ -1,5 +1,5 @@
 // The region price tables compiled into the binary. pricing_embedded.cpp is generated at build
-// time by embed_pricing.cmake from models/pricing/*.yaml (one entry per file, region = file
+// time by embed_pricing.cmake from cost/prices/*.yaml (one entry per file, region = file
 // name without .yaml, text NUL-terminated); pricing_loader.cpp is its only reader.
 #pragma once
 

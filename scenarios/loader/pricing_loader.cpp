@@ -8,8 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include "models/db_instance_classes.hpp"
-#include "models/usage_json.hpp"
+#include "models/data/db_instance_classes.hpp"
+#include "cost/usage_json.hpp"
 #include "scenarios/loader/pricing_embedded.hpp"
 
 namespace loadcast::scenario {
@@ -39,24 +39,24 @@ bool is_date(const std::string& s) {
 
 std::set<std::string> known_groups() {
   std::set<std::string> out;
-  for (const auto& c : models::kPriceCatalog) out.insert(std::string(c.group));
-  for (const auto g : models::kInstanceGroups) out.insert(std::string(g));
+  for (const auto& c : cost::kPriceCatalog) out.insert(std::string(c.group));
+  for (const auto g : cost::kInstanceGroups) out.insert(std::string(g));
   return out;
 }
 
 std::set<std::string> catalog_items(const std::string& group) {
   std::set<std::string> out;
-  for (const auto& c : models::kPriceCatalog) {
+  for (const auto& c : cost::kPriceCatalog) {
     if (c.group == group) out.insert(std::string(c.item));
   }
   return out;
 }
 
 void read_entry(Context& ctx, const YAML::Node& node, const std::string& path, const std::string& group,
-                const std::string& item, models::PriceTable& table) {
+                const std::string& item, cost::PriceTable& table) {
   MapReader r(ctx, node, path);
   if (!r.valid()) return;
-  models::PriceEntry e;
+  cost::PriceEntry e;
   bool complete = true;
   for (const char* key : {"usd", "unit", "source", "date", "confidence"}) {
     if (!r.has(key)) {
@@ -68,7 +68,7 @@ void read_entry(Context& ctx, const YAML::Node& node, const std::string& path, c
     e.usd = *v;
     if (e.usd < 0) ctx.error(r.get("usd"), r.child_path("usd"), "must be >= 0");
   }
-  const std::string expected = models::expected_unit(group, item);
+  const std::string expected = cost::expected_unit(group, item);
   if (auto v = r.str("unit")) {
     e.unit = *v;
     if (e.unit != expected) ctx.error(r.get("unit"), r.child_path("unit"), "must be '" + expected + "', found '" + e.unit + "'");
@@ -87,9 +87,9 @@ void read_entry(Context& ctx, const YAML::Node& node, const std::string& path, c
     if (!is_date(e.date)) ctx.error(r.get("date"), r.child_path("date"), "must be a date YYYY-MM-DD, found '" + e.date + "'");
   }
   if (auto v = r.str("confidence")) {
-    if (*v == "doc") e.confidence = models::PriceConfidence::kDoc;
-    else if (*v == "secondary") e.confidence = models::PriceConfidence::kSecondary;
-    else if (*v == "unverified") e.confidence = models::PriceConfidence::kUnverified;
+    if (*v == "doc") e.confidence = cost::PriceConfidence::kDoc;
+    else if (*v == "secondary") e.confidence = cost::PriceConfidence::kSecondary;
+    else if (*v == "unverified") e.confidence = cost::PriceConfidence::kUnverified;
     else ctx.error(r.get("confidence"), r.child_path("confidence"), "must be doc, secondary or unverified, found '" + *v + "'");
   }
   if (auto v = r.str("note")) e.note = *v;
@@ -97,8 +97,8 @@ void read_entry(Context& ctx, const YAML::Node& node, const std::string& path, c
   if (complete) table.set(group, item, std::move(e));
 }
 
-models::PriceTable parse_node(const YAML::Node& root, Context& ctx) {
-  models::PriceTable table;
+cost::PriceTable parse_node(const YAML::Node& root, Context& ctx) {
+  cost::PriceTable table;
   table.origin = ctx.file();
   MapReader top(ctx, root, "");
   if (!root.IsMap()) {
@@ -128,7 +128,7 @@ models::PriceTable parse_node(const YAML::Node& root, Context& ctx) {
       ctx.error(kv.second, gpath, std::string("must be a mapping of prices, found ") + node_kind(kv.second));
       continue;
     }
-    const bool instances = models::is_instance_group(group);
+    const bool instances = cost::is_instance_group(group);
     const auto items = catalog_items(group);
     for (const auto& ikv : kv.second) {
       const std::string item = ikv.first.Scalar();
@@ -149,7 +149,7 @@ models::PriceTable parse_node(const YAML::Node& root, Context& ctx) {
 
 struct Builtins {
   std::once_flag once;
-  std::map<std::string, models::PriceTable> tables;
+  std::map<std::string, cost::PriceTable> tables;
   std::vector<std::string> errors;
 };
 
@@ -159,9 +159,9 @@ Builtins& builtins() {
     for (std::size_t i = 0; i < embedded::kPricingFileCount; ++i) {
       const auto& f = embedded::kPricingFiles[i];
       const std::string text(reinterpret_cast<const char*>(f.text), f.size);
-      const std::string name = std::string("builtin:models/pricing/") + f.region + ".yaml";
+      const std::string name = std::string("builtin:cost/prices/") + f.region + ".yaml";
       try {
-        models::PriceTable t = parse_price_table(text, name);
+        cost::PriceTable t = parse_price_table(text, name);
         t.origin = std::string("builtin:") + f.region;
         if (t.region != f.region) {
           b.errors.push_back(name + ": region: is '" + t.region + "' but the file is named for " + f.region);
@@ -186,7 +186,7 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
-models::PriceTable parse_price_table(const std::string& yaml_text, const std::string& file) {
+cost::PriceTable parse_price_table(const std::string& yaml_text, const std::string& file) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -196,12 +196,12 @@ models::PriceTable parse_price_table(const std::string& yaml_text, const std::st
   }
   const std::filesystem::path p(file);
   Context ctx(file, p.has_parent_path() ? p.parent_path().string() : std::string("."));
-  models::PriceTable table = parse_node(root, ctx);
+  cost::PriceTable table = parse_node(root, ctx);
   if (!ctx.ok()) throw LoadError(ctx.errors());
   return table;
 }
 
-models::PriceTable load_price_table_file(const std::string& path) { return parse_price_table(read_file(path), path); }
+cost::PriceTable load_price_table_file(const std::string& path) { return parse_price_table(read_file(path), path); }
 
 std::vector<std::string> builtin_regions() {
   std::vector<std::string> out;
@@ -210,7 +210,7 @@ std::vector<std::string> builtin_regions() {
   return out;
 }
 
-const models::PriceTable& builtin_price_table(const std::string& region) {
+const cost::PriceTable& builtin_price_table(const std::string& region) {
   Builtins& b = builtins();
   if (!b.errors.empty()) throw LoadError(b.errors);
   const auto it = b.tables.find(region);
@@ -221,7 +221,7 @@ const models::PriceTable& builtin_price_table(const std::string& region) {
                    "); give one with cost.pricing: FILE"});
 }
 
-models::PriceTable price_table_for(const std::string& region, const std::string& pricing_file,
+cost::PriceTable price_table_for(const std::string& region, const std::string& pricing_file,
                                    const std::string& base_dir) {
   if (pricing_file.empty()) return builtin_price_table(region);
   std::filesystem::path p(pricing_file);
@@ -229,12 +229,12 @@ models::PriceTable price_table_for(const std::string& region, const std::string&
   return load_price_table_file(p.string());
 }
 
-std::vector<models::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& node, const std::string& path) {
-  std::vector<models::FixedCost> out;
+std::vector<cost::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& node, const std::string& path) {
+  std::vector<cost::FixedCost> out;
   for_each_item(ctx, node, path, [&](const YAML::Node& item, const std::string& ipath) {
     MapReader r(ctx, item, ipath);
     if (!r.valid()) return;
-    models::FixedCost fc;
+    cost::FixedCost fc;
     fc.location = location(ctx, item);
     if (auto v = r.str("name")) fc.name = *v;
     else ctx.error(item, ipath, "needs a name (the item it adds to in cost.monthly_usd.items)");
@@ -274,7 +274,7 @@ std::vector<models::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node&
   return out;
 }
 
-void load_cost_section(MapReader& top, models::CostConfig& out) {
+void load_cost_section(MapReader& top, cost::CostConfig& out) {
   if (!top.has("cost")) {
     top.get("cost");
     return;
@@ -293,7 +293,7 @@ void load_cost_section(MapReader& top, models::CostConfig& out) {
       for (const auto& key : p.keys()) {
         const YAML::Node node = p.get(key);
         if (auto v = read_number(r.ctx(), node, p.child_path(key))) {
-          out.prices.push_back(models::PriceOverride{key, *v, location(r.ctx(), node)});
+          out.prices.push_back(cost::PriceOverride{key, *v, location(r.ctx(), node)});
         }
       }
     }
@@ -303,20 +303,20 @@ void load_cost_section(MapReader& top, models::CostConfig& out) {
   r.finish();
 }
 
-models::PriceTable scenario_price_table(const models::CostConfig& cost, const std::string& region,
+cost::PriceTable scenario_price_table(const cost::CostConfig& cost, const std::string& region,
                                        const std::string& base_dir) {
-  models::PriceTable table = price_table_for(region, cost.pricing_file, base_dir);
-  auto errors = models::apply_price_overrides(table, cost.prices);
+  cost::PriceTable table = price_table_for(region, cost.pricing_file, base_dir);
+  auto errors = cost::apply_price_overrides(table, cost.prices);
   if (!errors.empty()) throw LoadError(errors);
   return table;
 }
 
-std::vector<std::string> check_cost_config(const models::CostConfig& cost, const std::string& region,
+std::vector<std::string> check_cost_config(const cost::CostConfig& cost, const std::string& region,
                                            const std::string& base_dir) {
   try {
-    models::PriceTable table = price_table_for(region, cost.pricing_file, base_dir);
-    std::vector<std::string> errors = models::apply_price_overrides(table, cost.prices);
-    for (auto& e : models::validate_fixed_costs(cost.fixed_costs, table)) errors.push_back(std::move(e));
+    cost::PriceTable table = price_table_for(region, cost.pricing_file, base_dir);
+    std::vector<std::string> errors = cost::apply_price_overrides(table, cost.prices);
+    for (auto& e : cost::validate_fixed_costs(cost.fixed_costs, table)) errors.push_back(std::move(e));
     return errors;
   } catch (const LoadError& e) {
     return e.errors();
@@ -325,7 +325,7 @@ std::vector<std::string> check_cost_config(const models::CostConfig& cost, const
 
 void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const Scenario& s) {
   if (c.type == models::DbType::kAuroraServerlessV2) return;
-  models::PriceTable table;
+  cost::PriceTable table;
   try {
     table = scenario_price_table(s.cost, s.region, s.base_dir);
   } catch (const LoadError&) {
@@ -347,22 +347,22 @@ void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const
   }
 }
 
-models::CostReport price_scenario_usage(const models::Usage& usage, const models::CostConfig& cost,
+cost::CostReport price_scenario_usage(const cost::Usage& usage, const cost::CostConfig& cost,
                                         const std::string& region, const std::string& base_dir) {
-  const models::PriceTable table = scenario_price_table(cost, region, base_dir);
-  models::Usage priced = usage;
+  const cost::PriceTable table = scenario_price_table(cost, region, base_dir);
+  cost::Usage priced = usage;
   if (priced.fixed_costs.empty()) priced.fixed_costs = cost.fixed_costs;
-  models::CostOptions options;
+  cost::CostOptions options;
   options.period_seconds = cost.period_seconds;
-  return models::price_usage(priced, table, options);
+  return cost::price_usage(priced, table, options);
 }
 
-bool add_cost_section(reports::Result& result, const std::string& region, const models::CostConfig& cost,
+bool add_cost_section(reports::Result& result, const std::string& region, const cost::CostConfig& cost,
                       const std::string& base_dir) {
   const bool metered = result.sections.contains("usage") && result.sections["usage"].is_object();
   if (!metered && cost.fixed_costs.empty()) return false;
   try {
-    const models::Usage usage = metered ? models::usage_from_section(result.sections["usage"]) : models::Usage{};
+    const cost::Usage usage = metered ? cost::usage_from_section(result.sections["usage"]) : cost::Usage{};
     result.sections["cost"] = price_scenario_usage(usage, cost, region, base_dir).to_json();
   } catch (const std::exception& e) {
     result.sections["cost"] = reports::Json{{"error", e.what()}, {"region", region}};

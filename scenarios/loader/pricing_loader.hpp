@@ -1,6 +1,6 @@
 // Price tables and the `cost:` section of a scenario, read from YAML.
 //
-// The region files models/pricing/<region>.yaml are embedded into the binary at build time
+// The region files cost/prices/<region>.yaml are embedded into the binary at build time
 // (CMake generates pricing_embedded.cpp from them), so `loadcast` prices a run from any working
 // directory; a scenario's `region:` picks the table and `cost.pricing: FILE` replaces it with a
 // file of the same format. Parsing is strict: unknown keys, groups and items are errors, every
@@ -17,31 +17,31 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "models/cost.hpp"
-#include "models/pricing.hpp"
-#include "models/usage.hpp"
+#include "cost/cost.hpp"
+#include "cost/pricing.hpp"
+#include "cost/usage.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
 
 namespace loadcast::scenario {
 
 // Parses a price table; throws LoadError with every problem (including missing prices).
-models::PriceTable parse_price_table(const std::string& yaml_text, const std::string& file);
-models::PriceTable load_price_table_file(const std::string& path);
+cost::PriceTable parse_price_table(const std::string& yaml_text, const std::string& file);
+cost::PriceTable load_price_table_file(const std::string& path);
 
 // Regions with a built-in table, sorted.
 std::vector<std::string> builtin_regions();
 // The built-in table of `region`; throws LoadError naming the available regions.
-const models::PriceTable& builtin_price_table(const std::string& region);
+const cost::PriceTable& builtin_price_table(const std::string& region);
 
 // The table a scenario uses: `pricing_file` (relative to base_dir) when given, else the built-in
 // table of `region`.
-models::PriceTable price_table_for(const std::string& region, const std::string& pricing_file,
+cost::PriceTable price_table_for(const std::string& region, const std::string& pricing_file,
                                    const std::string& base_dir);
 
 // The table of a scenario's cost section: price_table_for() with `cost.prices` applied. Throws
 // LoadError for an unreadable table or a bad override.
-models::PriceTable scenario_price_table(const models::CostConfig& cost, const std::string& region,
+cost::PriceTable scenario_price_table(const cost::CostConfig& cost, const std::string& region,
                                        const std::string& base_dir);
 
 // Reads the optional top-level `cost:` mapping:
@@ -57,15 +57,15 @@ models::PriceTable scenario_price_table(const models::CostConfig& cost, const st
 //       - { name: datadog, usd_per_month: 62 }
 // Problems go to the reader's Context. Fixed costs that name a price are checked against the
 // price table later (check_cost_config), once the region is known.
-void load_cost_section(MapReader& top, models::CostConfig& out);
+void load_cost_section(MapReader& top, cost::CostConfig& out);
 
 // One `fixed_costs:` list (the same items as above), for callers that keep it elsewhere.
-std::vector<models::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& node, const std::string& path);
+std::vector<cost::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& node, const std::string& path);
 
 // Checks a loaded cost section against the table it will use (a readable pricing file, the
 // `prices` overrides, fixed-cost price keys and units). Returns every problem, each starting
 // with its location.
-std::vector<std::string> check_cost_config(const models::CostConfig& cost, const std::string& region,
+std::vector<std::string> check_cost_config(const cost::CostConfig& cost, const std::string& region,
                                            const std::string& base_dir);
 
 // The price-table check of a provisioned `database:` section, run while it is read: every
@@ -75,7 +75,7 @@ void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const
 
 // Prices a run's usage for a scenario: the table from scenario_price_table(), its fixed costs
 // added, projected to a month with the configured period.
-models::CostReport price_scenario_usage(const models::Usage& usage, const models::CostConfig& cost,
+cost::CostReport price_scenario_usage(const cost::Usage& usage, const cost::CostConfig& cost,
                                         const std::string& region, const std::string& base_dir);
 
 // Prices what `result` metered (its `usage` section, models/usage_json.hpp) plus the fixed costs
@@ -83,7 +83,7 @@ models::CostReport price_scenario_usage(const models::Usage& usage, const models
 // a fixed cost. Never throws: when pricing fails (a missing price table or price, a malformed
 // usage section) the section is {"error": sentence, "region": ...}, so the result is still
 // written; cost_error() reads it back.
-bool add_cost_section(reports::Result& result, const std::string& region, const models::CostConfig& cost,
+bool add_cost_section(reports::Result& result, const std::string& region, const cost::CostConfig& cost,
                       const std::string& base_dir);
 std::optional<std::string> cost_error(const reports::Result& result);
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "models/config.hpp"
-#include "models/cost.hpp"
+#include "models/core/config.hpp"
+#include "cost/cost.hpp"
 #include "sim/time.hpp"
 #include "sim/workload.hpp"
 
@@ -32,7 +32,7 @@ struct Scenario {
   sim::WorkloadSpec workload;
   models::ModelConfig model;           // everything the simulator needs beyond the workload
   std::vector<std::string> thresholds;  // k6-like expressions, evaluated on the result
-  models::CostConfig cost;              // `cost:` pricing file, workload period, fixed costs
+  cost::CostConfig cost;              // `cost:` pricing file, workload period, fixed costs
 };
 
 struct Override {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "models/fargate_sizes.hpp"
+#include "models/web/fargate_sizes.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
 

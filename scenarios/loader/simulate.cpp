@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "models/system.hpp"
-#include "models/usage_json.hpp"
+#include "models/core/system.hpp"
+#include "cost/usage_json.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 #include "sim/replication.hpp"
 #include "sim/stats.hpp"
@@ -51,7 +51,7 @@ reports::Result simulate(const Scenario& scenario, const SimOptions& options, Si
   // Each replication priced on its own gives the interval of cost.monthly_usd.total.
   info.monthly_cost = [&scenario](const reports::Json& usage) -> std::optional<double> {
     try {
-      return price_scenario_usage(models::usage_from_section(usage), scenario.cost, scenario.region, scenario.base_dir).total_usd;
+      return price_scenario_usage(cost::usage_from_section(usage), scenario.cost, scenario.region, scenario.base_dir).total_usd;
     } catch (const std::exception&) {
       return std::nullopt;
     }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "models/web_config.hpp"
+#include "models/web/web_config.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
 
 namespace loadcast::scenario {

@@ -5,10 +5,10 @@
 #include <map>
 #include <vector>
 
-#include "models/alb.hpp"
-#include "models/config.hpp"
-#include "models/ecs_service.hpp"
-#include "models/request.hpp"
+#include "models/web/alb.hpp"
+#include "models/core/config.hpp"
+#include "models/web/ecs_service.hpp"
+#include "models/core/request.hpp"
 #include "sim/simulation.hpp"
 
 using namespace loadcast;

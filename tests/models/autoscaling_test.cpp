@@ -6,8 +6,8 @@
 #include <map>
 #include <optional>
 
-#include "models/autoscaling.hpp"
-#include "models/cloudwatch.hpp"
+#include "models/scaling/autoscaling.hpp"
+#include "models/scaling/cloudwatch.hpp"
 #include "sim/simulation.hpp"
 
 using namespace loadcast;

@@ -6,7 +6,7 @@
 #include <map>
 #include <vector>
 
-#include "models/fifo_queue.hpp"
+#include "models/messaging/fifo_queue.hpp"
 #include "sim/simulation.hpp"
 
 using namespace loadcast;

@@ -4,8 +4,8 @@
 #include <map>
 #include <vector>
 
-#include "models/fifo_queue.hpp"
-#include "models/fifo_topic.hpp"
+#include "models/messaging/fifo_queue.hpp"
+#include "models/messaging/fifo_topic.hpp"
 #include "sim/simulation.hpp"
 
 using namespace loadcast;

@@ -2,35 +2,35 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "models/infracost_usage.hpp"
+#include "cost/infracost_usage.hpp"
 
 using namespace loadcast;
-using namespace loadcast::models;
+using namespace loadcast::cost;
 
 TEST_CASE("InfracostUsage: writes monthly usage keyed by resource address") {
-  Usage u;
+  cost::Usage u;
   u.metered_seconds = 3600;  // one hour, projected x730
   auto& alb = u.alb_for("public alb");
   alb.seconds = 3600;
-  AlbHourTotals h;
+  cost::AlbHourTotals h;
   h.new_connections = 36000;                  // 10 per second
   h.active_connection_seconds = 3600.0 * 50;  // 50 open on average
-  h.processed_bytes = 2.0 * kBytesPerGb;      // 2 GB in the hour
+  h.processed_bytes = 2.0 * cost::kBytesPerGb;      // 2 GB in the hour
   h.requests = 3600.0 * 100;
   h.rule_evaluations = h.requests * 12;       // 2 billable rules: 200 per second
   alb.add_hour(h);
   auto& q = u.sqs_for("orders.fifo", true);
   for (int i = 0; i < 100; ++i) q.add_call(1000);
-  u.nat_gateway_for("nat-a").processed_bytes = 0.5 * kBytesPerGb;
-  u.aurora_serverless_for("writer", "bookmark-db", AuroraStorage::kStandard).acu_seconds = 0.5 * 3600;
-  u.aurora_serverless_for("reader", "bookmark-db", AuroraStorage::kStandard).acu_seconds = 0.5 * 3600;
-  u.fargate_for("web", CpuArch::kX86, CapacityType::kOnDemand).add_task(1, 2, 3600);
-  u.inter_az_bytes = kBytesPerGb;
+  u.nat_gateway_for("nat-a").processed_bytes = 0.5 * cost::kBytesPerGb;
+  u.aurora_serverless_for("writer", "bookmark-db", cost::AuroraStorage::kStandard).acu_seconds = 0.5 * 3600;
+  u.aurora_serverless_for("reader", "bookmark-db", cost::AuroraStorage::kStandard).acu_seconds = 0.5 * 3600;
+  u.fargate_for("web", cost::CpuArch::kX86, cost::CapacityType::kOnDemand).add_task(1, 2, 3600);
+  u.inter_az_bytes = cost::kBytesPerGb;
 
-  InfracostOptions o;
+  cost::InfracostOptions o;
   o.region = "ap-northeast-1";
   o.addresses["nat-a"] = "module.vpc.aws_nat_gateway.this[0]";
-  const std::string text = infracost_usage_yaml(u, o);
+  const std::string text = cost::infracost_usage_yaml(u, o);
   const YAML::Node doc = YAML::Load(text);
   CHECK(doc["version"].as<std::string>() == "0.1");
   const YAML::Node ru = doc["resource_usage"];
@@ -58,15 +58,15 @@ TEST_CASE("InfracostUsage: writes monthly usage keyed by resource address") {
 }
 
 TEST_CASE("InfracostUsage: Aurora storage and I/O are written only when metered") {
-  Usage u;
+  cost::Usage u;
   u.metered_seconds = 3600;
-  auto& metered = u.aurora_cluster_for("pos-db", AuroraStorage::kStandard);
+  auto& metered = u.aurora_cluster_for("pos-db", cost::AuroraStorage::kStandard);
   metered.storage_gb_seconds = 25.0 * 3600;
   metered.read_io_requests = 3600.0 * 40;
   metered.write_io_requests = 3600.0 * 12;
   metered.io_requests = metered.read_io_requests + metered.write_io_requests;
-  u.aurora_cluster_for("other-db", AuroraStorage::kStandard);
-  const YAML::Node ru = YAML::Load(infracost_usage_yaml(u, InfracostOptions{}))["resource_usage"];
+  u.aurora_cluster_for("other-db", cost::AuroraStorage::kStandard);
+  const YAML::Node ru = YAML::Load(cost::infracost_usage_yaml(u, cost::InfracostOptions{}))["resource_usage"];
   const YAML::Node c = ru["aws_rds_cluster.pos-db"];
   CHECK(c["storage_gb"].as<double>() == Approx(25));
   CHECK(c["read_requests_per_sec"].as<int>() == 40);
@@ -75,21 +75,21 @@ TEST_CASE("InfracostUsage: Aurora storage and I/O are written only when metered"
 }
 
 TEST_CASE("InfracostUsage: fixed costs go under their Infracost usage keys, the rest as comments") {
-  Usage u;
+  cost::Usage u;
   u.metered_seconds = 86400;  // one day of a 24 h period
-  u.nat_gateway_for("nat").processed_bytes = 2.0 * kBytesPerGb;  // x30.42 = 60.83 GB a month
+  u.nat_gateway_for("nat").processed_bytes = 2.0 * cost::kBytesPerGb;  // x30.42 = 60.83 GB a month
   u.fixed_costs = {
-      FixedCost{"nat", 0, "nat_gateway.gb_processed", 100, 0, "documented", ""},
-      FixedCost{"nat", 0, "nat_gateway.hour", 0, 1, "", ""},
-      FixedCost{"logs", 0, "cloudwatch_logs.ingest_gb", 10, 0, "", ""},
-      FixedCost{"dns", 0, "route53.million_queries", 2.5, 0, "", ""},
-      FixedCost{"assets", 0, "s3.standard_gb_month", 50, 0, "", ""},
-      FixedCost{"assets", 0, "s3.get_thousand_requests", 300, 0, "", ""},
-      FixedCost{"datadog", 62, "", 0, 0, "", ""},
+      cost::FixedCost{"nat", 0, "nat_gateway.gb_processed", 100, 0, "documented", ""},
+      cost::FixedCost{"nat", 0, "nat_gateway.hour", 0, 1, "", ""},
+      cost::FixedCost{"logs", 0, "cloudwatch_logs.ingest_gb", 10, 0, "", ""},
+      cost::FixedCost{"dns", 0, "route53.million_queries", 2.5, 0, "", ""},
+      cost::FixedCost{"assets", 0, "s3.standard_gb_month", 50, 0, "", ""},
+      cost::FixedCost{"assets", 0, "s3.get_thousand_requests", 300, 0, "", ""},
+      cost::FixedCost{"datadog", 62, "", 0, 0, "", ""},
   };
-  InfracostOptions o;
+  cost::InfracostOptions o;
   o.period_seconds = 86400;
-  const std::string text = infracost_usage_yaml(u, o);
+  const std::string text = cost::infracost_usage_yaml(u, o);
   const YAML::Node ru = YAML::Load(text)["resource_usage"];
   CHECK(ru["aws_nat_gateway.nat"]["monthly_data_processed_gb"].as<double>() == Approx(2.0 * 730 / 24 + 100).epsilon(1e-5));
   CHECK(ru["aws_cloudwatch_log_group.logs"]["monthly_data_ingested_gb"].as<double>() == Approx(10));
@@ -103,14 +103,14 @@ TEST_CASE("InfracostUsage: fixed costs go under their Infracost usage keys, the 
 }
 
 TEST_CASE("InfracostUsage: an empty usage is still a valid usage file") {
-  const YAML::Node doc = YAML::Load(infracost_usage_yaml(Usage{}, InfracostOptions{}));
+  const YAML::Node doc = YAML::Load(cost::infracost_usage_yaml(cost::Usage{}, cost::InfracostOptions{}));
   CHECK(doc["version"].as<std::string>() == "0.1");
   CHECK(doc["resource_usage"].IsMap());
   CHECK(doc["resource_usage"].size() == 0);
 }
 
 TEST_CASE("InfracostUsage: resource names become Terraform identifiers") {
-  CHECK(terraform_name("orders.fifo") == "orders_fifo");
-  CHECK(terraform_name("web-api") == "web-api");
-  CHECK(terraform_name("1st") == "_1st");
+  CHECK(cost::terraform_name("orders.fifo") == "orders_fifo");
+  CHECK(cost::terraform_name("web-api") == "web-api");
+  CHECK(cost::terraform_name("1st") == "_1st");
 }

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "models/messaging.hpp"
+#include "models/messaging/messaging.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "sim/simulation.hpp"
 

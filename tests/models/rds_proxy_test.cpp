@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "models/rds_proxy.hpp"
+#include "models/data/rds_proxy.hpp"
 #include "sim/simulation.hpp"
 
 using namespace loadcast;

@@ -3,8 +3,8 @@
 // 95 % intervals the gate needs are computed for every metric it compares.
 #include <catch2/catch.hpp>
 
-#include "models/run_output.hpp"
-#include "models/usage_json.hpp"
+#include "models/core/run_output.hpp"
+#include "cost/usage_json.hpp"
 #include <cmath>
 
 using namespace loadcast;
@@ -22,12 +22,12 @@ RunOutput replication(std::uint64_t ok, std::uint64_t errors, double latency_ms,
   r.requests.errors = errors;
   for (std::uint64_t i = 0; i < ok; ++i) r.latency.record(static_cast<std::int64_t>(latency_ms * (1.0 + 0.001 * static_cast<double>(i % 100)) * 1e6));
   r.classes.push_back(ClassRun{"list", r.requests, r.latency});
-  Usage u;
+  cost::Usage u;
   u.metered_seconds = 3600;
-  u.aurora_serverless_for("writer", "db", AuroraStorage::kStandard).acu_seconds = 3600;
-  if (reader) u.aurora_serverless_for("reader-1", "db", AuroraStorage::kStandard).acu_seconds = 2 * 3600;
-  u.aurora_cluster_for("db", AuroraStorage::kStandard);
-  r.sections["usage"] = usage_to_section(u);
+  u.aurora_serverless_for("writer", "db", cost::AuroraStorage::kStandard).acu_seconds = 3600;
+  if (reader) u.aurora_serverless_for("reader-1", "db", cost::AuroraStorage::kStandard).acu_seconds = 2 * 3600;
+  u.aurora_cluster_for("db", cost::AuroraStorage::kStandard);
+  r.sections["usage"] = cost::usage_to_section(u);
   return r;
 }
 
@@ -37,7 +37,7 @@ TEST_CASE("RunOutput: usages of different shapes merge by name and divide by the
   std::vector<RunOutput> runs = {replication(1000, 0, 10, false), replication(1000, 0, 10, true),
                                  replication(1000, 0, 10, false)};
   const reports::Result r = merge_replications(runs, MergeInfo{"m", 1, 0, {}});
-  const Usage u = usage_from_section(r.sections["usage"]);
+  const cost::Usage u = cost::usage_from_section(r.sections["usage"]);
   CHECK(u.metered_seconds == Approx(3600));
   REQUIRE(u.aurora_serverless.size() == 2);
   CHECK(u.aurora_serverless[0].instance == "writer");
@@ -54,7 +54,7 @@ TEST_CASE("RunOutput: replications give intervals for latency, errors, throughpu
   MergeInfo info{"m", 1, 0, {}};
   info.monthly_cost = [](const reports::Json& usage) -> std::optional<double> {
     double acu_seconds = 0;
-    for (const auto& a : usage_from_section(usage).aurora_serverless) acu_seconds += a.acu_seconds;
+    for (const auto& a : cost::usage_from_section(usage).aurora_serverless) acu_seconds += a.acu_seconds;
     return acu_seconds / 3600.0 * 0.2 * 730.0;
   };
   const reports::Result r = merge_replications(runs, info);

@@ -1,8 +1,8 @@
 // The data tables of the web tier: Fargate task sizes and database max_connections.
 #include <catch2/catch.hpp>
 
-#include "models/db_instance_classes.hpp"
-#include "models/fargate_sizes.hpp"
+#include "models/data/db_instance_classes.hpp"
+#include "models/web/fargate_sizes.hpp"
 
 using namespace loadcast::models;
 

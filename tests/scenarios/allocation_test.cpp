@@ -8,7 +8,7 @@
 #include <new>
 #include <string>
 
-#include "models/system.hpp"
+#include "models/core/system.hpp"
 #include "scenarios/loader/scenario.hpp"
 
 namespace {

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "models/db_instance_classes.hpp"
-#include "models/usage_json.hpp"
+#include "models/data/db_instance_classes.hpp"
+#include "cost/usage_json.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/simulate.hpp"
 
@@ -76,7 +76,7 @@ const reports::Json* line(const reports::Json& cost, const std::string& componen
 
 TEST_CASE("DatabaseVolume: stored GB and the I/O of every query are metered and priced") {
   const reports::Result r = run(scenario_text("  volume: { gb: 40, io_per_read: 0.25, io_per_write: 2, backup_gb: 5 }\n"));
-  const models::Usage u = models::usage_from_section(r.sections["usage"]);
+  const cost::Usage u = cost::usage_from_section(r.sections["usage"]);
   REQUIRE(u.aurora_clusters.size() == 1);
   const auto& c = u.aurora_clusters[0];
   CHECK(c.storage_gb_seconds == Approx(40.0 * 1800));
@@ -108,7 +108,7 @@ TEST_CASE("DatabaseVolume: stored GB and the I/O of every query are metered and 
 
 TEST_CASE("DatabaseVolume: without the section nothing is metered and the cost says so") {
   const reports::Result r = run(scenario_text(""));
-  const models::Usage u = models::usage_from_section(r.sections["usage"]);
+  const cost::Usage u = cost::usage_from_section(r.sections["usage"]);
   REQUIRE(u.aurora_clusters.size() == 1);
   CHECK(u.aurora_clusters[0].storage_gb_seconds == 0.0);
   CHECK(u.aurora_clusters[0].io_requests == 0.0);
@@ -126,7 +126,7 @@ TEST_CASE("DatabaseVolume: I/O-Optimized has no I/O line; RDS meters gp3 storage
 
   std::string rds = scenario_text("  volume: { gb: 20 }\n", "rds");
   rds.replace(rds.find("db.r6g.large"), 12, "db.t3.small");
-  const models::Usage u = models::usage_from_section(run(rds).sections["usage"]);
+  const cost::Usage u = cost::usage_from_section(run(rds).sections["usage"]);
   REQUIRE(u.rds_instances.size() == 1);
   CHECK(u.rds_instances[0].storage_gb_seconds == Approx(20.0 * 1800));
 }

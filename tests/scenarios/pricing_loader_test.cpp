@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "models/usage_json.hpp"
+#include "cost/usage_json.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 
 using namespace loadcast;
@@ -43,10 +43,10 @@ std::string replace(std::string text, const std::string& from, const std::string
 }
 
 // The `cost:` section of `yaml`, read as the scenario loader does; problems go to `ctx`.
-models::CostConfig read_cost_section(const char* yaml, scenario::Context& ctx) {
+cost::CostConfig read_cost_section(const char* yaml, scenario::Context& ctx) {
   const YAML::Node root = YAML::Load(yaml);
   scenario::MapReader top(ctx, root, "");
-  models::CostConfig cost;
+  cost::CostConfig cost;
   scenario::load_cost_section(top, cost);
   top.finish();
   return cost;
@@ -69,7 +69,7 @@ TEST_CASE("PricingLoader: both built-in tables are complete and carry the refere
   CHECK(virginia.usd("fargate", "x86_vcpu_hour") == 0.04048);
   CHECK(virginia.usd("aurora", "acu_hour_standard") == 0.12);
   CHECK(virginia.usd("alb", "hour") == 0.0225);
-  CHECK(tokyo.at("fargate", "arm_vcpu_hour").confidence == models::PriceConfidence::kUnverified);
+  CHECK(tokyo.at("fargate", "arm_vcpu_hour").confidence == cost::PriceConfidence::kUnverified);
   CHECK(tokyo.at("aurora_instance_standard", "db.r6g.large").usd == 0.313);
   for (const auto& key : tokyo.keys()) {
     const auto dot = key.find('.');
@@ -130,7 +130,7 @@ TEST_CASE("PricingLoader: every problem in a price file is reported with its loc
 TEST_CASE("PricingLoader: a pricing file replaces the built-in table") {
   const auto dir = std::filesystem::temp_directory_path() / "loadcast_pricing_loader_test";
   std::filesystem::create_directories(dir);
-  std::ifstream in(std::string(LOADCAST_SOURCE_DIR) + "/models/pricing/ap-northeast-1.yaml");
+  std::ifstream in(std::string(LOADCAST_SOURCE_DIR) + "/cost/prices/ap-northeast-1.yaml");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   text = replace(text, "usd: 0.0243", "usd: 0.03");
   {
@@ -157,7 +157,7 @@ TEST_CASE("PricingLoader: the cost section reads fixed costs strictly with locat
     - { name: half, price: waf.rule_month }
 )";
   scenario::Context ctx("s.yaml", ".");
-  models::CostConfig cost = read_cost_section(yaml, ctx);
+  cost::CostConfig cost = read_cost_section(yaml, ctx);
   REQUIRE(cost.fixed_costs.size() == 5);
   CHECK(cost.period_seconds == 86400.0);
   CHECK(cost.fixed_costs[0].count == 1.0);
@@ -190,7 +190,7 @@ TEST_CASE("PricingLoader: cost.prices replace single prices with their locations
     nat_gateway.hour: cheap
 )";
   scenario::Context ctx("s.yaml", ".");
-  models::CostConfig cost = read_cost_section(yaml, ctx);
+  cost::CostConfig cost = read_cost_section(yaml, ctx);
   REQUIRE(ctx.errors().size() == 1);
   CHECK_THAT(ctx.errors()[0], Catch::StartsWith("s.yaml:6:23: cost.prices.nat_gateway.hour: "));
   REQUIRE(cost.prices.size() == 3);
@@ -203,28 +203,28 @@ TEST_CASE("PricingLoader: cost.prices replace single prices with their locations
   cost.prices.pop_back();
   const auto t = scenario::scenario_price_table(cost, "ap-northeast-1", ".");
   CHECK(t.usd("fargate", "spot_discount") == 0.55);
-  CHECK(t.at("fargate", "spot_discount").confidence == models::PriceConfidence::kScenario);
+  CHECK(t.at("fargate", "spot_discount").confidence == cost::PriceConfidence::kScenario);
   CHECK(t.usd("aurora_instance_standard", "db.x2g.large") == 1.2);
   CHECK(t.usd("fargate", "x86_vcpu_hour") == 0.05056);  // the rest is the built-in table
 }
 
 TEST_CASE("PricingLoader: a result whose pricing fails still gets a cost section, with the reason") {
-  models::Usage u;
+  cost::Usage u;
   u.metered_seconds = 3600;
-  u.aurora_provisioned_for("writer", "db", "db.x9.large", models::AuroraStorage::kStandard).instance_seconds = 3600;
+  u.aurora_provisioned_for("writer", "db", "db.x9.large", cost::AuroraStorage::kStandard).instance_seconds = 3600;
   reports::Result r;
-  r.sections["usage"] = models::usage_to_section(u);
-  CHECK(scenario::add_cost_section(r, "ap-northeast-1", models::CostConfig{}, "."));
+  r.sections["usage"] = cost::usage_to_section(u);
+  CHECK(scenario::add_cost_section(r, "ap-northeast-1", cost::CostConfig{}, "."));
   const auto error = scenario::cost_error(r);
   REQUIRE(error.has_value());
   CHECK_THAT(*error, Catch::Contains("price table ap-northeast-1 has no price 'aurora_instance_standard.db.x9.large'"));
   CHECK(r.sections["cost"]["region"] == "ap-northeast-1");
   // A bad usage section and an unknown region are reported the same way, never thrown.
   r.sections["usage"]["colour"] = "red";
-  CHECK(scenario::add_cost_section(r, "ap-northeast-1", models::CostConfig{}, "."));
+  CHECK(scenario::add_cost_section(r, "ap-northeast-1", cost::CostConfig{}, "."));
   CHECK_THAT(*scenario::cost_error(r), Catch::Contains("unknown key 'usage.colour'"));
   r.sections["usage"].erase("colour");
-  CHECK(scenario::add_cost_section(r, "mars-1", models::CostConfig{}, "."));
+  CHECK(scenario::add_cost_section(r, "mars-1", cost::CostConfig{}, "."));
   CHECK_THAT(*scenario::cost_error(r), Catch::Contains("region 'mars-1' has no built-in price table"));
 }
 
@@ -235,11 +235,11 @@ TEST_CASE("PricingLoader: the common provisioned classes are priced in both regi
   CHECK(virginia.usd("aurora_instance_standard", "db.r6g.2xlarge") == 1.038);
   CHECK(virginia.usd("aurora_instance_standard", "db.r7g.4xlarge") == 2.211);
   CHECK(virginia.usd("aurora_instance_standard", "db.t3.medium") == 0.082);
-  CHECK(virginia.at("aurora_instance_standard", "db.r8g.xlarge").confidence == models::PriceConfidence::kSecondary);
+  CHECK(virginia.at("aurora_instance_standard", "db.r8g.xlarge").confidence == cost::PriceConfidence::kSecondary);
   CHECK(virginia.usd("aurora_instance_io_optimized", "db.r6g.2xlarge") == Approx(1.038 * 1.3));
   // Tokyo: in proportion to the family's priced size, marked unverified.
   CHECK(tokyo.usd("aurora_instance_standard", "db.r6g.4xlarge") == Approx(0.313 * 8));
-  CHECK(tokyo.at("aurora_instance_standard", "db.r6g.4xlarge").confidence == models::PriceConfidence::kUnverified);
+  CHECK(tokyo.at("aurora_instance_standard", "db.r6g.4xlarge").confidence == cost::PriceConfidence::kUnverified);
   CHECK(tokyo.usd("aurora_instance_standard", "db.r6g.large") == 0.313);
   for (const char* cls : {"db.t3.medium", "db.t3.large", "db.t4g.large", "db.m5.large", "db.r5.large", "db.r6g.large"}) {
     for (const char* group : {"rds_instance_mysql", "rds_instance_postgresql"}) {

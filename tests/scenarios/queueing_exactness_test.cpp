@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "models/system.hpp"
+#include "models/core/system.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "sim/replication.hpp"
 #include "sim/stats.hpp"

@@ -11,15 +11,15 @@
 #include <cstdio>
 #include <string>
 
-#include "models/usage_json.hpp"
+#include "cost/usage_json.hpp"
 #include "reports/threshold.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/simulate.hpp"
 
 using namespace loadcast;
-using models::AuroraStorage;
-using models::CapacityType;
-using models::CpuArch;
+using cost::AuroraStorage;
+using cost::CapacityType;
+using cost::CpuArch;
 
 namespace {
 
@@ -29,8 +29,8 @@ constexpr double kMonthS = 730.0 * 3600.0;
 // reader at `acu` each, one ALB, one single-AZ NAT gateway, one hosted zone and a t3.nano bastion,
 // all for a 730-hour month. ALB LCUs and NAT data depend on traffic and are metered by the
 // simulator; this constant check leaves them at zero, as the seed's table does.
-models::Usage seed_configuration(int tasks, double acu) {
-  models::Usage u;
+cost::Usage seed_configuration(int tasks, double acu) {
+  cost::Usage u;
   u.metered_seconds = kMonthS;
   for (const char* service : {"web", "api"}) {
     auto& f = u.fargate_for(service, CpuArch::kX86, CapacityType::kOnDemand);
@@ -41,15 +41,15 @@ models::Usage seed_configuration(int tasks, double acu) {
   }
   u.alb_for("alb").seconds = kMonthS;
   u.nat_gateway_for("nat").seconds = kMonthS;
-  u.fixed_costs.push_back(models::FixedCost{"route53", 0, "route53.hosted_zone_month", 0, 1, "1 hosted zone", ""});
-  u.fixed_costs.push_back(models::FixedCost{"bastion", 0, "ec2_instance.t3.nano", 0, 1, "t3.nano", ""});
+  u.fixed_costs.push_back(cost::FixedCost{"route53", 0, "route53.hosted_zone_month", 0, 1, "1 hosted zone", ""});
+  u.fixed_costs.push_back(cost::FixedCost{"bastion", 0, "ec2_instance.t3.nano", 0, 1, "t3.nano", ""});
   return u;
 }
 
 double cents(double usd) { return std::round(usd * 100.0) / 100.0; }
 
-models::CostReport price(const models::Usage& u, const std::string& region) {
-  return models::price_usage(u, scenario::builtin_price_table(region));
+cost::CostReport price(const cost::Usage& u, const std::string& region) {
+  return cost::price_usage(u, scenario::builtin_price_table(region));
 }
 
 void print_row(const char* line, double seed, double ours, const char* why) {
@@ -86,7 +86,7 @@ TEST_CASE("Seed002Cost: loadcast prices the seed's minimum and peak configuratio
     CHECK(cents(2 * virginia.item("aurora")) == 175.20);  // seed $176: the minimum doubled, not x4
   }
   SECTION("left out by the seed: public IPv4 for the ALB's 2 AZ addresses and the NAT's EIP") {
-    models::Usage ips;
+    cost::Usage ips;
     ips.metered_seconds = kMonthS;
     ips.public_ipv4_for("alb").ip_seconds = 2 * kMonthS;
     ips.public_ipv4_for("nat").ip_seconds = kMonthS;
@@ -115,10 +115,10 @@ TEST_CASE("Seed002Cost: a simulated bookmark-prod run carries a cost priced from
   o.threads = 1;
   reports::Result r = scenario::simulate(sc, o);
   REQUIRE(r.sections.contains("usage"));
-  REQUIRE(scenario::add_cost_section(r, sc.region, models::CostConfig{}, sc.base_dir));
+  REQUIRE(scenario::add_cost_section(r, sc.region, cost::CostConfig{}, sc.base_dir));
   const auto& cost = r.sections["cost"];
   CHECK(cost["region"] == "ap-northeast-1");
-  const auto priced = models::price_usage(models::usage_from_section(r.sections["usage"]),
+  const auto priced = cost::price_usage(cost::usage_from_section(r.sections["usage"]),
                                           scenario::builtin_price_table("ap-northeast-1"));
   CHECK(cost["monthly_usd"]["total"].get<double>() == Approx(priced.total_usd).epsilon(1e-6));
   // At least the minimum configuration all month: 1 + 1 tasks, 2 x 0.5 ACU, the ALB's hours.
@@ -132,7 +132,7 @@ TEST_CASE("Seed002Cost: a simulated bookmark-prod run carries a cost priced from
 TEST_CASE("Seed002Cost: bookmark-prod's cost section prices the seed's fixed items") {
   const auto sc = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/bookmark-prod.yaml");
   CHECK(sc.cost.period_seconds == 86400.0);
-  models::Usage nothing_metered;
+  cost::Usage nothing_metered;
   const auto fixed = scenario::price_scenario_usage(nothing_metered, sc.cost, sc.region, sc.base_dir);
   // The seed's "other fixed costs" without the ALB, which the simulator meters.
   CHECK(cents(fixed.item("nat_gateway")) == 45.26);     // seed $32 (us-east-1's rate)

@@ -1,0 +1,54 @@
+#include "cost/billing.hpp"
+
+#include <algorithm>
+
+namespace loadcast::cost {
+
+namespace {
+
+std::int64_t ceil_seconds(sim::Time t) {
+  if (t <= 0) return 0;
+  return (t + sim::kSecond - 1) / sim::kSecond;
+}
+
+}  // namespace
+
+std::int64_t fargate_billed_seconds(sim::Time lifetime) {
+  return std::max(kFargateMinimumBilledSeconds, ceil_seconds(lifetime));
+}
+
+std::int64_t aurora_instance_billed_seconds(sim::Time lifetime) {
+  return std::max(kAuroraInstanceMinimumBilledSeconds, ceil_seconds(lifetime));
+}
+
+std::uint64_t sqs_billed_requests(std::uint64_t payload_bytes) {
+  if (payload_bytes == 0) return 1;
+  return (payload_bytes + kSqsChunkBytes - 1) / kSqsChunkBytes;
+}
+
+AlbLcus alb_lcus_for_hour(const AlbHourTotals& h) {
+  constexpr double kHour = 3600.0;
+  AlbLcus l;
+  l.new_connections = h.new_connections / kHour / 25.0;
+  l.active_connections = h.active_connection_seconds / kHour / 3000.0;
+  l.processed_bytes = h.processed_bytes / kBytesPerGb / (h.lambda_targets ? 0.4 : 1.0);
+  const double billable_rules = std::max(0.0, h.rule_evaluations - kAlbFreeRulesPerRequest * h.requests);
+  l.rule_evaluations = billable_rules / kHour / 1000.0;
+  l.billed = l.new_connections;
+  l.dominant = "new_connections";
+  const std::pair<double, const char*> others[] = {{l.active_connections, "active_connections"},
+                                                   {l.processed_bytes, "processed_bytes"},
+                                                   {l.rule_evaluations, "rule_evaluations"}};
+  for (const auto& [v, name] : others) {
+    if (v > l.billed) {
+      l.billed = v;
+      l.dominant = name;
+    }
+  }
+  return l;
+}
+
+double rds_proxy_billed_vcpus(double target_vcpus) { return std::max(kRdsProxyMinimumVcpus, target_vcpus); }
+double rds_proxy_billed_acus(double target_acus) { return std::max(kRdsProxyMinimumAcus, target_acus); }
+
+}  // namespace loadcast::cost

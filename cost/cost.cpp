@@ -1,0 +1,357 @@
+#include "cost/cost.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <stdexcept>
+
+#include "sim/time.hpp"
+
+namespace loadcast::cost {
+
+namespace {
+
+constexpr double kMillion = 1e6;
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string span_text(double seconds) { return sim::format_duration(sim::from_seconds(seconds)); }
+
+double round6(double v) { return std::round(v * 1e6) / 1e6; }
+
+PriceConfidence worst(PriceConfidence a, PriceConfidence b) {
+  return static_cast<int>(a) > static_cast<int>(b) ? a : b;
+}
+
+std::pair<std::string, std::string> split_key(const std::string& key) {
+  const auto dot = key.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == key.size()) return {};
+  return {key.substr(0, dot), key.substr(dot + 1)};
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+class Pricer {
+ public:
+  Pricer(const PriceTable& prices, CostReport& report) : prices_(prices), report_(report) {}
+
+  // Adds a line of `quantity` (monthly, in the price's unit) of group.item, scaled by `multiplier`
+  // (the Spot discount); lines of zero quantity are left out.
+  void add(const std::string& item, const std::string& resource, const std::string& component,
+           const std::string& group, const std::string& key, double quantity, double multiplier = 1.0,
+           PriceConfidence extra = PriceConfidence::kDoc, const std::string& key_suffix = {}, bool fixed = false) {
+    if (!(quantity > 0.0)) return;
+    const PriceEntry& p = prices_.at(group, key);
+    CostLine l;
+    l.item = item;
+    l.resource = resource;
+    l.component = component;
+    l.price_key = group + "." + key + key_suffix;
+    l.quantity = quantity;
+    l.unit = p.unit;
+    l.unit_usd = p.usd * multiplier;
+    l.usd = quantity * l.unit_usd;
+    l.confidence = worst(p.confidence, extra);
+    l.fixed = fixed;
+    push(std::move(l));
+  }
+
+  void add_dollars(const FixedCost& f) {
+    CostLine l;
+    l.item = f.name;
+    l.resource = f.note;
+    l.component = "fixed";
+    l.quantity = 1.0;
+    l.unit = "month";
+    l.unit_usd = f.usd_per_month;
+    l.usd = f.usd_per_month;
+    l.fixed = true;
+    push(std::move(l));
+  }
+
+ private:
+  void push(CostLine l) {
+    auto it = std::find_if(report_.items.begin(), report_.items.end(), [&](const auto& p) { return p.first == l.item; });
+    if (it == report_.items.end()) {
+      report_.items.emplace_back(l.item, l.usd);
+    } else {
+      it->second += l.usd;
+    }
+    report_.total_usd += l.usd;
+    report_.lines.push_back(std::move(l));
+  }
+
+  const PriceTable& prices_;
+  CostReport& report_;
+};
+
+bool has_metered(const Usage& u) {
+  return !u.fargate.empty() || !u.albs.empty() || !u.aurora_serverless.empty() || !u.aurora_provisioned.empty() ||
+         !u.aurora_clusters.empty() || !u.rds_instances.empty() || !u.rds_proxies.empty() || !u.sqs.empty() || !u.sns.empty() ||
+         !u.nat_gateways.empty() || !u.vpc_endpoints.empty() || !u.public_ipv4.empty() || u.inter_az_bytes > 0 ||
+         u.internet_out_bytes > 0 || u.log_ingest_bytes > 0 || u.waf_requests > 0;
+}
+
+}  // namespace
+
+double CostReport::item(const std::string& name) const {
+  for (const auto& [k, v] : items) {
+    if (k == name) return v;
+  }
+  return 0.0;
+}
+
+std::vector<std::string> CostReport::unverified_prices() const {
+  std::set<std::string> keys;
+  for (const auto& l : lines) {
+    if (!l.price_key.empty() && l.confidence == PriceConfidence::kUnverified) keys.insert(l.price_key);
+  }
+  return {keys.begin(), keys.end()};
+}
+
+reports::Json CostReport::to_json() const {
+  reports::Json j;
+  reports::Json items_json = reports::Json::object();
+  for (const auto& [k, v] : items) items_json[k] = round6(v);
+  j["monthly_usd"] = reports::Json{{"total", round6(total_usd)}, {"items", items_json}};
+  j["region"] = region;
+  j["prices"] = price_origin;
+  j["hours_per_month"] = hours_per_month;
+  j["projection"] = projection;
+  j["projection_factor"] = factor;
+  j["metered_s"] = metered_seconds;
+  j["period_s"] = period_seconds;
+  reports::Json lines_json = reports::Json::array();
+  for (const auto& l : lines) {
+    lines_json.push_back(reports::Json{{"item", l.item},
+                                       {"resource", l.resource},
+                                       {"component", l.component},
+                                       {"price", l.price_key},
+                                       {"quantity", round6(l.quantity)},
+                                       {"unit", l.unit},
+                                       {"unit_usd", l.unit_usd},
+                                       {"usd", round6(l.usd)},
+                                       {"confidence", l.price_key.empty() ? "scenario" : to_string(l.confidence)},
+                                       {"fixed", l.fixed}});
+  }
+  j["lines"] = lines_json;
+  j["unverified_prices"] = unverified_prices();
+  j["assumptions"] = assumptions;
+  return j;
+}
+
+std::string describe_projection(double metered, double period, double hours_per_month) {
+  if (!(metered > 0.0)) return "nothing metered: only fixed monthly costs";
+  const double factor = hours_per_month * 3600.0 / metered;
+  const std::string span = span_text(metered);
+  const std::string formula = "monthly = metered x " + fmt("%g", hours_per_month) + " h / " + span + " (x" +
+                              fmt("%.4g", factor) + ")";
+  std::string text;
+  if (period > 0.0) {
+    const double k = metered / period;
+    const std::string p = span_text(period);
+    if (k >= 1.0 && std::fabs(k - std::round(k)) < 1e-9 * k) {
+      text = "metered over " + fmt("%.0f", std::round(k)) + " x " + p + " workload period; " + formula;
+    } else if (k < 1.0) {
+      text = "metered over " + span + ", shorter than the " + p + " workload period; " + formula +
+             ", as if the run repeated all month";
+    } else {
+      text = "metered over " + span + " (" + fmt("%.3g", k) + " workload periods of " + p + "); " + formula;
+    }
+  } else {
+    text = "metered over " + span + ", no workload period declared; " + formula + ", as if the run repeated all month";
+  }
+  return text + "; fixed costs are monthly and not projected";
+}
+
+CostReport price_usage(const Usage& u, const PriceTable& prices, const CostOptions& options) {
+  CostReport r;
+  r.region = prices.region;
+  r.price_origin = prices.origin;
+  r.hours_per_month = options.hours_per_month;
+  r.metered_seconds = u.metered_seconds;
+  r.period_seconds = options.period_seconds;
+  if (has_metered(u) && !(u.metered_seconds > 0.0)) {
+    throw std::invalid_argument("cost: usage has metered quantities but metered_seconds is " +
+                                fmt("%g", u.metered_seconds));
+  }
+  const double f = u.metered_seconds > 0.0 ? options.hours_per_month * 3600.0 / u.metered_seconds : 0.0;
+  r.factor = f;
+  r.projection = describe_projection(u.metered_seconds, options.period_seconds, options.hours_per_month);
+  const double hours = f / 3600.0;        // unit-seconds -> unit-hours per month
+  const double per_gb = f / kBytesPerGb;  // bytes -> GB per month
+  const double per_million = f / kMillion;
+  Pricer p(prices, r);
+
+  bool spot = false;
+  for (const auto& x : u.fargate) {
+    spot = spot || (x.capacity == CapacityType::kSpot && (x.vcpu_seconds > 0.0 || x.gb_seconds > 0.0));
+    const std::string arch = x.arch == CpuArch::kArm ? "arm" : "x86";
+    const std::string res = x.service + " (" + arch + ", " + to_string(x.capacity) + ")";
+    double mult = 1.0;
+    PriceConfidence extra = PriceConfidence::kDoc;
+    std::string suffix;
+    if (x.capacity == CapacityType::kSpot) {
+      const PriceEntry& d = prices.at("fargate", "spot_discount");
+      mult = 1.0 - d.usd;
+      extra = d.confidence;
+      suffix = " x (1 - fargate.spot_discount)";
+    }
+    p.add("fargate", res, "vCPU", "fargate", arch + "_vcpu_hour", x.vcpu_seconds * hours, mult, extra, suffix);
+    p.add("fargate", res, "memory", "fargate", arch + "_gb_hour", x.gb_seconds * hours, mult, extra, suffix);
+    p.add("fargate", res, "ephemeral storage", "fargate", "ephemeral_gb_hour", x.ephemeral_gb_seconds * hours);
+  }
+  for (const auto& a : u.albs) {
+    p.add("alb", a.name, "hours", "alb", "hour", a.seconds * hours);
+    p.add("alb", a.name, "LCU", "alb", "lcu_hour", a.lcu_hours * f);
+  }
+  for (const auto& a : u.aurora_serverless) {
+    const std::string key = a.storage == AuroraStorage::kIoOptimized ? "acu_hour_io_optimized" : "acu_hour_standard";
+    p.add("aurora", a.instance, "ACU", "aurora", key, a.acu_seconds * hours);
+  }
+  for (const auto& a : u.aurora_provisioned) {
+    const std::string group =
+        a.storage == AuroraStorage::kIoOptimized ? "aurora_instance_io_optimized" : "aurora_instance_standard";
+    p.add("aurora", a.instance, a.instance_class, group, a.instance_class, a.instance_seconds * hours);
+  }
+  if (spot) {
+    const PriceEntry& d = prices.at("fargate", "spot_discount");
+    r.assumptions.push_back(
+        "Fargate Spot is priced at On-Demand x (1 - " + fmt("%g", d.usd) + ")" +
+        (d.confidence == PriceConfidence::kScenario
+             ? ", the discount the scenario set (cost.prices)"
+             : ": " + fmt("%g", d.usd * 100.0) + " % is AWS's \"up to\" discount, an upper bound, so the Spot figure is a "
+               "lower bound; set cost.prices: { fargate.spot_discount: X } for another"));
+  }
+  for (const auto& c : u.aurora_clusters) {
+    if (c.storage_gb_seconds <= 0.0 && c.io_requests <= 0.0 && c.backup_gb_seconds <= 0.0) {
+      r.assumptions.push_back("Aurora cluster " + c.cluster +
+                              ": storage and I/O not metered (give database.volume to price them)");
+    }
+    const bool io_opt = c.storage == AuroraStorage::kIoOptimized;
+    const double gb_month = hours / options.hours_per_month;
+    p.add("aurora", c.cluster, "storage", "aurora",
+          io_opt ? "storage_gb_month_io_optimized" : "storage_gb_month_standard", c.storage_gb_seconds * gb_month);
+    p.add("aurora", c.cluster, "backup storage", "aurora", "backup_gb_month", c.backup_gb_seconds * gb_month);
+    if (!io_opt) p.add("aurora", c.cluster, "I/O", "aurora", "io_million_requests", c.io_requests * per_million);
+  }
+  for (const auto& x : u.rds_instances) {
+    const double gb_month = hours / options.hours_per_month;
+    p.add("rds", x.instance, x.instance_class, "rds_instance_" + x.engine, x.instance_class, x.instance_seconds * hours);
+    p.add("rds", x.instance, "storage (gp3)", "rds", "storage_gp3_gb_month", x.storage_gb_seconds * gb_month);
+  }
+  for (const auto& x : u.rds_proxies) {
+    p.add("rds_proxy", x.name, "vCPU", "rds_proxy", "vcpu_hour", x.vcpu_seconds * hours);
+    p.add("rds_proxy", x.name, "ACU", "rds_proxy", "acu_hour", x.acu_seconds * hours);
+  }
+  for (const auto& q : u.sqs) {
+    p.add("sqs", q.queue, "requests", "sqs", q.fifo ? "fifo_million_requests" : "standard_million_requests",
+          q.requests * per_million);
+  }
+  for (const auto& t : u.sns) {
+    if (t.fifo) {
+      p.add("sns", t.topic, "publishes", "sns", "fifo_publish_million", t.publish_requests * per_million);
+      p.add("sns", t.topic, "publish payload", "sns", "fifo_publish_gb", t.publish_bytes * per_gb);
+      p.add("sns", t.topic, "deliveries to SQS", "sns", "fifo_delivery_million", t.deliveries * per_million);
+      p.add("sns", t.topic, "delivery payload", "sns", "fifo_delivery_gb", t.delivery_bytes * per_gb);
+    } else {
+      p.add("sns", t.topic, "publishes", "sns", "standard_publish_million", t.publish_requests * per_million);
+    }
+  }
+  for (const auto& n : u.nat_gateways) {
+    p.add("nat_gateway", n.name, "hours", "nat_gateway", "hour", n.seconds * hours);
+    p.add("nat_gateway", n.name, "data processed", "nat_gateway", "gb_processed", n.processed_bytes * per_gb);
+  }
+  for (const auto& e : u.vpc_endpoints) {
+    p.add("vpc_endpoint", e.name, "AZ-hours", "vpc_endpoint", "interface_az_hour", e.az_seconds * hours);
+    p.add("vpc_endpoint", e.name, "data processed", "vpc_endpoint", "interface_gb", e.processed_bytes * per_gb);
+  }
+  for (const auto& ip : u.public_ipv4) {
+    p.add("public_ipv4", ip.owner, "addresses", "public_ipv4", "ip_hour", ip.ip_seconds * hours);
+  }
+  p.add("data_transfer", "cross-AZ", "GB", "data_transfer", "inter_az_gb", u.inter_az_bytes * per_gb);
+  p.add("data_transfer", "internet out", "GB", "data_transfer", "internet_out_gb", u.internet_out_bytes * per_gb);
+  p.add("cloudwatch_logs", "ingestion", "GB", "cloudwatch_logs", "ingest_gb", u.log_ingest_bytes * per_gb);
+  p.add("waf", "requests", "requests", "waf", "million_requests", u.waf_requests * per_million);
+
+  for (const auto& fc : u.fixed_costs) {
+    if (fc.price.empty()) {
+      p.add_dollars(fc);
+      continue;
+    }
+    const auto [group, key] = split_key(fc.price);
+    if (group.empty()) throw MissingPrice(fc.location + ": fixed cost '" + fc.name + "': bad price key '" + fc.price + "'");
+    const PriceEntry& e = prices.at(group, key);
+    double qty = fc.quantity;
+    if (fc.count > 0.0) qty = ends_with(e.unit, "-hour") ? fc.count * options.hours_per_month : fc.count;
+    p.add(fc.name, fc.note, fc.count > 0.0 ? fmt("%g", fc.count) + " x " + e.unit : e.unit, group, key, qty,
+          1.0, PriceConfidence::kDoc, {}, true);
+  }
+  return r;
+}
+
+std::vector<std::string> validate_fixed_costs(const std::vector<FixedCost>& items, const PriceTable& prices) {
+  std::vector<std::string> errors;
+  for (const auto& fc : items) {
+    const std::string at = (fc.location.empty() ? std::string() : fc.location + ": ") + "fixed cost '" + fc.name + "': ";
+    if (fc.name.empty()) errors.push_back(at + "needs a name");
+    if (fc.price.empty()) {
+      if (!(fc.usd_per_month > 0.0)) errors.push_back(at + "needs usd_per_month > 0 or a price with a quantity");
+      continue;
+    }
+    const auto [group, key] = split_key(fc.price);
+    if (group.empty() || !prices.has(group, key)) {
+      errors.push_back(at + "price '" + fc.price + "' is not in the " + prices.region + " price table");
+      continue;
+    }
+    const std::string& unit = prices.at(group, key).unit;
+    const bool countable = ends_with(unit, "-hour") || ends_with(unit, "-month");
+    if (fc.count > 0.0 && !countable) {
+      errors.push_back(at + "count applies to per-hour or per-month prices; " + fc.price + " is per " + unit +
+                       ", give quantity instead");
+    }
+    if (fc.count > 0.0 && fc.quantity > 0.0) errors.push_back(at + "give either count or quantity, not both");
+    if (!(fc.count > 0.0) && !(fc.quantity > 0.0)) errors.push_back(at + "needs quantity > 0 (" + unit + " per month)");
+  }
+  return errors;
+}
+
+std::vector<std::string> apply_price_overrides(PriceTable& table, const std::vector<PriceOverride>& overrides) {
+  std::vector<std::string> errors;
+  for (const auto& o : overrides) {
+    const std::string at = (o.location.empty() ? std::string() : o.location + ": ") + "cost.prices." + o.key + ": ";
+    const auto [group, item] = split_key(o.key);
+    const bool instance = !group.empty() && is_instance_group(group);
+    if (group.empty() || (!instance && !table.has(group, item))) {
+      errors.push_back(at + "is not a price of the " + table.region + " table (GROUP.ITEM, e.g. fargate.spot_discount)");
+      continue;
+    }
+    const std::string unit = expected_unit(group, item);
+    if (!std::isfinite(o.usd) || o.usd < 0.0) {
+      errors.push_back(at + "must be a number >= 0 (USD per " + unit + ")");
+      continue;
+    }
+    if (unit == "fraction" && !(o.usd < 1.0)) {
+      errors.push_back(at + "is a fraction and must be in [0, 1)");
+      continue;
+    }
+    PriceEntry e = table.has(group, item) ? table.at(group, item) : PriceEntry{};
+    e.usd = o.usd;
+    e.unit = unit;
+    e.source = "scenario";
+    e.date = "scenario";  // the scenario's own figure has no as-of date of a source
+    e.confidence = PriceConfidence::kScenario;
+    e.note = "set by cost.prices" + (o.location.empty() ? std::string() : " at " + o.location);
+    table.set(group, item, std::move(e));
+  }
+  return errors;
+}
+
+}  // namespace loadcast::cost

@@ -1,0 +1,106 @@
+// The cost calculator: prices a Usage with a PriceTable into a monthly bill, `cost.monthly_usd`
+// = {total, items{...}} plus one line per priced component (quantity, unit, unit price, source
+// confidence), the way the AWS Pricing Calculator and Infracost break a bill down.
+//
+// Projection to a month: every metered quantity is multiplied by 730 h / metered span. With a
+// workload period P (a one-day profile: P = 24 h) and a run covering whole periods, that is
+// "N periods x 30.42 per month"; a run shorter than the period is projected as if it repeated
+// all month, and the text says so. `projection` in the result states the method and factor.
+// Fixed costs are monthly and never projected. Free tiers are not applied (the Pricing
+// Calculator's default); Fargate Spot is On-Demand x (1 - fargate.spot_discount), whose default
+// 0.7 is AWS's "up to 70 %": a priced Spot line adds an assumption saying the discount is an
+// upper bound (so the figure a lower bound) unless the scenario set it (cost.prices).
+// Assumption: resources that exist the whole run (ALB, NAT, endpoints) bill their metered time;
+// the whole-hour rounding AWS applies to a partial hour is not applied, because a short run is
+// projected to a month where those hours are whole.
+// Pure functions; thread safe.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cost/pricing.hpp"
+#include "cost/usage.hpp"
+#include "reports/result.hpp"
+
+namespace loadcast::cost {
+
+inline constexpr double kHoursPerMonth = 730.0;
+
+struct CostOptions {
+  double hours_per_month = kHoursPerMonth;
+  double period_seconds = 0.0;  // the workload's period (86400 for a one-day profile); 0: none
+};
+
+// One entry of `cost.prices`: a price of the table replaced by the scenario's own figure (e.g.
+// fargate.spot_discount: 0.55), or an instance class added to an instance group.
+struct PriceOverride {
+  std::string key;       // "group.item": "fargate.spot_discount", "aurora_instance_standard.db.x2g.large"
+  double usd = 0.0;
+  std::string location;  // file:line:col, for messages
+};
+
+// The `cost:` section of a scenario (read by scenarios/loader/pricing_loader).
+struct CostConfig {
+  std::string pricing_file;  // `pricing:` a price table replacing the built-in one of the region
+  double period_seconds = 0.0;  // `period:` the workload's period (24h profile: 86400); 0: none
+  std::vector<FixedCost> fixed_costs;  // `fixed_costs:` monthly items that are not simulated
+  std::vector<PriceOverride> prices;   // `prices:` GROUP.ITEM: USD, applied over the table
+};
+
+struct CostLine {
+  std::string item;       // "fargate", "alb", ... or a fixed cost's name
+  std::string resource;   // "web (x86, on_demand)", "writer", ...
+  std::string component;  // "vCPU", "memory", "LCU", ...
+  std::string price_key;  // "fargate.x86_vcpu_hour"; empty for a dollar-only fixed cost
+  double quantity = 0.0;  // per month, in `unit`
+  std::string unit;
+  double unit_usd = 0.0;
+  double usd = 0.0;       // per month
+  PriceConfidence confidence = PriceConfidence::kDoc;
+  bool fixed = false;     // from fixed_costs (not metered, not projected)
+};
+
+struct CostReport {
+  std::string region;
+  std::string price_origin;
+  double hours_per_month = kHoursPerMonth;
+  double metered_seconds = 0.0;
+  double period_seconds = 0.0;
+  double factor = 0.0;      // monthly = metered x factor
+  std::string projection;   // the method in a sentence
+  double total_usd = 0.0;
+  std::vector<std::pair<std::string, double>> items;  // in first-seen order
+  std::vector<CostLine> lines;
+  // Sentences on what the figure assumes beyond the prices: the Fargate Spot discount taken at
+  // AWS's "up to" figure, clusters whose storage and I/O were not metered.
+  std::vector<std::string> assumptions;
+
+  double item(const std::string& name) const;  // 0 when absent
+  // Price keys used by a line whose source is unverified, sorted and unique.
+  std::vector<std::string> unverified_prices() const;
+  // The `cost` section of a result: {"monthly_usd": {"total", "items"}, "region",
+  // "hours_per_month", "projection", "projection_factor", "metered_s", "period_s", "lines",
+  // "unverified_prices", "assumptions"}.
+  reports::Json to_json() const;
+};
+
+// Throws std::invalid_argument when the usage has metered quantities but no metered span, and
+// MissingPrice when a needed price (an instance class, a fixed cost's price) is not in the table.
+CostReport price_usage(const Usage& usage, const PriceTable& prices, const CostOptions& options = {});
+
+// The projection sentence for a run of `metered_seconds` with workload period `period_seconds`.
+std::string describe_projection(double metered_seconds, double period_seconds, double hours_per_month);
+
+// Problems with fixed cost items against a table: unknown price keys, `count` given for a price
+// that is not per hour, missing amounts. Each message starts with the item's location.
+std::vector<std::string> validate_fixed_costs(const std::vector<FixedCost>& items, const PriceTable& prices);
+
+// Sets every override in `table` (confidence kScenario, unit from the price it replaces or
+// "instance-hour" for a new class of an instance group). Returns the problems, each starting with
+// the override's location: a key that is not GROUP.ITEM of the table, a negative amount, a
+// fraction outside [0, 1). Overrides with a problem are not applied.
+std::vector<std::string> apply_price_overrides(PriceTable& table, const std::vector<PriceOverride>& overrides);
+
+}  // namespace loadcast::cost

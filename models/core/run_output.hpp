@@ -1,0 +1,76 @@
+// RunOutput: what one replication produced; merge_replications() turns R of them into the
+// loadcast.result/v1 Result.
+//
+// Merging is deterministic (replication order, never completion order): counts add, histograms
+// add, percentiles come from the merged histogram, station and section numbers are averaged over
+// replications, time series are averaged per interval (a per-code count series that a
+// replication lacks counts as 0 there), events come from replication 0 (one representative
+// timeline). Throughput is per replication. The `usage` section is merged by resource name
+// (cost::Usage::merge) and divided by R, so a resource that exists in only some replications (a reader
+// added by replica auto scaling) is kept with its mean.
+// With R >= 2, Result::ci95 holds 95 % Student-t intervals of the per-replication values of
+// every metric the gate compares: latency_ms.{mean,p50,p95,p99}, requests.error_rate,
+// throughput_rps, the same per class (classes.<name>.latency_ms.p95, ...; a class without
+// completions in a replication leaves that replication out) and cost.monthly_usd.total when
+// MergeInfo::monthly_cost prices each replication's usage. latency_ms_ci95 keeps the latency
+// intervals under their old keys.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reports/histogram.hpp"
+#include "reports/result.hpp"
+
+namespace loadcast::models {
+
+// Names of the system-wide series (stable: reports and gates read them). `http_5xx` and the
+// per-code `http_500`, `http_502`, ... are counts of responses in the interval (not rates); a
+// per-code series exists only for codes that occurred in the run (zero in its other intervals).
+namespace series {
+inline constexpr const char* kRequestsPerS = "requests_per_s";
+inline constexpr const char* kArrivalsPerS = "arrivals_per_s";
+inline constexpr const char* kLatencyP50 = "latency_p50_ms";
+inline constexpr const char* kLatencyP95 = "latency_p95_ms";
+inline constexpr const char* kLatencyP99 = "latency_p99_ms";
+inline constexpr const char* kErrorsPerS = "errors_per_s";
+inline constexpr const char* kHttp5xx = "http_5xx";
+inline std::string http_status(int code) { return "http_" + std::to_string(code); }
+// A series counting events per interval: a replication without it had none (0, not unknown).
+inline bool is_status_count(const std::string& name) { return name.size() == 8 && name.rfind("http_5", 0) == 0 && name != kHttp5xx; }
+}  // namespace series
+
+struct ClassRun {
+  std::string name;
+  reports::RequestCounts requests;
+  reports::Histogram latency;
+};
+
+struct RunOutput {
+  reports::RequestCounts requests;
+  reports::Histogram latency;
+  std::vector<ClassRun> classes;
+  std::map<std::string, reports::StationResult> stations;
+  reports::TimeSeries timeseries;
+  std::vector<reports::Event> events;
+  reports::Json sections = reports::Json::object();
+  double measured_s = 0.0;  // duration minus warm-up
+  std::uint64_t events_processed = 0;
+};
+
+struct MergeInfo {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  double warmup_s = 0.0;
+  // Prices one replication's `usage` section (the monthly total), for the interval of
+  // cost.monthly_usd.total; nullopt when it cannot be priced. Unset: no cost interval.
+  std::function<std::optional<double>(const reports::Json& usage)> monthly_cost;
+};
+
+reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo& info);
+
+}  // namespace loadcast::models

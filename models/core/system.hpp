@@ -1,0 +1,116 @@
+// System: the wired model of one replication — workload source, request flow, stations (and,
+// with later layers, load balancer, services, database, queues) — and its measurement.
+//
+// A request is admitted by the WorkloadSource, runs its class's steps in order (each step is
+// handed to a component, which hands the request back through RequestSink), and completes OK or
+// with a Failure. With a load balancer (WebTier), a routed class is first dispatched to a task,
+// its cpu/db steps run there, and a request may be answered early (504, 502) while its work
+// goes on; it is counted then and discarded when the step holding it ends. A `publish` step goes
+// to the BackendTier (queues, topics, worker services, data-tier control, faults). Statistics count
+// requests that arrive after the warm-up; the time series covers the whole run. At the end,
+// requests still present are counted in_flight, so for every class
+// total = ok + errors + timeouts + dropped + in_flight.
+// Randomness: service samples of step i of class c come from the stream "class.<c>.step.<i>".
+// One System per Simulation; not thread safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/core/component.hpp"
+#include "models/core/config.hpp"
+#include "models/core/request.hpp"
+#include "models/core/run_output.hpp"
+#include "models/core/station.hpp"
+#include "models/core/workload_source.hpp"
+#include "reports/histogram.hpp"
+#include "sim/simulation.hpp"
+#include "sim/workload.hpp"
+
+namespace loadcast::models {
+
+class WebTier;
+class BackendTier;
+
+struct RunParams {
+  sim::Time duration = 0;
+  sim::Time warmup = 0;
+  sim::Time interval = 60 * sim::kSecond;
+  bool record_events = true;
+};
+
+class System final : public RequestSink, public Admitter {
+ public:
+  System(sim::Simulation& sim, const sim::WorkloadSpec& workload, const ModelConfig& config, const RunParams& params);
+  ~System() override;
+  System(const System&) = delete;
+  System& operator=(const System&) = delete;
+
+  RunOutput run();
+
+  void step_done(Request* r) override { run_step(r); }
+  void step_failed(Request* r, const Failure& f) override {
+    if (r->abandoned) discard(r);
+    else complete(r, &f);
+  }
+  void respond_early(Request* r, const Failure& f) override;
+  void admit(std::uint32_t cls, std::uint32_t user) override;
+
+  sim::Simulation& simulation() { return sim_; }
+  EventLog& events() { return events_; }
+  void add_component(Component* c) { components_.push_back(c); }
+  // The load balancer, services and database, when the scenario has them.
+  WebTier* web() { return web_.get(); }
+  // Queues, topics, workers, the data tier's proxy and replica scaling, faults (when present).
+  BackendTier* backend() { return backend_.get(); }
+
+ private:
+  // Counts per status code and cause without a map lookup per request.
+  struct Counter {
+    std::uint64_t total = 0, ok = 0, errors = 0, timeouts = 0, dropped = 0, in_flight = 0;
+    std::array<std::uint64_t, 600> by_status{};
+    std::vector<std::pair<const std::string*, std::uint64_t>> by_cause;
+    void add_cause(const std::string* cause);
+    reports::RequestCounts to_counts() const;
+  };
+
+  void run_step(Request* r);
+  void complete(Request* r, const Failure* f);
+  void account(Request* r, const Failure* f);  // the client got its answer: count it
+  void discard(Request* r);                     // an abandoned request's work ended
+  void on_warmup_end();
+  void on_interval();
+  void close_interval(sim::Time start, sim::Time end);
+
+  sim::Simulation& sim_;
+  const sim::WorkloadSpec& workload_;
+  const ModelConfig& config_;
+  RunParams params_;
+  RequestPool pool_;
+  std::vector<std::unique_ptr<Station>> stations_;
+  std::vector<std::size_t> step_offset_;  // first step rng of each class
+  std::vector<sim::Rng> step_rngs_;
+  WorkloadSource source_;
+  EventLog events_;
+  std::vector<Component*> components_;
+  std::unique_ptr<WebTier> web_;
+  std::unique_ptr<BackendTier> backend_;
+  bool measuring_ = false;
+
+  std::vector<Counter> class_counts_;
+  std::vector<reports::Histogram> class_latency_;
+  reports::TimeSeries timeseries_;
+  sim::Time interval_start_ = 0;
+  reports::Histogram interval_latency_;
+  std::uint64_t interval_completions_ = 0;
+  std::uint64_t interval_arrivals_ = 0;
+  std::uint64_t interval_errors_ = 0;
+  std::uint64_t interval_5xx_ = 0;
+  std::array<std::uint64_t, 100> interval_by_5xx_{};  // responses 500..599 in the interval
+  std::array<bool, 100> seen_5xx_{};                   // the code has a series (it occurred)
+};
+
+}  // namespace loadcast::models

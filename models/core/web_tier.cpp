@@ -1,0 +1,78 @@
+#include "models/core/web_tier.hpp"
+
+#include "cost/billing.hpp"
+#include "models/core/run_output.hpp"
+#include "cost/usage_json.hpp"
+
+namespace loadcast::models {
+
+WebTier::WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& config, RequestSink& sink, sim::Time duration)
+    : sim_(sim), config_(config), duration_(duration), bucket_(sim), routes_(config.classes.size()) {
+  if (config.database) db_ = std::make_unique<DbCluster>(sim, events, *config.database, *this);
+  const std::size_t n = config.services.size();
+  if (config.load_balancer) {
+    alb_ = std::make_unique<Alb>(sim, events, *config.load_balancer, n);
+    std::vector<bool> used(n, false);
+    for (const auto& rule : config.load_balancer->rules) used[rule.service_index] = true;
+    if (config.load_balancer->default_service) used[*config.load_balancer->default_service] = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (used[i]) alb_->add_group(i, config.services[i].name, config.services[i].target_group);
+    }
+  }
+  no_target_causes_.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) no_target_causes_.push_back("no_registered_target:" + config.services[i].name);
+  for (std::size_t i = 0; i < n; ++i) no_target_.push_back(Failure{Failure::Kind::kError, 503, &no_target_causes_[i]});
+  const sim::Time idle = config.load_balancer ? config.load_balancer->idle_timeout : 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    TargetGroup* group = alb_ ? alb_->group(i) : nullptr;
+    services_.push_back(std::make_unique<EcsService>(sim, events, config.services[i], config, sink, db_.get(), bucket_, group,
+                                                     group != nullptr ? idle : 0));
+  }
+  for (std::size_t c = 0; c < config.classes.size(); ++c) {
+    if (alb_ && config.classes[c].service) routes_[c] = Route{*config.classes[c].service, config.classes[c].rules_evaluated};
+  }
+}
+
+WebTier::~WebTier() = default;
+
+void WebTier::start() {
+  if (db_) db_->start();
+  if (alb_) alb_->start();
+  for (auto& s : services_) s->start();
+}
+
+void WebTier::on_warmup_end() {
+  if (db_) db_->on_warmup_end();
+  for (auto& s : services_) s->on_warmup_end();
+}
+
+void WebTier::sample(sim::Time start, sim::Time end, SeriesRow& row) {
+  for (auto& s : services_) s->sample(start, end, row);
+  if (db_) db_->sample(start, end, row);
+}
+
+void WebTier::finish(RunOutput& out) {
+  const sim::Time end = sim_.now();
+  usage_.metered_seconds = sim::to_seconds(end);
+  for (const auto& s : services_) s->add_usage(usage_, end);
+  if (alb_) alb_->add_usage(usage_, end);
+  if (db_) db_->add_usage(usage_, end);
+  if (db_ && db_->config().type == DbType::kRds) {
+    // An RDS instance (not Aurora) exists the whole run: billed per second, 10-minute minimum.
+    for (std::size_t i = 0; i < db_->instance_count(); ++i) {
+      cost::RdsInstanceUsage& rds = usage_.rds_instance_for(
+          db_->instance(i).name(), db_->config().engine == DbEngine::kMysql ? "mysql" : "postgresql", db_->config().instance_class);
+      rds.instance_seconds += static_cast<double>(cost::aurora_instance_billed_seconds(end));
+      // database.volume: the gp3 storage each instance holds for the whole run.
+      if (db_->config().volume.metered) rds.storage_gb_seconds += db_->config().volume.gb * sim::to_seconds(end);
+    }
+  }
+  for (auto& s : services_) s->finish(out);
+  if (alb_) alb_->finish(out);
+  if (db_) db_->finish(out);
+  out.sections["usage"] = cost::usage_to_section(usage_);
+}
+
+reports::Json usage_to_json(const cost::Usage& usage) { return cost::usage_to_section(usage); }
+
+}  // namespace loadcast::models

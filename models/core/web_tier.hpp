@@ -1,0 +1,94 @@
+// WebTier: the ALB, the ECS services and the database of one replication, wired together, and
+// the hot-path entry points System calls for requests of classes that go through them.
+//
+// A request of a routed class is dispatched by the ALB to a task (or fails with 503 when its
+// target group has no registered target); its `cpu` and `db` steps run on that task; when it
+// completes, the task hears `finished`; an abandoned request (answered early) reports
+// `discarded` when its work ends. Everything else (steps at stations, delays) stays in System.
+// The run's metered usage (Fargate, ALB, Aurora) is collected at the end into a cost::Usage
+// (models/usage.hpp) and written to the result section `usage`.
+// Not thread safe: one per replication.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/web/alb.hpp"
+#include "models/data/aurora.hpp"
+#include "models/core/component.hpp"
+#include "models/core/config.hpp"
+#include "models/web/ecs_service.hpp"
+#include "models/core/request.hpp"
+#include "models/web/task.hpp"
+#include "cost/usage.hpp"
+#include "sim/simulation.hpp"
+
+namespace loadcast::models {
+
+class WebTier final : public Component, public DbClient {
+ public:
+  WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& config, RequestSink& sink, sim::Time duration);
+  ~WebTier() override;
+  WebTier(const WebTier&) = delete;
+  WebTier& operator=(const WebTier&) = delete;
+
+  void start();
+
+  // Does class `cls` go through the load balancer?
+  bool routed(std::uint32_t cls) const { return routes_[cls].service != kNoService; }
+  // Hands `r` to a task; returns the failure (503) when there is none to take it.
+  const Failure* dispatch(Request* r) {
+    const Route& route = routes_[r->cls];
+    Task* t = alb_->route(route.service, route.rules);
+    if (t == nullptr) return &no_target_[route.service];
+    t->accept(r);
+    return nullptr;
+  }
+  void cpu(Request* r, double work_s) { static_cast<Task*>(r->context)->cpu(r, work_s); }
+  void db(Request* r, std::uint32_t step) { static_cast<Task*>(r->context)->db(r, step); }
+  void finished(Request* r) { static_cast<Task*>(r->context)->finished(r); }
+  void discarded(Request* r) { static_cast<Task*>(r->context)->discarded(r); }
+  void query_done(Request* r) override { static_cast<Task*>(r->context)->query_done(r); }
+  void query_failed(Request* r, const std::string* cause) override {
+    static_cast<Task*>(r->context)->query_failed(r, cause);
+  }
+
+  EcsService& service(std::size_t i) { return *services_[i]; }
+  std::size_t service_count() const { return services_.size(); }
+  Alb* alb() { return alb_.get(); }
+  DbCluster* database() { return db_.get(); }
+  const cost::Usage& usage() const { return usage_; }
+  // Other tiers (workers, queues, the proxy) add their meters here before finish() writes them.
+  cost::Usage& usage() { return usage_; }
+  FargateLaunchBucket& launch_bucket() { return bucket_; }
+
+  void on_warmup_end() override;
+  void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
+  void finish(RunOutput& out) override;
+
+ private:
+  static constexpr std::size_t kNoService = SIZE_MAX;
+  struct Route {
+    std::size_t service = kNoService;
+    int rules = 0;
+  };
+
+  sim::Simulation& sim_;
+  const ModelConfig& config_;
+  sim::Time duration_;
+  FargateLaunchBucket bucket_;
+  std::unique_ptr<DbCluster> db_;
+  std::unique_ptr<Alb> alb_;
+  std::vector<std::unique_ptr<EcsService>> services_;
+  std::vector<Route> routes_;
+  std::vector<std::string> no_target_causes_;
+  std::vector<Failure> no_target_;
+  cost::Usage usage_;
+};
+
+// The `usage` result section: the cost::Usage fields of the web tier, in the struct's names.
+reports::Json usage_to_json(const cost::Usage& usage);
+
+}  // namespace loadcast::models

@@ -1,0 +1,125 @@
+#include "models/core/workload_source.hpp"
+
+#include <cmath>
+
+#include "sim/distribution.hpp"
+
+namespace loadcast::models {
+
+namespace {
+constexpr sim::Time kUserTick = sim::kSecond;
+}
+
+WorkloadSource::WorkloadSource(sim::Simulation& sim, const sim::WorkloadSpec& spec, Admitter& admitter, sim::Time end)
+    : sim_(sim),
+      spec_(spec),
+      admitter_(admitter),
+      end_(end),
+      arrivals_rng_(sim.stream("workload.arrivals")),
+      class_rng_(sim.stream("workload.classes")),
+      think_rng_(sim.stream("workload.think")) {
+  std::vector<double> weights;
+  for (const auto& c : spec.classes) weights.push_back(c.weight);
+  classes_ = sim::WeightedChoice(weights);
+}
+
+void WorkloadSource::start() {
+  if (spec_.is_open()) {
+    schedule_next_arrival();
+  } else {
+    adjust_users();
+  }
+}
+
+void WorkloadSource::schedule_next_arrival() {
+  const auto& open = std::get<sim::OpenWorkload>(spec_.model);
+  if (open.process == sim::ArrivalProcess::kPoisson) {
+    cumulative_ += sim::standard_exponential(arrivals_rng_);
+  } else {
+    cumulative_ += 1.0;
+  }
+  const auto at = open.rate.inverse_integral(cumulative_);
+  if (!at || *at >= end_) return;
+  sim_.schedule_at(*at, [this] { on_arrival(); });
+}
+
+void WorkloadSource::on_arrival() {
+  ++arrivals_;
+  const auto cls = static_cast<std::uint32_t>(classes_.pick(class_rng_));
+  schedule_next_arrival();
+  admitter_.admit(cls, UINT32_MAX);
+}
+
+void WorkloadSource::adjust_users() {
+  const auto& closed = std::get<sim::ClosedWorkload>(spec_.model);
+  const sim::Time now = sim_.now();
+  const double target_value = closed.users.value_at(now);
+  const auto target = static_cast<std::size_t>(std::floor(target_value + 0.5));
+  if (target > active_users_) {
+    // Reactivate retiring users first, then start new ones.
+    for (std::uint32_t u = 0; u < users_.size() && active_users_ < target; ++u) {
+      if (users_[u].active && users_[u].retiring) {
+        users_[u].retiring = false;
+        ++active_users_;
+      }
+    }
+    for (std::uint32_t u = 0; u < users_.size() && active_users_ < target; ++u) {
+      if (!users_[u].active && !users_[u].busy) start_user(u);
+    }
+    while (active_users_ < target) {
+      users_.push_back(User{});
+      start_user(static_cast<std::uint32_t>(users_.size() - 1));
+    }
+  } else if (target < active_users_) {
+    for (std::size_t u = users_.size(); u-- > 0 && active_users_ > target;) {
+      if (users_[u].active && !users_[u].retiring) {
+        users_[u].retiring = true;
+        --active_users_;
+      }
+    }
+  }
+  // Next check: the next tick, or the next stage point if sooner.
+  sim::Time next = now + kUserTick;
+  for (const auto& p : closed.users.points()) {
+    if (p.at > now && p.at < next) next = p.at;
+  }
+  if (next < end_) sim_.schedule_at(next, [this] { adjust_users(); });
+}
+
+void WorkloadSource::start_user(std::uint32_t user) {
+  User& u = users_[user];
+  u.active = true;
+  u.retiring = false;
+  u.busy = true;
+  ++active_users_;
+  const auto& closed = std::get<sim::ClosedWorkload>(spec_.model);
+  sim_.schedule(closed.think_time.sample_time(think_rng_), [this, user] { send(user); });
+}
+
+void WorkloadSource::send(std::uint32_t user) {
+  User& u = users_[user];
+  if (u.retiring || sim_.now() >= end_) {
+    if (u.retiring) u.active = false;
+    u.retiring = false;
+    u.busy = false;
+    return;
+  }
+  ++arrivals_;
+  const auto cls = static_cast<std::uint32_t>(classes_.pick(class_rng_));
+  admitter_.admit(cls, user);
+}
+
+void WorkloadSource::request_done(std::uint32_t user) {
+  if (user >= users_.size()) return;
+  User& u = users_[user];
+  if (u.retiring) {
+    u.active = false;
+    u.retiring = false;
+    u.busy = false;
+    return;
+  }
+  const auto& closed = std::get<sim::ClosedWorkload>(spec_.model);
+  sim_.schedule(closed.think_time.sample_time(think_rng_), [this, user] { send(user); });
+}
+
+}  // namespace loadcast::models

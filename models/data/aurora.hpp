@@ -1,0 +1,233 @@
+// Aurora (and a single RDS instance): DB instances whose CPU runs queries as processor sharing,
+// connection limits, and the Aurora Serverless v2 capacity controller.
+//
+// A query needs `work` vCPU-seconds; an instance serves its queries as processor sharing with a
+// capacity of ACU x vcpu_per_acu (Serverless v2) or the class's vCPUs (provisioned), each query
+// using at most one vCPU (assumption: one database backend process runs a connection's query
+// on one core; parallel query is not modelled). Connections are opened by the tasks' pools (connection_pool.hpp) up
+// to max_connections, beyond which a connection attempt is refused.
+// Facts and sources (shared/reference/aws-facts.md §3):
+// - 1 ACU ~ 2 GiB with matching CPU; capacity in 0.5 ACU steps between min and max; billed per
+//   ACU-second. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.how-it-works.html
+// - Scales up when CPU (or memory, network) constrains the instance; "the larger the current
+//   capacity, the larger the scaling increment"; scale-down is gradual. [doc] same page.
+//   assumption: the controller below (ServerlessScalingConfig): every up_interval, if CPU
+//   utilization >= up_utilization, add max(0.5, up_fraction x ACU); every down_interval, if the
+//   mean utilization < down_utilization, remove max(0.5, down_fraction x ACU); both rounded to
+//   0.5 ACU and clamped to [min, max]; only CPU is a constraint here.
+// - Readers in promotion tier 0-1 stay at least at the writer's capacity. [doc] same page.
+// - Auto-pause at min 0 ACU after SecondsUntilAutoPause without connections (default 300 s);
+//   resume on the next connection attempt "up to 15 seconds"; writer and tier 0-1 readers pause
+//   and resume together. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
+// - max_connections: db_instance_classes.hpp.
+// Reads go to the reader endpoint when the cluster has readers, writes always to the writer.
+// The reader endpoint "balances each connection request among the Aurora Replicas" ([doc]
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Endpoints.Reader.html),
+// by DNS-based random assignment of new connections ([doc]
+// https://docs.aws.amazon.com/whitepapers/latest/amazon-aurora-mysql-db-admin-handbook/load-balancing-with-the-reader-endpoint.html);
+// assumption: new connections go to the readers round robin (the same long-run share, without
+// a random stream).
+// Not thread safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/core/component.hpp"
+#include "sim/processor_sharing.hpp"
+#include "models/core/request.hpp"
+#include "models/web/web_config.hpp"
+#include "sim/simulation.hpp"
+#include "sim/stats.hpp"
+
+namespace loadcast::cost {
+struct Usage;
+}  // namespace loadcast::cost
+
+namespace loadcast::models {
+
+class DbCluster;
+
+// Gets each request back when its query finished.
+class DbClient {
+ public:
+  virtual ~DbClient() = default;
+  virtual void query_done(Request* r) = 0;
+  // The query failed (writer failover without a proxy, proxy borrow timeout): 500 with `cause`.
+  virtual void query_failed(Request* r, const std::string* cause) = 0;
+};
+
+// Told when a connection attempt that had to wait (a paused instance resuming) is decided.
+class ConnectWaiter {
+ public:
+  virtual ~ConnectWaiter() = default;
+  virtual void connect_result(class DbInstance* instance, bool ok) = 0;
+};
+
+enum class ConnectResult { kOk, kRefused, kWait };
+
+// Sits between the connections and the instances' CPUs when the cluster has an RDS Proxy,
+// replica auto scaling or a failover (models/cluster_control.hpp): a query arriving at the
+// instance its connection is on may run elsewhere, wait, or fail.
+class QueryRouter {
+ public:
+  virtual ~QueryRouter() = default;
+  // A query for `nominal`; true when the router took it (it will run it or fail it).
+  virtual bool route(DbInstance& nominal, Request* r, double work_s) = 0;
+  // A query the router started finished on `ran_on`.
+  virtual void done(DbInstance& ran_on, Request* r) = 0;
+};
+
+class DbInstance {
+ public:
+  DbInstance(sim::Simulation& sim, DbCluster& cluster, std::string name, bool writer, int max_connections,
+             DbClient& client);
+  DbInstance(const DbInstance&) = delete;
+  DbInstance& operator=(const DbInstance&) = delete;
+
+  const std::string& name() const { return name_; }
+  bool writer() const { return writer_; }
+  bool paused() const { return paused_; }
+
+  // Opens one connection. kWait: the cluster is paused and resuming; `waiter` hears later.
+  ConnectResult connect(ConnectWaiter* waiter);
+  void disconnect();
+  int connections() const { return connections_; }
+  int max_connections() const { return max_connections_; }
+  // Behind an RDS Proxy the pools' connections are client connections to the proxy.
+  void set_max_connections(int n) { max_connections_ = n; }
+  int peak_connections() const { return peak_connections_; }
+
+  // A query of `work_s` vCPU-seconds; the client gets `r` back when it finishes.
+  void query(Request* r, double work_s);
+  // Runs a query here, past the router.
+  void run(Request* r, double work_s);
+  // A reader removed by replica auto scaling takes no new connections and no queries.
+  bool in_service() const { return in_service_; }
+  void set_in_service(bool on, sim::Time now);
+  sim::Time created() const { return created_; }
+  sim::Time removed() const { return removed_; }
+  void set_created(sim::Time t) { created_ = t; }
+  const std::string& instance_class() const { return instance_class_; }
+  void set_instance_class(std::string c) { instance_class_ = std::move(c); }
+  std::size_t queries() const { return cpu_.jobs(); }
+
+  double acu() const { return acu_; }
+  double cpu_capacity() const { return cpu_.capacity(); }
+  // Integrals since the start: busy vCPUs, capacity (vCPU), ACU, connections.
+  double busy_area(sim::Time now) const { return busy_.area(now); }
+  double capacity_area(sim::Time now) const { return capacity_.area(now); }
+  double acu_area(sim::Time now) const { return acu_tw_.area(now); }
+  double acu_peak() const { return acu_tw_.peak(); }
+
+  // Capacity changes (controller, pause, following the writer): `acu` for the meter (0 for a
+  // provisioned instance), `vcpus` for the CPU.
+  void set_capacity(double acu, double vcpus);
+  void set_paused(bool paused) { paused_ = paused; }
+  void restart_statistics(sim::Time now);
+
+ private:
+  static void on_cpu_done(void* self, void* token);
+
+  sim::Simulation& sim_;
+  DbCluster& cluster_;
+  std::string name_;
+  bool writer_;
+  DbClient& client_;
+  sim::ProcessorSharing cpu_;
+  sim::TimeWeighted busy_;
+  sim::TimeWeighted capacity_;
+  sim::TimeWeighted acu_tw_;
+  double acu_ = 0.0;
+  int connections_ = 0;
+  int max_connections_;
+  int peak_connections_ = 0;
+  bool paused_ = false;
+  bool in_service_ = true;
+  sim::Time created_ = 0;
+  sim::Time removed_ = -1;
+  std::string instance_class_;
+};
+
+class DbCluster final : public Component {
+ public:
+  // Throws std::invalid_argument for an unknown instance class (the loader checks first).
+  DbCluster(sim::Simulation& sim, EventLog& events, const DatabaseConfig& config, DbClient& client);
+  ~DbCluster() override;
+
+  void start();
+
+  // The instance a new connection of this endpoint goes to: the writer, or for the reader
+  // endpoint the next reader (round robin), the writer when there is no reader.
+  DbInstance& endpoint(bool reader);
+  bool has_readers() const { return instances_.size() > 1; }
+  const DatabaseConfig& config() const { return config_; }
+  DbInstance& instance(std::size_t i) { return *instances_[i]; }
+  std::size_t instance_count() const { return instances_.size(); }
+  void set_router(QueryRouter* router) { router_ = router; }
+  QueryRouter* router() const { return router_; }
+  // Replica auto scaling: a new provisioned reader, now in service, of the writer's class
+  // ("Aurora Auto Scaling adds Aurora Replicas with the same DB instance class as the primary":
+  // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html);
+  // `reader_instance_class` is the class of the readers the scenario declares.
+  DbInstance& add_reader(const std::string& name);
+  // The vCPUs of a provisioned instance of the writer's or the readers' class.
+  double class_vcpus(bool reader) const { return reader ? reader_vcpus_ : vcpus_; }
+
+  // Called by instances: a connection attempt on a paused cluster, a connection count change.
+  void request_resume(ConnectWaiter* waiter, DbInstance* instance);
+  void connections_changed();
+
+  // Storage I/O meter: `n` read or write queries dispatched to an instance (a db step's reads or
+  // writes run as one job, models/task.cpp). Priced only with database.volume.
+  void count_queries(bool write, std::uint64_t n) { (write ? write_queries_ : read_queries_) += n; }
+  // Adds the run's ACU-seconds or instance-seconds and, with database.volume, the stored GB
+  // over the run and the I/O requests of the queries counted (io_per_read / io_per_write each).
+  void add_usage(cost::Usage& usage, sim::Time end) const;
+  void on_warmup_end() override;
+  void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
+  void finish(RunOutput& out) override;
+
+ private:
+  struct Controller {
+    double own = 0.5;          // capacity this instance's own load asks for
+    double last_busy = 0.0;    // integrals at the previous up tick / down window start
+    double last_capacity = 0.0;
+    double window_busy = 0.0;
+    double window_capacity = 0.0;
+    sim::Time window_start = 0;
+    sim::Time last_up = -1;
+  };
+  bool serverless() const { return config_.type == DbType::kAuroraServerlessV2; }
+  double active_floor() const;
+  void on_tick();
+  void apply_capacity();
+  void pause();
+  void on_resumed();
+  void on_pause_timer();
+
+  sim::Simulation& sim_;
+  EventLog& events_;
+  const DatabaseConfig& config_;
+  std::vector<std::unique_ptr<DbInstance>> instances_;  // [0] is the writer
+  std::vector<Controller> controllers_;
+  std::vector<std::pair<ConnectWaiter*, DbInstance*>> resume_waiters_;
+  std::vector<double> sample_busy_, sample_capacity_, sample_acu_;  // integrals at the last sample
+  std::size_t next_reader_ = 1;
+  double vcpus_ = 0.0;  // provisioned: the class's vCPUs
+  double reader_vcpus_ = 0.0;
+  int reader_max_connections_ = 0;
+  int writer_max_connections_ = 0;
+  DbClient* client_ = nullptr;
+  QueryRouter* router_ = nullptr;
+  bool resuming_ = false;
+  sim::EventId pause_timer_;
+  sim::Time stats_start_ = 0;
+  std::uint64_t pauses_ = 0;
+  std::uint64_t read_queries_ = 0;   // since the start, warm-up included (like the other meters)
+  std::uint64_t write_queries_ = 0;
+};
+
+}  // namespace loadcast::models

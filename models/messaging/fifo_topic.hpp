@@ -1,0 +1,114 @@
+// FifoTopic: an SNS FIFO topic — publish limits, deduplication, and fan-out of every message to
+// every subscribed SQS FIFO queue with its message group id.
+//
+// Behaviour and sources (shared/reference/aws-facts.md §4.4):
+// - Publish limits (topic scope, the default): 3,000 messages/s and 20 MB/s per topic, 300
+//   messages/s per message group. High-throughput mode (FifoThroughputScope=MessageGroup):
+//   30,000 messages/s in us-east-1, 9,000 in us-west-2 and eu-west-1; assumption: 3,000
+//   elsewhere (not published), 300 per group still. Modelled per topic.
+//   https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html
+// - A throttled publish is counted and retried by the client after its latency and an SDK
+//   backoff with full jitter, at most `max_attempts` attempts in all (SDK standard retry mode: 3,
+//   https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html); then the call
+//   fails (on_call_failed, cause `sns_throttled:<topic>`). Throttled attempts are not billed
+//   (assumption).
+// - Deduplication: 5-minute window on the deduplication id (scope: topic, or message group in
+//   high-throughput mode); duplicates are accepted, dropped and counted.
+// - Fan-out: every accepted message goes to every subscription, group id preserved; SNS FIFO
+//   delivers in order, so deliveries leave in publish order, each after a sampled delivery
+//   latency (assumption: 20 ms) but never before the previous one.
+//   https://docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping.html
+// - Billing: each publish as max(1, ceil(payload / 64 KB)) requests plus payload bytes; each
+//   delivery to SQS and its bytes.
+// Timing: a publish is accepted when issued; the publisher's call returns one API latency later.
+// Not thread safe: one topic per replication.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/core/component.hpp"
+#include "models/messaging/dedup_window.hpp"
+#include "models/messaging/fifo_queue.hpp"
+#include "sim/index_pool.hpp"
+#include "models/messaging/messaging_config.hpp"
+#include "sim/token_bucket.hpp"
+#include "sim/simulation.hpp"
+
+namespace loadcast::models {
+
+// SNS FIFO publish limit (messages per second per topic) for a mode and region.
+double fifo_publish_limit(bool high_throughput, const std::string& region);
+
+struct FifoTopicStats {
+  std::uint64_t published = 0;        // accepted, not duplicates
+  std::uint64_t duplicates = 0;       // dropped by deduplication
+  std::uint64_t publish_calls = 0;    // served publish calls
+  std::uint64_t throttled = 0;        // throttled attempts
+  std::uint64_t failed = 0;           // publishes throttled on every attempt: failed
+  std::uint64_t billed_publishes = 0; // 64 KB chunks
+  std::uint64_t publish_bytes = 0;
+  std::uint64_t deliveries = 0;       // messages handed to subscriptions
+  std::uint64_t delivery_bytes = 0;
+};
+
+class FifoTopic {
+ public:
+  FifoTopic(sim::Simulation& sim, const TopicConfig& config, EventLog* events);
+  FifoTopic(const FifoTopic&) = delete;
+  FifoTopic& operator=(const FifoTopic&) = delete;
+
+  void subscribe(FifoQueue* queue) { subscriptions_.push_back(queue); }
+  // Publish. `client` may be null (fire and forget).
+  void publish(const MessageSpec& message, MessageClient* client, std::uint64_t token);
+
+  const std::string& name() const { return config_.name; }
+  const TopicConfig& config() const { return config_; }
+  const FifoTopicStats& stats() const { return stats_; }
+  std::size_t pending_deliveries() const { return ring_size_; }
+  std::size_t awaiting_retry() const { return awaiting_retry_; }
+  const std::string* cause_throttled() const { return &cause_throttled_; }
+  // The `topics.<name>` entry of the result.
+  reports::Json accounting() const;
+
+ private:
+  struct Call {
+    MessageSpec spec;
+    MessageClient* client = nullptr;
+    std::uint64_t token = 0;
+    std::uint32_t attempt = 0;
+    bool duplicate = false;
+    bool failed = false;
+  };
+
+  void issue(std::uint32_t call);
+  bool admit(const MessageSpec& spec);
+  void complete(std::uint32_t call);
+  void deliver_next();
+  void push_delivery(const MessageSpec& spec);
+  sim::Time latency();
+  sim::Time backoff(std::uint32_t attempt);
+
+  sim::Simulation& sim_;
+  TopicConfig config_;
+  EventLog* events_;
+  sim::Rng rng_;
+  DedupWindow dedup_;
+  sim::TokenBucket messages_;
+  sim::TokenBucket bytes_;
+  std::vector<sim::TokenBucket> groups_;
+  std::vector<FifoQueue*> subscriptions_;
+  sim::IndexPool<Call> calls_;
+  std::vector<MessageSpec> ring_;  // deliveries in flight, publish order
+  std::size_t ring_head_ = 0;
+  std::size_t ring_size_ = 0;
+  sim::Time last_delivery_ = 0;
+  sim::Time last_throttle_ = 0;
+  bool throttling_ = false;
+  std::size_t awaiting_retry_ = 0;
+  std::string cause_throttled_;
+  FifoTopicStats stats_;
+};
+
+}  // namespace loadcast::models

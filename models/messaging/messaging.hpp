@@ -1,0 +1,93 @@
+// Messaging: the messaging tier of one replication — its SQS FIFO queues, SNS FIFO topics and
+// their subscriptions, scheduled feeds (EventBridge Scheduler → SQS), and the `publish` step.
+//
+// A request's publish step draws a message group (uniform over `groups`, or zipf(s) over them
+// for hot keys) from the step's stream, publishes one message with a fresh deduplication id,
+// and hands the request back to the RequestSink when the call returns (one API latency, more
+// when throttled). A publish throttled on every attempt (fifo_queue.hpp) fails the request: 500
+// with the cause `sns_throttled:<topic>` or `sqs_throttled:<queue>`. Workers publish through publish_message() with a deduplication id derived
+// from the message they are processing, so a message processed twice (a visibility timeout
+// during slow processing, a retry after a failure) publishes duplicates that the 5-minute
+// deduplication drops — as content-based deduplication does in SNS/SQS FIFO.
+// A message's `tag` carries the time its chain started (the first publish), so workers can
+// report end-to-end message age.
+// Results: the series of every queue (fifo_queue.hpp) and `<topic>.published`; the sections
+// `queues` (accounting per queue) and `topics`; at the end, one `dlq_moves` event per queue
+// with more DLQ moves than were listed, one `messages_expired_total` per queue that lost any.
+// Not thread safe: one per replication.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/core/component.hpp"
+#include "models/messaging/fifo_queue.hpp"
+#include "models/messaging/fifo_topic.hpp"
+#include "models/messaging/messaging_config.hpp"
+#include "models/core/request.hpp"
+#include "sim/simulation.hpp"
+
+namespace loadcast::cost {
+struct Usage;
+}  // namespace loadcast::cost
+
+namespace loadcast::models {
+
+
+// The message group of one publish: uniform over [0, groups), or zipf(s) ranks 1..groups mapped
+// to groups 0..groups-1 (group 0 the hottest).
+std::uint32_t draw_group(const PublishConfig& step, sim::Rng& rng);
+
+class Messaging final : public Component, public MessageClient {
+ public:
+  Messaging(sim::Simulation& sim, const std::vector<QueueConfig>& queues, const std::vector<TopicConfig>& topics,
+            RequestSink& sink, EventLog* events);
+  ~Messaging() override;
+  Messaging(const Messaging&) = delete;
+  Messaging& operator=(const Messaging&) = delete;
+
+  // Starts the scheduled feeds.
+  void start();
+
+  // The publish step of request `r`: returns it to the sink when the call completes.
+  void publish(Request* r, const PublishConfig& step, sim::Rng& rng);
+  // One message to the step's target on behalf of any client. `origin` is the chain's start
+  // time (carried in the message tag).
+  void publish_message(const PublishConfig& step, sim::Rng& rng, std::uint64_t dedup, sim::Time origin,
+                       MessageClient* client, std::uint64_t token);
+
+  FifoQueue& queue(std::size_t i) { return *queues_[i]; }
+  FifoTopic& topic(std::size_t i) { return *topics_[i]; }
+  std::size_t queue_count() const { return queues_.size(); }
+  std::size_t topic_count() const { return topics_.size(); }
+
+  // Adds the SQS and SNS meters to `usage`.
+  void add_usage(cost::Usage& usage) const;
+
+  void on_sent(std::uint64_t token, bool duplicate) override;
+  void on_call_failed(std::uint64_t token, SqsAction action, const std::string* cause) override;
+  void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
+  void finish(RunOutput& out) override;
+
+ private:
+  struct Feed {
+    std::size_t queue;
+    ScheduleFeedConfig config;
+  };
+  void fire(std::size_t feed);
+  std::uint64_t next_dedup();
+
+  sim::Simulation& sim_;
+  RequestSink& sink_;
+  EventLog* events_;
+  std::vector<std::unique_ptr<FifoQueue>> queues_;
+  std::vector<std::unique_ptr<FifoTopic>> topics_;
+  std::vector<Feed> feeds_;
+  std::vector<std::uint64_t> topic_sampled_;
+  sim::Rng feed_rng_;
+  std::uint64_t dedup_counter_ = 0;
+};
+
+}  // namespace loadcast::models

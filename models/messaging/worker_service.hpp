@@ -1,0 +1,161 @@
+// WorkerService: an ECS Fargate service whose tasks consume an SQS FIFO queue — the same task
+// model, lifecycle, autoscaling and cost as a web service (EcsService, Task), fed by poller
+// threads instead of a load balancer.
+//
+// Each RUNNING task runs `pollers` poller loops (the consumer threads or async consumers of the
+// application). A poller calls ReceiveMessage (up to `batch_size`, long polling `wait_time`),
+// processes the batch's messages one after another — each runs the worker's own `steps` (cpu,
+// db, publish, delay) on the task — and deletes each message when it succeeds (or, with
+// `delete: batch`, the successful ones with one DeleteMessageBatch at the end of the batch).
+// A message fails with `failure_probability` (an exception in the handler, decided when its
+// steps end) or when a db step cannot get a connection: it is not deleted, so it reappears after
+// the visibility timeout, and the poller skips the rest of that group's messages in the batch,
+// which keeps the group in order (AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html).
+// A stopping task (scale-in: ECS sends SIGTERM, then waits at most stop_timeout) stops polling
+// but keeps processing what its pollers already hold, including a batch that arrives after the
+// SIGTERM, until it stops; a killed task stops at once. Whatever a task still holds when it
+// stops or dies — messages received and not yet deleted, including succeeded ones awaiting a
+// batch delete — is `lost`: not deleted, it reappears after the visibility timeout
+// (StopTask: SIGTERM, then SIGKILL after the stop timeout, default 30 s:
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html). A delete or publish throttled on every attempt
+// (fifo_queue.hpp) fails: a failed delete leaves its messages to reappear, a failed publish fails
+// its message; a failed receive is an empty one.
+// Every received message ends as exactly one of: deleted, not deleted (its delete failed or came
+// after the visibility timeout), failed, skipped (behind a failure of its group in the batch),
+// lost, or still held at the end: the accounting identity of `workers.<name>`.
+// Autoscaling: besides cpu and memory, the service publishes `backlog_per_task` =
+// ApproximateNumberOfMessagesVisible / RUNNING tasks (AWS's recommended metric,
+// https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html)
+// and `oldest_message_age` (ApproximateAgeOfOldestMessage, seconds), both sampled at the end of
+// each period. A backlog policy may scale out from zero tasks: with no task RUNNING the metric
+// is the whole backlog, and the target tracking formula becomes ceil(backlog / target).
+// Results: the EcsService series and `services.<name>` section; `<name>.messages_per_s`,
+// `<name>.backlog_per_task`; and `workers.<name>` with the accounting above, processed (handler
+// succeeded), the time from enqueue to delete, from processing start back to enqueue, and the
+// end-to-end age: from the first publish of the message's chain (the request's or schedule's
+// publish, carried in the message tag through every worker's re-publish) to its delete
+// (p50/p95/p99 ms, measured after the warm-up).
+// Randomness: "worker.<name>" (failures) and "worker.<name>.step.<i>"; a publish step's group
+// is drawn from its message's derived deduplication id, so a re-publish keeps its group.
+// Not thread safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/core/component.hpp"
+#include "models/core/config.hpp"
+#include "models/web/ecs_service.hpp"
+#include "models/messaging/fifo_queue.hpp"
+#include "sim/index_pool.hpp"
+#include "models/messaging/messaging.hpp"
+#include "models/core/request.hpp"
+#include "reports/histogram.hpp"
+#include "sim/simulation.hpp"
+
+namespace loadcast::models {
+
+// Kills up to `count` RUNNING tasks of a service (web or worker), newest first, as if they
+// crashed; returns how many.
+int kill_running_tasks(EcsService& service, int count, const std::string& reason);
+
+class WorkerService final : public Component, public RequestSink, public TaskListener, public MessageClient {
+ public:
+  WorkerService(sim::Simulation& sim, EventLog& events, const WorkerConfig& config, const ModelConfig& model,
+                Messaging& messaging, DbCluster* db, FargateLaunchBucket& bucket);
+  ~WorkerService() override;
+  WorkerService(const WorkerService&) = delete;
+  WorkerService& operator=(const WorkerService&) = delete;
+
+  void start();
+
+  const std::string& name() const { return config_.service.name; }
+  EcsService& service() { return *service_; }
+  FifoQueue& queue() { return queue_; }
+  // A fault: messages fail with `probability` until cleared with a negative value.
+  void set_failure_override(double probability) { failure_override_ = probability; }
+  // A fault: kills up to `count` RUNNING tasks (newest first); returns how many.
+  int kill_tasks(int count, const std::string& reason);
+
+  std::uint64_t processed() const { return processed_; }
+  std::uint64_t failed() const { return failed_; }
+  std::uint64_t lost() const { return lost_; }
+  std::uint64_t received() const { return received_; }
+  std::uint64_t deleted() const { return deleted_; }
+  // Messages held by pollers now (received, not yet deleted, failed, skipped or lost).
+  std::uint64_t held() const;
+  // received = deleted + not deleted + failed + skipped + lost + held.
+  bool balanced() const;
+
+  // RequestSink: the task hands a message's job back.
+  void step_done(Request* r) override;
+  void step_failed(Request* r, const Failure& f) override;
+  void respond_early(Request* r, const Failure& f) override;
+  // TaskListener
+  void task_running(Task& task) override;
+  void task_stopping(Task& task) override;
+  // MessageClient
+  void on_sent(std::uint64_t token, bool duplicate) override;
+  void on_received(std::uint64_t token, std::span<const ReceivedMessage> messages) override;
+  void on_deleted(std::uint64_t token, std::uint32_t deleted, std::uint32_t mask) override;
+  void on_call_failed(std::uint64_t token, SqsAction action, const std::string* cause) override;
+
+  void on_warmup_end() override;
+  void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
+  void finish(RunOutput& out) override;
+  void add_usage(cost::Usage& usage, sim::Time end) const { service_->add_usage(usage, end); }
+
+ private:
+  class Backlog;
+  struct Poller {
+    Task* task = nullptr;
+    bool busy = false;      // an API call or a message is outstanding
+    std::uint32_t count = 0;  // messages in the batch
+    std::uint32_t next = 0;   // the next one to start
+    std::uint32_t held = 0;   // of the batch, not yet deleted, failed, skipped or lost
+    std::uint32_t failed_group = UINT32_MAX;
+    std::uint32_t done = 0;      // succeeded messages awaiting the batch delete
+    std::uint32_t deleting = 0;  // messages of the outstanding delete call
+    std::array<ReceivedMessage, kMaxReceiveBatch> batch;
+    std::array<std::uint8_t, kMaxReceiveBatch> done_at;      // their batch positions
+    std::array<std::uint8_t, kMaxReceiveBatch> deleting_at;
+  };
+
+  void poll(std::uint32_t p);
+  void process_next(std::uint32_t p);
+  void end_batch(std::uint32_t p);
+  void delete_held(std::uint32_t p, std::uint32_t n);
+  void run_step(Request* r);
+  void message_done(Request* r, bool ok);
+  void abandon(std::uint32_t p);
+  void retire(std::uint32_t p);
+  static bool gone(const Poller& p);
+  double failure_probability() const { return failure_override_ >= 0.0 ? failure_override_ : config_.failure_probability; }
+
+  sim::Simulation& sim_;
+  EventLog& events_;
+  const WorkerConfig& config_;
+  Messaging& messaging_;
+  FifoQueue& queue_;
+  std::unique_ptr<Backlog> backlog_;
+  std::unique_ptr<Backlog> age_;
+  std::unique_ptr<EcsService> service_;
+  sim::Rng rng_;
+  std::vector<sim::Rng> step_rngs_;
+  RequestPool requests_;
+  sim::IndexPool<Poller, 6> pollers_;
+  double failure_override_ = -1.0;
+  bool measuring_ = true;
+  std::uint64_t processed_ = 0, failed_ = 0, lost_ = 0;
+  std::uint64_t received_ = 0, deleted_ = 0, not_deleted_ = 0, skipped_ = 0;
+  std::uint64_t failed_publishes_ = 0, failed_deletes_ = 0, failed_receives_ = 0;
+  std::uint64_t sampled_processed_ = 0;
+  reports::Histogram latency_;       // enqueue to delete, measured after the warm-up
+  reports::Histogram age_at_start_;  // enqueue to processing start
+  reports::Histogram end_to_end_;    // the chain's first publish to delete
+};
+
+}  // namespace loadcast::models

@@ -1,0 +1,156 @@
+// Application Load Balancer: listener rules route each request class to one target group per
+// service; a target group picks a task, runs health checks, drains deregistered targets; the
+// load balancer meters what LCUs bill.
+//
+// Facts (shared/reference/aws-facts.md §2, [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html ,
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html ,
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html):
+// - Rules are evaluated by priority; the first whose path pattern matches forwards, else the
+//   default action. Routing is resolved once per request class from its path (loader), so the
+//   hot path does no string work.
+// - Algorithms: round_robin, least_outstanding_requests (fewest requests awaiting a response),
+//   weighted_random. Slow start (30-900 s): a target that becomes healthy while another healthy
+//   target is not in slow start gets a share rising linearly from 0 to full over the window;
+//   it leaves early if it becomes unhealthy. Not with least outstanding requests.
+// - Health checks every `interval` with `timeout`; a new target is `initial` and becomes healthy
+//   after ONE passing check ("After your target is registered, it must pass one health check to
+//   be considered healthy", [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html ;
+//   the ECS docs' 5 x 30 s, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-healthcheck.html ,
+//   is the healthy threshold, which applies to a target that was unhealthy); healthy ->
+//   unhealthy after unhealthy_threshold consecutive failures, unhealthy -> healthy after
+//   healthy_threshold consecutive passes (same target-group-health-checks page). The first check of a target comes at a uniformly
+//   random point of the first interval (assumption: AWS does not say when).
+// - Routing goes to healthy targets; when none is healthy it fails open to every registered
+//   target (assumption: targets still `initial` count as registered for this). 503 only when
+//   no target is registered. The ALB does not queue.
+// - Deregistration: the target drains for the deregistration delay and stops receiving new
+//   requests; draining ends early when nothing is outstanding; requests still outstanding when
+//   the delay expires get 502.
+// - LCU meter per clock hour (models/billing.hpp prices it); assumption: new connections =
+//   requests / requests_per_connection, each open for connection_lifetime, request and
+//   response sizes from the configuration.
+// Not thread safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/core/component.hpp"
+#include "models/web/task.hpp"
+#include "models/web/web_config.hpp"
+#include "sim/simulation.hpp"
+
+namespace loadcast::cost {
+struct Usage;
+}  // namespace loadcast::cost
+
+namespace loadcast::models {
+
+class EcsService;
+
+// ALB path-pattern matching: '*' matches any run of characters, '?' exactly one; case sensitive.
+bool alb_path_matches(const std::string& pattern, const std::string& path);
+
+class TargetGroup {
+ public:
+  TargetGroup(sim::Simulation& sim, EventLog& events, std::string name, const TargetGroupConfig& config);
+  TargetGroup(const TargetGroup&) = delete;
+  TargetGroup& operator=(const TargetGroup&) = delete;
+
+  void set_service(EcsService* service) { service_ = service; }
+  // A RUNNING task joins: `initial`, or already healthy (a deployment that was up at t = 0).
+  void register_target(Task& t, bool healthy);
+  // Deregistration: the target drains (the service hears on_drained when it is done).
+  void deregister(Task& t);
+  // The task is gone at once (it died): no draining.
+  void remove(Task& t);
+
+  // The task for the next request, or nullptr when no target is registered (503).
+  Task* pick() {
+    ++requests_;
+    const std::size_t n = routable_.size();
+    if (n == 0) return nullptr;
+    if (n == 1) return routable_[0];
+    if (slow_starting_ == 0 && config_.algorithm == Algorithm::kRoundRobin) {
+      if (++rr_ >= n) rr_ = 0;
+      return routable_[rr_];
+    }
+    return pick_slow(n);
+  }
+
+  void on_probe_result(Task& t, bool ok);
+  void on_drained(Task& t);
+
+  const std::string& name() const { return name_; }
+  const TargetGroupConfig& config() const { return config_; }
+  std::size_t registered() const { return registered_.size(); }
+  int healthy() const { return healthy_; }
+  // Targets whose slow-start window has not been closed (a window closes when it is seen to
+  // have expired, or when the target changes health or leaves).
+  int slow_starting() const { return slow_starting_; }
+  std::uint64_t requests() const { return requests_; }
+
+ private:
+  Task* pick_slow(std::size_t n);
+  void set_health(Task& t, TargetHealth h, const std::string& reason);
+  void leave_slow_start(TargetState& ts);
+  void rebuild();
+  void schedule_check(Task& t, sim::Time delay);
+  void on_drain_timeout(Task* t);
+  double weight(Task& t, sim::Time now);
+
+  sim::Simulation& sim_;
+  EventLog& events_;
+  std::string name_;
+  const TargetGroupConfig& config_;
+  EcsService* service_ = nullptr;
+  sim::Rng rng_;
+  std::vector<Task*> registered_;  // initial, healthy, unhealthy (not draining)
+  std::vector<Task*> routable_;    // healthy ones, or all registered when none is (fail-open)
+  std::size_t rr_ = 0;
+  int healthy_ = 0;
+  int slow_starting_ = 0;
+  std::uint64_t requests_ = 0;
+};
+
+class Alb final : public Component {
+ public:
+  Alb(sim::Simulation& sim, EventLog& events, const AlbConfig& config, std::size_t services);
+  ~Alb() override;
+
+  // The target group of service `i` (nullptr when no rule routes to it).
+  TargetGroup* group(std::size_t service) { return groups_[service].get(); }
+  TargetGroup& add_group(std::size_t service, const std::string& name, const TargetGroupConfig& config);
+
+  // The task for a request of a class routed to `service` after `rules` rule evaluations.
+  Task* route(std::size_t service, int rules) {
+    ++hour_requests_;
+    hour_rule_evaluations_ += static_cast<std::uint64_t>(rules);
+    return groups_[service]->pick();
+  }
+
+  void start();
+  void add_usage(cost::Usage& usage, sim::Time end);
+  void finish(RunOutput& out) override;
+
+ private:
+  void close_hour(sim::Time end);
+
+  sim::Simulation& sim_;
+  EventLog& events_;
+  const AlbConfig& config_;
+  std::vector<std::unique_ptr<TargetGroup>> groups_;  // by service index
+  std::uint64_t hour_requests_ = 0;
+  std::uint64_t hour_rule_evaluations_ = 0;
+  std::uint64_t requests_ = 0;
+  std::vector<double> hourly_lcus_;
+  struct Hour {
+    double new_connections, active_connection_seconds, processed_bytes, requests, rule_evaluations;
+  };
+  std::vector<Hour> hours_;
+  sim::Time hour_start_ = 0;
+};
+
+}  // namespace loadcast::models

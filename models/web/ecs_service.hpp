@@ -1,0 +1,200 @@
+// EcsService: an ECS service on Fargate — keeps `desired` tasks, launches and stops them,
+// replaces tasks that die or that the load balancer finds unhealthy, publishes its CloudWatch
+// metrics, and is the scalable target of Application Auto Scaling.
+//
+// - Launches go through the account's Fargate launch-rate token bucket (burst 100, refill
+//   20 tasks/s, shared by every service of the run). [doc] https://docs.aws.amazon.com/AmazonECS/latest/userguide/throttling.html
+// - Scale-in stops tasks not yet RUNNING first (newest first), then RUNNING tasks, newest first
+//   (assumption: AWS balances AZs and otherwise does not document the order). A stopping task
+//   is deregistered from its target group and drains (deregistration delay, ending early when
+//   nothing is outstanding), then gets SIGTERM and up to stopTimeout to exit.
+//   [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html
+// - A task the ALB marks unhealthy is replaced once healthCheckGracePeriodSeconds has passed
+//   since it started (at once after it, or when the grace period ends if the target is still
+//   unhealthy then); a task that dies (memory) is replaced at once. [doc]
+//   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html
+// - Metrics (CloudWatch, namespace AWS/ECS): CPUUtilization and MemoryUtilization are the used
+//   CPU/memory of RUNNING tasks over the period divided by what those tasks reserve; no RUNNING
+//   task, no datapoint. [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html
+//   RequestCountPerTarget (ALB): requests routed to the group in the period per healthy target
+//   (per registered target when none is healthy), per minute. [doc]
+//   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+// - The tasks' desired count is clamped into the autoscaling [min, max] before the run, as
+//   registering the scalable target does (autoscaling.hpp).
+// - The tasks of `desired` exist when the run starts: RUNNING and healthy (a deployment that is
+//   already up, as when it is load tested).
+// - Billing: each task from its image pull to its stop, 1-minute minimum (models/billing.hpp).
+// - The result's `services.<name>` section has `targets.<metric>` (cpu_utilization,
+//   memory_utilization, ...: the target-tracking targets, else the step alarms' thresholds).
+// A worker service (no target group) gets its tasks' RUNNING/stopping transitions through
+// TaskListener and feeds them work with Task::accept / cpu / db like the ALB does.
+// Not thread safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/scaling/autoscaling.hpp"
+#include "models/scaling/cloudwatch.hpp"
+#include "models/core/component.hpp"
+#include "models/core/config.hpp"
+#include "models/web/task.hpp"
+#include "sim/simulation.hpp"
+#include "sim/stats.hpp"
+
+namespace loadcast::cost {
+struct Usage;
+}  // namespace loadcast::cost
+
+namespace loadcast::models {
+
+class EcsService;
+
+// The Fargate launch-rate limit of one account and region: a token bucket.
+class FargateLaunchBucket {
+ public:
+  static constexpr double kBurst = 100.0;
+  static constexpr double kRefillPerSecond = 20.0;
+
+  explicit FargateLaunchBucket(sim::Simulation& sim) : sim_(sim) {}
+  // `service` wants one task launched; it is called back (claim_launch) when a token is free.
+  void request(EcsService* service);
+  std::uint64_t throttled() const { return throttled_; }
+
+ private:
+  void refill();
+  void grant();
+
+  sim::Simulation& sim_;
+  double tokens_ = kBurst;
+  sim::Time last_ = 0;
+  std::vector<EcsService*> queue_;  // FIFO (front = index head_)
+  std::size_t head_ = 0;
+  bool armed_ = false;
+  std::uint64_t throttled_ = 0;
+};
+
+// Told when a task starts or stops serving (a worker service starts its pollers here).
+class TaskListener {
+ public:
+  virtual ~TaskListener() = default;
+  virtual void task_running(Task& task) = 0;
+  virtual void task_stopping(Task& task) = 0;
+};
+
+// A metric a worker service adds to the service's publisher (backlog per task, message age).
+struct ExtraMetric {
+  std::string name;
+  MetricSource* source = nullptr;
+  bool per_task_of_total = false;
+};
+
+class EcsService final : public ScalableTarget, public Component {
+ public:
+  EcsService(sim::Simulation& sim, EventLog& events, const ServiceConfig& config, const ModelConfig& model,
+             RequestSink& sink, DbCluster* db, FargateLaunchBucket& bucket, TargetGroup* group, sim::Time idle_timeout,
+             const std::vector<ExtraMetric>& extra_metrics = {});
+  ~EcsService() override;
+  EcsService(const EcsService&) = delete;
+  EcsService& operator=(const EcsService&) = delete;
+
+  // The initial tasks (RUNNING, healthy), the metric publisher and the autoscaler.
+  void start();
+  void add_listener(TaskListener* l) { listeners_.push_back(l); }
+
+  // ScalableTarget
+  const std::string& scalable_name() const override { return config_.name; }
+  int desired_capacity() const override { return desired_; }
+  void set_desired_capacity(int capacity) override;
+  int running_capacity() const override { return running_; }
+
+  // Called by tasks and the target group.
+  void on_task_state(Task& task, TaskState from);
+  void on_task_killed(Task& task);
+  void on_target_unhealthy(Task& task);
+  void on_drained(Task& task);
+  bool claim_launch();  // the launch bucket has a token for us
+
+  const ServiceConfig& config() const { return config_; }
+  const std::string& name() const { return config_.name; }
+  EventLog& events() { return events_; }
+  sim::Rng& rng() { return rng_; }
+  sim::Time idle_timeout() const { return idle_timeout_; }
+  const DbStepConfig& db_step(std::uint32_t cls, std::uint32_t step) const {
+    return worker_steps_ != nullptr ? (*worker_steps_)[step].db : model_.classes[cls].steps[step].db;
+  }
+  // A worker service's tasks run the worker's steps, not a request class's.
+  void set_worker_steps(const std::vector<StepConfig>* steps) { worker_steps_ = steps; }
+  // Tasks not yet STOPPED, in launch order.
+  const std::vector<Task*>& live_tasks() const { return live_; }
+  const DbQueryConfig& query_config() const { return model_.database->query; }
+  MetricPublisher& metrics() { return *metrics_; }
+  Autoscaler* autoscaler() { return autoscaler_.get(); }
+  TargetGroup* group() { return group_; }
+  int healthy_targets() const;
+  std::size_t tasks_launched() const { return tasks_.size(); }
+
+  // Interned causes (by_cause keys), "<cause>:<service>".
+  const std::string* cause_died() const { return &cause_died_; }
+  const std::string* cause_idle_timeout() const { return &cause_idle_; }
+  const std::string* cause_drain_expired() const { return &cause_drain_; }
+  const std::string* cause_db_timeout() const { return &cause_db_; }
+
+  void add_usage(cost::Usage& usage, sim::Time end) const;
+  void on_warmup_end() override;
+  void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
+  void finish(RunOutput& out) override;
+
+ private:
+  // Service-wide integrals: busy vCPUs and requests worked on by RUNNING tasks, RUNNING tasks.
+  struct Marks {
+    double busy = 0.0, active = 0.0, running = 0.0, requests = 0.0;
+  };
+  class Utilization;
+  Marks marks(sim::Time now) const;
+  double cpu_percent(const Marks& from, const Marks& to) const;
+  double memory_percent(const Marks& from, const Marks& to) const;
+  int active_tasks() const;
+  void add_targets(reports::Json& j) const;
+  void reconcile();
+  void stop_task(Task& t);
+  Task& new_task();
+
+  sim::Simulation& sim_;
+  EventLog& events_;
+  const ServiceConfig& config_;
+  const ModelConfig& model_;
+  RequestSink& sink_;
+  DbCluster* db_;
+  FargateLaunchBucket& bucket_;
+  TargetGroup* group_;
+  sim::Time idle_timeout_;
+  sim::Rng rng_;
+  std::vector<std::unique_ptr<Task>> tasks_;  // every task ever launched, in launch order
+  std::vector<Task*> live_;                   // not yet STOPPED
+  std::vector<TaskListener*> listeners_;
+  const std::vector<StepConfig>* worker_steps_ = nullptr;
+  int desired_;
+  int running_ = 0;
+  int queued_launches_ = 0;
+  bool starting_ = false;  // start(): the initial tasks are registered healthy, not `initial`
+  double stopped_busy_ = 0.0;
+  double stopped_active_ = 0.0;
+  sim::TimeWeighted running_tw_;
+  std::unique_ptr<MetricPublisher> metrics_;
+  std::unique_ptr<Utilization> cpu_metric_;
+  std::unique_ptr<Utilization> memory_metric_;
+  std::unique_ptr<Utilization> requests_metric_;
+  std::unique_ptr<Autoscaler> autoscaler_;
+  Marks sample_marks_;
+  Marks stats_marks_;
+  int running_min_ = 0;
+  int running_max_ = 0;
+  std::uint64_t killed_ = 0;
+  std::uint64_t replaced_unhealthy_ = 0;
+  std::string cause_died_, cause_idle_, cause_drain_, cause_db_;
+};
+
+}  // namespace loadcast::models

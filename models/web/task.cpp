@@ -1,0 +1,407 @@
+#include "models/web/task.hpp"
+
+#include <algorithm>
+
+#include "models/web/alb.hpp"
+#include "models/data/aurora.hpp"
+#include "models/web/ecs_service.hpp"
+
+namespace loadcast::models {
+
+namespace {
+
+// Layout of Request::tag during a db step.
+constexpr std::uint64_t kCountMask = 0xFFFF;
+constexpr int kWritesShift = 16;
+constexpr int kStepShift = 32;
+constexpr int kInstanceShift = 48;
+constexpr std::uint64_t kWriteFlag = std::uint64_t{1} << 63;
+
+std::uint64_t reads_left(std::uint64_t tag) { return tag & kCountMask; }
+std::uint64_t writes_left(std::uint64_t tag) { return (tag >> kWritesShift) & kCountMask; }
+std::uint64_t step_of(std::uint64_t tag) { return (tag >> kStepShift) & kCountMask; }
+std::size_t instance_of(std::uint64_t tag) { return static_cast<std::size_t>((tag >> kInstanceShift) & 0x7FFF); }
+
+}  // namespace
+
+const char* to_string(TaskState s) {
+  switch (s) {
+    case TaskState::kProvisioning: return "PROVISIONING";
+    case TaskState::kPending: return "PENDING";
+    case TaskState::kActivating: return "ACTIVATING";
+    case TaskState::kRunning: return "RUNNING";
+    case TaskState::kDeactivating: return "DEACTIVATING";
+    case TaskState::kStopping: return "STOPPING";
+    case TaskState::kStopped: break;
+  }
+  return "STOPPED";
+}
+
+const char* to_string(TargetHealth h) {
+  switch (h) {
+    case TargetHealth::kInitial: return "initial";
+    case TargetHealth::kHealthy: return "healthy";
+    case TargetHealth::kUnhealthy: return "unhealthy";
+    case TargetHealth::kDraining: return "draining";
+    case TargetHealth::kUnused: break;
+  }
+  return "unused";
+}
+
+Task::Task(EcsService& service, std::uint32_t id, sim::Simulation& sim, RequestSink& sink, DbCluster* db)
+    : service_(service),
+      id_(id),
+      label_(service.name() + "/" + std::to_string(id)),
+      sim_(sim),
+      sink_(sink),
+      config_(service.config()),
+      db_(db),
+      cpu_(sim, std::min(static_cast<double>(service.config().threads), service.config().vcpu()), &Task::on_cpu_done, this),
+      idle_timeout_(service.idle_timeout()),
+      memory_limit_mib_(static_cast<double>(service.config().memory_mib)),
+      memory_base_mib_(service.config().base_memory_mib()),
+      memory_per_request_mib_(service.config().memory_per_request_mib) {
+  usage_.last = sim.now();
+  if (db != nullptr) {
+    writer_pool_ = std::make_unique<ConnectionPool>(sim, *db, false, config_.db_pool, *this);
+    if (db->has_readers()) reader_pool_ = std::make_unique<ConnectionPool>(sim, *db, true, config_.db_pool, *this);
+  }
+}
+
+Task::~Task() = default;
+
+double Task::memory_used_mib() const { return memory_base_mib_ + memory_per_request_mib_ * static_cast<double>(active_); }
+
+// ---------------------------------------------------------------- lifecycle
+
+void Task::enter(TaskState s) {
+  const TaskState from = state_;
+  if (from == TaskState::kRunning) {
+    usage_.set(sim_.now(), 0.0, 0.0);
+  }
+  state_ = s;
+  update_integrals();
+  service_.on_task_state(*this, from);
+}
+
+void Task::launch() {
+  state_ = TaskState::kProvisioning;
+  service_.events().add(sim_.now(), "task_provisioning", label_);
+  phase_event_ = sim_.schedule(config_.lifecycle.provisioning.sample_time(service_.rng()), [this] { next_phase(); });
+}
+
+void Task::next_phase() {
+  phase_event_ = {};
+  sim::Time next = 0;
+  switch (state_) {
+    case TaskState::kProvisioning:
+      pull_start_ = sim_.now();
+      enter(TaskState::kPending);
+      next = config_.lifecycle.pending.sample_time(service_.rng());
+      break;
+    case TaskState::kPending:
+      enter(TaskState::kActivating);
+      next = config_.lifecycle.activating.sample_time(service_.rng());
+      break;
+    case TaskState::kActivating:
+      running_since_ = sim_.now();
+      enter(TaskState::kRunning);
+      return;
+    default:
+      return;
+  }
+  phase_event_ = sim_.schedule(next, [this] { next_phase(); });
+}
+
+void Task::start_running() {
+  pull_start_ = sim_.now();
+  running_since_ = sim_.now();
+  enter(TaskState::kRunning);
+}
+
+void Task::set_deactivating() {
+  if (state_ == TaskState::kRunning) enter(TaskState::kDeactivating);
+}
+
+void Task::begin_stop() {
+  if (state_ == TaskState::kStopped || state_ == TaskState::kStopping) return;
+  if (state_ == TaskState::kProvisioning || state_ == TaskState::kPending || state_ == TaskState::kActivating) {
+    if (phase_event_.valid()) sim_.cancel(phase_event_);
+    phase_event_ = {};
+    on_stopped();
+    return;
+  }
+  enter(TaskState::kStopping);
+  const sim::Time shutdown = std::min(config_.lifecycle.shutdown.sample_time(service_.rng()), config_.lifecycle.stop_timeout);
+  phase_event_ = sim_.schedule(shutdown, [this] {
+    phase_event_ = {};
+    on_stopped();
+  });
+}
+
+void Task::on_stopped() {
+  stopped_at_ = sim_.now();
+  release_work();
+  enter(TaskState::kStopped);
+}
+
+void Task::kill(const std::string* cause, const std::string& reason) {
+  if (dead_ || state_ == TaskState::kStopped) return;
+  dead_ = true;
+  service_.events().add(sim_.now(), "task_killed", label_, std::nullopt, std::nullopt, reason);
+  // The load balancer and the service learn first, so nothing new is routed here while the
+  // requests below are answered (answers can start new requests).
+  service_.on_task_killed(*this);
+  Request* r = head_;
+  head_ = tail_ = nullptr;
+  while (r != nullptr) {
+    Request* next = r->next;
+    r->prev = r->next = nullptr;
+    --outstanding_;
+    sink_.respond_early(r, Failure{Failure::Kind::kError, 502, cause});
+    r = next;
+  }
+  if (phase_event_.valid()) sim_.cancel(phase_event_);
+  phase_event_ = {};
+  on_stopped();
+}
+
+// Ends all work still on the task: CPU jobs and pool waiters are discarded (they are all
+// abandoned by now), connections close; queries still running return later and are discarded.
+void Task::release_work() {
+  if (idle_armed_) sim_.cancel(idle_timer_);
+  idle_armed_ = false;
+  if (probe_pending_) {
+    probe_pending_ = false;
+    sim_.cancel(probe_timeout_);
+  }
+  cpu_.set_capacity(0.0);
+  scratch_.clear();
+  cpu_.for_each([this](void* token) { scratch_.push_back(token); });
+  dead_ = true;
+  // A request still awaiting its response (a worker's message when its task stops) is answered
+  // first, so that it leaves the task's list before its work is discarded.
+  for (void* token : scratch_) {
+    if (token == &probe_token_) continue;
+    auto* r = static_cast<Request*>(token);
+    if (!r->abandoned) answer_early(r, service_.cause_died(), 502);
+    r->abandoned = true;
+    sink_.step_done(r);
+  }
+  auto drop = [this](Request* r) {
+    if (!r->abandoned) answer_early(r, service_.cause_died(), 502);
+    r->abandoned = true;
+    sink_.step_done(r);
+  };
+  if (writer_pool_) writer_pool_->close(drop);
+  if (reader_pool_) reader_pool_->close(drop);
+  // Whatever still awaits a response here (a request at a station or delay step when the task
+  // stopped) gets 502: the connection to the target is gone.
+  while (head_ != nullptr) answer_early(head_, service_.cause_died(), 502);
+}
+
+// ---------------------------------------------------------------- requests
+
+void Task::link(Request* r) {
+  r->next = nullptr;
+  r->prev = tail_;
+  if (tail_ != nullptr) tail_->next = r;
+  else head_ = r;
+  tail_ = r;
+}
+
+void Task::unlink(Request* r) {
+  if (r->prev != nullptr) r->prev->next = r->next;
+  else head_ = r->next;
+  if (r->next != nullptr) r->next->prev = r->prev;
+  else tail_ = r->prev;
+  r->prev = r->next = nullptr;
+}
+
+void Task::update_integrals() {
+  if (state_ != TaskState::kRunning) return;
+  const sim::Time now = sim_.now();
+  usage_.set(now, cpu_.busy(), static_cast<double>(active_));
+}
+
+void Task::accept(Request* r) {
+  r->context = this;
+  ++active_;
+  ++outstanding_;
+  link(r);
+  update_integrals();
+  if (memory_base_mib_ + memory_per_request_mib_ * static_cast<double>(active_) > memory_limit_mib_) {
+    kill(service_.cause_died(), "out of memory: " + std::to_string(active_) + " requests in progress need more than " +
+                                    std::to_string(config_.memory_mib) + " MiB");
+    return;
+  }
+  if (idle_timeout_ > 0 && !idle_armed_) arm_idle_timer();
+}
+
+void Task::cpu(Request* r, double work_s) {
+  cpu_.add(r, work_s);
+  update_integrals();
+}
+
+void Task::on_cpu_done(void* self, void* token) {
+  auto* t = static_cast<Task*>(self);
+  t->update_integrals();
+  if (token == &t->probe_token_) {
+    if (!t->probe_pending_) return;
+    t->probe_pending_ = false;
+    t->sim_.cancel(t->probe_timeout_);
+    if (t->group_ != nullptr) t->group_->on_probe_result(*t, true);
+    return;
+  }
+  t->sink_.step_done(static_cast<Request*>(token));
+}
+
+void Task::finished(Request* r) {
+  unlink(r);
+  --outstanding_;
+  --active_;
+  update_integrals();
+  check_drained();
+}
+
+void Task::discarded(Request*) {
+  --active_;
+  update_integrals();
+}
+
+void Task::answer_early(Request* r, const std::string* cause, int status) {
+  unlink(r);
+  --outstanding_;
+  sink_.respond_early(r, Failure{Failure::Kind::kError, status, cause});
+}
+
+void Task::check_drained() {
+  if (state_ == TaskState::kDeactivating && outstanding_ == 0 && group_ != nullptr) group_->on_drained(*this);
+}
+
+void Task::arm_idle_timer() {
+  if (head_ == nullptr) return;
+  idle_armed_ = true;
+  idle_timer_ = sim_.schedule_at(head_->arrival + idle_timeout_, [this] { on_idle_timer(); });
+}
+
+void Task::on_idle_timer() {
+  idle_armed_ = false;
+  const sim::Time now = sim_.now();
+  while (head_ != nullptr && head_->arrival + idle_timeout_ <= now) answer_early(head_, service_.cause_idle_timeout(), 504);
+  arm_idle_timer();
+  check_drained();
+}
+
+void Task::expire_drain(const std::string* cause) {
+  while (head_ != nullptr) answer_early(head_, cause, 502);
+}
+
+// ---------------------------------------------------------------- database
+
+void Task::db(Request* r, std::uint32_t step_index) {
+  const DbStepConfig& s = service_.db_step(r->cls, step_index);
+  r->tag = static_cast<std::uint64_t>(s.reads) | (static_cast<std::uint64_t>(s.writes) << kWritesShift) |
+           (static_cast<std::uint64_t>(step_index) << kStepShift);
+  next_query(r);
+}
+
+void Task::next_query(Request* r) {
+  const std::uint64_t tag = r->tag;
+  const std::uint64_t reads = reads_left(tag);
+  const std::uint64_t writes = writes_left(tag);
+  if (reads == 0 && writes == 0) {
+    sink_.step_done(r);
+    return;
+  }
+  const bool write = reads == 0;
+  r->tag = write ? (tag | kWriteFlag) : (tag & ~kWriteFlag);
+  ConnectionPool& pool = (write || !reader_pool_) ? *writer_pool_ : *reader_pool_;
+  if (DbInstance* inst = pool.acquire(r)) run_query(r, *inst);
+}
+
+void Task::connection_ready(Request* r, DbInstance& instance) {
+  if (r->abandoned || dead_) {
+    ConnectionPool& pool = ((r->tag & kWriteFlag) || !reader_pool_) ? *writer_pool_ : *reader_pool_;
+    pool.release(instance);
+    sink_.step_done(r);
+    return;
+  }
+  run_query(r, instance);
+}
+
+void Task::connection_timeout(Request* r) {
+  if (r->abandoned || dead_) {
+    sink_.step_done(r);
+    return;
+  }
+  sink_.step_failed(r, Failure{Failure::Kind::kError, 500, service_.cause_db_timeout()});
+}
+
+void Task::run_query(Request* r, DbInstance& instance) {
+  std::size_t index = 0;
+  while (&db_->instance(index) != &instance) ++index;
+  std::uint64_t tag = r->tag & ~(std::uint64_t{0x7FFF} << kInstanceShift);
+  tag |= static_cast<std::uint64_t>(index) << kInstanceShift;
+  const bool write = (tag & kWriteFlag) != 0;
+  // The step's reads (then its writes) run back to back on the connection it holds: on a
+  // processor-sharing CPU that is exactly one job of their summed work, at a fraction of the
+  // events.
+  const std::uint64_t count = write ? writes_left(tag) : reads_left(tag);
+  tag &= write ? ~(kCountMask << kWritesShift) : ~kCountMask;
+  r->tag = tag;
+  const DbStepConfig& s = service_.db_step(r->cls, static_cast<std::uint32_t>(step_of(tag)));
+  const DbQueryConfig& q = service_.query_config();
+  const sim::Distribution& d = write ? (s.write ? *s.write : q.write) : (s.read ? *s.read : q.read);
+  double work = 0.0;
+  for (std::uint64_t k = 0; k < count; ++k) work += d.sample(service_.rng());
+  db_->count_queries(write, count);
+  instance.query(r, work);
+}
+
+void Task::query_done(Request* r) {
+  DbInstance& instance = db_->instance(instance_of(r->tag));
+  ConnectionPool& pool = ((r->tag & kWriteFlag) || !reader_pool_) ? *writer_pool_ : *reader_pool_;
+  pool.release(instance);
+  if (r->abandoned || dead_) {
+    sink_.step_done(r);
+    return;
+  }
+  next_query(r);
+}
+
+void Task::query_failed(Request* r, const std::string* cause) {
+  DbInstance& instance = db_->instance(instance_of(r->tag));
+  ConnectionPool& pool = ((r->tag & kWriteFlag) || !reader_pool_) ? *writer_pool_ : *reader_pool_;
+  pool.release(instance);
+  if (r->abandoned || dead_) {
+    sink_.step_done(r);
+    return;
+  }
+  sink_.step_failed(r, Failure{Failure::Kind::kError, 500, cause});
+}
+
+// ---------------------------------------------------------------- health checks
+
+void Task::probe() {
+  if (probe_pending_) return;
+  if (dead_ || (state_ != TaskState::kRunning && state_ != TaskState::kDeactivating)) {
+    if (group_ != nullptr) group_->on_probe_result(*this, false);
+    return;
+  }
+  const HealthCheckConfig& hc = config_.target_group.health_check;
+  probe_pending_ = true;
+  cpu_.add(&probe_token_, hc.cpu.sample(service_.rng()));
+  update_integrals();
+  probe_timeout_ = sim_.schedule(hc.timeout, [this] { on_probe_timeout(); });
+}
+
+void Task::on_probe_timeout() {
+  if (!probe_pending_) return;
+  probe_pending_ = false;
+  cpu_.remove(&probe_token_);
+  update_integrals();
+  if (group_ != nullptr) group_->on_probe_result(*this, false);
+}
+
+}  // namespace loadcast::models

@@ -1,0 +1,180 @@
+// Task: one ECS Fargate task — its lifecycle, its CPU, its memory, its database pools — serving
+// requests whatever brings them (the ALB, or a worker's poller threads).
+//
+// Lifecycle: PROVISIONING (capacity, ENI) -> PENDING (image pull) -> ACTIVATING -> RUNNING ->
+// DEACTIVATING (deregistration: draining) -> STOPPING (SIGTERM, then at most stop_timeout) ->
+// STOPPED, each phase with a duration drawn from the service's distributions; billing runs
+// from the image pull to STOPPED. [doc] https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html ,
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html
+// CPU: processor sharing among the requests in a CPU step at capacity min(threads, vCPU), one
+// pending completion event (sim::ProcessorSharing). Memory = base + per_request x requests being
+// worked on; a task above its memory dies at once (assumption: like an OOM kill): every
+// request awaiting its response gets 502 (ALB: the target closed the connection) and ECS
+// replaces the task. [doc] 502 causes: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
+// Requests awaiting a response are kept in arrival order in an intrusive list: the oldest is
+// the first to exceed the ALB idle timeout, so one timer per task (re-armed when it fires)
+// answers 504 without an event per request. A request answered early (504, 502) is
+// "abandoned": its work goes on where it is (the application does not notice the client left)
+// and is discarded when that step ends; the task stops counting it only then.
+// A database step takes a connection from the task's pool for the reader endpoint (when the
+// cluster has readers) and runs its reads back to back on it, then one for the writer for its
+// writes (connection_pool.hpp); it waits for a connection at most the pool timeout (then 500).
+// Health checks are small CPU jobs: an overloaded task answers late and fails them.
+// Not thread safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/web/connection_pool.hpp"
+#include "sim/processor_sharing.hpp"
+#include "models/core/request.hpp"
+#include "models/web/web_config.hpp"
+#include "sim/simulation.hpp"
+
+namespace loadcast::models {
+
+class EcsService;
+class TargetGroup;
+
+enum class TaskState { kProvisioning, kPending, kActivating, kRunning, kDeactivating, kStopping, kStopped };
+const char* to_string(TaskState s);
+
+// The ALB's view of a task registered in a target group.
+enum class TargetHealth { kUnused, kInitial, kHealthy, kUnhealthy, kDraining };
+const char* to_string(TargetHealth h);
+
+struct TargetState {
+  TargetHealth health = TargetHealth::kUnused;
+  int pass_streak = 0;
+  int fail_streak = 0;
+  sim::Time slow_start_begin = 0;
+  sim::Time slow_start_end = 0;  // > now: in slow start
+  double credit = 0.0;           // smooth weighted round robin during slow start
+  bool grace_recheck = false;    // ECS looks again when the health check grace period ends
+  sim::EventId check_event;
+  sim::EventId drain_event;
+};
+
+class Task final : public PoolOwner {
+ public:
+  Task(EcsService& service, std::uint32_t id, sim::Simulation& sim, RequestSink& sink, DbCluster* db);
+  ~Task() override;
+  Task(const Task&) = delete;
+  Task& operator=(const Task&) = delete;
+
+  // ---- lifecycle (driven by the service)
+  void launch();            // PROVISIONING, then the phases on their own
+  void start_running();     // already RUNNING (a task that exists before the run starts)
+  void begin_stop();        // SIGTERM: STOPPING, STOPPED after the shutdown time
+  void kill(const std::string* cause, const std::string& reason);  // dies now: 502 to what awaits a response
+  void set_deactivating();  // deregistered from the load balancer: draining
+
+  // ---- work (source independent)
+  // A request starts being served here (the ALB chose this task, or a poller took a message).
+  void accept(Request* r);
+  void cpu(Request* r, double work_s);
+  void db(Request* r, std::uint32_t step_index);
+  void query_done(Request* r);                   // its query on the database ended
+  void query_failed(Request* r, const std::string* cause);  // its query failed (failover, proxy): 500
+  void finished(Request* r);                     // its response went out
+  void discarded(Request* r);                    // an abandoned request's work ended
+  void connection_ready(Request* r, DbInstance& instance) override;
+  void connection_timeout(Request* r) override;
+
+  // ---- health checks (driven by the target group)
+  void probe();  // starts a health-check request; the group hears on_probe_result
+  void expire_drain(const std::string* cause);   // deregistration delay over: 502 for the rest
+
+  // ---- state
+  std::uint32_t id() const { return id_; }
+  const std::string& label() const { return label_; }
+  EcsService& service() { return service_; }
+  TaskState state() const { return state_; }
+  bool alive() const { return state_ != TaskState::kStopped && !dead_; }
+  std::uint32_t outstanding() const { return outstanding_; }  // awaiting a response
+  std::uint32_t active() const { return active_; }            // being worked on
+  double memory_used_mib() const;
+  sim::Time pull_start() const { return pull_start_; }
+  sim::Time stopped_at() const { return stopped_at_; }
+  sim::Time running_since() const { return running_since_; }
+  TargetGroup* group() const { return group_; }
+  void set_group(TargetGroup* g) { group_ = g; }
+  TargetState& target() { return target_; }
+
+  // Integrals since launch: busy vCPUs and requests worked on, while RUNNING only.
+  double busy_area(sim::Time now) const { return usage_.busy_area + usage_.busy * sim::to_seconds(now - usage_.last); }
+  double active_area(sim::Time now) const {
+    return usage_.active_area + usage_.active * sim::to_seconds(now - usage_.last);
+  }
+
+ private:
+  static void on_cpu_done(void* self, void* token);
+  void next_phase();
+  void enter(TaskState s);
+  void on_stopped();
+  void link(Request* r);
+  void unlink(Request* r);
+  void arm_idle_timer();
+  void on_idle_timer();
+  void next_query(Request* r);
+  void run_query(Request* r, DbInstance& instance);
+  void answer_early(Request* r, const std::string* cause, int status);
+  void on_probe_timeout();
+  void update_integrals();
+  void check_drained();
+  void release_work();
+
+  EcsService& service_;
+  std::uint32_t id_;
+  std::string label_;
+  sim::Simulation& sim_;
+  RequestSink& sink_;
+  const ServiceConfig& config_;
+  DbCluster* db_;
+  TaskState state_ = TaskState::kProvisioning;
+  bool dead_ = false;       // killed: no more work accepted, in-flight work being discarded
+  sim::ProcessorSharing cpu_;
+  std::unique_ptr<ConnectionPool> writer_pool_;
+  std::unique_ptr<ConnectionPool> reader_pool_;
+  // Integrals of busy vCPUs and of requests worked on while RUNNING (one clock for both: this
+  // is updated at every CPU change, so it is kept cheaper than two sim::TimeWeighted).
+  struct Integrals {
+    sim::Time last = 0;
+    double busy = 0.0, active = 0.0;
+    double busy_area = 0.0, active_area = 0.0;
+    void set(sim::Time now, double b, double a) {
+      const double dt = sim::to_seconds(now - last);
+      busy_area += busy * dt;
+      active_area += active * dt;
+      last = now;
+      busy = b;
+      active = a;
+    }
+  };
+  Integrals usage_;
+  std::uint32_t active_ = 0;
+  std::uint32_t outstanding_ = 0;
+  Request* head_ = nullptr;      // oldest request awaiting its response
+  Request* tail_ = nullptr;
+  sim::EventId idle_timer_;
+  sim::EventId phase_event_;
+  sim::Time idle_timeout_ = 0;
+  double memory_limit_mib_;
+  double memory_base_mib_;
+  double memory_per_request_mib_;
+  sim::Time pull_start_ = -1;
+  sim::Time running_since_ = -1;
+  sim::Time stopped_at_ = -1;
+  TargetGroup* group_ = nullptr;
+  TargetState target_;
+  int probe_token_ = 0;          // its address is the health check's job in the CPU
+  bool probe_pending_ = false;
+  bool idle_armed_ = false;
+  sim::EventId probe_timeout_;
+  std::vector<void*> scratch_;
+};
+
+}  // namespace loadcast::models
