@@ -6,10 +6,10 @@
 
 #include <string>
 
+#include "app/simulate.hpp"
 #include "models/data/db_instance_classes.hpp"
 #include "cost/usage_json.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
-#include "scenarios/loader/simulate.hpp"
 
 using namespace loadcast;
 
@@ -50,9 +50,9 @@ services:
 
 reports::Result run(const std::string& text) {
   const auto sc = scenario::load_string(text, "volume.yaml");
-  scenario::SimOptions o;
+  app::SimOptions o;
   o.threads = 1;
-  return scenario::simulate(sc, o);
+  return app::simulate(sc, o);
 }
 
 std::string load_errors(const std::string& text) {

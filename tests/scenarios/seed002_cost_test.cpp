@@ -11,10 +11,10 @@
 #include <cstdio>
 #include <string>
 
+#include "app/simulate.hpp"
 #include "cost/usage_json.hpp"
 #include "reports/threshold.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
-#include "scenarios/loader/simulate.hpp"
 
 using namespace loadcast;
 using cost::AuroraStorage;
@@ -110,10 +110,10 @@ TEST_CASE("Seed002Cost: loadcast prices the seed's minimum and peak configuratio
 
 TEST_CASE("Seed002Cost: a simulated bookmark-prod run carries a cost priced from what it metered") {
   const auto sc = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/bookmark-prod.yaml");
-  scenario::SimOptions o;
+  app::SimOptions o;
   o.duration = 30 * sim::kMinute;
   o.threads = 1;
-  reports::Result r = scenario::simulate(sc, o);
+  reports::Result r = app::simulate(sc, o);
   REQUIRE(r.sections.contains("usage"));
   REQUIRE(scenario::add_cost_section(r, sc.region, cost::CostConfig{}, sc.base_dir));
   const auto& cost = r.sections["cost"];

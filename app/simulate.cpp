@@ -1,4 +1,4 @@
-#include "scenarios/loader/simulate.hpp"
+#include "app/simulate.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,9 +9,12 @@
 #include "sim/replication.hpp"
 #include "sim/stats.hpp"
 
-namespace loadcast::scenario {
+namespace loadcast::app {
 
-reports::Result simulate(const Scenario& scenario, const SimOptions& options, SimStats* stats) {
+using scenario::add_cost_section;
+using scenario::price_scenario_usage;
+
+reports::Result simulate(const scenario::Scenario& scenario, const SimOptions& options, SimStats* stats) {
   const auto started = std::chrono::steady_clock::now();
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
   models::RunParams params;
@@ -73,4 +76,4 @@ reports::Result simulate(const Scenario& scenario, const SimOptions& options, Si
   return result;
 }
 
-}  // namespace loadcast::scenario
+}  // namespace loadcast::app

@@ -10,7 +10,7 @@
 #include "reports/result.hpp"
 #include "scenarios/loader/scenario.hpp"
 
-namespace loadcast::scenario {
+namespace loadcast::app {
 
 struct SimOptions {
   std::optional<std::uint64_t> seed;      // overrides the scenario's seed
@@ -29,6 +29,6 @@ struct SimStats {
   double wall_s = 0.0;
 };
 
-reports::Result simulate(const Scenario& scenario, const SimOptions& options, SimStats* stats = nullptr);
+reports::Result simulate(const scenario::Scenario& scenario, const SimOptions& options, SimStats* stats = nullptr);
 
-}  // namespace loadcast::scenario
+}  // namespace loadcast::app
