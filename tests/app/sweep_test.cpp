@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "app/exit_code.hpp"
 #include "app/sweep.hpp"
 
 using namespace loadcast;
@@ -63,6 +64,15 @@ TEST_CASE("Sweep: grid values split at top-level commas only") {
   CHECK_THROWS_WITH(app::parse_grid("a=exp(1ms"), Catch::Contains("never closed"));
 }
 
+TEST_CASE("Sweep: --grid texts parse in order; a malformed one is a usage error naming the option") {
+  const auto axes = app::parse_grids({"stations.s1.servers=4,8", "workload.arrivals.rate=100"});
+  REQUIRE(axes.size() == 2);
+  CHECK(axes[0].values == std::vector<std::string>{"4", "8"});
+  CHECK(axes[1].path == "workload.arrivals.rate");
+  CHECK_THROWS_AS(app::parse_grids({"a=1", "b"}), app::UsageError);
+  CHECK_THROWS_WITH(app::parse_grids({"b"}), Catch::StartsWith("--grid 'b' is not PATH=V1,V2,..."));
+}
+
 TEST_CASE("Sweep: points are numbered with the last axis varying fastest") {
   const auto o = options(1);
   CHECK(app::grid_size(o.axes) == 6);
@@ -108,6 +118,28 @@ TEST_CASE("Sweep: shards merge back into the whole sweep") {
   CHECK(reports::merge_sweeps(shards).to_json().dump() == whole.table.to_json().dump());
   shards.pop_back();
   CHECK_THROWS_WITH(reports::merge_sweeps(shards), Catch::Contains("point 2 is missing"));
+}
+
+TEST_CASE("Sweep: shard outputs written to disk merge from their directories and files") {
+  ScenarioFile f;
+  auto o = options(2);
+  o.sim.replications = 1;
+  const auto whole = app::run_sweep(f.path, o);
+  std::vector<std::string> outputs;
+  for (std::size_t i = 0; i < 2; ++i) {
+    o.shard = i;
+    o.shards = 2;
+    const auto run = app::run_sweep(f.path, o);
+    const std::string dir = (f.dir / ("shard" + std::to_string(i))).string();
+    app::write_sweep_run(run, dir);
+    for (const auto& p : run.table.points) {
+      CHECK(std::filesystem::exists(dir + "/points/" + std::to_string(p.index) + ".json"));
+    }
+    outputs.push_back(i == 0 ? dir : dir + "/sweep.json");
+  }
+  CHECK(app::merge_sweep_files(outputs).to_json().dump() == whole.table.to_json().dump());
+  CHECK_THROWS_AS(app::merge_sweep_files({outputs[0]}), app::UsageError);
+  CHECK_THROWS_AS(app::merge_sweep_files({(f.dir / "nowhere").string()}), app::UsageError);
 }
 
 TEST_CASE("Sweep: a bad value is reported with its point before anything runs") {
