@@ -1,18 +1,13 @@
 // What `loadcast validate` does: drive a target with a scenario's workload, simulate the same
-// scenario, and compare predicted (simulated) with measured (loaded) results.
-//
-// The protocol: the load is the scenario's (app/load.hpp scenario_load) and ends at `duration`
-// like the simulation, which counts what is unfinished as in flight, so both judge the same
-// population of requests (drain 0 unless the caller sets one). The simulation then runs with
-// the load's seed, duration and warm-up; its replication 0 shares the load's arrival stream.
-// A run stopped early (SIGINT) is not compared.
-//
-// compare() lines up throughput, latency mean/p50/p95/p99 and error rate — overall and per
-// request class present in both — with the relative error (measured − predicted) / predicted.
-// With a tolerance (a fraction, e.g. 0.10), throughput and latency metrics pass when
-// |relative error| ≤ tolerance; the error rate, usually near zero, passes when the absolute
-// difference is at most max(tolerance × predicted, 0.001). Without a tolerance nothing is judged.
-// compare() is pure and thread safe; validate() is called from one thread.
+// scenario with the load's seed, duration and warm-up (replication 0 shares the load's arrival
+// stream), and compare predicted with measured. The load ends at `duration` like the simulation,
+// which counts what is unfinished as in flight (drain 0 unless the caller sets one), so both
+// judge the same requests; a load stopped early is not compared.
+// compare(): throughput, latency mean/p50/p95/p99 and error rate, overall and per class present
+// in both, with the relative error (measured − predicted) / predicted. With a tolerance (a
+// fraction), throughput and latency pass when |relative error| ≤ tolerance, the error rate when
+// the absolute difference is at most max(tolerance × predicted, 0.001); without one nothing is
+// judged. compare() is pure and thread safe; validate() is called from one thread.
 #pragma once
 
 #include <atomic>
