@@ -1,7 +1,7 @@
 // AWS billing rules that turn what a model observed into billed quantities. Pure functions,
 // thread safe. The simulator's meters call these and add the results to a Usage (usage.hpp).
 //
-// Sources (shared/reference/aws-facts.md):
+// Sources (docs/cost.md, "AWS pricing pages and billing rules"):
 // - Fargate bills from the start of the image pull until the task stops, per second rounded up,
 //   with a 1-minute minimum. [doc] https://aws.amazon.com/jp/fargate/pricing/
 // - Aurora provisioned instances bill per second with a 10-minute minimum.
@@ -13,9 +13,9 @@
 //   Assumption: "GB" is 2^30 bytes, as in AWS data-transfer billing; the free 10 rules are
 //   applied to the hour's aggregate (requests x 10), which is how the pricing page states it.
 // - SQS and SNS bill each 64 KB chunk of a request's payload as one request; an empty receive
-//   or any other call without payload is one request. [secondary] aws-facts §4.3
+//   or any other call without payload is one request. https://aws.amazon.com/sqs/pricing/
 // - RDS Proxy bills the vCPUs of provisioned targets with a minimum of 2, or the ACUs of
-//   Serverless v2 targets with a minimum of 8. [secondary] aws-facts §3.4
+//   Serverless v2 targets with a minimum of 8. [secondary] docs/models/data.md
 // - Aurora bills the storage a cluster volume uses per GB-month, and with Aurora Standard every
 //   storage I/O request per million; "you accrue billed read operations for queries that request
 //   database pages that aren't in the buffer cache". [doc]
