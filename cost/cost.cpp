@@ -323,6 +323,25 @@ CostReport price_usage(const Usage& u, const PriceTable& prices, const CostOptio
   return r;
 }
 
+CostReport price_usage(const Usage& usage, const PriceTable& prices, const CostConfig& config) {
+  Usage priced = usage;
+  if (priced.fixed_costs.empty()) priced.fixed_costs = config.fixed_costs;
+  CostOptions options;
+  options.period_seconds = config.period_seconds;
+  return price_usage(priced, prices, options);
+}
+
+reports::Json cost_error_section(const std::string& error, const std::string& region) {
+  return reports::Json{{"error", error}, {"region", region}};
+}
+
+std::optional<std::string> cost_error(const reports::Result& result) {
+  if (!result.sections.contains("cost")) return std::nullopt;
+  const reports::Json& c = result.sections["cost"];
+  if (!c.is_object() || !c.contains("error") || !c["error"].is_string()) return std::nullopt;
+  return c["error"].get<std::string>();
+}
+
 std::vector<std::string> validate_fixed_costs(const std::vector<FixedCost>& items, const PriceTable& prices) {
   std::vector<std::string> errors;
   for (const auto& fc : items) {
