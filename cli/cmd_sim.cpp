@@ -7,14 +7,13 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cost/cost.hpp"
 #include "cost/infracost_usage.hpp"
-#include "cost/usage_json.hpp"
 #include "reports/result.hpp"
 #include "reports/summary_report.hpp"
 #include "reports/threshold.hpp"
 #include "reports/run_outputs.hpp"
 #include "scenarios/loader/default_scenario.hpp"
-#include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/simulate.hpp"
 
@@ -114,10 +113,11 @@ int run_sim(int argc, char** argv) {
     throw UsageError("--duration must be longer than the scenario's warm-up (" + sim::format_duration(sc.warmup) + ")");
   }
   scenario::SimStats stats;
-  reports::Result result = scenario::simulate(sc, options, &stats);
+  const scenario::SimRun run = scenario::simulate(sc, options, &stats);
+  reports::Result result = run.to_result();
   // Thresholds are judged on the finished result (cost included), like on a measured one; a run
   // whose pricing failed is still written, with the reason in its cost section.
-  const std::optional<std::string> cost_error = scenario::cost_error(result);
+  const std::optional<std::string> cost_error = cost::cost_error(result);
   std::string threshold_error;
   if (!cost_error) {
     try {
@@ -132,8 +132,7 @@ int run_sim(int argc, char** argv) {
     cost::InfracostOptions infracost;
     infracost.region = sc.region;
     infracost.period_seconds = sc.cost.period_seconds;
-    const bool metered = result.sections.contains("usage");
-    cost::Usage usage = metered ? cost::usage_from_section(result.sections["usage"]) : cost::Usage{};
+    cost::Usage usage = run.usage.value_or(cost::Usage{});
     if (usage.fixed_costs.empty()) usage.fixed_costs = sc.cost.fixed_costs;
     reports::write_text_file(*usage_file, cost::infracost_usage_yaml(usage, infracost));
   }

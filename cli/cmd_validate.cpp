@@ -71,7 +71,7 @@ int run_validate(int argc, char** argv) {
   }
   scenario::Scenario simulated = sc;
   simulated.warmup = config.warmup;
-  const reports::Result predicted = scenario::simulate(simulated, sim_options);
+  const reports::Result predicted = scenario::simulate(simulated, sim_options).to_result();
   const auto report = loadgen::compare(predicted, measured.result, tolerance);
 
   const std::string dir = args.get("out").value_or("out");

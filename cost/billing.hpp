@@ -1,5 +1,7 @@
 // AWS billing rules that turn what a model observed into billed quantities. Pure functions,
-// thread safe. The simulator's meters call these and add the results to a Usage (usage.hpp).
+// thread safe. The simulator's meters call these and add the results to a Usage (usage.hpp);
+// durations come in as int64 nanoseconds (the simulator's clock unit, named in the parameter),
+// so this library needs nothing of the simulation engine.
 //
 // Sources (docs/cost.md, "AWS pricing pages and billing rules"):
 // - Fargate bills from the start of the image pull until the task stops, per second rounded up,
@@ -27,8 +29,6 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/time.hpp"
-
 namespace loadcast::cost {
 
 inline constexpr std::int64_t kFargateMinimumBilledSeconds = 60;
@@ -53,13 +53,14 @@ struct VolumeMeterConfig {
   double backup_gb = 0.0;     // billable backup GB above 100 % of the volume (Aurora)
 };
 
-// Billed seconds of a Fargate task that lived `lifetime` (image pull start to stop):
-// max(60, ceil(seconds)). A negative lifetime is treated as zero (still the 1-minute minimum).
-std::int64_t fargate_billed_seconds(sim::Time lifetime);
+// Billed seconds of a Fargate task that lived `lifetime_ns` nanoseconds (image pull start to
+// stop): max(60, ceil(seconds)). A negative lifetime is treated as zero (still the 1-minute
+// minimum).
+std::int64_t fargate_billed_seconds(std::int64_t lifetime_ns);
 
-// Billed seconds of an Aurora provisioned instance that existed for `lifetime`:
+// Billed seconds of an Aurora provisioned instance that existed for `lifetime_ns` nanoseconds:
 // max(600, ceil(seconds)).
-std::int64_t aurora_instance_billed_seconds(sim::Time lifetime);
+std::int64_t aurora_instance_billed_seconds(std::int64_t lifetime_ns);
 
 // Billed requests for one SQS/SNS call carrying `payload_bytes` (the sum over a batch):
 // max(1, ceil(bytes / 64 KB)). An empty receive is billed_requests(0) == 1.

@@ -1,6 +1,7 @@
 // Section loaders: each reads one top-level key of a scenario into the Scenario struct,
 // reporting problems through the Context. The top-level loader (loader.cpp) calls them in
-// dependency order (stations before the workload's steps that name them).
+// dependency order (stations before the workload's steps that name them). They take yaml-cpp
+// types, so only the loader's .cpp files include this header.
 #pragma once
 
 #include "scenarios/loader/scenario.hpp"
@@ -32,6 +33,14 @@ void load_faults(MapReader& top, Scenario& s);
 bool load_publish_step(MapReader& m, const Scenario& s, models::StepConfig& step);
 // `database.proxy` and `database.replica_autoscaling`, read inside the database section.
 void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s);
+
+// The `cost:` section (pricing_loader.hpp shows its keys); fixed costs that name a price are
+// checked against the table once the region is known (check_cost_config).
+void load_cost_section(MapReader& top, cost::CostConfig& out);
+// The price-table check of a provisioned `database:` section, run while it is read: every
+// instance class (writer, readers) must have a price in the scenario's table, or the run could
+// not be priced. Reports a located error on the class key.
+void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const Scenario& s);
 
 // One step of a request class (`station:`, `delay:`, ...), appended to `steps`.
 void load_step(Context& ctx, const YAML::Node& node, const std::string& path, const Scenario& s,

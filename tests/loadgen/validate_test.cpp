@@ -56,7 +56,7 @@ Attempt attempt(const scenario::Scenario& sc) {
   const auto stats = tb.stats();
   scenario::SimOptions so;
   so.seed = sc.seed;
-  const auto predicted = scenario::simulate(sc, so);
+  const auto predicted = scenario::simulate(sc, so).to_result();
   Attempt a;
   a.report = loadgen::compare(predicted, measured.result, 0.10);
   const auto& load = measured.result.sections["load"];

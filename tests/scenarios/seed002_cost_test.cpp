@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <string>
 
-#include "cost/usage_json.hpp"
+#include "cost/usage.hpp"
 #include "reports/threshold.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/simulate.hpp"
@@ -113,13 +113,13 @@ TEST_CASE("Seed002Cost: a simulated bookmark-prod run carries a cost priced from
   scenario::SimOptions o;
   o.duration = 30 * sim::kMinute;
   o.threads = 1;
-  reports::Result r = scenario::simulate(sc, o);
-  REQUIRE(r.sections.contains("usage"));
-  REQUIRE(scenario::add_cost_section(r, sc.region, cost::CostConfig{}, sc.base_dir));
+  scenario::SimRun run = scenario::simulate(sc, o);
+  REQUIRE(run.usage.has_value());
+  reports::Result& r = run.result;
+  REQUIRE(scenario::add_cost_section(r, run.usage, sc.region, cost::CostConfig{}, sc.base_dir));
   const auto& cost = r.sections["cost"];
   CHECK(cost["region"] == "ap-northeast-1");
-  const auto priced = cost::price_usage(cost::usage_from_section(r.sections["usage"]),
-                                          scenario::builtin_price_table("ap-northeast-1"));
+  const auto priced = cost::price_usage(*run.usage, scenario::builtin_price_table("ap-northeast-1"));
   CHECK(cost["monthly_usd"]["total"].get<double>() == Approx(priced.total_usd).epsilon(1e-6));
   // At least the minimum configuration all month: 1 + 1 tasks, 2 x 0.5 ACU, the ALB's hours.
   CHECK(cost["monthly_usd"]["items"]["fargate"].get<double>() >= 89.96);
