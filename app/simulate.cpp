@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "models/core/system.hpp"
 #include "cost/usage_json.hpp"
+#include "models/core/system.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 #include "sim/replication.hpp"
 #include "sim/stats.hpp"
@@ -14,7 +14,13 @@ namespace loadcast::app {
 using scenario::add_cost_section;
 using scenario::price_scenario_usage;
 
-reports::Result simulate(const scenario::Scenario& scenario, const SimOptions& options, SimStats* stats) {
+reports::Result SimRun::to_result() const {
+  reports::Result out = result;
+  if (usage) cost::add_usage_section(out, *usage);
+  return out;
+}
+
+SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, SimStats* stats) {
   const auto started = std::chrono::steady_clock::now();
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
   models::RunParams params;
@@ -52,16 +58,17 @@ reports::Result simulate(const scenario::Scenario& scenario, const SimOptions& o
   for (const auto& run : runs) events += run.events_processed;
   models::MergeInfo info{scenario.name, seed, sim::to_seconds(params.warmup), {}};
   // Each replication priced on its own gives the interval of cost.monthly_usd.total.
-  info.monthly_cost = [&scenario](const reports::Json& usage) -> std::optional<double> {
+  info.monthly_cost = [&scenario](const cost::Usage& usage) -> std::optional<double> {
     try {
-      return price_scenario_usage(cost::usage_from_section(usage), scenario.cost, scenario.region, scenario.base_dir).total_usd;
+      return price_scenario_usage(usage, scenario.cost, scenario.region, scenario.base_dir).total_usd;
     } catch (const std::exception&) {
       return std::nullopt;
     }
   };
-  reports::Result result = models::merge_replications(runs, info);
+  SimRun run{models::merge_replications(runs, info), models::mean_usage(runs)};
+  reports::Result& result = run.result;
   // Cost first, so thresholds on cost.monthly_usd resolve.
-  add_cost_section(result, scenario.region, scenario.cost, scenario.base_dir);
+  add_cost_section(result, run.usage, scenario.region, scenario.cost, scenario.base_dir);
   if (options.precision > 0.0) {
     result.sections["precision"] = reports::Json{{"metric", "latency_ms.mean"},
                                                  {"target", options.precision},
@@ -73,7 +80,7 @@ reports::Result simulate(const scenario::Scenario& scenario, const SimOptions& o
     stats->events = events;
     stats->wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
-  return result;
+  return run;
 }
 
 }  // namespace loadcast::app

@@ -1,12 +1,15 @@
 // simulate(): runs a scenario's model for R independent replications on a thread pool and merges
-// them into one loadcast.result/v1 Result. Replication r uses seed `seed` and replication index
-// r for all its streams, and results merge in replication order, so the output is bit-identical
-// for any thread count. Optionally stops adding replications once a precision is reached.
+// them into one loadcast.result/v1 Result, with the mean metered usage beside it (typed; priced
+// into the `cost` section, serialized into `usage` only when the result is written). Replication
+// r uses seed `seed` and replication index r for all its streams, and results merge in
+// replication order, so the output is bit-identical for any thread count. Optionally stops
+// adding replications once a precision is reached.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 
+#include "cost/usage.hpp"
 #include "reports/result.hpp"
 #include "scenarios/loader/scenario.hpp"
 
@@ -29,6 +32,13 @@ struct SimStats {
   double wall_s = 0.0;
 };
 
-reports::Result simulate(const scenario::Scenario& scenario, const SimOptions& options, SimStats* stats = nullptr);
+struct SimRun {
+  reports::Result result;            // every section but `usage`
+  std::optional<cost::Usage> usage;  // the mean over replications; nullopt: nothing metered
+  // The result as result.json holds it: `result` with `usage` serialized into its section.
+  reports::Result to_result() const;
+};
+
+SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, SimStats* stats = nullptr);
 
 }  // namespace loadcast::app

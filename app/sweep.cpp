@@ -111,7 +111,7 @@ SweepRun run_sweep(const std::string& scenario_path, const SweepOptions& options
   SimOptions sim_options = options.sim;
   sim_options.threads = per_point ? 1 : budget;
   auto results = sim::run_replications(indices.size(), per_point ? budget : 1,
-                                       [&](std::size_t i) { return simulate(scenarios[i], sim_options); });
+                                       [&](std::size_t i) { return simulate(scenarios[i], sim_options).to_result(); });
 
   SweepRun run;
   auto& t = run.table;

@@ -117,7 +117,7 @@ std::optional<Validation> validate(const scenario::Scenario& sc, const loadgen::
   sim_options.duration = load.duration;
   scenario::Scenario simulated = sc;
   simulated.warmup = load.warmup;
-  v.predicted = simulate(simulated, sim_options);
+  v.predicted = simulate(simulated, sim_options).to_result();
   v.report = compare(v.predicted, v.measured.result, options.tolerance);
   return v;
 }

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "app/command_options.hpp"
-#include "app/sim_run.hpp"
+#include "app/sim_outcome.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/scenario_file.hpp"
@@ -83,10 +83,10 @@ ExitCode run_sim(int argc, char** argv) {
     }
   }
   if (!sc) return ExitCode::kUsage;
-  const app::SimRun run = app::run_sim(*sc, options);
+  const app::SimOutcome run = app::run_sim(*sc, options);
   const std::string dir = args.get("out").value_or("out");
   reports::write_run_outputs(run.result, dir);
-  if (auto usage_file = args.get("infracost-usage")) reports::write_text_file(*usage_file, app::infracost_usage(run.result, *sc));
+  if (auto usage_file = args.get("infracost-usage")) reports::write_text_file(*usage_file, app::infracost_usage(run, *sc));
   if (!args.has("quiet")) {
     print_summary(run.result, run.stats);
     std::printf("wrote      %s/result.json, timeseries.csv, report.html, report.md\n", dir.c_str());

@@ -6,19 +6,21 @@ namespace loadcast::cost {
 
 namespace {
 
-std::int64_t ceil_seconds(sim::Time t) {
-  if (t <= 0) return 0;
-  return (t + sim::kSecond - 1) / sim::kSecond;
+constexpr std::int64_t kNanosecondsPerSecond = 1'000'000'000;
+
+std::int64_t ceil_seconds(std::int64_t ns) {
+  if (ns <= 0) return 0;
+  return (ns + kNanosecondsPerSecond - 1) / kNanosecondsPerSecond;
 }
 
 }  // namespace
 
-std::int64_t fargate_billed_seconds(sim::Time lifetime) {
-  return std::max(kFargateMinimumBilledSeconds, ceil_seconds(lifetime));
+std::int64_t fargate_billed_seconds(std::int64_t lifetime_ns) {
+  return std::max(kFargateMinimumBilledSeconds, ceil_seconds(lifetime_ns));
 }
 
-std::int64_t aurora_instance_billed_seconds(sim::Time lifetime) {
-  return std::max(kAuroraInstanceMinimumBilledSeconds, ceil_seconds(lifetime));
+std::int64_t aurora_instance_billed_seconds(std::int64_t lifetime_ns) {
+  return std::max(kAuroraInstanceMinimumBilledSeconds, ceil_seconds(lifetime_ns));
 }
 
 std::uint64_t sqs_billed_requests(std::uint64_t payload_bytes) {

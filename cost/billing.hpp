@@ -1,7 +1,9 @@
 // AWS billing rules that turn what a model observed into billed quantities. Pure functions,
-// thread safe. The simulator's meters call these and add the results to a Usage (usage.hpp).
+// thread safe. The simulator's meters call these and add the results to a Usage (usage.hpp);
+// durations come in as int64 nanoseconds (the simulator's clock unit, named in the parameter),
+// so this library needs nothing of the simulation engine.
 //
-// Sources (shared/reference/aws-facts.md):
+// Sources (docs/cost.md, "AWS pricing pages and billing rules"):
 // - Fargate bills from the start of the image pull until the task stops, per second rounded up,
 //   with a 1-minute minimum. [doc] https://aws.amazon.com/jp/fargate/pricing/
 // - Aurora provisioned instances bill per second with a 10-minute minimum.
@@ -13,9 +15,9 @@
 //   Assumption: "GB" is 2^30 bytes, as in AWS data-transfer billing; the free 10 rules are
 //   applied to the hour's aggregate (requests x 10), which is how the pricing page states it.
 // - SQS and SNS bill each 64 KB chunk of a request's payload as one request; an empty receive
-//   or any other call without payload is one request. [secondary] aws-facts §4.3
+//   or any other call without payload is one request. https://aws.amazon.com/sqs/pricing/
 // - RDS Proxy bills the vCPUs of provisioned targets with a minimum of 2, or the ACUs of
-//   Serverless v2 targets with a minimum of 8. [secondary] aws-facts §3.4
+//   Serverless v2 targets with a minimum of 8. [secondary] docs/models/data.md
 // - Aurora bills the storage a cluster volume uses per GB-month, and with Aurora Standard every
 //   storage I/O request per million; "you accrue billed read operations for queries that request
 //   database pages that aren't in the buffer cache". [doc]
@@ -26,8 +28,6 @@
 
 #include <cstdint>
 #include <string>
-
-#include "sim/time.hpp"
 
 namespace loadcast::cost {
 
@@ -53,13 +53,14 @@ struct VolumeMeterConfig {
   double backup_gb = 0.0;     // billable backup GB above 100 % of the volume (Aurora)
 };
 
-// Billed seconds of a Fargate task that lived `lifetime` (image pull start to stop):
-// max(60, ceil(seconds)). A negative lifetime is treated as zero (still the 1-minute minimum).
-std::int64_t fargate_billed_seconds(sim::Time lifetime);
+// Billed seconds of a Fargate task that lived `lifetime_ns` nanoseconds (image pull start to
+// stop): max(60, ceil(seconds)). A negative lifetime is treated as zero (still the 1-minute
+// minimum).
+std::int64_t fargate_billed_seconds(std::int64_t lifetime_ns);
 
-// Billed seconds of an Aurora provisioned instance that existed for `lifetime`:
+// Billed seconds of an Aurora provisioned instance that existed for `lifetime_ns` nanoseconds:
 // max(600, ceil(seconds)).
-std::int64_t aurora_instance_billed_seconds(sim::Time lifetime);
+std::int64_t aurora_instance_billed_seconds(std::int64_t lifetime_ns);
 
 // Billed requests for one SQS/SNS call carrying `payload_bytes` (the sum over a batch):
 // max(1, ceil(bytes / 64 KB)). An empty receive is billed_requests(0) == 1.

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
-
-#include "sim/time.hpp"
 
 namespace loadcast::cost {
 
@@ -20,7 +19,34 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
-std::string span_text(double seconds) { return sim::format_duration(sim::from_seconds(seconds)); }
+// A span as every loadcast message writes a duration ("30m", "24h", "1.5s", "250ms"): whole hours,
+// else whole minutes, else the largest unit with %g, after rounding to the nanosecond. The same
+// rendering as sim::format_duration, written again because cost/ must not depend on the engine.
+std::string span_text(double seconds) {
+  constexpr std::int64_t kNs = 1'000'000'000, kMinuteNs = 60 * kNs, kHourNs = 60 * kMinuteNs;
+  const double ns = seconds * 1e9;
+  std::int64_t t = 0;
+  if (!(ns < 9.2e18)) t = ns != ns ? 0 : INT64_MAX;
+  else if (!(ns > -9.2e18)) t = -INT64_MAX;
+  else t = ns >= 0.0 ? static_cast<std::int64_t>(ns + 0.5) : -static_cast<std::int64_t>(-ns + 0.5);
+  const double a = static_cast<double>(t < 0 ? -t : t);
+  const char* sign = t < 0 ? "-" : "";
+  char buf[64];
+  if (t % kHourNs == 0 && t != 0) {
+    std::snprintf(buf, sizeof buf, "%s%lldh", sign, static_cast<long long>(a / 3600e9));
+  } else if (t % kMinuteNs == 0 && t != 0) {
+    std::snprintf(buf, sizeof buf, "%s%lldm", sign, static_cast<long long>(a / 60e9));
+  } else if (a >= 1e9) {
+    std::snprintf(buf, sizeof buf, "%s%gs", sign, a / 1e9);
+  } else if (a >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%s%gms", sign, a / 1e6);
+  } else if (a >= 1e3) {
+    std::snprintf(buf, sizeof buf, "%s%gus", sign, a / 1e3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%s%lldns", sign, static_cast<long long>(a));
+  }
+  return buf;
+}
 
 double round6(double v) { return std::round(v * 1e6) / 1e6; }
 
@@ -295,6 +321,25 @@ CostReport price_usage(const Usage& u, const PriceTable& prices, const CostOptio
           1.0, PriceConfidence::kDoc, {}, true);
   }
   return r;
+}
+
+CostReport price_usage(const Usage& usage, const PriceTable& prices, const CostConfig& config) {
+  Usage priced = usage;
+  if (priced.fixed_costs.empty()) priced.fixed_costs = config.fixed_costs;
+  CostOptions options;
+  options.period_seconds = config.period_seconds;
+  return price_usage(priced, prices, options);
+}
+
+reports::Json cost_error_section(const std::string& error, const std::string& region) {
+  return reports::Json{{"error", error}, {"region", region}};
+}
+
+std::optional<std::string> cost_error(const reports::Result& result) {
+  if (!result.sections.contains("cost")) return std::nullopt;
+  const reports::Json& c = result.sections["cost"];
+  if (!c.is_object() || !c.contains("error") || !c["error"].is_string()) return std::nullopt;
+  return c["error"].get<std::string>();
 }
 
 std::vector<std::string> validate_fixed_costs(const std::vector<FixedCost>& items, const PriceTable& prices) {

@@ -13,9 +13,11 @@
 // Assumption: resources that exist the whole run (ALB, NAT, endpoints) bill their metered time;
 // the whole-hour rounding AWS applies to a partial hour is not applied, because a short run is
 // projected to a month where those hours are whole.
-// Pure functions; thread safe.
+// A result's `cost` section is CostReport::to_json(), or {"error", "region"} when pricing failed
+// (cost_error_section), so the result is still written and says why. Pure functions; thread safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -89,6 +91,14 @@ struct CostReport {
 // Throws std::invalid_argument when the usage has metered quantities but no metered span, and
 // MissingPrice when a needed price (an instance class, a fixed cost's price) is not in the table.
 CostReport price_usage(const Usage& usage, const PriceTable& prices, const CostOptions& options = {});
+// Prices a run for a scenario's cost section: `config`'s fixed costs when the usage carries none,
+// projected with its period. `prices` is the table with config.prices applied.
+CostReport price_usage(const Usage& usage, const PriceTable& prices, const CostConfig& config);
+
+// The `cost` section of a result whose pricing failed, and the reason read back from a result
+// (nullopt when it has no cost section or one that priced).
+reports::Json cost_error_section(const std::string& error, const std::string& region);
+std::optional<std::string> cost_error(const reports::Result& result);
 
 // The projection sentence for a run of `metered_seconds` with workload period `period_seconds`.
 std::string describe_projection(double metered_seconds, double period_seconds, double hours_per_month);

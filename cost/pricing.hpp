@@ -2,7 +2,7 @@
 //
 // A price is addressed by group and item ("fargate" / "x86_vcpu_hour", or
 // "aurora_instance_standard" / "db.r6g.large") and carries its unit, source URL, as-of date and
-// confidence (doc, secondary or unverified, the tags of shared/reference/aws-facts.md).
+// confidence (doc, secondary or unverified, the tags of docs/cost.md's price tables).
 // kPriceCatalog lists every price the cost calculator reads with the unit it expects; validate()
 // checks a table against it, so a region file that lacks a price or gives it in another unit is
 // rejected when loaded, not when a run happens to need it. Instance-class groups

@@ -1,5 +1,5 @@
-// Usage: the billable quantities a run metered, before prices. The simulator's meters fill it
-// while simulated time passes; cost.hpp prices it with a PriceTable.
+// Usage: the billable quantities a run metered, before prices. The simulator's components add
+// their meters to it at the end of a run; cost.hpp prices it with a PriceTable.
 //
 // Invariant: every quantity is a sum over the metered span `metered_seconds` (a count, or a
 // time integral in unit x seconds), never a level or a rate. So two Usages (two replications,
@@ -8,7 +8,8 @@
 // L x metered_seconds (e.g. 10 GB of Aurora storage -> storage_gb_seconds += 10 * span).
 // `fixed_costs` are monthly amounts for what is not simulated and are never projected.
 // The billing rules that produce these quantities (Fargate's 1-minute minimum, the ALB LCU
-// maximum per hour, 64 KB request chunks...) are in billing.hpp.
+// maximum per hour, 64 KB request chunks...) are in billing.hpp. Which fields name a resource
+// and which are metered is listed once, in usage_fields.hpp.
 // Not thread safe: one Usage per simulation.
 #pragma once
 
@@ -47,7 +48,7 @@ struct AlbUsage {
   std::string name;
   double seconds = 0.0;    // time the load balancer existed
   double lcu_hours = 0.0;  // sum over clock hours of alb_lcus_for_hour(...).billed
-  AlbHourTotals totals;    // dimension totals over the run (for reports and Infracost)
+  AlbHourTotals totals{};  // dimension totals over the run (for reports and Infracost)
 
   // Adds one clock hour: its LCUs (highest dimension) and its totals.
   void add_hour(const AlbHourTotals& hour);
@@ -183,8 +184,9 @@ struct Usage {
   VpcEndpointUsage& vpc_endpoint_for(const std::string& name);
   PublicIpv4Usage& public_ipv4_for(const std::string& owner);
 
-  // Adds every metered quantity of `other` (same names merge). Fixed costs are kept from this
-  // Usage when it has any, else taken from `other`: they are monthly, not metered.
+  // Adds every metered quantity of `other`: a resource of the same name adds to this one's, a
+  // new one is appended (in `other`'s order). Fixed costs are kept from this Usage when it has
+  // any, else taken from `other`: they are monthly, not metered.
   void merge(const Usage& other);
   // Multiplies every metered quantity, metered_seconds included, by `factor` (the mean of R
   // merged replications is merge() of all, then scale(1 / R)); counts of tasks are rounded.

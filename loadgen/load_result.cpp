@@ -4,12 +4,36 @@
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
+
+#include "reports/field_list.hpp"
 
 namespace loadcast::loadgen {
 
 namespace {
 
+using reports::field;
 using reports::Json;
+
+// The plain fields of the `load` section, each list in the order its keys are written; the
+// section interleaves them with derived values (rates, accounting, generator figures).
+constexpr auto kRunFields = std::tuple{field("model", &LoadInfo::model),         field("engine", &LoadInfo::engine),
+                                       field("target", &LoadInfo::target),       field("threads", &LoadInfo::threads),
+                                       field("connections", &LoadInfo::connections), field("overload", &LoadInfo::overload),
+                                       field("max_backlog", &LoadInfo::max_backlog)};
+constexpr auto kShardFields = std::tuple{field("count", &LoadInfo::shards), field("indices", &LoadInfo::shard_indices),
+                                         field("start_epoch", &LoadInfo::start_epoch)};
+constexpr auto kScheduleFields = std::tuple{field("users", &LoadInfo::users), field("drain_s", &LoadInfo::drain_s),
+                                            field("fingerprint", &LoadInfo::fingerprint),
+                                            field("target_rps", &LoadInfo::target_rps)};
+constexpr auto kEndFields = std::tuple{field("connections_open_peak", &LoadInfo::open_connections_peak),
+                                       field("preconnect_failures", &LoadInfo::preconnect_failures),
+                                       field("stopped_early", &LoadInfo::stopped_early)};
+// Counters of LoadTotals: added by add(), written to and read from the section.
+constexpr auto kCounterFields =
+    std::tuple{field("sent", &LoadTotals::sent), field("sent_in_window", &LoadTotals::sent_in_window),
+               field("backlogged", &LoadTotals::backlogged), field("sent_late", &LoadTotals::sent_late),
+               field("bytes", &LoadTotals::bytes)};
 
 constexpr double kSaturatedUtilization = 0.95;
 constexpr double kSaturatedLagMs = 10.0;
@@ -22,11 +46,6 @@ Json lag_json(const reports::Histogram& h) {
               {"max", static_cast<double>(h.max()) * 1e-6}};
 }
 
-Json latency_json(const reports::LatencySummary& l) {
-  return Json{{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p95", l.p95},
-              {"p99", l.p99},   {"p999", l.p999}, {"max", l.max}};
-}
-
 std::string fmt(const char* format, double v) {
   char buf[160];
   std::snprintf(buf, sizeof buf, format, v);
@@ -36,6 +55,33 @@ std::string fmt(const char* format, double v) {
 const Json& need(const Json& j, const std::string& key, const std::string& where) {
   if (!j.is_object() || !j.contains(key)) throw std::runtime_error("missing key '" + where + key + "'");
   return j.at(key);
+}
+
+template <typename Fields, typename T>
+void write_fields(Json& j, const Fields& fields, const T& object) {
+  reports::for_each_field(fields, [&](const auto& f) {
+    const auto& v = object.*f.member;
+    if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::optional<double>>) {
+      j[f.key] = v ? Json(*v) : Json(nullptr);
+    } else {
+      j[f.key] = v;
+    }
+  });
+}
+
+// Every field is required; `where` is the key path of `j` with a trailing dot ("load.shard.").
+template <typename Fields, typename T>
+void read_fields(const Json& j, const std::string& where, const Fields& fields, T& object) {
+  reports::for_each_field(fields, [&](const auto& f) {
+    auto& v = object.*f.member;
+    using M = std::decay_t<decltype(v)>;
+    const Json& x = need(j, f.key, where);
+    if constexpr (std::is_same_v<M, std::optional<double>>) {
+      if (!x.is_null()) v = x.get<double>();
+    } else {
+      v = x.get<M>();
+    }
+  });
 }
 
 reports::Histogram parse_hist(const Json& j, const std::string& where) {
@@ -94,11 +140,7 @@ void LoadTotals::add(const LoadTotals& o) {
     mine.failures += sec.failures;
     mine.latency.merge(sec.latency);
   }
-  sent += o.sent;
-  sent_in_window += o.sent_in_window;
-  bytes += o.bytes;
-  backlogged += o.backlogged;
-  sent_late += o.sent_late;
+  reports::for_each_field(kCounterFields, [&](const auto& f) { this->*f.member += o.*f.member; });
 }
 
 reports::RequestCounts LoadTotals::counts() const {
@@ -238,33 +280,16 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
 
   const auto& c = r.requests;
   Json load;
-  load["model"] = info.model;
-  load["engine"] = info.engine;
-  load["target"] = info.target;
-  load["threads"] = info.threads;
-  load["connections"] = info.connections;
-  load["overload"] = info.overload;
-  load["max_backlog"] = info.max_backlog;
-  Json shard;
-  shard["count"] = info.shards;
-  shard["indices"] = info.shard_indices;
-  shard["start_epoch"] = info.start_epoch ? Json(*info.start_epoch) : Json(nullptr);
-  load["shard"] = shard;
-  load["users"] = info.users;
-  load["drain_s"] = info.drain_s;
-  load["fingerprint"] = info.fingerprint;
-  load["target_rps"] = info.target_rps;
+  write_fields(load, kRunFields, info);
+  write_fields(load["shard"], kShardFields, info);
+  write_fields(load, kScheduleFields, info);
   load["scheduled_rps"] = info.model == "open" ? static_cast<double>(c.total) / span : 0.0;
   load["achieved_rps"] = static_cast<double>(totals.sent_in_window) / span;
-  load["sent"] = totals.sent;
-  load["sent_in_window"] = totals.sent_in_window;
-  load["backlogged"] = totals.backlogged;
-  load["sent_late"] = totals.sent_late;
-  load["bytes"] = totals.bytes;
+  write_fields(load, kCounterFields, totals);
   load["accounting"] = Json{{"scheduled", c.total}, {"ok", c.ok},         {"errors", c.errors},
                             {"timeouts", c.timeouts}, {"dropped", c.dropped}, {"in_flight", c.in_flight},
                             {"balanced", c.balanced()}};
-  load["latency_uncorrected_ms"] = latency_json(reports::LatencySummary::from(totals.uncorrected));
+  load["latency_uncorrected_ms"] = reports::latency_json(reports::LatencySummary::from(totals.uncorrected));
   load["timer_lag_ms"] = lag_json(totals.timer_lag);
   load["loop_lag_ms"] = lag_json(totals.loop_lag);
   load["generator"] = Json{{"cpu_s", info.cpu_s},
@@ -277,9 +302,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   const bool saturated = assess(totals, assessed);
   load["generator_saturated"] = saturated;
   load["warnings"] = assessed.warnings;
-  load["connections_open_peak"] = info.open_connections_peak;
-  load["preconnect_failures"] = info.preconnect_failures;
-  load["stopped_early"] = info.stopped_early;
+  write_fields(load, kEndFields, info);
   load["histograms"] = Json{{"uncorrected", totals.uncorrected.serialize()},
                             {"timer_lag", totals.timer_lag.serialize()},
                             {"loop_lag", totals.loop_lag.serialize()}};
@@ -332,11 +355,7 @@ LoadTotals totals_from_result(const reports::Result& r) {
     sec.failures = fail[i].get<std::uint64_t>();
     sec.latency = parse_hist(lat[i], "load.per_second.latency");
   }
-  t.sent = need(load, "sent", "load.").get<std::uint64_t>();
-  t.bytes = need(load, "bytes", "load.").get<std::uint64_t>();
-  t.sent_in_window = need(load, "sent_in_window", "load.").get<std::uint64_t>();
-  t.backlogged = need(load, "backlogged", "load.").get<std::uint64_t>();
-  t.sent_late = need(load, "sent_late", "load.").get<std::uint64_t>();
+  read_fields(load, "load.", kCounterFields, t);
   return t;
 }
 
@@ -347,30 +366,15 @@ LoadInfo info_from_result(const reports::Result& r) {
   i.seed = r.seed;
   i.duration_s = r.duration_s;
   i.warmup_s = r.warmup_s;
-  i.target = need(load, "target", "load.").get<std::string>();
-  i.model = need(load, "model", "load.").get<std::string>();
-  i.engine = need(load, "engine", "load.").get<std::string>();
-  i.threads = need(load, "threads", "load.").get<std::uint64_t>();
-  i.connections = need(load, "connections", "load.").get<std::uint64_t>();
-  i.users = need(load, "users", "load.").get<std::uint64_t>();
-  i.drain_s = need(load, "drain_s", "load.").get<double>();
-  i.fingerprint = need(load, "fingerprint", "load.");
-  i.overload = need(load, "overload", "load.").get<std::string>();
-  i.max_backlog = need(load, "max_backlog", "load.").get<std::uint64_t>();
-  const Json& shard = need(load, "shard", "load.");
-  i.shards = need(shard, "count", "load.shard.").get<std::uint64_t>();
-  i.shard_indices = need(shard, "indices", "load.shard.").get<std::vector<std::uint64_t>>();
-  const Json& epoch = need(shard, "start_epoch", "load.shard.");
-  if (!epoch.is_null()) i.start_epoch = epoch.get<double>();
-  i.target_rps = need(load, "target_rps", "load.").get<double>();
+  read_fields(load, "load.", kRunFields, i);
+  read_fields(need(load, "shard", "load."), "load.shard.", kShardFields, i);
+  read_fields(load, "load.", kScheduleFields, i);
   const Json& gen = need(load, "generator", "load.");
   i.cpu_s = need(gen, "cpu_s", "load.generator.").get<double>();
   i.wall_s = need(gen, "wall_s", "load.generator.").get<double>();
   i.max_thread_utilization = need(gen, "max_thread_utilization", "load.generator.").get<double>();
   i.rss_peak_kib = need(gen, "rss_peak_kib", "load.generator.").get<std::uint64_t>();
-  i.preconnect_failures = need(load, "preconnect_failures", "load.").get<std::uint64_t>();
-  i.open_connections_peak = need(load, "connections_open_peak", "load.").get<std::uint64_t>();
-  i.stopped_early = need(load, "stopped_early", "load.").get<bool>();
+  read_fields(load, "load.", kEndFields, i);
   return i;
 }
 

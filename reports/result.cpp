@@ -4,16 +4,35 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
+
+#include "reports/field_list.hpp"
 
 namespace loadcast::reports {
 
+namespace {
+
+// Each struct's fields in the order of their keys in result.json.
+constexpr auto kCountFields =
+    std::tuple{field("total", &RequestCounts::total),       field("ok", &RequestCounts::ok),
+               field("errors", &RequestCounts::errors),     field("timeouts", &RequestCounts::timeouts),
+               field("dropped", &RequestCounts::dropped),   field("in_flight", &RequestCounts::in_flight)};
+constexpr auto kLatencyFields =
+    std::tuple{field("mean", &LatencySummary::mean), field("p50", &LatencySummary::p50), field("p90", &LatencySummary::p90),
+               field("p95", &LatencySummary::p95),   field("p99", &LatencySummary::p99), field("p999", &LatencySummary::p999),
+               field("max", &LatencySummary::max)};
+constexpr auto kStationFields = std::tuple{
+    field("servers", &StationResult::servers),         field("discipline", &StationResult::discipline),
+    field("utilization", &StationResult::utilization), field("mean_queue", &StationResult::mean_queue),
+    field("mean_in_system", &StationResult::mean_in_system), field("mean_wait_ms", &StationResult::mean_wait_ms),
+    field("wait_p95_ms", &StationResult::wait_p95_ms), field("wait_p99_ms", &StationResult::wait_p99_ms),
+    field("arrivals", &StationResult::arrivals),       field("completions", &StationResult::completions),
+    field("rejected", &StationResult::rejected)};
+
+}  // namespace
+
 void RequestCounts::merge(const RequestCounts& o) {
-  total += o.total;
-  ok += o.ok;
-  errors += o.errors;
-  timeouts += o.timeouts;
-  dropped += o.dropped;
-  in_flight += o.in_flight;
+  for_each_field(kCountFields, [&](const auto& f) { this->*f.member += o.*f.member; });
   for (const auto& [k, v] : o.by_status) by_status[k] += v;
   for (const auto& [k, v] : o.by_cause) by_cause[k] += v;
 }
@@ -39,25 +58,21 @@ Json number(double v) {
   return v;
 }
 
+// The fields of `object` in `j`, in list order.
+template <typename Fields, typename T>
+void write_fields(Json& j, const Fields& fields, const T& object) {
+  for_each_field(fields, [&](const auto& f) { j[f.key] = object.*f.member; });
+}
+
 Json counts_json(const RequestCounts& c) {
   Json j;
-  j["total"] = c.total;
-  j["ok"] = c.ok;
-  j["errors"] = c.errors;
-  j["timeouts"] = c.timeouts;
-  j["dropped"] = c.dropped;
-  j["in_flight"] = c.in_flight;
+  write_fields(j, kCountFields, c);
   j["error_rate"] = c.error_rate();
   j["by_status"] = Json::object();
   for (const auto& [k, v] : c.by_status) j["by_status"][k] = v;
   j["by_cause"] = Json::object();
   for (const auto& [k, v] : c.by_cause) j["by_cause"][k] = v;
   return j;
-}
-
-Json latency_json(const LatencySummary& l) {
-  return Json{{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p95", l.p95},
-              {"p99", l.p99},   {"p999", l.p999}, {"max", l.max}};
 }
 
 // Reading: every access names the key path on failure.
@@ -93,16 +108,26 @@ struct Reader {
     if (!v.is_string()) throw std::runtime_error("'" + join(key) + "' must be a string");
     return v.get<std::string>();
   }
+  // The fields of a list into `object`, each read by its type; absent ones keep their value.
+  template <typename Fields, typename T>
+  void read_fields(const Fields& fields, T& object) const {
+    for_each_field(fields, [&](const auto& f) {
+      auto& v = object.*f.member;
+      using M = std::decay_t<decltype(v)>;
+      if constexpr (std::is_same_v<M, std::uint64_t>) {
+        v = u64(f.key, v);
+      } else if constexpr (std::is_same_v<M, double>) {
+        v = num(f.key, v);
+      } else {
+        v = str(f.key, v);
+      }
+    });
+  }
 };
 
 RequestCounts read_counts(const Reader& r) {
   RequestCounts c;
-  c.total = r.u64("total");
-  c.ok = r.u64("ok");
-  c.errors = r.u64("errors");
-  c.timeouts = r.u64("timeouts");
-  c.dropped = r.u64("dropped");
-  c.in_flight = r.u64("in_flight");
+  r.read_fields(kCountFields, c);
   if (r.has("by_status")) {
     for (const auto& [k, v] : r.at("by_status").items()) c.by_status[k] = v.get<std::uint64_t>();
   }
@@ -114,13 +139,7 @@ RequestCounts read_counts(const Reader& r) {
 
 LatencySummary read_latency(const Reader& r) {
   LatencySummary l;
-  l.mean = r.num("mean");
-  l.p50 = r.num("p50");
-  l.p90 = r.num("p90");
-  l.p95 = r.num("p95");
-  l.p99 = r.num("p99");
-  l.p999 = r.num("p999");
-  l.max = r.num("max");
+  r.read_fields(kLatencyFields, l);
   return l;
 }
 
@@ -132,6 +151,12 @@ Histogram read_histogram(const Reader& r, const std::string& key) {
 }
 
 }  // namespace
+
+Json latency_json(const LatencySummary& l) {
+  Json j;
+  write_fields(j, kLatencyFields, l);
+  return j;
+}
 
 Json Result::to_json() const {
   Json j;
@@ -163,14 +188,7 @@ Json Result::to_json() const {
   }
   j["classes"] = cls;
   Json st = Json::object();
-  for (const auto& [name, s] : stations) {
-    st[name] = Json{{"servers", s.servers},           {"discipline", s.discipline},
-                    {"utilization", s.utilization},   {"mean_queue", s.mean_queue},
-                    {"mean_in_system", s.mean_in_system}, {"mean_wait_ms", s.mean_wait_ms},
-                    {"wait_p95_ms", s.wait_p95_ms},   {"wait_p99_ms", s.wait_p99_ms},
-                    {"arrivals", s.arrivals},         {"completions", s.completions},
-                    {"rejected", s.rejected}};
-  }
+  for (const auto& [name, s] : stations) write_fields(st[name], kStationFields, s);
   j["stations"] = st;
   for (const auto& [k, v] : sections.items()) j[k] = v;
   Json ev = Json::array();
@@ -254,19 +272,8 @@ Result Result::from_json(const Json& j) {
   if (r.has("stations")) {
     const Reader st = r.sub("stations");
     for (const auto& [name, v] : st.j.items()) {
-      const Reader s = st.sub(name);
       StationResult sr;
-      sr.servers = s.u64("servers");
-      sr.discipline = s.str("discipline");
-      sr.utilization = s.num("utilization");
-      sr.mean_queue = s.num("mean_queue");
-      sr.mean_in_system = s.num("mean_in_system");
-      sr.mean_wait_ms = s.num("mean_wait_ms");
-      sr.wait_p95_ms = s.num("wait_p95_ms");
-      sr.wait_p99_ms = s.num("wait_p99_ms");
-      sr.arrivals = s.u64("arrivals");
-      sr.completions = s.u64("completions");
-      sr.rejected = s.u64("rejected");
+      st.sub(name).read_fields(kStationFields, sr);
       out.stations.emplace(name, sr);
     }
   }

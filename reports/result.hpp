@@ -55,6 +55,9 @@ struct LatencySummary {
   static LatencySummary from(const Histogram& h);
 };
 
+// {"mean", "p50", "p90", "p95", "p99", "p999", "max"}, as result.json writes every latency summary.
+Json latency_json(const LatencySummary& l);
+
 struct ClassResult {
   RequestCounts requests;
   double throughput_rps = 0.0;

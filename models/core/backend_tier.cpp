@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
+#include "cost/usage.hpp"
 #include "models/core/run_output.hpp"
-#include "cost/usage_json.hpp"
 #include "models/core/web_tier.hpp"
 
 namespace loadcast::models {
@@ -80,15 +80,10 @@ void BackendTier::finish(RunOutput& out) {
   messaging_->finish(out);
   for (auto& w : workers_) w->finish(out);
   if (control_) control_->finish(out);
-  cost::Usage own;
-  cost::Usage& usage = web_ != nullptr ? web_->usage() : own;
+  cost::Usage& usage = out.metered_usage(end);
   messaging_->add_usage(usage);
   for (auto& w : workers_) w->add_usage(usage, end);
   if (control_) control_->add_usage(usage, end);
-  if (web_ == nullptr) {
-    own.metered_seconds = sim::to_seconds(end);
-    out.sections["usage"] = cost::usage_to_section(own);
-  }
 }
 
 }  // namespace loadcast::models

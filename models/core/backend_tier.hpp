@@ -3,9 +3,9 @@
 // ClusterControl (RDS Proxy, replica auto scaling, failover), and the scheduled faults.
 //
 // System creates it when the scenario has queues, topics, workers, a proxy, replica scaling or
-// faults, and calls publish() for `publish` steps of request classes. Its finish() adds the
-// worker services' Fargate usage, the SQS/SNS requests and the RDS Proxy vCPU-seconds to the web
-// tier's cost::Usage (which writes the `usage` section), or writes `usage` itself without a web tier.
+// faults, and calls publish() for `publish` steps of request classes. Its finish() adds its
+// meters (the SQS/SNS requests, the worker services' Fargate tasks, the RDS Proxy capacity) to
+// the run's cost::Usage (RunOutput::metered_usage).
 // It is the FaultTargets of the faults: a failover goes to ClusterControl, kill_tasks to a web
 // or worker service, worker_errors to a worker service.
 // Not thread safe: one per replication.

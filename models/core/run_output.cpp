@@ -1,10 +1,8 @@
 #include "models/core/run_output.hpp"
 
 #include <cmath>
-#include <stdexcept>
+#include <limits>
 
-#include "cost/usage.hpp"
-#include "cost/usage_json.hpp"
 #include "sim/stats.hpp"
 
 namespace loadcast::models {
@@ -76,22 +74,6 @@ class Intervals {
 
 double completed(const reports::RequestCounts& c) { return static_cast<double>(c.ok + c.errors + c.timeouts); }
 
-// The usage sections of all replications merged by name and divided by R; nullopt when a
-// replication has none or one does not parse (the element-wise mean is kept then).
-std::optional<reports::Json> mean_usage(const std::vector<RunOutput>& runs) {
-  cost::Usage merged;
-  try {
-    for (const auto& run : runs) {
-      if (!run.sections.contains("usage")) return std::nullopt;
-      merged.merge(cost::usage_from_section(run.sections["usage"]));
-    }
-  } catch (const std::runtime_error&) {
-    return std::nullopt;
-  }
-  merged.scale(1.0 / static_cast<double>(runs.size()));
-  return cost::usage_to_section(merged);
-}
-
 void replication_intervals(const std::vector<RunOutput>& runs, const MergeInfo& info, double span, reports::Result& r) {
   Intervals iv;
   for (const auto& run : runs) {
@@ -113,8 +95,8 @@ void replication_intervals(const std::vector<RunOutput>& runs, const MergeInfo& 
       iv.add(k + "requests.error_rate", c.requests.error_rate());
       if (span > 0) iv.add(k + "throughput_rps", completed(c.requests) / span);
     }
-    if (info.monthly_cost && run.sections.contains("usage")) {
-      if (auto usd = info.monthly_cost(run.sections["usage"])) iv.add("cost.monthly_usd.total", *usd);
+    if (info.monthly_cost && run.usage) {
+      if (auto usd = info.monthly_cost(*run.usage)) iv.add("cost.monthly_usd.total", *usd);
     }
   }
   iv.write(r.ci95, runs.size());
@@ -125,6 +107,23 @@ void replication_intervals(const std::vector<RunOutput>& runs, const MergeInfo& 
 }
 
 }  // namespace
+
+cost::Usage& RunOutput::metered_usage(sim::Time end) {
+  if (!usage) usage.emplace();
+  usage->metered_seconds = sim::to_seconds(end);
+  return *usage;
+}
+
+std::optional<cost::Usage> mean_usage(const std::vector<RunOutput>& runs) {
+  if (runs.empty() || !runs.front().usage) return std::nullopt;
+  if (runs.size() == 1) return runs.front().usage;
+  cost::Usage merged;
+  for (const auto& run : runs) {
+    if (run.usage) merged.merge(*run.usage);
+  }
+  merged.scale(1.0 / static_cast<double>(runs.size()));
+  return merged;
+}
 
 reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo& info) {
   reports::Result r;
@@ -220,9 +219,6 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
   std::vector<const reports::Json*> docs;
   for (const auto& run : runs) docs.push_back(&run.sections);
   r.sections = mean_json(docs);
-  if (runs.size() > 1) {
-    if (auto usage = mean_usage(runs)) r.sections["usage"] = std::move(*usage);
-  }
   return r;
 }
 

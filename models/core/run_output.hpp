@@ -1,13 +1,14 @@
 // RunOutput: what one replication produced; merge_replications() turns R of them into the
-// loadcast.result/v1 Result.
+// loadcast.result/v1 Result, and mean_usage() their typed cost::Usage, which travels beside the
+// Result until the result file is written (cost/usage_json.hpp).
 //
 // Merging is deterministic (replication order, never completion order): counts add, histograms
 // add, percentiles come from the merged histogram, station and section numbers are averaged over
 // replications, time series are averaged per interval (a per-code count series that a
 // replication lacks counts as 0 there), events come from replication 0 (one representative
-// timeline). Throughput is per replication. The `usage` section is merged by resource name
-// (cost::Usage::merge) and divided by R, so a resource that exists in only some replications (a reader
-// added by replica auto scaling) is kept with its mean.
+// timeline). Throughput is per replication. Usage is merged by resource name
+// (cost::Usage::merge) and divided by R, so a resource that exists in only some replications (a
+// reader added by replica auto scaling) is kept with its mean.
 // With R >= 2, Result::ci95 holds 95 % Student-t intervals of the per-replication values of
 // every metric the gate compares: latency_ms.{mean,p50,p95,p99}, requests.error_rate,
 // throughput_rps, the same per class (classes.<name>.latency_ms.p95, ...; a class without
@@ -23,8 +24,10 @@
 #include <string>
 #include <vector>
 
+#include "cost/usage.hpp"
 #include "reports/histogram.hpp"
 #include "reports/result.hpp"
+#include "sim/time.hpp"
 
 namespace loadcast::models {
 
@@ -58,19 +61,31 @@ struct RunOutput {
   reports::TimeSeries timeseries;
   std::vector<reports::Event> events;
   reports::Json sections = reports::Json::object();
+  // What the run metered for its bill; nullopt when no component meters (stations only).
+  std::optional<cost::Usage> usage;
   double measured_s = 0.0;  // duration minus warm-up
   std::uint64_t events_processed = 0;
+
+  // The usage a component adds its meters to in finish(): started by the first one to ask,
+  // metered from 0 to `end` (the end of the run). Each component adds its own records, so their
+  // order in the usage lists is the order the components finish.
+  cost::Usage& metered_usage(sim::Time end);
 };
 
 struct MergeInfo {
   std::string scenario;
   std::uint64_t seed = 0;
   double warmup_s = 0.0;
-  // Prices one replication's `usage` section (the monthly total), for the interval of
+  // Prices one replication's usage (the monthly total), for the interval of
   // cost.monthly_usd.total; nullopt when it cannot be priced. Unset: no cost interval.
-  std::function<std::optional<double>(const reports::Json& usage)> monthly_cost;
+  std::function<std::optional<double>(const cost::Usage& usage)> monthly_cost;
 };
 
 reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo& info);
+
+// The replications' usage merged in replication order and scaled by 1 / R (one replication's is
+// returned as it is); nullopt when the model meters nothing. Every replication runs the same
+// model, so either all have a usage or none has.
+std::optional<cost::Usage> mean_usage(const std::vector<RunOutput>& runs);
 
 }  // namespace loadcast::models

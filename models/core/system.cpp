@@ -51,9 +51,13 @@ System::System(sim::Simulation& sim, const sim::WorkloadSpec& workload, const Mo
   if (config.load_balancer || !config.services.empty() || config.database) {
     web_ = std::make_unique<WebTier>(sim, events_, config, *this, params.duration);
   }
+  // Components end the warm-up, sample and finish in the order they are added. Each adds its own
+  // meters to the run's usage in finish(), so this order is also the order of the records in the
+  // usage lists of result.json: the backend tier's (queues, topics, workers, proxy), then the web
+  // tier's.
   if (BackendTier::needed(config)) {
     backend_ = std::make_unique<BackendTier>(sim, events_, config, *this, web_.get());
-    add_component(backend_.get());  // before the web tier, whose finish() writes the usage it adds to
+    add_component(backend_.get());
   }
   if (web_) add_component(web_.get());
 }

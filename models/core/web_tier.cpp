@@ -1,8 +1,8 @@
 #include "models/core/web_tier.hpp"
 
 #include "cost/billing.hpp"
+#include "cost/usage.hpp"
 #include "models/core/run_output.hpp"
-#include "cost/usage_json.hpp"
 
 namespace loadcast::models {
 
@@ -53,14 +53,14 @@ void WebTier::sample(sim::Time start, sim::Time end, SeriesRow& row) {
 
 void WebTier::finish(RunOutput& out) {
   const sim::Time end = sim_.now();
-  usage_.metered_seconds = sim::to_seconds(end);
-  for (const auto& s : services_) s->add_usage(usage_, end);
-  if (alb_) alb_->add_usage(usage_, end);
-  if (db_) db_->add_usage(usage_, end);
+  cost::Usage& usage = out.metered_usage(end);
+  for (const auto& s : services_) s->add_usage(usage, end);
+  if (alb_) alb_->add_usage(usage, end);
+  if (db_) db_->add_usage(usage, end);
   if (db_ && db_->config().type == DbType::kRds) {
     // An RDS instance (not Aurora) exists the whole run: billed per second, 10-minute minimum.
     for (std::size_t i = 0; i < db_->instance_count(); ++i) {
-      cost::RdsInstanceUsage& rds = usage_.rds_instance_for(
+      cost::RdsInstanceUsage& rds = usage.rds_instance_for(
           db_->instance(i).name(), db_->config().engine == DbEngine::kMysql ? "mysql" : "postgresql", db_->config().instance_class);
       rds.instance_seconds += static_cast<double>(cost::aurora_instance_billed_seconds(end));
       // database.volume: the gp3 storage each instance holds for the whole run.
@@ -70,9 +70,6 @@ void WebTier::finish(RunOutput& out) {
   for (auto& s : services_) s->finish(out);
   if (alb_) alb_->finish(out);
   if (db_) db_->finish(out);
-  out.sections["usage"] = cost::usage_to_section(usage_);
 }
-
-reports::Json usage_to_json(const cost::Usage& usage) { return cost::usage_to_section(usage); }
 
 }  // namespace loadcast::models

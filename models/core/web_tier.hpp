@@ -5,8 +5,8 @@
 // target group has no registered target); its `cpu` and `db` steps run on that task; when it
 // completes, the task hears `finished`; an abandoned request (answered early) reports
 // `discarded` when its work ends. Everything else (steps at stations, delays) stays in System.
-// The run's metered usage (Fargate, ALB, Aurora) is collected at the end into a cost::Usage
-// (models/usage.hpp) and written to the result section `usage`.
+// At the end of the run it adds its meters (the services' Fargate tasks, the ALB, the database's
+// instances and storage) to the run's cost::Usage (RunOutput::metered_usage).
 // Not thread safe: one per replication.
 #pragma once
 
@@ -22,7 +22,6 @@
 #include "models/web/ecs_service.hpp"
 #include "models/core/request.hpp"
 #include "models/web/task.hpp"
-#include "cost/usage.hpp"
 #include "sim/simulation.hpp"
 
 namespace loadcast::models {
@@ -59,9 +58,6 @@ class WebTier final : public Component, public DbClient {
   std::size_t service_count() const { return services_.size(); }
   Alb* alb() { return alb_.get(); }
   DbCluster* database() { return db_.get(); }
-  const cost::Usage& usage() const { return usage_; }
-  // Other tiers (workers, queues, the proxy) add their meters here before finish() writes them.
-  cost::Usage& usage() { return usage_; }
   FargateLaunchBucket& launch_bucket() { return bucket_; }
 
   void on_warmup_end() override;
@@ -85,10 +81,6 @@ class WebTier final : public Component, public DbClient {
   std::vector<Route> routes_;
   std::vector<std::string> no_target_causes_;
   std::vector<Failure> no_target_;
-  cost::Usage usage_;
 };
-
-// The `usage` result section: the cost::Usage fields of the web tier, in the struct's names.
-reports::Json usage_to_json(const cost::Usage& usage);
 
 }  // namespace loadcast::models

@@ -6,7 +6,7 @@
 // using at most one vCPU (assumption: one database backend process runs a connection's query
 // on one core; parallel query is not modelled). Connections are opened by the tasks' pools (connection_pool.hpp) up
 // to max_connections, beyond which a connection attempt is refused.
-// Facts and sources (shared/reference/aws-facts.md §3):
+// Facts and sources (docs/models/data.md):
 // - 1 ACU ~ 2 GiB with matching CPU; capacity in 0.5 ACU steps between min and max; billed per
 //   ACU-second. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.how-it-works.html
 // - Scales up when CPU (or memory, network) constrains the instance; "the larger the current

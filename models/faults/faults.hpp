@@ -16,7 +16,7 @@
 // any is active the largest active failure_probability applies, and the worker's own returns
 // only when the last one ends.
 // Source for the failover default: Aurora failover with a replica "usually under 30 s"
-// (shared/reference/aws-facts.md §3.4, [secondary]); the duration is a parameter.
+// (docs/models/faults.md, [secondary]); the duration is a parameter.
 // Not thread safe: one per replication.
 #pragma once
 

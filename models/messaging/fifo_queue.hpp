@@ -1,7 +1,7 @@
 // FifoQueue: an SQS FIFO queue — message groups, receive batches, visibility timeout,
 // redrive to a dead-letter queue, deduplication, per-action API limits, retention.
 //
-// Behaviour and sources (shared/reference/aws-facts.md §4.1–4.3):
+// Behaviour and sources (docs/models/messaging.md):
 // - Ordering: strict per message group. While any message of a group is in flight, no further
 //   message of that group is returned; a receive returns as many messages of one group as it
 //   can (up to 10), then continues with other groups in FIFO order. So each group is a serial

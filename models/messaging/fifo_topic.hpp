@@ -1,7 +1,7 @@
 // FifoTopic: an SNS FIFO topic — publish limits, deduplication, and fan-out of every message to
 // every subscribed SQS FIFO queue with its message group id.
 //
-// Behaviour and sources (shared/reference/aws-facts.md §4.4):
+// Behaviour and sources (docs/models/messaging.md):
 // - Publish limits (topic scope, the default): 3,000 messages/s and 20 MB/s per topic, 300
 //   messages/s per message group. High-throughput mode (FifoThroughputScope=MessageGroup):
 //   30,000 messages/s in us-east-1, 9,000 in us-west-2 and eu-west-1; assumption: 3,000

@@ -2,7 +2,7 @@
 // service; a target group picks a task, runs health checks, drains deregistered targets; the
 // load balancer meters what LCUs bill.
 //
-// Facts (shared/reference/aws-facts.md §2, [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html ,
+// Facts (docs/models/web.md, [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html ,
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html ,
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html):
 // - Rules are evaluated by priority; the first whose path pattern matches forwards, else the

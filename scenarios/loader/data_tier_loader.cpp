@@ -13,7 +13,7 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
     models::RdsProxyConfig p;
     // RDS Proxy works with Aurora Serverless v2 ("You can use RDS Proxy with Aurora Serverless v2
     // clusters", [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html)
-    // but not with its auto-pause (min 0 ACU): [secondary] aws-facts §3.2 and §3.4, listed among
+    // but not with its auto-pause (min 0 ACU): [secondary] (docs/models/data.md), listed among
     // the features incompatible with auto-pause
     // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html).
     if (c.type == models::DbType::kAuroraServerlessV2 && c.min_acu <= 0.0) {

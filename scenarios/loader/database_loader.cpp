@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "models/data/db_instance_classes.hpp"
-#include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
 

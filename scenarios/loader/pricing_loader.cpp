@@ -9,8 +9,9 @@
 #include <sstream>
 
 #include "models/data/db_instance_classes.hpp"
-#include "cost/usage_json.hpp"
 #include "scenarios/loader/pricing_embedded.hpp"
+#include "scenarios/loader/sections.hpp"
+#include "scenarios/loader/yaml_reader.hpp"
 
 namespace loadcast::scenario {
 
@@ -184,16 +185,66 @@ std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
-}  // namespace
-
-cost::PriceTable parse_price_table(const std::string& yaml_text, const std::string& file) {
-  YAML::Node root;
+// Throws LoadError with the parser's location when `text` is not YAML.
+YAML::Node load_yaml(const std::string& text, const std::string& file) {
   try {
-    root = YAML::Load(yaml_text);
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw LoadError({file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                      ": not valid YAML: " + e.msg});
   }
+}
+
+// One `fixed_costs:` list of the cost section.
+std::vector<cost::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& node, const std::string& path) {
+  std::vector<cost::FixedCost> out;
+  for_each_item(ctx, node, path, [&](const YAML::Node& item, const std::string& ipath) {
+    MapReader r(ctx, item, ipath);
+    if (!r.valid()) return;
+    cost::FixedCost fc;
+    fc.location = location(ctx, item);
+    if (auto v = r.str("name")) fc.name = *v;
+    else ctx.error(item, ipath, "needs a name (the item it adds to in cost.monthly_usd.items)");
+    const bool dollars = r.has("usd_per_month");
+    const bool priced = r.has("price");
+    if (dollars == priced) {
+      ctx.error(item, ipath, "needs exactly one of usd_per_month: AMOUNT or price: GROUP.ITEM (from cost/prices)");
+    }
+    if (auto v = r.number("usd_per_month")) {
+      fc.usd_per_month = *v;
+      if (*v <= 0) ctx.error(r.get("usd_per_month"), r.child_path("usd_per_month"), "must be > 0");
+    }
+    if (auto v = r.str("price")) {
+      fc.price = *v;
+      if (v->find('.') == std::string::npos) {
+        ctx.error(r.get("price"), r.child_path("price"), "must be GROUP.ITEM, e.g. nat_gateway.gb_processed");
+      }
+    }
+    if (auto v = r.number("quantity")) {
+      fc.quantity = *v;
+      if (*v <= 0) ctx.error(r.get("quantity"), r.child_path("quantity"), "must be > 0");
+    }
+    if (auto v = r.number("count")) {
+      fc.count = *v;
+      if (*v <= 0) ctx.error(r.get("count"), r.child_path("count"), "must be > 0");
+    }
+    if (priced && r.has("quantity") == r.has("count")) {
+      ctx.error(item, ipath, "a priced item needs exactly one of quantity: (units per month) or count: (resources running all month)");
+    }
+    if (dollars && (r.has("quantity") || r.has("count"))) {
+      ctx.error(item, ipath, "quantity and count apply to price:, not to usd_per_month:");
+    }
+    if (auto v = r.str("note")) fc.note = *v;
+    r.finish();
+    out.push_back(std::move(fc));
+  });
+  return out;
+}
+
+}  // namespace
+
+cost::PriceTable parse_price_table(const std::string& yaml_text, const std::string& file) {
+  const YAML::Node root = load_yaml(yaml_text, file);
   const std::filesystem::path p(file);
   Context ctx(file, p.has_parent_path() ? p.parent_path().string() : std::string("."));
   cost::PriceTable table = parse_node(root, ctx);
@@ -227,51 +278,6 @@ cost::PriceTable price_table_for(const std::string& region, const std::string& p
   std::filesystem::path p(pricing_file);
   if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
   return load_price_table_file(p.string());
-}
-
-std::vector<cost::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& node, const std::string& path) {
-  std::vector<cost::FixedCost> out;
-  for_each_item(ctx, node, path, [&](const YAML::Node& item, const std::string& ipath) {
-    MapReader r(ctx, item, ipath);
-    if (!r.valid()) return;
-    cost::FixedCost fc;
-    fc.location = location(ctx, item);
-    if (auto v = r.str("name")) fc.name = *v;
-    else ctx.error(item, ipath, "needs a name (the item it adds to in cost.monthly_usd.items)");
-    const bool dollars = r.has("usd_per_month");
-    const bool priced = r.has("price");
-    if (dollars == priced) {
-      ctx.error(item, ipath, "needs exactly one of usd_per_month: AMOUNT or price: GROUP.ITEM (from models/pricing)");
-    }
-    if (auto v = r.number("usd_per_month")) {
-      fc.usd_per_month = *v;
-      if (*v <= 0) ctx.error(r.get("usd_per_month"), r.child_path("usd_per_month"), "must be > 0");
-    }
-    if (auto v = r.str("price")) {
-      fc.price = *v;
-      if (v->find('.') == std::string::npos) {
-        ctx.error(r.get("price"), r.child_path("price"), "must be GROUP.ITEM, e.g. nat_gateway.gb_processed");
-      }
-    }
-    if (auto v = r.number("quantity")) {
-      fc.quantity = *v;
-      if (*v <= 0) ctx.error(r.get("quantity"), r.child_path("quantity"), "must be > 0");
-    }
-    if (auto v = r.number("count")) {
-      fc.count = *v;
-      if (*v <= 0) ctx.error(r.get("count"), r.child_path("count"), "must be > 0");
-    }
-    if (priced && r.has("quantity") == r.has("count")) {
-      ctx.error(item, ipath, "a priced item needs exactly one of quantity: (units per month) or count: (resources running all month)");
-    }
-    if (dollars && (r.has("quantity") || r.has("count"))) {
-      ctx.error(item, ipath, "quantity and count apply to price:, not to usd_per_month:");
-    }
-    if (auto v = r.str("note")) fc.note = *v;
-    r.finish();
-    out.push_back(std::move(fc));
-  });
-  return out;
 }
 
 void load_cost_section(MapReader& top, cost::CostConfig& out) {
@@ -347,34 +353,37 @@ void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const
   }
 }
 
-cost::CostReport price_scenario_usage(const cost::Usage& usage, const cost::CostConfig& cost,
-                                        const std::string& region, const std::string& base_dir) {
-  const cost::PriceTable table = scenario_price_table(cost, region, base_dir);
-  cost::Usage priced = usage;
-  if (priced.fixed_costs.empty()) priced.fixed_costs = cost.fixed_costs;
-  cost::CostOptions options;
-  options.period_seconds = cost.period_seconds;
-  return cost::price_usage(priced, table, options);
+CostSection parse_cost_section(const std::string& yaml_text, const std::string& file) {
+  CostSection out;
+  YAML::Node root;
+  try {
+    root = load_yaml(yaml_text, file);
+  } catch (const LoadError& e) {
+    out.errors = e.errors();
+    return out;
+  }
+  Context ctx(file, ".");
+  MapReader top(ctx, root, "");
+  load_cost_section(top, out.config);
+  top.finish();
+  out.errors = ctx.errors();
+  return out;
 }
 
-bool add_cost_section(reports::Result& result, const std::string& region, const cost::CostConfig& cost,
-                      const std::string& base_dir) {
-  const bool metered = result.sections.contains("usage") && result.sections["usage"].is_object();
-  if (!metered && cost.fixed_costs.empty()) return false;
+cost::CostReport price_scenario_usage(const cost::Usage& usage, const cost::CostConfig& cost,
+                                      const std::string& region, const std::string& base_dir) {
+  return cost::price_usage(usage, scenario_price_table(cost, region, base_dir), cost);
+}
+
+bool add_cost_section(reports::Result& result, const std::optional<cost::Usage>& usage, const std::string& region,
+                      const cost::CostConfig& cost, const std::string& base_dir) {
+  if (!usage && cost.fixed_costs.empty()) return false;
   try {
-    const cost::Usage usage = metered ? cost::usage_from_section(result.sections["usage"]) : cost::Usage{};
-    result.sections["cost"] = price_scenario_usage(usage, cost, region, base_dir).to_json();
+    result.sections["cost"] = price_scenario_usage(usage.value_or(cost::Usage{}), cost, region, base_dir).to_json();
   } catch (const std::exception& e) {
-    result.sections["cost"] = reports::Json{{"error", e.what()}, {"region", region}};
+    result.sections["cost"] = cost::cost_error_section(e.what(), region);
   }
   return true;
-}
-
-std::optional<std::string> cost_error(const reports::Result& result) {
-  if (!result.sections.contains("cost")) return std::nullopt;
-  const reports::Json& c = result.sections["cost"];
-  if (!c.is_object() || !c.contains("error") || !c["error"].is_string()) return std::nullopt;
-  return c["error"].get<std::string>();
 }
 
 }  // namespace loadcast::scenario

@@ -38,6 +38,14 @@ bool load_publish_step(MapReader& m, const Scenario& s, models::StepConfig& step
 // `database.proxy` and `database.replica_autoscaling`, read inside the database section.
 void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s);
 
+// The `cost:` section (pricing_loader.hpp shows its keys); fixed costs that name a price are
+// checked against the table once the region is known (check_cost_config).
+void load_cost_section(MapReader& top, cost::CostConfig& out);
+// The price-table check of a provisioned `database:` section, run while it is read: every
+// instance class (writer, readers) must have a price in the scenario's table, or the run could
+// not be priced. Reports a located error on the class key.
+void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const Scenario& s);
+
 // One step of a request class or worker (`station:`, `delay:`, `cpu:`...) read from its mapping,
 // appended to `steps`; nothing is appended when the step is not valid.
 void load_step(MapReader& m, const Scenario& s, std::vector<models::StepConfig>& steps);

@@ -31,7 +31,7 @@ std::string run(std::uint64_t seed, std::size_t reps, unsigned threads) {
   o.seed = seed;
   o.replications = reps;
   o.threads = threads;
-  return app::simulate(sc, o).to_json().dump();
+  return app::simulate(sc, o).to_result().to_json().dump();
 }
 
 }  // namespace
@@ -53,8 +53,8 @@ TEST_CASE("Determinism: replication k does not depend on how many replications r
   one.replications = 1;
   app::SimOptions three;
   three.replications = 3;
-  const auto r1 = app::simulate(sc, one);
-  const auto r3 = app::simulate(sc, three);
+  const auto r1 = app::simulate(sc, one).to_result();
+  const auto r3 = app::simulate(sc, three).to_result();
   CHECK(r1.events.size() == r3.events.size());
   CHECK(r3.requests.total > 2 * r1.requests.total);
   CHECK(r3.replications == 3);
@@ -67,7 +67,7 @@ TEST_CASE("Sequential stopping: replications stop once the mean latency is preci
   o.replications = 40;
   o.precision = 0.02;
   o.threads = 2;
-  const auto r = app::simulate(sc, o);
+  const auto r = app::simulate(sc, o).to_result();
   CHECK(r.replications % 4 == 0);
   CHECK(r.replications < 40);
   const auto& p = r.sections.at("precision");
@@ -77,5 +77,5 @@ TEST_CASE("Sequential stopping: replications stop once the mean latency is preci
   CHECK((ci.high - ci.low) / 2 <= 0.02 * r.latency_ms.mean * 1.01);
   // Where it stops does not depend on the thread count.
   o.threads = 1;
-  CHECK(app::simulate(sc, o).to_json().dump() == r.to_json().dump());
+  CHECK(app::simulate(sc, o).to_result().to_json().dump() == r.to_json().dump());
 }

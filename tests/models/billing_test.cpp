@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "cost/billing.hpp"
+#include "sim/time.hpp"  // lifetimes written in the simulator's units, as the models pass them
 
 using namespace loadcast;
 using namespace loadcast::cost;

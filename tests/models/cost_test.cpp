@@ -282,6 +282,30 @@ TEST_CASE("Cost: a usage stored as JSON prices the same and rejects unknown keys
   CHECK_THROWS_WITH(cost::usage_from_section(bad), Catch::Contains("'usage.metered_seconds' must be a number"));
 }
 
+TEST_CASE("Cost: a result's usage section goes before the cost section that prices it") {
+  cost::Usage u;
+  u.metered_seconds = 60;
+  u.alb_for("alb").seconds = 60;
+  reports::Result r;
+  r.sections["services"] = reports::Json::object();
+  r.sections["cost"] = reports::Json::object();
+  r.sections["precision"] = reports::Json::object();
+  cost::add_usage_section(r, u);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : r.sections.items()) keys.push_back(k);
+  CHECK(keys == std::vector<std::string>{"services", "usage", "cost", "precision"});
+  CHECK(r.sections["usage"].dump() == cost::usage_to_section(u).dump());
+  u.alb_for("alb").seconds = 30;
+  cost::add_usage_section(r, u);  // replaced in place
+  CHECK(r.sections.size() == 4);
+  CHECK(r.sections["usage"]["albs"][0]["seconds"] == 30.0);
+  reports::Result bare;
+  bare.sections["stations"] = reports::Json::object();
+  cost::add_usage_section(bare, u);
+  CHECK(bare.sections.items().begin().key() == "stations");
+  CHECK(bare.sections.contains("usage"));
+}
+
 TEST_CASE("Cost: an RDS instance is priced by engine and class with its gp3 storage") {
   cost::Usage u;
   u.metered_seconds = 3600;

@@ -178,7 +178,7 @@ TEST_CASE("FifoQueue: the accounting identity holds at every interval end of a b
                   "{at: 40m, type: worker_errors, service: worker-item, failure_probability: 0.9, duration: 5m}]"}});
   app::SimOptions o;
   o.threads = 1;
-  const auto r = app::simulate(sc, o);
+  const auto r = app::simulate(sc, o).to_result();
   std::size_t checked = 0;
   for (const auto& [name, q] : r.sections.at("queues").items()) {
     INFO(name);

@@ -18,7 +18,7 @@ inline reports::Result run(const std::string& yaml) {
   const auto sc = scenario::load_string(yaml, "messaging.yaml");
   app::SimOptions o;
   o.threads = 1;
-  return app::simulate(sc, o);
+  return app::simulate(sc, o).to_result();
 }
 
 inline std::vector<reports::Event> events(const reports::Result& r, const std::string& type, const std::string& target = "") {

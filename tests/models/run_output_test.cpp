@@ -1,11 +1,13 @@
 // The replication merge: the usage of R replications is merged by resource name and divided by
-// R (a reader one replication added is kept with its mean, never dropped or misaligned), and the
-// 95 % intervals the gate needs are computed for every metric it compares.
+// R (a reader one replication added is kept with its mean, never dropped or misaligned), one
+// replication's usage is kept as it is, and the 95 % intervals the gate needs are computed for
+// every metric it compares.
 #include <catch2/catch.hpp>
 
-#include "models/core/run_output.hpp"
-#include "cost/usage_json.hpp"
 #include <cmath>
+
+#include "cost/usage_json.hpp"
+#include "models/core/run_output.hpp"
 
 using namespace loadcast;
 using namespace loadcast::models;
@@ -27,7 +29,7 @@ RunOutput replication(std::uint64_t ok, std::uint64_t errors, double latency_ms,
   u.aurora_serverless_for("writer", "db", cost::AuroraStorage::kStandard).acu_seconds = 3600;
   if (reader) u.aurora_serverless_for("reader-1", "db", cost::AuroraStorage::kStandard).acu_seconds = 2 * 3600;
   u.aurora_cluster_for("db", cost::AuroraStorage::kStandard);
-  r.sections["usage"] = cost::usage_to_section(u);
+  r.usage = u;
   return r;
 }
 
@@ -36,8 +38,8 @@ RunOutput replication(std::uint64_t ok, std::uint64_t errors, double latency_ms,
 TEST_CASE("RunOutput: usages of different shapes merge by name and divide by the replications") {
   std::vector<RunOutput> runs = {replication(1000, 0, 10, false), replication(1000, 0, 10, true),
                                  replication(1000, 0, 10, false)};
-  const reports::Result r = merge_replications(runs, MergeInfo{"m", 1, 0, {}});
-  const cost::Usage u = cost::usage_from_section(r.sections["usage"]);
+  REQUIRE(mean_usage(runs).has_value());
+  const cost::Usage u = *mean_usage(runs);
   CHECK(u.metered_seconds == Approx(3600));
   REQUIRE(u.aurora_serverless.size() == 2);
   CHECK(u.aurora_serverless[0].instance == "writer");
@@ -48,13 +50,32 @@ TEST_CASE("RunOutput: usages of different shapes merge by name and divide by the
   // (replication 0's array) or averaged the writer with it.
 }
 
+TEST_CASE("RunOutput: one replication's usage is kept as it is, and a model without meters has none") {
+  std::vector<RunOutput> single = {replication(1000, 0, 10, true)};
+  REQUIRE(mean_usage(single).has_value());
+  CHECK(cost::usage_to_section(*mean_usage(single)).dump() == cost::usage_to_section(*single[0].usage).dump());
+  std::vector<RunOutput> stations_only(2);
+  CHECK_FALSE(mean_usage(stations_only).has_value());
+}
+
+TEST_CASE("RunOutput: components add their meters to one usage, metered over the whole run") {
+  RunOutput out;
+  CHECK_FALSE(out.usage.has_value());
+  out.metered_usage(2 * sim::kHour).sqs_for("q", true).add_call(100);
+  out.metered_usage(2 * sim::kHour).alb_for("alb").seconds = 7200;
+  REQUIRE(out.usage.has_value());
+  CHECK(out.usage->metered_seconds == 7200.0);
+  CHECK(out.usage->sqs.size() == 1);
+  CHECK(out.usage->albs.size() == 1);
+}
+
 TEST_CASE("RunOutput: replications give intervals for latency, errors, throughput, classes and cost") {
   std::vector<RunOutput> runs = {replication(1000, 10, 10, false), replication(1100, 30, 12, true),
                                  replication(900, 20, 11, false)};
   MergeInfo info{"m", 1, 0, {}};
-  info.monthly_cost = [](const reports::Json& usage) -> std::optional<double> {
+  info.monthly_cost = [](const cost::Usage& usage) -> std::optional<double> {
     double acu_seconds = 0;
-    for (const auto& a : cost::usage_from_section(usage).aurora_serverless) acu_seconds += a.acu_seconds;
+    for (const auto& a : usage.aurora_serverless) acu_seconds += a.acu_seconds;
     return acu_seconds / 3600.0 * 0.2 * 730.0;
   };
   const reports::Result r = merge_replications(runs, info);

@@ -8,7 +8,7 @@
 
 #include "app/simulate.hpp"
 #include "models/data/db_instance_classes.hpp"
-#include "cost/usage_json.hpp"
+#include "cost/usage.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 
 using namespace loadcast;
@@ -48,7 +48,7 @@ services:
 )" + db;
 }
 
-reports::Result run(const std::string& text) {
+app::SimRun run(const std::string& text) {
   const auto sc = scenario::load_string(text, "volume.yaml");
   app::SimOptions o;
   o.threads = 1;
@@ -75,8 +75,10 @@ const reports::Json* line(const reports::Json& cost, const std::string& componen
 }  // namespace
 
 TEST_CASE("DatabaseVolume: stored GB and the I/O of every query are metered and priced") {
-  const reports::Result r = run(scenario_text("  volume: { gb: 40, io_per_read: 0.25, io_per_write: 2, backup_gb: 5 }\n"));
-  const cost::Usage u = cost::usage_from_section(r.sections["usage"]);
+  const app::SimRun sim = run(scenario_text("  volume: { gb: 40, io_per_read: 0.25, io_per_write: 2, backup_gb: 5 }\n"));
+  const reports::Result& r = sim.result;
+  REQUIRE(sim.usage.has_value());
+  const cost::Usage& u = *sim.usage;
   REQUIRE(u.aurora_clusters.size() == 1);
   const auto& c = u.aurora_clusters[0];
   CHECK(c.storage_gb_seconds == Approx(40.0 * 1800));
@@ -107,8 +109,10 @@ TEST_CASE("DatabaseVolume: stored GB and the I/O of every query are metered and 
 }
 
 TEST_CASE("DatabaseVolume: without the section nothing is metered and the cost says so") {
-  const reports::Result r = run(scenario_text(""));
-  const cost::Usage u = cost::usage_from_section(r.sections["usage"]);
+  const app::SimRun sim = run(scenario_text(""));
+  const reports::Result& r = sim.result;
+  REQUIRE(sim.usage.has_value());
+  const cost::Usage& u = *sim.usage;
   REQUIRE(u.aurora_clusters.size() == 1);
   CHECK(u.aurora_clusters[0].storage_gb_seconds == 0.0);
   CHECK(u.aurora_clusters[0].io_requests == 0.0);
@@ -119,16 +123,17 @@ TEST_CASE("DatabaseVolume: without the section nothing is metered and the cost s
 }
 
 TEST_CASE("DatabaseVolume: I/O-Optimized has no I/O line; RDS meters gp3 storage per instance") {
-  const reports::Result io_opt = run(scenario_text("  storage: io_optimized\n  volume: { gb: 10 }\n"));
+  const reports::Result io_opt = run(scenario_text("  storage: io_optimized\n  volume: { gb: 10 }\n")).result;
   CHECK(line(io_opt.sections["cost"], "I/O") == nullptr);
   REQUIRE(line(io_opt.sections["cost"], "storage") != nullptr);
   CHECK((*line(io_opt.sections["cost"], "storage"))["price"] == "aurora.storage_gb_month_io_optimized");
 
   std::string rds = scenario_text("  volume: { gb: 20 }\n", "rds");
   rds.replace(rds.find("db.r6g.large"), 12, "db.t3.small");
-  const cost::Usage u = cost::usage_from_section(run(rds).sections["usage"]);
-  REQUIRE(u.rds_instances.size() == 1);
-  CHECK(u.rds_instances[0].storage_gb_seconds == Approx(20.0 * 1800));
+  const auto u = run(rds).usage;
+  REQUIRE(u.has_value());
+  REQUIRE(u->rds_instances.size() == 1);
+  CHECK(u->rds_instances[0].storage_gb_seconds == Approx(20.0 * 1800));
 }
 
 TEST_CASE("DatabaseVolume: bad keys are located errors") {
@@ -151,7 +156,7 @@ TEST_CASE("DatabaseVolume: an instance class the price table lacks is an error b
   CHECK_THAT(e, Catch::Contains("cost.prices: { rds_instance_postgresql.db.m7g.large: USD_PER_HOUR }"));
   // The scenario may price it itself; the line then says the price is the scenario's.
   rds += "cost:\n  prices:\n    rds_instance_postgresql.db.m7g.large: 0.25\n";
-  const reports::Result r = run(rds);
+  const reports::Result r = run(rds).result;
   bool priced = false;
   for (const auto& l : r.sections["cost"]["lines"]) {
     if (l["item"] == "rds" && l["component"] == "db.m7g.large") {

@@ -262,7 +262,7 @@ TEST_CASE("MessagingLoader: the POS scenario accounts for every message at its p
                                       {{"duration", "1h"}, {"workload.arrivals.stages", "[{at: 0m, rate: 36}, {at: 1h, rate: 36}]"}});
   app::SimOptions o;
   o.threads = 1;
-  const auto r = app::simulate(sc, o);
+  const auto r = app::simulate(sc, o).to_result();
   CHECK(r.requests.balanced());
   CHECK(r.requests.errors == 0);
   const auto& queues = r.sections.at("queues");

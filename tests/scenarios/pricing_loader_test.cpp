@@ -42,15 +42,8 @@ std::string replace(std::string text, const std::string& from, const std::string
   return text.replace(pos, from.size(), to);
 }
 
-// The `cost:` section of `yaml`, read as the scenario loader does; problems go to `ctx`.
-cost::CostConfig read_cost_section(const char* yaml, scenario::Context& ctx) {
-  const YAML::Node root = YAML::Load(yaml);
-  scenario::MapReader top(ctx, root, "");
-  cost::CostConfig cost;
-  scenario::load_cost_section(top, cost);
-  top.finish();
-  return cost;
-}
+// The `cost:` section of `yaml` in a file "s.yaml", read as the scenario loader does.
+scenario::CostSection read_cost_section(const char* yaml) { return scenario::parse_cost_section(yaml, "s.yaml"); }
 
 }  // namespace
 
@@ -156,8 +149,7 @@ TEST_CASE("PricingLoader: the cost section reads fixed costs strictly with locat
     - { name: bad, usd_per_month: 5, count: 2, colour: red }
     - { name: half, price: waf.rule_month }
 )";
-  scenario::Context ctx("s.yaml", ".");
-  cost::CostConfig cost = read_cost_section(yaml, ctx);
+  auto [cost, errors] = read_cost_section(yaml);
   REQUIRE(cost.fixed_costs.size() == 5);
   CHECK(cost.period_seconds == 86400.0);
   CHECK(cost.fixed_costs[0].count == 1.0);
@@ -166,11 +158,11 @@ TEST_CASE("PricingLoader: the cost section reads fixed costs strictly with locat
   CHECK(cost.fixed_costs[2].usd_per_month == 62.0);
   CHECK(cost.fixed_costs[0].location == "s.yaml:4:7");
   std::string all;
-  for (const auto& e : ctx.errors()) all += e + "\n";
+  for (const auto& e : errors) all += e + "\n";
   CHECK_THAT(all, Catch::Contains("s.yaml:7:7: cost.fixed_costs[3]: quantity and count apply to price:"));
   CHECK_THAT(all, Catch::Contains("s.yaml:7:48: cost.fixed_costs[3].colour: unknown key 'colour'"));
   CHECK_THAT(all, Catch::Contains("s.yaml:8:7: cost.fixed_costs[4]: a priced item needs exactly one of quantity:"));
-  CHECK(ctx.errors().size() == 3);
+  CHECK(errors.size() == 3);
 
   cost.fixed_costs.resize(3);
   CHECK(scenario::check_cost_config(cost, "ap-northeast-1", ".").empty());
@@ -189,10 +181,9 @@ TEST_CASE("PricingLoader: cost.prices replace single prices with their locations
     alb.minute: 1
     nat_gateway.hour: cheap
 )";
-  scenario::Context ctx("s.yaml", ".");
-  cost::CostConfig cost = read_cost_section(yaml, ctx);
-  REQUIRE(ctx.errors().size() == 1);
-  CHECK_THAT(ctx.errors()[0], Catch::StartsWith("s.yaml:6:23: cost.prices.nat_gateway.hour: "));
+  auto [cost, errors] = read_cost_section(yaml);
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::StartsWith("s.yaml:6:23: cost.prices.nat_gateway.hour: "));
   REQUIRE(cost.prices.size() == 3);
   CHECK(cost.prices[0].key == "fargate.spot_discount");
   CHECK(cost.prices[0].location == "s.yaml:3:28");
@@ -213,19 +204,20 @@ TEST_CASE("PricingLoader: a result whose pricing fails still gets a cost section
   u.metered_seconds = 3600;
   u.aurora_provisioned_for("writer", "db", "db.x9.large", cost::AuroraStorage::kStandard).instance_seconds = 3600;
   reports::Result r;
-  r.sections["usage"] = cost::usage_to_section(u);
-  CHECK(scenario::add_cost_section(r, "ap-northeast-1", cost::CostConfig{}, "."));
-  const auto error = scenario::cost_error(r);
+  CHECK(scenario::add_cost_section(r, u, "ap-northeast-1", cost::CostConfig{}, "."));
+  const auto error = cost::cost_error(r);
   REQUIRE(error.has_value());
   CHECK_THAT(*error, Catch::Contains("price table ap-northeast-1 has no price 'aurora_instance_standard.db.x9.large'"));
   CHECK(r.sections["cost"]["region"] == "ap-northeast-1");
-  // A bad usage section and an unknown region are reported the same way, never thrown.
-  r.sections["usage"]["colour"] = "red";
-  CHECK(scenario::add_cost_section(r, "ap-northeast-1", cost::CostConfig{}, "."));
-  CHECK_THAT(*scenario::cost_error(r), Catch::Contains("unknown key 'usage.colour'"));
-  r.sections["usage"].erase("colour");
-  CHECK(scenario::add_cost_section(r, "mars-1", cost::CostConfig{}, "."));
-  CHECK_THAT(*scenario::cost_error(r), Catch::Contains("region 'mars-1' has no built-in price table"));
+  // A bad stored usage section is rejected where it is read; an unknown region is reported like
+  // a missing price, never thrown.
+  auto stored = cost::usage_to_section(u);
+  stored["colour"] = "red";
+  CHECK_THROWS_WITH(cost::usage_from_section(stored), Catch::Contains("unknown key 'usage.colour'"));
+  CHECK(scenario::add_cost_section(r, u, "mars-1", cost::CostConfig{}, "."));
+  CHECK_THAT(*cost::cost_error(r), Catch::Contains("region 'mars-1' has no built-in price table"));
+  // Neither usage nor a fixed cost: no section.
+  CHECK_FALSE(scenario::add_cost_section(r, std::nullopt, "ap-northeast-1", cost::CostConfig{}, "."));
 }
 
 TEST_CASE("PricingLoader: the common provisioned classes are priced in both regions with their sources") {

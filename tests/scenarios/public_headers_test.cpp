@@ -4,6 +4,7 @@
 // web_loader_util.hpp are internal to the loader and not listed.
 #include "scenarios/loader/default_scenario.hpp"
 #include "scenarios/loader/pricing_embedded.hpp"
+#include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/sections.hpp"
 

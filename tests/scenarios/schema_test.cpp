@@ -1,8 +1,9 @@
 // scenarios/scenario.schema.json is what editors complete and check scenario files against: it
 // must accept every scenario we ship, the benchmark and validation scenarios, and the scenario
-// fragments of the README, and it must reject what the loader rejects for the same reason (an
-// unknown key, a value outside an enum). A key added to the loader but not to the schema fails
-// here as soon as a shipped file or README example uses it.
+// fragments of the documentation (README.md and docs/**/*.md), and it must reject what the loader
+// rejects for the same reason (an unknown key, a value outside an enum). A key added to the
+// loader but not to the schema fails here as soon as a shipped file or documented example uses
+// it.
 //
 // The validator below implements the part of JSON Schema (draft-07) the file uses: $ref into
 // #/definitions, allOf, anyOf, oneOf (as "any"), type, properties, additionalProperties,
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "tests/cli/run_command.hpp"
+#include "tests/scenarios/doc_files.hpp"
 
 namespace {
 
@@ -172,22 +174,28 @@ TEST_CASE("Schema: every shipped, benchmark and validation scenario is valid") {
   }
 }
 
-TEST_CASE("Schema: the README's scenario fragments are valid") {
-  // Every ```yaml block of the README that starts with a top-level scenario key, except the
-  // price-table example (a models/pricing file, not a scenario: it has `prices`); fragments, so
-  // required keys are not asked for.
-  const std::string readme = read(std::string(LOADCAST_SOURCE_DIR) + "/README.md");
+TEST_CASE("Schema: the scenario fragments of README.md and docs/ are valid") {
+  // Every ```yaml block of README.md and docs/**/*.md that starts with a top-level scenario key,
+  // except the price-table example (a cost/prices file, not a scenario: it has `prices`);
+  // fragments, so required keys are not asked for.
+  const std::string root = LOADCAST_SOURCE_DIR;
   const std::regex block("```yaml\n([\\s\\S]*?)```");
   int checked = 0;
-  for (auto it = std::sregex_iterator(readme.begin(), readme.end(), block); it != std::sregex_iterator(); ++it) {
-    const std::string text = (*it)[1].str();
-    const YAML::Node n = YAML::Load(text);
-    if (!n.IsMap() || !schema()["properties"].contains(n.begin()->first.Scalar()) || n["prices"]) continue;
-    INFO(text);
-    CHECK(validate_text(text, false) == std::vector<std::string>{});
-    ++checked;
+  int checked_in_docs = 0;
+  for (const auto& file : loadcast::testing::documentation_files(root)) {
+    const std::string doc = read(root + "/" + file);
+    for (auto it = std::sregex_iterator(doc.begin(), doc.end(), block); it != std::sregex_iterator(); ++it) {
+      const std::string text = (*it)[1].str();
+      const YAML::Node n = YAML::Load(text);
+      if (!n.IsMap() || !schema()["properties"].contains(n.begin()->first.Scalar()) || n["prices"]) continue;
+      INFO(file << ":\n" << text);
+      CHECK(validate_text(text, false) == std::vector<std::string>{});
+      ++checked;
+      if (file != "README.md") ++checked_in_docs;
+    }
   }
   CHECK(checked >= 5);
+  CHECK(checked_in_docs >= 5);
 }
 
 TEST_CASE("Schema: it rejects what the loader rejects") {

@@ -1,6 +1,6 @@
 // The cost table of seed 002 (bookmark app, ap-northeast-1), checked: loadcast prices the same
 // constant configurations from Usage directly (no simulation needed) and the test pins every
-// line, so the README's side-by-side table is reproducible with:
+// line, so the side-by-side table of docs/cost.md is reproducible with:
 //   build/<dir>/tests/scenarios/test_scenarios "Seed002Cost: *"
 // Seed figures (seeds/002, lines ~130-175): minimum $190.50 = ECS $44 + Aurora $88 + other $58.50;
 // peak $620.50 = ECS $440 + Aurora $176 + other $58.50; other = ALB $23 + NAT $32 + Route 53 $0.50
@@ -12,7 +12,7 @@
 #include <string>
 
 #include "app/simulate.hpp"
-#include "cost/usage_json.hpp"
+#include "cost/usage.hpp"
 #include "reports/threshold.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 
@@ -93,7 +93,7 @@ TEST_CASE("Seed002Cost: loadcast prices the seed's minimum and peak configuratio
     CHECK(cents(price(ips, "ap-northeast-1").total_usd) == 10.95);
   }
 
-  SECTION("the side-by-side table, as printed for the README") {
+  SECTION("the side-by-side table, as printed in docs/cost.md") {
     std::printf("\n| line | seed 002 | loadcast (ap-northeast-1) | why they differ |\n|---|---:|---:|---|\n");
     print_row("ECS Fargate, minimum (web 1 + api 1, 1 vCPU / 2 GB)", 44, min.item("fargate"), "seed counts one task-month");
     print_row("Aurora Serverless v2, minimum (2 x 0.5 ACU)", 88, min.item("aurora"), "seed uses the us-east-1 $0.12/ACU-h");
@@ -113,13 +113,13 @@ TEST_CASE("Seed002Cost: a simulated bookmark-prod run carries a cost priced from
   app::SimOptions o;
   o.duration = 30 * sim::kMinute;
   o.threads = 1;
-  reports::Result r = app::simulate(sc, o);
-  REQUIRE(r.sections.contains("usage"));
-  REQUIRE(scenario::add_cost_section(r, sc.region, cost::CostConfig{}, sc.base_dir));
+  app::SimRun run = app::simulate(sc, o);
+  REQUIRE(run.usage.has_value());
+  reports::Result& r = run.result;
+  REQUIRE(scenario::add_cost_section(r, run.usage, sc.region, cost::CostConfig{}, sc.base_dir));
   const auto& cost = r.sections["cost"];
   CHECK(cost["region"] == "ap-northeast-1");
-  const auto priced = cost::price_usage(cost::usage_from_section(r.sections["usage"]),
-                                          scenario::builtin_price_table("ap-northeast-1"));
+  const auto priced = cost::price_usage(*run.usage, scenario::builtin_price_table("ap-northeast-1"));
   CHECK(cost["monthly_usd"]["total"].get<double>() == Approx(priced.total_usd).epsilon(1e-6));
   // At least the minimum configuration all month: 1 + 1 tasks, 2 x 0.5 ACU, the ALB's hours.
   CHECK(cost["monthly_usd"]["items"]["fargate"].get<double>() >= 89.96);

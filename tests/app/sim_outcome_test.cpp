@@ -2,7 +2,7 @@
 // included), the exit code they give, and the Infracost usage of the run.
 #include <catch2/catch.hpp>
 
-#include "app/sim_run.hpp"
+#include "app/sim_outcome.hpp"
 #include "scenarios/loader/scenario.hpp"
 
 using namespace loadcast;
@@ -20,7 +20,7 @@ scenario::Scenario mm1(const std::string& thresholds) {
 
 }  // namespace
 
-TEST_CASE("SimRun: scenario thresholds are judged on the result and decide the exit code") {
+TEST_CASE("SimOutcome: scenario thresholds are judged on the result and decide the exit code") {
   SECTION("passing") {
     const auto run = app::run_sim(mm1("thresholds:\n  - latency_ms.p95 < 50\n"), {});
     REQUIRE(run.result.thresholds.size() == 1);
@@ -40,7 +40,7 @@ TEST_CASE("SimRun: scenario thresholds are judged on the result and decide the e
   }
 }
 
-TEST_CASE("SimRun: --duration must be longer than the warm-up") {
+TEST_CASE("SimOutcome: --duration must be longer than the warm-up") {
   app::SimOptions o;
   o.duration = 10 * sim::kSecond;
   CHECK_THROWS_WITH(app::run_sim(mm1(""), o), "--duration must be longer than the scenario's warm-up (10s)");
@@ -48,10 +48,10 @@ TEST_CASE("SimRun: --duration must be longer than the warm-up") {
   CHECK_NOTHROW(app::run_sim(mm1(""), o));
 }
 
-TEST_CASE("SimRun: a run without metered usage writes the scenario's fixed costs as Infracost usage") {
+TEST_CASE("SimOutcome: a run without metered usage writes the scenario's fixed costs as Infracost usage") {
   const auto sc = mm1("cost:\n  fixed_costs:\n    - { name: nat, price: nat_gateway.gb_processed, quantity: 100 }\n");
   const auto run = app::run_sim(sc, {});
-  const std::string yaml = app::infracost_usage(run.result, sc);
+  const std::string yaml = app::infracost_usage(run, sc);
   CHECK_THAT(yaml, Catch::Contains("# nothing metered: only fixed monthly costs"));
   CHECK_THAT(yaml, Catch::Contains("version: 0.1\nresource_usage:\n  \"aws_nat_gateway.nat\":\n    monthly_data_processed_gb: 100"));
 }

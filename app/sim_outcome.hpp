@@ -10,23 +10,25 @@
 
 #include "app/exit_code.hpp"
 #include "app/simulate.hpp"
+#include "cost/usage.hpp"
 #include "reports/result.hpp"
 #include "scenarios/loader/scenario.hpp"
 
 namespace loadcast::app {
 
-struct SimRun {
-  reports::Result result;
+struct SimOutcome {
+  reports::Result result;            // as result.json holds it (SimRun::to_result()), judged
+  std::optional<cost::Usage> usage;  // metered, mean over replications; nullopt: nothing metered
   SimStats stats;
   std::optional<std::string> cost_error;  // why the run could not be priced
   Verdict verdict;                        // run_failed: cost_error is set
 };
 
 // Throws UsageError when options.duration is not longer than the scenario's warm-up.
-SimRun run_sim(const scenario::Scenario& sc, const SimOptions& options);
+SimOutcome run_sim(const scenario::Scenario& sc, const SimOptions& options);
 
-// What the run metered, projected to a month, as an Infracost usage file (cost/infracost_usage.hpp);
-// the scenario's fixed costs stand in when the run metered none.
-std::string infracost_usage(const reports::Result& result, const scenario::Scenario& sc);
+// What the run metered, projected to a month, as an Infracost usage file
+// (cost/infracost_usage.hpp); the scenario's fixed costs stand in when the run metered none.
+std::string infracost_usage(const SimOutcome& outcome, const scenario::Scenario& sc);
 
 }  // namespace loadcast::app
