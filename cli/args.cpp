@@ -34,7 +34,7 @@ void Args::parse(int argc, char** argv, int first) {
       key = key.substr(0, eq);
     }
     const OptionSpec* spec = find(key, !is_long);
-    if (spec == nullptr && !is_long) spec = find(key, false);  // allow -name for long names? no: keep strict
+    if (spec == nullptr && !is_long) spec = find(key, false);  // one dash also takes a long name: -seed 3
     if (spec == nullptr) throw UsageError("unknown option '" + arg + "' (see loadcast " + command_ + " --help)");
     std::string value;
     if (spec->takes_value) {

@@ -3,18 +3,18 @@
 // what it accepts; anything else is a usage error (exit 2) with a one-line reason.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "app/exit_code.hpp"
+
 namespace loadcast::cli {
 
-// Thrown for wrong usage; main() prints "loadcast <cmd>: <message>" and exits 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+// Thrown for wrong usage, here and in app/; main() prints "loadcast <cmd>: <message>" and exits 2.
+using app::UsageError;
 
 struct OptionSpec {
   std::string name;        // long name without dashes, e.g. "seed"

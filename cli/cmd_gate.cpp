@@ -7,16 +7,15 @@
 #include <optional>
 #include <string>
 
+#include "app/gate.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "reports/gate.hpp"
 #include "reports/result.hpp"
 #include "reports/run_outputs.hpp"
-#include "reports/threshold.hpp"
 
 namespace loadcast::cli {
 
-int run_gate(int argc, char** argv) {
+ExitCode run_gate(int argc, char** argv) {
   Args args("gate", {
                         {"baseline", "b", true, false, "BASE  compare with this result.json"},
                         {"threshold", "t", true, true, "EXPR  e.g. 'latency_ms.p95 < 300' (repeatable)"},
@@ -33,7 +32,7 @@ int run_gate(int argc, char** argv) {
                 "regressions against a baseline.\nExit 0 all pass, 99 a check failed, 2 bad expression, unknown metric "
                 "or unreadable file.\n\n%s",
                 args.help().c_str());
-    return kExitOk;
+    return ExitCode::kOk;
   }
   if (args.positionals().size() != 1) throw UsageError("expected exactly one result file (result.json)");
   reports::GateOptions options;
@@ -49,23 +48,17 @@ int run_gate(int argc, char** argv) {
     if (auto b = args.get("baseline")) baseline = reports::load_result(*b).to_json();
   } catch (const std::runtime_error& e) {
     std::fprintf(stderr, "loadcast gate: %s\n", e.what());
-    return kExitUsage;
+    return ExitCode::kUsage;
   }
-  const bool own = current.contains("thresholds") && !current["thresholds"].empty();
-  if (!own && options.thresholds.empty() && !baseline) {
-    throw UsageError("nothing to check: the result has no thresholds; give --threshold EXPR or --baseline BASE");
+  const app::GateRun run = app::gate(current, baseline, options);
+  if (!run.verdict.threshold_error.empty()) {
+    std::fprintf(stderr, "loadcast gate: %s\n", run.verdict.threshold_error.c_str());
+    return app::exit_code(run.verdict);
   }
-  reports::GateReport report;
-  try {
-    report = reports::run_gate(current, baseline, options);
-  } catch (const reports::ThresholdError& e) {
-    std::fprintf(stderr, "loadcast gate: %s\n", e.what());
-    return kExitUsage;
-  }
-  if (auto path = args.get("junit")) reports::write_text_file(*path, reports::gate_junit(report, args.positionals()[0]));
-  if (auto path = args.get("markdown")) reports::write_text_file(*path, reports::gate_markdown(report));
-  if (!args.has("quiet")) std::fputs(reports::gate_text(report).c_str(), stdout);
-  return report.passed() ? kExitOk : kExitThresholds;
+  if (auto path = args.get("junit")) reports::write_text_file(*path, reports::gate_junit(run.report, args.positionals()[0]));
+  if (auto path = args.get("markdown")) reports::write_text_file(*path, reports::gate_markdown(run.report));
+  if (!args.has("quiet")) std::fputs(reports::gate_text(run.report).c_str(), stdout);
+  return app::exit_code(run.verdict);
 }
 
 }  // namespace loadcast::cli

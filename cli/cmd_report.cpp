@@ -11,7 +11,7 @@
 
 namespace loadcast::cli {
 
-int run_report(int argc, char** argv) {
+ExitCode run_report(int argc, char** argv) {
   Args args("report", {
                           {"format", "f", true, false, "FORMAT  html, md or text (default text)"},
                           {"out", "o", true, false, "FILE  write to FILE instead of standard output"},
@@ -22,7 +22,7 @@ int run_report(int argc, char** argv) {
     std::printf("usage: loadcast report RESULT [--format html|md|text] [--out FILE]\n\nRenders a stored result.json "
                 "(from loadcast sim or loadcast load) as a self-contained HTML page, Markdown or text.\n\n%s",
                 args.help().c_str());
-    return kExitOk;
+    return ExitCode::kOk;
   }
   if (args.positionals().size() != 1) throw UsageError("expected exactly one result file (result.json)");
   const std::string format = args.get("format").value_or("text");
@@ -34,7 +34,7 @@ int run_report(int argc, char** argv) {
     result = reports::load_result(args.positionals()[0]);
   } catch (const std::runtime_error& e) {
     std::fprintf(stderr, "loadcast report: %s\n", e.what());
-    return kExitUsage;
+    return ExitCode::kUsage;
   }
   const std::string text = format == "html" ? reports::render_html(result)
                            : format == "md" ? reports::render_markdown(result)
@@ -44,7 +44,7 @@ int run_report(int argc, char** argv) {
   } else {
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
-  return kExitOk;
+  return ExitCode::kOk;
 }
 
 }  // namespace loadcast::cli

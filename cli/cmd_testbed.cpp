@@ -12,7 +12,7 @@
 
 namespace loadcast::cli {
 
-int run_testbed(int argc, char** argv) {
+ExitCode run_testbed(int argc, char** argv) {
   Args args("testbed", {
                            {"listen", "l", true, false, "HOST:PORT  address to listen on (port 0: any free port; default 127.0.0.1:8080)"},
                            {"workers", "w", true, false, "C  worker slots; requests beyond C wait in FIFO order (default 1)"},
@@ -32,7 +32,7 @@ int run_testbed(int argc, char** argv) {
                 "slots (an M/G/c FCFS station), for tests and for validating the simulator. GET /health\n"
                 "answers at once. Stops on SIGINT/SIGTERM and prints what it served.\n\n%s",
                 args.help().c_str());
-    return kExitOk;
+    return ExitCode::kOk;
   }
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   loadgen::TestbedConfig config;
@@ -92,7 +92,7 @@ int run_testbed(int argc, char** argv) {
     std::printf("service timers fired late by p99 %.3f ms, max %.3f ms\n", st.wakeup_lag_p99_ns * 1e-6,
                 static_cast<double>(st.wakeup_lag_max_ns) * 1e-6);
   }
-  return kExitOk;
+  return ExitCode::kOk;
 }
 
 }  // namespace loadcast::cli

@@ -1,11 +1,9 @@
 #include "cli/load_options.hpp"
 
-#include <algorithm>
-#include <charconv>
 #include <csignal>
-#include <cmath>
-#include <cstdlib>
 #include <cstring>
+
+#include "app/command_options.hpp"
 
 namespace loadcast::cli {
 
@@ -14,10 +12,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 extern "C" void on_stop_signal(int) { g_stop.store(true); }
-
-constexpr double kScenarioLatencyBudgetS = 0.25;
-constexpr std::uint64_t kMinPool = 10;
-constexpr std::uint64_t kMaxPool = 10000;
 
 }  // namespace
 
@@ -45,34 +39,6 @@ std::vector<OptionSpec> load_option_specs() {
       {"quiet", "q", false, false, "print nothing but warnings and errors"},
       {"help", "h", false, false, "show this help"},
   };
-}
-
-std::vector<scenario::Override> scenario_overrides(const Args& args) {
-  std::vector<scenario::Override> out;
-  for (const auto& text : args.get_all("set")) {
-    try {
-      out.push_back(scenario::parse_override(text));
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(std::string("--set ") + e.what());
-    }
-  }
-  return out;
-}
-
-std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  std::uint64_t i = 0;
-  std::uint64_t n = 0;
-  const auto parse = [](std::string_view s, std::uint64_t& v) {
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    return ec == std::errc() && ptr == s.data() + s.size() && !s.empty();
-  };
-  if (slash == std::string::npos || !parse(std::string_view(text).substr(0, slash), i) ||
-      !parse(std::string_view(text).substr(slash + 1), n)) {
-    throw UsageError("--shard must be i/N with whole numbers, e.g. 0/3, got '" + text + "'");
-  }
-  if (n == 0 || i >= n) throw UsageError("--shard i/N needs 0 <= i < N, got '" + text + "'");
-  return {i, n};
 }
 
 void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
@@ -114,7 +80,11 @@ void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
   }
   config.engine.insecure = args.has("insecure");
   if (auto f = args.get("cacert")) config.engine.cacert = *f;
-  if (auto s = args.get("shard")) std::tie(config.shard, config.shards) = parse_shard(*s);
+  if (auto s = args.get("shard")) {
+    const auto shard = app::parse_shard(*s, "0/3");
+    config.shard = shard.index;
+    config.shards = shard.count;
+  }
   if (auto e = args.get_double("start-at")) {
     if (!(*e > 0.0)) throw UsageError("--start-at must be a Unix time in seconds");
     config.start_at = *e;
@@ -123,28 +93,6 @@ void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
   if (!config.target.tls() && (config.engine.insecure || !config.engine.cacert.empty())) {
     throw UsageError("--insecure and --cacert apply to https:// targets only");
   }
-}
-
-loadgen::LoadConfig config_from_scenario(const scenario::Scenario& sc, const std::string& target, const Args& args) {
-  loadgen::LoadConfig config;
-  const auto url = loadgen::parse_url(target);
-  if (!url.value) throw UsageError("--target: " + url.error);
-  config.target = *url.value;
-  config.workload = sc.workload;
-  config.scenario = sc.name;
-  config.duration = sc.duration;
-  config.warmup = sc.warmup;
-  config.seed = sc.seed;
-  if (const auto* open = std::get_if<sim::OpenWorkload>(&sc.workload.model)) {
-    const double peak = open->rate.max_value();
-    const auto pool = static_cast<std::uint64_t>(std::ceil(peak * kScenarioLatencyBudgetS));
-    config.connections = std::clamp<std::uint64_t>(pool, kMinPool, kMaxPool);
-  } else if (args.has("connections")) {
-    throw UsageError("-c/--connections sizes the open model's pool; this scenario's closed model gives every user "
-                     "its own connection (set workload.users, or --http2 --streams M to share connections)");
-  }
-  apply_load_options(args, config);
-  return config;
 }
 
 void install_stop_handlers() {

@@ -13,9 +13,11 @@
 
 namespace {
 
+using loadcast::app::ExitCode;
+
 struct Command {
   const char* name;
-  int (*run)(int, char**);
+  ExitCode (*run)(int, char**);
   const char* summary;
 };
 
@@ -45,24 +47,24 @@ int main(int argc, char** argv) {
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     print_help();
-    return argc < 2 ? loadcast::cli::kExitUsage : loadcast::cli::kExitOk;
+    return static_cast<int>(argc < 2 ? ExitCode::kUsage : ExitCode::kOk);
   }
   if (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0) {
     std::printf("loadcast %s\n", LOADCAST_VERSION);
-    return 0;
+    return static_cast<int>(ExitCode::kOk);
   }
   for (const auto& c : kCommands) {
     if (std::strcmp(argv[1], c.name) != 0) continue;
     try {
-      return c.run(argc - 2, argv + 2);
+      return static_cast<int>(c.run(argc - 2, argv + 2));
     } catch (const loadcast::cli::UsageError& e) {
       std::fprintf(stderr, "loadcast %s: %s\n", c.name, e.what());
-      return loadcast::cli::kExitUsage;
+      return static_cast<int>(ExitCode::kUsage);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "loadcast %s: %s\n", c.name, e.what());
-      return loadcast::cli::kExitFailure;
+      return static_cast<int>(ExitCode::kFailure);
     }
   }
   std::fprintf(stderr, "loadcast: unknown command '%s' (see loadcast --help)\n", argv[1]);
-  return loadcast::cli::kExitUsage;
+  return static_cast<int>(ExitCode::kUsage);
 }

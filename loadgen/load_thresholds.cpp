@@ -9,7 +9,7 @@ namespace loadcast::loadgen {
 
 namespace {
 
-// Top-level keys only the simulator writes (models/, scenarios/loader/simulate.cpp).
+// Top-level keys only the simulator writes (models/, app/simulate.cpp).
 constexpr std::array<std::string_view, 14> kSimulatorOnly = {
     "cost",   "stations", "services",  "databases", "db_proxy",            "db_faults", "load_balancer",
     "queues", "topics",   "workers",   "usage",     "replica_autoscaling", "precision", "latency_ms_ci95"};

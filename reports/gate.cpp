@@ -5,6 +5,7 @@
 #include <limits>
 #include <sstream>
 
+#include "reports/format.hpp"
 #include "reports/markup.hpp"
 #include "reports/threshold.hpp"
 
@@ -72,17 +73,6 @@ std::vector<Spec> specs_for(const Json& current, const Json& baseline) {
 }
 
 }  // namespace
-
-std::string format_value(double v) {
-  if (std::isnan(v)) return "nan";
-  const double a = std::fabs(v);
-  if (a != 0.0 && a < 0.01) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-    return buf;
-  }
-  return fixed(v, a < 10 ? 4 : a < 1000 ? 2 : 1);
-}
 
 bool GateReport::passed() const { return failures() == 0; }
 

@@ -62,7 +62,4 @@ std::string gate_markdown(const GateReport& report);
 // per check, <failure message="measured ..."> for failures.
 std::string gate_junit(const GateReport& report, const std::string& result_name);
 
-// Shortest readable rendering of a measured value ("412.3", "0.0123", "nan").
-std::string format_value(double v);
-
 }  // namespace loadcast::reports

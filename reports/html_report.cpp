@@ -8,6 +8,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "reports/format.hpp"
 #include "reports/html_tables.hpp"
 #include "reports/markup.hpp"
 #include "reports/svg_chart.hpp"

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "reports/gate.hpp"
+#include "reports/format.hpp"
 #include "reports/markup.hpp"
 #include "reports/svg_chart.hpp"
 

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <vector>
 
-#include "reports/gate.hpp"
+#include "reports/format.hpp"
 #include "reports/markup.hpp"
 
 namespace loadcast::reports {

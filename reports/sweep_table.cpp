@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "reports/format.hpp"
 #include "reports/markup.hpp"
 #include "reports/svg_chart.hpp"
 
@@ -18,8 +19,6 @@ std::string csv_cell(const std::string& s) {
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
-
-std::string num(double v, int decimals) { return fixed(v, decimals); }
 
 std::string point_label(const SweepPoint& p) {
   std::string out;
@@ -93,10 +92,10 @@ std::string SweepTable::csv() const {
   for (const auto& p : points) {
     out << p.index;
     for (const auto& [path, value] : p.values) out << ',' << csv_cell(value);
-    out << ',' << num(p.p50_ms, 4) << ',' << num(p.p95_ms, 4) << ',' << num(p.p99_ms, 4) << ','
-        << (p.p95_ci ? num(p.p95_ci->low, 4) : "") << ',' << (p.p95_ci ? num(p.p95_ci->high, 4) : "") << ','
-        << num(p.error_rate, 6) << ',' << num(p.throughput_rps, 4) << ',' << p.requests << ','
-        << (p.monthly_usd ? num(*p.monthly_usd, 2) : "") << ',' << (p.frontier ? "yes" : "") << '\n';
+    out << ',' << fixed(p.p50_ms, 4) << ',' << fixed(p.p95_ms, 4) << ',' << fixed(p.p99_ms, 4) << ','
+        << (p.p95_ci ? fixed(p.p95_ci->low, 4) : "") << ',' << (p.p95_ci ? fixed(p.p95_ci->high, 4) : "") << ','
+        << fixed(p.error_rate, 6) << ',' << fixed(p.throughput_rps, 4) << ',' << p.requests << ','
+        << (p.monthly_usd ? fixed(*p.monthly_usd, 2) : "") << ',' << (p.frontier ? "yes" : "") << '\n';
   }
   return out.str();
 }
@@ -113,9 +112,9 @@ std::string SweepTable::markdown() const {
   for (const auto& p : points) {
     out << "| " << p.index << " |";
     for (const auto& [path, value] : p.values) out << ' ' << escape_md_cell(value) << " |";
-    out << ' ' << num(p.p95_ms, 3);
-    if (p.p95_ci) out << " [" << num(p.p95_ci->low, 3) << ", " << num(p.p95_ci->high, 3) << "]";
-    out << " | " << num(p.p99_ms, 3) << " | " << num(p.error_rate * 100.0, 4) << " % | " << num(p.throughput_rps, 2)
+    out << ' ' << fixed(p.p95_ms, 3);
+    if (p.p95_ci) out << " [" << fixed(p.p95_ci->low, 3) << ", " << fixed(p.p95_ci->high, 3) << "]";
+    out << " | " << fixed(p.p99_ms, 3) << " | " << fixed(p.error_rate * 100.0, 4) << " % | " << fixed(p.throughput_rps, 2)
         << " | " << (p.monthly_usd ? money(*p.monthly_usd) : "-") << " | " << (p.frontier ? "★" : "") << " |\n";
   }
   return out.str();
@@ -130,7 +129,7 @@ std::string SweepTable::html() const {
   h << "<h1>loadcast sweep: " << escape_xml(scenario) << "</h1>\n<p class=\"note\">" << points.size() << " of "
     << total_points << " points · seed " << seed << " · " << replications << " replication" << (replications == 1 ? "" : "s")
     << (shard.empty() ? "" : " · shard " + escape_xml(shard)) << ". The Pareto frontier joins the points no other point "
-    << "beats on both monthly cost and p95; points with an error rate above " << num(max_error_rate * 100.0, 4)
+    << "beats on both monthly cost and p95; points with an error rate above " << fixed(max_error_rate * 100.0, 4)
     << " % are left off it.</p>\n";
   ScatterChart chart;
   chart.title = "Monthly cost against p95 latency";
@@ -151,10 +150,10 @@ std::string SweepTable::html() const {
   for (const auto& p : points) {
     h << "<tr title=\"" << escape_xml(point_label(p)) << "\"><td class=\"n\">" << p.index << "</td>";
     for (const auto& [path, value] : p.values) h << "<td>" << escape_xml(value) << "</td>";
-    h << "<td class=\"n\">" << num(p.p50_ms, 3) << "</td><td class=\"n\">" << num(p.p95_ms, 3)
-      << (p.p95_ci ? " [" + num(p.p95_ci->low, 3) + ", " + num(p.p95_ci->high, 3) + "]" : "") << "</td><td class=\"n\">"
-      << num(p.p99_ms, 3) << "</td><td class=\"n\">" << num(p.error_rate * 100.0, 4) << " %</td><td class=\"n\">"
-      << num(p.throughput_rps, 2) << "</td><td class=\"n\">" << (p.monthly_usd ? money(*p.monthly_usd) : "-")
+    h << "<td class=\"n\">" << fixed(p.p50_ms, 3) << "</td><td class=\"n\">" << fixed(p.p95_ms, 3)
+      << (p.p95_ci ? " [" + fixed(p.p95_ci->low, 3) + ", " + fixed(p.p95_ci->high, 3) + "]" : "") << "</td><td class=\"n\">"
+      << fixed(p.p99_ms, 3) << "</td><td class=\"n\">" << fixed(p.error_rate * 100.0, 4) << " %</td><td class=\"n\">"
+      << fixed(p.throughput_rps, 2) << "</td><td class=\"n\">" << (p.monthly_usd ? money(*p.monthly_usd) : "-")
       << "</td><td>" << (p.frontier ? "on the frontier" : "") << "</td></tr>\n";
   }
   h << "</table>\n</body></html>\n";

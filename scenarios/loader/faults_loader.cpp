@@ -2,6 +2,7 @@
 // `{ at, type, ... }` with type db_failover (duration), kill_tasks (service, count) or
 // worker_errors (service: a worker, failure_probability, duration).
 #include "scenarios/loader/sections.hpp"
+#include "scenarios/loader/yaml_reader.hpp"
 
 namespace loadcast::scenario {
 

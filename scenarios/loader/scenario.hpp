@@ -4,7 +4,7 @@
 // with file:line:col, the YAML path and a sentence, all problems at once. `overrides`
 // ("services.web.autoscaling.min=2", as given to --set and sweep --grid) are applied to the YAML
 // tree before validation, so an override is checked exactly like the file itself.
-// The result is plain data: the simulator builds its model from it (simulate.hpp), the load
+// The result is plain data: the simulator builds its model from it (app/simulate.hpp), the load
 // generator reads `workload` and `duration`.
 #pragma once
 

@@ -1,13 +1,17 @@
 // Section loaders: each reads one top-level key of a scenario into the Scenario struct,
-// reporting problems through the Context. The top-level loader (loader.cpp) calls them in
-// dependency order (stations before the workload's steps that name them). They take yaml-cpp
-// types, so only the loader's .cpp files include this header.
+// reporting problems through the reader's Context. The top-level loader (loader.cpp) calls them
+// in dependency order (stations before the workload's steps that name them). The readers are
+// opaque here: only the loader's .cpp files, which include yaml_reader.hpp, call these.
 #pragma once
 
+#include <vector>
+
+#include "models/core/config.hpp"
 #include "scenarios/loader/scenario.hpp"
-#include "scenarios/loader/yaml_reader.hpp"
 
 namespace loadcast::scenario {
+
+class MapReader;  // yaml_reader.hpp
 
 void load_stations(MapReader& top, Scenario& s);
 void load_workload(MapReader& top, Scenario& s);
@@ -42,8 +46,8 @@ void load_cost_section(MapReader& top, cost::CostConfig& out);
 // not be priced. Reports a located error on the class key.
 void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const Scenario& s);
 
-// One step of a request class (`station:`, `delay:`, ...), appended to `steps`.
-void load_step(Context& ctx, const YAML::Node& node, const std::string& path, const Scenario& s,
-               std::vector<models::StepConfig>& steps);
+// One step of a request class or worker (`station:`, `delay:`, `cpu:`...) read from its mapping,
+// appended to `steps`; nothing is appended when the step is not valid.
+void load_step(MapReader& m, const Scenario& s, std::vector<models::StepConfig>& steps);
 
 }  // namespace loadcast::scenario

@@ -1,4 +1,5 @@
-// Helpers shared by the web-tier section loaders (load_balancer, services, database).
+// Helpers shared by the web-tier section loaders (load_balancer, services, database, workers).
+// Internal to the loader: only scenarios/loader/*.cpp include it (it needs yaml_reader.hpp).
 #pragma once
 
 #include <optional>

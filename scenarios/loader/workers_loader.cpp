@@ -100,7 +100,8 @@ void load_workers(MapReader& top, Scenario& s) {
     if (!m.has("steps")) ctx.error(node, path, "needs 'steps' (what processing one message does: cpu, db, publish, delay)");
     for_each_item(ctx, m.get("steps"), m.child_path("steps"), [&](const YAML::Node& step, const std::string& spath) {
       const std::size_t before = w.steps.size();
-      load_step(ctx, step, spath, s, w.steps);
+      MapReader sm(ctx, step, spath);
+      load_step(sm, s, w.steps);
       if (w.steps.size() == before) return;
       const models::StepKind k = w.steps.back().kind;
       if (k == models::StepKind::kStation) ctx.error(step, spath, "a worker's steps are cpu, db, publish or delay (stations serve request classes)");

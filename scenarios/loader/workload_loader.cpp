@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "scenarios/loader/sections.hpp"
+#include "scenarios/loader/yaml_reader.hpp"
 
 namespace loadcast::scenario {
 
@@ -196,10 +197,11 @@ void load_stations(MapReader& top, Scenario& s) {
   stations.finish();
 }
 
-void load_step(Context& ctx, const YAML::Node& node, const std::string& path, const Scenario& s,
-               std::vector<models::StepConfig>& steps) {
-  MapReader m(ctx, node, path);
+void load_step(MapReader& m, const Scenario& s, std::vector<models::StepConfig>& steps) {
   if (!m.valid()) return;
+  Context& ctx = m.ctx();
+  const YAML::Node& node = m.node();
+  const std::string& path = m.path();
   models::StepConfig step;
   if (m.has("station")) {
     step.kind = models::StepKind::kStation;
@@ -341,7 +343,8 @@ void load_workload(MapReader& top, Scenario& s) {
     }
     check_placeholders(ctx, m.get("path"), m.child_path("path"), rc.http.path, rc.http);
     for_each_item(ctx, m.get("steps"), m.child_path("steps"), [&](const YAML::Node& step, const std::string& spath) {
-      load_step(ctx, step, spath, s, cc.steps);
+      MapReader sm(ctx, step, spath);
+      load_step(sm, s, cc.steps);
     });
     m.finish();
     s.workload.classes.push_back(std::move(rc));

@@ -4,7 +4,8 @@
 // the first. A MapReader wraps one mapping: each key read is marked used, and finish() reports
 // every key nobody read as unknown, listing the accepted ones. Typed getters check the type and
 // range and report with the node's own location. Values set by --set overrides are located as
-// "--set <path>" instead of a line. Only scenarios/loader/ includes yaml-cpp.
+// "--set <path>" instead of a line. Internal to the loader: only scenarios/loader/*.cpp include
+// it (tests that read YAML themselves may), so yaml-cpp stays out of every public header.
 #pragma once
 
 #include <cstdint>

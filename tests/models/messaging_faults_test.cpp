@@ -176,9 +176,9 @@ TEST_CASE("FifoQueue: the accounting identity holds at every interval end of a b
        {"workload.arrivals.stages", "[{at: 0m, rate: 36}, {at: 1h, rate: 36}]"},
        {"faults", "[{at: 20m, type: db_failover, duration: 30s}, {at: 30m, type: kill_tasks, service: worker-transaction, count: 1}, "
                   "{at: 40m, type: worker_errors, service: worker-item, failure_probability: 0.9, duration: 5m}]"}});
-  scenario::SimOptions o;
+  app::SimOptions o;
   o.threads = 1;
-  const auto r = scenario::simulate(sc, o).to_result();
+  const auto r = app::simulate(sc, o).to_result();
   std::size_t checked = 0;
   for (const auto& [name, q] : r.sections.at("queues").items()) {
     INFO(name);

@@ -8,17 +8,17 @@
 #include <string>
 #include <vector>
 
+#include "app/simulate.hpp"
 #include "reports/result.hpp"
 #include "scenarios/loader/scenario.hpp"
-#include "scenarios/loader/simulate.hpp"
 
 namespace loadcast::testing {
 
 inline reports::Result run(const std::string& yaml) {
   const auto sc = scenario::load_string(yaml, "timeline.yaml");
-  scenario::SimOptions o;
+  app::SimOptions o;
   o.threads = 1;
-  return scenario::simulate(sc, o).to_result();
+  return app::simulate(sc, o).to_result();
 }
 
 inline std::vector<reports::Event> events(const reports::Result& r, const std::string& type, const std::string& target = "") {

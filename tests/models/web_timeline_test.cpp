@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/loader/sweep.hpp"
+#include "app/sweep.hpp"
 #include "tests/models/timeline_helpers.hpp"
 
 using namespace loadcast;
@@ -422,11 +422,11 @@ workers:
 }
 
 TEST_CASE("Sweep: the grid over services.web.autoscaling.min runs on bookmark-prod, clamping desired") {
-  scenario::SweepOptions o;
-  o.axes = {scenario::parse_grid("services.web.autoscaling.min=1,2,4")};
+  app::SweepOptions o;
+  o.axes = {app::parse_grid("services.web.autoscaling.min=1,2,4")};
   o.sim.duration = 30 * sim::kMinute;
   o.sim.threads = 2;
-  const auto run = scenario::run_sweep(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/bookmark-prod.yaml", o);
+  const auto run = app::run_sweep(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/bookmark-prod.yaml", o);
   REQUIRE(run.results.size() == 3);
   const int mins[] = {1, 2, 4};
   for (std::size_t i = 0; i < 3; ++i) {

@@ -178,11 +178,3 @@ TEST_CASE("Gate: the report counts failures and writes JUnit and Markdown with m
   CHECK_THAT(md, Catch::Contains("2 of 8 checks failed."));
   CHECK_THAT(gate_text(r), Catch::Contains("FAIL  latency_ms.p95 < 50   measured 100"));
 }
-
-TEST_CASE("Gate: values are formatted readably") {
-  CHECK(format_value(412.3456) == "412.35");
-  CHECK(format_value(0.0123) == "0.0123");
-  CHECK(format_value(0.000123) == "0.000123");
-  CHECK(format_value(12345.67) == "12345.7");
-  CHECK(format_value(std::nan("")) == "nan");
-}

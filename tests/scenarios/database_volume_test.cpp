@@ -6,10 +6,10 @@
 
 #include <string>
 
+#include "app/simulate.hpp"
 #include "models/data/db_instance_classes.hpp"
 #include "cost/usage.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
-#include "scenarios/loader/simulate.hpp"
 
 using namespace loadcast;
 
@@ -48,11 +48,11 @@ services:
 )" + db;
 }
 
-scenario::SimRun run(const std::string& text) {
+app::SimRun run(const std::string& text) {
   const auto sc = scenario::load_string(text, "volume.yaml");
-  scenario::SimOptions o;
+  app::SimOptions o;
   o.threads = 1;
-  return scenario::simulate(sc, o);
+  return app::simulate(sc, o);
 }
 
 std::string load_errors(const std::string& text) {
@@ -75,7 +75,7 @@ const reports::Json* line(const reports::Json& cost, const std::string& componen
 }  // namespace
 
 TEST_CASE("DatabaseVolume: stored GB and the I/O of every query are metered and priced") {
-  const scenario::SimRun sim = run(scenario_text("  volume: { gb: 40, io_per_read: 0.25, io_per_write: 2, backup_gb: 5 }\n"));
+  const app::SimRun sim = run(scenario_text("  volume: { gb: 40, io_per_read: 0.25, io_per_write: 2, backup_gb: 5 }\n"));
   const reports::Result& r = sim.result;
   REQUIRE(sim.usage.has_value());
   const cost::Usage& u = *sim.usage;
@@ -109,7 +109,7 @@ TEST_CASE("DatabaseVolume: stored GB and the I/O of every query are metered and 
 }
 
 TEST_CASE("DatabaseVolume: without the section nothing is metered and the cost says so") {
-  const scenario::SimRun sim = run(scenario_text(""));
+  const app::SimRun sim = run(scenario_text(""));
   const reports::Result& r = sim.result;
   REQUIRE(sim.usage.has_value());
   const cost::Usage& u = *sim.usage;

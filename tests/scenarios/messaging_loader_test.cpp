@@ -9,8 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include "app/simulate.hpp"
 #include "scenarios/loader/scenario.hpp"
-#include "scenarios/loader/simulate.hpp"
 
 using namespace loadcast;
 
@@ -260,9 +260,9 @@ TEST_CASE("MessagingLoader: bad proxy and replica scaling keys are located error
 TEST_CASE("MessagingLoader: the POS scenario accounts for every message at its peak hour") {
   const auto sc = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/pos-production.yaml",
                                       {{"duration", "1h"}, {"workload.arrivals.stages", "[{at: 0m, rate: 36}, {at: 1h, rate: 36}]"}});
-  scenario::SimOptions o;
+  app::SimOptions o;
   o.threads = 1;
-  const auto r = scenario::simulate(sc, o).to_result();
+  const auto r = app::simulate(sc, o).to_result();
   CHECK(r.requests.balanced());
   CHECK(r.requests.errors == 0);
   const auto& queues = r.sections.at("queues");

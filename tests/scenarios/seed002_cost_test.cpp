@@ -11,10 +11,10 @@
 #include <cstdio>
 #include <string>
 
+#include "app/simulate.hpp"
 #include "cost/usage.hpp"
 #include "reports/threshold.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
-#include "scenarios/loader/simulate.hpp"
 
 using namespace loadcast;
 using cost::AuroraStorage;
@@ -110,10 +110,10 @@ TEST_CASE("Seed002Cost: loadcast prices the seed's minimum and peak configuratio
 
 TEST_CASE("Seed002Cost: a simulated bookmark-prod run carries a cost priced from what it metered") {
   const auto sc = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/bookmark-prod.yaml");
-  scenario::SimOptions o;
+  app::SimOptions o;
   o.duration = 30 * sim::kMinute;
   o.threads = 1;
-  scenario::SimRun run = scenario::simulate(sc, o);
+  app::SimRun run = app::simulate(sc, o);
   REQUIRE(run.usage.has_value());
   reports::Result& r = run.result;
   REQUIRE(scenario::add_cost_section(r, run.usage, sc.region, cost::CostConfig{}, sc.base_dir));

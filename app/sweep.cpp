@@ -1,10 +1,13 @@
-#include "scenarios/loader/sweep.hpp"
+#include "app/sweep.hpp"
 
+#include <filesystem>
 #include <stdexcept>
 
+#include "app/exit_code.hpp"
+#include "reports/run_outputs.hpp"
 #include "sim/replication.hpp"
 
-namespace loadcast::scenario {
+namespace loadcast::app {
 
 namespace {
 
@@ -46,6 +49,18 @@ GridAxis parse_grid(const std::string& text) {
   return axis;
 }
 
+std::vector<GridAxis> parse_grids(const std::vector<std::string>& texts) {
+  std::vector<GridAxis> axes;
+  for (const auto& g : texts) {
+    try {
+      axes.push_back(parse_grid(g));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--grid ") + e.what());
+    }
+  }
+  return axes;
+}
+
 std::size_t grid_size(const std::vector<GridAxis>& axes) {
   std::size_t n = 1;
   for (const auto& a : axes) {
@@ -76,19 +91,19 @@ SweepRun run_sweep(const std::string& scenario_path, const SweepOptions& options
   std::vector<std::size_t> indices;
   for (std::size_t k = options.shard; k < total; k += options.shards) indices.push_back(k);
 
-  std::vector<Scenario> scenarios;
+  std::vector<scenario::Scenario> scenarios;
   std::vector<std::string> errors;
   for (std::size_t k : indices) {
     const auto values = grid_point(options.axes, k);
-    std::vector<Override> overrides = options.base;
-    for (const auto& [path, value] : values) overrides.push_back(Override{path, value});
+    std::vector<scenario::Override> overrides = options.base;
+    for (const auto& [path, value] : values) overrides.push_back(scenario::Override{path, value});
     try {
-      scenarios.push_back(load_file(scenario_path, overrides));
-    } catch (const LoadError& e) {
+      scenarios.push_back(scenario::load_file(scenario_path, overrides));
+    } catch (const scenario::LoadError& e) {
       for (const auto& line : e.errors()) errors.push_back("point " + std::to_string(k) + " (" + point_text(values) + "): " + line);
     }
   }
-  if (!errors.empty()) throw LoadError(errors);
+  if (!errors.empty()) throw scenario::LoadError(errors);
 
   const unsigned budget = options.sim.threads == 0 ? sim::default_threads() : options.sim.threads;
   // Many points: one thread per point. Few points: the points in turn, replications in parallel.
@@ -121,4 +136,22 @@ SweepRun run_sweep(const std::string& scenario_path, const SweepOptions& options
   return run;
 }
 
-}  // namespace loadcast::scenario
+void write_sweep_run(const SweepRun& run, const std::string& dir) {
+  std::filesystem::create_directories(dir + "/points");
+  reports::write_sweep_outputs(run.table, dir + "/sweep");
+  for (std::size_t i = 0; i < run.results.size(); ++i) {
+    reports::save_result(run.results[i], dir + "/points/" + std::to_string(run.table.points[i].index) + ".json");
+  }
+}
+
+reports::SweepTable merge_sweep_files(const std::vector<std::string>& paths) {
+  std::vector<reports::SweepTable> shards;
+  try {
+    for (const auto& p : paths) shards.push_back(reports::read_sweep_table(p));
+    return reports::merge_sweeps(shards);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
+}
+
+}  // namespace loadcast::app

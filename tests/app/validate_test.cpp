@@ -1,16 +1,17 @@
-// Validation of the model against measurement: the testbed with C = 4 workers and exponential
-// sleep service (an M/M/4 FCFS station) under Poisson load, against the simulation of a
-// scenario with one station of 4 FCFS servers and the same service law. The testbed draws its
-// service times from the scenario's step stream and the load generator sends at the scenario's
-// arrival times, so the measured run follows the simulated sample path; what remains between
-// predicted and measured is what the model leaves out (network, parsing, timers).
+// Validation of the model against measurement, through the protocol `loadcast validate` runs
+// (app::validate): the testbed with C = 4 workers and exponential sleep service (an M/M/4 FCFS
+// station) under Poisson load, against the simulation of a scenario with one station of 4 FCFS
+// servers and the same service law. The testbed draws its service times from the scenario's
+// step stream and the load generator sends at the scenario's arrival times, so the measured run
+// follows the simulated sample path; what remains between predicted and measured is what the
+// model leaves out (network, parsing, timers).
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstdio>
 
-#include "loadgen/validation.hpp"
+#include "app/validate.hpp"
 #include "scenarios/loader/scenario.hpp"
-#include "scenarios/loader/simulate.hpp"
 #include "tests/loadgen/servers.hpp"
 
 using namespace loadcast;
@@ -31,7 +32,7 @@ std::string scenario_text(double rate) {
 }
 
 struct Attempt {
-  loadgen::ValidationReport report;
+  app::ValidationReport report;
   bool clean = false;  // neither the generator nor the testbed was held up by the machine
   std::string noise;
 };
@@ -43,23 +44,15 @@ Attempt attempt(const scenario::Scenario& sc) {
   tc.seed = kSeed;
   tc.stream = "class.api.step.0";
   test::TestbedThread tb(tc);
-  loadgen::LoadConfig c;
-  c.target = *loadgen::parse_url(tb.url()).value;
-  c.workload = sc.workload;
-  c.scenario = sc.name;
-  c.duration = sc.duration;
-  c.warmup = sc.warmup;
-  c.seed = sc.seed;
-  c.connections = 64;
-  c.drain = 0;
-  const auto measured = test::run(c);
+  static const std::atomic<bool> never{false};
+  app::ValidateOptions options;
+  options.tolerance = 0.10;
+  const auto v = app::validate(sc, app::validation_load(sc, tb.url(), false), options, never);
+  REQUIRE(v);
   const auto stats = tb.stats();
-  scenario::SimOptions so;
-  so.seed = sc.seed;
-  const auto predicted = scenario::simulate(sc, so).to_result();
   Attempt a;
-  a.report = loadgen::compare(predicted, measured.result, 0.10);
-  const auto& load = measured.result.sections["load"];
+  a.report = v->report;
+  const auto& load = v->measured.result.sections["load"];
   const double tb_lag_ms = stats.wakeup_lag_p99_ns * 1e-6;
   a.clean = !load["generator_saturated"].get<bool>() && load["loop_lag_ms"]["p99"].get<double>() < 5.0 && tb_lag_ms < 5.0;
   a.noise = "generator loop lag p99 " + std::to_string(load["loop_lag_ms"]["p99"].get<double>()) +
@@ -106,7 +99,7 @@ TEST_CASE("Validation: the comparison judges relative errors against the toleran
   m.latency_ms.p50 = 11.5;
   p.latency_ms.p99 = 50.0;
   m.latency_ms.p99 = 50.0;
-  const auto r = loadgen::compare(p, m, 0.10);
+  const auto r = app::compare(p, m, 0.10);
   for (const auto& x : r.metrics) {
     INFO(x.metric);
     if (x.metric == "throughput_rps") CHECK(x.relative_error == Approx(-0.05));
@@ -115,6 +108,6 @@ TEST_CASE("Validation: the comparison judges relative errors against the toleran
     if (x.metric == "latency_ms.p99") CHECK(x.ok);
   }
   CHECK_FALSE(r.passed());
-  CHECK(loadgen::compare(p, m, std::nullopt).passed());
+  CHECK(app::compare(p, m, std::nullopt).passed());
   CHECK(r.to_json()["passed"] == false);
 }

@@ -7,7 +7,8 @@
 #include <fstream>
 #include <string>
 
-#include "scenarios/loader/sweep.hpp"
+#include "app/exit_code.hpp"
+#include "app/sweep.hpp"
 
 using namespace loadcast;
 
@@ -42,10 +43,10 @@ struct ScenarioFile {
   ~ScenarioFile() { std::filesystem::remove_all(dir); }
 };
 
-scenario::SweepOptions options(unsigned threads) {
-  scenario::SweepOptions o;
-  o.axes = {scenario::parse_grid("stations.s1.servers=4,8,16"),
-            scenario::parse_grid("workload.requests[0].steps[0].service=exp(10ms),const(10ms)")};
+app::SweepOptions options(unsigned threads) {
+  app::SweepOptions o;
+  o.axes = {app::parse_grid("stations.s1.servers=4,8,16"),
+            app::parse_grid("workload.requests[0].steps[0].service=exp(10ms),const(10ms)")};
   o.sim.threads = threads;
   o.sim.replications = 2;
   return o;
@@ -54,28 +55,37 @@ scenario::SweepOptions options(unsigned threads) {
 }  // namespace
 
 TEST_CASE("Sweep: grid values split at top-level commas only") {
-  const auto a = scenario::parse_grid("workload.requests[0].steps[0].service=exp(1ms),lognormal(mean=2ms, p99=9ms), const(3ms)");
+  const auto a = app::parse_grid("workload.requests[0].steps[0].service=exp(1ms),lognormal(mean=2ms, p99=9ms), const(3ms)");
   CHECK(a.path == "workload.requests[0].steps[0].service");
   CHECK(a.values == std::vector<std::string>{"exp(1ms)", "lognormal(mean=2ms, p99=9ms)", "const(3ms)"});
-  CHECK(scenario::parse_grid("database.max_acu=2,4,8").values.size() == 3);
-  CHECK_THROWS_WITH(scenario::parse_grid("database.max_acu"), Catch::Contains("is not PATH=V1,V2,..."));
-  CHECK_THROWS_WITH(scenario::parse_grid("a=1,,2"), Catch::Contains("empty value in the list (value 2)"));
-  CHECK_THROWS_WITH(scenario::parse_grid("a=exp(1ms"), Catch::Contains("never closed"));
+  CHECK(app::parse_grid("database.max_acu=2,4,8").values.size() == 3);
+  CHECK_THROWS_WITH(app::parse_grid("database.max_acu"), Catch::Contains("is not PATH=V1,V2,..."));
+  CHECK_THROWS_WITH(app::parse_grid("a=1,,2"), Catch::Contains("empty value in the list (value 2)"));
+  CHECK_THROWS_WITH(app::parse_grid("a=exp(1ms"), Catch::Contains("never closed"));
+}
+
+TEST_CASE("Sweep: --grid texts parse in order; a malformed one is a usage error naming the option") {
+  const auto axes = app::parse_grids({"stations.s1.servers=4,8", "workload.arrivals.rate=100"});
+  REQUIRE(axes.size() == 2);
+  CHECK(axes[0].values == std::vector<std::string>{"4", "8"});
+  CHECK(axes[1].path == "workload.arrivals.rate");
+  CHECK_THROWS_AS(app::parse_grids({"a=1", "b"}), app::UsageError);
+  CHECK_THROWS_WITH(app::parse_grids({"b"}), Catch::StartsWith("--grid 'b' is not PATH=V1,V2,..."));
 }
 
 TEST_CASE("Sweep: points are numbered with the last axis varying fastest") {
   const auto o = options(1);
-  CHECK(scenario::grid_size(o.axes) == 6);
-  const auto p = scenario::grid_point(o.axes, 3);
+  CHECK(app::grid_size(o.axes) == 6);
+  const auto p = app::grid_point(o.axes, 3);
   CHECK(p[0].second == "8");
   CHECK(p[1].second == "const(10ms)");
-  CHECK(scenario::grid_point(o.axes, 5)[0].second == "16");
+  CHECK(app::grid_point(o.axes, 5)[0].second == "16");
 }
 
 TEST_CASE("Sweep: every point runs and the table does not depend on the thread count") {
   ScenarioFile f;
-  const auto one = scenario::run_sweep(f.path, options(1));
-  const auto two = scenario::run_sweep(f.path, options(2));
+  const auto one = app::run_sweep(f.path, options(1));
+  const auto two = app::run_sweep(f.path, options(2));
   REQUIRE(one.table.points.size() == 6);
   CHECK(one.table.to_json().dump() == two.table.to_json().dump());
   CHECK(one.table.total_points == 6);
@@ -96,12 +106,12 @@ TEST_CASE("Sweep: shards merge back into the whole sweep") {
   ScenarioFile f;
   auto o = options(2);
   o.sim.replications = 1;
-  const auto whole = scenario::run_sweep(f.path, o);
+  const auto whole = app::run_sweep(f.path, o);
   std::vector<reports::SweepTable> shards;
   for (std::size_t i = 0; i < 3; ++i) {
     o.shard = i;
     o.shards = 3;
-    shards.push_back(reports::SweepTable::from_json(scenario::run_sweep(f.path, o).table.to_json()));
+    shards.push_back(reports::SweepTable::from_json(app::run_sweep(f.path, o).table.to_json()));
     CHECK(shards.back().points.size() == 2);
     CHECK(shards.back().shard == std::to_string(i) + "/3");
   }
@@ -110,12 +120,34 @@ TEST_CASE("Sweep: shards merge back into the whole sweep") {
   CHECK_THROWS_WITH(reports::merge_sweeps(shards), Catch::Contains("point 2 is missing"));
 }
 
+TEST_CASE("Sweep: shard outputs written to disk merge from their directories and files") {
+  ScenarioFile f;
+  auto o = options(2);
+  o.sim.replications = 1;
+  const auto whole = app::run_sweep(f.path, o);
+  std::vector<std::string> outputs;
+  for (std::size_t i = 0; i < 2; ++i) {
+    o.shard = i;
+    o.shards = 2;
+    const auto run = app::run_sweep(f.path, o);
+    const std::string dir = (f.dir / ("shard" + std::to_string(i))).string();
+    app::write_sweep_run(run, dir);
+    for (const auto& p : run.table.points) {
+      CHECK(std::filesystem::exists(dir + "/points/" + std::to_string(p.index) + ".json"));
+    }
+    outputs.push_back(i == 0 ? dir : dir + "/sweep.json");
+  }
+  CHECK(app::merge_sweep_files(outputs).to_json().dump() == whole.table.to_json().dump());
+  CHECK_THROWS_AS(app::merge_sweep_files({outputs[0]}), app::UsageError);
+  CHECK_THROWS_AS(app::merge_sweep_files({(f.dir / "nowhere").string()}), app::UsageError);
+}
+
 TEST_CASE("Sweep: a bad value is reported with its point before anything runs") {
   ScenarioFile f;
   auto o = options(1);
-  o.axes[0] = scenario::parse_grid("stations.s1.servers=4,-1");
+  o.axes[0] = app::parse_grid("stations.s1.servers=4,-1");
   try {
-    scenario::run_sweep(f.path, o);
+    app::run_sweep(f.path, o);
     FAIL("expected a LoadError");
   } catch (const scenario::LoadError& e) {
     REQUIRE(e.errors().size() == 2);
@@ -125,12 +157,12 @@ TEST_CASE("Sweep: a bad value is reported with its point before anything runs") 
 }
 
 TEST_CASE("Sweep: an indexed policy path and the region sweep a priced scenario; cost and frontier are filled") {
-  scenario::SweepOptions o;
-  o.axes = {scenario::parse_grid("services.api.autoscaling.policies[0].target=10,70"),
-            scenario::parse_grid("region=us-east-1,ap-northeast-1")};
+  app::SweepOptions o;
+  o.axes = {app::parse_grid("services.api.autoscaling.policies[0].target=10,70"),
+            app::parse_grid("region=us-east-1,ap-northeast-1")};
   o.sim.duration = 9 * sim::kMinute;  // before step-load's step: 20 req/s on a 20 % busy task
   o.sim.threads = 2;
-  const auto run = scenario::run_sweep(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/step-load.yaml", o);
+  const auto run = app::run_sweep(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/step-load.yaml", o);
   REQUIRE(run.table.points.size() == 4);
   const auto& p = run.table.points;
   for (const auto& x : p) REQUIRE(x.monthly_usd.has_value());

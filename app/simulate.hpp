@@ -13,7 +13,7 @@
 #include "reports/result.hpp"
 #include "scenarios/loader/scenario.hpp"
 
-namespace loadcast::scenario {
+namespace loadcast::app {
 
 struct SimOptions {
   std::optional<std::uint64_t> seed;      // overrides the scenario's seed
@@ -39,6 +39,6 @@ struct SimRun {
   reports::Result to_result() const;
 };
 
-SimRun simulate(const Scenario& scenario, const SimOptions& options, SimStats* stats = nullptr);
+SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, SimStats* stats = nullptr);
 
-}  // namespace loadcast::scenario
+}  // namespace loadcast::app

@@ -1,10 +1,15 @@
-#include "loadgen/validation.hpp"
+#include "app/validate.hpp"
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 
-namespace loadcast::loadgen {
+#include "app/load.hpp"
+#include "app/simulate.hpp"
+#include "reports/run_outputs.hpp"
+
+namespace loadcast::app {
 
 namespace {
 
@@ -94,4 +99,41 @@ ValidationReport compare(const reports::Result& predicted, const reports::Result
   return report;
 }
 
-}  // namespace loadcast::loadgen
+loadgen::LoadConfig validation_load(const scenario::Scenario& sc, const std::string& target, bool connections_given) {
+  loadgen::LoadConfig config = scenario_load(sc, target, connections_given);
+  config.drain = 0;
+  return config;
+}
+
+std::optional<Validation> validate(const scenario::Scenario& sc, const loadgen::LoadConfig& load,
+                                   const ValidateOptions& options, const std::atomic<bool>& stop) {
+  if (const auto problems = load.validate(); !problems.empty()) throw UsageError(problems.front());
+  Validation v;
+  v.measured = loadgen::run_load(load, stop);
+  if (v.measured.info.stopped_early) return std::nullopt;
+  SimOptions sim_options;
+  sim_options.replications = options.replications;
+  sim_options.seed = load.seed;
+  sim_options.duration = load.duration;
+  scenario::Scenario simulated = sc;
+  simulated.warmup = load.warmup;
+  v.predicted = simulate(simulated, sim_options).to_result();
+  v.report = compare(v.predicted, v.measured.result, options.tolerance);
+  return v;
+}
+
+Verdict verdict(const Validation& validation) {
+  Verdict v;
+  v.run_failed = !validation.measured.result.requests.balanced();
+  v.checks_failed = !validation.report.passed();
+  return v;
+}
+
+void write_validation(const Validation& validation, const std::string& dir) {
+  reports::write_run_outputs(validation.measured.result, dir + "/load");
+  std::filesystem::create_directories(dir + "/sim");
+  reports::save_result(validation.predicted, dir + "/sim/result.json");
+  reports::write_text_file(dir + "/validation.json", validation.report.to_json().dump(2) + "\n");
+}
+
+}  // namespace loadcast::app

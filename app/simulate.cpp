@@ -1,4 +1,4 @@
-#include "scenarios/loader/simulate.hpp"
+#include "app/simulate.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +9,10 @@
 #include "sim/replication.hpp"
 #include "sim/stats.hpp"
 
-namespace loadcast::scenario {
+namespace loadcast::app {
+
+using scenario::add_cost_section;
+using scenario::price_scenario_usage;
 
 reports::Result SimRun::to_result() const {
   reports::Result out = result;
@@ -17,7 +20,7 @@ reports::Result SimRun::to_result() const {
   return out;
 }
 
-SimRun simulate(const Scenario& scenario, const SimOptions& options, SimStats* stats) {
+SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, SimStats* stats) {
   const auto started = std::chrono::steady_clock::now();
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
   models::RunParams params;
@@ -80,4 +83,4 @@ SimRun simulate(const Scenario& scenario, const SimOptions& options, SimStats* s
   return run;
 }
 
-}  // namespace loadcast::scenario
+}  // namespace loadcast::app

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "app/simulate.hpp"
 #include "scenarios/loader/scenario.hpp"
-#include "scenarios/loader/simulate.hpp"
 
 using namespace loadcast;
 
@@ -27,11 +27,11 @@ stations:
 
 std::string run(std::uint64_t seed, std::size_t reps, unsigned threads) {
   const auto sc = scenario::load_string(kModel, "det.yaml");
-  scenario::SimOptions o;
+  app::SimOptions o;
   o.seed = seed;
   o.replications = reps;
   o.threads = threads;
-  return scenario::simulate(sc, o).to_result().to_json().dump();
+  return app::simulate(sc, o).to_result().to_json().dump();
 }
 
 }  // namespace
@@ -49,12 +49,12 @@ TEST_CASE("Determinism: one thread and two threads give identical results") {
 TEST_CASE("Determinism: replication k does not depend on how many replications run") {
   // Replication 0 of a 3-replication run equals the single-replication run: same streams.
   const auto sc = scenario::load_string(kModel, "det.yaml");
-  scenario::SimOptions one;
+  app::SimOptions one;
   one.replications = 1;
-  scenario::SimOptions three;
+  app::SimOptions three;
   three.replications = 3;
-  const auto r1 = scenario::simulate(sc, one).to_result();
-  const auto r3 = scenario::simulate(sc, three).to_result();
+  const auto r1 = app::simulate(sc, one).to_result();
+  const auto r3 = app::simulate(sc, three).to_result();
   CHECK(r1.events.size() == r3.events.size());
   CHECK(r3.requests.total > 2 * r1.requests.total);
   CHECK(r3.replications == 3);
@@ -63,11 +63,11 @@ TEST_CASE("Determinism: replication k does not depend on how many replications r
 
 TEST_CASE("Sequential stopping: replications stop once the mean latency is precise enough") {
   const auto sc = scenario::load_string(kModel, "det.yaml");
-  scenario::SimOptions o;
+  app::SimOptions o;
   o.replications = 40;
   o.precision = 0.02;
   o.threads = 2;
-  const auto r = scenario::simulate(sc, o).to_result();
+  const auto r = app::simulate(sc, o).to_result();
   CHECK(r.replications % 4 == 0);
   CHECK(r.replications < 40);
   const auto& p = r.sections.at("precision");
@@ -77,5 +77,5 @@ TEST_CASE("Sequential stopping: replications stop once the mean latency is preci
   CHECK((ci.high - ci.low) / 2 <= 0.02 * r.latency_ms.mean * 1.01);
   // Where it stops does not depend on the thread count.
   o.threads = 1;
-  CHECK(scenario::simulate(sc, o).to_result().to_json().dump() == r.to_json().dump());
+  CHECK(app::simulate(sc, o).to_result().to_json().dump() == r.to_json().dump());
 }

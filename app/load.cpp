@@ -1,0 +1,111 @@
+#include "app/load.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "reports/threshold.hpp"
+
+namespace loadcast::app {
+
+namespace {
+
+constexpr double kScenarioLatencyBudgetS = 0.25;
+constexpr std::uint64_t kMinPool = 10;
+constexpr std::uint64_t kMaxPool = 10000;
+
+}  // namespace
+
+loadgen::LoadConfig quick_load(const QuickRequest& request) {
+  loadgen::LoadConfig config;
+  const auto url = loadgen::parse_url(request.url);
+  if (!url.value) throw UsageError("--url: " + url.error);
+  loadgen::Url origin = *url.value;
+  origin.target = "/";
+  config.target = origin;
+  config.label = url.value->text();
+  sim::RequestClass rc;
+  rc.name = "default";
+  rc.http.method = request.method;
+  rc.http.path = url.value->target;
+  rc.http.body = request.body;
+  for (const auto& h : request.headers) {
+    const auto colon = h.find(':');
+    if (colon == std::string::npos || colon == 0) throw UsageError("-H/--header must be 'Name: value', got '" + h + "'");
+    std::string value = h.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
+    rc.http.headers.emplace_back(h.substr(0, colon), value);
+  }
+  config.workload.classes.push_back(rc);
+  return config;
+}
+
+void set_quick_model(loadgen::LoadConfig& config, const QuickModel& model) {
+  if (model.rate) {
+    const double rate = *model.rate;
+    if (!(rate > 0.0) || rate > 1e8) throw UsageError("--rate must be between 0 and 100000000 requests per second");
+    sim::OpenWorkload open;
+    const std::string process = model.arrivals.value_or("uniform");
+    if (process == "uniform") open.process = sim::ArrivalProcess::kUniform;
+    else if (process == "poisson") open.process = sim::ArrivalProcess::kPoisson;
+    else throw UsageError("--arrivals must be uniform or poisson, got '" + process + "'");
+    open.rate = sim::RateSchedule({{0, rate}});
+    config.workload.model = open;
+    return;
+  }
+  if (model.arrivals) throw UsageError("--arrivals needs --rate (without a rate the model is closed)");
+  if (model.overload_options) throw UsageError("--on-overload and --max-backlog need --rate");
+  sim::ClosedWorkload closed;
+  // wrk semantics: every connection loops; with HTTP/2 every stream does.
+  closed.users = sim::UserSchedule({{0, static_cast<double>(config.connections * config.streams_per_connection())}});
+  config.workload.model = closed;
+}
+
+std::uint64_t connection_pool(double peak_rps) {
+  const auto pool = static_cast<std::uint64_t>(std::ceil(peak_rps * kScenarioLatencyBudgetS));
+  return std::clamp<std::uint64_t>(pool, kMinPool, kMaxPool);
+}
+
+loadgen::LoadConfig scenario_load(const scenario::Scenario& sc, const std::string& target, bool connections_given) {
+  loadgen::LoadConfig config;
+  const auto url = loadgen::parse_url(target);
+  if (!url.value) throw UsageError("--target: " + url.error);
+  config.target = *url.value;
+  config.workload = sc.workload;
+  config.scenario = sc.name;
+  config.duration = sc.duration;
+  config.warmup = sc.warmup;
+  config.seed = sc.seed;
+  if (const auto* open = std::get_if<sim::OpenWorkload>(&sc.workload.model)) {
+    config.connections = connection_pool(open->rate.max_value());
+  } else if (connections_given) {
+    throw UsageError("-c/--connections sizes the open model's pool; this scenario's closed model gives every user "
+                     "its own connection (set workload.users, or --http2 --streams M to share connections)");
+  }
+  return config;
+}
+
+loadgen::ThresholdPlan check_load(const loadgen::LoadConfig& config, const std::vector<std::string>& scenario_thresholds,
+                                  const std::vector<std::string>& explicit_thresholds) {
+  if (const auto problems = config.validate(); !problems.empty()) throw UsageError(problems.front());
+  try {
+    return loadgen::plan_thresholds(scenario_thresholds, explicit_thresholds, loadgen::skeleton_result(config).to_json());
+  } catch (const reports::ThresholdError& e) {
+    throw UsageError(e.what());
+  }
+}
+
+LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan& thresholds,
+                 const std::atomic<bool>& stop) {
+  LoadRun run{loadgen::run_load(config, stop), {}};
+  auto& result = run.output.result;
+  // A threshold only the real result can check (a status that never came) is a usage error
+  // too, found after the run; the caller still writes the run's files.
+  judge_thresholds(result, thresholds.evaluate, run.verdict);
+  if (!thresholds.not_applicable.empty()) {
+    result.sections["load"]["thresholds_not_applicable"] = loadgen::not_applicable_json(thresholds.not_applicable);
+  }
+  run.verdict.run_failed = !result.requests.balanced();
+  return run;
+}
+
+}  // namespace loadcast::app

@@ -1,0 +1,67 @@
+// What `loadcast load` does: build the run's LoadConfig — quick mode (one URL, like wrk/wrk2)
+// or scenario mode (the scenario's workload with a connection pool sized for its peak rate) —
+// check it and its thresholds before any request is sent, run it, and judge the thresholds on
+// the result. The command line's shared load options (threads, connections, timeouts...) are
+// applied by the caller between building and checking. Throws UsageError for what can be
+// refused before the run. Call from one thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/exit_code.hpp"
+#include "loadgen/load_config.hpp"
+#include "loadgen/load_thresholds.hpp"
+#include "loadgen/runner.hpp"
+#include "scenarios/loader/scenario.hpp"
+
+namespace loadcast::app {
+
+// Quick mode: the one request every arrival sends.
+struct QuickRequest {
+  std::string url;
+  std::string method = "GET";
+  std::string body;
+  std::vector<std::string> headers;  // "Name: value"
+};
+
+// The target (the URL's origin), the label (the whole URL) and the one request class.
+loadgen::LoadConfig quick_load(const QuickRequest& request);
+
+// Quick mode's load model.
+struct QuickModel {
+  std::optional<double> rate;           // open model at this many requests/s in total; none: closed
+  std::optional<std::string> arrivals;  // open model: "uniform" (default) or "poisson"
+  bool overload_options = false;        // --on-overload or --max-backlog was given (open model only)
+};
+
+// Open at `rate`, or closed with one looping user per connection (per HTTP/2 stream), like wrk:
+// call after config.connections and the engine's streams are final.
+void set_quick_model(loadgen::LoadConfig& config, const QuickModel& model);
+
+// Scenario mode's default pool: enough connections for the peak rate at 250 ms per response
+// (assumption: a budget, not a measured latency), 10 to 10,000.
+std::uint64_t connection_pool(double peak_rps);
+
+// The scenario's workload, name, duration, warm-up and seed against `target`; the open model's
+// pool from connection_pool(). `connections_given`: -c was set, which a closed model refuses
+// (every user has its own connection).
+loadgen::LoadConfig scenario_load(const scenario::Scenario& sc, const std::string& target, bool connections_given);
+
+// Everything judged before the run: the config (validate()) and the threshold expressions
+// against the keys a load result has (loadgen/load_thresholds.hpp).
+loadgen::ThresholdPlan check_load(const loadgen::LoadConfig& config, const std::vector<std::string>& scenario_thresholds,
+                                  const std::vector<std::string>& explicit_thresholds);
+
+struct LoadRun {
+  loadgen::RunOutput output;  // result.thresholds judged; load.thresholds_not_applicable listed
+  Verdict verdict;            // run_failed: the counts do not balance
+};
+
+LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan& thresholds,
+                 const std::atomic<bool>& stop);
+
+}  // namespace loadcast::app

@@ -1,0 +1,34 @@
+// What `loadcast sim` does with a scenario: simulate() it (app/simulate.hpp), then judge the
+// scenario's thresholds on the finished result — cost included, as a measured result is judged.
+// A run whose pricing failed is still returned, with the reason in its cost section: it is a
+// runtime failure and its thresholds are not judged. Call from one thread (simulate() runs the
+// replications on its own pool).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "app/exit_code.hpp"
+#include "app/simulate.hpp"
+#include "cost/usage.hpp"
+#include "reports/result.hpp"
+#include "scenarios/loader/scenario.hpp"
+
+namespace loadcast::app {
+
+struct SimOutcome {
+  reports::Result result;            // as result.json holds it (SimRun::to_result()), judged
+  std::optional<cost::Usage> usage;  // metered, mean over replications; nullopt: nothing metered
+  SimStats stats;
+  std::optional<std::string> cost_error;  // why the run could not be priced
+  Verdict verdict;                        // run_failed: cost_error is set
+};
+
+// Throws UsageError when options.duration is not longer than the scenario's warm-up.
+SimOutcome run_sim(const scenario::Scenario& sc, const SimOptions& options);
+
+// What the run metered, projected to a month, as an Infracost usage file
+// (cost/infracost_usage.hpp); the scenario's fixed costs stand in when the run metered none.
+std::string infracost_usage(const SimOutcome& outcome, const scenario::Scenario& sc);
+
+}  // namespace loadcast::app

@@ -1,0 +1,75 @@
+// What `loadcast validate` does: drive a target with a scenario's workload, simulate the same
+// scenario with the load's seed, duration and warm-up (replication 0 shares the load's arrival
+// stream), and compare predicted with measured. The load ends at `duration` like the simulation,
+// which counts what is unfinished as in flight (drain 0 unless the caller sets one), so both
+// judge the same requests; a load stopped early is not compared.
+// compare(): throughput, latency mean/p50/p95/p99 and error rate, overall and per class present
+// in both, with the relative error (measured − predicted) / predicted. With a tolerance (a
+// fraction), throughput and latency pass when |relative error| ≤ tolerance, the error rate when
+// the absolute difference is at most max(tolerance × predicted, 0.001); without one nothing is
+// judged. compare() is pure and thread safe; validate() is called from one thread.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/exit_code.hpp"
+#include "loadgen/load_config.hpp"
+#include "loadgen/runner.hpp"
+#include "reports/result.hpp"
+#include "scenarios/loader/scenario.hpp"
+
+namespace loadcast::app {
+
+struct MetricComparison {
+  std::string metric;  // "latency_ms.p99", "classes.api.throughput_rps", ...
+  double predicted = 0.0;
+  double measured = 0.0;
+  double relative_error = 0.0;  // (measured - predicted) / predicted; NaN when predicted is 0
+  bool judged = false;
+  bool ok = true;
+};
+
+struct ValidationReport {
+  std::vector<MetricComparison> metrics;
+  std::optional<double> tolerance;
+
+  bool passed() const;
+  reports::Json to_json() const;
+  std::string text() const;
+};
+
+ValidationReport compare(const reports::Result& predicted, const reports::Result& measured,
+                         std::optional<double> tolerance);
+
+// The load of a validation: scenario_load() with drain 0. The caller may then apply its options
+// (a --drain given on the command line replaces the 0).
+loadgen::LoadConfig validation_load(const scenario::Scenario& sc, const std::string& target, bool connections_given);
+
+struct ValidateOptions {
+  std::size_t replications = 1;     // of the simulation
+  std::optional<double> tolerance;  // fraction; none: report without judging
+};
+
+struct Validation {
+  loadgen::RunOutput measured;
+  reports::Result predicted;
+  ValidationReport report;
+};
+
+// Runs `load` (throws UsageError when load.validate() finds a problem), then the simulation,
+// and compares them; nullopt when `stop` ended the load early.
+std::optional<Validation> validate(const scenario::Scenario& sc, const loadgen::LoadConfig& load,
+                                   const ValidateOptions& options, const std::atomic<bool>& stop);
+
+// run_failed: the measured counts do not balance; checks_failed: a metric is out of tolerance.
+Verdict verdict(const Validation& validation);
+
+// DIR/validation.json (the report), DIR/load/ (the measured run's result and reports) and
+// DIR/sim/result.json (the prediction). Throws std::runtime_error naming a file not written.
+void write_validation(const Validation& validation, const std::string& dir);
+
+}  // namespace loadcast::app

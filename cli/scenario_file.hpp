@@ -1,0 +1,19 @@
+// The scenario file a command is given, read with its --set overrides. An invalid scenario is
+// printed, every problem on its own line ("file:line:col: path: sentence"), to stderr; the
+// command then exits 2. Throws UsageError for a malformed --set.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/args.hpp"
+#include "scenarios/loader/scenario.hpp"
+
+namespace loadcast::cli {
+
+// nullopt when the scenario is invalid (its problems printed).
+std::optional<scenario::Scenario> read_scenario(const std::string& path, const Args& args);
+
+void print_load_errors(const scenario::LoadError& e);
+
+}  // namespace loadcast::cli

@@ -1,0 +1,31 @@
+// Number formatting for everything loadcast prints or writes as text: grouped counts, fixed
+// decimals, money, clock times and measured values. One copy, so the summary, the reports and
+// the tables render a number the same way. Output is locale-independent (C locale printf).
+// Pure functions; thread safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace loadcast::reports {
+
+// A count with thousands separators: 1787012 -> "1,787,012".
+std::string grouped(std::uint64_t n);
+
+// printf-style "%.*f" with trailing zeros removed ("12.50" -> "12.5", "3.00" -> "3"; "-0" -> "0").
+std::string fixed(double v, int decimals);
+
+// printf-style "%.*f", every decimal kept (SVG coordinates: 12.0 -> "12.0").
+std::string fixed_point(double v, int decimals);
+
+// US dollars with two decimals and thousands separators: 1234.5 -> "$1,234.50".
+std::string money(double usd);
+
+// Simulated time as a clock: 75 s -> "1:15", 3725 s -> "1:02:05".
+std::string clock_time(double seconds);
+
+// Shortest readable rendering of a measured value ("412.35", "0.0123", "nan"): three
+// significant digits below 0.01, otherwise fixed() with 4, 2 or 1 decimals by magnitude.
+std::string format_value(double v);
+
+}  // namespace loadcast::reports
