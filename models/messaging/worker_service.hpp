@@ -58,14 +58,10 @@
 
 namespace loadcast::models {
 
-// Kills up to `count` RUNNING tasks of a service (web or worker), newest first, as if they
-// crashed; returns how many.
-int kill_running_tasks(EcsService& service, int count, const std::string& reason);
-
-class WorkerService final : public Component, public RequestSink, public TaskListener, public MessageClient {
+class WorkerService final : public Component, public RequestSink, public MessageClient {
  public:
-  WorkerService(sim::Simulation& sim, EventLog& events, const WorkerConfig& config, const ModelConfig& model,
-                Messaging& messaging, DbCluster* db, FargateLaunchBucket& bucket);
+  WorkerService(sim::Simulation& sim, EventLog& events, const WorkerConfig& config, Messaging& messaging, DbCluster* db,
+                FargateLaunchBucket& bucket);
   ~WorkerService() override;
   WorkerService(const WorkerService&) = delete;
   WorkerService& operator=(const WorkerService&) = delete;
@@ -94,9 +90,6 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
   void step_done(Request* r) override;
   void step_failed(Request* r, const Failure& f) override;
   void respond_early(Request* r, const Failure& f) override;
-  // TaskListener
-  void task_running(Task& task) override;
-  void task_stopping(Task& task) override;
   // MessageClient
   void on_sent(std::uint64_t token, bool duplicate) override;
   void on_received(std::uint64_t token, std::span<const ReceivedMessage> messages) override;
@@ -110,6 +103,7 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
 
  private:
   class Backlog;
+  class Host;
   struct Poller {
     Task* task = nullptr;
     bool busy = false;      // an API call or a message is outstanding
@@ -124,6 +118,7 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
     std::array<std::uint8_t, kMaxReceiveBatch> deleting_at;
   };
 
+  void start_pollers(Task& task);
   void poll(std::uint32_t p);
   void process_next(std::uint32_t p);
   void end_batch(std::uint32_t p);
@@ -142,6 +137,7 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
   FifoQueue& queue_;
   std::unique_ptr<Backlog> backlog_;
   std::unique_ptr<Backlog> age_;
+  std::unique_ptr<Host> host_;
   std::unique_ptr<EcsService> service_;
   sim::Rng rng_;
   std::vector<sim::Rng> step_rngs_;
