@@ -49,37 +49,37 @@ FifoQueue::FifoQueue(sim::Simulation& sim, const QueueConfig& config, EventLog* 
 
 // ---- API calls -----------------------------------------------------------------------------
 
-void FifoQueue::send(const MessageSpec& message, MessageClient* client, std::uint64_t token) {
+void FifoQueue::send(const MessageSpec& message, MessageClient* client, Request* job) {
   const std::uint32_t i = calls_.acquire();
   Call& c = calls_[i];
   c = Call{};
   c.action = SqsAction::kSend;
   c.client = client;
-  c.token = token;
+  c.job = job;
   c.spec = message;
   issue(i);
 }
 
-void FifoQueue::receive(MessageClient* client, std::uint64_t token, std::uint32_t max_messages, sim::Time wait) {
+void FifoQueue::receive(MessageClient* client, ConsumerId consumer, std::uint32_t max_messages, sim::Time wait) {
   const std::uint32_t i = calls_.acquire();
   Call& c = calls_[i];
   c = Call{};
   c.action = SqsAction::kReceive;
   c.client = client;
-  c.token = token;
+  c.consumer = consumer;
   c.max = std::clamp<std::uint32_t>(max_messages, 1, kMaxReceiveBatch);
   c.wait = wait > 0 ? wait : 0;
   issue(i);
 }
 
-void FifoQueue::delete_messages(std::span<const Receipt> receipts, MessageClient* client, std::uint64_t token) {
+void FifoQueue::delete_messages(std::span<const Receipt> receipts, MessageClient* client, ConsumerId consumer) {
   assert(receipts.size() <= kMaxReceiveBatch && "DeleteMessageBatch takes at most 10 entries");
   const std::uint32_t i = calls_.acquire();
   Call& c = calls_[i];
   c = Call{};
   c.action = SqsAction::kDelete;
   c.client = client;
-  c.token = token;
+  c.consumer = consumer;
   c.count = static_cast<std::uint32_t>(std::min<std::size_t>(receipts.size(), kMaxReceiveBatch));
   for (std::uint32_t k = 0; k < c.count; ++k) c.msgs[k].receipt = receipts[k];
   issue(i);
@@ -177,7 +177,13 @@ void FifoQueue::respond(std::uint32_t i) {
 void FifoQueue::complete(std::uint32_t i) {
   Call& c = calls_[i];
   if (c.failed) {
-    if (c.client != nullptr) c.client->on_call_failed(c.token, c.action, &cause_throttled_);
+    if (c.client != nullptr) {
+      switch (c.action) {
+        case SqsAction::kSend: c.client->on_send_failed(c.job, &cause_throttled_); break;
+        case SqsAction::kReceive: c.client->on_receive_failed(c.consumer, &cause_throttled_); break;
+        case SqsAction::kDelete: c.client->on_delete_failed(c.consumer, &cause_throttled_); break;
+      }
+    }
     calls_.release(i);
     return;
   }
@@ -197,9 +203,9 @@ void FifoQueue::complete(std::uint32_t i) {
   stats_.payload_bytes += bytes;
   if (c.client != nullptr) {
     switch (c.action) {
-      case SqsAction::kSend: c.client->on_sent(c.token, c.duplicate); break;
-      case SqsAction::kReceive: c.client->on_received(c.token, std::span<const ReceivedMessage>(c.msgs.data(), c.count)); break;
-      case SqsAction::kDelete: c.client->on_deleted(c.token, c.deleted, c.deleted_mask); break;
+      case SqsAction::kSend: c.client->on_sent(c.job, c.duplicate); break;
+      case SqsAction::kReceive: c.client->on_received(c.consumer, std::span<const ReceivedMessage>(c.msgs.data(), c.count)); break;
+      case SqsAction::kDelete: c.client->on_deleted(c.consumer, c.deleted, c.deleted_mask); break;
     }
   }
   calls_.release(i);

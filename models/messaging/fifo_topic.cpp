@@ -26,13 +26,13 @@ FifoTopic::FifoTopic(sim::Simulation& sim, const TopicConfig& config, EventLog* 
   bytes_ = sim::TokenBucket(config.bytes_per_s, std::max(1.0, config.bytes_per_s * depth_s));
 }
 
-void FifoTopic::publish(const MessageSpec& message, MessageClient* client, std::uint64_t token) {
+void FifoTopic::publish(const MessageSpec& message, MessageClient* client, Request* job) {
   const std::uint32_t i = calls_.acquire();
   Call& c = calls_[i];
   c = Call{};
   c.spec = message;
   c.client = client;
-  c.token = token;
+  c.job = job;
   issue(i);
 }
 
@@ -101,8 +101,8 @@ void FifoTopic::issue(std::uint32_t i) {
 void FifoTopic::complete(std::uint32_t i) {
   Call& c = calls_[i];
   if (c.client != nullptr) {
-    if (c.failed) c.client->on_call_failed(c.token, SqsAction::kSend, &cause_throttled_);
-    else c.client->on_sent(c.token, c.duplicate);
+    if (c.failed) c.client->on_send_failed(c.job, &cause_throttled_);
+    else c.client->on_sent(c.job, c.duplicate);
   }
   calls_.release(i);
 }

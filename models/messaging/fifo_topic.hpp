@@ -60,8 +60,8 @@ class FifoTopic {
   FifoTopic& operator=(const FifoTopic&) = delete;
 
   void subscribe(FifoQueue* queue) { subscriptions_.push_back(queue); }
-  // Publish. `client` may be null (fire and forget).
-  void publish(const MessageSpec& message, MessageClient* client, std::uint64_t token);
+  // Publish for `job`. `client` may be null (fire and forget).
+  void publish(const MessageSpec& message, MessageClient* client, Request* job);
 
   const std::string& name() const { return config_.name; }
   const TopicConfig& config() const { return config_; }
@@ -76,7 +76,7 @@ class FifoTopic {
   struct Call {
     MessageSpec spec;
     MessageClient* client = nullptr;
-    std::uint64_t token = 0;
+    Request* job = nullptr;
     std::uint32_t attempt = 0;
     bool duplicate = false;
     bool failed = false;

@@ -53,10 +53,10 @@ class Messaging final : public Component, public MessageClient {
 
   // The publish step of request `r`: returns it to the sink when the call completes.
   void publish(Request* r, const PublishConfig& step, sim::Rng& rng);
-  // One message to the step's target on behalf of any client. `origin` is the chain's start
-  // time (carried in the message tag).
+  // One message to the step's target for `job`, on behalf of any client. `origin` is the
+  // chain's start time (carried in the message tag).
   void publish_message(const PublishConfig& step, sim::Rng& rng, std::uint64_t dedup, sim::Time origin,
-                       MessageClient* client, std::uint64_t token);
+                       MessageClient* client, Request* job);
 
   FifoQueue& queue(std::size_t i) { return *queues_[i]; }
   FifoTopic& topic(std::size_t i) { return *topics_[i]; }
@@ -66,8 +66,8 @@ class Messaging final : public Component, public MessageClient {
   // Adds the SQS and SNS meters to `usage`.
   void add_usage(cost::Usage& usage) const;
 
-  void on_sent(std::uint64_t token, bool duplicate) override;
-  void on_call_failed(std::uint64_t token, SqsAction action, const std::string* cause) override;
+  void on_sent(Request* job, bool duplicate) override;
+  void on_send_failed(Request* job, const std::string* cause) override;
   void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
   void finish(RunOutput& out) override;
 

@@ -100,11 +100,11 @@ void WorkerService::poll(std::uint32_t p) {
   poller.busy = true;
   poller.count = poller.next = poller.held = poller.done = poller.deleting = 0;
   poller.failed_group = UINT32_MAX;
-  queue_.receive(this, p, static_cast<std::uint32_t>(config_.batch_size), config_.wait_time);
+  queue_.receive(this, ConsumerId{p}, static_cast<std::uint32_t>(config_.batch_size), config_.wait_time);
 }
 
-void WorkerService::on_received(std::uint64_t token, std::span<const ReceivedMessage> messages) {
-  const auto p = static_cast<std::uint32_t>(token);
+void WorkerService::on_received(ConsumerId poller_id, std::span<const ReceivedMessage> messages) {
+  const std::uint32_t p = poller_id.index;
   Poller& poller = pollers_[p];
   poller.busy = false;
   poller.count = poller.held = static_cast<std::uint32_t>(messages.size());
@@ -159,7 +159,7 @@ void WorkerService::delete_held(std::uint32_t p, std::uint32_t n) {
   for (std::uint32_t k = 0; k < n; ++k) receipts[k] = poller.batch[poller.deleting_at[k]].receipt;
   poller.deleting = n;
   poller.busy = true;
-  queue_.delete_messages(std::span<const Receipt>(receipts.data(), n), this, p);
+  queue_.delete_messages(std::span<const Receipt>(receipts.data(), n), this, ConsumerId{p});
 }
 
 void WorkerService::run_step(Request* r) {
@@ -198,8 +198,7 @@ void WorkerService::run_step(Request* r) {
       const ReceivedMessage& m = poller.batch[poller.next - 1];
       const std::uint64_t dedup = derive_dedup(m.spec.dedup, i);
       sim::Rng keyed(dedup);
-      messaging_.publish_message(s.publish, keyed, dedup, static_cast<sim::Time>(m.spec.tag), this,
-                                 reinterpret_cast<std::uintptr_t>(r));
+      messaging_.publish_message(s.publish, keyed, dedup, static_cast<sim::Time>(m.spec.tag), this, r);
       break;
     }
     case StepKind::kDelay:
@@ -212,9 +211,7 @@ void WorkerService::run_step(Request* r) {
   }
 }
 
-void WorkerService::on_sent(std::uint64_t token, bool) {
-  run_step(reinterpret_cast<Request*>(static_cast<std::uintptr_t>(token)));
-}
+void WorkerService::on_sent(Request* job, bool) { run_step(job); }
 
 void WorkerService::message_done(Request* r, bool ok) {
   const std::uint32_t p = r->user;
@@ -240,8 +237,8 @@ void WorkerService::message_done(Request* r, bool ok) {
   delete_held(p, 1);
 }
 
-void WorkerService::on_deleted(std::uint64_t token, std::uint32_t, std::uint32_t mask) {
-  const auto p = static_cast<std::uint32_t>(token);
+void WorkerService::on_deleted(ConsumerId poller_id, std::uint32_t, std::uint32_t mask) {
+  const std::uint32_t p = poller_id.index;
   Poller& poller = pollers_[p];
   poller.busy = false;
   const sim::Time now = sim_.now();
@@ -262,34 +259,31 @@ void WorkerService::on_deleted(std::uint64_t token, std::uint32_t, std::uint32_t
   process_next(p);
 }
 
-void WorkerService::on_call_failed(std::uint64_t token, SqsAction action, const std::string*) {
-  switch (action) {
-    case SqsAction::kSend: {  // a publish step: the message fails
-      ++failed_publishes_;
-      Request* r = reinterpret_cast<Request*>(static_cast<std::uintptr_t>(token));
-      if (r->abandoned) run_step(r);
-      else message_done(r, false);
-      return;
-    }
-    case SqsAction::kReceive: {  // as an empty receive
-      const auto p = static_cast<std::uint32_t>(token);
-      ++failed_receives_;
-      pollers_[p].busy = false;
-      process_next(p);
-      return;
-    }
-    case SqsAction::kDelete: {  // the messages stay in flight and reappear
-      const auto p = static_cast<std::uint32_t>(token);
-      Poller& poller = pollers_[p];
-      ++failed_deletes_;
-      poller.busy = false;
-      not_deleted_ += poller.deleting;
-      poller.held -= poller.deleting;
-      poller.deleting = 0;
-      process_next(p);
-      return;
-    }
-  }
+void WorkerService::on_send_failed(Request* job, const std::string*) {
+  // A publish step: the message fails.
+  ++failed_publishes_;
+  if (job->abandoned) run_step(job);
+  else message_done(job, false);
+}
+
+void WorkerService::on_receive_failed(ConsumerId poller_id, const std::string*) {
+  // As an empty receive.
+  const std::uint32_t p = poller_id.index;
+  ++failed_receives_;
+  pollers_[p].busy = false;
+  process_next(p);
+}
+
+void WorkerService::on_delete_failed(ConsumerId poller_id, const std::string*) {
+  // The messages stay in flight and reappear.
+  const std::uint32_t p = poller_id.index;
+  Poller& poller = pollers_[p];
+  ++failed_deletes_;
+  poller.busy = false;
+  not_deleted_ += poller.deleting;
+  poller.held -= poller.deleting;
+  poller.deleting = 0;
+  process_next(p);
 }
 
 void WorkerService::step_done(Request* r) { run_step(r); }

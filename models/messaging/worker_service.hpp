@@ -90,11 +90,13 @@ class WorkerService final : public Component, public RequestSink, public Message
   void step_done(Request* r) override;
   void step_failed(Request* r, const Failure& f) override;
   void respond_early(Request* r, const Failure& f) override;
-  // MessageClient
-  void on_sent(std::uint64_t token, bool duplicate) override;
-  void on_received(std::uint64_t token, std::span<const ReceivedMessage> messages) override;
-  void on_deleted(std::uint64_t token, std::uint32_t deleted, std::uint32_t mask) override;
-  void on_call_failed(std::uint64_t token, SqsAction action, const std::string* cause) override;
+  // MessageClient: a publish step's job is the message's Request; pollers are the consumers.
+  void on_sent(Request* job, bool duplicate) override;
+  void on_received(ConsumerId poller, std::span<const ReceivedMessage> messages) override;
+  void on_deleted(ConsumerId poller, std::uint32_t deleted, std::uint32_t mask) override;
+  void on_send_failed(Request* job, const std::string* cause) override;
+  void on_receive_failed(ConsumerId poller, const std::string* cause) override;
+  void on_delete_failed(ConsumerId poller, const std::string* cause) override;
 
   void on_warmup_end() override;
   void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
