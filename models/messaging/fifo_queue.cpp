@@ -272,7 +272,7 @@ std::uint32_t FifoQueue::take(Call& c) {
     heap_.pop_back();
     Group& g = groups_[top.group];
     g.queued = false;
-    if (g.head == sim::kNoIndex || g.in_flight > 0 || !msgs_[g.head].in_window) continue;
+    if (!servable(g)) continue;
     if (msgs_[g.head].seq != top.seq) {  // the head changed (retention) since it was queued
       maybe_available(top.group);
       continue;

@@ -264,8 +264,12 @@ class FifoQueue {
 
   void enqueue(const MessageSpec& spec, bool redriven);
   Group& group(std::uint32_t id);
+  // The FIFO rule: a group can give a receive its head message when that message is visible
+  // inside the look-ahead window and none of the group's messages is in flight — a group is
+  // blocked while it has a message in flight.
+  bool servable(const Group& g) const;
   sim::TokenBucket& group_limiter(std::uint32_t id);
-  void maybe_available(std::uint32_t group_id);
+  void maybe_available(std::uint32_t group_id);  // queues the group in the heap if servable
   void append_stored(std::uint32_t m);
   void remove_stored(std::uint32_t m);
   void free_message(std::uint32_t m);
