@@ -41,6 +41,7 @@ FifoQueue::FifoQueue(sim::Simulation& sim, const QueueConfig& config, EventLog* 
       config_(config),
       events_(events),
       rng_(sim.stream("queue." + config.name)),
+      api_(config_.client, rng_),
       dedup_(config.dedup_window),
       cause_throttled_("sqs_throttled:" + config.name) {
   const double depth_s = sim::to_seconds(config.api_burst);
@@ -140,7 +141,8 @@ bool FifoQueue::admit(Call& c) {
 void FifoQueue::retry(std::uint32_t i) {
   Call& c = calls_[i];
   const auto a = static_cast<std::size_t>(c.action);
-  if (++c.attempt >= static_cast<std::uint32_t>(std::max(config_.client.max_attempts, 1))) {
+  const std::optional<sim::Time> delay = api_.retry_delay(c.attempt);
+  if (!delay) {
     // The SDK gives up: the last attempt's throttling error reaches the client.
     c.failed = true;
     ++stats_.failed[a];
@@ -148,7 +150,7 @@ void FifoQueue::retry(std::uint32_t i) {
     return;
   }
   ++awaiting_retry_[a];
-  sim_.schedule(latency() + backoff(c.attempt - 1), [this, i] {
+  sim_.schedule(*delay, [this, i] {
     --awaiting_retry_[static_cast<std::size_t>(calls_[i].action)];
     issue(i);
   });
@@ -157,21 +159,15 @@ void FifoQueue::retry(std::uint32_t i) {
 void FifoQueue::note_throttle(SqsAction a) {
   const auto k = static_cast<std::size_t>(a);
   const sim::Time now = sim_.now();
-  // One event per throttling episode: the first throttle after a minute without any.
-  if (!throttling_[k] || now - last_throttle_[k] >= sim::kMinute) {
-    if (events_ != nullptr) {
-      events_->add(now, "throttled", config_.name, std::nullopt, std::nullopt,
-                   std::string(to_string(a)) + " over " + std::to_string(static_cast<long long>(limiters_[k].rate())) +
-                       " calls/s; retried with backoff, " + std::to_string(config_.client.max_attempts) +
-                       " attempts at most");
-    }
+  if (throttles_[k].throttled(now) && events_ != nullptr) {
+    events_->add(now, "throttled", config_.name, std::nullopt, std::nullopt,
+                 std::string(to_string(a)) + " over " + std::to_string(static_cast<long long>(limiters_[k].rate())) +
+                     " calls/s; " + api_.retry_policy());
   }
-  throttling_[k] = true;
-  last_throttle_[k] = now;
 }
 
 void FifoQueue::respond(std::uint32_t i) {
-  sim_.schedule(latency(), [this, i] { complete(i); });
+  sim_.schedule(api_.latency(), [this, i] { complete(i); });
 }
 
 void FifoQueue::complete(std::uint32_t i) {
@@ -209,17 +205,6 @@ void FifoQueue::complete(std::uint32_t i) {
     }
   }
   calls_.release(i);
-}
-
-sim::Time FifoQueue::latency() { return config_.client.latency.sample_time(rng_); }
-
-sim::Time FifoQueue::backoff(std::uint32_t attempt) {
-  // Full jitter: uniform(0, min(cap, base * 2^attempt)).
-  double ceiling = sim::to_seconds(config_.client.retry_base);
-  const double cap = sim::to_seconds(config_.client.retry_max);
-  for (std::uint32_t k = 0; k < attempt && ceiling < cap; ++k) ceiling *= 2.0;
-  if (ceiling > cap) ceiling = cap;
-  return sim::from_seconds(ceiling * rng_.uniform());
 }
 
 // ---- actions ---------------------------------------------------------------------------------

@@ -49,6 +49,7 @@
 
 #include "models/core/component.hpp"
 #include "models/core/request.hpp"
+#include "models/messaging/api_client.hpp"
 #include "models/messaging/dedup_window.hpp"
 #include "sim/index_pool.hpp"
 #include "models/messaging/messaging_config.hpp"
@@ -280,14 +281,13 @@ class FifoQueue {
   void on_retention();
   void note_throttle(SqsAction a);
   void retry(std::uint32_t call);
-  sim::Time latency();
-  sim::Time backoff(std::uint32_t attempt);
 
   sim::Simulation& sim_;
   QueueConfig config_;
   EventLog* events_;
   FifoQueue* dlq_ = nullptr;
   sim::Rng rng_;
+  ApiClient api_;
   DedupWindow dedup_;
   std::array<sim::TokenBucket, kSqsActions> limiters_;
 
@@ -308,8 +308,7 @@ class FifoQueue {
   std::size_t in_flight_ = 0;
   sim::EventId retention_event_;
   bool retention_pending_ = false;
-  std::array<sim::Time, kSqsActions> last_throttle_{};
-  std::array<bool, kSqsActions> throttling_{};
+  std::array<ThrottleEpisodes, kSqsActions> throttles_{};
   std::array<std::size_t, kSqsActions> awaiting_retry_{};
   std::string cause_throttled_;
   std::uint64_t dlq_events_ = 0;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "models/core/component.hpp"
+#include "models/messaging/api_client.hpp"
 #include "models/messaging/dedup_window.hpp"
 #include "models/messaging/fifo_queue.hpp"
 #include "sim/index_pool.hpp"
@@ -87,13 +88,12 @@ class FifoTopic {
   void complete(std::uint32_t call);
   void deliver_next();
   void push_delivery(const MessageSpec& spec);
-  sim::Time latency();
-  sim::Time backoff(std::uint32_t attempt);
 
   sim::Simulation& sim_;
   TopicConfig config_;
   EventLog* events_;
   sim::Rng rng_;
+  ApiClient api_;
   DedupWindow dedup_;
   sim::TokenBucket messages_;
   sim::TokenBucket bytes_;
@@ -104,8 +104,7 @@ class FifoTopic {
   std::size_t ring_head_ = 0;
   std::size_t ring_size_ = 0;
   sim::Time last_delivery_ = 0;
-  sim::Time last_throttle_ = 0;
-  bool throttling_ = false;
+  ThrottleEpisodes throttles_;
   std::size_t awaiting_retry_ = 0;
   std::string cause_throttled_;
   FifoTopicStats stats_;
