@@ -1,5 +1,6 @@
 // What every simulated component can take part in besides its own events: the end of the
-// warm-up, the per-interval time series, the event log and the end-of-run summary.
+// warm-up, the per-interval time series, the event log (and format_number for the numbers in
+// its reasons) and the end-of-run summary.
 //
 // Observation is separate from behaviour: components record named series and events here, and
 // writers in reports/ format them. Series names are stable snake_case strings,

@@ -1,7 +1,7 @@
 // FifoQueue: an SQS FIFO queue — message groups, receive batches, visibility timeout,
 // redrive to a dead-letter queue, deduplication, per-action API limits, retention.
 //
-// Behaviour and sources (shared/reference/aws-facts.md §4.1–4.3):
+// Behaviour and sources:
 // - Ordering: strict per message group. While any message of a group is in flight, no further
 //   message of that group is returned; a receive returns as many messages of one group as it
 //   can (up to 10), then continues with other groups in FIFO order. So each group is a serial
@@ -19,10 +19,10 @@
 // - Deduplication: 5-minute window on the deduplication id (scope: queue, or message group in
 //   high-throughput mode); duplicates are accepted and dropped, and counted.
 // - API limits per action (SendMessage[Batch], ReceiveMessage, DeleteMessage[Batch]): a token
-//   bucket of `api_calls_per_s`; a throttled call is counted, and the client retries it after
-//   its latency plus an SDK backoff with full jitter, at most `max_attempts` attempts in all (the
-//   SDK's standard retry mode: 3), after which the call fails: the client hears
-//   on_call_failed() with the cause `sqs_throttled:<queue>`. Throttled attempts are not billed
+//   bucket of `api_calls_per_s`; a throttled call is counted, and the client retries it as the
+//   SDK does (api_client.hpp: backoff with full jitter, at most `max_attempts` attempts in all),
+//   after which the call fails: the client hears on_send_failed, on_receive_failed or
+//   on_delete_failed with the cause `sqs_throttled:<queue>`. Throttled attempts are not billed
 //   (assumption). High-throughput mode adds 300 calls/s per message group.
 //   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
 //   https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html

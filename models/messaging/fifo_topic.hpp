@@ -1,17 +1,15 @@
 // FifoTopic: an SNS FIFO topic — publish limits, deduplication, and fan-out of every message to
 // every subscribed SQS FIFO queue with its message group id.
 //
-// Behaviour and sources (shared/reference/aws-facts.md §4.4):
+// Behaviour and sources:
 // - Publish limits (topic scope, the default): 3,000 messages/s and 20 MB/s per topic, 300
 //   messages/s per message group. High-throughput mode (FifoThroughputScope=MessageGroup):
 //   30,000 messages/s in us-east-1, 9,000 in us-west-2 and eu-west-1; assumption: 3,000
 //   elsewhere (not published), 300 per group still. Modelled per topic.
 //   https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html
-// - A throttled publish is counted and retried by the client after its latency and an SDK
-//   backoff with full jitter, at most `max_attempts` attempts in all (SDK standard retry mode: 3,
-//   https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html); then the call
-//   fails (on_call_failed, cause `sns_throttled:<topic>`). Throttled attempts are not billed
-//   (assumption).
+// - A throttled publish is counted and retried as the SDK does (api_client.hpp: backoff with
+//   full jitter, at most `max_attempts` attempts in all); then the call fails (on_send_failed,
+//   cause `sns_throttled:<topic>`). Throttled attempts are not billed (assumption).
 // - Deduplication: 5-minute window on the deduplication id (scope: topic, or message group in
 //   high-throughput mode); duplicates are accepted, dropped and counted.
 // - Fan-out: every accepted message goes to every subscription, group id preserved; SNS FIFO

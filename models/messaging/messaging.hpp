@@ -4,11 +4,12 @@
 // A request's publish step draws a message group (uniform over `groups`, or zipf(s) over them
 // for hot keys) from the step's stream, publishes one message with a fresh deduplication id,
 // and hands the request back to the RequestSink when the call returns (one API latency, more
-// when throttled). A publish throttled on every attempt (fifo_queue.hpp) fails the request: 500
-// with the cause `sns_throttled:<topic>` or `sqs_throttled:<queue>`. Workers publish through publish_message() with a deduplication id derived
-// from the message they are processing, so a message processed twice (a visibility timeout
-// during slow processing, a retry after a failure) publishes duplicates that the 5-minute
-// deduplication drops — as content-based deduplication does in SNS/SQS FIFO.
+// when throttled). A publish throttled on every attempt (api_client.hpp) fails the request: 500
+// with the cause `sns_throttled:<topic>` or `sqs_throttled:<queue>`. Workers publish through
+// publish_message() with a deduplication id derived from the message they are processing, so a
+// message processed twice (a visibility timeout during slow processing, a retry after a failure)
+// publishes duplicates that the 5-minute deduplication drops — as content-based deduplication
+// does in SNS/SQS FIFO. [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
 // A message's `tag` carries the time its chain started (the first publish), so workers can
 // report end-to-end message age.
 // Results: the series of every queue (fifo_queue.hpp) and `<topic>.published`; the sections

@@ -17,9 +17,9 @@
 // stops or dies — messages received and not yet deleted, including succeeded ones awaiting a
 // batch delete — is `lost`: not deleted, it reappears after the visibility timeout
 // (StopTask: SIGTERM, then SIGKILL after the stop timeout, default 30 s:
-// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html). A delete or publish throttled on every attempt
-// (fifo_queue.hpp) fails: a failed delete leaves its messages to reappear, a failed publish fails
-// its message; a failed receive is an empty one.
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html). A delete or
+// publish throttled on every attempt (api_client.hpp) fails: a failed delete leaves its messages
+// to reappear, a failed publish fails its message; a failed receive is an empty one.
 // Every received message ends as exactly one of: deleted, not deleted (its delete failed or came
 // after the visibility timeout), failed, skipped (behind a failure of its group in the batch),
 // lost, or still held at the end: the accounting identity of `workers.<name>`.

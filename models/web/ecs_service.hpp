@@ -23,7 +23,8 @@
 //   registering the scalable target does (autoscaling.hpp).
 // - The tasks of `desired` exist when the run starts: RUNNING and healthy (a deployment that is
 //   already up, as when it is load tested).
-// - Billing: each task from its image pull to its stop, 1-minute minimum (models/billing.hpp).
+// - Billing: each task from its image pull to its stop, 1-minute minimum (cost/billing.hpp).
+//   [doc] https://aws.amazon.com/fargate/pricing/
 // - The result's `services.<name>` section has `targets.<metric>` (cpu_utilization,
 //   memory_utilization, ...: the target-tracking targets, else the step alarms' thresholds).
 // The service is its tasks' TaskHost. A worker service (no target group) interposes a host of its

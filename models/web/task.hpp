@@ -77,6 +77,7 @@ class TaskHost {
   virtual const ServiceConfig& config() const = 0;
   // Phase durations, query and health-check work.
   virtual sim::Rng& rng() = 0;
+  // Where it logs task_provisioning and task_killed.
   virtual EventLog& events() = 0;
   // The load balancer's idle timeout (504); 0: none.
   virtual sim::Time idle_timeout() const = 0;
