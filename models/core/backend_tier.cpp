@@ -33,7 +33,7 @@ BackendTier::BackendTier(sim::Simulation& sim, EventLog& events, const ModelConf
     bucket = own_bucket_.get();
   }
   for (const auto& w : config.workers) {
-    workers_.push_back(std::make_unique<WorkerService>(sim, events, w, config, *messaging_, db, *bucket));
+    workers_.push_back(std::make_unique<WorkerService>(sim, events, w, *messaging_, db, *bucket));
   }
   if (!config.faults.empty()) faults_ = std::make_unique<Faults>(sim, config.faults, *this, events);
 }
@@ -56,7 +56,7 @@ int BackendTier::kill_tasks(std::size_t service, bool worker, int count) {
   const std::string reason = "fault: kill_tasks";
   if (worker) return workers_[service]->kill_tasks(count, reason);
   if (web_ == nullptr) return 0;
-  return kill_running_tasks(web_->service(service), count, reason);
+  return web_->service(service).kill_running_tasks(count, reason);
 }
 
 void BackendTier::set_worker_failure(std::size_t worker, double probability) {

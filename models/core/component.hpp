@@ -1,5 +1,6 @@
 // What every simulated component can take part in besides its own events: the end of the
-// warm-up, the per-interval time series, the event log and the end-of-run summary.
+// warm-up, the per-interval time series, the event log (and format_number for the numbers in
+// its reasons) and the end-of-run summary.
 //
 // Observation is separate from behaviour: components record named series and events here, and
 // writers in reports/ format them. Series names are stable snake_case strings,
@@ -7,6 +8,8 @@
 // constants in RunOutput. Not thread safe: one set per replication.
 #pragma once
 
+#include <cstdio>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +20,14 @@
 namespace loadcast::models {
 
 struct RunOutput;
+
+// A number in an event's reason, with `significant_digits` significant digits in the shorter of
+// fixed and exponent notation (printf's %g): "91.23", "0.5", "1.2e+04".
+inline std::string format_number(double value, int significant_digits = 4) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*g", significant_digits, value);
+  return buf;
+}
 
 // Events for the result's `events` list (alarm changes, scaling, task lifecycle...).
 class EventLog {

@@ -54,7 +54,7 @@ struct ClassConfig {
   int rules_evaluated = 0;
 };
 
-// A worker service (models/worker_service.hpp): an ECS service whose tasks poll a queue and run
+// A worker service (models/messaging/worker_service.hpp): an ECS service whose tasks poll a queue and run
 // `steps` (cpu, db, publish, delay) for each message.
 struct WorkerConfig {
   ServiceConfig service;       // task size, desired count, lifecycle, pools, autoscaling

@@ -1,9 +1,11 @@
-// Request: one simulated HTTP request (or job) moving through its class's steps.
+// Request: one simulated HTTP request, or one message a worker processes, moving through its
+// steps; and RequestSink, where the component holding it hands it back when a step ends.
 //
 // Requests are pooled: the pool hands out stable pointers from fixed-size chunks and takes them
 // back on completion, so steady-state simulation allocates nothing per request. A request is
-// owned by exactly one place at a time (a station queue, a processor-sharing set, a pending
-// event); whoever finishes a step hands it back to the RequestFlow.
+// held by exactly one place at a time (a station queue, a task's CPU or connection pool, a
+// database instance, a pending event or API call); whoever finishes a step hands it back
+// through the RequestSink of its owner (System for requests, WorkerService for messages).
 // Not thread safe: one pool per replication.
 #pragma once
 
@@ -16,16 +18,29 @@
 
 namespace loadcast::models {
 
+class Task;
+struct DbStepConfig;
+
+// Where a request's db step stands on its task (models/web/task.cpp): the step, the queries
+// still to run, and where the running one is (its instance; the writer's pool for a write).
+struct DbProgress {
+  const DbStepConfig* step = nullptr;
+  std::uint16_t reads_left = 0;   // the loader allows at most 1000 reads and 1000 writes a step
+  std::uint16_t writes_left = 0;
+  std::uint16_t instance = 0;     // index in the cluster of the instance running the query
+  bool write = false;             // the query is a write, on a connection of the writer pool
+};
+
 struct Request {
   std::uint32_t index = 0;           // position in the pool, stable for the request's life
   std::uint32_t cls = 0;             // request class
   std::uint32_t step = 0;            // next step to run
-  std::uint32_t user = UINT32_MAX;   // closed model: the user waiting for it
+  std::uint32_t user = UINT32_MAX;   // who waits for it: a closed-model user, or a worker's poller
   sim::Time arrival = 0;             // when the client sent it
   sim::Time step_start = 0;          // when the current step began (waits, timeouts)
+  Task* task = nullptr;              // the task serving it, when a service model is present
+  DbProgress db;                     // its db step, while it runs on the task
   bool counted = false;              // arrived after the warm-up: part of the statistics
-  void* context = nullptr;           // the task serving it, when a service model is present
-  std::uint64_t tag = 0;             // free for the component currently holding the request
   // The client already got its answer (e.g. 504 from the ALB's idle timeout, 502 when the task
   // died) while the work goes on where the request is; when that step ends it is discarded.
   bool abandoned = false;
@@ -71,10 +86,6 @@ class RequestPool {
   std::vector<Request*> free_;
   std::size_t live_ = 0;
 };
-
-}  // namespace loadcast::models
-
-namespace loadcast::models {
 
 // How a request ended, when it did not end well.
 struct Failure {

@@ -140,7 +140,7 @@ void System::run_step(Request* r) {
       web_->cpu(r, s.service.sample(rng));
       break;
     case StepKind::kDb:
-      web_->db(r, static_cast<std::uint32_t>(i));
+      web_->db(r, s.db);
       break;
     case StepKind::kPublish:
       backend_->publish(r, s.publish, rng);
@@ -150,7 +150,7 @@ void System::run_step(Request* r) {
 
 void System::complete(Request* r, const Failure* f) {
   account(r, f);
-  if (r->context != nullptr) web_->finished(r);
+  if (r->task != nullptr) web_->finished(r);
   const std::uint32_t user = r->user;
   pool_.release(r);
   if (user != UINT32_MAX) source_.request_done(user);
@@ -165,7 +165,7 @@ void System::respond_early(Request* r, const Failure& f) {
 }
 
 void System::discard(Request* r) {
-  if (r->context != nullptr) web_->discarded(r);
+  if (r->task != nullptr) web_->discarded(r);
   pool_.release(r);
 }
 

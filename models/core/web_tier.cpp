@@ -25,7 +25,7 @@ WebTier::WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& conf
   const sim::Time idle = config.load_balancer ? config.load_balancer->idle_timeout : 0;
   for (std::size_t i = 0; i < n; ++i) {
     TargetGroup* group = alb_ ? alb_->group(i) : nullptr;
-    services_.push_back(std::make_unique<EcsService>(sim, events, config.services[i], config, sink, db_.get(), bucket_, group,
+    services_.push_back(std::make_unique<EcsService>(sim, events, config.services[i], sink, db_.get(), bucket_, group,
                                                      group != nullptr ? idle : 0));
   }
   for (std::size_t c = 0; c < config.classes.size(); ++c) {

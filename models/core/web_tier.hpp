@@ -45,14 +45,12 @@ class WebTier final : public Component, public DbClient {
     t->accept(r);
     return nullptr;
   }
-  void cpu(Request* r, double work_s) { static_cast<Task*>(r->context)->cpu(r, work_s); }
-  void db(Request* r, std::uint32_t step) { static_cast<Task*>(r->context)->db(r, step); }
-  void finished(Request* r) { static_cast<Task*>(r->context)->finished(r); }
-  void discarded(Request* r) { static_cast<Task*>(r->context)->discarded(r); }
-  void query_done(Request* r) override { static_cast<Task*>(r->context)->query_done(r); }
-  void query_failed(Request* r, const std::string* cause) override {
-    static_cast<Task*>(r->context)->query_failed(r, cause);
-  }
+  void cpu(Request* r, double work_s) { r->task->cpu(r, work_s); }
+  void db(Request* r, const DbStepConfig& step) { r->task->db(r, step); }
+  void finished(Request* r) { r->task->finished(r); }
+  void discarded(Request* r) { r->task->discarded(r); }
+  void query_done(Request* r) override { r->task->query_done(r); }
+  void query_failed(Request* r, const std::string* cause) override { r->task->query_failed(r, cause); }
 
   EcsService& service(std::size_t i) { return *services_[i]; }
   std::size_t service_count() const { return services_.size(); }

@@ -6,7 +6,7 @@
 // using at most one vCPU (assumption: one database backend process runs a connection's query
 // on one core; parallel query is not modelled). Connections are opened by the tasks' pools (connection_pool.hpp) up
 // to max_connections, beyond which a connection attempt is refused.
-// Facts and sources (docs/models/data.md):
+// Facts and sources:
 // - 1 ACU ~ 2 GiB with matching CPU; capacity in 0.5 ACU steps between min and max; billed per
 //   ACU-second. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.how-it-works.html
 // - Scales up when CPU (or memory, network) constrains the instance; "the larger the current
@@ -69,7 +69,7 @@ class ConnectWaiter {
 enum class ConnectResult { kOk, kRefused, kWait };
 
 // Sits between the connections and the instances' CPUs when the cluster has an RDS Proxy,
-// replica auto scaling or a failover (models/cluster_control.hpp): a query arriving at the
+// replica auto scaling or a failover (cluster_control.hpp): a query arriving at the
 // instance its connection is on may run elsewhere, wait, or fail.
 class QueryRouter {
  public:
@@ -181,7 +181,7 @@ class DbCluster final : public Component {
   void connections_changed();
 
   // Storage I/O meter: `n` read or write queries dispatched to an instance (a db step's reads or
-  // writes run as one job, models/task.cpp). Priced only with database.volume.
+  // writes run as one job, models/web/task.cpp). Priced only with database.volume.
   void count_queries(bool write, std::uint64_t n) { (write ? write_queries_ : read_queries_) += n; }
   // Adds the run's ACU-seconds or instance-seconds and, with database.volume, the stored GB
   // over the run and the I/O requests of the queries counted (io_per_read / io_per_write each).

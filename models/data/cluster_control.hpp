@@ -12,7 +12,8 @@
 //   "You can use RDS Proxy with Aurora Serverless v2 clusters"); with Serverless v2 it is billed
 //   on the targets' ACUs (at least 8), metered exactly at the capacity controller's ticks.
 // - Failover (`faults: db_failover`): the writer is unavailable for the fault's duration
-//   (default 30 s: "usually under 30 s" with a replica, docs/models/faults.md). Without a proxy, every
+//   (default 30 s: "usually under 30 s" with a replica, [secondary] Aurora FAQ wording,
+//   https://aws.amazon.com/rds/aurora/faqs/). Without a proxy, every
 //   query for the writer in that window fails at once (500, cause db_failover): clients lose
 //   their connections. With a proxy the borrows wait (up to the borrow timeout) and run when the
 //   writer is back, so writes are delayed instead of failed. Queries already running on the

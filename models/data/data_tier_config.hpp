@@ -2,7 +2,7 @@
 // cluster and Aurora replica auto scaling (both read from keys of the `database:` section).
 // Plain data: defaults in member initialisers, units in names.
 //
-// Sources (docs/models/data.md):
+// Sources:
 // - RDS Proxy: MaxConnectionsPercent default 100 (1..100), MaxIdleConnectionsPercent default
 //   half of MaxConnectionsPercent (0..MaxConnectionsPercent), ConnectionBorrowTimeout default
 //   120 s (0 = unlimited, else 1..3600 s). [doc] https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html

@@ -20,7 +20,9 @@
 // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-connections.html ;
 // billing per vCPU-hour of provisioned targets with a minimum of 2 vCPUs, or per ACU-hour of
 // Aurora Serverless v2 targets with a minimum of 8 ACUs — each minimum per proxy, applied to the
-// sum over its targets (billing.hpp): [secondary] docs/models/data.md.
+// sum over its targets (cost/billing.hpp): [secondary] the pricing page as quoted by others,
+// https://aws.amazon.com/rds/proxy/pricing/ , and for the 8 ACU minimum
+// https://blog.serverworks.co.jp/amazon-aurora-serverless-v2-and-amazon-rds-proxy-minimum-cost
 // Assumption (a parameter): the proxy adds a fixed latency to every query (default 1 ms).
 // Not thread safe: one per replication.
 #pragma once

@@ -1,4 +1,4 @@
-// Configuration of the `faults:` section (models/faults.hpp runs them). Plain data; the scenario
+// Configuration of the `faults:` section (faults.hpp runs them). Plain data; the scenario
 // loader fills it and resolves service names to indices.
 #pragma once
 

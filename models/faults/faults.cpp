@@ -1,7 +1,6 @@
 #include "models/faults/faults.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace loadcast::models {
 
@@ -42,11 +41,9 @@ void Faults::begin(std::size_t i) {
     case FaultType::kWorkerErrors: {
       worker_errors_[f.service_index].push_back(i);
       apply_worker_errors(f.service_index);
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%g", f.failure_probability);
       events_.add(now, "fault_start", f.service, std::nullopt, f.failure_probability,
-                  std::string("worker_errors: each message fails with probability ") + buf + " for " +
-                      sim::format_duration(f.duration));
+                  "worker_errors: each message fails with probability " + format_number(f.failure_probability, 6) +
+                      " for " + sim::format_duration(f.duration));
       sim_.schedule(f.duration, [this, i] { end(i); });
       break;
     }

@@ -15,8 +15,8 @@
 // the later end (ClusterControl keeps the latest end); worker_errors on one worker stack — while
 // any is active the largest active failure_probability applies, and the worker's own returns
 // only when the last one ends.
-// Source for the failover default: Aurora failover with a replica "usually under 30 s"
-// (docs/models/faults.md, [secondary]); the duration is a parameter.
+// Source for the failover default: Aurora failover with a replica "usually under 30 s" ([secondary]
+// Aurora FAQ wording, https://aws.amazon.com/rds/aurora/faqs/); the duration is a parameter.
 // Not thread safe: one per replication.
 #pragma once
 

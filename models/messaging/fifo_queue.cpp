@@ -41,6 +41,7 @@ FifoQueue::FifoQueue(sim::Simulation& sim, const QueueConfig& config, EventLog* 
       config_(config),
       events_(events),
       rng_(sim.stream("queue." + config.name)),
+      api_(config_.client, rng_),
       dedup_(config.dedup_window),
       cause_throttled_("sqs_throttled:" + config.name) {
   const double depth_s = sim::to_seconds(config.api_burst);
@@ -49,37 +50,37 @@ FifoQueue::FifoQueue(sim::Simulation& sim, const QueueConfig& config, EventLog* 
 
 // ---- API calls -----------------------------------------------------------------------------
 
-void FifoQueue::send(const MessageSpec& message, MessageClient* client, std::uint64_t token) {
+void FifoQueue::send(const MessageSpec& message, MessageClient* client, Request* job) {
   const std::uint32_t i = calls_.acquire();
   Call& c = calls_[i];
   c = Call{};
   c.action = SqsAction::kSend;
   c.client = client;
-  c.token = token;
+  c.job = job;
   c.spec = message;
   issue(i);
 }
 
-void FifoQueue::receive(MessageClient* client, std::uint64_t token, std::uint32_t max_messages, sim::Time wait) {
+void FifoQueue::receive(MessageClient* client, ConsumerId consumer, std::uint32_t max_messages, sim::Time wait) {
   const std::uint32_t i = calls_.acquire();
   Call& c = calls_[i];
   c = Call{};
   c.action = SqsAction::kReceive;
   c.client = client;
-  c.token = token;
+  c.consumer = consumer;
   c.max = std::clamp<std::uint32_t>(max_messages, 1, kMaxReceiveBatch);
   c.wait = wait > 0 ? wait : 0;
   issue(i);
 }
 
-void FifoQueue::delete_messages(std::span<const Receipt> receipts, MessageClient* client, std::uint64_t token) {
+void FifoQueue::delete_messages(std::span<const Receipt> receipts, MessageClient* client, ConsumerId consumer) {
   assert(receipts.size() <= kMaxReceiveBatch && "DeleteMessageBatch takes at most 10 entries");
   const std::uint32_t i = calls_.acquire();
   Call& c = calls_[i];
   c = Call{};
   c.action = SqsAction::kDelete;
   c.client = client;
-  c.token = token;
+  c.consumer = consumer;
   c.count = static_cast<std::uint32_t>(std::min<std::size_t>(receipts.size(), kMaxReceiveBatch));
   for (std::uint32_t k = 0; k < c.count; ++k) c.msgs[k].receipt = receipts[k];
   issue(i);
@@ -140,7 +141,8 @@ bool FifoQueue::admit(Call& c) {
 void FifoQueue::retry(std::uint32_t i) {
   Call& c = calls_[i];
   const auto a = static_cast<std::size_t>(c.action);
-  if (++c.attempt >= static_cast<std::uint32_t>(std::max(config_.client.max_attempts, 1))) {
+  const std::optional<sim::Time> delay = api_.retry_delay(c.attempt);
+  if (!delay) {
     // The SDK gives up: the last attempt's throttling error reaches the client.
     c.failed = true;
     ++stats_.failed[a];
@@ -148,7 +150,7 @@ void FifoQueue::retry(std::uint32_t i) {
     return;
   }
   ++awaiting_retry_[a];
-  sim_.schedule(latency() + backoff(c.attempt - 1), [this, i] {
+  sim_.schedule(*delay, [this, i] {
     --awaiting_retry_[static_cast<std::size_t>(calls_[i].action)];
     issue(i);
   });
@@ -157,27 +159,27 @@ void FifoQueue::retry(std::uint32_t i) {
 void FifoQueue::note_throttle(SqsAction a) {
   const auto k = static_cast<std::size_t>(a);
   const sim::Time now = sim_.now();
-  // One event per throttling episode: the first throttle after a minute without any.
-  if (!throttling_[k] || now - last_throttle_[k] >= sim::kMinute) {
-    if (events_ != nullptr) {
-      events_->add(now, "throttled", config_.name, std::nullopt, std::nullopt,
-                   std::string(to_string(a)) + " over " + std::to_string(static_cast<long long>(limiters_[k].rate())) +
-                       " calls/s; retried with backoff, " + std::to_string(config_.client.max_attempts) +
-                       " attempts at most");
-    }
+  if (throttles_[k].throttled(now) && events_ != nullptr) {
+    events_->add(now, "throttled", config_.name, std::nullopt, std::nullopt,
+                 std::string(to_string(a)) + " over " + std::to_string(static_cast<long long>(limiters_[k].rate())) +
+                     " calls/s; " + api_.retry_policy());
   }
-  throttling_[k] = true;
-  last_throttle_[k] = now;
 }
 
 void FifoQueue::respond(std::uint32_t i) {
-  sim_.schedule(latency(), [this, i] { complete(i); });
+  sim_.schedule(api_.latency(), [this, i] { complete(i); });
 }
 
 void FifoQueue::complete(std::uint32_t i) {
   Call& c = calls_[i];
   if (c.failed) {
-    if (c.client != nullptr) c.client->on_call_failed(c.token, c.action, &cause_throttled_);
+    if (c.client != nullptr) {
+      switch (c.action) {
+        case SqsAction::kSend: c.client->on_send_failed(c.job, &cause_throttled_); break;
+        case SqsAction::kReceive: c.client->on_receive_failed(c.consumer, &cause_throttled_); break;
+        case SqsAction::kDelete: c.client->on_delete_failed(c.consumer, &cause_throttled_); break;
+      }
+    }
     calls_.release(i);
     return;
   }
@@ -197,23 +199,12 @@ void FifoQueue::complete(std::uint32_t i) {
   stats_.payload_bytes += bytes;
   if (c.client != nullptr) {
     switch (c.action) {
-      case SqsAction::kSend: c.client->on_sent(c.token, c.duplicate); break;
-      case SqsAction::kReceive: c.client->on_received(c.token, std::span<const ReceivedMessage>(c.msgs.data(), c.count)); break;
-      case SqsAction::kDelete: c.client->on_deleted(c.token, c.deleted, c.deleted_mask); break;
+      case SqsAction::kSend: c.client->on_sent(c.job, c.duplicate); break;
+      case SqsAction::kReceive: c.client->on_received(c.consumer, std::span<const ReceivedMessage>(c.msgs.data(), c.count)); break;
+      case SqsAction::kDelete: c.client->on_deleted(c.consumer, c.deleted, c.deleted_mask); break;
     }
   }
   calls_.release(i);
-}
-
-sim::Time FifoQueue::latency() { return config_.client.latency.sample_time(rng_); }
-
-sim::Time FifoQueue::backoff(std::uint32_t attempt) {
-  // Full jitter: uniform(0, min(cap, base * 2^attempt)).
-  double ceiling = sim::to_seconds(config_.client.retry_base);
-  const double cap = sim::to_seconds(config_.client.retry_max);
-  for (std::uint32_t k = 0; k < attempt && ceiling < cap; ++k) ceiling *= 2.0;
-  if (ceiling > cap) ceiling = cap;
-  return sim::from_seconds(ceiling * rng_.uniform());
 }
 
 // ---- actions ---------------------------------------------------------------------------------
@@ -266,7 +257,7 @@ std::uint32_t FifoQueue::take(Call& c) {
     heap_.pop_back();
     Group& g = groups_[top.group];
     g.queued = false;
-    if (g.head == sim::kNoIndex || g.in_flight > 0 || !msgs_[g.head].in_window) continue;
+    if (!servable(g)) continue;
     if (msgs_[g.head].seq != top.seq) {  // the head changed (retention) since it was queued
       maybe_available(top.group);
       continue;

@@ -1,7 +1,7 @@
 // FifoQueue: an SQS FIFO queue — message groups, receive batches, visibility timeout,
 // redrive to a dead-letter queue, deduplication, per-action API limits, retention.
 //
-// Behaviour and sources (docs/models/messaging.md):
+// Behaviour and sources:
 // - Ordering: strict per message group. While any message of a group is in flight, no further
 //   message of that group is returned; a receive returns as many messages of one group as it
 //   can (up to 10), then continues with other groups in FIFO order. So each group is a serial
@@ -19,10 +19,10 @@
 // - Deduplication: 5-minute window on the deduplication id (scope: queue, or message group in
 //   high-throughput mode); duplicates are accepted and dropped, and counted.
 // - API limits per action (SendMessage[Batch], ReceiveMessage, DeleteMessage[Batch]): a token
-//   bucket of `api_calls_per_s`; a throttled call is counted, and the client retries it after
-//   its latency plus an SDK backoff with full jitter, at most `max_attempts` attempts in all (the
-//   SDK's standard retry mode: 3), after which the call fails: the client hears
-//   on_call_failed() with the cause `sqs_throttled:<queue>`. Throttled attempts are not billed
+//   bucket of `api_calls_per_s`; a throttled call is counted, and the client retries it as the
+//   SDK does (api_client.hpp: backoff with full jitter, at most `max_attempts` attempts in all),
+//   after which the call fails: the client hears on_send_failed, on_receive_failed or
+//   on_delete_failed with the cause `sqs_throttled:<queue>`. Throttled attempts are not billed
 //   (assumption). High-throughput mode adds 300 calls/s per message group.
 //   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
 //   https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
@@ -48,6 +48,8 @@
 #include <vector>
 
 #include "models/core/component.hpp"
+#include "models/core/request.hpp"
+#include "models/messaging/api_client.hpp"
 #include "models/messaging/dedup_window.hpp"
 #include "sim/index_pool.hpp"
 #include "models/messaging/messaging_config.hpp"
@@ -93,32 +95,46 @@ struct ReceivedMessage {
   std::uint32_t receive_count = 0;
 };
 
-// Completion callbacks of API calls; `token` is the caller's. Each runs from its own event.
+// Whom a ReceiveMessage or DeleteMessage call is for, in its client's numbering (a worker
+// service numbers its pollers); handed back with the call's completion.
+struct ConsumerId {
+  std::uint32_t index = 0;
+};
+
+// Completion callbacks of API calls, each from its own event. A send (or a topic's Publish)
+// names the job it is made for — the request, or the message a worker is processing; null when
+// nobody waits for it — and gets it back; a receive or a delete gets back its consumer.
 class MessageClient {
  public:
   virtual ~MessageClient() = default;
-  virtual void on_sent(std::uint64_t token, bool duplicate) {
-    (void)token;
+  virtual void on_sent(Request* job, bool duplicate) {
+    (void)job;
     (void)duplicate;
   }
   // Empty span: an empty receive. The span is valid during the call only.
-  virtual void on_received(std::uint64_t token, std::span<const ReceivedMessage> messages) {
-    (void)token;
+  virtual void on_received(ConsumerId consumer, std::span<const ReceivedMessage> messages) {
+    (void)consumer;
     (void)messages;
   }
   // `deleted` of the call's receipts deleted; bit k of `mask` set when receipt k was (the others
   // were stale: their visibility timeout had run out).
-  virtual void on_deleted(std::uint64_t token, std::uint32_t deleted, std::uint32_t mask) {
-    (void)token;
+  virtual void on_deleted(ConsumerId consumer, std::uint32_t deleted, std::uint32_t mask) {
+    (void)consumer;
     (void)deleted;
     (void)mask;
   }
-  // The call was throttled on every one of its attempts and failed; `cause` (owned by the queue
-  // or topic) is `sqs_throttled:<queue>` or `sns_throttled:<topic>`. A topic's Publish reports
-  // SqsAction::kSend. Nothing of the call took effect.
-  virtual void on_call_failed(std::uint64_t token, SqsAction action, const std::string* cause) {
-    (void)token;
-    (void)action;
+  // The call was throttled on every one of its attempts and failed; nothing of it took effect.
+  // `cause` (owned by the queue or topic) is `sqs_throttled:<queue>` or `sns_throttled:<topic>`.
+  virtual void on_send_failed(Request* job, const std::string* cause) {
+    (void)job;
+    (void)cause;
+  }
+  virtual void on_receive_failed(ConsumerId consumer, const std::string* cause) {
+    (void)consumer;
+    (void)cause;
+  }
+  virtual void on_delete_failed(ConsumerId consumer, const std::string* cause) {
+    (void)consumer;
     (void)cause;
   }
 };
@@ -150,12 +166,12 @@ class FifoQueue {
 
   void set_dead_letter_queue(FifoQueue* dlq) { dlq_ = dlq; }
 
-  // SendMessage. `client` may be null (fire and forget).
-  void send(const MessageSpec& message, MessageClient* client, std::uint64_t token);
+  // SendMessage for `job`. `client` may be null (fire and forget).
+  void send(const MessageSpec& message, MessageClient* client, Request* job);
   // ReceiveMessage of up to `max_messages` (1..10), waiting up to `wait` (0: short polling).
-  void receive(MessageClient* client, std::uint64_t token, std::uint32_t max_messages, sim::Time wait);
+  void receive(MessageClient* client, ConsumerId consumer, std::uint32_t max_messages, sim::Time wait);
   // DeleteMessage (one receipt) or DeleteMessageBatch (up to 10): one call.
-  void delete_messages(std::span<const Receipt> receipts, MessageClient* client, std::uint64_t token);
+  void delete_messages(std::span<const Receipt> receipts, MessageClient* client, ConsumerId consumer);
   // A delivery from an SNS subscription: not subject to the queue's API limit (SNS batches and
   // retries internally, assumption), billed as one request. Not deduplicated again: the topic
   // already dropped duplicates of the same id within the same 5-minute window.
@@ -214,7 +230,8 @@ class FifoQueue {
   struct Call {
     SqsAction action = SqsAction::kSend;
     MessageClient* client = nullptr;
-    std::uint64_t token = 0;
+    Request* job = nullptr;  // send
+    ConsumerId consumer;     // receive, delete
     std::uint32_t attempt = 0;
     std::uint32_t count = 0;  // receive: messages returned; delete: receipts
     std::uint32_t max = 0;
@@ -248,8 +265,12 @@ class FifoQueue {
 
   void enqueue(const MessageSpec& spec, bool redriven);
   Group& group(std::uint32_t id);
+  // The FIFO rule: a group can give a receive its head message when that message is visible
+  // inside the look-ahead window and none of the group's messages is in flight — a group is
+  // blocked while it has a message in flight.
+  bool servable(const Group& g) const;
   sim::TokenBucket& group_limiter(std::uint32_t id);
-  void maybe_available(std::uint32_t group_id);
+  void maybe_available(std::uint32_t group_id);  // queues the group in the heap if servable
   void append_stored(std::uint32_t m);
   void remove_stored(std::uint32_t m);
   void free_message(std::uint32_t m);
@@ -260,14 +281,13 @@ class FifoQueue {
   void on_retention();
   void note_throttle(SqsAction a);
   void retry(std::uint32_t call);
-  sim::Time latency();
-  sim::Time backoff(std::uint32_t attempt);
 
   sim::Simulation& sim_;
   QueueConfig config_;
   EventLog* events_;
   FifoQueue* dlq_ = nullptr;
   sim::Rng rng_;
+  ApiClient api_;
   DedupWindow dedup_;
   std::array<sim::TokenBucket, kSqsActions> limiters_;
 
@@ -288,8 +308,7 @@ class FifoQueue {
   std::size_t in_flight_ = 0;
   sim::EventId retention_event_;
   bool retention_pending_ = false;
-  std::array<sim::Time, kSqsActions> last_throttle_{};
-  std::array<bool, kSqsActions> throttling_{};
+  std::array<ThrottleEpisodes, kSqsActions> throttles_{};
   std::array<std::size_t, kSqsActions> awaiting_retry_{};
   std::string cause_throttled_;
   std::uint64_t dlq_events_ = 0;

@@ -47,9 +47,13 @@ void FifoQueue::enqueue(const MessageSpec& spec, bool redriven) {
   schedule_retention();
 }
 
+bool FifoQueue::servable(const Group& g) const {
+  return g.in_flight == 0 && g.head != sim::kNoIndex && msgs_[g.head].in_window;
+}
+
 void FifoQueue::maybe_available(std::uint32_t id) {
   Group& g = groups_[id];
-  if (g.queued || g.head == sim::kNoIndex || g.in_flight > 0 || !msgs_[g.head].in_window) return;
+  if (g.queued || !servable(g)) return;
   g.queued = true;
   heap_.push_back(Available{msgs_[g.head].seq, id});
   std::push_heap(heap_.begin(), heap_.end(), std::greater<>());

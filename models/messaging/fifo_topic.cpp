@@ -18,6 +18,7 @@ FifoTopic::FifoTopic(sim::Simulation& sim, const TopicConfig& config, EventLog* 
       config_(config),
       events_(events),
       rng_(sim.stream("topic." + config.name)),
+      api_(config_.client, rng_),
       dedup_(config.dedup_window),
       ring_(64),
       cause_throttled_("sns_throttled:" + config.name) {
@@ -26,13 +27,13 @@ FifoTopic::FifoTopic(sim::Simulation& sim, const TopicConfig& config, EventLog* 
   bytes_ = sim::TokenBucket(config.bytes_per_s, std::max(1.0, config.bytes_per_s * depth_s));
 }
 
-void FifoTopic::publish(const MessageSpec& message, MessageClient* client, std::uint64_t token) {
+void FifoTopic::publish(const MessageSpec& message, MessageClient* client, Request* job) {
   const std::uint32_t i = calls_.acquire();
   Call& c = calls_[i];
   c = Call{};
   c.spec = message;
   c.client = client;
-  c.token = token;
+  c.job = job;
   issue(i);
 }
 
@@ -59,22 +60,20 @@ void FifoTopic::issue(std::uint32_t i) {
   const sim::Time now = sim_.now();
   if (!admit(c.spec)) {
     ++stats_.throttled;
-    if ((!throttling_ || now - last_throttle_ >= sim::kMinute) && events_ != nullptr) {
+    if (throttles_.throttled(now) && events_ != nullptr) {
       events_->add(now, "throttled", config_.name, std::nullopt, std::nullopt,
-                   "Publish over the topic's limit; retried with backoff, " + std::to_string(config_.client.max_attempts) +
-                       " attempts at most");
+                   "Publish over the topic's limit; " + api_.retry_policy());
     }
-    throttling_ = true;
-    last_throttle_ = now;
-    if (++c.attempt >= static_cast<std::uint32_t>(std::max(config_.client.max_attempts, 1))) {
+    const std::optional<sim::Time> delay = api_.retry_delay(c.attempt);
+    if (!delay) {
       // The SDK gives up: the last attempt's throttling error reaches the publisher.
       c.failed = true;
       ++stats_.failed;
-      sim_.schedule(latency(), [this, i] { complete(i); });
+      sim_.schedule(api_.latency(), [this, i] { complete(i); });
       return;
     }
     ++awaiting_retry_;
-    sim_.schedule(latency() + backoff(c.attempt - 1), [this, i] {
+    sim_.schedule(*delay, [this, i] {
       --awaiting_retry_;
       issue(i);
     });
@@ -95,14 +94,14 @@ void FifoTopic::issue(std::uint32_t i) {
     ++stats_.published;
     push_delivery(c.spec);
   }
-  sim_.schedule(latency(), [this, i] { complete(i); });
+  sim_.schedule(api_.latency(), [this, i] { complete(i); });
 }
 
 void FifoTopic::complete(std::uint32_t i) {
   Call& c = calls_[i];
   if (c.client != nullptr) {
-    if (c.failed) c.client->on_call_failed(c.token, SqsAction::kSend, &cause_throttled_);
-    else c.client->on_sent(c.token, c.duplicate);
+    if (c.failed) c.client->on_send_failed(c.job, &cause_throttled_);
+    else c.client->on_sent(c.job, c.duplicate);
   }
   calls_.release(i);
 }
@@ -132,16 +131,6 @@ void FifoTopic::deliver_next() {
     ++stats_.deliveries;
     stats_.delivery_bytes += spec.bytes;
   }
-}
-
-sim::Time FifoTopic::latency() { return config_.client.latency.sample_time(rng_); }
-
-sim::Time FifoTopic::backoff(std::uint32_t attempt) {
-  double ceiling = sim::to_seconds(config_.client.retry_base);
-  const double cap = sim::to_seconds(config_.client.retry_max);
-  for (std::uint32_t k = 0; k < attempt && ceiling < cap; ++k) ceiling *= 2.0;
-  if (ceiling > cap) ceiling = cap;
-  return sim::from_seconds(ceiling * rng_.uniform());
 }
 
 reports::Json FifoTopic::accounting() const {

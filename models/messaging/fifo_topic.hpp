@@ -1,17 +1,15 @@
 // FifoTopic: an SNS FIFO topic — publish limits, deduplication, and fan-out of every message to
 // every subscribed SQS FIFO queue with its message group id.
 //
-// Behaviour and sources (docs/models/messaging.md):
+// Behaviour and sources:
 // - Publish limits (topic scope, the default): 3,000 messages/s and 20 MB/s per topic, 300
 //   messages/s per message group. High-throughput mode (FifoThroughputScope=MessageGroup):
 //   30,000 messages/s in us-east-1, 9,000 in us-west-2 and eu-west-1; assumption: 3,000
 //   elsewhere (not published), 300 per group still. Modelled per topic.
 //   https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html
-// - A throttled publish is counted and retried by the client after its latency and an SDK
-//   backoff with full jitter, at most `max_attempts` attempts in all (SDK standard retry mode: 3,
-//   https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html); then the call
-//   fails (on_call_failed, cause `sns_throttled:<topic>`). Throttled attempts are not billed
-//   (assumption).
+// - A throttled publish is counted and retried as the SDK does (api_client.hpp: backoff with
+//   full jitter, at most `max_attempts` attempts in all); then the call fails (on_send_failed,
+//   cause `sns_throttled:<topic>`). Throttled attempts are not billed (assumption).
 // - Deduplication: 5-minute window on the deduplication id (scope: topic, or message group in
 //   high-throughput mode); duplicates are accepted, dropped and counted.
 // - Fan-out: every accepted message goes to every subscription, group id preserved; SNS FIFO
@@ -29,6 +27,7 @@
 #include <vector>
 
 #include "models/core/component.hpp"
+#include "models/messaging/api_client.hpp"
 #include "models/messaging/dedup_window.hpp"
 #include "models/messaging/fifo_queue.hpp"
 #include "sim/index_pool.hpp"
@@ -60,8 +59,8 @@ class FifoTopic {
   FifoTopic& operator=(const FifoTopic&) = delete;
 
   void subscribe(FifoQueue* queue) { subscriptions_.push_back(queue); }
-  // Publish. `client` may be null (fire and forget).
-  void publish(const MessageSpec& message, MessageClient* client, std::uint64_t token);
+  // Publish for `job`. `client` may be null (fire and forget).
+  void publish(const MessageSpec& message, MessageClient* client, Request* job);
 
   const std::string& name() const { return config_.name; }
   const TopicConfig& config() const { return config_; }
@@ -76,7 +75,7 @@ class FifoTopic {
   struct Call {
     MessageSpec spec;
     MessageClient* client = nullptr;
-    std::uint64_t token = 0;
+    Request* job = nullptr;
     std::uint32_t attempt = 0;
     bool duplicate = false;
     bool failed = false;
@@ -87,13 +86,12 @@ class FifoTopic {
   void complete(std::uint32_t call);
   void deliver_next();
   void push_delivery(const MessageSpec& spec);
-  sim::Time latency();
-  sim::Time backoff(std::uint32_t attempt);
 
   sim::Simulation& sim_;
   TopicConfig config_;
   EventLog* events_;
   sim::Rng rng_;
+  ApiClient api_;
   DedupWindow dedup_;
   sim::TokenBucket messages_;
   sim::TokenBucket bytes_;
@@ -104,8 +102,7 @@ class FifoTopic {
   std::size_t ring_head_ = 0;
   std::size_t ring_size_ = 0;
   sim::Time last_delivery_ = 0;
-  sim::Time last_throttle_ = 0;
-  bool throttling_ = false;
+  ThrottleEpisodes throttles_;
   std::size_t awaiting_retry_ = 0;
   std::string cause_throttled_;
   FifoTopicStats stats_;

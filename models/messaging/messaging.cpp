@@ -45,7 +45,7 @@ void Messaging::fire(std::size_t i) {
     m.tag = static_cast<std::uint64_t>(sim_.now());
     m.group = static_cast<std::uint32_t>(feed_rng_.below(static_cast<std::uint64_t>(f.config.groups)));
     m.bytes = static_cast<std::uint32_t>(f.config.bytes);
-    q.send(m, nullptr, 0);
+    q.send(m, nullptr, nullptr);
   }
   sim_.schedule(f.config.every, [this, i] { fire(i); });
 }
@@ -56,27 +56,27 @@ std::uint64_t Messaging::next_dedup() {
 }
 
 void Messaging::publish(Request* r, const PublishConfig& step, sim::Rng& rng) {
-  publish_message(step, rng, next_dedup(), sim_.now(), this, reinterpret_cast<std::uintptr_t>(r));
+  publish_message(step, rng, next_dedup(), sim_.now(), this, r);
 }
 
 void Messaging::publish_message(const PublishConfig& step, sim::Rng& rng, std::uint64_t dedup, sim::Time origin,
-                                MessageClient* client, std::uint64_t token) {
+                                MessageClient* client, Request* job) {
   MessageSpec m;
   m.dedup = dedup;
   m.tag = static_cast<std::uint64_t>(origin);
   m.bytes = static_cast<std::uint32_t>(step.bytes);
   m.group = draw_group(step, rng);
-  if (step.to_topic) topics_[step.target_index]->publish(m, client, token);
-  else queues_[step.target_index]->send(m, client, token);
+  if (step.to_topic) topics_[step.target_index]->publish(m, client, job);
+  else queues_[step.target_index]->send(m, client, job);
 }
 
-void Messaging::on_sent(std::uint64_t token, bool duplicate) {
+void Messaging::on_sent(Request* job, bool duplicate) {
   (void)duplicate;
-  sink_.step_done(reinterpret_cast<Request*>(static_cast<std::uintptr_t>(token)));
+  sink_.step_done(job);
 }
 
-void Messaging::on_call_failed(std::uint64_t token, SqsAction, const std::string* cause) {
-  sink_.step_failed(reinterpret_cast<Request*>(static_cast<std::uintptr_t>(token)), Failure{Failure::Kind::kError, 500, cause});
+void Messaging::on_send_failed(Request* job, const std::string* cause) {
+  sink_.step_failed(job, Failure{Failure::Kind::kError, 500, cause});
 }
 
 void Messaging::sample(sim::Time start, sim::Time end, SeriesRow& row) {

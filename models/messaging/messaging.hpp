@@ -4,11 +4,12 @@
 // A request's publish step draws a message group (uniform over `groups`, or zipf(s) over them
 // for hot keys) from the step's stream, publishes one message with a fresh deduplication id,
 // and hands the request back to the RequestSink when the call returns (one API latency, more
-// when throttled). A publish throttled on every attempt (fifo_queue.hpp) fails the request: 500
-// with the cause `sns_throttled:<topic>` or `sqs_throttled:<queue>`. Workers publish through publish_message() with a deduplication id derived
-// from the message they are processing, so a message processed twice (a visibility timeout
-// during slow processing, a retry after a failure) publishes duplicates that the 5-minute
-// deduplication drops — as content-based deduplication does in SNS/SQS FIFO.
+// when throttled). A publish throttled on every attempt (api_client.hpp) fails the request: 500
+// with the cause `sns_throttled:<topic>` or `sqs_throttled:<queue>`. Workers publish through
+// publish_message() with a deduplication id derived from the message they are processing, so a
+// message processed twice (a visibility timeout during slow processing, a retry after a failure)
+// publishes duplicates that the 5-minute deduplication drops — as content-based deduplication
+// does in SNS/SQS FIFO. [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
 // A message's `tag` carries the time its chain started (the first publish), so workers can
 // report end-to-end message age.
 // Results: the series of every queue (fifo_queue.hpp) and `<topic>.published`; the sections
@@ -53,10 +54,10 @@ class Messaging final : public Component, public MessageClient {
 
   // The publish step of request `r`: returns it to the sink when the call completes.
   void publish(Request* r, const PublishConfig& step, sim::Rng& rng);
-  // One message to the step's target on behalf of any client. `origin` is the chain's start
-  // time (carried in the message tag).
+  // One message to the step's target for `job`, on behalf of any client. `origin` is the
+  // chain's start time (carried in the message tag).
   void publish_message(const PublishConfig& step, sim::Rng& rng, std::uint64_t dedup, sim::Time origin,
-                       MessageClient* client, std::uint64_t token);
+                       MessageClient* client, Request* job);
 
   FifoQueue& queue(std::size_t i) { return *queues_[i]; }
   FifoTopic& topic(std::size_t i) { return *topics_[i]; }
@@ -66,8 +67,8 @@ class Messaging final : public Component, public MessageClient {
   // Adds the SQS and SNS meters to `usage`.
   void add_usage(cost::Usage& usage) const;
 
-  void on_sent(std::uint64_t token, bool duplicate) override;
-  void on_call_failed(std::uint64_t token, SqsAction action, const std::string* cause) override;
+  void on_sent(Request* job, bool duplicate) override;
+  void on_send_failed(Request* job, const std::string* cause) override;
   void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
   void finish(RunOutput& out) override;
 

@@ -2,7 +2,7 @@
 // step. Plain data: defaults in member initialisers, units in the names; the scenario loader
 // (scenarios/loader/messaging_loader.cpp) fills it, resolves names to indices and checks ranges.
 //
-// Defaults and their sources (docs/models/messaging.md):
+// Defaults and their sources:
 // - visibility timeout 30 s (0..12 h), retention 4 days (60 s..14 days), long-poll wait
 //   0..20 s, receive at most 10, deduplication window 5 min, FIFO in-flight limit 120,000,
 //   look-ahead 120,000 messages, maxReceiveCount 1..1000:

@@ -31,8 +31,29 @@ class WorkerService::Backlog final : public MetricSource {
   Kind kind_;
 };
 
-WorkerService::WorkerService(sim::Simulation& sim, EventLog& events, const WorkerConfig& config, const ModelConfig& model,
-                             Messaging& messaging, DbCluster* db, FargateLaunchBucket& bucket)
+// The host of the worker's tasks: the ECS service, then, for a task that is now RUNNING, its
+// pollers (the application starts polling once its container runs).
+class WorkerService::Host final : public TaskHost {
+ public:
+  explicit Host(WorkerService& w) : w_(w) {}
+  const ServiceConfig& config() const override { return w_.service_->config(); }
+  sim::Rng& rng() override { return w_.service_->rng(); }
+  EventLog& events() override { return w_.service_->events(); }
+  sim::Time idle_timeout() const override { return w_.service_->idle_timeout(); }
+  const TaskCauses& causes() const override { return w_.service_->causes(); }
+  void on_task_state(Task& task, TaskState from) override {
+    const TaskState to = task.state();
+    w_.service_->on_task_state(task, from);
+    if (to == TaskState::kRunning && from != TaskState::kRunning) w_.start_pollers(task);
+  }
+  void on_task_killed(Task& task) override { w_.service_->on_task_killed(task); }
+
+ private:
+  WorkerService& w_;
+};
+
+WorkerService::WorkerService(sim::Simulation& sim, EventLog& events, const WorkerConfig& config, Messaging& messaging,
+                             DbCluster* db, FargateLaunchBucket& bucket)
     : sim_(sim),
       events_(events),
       config_(config),
@@ -40,11 +61,12 @@ WorkerService::WorkerService(sim::Simulation& sim, EventLog& events, const Worke
       queue_(messaging.queue(config.queue_index)),
       backlog_(std::make_unique<Backlog>(*this, Backlog::Kind::kPerTask)),
       age_(std::make_unique<Backlog>(*this, Backlog::Kind::kOldestAge)),
+      host_(std::make_unique<Host>(*this)),
       rng_(sim.stream("worker." + config.service.name)) {
-  std::vector<ExtraMetric> metrics{{"backlog_per_task", backlog_.get(), true}, {"oldest_message_age", age_.get(), false}};
-  service_ = std::make_unique<EcsService>(sim, events, config.service, model, *this, db, bucket, nullptr, 0, metrics);
-  service_->set_worker_steps(&config.steps);
-  service_->add_listener(this);
+  service_ = std::make_unique<EcsService>(sim, events, config.service, *this, db, bucket, nullptr, 0, host_.get());
+  // The queue metrics its autoscaling policies may use.
+  service_->metrics().add_metric("backlog_per_task", backlog_.get(), true);
+  service_->metrics().add_metric("oldest_message_age", age_.get(), false);
   for (std::size_t i = 0; i < config.steps.size(); ++i) {
     step_rngs_.push_back(sim.stream("worker." + config.service.name + ".step." + std::to_string(i)));
   }
@@ -54,24 +76,11 @@ WorkerService::~WorkerService() = default;
 
 void WorkerService::start() { service_->start(); }
 
-int kill_running_tasks(EcsService& service, int count, const std::string& reason) {
-  // Newest first, like scale-in; copy: killing changes the service's list.
-  std::vector<Task*> running;
-  for (Task* t : service.live_tasks()) {
-    if (t->alive() && t->state() == TaskState::kRunning) running.push_back(t);
-  }
-  int killed = 0;
-  for (auto it = running.rbegin(); it != running.rend() && killed < count; ++it, ++killed) {
-    (*it)->kill(service.cause_died(), reason);
-  }
-  return killed;
-}
-
-int WorkerService::kill_tasks(int count, const std::string& reason) { return kill_running_tasks(*service_, count, reason); }
+int WorkerService::kill_tasks(int count, const std::string& reason) { return service_->kill_running_tasks(count, reason); }
 
 // ---------------------------------------------------------------- pollers
 
-void WorkerService::task_running(Task& task) {
+void WorkerService::start_pollers(Task& task) {
   for (int k = 0; k < config_.pollers; ++k) {
     const std::uint32_t p = pollers_.acquire();
     Poller& poller = pollers_[p];
@@ -81,12 +90,9 @@ void WorkerService::task_running(Task& task) {
   }
 }
 
-void WorkerService::task_stopping(Task&) {
-  // Nothing to do now: a poller reads its task's state whenever its call or message ends — it
-  // stops polling once the task is no longer RUNNING, and loses what it holds once the task is
-  // stopped or dead.
-}
-
+// A task that stops needs no call of its own: a poller reads its task's state whenever its call
+// or message ends — it stops polling once the task is no longer RUNNING, and loses what it holds
+// once the task is stopped or dead.
 bool WorkerService::gone(const Poller& p) { return !p.task->alive(); }
 
 void WorkerService::poll(std::uint32_t p) {
@@ -94,11 +100,11 @@ void WorkerService::poll(std::uint32_t p) {
   poller.busy = true;
   poller.count = poller.next = poller.held = poller.done = poller.deleting = 0;
   poller.failed_group = UINT32_MAX;
-  queue_.receive(this, p, static_cast<std::uint32_t>(config_.batch_size), config_.wait_time);
+  queue_.receive(this, ConsumerId{p}, static_cast<std::uint32_t>(config_.batch_size), config_.wait_time);
 }
 
-void WorkerService::on_received(std::uint64_t token, std::span<const ReceivedMessage> messages) {
-  const auto p = static_cast<std::uint32_t>(token);
+void WorkerService::on_received(ConsumerId poller_id, std::span<const ReceivedMessage> messages) {
+  const std::uint32_t p = poller_id.index;
   Poller& poller = pollers_[p];
   poller.busy = false;
   poller.count = poller.held = static_cast<std::uint32_t>(messages.size());
@@ -153,7 +159,7 @@ void WorkerService::delete_held(std::uint32_t p, std::uint32_t n) {
   for (std::uint32_t k = 0; k < n; ++k) receipts[k] = poller.batch[poller.deleting_at[k]].receipt;
   poller.deleting = n;
   poller.busy = true;
-  queue_.delete_messages(std::span<const Receipt>(receipts.data(), n), this, p);
+  queue_.delete_messages(std::span<const Receipt>(receipts.data(), n), this, ConsumerId{p});
 }
 
 void WorkerService::run_step(Request* r) {
@@ -183,7 +189,7 @@ void WorkerService::run_step(Request* r) {
       poller.task->cpu(r, s.service.sample(rng));
       break;
     case StepKind::kDb:
-      poller.task->db(r, i);
+      poller.task->db(r, s.db);
       break;
     case StepKind::kPublish: {
       // A message processed again (after a redelivery) publishes the same message: the same
@@ -192,8 +198,7 @@ void WorkerService::run_step(Request* r) {
       const ReceivedMessage& m = poller.batch[poller.next - 1];
       const std::uint64_t dedup = derive_dedup(m.spec.dedup, i);
       sim::Rng keyed(dedup);
-      messaging_.publish_message(s.publish, keyed, dedup, static_cast<sim::Time>(m.spec.tag), this,
-                                 reinterpret_cast<std::uintptr_t>(r));
+      messaging_.publish_message(s.publish, keyed, dedup, static_cast<sim::Time>(m.spec.tag), this, r);
       break;
     }
     case StepKind::kDelay:
@@ -206,9 +211,7 @@ void WorkerService::run_step(Request* r) {
   }
 }
 
-void WorkerService::on_sent(std::uint64_t token, bool) {
-  run_step(reinterpret_cast<Request*>(static_cast<std::uintptr_t>(token)));
-}
+void WorkerService::on_sent(Request* job, bool) { run_step(job); }
 
 void WorkerService::message_done(Request* r, bool ok) {
   const std::uint32_t p = r->user;
@@ -234,8 +237,8 @@ void WorkerService::message_done(Request* r, bool ok) {
   delete_held(p, 1);
 }
 
-void WorkerService::on_deleted(std::uint64_t token, std::uint32_t, std::uint32_t mask) {
-  const auto p = static_cast<std::uint32_t>(token);
+void WorkerService::on_deleted(ConsumerId poller_id, std::uint32_t, std::uint32_t mask) {
+  const std::uint32_t p = poller_id.index;
   Poller& poller = pollers_[p];
   poller.busy = false;
   const sim::Time now = sim_.now();
@@ -256,34 +259,31 @@ void WorkerService::on_deleted(std::uint64_t token, std::uint32_t, std::uint32_t
   process_next(p);
 }
 
-void WorkerService::on_call_failed(std::uint64_t token, SqsAction action, const std::string*) {
-  switch (action) {
-    case SqsAction::kSend: {  // a publish step: the message fails
-      ++failed_publishes_;
-      Request* r = reinterpret_cast<Request*>(static_cast<std::uintptr_t>(token));
-      if (r->abandoned) run_step(r);
-      else message_done(r, false);
-      return;
-    }
-    case SqsAction::kReceive: {  // as an empty receive
-      const auto p = static_cast<std::uint32_t>(token);
-      ++failed_receives_;
-      pollers_[p].busy = false;
-      process_next(p);
-      return;
-    }
-    case SqsAction::kDelete: {  // the messages stay in flight and reappear
-      const auto p = static_cast<std::uint32_t>(token);
-      Poller& poller = pollers_[p];
-      ++failed_deletes_;
-      poller.busy = false;
-      not_deleted_ += poller.deleting;
-      poller.held -= poller.deleting;
-      poller.deleting = 0;
-      process_next(p);
-      return;
-    }
-  }
+void WorkerService::on_send_failed(Request* job, const std::string*) {
+  // A publish step: the message fails.
+  ++failed_publishes_;
+  if (job->abandoned) run_step(job);
+  else message_done(job, false);
+}
+
+void WorkerService::on_receive_failed(ConsumerId poller_id, const std::string*) {
+  // As an empty receive.
+  const std::uint32_t p = poller_id.index;
+  ++failed_receives_;
+  pollers_[p].busy = false;
+  process_next(p);
+}
+
+void WorkerService::on_delete_failed(ConsumerId poller_id, const std::string*) {
+  // The messages stay in flight and reappear.
+  const std::uint32_t p = poller_id.index;
+  Poller& poller = pollers_[p];
+  ++failed_deletes_;
+  poller.busy = false;
+  not_deleted_ += poller.deleting;
+  poller.held -= poller.deleting;
+  poller.deleting = 0;
+  process_next(p);
 }
 
 void WorkerService::step_done(Request* r) { run_step(r); }

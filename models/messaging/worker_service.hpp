@@ -17,9 +17,9 @@
 // stops or dies — messages received and not yet deleted, including succeeded ones awaiting a
 // batch delete — is `lost`: not deleted, it reappears after the visibility timeout
 // (StopTask: SIGTERM, then SIGKILL after the stop timeout, default 30 s:
-// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html). A delete or publish throttled on every attempt
-// (fifo_queue.hpp) fails: a failed delete leaves its messages to reappear, a failed publish fails
-// its message; a failed receive is an empty one.
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html). A delete or
+// publish throttled on every attempt (api_client.hpp) fails: a failed delete leaves its messages
+// to reappear, a failed publish fails its message; a failed receive is an empty one.
 // Every received message ends as exactly one of: deleted, not deleted (its delete failed or came
 // after the visibility timeout), failed, skipped (behind a failure of its group in the batch),
 // lost, or still held at the end: the accounting identity of `workers.<name>`.
@@ -58,14 +58,10 @@
 
 namespace loadcast::models {
 
-// Kills up to `count` RUNNING tasks of a service (web or worker), newest first, as if they
-// crashed; returns how many.
-int kill_running_tasks(EcsService& service, int count, const std::string& reason);
-
-class WorkerService final : public Component, public RequestSink, public TaskListener, public MessageClient {
+class WorkerService final : public Component, public RequestSink, public MessageClient {
  public:
-  WorkerService(sim::Simulation& sim, EventLog& events, const WorkerConfig& config, const ModelConfig& model,
-                Messaging& messaging, DbCluster* db, FargateLaunchBucket& bucket);
+  WorkerService(sim::Simulation& sim, EventLog& events, const WorkerConfig& config, Messaging& messaging, DbCluster* db,
+                FargateLaunchBucket& bucket);
   ~WorkerService() override;
   WorkerService(const WorkerService&) = delete;
   WorkerService& operator=(const WorkerService&) = delete;
@@ -94,14 +90,13 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
   void step_done(Request* r) override;
   void step_failed(Request* r, const Failure& f) override;
   void respond_early(Request* r, const Failure& f) override;
-  // TaskListener
-  void task_running(Task& task) override;
-  void task_stopping(Task& task) override;
-  // MessageClient
-  void on_sent(std::uint64_t token, bool duplicate) override;
-  void on_received(std::uint64_t token, std::span<const ReceivedMessage> messages) override;
-  void on_deleted(std::uint64_t token, std::uint32_t deleted, std::uint32_t mask) override;
-  void on_call_failed(std::uint64_t token, SqsAction action, const std::string* cause) override;
+  // MessageClient: a publish step's job is the message's Request; pollers are the consumers.
+  void on_sent(Request* job, bool duplicate) override;
+  void on_received(ConsumerId poller, std::span<const ReceivedMessage> messages) override;
+  void on_deleted(ConsumerId poller, std::uint32_t deleted, std::uint32_t mask) override;
+  void on_send_failed(Request* job, const std::string* cause) override;
+  void on_receive_failed(ConsumerId poller, const std::string* cause) override;
+  void on_delete_failed(ConsumerId poller, const std::string* cause) override;
 
   void on_warmup_end() override;
   void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
@@ -110,6 +105,7 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
 
  private:
   class Backlog;
+  class Host;
   struct Poller {
     Task* task = nullptr;
     bool busy = false;      // an API call or a message is outstanding
@@ -124,6 +120,7 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
     std::array<std::uint8_t, kMaxReceiveBatch> deleting_at;
   };
 
+  void start_pollers(Task& task);
   void poll(std::uint32_t p);
   void process_next(std::uint32_t p);
   void end_batch(std::uint32_t p);
@@ -142,6 +139,7 @@ class WorkerService final : public Component, public RequestSink, public TaskLis
   FifoQueue& queue_;
   std::unique_ptr<Backlog> backlog_;
   std::unique_ptr<Backlog> age_;
+  std::unique_ptr<Host> host_;
   std::unique_ptr<EcsService> service_;
   sim::Rng rng_;
   std::vector<sim::Rng> step_rngs_;

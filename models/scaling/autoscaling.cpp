@@ -2,18 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 
 namespace loadcast::models {
 
 namespace {
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
 
 // Guards ceil/floor against products like 3 x 70 / 70 landing a hair off an integer.
 constexpr double kEpsilon = 1e-9;
@@ -137,8 +130,8 @@ void Autoscaler::on_published(sim::Time now) {
         const int want = static_cast<int>(std::ceil(exact - kEpsilon));
         if (want > current && want > out.capacity) {
           out = Proposal{want, &p, tt->scale_out_cooldown,
-                         p.config->name + ": " + p.high->describe() + "; ceil(" + std::to_string(running) + " x " + number(*v) +
-                             " / " + number(tt->target) + ") = " + std::to_string(want) +
+                         p.config->name + ": " + p.high->describe() + "; ceil(" + std::to_string(running) + " x " + format_number(*v) +
+                             " / " + format_number(tt->target) + ") = " + std::to_string(want) +
                              (out_cooling ? " (running when the scale-out cooldown started)" : "")};
         }
       }
@@ -161,8 +154,8 @@ void Autoscaler::on_published(sim::Time now) {
       }
       if (tt_in.policy == nullptr || want > tt_in.capacity) {
         tt_in = Proposal{want, &p, tt->scale_in_cooldown,
-                         p.config->name + ": " + p.low->describe() + (floor_in ? "; floor(" : "; ceil(") + std::to_string(running) + " x " + number(*v) +
-                             " / " + number(tt->target) + ") = " + std::to_string(want)};
+                         p.config->name + ": " + p.low->describe() + (floor_in ? "; floor(" : "; ceil(") + std::to_string(running) + " x " + format_number(*v) +
+                             " / " + format_number(tt->target) + ") = " + std::to_string(want)};
       }
     } else {
       const auto& st = std::get<StepScalingConfig>(p.config->spec);
@@ -170,7 +163,7 @@ void Autoscaler::on_published(sim::Time now) {
       const double value = aggregate(p.high->window(), st.aggregation);
       int want = step_capacity(p, current, value);
       if (want > current && out_cooling) want = std::max(current, step_capacity(p, out_base, value));
-      const std::string reason = p.config->name + ": " + p.high->describe() + "; step on " + number(value) + " -> " + std::to_string(want);
+      const std::string reason = p.config->name + ": " + p.high->describe() + "; step on " + format_number(value) + " -> " + std::to_string(want);
       if (want > current && want > out.capacity) out = Proposal{want, &p, st.cooldown, reason};
       if (want < current && (step_in.policy == nullptr || want > step_in.capacity)) step_in = Proposal{want, &p, st.cooldown, reason};
     }

@@ -1,19 +1,8 @@
 #include "models/scaling/cloudwatch.hpp"
 
-#include <cstdio>
 #include <stdexcept>
 
 namespace loadcast::models {
-
-namespace {
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
-
-}  // namespace
 
 const char* to_string(AlarmState s) {
   switch (s) {
@@ -92,10 +81,10 @@ std::string Alarm::describe() const {
   std::string values;
   for (double v : window()) {
     if (compare(v, config_.comparison, config_.threshold)) ++breaching;
-    values += (values.empty() ? "" : ", ") + number(v);
+    values += (values.empty() ? "" : ", ") + format_number(v);
   }
   return config_.metric + " " + std::to_string(breaching) + " of " + std::to_string(config_.evaluation_periods) +
-         " datapoints " + to_symbol(config_.comparison) + " " + number(config_.threshold) + " (" + values + ")";
+         " datapoints " + to_symbol(config_.comparison) + " " + format_number(config_.threshold) + " (" + values + ")";
 }
 
 MetricPublisher::MetricPublisher(sim::Simulation& sim, EventLog& events, std::string name, sim::Time period, sim::Time delay)

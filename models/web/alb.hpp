@@ -2,7 +2,7 @@
 // service; a target group picks a task, runs health checks, drains deregistered targets; the
 // load balancer meters what LCUs bill.
 //
-// Facts (docs/models/web.md, [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html ,
+// Facts ([doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html ,
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html ,
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html):
 // - Rules are evaluated by priority; the first whose path pattern matches forwards, else the
@@ -26,7 +26,7 @@
 // - Deregistration: the target drains for the deregistration delay and stops receiving new
 //   requests; draining ends early when nothing is outstanding; requests still outstanding when
 //   the delay expires get 502.
-// - LCU meter per clock hour (models/billing.hpp prices it); assumption: new connections =
+// - LCU meter per clock hour (cost/billing.hpp prices it); assumption: new connections =
 //   requests / requests_per_connection, each open for connection_lifetime, request and
 //   response sizes from the configuration.
 // Not thread safe.

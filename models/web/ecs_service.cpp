@@ -81,24 +81,25 @@ class EcsService::Utilization final : public MetricSource {
 
 // ---------------------------------------------------------------- service
 
-EcsService::EcsService(sim::Simulation& sim, EventLog& events, const ServiceConfig& config, const ModelConfig& model,
-                       RequestSink& sink, DbCluster* db, FargateLaunchBucket& bucket, TargetGroup* group,
-                       sim::Time idle_timeout, const std::vector<ExtraMetric>& extra_metrics)
+EcsService::EcsService(sim::Simulation& sim, EventLog& events, const ServiceConfig& config, RequestSink& sink,
+                       DbCluster* db, FargateLaunchBucket& bucket, TargetGroup* group, sim::Time idle_timeout,
+                       TaskHost* task_host)
     : sim_(sim),
       events_(events),
       config_(config),
-      model_(model),
       sink_(sink),
       db_(db),
       bucket_(bucket),
       group_(group),
       idle_timeout_(idle_timeout),
+      task_host_(task_host != nullptr ? *task_host : *this),
       rng_(sim.stream("service." + config.name)),
       desired_(config.desired),
       cause_died_("task_died:" + config.name),
       cause_idle_("idle_timeout:" + config.name),
       cause_drain_("deregistration_delay_expired:" + config.name),
-      cause_db_("db_connection_timeout:" + config.name) {
+      cause_db_("db_connection_timeout:" + config.name),
+      causes_{&cause_died_, &cause_idle_, &cause_db_} {
   if (group_ != nullptr) group_->set_service(this);
   metrics_ = std::make_unique<MetricPublisher>(sim, events, config.name, config.metrics.period, config.metrics.delay);
   cpu_metric_ = std::make_unique<Utilization>(*this, Utilization::Kind::kCpu);
@@ -107,30 +108,28 @@ EcsService::EcsService(sim::Simulation& sim, EventLog& events, const ServiceConf
   metrics_->add_metric("cpu", cpu_metric_.get());
   metrics_->add_metric("memory", memory_metric_.get());
   metrics_->add_metric("requests_per_target", requests_metric_.get());
-  for (const auto& m : extra_metrics) metrics_->add_metric(m.name, m.source, m.per_task_of_total);
-  if (config.autoscaling) {
-    autoscaler_ = std::make_unique<Autoscaler>(sim, events, *this, *config.autoscaling, *metrics_);
-  }
 }
 
 EcsService::~EcsService() = default;
 
 Task& EcsService::new_task() {
-  tasks_.push_back(std::make_unique<Task>(*this, static_cast<std::uint32_t>(tasks_.size() + 1), sim_, sink_, db_));
+  tasks_.push_back(std::make_unique<Task>(task_host_, static_cast<std::uint32_t>(tasks_.size() + 1), sim_, sink_, db_));
   Task& t = *tasks_.back();
   live_.push_back(&t);
   return t;
 }
 
 void EcsService::start() {
-  // The scalable target was registered before the run: its desired count is already in range.
-  if (autoscaler_) desired_ = autoscaler_->register_capacity(desired_);
+  if (config_.autoscaling) {
+    autoscaler_ = std::make_unique<Autoscaler>(sim_, events_, *this, *config_.autoscaling, *metrics_);
+    // The scalable target was registered before the run: its desired count is already in range.
+    desired_ = autoscaler_->register_capacity(desired_);
+  }
   starting_ = true;
   for (int i = 0; i < desired_; ++i) {
     Task& t = new_task();
     t.start_running();
     if (group_ != nullptr) group_->register_target(t, true);
-    for (TaskListener* l : listeners_) l->task_running(t);
   }
   starting_ = false;
   running_min_ = running_max_ = running_;
@@ -192,7 +191,6 @@ bool EcsService::claim_launch() {
 
 void EcsService::stop_task(Task& t) {
   if (t.state() == TaskState::kRunning) {
-    for (TaskListener* l : listeners_) l->task_stopping(t);
     if (group_ != nullptr && t.target().health != TargetHealth::kUnused) {
       group_->deregister(t);
       return;
@@ -225,7 +223,6 @@ void EcsService::on_task_state(Task& t, TaskState from) {
   if (to == TaskState::kRunning && from != TaskState::kRunning && !starting_) {
     // A launched task is up: the agent registers it with the target group.
     if (group_ != nullptr) group_->register_target(t, false);
-    for (TaskListener* l : listeners_) l->task_running(t);
   }
   if (to == TaskState::kStopped) {
     stopped_busy_ += t.busy_area(now);
@@ -238,7 +235,19 @@ void EcsService::on_task_state(Task& t, TaskState from) {
 void EcsService::on_task_killed(Task& t) {
   ++killed_;
   if (group_ != nullptr) group_->remove(t);
-  for (TaskListener* l : listeners_) l->task_stopping(t);
+}
+
+int EcsService::kill_running_tasks(int count, const std::string& reason) {
+  // Newest first, like scale-in; copy: killing changes the list of live tasks.
+  std::vector<Task*> running;
+  for (Task* t : live_) {
+    if (t->alive() && t->state() == TaskState::kRunning) running.push_back(t);
+  }
+  int killed = 0;
+  for (auto it = running.rbegin(); it != running.rend() && killed < count; ++it, ++killed) {
+    (*it)->kill(&cause_died_, reason);
+  }
+  return killed;
 }
 
 void EcsService::on_target_unhealthy(Task& t) {

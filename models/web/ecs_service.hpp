@@ -23,11 +23,13 @@
 //   registering the scalable target does (autoscaling.hpp).
 // - The tasks of `desired` exist when the run starts: RUNNING and healthy (a deployment that is
 //   already up, as when it is load tested).
-// - Billing: each task from its image pull to its stop, 1-minute minimum (models/billing.hpp).
+// - Billing: each task from its image pull to its stop, 1-minute minimum (cost/billing.hpp).
+//   [doc] https://aws.amazon.com/fargate/pricing/
 // - The result's `services.<name>` section has `targets.<metric>` (cpu_utilization,
 //   memory_utilization, ...: the target-tracking targets, else the step alarms' thresholds).
-// A worker service (no target group) gets its tasks' RUNNING/stopping transitions through
-// TaskListener and feeds them work with Task::accept / cpu / db like the ALB does.
+// The service is its tasks' TaskHost. A worker service (no target group) interposes a host of its
+// own to start pollers on RUNNING tasks, and feeds them work with Task::accept / cpu / db like
+// the ALB does.
 // Not thread safe.
 #pragma once
 
@@ -39,7 +41,6 @@
 #include "models/scaling/autoscaling.hpp"
 #include "models/scaling/cloudwatch.hpp"
 #include "models/core/component.hpp"
-#include "models/core/config.hpp"
 #include "models/web/task.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats.hpp"
@@ -76,33 +77,20 @@ class FargateLaunchBucket {
   std::uint64_t throttled_ = 0;
 };
 
-// Told when a task starts or stops serving (a worker service starts its pollers here).
-class TaskListener {
+class EcsService final : public ScalableTarget, public Component, public TaskHost {
  public:
-  virtual ~TaskListener() = default;
-  virtual void task_running(Task& task) = 0;
-  virtual void task_stopping(Task& task) = 0;
-};
-
-// A metric a worker service adds to the service's publisher (backlog per task, message age).
-struct ExtraMetric {
-  std::string name;
-  MetricSource* source = nullptr;
-  bool per_task_of_total = false;
-};
-
-class EcsService final : public ScalableTarget, public Component {
- public:
-  EcsService(sim::Simulation& sim, EventLog& events, const ServiceConfig& config, const ModelConfig& model,
-             RequestSink& sink, DbCluster* db, FargateLaunchBucket& bucket, TargetGroup* group, sim::Time idle_timeout,
-             const std::vector<ExtraMetric>& extra_metrics = {});
+  // `task_host`: who its tasks report to; null: the service itself. A host of its own forwards
+  // every report to the service first (a worker service's then starts pollers on RUNNING tasks).
+  EcsService(sim::Simulation& sim, EventLog& events, const ServiceConfig& config, RequestSink& sink, DbCluster* db,
+             FargateLaunchBucket& bucket, TargetGroup* group, sim::Time idle_timeout, TaskHost* task_host = nullptr);
   ~EcsService() override;
   EcsService(const EcsService&) = delete;
   EcsService& operator=(const EcsService&) = delete;
 
-  // The initial tasks (RUNNING, healthy), the metric publisher and the autoscaler.
+  // The autoscaler, the initial tasks (RUNNING, healthy) and the metric publisher. A metric an
+  // autoscaling policy uses beyond cpu, memory and requests_per_target (a worker's queue
+  // metrics) is added to metrics() before.
   void start();
-  void add_listener(TaskListener* l) { listeners_.push_back(l); }
 
   // ScalableTarget
   const std::string& scalable_name() const override { return config_.name; }
@@ -110,37 +98,34 @@ class EcsService final : public ScalableTarget, public Component {
   void set_desired_capacity(int capacity) override;
   int running_capacity() const override { return running_; }
 
-  // Called by tasks and the target group.
-  void on_task_state(Task& task, TaskState from);
-  void on_task_killed(Task& task);
+  // TaskHost
+  const ServiceConfig& config() const override { return config_; }
+  sim::Rng& rng() override { return rng_; }
+  EventLog& events() override { return events_; }
+  sim::Time idle_timeout() const override { return idle_timeout_; }
+  const TaskCauses& causes() const override { return causes_; }
+  void on_task_state(Task& task, TaskState from) override;
+  void on_task_killed(Task& task) override;
+
+  // Called by the target group and the launch bucket.
   void on_target_unhealthy(Task& task);
   void on_drained(Task& task);
   bool claim_launch();  // the launch bucket has a token for us
 
-  const ServiceConfig& config() const { return config_; }
+  // Kills up to `count` RUNNING tasks, newest first, as if they crashed (the kill_tasks fault);
+  // returns how many.
+  int kill_running_tasks(int count, const std::string& reason);
+
   const std::string& name() const { return config_.name; }
-  EventLog& events() { return events_; }
-  sim::Rng& rng() { return rng_; }
-  sim::Time idle_timeout() const { return idle_timeout_; }
-  const DbStepConfig& db_step(std::uint32_t cls, std::uint32_t step) const {
-    return worker_steps_ != nullptr ? (*worker_steps_)[step].db : model_.classes[cls].steps[step].db;
-  }
-  // A worker service's tasks run the worker's steps, not a request class's.
-  void set_worker_steps(const std::vector<StepConfig>* steps) { worker_steps_ = steps; }
   // Tasks not yet STOPPED, in launch order.
   const std::vector<Task*>& live_tasks() const { return live_; }
-  const DbQueryConfig& query_config() const { return model_.database->query; }
   MetricPublisher& metrics() { return *metrics_; }
   Autoscaler* autoscaler() { return autoscaler_.get(); }
   TargetGroup* group() { return group_; }
   int healthy_targets() const;
   std::size_t tasks_launched() const { return tasks_.size(); }
-
-  // Interned causes (by_cause keys), "<cause>:<service>".
-  const std::string* cause_died() const { return &cause_died_; }
-  const std::string* cause_idle_timeout() const { return &cause_idle_; }
+  // Interned cause (a by_cause key) of the 502s of a deregistration delay that ran out.
   const std::string* cause_drain_expired() const { return &cause_drain_; }
-  const std::string* cause_db_timeout() const { return &cause_db_; }
 
   void add_usage(cost::Usage& usage, sim::Time end) const;
   void on_warmup_end() override;
@@ -165,17 +150,15 @@ class EcsService final : public ScalableTarget, public Component {
   sim::Simulation& sim_;
   EventLog& events_;
   const ServiceConfig& config_;
-  const ModelConfig& model_;
   RequestSink& sink_;
   DbCluster* db_;
   FargateLaunchBucket& bucket_;
   TargetGroup* group_;
   sim::Time idle_timeout_;
+  TaskHost& task_host_;
   sim::Rng rng_;
   std::vector<std::unique_ptr<Task>> tasks_;  // every task ever launched, in launch order
   std::vector<Task*> live_;                   // not yet STOPPED
-  std::vector<TaskListener*> listeners_;
-  const std::vector<StepConfig>* worker_steps_ = nullptr;
   int desired_;
   int running_ = 0;
   int queued_launches_ = 0;
@@ -195,6 +178,7 @@ class EcsService final : public ScalableTarget, public Component {
   std::uint64_t killed_ = 0;
   std::uint64_t replaced_unhealthy_ = 0;
   std::string cause_died_, cause_idle_, cause_drain_, cause_db_;
+  TaskCauses causes_;
 };
 
 }  // namespace loadcast::models

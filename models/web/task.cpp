@@ -4,25 +4,8 @@
 
 #include "models/web/alb.hpp"
 #include "models/data/aurora.hpp"
-#include "models/web/ecs_service.hpp"
 
 namespace loadcast::models {
-
-namespace {
-
-// Layout of Request::tag during a db step.
-constexpr std::uint64_t kCountMask = 0xFFFF;
-constexpr int kWritesShift = 16;
-constexpr int kStepShift = 32;
-constexpr int kInstanceShift = 48;
-constexpr std::uint64_t kWriteFlag = std::uint64_t{1} << 63;
-
-std::uint64_t reads_left(std::uint64_t tag) { return tag & kCountMask; }
-std::uint64_t writes_left(std::uint64_t tag) { return (tag >> kWritesShift) & kCountMask; }
-std::uint64_t step_of(std::uint64_t tag) { return (tag >> kStepShift) & kCountMask; }
-std::size_t instance_of(std::uint64_t tag) { return static_cast<std::size_t>((tag >> kInstanceShift) & 0x7FFF); }
-
-}  // namespace
 
 const char* to_string(TaskState s) {
   switch (s) {
@@ -48,19 +31,21 @@ const char* to_string(TargetHealth h) {
   return "unused";
 }
 
-Task::Task(EcsService& service, std::uint32_t id, sim::Simulation& sim, RequestSink& sink, DbCluster* db)
-    : service_(service),
+Task::Task(TaskHost& host, std::uint32_t id, sim::Simulation& sim, RequestSink& sink, DbCluster* db)
+    : host_(host),
       id_(id),
-      label_(service.name() + "/" + std::to_string(id)),
+      label_(host.config().name + "/" + std::to_string(id)),
       sim_(sim),
       sink_(sink),
-      config_(service.config()),
+      config_(host.config()),
+      rng_(host.rng()),
+      causes_(host.causes()),
       db_(db),
-      cpu_(sim, std::min(static_cast<double>(service.config().threads), service.config().vcpu()), &Task::on_cpu_done, this),
-      idle_timeout_(service.idle_timeout()),
-      memory_limit_mib_(static_cast<double>(service.config().memory_mib)),
-      memory_base_mib_(service.config().base_memory_mib()),
-      memory_per_request_mib_(service.config().memory_per_request_mib) {
+      cpu_(sim, std::min(static_cast<double>(config_.threads), config_.vcpu()), &Task::on_cpu_done, this),
+      idle_timeout_(host.idle_timeout()),
+      memory_limit_mib_(static_cast<double>(config_.memory_mib)),
+      memory_base_mib_(config_.base_memory_mib()),
+      memory_per_request_mib_(config_.memory_per_request_mib) {
   usage_.last = sim.now();
   if (db != nullptr) {
     writer_pool_ = std::make_unique<ConnectionPool>(sim, *db, false, config_.db_pool, *this);
@@ -81,13 +66,13 @@ void Task::enter(TaskState s) {
   }
   state_ = s;
   update_integrals();
-  service_.on_task_state(*this, from);
+  host_.on_task_state(*this, from);
 }
 
 void Task::launch() {
   state_ = TaskState::kProvisioning;
-  service_.events().add(sim_.now(), "task_provisioning", label_);
-  phase_event_ = sim_.schedule(config_.lifecycle.provisioning.sample_time(service_.rng()), [this] { next_phase(); });
+  host_.events().add(sim_.now(), "task_provisioning", label_);
+  phase_event_ = sim_.schedule(config_.lifecycle.provisioning.sample_time(rng_), [this] { next_phase(); });
 }
 
 void Task::next_phase() {
@@ -97,11 +82,11 @@ void Task::next_phase() {
     case TaskState::kProvisioning:
       pull_start_ = sim_.now();
       enter(TaskState::kPending);
-      next = config_.lifecycle.pending.sample_time(service_.rng());
+      next = config_.lifecycle.pending.sample_time(rng_);
       break;
     case TaskState::kPending:
       enter(TaskState::kActivating);
-      next = config_.lifecycle.activating.sample_time(service_.rng());
+      next = config_.lifecycle.activating.sample_time(rng_);
       break;
     case TaskState::kActivating:
       running_since_ = sim_.now();
@@ -132,7 +117,7 @@ void Task::begin_stop() {
     return;
   }
   enter(TaskState::kStopping);
-  const sim::Time shutdown = std::min(config_.lifecycle.shutdown.sample_time(service_.rng()), config_.lifecycle.stop_timeout);
+  const sim::Time shutdown = std::min(config_.lifecycle.shutdown.sample_time(rng_), config_.lifecycle.stop_timeout);
   phase_event_ = sim_.schedule(shutdown, [this] {
     phase_event_ = {};
     on_stopped();
@@ -148,10 +133,10 @@ void Task::on_stopped() {
 void Task::kill(const std::string* cause, const std::string& reason) {
   if (dead_ || state_ == TaskState::kStopped) return;
   dead_ = true;
-  service_.events().add(sim_.now(), "task_killed", label_, std::nullopt, std::nullopt, reason);
-  // The load balancer and the service learn first, so nothing new is routed here while the
-  // requests below are answered (answers can start new requests).
-  service_.on_task_killed(*this);
+  host_.events().add(sim_.now(), "task_killed", label_, std::nullopt, std::nullopt, reason);
+  // The host (the service, and through it the load balancer) learns first, so nothing new is
+  // routed here while the requests below are answered (answers can start new requests).
+  host_.on_task_killed(*this);
   Request* r = head_;
   head_ = tail_ = nullptr;
   while (r != nullptr) {
@@ -184,12 +169,12 @@ void Task::release_work() {
   for (void* token : scratch_) {
     if (token == &probe_token_) continue;
     auto* r = static_cast<Request*>(token);
-    if (!r->abandoned) answer_early(r, service_.cause_died(), 502);
+    if (!r->abandoned) answer_early(r, causes_.died, 502);
     r->abandoned = true;
     sink_.step_done(r);
   }
   auto drop = [this](Request* r) {
-    if (!r->abandoned) answer_early(r, service_.cause_died(), 502);
+    if (!r->abandoned) answer_early(r, causes_.died, 502);
     r->abandoned = true;
     sink_.step_done(r);
   };
@@ -197,7 +182,7 @@ void Task::release_work() {
   if (reader_pool_) reader_pool_->close(drop);
   // Whatever still awaits a response here (a request at a station or delay step when the task
   // stopped) gets 502: the connection to the target is gone.
-  while (head_ != nullptr) answer_early(head_, service_.cause_died(), 502);
+  while (head_ != nullptr) answer_early(head_, causes_.died, 502);
 }
 
 // ---------------------------------------------------------------- requests
@@ -225,13 +210,13 @@ void Task::update_integrals() {
 }
 
 void Task::accept(Request* r) {
-  r->context = this;
+  r->task = this;
   ++active_;
   ++outstanding_;
   link(r);
   update_integrals();
   if (memory_base_mib_ + memory_per_request_mib_ * static_cast<double>(active_) > memory_limit_mib_) {
-    kill(service_.cause_died(), "out of memory: " + std::to_string(active_) + " requests in progress need more than " +
+    kill(causes_.died, "out of memory: " + std::to_string(active_) + " requests in progress need more than " +
                                     std::to_string(config_.memory_mib) + " MiB");
     return;
   }
@@ -288,7 +273,7 @@ void Task::arm_idle_timer() {
 void Task::on_idle_timer() {
   idle_armed_ = false;
   const sim::Time now = sim_.now();
-  while (head_ != nullptr && head_->arrival + idle_timeout_ <= now) answer_early(head_, service_.cause_idle_timeout(), 504);
+  while (head_ != nullptr && head_->arrival + idle_timeout_ <= now) answer_early(head_, causes_.idle_timeout, 504);
   arm_idle_timer();
   check_drained();
 }
@@ -299,31 +284,26 @@ void Task::expire_drain(const std::string* cause) {
 
 // ---------------------------------------------------------------- database
 
-void Task::db(Request* r, std::uint32_t step_index) {
-  const DbStepConfig& s = service_.db_step(r->cls, step_index);
-  r->tag = static_cast<std::uint64_t>(s.reads) | (static_cast<std::uint64_t>(s.writes) << kWritesShift) |
-           (static_cast<std::uint64_t>(step_index) << kStepShift);
+void Task::db(Request* r, const DbStepConfig& step) {
+  r->db = DbProgress{&step, static_cast<std::uint16_t>(step.reads), static_cast<std::uint16_t>(step.writes), 0, false};
   next_query(r);
 }
 
+ConnectionPool& Task::pool_of(const Request* r) { return (r->db.write || !reader_pool_) ? *writer_pool_ : *reader_pool_; }
+
 void Task::next_query(Request* r) {
-  const std::uint64_t tag = r->tag;
-  const std::uint64_t reads = reads_left(tag);
-  const std::uint64_t writes = writes_left(tag);
-  if (reads == 0 && writes == 0) {
+  DbProgress& p = r->db;
+  if (p.reads_left == 0 && p.writes_left == 0) {
     sink_.step_done(r);
     return;
   }
-  const bool write = reads == 0;
-  r->tag = write ? (tag | kWriteFlag) : (tag & ~kWriteFlag);
-  ConnectionPool& pool = (write || !reader_pool_) ? *writer_pool_ : *reader_pool_;
-  if (DbInstance* inst = pool.acquire(r)) run_query(r, *inst);
+  p.write = p.reads_left == 0;
+  if (DbInstance* inst = pool_of(r).acquire(r)) run_query(r, *inst);
 }
 
 void Task::connection_ready(Request* r, DbInstance& instance) {
   if (r->abandoned || dead_) {
-    ConnectionPool& pool = ((r->tag & kWriteFlag) || !reader_pool_) ? *writer_pool_ : *reader_pool_;
-    pool.release(instance);
+    pool_of(r).release(instance);
     sink_.step_done(r);
     return;
   }
@@ -335,34 +315,31 @@ void Task::connection_timeout(Request* r) {
     sink_.step_done(r);
     return;
   }
-  sink_.step_failed(r, Failure{Failure::Kind::kError, 500, service_.cause_db_timeout()});
+  sink_.step_failed(r, Failure{Failure::Kind::kError, 500, causes_.db_timeout});
 }
 
 void Task::run_query(Request* r, DbInstance& instance) {
-  std::size_t index = 0;
+  DbProgress& p = r->db;
+  std::uint16_t index = 0;
   while (&db_->instance(index) != &instance) ++index;
-  std::uint64_t tag = r->tag & ~(std::uint64_t{0x7FFF} << kInstanceShift);
-  tag |= static_cast<std::uint64_t>(index) << kInstanceShift;
-  const bool write = (tag & kWriteFlag) != 0;
+  p.instance = index;
   // The step's reads (then its writes) run back to back on the connection it holds: on a
   // processor-sharing CPU that is exactly one job of their summed work, at a fraction of the
   // events.
-  const std::uint64_t count = write ? writes_left(tag) : reads_left(tag);
-  tag &= write ? ~(kCountMask << kWritesShift) : ~kCountMask;
-  r->tag = tag;
-  const DbStepConfig& s = service_.db_step(r->cls, static_cast<std::uint32_t>(step_of(tag)));
-  const DbQueryConfig& q = service_.query_config();
-  const sim::Distribution& d = write ? (s.write ? *s.write : q.write) : (s.read ? *s.read : q.read);
+  std::uint16_t& left = p.write ? p.writes_left : p.reads_left;
+  const std::uint64_t count = left;
+  left = 0;
+  const DbStepConfig& s = *p.step;
+  const DbQueryConfig& q = db_->config().query;
+  const sim::Distribution& d = p.write ? (s.write ? *s.write : q.write) : (s.read ? *s.read : q.read);
   double work = 0.0;
-  for (std::uint64_t k = 0; k < count; ++k) work += d.sample(service_.rng());
-  db_->count_queries(write, count);
+  for (std::uint64_t k = 0; k < count; ++k) work += d.sample(rng_);
+  db_->count_queries(p.write, count);
   instance.query(r, work);
 }
 
 void Task::query_done(Request* r) {
-  DbInstance& instance = db_->instance(instance_of(r->tag));
-  ConnectionPool& pool = ((r->tag & kWriteFlag) || !reader_pool_) ? *writer_pool_ : *reader_pool_;
-  pool.release(instance);
+  pool_of(r).release(db_->instance(r->db.instance));
   if (r->abandoned || dead_) {
     sink_.step_done(r);
     return;
@@ -371,9 +348,7 @@ void Task::query_done(Request* r) {
 }
 
 void Task::query_failed(Request* r, const std::string* cause) {
-  DbInstance& instance = db_->instance(instance_of(r->tag));
-  ConnectionPool& pool = ((r->tag & kWriteFlag) || !reader_pool_) ? *writer_pool_ : *reader_pool_;
-  pool.release(instance);
+  pool_of(r).release(db_->instance(r->db.instance));
   if (r->abandoned || dead_) {
     sink_.step_done(r);
     return;
@@ -391,7 +366,7 @@ void Task::probe() {
   }
   const HealthCheckConfig& hc = config_.target_group.health_check;
   probe_pending_ = true;
-  cpu_.add(&probe_token_, hc.cpu.sample(service_.rng()));
+  cpu_.add(&probe_token_, hc.cpu.sample(rng_));
   update_integrals();
   probe_timeout_ = sim_.schedule(hc.timeout, [this] { on_probe_timeout(); });
 }

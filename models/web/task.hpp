@@ -20,6 +20,8 @@
 // cluster has readers) and runs its reads back to back on it, then one for the writer for its
 // writes (connection_pool.hpp); it waits for a connection at most the pool timeout (then 500).
 // Health checks are small CPU jobs: an overloaded task answers late and fails them.
+// A task knows whoever runs it only as a TaskHost (the ECS service): settings, random stream,
+// event log and failure causes, read when the task is created, and the two things it reports.
 // Not thread safe.
 #pragma once
 
@@ -28,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "models/core/component.hpp"
 #include "models/web/connection_pool.hpp"
 #include "sim/processor_sharing.hpp"
 #include "models/core/request.hpp"
@@ -36,8 +39,8 @@
 
 namespace loadcast::models {
 
-class EcsService;
 class TargetGroup;
+class Task;
 
 enum class TaskState { kProvisioning, kPending, kActivating, kRunning, kDeactivating, kStopping, kStopped };
 const char* to_string(TaskState s);
@@ -58,9 +61,36 @@ struct TargetState {
   sim::EventId drain_event;
 };
 
+// The causes a task's failures are counted under (interned by its host: "<cause>:<service>").
+struct TaskCauses {
+  const std::string* died = nullptr;          // 502: the task died or stopped with the request
+  const std::string* idle_timeout = nullptr;  // 504: no response within the ALB's idle timeout
+  const std::string* db_timeout = nullptr;    // 500: no database connection within the pool timeout
+};
+
+// What a task needs from whoever runs it (EcsService). The settings, the random stream and the
+// causes are read once, when the task is created.
+class TaskHost {
+ public:
+  virtual ~TaskHost() = default;
+  // Size, threads, memory, lifecycle durations, database pools, health check.
+  virtual const ServiceConfig& config() const = 0;
+  // Phase durations, query and health-check work.
+  virtual sim::Rng& rng() = 0;
+  // Where it logs task_provisioning and task_killed.
+  virtual EventLog& events() = 0;
+  // The load balancer's idle timeout (504); 0: none.
+  virtual sim::Time idle_timeout() const = 0;
+  virtual const TaskCauses& causes() const = 0;
+  // After every change of the task's state (`from` is the state it left).
+  virtual void on_task_state(Task& task, TaskState from) = 0;
+  // The task died: it takes no more work; its requests are answered 502 after this returns.
+  virtual void on_task_killed(Task& task) = 0;
+};
+
 class Task final : public PoolOwner {
  public:
-  Task(EcsService& service, std::uint32_t id, sim::Simulation& sim, RequestSink& sink, DbCluster* db);
+  Task(TaskHost& host, std::uint32_t id, sim::Simulation& sim, RequestSink& sink, DbCluster* db);
   ~Task() override;
   Task(const Task&) = delete;
   Task& operator=(const Task&) = delete;
@@ -76,7 +106,7 @@ class Task final : public PoolOwner {
   // A request starts being served here (the ALB chose this task, or a poller took a message).
   void accept(Request* r);
   void cpu(Request* r, double work_s);
-  void db(Request* r, std::uint32_t step_index);
+  void db(Request* r, const DbStepConfig& step);
   void query_done(Request* r);                   // its query on the database ended
   void query_failed(Request* r, const std::string* cause);  // its query failed (failover, proxy): 500
   void finished(Request* r);                     // its response went out
@@ -91,7 +121,6 @@ class Task final : public PoolOwner {
   // ---- state
   std::uint32_t id() const { return id_; }
   const std::string& label() const { return label_; }
-  EcsService& service() { return service_; }
   TaskState state() const { return state_; }
   bool alive() const { return state_ != TaskState::kStopped && !dead_; }
   std::uint32_t outstanding() const { return outstanding_; }  // awaiting a response
@@ -119,6 +148,7 @@ class Task final : public PoolOwner {
   void unlink(Request* r);
   void arm_idle_timer();
   void on_idle_timer();
+  ConnectionPool& pool_of(const Request* r);  // the pool of its current query's connection
   void next_query(Request* r);
   void run_query(Request* r, DbInstance& instance);
   void answer_early(Request* r, const std::string* cause, int status);
@@ -127,12 +157,14 @@ class Task final : public PoolOwner {
   void check_drained();
   void release_work();
 
-  EcsService& service_;
+  TaskHost& host_;
   std::uint32_t id_;
   std::string label_;
   sim::Simulation& sim_;
   RequestSink& sink_;
   const ServiceConfig& config_;
+  sim::Rng& rng_;
+  TaskCauses causes_;
   DbCluster* db_;
   TaskState state_ = TaskState::kProvisioning;
   bool dead_ = false;       // killed: no more work accepted, in-flight work being discarded

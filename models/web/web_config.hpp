@@ -2,7 +2,7 @@
 // scenario as plain data, plus the `cpu` and `db` steps of a request class. Defaults are in the
 // member initialisers with units in the names; the scenario loader fills and validates them.
 //
-// Sources of the defaults (docs/models/web.md, docs/models/scaling.md, docs/models/data.md):
+// Sources of the defaults:
 // - ALB health check 30 s / 5 s / healthy 5 / unhealthy 2, deregistration delay 300 s, idle
 //   timeout 60 s, slow start 0 (off): [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
 //   and https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html
@@ -86,7 +86,8 @@ struct TargetTrackingConfig {
   bool disable_scale_in = false;
   // Scale-in capacity: kCeil (default) is the smallest capacity that keeps the metric at or below
   // the target, which AWS documents as its rule; kFloor is floor(current x metric / target), the
-  // literal reading of AWS's "rounds down when removing", which may push the metric above the target.
+  // common reading of "rounds down when removing capacity", which may push the metric above the
+  // target.
   enum class ScaleInRounding { kCeil, kFloor } scale_in_rounding = ScaleInRounding::kCeil;
   int high_periods = 3, high_datapoints = 3;
   int low_periods = 15, low_datapoints = 15;

@@ -27,7 +27,6 @@ struct Rig {
   sim::Simulation sim{7};
   EventLog events;
   ServiceConfig config;
-  ModelConfig model;
   NullSink sink;
   FargateLaunchBucket bucket{sim};
   std::unique_ptr<TargetGroup> group;
@@ -44,7 +43,7 @@ struct Rig {
     config.target_group.health_check.timeout = 2 * sim::kSecond;
     if (tweak) tweak(config);
     group = std::make_unique<TargetGroup>(sim, events, "api", config.target_group);
-    service = std::make_unique<EcsService>(sim, events, config, model, sink, nullptr, bucket, group.get(), 0);
+    service = std::make_unique<EcsService>(sim, events, config, sink, nullptr, bucket, group.get(), 0);
     service->start();
   }
   std::map<std::string, int> picks(int n) {
@@ -101,12 +100,12 @@ TEST_CASE("TargetGroup: least outstanding requests sends to the least busy targe
     rig.group->pick()->accept(r);
     held.push_back(r);
   }
-  for (Request* r : held) CHECK(static_cast<Task*>(r->context)->outstanding() == 10);
+  for (Request* r : held) CHECK(r->task->outstanding() == 10);
   // Finish five requests on the task of the first one: the next five picks all go there.
-  Task* relieved = static_cast<Task*>(held[0]->context);
+  Task* relieved = held[0]->task;
   int finished = 0;
   for (Request* r : held) {
-    if (r->context == relieved && finished < 5) {
+    if (r->task == relieved && finished < 5) {
       relieved->finished(r);
       ++finished;
     }

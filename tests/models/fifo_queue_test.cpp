@@ -32,19 +32,20 @@ class Consumer : public models::MessageClient {
       : sim_(sim), q_(q), work_(work), wait_(wait), fail_(fail), rng_(sim.stream("test.consumer")), state_(static_cast<std::size_t>(pollers)) {}
 
   void start() {
-    for (std::size_t p = 0; p < state_.size(); ++p) q_.receive(this, p, 10, wait_);
+    for (std::size_t p = 0; p < state_.size(); ++p) q_.receive(this, models::ConsumerId{static_cast<std::uint32_t>(p)}, 10, wait_);
   }
 
-  void on_received(std::uint64_t token, std::span<const ReceivedMessage> messages) override {
+  void on_received(models::ConsumerId consumer, std::span<const ReceivedMessage> messages) override {
+    const std::uint32_t token = consumer.index;
     Poller& p = state_[token];
     p.batch.assign(messages.begin(), messages.end());
     p.next = 0;
     p.failed_group = UINT32_MAX;
     next(token);
   }
-  void on_deleted(std::uint64_t token, std::uint32_t deleted, std::uint32_t) override {
+  void on_deleted(models::ConsumerId consumer, std::uint32_t deleted, std::uint32_t) override {
     deletes_ += deleted;
-    next(token);
+    next(consumer.index);
   }
 
   std::uint64_t processed = 0;                                   // successful processings
@@ -60,18 +61,18 @@ class Consumer : public models::MessageClient {
     std::uint32_t failed_group = UINT32_MAX;
   };
 
-  void next(std::uint64_t token) {
+  void next(std::uint32_t token) {
     Poller& p = state_[token];
     while (p.next < p.batch.size() && p.batch[p.next].spec.group == p.failed_group) ++p.next;
     if (p.next >= p.batch.size()) {
-      q_.receive(this, token, 10, wait_);
+      q_.receive(this, models::ConsumerId{token}, 10, wait_);
       return;
     }
     ++attempts;
     sim_.schedule(work_, [this, token] { done(token); });
   }
 
-  void done(std::uint64_t token) {
+  void done(std::uint32_t token) {
     Poller& p = state_[token];
     const ReceivedMessage m = p.batch[p.next++];
     if (fail_ > 0.0 && rng_.uniform() < fail_) {
@@ -81,7 +82,7 @@ class Consumer : public models::MessageClient {
     }
     ++processed;
     deleted_seq[m.spec.group].push_back(m.group_seq);
-    q_.delete_messages(std::span<const models::Receipt>(&m.receipt, 1), this, token);
+    q_.delete_messages(std::span<const models::Receipt>(&m.receipt, 1), this, models::ConsumerId{token});
   }
 
   sim::Simulation& sim_;
@@ -96,12 +97,19 @@ class Consumer : public models::MessageClient {
 // Records what a hand-driven client gets back.
 class Recorder : public models::MessageClient {
  public:
-  void on_sent(std::uint64_t, bool duplicate) override { duplicate ? ++duplicates : ++accepted; }
-  void on_received(std::uint64_t, std::span<const ReceivedMessage> messages) override {
+  void on_sent(models::Request*, bool duplicate) override { duplicate ? ++duplicates : ++accepted; }
+  void on_received(models::ConsumerId, std::span<const ReceivedMessage> messages) override {
     batches.emplace_back(messages.begin(), messages.end());
   }
-  void on_deleted(std::uint64_t, std::uint32_t n, std::uint32_t) override { deleted += n; }
-  void on_call_failed(std::uint64_t, models::SqsAction action, const std::string* cause) override {
+  void on_deleted(models::ConsumerId, std::uint32_t n, std::uint32_t) override { deleted += n; }
+  void on_send_failed(models::Request*, const std::string* cause) override { call_failed(models::SqsAction::kSend, cause); }
+  void on_receive_failed(models::ConsumerId, const std::string* cause) override {
+    call_failed(models::SqsAction::kReceive, cause);
+  }
+  void on_delete_failed(models::ConsumerId, const std::string* cause) override {
+    call_failed(models::SqsAction::kDelete, cause);
+  }
+  void call_failed(models::SqsAction action, const std::string* cause) {
     ++failed[static_cast<std::size_t>(action)];
     last_cause = *cause;
   }
@@ -199,19 +207,19 @@ TEST_CASE("FifoQueue: an undeleted message reappears after the visibility timeou
   cfg.visibility_timeout = 30 * sim::kSecond;
   FifoQueue q(sim, cfg, nullptr);
   Recorder r;
-  q.send(MessageSpec{1, 0, 7, 100}, &r, 0);
-  q.send(MessageSpec{2, 0, 7, 100}, &r, 0);
+  q.send(MessageSpec{1, 0, 7, 100}, &r, nullptr);
+  q.send(MessageSpec{2, 0, 7, 100}, &r, nullptr);
   sim.run_until(sim::kSecond);
   REQUIRE(r.accepted == 2);
 
   SECTION("the whole group is returned in one batch and then blocked until the timeout") {
-    q.receive(&r, 0, 1, 0);  // one message: the group is now in flight
+    q.receive(&r, {}, 1, 0);  // one message: the group is now in flight
     sim.run_until(2 * sim::kSecond);
     REQUIRE(r.batches.size() == 1);
     REQUIRE(r.batches[0].size() == 1);
     CHECK(r.batches[0][0].group_seq == 1);
     CHECK(r.batches[0][0].receive_count == 1);
-    q.receive(&r, 0, 10, 0);  // the group is blocked: nothing, even though message 2 is visible
+    q.receive(&r, {}, 10, 0);  // the group is blocked: nothing, even though message 2 is visible
     sim.run_until(3 * sim::kSecond);
     REQUIRE(r.batches.size() == 2);
     CHECK(r.batches[1].empty());
@@ -220,7 +228,7 @@ TEST_CASE("FifoQueue: an undeleted message reappears after the visibility timeou
 
     // Long poll from 15 s: it is answered when the timeout returns message 1 at 31 s.
     sim.run_until(15 * sim::kSecond);
-    q.receive(&r, 0, 10, 20 * sim::kSecond);
+    q.receive(&r, {}, 10, 20 * sim::kSecond);
     sim.run_until(30 * sim::kSecond + sim::kSecond);
     CHECK(r.batches.size() == 2);
     sim.run_until(32 * sim::kSecond);
@@ -232,12 +240,12 @@ TEST_CASE("FifoQueue: an undeleted message reappears after the visibility timeou
     CHECK(q.stats().redelivered == 1);
 
     // The first receipt of message 1 is stale now; the new one deletes.
-    q.delete_messages(std::span<const models::Receipt>(&r.batches[0][0].receipt, 1), &r, 0);
+    q.delete_messages(std::span<const models::Receipt>(&r.batches[0][0].receipt, 1), &r, {});
     sim.run_until(33 * sim::kSecond);
     CHECK(r.deleted == 0);
     CHECK(q.stats().stale_deletes == 1);
     const models::Receipt both[2] = {r.batches[2][0].receipt, r.batches[2][1].receipt};
-    q.delete_messages(both, &r, 0);
+    q.delete_messages(both, &r, {});
     sim.run_until(34 * sim::kSecond);
     CHECK(r.deleted == 2);
     CHECK(q.stored() == 0);
@@ -271,12 +279,12 @@ TEST_CASE("FifoQueue: duplicates inside the five minute window are dropped and c
   auto cfg = queue_config("dedup");
   FifoQueue q(sim, cfg, nullptr);
   Recorder r;
-  q.send(MessageSpec{42, 0, 0, 100}, &r, 0);
+  q.send(MessageSpec{42, 0, 0, 100}, &r, nullptr);
   sim.run_until(sim::kMinute);
-  q.send(MessageSpec{42, 0, 0, 100}, &r, 0);  // same id after 1 min: dropped
-  q.send(MessageSpec{43, 0, 0, 100}, &r, 0);
+  q.send(MessageSpec{42, 0, 0, 100}, &r, nullptr);  // same id after 1 min: dropped
+  q.send(MessageSpec{43, 0, 0, 100}, &r, nullptr);
   sim.run_until(5 * sim::kMinute + sim::kSecond);
-  q.send(MessageSpec{42, 0, 0, 100}, &r, 0);  // the window of the first send is over
+  q.send(MessageSpec{42, 0, 0, 100}, &r, nullptr);  // the window of the first send is over
   sim.run_until(6 * sim::kMinute);
   CHECK(r.accepted == 3);
   CHECK(r.duplicates == 1);
@@ -294,7 +302,7 @@ TEST_CASE("FifoQueue: calls over the per-action limit are throttled and retried"
     cfg.client.max_attempts = max_attempts;
     if (high_throughput) cfg.group_calls_per_s = 300;
     FifoQueue q(sim, cfg, nullptr);
-    for (std::uint32_t i = 0; i < 1000; ++i) q.send(MessageSpec{i + 1, 0, i % 100, 100}, &r, 0);
+    for (std::uint32_t i = 0; i < 1000; ++i) q.send(MessageSpec{i + 1, 0, i % 100, 100}, &r, nullptr);
     sim.run_until(sim::kSecond);
     accepted_in_first_second = q.stats().sent;
     sim.run_until(5 * sim::kMinute);
@@ -342,15 +350,15 @@ TEST_CASE("FifoQueue: a throttled receive and delete fail after the last attempt
   q.deliver(MessageSpec{1, 0, 0, 100});
   q.deliver(MessageSpec{2, 0, 1, 100});
   Recorder r;
-  q.receive(&r, 0, 10, 0);  // takes the receive bucket's token: both messages
-  q.receive(&r, 0, 10, 0);  // throttled on both attempts, 10-20 ms apart: fails
+  q.receive(&r, {}, 10, 0);  // takes the receive bucket's token: both messages
+  q.receive(&r, {}, 10, 0);  // throttled on both attempts, 10-20 ms apart: fails
   sim.run_until(100 * sim::kMillisecond);
   REQUIRE(r.batches.size() == 1);
   REQUIRE(r.batches[0].size() == 2);
   CHECK(r.failed[1] == 1);
   CHECK(q.stats().failed[1] == 1);
-  q.delete_messages(std::span<const models::Receipt>(&r.batches[0][0].receipt, 1), &r, 0);  // served
-  q.delete_messages(std::span<const models::Receipt>(&r.batches[0][1].receipt, 1), &r, 0);  // fails
+  q.delete_messages(std::span<const models::Receipt>(&r.batches[0][0].receipt, 1), &r, {});  // served
+  q.delete_messages(std::span<const models::Receipt>(&r.batches[0][1].receipt, 1), &r, {});  // fails
   sim.run_until(sim::kSecond);
   CHECK(r.deleted == 1);
   CHECK(r.failed[2] == 1);
@@ -371,8 +379,8 @@ TEST_CASE("FifoQueue: the in-flight limit caps what a receive returns") {
   FifoQueue q(sim, cfg, nullptr);
   preload(q, 20, 20);
   Recorder r;
-  q.receive(&r, 0, 10, 0);
-  q.receive(&r, 0, 10, 0);
+  q.receive(&r, {}, 10, 0);
+  q.receive(&r, {}, 10, 0);
   sim.run_until(sim::kSecond);
   REQUIRE(r.batches.size() == 2);
   CHECK(r.batches[0].size() == 5);
@@ -387,7 +395,7 @@ TEST_CASE("FifoQueue: messages past the retention period are lost and counted") 
   FifoQueue q(sim, cfg, nullptr);
   preload(q, 10, 3);
   Recorder r;
-  q.receive(&r, 0, 10, 0);  // some in flight when they expire
+  q.receive(&r, {}, 10, 0);  // some in flight when they expire
   sim.run_until(59 * sim::kSecond);
   CHECK(q.stats().expired == 0);
   CHECK(q.oldest_age() == 59 * sim::kSecond);
@@ -406,9 +414,9 @@ TEST_CASE("FifoQueue: a backlog in one group hides later groups beyond the look-
     for (int i = 0; i < 150; ++i) q.deliver(MessageSpec{static_cast<std::uint64_t>(i + 1), 0, 0, 100});
     q.deliver(MessageSpec{1000, 0, 1, 100});
     Recorder r;
-    q.receive(&r, 0, 10, 0);
+    q.receive(&r, {}, 10, 0);
     sim.run_until(sim::kSecond);
-    q.receive(&r, 0, 10, 0);
+    q.receive(&r, {}, 10, 0);
     sim.run_until(2 * sim::kSecond);
     REQUIRE(r.batches.size() == 2);
     CHECK(r.batches[0].size() == 10);
@@ -430,10 +438,10 @@ TEST_CASE("FifoQueue: a message moved to the DLQ unblocks the rest of its group"
   q.deliver(MessageSpec{1, 0, 3, 100});
   q.deliver(MessageSpec{2, 0, 3, 100});
   Recorder r;
-  q.receive(&r, 0, 1, 0);  // the poison message, never deleted
+  q.receive(&r, {}, 1, 0);  // the poison message, never deleted
   sim.run_until(11 * sim::kSecond);
   CHECK(q.stats().dead_lettered == 1);
-  q.receive(&r, 0, 10, 0);
+  q.receive(&r, {}, 10, 0);
   sim.run_until(12 * sim::kSecond);
   REQUIRE(r.batches.size() == 2);
   REQUIRE(r.batches[1].size() == 1);

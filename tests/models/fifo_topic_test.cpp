@@ -17,15 +17,22 @@ namespace {
 
 class Recorder : public models::MessageClient {
  public:
-  void on_sent(std::uint64_t, bool duplicate) override { duplicate ? ++duplicates : ++accepted; }
-  void on_call_failed(std::uint64_t, models::SqsAction action, const std::string* cause) override {
+  void on_sent(models::Request*, bool duplicate) override { duplicate ? ++duplicates : ++accepted; }
+  void on_send_failed(models::Request*, const std::string* cause) override { call_failed(models::SqsAction::kSend, cause); }
+  void on_receive_failed(models::ConsumerId, const std::string* cause) override {
+    call_failed(models::SqsAction::kReceive, cause);
+  }
+  void on_delete_failed(models::ConsumerId, const std::string* cause) override {
+    call_failed(models::SqsAction::kDelete, cause);
+  }
+  void call_failed(models::SqsAction action, const std::string* cause) {
     CHECK(action == models::SqsAction::kSend);
     last_cause = *cause;
     ++failed;
   }
   std::uint64_t failed = 0;
   std::string last_cause;
-  void on_received(std::uint64_t, std::span<const models::ReceivedMessage> messages) override {
+  void on_received(models::ConsumerId, std::span<const models::ReceivedMessage> messages) override {
     for (const auto& m : messages) got.push_back(m);
   }
   std::vector<models::ReceivedMessage> got;
@@ -56,7 +63,7 @@ TEST_CASE("FifoTopic: every subscribed queue gets every message with its group i
   for (std::uint64_t i = 0; i < 200; ++i) {
     const auto group = static_cast<std::uint32_t>(i % 5);
     // tag = the publish order within the group
-    topic.publish(MessageSpec{i + 1, ++published_per_group[group], group, 256}, &publisher, 0);
+    topic.publish(MessageSpec{i + 1, ++published_per_group[group], group, 256}, &publisher, nullptr);
   }
   sim.run_until(10 * sim::kSecond);
   CHECK(publisher.accepted == 200);
@@ -66,7 +73,7 @@ TEST_CASE("FifoTopic: every subscribed queue gets every message with its group i
     CHECK(q->visible() == 200);
     // Drain with receives (each group's messages come out in order).
     Recorder consumer;
-    for (int k = 0; k < 40; ++k) q->receive(&consumer, 0, 10, 0);
+    for (int k = 0; k < 40; ++k) q->receive(&consumer, {}, 10, 0);
     sim.run_until(sim.now() + sim::kSecond);
     REQUIRE(consumer.got.size() == 50);  // one batch per group (10 each), groups then blocked
     std::map<std::uint32_t, std::uint64_t> last;
@@ -87,8 +94,8 @@ TEST_CASE("FifoTopic: duplicate publishes are dropped before fan-out") {
   FifoQueue q(sim, queue("q"), nullptr);
   topic.subscribe(&q);
   Recorder r;
-  topic.publish(MessageSpec{7, 0, 0, 100}, &r, 0);
-  topic.publish(MessageSpec{7, 0, 0, 100}, &r, 0);
+  topic.publish(MessageSpec{7, 0, 0, 100}, &r, nullptr);
+  topic.publish(MessageSpec{7, 0, 0, 100}, &r, nullptr);
   sim.run_until(sim::kSecond);
   CHECK(r.accepted == 1);
   CHECK(r.duplicates == 1);
@@ -105,7 +112,7 @@ TEST_CASE("FifoTopic: one hot group is throttled at 300 messages per second") {
     FifoTopic topic(sim, tc, nullptr);
     FifoQueue q(sim, queue("q"), nullptr);
     topic.subscribe(&q);
-    for (std::uint64_t i = 0; i < 1200; ++i) topic.publish(MessageSpec{i + 1, 0, 0, 100}, &r, 0);
+    for (std::uint64_t i = 0; i < 1200; ++i) topic.publish(MessageSpec{i + 1, 0, 0, 100}, &r, nullptr);
     sim.run_until(sim::kSecond);
     first_second = topic.stats().published;
     sim.run_until(2 * sim::kMinute);
@@ -139,7 +146,7 @@ TEST_CASE("FifoTopic: one hot group is throttled at 300 messages per second") {
   sim::Simulation sim2(4);
   FifoTopic spread(sim2, tc, nullptr);
   Recorder r2;
-  for (std::uint64_t i = 0; i < 1200; ++i) spread.publish(MessageSpec{i + 1, 0, static_cast<std::uint32_t>(i % 100), 100}, &r2, 0);
+  for (std::uint64_t i = 0; i < 1200; ++i) spread.publish(MessageSpec{i + 1, 0, static_cast<std::uint32_t>(i % 100), 100}, &r2, nullptr);
   sim2.run_until(sim::kSecond);
   CHECK(spread.stats().throttled == 0);
   CHECK(spread.stats().published == 1200);

@@ -27,17 +27,17 @@ class NoRequests final : public models::RequestSink {
 class GroupCounter final : public models::MessageClient {
  public:
   GroupCounter(models::FifoQueue& q, std::size_t groups) : q_(q), counts(groups, 0) {}
-  void start() { q_.receive(this, 0, 10, 0); }
-  void on_received(std::uint64_t, std::span<const models::ReceivedMessage> messages) override {
+  void start() { q_.receive(this, {}, 10, 0); }
+  void on_received(models::ConsumerId, std::span<const models::ReceivedMessage> messages) override {
     if (messages.empty()) return;  // drained
     std::vector<models::Receipt> receipts;
     for (const auto& m : messages) {
       ++counts.at(m.spec.group);
       receipts.push_back(m.receipt);
     }
-    q_.delete_messages(receipts, this, 0);
+    q_.delete_messages(receipts, this, {});
   }
-  void on_deleted(std::uint64_t, std::uint32_t, std::uint32_t) override { q_.receive(this, 0, 10, 0); }
+  void on_deleted(models::ConsumerId, std::uint32_t, std::uint32_t) override { q_.receive(this, {}, 10, 0); }
 
   models::FifoQueue& q_;
   std::vector<std::uint64_t> counts;
