@@ -105,7 +105,7 @@ class EventQueue {
   std::uint64_t scheduled_count() const { return sequence_; }
   std::size_t pending() const { return live_; }
 
-  EventId schedule_at(Time when, Callback fn) {
+  EventId schedule_at(Time when, Callback&& fn) {
     assert(when >= now_ && "cannot schedule in the past");
     const std::uint32_t slot = acquire_slot();
     Slot& s = slots_[slot];

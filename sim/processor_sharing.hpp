@@ -60,7 +60,7 @@ class ProcessorSharing {
     auto it = std::find_if(heap_.begin(), heap_.end(), [&job](const Entry& e) { return e.job == job; });
     if (it == heap_.end()) return false;
     heap_.erase(it);
-    std::make_heap(heap_.begin(), heap_.end(), later);
+    std::make_heap(heap_.begin(), heap_.end(), Later{});
     reschedule();
     return true;
   }
@@ -101,10 +101,13 @@ class ProcessorSharing {
   // completion time to whole nanoseconds must not leave a job a hair short of its tag.
   static constexpr double kEpsilon = 1e-10;
 
-  // Heap order (std::*_heap build a max-heap, so the comparison is reversed).
-  static bool later(const Entry& a, const Entry& b) {
-    return b.finish < a.finish || (b.finish == a.finish && b.seq < a.seq);
-  }
+  // Heap order (std::*_heap build a max-heap, so the comparison is reversed). A function
+  // object, not a function pointer, so the heap operations inline it.
+  struct Later {
+    bool operator()(const Entry& a, const Entry& b) const {
+      return b.finish < a.finish || (b.finish == a.finish && b.seq < a.seq);
+    }
+  };
 
   // Brings V up to now.
   void advance() {
@@ -115,11 +118,11 @@ class ProcessorSharing {
 
   void push(Entry e) {
     heap_.push_back(e);
-    std::push_heap(heap_.begin(), heap_.end(), later);
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
 
   void pop_top() {
-    std::pop_heap(heap_.begin(), heap_.end(), later);
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
     heap_.pop_back();
   }
 

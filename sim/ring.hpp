@@ -24,12 +24,15 @@ class Ring {
   explicit Ring(std::size_t capacity) {
     std::size_t n = 1;
     while (n < capacity) n *= 2;
-    if (capacity > 0) items_.resize(n);
+    if (capacity > 0) {
+      items_.resize(n);
+      capacity_ = n;
+    }
   }
 
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
-  std::size_t capacity() const { return items_.size(); }
+  std::size_t capacity() const { return capacity_; }
 
   T& front() {
     assert(size_ > 0 && "front() of an empty ring");
@@ -40,19 +43,19 @@ class Ring {
     return items_[head_];
   }
   // The i-th element from the front (0 is the oldest).
-  T& operator[](std::size_t i) { return items_[(head_ + i) & (items_.size() - 1)]; }
-  const T& operator[](std::size_t i) const { return items_[(head_ + i) & (items_.size() - 1)]; }
+  T& operator[](std::size_t i) { return items_[(head_ + i) & (capacity_ - 1)]; }
+  const T& operator[](std::size_t i) const { return items_[(head_ + i) & (capacity_ - 1)]; }
 
   void push_back(T value) {
-    if (size_ == items_.size()) grow();
-    items_[(head_ + size_) & (items_.size() - 1)] = std::move(value);
+    if (size_ == capacity_) grow();
+    items_[(head_ + size_) & (capacity_ - 1)] = std::move(value);
     ++size_;
   }
 
   T pop_front() {
     assert(size_ > 0 && "pop_front() of an empty ring");
     T value = std::move(items_[head_]);
-    head_ = (head_ + 1) & (items_.size() - 1);
+    head_ = (head_ + 1) & (capacity_ - 1);
     --size_;
     return value;
   }
@@ -68,12 +71,14 @@ class Ring {
     std::vector<T> bigger(items_.empty() ? kFirstCapacity : items_.size() * 2);
     for (std::size_t i = 0; i < size_; ++i) bigger[i] = std::move((*this)[i]);
     items_ = std::move(bigger);
+    capacity_ = items_.size();
     head_ = 0;
   }
 
   static constexpr std::size_t kFirstCapacity = 16;
 
   std::vector<T> items_;
+  std::size_t capacity_ = 0;  // items_.size(), kept so that indexing needs no division
   std::size_t head_ = 0;
   std::size_t size_ = 0;
 };

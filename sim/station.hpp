@@ -4,14 +4,14 @@
 // FCFS: an arrival starts service if a server is free, otherwise waits in FIFO order; with a
 // queue limit K, an arrival that finds K waiting is rejected: arrive() returns false and the job
 // stays with the caller. PS: all present jobs share the c servers, each getting at most one
-// (ProcessorSharing); the queue limit then caps the number present beyond c. A job whose service
-// ends goes back to the owner by `owner.served(job)`; an FCFS job counted in the statistics
-// reports its wait before service by `owner.waited(wait_ns)` as it starts (zero when a server
-// was free), for an owner that keeps the distribution of waits. Both are direct calls: Owner is
-// a template argument, not an interface.
-// Statistics since restart_statistics() (the end of a warm-up): utilization = time-average busy
-// servers / c, mean queue = time-average number waiting, mean in system; arrivals, completions,
-// rejections and the mean wait count the jobs that arrived with `counted` set.
+// (ProcessorSharing); the queue limit then caps the number present beyond c.
+// The owner is a template argument, called directly: `owner.served(job)` hands back a job whose
+// service ended; `owner.counted(job)` says whether a job is part of the statistics (e.g. it
+// arrived after the warm-up); `owner.waited(wait_ns)` reports the wait before service of each
+// counted FCFS job as it starts (zero when a server was free), for an owner that keeps their
+// distribution. Statistics since restart_statistics() (the end of a warm-up): utilization =
+// time-average busy servers / c, mean queue = time-average number waiting, mean in system;
+// arrivals, completions, rejections and the mean wait count the counted jobs.
 // Job is a small copyable handle (a pointer, an index). Not thread safe.
 #pragma once
 
@@ -56,35 +56,27 @@ class Station {
   Station& operator=(const Station&) = delete;
 
   // A job needing `service_s` seconds of one server arrives now. False: the queue is full and
-  // the job was rejected (counted when `counted`); the caller disposes of it.
-  [[nodiscard]] bool arrive(Job job, double service_s, bool counted) {
+  // the job was rejected; the caller disposes of it.
+  [[nodiscard]] bool arrive(Job job, double service_s) {
     const Time now = sim_.now();
     advance(now);
+    const bool counted = owner_.counted(job);
     if (counted) ++arrivals_;
-    const auto servers = static_cast<std::size_t>(params_.servers);
-    if (params_.discipline == Discipline::kPs) {
-      if (params_.queue_limit && present_ >= servers + static_cast<std::size_t>(*params_.queue_limit)) {
-        if (counted) ++rejected_;
-        return false;
-      }
-      ++present_;
-      ps_.add(PsJob{job, counted}, service_s);
-      return true;
-    }
-    if (busy_ < servers) {
+    if (params_.discipline == Discipline::kPs) return arrive_ps(job, service_s, counted);
+    if (busy_ < static_cast<std::size_t>(params_.servers)) {
       ++present_;
       if (counted) {
         wait_s_.add(0.0);
         owner_.waited(Time{0});
       }
-      start(job, service_s, counted);
+      start(job, service_s);
       return true;
     }
     if (params_.queue_limit && queue_.size() >= static_cast<std::size_t>(*params_.queue_limit)) {
       if (counted) ++rejected_;
       return false;
     }
-    queue_.push_back(Waiting{job, service_s, now, counted});
+    queue_.push_back(Waiting{job, service_s, now});
     ++present_;
     return true;
   }
@@ -130,14 +122,19 @@ class Station {
     Job job;
     double service_s;
     Time arrived;
-    bool counted;
-  };
-  struct PsJob {
-    Job job;
-    bool counted;
-    bool operator==(const PsJob&) const = default;
   };
   static constexpr std::size_t kInitialQueue = 64;
+
+  bool arrive_ps(Job job, double service_s, bool counted) {
+    if (params_.queue_limit &&
+        present_ >= static_cast<std::size_t>(params_.servers) + static_cast<std::size_t>(*params_.queue_limit)) {
+      if (counted) ++rejected_;
+      return false;
+    }
+    ++present_;
+    ps_.add(job, service_s);
+    return true;
+  }
 
   double busy_now() const {
     if (params_.discipline == Discipline::kPs) {
@@ -160,35 +157,35 @@ class Station {
     last_change_ = now;
   }
 
-  void start(Job job, double service_s, bool counted) {
+  void start(Job job, double service_s) {
     ++busy_;
-    sim_.schedule(from_seconds(service_s), [this, job, counted] { finish(job, counted); });
+    sim_.schedule(from_seconds(service_s), [this, job] { finish(job); });
   }
 
-  void finish(Job job, bool counted) {
+  void finish(Job job) {
     const Time now = sim_.now();
     advance(now);
     --busy_;
     --present_;
-    if (counted) ++completions_;
+    if (owner_.counted(job)) ++completions_;
     if (!queue_.empty()) {
       const Waiting next = queue_.pop_front();
-      if (next.counted) {
+      if (owner_.counted(next.job)) {
         wait_s_.add(to_seconds(now - next.arrived));
         owner_.waited(now - next.arrived);
       }
-      start(next.job, next.service_s, next.counted);
+      start(next.job, next.service_s);
     }
     owner_.served(job);
   }
 
-  void on_ps_done(PsJob done) {
+  void on_ps_done(Job job) {
     // present_ still counts the finished job, so the interval before now is integrated with the
     // population it really had.
     advance(sim_.now());
     --present_;
-    if (done.counted) ++completions_;
-    owner_.served(done.job);
+    if (owner_.counted(job)) ++completions_;
+    owner_.served(job);
   }
 
   Simulation& sim_;

@@ -21,7 +21,7 @@ Station::Station(sim::Simulation& sim, const StationConfig& config, RequestSink&
 
 void Station::arrive(Request* r, double service_s) {
   r->step_start = sim_.now();
-  if (!station_.arrive(r, service_s, r->counted)) {
+  if (!station_.arrive(r, service_s)) {
     sink_.step_failed(r, Failure{Failure::Kind::kDropped, 503, &rejected_cause_});
   }
 }

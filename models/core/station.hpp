@@ -36,6 +36,7 @@ class Station {
  private:
   friend class sim::Station<Request*, Station>;
   // sim::Station's hooks.
+  static bool counted(const Request* r) { return r->counted; }
   void served(Request* r) { sink_.step_done(r); }
   void waited(sim::Time wait_ns) { wait_ns_.record(wait_ns); }
 

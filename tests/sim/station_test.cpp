@@ -11,9 +11,10 @@ using namespace loadcast::sim;
 // Named, not anonymous: the station keeps these types in its members (-Wsubobject-linkage).
 namespace station_test {
 
-// The station's owner: records services and waits.
+// The station's owner: records services and waits; jobs with negative ids are not counted.
 struct Owner {
   explicit Owner(Simulation& s) : sim(s) {}
+  static bool counted(int job) { return job >= 0; }
   void served(int job) { served_at.emplace_back(job, sim.now()); }
   void waited(Time wait) { waits.push_back(wait); }
   Simulation& sim;
@@ -33,9 +34,9 @@ TEST_CASE("Station: FCFS serves in arrival order and rejects beyond the queue li
   Simulation sim;
   Owner owner(sim);
   Station<int, Owner> st(sim, fcfs(1, 1), owner);
-  CHECK(st.arrive(1, 1.0, true));
-  CHECK(st.arrive(2, 1.0, true));
-  CHECK_FALSE(st.arrive(3, 1.0, true));  // one waiting already: the limit
+  CHECK(st.arrive(1, 1.0));
+  CHECK(st.arrive(2, 1.0));
+  CHECK_FALSE(st.arrive(3, 1.0));  // one waiting already: the limit
   CHECK(st.present() == 2);
   sim.run();
   CHECK(owner.served_at == std::vector<std::pair<int, Time>>{{1, kSecond}, {2, 2 * kSecond}});
@@ -55,7 +56,7 @@ TEST_CASE("Station: FCFS with c servers starts c jobs at once") {
   Simulation sim;
   Owner owner(sim);
   Station<int, Owner> st(sim, fcfs(2), owner);
-  for (int j = 1; j <= 3; ++j) CHECK(st.arrive(j, 1.0, true));
+  for (int j = 1; j <= 3; ++j) CHECK(st.arrive(j, 1.0));
   sim.run();
   CHECK(owner.served_at == std::vector<std::pair<int, Time>>{{1, kSecond}, {2, kSecond}, {3, 2 * kSecond}});
   CHECK(owner.waits == std::vector<Time>{0, 0, kSecond});
@@ -66,8 +67,8 @@ TEST_CASE("Station: processor sharing shares the servers and caps the jobs prese
   Simulation sim;
   Owner owner(sim);
   Station<int, Owner> st(sim, StationParams{2, Discipline::kPs, 2}, owner);
-  for (int j = 1; j <= 4; ++j) CHECK(st.arrive(j, 1.0, true));
-  CHECK_FALSE(st.arrive(5, 1.0, true));  // 2 servers + 2 beyond them present
+  for (int j = 1; j <= 4; ++j) CHECK(st.arrive(j, 1.0));
+  CHECK_FALSE(st.arrive(5, 1.0));  // 2 servers + 2 beyond them present
   sim.run();
   // Four jobs on two servers: each at half speed, all done at 2 s in arrival order.
   CHECK(owner.served_at ==
@@ -85,8 +86,8 @@ TEST_CASE("Station: statistics count only counted jobs and restart at the end of
   Simulation sim;
   Owner owner(sim);
   Station<int, Owner> st(sim, fcfs(1), owner);
-  CHECK(st.arrive(1, 1.0, false));
-  CHECK(st.arrive(2, 1.0, true));
+  CHECK(st.arrive(-1, 1.0));
+  CHECK(st.arrive(2, 1.0));
   sim.run_until(kSecond);
   st.restart_statistics();
   sim.run_until(4 * kSecond);
