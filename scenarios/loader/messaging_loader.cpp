@@ -7,6 +7,7 @@
 #include "models/messaging/fifo_queue.hpp"
 #include "models/messaging/fifo_topic.hpp"
 #include "scenarios/loader/sections.hpp"
+#include "sim/distribution_text.hpp"
 
 namespace loadcast::scenario {
 

@@ -30,6 +30,7 @@
 #include "loadgen/load_config.hpp"
 #include "loadgen/runner.hpp"
 #include "loadgen/testbed.hpp"
+#include "sim/distribution_text.hpp"
 
 namespace loadcast::test {
 
