@@ -25,7 +25,7 @@ loadgen::LoadConfig quick_config(const Args& args) {
   origin.target = "/";
   config.target = origin;
   config.label = url.value->text();
-  sim::RequestClass rc;
+  workload::RequestClass rc;
   rc.name = "default";
   rc.http.method = args.get("method").value_or("GET");
   rc.http.path = url.value->target;
@@ -41,19 +41,19 @@ loadgen::LoadConfig quick_config(const Args& args) {
   apply_load_options(args, config);
   if (auto rate = args.get_double("rate")) {
     if (!(*rate > 0.0) || *rate > 1e8) throw UsageError("--rate must be between 0 and 100000000 requests per second");
-    sim::OpenWorkload open;
+    workload::OpenWorkload open;
     const std::string process = args.get("arrivals").value_or("uniform");
-    if (process == "uniform") open.process = sim::ArrivalProcess::kUniform;
-    else if (process == "poisson") open.process = sim::ArrivalProcess::kPoisson;
+    if (process == "uniform") open.process = workload::ArrivalProcess::kUniform;
+    else if (process == "poisson") open.process = workload::ArrivalProcess::kPoisson;
     else throw UsageError("--arrivals must be uniform or poisson, got '" + process + "'");
-    open.rate = sim::RateSchedule({{0, *rate}});
+    open.rate = workload::RateSchedule({{0, *rate}});
     config.workload.model = open;
   } else {
     if (args.has("arrivals")) throw UsageError("--arrivals needs --rate (without a rate the model is closed)");
     if (args.has("on-overload") || args.has("max-backlog")) throw UsageError("--on-overload and --max-backlog need --rate");
-    sim::ClosedWorkload closed;
+    workload::ClosedWorkload closed;
     // wrk semantics: every connection loops; with HTTP/2 every stream does.
-    closed.users = sim::UserSchedule({{0, static_cast<double>(config.connections * config.streams_per_connection())}});
+    closed.users = workload::UserSchedule({{0, static_cast<double>(config.connections * config.streams_per_connection())}});
     config.workload.model = closed;
   }
   return config;

@@ -135,7 +135,7 @@ loadgen::LoadConfig config_from_scenario(const scenario::Scenario& sc, const std
   config.duration = sc.duration;
   config.warmup = sc.warmup;
   config.seed = sc.seed;
-  if (const auto* open = std::get_if<sim::OpenWorkload>(&sc.workload.model)) {
+  if (const auto* open = std::get_if<workload::OpenWorkload>(&sc.workload.model)) {
     const double peak = open->rate.max_value();
     const auto pool = static_cast<std::uint64_t>(std::ceil(peak * kScenarioLatencyBudgetS));
     config.connections = std::clamp<std::uint64_t>(pool, kMinPool, kMaxPool);
