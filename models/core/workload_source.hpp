@@ -51,7 +51,7 @@ class WorkloadSource {
   const workload::WorkloadSpec& spec_;
   Admitter& admitter_;
   sim::Time end_;
-  sim::Rng class_rng_;
+  sim::Rng class_rng_;  // the closed model's picks; the open model's come with its arrivals
   sim::Rng think_rng_;
   sim::WeightedChoice classes_;
   // Open model.
