@@ -1,7 +1,5 @@
 #include "workload/arrival_sequence.hpp"
 
-#include "sim/distribution.hpp"
-
 namespace loadcast::workload {
 
 ArrivalSequence::ArrivalSequence(const RateSchedule& rate, ArrivalProcess process, const sim::WeightedChoice& classes,
@@ -12,32 +10,6 @@ ArrivalSequence::ArrivalSequence(const RateSchedule& rate, ArrivalProcess proces
       arrival_rng_(sim::Rng::stream(seed, replication, kArrivalStream)),
       class_rng_(sim::Rng::stream(seed, replication, kClassStream)),
       end_(end) {}
-
-double ArrivalSequence::draw(std::size_t& cls) {
-  double position = 0.0;
-  if (process_ == ArrivalProcess::kUniform) {
-    position = static_cast<double>(k_ + 1);
-  } else {
-    area_ += sim::standard_exponential(arrival_rng_);
-    position = area_;
-  }
-  ++k_;
-  cls = classes_.pick(class_rng_);
-  return position;
-}
-
-std::optional<Arrival> ArrivalSequence::next() {
-  if (done_) return std::nullopt;
-  const std::uint64_t index = k_;
-  std::size_t cls = 0;
-  const double position = draw(cls);
-  const auto at = rate_.inverse_integral(position);
-  if (!at || *at >= end_) {
-    done_ = true;
-    return std::nullopt;
-  }
-  return Arrival{index, *at, cls};
-}
 
 void ArrivalSequence::pass(std::uint64_t n) {
   if (done_) return;

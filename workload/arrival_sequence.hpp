@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "sim/distribution.hpp"
 #include "sim/rng.hpp"
 #include "sim/time.hpp"
 #include "sim/weighted_choice.hpp"
@@ -38,8 +39,20 @@ class ArrivalSequence {
   ArrivalSequence(const RateSchedule& rate, ArrivalProcess process, const sim::WeightedChoice& classes,
                   std::uint64_t seed, std::uint64_t replication, sim::Time end);
 
-  // The next arrival, or nullopt once there is none before `end` (and from then on).
-  std::optional<Arrival> next();
+  // The next arrival, or nullopt once there is none before `end` (and from then on). Inline:
+  // the simulator calls it once per arrival.
+  std::optional<Arrival> next() {
+    if (done_) return std::nullopt;
+    const std::uint64_t index = k_;
+    std::size_t cls = 0;
+    const double position = draw(cls);
+    const auto at = rate_.inverse_integral(position);
+    if (!at || *at >= end_) {
+      done_ = true;
+      return std::nullopt;
+    }
+    return Arrival{index, *at, cls};
+  }
   // Walks over the next n arrivals without computing their times. Draws nothing, in O(1), when
   // an arrival needs no random number (a uniform process with at most one class).
   void pass(std::uint64_t n);
@@ -48,7 +61,18 @@ class ArrivalSequence {
 
  private:
   // Moves to the next arrival: its position in Λ-space and its class.
-  double draw(std::size_t& cls);
+  double draw(std::size_t& cls) {
+    double position = 0.0;
+    if (process_ == ArrivalProcess::kUniform) {
+      position = static_cast<double>(k_ + 1);
+    } else {
+      area_ += sim::standard_exponential(arrival_rng_);
+      position = area_;
+    }
+    ++k_;
+    cls = classes_.pick(class_rng_);
+    return position;
+  }
 
   const RateSchedule& rate_;
   ArrivalProcess process_;
