@@ -23,7 +23,7 @@ loadgen::LoadConfig quick_load(const QuickRequest& request) {
   origin.target = "/";
   config.target = origin;
   config.label = url.value->text();
-  sim::RequestClass rc;
+  workload::RequestClass rc;
   rc.name = "default";
   rc.http.method = request.method;
   rc.http.path = url.value->target;
@@ -43,20 +43,20 @@ void set_quick_model(loadgen::LoadConfig& config, const QuickModel& model) {
   if (model.rate) {
     const double rate = *model.rate;
     if (!(rate > 0.0) || rate > 1e8) throw UsageError("--rate must be between 0 and 100000000 requests per second");
-    sim::OpenWorkload open;
+    workload::OpenWorkload open;
     const std::string process = model.arrivals.value_or("uniform");
-    if (process == "uniform") open.process = sim::ArrivalProcess::kUniform;
-    else if (process == "poisson") open.process = sim::ArrivalProcess::kPoisson;
+    if (process == "uniform") open.process = workload::ArrivalProcess::kUniform;
+    else if (process == "poisson") open.process = workload::ArrivalProcess::kPoisson;
     else throw UsageError("--arrivals must be uniform or poisson, got '" + process + "'");
-    open.rate = sim::RateSchedule({{0, rate}});
+    open.rate = workload::RateSchedule({{0, rate}});
     config.workload.model = open;
     return;
   }
   if (model.arrivals) throw UsageError("--arrivals needs --rate (without a rate the model is closed)");
   if (model.overload_options) throw UsageError("--on-overload and --max-backlog need --rate");
-  sim::ClosedWorkload closed;
+  workload::ClosedWorkload closed;
   // wrk semantics: every connection loops; with HTTP/2 every stream does.
-  closed.users = sim::UserSchedule({{0, static_cast<double>(config.connections * config.streams_per_connection())}});
+  closed.users = workload::UserSchedule({{0, static_cast<double>(config.connections * config.streams_per_connection())}});
   config.workload.model = closed;
 }
 
@@ -75,7 +75,7 @@ loadgen::LoadConfig scenario_load(const scenario::Scenario& sc, const std::strin
   config.duration = sc.duration;
   config.warmup = sc.warmup;
   config.seed = sc.seed;
-  if (const auto* open = std::get_if<sim::OpenWorkload>(&sc.workload.model)) {
+  if (const auto* open = std::get_if<workload::OpenWorkload>(&sc.workload.model)) {
     config.connections = connection_pool(open->rate.max_value());
   } else if (connections_given) {
     throw UsageError("-c/--connections sizes the open model's pool; this scenario's closed model gives every user "

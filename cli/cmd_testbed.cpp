@@ -8,7 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/load_options.hpp"
 #include "loadgen/testbed.hpp"
-#include "sim/distribution.hpp"
+#include "sim/distribution_text.hpp"
 
 namespace loadcast::cli {
 

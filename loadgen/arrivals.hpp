@@ -1,15 +1,11 @@
 // The slice of the global workload that one worker thread of one shard drives.
 //
-// Open model: the global arrival sequence k = 0, 1, 2, … has intended send times
-// Λ⁻¹(k + 1) for a uniform process and Λ⁻¹(E_1 + … + E_{k+1}) for a Poisson process, where Λ
-// is the integral of the rate schedule and E_i are unit exponentials drawn from the named
-// stream kArrivalStream of the run's seed — the same construction the simulator uses
-// (sim/schedule.hpp). Arrival k belongs to shard k mod N; within the shard, its m-th arrival
-// (m = k div N) belongs to thread m mod T. Every worker walks the whole sequence and keeps its
-// own arrivals, so slices are disjoint, together exactly the schedule, and independent of the
-// thread count of other shards' machines. The request class of arrival k is the k-th pick from
-// the stream kClassStream — again the simulator's draw — so a scenario's load and its
-// simulation see the same sequence of classes at the same intended times.
+// Open model: the global arrival sequence is workload::ArrivalSequence of the run's seed
+// (replication 0) — the simulator's arrivals, with their request classes, at the same intended
+// send times. Arrival k belongs to shard k mod N; within the shard, its m-th arrival
+// (m = k div N) belongs to thread m mod T. Every worker walks the whole sequence, passing over
+// the others' arrivals, so slices are disjoint, together exactly the schedule, and independent
+// of the thread count of other shards' machines.
 // Closed model: global user u belongs to shard u mod N and, as the shard's m-th user, to
 // thread m mod T; users_for() says how many of a worker's users are active when the schedule
 // asks for U users in total. Not thread safe: one ArrivalSlice per worker.
@@ -18,15 +14,13 @@
 #include <cstdint>
 #include <optional>
 
-#include "sim/rng.hpp"
-#include "sim/schedule.hpp"
 #include "sim/time.hpp"
-#include "sim/workload.hpp"
+#include "sim/weighted_choice.hpp"
+#include "workload/arrival_sequence.hpp"
+#include "workload/schedule.hpp"
+#include "workload/workload_spec.hpp"
 
 namespace loadcast::loadgen {
-
-inline constexpr const char* kArrivalStream = "workload.arrivals";
-inline constexpr const char* kClassStream = "workload.classes";
 
 struct SliceId {
   std::uint64_t shard = 0;
@@ -42,25 +36,17 @@ struct Arrival {
 
 class ArrivalSlice {
  public:
-  ArrivalSlice(const sim::RateSchedule& rate, sim::ArrivalProcess process, const sim::WeightedChoice& classes,
+  ArrivalSlice(const workload::RateSchedule& rate, workload::ArrivalProcess process, const sim::WeightedChoice& classes,
                std::uint64_t seed, SliceId id, sim::Time end);
 
   // The next arrival of this slice, or nullopt when the schedule has no more before `end`.
   std::optional<Arrival> next();
   // Global arrivals walked so far (this slice's and the others').
-  std::uint64_t walked() const { return k_; }
+  std::uint64_t walked() const { return sequence_.walked(); }
 
  private:
-  const sim::RateSchedule& rate_;
-  sim::ArrivalProcess process_;
-  const sim::WeightedChoice& classes_;
-  sim::Rng rng_;
-  sim::Rng class_rng_;
+  workload::ArrivalSequence sequence_;
   SliceId id_;
-  sim::Time end_;
-  std::uint64_t k_ = 0;      // next global arrival index to consider
-  double area_ = 0.0;        // Poisson: E_1 + … + E_k_
-  bool done_ = false;
 };
 
 // Number of users of worker `id` active when U users are active globally.

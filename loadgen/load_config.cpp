@@ -43,7 +43,7 @@ class Digest {
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
 
-void add_points(Digest& d, const std::vector<sim::RatePoint>& points) {
+void add_points(Digest& d, const std::vector<workload::RatePoint>& points) {
   for (const auto& p : points) {
     d.add(static_cast<double>(p.at));
     d.add(p.value);
@@ -81,11 +81,11 @@ std::vector<std::string> LoadConfig::validate() const {
   if (drain && *drain < 0) errors.push_back("--drain must not be negative");
   if (engine.streams == 0) errors.push_back("--streams must be at least 1");
   if (workload.classes.empty()) errors.push_back("the workload has no request classes");
-  if (const auto* open = std::get_if<sim::OpenWorkload>(&workload.model)) {
+  if (const auto* open = std::get_if<workload::OpenWorkload>(&workload.model)) {
     if (connections == 0) errors.push_back("-c/--connections must be at least 1");
     if (!(open->rate.max_value() > 0.0)) errors.push_back("the arrival rate is zero throughout");
   } else {
-    const auto& closed = std::get<sim::ClosedWorkload>(workload.model);
+    const auto& closed = std::get<workload::ClosedWorkload>(workload.model);
     if (!(closed.users.max_value() >= 1.0)) errors.push_back("the closed model needs at least one user");
     if (closed.users.max_value() > 1e6) errors.push_back("the closed model asks for more than 1,000,000 users");
   }
@@ -115,12 +115,12 @@ reports::Json LoadConfig::fingerprint() const {
   reports::Json f;
   f["seed"] = seed;
   Digest schedule;
-  if (const auto* open = std::get_if<sim::OpenWorkload>(&workload.model)) {
+  if (const auto* open = std::get_if<workload::OpenWorkload>(&workload.model)) {
     f["model"] = "open";
-    f["arrivals"] = open->process == sim::ArrivalProcess::kPoisson ? "poisson" : "uniform";
+    f["arrivals"] = open->process == workload::ArrivalProcess::kPoisson ? "poisson" : "uniform";
     add_points(schedule, open->rate.points());
   } else {
-    const auto& closed = std::get<sim::ClosedWorkload>(workload.model);
+    const auto& closed = std::get<workload::ClosedWorkload>(workload.model);
     f["model"] = "closed";
     f["arrivals"] = "users";
     add_points(schedule, closed.users.points());

@@ -1,6 +1,6 @@
 // LoadConfig: one run of the load generator, as the CLI (quick or scenario mode) builds it.
 //
-// The workload is the scenario's (sim::WorkloadSpec): open model — a global arrival-rate
+// The workload is the scenario's (workload::WorkloadSpec): open model — a global arrival-rate
 // schedule with Poisson or uniform arrivals — or closed model — a global user-count schedule
 // with think time. Rates and user counts are totals across threads and shards; `connections`
 // is this process's pool for the open model (split over its threads), and each closed-model
@@ -21,7 +21,7 @@
 #include "loadgen/url.hpp"
 #include "reports/result.hpp"
 #include "sim/time.hpp"
-#include "sim/workload.hpp"
+#include "workload/workload_spec.hpp"
 
 namespace loadcast::loadgen {
 
@@ -34,7 +34,7 @@ enum class EngineChoice { kAuto, kHttp1, kCurl };
 
 struct LoadConfig {
   Url target;
-  sim::WorkloadSpec workload;
+  workload::WorkloadSpec workload;
   std::string scenario;  // scenario name; empty in quick mode
   std::string label;     // how the target is shown (quick mode: the full URL); default: origin
   sim::Time duration = 10 * sim::kSecond;

@@ -115,7 +115,7 @@ std::string TemplateText::render(const std::vector<std::string>& values) const {
   return out;
 }
 
-RequestPlan RequestPlan::build(const Url& target, const std::vector<sim::RequestClass>& classes) {
+RequestPlan RequestPlan::build(const Url& target, const std::vector<workload::RequestClass>& classes) {
   if (classes.empty()) throw std::invalid_argument("the workload has no request classes");
   RequestPlan plan;
   plan.target_ = target;

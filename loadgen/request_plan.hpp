@@ -1,7 +1,7 @@
 // RequestPlan: the requests a run sends, prepared once and expanded per request.
 //
-// Built from the workload's request classes (sim::RequestClass: method, path template, headers,
-// body, template parameters, expected status) and the target origin. `{name}` in a path, a
+// Built from the workload's request classes (workload::RequestClass: method, path template,
+// headers, body, template parameters, expected status) and the target origin. `{name}` in a path, a
 // header value or a body is replaced by a value of the class's parameter `name` (drawn from a
 // distribution such as uniform_int(1, 10000), or taken from a list of values at random or in
 // order); braces that do not name a declared parameter are literal text, so JSON bodies need
@@ -25,7 +25,8 @@
 
 #include "loadgen/url.hpp"
 #include "sim/rng.hpp"
-#include "sim/workload.hpp"
+#include "sim/weighted_choice.hpp"
+#include "workload/workload_spec.hpp"
 
 namespace loadcast::loadgen {
 
@@ -69,7 +70,7 @@ struct ClassPlan {
   std::vector<std::pair<std::string, TemplateText>> headers;
   TemplateText body;
   bool has_body = false;
-  std::vector<sim::TemplateParam> params;
+  std::vector<workload::TemplateParam> params;
   std::string prebuilt;  // complete HTTP/1.1 request when nothing is templated
   bool templated = false;
 };
@@ -91,7 +92,7 @@ struct RenderedParts {
 class RequestPlan {
  public:
   // Throws std::invalid_argument with a sentence naming the class and field at fault.
-  static RequestPlan build(const Url& target, const std::vector<sim::RequestClass>& classes);
+  static RequestPlan build(const Url& target, const std::vector<workload::RequestClass>& classes);
 
   std::size_t size() const { return classes_.size(); }
   const ClassPlan& at(std::size_t i) const { return classes_[i]; }

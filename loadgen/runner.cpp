@@ -45,7 +45,7 @@ std::uint64_t split(std::uint64_t total, std::uint64_t parts, std::uint64_t inde
 // shard's share of the peak user count.
 std::uint64_t work_units(const LoadConfig& config) {
   if (config.workload.is_open()) return config.connections;
-  const auto& closed = std::get<sim::ClosedWorkload>(config.workload.model);
+  const auto& closed = std::get<workload::ClosedWorkload>(config.workload.model);
   const auto peak = static_cast<std::uint64_t>(std::ceil(closed.users.max_value() - 1e-9));
   return users_for(peak, SliceId{config.shard, config.shards, 0, 1});
 }
@@ -73,7 +73,7 @@ LoadInfo describe_run(const LoadConfig& config) {
   info.threads = std::max<std::uint64_t>(1, std::min(config.threads, units));
   if (open) {
     info.connections = config.connections;
-    const auto& rate = std::get<sim::OpenWorkload>(config.workload.model).rate;
+    const auto& rate = std::get<workload::OpenWorkload>(config.workload.model).rate;
     info.target_rps = (rate.integral(config.duration) - rate.integral(config.warmup)) / info.duration_s /
                       static_cast<double>(config.shards);
   } else {
@@ -121,7 +121,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
     if (open) {
       slots = split(config.connections, threads, j) * config.streams_per_connection();
     } else {
-      const auto& closed = std::get<sim::ClosedWorkload>(config.workload.model);
+      const auto& closed = std::get<workload::ClosedWorkload>(config.workload.model);
       slots = users_for(static_cast<std::uint64_t>(std::ceil(closed.users.max_value() - 1e-9)), slice);
     }
     workers.push_back(std::make_unique<Worker>(config, plan, endpoints, slice, slots, stop));
@@ -184,7 +184,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
   info.duration_s = sim::to_seconds(std::max<sim::Time>(0, end - measured_from));
   info.target_rps = 0.0;
   if (open && end > measured_from) {
-    const auto& rate = std::get<sim::OpenWorkload>(config.workload.model).rate;
+    const auto& rate = std::get<workload::OpenWorkload>(config.workload.model).rate;
     // This shard's share of the schedule's mean rate over the measured span actually run.
     const double arrivals = rate.integral(end - t0) - rate.integral(config.warmup);
     info.target_rps = arrivals / sim::to_seconds(end - measured_from) / static_cast<double>(config.shards);

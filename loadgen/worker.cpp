@@ -82,7 +82,7 @@ void Worker::run(sim::Time t0) {
   drain_deadline_ = t0 + config_.duration + drain;
 
   if (open_model_) {
-    const auto& open = std::get<sim::OpenWorkload>(config_.workload.model);
+    const auto& open = std::get<workload::OpenWorkload>(config_.workload.model);
     arrivals_.emplace(open.rate, open.process, plan_.choice(), config_.seed, slice_, config_.duration);
     idle_.reserve(slot_count_);
     for (std::size_t s = slot_count_; s > 0; --s) idle_.push_back(s - 1);
@@ -184,7 +184,7 @@ void Worker::user_next(std::size_t user, sim::Time ready) {
     user_running_[user] = 0;
     return;
   }
-  const auto& closed = std::get<sim::ClosedWorkload>(config_.workload.model);
+  const auto& closed = std::get<workload::ClosedWorkload>(config_.workload.model);
   const sim::Time think = closed.think_time.is_const() && closed.think_time.mean() == 0.0
                               ? 0
                               : closed.think_time.sample_time(rng_);
@@ -215,7 +215,7 @@ void Worker::user_next(std::size_t user, sim::Time ready) {
 
 void Worker::update_users(sim::Time now) {
   if (ending_) return;
-  const auto& closed = std::get<sim::ClosedWorkload>(config_.workload.model);
+  const auto& closed = std::get<workload::ClosedWorkload>(config_.workload.model);
   const double global = closed.users.value_at(now < t0_ ? 0 : now - t0_);
   const auto target = static_cast<std::uint64_t>(std::llround(global));
   users_target_ = std::min<std::uint64_t>(users_for(target, slice_), slot_count_);

@@ -5,8 +5,9 @@
 // Why not std::log: the C library chooses its implementation at run time (glibc on x86-64 picks
 // an FMA or a plain variant by CPU) and differs between versions and systems in the last bit,
 // and a simulation feeds every sampled value back into the sample path, so one different bit
-// eventually changes the result file. The samplers (sim/distribution.cpp), the arrival
-// schedule (models/workload_source.cpp) and the confidence intervals (sim/stats.cpp) use these.
+// eventually changes the result file. The samplers (sim/distribution.cpp, and through them the
+// Poisson arrivals of workload/arrival_sequence.cpp) and the confidence intervals
+// (sim/stats.cpp) use these.
 //
 // Method (the textbook reductions, coefficients being plain Taylor coefficients):
 //   log(x) = k ln 2 + log(m), x = 2^k m with m in (√½, √2]; log(1 + f) = 2 atanh(s) with

@@ -1,24 +1,20 @@
-// Distributions: our own samplers over our own generator, so a seed gives the same numbers on
+// Distribution: our own samplers over our own generator, so a seed gives the same numbers on
 // every standard library (std::*_distribution algorithms differ between libstdc++, libc++ and
-// MSVC). Written in scenarios as text:
+// MSVC): constant, exponential (ziggurat), uniform, normal, lognormal, Erlang, gamma, Pareto,
+// empirical, uniform integer and Zipf, with their analytic mean and variance.
 //
-//   const(5ms)  exp(1ms)  uniform(1ms, 5ms)  normal(mean=10ms, sd=2ms)
-//   lognormal(mean=20ms, sigma=0.6)  lognormal(mean=20ms, p99=120ms)
-//   erlang(k=4, mean=2ms)  gamma(shape=0.5, mean=2ms)  pareto(alpha=1.5, min=1ms, max=10s)
-//   empirical(file.csv)  uniform_int(1, 10000)  zipf(s=1.1, n=1000)
-//
-// A distribution of durations holds seconds and every value carries a unit ("ms", "s"...);
-// sample_time() returns nanoseconds, never negative: a negative normal draw is clamped to 0 (a
-// point mass at zero that mean() ignores). A plain distribution (counts, ids) takes bare
-// numbers. Values are immutable after parsing; sampling is const and thread safe given a
-// per-thread Rng.
+// A distribution of durations holds seconds; sample_time() returns nanoseconds, never negative:
+// a negative normal draw is clamped to 0 (a point mass at zero that mean() ignores). A plain
+// distribution (counts, ids) holds bare numbers. The text form written in scenarios
+// ("exp(1ms)", "lognormal(mean=20ms, p99=120ms)") is parsed by distribution_text.hpp and
+// printed by describe(), both in distribution_text.cpp. Values are immutable after
+// construction; sampling is const and thread safe given a per-thread Rng.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "sim/rng.hpp"
@@ -51,8 +47,11 @@ class Distribution {
   static Distribution uniform(double low, double high);
   static Distribution normal(double mean, double sd);
   static Distribution lognormal(double mean, double sigma);
-  // sigma chosen so that the 99th percentile is p99; requires mean < p99 <= mean * e^(z^2/2).
+  // sigma chosen so that the 99th percentile is p99; requires mean < p99 <= lognormal_p99_max(mean).
   static std::optional<Distribution> lognormal_p99(double mean, double p99);
+  // The largest 99th percentile a lognormal of this mean has: mean * e^(z^2/2), z the 0.99
+  // quantile of the standard normal.
+  static double lognormal_p99_max(double mean);
   static Distribution erlang(int k, double mean);
   static Distribution gamma(double shape, double mean);
   static Distribution pareto(double alpha, double low, double high);
@@ -81,7 +80,7 @@ class Distribution {
   bool is_const() const { return kind_ == DistKind::kConst; }
 
   // Canonical text, e.g. "exp(1ms)"; parses back to the same distribution (empirical files
-  // print as empirical(<n values>)).
+  // print as empirical(<n values>)). Defined in distribution_text.cpp.
   std::string describe() const;
 
  private:
@@ -92,23 +91,8 @@ class Distribution {
   std::shared_ptr<const std::vector<double>> table_;  // empirical values or zipf CDF
 };
 
-struct DistributionParseOptions {
-  ValueKind value_kind = ValueKind::kDuration;
-  std::string base_dir;  // empirical(file) is resolved against this directory
-};
-
-struct DistributionParse {
-  std::optional<Distribution> value;
-  std::string error;  // a sentence, set when value is empty
-};
-
-DistributionParse parse_distribution(std::string_view text, const DistributionParseOptions& options = {});
-
 // A standard exponential draw (mean 1) by the ziggurat method: what exp(...) distributions and
 // Poisson arrivals (simulator and load generator alike) use.
 double standard_exponential(Rng& rng);
-
-// A value with an optional unit: "2ms" -> 0.002 (duration), "12" -> 12 (plain).
-std::optional<double> parse_quantity(std::string_view text, ValueKind kind);
 
 }  // namespace loadcast::sim

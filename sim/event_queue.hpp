@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "sim/callback.hpp"
+#include "sim/ring.hpp"
 #include "sim/time.hpp"
 
 namespace loadcast::sim {
@@ -104,7 +105,7 @@ class EventQueue {
   std::uint64_t scheduled_count() const { return sequence_; }
   std::size_t pending() const { return live_; }
 
-  EventId schedule_at(Time when, Callback fn) {
+  EventId schedule_at(Time when, Callback&& fn) {
     assert(when >= now_ && "cannot schedule in the past");
     const std::uint32_t slot = acquire_slot();
     Slot& s = slots_[slot];
@@ -114,7 +115,7 @@ class EventQueue {
     const std::uint64_t seq = sequence_++;
     assert(seq < (std::uint64_t{1} << 40) && "event sequence exhausted");
     if (when == now_) {
-      lane_push(slot);
+      lane_.push_back(slot);
     } else {
       heap_.push(EventKey{when, (seq << 24) | slot});
     }
@@ -140,7 +141,7 @@ class EventQueue {
 
   // Time of the next live event, or kTimeMax. Discards cancelled keys on the way.
   Time next_time() {
-    if (lane_size_ > 0) return now_;
+    if (!lane_.empty()) return now_;
     while (!heap_.empty()) {
       const EventKey& k = heap_.top();
       if (slots_[k.slot()].armed) return k.time;
@@ -157,8 +158,8 @@ class EventQueue {
       if (!heap_.empty() && heap_.top().time == now_) {
         slot = heap_.top().slot();
         heap_.pop();
-      } else if (lane_size_ > 0) {
-        slot = lane_pop();
+      } else if (!lane_.empty()) {
+        slot = lane_.pop_front();
       } else {
         if (heap_.empty()) return false;
         const EventKey k = heap_.top();
@@ -192,6 +193,8 @@ class EventQueue {
   }
 
  private:
+  static constexpr std::size_t kFirstLane = 64;
+
   struct Slot {
     Callback fn;
     std::uint32_t generation = 0;
@@ -217,33 +220,13 @@ class EventQueue {
     free_head_ = slot;
   }
 
-  void lane_push(std::uint32_t slot) {
-    if (lane_size_ == lane_.size()) {
-      std::vector<std::uint32_t> bigger(lane_.empty() ? 64 : lane_.size() * 2);
-      for (std::size_t i = 0; i < lane_size_; ++i) bigger[i] = lane_[(lane_head_ + i) & (lane_.size() - 1)];
-      lane_ = std::move(bigger);
-      lane_head_ = 0;
-    }
-    lane_[(lane_head_ + lane_size_) & (lane_.size() - 1)] = slot;
-    ++lane_size_;
-  }
-
-  std::uint32_t lane_pop() {
-    const std::uint32_t slot = lane_[lane_head_];
-    lane_head_ = (lane_head_ + 1) & (lane_.size() - 1);
-    --lane_size_;
-    return slot;
-  }
-
   Time now_ = 0;
   std::uint64_t sequence_ = 0;
   std::size_t live_ = 0;
   DaryHeap<Arity> heap_;
   std::vector<Slot> slots_;
   std::uint32_t free_head_ = UINT32_MAX;
-  std::vector<std::uint32_t> lane_;  // power-of-two ring buffer
-  std::size_t lane_head_ = 0;
-  std::size_t lane_size_ = 0;
+  Ring<std::uint32_t> lane_{kFirstLane};  // slots of events scheduled at now, in order
 };
 
 }  // namespace loadcast::sim

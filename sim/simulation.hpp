@@ -28,10 +28,11 @@ class Simulation {
   std::uint64_t seed() const { return seed_; }
   std::uint64_t replication() const { return replication_; }
 
-  EventId schedule(Time delay, Callback fn) {
+  // The callback is taken by reference and moved once, into the event queue's slot.
+  EventId schedule(Time delay, Callback&& fn) {
     return queue_.schedule_at(now() + (delay > 0 ? delay : 0), std::move(fn));
   }
-  EventId schedule_at(Time when, Callback fn) {
+  EventId schedule_at(Time when, Callback&& fn) {
     return queue_.schedule_at(when > now() ? when : now(), std::move(fn));
   }
   bool cancel(EventId id) { return queue_.cancel(id); }

@@ -3,15 +3,11 @@
 #include <charconv>
 #include <cstdio>
 
+#include "sim/text.hpp"
+
 namespace loadcast::sim {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::optional<double> unit_ns(std::string_view unit) {
   if (unit == "ns") return 1.0;

@@ -14,11 +14,12 @@
 #include "models/messaging/messaging_config.hpp"
 #include "models/web/web_config.hpp"
 #include "sim/distribution.hpp"
+#include "sim/station.hpp"
 #include "sim/time.hpp"
 
 namespace loadcast::models {
 
-enum class Discipline { kFcfs, kPs };
+using Discipline = sim::Discipline;  // kFcfs or kPs
 
 // A generic queueing station: c servers, FCFS or processor sharing, optional queue limit
 // (arrivals finding `queue_limit` requests waiting are rejected and counted).

@@ -31,7 +31,7 @@ reports::RequestCounts System::Counter::to_counts() const {
   return c;
 }
 
-System::System(sim::Simulation& sim, const sim::WorkloadSpec& workload, const ModelConfig& config, const RunParams& params)
+System::System(sim::Simulation& sim, const workload::WorkloadSpec& workload, const ModelConfig& config, const RunParams& params)
     : sim_(sim),
       workload_(workload),
       config_(config),

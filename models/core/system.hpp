@@ -28,7 +28,7 @@
 #include "models/core/workload_source.hpp"
 #include "reports/histogram.hpp"
 #include "sim/simulation.hpp"
-#include "sim/workload.hpp"
+#include "workload/workload_spec.hpp"
 
 namespace loadcast::models {
 
@@ -44,7 +44,7 @@ struct RunParams {
 
 class System final : public RequestSink, public Admitter {
  public:
-  System(sim::Simulation& sim, const sim::WorkloadSpec& workload, const ModelConfig& config, const RunParams& params);
+  System(sim::Simulation& sim, const workload::WorkloadSpec& workload, const ModelConfig& config, const RunParams& params);
   ~System() override;
   System(const System&) = delete;
   System& operator=(const System&) = delete;
@@ -86,7 +86,7 @@ class System final : public RequestSink, public Admitter {
   void close_interval(sim::Time start, sim::Time end);
 
   sim::Simulation& sim_;
-  const sim::WorkloadSpec& workload_;
+  const workload::WorkloadSpec& workload_;
   const ModelConfig& config_;
   RunParams params_;
   RequestPool pool_;

@@ -10,17 +10,19 @@ namespace {
 constexpr sim::Time kUserTick = sim::kSecond;
 }
 
-WorkloadSource::WorkloadSource(sim::Simulation& sim, const sim::WorkloadSpec& spec, Admitter& admitter, sim::Time end)
+WorkloadSource::WorkloadSource(sim::Simulation& sim, const workload::WorkloadSpec& spec, Admitter& admitter, sim::Time end)
     : sim_(sim),
       spec_(spec),
       admitter_(admitter),
       end_(end),
-      arrivals_rng_(sim.stream("workload.arrivals")),
-      class_rng_(sim.stream("workload.classes")),
+      class_rng_(sim.stream(workload::kClassStream)),
       think_rng_(sim.stream("workload.think")) {
   std::vector<double> weights;
   for (const auto& c : spec.classes) weights.push_back(c.weight);
   classes_ = sim::WeightedChoice(weights);
+  if (const auto* open = std::get_if<workload::OpenWorkload>(&spec.model)) {
+    sequence_.emplace(open->rate, open->process, classes_, sim.seed(), sim.replication(), end);
+  }
 }
 
 void WorkloadSource::start() {
@@ -32,26 +34,21 @@ void WorkloadSource::start() {
 }
 
 void WorkloadSource::schedule_next_arrival() {
-  const auto& open = std::get<sim::OpenWorkload>(spec_.model);
-  if (open.process == sim::ArrivalProcess::kPoisson) {
-    cumulative_ += sim::standard_exponential(arrivals_rng_);
-  } else {
-    cumulative_ += 1.0;
-  }
-  const auto at = open.rate.inverse_integral(cumulative_);
-  if (!at || *at >= end_) return;
-  sim_.schedule_at(*at, [this] { on_arrival(); });
+  const auto next = sequence_->next();
+  if (!next) return;
+  next_class_ = next->cls;
+  sim_.schedule_at(next->at, [this] { on_arrival(); });
 }
 
 void WorkloadSource::on_arrival() {
   ++arrivals_;
-  const auto cls = static_cast<std::uint32_t>(classes_.pick(class_rng_));
+  const auto cls = static_cast<std::uint32_t>(next_class_);
   schedule_next_arrival();
   admitter_.admit(cls, UINT32_MAX);
 }
 
 void WorkloadSource::adjust_users() {
-  const auto& closed = std::get<sim::ClosedWorkload>(spec_.model);
+  const auto& closed = std::get<workload::ClosedWorkload>(spec_.model);
   const sim::Time now = sim_.now();
   const double target_value = closed.users.value_at(now);
   const auto target = static_cast<std::size_t>(std::floor(target_value + 0.5));
@@ -92,7 +89,7 @@ void WorkloadSource::start_user(std::uint32_t user) {
   u.retiring = false;
   u.busy = true;
   ++active_users_;
-  const auto& closed = std::get<sim::ClosedWorkload>(spec_.model);
+  const auto& closed = std::get<workload::ClosedWorkload>(spec_.model);
   sim_.schedule(closed.think_time.sample_time(think_rng_), [this, user] { send(user); });
 }
 
@@ -118,7 +115,7 @@ void WorkloadSource::request_done(std::uint32_t user) {
     u.busy = false;
     return;
   }
-  const auto& closed = std::get<sim::ClosedWorkload>(spec_.model);
+  const auto& closed = std::get<workload::ClosedWorkload>(spec_.model);
   sim_.schedule(closed.think_time.sample_time(think_rng_), [this, user] { send(user); });
 }
 

@@ -1,19 +1,22 @@
-// WorkloadSource: turns the workload section into arrivals.
+// WorkloadSource: turns the workload section into arrivals in the simulation.
 //
-// Open model: the k-th arrival is at Λ⁻¹(k) (uniform) or Λ⁻¹(E₁+…+E_k) with unit exponentials
-// (Poisson), Λ the integral of the rate schedule — the same inverse the load generator paces
-// with. Closed model: users(t) is re-evaluated every `user_tick` (1 s) and at each stage point;
-// a new user starts with a think time, a retiring user leaves after its current request. Each
-// arrival picks a class by weight and is handed to the Admitter. Randomness comes from the
-// streams "workload.arrivals", "workload.classes" and "workload.think".
-// Not thread safe.
+// Open model: arrivals, with their request classes, come from workload::ArrivalSequence, the
+// same sequence the load generator sends (streams "workload.arrivals" and "workload.classes"
+// of the replication); one arrival event is pending at a time. Closed model: users(t) is
+// re-evaluated every `user_tick` (1 s) and at each stage point; a new user starts with a think
+// time, a retiring user leaves after its current request; each request picks a class by weight
+// (stream "workload.classes") and thinks with stream "workload.think". Every arrival is handed
+// to the Admitter. Not thread safe.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "sim/simulation.hpp"
-#include "sim/workload.hpp"
+#include "sim/weighted_choice.hpp"
+#include "workload/arrival_sequence.hpp"
+#include "workload/workload_spec.hpp"
 
 namespace loadcast::models {
 
@@ -26,7 +29,9 @@ class Admitter {
 
 class WorkloadSource {
  public:
-  WorkloadSource(sim::Simulation& sim, const sim::WorkloadSpec& spec, Admitter& admitter, sim::Time end);
+  WorkloadSource(sim::Simulation& sim, const workload::WorkloadSpec& spec, Admitter& admitter, sim::Time end);
+  WorkloadSource(const WorkloadSource&) = delete;  // the arrival sequence refers to classes_
+  WorkloadSource& operator=(const WorkloadSource&) = delete;
 
   void start();
   // Closed model: the user's request finished; it thinks, then sends the next one.
@@ -43,14 +48,15 @@ class WorkloadSource {
   void send(std::uint32_t user);
 
   sim::Simulation& sim_;
-  const sim::WorkloadSpec& spec_;
+  const workload::WorkloadSpec& spec_;
   Admitter& admitter_;
   sim::Time end_;
-  sim::Rng arrivals_rng_;
-  sim::Rng class_rng_;
+  sim::Rng class_rng_;  // the closed model's picks; the open model's come with its arrivals
   sim::Rng think_rng_;
   sim::WeightedChoice classes_;
-  double cumulative_ = 0.0;  // Λ-space position of the next arrival
+  // Open model.
+  std::optional<workload::ArrivalSequence> sequence_;
+  std::size_t next_class_ = 0;  // class of the pending arrival
   std::uint64_t arrivals_ = 0;
   // Closed model.
   struct User {

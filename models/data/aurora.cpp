@@ -24,7 +24,7 @@ DbInstance::DbInstance(sim::Simulation& sim, DbCluster& cluster, std::string nam
       name_(std::move(name)),
       writer_(writer),
       client_(client),
-      cpu_(sim, 0.0, &DbInstance::on_cpu_done, this),
+      cpu_(sim, 0.0, *this),
       max_connections_(max_connections) {}
 
 ConnectResult DbInstance::connect(ConnectWaiter* waiter) {
@@ -60,11 +60,10 @@ void DbInstance::run(Request* r, double work_s) {
   busy_.set(now, cpu_.busy());
 }
 
-void DbInstance::on_cpu_done(void* self, void* token) {
-  auto* inst = static_cast<DbInstance*>(self);
-  inst->busy_.set(inst->sim_.now(), inst->cpu_.busy());
-  if (QueryRouter* q = inst->cluster_.router()) q->done(*inst, static_cast<Request*>(token));
-  else inst->client_.query_done(static_cast<Request*>(token));
+void DbInstance::on_cpu_done(Request* r) {
+  busy_.set(sim_.now(), cpu_.busy());
+  if (QueryRouter* q = cluster_.router()) q->done(*this, r);
+  else client_.query_done(r);
 }
 
 void DbInstance::set_capacity(double acu, double vcpus) {

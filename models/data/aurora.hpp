@@ -129,14 +129,14 @@ class DbInstance {
   void restart_statistics(sim::Time now);
 
  private:
-  static void on_cpu_done(void* self, void* token);
+  void on_cpu_done(Request* r);
 
   sim::Simulation& sim_;
   DbCluster& cluster_;
   std::string name_;
   bool writer_;
   DbClient& client_;
-  sim::ProcessorSharing cpu_;
+  sim::ProcessorSharing<&DbInstance::on_cpu_done> cpu_;
   sim::TimeWeighted busy_;
   sim::TimeWeighted capacity_;
   sim::TimeWeighted acu_tw_;

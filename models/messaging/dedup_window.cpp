@@ -17,16 +17,12 @@ bool DedupWindow::check_and_insert(std::uint64_t id, sim::Time now) {
   expire(now);
   if (find(id) != table_.size()) return true;
   insert(id);
-  push_ring(Entry{now + window_, id});
+  ring_.push_back(Entry{now + window_, id});
   return false;
 }
 
 void DedupWindow::expire(sim::Time now) {
-  while (ring_size_ > 0 && ring_[ring_head_].expiry <= now) {
-    erase(ring_[ring_head_].id);
-    ring_head_ = (ring_head_ + 1) & (ring_.size() - 1);
-    --ring_size_;
-  }
+  while (!ring_.empty() && ring_.front().expiry <= now) erase(ring_.pop_front().id);
 }
 
 std::size_t DedupWindow::find(std::uint64_t id) const {
@@ -75,17 +71,6 @@ void DedupWindow::grow_table() {
   for (const Slot& s : old) {
     if (s.used) insert(s.id);
   }
-}
-
-void DedupWindow::push_ring(Entry e) {
-  if (ring_size_ == ring_.size()) {
-    std::vector<Entry> bigger(ring_.size() * 2);
-    for (std::size_t k = 0; k < ring_size_; ++k) bigger[k] = ring_[(ring_head_ + k) & (ring_.size() - 1)];
-    ring_.swap(bigger);
-    ring_head_ = 0;
-  }
-  ring_[(ring_head_ + ring_size_) & (ring_.size() - 1)] = e;
-  ++ring_size_;
 }
 
 }  // namespace loadcast::models

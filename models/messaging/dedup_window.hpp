@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/ring.hpp"
 #include "sim/time.hpp"
 
 namespace loadcast::models {
@@ -28,7 +29,7 @@ class DedupWindow {
   // otherwise records it and returns false.
   bool check_and_insert(std::uint64_t id, sim::Time now);
 
-  std::size_t size() const { return ring_size_; }
+  std::size_t size() const { return ring_.size(); }
   sim::Time window() const { return window_; }
 
  private:
@@ -46,15 +47,12 @@ class DedupWindow {
   void insert(std::uint64_t id);
   void erase(std::uint64_t id);
   void grow_table();
-  void push_ring(Entry e);
   std::size_t home(std::uint64_t id) const;
 
   sim::Time window_;
   std::vector<Slot> table_;
   std::size_t used_ = 0;
-  std::vector<Entry> ring_;
-  std::size_t ring_head_ = 0;
-  std::size_t ring_size_ = 0;
+  sim::Ring<Entry> ring_;
 };
 
 }  // namespace loadcast::models

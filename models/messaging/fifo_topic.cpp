@@ -107,14 +107,7 @@ void FifoTopic::complete(std::uint32_t i) {
 }
 
 void FifoTopic::push_delivery(const MessageSpec& spec) {
-  if (ring_size_ == ring_.size()) {
-    std::vector<MessageSpec> bigger(ring_.size() * 2);
-    for (std::size_t k = 0; k < ring_size_; ++k) bigger[k] = ring_[(ring_head_ + k) & (ring_.size() - 1)];
-    ring_.swap(bigger);
-    ring_head_ = 0;
-  }
-  ring_[(ring_head_ + ring_size_) & (ring_.size() - 1)] = spec;
-  ++ring_size_;
+  ring_.push_back(spec);
   // In publish order: never before the previous delivery (equal times run in schedule order).
   sim::Time at = sim_.now() + config_.delivery_latency.sample_time(rng_);
   if (at < last_delivery_) at = last_delivery_;
@@ -123,9 +116,7 @@ void FifoTopic::push_delivery(const MessageSpec& spec) {
 }
 
 void FifoTopic::deliver_next() {
-  const MessageSpec spec = ring_[ring_head_];
-  ring_head_ = (ring_head_ + 1) & (ring_.size() - 1);
-  --ring_size_;
+  const MessageSpec spec = ring_.pop_front();
   for (FifoQueue* q : subscriptions_) {
     q->deliver(spec);
     ++stats_.deliveries;
@@ -138,7 +129,7 @@ reports::Json FifoTopic::accounting() const {
   j["published"] = stats_.published;
   j["duplicates_dropped"] = stats_.duplicates;
   j["deliveries"] = stats_.deliveries;
-  j["pending_deliveries"] = ring_size_;
+  j["pending_deliveries"] = ring_.size();
   j["subscriptions"] = subscriptions_.size();
   j["throttled"] = stats_.throttled;
   j["throttled_failed"] = stats_.failed;

@@ -31,6 +31,7 @@
 #include "models/messaging/dedup_window.hpp"
 #include "models/messaging/fifo_queue.hpp"
 #include "sim/index_pool.hpp"
+#include "sim/ring.hpp"
 #include "models/messaging/messaging_config.hpp"
 #include "sim/token_bucket.hpp"
 #include "sim/simulation.hpp"
@@ -65,7 +66,7 @@ class FifoTopic {
   const std::string& name() const { return config_.name; }
   const TopicConfig& config() const { return config_; }
   const FifoTopicStats& stats() const { return stats_; }
-  std::size_t pending_deliveries() const { return ring_size_; }
+  std::size_t pending_deliveries() const { return ring_.size(); }
   std::size_t awaiting_retry() const { return awaiting_retry_; }
   const std::string* cause_throttled() const { return &cause_throttled_; }
   // The `topics.<name>` entry of the result.
@@ -98,9 +99,7 @@ class FifoTopic {
   std::vector<sim::TokenBucket> groups_;
   std::vector<FifoQueue*> subscriptions_;
   sim::IndexPool<Call> calls_;
-  std::vector<MessageSpec> ring_;  // deliveries in flight, publish order
-  std::size_t ring_head_ = 0;
-  std::size_t ring_size_ = 0;
+  sim::Ring<MessageSpec> ring_;  // deliveries in flight, publish order
   sim::Time last_delivery_ = 0;
   ThrottleEpisodes throttles_;
   std::size_t awaiting_retry_ = 0;

@@ -19,6 +19,7 @@
 #include "models/data/aurora.hpp"
 #include "models/core/request.hpp"
 #include "models/web/web_config.hpp"
+#include "sim/ring.hpp"
 #include "sim/simulation.hpp"
 
 namespace loadcast::models {
@@ -30,38 +31,6 @@ class PoolOwner {
   virtual ~PoolOwner() = default;
   virtual void connection_ready(Request* r, DbInstance& instance) = 0;
   virtual void connection_timeout(Request* r) = 0;
-};
-
-// A FIFO of pointers in a power-of-two ring; grows, never shrinks, so steady state allocates
-// nothing.
-template <typename T>
-class Ring {
- public:
-  bool empty() const { return size_ == 0; }
-  std::size_t size() const { return size_; }
-  T& front() { return items_[head_]; }
-  void push_back(T v) {
-    if (size_ == items_.size()) grow();
-    items_[(head_ + size_) & (items_.size() - 1)] = v;
-    ++size_;
-  }
-  T pop_front() {
-    T v = items_[head_];
-    head_ = (head_ + 1) & (items_.size() - 1);
-    --size_;
-    return v;
-  }
-
- private:
-  void grow() {
-    std::vector<T> bigger(items_.empty() ? 16 : items_.size() * 2);
-    for (std::size_t i = 0; i < size_; ++i) bigger[i] = items_[(head_ + i) & (items_.size() - 1)];
-    items_ = std::move(bigger);
-    head_ = 0;
-  }
-  std::vector<T> items_;
-  std::size_t head_ = 0;
-  std::size_t size_ = 0;
 };
 
 class ConnectionPool final : public ConnectWaiter {
@@ -106,7 +75,7 @@ class ConnectionPool final : public ConnectWaiter {
   bool reader_;
   const DbPoolConfig& config_;
   PoolOwner& owner_;
-  Ring<Request*> waiting_;
+  sim::Ring<Request*> waiting_;
   std::vector<std::pair<DbInstance*, sim::Time>> idle_;  // oldest first
   int open_ = 0;      // open or being opened
   int in_use_ = 0;

@@ -13,33 +13,22 @@ namespace loadcast::models {
 
 // ---------------------------------------------------------------- launch bucket
 
-void FargateLaunchBucket::refill() {
-  const sim::Time now = sim_.now();
-  tokens_ = std::min(kBurst, tokens_ + kRefillPerSecond * sim::to_seconds(now - last_));
-  last_ = now;
-}
-
 void FargateLaunchBucket::request(EcsService* service) {
   queue_.push_back(service);
   grant();
 }
 
 void FargateLaunchBucket::grant() {
-  refill();
-  while (head_ < queue_.size() && tokens_ >= 1.0) {
-    EcsService* s = queue_[head_++];
-    if (s->claim_launch()) tokens_ -= 1.0;
+  const sim::Time now = sim_.now();
+  // can_take() first: the bucket refills at every grant, even with nobody waiting.
+  while (tokens_.can_take(now) && !queue_.empty()) {
+    EcsService* s = queue_.pop_front();
+    if (s->claim_launch()) tokens_.take();
   }
-  if (head_ == queue_.size()) {
-    queue_.clear();
-    head_ = 0;
-    return;
-  }
-  if (armed_) return;
+  if (queue_.empty() || armed_) return;
   ++throttled_;
   armed_ = true;
-  const double wait_s = (1.0 - tokens_) / kRefillPerSecond;
-  sim_.schedule(static_cast<sim::Time>(std::ceil(wait_s * 1e9)), [this] {
+  sim_.schedule(tokens_.time_until(1.0), [this] {
     armed_ = false;
     grant();
   });

@@ -42,8 +42,10 @@
 #include "models/scaling/cloudwatch.hpp"
 #include "models/core/component.hpp"
 #include "models/web/task.hpp"
+#include "sim/ring.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats.hpp"
+#include "sim/token_bucket.hpp"
 
 namespace loadcast::cost {
 struct Usage;
@@ -53,26 +55,25 @@ namespace loadcast::models {
 
 class EcsService;
 
-// The Fargate launch-rate limit of one account and region: a token bucket.
+// The Fargate launch-rate limit of one account and region: a token bucket; launches wait in
+// FIFO order for a token.
 class FargateLaunchBucket {
  public:
   static constexpr double kBurst = 100.0;
   static constexpr double kRefillPerSecond = 20.0;
 
-  explicit FargateLaunchBucket(sim::Simulation& sim) : sim_(sim) {}
+  // No rounding tolerance: a launch short of a whole token waits again for the remainder.
+  explicit FargateLaunchBucket(sim::Simulation& sim) : sim_(sim), tokens_(kRefillPerSecond, kBurst, 0.0) {}
   // `service` wants one task launched; it is called back (claim_launch) when a token is free.
   void request(EcsService* service);
   std::uint64_t throttled() const { return throttled_; }
 
  private:
-  void refill();
   void grant();
 
   sim::Simulation& sim_;
-  double tokens_ = kBurst;
-  sim::Time last_ = 0;
-  std::vector<EcsService*> queue_;  // FIFO (front = index head_)
-  std::size_t head_ = 0;
+  sim::TokenBucket tokens_;
+  sim::Ring<EcsService*> queue_;
   bool armed_ = false;
   std::uint64_t throttled_ = 0;
 };

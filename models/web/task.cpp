@@ -41,7 +41,7 @@ Task::Task(TaskHost& host, std::uint32_t id, sim::Simulation& sim, RequestSink& 
       rng_(host.rng()),
       causes_(host.causes()),
       db_(db),
-      cpu_(sim, std::min(static_cast<double>(config_.threads), config_.vcpu()), &Task::on_cpu_done, this),
+      cpu_(sim, std::min(static_cast<double>(config_.threads), config_.vcpu()), *this),
       idle_timeout_(host.idle_timeout()),
       memory_limit_mib_(static_cast<double>(config_.memory_mib)),
       memory_base_mib_(config_.base_memory_mib()),
@@ -162,13 +162,12 @@ void Task::release_work() {
   }
   cpu_.set_capacity(0.0);
   scratch_.clear();
-  cpu_.for_each([this](void* token) { scratch_.push_back(token); });
+  cpu_.for_each([this](Request* r) { scratch_.push_back(r); });
   dead_ = true;
   // A request still awaiting its response (a worker's message when its task stops) is answered
   // first, so that it leaves the task's list before its work is discarded.
-  for (void* token : scratch_) {
-    if (token == &probe_token_) continue;
-    auto* r = static_cast<Request*>(token);
+  for (Request* r : scratch_) {
+    if (r == kProbeJob) continue;
     if (!r->abandoned) answer_early(r, causes_.died, 502);
     r->abandoned = true;
     sink_.step_done(r);
@@ -228,17 +227,16 @@ void Task::cpu(Request* r, double work_s) {
   update_integrals();
 }
 
-void Task::on_cpu_done(void* self, void* token) {
-  auto* t = static_cast<Task*>(self);
-  t->update_integrals();
-  if (token == &t->probe_token_) {
-    if (!t->probe_pending_) return;
-    t->probe_pending_ = false;
-    t->sim_.cancel(t->probe_timeout_);
-    if (t->group_ != nullptr) t->group_->on_probe_result(*t, true);
+void Task::on_cpu_done(Request* r) {
+  update_integrals();
+  if (r == kProbeJob) {
+    if (!probe_pending_) return;
+    probe_pending_ = false;
+    sim_.cancel(probe_timeout_);
+    if (group_ != nullptr) group_->on_probe_result(*this, true);
     return;
   }
-  t->sink_.step_done(static_cast<Request*>(token));
+  sink_.step_done(r);
 }
 
 void Task::finished(Request* r) {
@@ -366,7 +364,7 @@ void Task::probe() {
   }
   const HealthCheckConfig& hc = config_.target_group.health_check;
   probe_pending_ = true;
-  cpu_.add(&probe_token_, hc.cpu.sample(rng_));
+  cpu_.add(kProbeJob, hc.cpu.sample(rng_));
   update_integrals();
   probe_timeout_ = sim_.schedule(hc.timeout, [this] { on_probe_timeout(); });
 }
@@ -374,7 +372,7 @@ void Task::probe() {
 void Task::on_probe_timeout() {
   if (!probe_pending_) return;
   probe_pending_ = false;
-  cpu_.remove(&probe_token_);
+  cpu_.remove(kProbeJob);
   update_integrals();
   if (group_ != nullptr) group_->on_probe_result(*this, false);
 }

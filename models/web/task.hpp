@@ -140,7 +140,9 @@ class Task final : public PoolOwner {
   }
 
  private:
-  static void on_cpu_done(void* self, void* token);
+  // The health check's job in the CPU is no request.
+  static constexpr Request* kProbeJob = nullptr;
+  void on_cpu_done(Request* r);
   void next_phase();
   void enter(TaskState s);
   void on_stopped();
@@ -168,7 +170,7 @@ class Task final : public PoolOwner {
   DbCluster* db_;
   TaskState state_ = TaskState::kProvisioning;
   bool dead_ = false;       // killed: no more work accepted, in-flight work being discarded
-  sim::ProcessorSharing cpu_;
+  sim::ProcessorSharing<&Task::on_cpu_done> cpu_;
   std::unique_ptr<ConnectionPool> writer_pool_;
   std::unique_ptr<ConnectionPool> reader_pool_;
   // Integrals of busy vCPUs and of requests worked on while RUNNING (one clock for both: this
@@ -202,11 +204,10 @@ class Task final : public PoolOwner {
   sim::Time stopped_at_ = -1;
   TargetGroup* group_ = nullptr;
   TargetState target_;
-  int probe_token_ = 0;          // its address is the health check's job in the CPU
   bool probe_pending_ = false;
   bool idle_armed_ = false;
   sim::EventId probe_timeout_;
-  std::vector<void*> scratch_;
+  std::vector<Request*> scratch_;
 };
 
 }  // namespace loadcast::models

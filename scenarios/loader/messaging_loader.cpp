@@ -8,6 +8,7 @@
 #include "models/messaging/fifo_topic.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
+#include "sim/distribution_text.hpp"
 
 namespace loadcast::scenario {
 

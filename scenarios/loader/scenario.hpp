@@ -16,7 +16,7 @@
 #include "models/core/config.hpp"
 #include "cost/cost.hpp"
 #include "sim/time.hpp"
-#include "sim/workload.hpp"
+#include "workload/workload_spec.hpp"
 
 namespace loadcast::scenario {
 
@@ -29,7 +29,7 @@ struct Scenario {
   sim::Time warmup = 0;
   sim::Time interval = 60 * sim::kSecond;  // time-series resolution (`report_interval`)
   std::string region = "us-east-1";
-  sim::WorkloadSpec workload;
+  workload::WorkloadSpec workload;
   models::ModelConfig model;           // everything the simulator needs beyond the workload
   std::vector<std::string> thresholds;  // k6-like expressions, evaluated on the result
   cost::CostConfig cost;              // `cost:` pricing file, workload period, fixed costs

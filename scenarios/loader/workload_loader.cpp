@@ -14,9 +14,9 @@ namespace loadcast::scenario {
 
 namespace {
 
-std::vector<sim::RatePoint> load_stages(Context& ctx, const YAML::Node& node, const std::string& path,
+std::vector<workload::RatePoint> load_stages(Context& ctx, const YAML::Node& node, const std::string& path,
                                         const std::string& value_key) {
-  std::vector<sim::RatePoint> points;
+  std::vector<workload::RatePoint> points;
   std::vector<YAML::Node> items;
   for_each_item(ctx, node, path, [&](const YAML::Node& item, const std::string& ipath) {
     items.push_back(item);
@@ -32,7 +32,7 @@ std::vector<sim::RatePoint> load_stages(Context& ctx, const YAML::Node& node, co
   });
   if (node.IsDefined() && node.IsSequence() && node.size() == 0) ctx.error(node, path, "needs at least one stage");
   if (!points.empty() && points.size() == items.size()) {
-    const std::string problem = sim::PiecewiseLinear::validate(points);
+    const std::string problem = workload::PiecewiseLinear::validate(points);
     if (!problem.empty()) {
       // Point at the first stage that breaks the order, when that is the problem.
       std::size_t bad = 0;
@@ -95,12 +95,12 @@ std::vector<std::string> read_csv_column(Context& ctx, const YAML::Node& node, c
   return values;
 }
 
-void load_params(Context& ctx, const YAML::Node& node, const std::string& path, sim::HttpSpec& http) {
+void load_params(Context& ctx, const YAML::Node& node, const std::string& path, workload::HttpSpec& http) {
   MapReader m(ctx, node, path);
   for (const auto& key : m.keys()) {
     const YAML::Node v = m.get(key);
     const std::string ppath = m.child_path(key);
-    sim::TemplateParam p;
+    workload::TemplateParam p;
     p.name = key;
     if (v.IsScalar()) {
       p.distribution = read_distribution(ctx, v, ppath, sim::ValueKind::kPlain);
@@ -123,7 +123,7 @@ void load_params(Context& ctx, const YAML::Node& node, const std::string& path, 
 }
 
 void check_placeholders(Context& ctx, const YAML::Node& node, const std::string& path, const std::string& text,
-                        const sim::HttpSpec& http) {
+                        const workload::HttpSpec& http) {
   std::size_t pos = 0;
   while ((pos = text.find('{', pos)) != std::string::npos) {
     const auto end = text.find('}', pos);
@@ -248,17 +248,17 @@ void load_workload(MapReader& top, Scenario& s) {
   if (!open && !closed) ctx.error(w.node(), "workload", "needs arrivals (open model) or users (closed model)");
   if (open) {
     MapReader a(ctx, w.get("arrivals"), "workload.arrivals");
-    sim::OpenWorkload ow;
+    workload::OpenWorkload ow;
     if (auto p = a.str("process")) {
-      if (*p == "poisson") ow.process = sim::ArrivalProcess::kPoisson;
-      else if (*p == "uniform") ow.process = sim::ArrivalProcess::kUniform;
+      if (*p == "poisson") ow.process = workload::ArrivalProcess::kPoisson;
+      else if (*p == "uniform") ow.process = workload::ArrivalProcess::kUniform;
       else ctx.error(a.get("process"), a.child_path("process"), "must be poisson or uniform, found '" + *p + "'");
     }
     const bool has_rate = a.has("rate");
     const bool has_stages = a.has("stages");
     if (has_rate && has_stages) ctx.error(a.node(), a.path(), "give rate or stages, not both");
     if (!has_rate && !has_stages) ctx.error(a.node(), a.path(), "needs rate (requests per second) or stages");
-    std::vector<sim::RatePoint> points;
+    std::vector<workload::RatePoint> points;
     if (has_rate) {
       if (auto r = a.number("rate")) {
         if (*r <= 0) ctx.error(a.get("rate"), a.child_path("rate"), "rate must be > 0 requests per second, found " + a.get("rate").Scalar());
@@ -267,13 +267,13 @@ void load_workload(MapReader& top, Scenario& s) {
     }
     if (has_stages) points = load_stages(ctx, a.get("stages"), a.child_path("stages"), "rate");
     a.finish();
-    ow.rate = sim::RateSchedule(points);
+    ow.rate = workload::RateSchedule(points);
     s.workload.model = ow;
   } else if (closed) {
     const YAML::Node un = w.get("users");
-    sim::ClosedWorkload cw;
+    workload::ClosedWorkload cw;
     MapReader u(ctx, un, "workload.users");
-    std::vector<sim::RatePoint> points;
+    std::vector<workload::RatePoint> points;
     const bool has_count = u.has("count");
     const bool has_stages = u.has("stages");
     if (has_count && has_stages) ctx.error(un, u.path(), "give count or stages, not both");
@@ -287,7 +287,7 @@ void load_workload(MapReader& top, Scenario& s) {
     if (has_stages) points = load_stages(ctx, u.get("stages"), u.child_path("stages"), "users");
     if (auto t = u.distribution("think_time")) cw.think_time = *t;
     u.finish();
-    cw.users = sim::UserSchedule(points);
+    cw.users = workload::UserSchedule(points);
     s.workload.model = cw;
   }
   std::set<std::string> names;
@@ -295,7 +295,7 @@ void load_workload(MapReader& top, Scenario& s) {
   for_each_item(ctx, w.get("requests"), "workload.requests", [&](const YAML::Node& item, const std::string& path) {
     MapReader m(ctx, item, path);
     if (!m.valid()) return;
-    sim::RequestClass rc;
+    workload::RequestClass rc;
     models::ClassConfig cc;
     if (auto n = m.str("name")) {
       rc.name = *n;
@@ -356,7 +356,7 @@ void load_workload(MapReader& top, Scenario& s) {
   }
   // A closed-model user with no think time whose request takes no simulated time would send
   // request after request at one instant forever.
-  if (const auto* cw = std::get_if<sim::ClosedWorkload>(&s.workload.model); cw && !(cw->think_time.mean() > 0.0)) {
+  if (const auto* cw = std::get_if<workload::ClosedWorkload>(&s.workload.model); cw && !(cw->think_time.mean() > 0.0)) {
     for (std::size_t c = 0; c < s.model.classes.size(); ++c) {
       const auto& steps = s.model.classes[c].steps;
       if (std::none_of(steps.begin(), steps.end(), step_takes_time)) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "sim/distribution_text.hpp"
+
 namespace loadcast::scenario {
 
 std::string Context::location(const YAML::Mark& mark, const std::string& path) const {

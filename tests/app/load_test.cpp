@@ -55,7 +55,7 @@ TEST_CASE("Load: quick mode is closed with a user per connection and stream, or 
   SECTION("without a rate every connection loops, like wrk") {
     c.connections = 7;
     app::set_quick_model(c, {});
-    const auto* closed = std::get_if<sim::ClosedWorkload>(&c.workload.model);
+    const auto* closed = std::get_if<workload::ClosedWorkload>(&c.workload.model);
     REQUIRE(closed != nullptr);
     CHECK(closed->users.max_value() == 7.0);
   }
@@ -64,15 +64,15 @@ TEST_CASE("Load: quick mode is closed with a user per connection and stream, or 
     c.engine.http2 = true;
     c.engine.streams = 5;
     app::set_quick_model(c, {});
-    CHECK(std::get<sim::ClosedWorkload>(c.workload.model).users.max_value() == 10.0);
+    CHECK(std::get<workload::ClosedWorkload>(c.workload.model).users.max_value() == 10.0);
   }
   SECTION("a rate makes it open, uniform unless poisson is asked for") {
     app::set_quick_model(c, {250.0, std::nullopt, true});
-    const auto& open = std::get<sim::OpenWorkload>(c.workload.model);
-    CHECK(open.process == sim::ArrivalProcess::kUniform);
+    const auto& open = std::get<workload::OpenWorkload>(c.workload.model);
+    CHECK(open.process == workload::ArrivalProcess::kUniform);
     CHECK(open.rate.max_value() == 250.0);
     app::set_quick_model(c, {250.0, "poisson", false});
-    CHECK(std::get<sim::OpenWorkload>(c.workload.model).process == sim::ArrivalProcess::kPoisson);
+    CHECK(std::get<workload::OpenWorkload>(c.workload.model).process == workload::ArrivalProcess::kPoisson);
   }
   SECTION("open-model options without a rate, and bad rates, are usage errors") {
     CHECK_THROWS_WITH(app::set_quick_model(c, {-5.0, std::nullopt, false}), Catch::StartsWith("--rate must be between"));

@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "loadgen/arrivals.hpp"
+#include "models/core/workload_source.hpp"
 #include "sim/distribution.hpp"
+#include "sim/simulation.hpp"
 
 using namespace loadcast;
 using loadgen::ArrivalSlice;
@@ -15,7 +17,7 @@ namespace {
 const sim::WeightedChoice kOneClass(std::vector<double>{1.0});
 const sim::WeightedChoice kThreeClasses(std::vector<double>{1.0, 2.0, 3.0});
 
-std::vector<sim::Time> walk(const sim::RateSchedule& rate, sim::ArrivalProcess p, SliceId id, sim::Time end,
+std::vector<sim::Time> walk(const workload::RateSchedule& rate, workload::ArrivalProcess p, SliceId id, sim::Time end,
                             const sim::WeightedChoice& classes = kOneClass, std::vector<std::size_t>* picks = nullptr) {
   ArrivalSlice slice(rate, p, classes, 42, id, end);
   std::vector<sim::Time> out;
@@ -29,16 +31,16 @@ std::vector<sim::Time> walk(const sim::RateSchedule& rate, sim::ArrivalProcess p
 }  // namespace
 
 TEST_CASE("ArrivalSlice: uniform arrivals are the inverse integral at whole numbers") {
-  const sim::RateSchedule rate({{0, 100.0}});
-  const auto all = walk(rate, sim::ArrivalProcess::kUniform, {}, 2 * sim::kSecond);
+  const workload::RateSchedule rate({{0, 100.0}});
+  const auto all = walk(rate, workload::ArrivalProcess::kUniform, {}, 2 * sim::kSecond);
   REQUIRE(all.size() == 199);  // k = 1..199 at k/100 s; the 200th falls on the end
   CHECK(all.front() == 10 * sim::kMillisecond);
   CHECK(all.back() == 1990 * sim::kMillisecond);
 }
 
 TEST_CASE("ArrivalSlice: shards and threads partition the schedule exactly") {
-  const sim::RateSchedule rate({{0, 50.0}, {sim::kSecond, 400.0}});
-  for (auto process : {sim::ArrivalProcess::kUniform, sim::ArrivalProcess::kPoisson}) {
+  const workload::RateSchedule rate({{0, 50.0}, {sim::kSecond, 400.0}});
+  for (auto process : {workload::ArrivalProcess::kUniform, workload::ArrivalProcess::kPoisson}) {
     const auto whole = walk(rate, process, {}, 3 * sim::kSecond);
     std::vector<sim::Time> parts;
     for (std::uint64_t shard = 0; shard < 3; ++shard) {
@@ -57,8 +59,8 @@ TEST_CASE("ArrivalSlice: Poisson arrivals follow the simulator's stream") {
   // The k-th arrival is at the inverse integral of a cumulative sum of unit exponentials from
   // the stream "workload.arrivals" of replication 0 (sim::standard_exponential, the simulator's
   // sampler): the same numbers the simulator draws.
-  const sim::RateSchedule rate({{0, 10.0}});
-  const auto got = walk(rate, sim::ArrivalProcess::kPoisson, {}, 5 * sim::kSecond);
+  const workload::RateSchedule rate({{0, 10.0}});
+  const auto got = walk(rate, workload::ArrivalProcess::kPoisson, {}, 5 * sim::kSecond);
   auto rng = sim::Rng::stream(42, 0, "workload.arrivals");
   double area = 0.0;
   std::vector<sim::Time> expected;
@@ -72,17 +74,49 @@ TEST_CASE("ArrivalSlice: Poisson arrivals follow the simulator's stream") {
 }
 
 TEST_CASE("ArrivalSlice: request classes are the simulator's picks in arrival order") {
-  const sim::RateSchedule rate({{0, 200.0}});
+  const workload::RateSchedule rate({{0, 200.0}});
   std::vector<std::size_t> whole;
-  walk(rate, sim::ArrivalProcess::kUniform, {}, sim::kSecond, kThreeClasses, &whole);
+  walk(rate, workload::ArrivalProcess::kUniform, {}, sim::kSecond, kThreeClasses, &whole);
   auto rng = sim::Rng::stream(42, 0, "workload.classes");
   REQUIRE(whole.size() == 199);
   for (std::size_t k = 0; k < whole.size(); ++k) CHECK(whole[k] == kThreeClasses.pick(rng));
   // A slice keeps the classes of its own arrivals.
   std::vector<std::size_t> odd;
-  walk(rate, sim::ArrivalProcess::kUniform, {1, 2, 0, 1}, sim::kSecond, kThreeClasses, &odd);
+  walk(rate, workload::ArrivalProcess::kUniform, {1, 2, 0, 1}, sim::kSecond, kThreeClasses, &odd);
   REQUIRE(odd.size() == 99);
   for (std::size_t m = 0; m < odd.size(); ++m) CHECK(odd[m] == whole[2 * m + 1]);
+}
+
+TEST_CASE("ArrivalSlice: the simulator admits the same arrivals, classes and times") {
+  // Both engines walk workload::ArrivalSequence; here the simulator's WorkloadSource runs in a
+  // Simulation and the load generator's whole slice is walked, for the same seed.
+  struct Recorder final : models::Admitter {
+    explicit Recorder(sim::Simulation& s) : sim(s) {}
+    void admit(std::uint32_t cls, std::uint32_t) override {
+      times.push_back(sim.now());
+      classes.push_back(cls);
+    }
+    sim::Simulation& sim;
+    std::vector<sim::Time> times;
+    std::vector<std::size_t> classes;
+  };
+  for (auto process : {workload::ArrivalProcess::kPoisson, workload::ArrivalProcess::kUniform}) {
+    workload::WorkloadSpec spec;
+    spec.model = workload::OpenWorkload{process, workload::RateSchedule({{0, 20.0}, {2 * sim::kSecond, 300.0}})};
+    for (double w : {1.0, 2.0, 3.0}) spec.classes.push_back(workload::RequestClass{"c", w, {}});
+    const sim::Time end = 4 * sim::kSecond;
+    sim::Simulation simulation(42, 0);
+    Recorder rec(simulation);
+    models::WorkloadSource source(simulation, spec, rec, end);
+    source.start();
+    simulation.run_until(end);
+
+    std::vector<std::size_t> picks;
+    const auto times = walk(std::get<workload::OpenWorkload>(spec.model).rate, process, {}, end, kThreeClasses, &picks);
+    CHECK(rec.times.size() > 300);
+    CHECK(rec.times == times);
+    CHECK(rec.classes == picks);
+  }
 }
 
 TEST_CASE("ArrivalSlice: users are split across shards and threads without loss") {

@@ -33,11 +33,11 @@ TEST_CASE("Clock: an epoch far away is refused instead of overflowing the steady
 TEST_CASE("Clock: a LoadConfig with a millisecond start epoch does not validate") {
   loadgen::LoadConfig c;
   c.target = *loadgen::parse_url("http://127.0.0.1:1/").value;
-  sim::RequestClass rc;
+  workload::RequestClass rc;
   rc.name = "default";
   c.workload.classes = {rc};
-  sim::ClosedWorkload closed;
-  closed.users = sim::UserSchedule({{0, 1.0}});
+  workload::ClosedWorkload closed;
+  closed.users = workload::UserSchedule({{0, 1.0}});
   c.workload.model = closed;
   c.start_at = loadgen::wall_now_s() * 1000.0;
   const auto problems = c.validate();

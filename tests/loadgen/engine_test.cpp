@@ -99,15 +99,15 @@ TEST_CASE("Worker: a bounded backlog drops the overflow") {
 TEST_CASE("Http1Engine: weighted classes are counted per class and per status") {
   test::Nginx nginx;
   loadgen::LoadConfig c = test::quick(nginx.url("/"), 4, 500 * sim::kMillisecond);
-  sim::RequestClass found;
+  workload::RequestClass found;
   found.name = "found";
   found.weight = 3.0;
   found.http.path = "/index.html";
-  sim::RequestClass missing;
+  workload::RequestClass missing;
   missing.name = "missing";
   missing.weight = 1.0;
   missing.http.path = "/nope-{n}";
-  sim::TemplateParam n;
+  workload::TemplateParam n;
   n.name = "n";
   n.values = {"a", "b"};
   missing.http.params = {n};
@@ -165,8 +165,8 @@ TEST_CASE("Worker: closed-model users loop with think time") {
   // Four users, 10 ms service on four slots, 50 ms think: one request per user every 60 ms.
   TestbedThread tb(testbed(4, "const(10ms)"));
   auto c = test::quick(tb.url(), 4, 2 * sim::kSecond);
-  sim::ClosedWorkload closed;
-  closed.users = sim::UserSchedule({{0, 4.0}});
+  workload::ClosedWorkload closed;
+  closed.users = workload::UserSchedule({{0, 4.0}});
   closed.think_time = sim::Distribution::constant(0.050);
   c.workload.model = closed;
   const auto r = test::run(c);
@@ -181,8 +181,8 @@ TEST_CASE("Worker: closed-model user stages start and retire users") {
   // 0 -> 6 users over the first second, then held: the second half runs 6 looping users.
   TestbedThread tb(testbed(8, "const(20ms)"));
   auto c = test::quick(tb.url(), 6, 2 * sim::kSecond);
-  sim::ClosedWorkload closed;
-  closed.users = sim::UserSchedule({{0, 0.0}, {sim::kSecond, 6.0}});
+  workload::ClosedWorkload closed;
+  closed.users = workload::UserSchedule({{0, 0.0}, {sim::kSecond, 6.0}});
   c.workload.model = closed;
   const auto r = test::run(c);
   const auto& rps = r.result.timeseries.series.at("requests_per_s");

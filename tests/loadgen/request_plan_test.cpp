@@ -12,16 +12,16 @@ namespace {
 
 loadgen::Url origin() { return *loadgen::parse_url("http://127.0.0.1:8080").value; }
 
-sim::RequestClass cls(const std::string& name, const std::string& path) {
-  sim::RequestClass c;
+workload::RequestClass cls(const std::string& name, const std::string& path) {
+  workload::RequestClass c;
   c.name = name;
   c.http.path = path;
   return c;
 }
 
 // A parameter taking its values from a list (a CSV column), in order or at random.
-sim::TemplateParam listed(const std::string& name, std::vector<std::string> values, bool sequential) {
-  sim::TemplateParam p;
+workload::TemplateParam listed(const std::string& name, std::vector<std::string> values, bool sequential) {
+  workload::TemplateParam p;
   p.name = name;
   p.values = std::move(values);
   p.sequential = sequential;
@@ -45,7 +45,7 @@ TEST_CASE("RequestPlan: serializes a fixed request once") {
 
 TEST_CASE("RequestPlan: expands path templates per request") {
   auto c = cls("item", "/api/items/{id}");
-  sim::TemplateParam id;
+  workload::TemplateParam id;
   id.name = "id";
   id.distribution = sim::Distribution::uniform_int(1, 5);
   id.distribution->set_value_kind(sim::ValueKind::kPlain);
@@ -70,7 +70,7 @@ TEST_CASE("RequestPlan: computes Content-Length of a templated body") {
   c.http.method = "POST";
   c.http.body = R"({"name": "item-{n}"})";
   c.http.headers = {{"Content-Type", "application/json"}};
-  sim::TemplateParam n;
+  workload::TemplateParam n;
   n.name = "n";
   n.values = {"a", "bbbb"};
   n.sequential = true;

@@ -30,6 +30,7 @@
 #include "loadgen/load_config.hpp"
 #include "loadgen/runner.hpp"
 #include "loadgen/testbed.hpp"
+#include "sim/distribution_text.hpp"
 
 namespace loadcast::test {
 
@@ -329,7 +330,7 @@ inline loadgen::LoadConfig quick(const std::string& url, std::uint64_t conns, si
   const auto parsed = loadgen::parse_url(url);
   if (!parsed.value) throw std::runtime_error(parsed.error);
   c.target = *parsed.value;
-  sim::RequestClass rc;
+  workload::RequestClass rc;
   rc.name = "default";
   rc.http.path = c.target.target;
   c.target.target = "/";
@@ -338,13 +339,13 @@ inline loadgen::LoadConfig quick(const std::string& url, std::uint64_t conns, si
   c.duration = duration;
   c.threads = 2;
   if (rate > 0.0) {
-    sim::OpenWorkload open;
-    open.process = sim::ArrivalProcess::kUniform;
-    open.rate = sim::RateSchedule({{0, rate}});
+    workload::OpenWorkload open;
+    open.process = workload::ArrivalProcess::kUniform;
+    open.rate = workload::RateSchedule({{0, rate}});
     c.workload.model = open;
   } else {
-    sim::ClosedWorkload closed;
-    closed.users = sim::UserSchedule({{0, static_cast<double>(conns)}});
+    workload::ClosedWorkload closed;
+    closed.users = workload::UserSchedule({{0, static_cast<double>(conns)}});
     c.workload.model = closed;
   }
   return c;

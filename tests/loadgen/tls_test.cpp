@@ -81,8 +81,8 @@ TEST_CASE("CurlEngine: nginx closing connections at keepalive_requests costs no 
     c.threads = 1;
     if (h2) {
       c.engine.streams = 10;
-      sim::ClosedWorkload closed;
-      closed.users = sim::UserSchedule({{0, 40.0}});
+      workload::ClosedWorkload closed;
+      closed.users = workload::UserSchedule({{0, 40.0}});
       c.workload.model = closed;
     }
     const auto r = test::run(c);
@@ -105,8 +105,8 @@ TEST_CASE("CurlEngine: closed-model HTTP/2 reports connections and users apart, 
   c.engine.http2 = true;
   c.engine.streams = 10;
   c.threads = 1;
-  sim::ClosedWorkload closed;
-  closed.users = sim::UserSchedule({{0, 100.0}});
+  workload::ClosedWorkload closed;
+  closed.users = workload::UserSchedule({{0, 100.0}});
   c.workload.model = closed;
   const auto r = test::run(c);
   const auto& load = r.result.sections["load"];

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/distribution.hpp"
+#include "sim/distribution_text.hpp"
 #include "sim/stats.hpp"
 
 using namespace loadcast::sim;
@@ -19,12 +20,6 @@ Distribution parse_ok(const std::string& text, ValueKind kind = ValueKind::kDura
   INFO(text << ": " << r.error);
   REQUIRE(r.value.has_value());
   return *r.value;
-}
-
-std::string parse_error(const std::string& text) {
-  auto r = parse_distribution(text);
-  REQUIRE_FALSE(r.value.has_value());
-  return r.error;
 }
 
 // Sample mean and variance of n draws; checks them against the analytic moments with a
@@ -40,21 +35,6 @@ void check_moments(const Distribution& d, int n = 400000) {
 }
 
 }  // namespace
-
-TEST_CASE("Distribution: scenario text parses into the intended sampler") {
-  CHECK(parse_ok("exp(1ms)").mean() == Approx(0.001));
-  CHECK(parse_ok("const(5ms)").mean() == Approx(0.005));
-  CHECK(parse_ok("uniform(1ms, 5ms)").mean() == Approx(0.003));
-  CHECK(parse_ok("lognormal(mean=20ms, p99=120ms)").mean() == Approx(0.020));
-  CHECK(parse_ok("erlang(k=4, mean=2ms)").mean() == Approx(0.002));
-  CHECK(parse_ok("erlang(4, 2ms)").scv() == Approx(0.25));
-  CHECK(parse_ok("normal(mean=10ms, sd=2ms)").mean() == Approx(0.010));
-  CHECK(parse_ok("gamma(shape=0.5, mean=2ms)").scv() == Approx(2.0));
-  CHECK(parse_ok("pareto(alpha=1.5, min=1ms, max=1s)").mean() > 0.001);
-  CHECK(parse_ok("uniform_int(1, 10000)", ValueKind::kPlain).mean() == Approx(5000.5));
-  CHECK(parse_ok("exp(1ms)").describe() == "exp(1ms)");
-  CHECK(parse_ok("uniform(250us, 1.5s)").describe() == "uniform(250us, 1.5s)");
-}
 
 TEST_CASE("Distribution: lognormal by mean and p99 puts 99 % of the mass below p99") {
   const Distribution d = parse_ok("lognormal(mean=20ms, p99=120ms)");
@@ -99,17 +79,6 @@ TEST_CASE("Distribution: empirical samples only the values of its file") {
     CHECK((v == 0.001 || v == 0.002 || v == 0.0035));
   }
   std::remove(path.c_str());
-}
-
-TEST_CASE("Distribution: malformed text gets a sentence naming the problem") {
-  CHECK_THAT(parse_error("exp(1)"), Catch::Contains("duration with a unit"));
-  CHECK_THAT(parse_error("exp 1ms"), Catch::Contains("write name(arguments)"));
-  CHECK_THAT(parse_error("poisson(1ms)"), Catch::Contains("unknown distribution 'poisson'"));
-  CHECK_THAT(parse_error("uniform(5ms, 1ms)"), Catch::Contains("min <= max"));
-  CHECK_THAT(parse_error("lognormal(mean=20ms, p99=10ms)"), Catch::Contains("p99 must exceed the mean"));
-  CHECK_THAT(parse_error("erlang(k=0, mean=1ms)"), Catch::Contains("k must be"));
-  CHECK_THAT(parse_error("exp(mean=1ms, rate=3)"), Catch::Contains("no argument 'rate'"));
-  CHECK_THAT(parse_error("empirical(no-such-file.csv)"), Catch::Contains("cannot open empirical file"));
 }
 
 TEST_CASE("Distribution: the ziggurat exponential has the exponential law, tail included") {

@@ -24,3 +24,9 @@ TEST_CASE("format_duration: round numbers print with their natural unit") {
   CHECK(format_duration(1500 * kMillisecond) == "1.5s");
   CHECK(format_duration(250 * kMicrosecond) == "250us");
 }
+
+TEST_CASE("parse_duration: white space around the text and between its parts is ignored") {
+  CHECK(parse_duration(" 1m 30s\r\n") == 90 * kSecond);
+  CHECK(parse_duration("\t250 ms") == 250 * kMillisecond);
+  CHECK_FALSE(parse_duration(" \n").has_value());
+}

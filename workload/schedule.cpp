@@ -1,8 +1,12 @@
-#include "sim/schedule.hpp"
+#include "workload/schedule.hpp"
 
 #include <cmath>
 
-namespace loadcast::sim {
+namespace loadcast::workload {
+
+using sim::from_seconds;
+using sim::Time;
+using sim::to_seconds;
 
 PiecewiseLinear::PiecewiseLinear(std::vector<RatePoint> points) : points_(std::move(points)) {
   if (points_.empty()) points_.push_back({0, 0.0});
@@ -25,20 +29,17 @@ std::string PiecewiseLinear::validate(const std::vector<RatePoint>& points) {
       return "stage " + std::to_string(i + 1) + " has a negative or non-finite value";
     }
     if (i > 0 && points[i].at < points[i - 1].at) {
-      return "stages out of order: stage " + std::to_string(i + 1) + " (at " + format_duration(points[i].at) +
-             ") comes before stage " + std::to_string(i) + " (at " + format_duration(points[i - 1].at) + ")";
+      return "stages out of order: stage " + std::to_string(i + 1) + " (at " + sim::format_duration(points[i].at) +
+             ") comes before stage " + std::to_string(i) + " (at " + sim::format_duration(points[i - 1].at) + ")";
     }
     if (i > 1 && points[i].at == points[i - 1].at && points[i - 1].at == points[i - 2].at) {
-      return "three stages at the same time (" + format_duration(points[i].at) + "): a step needs exactly two";
+      return "three stages at the same time (" + sim::format_duration(points[i].at) + "): a step needs exactly two";
     }
   }
   return {};
 }
 
-double PiecewiseLinear::value_at(Time t) const {
-  if (t <= points_.front().at) return points_.front().value;
-  if (t >= points_.back().at) return points_.back().value;
-  // Find the segment [i-1, i] containing t; at a step the later point wins.
+std::size_t PiecewiseLinear::segment(Time t) const {
   std::size_t lo = 0;
   std::size_t hi = points_.size() - 1;
   while (hi - lo > 1) {
@@ -46,8 +47,15 @@ double PiecewiseLinear::value_at(Time t) const {
     if (points_[mid].at <= t) lo = mid;
     else hi = mid;
   }
-  const auto& a = points_[lo];
-  const auto& b = points_[hi];
+  return lo;
+}
+
+double PiecewiseLinear::value_at(Time t) const {
+  if (t <= points_.front().at) return points_.front().value;
+  if (t >= points_.back().at) return points_.back().value;
+  const std::size_t i = segment(t);
+  const auto& a = points_[i];
+  const auto& b = points_[i + 1];
   if (b.at == a.at) return b.value;
   const double f = static_cast<double>(t - a.at) / static_cast<double>(b.at - a.at);
   return a.value + f * (b.value - a.value);
@@ -56,18 +64,12 @@ double PiecewiseLinear::value_at(Time t) const {
 double PiecewiseLinear::integral(Time t) const {
   if (t <= points_.front().at) return points_.front().value * to_seconds(t);
   if (t >= points_.back().at) return cumulative_.back() + points_.back().value * to_seconds(t - points_.back().at);
-  std::size_t lo = 0;
-  std::size_t hi = points_.size() - 1;
-  while (hi - lo > 1) {
-    const std::size_t mid = (lo + hi) / 2;
-    if (points_[mid].at <= t) lo = mid;
-    else hi = mid;
-  }
-  const auto& a = points_[lo];
-  const auto& b = points_[hi];
+  const std::size_t i = segment(t);
+  const auto& a = points_[i];
+  const auto& b = points_[i + 1];
   const double dt = to_seconds(t - a.at);
   const double slope = (b.value - a.value) / to_seconds(b.at - a.at);
-  return cumulative_[lo] + a.value * dt + 0.5 * slope * dt * dt;
+  return cumulative_[i] + a.value * dt + 0.5 * slope * dt * dt;
 }
 
 std::optional<Time> PiecewiseLinear::inverse_integral(double target) const {
@@ -112,4 +114,4 @@ double PiecewiseLinear::max_value() const {
   return m;
 }
 
-}  // namespace loadcast::sim
+}  // namespace loadcast::workload

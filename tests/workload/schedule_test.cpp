@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "sim/schedule.hpp"
+#include "workload/schedule.hpp"
 
+using namespace loadcast::workload;
 using namespace loadcast::sim;
 
 TEST_CASE("RateSchedule: linear ramps and steps and holds integrate exactly") {

@@ -1,0 +1,209 @@
+// Station<Job, Owner>: the generic queueing building block — c servers, FCFS or processor
+// sharing, an optional queue limit — and its statistics.
+//
+// FCFS: an arrival starts service if a server is free, otherwise waits in FIFO order; with a
+// queue limit K, an arrival that finds K waiting is rejected: arrive() returns false and the job
+// stays with the caller. PS: all present jobs share the c servers, each getting at most one
+// (ProcessorSharing); the queue limit then caps the number present beyond c.
+// The owner is a template argument, called directly: `owner.served(job)` hands back a job whose
+// service ended; `owner.counted(job)` says whether a job is part of the statistics (e.g. it
+// arrived after the warm-up); `owner.waited(wait_ns)` reports the wait before service of each
+// counted FCFS job as it starts (zero when a server was free), for an owner that keeps their
+// distribution. Statistics since restart_statistics() (the end of a warm-up): utilization =
+// time-average busy servers / c, mean queue = time-average number waiting, mean in system;
+// arrivals, completions, rejections and the mean wait count the counted jobs.
+// Job is a small copyable handle (a pointer, an index). Not thread safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "sim/processor_sharing.hpp"
+#include "sim/ring.hpp"
+#include "sim/simulation.hpp"
+#include "sim/stats.hpp"
+
+namespace loadcast::sim {
+
+enum class Discipline { kFcfs, kPs };
+
+struct StationParams {
+  int servers = 1;
+  Discipline discipline = Discipline::kFcfs;
+  std::optional<int> queue_limit;  // waiting jobs (FCFS) or jobs beyond `servers` (PS); none: unbounded
+};
+
+struct StationStats {
+  double utilization = 0.0;     // mean busy fraction of the servers
+  double mean_queue = 0.0;      // time-average number waiting (not in service)
+  double mean_in_system = 0.0;  // time-average number present
+  double mean_wait_s = 0.0;     // FCFS: mean time waiting before service
+  std::uint64_t arrivals = 0;
+  std::uint64_t completions = 0;
+  std::uint64_t rejected = 0;
+};
+
+template <typename Job, typename Owner>
+class Station {
+ public:
+  Station(Simulation& sim, const StationParams& params, Owner& owner)
+      : sim_(sim),
+        params_(params),
+        owner_(owner),
+        ps_(sim, static_cast<double>(params.servers), *this),
+        queue_(kInitialQueue) {}
+  Station(const Station&) = delete;
+  Station& operator=(const Station&) = delete;
+
+  // A job needing `service_s` seconds of one server arrives now. False: the queue is full and
+  // the job was rejected; the caller disposes of it.
+  [[nodiscard]] bool arrive(Job job, double service_s) {
+    const Time now = sim_.now();
+    advance(now);
+    const bool counted = owner_.counted(job);
+    if (counted) ++arrivals_;
+    if (params_.discipline == Discipline::kPs) return arrive_ps(job, service_s, counted);
+    if (busy_ < static_cast<std::size_t>(params_.servers)) {
+      ++present_;
+      if (counted) {
+        wait_s_.add(0.0);
+        owner_.waited(Time{0});
+      }
+      start(job, service_s);
+      return true;
+    }
+    if (params_.queue_limit && queue_.size() >= static_cast<std::size_t>(*params_.queue_limit)) {
+      if (counted) ++rejected_;
+      return false;
+    }
+    queue_.push_back(Waiting{job, service_s, now});
+    ++present_;
+    return true;
+  }
+
+  // End of the warm-up: statistics start again from now.
+  void restart_statistics() {
+    const Time now = sim_.now();
+    advance(now);
+    stats_start_ = now;
+    busy_area_ = queue_area_ = present_area_ = 0.0;
+    wait_s_ = Welford{};
+    arrivals_ = completions_ = rejected_ = 0;
+  }
+
+  // Statistics from restart_statistics() (or the start) to now.
+  StationStats stats() const {
+    const Time now = sim_.now();
+    // Integrate up to now without changing state.
+    const double tail = to_seconds(now - last_change_);
+    const double busy = busy_now();
+    const double waiting = static_cast<double>(present_) - busy;
+    const double span = to_seconds(now - stats_start_);
+    const double busy_area = busy_area_ + busy * tail;
+    const double queue_area = queue_area_ + (waiting > 0.0 ? waiting : 0.0) * tail;
+    const double present_area = present_area_ + static_cast<double>(present_) * tail;
+    StationStats out;
+    out.utilization = span > 0 ? busy_area / span / static_cast<double>(params_.servers) : 0.0;
+    out.mean_queue = span > 0 ? queue_area / span : 0.0;
+    out.mean_in_system = span > 0 ? present_area / span : 0.0;
+    out.mean_wait_s = wait_s_.mean();
+    out.arrivals = arrivals_;
+    out.completions = completions_;
+    out.rejected = rejected_;
+    return out;
+  }
+
+  const StationParams& params() const { return params_; }
+  // Jobs present: waiting or in service.
+  std::size_t present() const { return present_; }
+
+ private:
+  struct Waiting {
+    Job job;
+    double service_s;
+    Time arrived;
+  };
+  static constexpr std::size_t kInitialQueue = 64;
+
+  bool arrive_ps(Job job, double service_s, bool counted) {
+    if (params_.queue_limit &&
+        present_ >= static_cast<std::size_t>(params_.servers) + static_cast<std::size_t>(*params_.queue_limit)) {
+      if (counted) ++rejected_;
+      return false;
+    }
+    ++present_;
+    ps_.add(job, service_s);
+    return true;
+  }
+
+  double busy_now() const {
+    if (params_.discipline == Discipline::kPs) {
+      const double n = static_cast<double>(present_);
+      return n < ps_.capacity() ? n : ps_.capacity();
+    }
+    return static_cast<double>(busy_);
+  }
+
+  // Integrals of busy servers, waiting and present jobs since stats_start_, advanced once per
+  // state change.
+  void advance(Time now) {
+    if (now == last_change_) return;
+    const double dt = to_seconds(now - last_change_);
+    const double busy = busy_now();
+    busy_area_ += busy * dt;
+    present_area_ += static_cast<double>(present_) * dt;
+    const double waiting = static_cast<double>(present_) - busy;
+    queue_area_ += (waiting > 0.0 ? waiting : 0.0) * dt;
+    last_change_ = now;
+  }
+
+  void start(Job job, double service_s) {
+    ++busy_;
+    sim_.schedule(from_seconds(service_s), [this, job] { finish(job); });
+  }
+
+  void finish(Job job) {
+    const Time now = sim_.now();
+    advance(now);
+    --busy_;
+    --present_;
+    if (owner_.counted(job)) ++completions_;
+    if (!queue_.empty()) {
+      const Waiting next = queue_.pop_front();
+      if (owner_.counted(next.job)) {
+        wait_s_.add(to_seconds(now - next.arrived));
+        owner_.waited(now - next.arrived);
+      }
+      start(next.job, next.service_s);
+    }
+    owner_.served(job);
+  }
+
+  void on_ps_done(Job job) {
+    // present_ still counts the finished job, so the interval before now is integrated with the
+    // population it really had.
+    advance(sim_.now());
+    --present_;
+    if (owner_.counted(job)) ++completions_;
+    owner_.served(job);
+  }
+
+  Simulation& sim_;
+  StationParams params_;
+  Owner& owner_;
+  ProcessorSharing<&Station::on_ps_done> ps_;
+  Ring<Waiting> queue_;  // FCFS: waiting jobs, oldest first
+  std::size_t busy_ = 0;     // FCFS: servers in use
+  std::size_t present_ = 0;
+  Time stats_start_ = 0;
+  Time last_change_ = 0;
+  double busy_area_ = 0.0;
+  double queue_area_ = 0.0;
+  double present_area_ = 0.0;
+  Welford wait_s_;
+  std::uint64_t arrivals_ = 0;
+  std::uint64_t completions_ = 0;
+  std::uint64_t rejected_ = 0;
+};
+
+}  // namespace loadcast::sim

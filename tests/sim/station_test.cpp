@@ -1,0 +1,99 @@
+#include <catch2/catch.hpp>
+
+#include <utility>
+#include <vector>
+
+#include "sim/simulation.hpp"
+#include "sim/station.hpp"
+
+using namespace loadcast::sim;
+
+// Named, not anonymous: the station keeps these types in its members (-Wsubobject-linkage).
+namespace station_test {
+
+// The station's owner: records services and waits; jobs with negative ids are not counted.
+struct Owner {
+  explicit Owner(Simulation& s) : sim(s) {}
+  static bool counted(int job) { return job >= 0; }
+  void served(int job) { served_at.emplace_back(job, sim.now()); }
+  void waited(Time wait) { waits.push_back(wait); }
+  Simulation& sim;
+  std::vector<std::pair<int, Time>> served_at;
+  std::vector<Time> waits;
+};
+
+StationParams fcfs(int servers, std::optional<int> queue_limit = std::nullopt) {
+  return StationParams{servers, Discipline::kFcfs, queue_limit};
+}
+
+}  // namespace station_test
+
+using namespace station_test;
+
+TEST_CASE("Station: FCFS serves in arrival order and rejects beyond the queue limit") {
+  Simulation sim;
+  Owner owner(sim);
+  Station<int, Owner> st(sim, fcfs(1, 1), owner);
+  CHECK(st.arrive(1, 1.0));
+  CHECK(st.arrive(2, 1.0));
+  CHECK_FALSE(st.arrive(3, 1.0));  // one waiting already: the limit
+  CHECK(st.present() == 2);
+  sim.run();
+  CHECK(owner.served_at == std::vector<std::pair<int, Time>>{{1, kSecond}, {2, 2 * kSecond}});
+  CHECK(owner.waits == std::vector<Time>{0, kSecond});
+
+  const StationStats s = st.stats();
+  CHECK(s.arrivals == 3);
+  CHECK(s.rejected == 1);
+  CHECK(s.completions == 2);
+  CHECK(s.utilization == 1.0);     // busy for the whole 2 s
+  CHECK(s.mean_queue == 0.5);      // one waiting during the first second
+  CHECK(s.mean_in_system == 1.5);  // two, then one
+  CHECK(s.mean_wait_s == 0.5);
+}
+
+TEST_CASE("Station: FCFS with c servers starts c jobs at once") {
+  Simulation sim;
+  Owner owner(sim);
+  Station<int, Owner> st(sim, fcfs(2), owner);
+  for (int j = 1; j <= 3; ++j) CHECK(st.arrive(j, 1.0));
+  sim.run();
+  CHECK(owner.served_at == std::vector<std::pair<int, Time>>{{1, kSecond}, {2, kSecond}, {3, 2 * kSecond}});
+  CHECK(owner.waits == std::vector<Time>{0, 0, kSecond});
+  CHECK(st.stats().utilization == 0.75);  // 2 busy for 1 s, then 1 for 1 s, of 2 servers
+}
+
+TEST_CASE("Station: processor sharing shares the servers and caps the jobs present") {
+  Simulation sim;
+  Owner owner(sim);
+  Station<int, Owner> st(sim, StationParams{2, Discipline::kPs, 2}, owner);
+  for (int j = 1; j <= 4; ++j) CHECK(st.arrive(j, 1.0));
+  CHECK_FALSE(st.arrive(5, 1.0));  // 2 servers + 2 beyond them present
+  sim.run();
+  // Four jobs on two servers: each at half speed, all done at 2 s in arrival order.
+  CHECK(owner.served_at ==
+        std::vector<std::pair<int, Time>>{{1, 2 * kSecond}, {2, 2 * kSecond}, {3, 2 * kSecond}, {4, 2 * kSecond}});
+  CHECK(owner.waits.empty());
+  const StationStats s = st.stats();
+  CHECK(s.utilization == 1.0);
+  CHECK(s.mean_in_system == 4.0);
+  CHECK(s.mean_queue == 2.0);  // present beyond the servers
+  CHECK(s.rejected == 1);
+  CHECK(s.completions == 4);
+}
+
+TEST_CASE("Station: statistics count only counted jobs and restart at the end of a warm-up") {
+  Simulation sim;
+  Owner owner(sim);
+  Station<int, Owner> st(sim, fcfs(1), owner);
+  CHECK(st.arrive(-1, 1.0));
+  CHECK(st.arrive(2, 1.0));
+  sim.run_until(kSecond);
+  st.restart_statistics();
+  sim.run_until(4 * kSecond);
+  const StationStats s = st.stats();
+  CHECK(s.arrivals == 0);      // job 2 arrived before the restart
+  CHECK(s.completions == 1);   // but finished after it
+  CHECK(s.utilization == Approx(1.0 / 3.0));
+  CHECK(owner.waits == std::vector<Time>{kSecond});  // only the counted job's wait
+}

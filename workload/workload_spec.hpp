@@ -1,0 +1,63 @@
+// WorkloadSpec: the workload section of a scenario, as both engines read it.
+//
+// Open model: arrivals by a Poisson or uniform process at a piecewise-linear rate (global
+// total, requests per second), walked by ArrivalSequence. Closed model: a piecewise-linear
+// number of users, each looping request → response → think time. Request classes are picked by
+// weight; each class has an HTTP side (used by the load generator) and, in models/, a demand
+// side (steps, used by the simulator). Plain data, validated by the scenario loader.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sim/distribution.hpp"
+#include "workload/schedule.hpp"
+
+namespace loadcast::workload {
+
+enum class ArrivalProcess { kPoisson, kUniform };
+
+struct OpenWorkload {
+  ArrivalProcess process = ArrivalProcess::kPoisson;
+  RateSchedule rate;
+};
+
+struct ClosedWorkload {
+  UserSchedule users;
+  sim::Distribution think_time = sim::Distribution::constant(0.0);
+};
+
+// A value substituted into a path template: `{id}` in `/api/items/{id}`.
+struct TemplateParam {
+  std::string name;
+  std::optional<sim::Distribution> distribution;  // e.g. uniform_int(1, 10000)
+  std::vector<std::string> values;                // or values from a CSV column
+  bool sequential = false;                        // walk values in order instead of at random
+};
+
+struct HttpSpec {
+  std::string method = "GET";
+  std::string path = "/";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::vector<TemplateParam> params;
+  std::optional<int> expect_status;  // a response with another status counts as an error
+};
+
+struct RequestClass {
+  std::string name;
+  double weight = 1.0;
+  HttpSpec http;
+};
+
+struct WorkloadSpec {
+  std::variant<OpenWorkload, ClosedWorkload> model;
+  std::vector<RequestClass> classes;
+
+  bool is_open() const { return std::holds_alternative<OpenWorkload>(model); }
+};
+
+}  // namespace loadcast::workload
