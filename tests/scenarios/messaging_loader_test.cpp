@@ -11,6 +11,7 @@
 
 #include "app/simulate.hpp"
 #include "scenarios/loader/scenario.hpp"
+#include "tests/support/scenario_run.hpp"
 
 using namespace loadcast;
 
@@ -260,9 +261,7 @@ TEST_CASE("MessagingLoader: bad proxy and replica scaling keys are located error
 TEST_CASE("MessagingLoader: the POS scenario accounts for every message at its peak hour") {
   const auto sc = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/pos-production.yaml",
                                       {{"duration", "1h"}, {"workload.arrivals.stages", "[{at: 0m, rate: 36}, {at: 1h, rate: 36}]"}});
-  app::SimOptions o;
-  o.threads = 1;
-  const auto r = app::simulate(sc, o).to_result();
+  const auto r = testing::simulate_one_thread(sc).to_result();
   CHECK(r.requests.balanced());
   CHECK(r.requests.errors == 0);
   const auto& queues = r.sections.at("queues");

@@ -1,48 +1,62 @@
-// Helpers of the messaging and data-tier timeline tests: run a scenario given as YAML text with
-// one thread, and read its events, series, failure causes and numbers.
+// Scenario texts for tests: editing a reference scenario, the errors a bad one loads with, and
+// the pieces the model timelines splice into their YAML. Test-only.
 #pragma once
 
 #include <catch2/catch.hpp>
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
-#include "app/simulate.hpp"
-#include "reports/result.hpp"
 #include "scenarios/loader/scenario.hpp"
 
 namespace loadcast::testing {
 
-inline reports::Result run(const std::string& yaml) {
-  const auto sc = scenario::load_string(yaml, "messaging.yaml");
-  app::SimOptions o;
-  o.threads = 1;
-  return app::simulate(sc, o).to_result();
+// `text` with the first `from` replaced by `to`; the test fails when `from` is not there.
+inline std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto pos = text.find(from);
+  REQUIRE(pos != std::string::npos);
+  return text.replace(pos, from.size(), to);
 }
 
-inline std::vector<reports::Event> events(const reports::Result& r, const std::string& type, const std::string& target = "") {
-  std::vector<reports::Event> out;
-  for (const auto& e : r.events) {
-    if (e.type == type && (target.empty() || e.target == target)) out.push_back(e);
+// The message of the LoadError that loading `yaml` as the file `file` throws (every error, one
+// per line); the test fails when it loads.
+inline std::string load_error(const std::string& yaml, const std::string& file = "bad.yaml") {
+  try {
+    scenario::load_string(yaml, file);
+  } catch (const scenario::LoadError& e) {
+    return e.what();
   }
-  return out;
+  FAIL("expected a LoadError for:\n" << yaml);
+  return {};
 }
 
-inline const std::vector<double>& series(const reports::Result& r, const std::string& name) {
-  auto it = r.timeseries.series.find(name);
-  REQUIRE(it != r.timeseries.series.end());
-  return it->second;
+// Every error of loading `yaml` as the file `file`, one string each.
+inline std::vector<std::string> load_errors(const std::string& yaml, const std::string& file = "bad.yaml") {
+  try {
+    scenario::load_string(yaml, file);
+  } catch (const scenario::LoadError& e) {
+    return e.errors();
+  }
+  FAIL("expected a LoadError for:\n" << yaml);
+  return {};
 }
 
-inline std::uint64_t cause(const reports::Result& r, const std::string& name) {
-  auto it = r.requests.by_cause.find(name);
-  return it == r.requests.by_cause.end() ? 0 : it->second;
+// ---------------------------------------------------------------- pieces of model timelines
+
+// One service `api` behind an ALB: `head` (seed, duration, workload), the service's keys, and
+// whatever follows (a database).
+inline std::string deployment(const std::string& head, const std::string& service, const std::string& tail = "") {
+  return head + R"(
+load_balancer:
+  type: alb
+  default: api
+services:
+  api:
+    cpu: 1024
+    memory: 2048
+)" + service + tail;
 }
 
-inline double number(const reports::Json& j) { return j.get<double>(); }
-
-// Scenario pieces shared by the timelines, to splice into their YAML text.
 // `  requests:` of one class `order` publishing to `target` ("queue: q" or "topic: t") over
 // `groups` message groups; it follows `workload:` and its `arrivals:`.
 inline std::string publish_requests(const std::string& target, int groups) {
@@ -57,6 +71,7 @@ inline std::string db_requests(bool writes, const std::string& api) {
                            : "{ name: read, path: /r, steps: [ { cpu: const(1ms) }, { db: { reads: 1 } } ] }";
   return std::string("  requests:\n    - ") + cls + "\nload_balancer: { type: alb, default: api }\nservices:\n  api: " + api + "\n";
 }
+
 // The service of the read timelines: 4 vCPUs, 4 threads, 2 tasks, pools of 100.
 inline const std::string kReadApi = "{ cpu: 4096, memory: 8192, threads: 4, desired: 2, db_pool: { size: 100 } }";
 

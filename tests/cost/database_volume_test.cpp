@@ -7,9 +7,11 @@
 #include <string>
 
 #include "app/simulate.hpp"
-#include "models/data/db_instance_classes.hpp"
 #include "cost/usage.hpp"
+#include "models/data/db_instance_classes.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
+#include "tests/support/scenario_run.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace loadcast;
 
@@ -48,22 +50,9 @@ services:
 )" + db;
 }
 
-app::SimRun run(const std::string& text) {
-  const auto sc = scenario::load_string(text, "volume.yaml");
-  app::SimOptions o;
-  o.threads = 1;
-  return app::simulate(sc, o);
-}
+app::SimRun run(const std::string& text) { return testing::simulate_text(text, "volume.yaml"); }
 
-std::string load_errors(const std::string& text) {
-  try {
-    scenario::load_string(text, "volume.yaml");
-  } catch (const scenario::LoadError& e) {
-    return e.what();
-  }
-  FAIL("expected a LoadError");
-  return {};
-}
+std::string load_errors(const std::string& text) { return testing::load_error(text, "volume.yaml"); }
 
 const reports::Json* line(const reports::Json& cost, const std::string& component) {
   for (const auto& l : cost["lines"]) {
