@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,54 @@ inline std::vector<std::string> load_errors(const std::string& yaml, const std::
   }
   FAIL("expected a LoadError for:\n" << yaml);
   return {};
+}
+
+// One row of a table of bad scenarios: what is wrong (the name a failure is reported under), the
+// scenario text, and what the error must say: "file:line:col: path: sentence", or the part of
+// it the row pins.
+struct LoadErrorCase {
+  std::string name;
+  std::string yaml;
+  std::vector<std::string> expected;  // each a part of the message (all errors, one per line)
+  bool single = false;                // the scenario has exactly this one error
+};
+
+// Loads every row's scenario as "bad.yaml", each in its own section named after the row: it
+// must fail with every expected part in its message, and every error must start with its
+// location "bad.yaml:line:col: ".
+inline void check_load_errors(const std::vector<LoadErrorCase>& table) {
+  // A section runs once per name: of two rows with one name, the second would never run.
+  std::set<std::string> names;
+  std::string repeated;
+  for (const auto& row : table) {
+    if (!names.insert(row.name).second) repeated += " '" + row.name + "'";
+  }
+  {
+    INFO("rows named twice:" << repeated);
+    CHECK(repeated.empty());
+  }
+  for (const auto& row : table) {
+    DYNAMIC_SECTION(row.name) {
+      std::vector<std::string> errors;
+      std::string message;
+      try {
+        scenario::load_string(row.yaml, "bad.yaml");
+        FAIL_CHECK("loads without an error:\n" << row.yaml);
+      } catch (const scenario::LoadError& e) {
+        errors = e.errors();
+        message = e.what();
+      }
+      for (const auto& e : errors) {
+        INFO(e);
+        CHECK(std::regex_search(e, std::regex("^bad\\.yaml:[0-9]+:[0-9]+: ")));
+      }
+      for (const auto& part : row.expected) CHECK_THAT(message, Catch::Contains(part));
+      if (row.single) {
+        CHECK(errors.size() == 1);
+        CHECK(message.find('\n') == std::string::npos);
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------- pieces of model timelines
