@@ -111,7 +111,7 @@ TEST_CASE("DatabaseVolume: without the section nothing is metered and the cost s
   CHECK(said);
 }
 
-TEST_CASE("DatabaseVolume: I/O-Optimized has no I/O line; RDS meters gp3 storage per instance") {
+TEST_CASE("DatabaseVolume: I/O-Optimized has no I/O line, and RDS meters gp3 storage per instance") {
   const reports::Result io_opt = run(scenario_text("  storage: io_optimized\n  volume: { gb: 10 }\n")).result;
   CHECK(line(io_opt.sections["cost"], "I/O") == nullptr);
   REQUIRE(line(io_opt.sections["cost"], "storage") != nullptr);
