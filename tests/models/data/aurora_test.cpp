@@ -1,16 +1,106 @@
-// Timelines of Aurora behind a simulated web tier: Serverless v2 capacity rising under database
-// load and falling gradually after, reads on the reader with a tier 1 reader following the
-// writer, and auto-pause with a connection waiting for the resume.
+// Aurora: a provisioned cluster on its own (queries sharing an instance's vCPUs at most one each,
+// the reader endpoint handing connections to the readers in turn, max_connections), then
+// timelines behind a simulated web tier: Serverless v2 capacity rising under database load and
+// falling gradually after, reads on the reader with a tier 1 reader following the writer, and
+// auto-pause with a connection waiting for the resume.
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "models/core/component.hpp"
+#include "models/core/request.hpp"
+#include "models/data/aurora.hpp"
+#include "sim/simulation.hpp"
 #include "tests/support/scenario_run.hpp"
 
 using namespace loadcast;
 using namespace loadcast::testing;
+
+namespace {
+
+// When each query ended (seconds).
+class Client final : public models::DbClient {
+ public:
+  explicit Client(sim::Simulation& sim) : sim_(sim) {}
+  void query_done(models::Request* r) override { done.emplace_back(r, sim::to_seconds(sim_.now())); }
+  void query_failed(models::Request*, const std::string*) override {}
+  std::vector<std::pair<models::Request*, double>> done;
+
+ private:
+  sim::Simulation& sim_;
+};
+
+// A provisioned Aurora PostgreSQL cluster of db.r6g.large instances (2 vCPUs) with `readers`.
+struct Cluster {
+  sim::Simulation sim{1};
+  models::EventLog events;
+  models::DatabaseConfig config;
+  Client client{sim};
+  std::unique_ptr<models::DbCluster> cluster;
+
+  explicit Cluster(int readers, std::optional<int> max_connections = std::nullopt) {
+    config.type = models::DbType::kAuroraProvisioned;
+    config.instance_class = "db.r6g.large";
+    config.readers = readers;
+    config.max_connections = max_connections;
+    cluster = std::make_unique<models::DbCluster>(sim, events, config, client);
+    cluster->start();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("DbCluster: queries share an instance's vCPUs, each using at most one") {
+  Cluster c(0);
+  models::DbInstance& writer = c.cluster->instance(0);
+  CHECK(writer.cpu_capacity() == 2.0);
+  std::vector<models::Request> r(4);
+  writer.query(&r[0], 1.0);  // alone: one vCPU, not two
+  c.sim.run_until(10 * sim::kSecond);
+  REQUIRE(c.client.done.size() == 1);
+  CHECK(c.client.done[0].second == Approx(1.0));
+  // Three queries of 1 s from 10 s share the 2 vCPUs: 2/3 each, all done at 11.5 s.
+  for (std::size_t i = 1; i < 4; ++i) writer.query(&r[i], 1.0);
+  CHECK(writer.queries() == 3);
+  c.sim.run_until(20 * sim::kSecond);
+  REQUIRE(c.client.done.size() == 4);
+  for (std::size_t i = 1; i < 4; ++i) CHECK(c.client.done[i].second == Approx(11.5));
+  // Busy vCPU-seconds: 1 + 3.
+  CHECK(writer.busy_area(20 * sim::kSecond) == Approx(4.0));
+}
+
+TEST_CASE("DbCluster: the reader endpoint gives new connections to the readers in turn, skipping one out of service") {
+  Cluster c(2);
+  REQUIRE(c.cluster->has_readers());
+  std::vector<std::string> names;
+  for (int i = 0; i < 4; ++i) names.push_back(c.cluster->endpoint(true).name());
+  CHECK(names == std::vector<std::string>{"reader-1", "reader-2", "reader-1", "reader-2"});
+  CHECK(c.cluster->endpoint(false).name() == "writer");
+  c.cluster->instance(1).set_in_service(false, 0);
+  CHECK(c.cluster->endpoint(true).name() == "reader-2");
+  CHECK(c.cluster->endpoint(true).name() == "reader-2");
+  c.cluster->instance(2).set_in_service(false, 0);
+  CHECK(c.cluster->endpoint(true).name() == "writer");  // no reader left: the writer
+  CHECK_FALSE(Cluster(0).cluster->has_readers());
+}
+
+TEST_CASE("DbCluster: an instance refuses connections beyond max_connections") {
+  Cluster c(0, 2);
+  models::DbInstance& writer = c.cluster->instance(0);
+  CHECK(writer.max_connections() == 2);
+  CHECK(writer.connect(nullptr) == models::ConnectResult::kOk);
+  CHECK(writer.connect(nullptr) == models::ConnectResult::kOk);
+  CHECK(writer.connect(nullptr) == models::ConnectResult::kRefused);
+  CHECK(writer.connections() == 2);
+  writer.disconnect();
+  CHECK(writer.connect(nullptr) == models::ConnectResult::kOk);
+  CHECK(writer.peak_connections() == 2);
+}
 
 TEST_CASE("Timeline: Aurora capacity rises under database load and falls gradually after") {
   const auto r = run(R"(
