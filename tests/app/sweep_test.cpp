@@ -64,7 +64,7 @@ TEST_CASE("Sweep: grid values split at top-level commas only") {
   CHECK_THROWS_WITH(app::parse_grid("a=exp(1ms"), Catch::Contains("never closed"));
 }
 
-TEST_CASE("Sweep: --grid texts parse in order; a malformed one is a usage error naming the option") {
+TEST_CASE("Sweep: --grid texts parse in order, and a malformed one is a usage error naming the option") {
   const auto axes = app::parse_grids({"stations.s1.servers=4,8", "workload.arrivals.rate=100"});
   REQUIRE(axes.size() == 2);
   CHECK(axes[0].values == std::vector<std::string>{"4", "8"});
@@ -156,7 +156,7 @@ TEST_CASE("Sweep: a bad value is reported with its point before anything runs") 
   }
 }
 
-TEST_CASE("Sweep: an indexed policy path and the region sweep a priced scenario; cost and frontier are filled") {
+TEST_CASE("Sweep: an indexed policy path and the region sweep a priced scenario, with cost and frontier filled") {
   app::SweepOptions o;
   o.axes = {app::parse_grid("services.api.autoscaling.policies[0].target=10,70"),
             app::parse_grid("region=us-east-1,ap-northeast-1")};

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "reports/result.hpp"
-#include "tests/cli/run_command.hpp"
+#include "tests/support/run_command.hpp"
 
 using namespace loadcast::testing;
 using loadcast::reports::Result;

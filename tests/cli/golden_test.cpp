@@ -20,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/cli/run_command.hpp"
+#include "tests/support/run_command.hpp"
 
 using namespace loadcast::testing;
 using nlohmann::json;

@@ -7,7 +7,7 @@
 #include <regex>
 #include <string>
 
-#include "tests/cli/run_command.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/reports/chromium.hpp"
 
 using namespace loadcast::testing;

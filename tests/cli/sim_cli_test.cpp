@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "tests/cli/run_command.hpp"
+#include "tests/support/run_command.hpp"
 
 using namespace loadcast::testing;
 

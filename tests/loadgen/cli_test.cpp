@@ -328,7 +328,7 @@ TEST_CASE("LoadCli: CSV feeder values reach the target in order, percent-encoded
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("LoadCli: every run writes the reports; scenario thresholds on cost are n/a, not failures") {
+TEST_CASE("LoadCli: every run writes the reports, and scenario thresholds on cost are n/a, not failures") {
   test::TestbedThread tb(fast_testbed());
   const std::string dir = test::temp_dir("loadcast-reports");
   const std::string scenario = scenario_file(dir, "gated", kOpenWorkload,

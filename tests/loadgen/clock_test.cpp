@@ -45,7 +45,7 @@ TEST_CASE("Clock: a LoadConfig with a millisecond start epoch does not validate"
   CHECK_THAT(problems[0], Catch::Contains("looks like milliseconds"));
 }
 
-TEST_CASE("CurlVersion: h2c needs libcurl 8.0.0; HTTP/2 over TLS does not") {
+TEST_CASE("CurlVersion: h2c needs libcurl 8.0.0, HTTP/2 over TLS does not") {
   CHECK_THAT(loadgen::curl_http2_problem(0x075801, "7.88.1", true, true),
              Catch::Contains("needs libcurl 8.0.0 or later; this libcurl is 7.88.1"));
   CHECK(loadgen::curl_http2_problem(0x075801, "7.88.1", true, false).empty());

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/cli/run_command.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/scenarios/doc_files.hpp"
 
 namespace {

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
 #include <variant>
@@ -11,8 +10,11 @@
 
 #include "app/simulate.hpp"
 #include "scenarios/loader/scenario.hpp"
+#include "tests/support/scenario_run.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace loadcast;
+using namespace loadcast::testing;
 
 namespace {
 
@@ -55,34 +57,89 @@ faults:
   - { at: 5m, type: kill_tasks, service: worker, count: 1 }
 )";
 
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const auto pos = text.find(from);
-  REQUIRE(pos != std::string::npos);
-  return text.replace(pos, from.size(), to);
+// `line` added to the database section (after `  readers: 1`).
+std::string database_with(const std::string& line) { return replace(kBase, "  readers: 1\n", "  readers: 1\n" + line + "\n"); }
+
+// `line` added to the queue work (after its visibility timeout).
+std::string queue_with(const std::string& line) {
+  return replace(kBase, "    visibility_timeout: 30s\n", "    visibility_timeout: 30s\n" + line + "\n");
 }
 
-// The single error of a bad scenario; it must carry a file:line:col location.
-std::string error_of(const std::string& yaml) {
-  try {
-    scenario::load_string(yaml, "bad.yaml");
-  } catch (const scenario::LoadError& e) {
-    const std::string what = e.what();
-    CHECK(std::regex_search(what, std::regex("^bad\\.yaml:[0-9]+:[0-9]+: ")));
-    return what;
-  }
-  FAIL("expected a LoadError for:\n" << yaml);
-  return {};
+// The worker's `queue: work` line followed by `line` (its autoscaling).
+std::string worker_with(const std::string& line) { return replace(kBase, "    queue: work\n", "    queue: work\n" + line + "\n"); }
+
+// The base scenario on Aurora Serverless v2 (max 4 ACU) behind an RDS Proxy.
+std::string serverless_behind_proxy() {
+  return replace(replace(kBase, "  type: aurora_provisioned\n", "  type: aurora_serverless_v2\n  max_acu: 4\n"),
+                 "  instance_class: db.r7g.large\n", "  proxy: {}\n");
 }
 
-// Every error of a bad scenario.
-std::vector<std::string> errors_of(const std::string& yaml) {
-  try {
-    scenario::load_string(yaml, "bad.yaml");
-  } catch (const scenario::LoadError& e) {
-    return e.errors();
-  }
-  FAIL("expected a LoadError for:\n" << yaml);
-  return {};
+std::vector<LoadErrorCase> bad_messaging() {
+  const std::string base = kBase;
+  return {
+      {"a publish step naming an unknown topic", replace(base, "topic: orders, groups: 10", "topic: nope, groups: 10"),
+       {"workload.requests[0].steps[2].publish.topic: unknown topic 'nope' (defined: orders)"}},
+      {"a publish step with both a topic and a queue", replace(base, "topic: orders, groups: 10", "topic: orders, queue: work"),
+       {"needs exactly one of 'topic' (SNS FIFO) or 'queue' (SQS FIFO)"}},
+      {"a malformed skew", replace(base, "groups: 10 }", "groups: 10, skew: 'pareto(2)' }"), {"publish.skew: must be zipf(S)"}},
+      {"a queue that is its own dead-letter queue", replace(base, "queue: work-dlq, max_receive_count", "queue: work, max_receive_count"),
+       {"queues.work.dead_letter.queue: a queue cannot be its own dead-letter queue"}},
+      {"a max_receive_count out of range", replace(base, "max_receive_count: 5", "max_receive_count: 0"),
+       {"queues.work.dead_letter.max_receive_count: must be between 1 and 1000, found 0"}},
+      {"a visibility timeout over 12 hours", replace(base, "visibility_timeout: 30s", "visibility_timeout: 13h"),
+       {"queues.work.visibility_timeout: must be between 0s and 12h"}},
+      {"a topic subscribing an unknown queue", replace(base, "subscriptions: [work]", "subscriptions: [wrk]"),
+       {"topics.orders.subscriptions[0]: unknown queue 'wrk'"}},
+      {"dead-letter queues that form a cycle: one cycle, one error",
+       replace(base, "  work-dlq: {}\n", "  work-dlq: { dead_letter: { queue: work, max_receive_count: 3 } }\n"),
+       {"queues.work.dead_letter.queue: dead-letter queues form a cycle (work -> work-dlq -> work)"}, true},
+      {"a longer dead-letter cycle through a third queue",
+       replace(base, "  work-dlq: {}\n",
+               "  work-dlq: { dead_letter: { queue: parking, max_receive_count: 3 } }\n  parking: { dead_letter: { queue: work, max_receive_count: 3 } }\n"),
+       {"form a cycle (work -> work-dlq -> parking -> work)"}},
+      {"a retry with no attempt", queue_with("    retry: { max_attempts: 0 }"),
+       {"queues.work.retry.max_attempts: must be between 1 and 100, found 0"}},
+      {"an unknown queue key", replace(base, "    visibility_timeout: 30s\n", "    visibility: 30s\n"),
+       {"queues.work.visibility: unknown key 'visibility'"}},
+      {"a worker consuming an unknown queue", replace(base, "    queue: work\n", "    queue: jobs\n"),
+       {"workers.worker.queue: unknown queue 'jobs'"}},
+      {"a worker with a station step",
+       replace(base, "      - cpu: exp(20ms)\n", "      - { station: s1, service: exp(1ms) }\n") + "stations: { s1: { servers: 1 } }\n",
+       {"workers.worker.steps[0]: a worker's steps are cpu, db, publish or delay"}},
+      {"a long poll over 20 seconds", replace(base, "wait_time: 20s", "wait_time: 30s"),
+       {"workers.worker.wait_time: must be between 0s and 20s (WaitTimeSeconds)"}},
+      {"a web service scaling on backlog per task",
+       replace(base, "  api: { cpu: 512, memory: 1024 }",
+               "  api: { cpu: 512, memory: 1024, autoscaling: { min: 1, max: 2, policies: [ { type: target_tracking, metric: backlog_per_task, target: 10 } ] } }"),
+       {"must be cpu, memory or requests_per_target (found 'backlog_per_task')"}},
+      {"a fault naming an unknown service", replace(base, "service: worker, count: 1", "service: nobody, count: 1"),
+       {"faults[0].service: unknown service or worker 'nobody'"}},
+      {"worker_errors on a web service",
+       replace(base, "type: kill_tasks, service: worker, count: 1", "type: worker_errors, service: api, failure_probability: 0.5, duration: 1m"),
+       {"faults[0].service: unknown worker 'api'"}},
+      {"a fault after the end of the run", replace(base, "{ at: 5m,", "{ at: 15m,"), {"faults[0].at: is not before the end of the run (10m)"}},
+      {"an unknown fault type is one error, not also one per key of the fault", replace(base, "type: kill_tasks", "type: unplug"),
+       {"faults[0].type: must be db_failover, kill_tasks or worker_errors (found 'unplug')"}, true},
+      {"a fault without a type is one error", replace(base, "type: kill_tasks, ", ""), {"faults[0]: needs 'type'"}, true},
+      {"a worker at min 0 scaling only on cpu can never scale out again",
+       worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }"),
+       {"workers.worker.autoscaling.min: is 0 but no policy can scale the worker out from zero tasks"}, true},
+      // Target tracking on the message age cannot either: ceil(0 x age / target) = 0.
+      {"a worker at min 0 scaling only on the oldest message's age",
+       worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: oldest_message_age, target: 60 } ] }"),
+       {"autoscaling.min: is 0"}},
+      {"replica auto scaling above 15 replicas", database_with("  replica_autoscaling: { min: 1, max: 16, target: 70 }"),
+       {"database.replica_autoscaling.max: must be between 0 and 15 (Aurora replicas)"}},
+      {"replica auto scaling on an unknown metric", database_with("  replica_autoscaling: { min: 1, max: 3, metric: cpu, target: 70 }"),
+       {"database.replica_autoscaling.metric: must be reader_cpu"}},
+      {"a proxy borrow timeout out of range", database_with("  proxy: { borrow_timeout: 2h }"),
+       {"database.proxy.borrow_timeout: must be 0s (no limit) or between 1s and 3600s"}},
+      {"a proxy in front of Serverless v2 with auto-pause", replace(serverless_behind_proxy(), "  max_acu: 4\n", "  max_acu: 4\n  min_acu: 0\n"),
+       {"database.proxy: cannot be used with Aurora Serverless v2 auto-pause (min_acu: 0)"}},
+      {"more idle proxy connections than the pool",
+       database_with("  proxy: { max_connections_percent: 40, max_idle_connections_percent: 50 }"),
+       {"database.proxy.max_idle_connections_percent: must be between 0 and max_connections_percent (40)"}},
+  };
 }
 
 }  // namespace
@@ -102,167 +159,41 @@ TEST_CASE("MessagingLoader: the base scenario loads") {
 }
 
 TEST_CASE("MessagingLoader: the region and mode set the API limits") {
-  auto s = scenario::load_string(replace(std::string(kBase), "    visibility_timeout: 30s\n", "    high_throughput: true\n"), "ok.yaml",
+  auto s = scenario::load_string(replace(kBase, "    visibility_timeout: 30s\n", "    high_throughput: true\n"), "ok.yaml",
                                  {{"region", "ap-northeast-1"}});
   CHECK(s.model.queues[0].api_calls_per_s == 9000.0);
   CHECK(s.model.queues[0].group_calls_per_s == 300.0);
-  s = scenario::load_string(replace(std::string(kBase), "    visibility_timeout: 30s\n", "    high_throughput: true\n"), "ok.yaml",
+  s = scenario::load_string(replace(kBase, "    visibility_timeout: 30s\n", "    high_throughput: true\n"), "ok.yaml",
                             {{"region", "us-east-1"}});
   CHECK(s.model.queues[0].api_calls_per_s == 70000.0);
 }
 
-TEST_CASE("MessagingLoader: bad messaging keys are located errors") {
-  const std::string base = kBase;
-  SECTION("a publish step naming an unknown topic") {
-    const auto e = error_of(replace(base, "topic: orders, groups: 10", "topic: nope, groups: 10"));
-    CHECK(e.find("workload.requests[0].steps[2].publish.topic: unknown topic 'nope' (defined: orders)") != std::string::npos);
-  }
-  SECTION("a publish step with both a topic and a queue") {
-    const auto e = error_of(replace(base, "topic: orders, groups: 10", "topic: orders, queue: work"));
-    CHECK(e.find("needs exactly one of 'topic' (SNS FIFO) or 'queue' (SQS FIFO)") != std::string::npos);
-  }
-  SECTION("a malformed skew") {
-    const auto e = error_of(replace(base, "groups: 10 }", "groups: 10, skew: 'pareto(2)' }"));
-    CHECK(e.find("publish.skew: must be zipf(S)") != std::string::npos);
-  }
-  SECTION("a queue that is its own dead-letter queue") {
-    const auto e = error_of(replace(base, "queue: work-dlq, max_receive_count", "queue: work, max_receive_count"));
-    CHECK(e.find("queues.work.dead_letter.queue: a queue cannot be its own dead-letter queue") != std::string::npos);
-  }
-  SECTION("a max_receive_count out of range") {
-    const auto e = error_of(replace(base, "max_receive_count: 5", "max_receive_count: 0"));
-    CHECK(e.find("queues.work.dead_letter.max_receive_count: must be between 1 and 1000, found 0") != std::string::npos);
-  }
-  SECTION("a visibility timeout over 12 hours") {
-    const auto e = error_of(replace(base, "visibility_timeout: 30s", "visibility_timeout: 13h"));
-    CHECK(e.find("queues.work.visibility_timeout: must be between 0s and 12h") != std::string::npos);
-  }
-  SECTION("a topic subscribing an unknown queue") {
-    const auto e = error_of(replace(base, "subscriptions: [work]", "subscriptions: [wrk]"));
-    CHECK(e.find("topics.orders.subscriptions[0]: unknown queue 'wrk'") != std::string::npos);
-  }
-  SECTION("dead-letter queues that form a cycle") {
-    auto yaml = replace(base, "  work-dlq: {}\n", "  work-dlq: { dead_letter: { queue: work, max_receive_count: 3 } }\n");
-    const auto errors = errors_of(yaml);
-    REQUIRE(errors.size() == 1);  // one cycle, one error
-    CHECK(errors[0].find("queues.work.dead_letter.queue: dead-letter queues form a cycle (work -> work-dlq -> work)") !=
-          std::string::npos);
-    CHECK(std::regex_search(errors[0], std::regex("^bad\\.yaml:[0-9]+:[0-9]+: ")));
-    // A longer cycle through a third queue, and a chain that is no cycle.
-    yaml = replace(base, "  work-dlq: {}\n",
-                   "  work-dlq: { dead_letter: { queue: parking, max_receive_count: 3 } }\n  parking: { dead_letter: { queue: work, max_receive_count: 3 } }\n");
-    CHECK(error_of(yaml).find("form a cycle (work -> work-dlq -> parking -> work)") != std::string::npos);
-    yaml = replace(base, "  work-dlq: {}\n", "  work-dlq: { dead_letter: { queue: parking, max_receive_count: 3 } }\n  parking: {}\n");
-    CHECK_NOTHROW(scenario::load_string(yaml, "ok.yaml"));
-  }
-  SECTION("a retry with no attempt") {
-    const auto e = error_of(replace(base, "    visibility_timeout: 30s\n", "    visibility_timeout: 30s\n    retry: { max_attempts: 0 }\n"));
-    CHECK(e.find("queues.work.retry.max_attempts: must be between 1 and 100, found 0") != std::string::npos);
-  }
-  SECTION("an unknown queue key") {
-    const auto e = error_of(replace(base, "    visibility_timeout: 30s\n", "    visibility: 30s\n"));
-    CHECK(e.find("queues.work.visibility: unknown key 'visibility'") != std::string::npos);
-  }
+TEST_CASE("MessagingLoader: each bad messaging, worker, fault, proxy or replica key is a located error") {
+  check_load_errors(bad_messaging());
 }
 
-TEST_CASE("MessagingLoader: bad worker and fault keys are located errors") {
-  const std::string base = kBase;
-  SECTION("a worker consuming an unknown queue") {
-    const auto e = error_of(replace(base, "    queue: work\n", "    queue: jobs\n"));
-    CHECK(e.find("workers.worker.queue: unknown queue 'jobs'") != std::string::npos);
-  }
-  SECTION("a worker with a station step") {
-    const auto e = error_of(replace(base, "      - cpu: exp(20ms)\n", "      - { station: s1, service: exp(1ms) }\n") + "stations: { s1: { servers: 1 } }\n");
-    CHECK(e.find("workers.worker.steps[0]: a worker's steps are cpu, db, publish or delay") != std::string::npos);
-  }
-  SECTION("a long poll over 20 seconds") {
-    const auto e = error_of(replace(base, "wait_time: 20s", "wait_time: 30s"));
-    CHECK(e.find("workers.worker.wait_time: must be between 0s and 20s (WaitTimeSeconds)") != std::string::npos);
-  }
-  SECTION("a web service scaling on backlog per task") {
-    const auto e = error_of(replace(base, "  api: { cpu: 512, memory: 1024 }",
-                                    "  api: { cpu: 512, memory: 1024, autoscaling: { min: 1, max: 2, policies: [ { type: target_tracking, metric: backlog_per_task, target: 10 } ] } }"));
-    CHECK(e.find("must be cpu, memory or requests_per_target (found 'backlog_per_task')") != std::string::npos);
-  }
-  SECTION("a fault naming an unknown service") {
-    const auto e = error_of(replace(base, "service: worker, count: 1", "service: nobody, count: 1"));
-    CHECK(e.find("faults[0].service: unknown service or worker 'nobody'") != std::string::npos);
-  }
-  SECTION("worker_errors on a web service") {
-    const auto e = error_of(replace(base, "type: kill_tasks, service: worker, count: 1",
-                                    "type: worker_errors, service: api, failure_probability: 0.5, duration: 1m"));
-    CHECK(e.find("faults[0].service: unknown worker 'api'") != std::string::npos);
-  }
-  SECTION("a fault after the end of the run") {
-    const auto e = error_of(replace(base, "{ at: 5m,", "{ at: 15m,"));
-    CHECK(e.find("faults[0].at: is not before the end of the run (10m)") != std::string::npos);
-  }
-  SECTION("an unknown fault type is one error, not also one per key of the fault") {
-    const auto errors = errors_of(replace(base, "type: kill_tasks", "type: unplug"));
-    REQUIRE(errors.size() == 1);
-    CHECK(errors[0].find("faults[0].type: must be db_failover, kill_tasks or worker_errors (found 'unplug')") != std::string::npos);
-  }
-  SECTION("a fault without a type is one error") {
-    const auto errors = errors_of(replace(base, "type: kill_tasks, ", ""));
-    REQUIRE(errors.size() == 1);
-    CHECK(errors[0].find("faults[0]: needs 'type'") != std::string::npos);
-  }
-  SECTION("a worker at min 0 scaling only on cpu can never scale out again") {
-    const std::string at_zero = "    queue: work\n    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }\n";
-    const auto errors = errors_of(replace(base, "    queue: work\n", at_zero));
-    REQUIRE(errors.size() == 1);
-    CHECK(errors[0].find("workers.worker.autoscaling.min: is 0 but no policy can scale the worker out from zero tasks") != std::string::npos);
-    CHECK(std::regex_search(errors[0], std::regex("^bad\\.yaml:[0-9]+:[0-9]+: ")));
-    // Target tracking on the message age cannot either: ceil(0 x age / target) = 0.
-    CHECK(error_of(replace(base, "    queue: work\n",
-                           "    queue: work\n    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: oldest_message_age, target: 60 } ] }\n"))
-              .find("autoscaling.min: is 0") != std::string::npos);
-    // A backlog policy next to the cpu one can; so can min 1.
+TEST_CASE("MessagingLoader: the good neighbours of the bad keys load") {
+  SECTION("a dead-letter chain that is no cycle") {
     CHECK_NOTHROW(scenario::load_string(
-        replace(base, "    queue: work\n",
-                "    queue: work\n    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 }, { type: target_tracking, metric: backlog_per_task, target: 10 } ] }\n"),
+        replace(kBase, "  work-dlq: {}\n", "  work-dlq: { dead_letter: { queue: parking, max_receive_count: 3 } }\n  parking: {}\n"), "ok.yaml"));
+  }
+  SECTION("a worker at min 0 with a backlog policy next to the cpu one, or at min 1") {
+    CHECK_NOTHROW(scenario::load_string(
+        worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 }, { type: target_tracking, metric: backlog_per_task, target: 10 } ] }"),
         "ok.yaml"));
     CHECK_NOTHROW(scenario::load_string(
-        replace(base, "    queue: work\n", "    queue: work\n    autoscaling: { min: 1, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }\n"),
-        "ok.yaml"));
+        worker_with("    autoscaling: { min: 1, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }"), "ok.yaml"));
   }
-}
-
-TEST_CASE("MessagingLoader: bad proxy and replica scaling keys are located errors") {
-  const std::string base = kBase;
-  SECTION("replica auto scaling bounds") {
-    const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  replica_autoscaling: { min: 1, max: 16, target: 70 }\n"));
-    CHECK(e.find("database.replica_autoscaling.max: must be between 0 and 15 (Aurora replicas)") != std::string::npos);
-  }
-  SECTION("replica auto scaling on an unknown metric") {
-    const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  replica_autoscaling: { min: 1, max: 3, metric: cpu, target: 70 }\n"));
-    CHECK(e.find("database.replica_autoscaling.metric: must be reader_cpu") != std::string::npos);
-  }
-  SECTION("a proxy borrow timeout out of range") {
-    const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  proxy: { borrow_timeout: 2h }\n"));
-    CHECK(e.find("database.proxy.borrow_timeout: must be 0s (no limit) or between 1s and 3600s") != std::string::npos);
-  }
-  SECTION("a proxy in front of Serverless v2 with auto-pause") {
-    const auto serverless = replace(replace(base, "  type: aurora_provisioned\n", "  type: aurora_serverless_v2\n  max_acu: 4\n"),
-                                    "  instance_class: db.r7g.large\n", "  proxy: {}\n");
-    const auto e = error_of(replace(serverless, "  max_acu: 4\n", "  max_acu: 4\n  min_acu: 0\n"));
-    CHECK(e.find("database.proxy: cannot be used with Aurora Serverless v2 auto-pause (min_acu: 0)") != std::string::npos);
-    // Without auto-pause it is allowed.
-    const auto s = scenario::load_string(serverless, "ok.yaml");
+  SECTION("a proxy in front of Serverless v2 without auto-pause") {
+    const auto s = scenario::load_string(serverless_behind_proxy(), "ok.yaml");
     CHECK(s.model.db_proxy.has_value());
-  }
-  SECTION("more idle connections than the pool") {
-    const auto e = error_of(replace(base, "  readers: 1\n", "  readers: 1\n  proxy: { max_connections_percent: 40, max_idle_connections_percent: 50 }\n"));
-    CHECK(e.find("database.proxy.max_idle_connections_percent: must be between 0 and max_connections_percent (40)") != std::string::npos);
   }
 }
 
 TEST_CASE("MessagingLoader: the POS scenario accounts for every message at its peak hour") {
   const auto sc = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/pos-production.yaml",
                                       {{"duration", "1h"}, {"workload.arrivals.stages", "[{at: 0m, rate: 36}, {at: 1h, rate: 36}]"}});
-  app::SimOptions o;
-  o.threads = 1;
-  const auto r = app::simulate(sc, o).to_result();
+  const auto r = testing::simulate_one_thread(sc).to_result();
   CHECK(r.requests.balanced());
   CHECK(r.requests.errors == 0);
   const auto& queues = r.sections.at("queues");

@@ -9,8 +9,10 @@
 
 #include "cost/usage_json.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace loadcast;
+using loadcast::testing::replace;
 
 namespace {
 
@@ -34,12 +36,6 @@ std::string errors_of(const std::string& yaml) {
   }
   FAIL("expected a LoadError for:\n" << yaml);
   return {};
-}
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const auto pos = text.find(from);
-  REQUIRE(pos != std::string::npos);
-  return text.replace(pos, from.size(), to);
 }
 
 // The `cost:` section of `yaml` in a file "s.yaml", read as the scenario loader does.

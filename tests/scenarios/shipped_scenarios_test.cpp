@@ -2,26 +2,22 @@
 // accounted for; `loadcast sim` with no scenario runs bookmark-prod.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "reports/result.hpp"
 #include "scenarios/loader/default_scenario.hpp"
+#include "tests/support/run_command.hpp"
+
+using loadcast::testing::read_file;
+using loadcast::testing::temp_dir;
 
 namespace {
 
-int shell(const std::string& command) {
-  const int rc = std::system(command.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+// The exit code of `command` run by the shell (its output is captured and dropped).
+int shell(const std::string& command) { return loadcast::testing::run_command(command).exit_code; }
 
 std::vector<std::string> shipped() {
   std::vector<std::string> out;
@@ -32,12 +28,6 @@ std::vector<std::string> shipped() {
   return out;
 }
 
-std::string temp_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("loadcast-shipped-" + std::to_string(::getpid()) + "-" + name);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
 }  // namespace
 
 TEST_CASE("ShippedScenarios: every scenario passes loadcast check and runs") {
@@ -45,8 +35,8 @@ TEST_CASE("ShippedScenarios: every scenario passes loadcast check and runs") {
   REQUIRE(files.size() >= 3);
   for (const auto& file : files) {
     INFO(file);
-    CHECK(shell(std::string(LOADCAST_BINARY) + " check " + file + " > /dev/null") == 0);
-    const std::string out = temp_dir(std::filesystem::path(file).stem().string());
+    CHECK(shell(std::string(LOADCAST_BINARY) + " check " + file) == 0);
+    const std::string out = temp_dir("shipped-" + std::filesystem::path(file).stem().string());
     REQUIRE(shell(std::string(LOADCAST_BINARY) + " sim " + file + " --duration 20m --threads 1 --quiet --out " + out) == 0);
     const auto r = loadcast::reports::load_result(out + "/result.json");
     CHECK(r.requests.total > 0);
@@ -57,7 +47,7 @@ TEST_CASE("ShippedScenarios: every scenario passes loadcast check and runs") {
 }
 
 TEST_CASE("ShippedScenarios: loadcast sim without a scenario runs bookmark-prod") {
-  const std::string out = temp_dir("default");
+  const std::string out = temp_dir("shipped-default");
   REQUIRE(shell("cd " + std::string(LOADCAST_SOURCE_DIR) + " && " + LOADCAST_BINARY + " sim --duration 5m --threads 1 --quiet --out " + out) == 0);
   const auto r = loadcast::reports::load_result(out + "/result.json");
   CHECK(r.scenario == "bookmark-prod");
@@ -67,10 +57,7 @@ TEST_CASE("ShippedScenarios: loadcast sim without a scenario runs bookmark-prod"
 
 TEST_CASE("ShippedScenarios: the default scenario is compiled in and used when no file is found") {
   const std::string file = std::string(LOADCAST_SOURCE_DIR) + "/" + loadcast::scenario::kDefaultScenario;
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  CHECK(std::string(loadcast::scenario::embedded_default_scenario()) == text.str());
+  CHECK(std::string(loadcast::scenario::embedded_default_scenario()) == read_file(file));
   // A binary copied away from the source tree finds no file and runs its own copy...
   const auto built_in = loadcast::scenario::load_default_scenario({"/nonexistent-dir"});
   CHECK(built_in.name == "bookmark-prod");

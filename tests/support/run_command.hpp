@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace loadcast::testing {
 
@@ -31,7 +32,7 @@ inline void write_file(const std::string& path, const std::string& text) {
   out << text;
 }
 
-// A fresh temporary directory under the build tree's working directory.
+// A fresh (emptied) temporary directory of this process, named after `name`.
 inline std::string temp_dir(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / ("loadcast-test-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);

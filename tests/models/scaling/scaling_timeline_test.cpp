@@ -1,6 +1,7 @@
-// More web-tier timelines: cooldowns with delayed metrics, the health check grace period, 20 s
-// metrics, requests per target, stop timeout, the capacity clamp at registration, and what a
-// run writes about its errors, its LCUs and its scaling targets.
+// Timelines of simulated deployments scaling with Application Auto Scaling: a load step scaling
+// out after three datapoints and the delay, scale-in after fifteen low datapoints, cpu and memory
+// policies together, cooldowns with delayed metrics, 20 s metrics, requests per target, the
+// capacity clamp at registration, the scaling targets a run writes, and a sweep over min.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -8,7 +9,8 @@
 #include <vector>
 
 #include "app/sweep.hpp"
-#include "tests/models/timeline_helpers.hpp"
+#include "tests/support/scenario_run.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace loadcast;
 using namespace loadcast::testing;
@@ -22,12 +24,6 @@ int started_by(const reports::Result& r, double t) {
     if (e.t_s <= t + 1e-9 && e.type == "task_running") ++n;
   }
   return n;
-}
-
-double sum(const std::vector<double>& v) {
-  double s = 0.0;
-  for (double x : v) s += x;
-  return s;
 }
 
 // A load step at 10 min from 10 to 19 req/s of 50 ms CPU: one task at 95 %, two at 48 %.
@@ -51,6 +47,130 @@ workload:
 }
 
 }  // namespace
+
+TEST_CASE("Timeline: a load step scales out after three datapoints and latency recovers") {
+  const auto r = run(deployment(R"(
+seed: 11
+duration: 40m
+workload:
+  arrivals:
+    process: poisson
+    stages: [ { at: 0m, rate: 10 }, { at: 10m, rate: 10 }, { at: 10m, rate: 19 }, { at: 40m, rate: 19 } ]
+  requests:
+    - { name: r, path: /x, steps: [ { cpu: const(50ms) } ] }
+)", R"(
+    desired: 1
+    autoscaling:
+      min: 1
+      max: 10
+      policies: [ { type: target_tracking, metric: cpu, target: 70, scale_out_cooldown: 60s, scale_in_cooldown: 300s } ]
+)"));
+  CHECK(r.requests.balanced());
+  const auto outs = events(r, "scale_out", "api");
+  REQUIRE(!outs.empty());
+  // Datapoints of minutes 10, 11 and 12 are the first three above 70 %; the third one is
+  // published at 13 min + the 150 s default delay = 930 s. Not a second earlier.
+  CHECK(outs[0].t_s == Approx(930.0));
+  const auto alarms = events(r, "alarm", "api.cpu-target-tracking.AlarmHigh");
+  REQUIRE(!alarms.empty());
+  CHECK(alarms.back().t_s >= 930.0 - 1e-6);
+  bool alarm_at_930 = false;
+  for (const auto& a : alarms) alarm_at_930 = alarm_at_930 || (std::fabs(a.t_s - 930.0) < 1e-6 && a.reason.find("-> ALARM") != std::string::npos);
+  CHECK(alarm_at_930);
+  // desired = ceil(1 task x the newest datapoint / 70): the datapoint is minute 12's CPU.
+  const auto& cpu = series(r, "api.cpu_utilization");
+  CHECK(cpu[9] < 70.0);
+  CHECK(cpu[10] > 70.0);
+  CHECK(cpu[12] > 70.0);
+  CHECK(*outs[0].from == 1.0);
+  CHECK(*outs[0].to == std::ceil(cpu[12] / 70.0));
+  // The new task starts (28-45 s to RUNNING), registers and passes ONE health check (<= 30 s).
+  const auto running = events(r, "task_running", "api/2");
+  REQUIRE(running.size() == 1);
+  CHECK(running[0].t_s >= 930.0 + 28.0);
+  CHECK(running[0].t_s <= 930.0 + 45.0);
+  const auto healthy = events(r, "target_healthy", "api/2");
+  REQUIRE(healthy.size() == 1);
+  CHECK(healthy[0].t_s >= running[0].t_s);
+  CHECK(healthy[0].t_s <= running[0].t_s + 30.0);
+  // Latency: high while one task runs at 95 %, back to normal once two share the load.
+  const auto& p50 = series(r, "latency_p50_ms");
+  CHECK(p50[14] > 300.0);
+  CHECK(p50[25] < 150.0);
+  CHECK(series(r, "api.tasks_running")[25] == Approx(*outs.back().to));
+  CHECK(r.requests.errors == 0);
+}
+
+TEST_CASE("Timeline: scale-in waits for fifteen datapoints below 0.9 x target and one cooldown per step") {
+  const auto r = run(deployment(R"(
+seed: 5
+duration: 80m
+workload:
+  arrivals:
+    process: uniform
+    stages: [ { at: 0m, rate: 39.6 }, { at: 10m, rate: 39.6 }, { at: 40m, rate: 2 }, { at: 80m, rate: 2 } ]
+  requests:
+    - { name: r, path: /x, steps: [ { cpu: const(50ms) } ] }
+)", R"(
+    desired: 3
+    autoscaling:
+      min: 1
+      max: 10
+      policies: [ { type: target_tracking, metric: cpu, target: 70, scale_out_cooldown: 60s, scale_in_cooldown: 300s } ]
+)"));
+  CHECK(r.requests.balanced());
+  CHECK(r.requests.errors == 0);
+  const auto& cpu = series(r, "api.cpu_utilization");
+  // 3 tasks at 66 %: between the low threshold (63) and the target (70), so nothing happens.
+  CHECK(cpu[5] > 63.0);
+  CHECK(cpu[5] < 70.0);
+  CHECK(events(r, "scale_out").empty());
+  // The first minute ending 15 consecutive datapoints below 63 %.
+  std::size_t fifteenth = 0;
+  int run_length = 0;
+  for (std::size_t i = 0; i < cpu.size() && fifteenth == 0; ++i) {
+    run_length = cpu[i] < 63.0 ? run_length + 1 : 0;
+    if (run_length == 15) fifteenth = i;
+  }
+  REQUIRE(fifteenth > 0);
+  const auto ins = events(r, "scale_in", "api");
+  REQUIRE(ins.size() >= 2);
+  CHECK(ins[0].t_s == Approx(static_cast<double>(fifteenth + 1) * 60.0 + 150.0));
+  for (std::size_t i = 1; i < ins.size(); ++i) CHECK(ins[i].t_s - ins[i - 1].t_s >= 300.0 - 1e-6);
+  // Each scale-in keeps the metric at or below the target.
+  for (const auto& e : ins) CHECK(*e.to < *e.from);
+}
+
+TEST_CASE("Timeline: with cpu and memory policies a service scales in only when both are low") {
+  auto yaml = [](int base_mib) {
+    return deployment(R"(
+seed: 3
+duration: 40m
+workload:
+  arrivals: { process: uniform, rate: 4 }
+  requests:
+    - { name: r, path: /x, steps: [ { cpu: const(50ms) } ] }
+)", R"(
+    desired: 3
+    app_memory: { base: )" + std::to_string(base_mib) + R"(, per_request: 0.1 }
+    autoscaling:
+      min: 1
+      max: 10
+      policies:
+        - { type: target_tracking, metric: cpu, target: 70, scale_out_cooldown: 60s, scale_in_cooldown: 300s }
+        - { type: target_tracking, metric: memory, target: 80, scale_out_cooldown: 60s, scale_in_cooldown: 300s }
+)");
+  };
+  // Memory at 1500 / 2048 = 73 %: above 0.9 x 80 = 72, so AlarmLow of memory never fires.
+  const auto high_memory = run(yaml(1500));
+  CHECK(events(high_memory, "scale_in").empty());
+  CHECK(events(high_memory, "alarm", "api.cpu-target-tracking.AlarmLow").size() >= 1);
+  const auto low_memory = run(yaml(400));
+  const auto ins = events(low_memory, "scale_in", "api");
+  REQUIRE(!ins.empty());
+  CHECK(ins[0].reason.find("memory") != std::string::npos);
+  CHECK(ins[0].reason.find("cpu") != std::string::npos);
+}
 
 TEST_CASE("Timeline: a scale-out during its cooldown happens only when larger, so a long cooldown stops the overshoot") {
   // The datapoints reach the alarm 150 s after their minute: for three more minutes after the
@@ -95,41 +215,6 @@ TEST_CASE("Timeline: a scale-out during its cooldown happens only when larger, s
   REQUIRE(!ins.empty());
   CHECK(ins[0].t_s >= 1110.0 + 15 * 60.0);  // the 15th low datapoint after the last high one
   CHECK(*ins[0].to == 2.0);
-}
-
-TEST_CASE("Timeline: a target unhealthy during the grace period is replaced when the grace period ends") {
-  const auto r = run(R"(
-duration: 8m
-workload:
-  arrivals: { process: uniform, rate: 6 }
-  requests:
-    - { name: r, path: /x, steps: [ { cpu: const(200ms) } ] }
-load_balancer:
-  type: alb
-  default: api
-  health_check: { interval: 5s, timeout: 2s, unhealthy_threshold: 2, cpu: const(50ms) }
-services:
-  api:
-    cpu: 1024
-    memory: 8192
-    desired: 1
-    health_check_grace_period: 2m
-)");
-  CHECK(r.requests.balanced());
-  // Overloaded (1.2 vCPU of work on 1), the task fails its checks within the first seconds...
-  const auto unhealthy = events(r, "target_unhealthy", "api/1");
-  REQUIRE(unhealthy.size() == 1);
-  CHECK(unhealthy[0].t_s < 30.0);
-  // ...and it never recovers, so when the grace period ends ECS replaces it at once.
-  const auto replaced = events(r, "task_replaced");
-  REQUIRE(!replaced.empty());
-  CHECK(replaced[0].target == "api/1");
-  CHECK(replaced[0].t_s == Approx(120.0));
-  const auto draining = events(r, "target_draining", "api/1");
-  REQUIRE(draining.size() == 1);
-  CHECK(draining[0].t_s == Approx(120.0));
-  REQUIRE(!events(r, "task_running", "api/2").empty());
-  CHECK(events(r, "task_running", "api/2")[0].t_s >= 120.0 + 28.0);
 }
 
 TEST_CASE("Timeline: with 20 s metrics the scale-out comes 75 s after the load step") {
@@ -195,34 +280,6 @@ workload:
   CHECK(series(r, "api.tasks_healthy")[25] == 5.0);
 }
 
-TEST_CASE("Timeline: stop_timeout caps the shutdown of a stopping task") {
-  auto yaml = [](const std::string& stop_timeout) {
-    return deployment(R"(
-duration: 10m
-workload:
-  arrivals: { process: uniform, rate: 1 }
-  requests:
-    - { name: r, path: /x, steps: [ { cpu: const(10ms) } ] }
-)", R"(
-    desired: 2
-    shutdown: const(100s)
-    stop_timeout: )" + stop_timeout + R"(
-    autoscaling: { min: 1, max: 2, scheduled: [ { at: 2m, max: 1 } ] }
-)");
-  };
-  for (const auto& [timeout, expected] : {std::pair{"10s", 10.0}, std::pair{"120s", 100.0}}) {
-    INFO(timeout);
-    const auto r = run(yaml(timeout));
-    // Draining ends at once (nothing outstanding), SIGTERM, then min(shutdown, stop_timeout).
-    const auto stopping = events(r, "task_stopping", "api/2");
-    const auto stopped = events(r, "task_stopped", "api/2");
-    REQUIRE(stopping.size() == 1);
-    REQUIRE(stopped.size() == 1);
-    CHECK(stopping[0].t_s == Approx(120.0).margin(0.1));
-    CHECK(stopped[0].t_s - stopping[0].t_s == Approx(expected));
-  }
-}
-
 TEST_CASE("Timeline: desired outside min..max is clamped when the scalable target is registered") {
   const auto r = run(deployment(R"(
 duration: 5m
@@ -243,125 +300,6 @@ workload:
   CHECK(series(r, "api.tasks_running")[0] == 3.0);
   CHECK(events(r, "task_provisioning").empty());
   CHECK(r.sections["services"]["api"]["tasks_min"] == 3);
-}
-
-TEST_CASE("Timeline: every 5xx is counted by code and cause, per interval and in total") {
-  const auto r = run(R"(
-seed: 8
-duration: 6m
-workload:
-  arrivals: { process: poisson, rate: 30 }
-  requests:
-    - { name: heavy, weight: 2, path: /heavy, steps: [ { cpu: const(1s) } ] }
-    - { name: slow, weight: 1, path: /slow, steps: [ { cpu: const(100ms) }, { delay: const(3s) } ] }
-    - { name: query, weight: 1, path: /query, steps: [ { db: { reads: 1 } } ] }
-load_balancer:
-  type: alb
-  idle_timeout: 2s
-  rules:
-    - { path: /heavy, service: heavy }
-    - { path: /slow, service: slow }
-    - { path: /query, service: query }
-services:
-  heavy: { cpu: 1024, memory: 2048, app_memory: { base: 512, per_request: 100 }, desired: 1 }
-  slow: { cpu: 1024, memory: 2048, desired: 1 }
-  query: { cpu: 1024, memory: 2048, desired: 1, db_pool: { size: 1, timeout: 1s } }
-database:
-  type: aurora_provisioned
-  engine: postgresql
-  instance_class: db.r6g.large
-  query: { read: const(400ms) }
-)");
-  const auto& c = r.requests;
-  // heavy dies of memory (502) and has no target until its replacement (503); slow outlives the
-  // idle timeout (504); query waits longer than the pool timeout (500).
-  for (const char* code : {"500", "502", "503", "504"}) {
-    INFO(code);
-    CHECK(status(r, code) > 0);
-  }
-  CHECK(cause(r, "db_connection_timeout:query") == status(r, "500"));
-  CHECK(cause(r, "task_died:heavy") == status(r, "502"));
-  CHECK(cause(r, "no_registered_target:heavy") == status(r, "503"));
-  CHECK(cause(r, "idle_timeout:slow") == status(r, "504"));
-  std::uint64_t by_cause = 0;
-  for (const auto& [name, n] : c.by_cause) by_cause += n;
-  CHECK(by_cause == c.errors);
-  CHECK(c.timeouts == 0);
-  CHECK(c.dropped == 0);
-  CHECK(c.total == c.ok + c.errors + c.in_flight);
-  CHECK(c.in_flight > 0);
-  // The per-code series count responses per interval: they add up to the totals (no warm-up)
-  // and, interval by interval, to http_5xx.
-  const auto& all = series(r, "http_5xx");
-  std::vector<double> codes(all.size(), 0.0);
-  for (const char* code : {"500", "502", "503", "504"}) {
-    INFO(code);
-    const auto& s = series(r, std::string("http_") + code);
-    REQUIRE(s.size() == all.size());
-    CHECK(sum(s) == Approx(static_cast<double>(status(r, code))));
-    for (std::size_t i = 0; i < s.size(); ++i) codes[i] += s[i];
-  }
-  for (std::size_t i = 0; i < all.size(); ++i) CHECK(codes[i] == all[i]);
-  CHECK(r.timeseries.series.count("http_501") == 0);  // only codes that occurred
-}
-
-TEST_CASE("Timeline: a code first seen late has zeros in the intervals before") {
-  const auto r = run(R"(
-duration: 5m
-workload:
-  arrivals: { process: uniform, rate: 1 }
-  requests:
-    - { name: long, path: /x, steps: [ { cpu: const(20s) } ] }
-load_balancer: { type: alb, default: api, deregistration_delay: 5s }
-services:
-  api:
-    cpu: 4096
-    memory: 8192
-    threads: 4
-    desired: 2
-    autoscaling: { min: 1, max: 2, scheduled: [ { at: 2m, max: 1 } ] }
-)");
-  // The drain expires at 125 s: the first 502s are in interval 2.
-  const auto& s = series(r, "http_502");
-  REQUIRE(s.size() == 5);
-  CHECK(s[0] == 0.0);
-  CHECK(s[1] == 0.0);
-  CHECK(s[2] > 0.0);
-  CHECK(sum(s) == Approx(static_cast<double>(status(r, "502"))));
-  CHECK(r.timeseries.series.count("http_503") == 0);
-}
-
-TEST_CASE("Timeline: the LCU dimensions of simulated traffic match the hand computation") {
-  // 50 requests/s for two hours through the 12th rule; 5 requests per client connection, each
-  // open 30 s; 1,000 + 49,000 bytes a request.
-  std::string rules;
-  for (int i = 1; i <= 11; ++i) rules += "    - { path: /other" + std::to_string(i) + ", service: api }\n";
-  const auto r = run(R"(
-duration: 2h
-workload:
-  arrivals: { process: uniform, rate: 50 }
-  requests:
-    - { name: r, path: /x, steps: [ { cpu: const(1ms) } ] }
-load_balancer:
-  type: alb
-  rules:
-)" + rules + R"(    - { path: /x, service: api }
-  lcu: { requests_per_connection: 5, connection_lifetime: 30s, request_bytes: 1000, response_bytes: 49000 }
-services:
-  api: { cpu: 1024, memory: 2048, desired: 1 }
-)");
-  const auto& alb = r.sections["usage"]["albs"][0];
-  const double requests = alb["requests"].get<double>();
-  CHECK(requests == Approx(360000.0).margin(1.0));  // 50 x 7200
-  CHECK(alb["new_connections"].get<double>() == Approx(requests / 5.0));
-  CHECK(alb["active_connection_seconds"].get<double>() == Approx(requests / 5.0 * 30.0));
-  CHECK(alb["processed_bytes"].get<double>() == Approx(requests * 50000.0));
-  CHECK(alb["rule_evaluations"].get<double>() == Approx(requests * 12.0));
-  // Per hour: 10 new connections/s = 0.4 LCU; 300 active connections = 0.1 LCU; 9e9 bytes =
-  // 8.38 GB = 8.38 LCU; (12 - 10 free) x 50 = 100 rule evaluations/s = 0.1 LCU. The highest,
-  // bytes, is billed: 2 x 9e9 / 2^30 LCU-hours.
-  CHECK(alb["lcu_hours"].get<double>() == Approx(2.0 * 9e9 / 1073741824.0).epsilon(1e-5));
-  CHECK(r.sections["load_balancer"]["lcu_peak_hour"].get<double>() == Approx(9e9 / 1073741824.0).epsilon(1e-5));
 }
 
 TEST_CASE("Timeline: the scaling targets of services and workers are in their result sections") {

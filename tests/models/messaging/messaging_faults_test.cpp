@@ -6,7 +6,8 @@
 
 #include <string>
 
-#include "tests/models/messaging_test_util.hpp"
+#include "tests/support/scenario_run.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace loadcast;
 using namespace loadcast::testing;
@@ -176,9 +177,7 @@ TEST_CASE("FifoQueue: the accounting identity holds at every interval end of a b
        {"workload.arrivals.stages", "[{at: 0m, rate: 36}, {at: 1h, rate: 36}]"},
        {"faults", "[{at: 20m, type: db_failover, duration: 30s}, {at: 30m, type: kill_tasks, service: worker-transaction, count: 1}, "
                   "{at: 40m, type: worker_errors, service: worker-item, failure_probability: 0.9, duration: 5m}]"}});
-  app::SimOptions o;
-  o.threads = 1;
-  const auto r = app::simulate(sc, o).to_result();
+  const auto r = testing::simulate_one_thread(sc).to_result();
   std::size_t checked = 0;
   for (const auto& [name, q] : r.sections.at("queues").items()) {
     INFO(name);

@@ -7,9 +7,11 @@
 #include <string>
 
 #include "app/simulate.hpp"
-#include "models/data/db_instance_classes.hpp"
 #include "cost/usage.hpp"
+#include "models/data/db_instance_classes.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
+#include "tests/support/scenario_run.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace loadcast;
 
@@ -48,22 +50,9 @@ services:
 )" + db;
 }
 
-app::SimRun run(const std::string& text) {
-  const auto sc = scenario::load_string(text, "volume.yaml");
-  app::SimOptions o;
-  o.threads = 1;
-  return app::simulate(sc, o);
-}
+app::SimRun run(const std::string& text) { return testing::simulate_text(text, "volume.yaml"); }
 
-std::string load_errors(const std::string& text) {
-  try {
-    scenario::load_string(text, "volume.yaml");
-  } catch (const scenario::LoadError& e) {
-    return e.what();
-  }
-  FAIL("expected a LoadError");
-  return {};
-}
+std::string load_errors(const std::string& text) { return testing::load_error(text, "volume.yaml"); }
 
 const reports::Json* line(const reports::Json& cost, const std::string& component) {
   for (const auto& l : cost["lines"]) {
@@ -122,7 +111,7 @@ TEST_CASE("DatabaseVolume: without the section nothing is metered and the cost s
   CHECK(said);
 }
 
-TEST_CASE("DatabaseVolume: I/O-Optimized has no I/O line; RDS meters gp3 storage per instance") {
+TEST_CASE("DatabaseVolume: I/O-Optimized has no I/O line, and RDS meters gp3 storage per instance") {
   const reports::Result io_opt = run(scenario_text("  storage: io_optimized\n  volume: { gb: 10 }\n")).result;
   CHECK(line(io_opt.sections["cost"], "I/O") == nullptr);
   REQUIRE(line(io_opt.sections["cost"], "storage") != nullptr);

@@ -88,25 +88,6 @@ ScalingPolicyConfig target_tracking(const std::string& metric, double target, si
 
 }  // namespace
 
-TEST_CASE("Alarm: M of N datapoints with missing data and INSUFFICIENT_DATA") {
-  Alarm a(AlarmConfig{"a", "cpu", Comparison::kGreater, 70.0, 3, 2});
-  CHECK(a.state() == AlarmState::kInsufficientData);
-  CHECK_FALSE(a.add(std::nullopt));
-  CHECK(a.state() == AlarmState::kInsufficientData);
-  CHECK(a.add(80.0));  // one present datapoint, breaching, but 2 are needed
-  CHECK(a.state() == AlarmState::kOk);
-  CHECK(a.add(90.0));
-  CHECK(a.state() == AlarmState::kAlarm);
-  a.add(10.0);  // the window is now 80, 90, 10: still two breaching
-  CHECK(a.state() == AlarmState::kAlarm);
-  a.add(10.0);  // 90, 10, 10
-  CHECK(a.state() == AlarmState::kOk);
-  a.add(std::nullopt);
-  a.add(std::nullopt);
-  a.add(std::nullopt);  // nothing present in the window
-  CHECK(a.state() == AlarmState::kInsufficientData);
-}
-
 TEST_CASE("Autoscaler: no scale-out before three datapoints above target then the ceil formula") {
   Rig rig(2, 2 * kMin);
   rig.config.min = 1;

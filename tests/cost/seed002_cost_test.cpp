@@ -1,7 +1,7 @@
 // The cost table of seed 002 (bookmark app, ap-northeast-1), checked: loadcast prices the same
 // constant configurations from Usage directly (no simulation needed) and the test pins every
 // line, so the side-by-side table of docs/cost.md is reproducible with:
-//   build/<dir>/tests/scenarios/test_scenarios "Seed002Cost: *"
+//   build/<dir>/tests/cost/test_cost "Seed002Cost: *"
 // Seed figures (seeds/002, lines ~130-175): minimum $190.50 = ECS $44 + Aurora $88 + other $58.50;
 // peak $620.50 = ECS $440 + Aurora $176 + other $58.50; other = ALB $23 + NAT $32 + Route 53 $0.50
 // + bastion t3.nano $3.
@@ -15,6 +15,7 @@
 #include "cost/usage.hpp"
 #include "reports/threshold.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
+#include "tests/support/scenario_run.hpp"
 
 using namespace loadcast;
 using cost::AuroraStorage;
@@ -110,10 +111,7 @@ TEST_CASE("Seed002Cost: loadcast prices the seed's minimum and peak configuratio
 
 TEST_CASE("Seed002Cost: a simulated bookmark-prod run carries a cost priced from what it metered") {
   const auto sc = scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/bookmark-prod.yaml");
-  app::SimOptions o;
-  o.duration = 30 * sim::kMinute;
-  o.threads = 1;
-  app::SimRun run = app::simulate(sc, o);
+  app::SimRun run = testing::simulate_one_thread(sc, 30 * sim::kMinute);
   REQUIRE(run.usage.has_value());
   reports::Result& r = run.result;
   REQUIRE(scenario::add_cost_section(r, run.usage, sc.region, cost::CostConfig{}, sc.base_dir));

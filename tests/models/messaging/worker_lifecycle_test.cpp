@@ -6,7 +6,8 @@
 
 #include <string>
 
-#include "tests/models/messaging_test_util.hpp"
+#include "tests/support/scenario_run.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace loadcast;
 using namespace loadcast::testing;
