@@ -106,15 +106,27 @@ const KeyRule* rule_for(const KeyRule (&rules)[N], const std::string& path) {
   return best;
 }
 
+// A key is judged as a whole unless a rule names something inside it ("http" is not judged as
+// one key: http.public.certificates and http.private differ).
 template <std::size_t N>
 void report(Draft& d, const YamlTree& root, const std::string& file, const KeyRule (&rules)[N]) {
-  for_each_unused(root, [&](const std::string& path, const YamlEntry& e) {
-    const KeyRule* r = rule_for(rules, strip_indices(path));
-    const std::string where = location(file, e);
-    if (r == nullptr) d.not_imported(where, path + ": loadcast has no scenario key for it");
-    else if (r->verdict == Verdict::kIgnored) d.ignored(where, path + " (" + r->reason + ")");
-    else d.not_imported(where, path + ": " + r->reason);
-  });
+  const auto descend = [&](const std::string& path) {
+    const std::string p = strip_indices(path) + ".";
+    for (const auto& r : rules) {
+      if (std::string(r.prefix).rfind(p, 0) == 0) return true;
+    }
+    return false;
+  };
+  for_each_unused(
+      root,
+      [&](const std::string& path, const YamlEntry& e) {
+        const KeyRule* r = rule_for(rules, strip_indices(path));
+        const std::string where = location(file, e);
+        if (r == nullptr) d.not_imported(where, path + ": loadcast has no scenario key for it");
+        else if (r->verdict == Verdict::kIgnored) d.ignored(where, path + " (" + r->reason + ")");
+        else d.not_imported(where, path + ": " + r->reason);
+      },
+      descend);
 }
 
 std::vector<std::string> sorted_dirs(const std::string& dir) {
@@ -255,10 +267,12 @@ Draft CopilotImporter::run() {
   if (options_.region) draft_.region = sourced(*options_.region, std::string("--region"));
   read_workloads();
   collect_topics();
-  for (auto& w : workloads_) map_workload(w);
+  for (auto& w : workloads_) {
+    map_workload(w);
+    report_unused(w);
+  }
   finish_topics();
   read_addons();
-  for (const auto& w : workloads_) report_unused(w);
   return std::move(draft_);
 }
 

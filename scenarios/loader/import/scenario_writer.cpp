@@ -210,9 +210,17 @@ std::vector<RoutedClass> plan_classes(const Draft& d, std::vector<std::string>& 
   return out;
 }
 
+// A worker's own estimate of the time per message (Copilot's msg_processing_time) as the CPU
+// work that takes that long on its task: time x min(1, vCPU), as if the message were CPU-bound.
+std::optional<sim::Time> message_cpu(const DraftService& s) {
+  if (!s.message_time) return std::nullopt;
+  const double vcpu = s.cpu ? s.cpu->value / 1024.0 : 1.0;
+  return static_cast<sim::Time>(std::llround(static_cast<double>(s.message_time->value) * std::min(1.0, vcpu)));
+}
+
 std::string default_steps_text(const Draft& d, const DraftService& s, bool message) {
   std::string t = "cpu " + std::string(s.job ? kAssumedJobCpu : message ? kAssumedMessageCpu : kAssumedRequestCpu);
-  if (message && s.message_time) t = "cpu exp(" + dur(s.message_time->value) + ")";
+  if (message && message_cpu(s)) t = "cpu exp(" + dur(*message_cpu(s)) + ")";
   if (d.database) t += s.job ? ", db 100 reads + 10 writes" : message ? ", db 1 read + 1 write" : ", db 2 reads + 1 write";
   for (const auto& topic : s.publish_topics) {
     if (d.topic(topic) != nullptr) t += ", publish to " + topic;
@@ -223,9 +231,10 @@ std::string default_steps_text(const Draft& d, const DraftService& s, bool messa
 void write_steps(Lines& out, int indent, const Draft& d, const DraftService& s, bool message) {
   std::string cpu = s.job ? kAssumedJobCpu : message ? kAssumedMessageCpu : kAssumedRequestCpu;
   std::string why = "ASSUMPTION: CPU time per " + std::string(s.job ? "run" : message ? "message" : "request");
-  if (message && s.message_time) {
-    cpu = "exp(" + dur(s.message_time->value) + ")";
-    why = "ASSUMPTION: mean from " + s.message_time->from;
+  if (message && message_cpu(s)) {
+    cpu = "exp(" + dur(*message_cpu(s)) + ")";
+    why = "ASSUMPTION: " + dur(s.message_time->value) + " per message (" + s.message_time->from + "), CPU-bound on " +
+          num(s.cpu ? s.cpu->value / 1024.0 : 1.0) + " vCPU";
   }
   out.add(indent, "- cpu: " + cpu, why);
   if (d.database) {

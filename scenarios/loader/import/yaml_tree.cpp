@@ -75,16 +75,17 @@ void use_all(const YamlTree& t) {
   for (const auto& i : t.items) use_all(i);
 }
 
-void walk_unused(const YamlTree& node, const std::string& path,
-                 const std::function<void(const std::string&, const YamlEntry&)>& fn) {
+void walk_unused(const YamlTree& node, const std::string& path, const std::function<void(const std::string&, const YamlEntry&)>& fn,
+                 const std::function<bool(const std::string&)>& descend) {
   if (node.is_map()) {
     for (const auto& e : node.entries) {
       const std::string p = path.empty() ? e.key : path + "." + e.key;
-      if (!e.value.any_used()) fn(p, e);
-      else walk_unused(e.value, p, fn);
+      const bool container = e.value.is_map() || e.value.is_sequence();
+      if (e.value.any_used() || (container && descend && descend(p))) walk_unused(e.value, p, fn, descend);
+      else fn(p, e);
     }
   } else if (node.is_sequence()) {
-    for (std::size_t i = 0; i < node.items.size(); ++i) walk_unused(node.items[i], path + "[" + std::to_string(i) + "]", fn);
+    for (std::size_t i = 0; i < node.items.size(); ++i) walk_unused(node.items[i], path + "[" + std::to_string(i) + "]", fn, descend);
   }
 }
 
@@ -208,8 +209,9 @@ YamlTree merge_override(const YamlTree& base, const YamlTree& over) {
   return out;
 }
 
-void for_each_unused(const YamlTree& root, const std::function<void(const std::string&, const YamlEntry&)>& fn) {
-  walk_unused(root, "", fn);
+void for_each_unused(const YamlTree& root, const std::function<void(const std::string&, const YamlEntry&)>& fn,
+                     const std::function<bool(const std::string&)>& descend) {
+  walk_unused(root, "", fn, descend);
 }
 
 std::optional<double> as_number(const YamlTree& node, bool quoted_too) {

@@ -79,9 +79,11 @@ std::string location(const std::string& file, const YamlEntry& entry);
 // replaces what `base` has.
 YamlTree merge_override(const YamlTree& base, const YamlTree& over);
 
-// Calls fn(path, entry) for every mapping entry that no part of which was used, without
-// descending into it (its whole subtree is one finding). Sequence items show as "key[i]".
-void for_each_unused(const YamlTree& root, const std::function<void(const std::string& path, const YamlEntry& entry)>& fn);
+// Calls fn(path, entry) for every mapping entry no part of which was used, without descending
+// into it (its whole subtree is one finding) unless descend(path) asks to: then each of its own
+// entries is judged. Sequence items show as "key[i]".
+void for_each_unused(const YamlTree& root, const std::function<void(const std::string& path, const YamlEntry& entry)>& fn,
+                     const std::function<bool(const std::string& path)>& descend = {});
 
 // Scalar conversions (nullopt when the node is not a scalar of that type). A quoted scalar is a
 // string in a Copilot manifest; CloudFormation converts it (`quoted_too`).
