@@ -82,14 +82,20 @@ ImportOutcome run_import(const ImportRequest& request) {
   // The scenario must load as `loadcast check` loads it; relative references resolve where it
   // is written.
   const std::string shown = request.out.value_or(outcome.result.name + ".yaml");
+  std::vector<std::string> problems;
   try {
     (void)scenario::load_string(outcome.result.yaml, shown);
   } catch (const scenario::LoadError& e) {
-    throw scenario::ImportError(located(e, outcome.result.yaml, shown));
+    problems = located(e, outcome.result.yaml, shown);
   }
   if (request.out) {
     write_atomically(*request.out, outcome.result.yaml);
     outcome.written = *request.out;
+  }
+  // Written all the same, so the user can fix the lines named.
+  if (!problems.empty()) {
+    if (request.out) problems.push_back(*request.out + ": written; fix the keys above, then run loadcast check " + *request.out);
+    throw scenario::ImportError(problems);
   }
   outcome.exit = import_exit_code(outcome.result);
   return outcome;

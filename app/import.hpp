@@ -34,8 +34,9 @@ struct ImportOutcome {
 };
 
 // Throws scenario::ImportError for an invalid input (exit 2) and UsageError for wrong usage.
-// A scenario that would not load is an ImportError whose messages point at the written
-// scenario's lines and name the input each line came from.
+// A scenario that would not load (an instance class the price table lacks, say) is an
+// ImportError whose messages point at the written scenario's lines and name the input each line
+// came from; with `out` it is written all the same, for the user to fix.
 ImportOutcome run_import(const ImportRequest& request);
 
 // The exit code of a finished import: kOk when complete, kPartial otherwise.

@@ -200,6 +200,7 @@ struct Draft {
   std::vector<DraftQueue> queues;
   std::vector<DraftTopic> topics;
   std::vector<ImportFinding> findings;
+  std::vector<std::string> fill_in;  // the importer's own assumptions about the infrastructure
 
   void not_imported(std::string where, std::string what);
   void ignored(std::string where, std::string what);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "models/web/alb.hpp"
+#include "scenarios/loader/pricing_loader.hpp"
 
 namespace loadcast::scenario {
 
@@ -283,7 +284,19 @@ std::string example_path(const std::string& pattern) {
   return out;
 }
 
-ImportResult write_scenario(const Draft& d) {
+ImportResult write_scenario(const Draft& input) {
+  Draft d = input;
+  // A region without a built-in price table would not load: price it as loadcast's default and say so.
+  if (d.region) {
+    const auto regions = builtin_regions();
+    if (std::find(regions.begin(), regions.end(), d.region->value) == regions.end()) {
+      std::string known;
+      for (const auto& r : regions) known += (known.empty() ? "" : ", ") + r;
+      d.not_imported(d.region->from, "region " + d.region->value + ": loadcast has no built-in price table for it (built in: " + known +
+                                         "); priced as us-east-1 (give cost.pricing a table of yours)");
+      d.region.reset();
+    }
+  }
   ImportResult result;
   result.name = d.name;
   result.findings = d.findings;
@@ -315,6 +328,7 @@ ImportResult write_scenario(const Draft& d) {
       fill.push_back("services." + s.name + ": gets no traffic in this scenario (no listener rule reaches it); add a request class routed to it, or remove it");
     }
   }
+  for (const auto& f : d.fill_in) fill.push_back(f);
   fill.push_back("threads: runnable threads of each service's and worker's application (now 1, as Node.js)");
   if (d.database) fill.push_back("database.query: vCPU time of one read and one write query (now " + std::string(kAssumedQueryRead) + " / " + kAssumedQueryWrite + ")");
   if (!d.region) fill.push_back("region: the input does not say it (now loadcast's default, us-east-1); it selects the price table");
