@@ -62,6 +62,60 @@ memory: 512
 count: 1
 )";
 
+// An environment addon as `copilot storage init` generates it (Aurora Serverless v2, PostgreSQL).
+const char* kServerlessAddon = R"(Parameters:
+  App: { Type: String }
+  Env: { Type: String }
+  shopclusterDBName: { Type: String, Default: shop }
+  VPCID: { Type: String, Default: "" }
+  PrivateSubnets: { Type: String, Default: "" }
+Mappings:
+  shopclusterEnvScalingConfigurationMap:
+    All:
+      "DBMinCapacity": 0.5
+      "DBMaxCapacity": 8
+Resources:
+  shopclusterDBSubnetGroup:
+    Type: 'AWS::RDS::DBSubnetGroup'
+    Properties:
+      DBSubnetGroupDescription: Group of private subnets for Aurora Serverless v2 cluster.
+      SubnetIds: !Split [',', !Ref PrivateSubnets]
+  shopclusterAuroraSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      GenerateSecretString:
+        SecretStringTemplate: '{"username": "postgres"}'
+        GenerateStringKey: "password"
+  shopclusterDBCluster:
+    Type: 'AWS::RDS::DBCluster'
+    Properties:
+      MasterUsername: !Join [ "",  [ '{{resolve:secretsmanager:', !Ref shopclusterAuroraSecret, ":SecretString:username}}" ]]
+      DatabaseName: !Ref shopclusterDBName
+      Engine: 'aurora-postgresql'
+      EngineVersion: '14.4'
+      DBSubnetGroupName: !Ref shopclusterDBSubnetGroup
+      ServerlessV2ScalingConfiguration:
+        MinCapacity: !FindInMap [shopclusterEnvScalingConfigurationMap, All, DBMinCapacity]
+        MaxCapacity: !FindInMap [shopclusterEnvScalingConfigurationMap, All, DBMaxCapacity]
+  shopclusterDBWriterInstance:
+    Type: 'AWS::RDS::DBInstance'
+    Properties:
+      DBClusterIdentifier: !Ref shopclusterDBCluster
+      DBInstanceClass: db.serverless
+      Engine: 'aurora-postgresql'
+      PromotionTier: 1
+      AvailabilityZone: !Select
+        - 0
+        - !GetAZs
+          Ref: AWS::Region
+  shopclusterSecretAuroraClusterAttachment:
+    Type: AWS::SecretsManager::SecretTargetAttachment
+    Properties:
+      SecretId: !Ref shopclusterAuroraSecret
+      TargetId: !Ref shopclusterDBCluster
+      TargetType: AWS::RDS::DBCluster
+)";
+
 }  // namespace
 
 TEST_CASE("ImportCopilot: the POS workspace imports as pos-production.yaml in every key the workspace determines") {
@@ -278,6 +332,7 @@ TEST_CASE("ImportCopilot: without --region the region is an assumption to fill i
 TEST_CASE("ImportCopilot: a workspace loadcast can model entirely imports complete") {
   const auto dir = workspace("complete", {{".workspace", "application: shop\n"},
                                           {"web/manifest.yml", std::string(kWeb) + "platform: linux/arm64\n"},
+                                          {"environments/addons/db.yml", kServerlessAddon},
                                           {"api/manifest.yml", R"(name: api
 type: Load Balanced Web Service
 http:
@@ -323,6 +378,47 @@ count:
   REQUIRE(mem != nullptr);
   CHECK(std::get<models::TargetTrackingConfig>(mem->spec).target == 75);
   CHECK(std::get<models::TargetTrackingConfig>(mem->spec).scale_in_cooldown == 200 * sim::kSecond);
+  // The Aurora Serverless v2 addon in the shape `copilot storage init` writes it.
+  REQUIRE(s.model.database);
+  CHECK(s.model.database->type == models::DbType::kAuroraServerlessV2);
+  CHECK(s.model.database->engine == models::DbEngine::kPostgresql);
+  CHECK(s.model.database->min_acu == 0.5);
+  CHECK(s.model.database->max_acu == 8);
+}
+
+TEST_CASE("ImportCopilot: approximations are reported, not made silently") {
+  const auto dir = workspace("approx", {{"web/manifest.yml", std::string(kWeb) + R"(publish:
+  topics:
+    - name: events
+)"},
+                                        {"worker/manifest.yml", R"(name: worker
+type: Worker Service
+count:
+  range: { min: 1, max: 4, spot_from: 3 }
+  response_time: 2s
+subscribe:
+  topics:
+    - name: events
+      service: web
+      filter_policy: { kind: [order] }
+      queue: true
+  queue:
+    delay: 10s
+)"}});
+  scenario::CopilotImportOptions o;
+  o.dir = dir;
+  const auto r = scenario::import_copilot(o);
+  using loadcast::testing::listed;
+  CHECK(listed(r, Kind::kNotImported, "copilot/web/manifest.yml:10:7", "topic events is a standard SNS topic"));
+  CHECK(listed(r, Kind::kNotImported, "copilot/worker/manifest.yml:4:39", "spot_from 3"));
+  CHECK(listed(r, Kind::kNotImported, "copilot/worker/manifest.yml:5:3", "count.response_time"));
+  CHECK(listed(r, Kind::kNotImported, "copilot/worker/manifest.yml:10:7", "filter_policy"));
+  CHECK(listed(r, Kind::kNotImported, "copilot/worker/manifest.yml:11:14", "topic-specific queue"));
+  CHECK(listed(r, Kind::kNotImported, "copilot/worker/manifest.yml:13:12", "delay queue"));
+  CHECK(listed(r, Kind::kNotImported, "copilot/worker/manifest.yml:7:3", "standard queue"));
+  const auto s = loadcast::testing::load_imported(r);
+  CHECK_FALSE(find_service(s.model, "worker")->spot);
+  CHECK(find_topic(s.model, "events")->subscriptions == std::vector<std::string>{"worker"});
 }
 
 TEST_CASE("ImportCopilot: bad workspaces fail with a located error") {
