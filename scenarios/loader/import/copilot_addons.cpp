@@ -58,12 +58,6 @@ bool database_type(const std::string& type) {
          type == "AWS::RDS::DBProxyTargetGroup";
 }
 
-std::string engine_of(const std::string& e) {
-  if (e == "aurora-mysql" || e == "aurora" || e == "mysql" || e == "mariadb") return "mysql";
-  if (e == "aurora-postgresql" || e == "postgres" || e == "postgresql") return "postgresql";
-  return {};
-}
-
 // Whether `value` (an evaluated property) names resource `id`: a Ref/GetAtt to it, or its
 // physical name given as a string.
 bool refers_to(const YamlTree& value, const std::string& id, const std::optional<std::string>& physical) {
@@ -167,7 +161,7 @@ void CopilotImporter::map_database(const CfnTemplate& t) {
     const auto physical = t.property(*cluster, "DBClusterIdentifier");
     const std::optional<std::string> cluster_name = physical ? cfn_string(*physical) : std::nullopt;
     const auto engine = t.property(*cluster, "Engine");
-    const std::string e = engine ? engine_of(cfn_string(*engine).value_or("")) : std::string();
+    const std::string e = engine ? scenario_engine(cfn_string(*engine).value_or("")) : std::string();
     if (e.empty() || !engine || cfn_string(*engine)->rfind("aurora", 0) != 0) {
       draft_.not_imported(t.where(*cluster), "DBCluster engine '" + (engine ? cfn_string(*engine).value_or("?") : std::string("?")) +
                                                  "': loadcast models Aurora MySQL and Aurora PostgreSQL clusters");
@@ -250,7 +244,7 @@ void CopilotImporter::map_database(const CfnTemplate& t) {
     if (inst == nullptr) return;
     db.from = t.where(*inst);
     const auto engine = t.property(*inst, "Engine");
-    const std::string e = engine ? engine_of(cfn_string(*engine).value_or("")) : std::string();
+    const std::string e = engine ? scenario_engine(cfn_string(*engine).value_or("")) : std::string();
     const auto cls = t.property(*inst, "DBInstanceClass");
     if (e.empty() || !cls || !cfn_string(*cls)) {
       draft_.not_imported(t.where(*inst), "a DBInstance whose engine or class cannot be read: loadcast models MySQL and PostgreSQL");

@@ -141,6 +141,37 @@ std::vector<std::string> sorted_dirs(const std::string& dir) {
 
 }  // namespace
 
+void manifest_error(const std::string& file, const YamlTree& at, const std::string& message) {
+  throw ImportError({location(file, at) + ": " + message});
+}
+
+sim::Time manifest_duration(const std::string& file, const YamlTree& n, const std::string& key) {
+  n.use();
+  const auto d = n.is_scalar() ? sim::parse_duration(n.scalar) : std::nullopt;
+  if (!d) manifest_error(file, n, key + ": '" + n.scalar + "' is not a duration (e.g. 30s, 1m30s, 2h)");
+  return *d;
+}
+
+long long manifest_integer(const std::string& file, const YamlTree& n, const std::string& key) {
+  n.use();
+  const auto v = as_integer(n);
+  if (!v) manifest_error(file, n, key + ": '" + n.scalar + "' is not an integer");
+  return *v;
+}
+
+bool manifest_bool(const std::string& file, const YamlTree& n, const std::string& key) {
+  n.use();
+  const auto v = as_bool(n);
+  if (!v) manifest_error(file, n, key + ": '" + n.scalar + "' is not true or false");
+  return *v;
+}
+
+std::string manifest_string(const std::string& file, const YamlTree& n, const std::string& key) {
+  n.use();
+  if (!n.is_scalar()) manifest_error(file, n, key + " must be a string");
+  return n.scalar;
+}
+
 CopilotImporter::CopilotImporter(CopilotImportOptions options) : options_(std::move(options)) {}
 
 std::string CopilotImporter::shown(const std::string& absolute) const {

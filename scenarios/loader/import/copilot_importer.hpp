@@ -24,6 +24,13 @@
 
 namespace loadcast::scenario {
 
+// A manifest value of the expected type, marked used; ImportError at its location otherwise.
+[[noreturn]] void manifest_error(const std::string& file, const YamlTree& at, const std::string& message);
+sim::Time manifest_duration(const std::string& file, const YamlTree& n, const std::string& key);
+long long manifest_integer(const std::string& file, const YamlTree& n, const std::string& key);
+bool manifest_bool(const std::string& file, const YamlTree& n, const std::string& key);
+std::string manifest_string(const std::string& file, const YamlTree& n, const std::string& key);
+
 class CopilotImporter {
  public:
   explicit CopilotImporter(CopilotImportOptions options);
@@ -59,10 +66,12 @@ class CopilotImporter {
   void map_task(Workload& w, DraftService& s);
   void map_http(Workload& w, DraftService& s);
   void map_count(Workload& w, DraftService& s, bool worker);
+
+  // copilot_messaging.cpp: topics, queues, subscriptions, jobs
+  void collect_topics();
   void map_publish(Workload& w, DraftService& s);
   void map_subscribe(Workload& w);
   void map_job(Workload& w, DraftService& s);
-  void collect_topics();
   void finish_topics();
 
   // copilot_addons.cpp: CloudFormation addons

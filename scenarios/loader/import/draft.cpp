@@ -14,6 +14,12 @@ T* by_name(std::vector<T>& items, const std::string& name) {
 
 }  // namespace
 
+std::string scenario_engine(const std::string& e) {
+  if (e == "aurora-mysql" || e == "aurora" || e == "mysql" || e == "mariadb") return "mysql";
+  if (e == "aurora-postgresql" || e == "postgres" || e == "postgresql") return "postgresql";
+  return {};
+}
+
 bool ImportResult::complete() const { return count(ImportFinding::Kind::kNotImported) == 0; }
 
 std::size_t ImportResult::count(ImportFinding::Kind kind) const {

@@ -31,6 +31,10 @@ Maybe<T> sourced(T value, std::string from) {
   return Sourced<T>{std::move(value), std::move(from)};
 }
 
+// The scenario's `database.engine` of an RDS engine name ("aurora-mysql", "postgres"...); empty
+// for an engine loadcast does not model.
+std::string scenario_engine(const std::string& aws_engine);
+
 struct DraftStep {
   std::optional<double> lower;
   std::optional<double> upper;

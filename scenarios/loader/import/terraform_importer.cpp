@@ -1,32 +1,21 @@
-// The data and messaging tiers of a Terraform plan, workers, and the resources loadcast does not
-// model (terraform_importer.hpp). Attribute names are the AWS provider's:
+// The data tier of a Terraform plan, its workers, the resources loadcast does not model, and the
+// importer's order of work (terraform_importer.hpp). Attribute names are the AWS provider's:
 // [doc] https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ rds_cluster,
-// rds_cluster_instance, db_instance, db_proxy, db_proxy_default_target_group, sqs_queue,
-// sqs_queue_redrive_policy, sns_topic, sns_topic_subscription, scheduler_schedule,
-// cloudwatch_event_rule, cloudwatch_event_target.
+// rds_cluster_instance, db_instance, db_proxy, db_proxy_default_target_group.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 #include "scenarios/loader/import/scenario_writer.hpp"
-#include "scenarios/loader/import/schedule_expression.hpp"
 #include "scenarios/loader/import/terraform_importer.hpp"
 
 namespace loadcast::scenario {
 
 namespace {
 
-sim::Time seconds(double s) { return static_cast<sim::Time>(std::llround(s * 1e9)); }
-
 std::string without_fifo(std::string name) {
   if (name.size() > 5 && name.compare(name.size() - 5, 5, ".fifo") == 0) name.resize(name.size() - 5);
   return name;
-}
-
-std::string engine_of(const std::string& e) {
-  if (e == "aurora-mysql" || e == "aurora" || e == "mysql" || e == "mariadb") return "mysql";
-  if (e == "aurora-postgresql" || e == "postgres") return "postgresql";
-  return {};
 }
 
 // Managed resource types with no bearing on load, latency or the modelled cost.
@@ -129,7 +118,7 @@ void TerraformImporter::map_database() {
       continue;
     }
     const std::string engine = tf_string(*c->values, {"engine"}).value_or("");
-    if (engine.rfind("aurora", 0) != 0 || engine_of(engine).empty()) {
+    if (engine.rfind("aurora", 0) != 0 || scenario_engine(engine).empty()) {
       draft_.not_imported(c->address, "engine '" + engine + "': loadcast models Aurora MySQL and Aurora PostgreSQL clusters");
       continue;
     }
@@ -150,7 +139,7 @@ void TerraformImporter::map_database() {
     const TfResource* writer = members.front();
     for (const auto* m : members) handled(m);
     db.from = c->address;
-    db.engine = Sourced<std::string>{engine_of(engine), c->address + " engine " + engine};
+    db.engine = Sourced<std::string>{scenario_engine(engine), c->address + " engine " + engine};
     const std::string writer_class = tf_string(*writer->values, {"instance_class"}).value_or("");
     if (writer_class.empty()) {
       draft_.not_imported(writer->address, "instance_class is not known before apply");
@@ -172,7 +161,7 @@ void TerraformImporter::map_database() {
       if (auto v = tf_number(*c->values, {"serverlessv2_scaling_configuration", "min_capacity"})) db.min_acu = sourced(*v, c->address + " serverlessv2_scaling_configuration.min_capacity");
       if (auto v = tf_number(*c->values, {"serverlessv2_scaling_configuration", "max_capacity"})) db.max_acu = sourced(*v, c->address + " serverlessv2_scaling_configuration.max_capacity");
       if (auto v = tf_number(*c->values, {"serverlessv2_scaling_configuration", "seconds_until_auto_pause"}); v && db.min_acu && db.min_acu->value == 0) {
-        db.auto_pause = sourced(seconds(*v), c->address + " serverlessv2_scaling_configuration.seconds_until_auto_pause");
+        db.auto_pause = sourced(tf_seconds(*v), c->address + " serverlessv2_scaling_configuration.seconds_until_auto_pause");
       }
       if (!db.max_acu) draft_.not_imported(c->address, "serverlessv2_scaling_configuration.max_capacity is not known: loadcast's default 4 ACU is kept");
       if (!reader_class.empty() && reader_class != "db.serverless") {
@@ -202,7 +191,7 @@ void TerraformImporter::map_database() {
     }
     const std::string engine = tf_string(*i->values, {"engine"}).value_or("");
     const auto cls = tf_string(*i->values, {"instance_class"});
-    if (engine_of(engine).empty() || !cls) {
+    if (scenario_engine(engine).empty() || !cls) {
       draft_.not_imported(i->address, "engine '" + engine + "': loadcast models MySQL and PostgreSQL instances");
       continue;
     }
@@ -212,7 +201,7 @@ void TerraformImporter::map_database() {
     }
     db.from = i->address;
     db.type = Sourced<std::string>{"rds", i->address};
-    db.engine = Sourced<std::string>{engine_of(engine), i->address + " engine " + engine};
+    db.engine = Sourced<std::string>{scenario_engine(engine), i->address + " engine " + engine};
     db.instance_class = sourced(*cls, i->address + " instance_class");
     if (tf_bool(*i->values, {"multi_az"}) == std::optional<bool>(true)) {
       draft_.not_imported(i->address, "multi_az: a standby instance doubles the instance cost; loadcast prices one instance");
@@ -234,7 +223,7 @@ void TerraformImporter::map_database() {
       const std::string at = g->address + " connection_pool_config.";
       if (auto v = tf_number(*g->values, {"connection_pool_config", "max_connections_percent"})) proxy.max_connections_percent = sourced(*v, at + "max_connections_percent");
       if (auto v = tf_number(*g->values, {"connection_pool_config", "max_idle_connections_percent"})) proxy.max_idle_connections_percent = sourced(*v, at + "max_idle_connections_percent");
-      if (auto v = tf_number(*g->values, {"connection_pool_config", "connection_borrow_timeout"})) proxy.borrow_timeout = sourced(seconds(*v), at + "connection_borrow_timeout");
+      if (auto v = tf_number(*g->values, {"connection_pool_config", "connection_borrow_timeout"})) proxy.borrow_timeout = sourced(tf_seconds(*v), at + "connection_borrow_timeout");
       if (!tf_blocks(*g->values, {"connection_pool_config", "session_pinning_filters"}).empty()) {
         draft_.note(g->address, "session_pinning_filters: session pinning is not modelled (every query multiplexes)");
       }
@@ -280,8 +269,8 @@ void TerraformImporter::map_database() {
         continue;
       }
       rs.target = tf_number(*cfg, {"target_value"}).value_or(rs.target);
-      if (auto v = tf_number(*cfg, {"scale_in_cooldown"})) rs.scale_in_cooldown = seconds(*v);
-      if (auto v = tf_number(*cfg, {"scale_out_cooldown"})) rs.scale_out_cooldown = seconds(*v);
+      if (auto v = tf_number(*cfg, {"scale_in_cooldown"})) rs.scale_in_cooldown = tf_seconds(*v);
+      if (auto v = tf_number(*cfg, {"scale_out_cooldown"})) rs.scale_out_cooldown = tf_seconds(*v);
       if (auto v = tf_bool(*cfg, {"disable_scale_in"})) rs.disable_scale_in = *v;
       rs.from += ", " + p->address;
       have_policy = true;
@@ -303,165 +292,6 @@ void TerraformImporter::map_database() {
     }
   }
   if (have) draft_.database = db;
-}
-
-void TerraformImporter::map_messaging() {
-  const auto queues = plan_.of_type("aws_sqs_queue");
-  for (const TfResource* q : queues) {
-    handled(q);
-    DraftQueue d;
-    d.name = queue_key(*q);
-    d.from = q->address;
-    if (draft_.queue(d.name) != nullptr) {
-      draft_.not_imported(q->address, "a second queue named " + d.name + ": loadcast needs distinct names");
-      continue;
-    }
-    if (tf_bool(*q->values, {"fifo_queue"}) != std::optional<bool>(true)) {
-      draft_.not_imported(q->address, "a standard queue: loadcast models SQS FIFO (imported as FIFO)");
-    }
-    if (auto v = tf_number(*q->values, {"visibility_timeout_seconds"})) d.visibility_timeout = sourced(seconds(*v), q->address + " visibility_timeout_seconds");
-    if (auto v = tf_number(*q->values, {"message_retention_seconds"})) d.retention = sourced(seconds(*v), q->address + " message_retention_seconds");
-    if (auto v = tf_number(*q->values, {"delay_seconds"}); v && *v > 0) {
-      draft_.not_imported(q->address, "delay_seconds: a delay queue; loadcast delivers messages at once");
-    }
-    const auto scope = tf_string(*q->values, {"deduplication_scope"});
-    const auto limit = tf_string(*q->values, {"fifo_throughput_limit"});
-    if (scope == std::optional<std::string>("messageGroup") && limit == std::optional<std::string>("perMessageGroupId")) {
-      d.high_throughput = sourced(true, q->address + " deduplication_scope, fifo_throughput_limit");
-    } else if ((scope && *scope == "messageGroup") || (limit && *limit == "perMessageGroupId")) {
-      draft_.not_imported(q->address, "deduplication_scope / fifo_throughput_limit: loadcast models the default FIFO mode or high throughput (both per message group)");
-    }
-    draft_.queues.push_back(d);
-  }
-  // Redrive policies: on the queue, or in an aws_sqs_queue_redrive_policy.
-  auto redrive = [&](const TfResource& holder, const TfResource& queue) {
-    DraftQueue* d = draft_.queue(queue_key(queue));
-    if (d == nullptr) return;
-    const TfResource* dlq = nullptr;
-    std::optional<double> max_receive;
-    if (auto text = tf_string(*holder.values, {"redrive_policy"}); text && !text->empty()) {
-      try {
-        const Json j = Json::parse(*text);
-        if (auto arn = j.find("deadLetterTargetArn"); arn != j.end() && arn->is_string()) {
-          for (const TfResource* q : queues) {
-            if (tf_string(*q->values, {"arn"}) == arn->get<std::string>()) dlq = q;
-          }
-        }
-        if (auto m = j.find("maxReceiveCount"); m != j.end()) {
-          if (m->is_number()) max_receive = m->get<double>();
-          else if (m->is_string()) max_receive = std::stod(m->get<std::string>());
-        }
-      } catch (const std::exception&) {
-        throw ImportError({holder.file + ": " + holder.address + ": redrive_policy is not valid JSON"});
-      }
-    }
-    if (dlq == nullptr) dlq = plan_.link(holder, {"redrive_policy"}, {"aws_sqs_queue"});
-    if (dlq == nullptr) {
-      if (!tf_string(*holder.values, {"redrive_policy"}).value_or("").empty()) draft_.not_imported(holder.address, "redrive_policy names a dead-letter queue that is not in the plan");
-      return;
-    }
-    d->dead_letter_queue = sourced(queue_key(*dlq), holder.address + " redrive_policy");
-    if (max_receive) {
-      d->max_receive_count = sourced(static_cast<std::int64_t>(*max_receive), holder.address + " redrive_policy.maxReceiveCount");
-    } else {
-      d->max_receive_count = sourced(std::int64_t{5}, std::string("ASSUMPTION: maxReceiveCount is known only after apply"));
-      draft_.fill_in.push_back("queues." + d->name + ".dead_letter.max_receive_count: the redrive policy's maxReceiveCount (known only after apply; now 5)");
-    }
-  };
-  for (const TfResource* q : queues) redrive(*q, *q);
-  for (const TfResource* r : plan_.of_type("aws_sqs_queue_redrive_policy")) {
-    handled(r);
-    const TfResource* q = plan_.link(*r, {"queue_url"}, {"aws_sqs_queue"});
-    if (q == nullptr) {
-      draft_.not_imported(r->address, "its queue is not in the plan");
-      continue;
-    }
-    redrive(*r, *q);
-  }
-  for (const TfResource* t : plan_.of_type("aws_sns_topic")) {
-    handled(t);
-    DraftTopic d;
-    d.name = topic_key(*t);
-    d.from = t->address;
-    if (draft_.queue(d.name) != nullptr) d.name += "-topic";
-    if (tf_bool(*t->values, {"fifo_topic"}) != std::optional<bool>(true)) {
-      draft_.not_imported(t->address, "a standard SNS topic: loadcast models SNS FIFO (imported as FIFO)");
-    }
-    if (tf_string(*t->values, {"fifo_throughput_scope"}) == std::optional<std::string>("MessageGroup")) {
-      d.high_throughput = sourced(true, t->address + " fifo_throughput_scope");
-    }
-    for (const TfResource* s : plan_.of_type("aws_sns_topic_subscription")) {
-      if (plan_.link(*s, {"topic_arn"}, {"aws_sns_topic"}) != t) continue;
-      handled(s);
-      const std::string protocol = tf_string(*s->values, {"protocol"}).value_or("");
-      if (protocol != "sqs") {
-        if (protocol == "email" || protocol == "email-json" || protocol == "sms") draft_.ignored(s->address, "a " + protocol + " subscription: notifications to people are outside the model");
-        else draft_.not_imported(s->address, "a " + protocol + " subscription: loadcast delivers to SQS queues only");
-        continue;
-      }
-      const TfResource* q = plan_.link(*s, {"endpoint"}, {"aws_sqs_queue"});
-      if (q == nullptr) {
-        draft_.not_imported(s->address, "its endpoint queue is not in the plan");
-        continue;
-      }
-      if (auto fp = tf_string(*s->values, {"filter_policy"}); fp && !fp->empty()) {
-        draft_.not_imported(s->address, "filter_policy: every message of the topic reaches the queue in loadcast");
-      }
-      d.subscriptions.push_back(queue_key(*q));
-    }
-    if (d.subscriptions.empty()) {
-      draft_.not_imported(t->address, "a topic without an SQS subscription in the plan: publishing to it is not modelled");
-      continue;
-    }
-    draft_.topics.push_back(d);
-  }
-  for (const TfResource* s : plan_.of_type("aws_sns_topic_subscription")) {
-    if (handled_.count(s) == 0) {
-      handled(s);
-      draft_.not_imported(s->address, "its topic is not in the plan");
-    }
-  }
-  // Schedules sending to a queue: EventBridge Scheduler, or a scheduled EventBridge rule.
-  auto schedule_to = [&](const TfResource& from, const std::string& expr, const TfResource* queue) {
-    DraftQueue* q = queue ? draft_.queue(queue_key(*queue)) : nullptr;
-    if (q == nullptr) {
-      draft_.not_imported(from.address, "a schedule whose target is not an SQS queue of the plan");
-      return;
-    }
-    std::string why;
-    const auto rec = parse_recurrence(expr, why);
-    if (!rec) {
-      draft_.not_imported(from.address, "schedule_expression: " + why);
-      return;
-    }
-    if (!rec->approximation.empty()) draft_.not_imported(from.address, "schedule_expression '" + expr + "': " + rec->approximation);
-    DraftSchedule s;
-    s.from = from.address + " '" + expr + "'";
-    s.every = rec->every;
-    s.start = rec->start;
-    q->schedules.push_back(s);
-  };
-  for (const TfResource* s : plan_.of_type("aws_scheduler_schedule")) {
-    handled(s);
-    if (tf_string(*s->values, {"state"}) == std::optional<std::string>("DISABLED")) {
-      draft_.note(s->address, "state DISABLED: the schedule does not fire");
-      continue;
-    }
-    schedule_to(*s, tf_string(*s->values, {"schedule_expression"}).value_or(""), plan_.link(*s, {"target", "arn"}, {"aws_sqs_queue"}));
-  }
-  for (const TfResource* rule : plan_.of_type("aws_cloudwatch_event_rule")) {
-    handled(rule);
-    const auto expr = tf_string(*rule->values, {"schedule_expression"});
-    if (!expr || expr->empty()) {
-      draft_.not_imported(rule->address, "an EventBridge rule on an event pattern: loadcast has no such events");
-      continue;
-    }
-    for (const TfResource* target : plan_.of_type("aws_cloudwatch_event_target")) {
-      if (plan_.link(*target, {"rule"}, {"aws_cloudwatch_event_rule"}) != rule) continue;
-      handled(target);
-      schedule_to(*target, *expr, plan_.link(*target, {"arn"}, {"aws_sqs_queue"}));
-    }
-  }
 }
 
 void TerraformImporter::map_workers() {

@@ -41,14 +41,18 @@ class TerraformImporter {
   void map_task_definition(const TfResource& service, DraftService& s);
   void map_load_balancer();
   void map_target_group(const TfResource& tg, DraftService& s);
+
+  // terraform_autoscaling.cpp
   void map_autoscaling();
   bool map_policy(const TfResource& policy, DraftService& s, DraftAutoscaling& a);
   bool map_step_policy(const TfResource& policy, DraftService& s, DraftAutoscaling& a);
   std::string metric_of(const Json& spec, const TfResource& at, DraftService& s, bool& ok);
 
+  // terraform_messaging.cpp
+  void map_messaging();
+
   // terraform_importer.cpp
   void map_database();
-  void map_messaging();
   void map_workers();
   void classify_rest();
   std::string queue_key(const TfResource& q) const;

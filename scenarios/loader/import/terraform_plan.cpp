@@ -1,6 +1,7 @@
 #include "scenarios/loader/import/terraform_plan.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -386,5 +387,7 @@ std::vector<const Json*> tf_blocks(const Json& v, const std::vector<std::string>
   values_at(v, path, 0, out);
   return out;
 }
+
+sim::Time tf_seconds(double s) { return static_cast<sim::Time>(std::llround(s * 1e9)); }
 
 }  // namespace loadcast::scenario

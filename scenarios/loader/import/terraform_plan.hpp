@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scenarios/loader/import/import.hpp"
+#include "sim/time.hpp"
 
 namespace loadcast::scenario {
 
@@ -81,5 +82,7 @@ std::optional<double> tf_number(const Json& v, const std::vector<std::string>& p
 std::optional<bool> tf_bool(const Json& v, const std::vector<std::string>& path);
 // Every element of a block list (or the single object) at `path`.
 std::vector<const Json*> tf_blocks(const Json& v, const std::vector<std::string>& path);
+// The provider's durations are whole seconds.
+sim::Time tf_seconds(double s);
 
 }  // namespace loadcast::scenario

@@ -1,15 +1,11 @@
 // The web tier of a Terraform plan (terraform_importer.hpp): ECS services and task definitions,
-// the ALB, its listeners, rules and target groups, and Application Auto Scaling. Attribute names
-// are the AWS provider's: [doc] https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/
-// ecs_service, ecs_task_definition, lb, lb_listener, lb_listener_rule, lb_target_group,
-// appautoscaling_target, appautoscaling_policy, appautoscaling_scheduled_action,
-// cloudwatch_metric_alarm. Predefined metric types: [doc]
-// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html
+// the ALB, its listeners, rules and target groups. Attribute names are the AWS provider's:
+// [doc] https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ ecs_service,
+// ecs_task_definition, lb, lb_listener, lb_listener_rule, lb_target_group.
 #include <algorithm>
 #include <cmath>
 
 #include "models/web/fargate_sizes.hpp"
-#include "scenarios/loader/import/schedule_expression.hpp"
 #include "scenarios/loader/import/terraform_importer.hpp"
 
 namespace loadcast::scenario {
@@ -20,39 +16,6 @@ const std::vector<std::string> kLbTypes = {"aws_lb", "aws_alb"};
 const std::vector<std::string> kListenerTypes = {"aws_lb_listener", "aws_alb_listener"};
 const std::vector<std::string> kRuleTypes = {"aws_lb_listener_rule", "aws_alb_listener_rule"};
 const std::vector<std::string> kTargetGroupTypes = {"aws_lb_target_group", "aws_alb_target_group"};
-
-sim::Time seconds(double s) { return static_cast<sim::Time>(std::llround(s * 1e9)); }
-
-std::string comparison_of(const std::string& op) {
-  if (op == "GreaterThanThreshold") return ">";
-  if (op == "GreaterThanOrEqualToThreshold") return ">=";
-  if (op == "LessThanThreshold") return "<";
-  if (op == "LessThanOrEqualToThreshold") return "<=";
-  return {};
-}
-
-std::string adjustment_of(const std::string& t) {
-  if (t == "ChangeInCapacity") return "change_in_capacity";
-  if (t == "ExactCapacity") return "exact_capacity";
-  if (t == "PercentChangeInCapacity") return "percent_change_in_capacity";
-  return {};
-}
-
-std::string dimension(const Json& metric, const std::string& name) {
-  for (const Json* d : tf_blocks(metric, {"dimensions"})) {
-    if (d->is_object() && d->value("name", "") == name) return d->value("value", "");
-  }
-  // An alarm's dimensions are a map.
-  if (const Json* m = tf_at(metric, {"dimensions"}); m && m->is_object()) {
-    if (auto it = m->find(name); it != m->end() && it->is_string()) return it->get<std::string>();
-  }
-  return {};
-}
-
-std::string without_spaces(std::string s) {
-  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
-  return s;
-}
 
 }  // namespace
 
@@ -106,7 +69,7 @@ void TerraformImporter::map_services() {
       else if (spot) draft_.not_imported(r->address, "capacity_provider_strategy mixes FARGATE and FARGATE_SPOT: loadcast prices every task of a service alike (on-demand kept)");
     }
     if (auto g = tf_number(*r->values, {"health_check_grace_period_seconds"}); g && *g > 0) {
-      s.health_check_grace = sourced(seconds(*g), r->address + " health_check_grace_period_seconds");
+      s.health_check_grace = sourced(tf_seconds(*g), r->address + " health_check_grace_period_seconds");
     }
     const double max_pct = tf_number(*r->values, {"deployment_maximum_percent"}).value_or(200);
     const double min_pct = tf_number(*r->values, {"deployment_minimum_healthy_percent"}).value_or(100);
@@ -158,7 +121,7 @@ void TerraformImporter::map_task_definition(const TfResource& service, DraftServ
       for (const auto& c : containers) {
         if (c.is_object() && c.contains("stopTimeout") && c["stopTimeout"].is_number()) stop = std::max(stop.value_or(0), c["stopTimeout"].get<double>());
       }
-      if (stop) s.stop_timeout = sourced(seconds(*stop), td->address + " container_definitions stopTimeout");
+      if (stop) s.stop_timeout = sourced(tf_seconds(*stop), td->address + " container_definitions stopTimeout");
     }
   }
 }
@@ -167,8 +130,8 @@ void TerraformImporter::map_target_group(const TfResource& tg, DraftService& s) 
   handled(&tg);
   auto& g = s.target_group;
   const std::string at = tg.address + " ";
-  if (auto v = tf_number(*tg.values, {"deregistration_delay"})) g.deregistration_delay = sourced(seconds(*v), at + "deregistration_delay");
-  if (auto v = tf_number(*tg.values, {"slow_start"}); v && *v > 0) g.slow_start = sourced(seconds(*v), at + "slow_start");
+  if (auto v = tf_number(*tg.values, {"deregistration_delay"})) g.deregistration_delay = sourced(tf_seconds(*v), at + "deregistration_delay");
+  if (auto v = tf_number(*tg.values, {"slow_start"}); v && *v > 0) g.slow_start = sourced(tf_seconds(*v), at + "slow_start");
   if (auto v = tf_string(*tg.values, {"load_balancing_algorithm_type"})) g.algorithm = sourced(*v, at + "load_balancing_algorithm_type");
   if (auto v = tf_bool(*tg.values, {"stickiness", "enabled"}); v && *v) {
     draft_.not_imported(tg.address, "stickiness: sticky sessions; loadcast balances every request on its own");
@@ -177,8 +140,8 @@ void TerraformImporter::map_target_group(const TfResource& tg, DraftService& s) 
     draft_.not_imported(tg.address, "health_check.enabled false: loadcast's ALB always checks its targets");
   }
   auto& h = g.health_check;
-  if (auto v = tf_number(*tg.values, {"health_check", "interval"})) h.interval = sourced(seconds(*v), at + "health_check.interval");
-  if (auto v = tf_number(*tg.values, {"health_check", "timeout"})) h.timeout = sourced(seconds(*v), at + "health_check.timeout");
+  if (auto v = tf_number(*tg.values, {"health_check", "interval"})) h.interval = sourced(tf_seconds(*v), at + "health_check.interval");
+  if (auto v = tf_number(*tg.values, {"health_check", "timeout"})) h.timeout = sourced(tf_seconds(*v), at + "health_check.timeout");
   if (auto v = tf_number(*tg.values, {"health_check", "healthy_threshold"})) h.healthy_threshold = sourced(static_cast<int>(*v), at + "health_check.healthy_threshold");
   if (auto v = tf_number(*tg.values, {"health_check", "unhealthy_threshold"})) h.unhealthy_threshold = sourced(static_cast<int>(*v), at + "health_check.unhealthy_threshold");
   if (auto p = tf_string(*tg.values, {"protocol_version"}); p && *p == "GRPC") {
@@ -248,7 +211,7 @@ void TerraformImporter::map_load_balancer() {
     DraftLoadBalancer d;
     d.from = lb->address;
     if (auto n = tf_string(*lb->values, {"name"})) d.name = sourced(*n, lb->address + " name");
-    if (auto t = tf_number(*lb->values, {"idle_timeout"})) d.idle_timeout = sourced(seconds(*t), lb->address + " idle_timeout");
+    if (auto t = tf_number(*lb->values, {"idle_timeout"})) d.idle_timeout = sourced(tf_seconds(*t), lb->address + " idle_timeout");
     if (tf_bool(*lb->values, {"internal"}) == std::optional<bool>(true)) draft_.note(lb->address, "an internal ALB: requests are simulated as if they reached it");
     auto service_for = [&](const TfResource& from, const std::vector<std::string>& path) -> const TfResource* {
       for (const TfResource* tg : plan_.links(from, path, kTargetGroupTypes)) {
@@ -330,245 +293,6 @@ void TerraformImporter::map_load_balancer() {
       handled(tg);
       draft_.not_imported(tg->address, "no listener rule of the modelled ALB forwards to it (" + svc->address + " gets no traffic through it)");
     }
-  }
-}
-
-std::string TerraformImporter::metric_of(const Json& spec, const TfResource& at, DraftService& s, bool& ok) {
-  ok = true;
-  const std::string ns = spec.value("namespace", "");
-  const std::string name = spec.value("metric_name", "");
-  if (ns == "AWS/ECS" && name == "CPUUtilization") return "cpu";
-  if (ns == "AWS/ECS" && name == "MemoryUtilization") return "memory";
-  if (ns == "AWS/ApplicationELB" && name == "RequestCountPerTarget") return "requests_per_target";
-  if (ns == "AWS/SQS" && name == "ApproximateAgeOfOldestMessage") {
-    const std::string q = dimension(spec, "QueueName");
-    if (!q.empty()) worker_queue_hint_[s.name] = q;
-    return "oldest_message_age";
-  }
-  // Metric math: visible messages divided by the running (or desired) task count is AWS's
-  // backlog per task. [doc] https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
-  const auto metrics = tf_blocks(spec, {"metrics"});
-  if (!metrics.empty()) {
-    std::string visible, tasks, expression;
-    for (const Json* m : metrics) {
-      const std::string id = m->value("id", "");
-      if (const Json* stat = tf_at(*m, {"metric_stat", "metric"})) {
-        const std::string mn = stat->value("metric_name", "");
-        if (mn == "ApproximateNumberOfMessagesVisible") {
-          visible = id;
-          const std::string q = dimension(*stat, "QueueName");
-          if (!q.empty()) worker_queue_hint_[s.name] = q;
-        }
-        if (mn == "RunningTaskCount" || mn == "DesiredTaskCount") tasks = id;
-      }
-      if (tf_bool(*m, {"return_data"}) == std::optional<bool>(true) && m->contains("expression") && (*m)["expression"].is_string()) {
-        expression = without_spaces((*m)["expression"].get<std::string>());
-      }
-    }
-    if (!visible.empty() && !tasks.empty() && expression == visible + "/" + tasks) return "backlog_per_task";
-    ok = false;
-    draft_.not_imported(at.address, "target tracking on metric math '" + expression + "': loadcast has meters for backlog per task (visible messages / running tasks)");
-    return {};
-  }
-  ok = false;
-  draft_.not_imported(at.address, "scaling on " + (ns.empty() ? std::string("?") : ns) + "/" + (name.empty() ? std::string("?") : name) +
-                                      ": loadcast has no meter for this metric");
-  return {};
-}
-
-bool TerraformImporter::map_policy(const TfResource& policy, DraftService& s, DraftAutoscaling& a) {
-  const std::string type = tf_string(*policy.values, {"policy_type"}).value_or("StepScaling");
-  if (type == "StepScaling") return map_step_policy(policy, s, a);
-  if (type != "TargetTrackingScaling") {
-    draft_.not_imported(policy.address, "policy_type " + type + ": loadcast models target tracking and step scaling");
-    return false;
-  }
-  const Json* cfg = tf_at(*policy.values, {"target_tracking_scaling_policy_configuration"});
-  if (cfg == nullptr) {
-    draft_.not_imported(policy.address, "no target_tracking_scaling_policy_configuration");
-    return false;
-  }
-  DraftPolicy p;
-  p.from = policy.address;
-  p.name = tf_string(*policy.values, {"name"}).value_or("");
-  if (auto pre = tf_string(*cfg, {"predefined_metric_specification", "predefined_metric_type"})) {
-    if (*pre == "ECSServiceAverageCPUUtilization") p.metric = "cpu";
-    else if (*pre == "ECSServiceAverageMemoryUtilization") p.metric = "memory";
-    else if (*pre == "ALBRequestCountPerTarget") p.metric = "requests_per_target";
-    else {
-      draft_.not_imported(policy.address, "predefined metric " + *pre + ": loadcast has no meter for it");
-      return false;
-    }
-  } else if (const Json* custom = tf_at(*cfg, {"customized_metric_specification"})) {
-    bool ok = false;
-    p.metric = metric_of(*custom, policy, s, ok);
-    if (!ok) return false;
-  } else {
-    draft_.not_imported(policy.address, "target tracking without a metric");
-    return false;
-  }
-  bool routed = false;
-  if (draft_.load_balancer) {
-    for (const auto& r : draft_.load_balancer->rules) routed = routed || r.service == s.name;
-    routed = routed || (draft_.load_balancer->default_service && draft_.load_balancer->default_service->value == s.name);
-  }
-  if (p.metric == "requests_per_target" && !routed) {
-    draft_.not_imported(policy.address, "RequestCountPerTarget of a service no modelled listener rule reaches");
-    return false;
-  }
-  p.target = tf_number(*cfg, {"target_value"}).value_or(0);
-  if (auto v = tf_number(*cfg, {"scale_in_cooldown"})) p.scale_in_cooldown = seconds(*v);
-  if (auto v = tf_number(*cfg, {"scale_out_cooldown"})) p.scale_out_cooldown = seconds(*v);
-  if (auto v = tf_bool(*cfg, {"disable_scale_in"})) p.disable_scale_in = *v;
-  for (const auto& other : a.policies) {
-    if (!other.step_scaling && other.metric == p.metric) {
-      draft_.not_imported(policy.address, "a second target tracking policy on " + p.metric + " (AWS allows one per metric)");
-      return false;
-    }
-  }
-  a.policies.push_back(p);
-  return true;
-}
-
-bool TerraformImporter::map_step_policy(const TfResource& policy, DraftService& s, DraftAutoscaling& a) {
-  const Json* cfg = tf_at(*policy.values, {"step_scaling_policy_configuration"});
-  if (cfg == nullptr) {
-    draft_.not_imported(policy.address, "a step scaling policy without step_scaling_policy_configuration");
-    return false;
-  }
-  // Its alarm: the aws_cloudwatch_metric_alarm whose alarm_actions name the policy.
-  const TfResource* alarm = nullptr;
-  for (const TfResource* al : plan_.of_type("aws_cloudwatch_metric_alarm")) {
-    for (const TfResource* target : plan_.links(*al, {"alarm_actions"}, {"aws_appautoscaling_policy"})) {
-      if (target == &policy) alarm = al;
-    }
-  }
-  if (alarm == nullptr) {
-    draft_.not_imported(policy.address, "a step scaling policy no aws_cloudwatch_metric_alarm of the plan triggers");
-    return false;
-  }
-  handled(alarm);
-  if (tf_at(*alarm->values, {"metric_query"})) {
-    draft_.not_imported(alarm->address, "an alarm on metric math: loadcast's step scaling alarms watch one metric");
-    return false;
-  }
-  bool ok = false;
-  DraftPolicy p;
-  p.step_scaling = true;
-  p.from = policy.address + ", " + alarm->address;
-  p.name = tf_string(*policy.values, {"name"}).value_or("");
-  p.metric = metric_of(*alarm->values, *alarm, s, ok);
-  if (!ok) return false;
-  p.comparison = comparison_of(tf_string(*alarm->values, {"comparison_operator"}).value_or(""));
-  if (p.comparison.empty()) {
-    draft_.not_imported(alarm->address, "comparison_operator " + tf_string(*alarm->values, {"comparison_operator"}).value_or("?") + ": not a threshold comparison");
-    return false;
-  }
-  p.threshold = tf_number(*alarm->values, {"threshold"}).value_or(0);
-  if (auto v = tf_number(*alarm->values, {"evaluation_periods"})) p.evaluation_periods = static_cast<int>(*v);
-  if (auto v = tf_number(*alarm->values, {"datapoints_to_alarm"})) p.datapoints_to_alarm = static_cast<int>(*v);
-  if (auto period = tf_number(*alarm->values, {"period"}); period && *period != 60) {
-    draft_.note(alarm->address, "period " + std::to_string(static_cast<int>(*period)) + "s: loadcast's metrics have the service's period (60s, or 20s with high resolution)");
-  }
-  const std::string stat = tf_string(*alarm->values, {"statistic"}).value_or("Average");
-  if (stat != "Average") draft_.note(alarm->address, "statistic " + stat + ": loadcast's service metrics are averages over the running tasks");
-  p.adjustment_type = adjustment_of(tf_string(*cfg, {"adjustment_type"}).value_or("ChangeInCapacity"));
-  if (auto v = tf_number(*cfg, {"cooldown"})) p.cooldown = seconds(*v);
-  if (auto v = tf_number(*cfg, {"min_adjustment_magnitude"}); v && *v > 0 && p.adjustment_type == "percent_change_in_capacity") {
-    p.min_adjustment_magnitude = static_cast<int>(*v);
-  }
-  if (auto v = tf_string(*cfg, {"metric_aggregation_type"})) {
-    std::string agg = *v;
-    std::transform(agg.begin(), agg.end(), agg.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    p.aggregation = agg;
-  }
-  for (const Json* st : tf_blocks(*cfg, {"step_adjustment"})) {
-    DraftStep step;
-    if (auto v = tf_number(*st, {"metric_interval_lower_bound"})) step.lower = *v;
-    if (auto v = tf_number(*st, {"metric_interval_upper_bound"})) step.upper = *v;
-    step.adjustment = tf_number(*st, {"scaling_adjustment"}).value_or(0);
-    p.steps.push_back(step);
-  }
-  if (p.steps.empty()) {
-    draft_.not_imported(policy.address, "a step scaling policy without step_adjustment");
-    return false;
-  }
-  a.policies.push_back(p);
-  return true;
-}
-
-void TerraformImporter::map_autoscaling() {
-  std::map<const TfResource*, const TfResource*> service_of_target;
-  for (const TfResource* t : plan_.of_type("aws_appautoscaling_target")) {
-    const std::string dim = tf_string(*t->values, {"scalable_dimension"}).value_or("");
-    if (dim == "rds:cluster:ReadReplicaCount") continue;  // the database's (terraform_importer.cpp)
-    handled(t);
-    if (dim != "ecs:service:DesiredCount") {
-      draft_.not_imported(t->address, "scalable dimension " + (dim.empty() ? std::string("?") : dim) + ": loadcast scales ECS services and Aurora replicas");
-      continue;
-    }
-    const TfResource* svc = nullptr;
-    if (auto id = tf_string(*t->values, {"resource_id"})) {
-      const std::string svc_name = id->substr(id->rfind('/') + 1);
-      for (const auto& [r, name] : service_names_) {
-        if (tf_string(*r->values, {"name"}) == svc_name) svc = r;
-      }
-    }
-    if (svc == nullptr) svc = plan_.link(*t, {"resource_id"}, {"aws_ecs_service"});
-    if (svc == nullptr || service_of(svc) == nullptr) {
-      draft_.not_imported(t->address, "its ECS service is not in the plan (resource_id " + tf_string(*t->values, {"resource_id"}).value_or("unknown") + ")");
-      continue;
-    }
-    service_of_target[t] = svc;
-  }
-  for (const auto& [t, svc] : service_of_target) {
-    DraftService& s = *service_of(svc);
-    DraftAutoscaling a;
-    a.from = t->address;
-    a.min = static_cast<int>(tf_number(*t->values, {"min_capacity"}).value_or(1));
-    a.max = static_cast<int>(tf_number(*t->values, {"max_capacity"}).value_or(a.min));
-    const auto matches = [&](const TfResource& r) {
-      const auto id = tf_string(*r.values, {"resource_id"});
-      const auto mine = tf_string(*t->values, {"resource_id"});
-      if (id && mine) return *id == *mine && tf_string(*r.values, {"scalable_dimension"}) == tf_string(*t->values, {"scalable_dimension"});
-      return plan_.link(r, {"resource_id"}, {"aws_appautoscaling_target"}) == t || plan_.config_refers(r, *t) ||
-             plan_.link(r, {"resource_id"}, {"aws_ecs_service"}) == svc;
-    };
-    for (const TfResource* p : plan_.of_type("aws_appautoscaling_policy")) {
-      if (!matches(*p)) continue;
-      handled(p);
-      map_policy(*p, s, a);
-    }
-    for (const TfResource* sa : plan_.of_type("aws_appautoscaling_scheduled_action")) {
-      if (!matches(*sa)) continue;
-      handled(sa);
-      const std::string expr = tf_string(*sa->values, {"schedule"}).value_or("");
-      std::string why;
-      const auto at = parse_time_of_day(expr, why);
-      if (!at) {
-        draft_.not_imported(sa->address, "schedule: " + why + " (a scenario's scheduled action happens once, at a time of the run)");
-        continue;
-      }
-      DraftScheduledAction d;
-      d.from = sa->address + " '" + expr + "'" + (tf_string(*sa->values, {"timezone"}) ? " " + *tf_string(*sa->values, {"timezone"}) : std::string());
-      d.at = *at;
-      if (auto v = tf_number(*sa->values, {"scalable_target_action", "min_capacity"})) d.min = static_cast<int>(*v);
-      if (auto v = tf_number(*sa->values, {"scalable_target_action", "max_capacity"})) d.max = static_cast<int>(*v);
-      if (!d.min && !d.max) {
-        draft_.not_imported(sa->address, "scalable_target_action changes neither min nor max");
-        continue;
-      }
-      a.scheduled.push_back(d);
-    }
-    std::stable_sort(a.scheduled.begin(), a.scheduled.end(), [](const auto& x, const auto& y) { return x.at < y.at; });
-    s.autoscaling = a;
-  }
-  for (const TfResource* p : plan_.of_types({"aws_appautoscaling_policy", "aws_appautoscaling_scheduled_action"})) {
-    if (handled_.count(p)) continue;
-    const std::string dim = tf_string(*p->values, {"scalable_dimension"}).value_or("");
-    if (dim == "rds:cluster:ReadReplicaCount") continue;
-    handled(p);
-    draft_.not_imported(p->address, "its scalable target is not an ECS service of the plan");
   }
 }
 
