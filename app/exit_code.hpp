@@ -1,6 +1,7 @@
 // Exit codes and the one policy that turns a judged run into one, for every command:
-// 0 ok · 1 runtime failure · 2 usage error or invalid scenario · 99 thresholds failed (k6's
-// convention, familiar to CI users). A threshold that cannot be judged (malformed, unknown
+// 0 ok · 1 runtime failure · 2 usage error or invalid scenario (or input to import) · 3 partial
+// import (`loadcast import` wrote a scenario but left out what loadcast cannot model, each item
+// listed) · 99 thresholds failed (k6's convention, familiar to CI users). A threshold that cannot be judged (malformed, unknown
 // metric) is a usage error and wins over a run that failed, which wins over failed checks.
 // UsageError is thrown by app/ and cli/ for wrong usage; main prints it and exits 2.
 // Pure functions; thread safe.
@@ -14,7 +15,7 @@
 
 namespace loadcast::app {
 
-enum class ExitCode : int { kOk = 0, kFailure = 1, kUsage = 2, kThresholds = 99 };
+enum class ExitCode : int { kOk = 0, kFailure = 1, kUsage = 2, kPartial = 3, kThresholds = 99 };
 
 // Wrong usage: a bad flag value, a combination of flags that does not fit, an expression that
 // cannot be judged. The message is one sentence without the "loadcast <cmd>: " prefix.

@@ -18,5 +18,6 @@ ExitCode run_validate(int argc, char** argv);
 ExitCode run_report(int argc, char** argv);
 ExitCode run_gate(int argc, char** argv);
 ExitCode run_sweep(int argc, char** argv);
+ExitCode run_import(int argc, char** argv);
 
 }  // namespace loadcast::cli

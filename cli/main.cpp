@@ -32,13 +32,14 @@ constexpr Command kCommands[] = {
     {"report", loadcast::cli::run_report, "render a stored result as HTML, Markdown or text"},
     {"gate", loadcast::cli::run_gate, "CI gate: thresholds and baseline regressions; exit 99 on failure"},
     {"sweep", loadcast::cli::run_sweep, "what-if grid over scenario keys: latency, errors and cost per point"},
+    {"import", loadcast::cli::run_import, "write a scenario from a Copilot workspace or a Terraform plan"},
 };
 
 void print_help() {
   std::printf("loadcast %s: AWS web-stack simulator and load generator\n\n", LOADCAST_VERSION);
   std::printf("usage: loadcast <command> [arguments]   (loadcast <command> --help for its options)\n\ncommands:\n");
   for (const auto& c : kCommands) std::printf("  %-10s %s\n", c.name, c.summary);
-  std::printf("\nexit codes: 0 ok, 1 runtime failure, 2 usage error or invalid scenario, 99 thresholds failed\n");
+  std::printf("\nexit codes: 0 ok, 1 runtime failure, 2 usage error or invalid scenario, 3 partial import, 99 thresholds failed\n");
 }
 
 }  // namespace

@@ -174,6 +174,22 @@ TEST_CASE("Schema: every shipped, benchmark and validation scenario is valid") {
   }
 }
 
+TEST_CASE("Schema: the scenarios loadcast import writes are valid") {
+  const std::string root = LOADCAST_SOURCE_DIR;
+  const std::string dir = loadcast::testing::temp_dir("schema-import");
+  const std::vector<std::pair<std::string, std::string>> imports = {
+      {"copilot " + root + "/tests/scenarios/import/copilot-pos --env production", dir + "/pos.yaml"},
+      {"terraform " + root + "/tests/scenarios/import/terraform-bookmark/plan.json", dir + "/bookmark.yaml"},
+      {"terraform " + root + "/tests/scenarios/import/terraform-shop-state/state.json", dir + "/shop.yaml"},
+  };
+  for (const auto& [args, out] : imports) {
+    INFO(args);
+    const auto r = loadcast::testing::run_command(loadcast::testing::loadcast_binary() + " import " + args + " --out " + out);
+    REQUIRE((r.exit_code == 0 || r.exit_code == 3));
+    CHECK(validate_file(out) == std::vector<std::string>{});
+  }
+}
+
 TEST_CASE("Schema: the scenario fragments of README.md and docs/ are valid") {
   // Every ```yaml block of README.md and docs/**/*.md that starts with a top-level scenario key,
   // except the price-table example (a cost/prices file, not a scenario: it has `prices`);
