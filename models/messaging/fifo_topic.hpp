@@ -31,7 +31,7 @@
 #include "models/messaging/dedup_window.hpp"
 #include "models/messaging/fifo_queue.hpp"
 #include "sim/index_pool.hpp"
-#include "models/messaging/messaging_config.hpp"
+#include "models/messaging/topic_config.hpp"
 #include "sim/token_bucket.hpp"
 #include "sim/simulation.hpp"
 
