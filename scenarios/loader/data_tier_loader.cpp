@@ -36,7 +36,7 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
   a.min = a.max = readers_ok ? c.readers : models::DatabaseConfig{}.readers;
   for (const char* key : {"min", "max"}) {
     if (auto v = m.integer(key)) {
-      (std::string(key) == "min" ? a.min : a.max) = static_cast<int>(*v);
+      (std::string(key) == "min" ? a.min : a.max) = to_int(*v);
     } else if (!m.has(key)) {
       ctx.error(node, m.path(), std::string("needs '") + key + "' (Aurora replicas, 0-15)");
     }

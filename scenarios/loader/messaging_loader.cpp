@@ -43,7 +43,7 @@ void load_client(MapReader& m, models::ApiClientConfig& c) {
     MapReader r(m.ctx(), m.get("retry"), m.child_path("retry"));
     if (auto v = r.duration("base")) c.retry_base = *v;
     if (auto v = r.duration("max")) c.retry_max = *v;
-    if (auto v = r.integer("max_attempts")) c.max_attempts = static_cast<int>(*v);
+    if (auto v = r.integer("max_attempts")) c.max_attempts = to_int(*v);
     r.finish();
   } else {
     m.get("retry");

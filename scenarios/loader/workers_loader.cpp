@@ -48,7 +48,7 @@ void load_workers(MapReader& top, Scenario& s) {
     } else {
       ctx.error(node, path, "needs 'queue' (the SQS FIFO queue it consumes)");
     }
-    if (auto v = m.integer("pollers")) w.pollers = static_cast<int>(*v);
+    if (auto v = m.integer("pollers")) w.pollers = to_int(*v);
     if (auto v = m.integer("batch_size")) w.batch_size = *v;
     if (auto v = m.duration("wait_time")) w.wait_time = *v;
     if (auto v = m.str("delete")) {
