@@ -1,18 +1,27 @@
-// ModelConfig: the simulator's view of a scenario beyond its workload — stations and the demand
-// side of each request class (its ordered steps), and the web tier (web_config.hpp: load
-// balancer, services, database), the messaging tier (messaging_config.hpp: queues, topics;
-// workers below), the data tier's proxy and replica scaling, and faults. Plain data: defaults
-// in member initialisers, units in names; the scenario loader fills and validates it.
+// ModelConfig: the simulator's view of a scenario beyond its workload — the wiring of the
+// components' configurations, each beside its component: stations and the demand side of each
+// request class (its ordered steps, step_config.hpp) here; the load balancer
+// (web/alb_config.hpp), services (web/service_config.hpp), database (data/database_config.hpp,
+// rds_proxy_config.hpp, replica_scaling_config.hpp), queues, topics and workers
+// (messaging/queue_config.hpp, topic_config.hpp, worker_config.hpp) and faults
+// (faults/fault_config.hpp). Plain data: defaults in member initialisers, units in names; the
+// scenario loader fills it, resolves names to indices and reports what each validate() finds.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "models/data/data_tier_config.hpp"
+#include "models/core/step_config.hpp"
+#include "models/data/database_config.hpp"
+#include "models/data/rds_proxy_config.hpp"
+#include "models/data/replica_scaling_config.hpp"
 #include "models/faults/fault_config.hpp"
-#include "models/messaging/messaging_config.hpp"
-#include "models/web/web_config.hpp"
+#include "models/messaging/queue_config.hpp"
+#include "models/messaging/topic_config.hpp"
+#include "models/messaging/worker_config.hpp"
+#include "models/web/alb_config.hpp"
+#include "models/web/service_config.hpp"
 #include "sim/distribution.hpp"
 #include "sim/station.hpp"
 #include "sim/time.hpp"
@@ -30,43 +39,12 @@ struct StationConfig {
   std::optional<int> queue_limit;
 };
 
-enum class StepKind {
-  kStation,  // service at a generic station: `station: s1, service: exp(1ms)`
-  kDelay,    // pure latency, no resource: `delay: const(20ms)` (an external call)
-  kCpu,      // CPU work on the serving task: `cpu: exp(10ms)`
-  kDb,       // database queries from the serving task: `db: { reads: 1, writes: 1 }`
-  kPublish,  // one message to a topic or queue: `publish: { topic: T, groups: N }`
-};
-
-struct StepConfig {
-  StepKind kind = StepKind::kStation;
-  std::string target;           // station name
-  std::size_t target_index = 0; // resolved by the loader
-  sim::Distribution service;    // service demand, delay or CPU work
-  DbStepConfig db;              // kDb only
-  PublishConfig publish;        // kPublish only
-};
-
 struct ClassConfig {
   std::vector<StepConfig> steps;
   // With a load balancer: the service the listener rules route this class to (resolved by the
   // loader from the class's path) and how many rules the ALB processed to find it.
   std::optional<std::size_t> service;
   int rules_evaluated = 0;
-};
-
-// A worker service (models/messaging/worker_service.hpp): an ECS service whose tasks poll a queue and run
-// `steps` (cpu, db, publish, delay) for each message.
-struct WorkerConfig {
-  ServiceConfig service;       // task size, desired count, lifecycle, pools, autoscaling
-  std::string queue;
-  std::size_t queue_index = 0;
-  int pollers = 1;             // poller loops per task
-  std::int64_t batch_size = 10;  // MaxNumberOfMessages, 1..10
-  sim::Time wait_time = 20 * sim::kSecond;  // WaitTimeSeconds, 0..20 s (0: short polling)
-  bool delete_batch = false;   // one DeleteMessageBatch per batch instead of one call per message
-  double failure_probability = 0.0;
-  std::vector<StepConfig> steps;
 };
 
 struct ModelConfig {

@@ -94,9 +94,9 @@ DbCluster::DbCluster(sim::Simulation& sim, EventLog& events, const DatabaseConfi
     vcpus_ = cls->vcpu;
     reader_vcpus_ = vcpus_;
     reader_max_connections_ = max_conn;
-    if (!config.reader_instance_class.empty()) {
-      const DbInstanceClass* rc = find_db_instance_class(config.reader_instance_class);
-      if (rc == nullptr) throw std::invalid_argument("unknown DB instance class '" + config.reader_instance_class + "'");
+    if (config.reader_instance_class) {
+      const DbInstanceClass* rc = find_db_instance_class(*config.reader_instance_class);
+      if (rc == nullptr) throw std::invalid_argument("unknown DB instance class '" + *config.reader_instance_class + "'");
       reader_vcpus_ = rc->vcpu;
       reader_max_connections_ = provisioned_max_connections(config.type, config.engine, *rc);
     }
@@ -109,7 +109,7 @@ DbCluster::DbCluster(sim::Simulation& sim, EventLog& events, const DatabaseConfi
   for (int i = 1; i <= config.readers; ++i) {
     instances_.push_back(
         std::make_unique<DbInstance>(sim, *this, "reader-" + std::to_string(i), false, reader_max_connections_, client));
-    instances_.back()->set_instance_class(config.reader_instance_class.empty() ? config.instance_class : config.reader_instance_class);
+    instances_.back()->set_instance_class(config.reader_instance_class.value_or(config.instance_class));
   }
   controllers_.resize(instances_.size());
   sample_busy_.assign(instances_.size(), 0.0);

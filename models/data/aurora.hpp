@@ -38,7 +38,7 @@
 #include "models/core/component.hpp"
 #include "sim/processor_sharing.hpp"
 #include "models/core/request.hpp"
-#include "models/web/web_config.hpp"
+#include "models/data/database_config.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats.hpp"
 

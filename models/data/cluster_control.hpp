@@ -7,8 +7,8 @@
 //   per vCPU (the proxy's reader endpoint balances per query, not per connection). The task
 //   pools' connections are client connections to the proxy and are not limited by the
 //   instances' max_connections (assumption: the proxy's own client quota is not modelled).
-//   In front of provisioned instances or Aurora Serverless v2 (not with auto-pause: the loader
-//   rejects min_acu 0; [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html
+//   In front of provisioned instances or Aurora Serverless v2 (not with auto-pause:
+//   RdsProxyConfig::validate rejects min_acu 0; [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html
 //   "You can use RDS Proxy with Aurora Serverless v2 clusters"); with Serverless v2 it is billed
 //   on the targets' ACUs (at least 8), metered exactly at the capacity controller's ticks.
 // - Failover (`faults: db_failover`): the writer is unavailable for the fault's duration

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "models/web/web_config.hpp"
+#include "models/data/database_config.hpp"
 
 namespace loadcast::models {
 

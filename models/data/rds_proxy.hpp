@@ -31,7 +31,7 @@
 #include <string>
 #include <vector>
 
-#include "models/data/data_tier_config.hpp"
+#include "models/data/rds_proxy_config.hpp"
 #include "sim/index_pool.hpp"
 #include "sim/distribution.hpp"
 #include "sim/simulation.hpp"

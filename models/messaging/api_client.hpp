@@ -4,7 +4,7 @@
 // with full jitter, uniform(0, min(retry_max, retry_base x 2^retry)), making at most
 // `max_attempts` attempts in all, after which the call fails.
 // [doc] https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
-// assumption: the round-trip latency and the backoff base (ApiClientConfig, messaging_config.hpp).
+// assumption: the round-trip latency and the backoff base (ApiClientConfig, api_client_config.hpp).
 // The client draws from its owner's random stream (a queue's or a topic's), so draws interleave
 // with the owner's own in call order. ThrottleEpisodes tells the first throttle of an episode,
 // which the owner reports as one event. Not thread safe: one per queue or topic.
@@ -15,7 +15,7 @@
 #include <optional>
 #include <string>
 
-#include "models/messaging/messaging_config.hpp"
+#include "models/messaging/api_client_config.hpp"
 #include "sim/rng.hpp"
 #include "sim/time.hpp"
 

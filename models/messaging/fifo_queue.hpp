@@ -52,7 +52,7 @@
 #include "models/messaging/api_client.hpp"
 #include "models/messaging/dedup_window.hpp"
 #include "sim/index_pool.hpp"
-#include "models/messaging/messaging_config.hpp"
+#include "models/messaging/queue_config.hpp"
 #include "sim/token_bucket.hpp"
 #include "sim/simulation.hpp"
 

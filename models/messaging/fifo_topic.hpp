@@ -32,7 +32,7 @@
 #include "models/messaging/fifo_queue.hpp"
 #include "sim/index_pool.hpp"
 #include "sim/ring.hpp"
-#include "models/messaging/messaging_config.hpp"
+#include "models/messaging/topic_config.hpp"
 #include "sim/token_bucket.hpp"
 #include "sim/simulation.hpp"
 

@@ -26,7 +26,9 @@
 #include "models/core/component.hpp"
 #include "models/messaging/fifo_queue.hpp"
 #include "models/messaging/fifo_topic.hpp"
-#include "models/messaging/messaging_config.hpp"
+#include "models/messaging/publish_config.hpp"
+#include "models/messaging/queue_config.hpp"
+#include "models/messaging/topic_config.hpp"
 #include "models/core/request.hpp"
 #include "sim/simulation.hpp"
 

@@ -47,7 +47,7 @@
 #include <vector>
 
 #include "models/core/component.hpp"
-#include "models/core/config.hpp"
+#include "models/messaging/worker_config.hpp"
 #include "models/web/ecs_service.hpp"
 #include "models/messaging/fifo_queue.hpp"
 #include "sim/index_pool.hpp"

@@ -57,7 +57,7 @@
 
 #include "models/scaling/cloudwatch.hpp"
 #include "models/core/component.hpp"
-#include "models/web/web_config.hpp"
+#include "models/scaling/autoscaling_config.hpp"
 #include "sim/simulation.hpp"
 
 namespace loadcast::models {

@@ -15,7 +15,7 @@
 // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html (no metric
 // without RUNNING tasks; 60 s periods), [doc]
 // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/target-tracking-faster-auto-scaling.html (20 s).
-// assumption: the publication delay (see web_config.hpp).
+// assumption: the publication delay (see cloudwatch_config.hpp).
 // Not thread safe: one publisher per replication.
 #pragma once
 
@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "models/core/component.hpp"
-#include "models/web/web_config.hpp"
+#include "models/scaling/autoscaling_config.hpp"
 #include "sim/simulation.hpp"
 
 namespace loadcast::models {

@@ -39,7 +39,7 @@
 
 #include "models/core/component.hpp"
 #include "models/web/task.hpp"
-#include "models/web/web_config.hpp"
+#include "models/web/alb_config.hpp"
 #include "sim/simulation.hpp"
 
 namespace loadcast::cost {

@@ -18,7 +18,7 @@
 
 #include "models/data/aurora.hpp"
 #include "models/core/request.hpp"
-#include "models/web/web_config.hpp"
+#include "models/web/service_config.hpp"
 #include "sim/ring.hpp"
 #include "sim/simulation.hpp"
 

@@ -34,7 +34,7 @@
 #include "models/web/connection_pool.hpp"
 #include "sim/processor_sharing.hpp"
 #include "models/core/request.hpp"
-#include "models/web/web_config.hpp"
+#include "models/web/service_config.hpp"
 #include "sim/simulation.hpp"
 
 namespace loadcast::models {

@@ -1,6 +1,7 @@
-// The `faults:` section: scheduled failures (models/faults.hpp), each an entry
+// The `faults:` section: scheduled failures (models/faults/faults.hpp), each an entry
 // `{ at, type, ... }` with type db_failover (duration), kill_tasks (service, count) or
 // worker_errors (service: a worker, failure_probability, duration).
+#include "scenarios/loader/problem_report.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
 
@@ -46,10 +47,7 @@ void load_faults(MapReader& top, Scenario& s) {
       ctx.error(m.get("service"), m.child_path("service"), "unknown " + std::string(workers_only ? "worker" : "service or worker") + " '" + *name + "'");
     };
     auto duration = [&] {
-      if (auto v = m.duration("duration")) {
-        if (*v <= 0) ctx.error(m.get("duration"), m.child_path("duration"), "must be longer than 0s");
-        else f.duration = *v;
-      }
+      if (auto v = m.duration("duration")) f.duration = *v;
     };
     if (*type == "db_failover") {
       f.type = models::FaultType::kDbFailover;
@@ -58,17 +56,13 @@ void load_faults(MapReader& top, Scenario& s) {
     } else if (*type == "kill_tasks") {
       f.type = models::FaultType::kKillTasks;
       service(false);
-      if (auto v = m.integer("count")) {
-        if (*v < 1) ctx.error(m.get("count"), m.child_path("count"), "must be at least 1");
-        else f.count = static_cast<int>(*v);
-      }
+      if (auto v = m.integer("count")) f.count = to_int(*v);
     } else if (*type == "worker_errors") {
       f.type = models::FaultType::kWorkerErrors;
       service(true);
       duration();
       if (auto v = m.number("failure_probability")) {
-        if (*v < 0 || *v > 1) ctx.error(m.get("failure_probability"), m.child_path("failure_probability"), "must be between 0 and 1");
-        else f.failure_probability = *v;
+        f.failure_probability = *v;
       } else {
         ctx.error(node, path, "a worker_errors fault needs 'failure_probability'");
       }
@@ -77,6 +71,7 @@ void load_faults(MapReader& top, Scenario& s) {
       ctx.error(m.get("type"), m.child_path("type"), "must be db_failover, kill_tasks or worker_errors (found '" + *type + "')");
       return;
     }
+    ProblemReport(m).add(f.validate());
     m.finish();
     s.model.faults.push_back(f);
   });

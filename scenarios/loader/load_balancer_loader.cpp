@@ -1,9 +1,9 @@
 // The `load_balancer:` section (an ALB with listener rules and target-group settings), the
 // per-service `target_group:` overrides, and the routing of request classes to services.
 #include <algorithm>
-#include <set>
 
 #include "models/web/alb.hpp"
+#include "scenarios/loader/problem_report.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
 
@@ -12,25 +12,10 @@ namespace loadcast::scenario {
 namespace {
 
 void read_health_check(MapReader& m, models::HealthCheckConfig& hc) {
-  Context& ctx = m.ctx();
-  if (auto v = m.duration("interval")) {
-    if (*v < 5 * sim::kSecond || *v > 300 * sim::kSecond) ctx.error(m.get("interval"), m.child_path("interval"), "must be between 5s and 300s");
-    else hc.interval = *v;
-  }
-  if (auto v = m.duration("timeout")) {
-    if (*v < 2 * sim::kSecond || *v > 120 * sim::kSecond) ctx.error(m.get("timeout"), m.child_path("timeout"), "must be between 2s and 120s");
-    else hc.timeout = *v;
-  }
-  if (hc.timeout >= hc.interval) {
-    ctx.error(m.node(), m.path(), "timeout (" + sim::format_duration(hc.timeout) + ") must be shorter than interval (" +
-                                      sim::format_duration(hc.interval) + ")");
-  }
-  for (const char* key : {"healthy_threshold", "unhealthy_threshold"}) {
-    if (auto v = m.integer(key)) {
-      if (*v < 2 || *v > 10) ctx.error(m.get(key), m.child_path(key), "must be between 2 and 10");
-      else (std::string(key) == "healthy_threshold" ? hc.healthy_threshold : hc.unhealthy_threshold) = static_cast<int>(*v);
-    }
-  }
+  if (auto v = m.duration("interval")) hc.interval = *v;
+  if (auto v = m.duration("timeout")) hc.timeout = *v;
+  if (auto v = m.integer("healthy_threshold")) hc.healthy_threshold = to_int(*v);
+  if (auto v = m.integer("unhealthy_threshold")) hc.unhealthy_threshold = to_int(*v);
   if (auto d = m.distribution("cpu")) hc.cpu = *d;
 }
 
@@ -58,23 +43,11 @@ void read_target_group(MapReader& m, models::TargetGroupConfig& into) {
     else ctx.error(m.get("algorithm"), m.child_path("algorithm"),
                    "must be round_robin, least_outstanding_requests or weighted_random (found '" + *v + "')");
   }
-  if (auto v = m.duration("slow_start")) {
-    if (*v != 0 && (*v < 30 * sim::kSecond || *v > 900 * sim::kSecond)) {
-      ctx.error(m.get("slow_start"), m.child_path("slow_start"), "must be 0s (off) or between 30s and 900s");
-    } else {
-      into.slow_start = *v;
-    }
-  }
-  if (auto v = m.duration("deregistration_delay")) {
-    if (*v > 3600 * sim::kSecond) ctx.error(m.get("deregistration_delay"), m.child_path("deregistration_delay"), "must be between 0s and 3600s");
-    else into.deregistration_delay = *v;
-  }
+  if (auto v = m.duration("slow_start")) into.slow_start = *v;
+  if (auto v = m.duration("deregistration_delay")) into.deregistration_delay = *v;
   MapReader hc(ctx, m.get("health_check"), m.child_path("health_check"));
   read_health_check(hc, into.health_check);
   hc.finish();
-  if (into.algorithm == models::Algorithm::kLeastOutstandingRequests && into.slow_start > 0) {
-    ctx.error(m.node(), m.path(), "slow_start cannot be combined with least_outstanding_requests (an ALB rule)");
-  }
 }
 
 void load_load_balancer(MapReader& top, Scenario& s) {
@@ -105,24 +78,15 @@ void load_load_balancer(MapReader& top, Scenario& s) {
     ctx.error(m.node(), "load_balancer", "needs 'type: alb'");
   }
   if (auto v = m.str("name")) alb.name = *v;
-  if (auto v = m.duration("idle_timeout")) {
-    if (*v < sim::kSecond || *v > 4000 * sim::kSecond) ctx.error(m.get("idle_timeout"), m.child_path("idle_timeout"), "must be between 1s and 4000s");
-    else alb.idle_timeout = *v;
-  }
+  if (auto v = m.duration("idle_timeout")) alb.idle_timeout = *v;
   read_target_group(m, alb.target_group);
-  std::set<int> priorities;
+  ProblemReport report(m);
   for_each_item(ctx, m.get("rules"), m.child_path("rules"), [&](const YAML::Node& n, const std::string& p) {
     MapReader r(ctx, n, p);
     if (!r.valid()) return;
     models::ListenerRule rule;
     rule.priority = static_cast<int>(alb.rules.size()) + 1;
-    if (auto v = r.integer("priority")) {
-      if (*v < 1 || *v > 50000) ctx.error(r.get("priority"), r.child_path("priority"), "must be between 1 and 50000");
-      rule.priority = static_cast<int>(*v);
-    }
-    if (!priorities.insert(rule.priority).second) {
-      ctx.error(n, p, "priority " + std::to_string(rule.priority) + " is used by another rule (priorities are unique)");
-    }
+    if (auto v = r.integer("priority")) rule.priority = to_int(*v);
     const YAML::Node path = r.get("path");
     if (!path.IsDefined() || path.IsNull()) {
       ctx.error(n, p, "needs 'path' (a path pattern such as /api/*, or a list of them)");
@@ -133,11 +97,6 @@ void load_load_balancer(MapReader& top, Scenario& s) {
     } else if (auto v = read_string(ctx, path, r.child_path("path"))) {
       rule.paths.push_back(*v);
     }
-    for (const auto& pattern : rule.paths) {
-      if (pattern.empty() || (pattern.front() != '/' && pattern.front() != '*')) {
-        ctx.error(path, r.child_path("path"), "a path pattern starts with '/' or '*' (found '" + pattern + "')");
-      }
-    }
     if (auto v = r.str("service")) {
       rule.service = *v;
       if (auto i = service_index(s, *v)) rule.service_index = *i;
@@ -146,38 +105,39 @@ void load_load_balancer(MapReader& top, Scenario& s) {
       ctx.error(n, p, "needs 'service' (the service whose target group gets the matching requests)");
     }
     r.finish();
+    // Items that are not mappings are skipped: rule k of the configuration is this item.
+    report.rename(index_path(m.child_path("rules"), alb.rules.size()), p);
     alb.rules.push_back(std::move(rule));
   });
-  std::stable_sort(alb.rules.begin(), alb.rules.end(), [](const auto& a, const auto& b) { return a.priority < b.priority; });
   if (auto v = m.str("default")) {
     if (auto i = service_index(s, *v)) alb.default_service = *i;
     else ctx.error(m.get("default"), m.child_path("default"), "unknown service '" + *v + "' (" + service_names(s) + ")");
   }
-  if (alb.rules.empty() && !alb.default_service) {
-    ctx.error(m.node(), "load_balancer", "needs rules (path -> service) or a default service");
-  }
   {
     MapReader l(ctx, m.get("lcu"), m.child_path("lcu"));
-    if (auto v = l.number("requests_per_connection")) {
-      if (*v < 1) ctx.error(l.get("requests_per_connection"), l.child_path("requests_per_connection"), "must be at least 1");
-      else alb.requests_per_connection = *v;
-    }
+    if (auto v = l.number("requests_per_connection")) alb.requests_per_connection = *v;
     if (auto v = l.duration("connection_lifetime")) alb.connection_lifetime = *v;
-    for (const char* key : {"request_bytes", "response_bytes"}) {
-      if (auto v = l.number(key)) {
-        if (*v < 0) ctx.error(l.get(key), l.child_path(key), "must be >= 0");
-        else (std::string(key) == "request_bytes" ? alb.request_bytes : alb.response_bytes) = *v;
-      }
-    }
+    if (auto v = l.number("request_bytes")) alb.request_bytes = *v;
+    if (auto v = l.number("response_bytes")) alb.response_bytes = *v;
     l.finish();
   }
+  report.add(alb.validate());  // rules still in list order
   m.finish();
+  std::stable_sort(alb.rules.begin(), alb.rules.end(), [](const auto& a, const auto& b) { return a.priority < b.priority; });
   for (auto& svc : s.model.services) {
     svc.target_group = alb.target_group;
     const YAML::Node tg = service_target_group(svc.name);
     if (!tg.IsDefined() || tg.IsNull()) continue;
     MapReader t(ctx, tg, "services." + svc.name + ".target_group");
     read_target_group(t, svc.target_group);
+    // A value inherited from load_balancer was reported there: keep the problems of the keys
+    // this mapping sets and of the group as a whole.
+    ProblemReport where(t);
+    models::ConfigProblems own;
+    for (auto& p : svc.target_group.validate()) {
+      if (p.key.empty() || where.find(where.path_of(p.key)).IsDefined()) own.push_back(std::move(p));
+    }
+    where.add(own);
     t.finish();
   }
   s.model.load_balancer = std::move(alb);

@@ -1,11 +1,13 @@
-// The `queues:` and `topics:` sections and the `publish` step. Ranges are AWS's (fifo_queue.hpp,
-// fifo_topic.hpp and messaging_config.hpp give the sources); defaults that depend on the region
-// and mode (API limits) are resolved here from the scenario's `region`.
+// The `queues:` and `topics:` sections and the `publish` step. Their ranges are checked by the
+// configurations' validate() (models/messaging/queue_config.hpp, topic_config.hpp,
+// publish_config.hpp give the sources); defaults that depend on the region and mode (API
+// limits) are resolved here from the scenario's `region`.
 #include <algorithm>
 #include <set>
 
 #include "models/messaging/fifo_queue.hpp"
 #include "models/messaging/fifo_topic.hpp"
+#include "scenarios/loader/problem_report.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
 #include "sim/distribution_text.hpp"
@@ -13,9 +15,6 @@
 namespace loadcast::scenario {
 
 namespace {
-
-constexpr std::int64_t kMaxMessageBytes = 1048576;  // 1 MiB
-constexpr std::int64_t kMaxGroups = 1000000;  // group state is a dense array per queue and topic
 
 std::string known_names(const std::vector<std::string>& names) {
   std::string out;
@@ -38,64 +37,33 @@ std::vector<std::string> names_of(const std::vector<T>& items) {
   return out;
 }
 
-std::string show(sim::Time t) { return t == 0 ? "0s" : sim::format_duration(t); }
-
-void check_duration(MapReader& m, const std::string& key, sim::Time lo, sim::Time hi, sim::Time& out) {
-  if (auto v = m.duration(key)) {
-    if (*v < lo || *v > hi) {
-      m.ctx().error(m.get(key), m.child_path(key), "must be between " + show(lo) + " and " + show(hi) + ", found " + show(*v));
-    } else {
-      out = *v;
-    }
-  }
-}
-
-void positive_number(MapReader& m, const std::string& key, double& out) {
-  if (auto v = m.number(key)) {
-    if (*v <= 0) m.ctx().error(m.get(key), m.child_path(key), "must be > 0, found " + m.get(key).Scalar());
-    else out = *v;
-  }
-}
-
-void integer_range(MapReader& m, const std::string& key, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
-  if (auto v = m.integer(key)) {
-    if (*v < lo || *v > hi) {
-      m.ctx().error(m.get(key), m.child_path(key),
-                    "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", found " + std::to_string(*v));
-    } else {
-      out = *v;
-    }
-  }
-}
-
-// `api_latency:` and `retry: { base, max }`.
+// `api_latency:` and `retry: { base, max, max_attempts }`.
 void load_client(MapReader& m, models::ApiClientConfig& c) {
   if (auto d = m.distribution("api_latency")) c.latency = *d;
   if (m.has("retry")) {
     MapReader r(m.ctx(), m.get("retry"), m.child_path("retry"));
-    check_duration(r, "base", sim::kMillisecond, sim::kMinute, c.retry_base);
-    check_duration(r, "max", sim::kMillisecond, sim::kHour, c.retry_max);
-    if (c.retry_max < c.retry_base) m.ctx().error(r.node(), r.path(), "max must be >= base");
-    std::int64_t attempts = c.max_attempts;
-    integer_range(r, "max_attempts", 1, 100, attempts);
-    c.max_attempts = static_cast<int>(attempts);
+    if (auto v = r.duration("base")) c.retry_base = *v;
+    if (auto v = r.duration("max")) c.retry_max = *v;
+    if (auto v = r.integer("max_attempts")) c.max_attempts = to_int(*v);
     r.finish();
   } else {
     m.get("retry");
   }
 }
 
-void load_feed(Context& ctx, const YAML::Node& node, const std::string& path, models::QueueConfig& q) {
+void load_feed(Context& ctx, const YAML::Node& node, const std::string& path, models::QueueConfig& q, ProblemReport& report) {
   MapReader m(ctx, node, path);
   if (!m.valid()) return;
   models::ScheduleFeedConfig f;
   if (!m.has("every")) ctx.error(node, path, "needs 'every' (how often the schedule fires, e.g. every: 5m)");
-  check_duration(m, "every", sim::kSecond, 366 * sim::kDay, f.every);
-  check_duration(m, "start", 0, 366 * sim::kDay, f.start);
-  integer_range(m, "messages", 1, 100000, f.messages);
-  integer_range(m, "groups", 1, kMaxGroups, f.groups);
-  integer_range(m, "bytes", 1, kMaxMessageBytes, f.bytes);
+  if (auto v = m.duration("every")) f.every = *v;
+  if (auto v = m.duration("start")) f.start = *v;
+  if (auto v = m.integer("messages")) f.messages = *v;
+  if (auto v = m.integer("groups")) f.groups = *v;
+  if (auto v = m.integer("bytes")) f.bytes = *v;
   m.finish();
+  // Items that are not mappings are skipped, and `schedule:` may be one feed instead of a list.
+  report.rename(index_path(report.path_of("schedule"), q.schedules.size()), path);
   q.schedules.push_back(f);
 }
 
@@ -103,21 +71,19 @@ void load_queue(Context& ctx, MapReader& queues, const std::string& name, Scenar
                 std::vector<YAML::Node>& dlq_nodes) {
   const std::string path = queues.child_path(name);
   MapReader m(ctx, queues.get(name), path);
+  ProblemReport report(m);
   models::QueueConfig q;
   q.name = name;
-  check_duration(m, "visibility_timeout", 0, 12 * sim::kHour, q.visibility_timeout);
-  check_duration(m, "retention", 60 * sim::kSecond, 14 * sim::kDay, q.retention);
+  if (auto v = m.duration("visibility_timeout")) q.visibility_timeout = *v;
+  if (auto v = m.duration("retention")) q.retention = *v;
   if (auto v = m.boolean("high_throughput")) q.high_throughput = *v;
   q.api_calls_per_s = models::fifo_api_limit(q.high_throughput, s.region);
   q.group_calls_per_s = q.high_throughput ? 300.0 : 0.0;
-  positive_number(m, "api_calls_per_s", q.api_calls_per_s);
-  if (auto v = m.number("group_calls_per_s")) {
-    if (*v < 0) ctx.error(m.get("group_calls_per_s"), m.child_path("group_calls_per_s"), "must be >= 0 (0: no per-group limit)");
-    else q.group_calls_per_s = *v;
-  }
-  check_duration(m, "api_burst", sim::kMillisecond, sim::kMinute, q.api_burst);
-  integer_range(m, "in_flight_limit", 1, 10000000, q.in_flight_limit);
-  integer_range(m, "lookahead", 1, 100000000, q.lookahead);
+  if (auto v = m.number("api_calls_per_s")) q.api_calls_per_s = *v;
+  if (auto v = m.number("group_calls_per_s")) q.group_calls_per_s = *v;
+  if (auto v = m.duration("api_burst")) q.api_burst = *v;
+  if (auto v = m.integer("in_flight_limit")) q.in_flight_limit = *v;
+  if (auto v = m.integer("lookahead")) q.lookahead = *v;
   if (m.has("dead_letter")) {
     const YAML::Node dn = m.get("dead_letter");
     MapReader d(ctx, dn, m.child_path("dead_letter"));
@@ -127,8 +93,11 @@ void load_queue(Context& ctx, MapReader& queues, const std::string& name, Scenar
     } else if (!d.has("queue")) {
       ctx.error(dn, d.path(), "needs 'queue' (the dead-letter queue's name)");
     }
-    if (!d.has("max_receive_count")) ctx.error(dn, d.path(), "needs 'max_receive_count' (1-1000)");
-    integer_range(d, "max_receive_count", 1, 1000, q.max_receive_count);
+    if (!d.has("max_receive_count")) {
+      ctx.error(dn, d.path(), "needs 'max_receive_count' (1-1000)");
+      report.drop(d.child_path("max_receive_count"));
+    }
+    if (auto v = d.integer("max_receive_count")) q.max_receive_count = *v;
     d.finish();
   } else {
     m.get("dead_letter");
@@ -137,11 +106,12 @@ void load_queue(Context& ctx, MapReader& queues, const std::string& name, Scenar
   const YAML::Node sched = m.get("schedule");
   if (sched.IsDefined() && !sched.IsNull()) {
     if (sched.IsSequence()) {
-      for_each_item(ctx, sched, m.child_path("schedule"), [&](const YAML::Node& n, const std::string& p) { load_feed(ctx, n, p, q); });
+      for_each_item(ctx, sched, m.child_path("schedule"), [&](const YAML::Node& n, const std::string& p) { load_feed(ctx, n, p, q, report); });
     } else {
-      load_feed(ctx, sched, m.child_path("schedule"), q);
+      load_feed(ctx, sched, m.child_path("schedule"), q, report);
     }
   }
+  report.add(q.validate());
   m.finish();
   s.model.queues.push_back(std::move(q));
 }
@@ -221,15 +191,15 @@ void load_topics(MapReader& top, Scenario& s) {
         ctx.error(n, p, "unknown queue '" + *q + "' (" + known_names(names_of(s.model.queues)) + ")");
       }
     });
-    if (t.subscriptions.size() > 100) ctx.error(m.get("subscriptions"), m.child_path("subscriptions"), "at most 100 subscriptions per topic");
     if (auto v = m.boolean("high_throughput")) t.high_throughput = *v;
     t.messages_per_s = models::fifo_publish_limit(t.high_throughput, s.region);
-    positive_number(m, "messages_per_s", t.messages_per_s);
-    positive_number(m, "group_messages_per_s", t.group_messages_per_s);
-    positive_number(m, "bytes_per_s", t.bytes_per_s);
-    check_duration(m, "api_burst", sim::kMillisecond, sim::kMinute, t.api_burst);
+    if (auto v = m.number("messages_per_s")) t.messages_per_s = *v;
+    if (auto v = m.number("group_messages_per_s")) t.group_messages_per_s = *v;
+    if (auto v = m.number("bytes_per_s")) t.bytes_per_s = *v;
+    if (auto v = m.duration("api_burst")) t.api_burst = *v;
     if (auto d = m.distribution("delivery_latency")) t.delivery_latency = *d;
     load_client(m, t.client);
+    ProblemReport(m).add(t.validate());
     m.finish();
     s.model.topics.push_back(std::move(t));
   }
@@ -261,8 +231,10 @@ bool load_publish_step(MapReader& step, const Scenario& s, models::StepConfig& o
       else ctx.error(m.get("queue"), m.child_path("queue"), "unknown queue '" + *name + "' (" + known_names(names_of(s.model.queues)) + ")");
     }
   }
-  integer_range(m, "groups", 1, kMaxGroups, p.groups);
-  integer_range(m, "bytes", 1, kMaxMessageBytes, p.bytes);
+  if (auto v = m.integer("groups")) p.groups = *v;
+  if (auto v = m.integer("bytes")) p.bytes = *v;
+  const models::ConfigProblems problems = p.validate();
+  ProblemReport(m).add(problems);
   if (auto text = m.str("skew")) {
     // zipf(S) or zipf(s=S): the exponent; the ranks are the groups.
     std::string inner;
@@ -271,7 +243,7 @@ bool load_publish_step(MapReader& step, const Scenario& s, models::StepConfig& o
     const auto exponent = sim::parse_quantity(inner, sim::ValueKind::kPlain);
     if (!exponent || *exponent <= 0) {
       ctx.error(m.get("skew"), m.child_path("skew"), "must be zipf(S) with an exponent S > 0 (e.g. zipf(1.1)), found '" + *text + "'");
-    } else {
+    } else if (problems.empty()) {  // zipf over the groups: a table as long as they are many
       p.skew = sim::Distribution::zipf(*exponent, p.groups);
     }
   }

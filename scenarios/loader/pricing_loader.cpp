@@ -341,9 +341,12 @@ void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const
                                 ? std::string("rds_instance_") + (c.engine == models::DbEngine::kMysql ? "mysql" : "postgresql")
                                 : c.io_optimized ? "aurora_instance_io_optimized" : "aurora_instance_standard";
   for (const char* key : {"instance_class", "reader_instance_class"}) {
-    const std::string& cls = std::string(key) == "instance_class" ? c.instance_class : c.reader_instance_class;
-    // An unknown class is reported by the database section itself.
-    if (cls.empty() || models::find_db_instance_class(cls) == nullptr || table.has(group, cls)) continue;
+    const bool reader = std::string(key) == "reader_instance_class";
+    const std::string cls = reader ? c.reader_instance_class.value_or("") : c.instance_class;
+    // An unknown class is reported by the database section itself (DatabaseConfig::validate),
+    // and so is a readers' class not offered for Aurora.
+    const models::DbInstanceClass* known = models::find_db_instance_class(cls);
+    if (cls.empty() || known == nullptr || (reader && !known->aurora) || table.has(group, cls)) continue;
     std::string priced;
     for (const auto& name : table.instance_classes(group)) priced += (priced.empty() ? "" : ", ") + name;
     db.ctx().error(db.has(key) ? db.get(key) : db.node(), db.child_path(key),

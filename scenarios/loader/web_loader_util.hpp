@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "models/web/web_config.hpp"
+#include "models/web/service_config.hpp"
+#include "scenarios/loader/problem_report.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
 
 namespace loadcast::scenario {
@@ -14,7 +15,8 @@ namespace loadcast::scenario {
 // ">", ">=", "<", "<=" or the CloudWatch names (GreaterThanThreshold, ...).
 std::optional<models::Comparison> parse_comparison(const std::string& text);
 
-// `evaluation_periods` and `datapoints_to_alarm` (1 <= datapoints <= periods).
+// `evaluation_periods` and `datapoints_to_alarm` (validate() checks 1 <= datapoints <= periods).
+// With periods alone, fewer than the default datapoints, datapoints follow them.
 void read_alarm_counts(MapReader& m, int& periods, int& datapoints);
 
 // The keys every target-tracking policy has (services, workers, Aurora replicas):
@@ -22,13 +24,16 @@ void read_alarm_counts(MapReader& m, int& periods, int& datapoints);
 void read_target_tracking_scaling(MapReader& m, models::TargetTrackingConfig& tt);
 
 // One ECS service's keys (task size, threads, desired, app_memory, lifecycle, db_pool, metrics,
-// autoscaling), everything but the load balancer's target_group, read into `c`. `routed`: the
-// service is behind the load balancer (requests_per_target is allowed). `extra_metrics` are
-// more autoscaling metrics the caller's service publishes (a worker's backlog_per_task).
-void read_service(MapReader& m, models::ServiceConfig& c, bool routed, const std::vector<std::string>& extra_metrics = {});
+// autoscaling), everything but the load balancer's target_group, read into `c`; the caller
+// reports c.validate() (or its worker's) through `report`, where this says how the file's shape
+// differs. `routed`: the service is behind the load balancer (requests_per_target is allowed).
+// `extra_metrics` are more autoscaling metrics the caller's service publishes (a worker's
+// backlog_per_task).
+void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemReport& report,
+                  const std::vector<std::string>& extra_metrics = {});
 
 // A target group's settings (algorithm, slow_start, deregistration_delay, health_check) read on
-// top of `into`.
+// top of `into`; TargetGroupConfig::validate() checks them.
 void read_target_group(MapReader& m, models::TargetGroupConfig& into);
 
 }  // namespace loadcast::scenario

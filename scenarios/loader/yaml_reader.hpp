@@ -8,8 +8,10 @@
 // it (tests that read YAML themselves may), so yaml-cpp stays out of every public header.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -79,6 +81,12 @@ class MapReader {
   bool valid_ = true;
   std::set<std::string> used_;
 };
+
+// A whole number read into an int setting, saturated at int's range: a huge value stays out of
+// range for the configuration's validate() instead of wrapping around into it.
+inline int to_int(std::int64_t v) {
+  return static_cast<int>(std::clamp<std::int64_t>(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+}
 
 // Scalar conversions on a node (report with the node's location; nullopt on error).
 std::optional<std::string> read_string(Context& ctx, const YAML::Node& node, const std::string& path);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "models/messaging/api_client.hpp"
-#include "models/messaging/messaging_config.hpp"
+#include "models/messaging/api_client_config.hpp"
 #include "sim/rng.hpp"
 #include "sim/time.hpp"
 

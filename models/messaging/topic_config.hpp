@@ -1,0 +1,40 @@
+// Configuration of an SNS FIFO topic (fifo_topic.hpp): its subscribed queues, publish limits,
+// deduplication window, delivery latency and API client — a `topics.<name>:` section. Rates
+// per second, durations sim::Time, latency in seconds. validate() returns the problems with
+// keys relative to the section.
+//
+// Defaults and limits: 3,000 messages/s and 20 MB/s per topic, 300 messages/s per message
+// group; high-throughput mode by region (fifo_publish_limit() in fifo_topic.hpp): [doc]
+// https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html ; at most 100
+// subscriptions per FIFO topic: [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping.html
+// Assumptions (parameters): SNS delivery latency 20 ms, token-bucket depth of one second.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "models/core/config_problem.hpp"
+#include "models/messaging/api_client_config.hpp"
+#include "sim/distribution.hpp"
+#include "sim/time.hpp"
+
+namespace loadcast::models {
+
+struct TopicConfig {
+  std::string name;
+  std::vector<std::string> subscriptions;      // queue names
+  std::vector<std::size_t> subscription_indices;
+  bool high_throughput = false;                // FifoThroughputScope=MessageGroup
+  double messages_per_s = 3000.0;              // per topic; the loader sets it from mode and region
+  double group_messages_per_s = 300.0;         // per message group
+  double bytes_per_s = 20.0 * 1024 * 1024;     // per topic
+  sim::Time api_burst = sim::kSecond;          // assumption
+  sim::Time dedup_window = 5 * sim::kMinute;
+  sim::Distribution delivery_latency = sim::Distribution::constant(0.020);  // assumption
+  ApiClientConfig client;                      // `api_latency`, `retry`
+
+  ConfigProblems validate() const;
+};
+
+}  // namespace loadcast::models

@@ -1,0 +1,78 @@
+// Configuration of the Application Load Balancer (alb.hpp): the `load_balancer:` section — its
+// listener rules, idle timeout, LCU traffic shape — and the target-group settings every service
+// inherits and may override (`services.<name>.target_group:`). Durations are sim::Time; sizes in
+// bytes. validate() returns the problems with keys relative to the section.
+//
+// Defaults and limits: health check every 30 s (5-300 s), timeout 5 s (2-120 s, shorter than the
+// interval), healthy 5 / unhealthy 2 (2-10); deregistration delay 300 s (0-3600 s); slow start
+// 0 = off (30-900 s, not with least outstanding requests); idle timeout 60 s (1-4000 s); rule
+// priorities 1-50000.
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
+// assumption: the LCU traffic shape (requests per connection, connection lifetime, bytes per
+// request), which the workload does not give; a health check's CPU work on the task.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/core/config_problem.hpp"
+#include "sim/distribution.hpp"
+#include "sim/time.hpp"
+
+namespace loadcast::models {
+
+enum class Algorithm { kRoundRobin, kLeastOutstandingRequests, kWeightedRandom };
+
+struct HealthCheckConfig {
+  sim::Time interval = 30 * sim::kSecond;
+  sim::Time timeout = 5 * sim::kSecond;
+  int healthy_threshold = 5;
+  int unhealthy_threshold = 2;
+  // assumption: CPU work of one health-check request on the task (it shares the CPU, so an
+  // overloaded task answers late and fails its checks).
+  sim::Distribution cpu = sim::Distribution::constant(0.001);
+
+  ConfigProblems validate() const;
+};
+
+struct TargetGroupConfig {
+  Algorithm algorithm = Algorithm::kRoundRobin;
+  sim::Time slow_start = 0;  // 0 = off; otherwise 30 s .. 900 s
+  sim::Time deregistration_delay = 300 * sim::kSecond;
+  HealthCheckConfig health_check;
+
+  ConfigProblems validate() const;
+};
+
+struct ListenerRule {
+  int priority = 0;                // lower is evaluated first
+  std::vector<std::string> paths;  // ALB path patterns: '*' any run of characters, '?' one
+  std::string service;
+  std::size_t service_index = 0;   // resolved by the loader
+
+  ConfigProblems validate() const;
+};
+
+struct AlbConfig {
+  std::string name = "alb";
+  sim::Time idle_timeout = 60 * sim::kSecond;
+  std::vector<ListenerRule> rules;       // sorted by priority
+  std::optional<std::size_t> default_service;  // the listener's default action (index)
+  TargetGroupConfig target_group;        // defaults for every service's target group
+  // LCU metering (assumptions: the shape of client traffic, which the workload does not give).
+  double requests_per_connection = 10.0;             // keep-alive reuse by clients
+  sim::Time connection_lifetime = 60 * sim::kSecond; // how long a client connection stays open
+  double request_bytes = 1024.0;                     // per request, both directions added
+  double response_bytes = 16384.0;
+
+  // The target group's keys are the section's own (`load_balancer.slow_start`); the LCU shape
+  // is under `lcu`.
+  ConfigProblems validate() const;
+};
+
+}  // namespace loadcast::models

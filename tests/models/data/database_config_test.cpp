@@ -1,0 +1,87 @@
+// DatabaseConfig, ServerlessScalingConfig, DbStepConfig: validate() on plain structs.
+#include <catch2/catch.hpp>
+
+#include "models/data/database_config.hpp"
+#include "tests/models/config_problems.hpp"
+
+using namespace loadcast;
+using namespace loadcast::models;
+using testing::Lines;
+using testing::lines;
+
+namespace {
+
+DatabaseConfig provisioned(const std::string& instance_class) {
+  DatabaseConfig c;
+  c.type = DbType::kAuroraProvisioned;
+  c.engine = DbEngine::kMysql;
+  c.instance_class = instance_class;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("DatabaseConfig: the defaults are a valid Serverless v2 cluster") {
+  CHECK(DatabaseConfig{}.validate().empty());
+  CHECK(provisioned("db.r7g.large").validate().empty());
+}
+
+TEST_CASE("DatabaseConfig: Serverless v2 capacity in 0.5 ACU steps, max >= min") {
+  DatabaseConfig c;
+  c.max_acu = 4.2;
+  c.min_acu = -1;
+  CHECK(lines(c.validate()) == Lines{"min_acu: must be 0 to 256 in 0.5 ACU steps", "max_acu: must be 1 to 256 in 0.5 ACU steps"});
+  c = DatabaseConfig{};
+  c.min_acu = 8;
+  CHECK(lines(c.validate()) == Lines{"max_acu: max_acu must be >= min_acu"});
+  c.max_acu = 300;  // invalid: the default 4 stands in for it, still below 8
+  CHECK(lines(c.validate()) == Lines{"max_acu: must be 1 to 256 in 0.5 ACU steps", "max_acu: max_acu must be >= min_acu"});
+}
+
+TEST_CASE("DatabaseConfig: auto-pause only at min 0 ACU, 300-86400 s") {
+  DatabaseConfig c;
+  c.auto_pause_after = 10 * sim::kMinute;
+  CHECK(lines(c.validate()) == Lines{"auto_pause: auto-pause needs min_acu: 0"});
+  c.min_acu = 0;
+  CHECK(c.validate().empty());
+  c.auto_pause_after = 100 * sim::kSecond;
+  CHECK(lines(c.validate()) == Lines{"auto_pause: must be between 300s and 86400s (SecondsUntilAutoPause)"});
+}
+
+TEST_CASE("DatabaseConfig: the capacity controller's fractions and intervals") {
+  ServerlessScalingConfig sc;
+  sc.vcpu_per_acu = 0;
+  sc.down_fraction = 2;
+  sc.up_interval = 10 * sim::kMillisecond;
+  sc.down_utilization = 0.8;  // above the default up_utilization 0.7
+  CHECK(lines(sc.validate()) == Lines{"vcpu_per_acu: must be > 0", "down_fraction: must be in (0, 1]", "up_interval: must be at least 100ms",
+                                      "(itself): down_utilization must be below up_utilization"});
+  DatabaseConfig c;
+  c.scaling.up_utilization = 1.5;
+  CHECK(lines(c.validate()) == Lines{"scaling.up_utilization: must be in (0, 1]"});
+}
+
+TEST_CASE("DatabaseConfig: instance classes, readers, tiers, connections, volume") {
+  CHECK_THAT(provisioned("db.t3.small").validate().at(0).message, Catch::StartsWith("unknown Aurora instance class 'db.t3.small' (known: "));
+  DatabaseConfig c = provisioned("db.r7g.large");
+  c.readers = 16;
+  c.reader_instance_class = "db.m5.large";  // an RDS class, not offered for Aurora
+  c.reader_tier = -1;
+  c.max_connections = 0;
+  c.volume.gb = -1;
+  c.volume.backup_gb = -2;
+  CHECK(lines(c.validate()) == Lines{"readers: must be between 0 and 15", "reader_instance_class: unknown Aurora instance class 'db.m5.large'",
+                                     "reader_tier: must be between 0 and 15", "max_connections: must be at least 1",
+                                     "volume.gb: must be >= 0", "volume.backup_gb: must be >= 0"});
+  c = provisioned("db.m5.large");
+  c.type = DbType::kRds;
+  c.readers = 1;
+  CHECK(lines(c.validate()) == Lines{"readers: an rds database here is one instance (readers: 0)"});
+}
+
+TEST_CASE("DbStepConfig: 0-1000 reads and writes, at least one query") {
+  CHECK(DbStepConfig{1, 0, {}, {}}.validate().empty());
+  CHECK(lines(DbStepConfig{}.validate()) == Lines{"(itself): needs reads or writes (queries to run, e.g. db: { reads: 1 })"});
+  CHECK(lines(DbStepConfig{1001, 0, {}, {}}.validate()) == Lines{"(itself): reads and writes must be between 0 and 1000"});
+  CHECK(lines(DbStepConfig{-1, 1, {}, {}}.validate()) == Lines{"(itself): reads and writes must be between 0 and 1000"});
+}

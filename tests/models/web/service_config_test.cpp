@@ -1,0 +1,62 @@
+// ServiceConfig, TaskLifecycleConfig, DbPoolConfig, MetricsConfig: validate() on plain structs.
+#include <catch2/catch.hpp>
+
+#include "models/web/service_config.hpp"
+#include "tests/models/config_problems.hpp"
+
+using namespace loadcast;
+using namespace loadcast::models;
+using testing::Lines;
+using testing::lines;
+
+TEST_CASE("ServiceConfig: the defaults are a valid Fargate service") {
+  CHECK(ServiceConfig{}.validate().empty());
+}
+
+TEST_CASE("ServiceConfig: the task size must be a Fargate size") {
+  ServiceConfig c;
+  c.cpu_units = 512;
+  c.memory_mib = 8192;
+  const auto problems = c.validate();
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].key == "memory");
+  CHECK_THAT(problems[0].message, Catch::StartsWith("memory 8192 MiB is not valid with cpu 512 on Fargate (allowed: 1 GB to 4 GB"));
+  c.cpu_units = 300;
+  CHECK_THAT(c.validate()[0].message, Catch::StartsWith("cpu 300 is not a Fargate task size"));
+}
+
+TEST_CASE("ServiceConfig: threads, desired, application memory, lifecycle, pool and metrics") {
+  ServiceConfig c;
+  c.threads = 0;
+  c.desired = -1;
+  c.memory_per_request_mib = -1;
+  c.memory_base_mib = 2048;  // the whole task memory
+  c.lifecycle.stop_timeout = sim::kSecond;
+  c.db_pool.size = 0;
+  c.db_pool.idle_timeout = 0;
+  c.metrics.period = 30 * sim::kSecond;
+  CHECK(lines(c.validate()) == Lines{"threads: must be at least 1", "desired: must be >= 0", "app_memory.per_request: must be >= 0",
+                                     "app_memory.base: must be >= 0 and below the task memory (2048 MiB)",
+                                     "stop_timeout: must be between 2s and 120s on Fargate", "db_pool.size: must be at least 1",
+                                     "db_pool.idle_timeout: must be longer than 0s",
+                                     "metrics.resolution: must be 60s (standard) or 20s (high resolution)"});
+}
+
+TEST_CASE("ServiceConfig: no base memory means a quarter of the task's") {
+  ServiceConfig c;
+  CHECK(c.base_memory_mib() == 512.0);
+  c.memory_base_mib = 100.0;
+  CHECK(c.base_memory_mib() == 100.0);
+  c.memory_base_mib = -1.0;  // set, so checked: not the "unset" of a sentinel
+  CHECK(lines(c.validate()) == Lines{"app_memory.base: must be >= 0 and below the task memory (2048 MiB)"});
+}
+
+TEST_CASE("ServiceConfig: auto scaling and target group problems are under their keys") {
+  ServiceConfig c;
+  c.autoscaling = AutoscalingConfig{};
+  c.autoscaling->min = 4;
+  c.autoscaling->max = 2;
+  c.target_group.health_check.healthy_threshold = 1;
+  CHECK(lines(c.validate()) ==
+        Lines{"autoscaling.max: max (2) must be >= min (4)", "target_group.health_check.healthy_threshold: must be between 2 and 10"});
+}
