@@ -1,0 +1,183 @@
+// TlsStream: TLS over a TCP connection with OpenSSL, as the native engines use it — the same
+// members as PlainStream, so an engine is one template over either.
+//
+// TlsContext is what the streams of one engine (one worker thread) share: a Boost.Asio
+// ssl::context (TLS client, certificate verification on unless `--insecure`, the system CAs
+// plus `--cacert`, the host name checked against the certificate — as an IP address when it
+// is one), SNI for host names, ALPN offering one protocol (http/1.1 or h2), and a one-entry
+// client session cache: the newest session (TLS 1.2 session or TLS 1.3 ticket) is offered by
+// every new connection, so reconnects resume instead of doing a full handshake.
+// Streams drop without close_notify but mark the SSL shut down first, so OpenSSL keeps the
+// session resumable (SSL_free of an unshut SSL would mark it not resumable).
+//
+// Why not asio::ssl::stream: it copies every byte through a BIO pair and keeps four 17 KiB
+// buffers per stream (two in stream_core, two in the pair), about 68 KiB per connection —
+// four times the memory budget of a TLS connection at 10,000 connections. Here OpenSSL reads
+// and writes the socket itself through a small BIO (recv/send with MSG_NOSIGNAL), with
+// read-ahead on (one recv per burst of records, not two per record) and, for engines holding
+// many connections, SSL_MODE_RELEASE_BUFFERS (record buffers freed while a connection is idle).
+// The BIO notes whether the last recv drained the socket, which lets async_read_some() read
+// speculatively only when data may be waiting and otherwise wait on Asio's reactor — the
+// same one-syscall-per-read behaviour as Asio's own async_read_some on a plain socket (its
+// reactor is edge-triggered: a wait is only armed once the socket has been read dry).
+// Errors: a failed handshake, an ALPN refusal and a TLS protocol failure after the handshake
+// are error_codes of tls_category() (classified as tls_error); a peer closing (close_notify or
+// plain FIN) is eof; a reset is the errno. Single-threaded: one worker's thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "loadgen/engine.hpp"
+
+namespace loadcast::loadgen {
+
+enum class TlsErrc {
+  kHandshake = 1,  // the handshake failed: certificate not trusted or wrong name, protocol mismatch, ...
+  kAlpn,           // the server did not agree to the one protocol offered by ALPN
+  kProtocol,       // a TLS failure after the handshake (bad record, unexpected message)
+};
+const boost::system::error_category& tls_category();
+boost::system::error_code make_error_code(TlsErrc e);
+inline bool is_tls_error(const boost::system::error_code& ec) { return ec.category() == tls_category(); }
+
+// What the socket BIO tells the stream about its last system call.
+struct SocketState {
+  int fd = -1;
+  bool drained = false;  // the last recv returned less than asked (or would block): the socket is empty
+  int error = 0;         // errno of a failed recv/send
+};
+
+class TlsContext {
+ public:
+  // Throws std::runtime_error when the CA file cannot be loaded.
+  TlsContext(const EngineOptions& options, const StreamSetup& setup);
+  ~TlsContext();
+  TlsContext(const TlsContext&) = delete;
+  TlsContext& operator=(const TlsContext&) = delete;
+
+  // A client SSL on `state`'s socket, offering the cached session.
+  SSL* open(SocketState& state);
+  // Counts the handshake and checks the protocol ALPN chose.
+  boost::system::error_code finish_handshake(SSL* ssl);
+  std::uint64_t handshakes() const { return handshakes_; }
+  std::uint64_t resumed() const { return resumed_; }
+
+ private:
+  static int on_new_session(SSL* ssl, SSL_SESSION* session);
+
+  boost::asio::ssl::context ctx_;
+  std::string sni_;   // empty for IP literals (RFC 6066 section 3)
+  std::string alpn_;  // the protocol offered, e.g. "h2"
+  bool alpn_required_ = false;
+  SSL_SESSION* session_ = nullptr;
+  std::uint64_t handshakes_ = 0;
+  std::uint64_t resumed_ = 0;
+};
+
+class TlsStream {
+ public:
+  using Context = TlsContext;
+  static constexpr bool kTls = true;
+
+  TlsStream(boost::asio::io_context& io, Context& context) : socket_(io), context_(context) {}
+  ~TlsStream() { close(); }
+  TlsStream(const TlsStream&) = delete;
+  TlsStream& operator=(const TlsStream&) = delete;
+
+  // handler(error_code) once connected and the handshake is done (or either failed).
+  template <typename Handler>
+  void async_connect(const boost::asio::ip::tcp::endpoint& ep, Handler&& handler) {
+    socket_.async_connect(ep, [this, gen = gen_, h = std::forward<Handler>(handler)](
+                                  const boost::system::error_code& ec) mutable {
+      if (gen != gen_) return h(boost::system::error_code(boost::asio::error::operation_aborted));
+      if (ec) return h(ec);
+      start();
+      handshake(std::move(h));
+    });
+  }
+
+  std::size_t write_some(boost::asio::const_buffer b, boost::system::error_code& ec);
+
+  template <typename Handler>
+  void async_wait_write(Handler&& handler) {
+    socket_.async_wait(write_wants_read_ ? kWaitRead : kWaitWrite,
+                       [this, gen = gen_, h = std::forward<Handler>(handler)](const boost::system::error_code& ec) mutable {
+                         h(gen != gen_ ? boost::system::error_code(boost::asio::error::operation_aborted) : ec);
+                       });
+  }
+
+  template <typename Handler>
+  void async_read_some(boost::asio::mutable_buffer b, Handler&& handler) {
+    if (ssl_ != nullptr && (!state_.drained || SSL_has_pending(ssl_) == 1)) {
+      boost::system::error_code ec;
+      const std::size_t n = read_some(b, ec);
+      if (ec != boost::asio::error::would_block) {
+        boost::asio::post(socket_.get_executor(),
+                          [h = std::forward<Handler>(handler), ec, n]() mutable { h(ec, n); });
+        return;
+      }
+    }
+    wait_read(b, std::forward<Handler>(handler));
+  }
+
+  void close();
+
+ private:
+  static constexpr auto kWaitRead = boost::asio::ip::tcp::socket::wait_read;
+  static constexpr auto kWaitWrite = boost::asio::ip::tcp::socket::wait_write;
+
+  void start();
+  // SSL_read once: bytes, or would_block (then read_wants_write_ says which way to wait).
+  std::size_t read_some(boost::asio::mutable_buffer b, boost::system::error_code& ec);
+  boost::system::error_code failure(int ssl_error);
+
+  template <typename Handler>
+  void handshake(Handler&& h) {
+    const int r = SSL_do_handshake(ssl_);
+    if (r == 1) return h(context_.finish_handshake(ssl_));
+    const int e = SSL_get_error(ssl_, r);
+    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) return h(failure(e));
+    socket_.async_wait(e == SSL_ERROR_WANT_READ ? kWaitRead : kWaitWrite,
+                       [this, gen = gen_, h = std::forward<Handler>(h)](const boost::system::error_code& ec) mutable {
+                         if (gen != gen_) return h(boost::system::error_code(boost::asio::error::operation_aborted));
+                         if (ec) return h(ec);
+                         handshake(std::move(h));
+                       });
+  }
+
+  template <typename Handler>
+  void wait_read(boost::asio::mutable_buffer b, Handler&& handler) {
+    socket_.async_wait(read_wants_write_ ? kWaitWrite : kWaitRead,
+                       [this, b, gen = gen_, h = std::forward<Handler>(handler)](const boost::system::error_code& ec) mutable {
+                         if (gen != gen_) return h(boost::system::error_code(boost::asio::error::operation_aborted), 0);
+                         if (ec) return h(ec, 0);
+                         boost::system::error_code rec;
+                         const std::size_t n = read_some(b, rec);
+                         // Only handshake messages (a TLS 1.3 session ticket) arrived: wait on.
+                         if (rec == boost::asio::error::would_block) return wait_read(b, std::move(h));
+                         h(rec, n);
+                       });
+  }
+
+  boost::asio::ip::tcp::socket socket_;
+  Context& context_;
+  SSL* ssl_ = nullptr;
+  SocketState state_;
+  std::uint32_t gen_ = 0;
+  bool read_wants_write_ = false;
+  bool write_wants_read_ = false;
+};
+
+}  // namespace loadcast::loadgen
+
+template <>
+struct boost::system::is_error_code_enum<loadcast::loadgen::TlsErrc> : std::true_type {};
