@@ -121,25 +121,36 @@ class BasicHttp1Engine<Stream>::Connection {
   void arm_read() {
     if (reading_ || phase_ == Phase::kClosed || phase_ == Phase::kConnecting) return;
     reading_ = true;
-    stream_.async_read_some(buffer_.prepare(kReadChunk),
-                            [this, gen = gen_](const error_code& ec, std::size_t n) { on_read(gen, ec, n); });
+    const asio::mutable_buffer into = Stream::kReadsOnDemand ? asio::buffer(engine_.shared_read_.get(), kReadChunk)
+                                                             : buffer_.prepare(kReadChunk);
+    stream_.async_read_some(into, [this, gen = gen_](const error_code& ec, std::size_t n) { on_read(gen, ec, n); });
   }
 
   void on_read(std::uint32_t gen, const error_code& ec, std::size_t n) {
     if (gen != gen_) return;
     reading_ = false;
     if (ec) return on_read_error(ec);
-    buffer_.commit(n);
     bytes_ += n;
+    // Parsed where the bytes are: the connection's buffer, or (reading on demand) the engine's
+    // shared one, unless a partial header from an earlier read waits in the connection's.
+    bool in_shared = false;
+    if constexpr (Stream::kReadsOnDemand) {
+      in_shared = buffer_.size() == 0;
+      if (!in_shared) buffer_.commit(asio::buffer_copy(buffer_.prepare(n), asio::buffer(engine_.shared_read_.get(), n)));
+    } else {
+      buffer_.commit(n);
+    }
     if (!busy_ || !parser_) {
       // Bytes nobody asked for (a server's farewell 408, garbage): the connection is unusable.
       close();
       return;
     }
+    asio::const_buffer in = in_shared ? asio::const_buffer(engine_.shared_read_.get(), n) : buffer_.data();
     error_code pec;
-    while (buffer_.size() > 0 && !parser_->is_done()) {
-      const std::size_t used = parser_->put(buffer_.data(), pec);
-      buffer_.consume(used);
+    while (in.size() > 0 && !parser_->is_done()) {
+      const std::size_t used = parser_->put(in, pec);
+      in += used;
+      if (!in_shared) buffer_.consume(used);
       if (pec == boost::beast::http::error::need_more) {
         pec = {};
         break;
@@ -147,6 +158,8 @@ class BasicHttp1Engine<Stream>::Connection {
       if (pec) return finish_failure(Cause::kMalformedResponse);
       if (used == 0) break;
     }
+    // What the parser did not take (a partial header, or bytes after the response) stays.
+    if (in_shared && in.size() > 0) buffer_.commit(asio::buffer_copy(buffer_.prepare(in.size()), in));
     if (parser_->is_done()) return finish_response();
     arm_read();
   }
@@ -192,6 +205,8 @@ class BasicHttp1Engine<Stream>::Connection {
     // leave the connection in an unknown state: close it.
     const bool keep = parser_->keep_alive() && buffer_.size() == 0 && phase_ == Phase::kWaiting;
     parser_.reset();
+    // Reading on demand, the connection's buffer only ever holds a partial header: let it go.
+    if (Stream::kReadsOnDemand && buffer_.size() == 0 && buffer_.capacity() > 0) buffer_.shrink_to_fit();
     ++served_;
     if (keep) {
       phase_ = Phase::kIdle;
@@ -280,6 +295,7 @@ BasicHttp1Engine<Stream>::BasicHttp1Engine(asio::io_context& io, EngineListener&
       options_(std::move(options)),
       endpoints_(std::move(endpoints)),
       context_(options_, setup) {
+  if (Stream::kReadsOnDemand) shared_read_ = std::make_unique<char[]>(kReadChunk);
   connections_.reserve(slots);
   for (std::size_t i = 0; i < slots; ++i) connections_.push_back(std::make_unique<Connection>(*this, i));
 }
@@ -315,6 +331,7 @@ void BasicHttp1Engine<Stream>::start(std::size_t slot, std::size_t cls, sim::Tim
 
 template <typename Stream>
 void BasicHttp1Engine<Stream>::shutdown() {
+  context_.stop();
   for (auto& c : connections_) c->shutdown();
 }
 

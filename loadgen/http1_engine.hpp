@@ -7,7 +7,9 @@
 // pending while open — so a server closing an idle keep-alive connection is noticed at once and
 // Asio's edge-triggered reactor never misses data. Responses are parsed by ResponseParser from a
 // per-connection buffer allocated on first use (bodies are counted, not kept), which keeps an
-// idle connection to a few hundred bytes of user memory (plus OpenSSL's state over TLS). A
+// idle connection to a few hundred bytes of user memory; over TLS they are decrypted into one
+// buffer the engine's connections share, and a connection keeps bytes only while a header is
+// incomplete, so a TLS connection costs little more than OpenSSL's state (~13 KB). A
 // request on a reused connection that the server closed before sending a byte of the response
 // is retried once on a new connection (the keep-alive race every HTTP client handles); any
 // other failure completes the request with its Cause — a connection that fails while the
@@ -59,6 +61,7 @@ class BasicHttp1Engine final : public Engine {
   EngineOptions options_;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   typename Stream::Context context_;
+  std::unique_ptr<char[]> shared_read_;  // Stream::kReadsOnDemand: the one read buffer of all connections
   std::vector<std::unique_ptr<Connection>> connections_;
   std::size_t connecting_ = 0;
   std::size_t busy_ = 0;

@@ -183,7 +183,7 @@ class BasicHttp2Engine<Stream>::Connection {
     nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings, sizeof settings / sizeof settings[0]);
     nghttp2_session_set_local_window_size(session_, NGHTTP2_FLAG_NONE, 0, kWindow);
     set_phase(Phase::kSettings);
-    if (!read_buffer_) read_buffer_ = std::make_unique<char[]>(kReadBuffer);
+    if (!Stream::kReadsOnDemand && !read_buffer_) read_buffer_ = std::make_unique<char[]>(kReadBuffer);
     arm_read();
     flush();
   }
@@ -218,27 +218,37 @@ class BasicHttp2Engine<Stream>::Connection {
     ++active_;
   }
 
+  // Reading on demand (TLS), every connection decrypts into the engine's one buffer.
+  char* read_buffer() { return Stream::kReadsOnDemand ? engine_.shared_read_.get() : read_buffer_.get(); }
+
   void arm_read() {
     if (reading_ || !session_) return;
     reading_ = true;
-    stream_.async_read_some(asio::buffer(read_buffer_.get(), kReadBuffer),
+    stream_.async_read_some(asio::buffer(read_buffer(), kReadBuffer),
                             [this, gen = gen_](const error_code& ec, std::size_t n) { on_read(gen, ec, n); });
   }
 
   void on_read(std::uint32_t gen, const error_code& ec, std::size_t n) {
     if (gen != gen_) return;
     reading_ = false;
-    if (ec) {
-      if (ec == asio::error::operation_aborted) return;
-      return fail_connection(is_tls_error(ec) ? Cause::kTlsError : Cause::kReset, !is_tls_error(ec));
+    error_code rec = ec;
+    // Everything already at hand goes to nghttp2 before anything is sent: over TLS that is
+    // every record OpenSSL read ahead (nginx writes HEADERS and DATA as separate records), so
+    // the requests the completions start leave in one write.
+    while (!rec) {
+      ssize_t rv = 0;
+      {
+        const InIo guard(*this);
+        rv = nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(read_buffer()), n);
+      }
+      if (gen != gen_) return;
+      if (rv < 0) return fail_connection(Cause::kMalformedResponse, false);
+      n = stream_.read_ready(asio::buffer(read_buffer(), kReadBuffer), rec);
     }
-    ssize_t rv = 0;
-    {
-      const InIo guard(*this);
-      rv = nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(read_buffer_.get()), n);
+    if (rec != asio::error::would_block) {
+      if (rec == asio::error::operation_aborted) return;
+      return fail_connection(is_tls_error(rec) ? Cause::kTlsError : Cause::kReset, !is_tls_error(rec));
     }
-    if (gen != gen_) return;
-    if (rv < 0) return fail_connection(Cause::kMalformedResponse, false);
     flush();
     if (gen != gen_) return;
     if (!after_io()) return;
@@ -637,7 +647,7 @@ class BasicHttp2Engine<Stream>::Connection {
   std::deque<std::size_t> pending_;  // busy slots waiting for a usable session
   nghttp2_session* session_ = nullptr;
   nghttp2_session* zombie_ = nullptr;  // torn down inside a callback: deleted when nghttp2 returns
-  std::unique_ptr<char[]> read_buffer_;
+  std::unique_ptr<char[]> read_buffer_;  // its own read buffer, unless reading on demand
   std::string out_;
   std::size_t written_ = 0;
   Phase phase_ = Phase::kClosed;
@@ -665,6 +675,7 @@ BasicHttp2Engine<Stream>::BasicHttp2Engine(asio::io_context& io, EngineListener&
       context_(options_, setup),
       slot_count_(slots),
       streams_(std::max<std::size_t>(1, options_.streams)) {
+  if (Stream::kReadsOnDemand) shared_read_ = std::make_unique<char[]>(kReadBuffer);
   if (nghttp2_session_callbacks_new(&callbacks_) != 0 || nghttp2_option_new(&option_) != 0) {
     throw std::runtime_error("nghttp2: out of memory");
   }
@@ -719,6 +730,7 @@ void BasicHttp2Engine<Stream>::start(std::size_t slot, std::size_t cls, sim::Tim
 
 template <typename Stream>
 void BasicHttp2Engine<Stream>::shutdown() {
+  context_.stop();
   for (auto& c : connections_) c->shutdown();
 }
 

@@ -78,6 +78,7 @@ class BasicHttp2Engine final : public Engine {
   EngineOptions options_;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   typename Stream::Context context_;
+  std::unique_ptr<char[]> shared_read_;  // Stream::kReadsOnDemand: the one read buffer of all connections
   std::size_t slot_count_ = 0;
   std::size_t streams_ = 1;
   nghttp2_session_callbacks* callbacks_ = nullptr;

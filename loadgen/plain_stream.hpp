@@ -26,8 +26,11 @@ class PlainStream {
     Context(const EngineOptions&, const StreamSetup&) {}
     std::uint64_t handshakes() const { return 0; }
     std::uint64_t resumed() const { return 0; }
+    void stop() {}
   };
   static constexpr bool kTls = false;
+  // Asio reads into the buffer when data arrives: each stream needs its own.
+  static constexpr bool kReadsOnDemand = false;
 
   PlainStream(boost::asio::io_context& io, Context&) : socket_(io) {}
 
@@ -56,6 +59,13 @@ class PlainStream {
   template <typename Handler>
   void async_read_some(boost::asio::mutable_buffer b, Handler&& handler) {
     socket_.async_read_some(b, std::forward<Handler>(handler));
+  }
+
+  // Nothing is known to be waiting without a system call: always would_block (async_read_some's
+  // speculative read finds what is there).
+  std::size_t read_ready(boost::asio::mutable_buffer, boost::system::error_code& ec) {
+    ec = boost::asio::error::would_block;
+    return 0;
   }
 
   void close() {

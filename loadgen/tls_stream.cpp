@@ -199,6 +199,34 @@ int TlsContext::on_new_session(SSL* ssl, SSL_SESSION* session) {
   return 1;
 }
 
+std::size_t TlsContext::enroll(TlsStream* stream) {
+  streams_.push_back(stream);
+  return streams_.size() - 1;
+}
+
+bool TlsContext::admit(std::size_t index, std::uint32_t gen) {
+  if (in_flight_ < kMaxHandshakes) {
+    ++in_flight_;
+    return true;
+  }
+  waiting_.emplace_back(index, gen);
+  return false;
+}
+
+void TlsContext::release() {
+  --in_flight_;
+  while (!waiting_.empty() && !stopped_) {
+    const auto [index, gen] = waiting_.front();
+    waiting_.pop_front();
+    TlsStream* stream = streams_[index];
+    // A stream closed (or gone) since it queued is skipped.
+    if (stream == nullptr || stream->generation() != gen) continue;
+    ++in_flight_;
+    stream->admitted();
+    return;
+  }
+}
+
 void TlsStream::start() {
   error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -261,6 +289,8 @@ error_code TlsStream::failure(int ssl_error) {
 
 void TlsStream::close() {
   ++gen_;
+  queued_handler_ = nullptr;
+  end_admission();
   if (ssl_ != nullptr) {
     // Shut down as far as OpenSSL is concerned (no close_notify is sent): freeing an SSL that
     // was not shut down marks its session not resumable.

@@ -20,14 +20,23 @@
 // speculatively only when data may be waiting and otherwise wait on Asio's reactor — the
 // same one-syscall-per-read behaviour as Asio's own async_read_some on a plain socket (its
 // reactor is edge-triggered: a wait is only armed once the socket has been read dry).
+// Memory: a handshake holds ~35 KB of OpenSSL buffers (the handshake message buffer, record
+// and write buffers) that are freed when it ends, so an engine runs at most
+// TlsContext::kMaxHandshakes connects (TCP and TLS) at once and queues the rest — 10,000
+// connections opened together would otherwise peak at ~45 KB each. Over TLS an engine may read
+// into one buffer for all its streams (kReadsOnDemand): OpenSSL decrypts only when the read's
+// handler runs, never into a buffer another stream's handler still has to look at.
 // Errors: a failed handshake, an ALPN refusal and a TLS protocol failure after the handshake
 // are error_codes of tls_category() (classified as tls_error); a peer closing (close_notify or
 // plain FIN) is eof; a reset is the errno. Single-threaded: one worker's thread.
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <openssl/ssl.h>
 
@@ -56,8 +65,13 @@ struct SocketState {
   int error = 0;         // errno of a failed recv/send
 };
 
+class TlsStream;
+
 class TlsContext {
  public:
+  // Connects (TCP and TLS handshake) in flight at once per engine; the others wait their turn.
+  static constexpr std::size_t kMaxHandshakes = 256;
+
   // Throws std::runtime_error when the CA file cannot be loaded.
   TlsContext(const EngineOptions& options, const StreamSetup& setup);
   ~TlsContext();
@@ -71,6 +85,15 @@ class TlsContext {
   std::uint64_t handshakes() const { return handshakes_; }
   std::uint64_t resumed() const { return resumed_; }
 
+  // Handshake admission (kMaxHandshakes): a stream enrolls once; admit() says whether its
+  // connect may start now, else it is queued and TlsStream::admitted() is called later;
+  // release() ends an admitted connect. After stop() nothing queued is started.
+  std::size_t enroll(TlsStream* stream);
+  void leave(std::size_t index) { streams_[index] = nullptr; }
+  bool admit(std::size_t index, std::uint32_t gen);
+  void release();
+  void stop() { stopped_ = true; }
+
  private:
   static int on_new_session(SSL* ssl, SSL_SESSION* session);
 
@@ -81,29 +104,46 @@ class TlsContext {
   SSL_SESSION* session_ = nullptr;
   std::uint64_t handshakes_ = 0;
   std::uint64_t resumed_ = 0;
+  std::vector<TlsStream*> streams_;                           // by enrolment index (null: gone)
+  std::deque<std::pair<std::size_t, std::uint32_t>> waiting_;  // index and generation of each queued connect
+  std::size_t in_flight_ = 0;
+  bool stopped_ = false;
 };
 
 class TlsStream {
  public:
   using Context = TlsContext;
   static constexpr bool kTls = true;
+  static constexpr bool kReadsOnDemand = true;
 
-  TlsStream(boost::asio::io_context& io, Context& context) : socket_(io), context_(context) {}
-  ~TlsStream() { close(); }
+  TlsStream(boost::asio::io_context& io, Context& context)
+      : socket_(io), context_(context), index_(context.enroll(this)) {}
+  ~TlsStream() {
+    close();
+    context_.leave(index_);
+  }
   TlsStream(const TlsStream&) = delete;
   TlsStream& operator=(const TlsStream&) = delete;
 
-  // handler(error_code) once connected and the handshake is done (or either failed).
+  // handler(error_code) once connected and the handshake is done (or either failed); waits
+  // for its turn first when kMaxHandshakes connects are under way.
   template <typename Handler>
   void async_connect(const boost::asio::ip::tcp::endpoint& ep, Handler&& handler) {
-    socket_.async_connect(ep, [this, gen = gen_, h = std::forward<Handler>(handler)](
-                                  const boost::system::error_code& ec) mutable {
-      if (gen != gen_) return h(boost::system::error_code(boost::asio::error::operation_aborted));
-      if (ec) return h(ec);
-      start();
-      handshake(std::move(h));
-    });
+    if (!context_.admit(index_, gen_)) {
+      queued_endpoint_ = ep;
+      queued_handler_ = std::forward<Handler>(handler);
+      return;
+    }
+    connect_now(ep, std::forward<Handler>(handler));
   }
+
+  // The context's turn for a queued connect.
+  void admitted() {
+    auto handler = std::move(queued_handler_);
+    queued_handler_ = nullptr;
+    connect_now(queued_endpoint_, std::move(handler));
+  }
+  std::uint32_t generation() const { return gen_; }
 
   std::size_t write_some(boost::asio::const_buffer b, boost::system::error_code& ec);
 
@@ -115,18 +155,23 @@ class TlsStream {
                        });
   }
 
+  // handler(error_code, bytes). Bytes are read into `b` when the handler is about to run, so
+  // `b` may be shared with other streams whose handlers run synchronously.
   template <typename Handler>
   void async_read_some(boost::asio::mutable_buffer b, Handler&& handler) {
-    if (ssl_ != nullptr && (!state_.drained || SSL_has_pending(ssl_) == 1)) {
-      boost::system::error_code ec;
-      const std::size_t n = read_some(b, ec);
-      if (ec != boost::asio::error::would_block) {
-        boost::asio::post(socket_.get_executor(),
-                          [h = std::forward<Handler>(handler), ec, n]() mutable { h(ec, n); });
-        return;
-      }
-    }
-    wait_read(b, std::forward<Handler>(handler));
+    if (!readable_now()) return wait_read(b, std::forward<Handler>(handler));
+    boost::asio::post(socket_.get_executor(), [this, b, gen = gen_, h = std::forward<Handler>(handler)]() mutable {
+      if (gen != gen_) return h(boost::system::error_code(boost::asio::error::operation_aborted), 0);
+      read_into(b, std::move(h));
+    });
+  }
+
+  // What can be read now without waiting: bytes, or would_block when the socket is known empty
+  // and OpenSSL holds nothing (then async_read_some waits).
+  std::size_t read_ready(boost::asio::mutable_buffer b, boost::system::error_code& ec) {
+    if (readable_now()) return read_some(b, ec);
+    ec = boost::asio::error::would_block;
+    return 0;
   }
 
   void close();
@@ -135,7 +180,29 @@ class TlsStream {
   static constexpr auto kWaitRead = boost::asio::ip::tcp::socket::wait_read;
   static constexpr auto kWaitWrite = boost::asio::ip::tcp::socket::wait_write;
 
+  bool readable_now() const { return ssl_ != nullptr && (!state_.drained || SSL_has_pending(ssl_) == 1); }
   void start();
+  void end_admission() {
+    if (!admitted_) return;
+    admitted_ = false;
+    context_.release();
+  }
+
+  template <typename Handler>
+  void connect_now(const boost::asio::ip::tcp::endpoint& ep, Handler&& handler) {
+    admitted_ = true;
+    socket_.async_connect(ep, [this, gen = gen_, h = std::forward<Handler>(handler)](
+                                  const boost::system::error_code& ec) mutable {
+      if (gen != gen_) return h(boost::system::error_code(boost::asio::error::operation_aborted));
+      if (ec) {
+        end_admission();
+        return h(ec);
+      }
+      start();
+      handshake(std::move(h));
+    });
+  }
+
   // SSL_read once: bytes, or would_block (then read_wants_write_ says which way to wait).
   std::size_t read_some(boost::asio::mutable_buffer b, boost::system::error_code& ec);
   boost::system::error_code failure(int ssl_error);
@@ -143,9 +210,16 @@ class TlsStream {
   template <typename Handler>
   void handshake(Handler&& h) {
     const int r = SSL_do_handshake(ssl_);
-    if (r == 1) return h(context_.finish_handshake(ssl_));
+    if (r == 1) {
+      end_admission();
+      return h(context_.finish_handshake(ssl_));
+    }
     const int e = SSL_get_error(ssl_, r);
-    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) return h(failure(e));
+    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+      const auto ec = failure(e);
+      end_admission();
+      return h(ec);
+    }
     socket_.async_wait(e == SSL_ERROR_WANT_READ ? kWaitRead : kWaitWrite,
                        [this, gen = gen_, h = std::forward<Handler>(h)](const boost::system::error_code& ec) mutable {
                          if (gen != gen_) return h(boost::system::error_code(boost::asio::error::operation_aborted));
@@ -160,19 +234,28 @@ class TlsStream {
                        [this, b, gen = gen_, h = std::forward<Handler>(handler)](const boost::system::error_code& ec) mutable {
                          if (gen != gen_) return h(boost::system::error_code(boost::asio::error::operation_aborted), 0);
                          if (ec) return h(ec, 0);
-                         boost::system::error_code rec;
-                         const std::size_t n = read_some(b, rec);
-                         // Only handshake messages (a TLS 1.3 session ticket) arrived: wait on.
-                         if (rec == boost::asio::error::would_block) return wait_read(b, std::move(h));
-                         h(rec, n);
+                         read_into(b, std::move(h));
                        });
+  }
+
+  template <typename Handler>
+  void read_into(boost::asio::mutable_buffer b, Handler&& h) {
+    boost::system::error_code ec;
+    const std::size_t n = read_some(b, ec);
+    // Only handshake messages (a TLS 1.3 session ticket) arrived: wait on.
+    if (ec == boost::asio::error::would_block) return wait_read(b, std::forward<Handler>(h));
+    h(ec, n);
   }
 
   boost::asio::ip::tcp::socket socket_;
   Context& context_;
+  std::size_t index_;
   SSL* ssl_ = nullptr;
   SocketState state_;
   std::uint32_t gen_ = 0;
+  bool admitted_ = false;  // a connect of this stream holds one of the context's handshake turns
+  boost::asio::ip::tcp::endpoint queued_endpoint_;
+  std::function<void(const boost::system::error_code&)> queued_handler_;
   bool read_wants_write_ = false;
   bool write_wants_read_ = false;
 };

@@ -5,6 +5,7 @@
 // nginx proxying to the testbed, so the open model's pacing is checked over each protocol.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <optional>
 
 #include "tests/loadgen/servers.hpp"
@@ -26,9 +27,10 @@ void stall_shows_in_corrected_latency_only(const CoCase& e) {
   tc.service = sim::Distribution::constant(0.001);
   tc.stall_at = 3 * sim::kSecond;
   tc.stall_for = 500 * sim::kMillisecond;
+  std::optional<test::TestCa> ca;
+  if (e.tls) ca.emplace();
   const auto run_for = [&](const std::string& testbed_url) {
     const bool proxied = e.tls || e.http2;
-    std::optional<test::TestCa> ca;
     std::optional<test::Nginx> nginx;
     std::string url = testbed_url;
     if (proxied) {
@@ -36,7 +38,6 @@ void stall_shows_in_corrected_latency_only(const CoCase& e) {
       o.upstream = testbed_url.substr(std::string("http://").size());
       o.upstream.pop_back();  // the trailing '/'
       if (e.tls) {
-        ca.emplace();
         o.cert = ca->cert;
         o.key = ca->key;
       }
@@ -61,9 +62,11 @@ void stall_shows_in_corrected_latency_only(const CoCase& e) {
   CHECK(r.result.latency_ms.p99 >= 300.0);
   CHECK(r.result.latency_ms.max >= 450.0);
   CHECK(load["latency_uncorrected_ms"]["p99"].get<double>() < 50.0);
-  // The stall is visible second by second: p99 of second 3 is far above second 1's.
+  // The stall is visible second by second: the p99 of the second it starts in (the 3rd second of
+  // the testbed, which started a little before the load — more so behind nginx and TLS) is far
+  // above second 1's.
   const auto& p99 = r.result.timeseries.series.at("latency_p99_ms");
-  CHECK(p99.at(3) > 300.0);
+  CHECK(std::max(p99.at(2), p99.at(3)) > 300.0);
   CHECK(p99.at(1) < 50.0);
 }
 
