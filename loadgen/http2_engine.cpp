@@ -478,10 +478,15 @@ class BasicHttp2Engine<Stream>::Connection {
     bool was_;
   };
 
-  // The slot of a stream of `session`, or null for a stream we gave up on (timed out).
-  static Slot* slot_of(nghttp2_session* session, std::int32_t stream_id) {
+  // The slot of a stream of `session`, or null for a stream we gave up on (timed out). The
+  // frames of one response arrive together: the last answer is kept (checked against the
+  // slot's stream id, which is unique within the session) to skip nghttp2's stream map.
+  Slot* slot_of(nghttp2_session* session, std::int32_t stream_id) {
+    if (last_slot_ != nullptr && last_slot_->stream_id == stream_id) return last_slot_;
     auto* s = static_cast<Slot*>(nghttp2_session_get_stream_user_data(session, stream_id));
-    return s != nullptr && s->stream_id == stream_id ? s : nullptr;
+    if (s == nullptr || s->stream_id != stream_id) return nullptr;
+    last_slot_ = s;
+    return s;
   }
   // The connection a callback of `session` is for; null when that session was torn down from an
   // earlier callback of the same call (nghttp2 is then told to stop).
@@ -510,7 +515,7 @@ class BasicHttp2Engine<Stream>::Connection {
     if (live_self == nullptr) return NGHTTP2_ERR_CALLBACK_FAILURE;
     auto& self = *live_self;
     if (frame->hd.type != NGHTTP2_HEADERS) return 0;
-    Slot* s = slot_of(session, frame->hd.stream_id);
+    Slot* s = self.slot_of(session, frame->hd.stream_id);
     if (s == nullptr) return 0;
     s->got_some = true;
     s->header_bytes += http2_field_bytes(namelen, valuelen);
@@ -527,8 +532,9 @@ class BasicHttp2Engine<Stream>::Connection {
 
   static int on_data(nghttp2_session* session, std::uint8_t, std::int32_t stream_id, const std::uint8_t*,
                      std::size_t len, void* user) {
-    if (live(session, user) == nullptr) return NGHTTP2_ERR_CALLBACK_FAILURE;
-    if (Slot* s = slot_of(session, stream_id)) {
+    Connection* self = live(session, user);
+    if (self == nullptr) return NGHTTP2_ERR_CALLBACK_FAILURE;
+    if (Slot* s = self->slot_of(session, stream_id)) {
       s->got_some = true;
       s->bytes += len;
     }
@@ -543,11 +549,11 @@ class BasicHttp2Engine<Stream>::Connection {
       case NGHTTP2_HEADERS:
       case NGHTTP2_DATA:
         if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
-          if (Slot* s = slot_of(session, frame->hd.stream_id)) s->complete = true;
+          if (Slot* s = self.slot_of(session, frame->hd.stream_id)) s->complete = true;
         }
         break;
       case NGHTTP2_RST_STREAM:
-        if (Slot* s = slot_of(session, frame->hd.stream_id)) s->reset_by_peer = true;
+        if (Slot* s = self.slot_of(session, frame->hd.stream_id)) s->reset_by_peer = true;
         break;
       case NGHTTP2_SETTINGS:
         if ((frame->hd.flags & NGHTTP2_FLAG_ACK) == 0 && self.phase_ == Phase::kSettings) self.on_ready();
@@ -570,7 +576,7 @@ class BasicHttp2Engine<Stream>::Connection {
     const bool end = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
     switch (frame->hd.type) {
       case NGHTTP2_HEADERS:
-        if (Slot* s = slot_of(session, frame->hd.stream_id)) {
+        if (Slot* s = self.slot_of(session, frame->hd.stream_id)) {
           s->headers_sent = true;
           s->sent = steady_now();
           s->request_sent = end;
@@ -578,7 +584,7 @@ class BasicHttp2Engine<Stream>::Connection {
         break;
       case NGHTTP2_DATA:
         if (end) {
-          if (Slot* s = slot_of(session, frame->hd.stream_id)) s->request_sent = true;
+          if (Slot* s = self.slot_of(session, frame->hd.stream_id)) s->request_sent = true;
         }
         break;
       case NGHTTP2_GOAWAY:
@@ -593,7 +599,7 @@ class BasicHttp2Engine<Stream>::Connection {
     Connection* live_self = live(session, user);
     if (live_self == nullptr) return NGHTTP2_ERR_CALLBACK_FAILURE;
     auto& self = *live_self;
-    Slot* s = slot_of(session, stream_id);
+    Slot* s = self.slot_of(session, stream_id);
     if (s == nullptr) return 0;
     s->stream_id = -1;
     --self.active_;
@@ -647,6 +653,7 @@ class BasicHttp2Engine<Stream>::Connection {
   std::deque<std::size_t> pending_;  // busy slots waiting for a usable session
   nghttp2_session* session_ = nullptr;
   nghttp2_session* zombie_ = nullptr;  // torn down inside a callback: deleted when nghttp2 returns
+  Slot* last_slot_ = nullptr;          // slot_of()'s last answer
   std::unique_ptr<char[]> read_buffer_;  // its own read buffer, unless reading on demand
   std::string out_;
   std::size_t written_ = 0;
