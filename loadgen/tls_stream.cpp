@@ -20,9 +20,9 @@ using boost::system::error_code;
 namespace {
 
 // Above this many connections per engine, OpenSSL's record buffers (~17 KiB each way) are
-// freed whenever a connection has nothing buffered: 10,000 idle-between-requests connections
-// would otherwise hold ~340 MB. Below it they are kept, which saves two allocations per
-// request.
+// freed whenever a connection has nothing buffered: 10,000 connections would otherwise hold
+// ~340 MB. Below it they are kept: releasing costs two allocations per request, +6 % of the
+// instructions of an HTTPS/1.1 request (callgrind, 10 connections).
 constexpr std::size_t kReleaseBuffersAbove = 256;
 
 // (Boost's error_category has a protected non-virtual destructor by design; categories are
