@@ -70,7 +70,7 @@ class TlsStream;
 class TlsContext {
  public:
   // Connects (TCP and TLS handshake) in flight at once per engine; the others wait their turn.
-  static constexpr std::size_t kMaxHandshakes = 256;
+  static constexpr std::size_t kMaxHandshakes = 128;
 
   // Throws std::runtime_error when the CA file cannot be loaded.
   TlsContext(const EngineOptions& options, const StreamSetup& setup);
