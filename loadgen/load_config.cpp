@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "loadgen/clock.hpp"
@@ -113,8 +115,15 @@ std::vector<std::string> LoadConfig::validate() const {
   if (engine.http2 && use_curl()) {
     if (auto problem = curl_http2_problem(!target.tls()); !problem.empty()) errors.push_back(problem);
   }
-  if (!engine.cacert.empty() && ::access(engine.cacert.c_str(), R_OK) != 0) {
-    errors.push_back("--cacert: cannot read '" + engine.cacert + "'");
+  if (!engine.cacert.empty()) {
+    std::ifstream in(engine.cacert);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (::access(engine.cacert.c_str(), R_OK) != 0 || !in) {
+      errors.push_back("--cacert: cannot read '" + engine.cacert + "'");
+    } else if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos &&
+               text.find("-----BEGIN TRUSTED CERTIFICATE-----") == std::string::npos) {
+      errors.push_back("--cacert: '" + engine.cacert + "' holds no PEM certificate");
+    }
   }
   if (!workload.classes.empty()) {
     try {

@@ -246,6 +246,7 @@ TEST_CASE("LoadCli: mistakes in the request, options or thresholds exit 2 before
       {"load" + url + " -H 'Content-Length: 5'", "set by the load generator"},
       {"load" + url + " -H 'X-A: b' -H 'Transfer-Encoding: chunked'", "set by the load generator"},
       {"load --url https://127.0.0.1:1/ -d 5s --cacert /nonexistent/ca.pem", "--cacert: cannot read '/nonexistent/ca.pem'"},
+      {"load --url https://127.0.0.1:1/ -d 5s --cacert " + open, "holds no PEM certificate"},
       {"load " + open + " --target 'http://127.0.0.1:1/?q=1'", "must not have a query"},
       {"load " + closed + " --target http://127.0.0.1:1/ -c 5", "closed model gives every user its own connection"},
       {"load" + url + " --engine bogus", "--engine must be native or curl"},
