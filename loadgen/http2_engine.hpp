@@ -1,34 +1,16 @@
 // Http2Engine (TLS, ALPN h2) and H2cEngine (cleartext, prior knowledge): HTTP/2 on nghttp2's
 // client session API over Asio — one template over the stream type, like the HTTP/1.1 engines.
-//
-// Slots are streams: slot s belongs to connection s / streams (`--streams`, like h2load's -m),
-// so a connection never carries more requests than it has slots. A connection opens (TCP, then
-// TLS), sends the preface with SETTINGS (no push, 1 GiB stream and connection windows, the
-// header limit as MAX_HEADER_LIST_SIZE) and submits nothing until the server's SETTINGS
-// arrive, so its MAX_CONCURRENT_STREAMS caps the streams from the first request (nghttp2 queues
-// requests over the cap until a stream closes). Frames are produced with mem_send into one
-// write batch per turn of the loop (16 KiB, one write — one TLS record — for many streams'
-// frames), and received data goes to mem_recv; flow control (windows, WINDOW_UPDATE) and header
-// compression are nghttp2's; request bodies go out as the server's windows allow.
-// Outcomes, each request completed exactly once (the accounting invariant):
-// - a stream that ends with its response complete: the status decides (cause_of_status);
-// - over the header limit or a field nghttp2's HTTP checks refuse (response_parser.hpp): we
-//   reset the stream, malformed_response; a connection-level protocol error (a bad frame):
-//   every open stream of that connection is malformed_response and the connection is dropped;
-// - RST_STREAM from the server: REFUSED_STREAM is retried (the server did not process it),
-//   any other code is `reset`;
-// - GOAWAY: no new streams on that connection; streams above its last-stream-id were not
-//   processed and are retried on a new connection, counted as unprocessed; streams at or below
-//   it finish; the connection reconnects once its last stream is done;
-// - the connection failing (reset, close, TLS failure): its open streams fail with `reset`
-//   (`write_error` if the request was not all sent; `tls_error`), except those with nothing
-//   received on a connection that already served a response and not covered by a GOAWAY — the
-//   keep-alive race — which are retried once; requests waiting for a connection that fails
-//   before it was usable fail with the connect cause;
-// - the deadline: a connect timeout while waiting for a usable connection, else a read timeout
-//   (the stream is reset with CANCEL); one lazily re-armed timer per connection.
-// A request is re-sent at most twice for a refusal or GOAWAY; retries are counted
-// (ConnectionEvents). Single-threaded (the worker's thread).
+// Slots are streams: slot s belongs to connection s / streams (--streams, h2load's -m). A
+// connection submits nothing until the server's SETTINGS arrive, so MAX_CONCURRENT_STREAMS caps
+// it from the start; it feeds nghttp2 everything already read, then writes its frames in one
+// batch. Flow control and header compression are nghttp2's. Each request completes exactly once
+// with a cause of outcome.hpp: the status; malformed_response for a header over the limit, a
+// field nghttp2 refuses or a bad frame on the connection; reset for RST_STREAM; the deadline's
+// timeout (the stream reset with CANCEL). What the server did not process — REFUSED_STREAM,
+// streams above a GOAWAY's last-stream-id (no new stream after it; reconnect once the others
+// finish) — is re-sent at most twice, and a stream with nothing received on a connection that
+// failed after serving is re-sent once (the keep-alive race); all counted in ConnectionEvents.
+// The rules in full: docs/load-generator.md#accounting-and-failures. Single-threaded.
 #pragma once
 
 #include <memory>

@@ -1,34 +1,17 @@
-// TlsStream: TLS over a TCP connection with OpenSSL, as the native engines use it — the same
-// members as PlainStream, so an engine is one template over either.
-//
-// TlsContext is what the streams of one engine (one worker thread) share: a Boost.Asio
-// ssl::context (TLS client, certificate verification on unless `--insecure`, the system CAs
-// plus `--cacert`, the host name checked against the certificate — as an IP address when it
-// is one), SNI for host names, ALPN offering one protocol (http/1.1 or h2), and a one-entry
-// client session cache: the newest session (TLS 1.2 session or TLS 1.3 ticket) is offered by
-// every new connection, so reconnects resume instead of doing a full handshake.
-// Streams drop without close_notify but mark the SSL shut down first, so OpenSSL keeps the
-// session resumable (SSL_free of an unshut SSL would mark it not resumable).
-//
-// Why not asio::ssl::stream: it copies every byte through a BIO pair and keeps four 17 KiB
-// buffers per stream (two in stream_core, two in the pair), about 68 KiB per connection —
-// four times the memory budget of a TLS connection at 10,000 connections. Here OpenSSL reads
-// and writes the socket itself through a small BIO (recv/send with MSG_NOSIGNAL), with
-// read-ahead on (one recv per burst of records, not two per record) and, for engines holding
-// many connections, SSL_MODE_RELEASE_BUFFERS (record buffers freed while a connection is idle).
-// The BIO notes whether the last recv drained the socket, which lets async_read_some() read
-// speculatively only when data may be waiting and otherwise wait on Asio's reactor — the
-// same one-syscall-per-read behaviour as Asio's own async_read_some on a plain socket (its
-// reactor is edge-triggered: a wait is only armed once the socket has been read dry).
-// Memory: a handshake holds ~35 KB of OpenSSL buffers (the handshake message buffer, record
-// and write buffers) that are freed when it ends, so an engine runs at most
-// TlsContext::kMaxHandshakes connects (TCP and TLS) at once and queues the rest — 10,000
-// connections opened together would otherwise peak at ~45 KB each. Over TLS an engine may read
-// into one buffer for all its streams (kReadsOnDemand): OpenSSL decrypts only when the read's
-// handler runs, never into a buffer another stream's handler still has to look at.
-// Errors: a failed handshake, an ALPN refusal and a TLS protocol failure after the handshake
-// are error_codes of tls_category() (classified as tls_error); a peer closing (close_notify or
-// plain FIN) is eof; a reset is the errno. Single-threaded: one worker's thread.
+// TlsStream: TLS over a TCP connection with OpenSSL — the same members as PlainStream, so the
+// native engines are one template over either. TlsContext is what one engine's streams share: a
+// Boost.Asio ssl::context (verification on unless --insecure, the system CAs plus --cacert, the
+// host checked as a name or an IP), SNI, ALPN offering one protocol, a one-entry session cache
+// so reconnects resume (streams are marked shut down before SSL_free, which keeps sessions
+// resumable), and a cap of kMaxHandshakes connects under way (a handshake holds ~35 KB).
+// OpenSSL reads and writes the socket itself through a small BIO (recv/send, MSG_NOSIGNAL,
+// read-ahead) that notes whether the last recv drained the socket: reads are speculative only
+// when data may be waiting, else they wait on Asio's edge-triggered reactor. Reads happen when
+// the handler is about to run (kReadsOnDemand), so an engine may give all its streams one
+// buffer. asio::ssl::stream is not used: four 17 KiB buffers per stream and a copy of every
+// byte (docs/load-generator.md#engines has the measurements). Errors: a failed handshake, an
+// ALPN refusal, a TLS failure afterwards are tls_category() codes (tls_error); a peer closing,
+// with or without close_notify, is eof; a reset is its errno. Single-threaded.
 #pragma once
 
 #include <cstdint>
