@@ -9,7 +9,7 @@
 // per-connection buffer allocated on first use (bodies are counted, not kept), which keeps an
 // idle connection to a few hundred bytes of user memory; over TLS they are decrypted into one
 // buffer the engine's connections share, and a connection keeps bytes only while a header is
-// incomplete, so a TLS connection costs little more than OpenSSL's state (~13 KB). A
+// incomplete, so a TLS connection costs little more than OpenSSL's state (~14 KB). A
 // request on a reused connection that the server closed before sending a byte of the response
 // is retried once on a new connection (the keep-alive race every HTTP client handles); any
 // other failure completes the request with its Cause — a connection that fails while the
