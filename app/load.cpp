@@ -94,6 +94,46 @@ loadgen::ThresholdPlan check_load(const loadgen::LoadConfig& config, const std::
   }
 }
 
+std::string ignored_proxy(const loadgen::LoadConfig& config, const std::function<const char*(const char*)>& env) {
+  if (config.use_curl()) return {};
+  const auto get = [&](const char* name) -> std::string {
+    const char* v = env(name);
+    return v == nullptr ? std::string() : std::string(v);
+  };
+  std::string name;
+  std::string proxy;
+  const auto pick = [&](std::initializer_list<const char*> names) {
+    for (const char* n : names) {
+      if (proxy.empty() && !(proxy = get(n)).empty()) name = n;
+    }
+  };
+  // libcurl reads http_proxy in lower case only (an HTTP_PROXY header could set it in CGI).
+  if (config.target.tls()) pick({"https_proxy", "HTTPS_PROXY"});
+  else pick({"http_proxy"});
+  pick({"all_proxy", "ALL_PROXY"});
+  if (proxy.empty()) return {};
+  std::string no_proxy = get("no_proxy");
+  if (no_proxy.empty()) no_proxy = get("NO_PROXY");
+  const std::string& host = config.target.host;
+  std::size_t start = 0;
+  while (start <= no_proxy.size()) {
+    std::size_t end = no_proxy.find(',', start);
+    if (end == std::string::npos) end = no_proxy.size();
+    std::string entry = no_proxy.substr(start, end - start);
+    entry.erase(0, entry.find_first_not_of(" \t"));
+    entry.erase(entry.find_last_not_of(" \t") + 1);
+    if (!entry.empty() && entry.front() == '.') entry.erase(0, 1);
+    if (entry == "*" || entry == host ||
+        (!entry.empty() && host.size() > entry.size() && host.compare(host.size() - entry.size(), entry.size(), entry) == 0 &&
+         host[host.size() - entry.size() - 1] == '.')) {
+      return {};
+    }
+    start = end + 1;
+  }
+  return name + " is set, but the native engine connects to " + config.target.host +
+         " directly (libcurl honours proxies: --engine curl)";
+}
+
 LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan& thresholds,
                  const std::atomic<bool>& stop) {
   LoadRun run{loadgen::run_load(config, stop), {}};

@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +57,13 @@ loadgen::LoadConfig scenario_load(const scenario::Scenario& sc, const std::strin
 // against the keys a load result has (loadgen/load_thresholds.hpp).
 loadgen::ThresholdPlan check_load(const loadgen::LoadConfig& config, const std::vector<std::string>& scenario_thresholds,
                                   const std::vector<std::string>& explicit_thresholds);
+
+// The proxy libcurl would use for the run's target (http_proxy for http://, https_proxy or
+// HTTPS_PROXY for https://, else all_proxy or ALL_PROXY; not when no_proxy/NO_PROXY is * or
+// names the host or a domain of it), as a warning when the native engines will connect
+// directly instead; empty otherwise. `env` looks a variable up (getenv by default).
+std::string ignored_proxy(const loadgen::LoadConfig& config,
+                          const std::function<const char*(const char*)>& env = [](const char* n) { return std::getenv(n); });
 
 struct LoadRun {
   loadgen::RunOutput output;  // result.thresholds judged; load.thresholds_not_applicable listed

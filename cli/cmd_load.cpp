@@ -67,6 +67,9 @@ ExitCode run_load(int argc, char** argv) {
     if (wait >= 1.0) std::fprintf(stderr, "waiting %.0f s for --start-at %.3f\n", wait, *config.start_at);
   }
 
+  if (const std::string proxy = app::ignored_proxy(config); !proxy.empty()) {
+    std::fprintf(stderr, "warning: %s\n", proxy.c_str());
+  }
   install_stop_handlers();
   auto run = app::run_load(config, thresholds, stop_flag());
   auto& result = run.output.result;

@@ -25,9 +25,9 @@ std::vector<OptionSpec> load_option_specs() {
       {"drain", "", true, false, "D  after the schedule, wait this long for in-flight requests (default: --timeout)"},
       {"on-overload", "", true, false, "queue|drop  open model, no free connection: wait in the backlog or drop (default queue)"},
       {"max-backlog", "", true, false, "N  open model: most requests waiting for a connection (default 100000)"},
-      {"http2", "", false, false, "use HTTP/2 through libcurl (https://; h2c over http:// needs libcurl >= 8.0.0)"},
-      {"engine", "", true, false, "auto|http1|libcurl  which engine sends (default auto: http1 for http://, libcurl for https:// and --http2)"},
-      {"streams", "", true, false, "M  HTTP/2: concurrent streams per connection (default 1)"},
+      {"http2", "", false, false, "use HTTP/2: ALPN h2 over https://, prior knowledge (h2c) over http://"},
+      {"engine", "", true, false, "native|curl  which engine sends (default native; curl: libcurl, e.g. for proxies)"},
+      {"streams", "", true, false, "M  HTTP/2: concurrent streams per connection, like h2load -m (default 1)"},
       {"insecure", "k", false, false, "HTTPS: do not verify the server certificate"},
       {"cacert", "", true, false, "FILE  HTTPS: trust the CA certificates in this PEM file"},
       {"shard", "", true, false, "i/N  run slice i (0-based) of N interleaved slices of the schedule"},
@@ -73,10 +73,10 @@ void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
     config.engine.streams = *s;
   }
   if (auto e = args.get("engine")) {
-    if (*e == "auto") config.engine_choice = loadgen::EngineChoice::kAuto;
-    else if (*e == "http1") config.engine_choice = loadgen::EngineChoice::kHttp1;
-    else if (*e == "libcurl") config.engine_choice = loadgen::EngineChoice::kCurl;
-    else throw UsageError("--engine must be auto, http1 or libcurl, got '" + *e + "'");
+    // auto, http1 and libcurl are the names of earlier versions, kept working.
+    if (*e == "native" || *e == "auto" || *e == "http1") config.engine_choice = loadgen::EngineChoice::kNative;
+    else if (*e == "curl" || *e == "libcurl") config.engine_choice = loadgen::EngineChoice::kCurl;
+    else throw UsageError("--engine must be native or curl, got '" + *e + "'");
   }
   config.engine.insecure = args.has("insecure");
   if (auto f = args.get("cacert")) config.engine.cacert = *f;

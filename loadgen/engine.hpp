@@ -1,7 +1,8 @@
 // Engine: the protocol side of a worker, behind a small interface (h2load's Session idea).
 //
-// An engine owns `slots()` request slots — connections for the HTTP/1.1 engine, transfer
-// handles for the libcurl engine — on the worker's io_context. The worker starts a request on
+// An engine owns `slots()` request slots — connections for the HTTP/1.1 engines (plain and
+// TLS), streams of a connection for the HTTP/2 engine (slot s on connection s / streams),
+// transfer handles for the libcurl engine — on the worker's io_context. The worker starts a request on
 // an idle slot; the engine renders it from the RequestSource, sends it, enforces the deadline
 // and reports exactly one Completion per started request through EngineListener::on_complete,
 // after which the slot is idle again (the listener may start the next request from inside the
@@ -13,9 +14,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <tuple>
 
 #include "loadgen/outcome.hpp"
 #include "loadgen/request_plan.hpp"
+#include "reports/field_list.hpp"
 #include "sim/rng.hpp"
 #include "sim/time.hpp"
 
@@ -31,12 +34,47 @@ struct RequestSource {
 
 struct EngineOptions {
   sim::Time timeout = 10 * sim::kSecond;  // per request, from the moment it is started
-  std::uint32_t header_limit = 64 * 1024;  // response header bytes
-  bool http2 = false;                      // libcurl engine: negotiate HTTP/2
-  bool insecure = false;                   // libcurl engine: skip TLS verification
-  std::string cacert;                      // libcurl engine: extra CA bundle (PEM file)
-  std::uint64_t streams = 1;               // libcurl engine, HTTP/2: streams per connection
+  std::uint32_t header_limit = 64 * 1024;  // response header bytes (response_parser.hpp says how they count)
+  bool http2 = false;                      // HTTP/2: ALPN h2 over TLS, prior knowledge (h2c) over http://
+  bool insecure = false;                   // TLS: skip certificate verification
+  std::string cacert;                      // TLS: extra CA certificates (PEM file)
+  std::uint64_t streams = 1;               // HTTP/2: concurrent streams per connection
 };
+
+// What the connections of one native engine share: the name TLS checks and how ALPN is used.
+struct StreamSetup {
+  std::string host;             // SNI (host names only) and the name the certificate must carry
+  std::string alpn;             // TLS: the one protocol offered ("http/1.1" or "h2")
+  bool alpn_required = false;   // TLS: fail the handshake unless the server picks `alpn`
+  std::size_t connections = 0;  // connections the engine holds (TLS trades CPU for memory above a few hundred)
+};
+
+// Connection-level events of a run, summed over engines and shards.
+struct ConnectionEvents {
+  std::uint64_t connects = 0;             // connections established (TCP, and TLS when used)
+  std::uint64_t tls_handshakes = 0;       // completed TLS handshakes
+  std::uint64_t tls_resumed = 0;          // of which resumed a cached session
+  std::uint64_t goaways = 0;              // HTTP/2 GOAWAY frames received
+  std::uint64_t streams_refused = 0;      // HTTP/2 streams reset with REFUSED_STREAM
+  std::uint64_t streams_unprocessed = 0;  // HTTP/2 streams above a GOAWAY's last-stream-id
+  std::uint64_t retries = 0;              // requests re-sent (not processed, or the keep-alive race)
+
+  void add(const ConnectionEvents& o);
+};
+
+// The fields of ConnectionEvents, in the order `load.connection_events` lists them.
+inline constexpr auto kConnectionEventFields = std::tuple{
+    reports::field("connects", &ConnectionEvents::connects),
+    reports::field("tls_handshakes", &ConnectionEvents::tls_handshakes),
+    reports::field("tls_resumed", &ConnectionEvents::tls_resumed),
+    reports::field("goaways", &ConnectionEvents::goaways),
+    reports::field("streams_refused", &ConnectionEvents::streams_refused),
+    reports::field("streams_unprocessed", &ConnectionEvents::streams_unprocessed),
+    reports::field("retries", &ConnectionEvents::retries)};
+
+inline void ConnectionEvents::add(const ConnectionEvents& o) {
+  reports::for_each_field(kConnectionEventFields, [&](const auto& f) { this->*f.member += o.*f.member; });
+}
 
 class EngineListener {
  public:
@@ -60,6 +98,7 @@ class Engine {
   virtual void start(std::size_t slot, std::size_t cls, sim::Time intended) = 0;
   virtual std::size_t busy() const = 0;
   virtual void shutdown() = 0;
+  virtual ConnectionEvents events() const { return {}; }
 };
 
 }  // namespace loadcast::loadgen

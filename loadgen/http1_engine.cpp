@@ -10,6 +10,7 @@
 
 #include "loadgen/clock.hpp"
 #include "loadgen/response_parser.hpp"
+#include "loadgen/stream_errors.hpp"
 
 namespace loadcast::loadgen {
 
@@ -21,23 +22,13 @@ namespace {
 
 constexpr std::size_t kReadChunk = 8 * 1024;
 
-Cause connect_cause(const error_code& ec) {
-  if (ec == asio::error::connection_refused) return Cause::kConnectRefused;
-  if (ec == asio::error::timed_out) return Cause::kConnectTimeout;
-  return Cause::kConnectError;
-}
-
-bool is_reset(const error_code& ec) {
-  return ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-         ec == asio::error::connection_aborted;
-}
-
 }  // namespace
 
-class Http1Engine::Connection {
+template <typename Stream>
+class BasicHttp1Engine<Stream>::Connection {
  public:
-  Connection(Http1Engine& engine, std::size_t slot)
-      : engine_(engine), slot_(slot), socket_(engine.io_), timer_(engine.io_) {}
+  Connection(BasicHttp1Engine& engine, std::size_t slot)
+      : engine_(engine), slot_(slot), stream_(engine.io_, engine.context_), timer_(engine.io_) {}
 
   bool busy() const { return busy_; }
   bool open() const { return phase_ != Phase::kClosed && phase_ != Phase::kConnecting; }
@@ -81,7 +72,7 @@ class Http1Engine::Connection {
     ++engine_.connecting_;
     const auto& eps = engine_.endpoints_;
     const auto& ep = eps[engine_.next_endpoint_++ % eps.size()];
-    socket_.async_connect(ep, [this, gen = gen_](const error_code& ec) { on_connect(gen, ec); });
+    stream_.async_connect(ep, [this, gen = gen_](const error_code& ec) { on_connect(gen, ec); });
   }
 
   void on_connect(std::uint32_t gen, const error_code& ec) {
@@ -94,9 +85,7 @@ class Http1Engine::Connection {
       else ++engine_.connect_failures_;
       return;
     }
-    error_code ignored;
-    socket_.set_option(tcp::no_delay(true), ignored);
-    socket_.non_blocking(true, ignored);
+    ++engine_.events_.connects;
     phase_ = Phase::kIdle;
     served_ = 0;
     arm_read();
@@ -114,16 +103,16 @@ class Http1Engine::Connection {
   void try_write() {
     while (written_ < out_.size()) {
       error_code ec;
-      const std::size_t n = socket_.write_some(asio::buffer(out_.data() + written_, out_.size() - written_), ec);
+      const std::size_t n = stream_.write_some(asio::buffer(out_.data() + written_, out_.size() - written_), ec);
       if (ec == asio::error::would_block || ec == asio::error::try_again) {
-        socket_.async_wait(tcp::socket::wait_write, [this, gen = gen_](const error_code& wec) {
+        stream_.async_wait_write([this, gen = gen_](const error_code& wec) {
           if (gen != gen_) return;
           if (wec) return on_transport_error(wec, Cause::kWriteError);
           try_write();
         });
         return;
       }
-      if (ec) return on_transport_error(ec, Cause::kWriteError);
+      if (ec) return is_tls_error(ec) ? finish_failure(Cause::kTlsError) : on_transport_error(ec, Cause::kWriteError);
       written_ += n;
     }
     if (phase_ == Phase::kWriting) phase_ = Phase::kWaiting;
@@ -132,25 +121,36 @@ class Http1Engine::Connection {
   void arm_read() {
     if (reading_ || phase_ == Phase::kClosed || phase_ == Phase::kConnecting) return;
     reading_ = true;
-    socket_.async_read_some(buffer_.prepare(kReadChunk),
-                            [this, gen = gen_](const error_code& ec, std::size_t n) { on_read(gen, ec, n); });
+    const asio::mutable_buffer into = Stream::kReadsOnDemand ? asio::buffer(engine_.shared_read_.get(), kReadChunk)
+                                                             : buffer_.prepare(kReadChunk);
+    stream_.async_read_some(into, [this, gen = gen_](const error_code& ec, std::size_t n) { on_read(gen, ec, n); });
   }
 
   void on_read(std::uint32_t gen, const error_code& ec, std::size_t n) {
     if (gen != gen_) return;
     reading_ = false;
     if (ec) return on_read_error(ec);
-    buffer_.commit(n);
     bytes_ += n;
+    // Parsed where the bytes are: the connection's buffer, or (reading on demand) the engine's
+    // shared one, unless a partial header from an earlier read waits in the connection's.
+    bool in_shared = false;
+    if constexpr (Stream::kReadsOnDemand) {
+      in_shared = buffer_.size() == 0;
+      if (!in_shared) buffer_.commit(asio::buffer_copy(buffer_.prepare(n), asio::buffer(engine_.shared_read_.get(), n)));
+    } else {
+      buffer_.commit(n);
+    }
     if (!busy_ || !parser_) {
       // Bytes nobody asked for (a server's farewell 408, garbage): the connection is unusable.
       close();
       return;
     }
+    asio::const_buffer in = in_shared ? asio::const_buffer(engine_.shared_read_.get(), n) : buffer_.data();
     error_code pec;
-    while (buffer_.size() > 0 && !parser_->is_done()) {
-      const std::size_t used = parser_->put(buffer_.data(), pec);
-      buffer_.consume(used);
+    while (in.size() > 0 && !parser_->is_done()) {
+      const std::size_t used = parser_->put(in, pec);
+      in += used;
+      if (!in_shared) buffer_.consume(used);
       if (pec == boost::beast::http::error::need_more) {
         pec = {};
         break;
@@ -158,6 +158,8 @@ class Http1Engine::Connection {
       if (pec) return finish_failure(Cause::kMalformedResponse);
       if (used == 0) break;
     }
+    // What the parser did not take (a partial header, or bytes after the response) stays.
+    if (in_shared && in.size() > 0) buffer_.commit(asio::buffer_copy(buffer_.prepare(in.size()), in));
     if (parser_->is_done()) return finish_response();
     arm_read();
   }
@@ -175,6 +177,7 @@ class Http1Engine::Connection {
     }
     // Failing before the request was fully written, with no answer begun: it could not be sent.
     const bool answered = parser_ && parser_->got_some();
+    if (is_tls_error(ec)) return finish_failure(Cause::kTlsError);
     on_transport_error(ec, phase_ == Phase::kWriting && !answered ? Cause::kWriteError : Cause::kReset);
   }
 
@@ -183,6 +186,7 @@ class Http1Engine::Connection {
     if (busy_ && served_ > 0 && nothing_received && !retried_ && (is_reset(ec) || cause == Cause::kWriteError)) {
       // The server closed this kept-alive connection as we reused it: retry once, fresh.
       retried_ = true;
+      ++engine_.events_.retries;
       close();
       connect();
       return;
@@ -201,6 +205,8 @@ class Http1Engine::Connection {
     // leave the connection in an unknown state: close it.
     const bool keep = parser_->keep_alive() && buffer_.size() == 0 && phase_ == Phase::kWaiting;
     parser_.reset();
+    // Reading on demand, the connection's buffer only ever holds a partial header: let it go.
+    if (Stream::kReadsOnDemand && buffer_.size() == 0 && buffer_.capacity() > 0) buffer_.shrink_to_fit();
     ++served_;
     if (keep) {
       phase_ = Phase::kIdle;
@@ -232,8 +238,7 @@ class Http1Engine::Connection {
   void close() {
     if (phase_ == Phase::kConnecting) --engine_.connecting_;
     ++gen_;
-    error_code ignored;
-    socket_.close(ignored);
+    stream_.close();
     phase_ = Phase::kClosed;
     reading_ = false;
     buffer_.clear();
@@ -255,9 +260,9 @@ class Http1Engine::Connection {
     finish_failure(cause);
   }
 
-  Http1Engine& engine_;
+  BasicHttp1Engine& engine_;
   std::size_t slot_;
-  tcp::socket socket_;
+  Stream stream_;
   asio::steady_timer timer_;
   boost::beast::flat_buffer buffer_;
   std::optional<ResponseParser> parser_;
@@ -280,22 +285,38 @@ class Http1Engine::Connection {
   sim::Time deadline_ = 0;
 };
 
-Http1Engine::Http1Engine(asio::io_context& io, EngineListener& listener, RequestSource source, EngineOptions options,
-                         std::vector<tcp::endpoint> endpoints, std::size_t slots)
-    : io_(io), listener_(listener), source_(source), options_(std::move(options)), endpoints_(std::move(endpoints)) {
+template <typename Stream>
+BasicHttp1Engine<Stream>::BasicHttp1Engine(asio::io_context& io, EngineListener& listener, RequestSource source,
+                                           EngineOptions options, std::vector<tcp::endpoint> endpoints,
+                                           const StreamSetup& setup, std::size_t slots)
+    : io_(io),
+      listener_(listener),
+      source_(source),
+      options_(std::move(options)),
+      endpoints_(std::move(endpoints)),
+      context_(options_, setup) {
+  if (Stream::kReadsOnDemand) shared_read_ = std::make_unique<char[]>(kReadChunk);
   connections_.reserve(slots);
   for (std::size_t i = 0; i < slots; ++i) connections_.push_back(std::make_unique<Connection>(*this, i));
 }
 
-Http1Engine::~Http1Engine() { shutdown(); }
+template <typename Stream>
+BasicHttp1Engine<Stream>::~BasicHttp1Engine() {
+  shutdown();
+}
 
-std::size_t Http1Engine::slots() const { return connections_.size(); }
+template <typename Stream>
+std::size_t BasicHttp1Engine<Stream>::slots() const {
+  return connections_.size();
+}
 
-void Http1Engine::preconnect() {
+template <typename Stream>
+void BasicHttp1Engine<Stream>::preconnect() {
   for (auto& c : connections_) c->preconnect();
 }
 
-std::size_t Http1Engine::open_connections() const {
+template <typename Stream>
+std::size_t BasicHttp1Engine<Stream>::open_connections() const {
   std::size_t n = 0;
   for (const auto& c : connections_) {
     if (c->open()) ++n;
@@ -303,12 +324,26 @@ std::size_t Http1Engine::open_connections() const {
   return n;
 }
 
-void Http1Engine::start(std::size_t slot, std::size_t cls, sim::Time intended) {
+template <typename Stream>
+void BasicHttp1Engine<Stream>::start(std::size_t slot, std::size_t cls, sim::Time intended) {
   connections_[slot]->start(cls, intended);
 }
 
-void Http1Engine::shutdown() {
+template <typename Stream>
+void BasicHttp1Engine<Stream>::shutdown() {
+  context_.stop();
   for (auto& c : connections_) c->shutdown();
 }
+
+template <typename Stream>
+ConnectionEvents BasicHttp1Engine<Stream>::events() const {
+  ConnectionEvents e = events_;
+  e.tls_handshakes = context_.handshakes();
+  e.tls_resumed = context_.resumed();
+  return e;
+}
+
+template class BasicHttp1Engine<PlainStream>;
+template class BasicHttp1Engine<TlsStream>;
 
 }  // namespace loadcast::loadgen

@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "loadgen/clock.hpp"
@@ -52,6 +54,24 @@ void add_points(Digest& d, const std::vector<workload::RatePoint>& points) {
 
 }  // namespace
 
+const char* engine_name(EngineKind kind) {
+  switch (kind) {
+    case EngineKind::kHttp1: return "http1";
+    case EngineKind::kHttp1Tls: return "http1-tls";
+    case EngineKind::kHttp2Tls: return "http2";
+    case EngineKind::kH2c: return "h2c";
+    case EngineKind::kCurlHttp1: return "libcurl-http1.1";
+    case EngineKind::kCurlHttp2: return "libcurl-http2";
+  }
+  return "?";
+}
+
+EngineKind LoadConfig::engine_kind() const {
+  if (use_curl()) return engine.http2 ? EngineKind::kCurlHttp2 : EngineKind::kCurlHttp1;
+  if (engine.http2) return target.tls() ? EngineKind::kHttp2Tls : EngineKind::kH2c;
+  return target.tls() ? EngineKind::kHttp1Tls : EngineKind::kHttp1;
+}
+
 std::string start_at_problem(double epoch_s, double now_s) {
   char buf[200];
   if (!std::isfinite(epoch_s) || !(epoch_s > 0.0)) return "--start-at must be a Unix time in seconds";
@@ -92,14 +112,18 @@ std::vector<std::string> LoadConfig::validate() const {
   if (start_at) {
     if (auto problem = start_at_problem(*start_at, wall_now_s()); !problem.empty()) errors.push_back(problem);
   }
-  if (engine_choice == EngineChoice::kHttp1 && (target.tls() || engine.http2)) {
-    errors.push_back("--engine http1 speaks plain HTTP/1.1 only: https:// and --http2 need libcurl");
-  }
-  if (engine.http2) {
+  if (engine.http2 && use_curl()) {
     if (auto problem = curl_http2_problem(!target.tls()); !problem.empty()) errors.push_back(problem);
   }
-  if (!engine.cacert.empty() && ::access(engine.cacert.c_str(), R_OK) != 0) {
-    errors.push_back("--cacert: cannot read '" + engine.cacert + "'");
+  if (!engine.cacert.empty()) {
+    std::ifstream in(engine.cacert);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (::access(engine.cacert.c_str(), R_OK) != 0 || !in) {
+      errors.push_back("--cacert: cannot read '" + engine.cacert + "'");
+    } else if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos &&
+               text.find("-----BEGIN TRUSTED CERTIFICATE-----") == std::string::npos) {
+      errors.push_back("--cacert: '" + engine.cacert + "' holds no PEM certificate");
+    }
   }
   if (!workload.classes.empty()) {
     try {

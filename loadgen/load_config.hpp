@@ -6,8 +6,8 @@
 // is this process's pool for the open model (split over its threads), and each closed-model
 // user owns one request slot (a connection, or an HTTP/2 stream). validate() returns every
 // problem as a sentence — including a request plan that cannot be built (bad header names,
-// methods, framing headers), an unreadable CA file, a start epoch out of range, and h2c on a
-// libcurl that cannot reuse h2c connections — and the runner refuses to start with any.
+// methods, framing headers), an unreadable CA file, a start epoch out of range, and h2c through
+// a libcurl that cannot reuse h2c connections — and the runner refuses to start with any.
 // fingerprint() identifies the run a shard belongs to (what `loadcast merge` compares). Plain data.
 #pragma once
 
@@ -27,10 +27,17 @@ namespace loadcast::loadgen {
 
 enum class OverloadPolicy { kQueue, kDrop };
 
-// Which engine sends the requests: kAuto picks the Asio HTTP/1.1 engine for plain http:// and
-// libcurl for https:// or HTTP/2; kCurl forces libcurl for plain HTTP/1.1 too (to compare the
-// engines, or for libcurl's behaviour); kHttp1 insists on the Asio engine.
-enum class EngineChoice { kAuto, kHttp1, kCurl };
+// Which engines send the requests: kNative (the default) — HTTP/1.1 over TCP or TLS, HTTP/2
+// over TLS (ALPN h2) or cleartext (h2c, prior knowledge), all on Asio, HTTP/2 on nghttp2 — or
+// kCurl, libcurl for everything (what the native engines do not do: proxies from the
+// environment; and a second implementation to compare with).
+enum class EngineChoice { kNative, kCurl };
+
+// The engine a run uses, from the choice, the scheme and --http2.
+enum class EngineKind { kHttp1, kHttp1Tls, kHttp2Tls, kH2c, kCurlHttp1, kCurlHttp2 };
+
+// Stable names, written to `load.engine`: http1, http1-tls, http2, h2c, libcurl-http1.1, libcurl-http2.
+const char* engine_name(EngineKind kind);
 
 struct LoadConfig {
   Url target;
@@ -43,14 +50,15 @@ struct LoadConfig {
   std::uint64_t threads = 2;
   std::uint64_t connections = 10;
   EngineOptions engine;
-  EngineChoice engine_choice = EngineChoice::kAuto;
+  EngineChoice engine_choice = EngineChoice::kNative;
   OverloadPolicy overload = OverloadPolicy::kQueue;
   std::uint64_t max_backlog = 100000;  // open model, per process
   std::uint64_t seed = 1;
   std::uint64_t shard = 0;
   std::uint64_t shards = 1;
   std::optional<double> start_at;  // Unix epoch seconds at which t = 0 of the schedule falls
-  bool use_curl() const { return target.tls() || engine.http2 || engine_choice == EngineChoice::kCurl; }
+  bool use_curl() const { return engine_choice == EngineChoice::kCurl; }
+  EngineKind engine_kind() const;
   // Concurrent requests one connection carries: the HTTP/2 streams, else 1.
   std::uint64_t streams_per_connection() const { return engine.http2 ? engine.streams : 1; }
   sim::Time drain_time() const { return drain.value_or(engine.timeout); }

@@ -303,6 +303,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   load["generator_saturated"] = saturated;
   load["warnings"] = assessed.warnings;
   write_fields(load, kEndFields, info);
+  write_fields(load["connection_events"], kConnectionEventFields, info.connection_events);
   load["histograms"] = Json{{"uncorrected", totals.uncorrected.serialize()},
                             {"timer_lag", totals.timer_lag.serialize()},
                             {"loop_lag", totals.loop_lag.serialize()}};
@@ -375,6 +376,10 @@ LoadInfo info_from_result(const reports::Result& r) {
   i.max_thread_utilization = need(gen, "max_thread_utilization", "load.generator.").get<double>();
   i.rss_peak_kib = need(gen, "rss_peak_kib", "load.generator.").get<std::uint64_t>();
   read_fields(load, "load.", kEndFields, i);
+  // Results written before the native TLS and HTTP/2 engines have no connection events.
+  if (load.contains("connection_events")) {
+    read_fields(load["connection_events"], "load.connection_events.", kConnectionEventFields, i.connection_events);
+  }
   return i;
 }
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "loadgen/engine.hpp"
 #include "loadgen/metrics.hpp"
 #include "reports/histogram.hpp"
 #include "reports/result.hpp"
@@ -51,7 +52,7 @@ struct LoadInfo {
   std::string scenario;
   std::string target;
   std::string model;   // "open" or "closed"
-  std::string engine;  // "http1", "libcurl-http1.1" or "libcurl-http2"
+  std::string engine;  // engine_name(): http1, http1-tls, http2, h2c, libcurl-http1.1, libcurl-http2
   std::uint64_t seed = 0;
   double duration_s = 0.0;    // measured span: schedule run after the warm-up (shorter when stopped)
   double warmup_s = 0.0;
@@ -72,6 +73,7 @@ struct LoadInfo {
   std::uint64_t rss_peak_kib = 0;
   std::uint64_t preconnect_failures = 0;
   std::uint64_t open_connections_peak = 0;
+  ConnectionEvents connection_events;  // summed over threads (and shards when merged)
   bool stopped_early = false;
   std::vector<std::string> warnings;
 };

@@ -31,6 +31,7 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
       merged.cpu_s = 0.0;
       merged.preconnect_failures = 0;
       merged.open_connections_peak = 0;
+      merged.connection_events = {};
       merged.target_rps = 0.0;
     } else {
       const auto differs = [&](const std::string& what, const std::string& a, const std::string& b) {
@@ -75,6 +76,7 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
     merged.cpu_s += info.cpu_s;
     merged.preconnect_failures += info.preconnect_failures;
     merged.open_connections_peak += info.open_connections_peak;
+    merged.connection_events.add(info.connection_events);
     merged.target_rps += info.target_rps;
   }
   std::sort(merged.shard_indices.begin(), merged.shard_indices.end());

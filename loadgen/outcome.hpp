@@ -24,11 +24,11 @@ enum class Cause : std::uint8_t {
   kConnectTimeout,     // the request's deadline passed while connecting
   kConnectError,       // any other connect failure (unreachable, no address, ...)
   kReadTimeout,        // the deadline passed while sending or waiting for the response
-  kReset,              // connection reset, or closed by the server before the response ended
+  kReset,              // connection reset, closed by the server before the response ended, HTTP/2 stream reset
   kWriteError,         // sending the request failed, or the connection failed before it was all sent
-  kMalformedResponse,  // unparseable status line or header, header over the limit, bad chunking
-  kTlsError,           // handshake or certificate verification failed (libcurl engine)
-  kTransportError,     // any other failure reported by libcurl
+  kMalformedResponse,  // unparseable status line or header, header over the limit, bad chunking, HTTP/2 protocol error
+  kTlsError,           // TLS handshake or certificate verification failed, no ALPN agreement, or TLS failed later
+  kTransportError,     // any other failure reported by libcurl (native engines: nghttp2 out of memory)
   kBacklogFull,        // open model: no free connection and the backlog was full (or policy drop)
   kNotSentAtStop,      // still in the backlog when the run stopped
 };

@@ -252,6 +252,36 @@ std::string_view RequestPlan::http1(std::size_t cls, PlanCursor& cursor, sim::Rn
   return scratch;
 }
 
+void RequestPlan::render_http2(const ClassPlan& c, const std::vector<std::string>& values, Http2Request& out) const {
+  out.path.clear();
+  c.path.append_to(out.path, values);
+  out.authority.clear();
+  out.fields.clear();
+  for (const auto& [name, value] : c.headers) {
+    std::string lower = name;
+    for (char& ch : lower) {
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    }
+    if (lower == "host") {
+      out.authority = value.render(values);
+      continue;
+    }
+    if (lower == "connection" || lower == "keep-alive" || lower == "proxy-connection" || lower == "upgrade") continue;
+    out.fields.emplace_back(std::move(lower), value.render(values));
+  }
+  if (out.authority.empty()) out.authority = target_.authority();
+  out.body.clear();
+  c.body.append_to(out.body, values);
+  if (c.has_body) out.fields.emplace_back("content-length", std::to_string(out.body.size()));
+}
+
+void RequestPlan::http2(std::size_t cls, PlanCursor& cursor, sim::Rng& rng, Http2Request& out) const {
+  const auto& c = classes_[cls];
+  if (!c.templated) return render_http2(c, {}, out);
+  draw(cls, cursor, rng);
+  render_http2(c, cursor.values, out);
+}
+
 void RequestPlan::parts(std::size_t cls, PlanCursor& cursor, sim::Rng& rng, RenderedParts& out) const {
   const auto& c = classes_[cls];
   draw(cls, cursor, rng);

@@ -82,6 +82,17 @@ struct PlanCursor {
   std::vector<std::string> values;  // scratch: the current request's parameter values
 };
 
+// One request as HTTP/2 fields (the method and scheme come from the class and the target):
+// field names lower-cased (RFC 9113 section 8.2), Host carried as :authority, and the
+// connection-specific fields HTTP/2 forbids (Connection, Keep-Alive, Proxy-Connection,
+// Transfer-Encoding, Upgrade; section 8.2.2) left out; content-length is computed.
+struct Http2Request {
+  std::string authority;
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::string body;
+};
+
 // One request rendered for libcurl.
 struct RenderedParts {
   std::string url;
@@ -105,12 +116,15 @@ class RequestPlan {
 
   // The HTTP/1.1 bytes of one request of class `cls`: the prebuilt string, or `scratch` filled.
   std::string_view http1(std::size_t cls, PlanCursor& cursor, sim::Rng& rng, std::string& scratch) const;
+  // The same request as HTTP/2 fields; a class without parameters draws nothing (as http1()).
+  void http2(std::size_t cls, PlanCursor& cursor, sim::Rng& rng, Http2Request& out) const;
   // The same request as URL, header lines and body, for libcurl.
   void parts(std::size_t cls, PlanCursor& cursor, sim::Rng& rng, RenderedParts& out) const;
 
  private:
   void draw(std::size_t cls, PlanCursor& cursor, sim::Rng& rng) const;
   void serialize_http1(const ClassPlan& c, const std::vector<std::string>& values, std::string& out) const;
+  void render_http2(const ClassPlan& c, const std::vector<std::string>& values, Http2Request& out) const;
 
   Url target_;
   std::vector<ClassPlan> classes_;

@@ -65,7 +65,7 @@ LoadInfo describe_run(const LoadConfig& config) {
   info.scenario = config.scenario;
   info.target = config.label.empty() ? config.target.text() : config.label;
   info.model = open ? "open" : "closed";
-  info.engine = !config.use_curl() ? "http1" : (config.engine.http2 ? "libcurl-http2" : "libcurl-http1.1");
+  info.engine = engine_name(config.engine_kind());
   info.seed = config.seed;
   info.warmup_s = sim::to_seconds(config.warmup);
   info.duration_s = sim::to_seconds(config.duration - config.warmup);
@@ -109,6 +109,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
   if (!problems.empty()) throw std::invalid_argument(problems.front());
   const RequestPlan plan = RequestPlan::build(config.target, config.workload.classes);
   const std::vector<tcp::endpoint> endpoints = config.use_curl() ? std::vector<tcp::endpoint>{} : resolve(config.target);
+
 
   const bool open = config.workload.is_open();
   const std::uint64_t units = work_units(config);
@@ -176,6 +177,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
     info.wall_s = std::max(info.wall_s, rep.wall_s);
     if (rep.wall_s > 0.0) info.max_thread_utilization = std::max(info.max_thread_utilization, rep.cpu_s / rep.wall_s);
     info.preconnect_failures += rep.preconnect_failures;
+    info.connection_events.add(rep.events);
     info.open_connections_peak += rep.open_connections_peak;
     if (rep.end > 0 && rep.end < end) end = rep.end;
   }

@@ -29,6 +29,22 @@ std::string format_bytes(double bytes) {
   return printf_string("%.2fGB", bytes / (1024.0 * 1024.0 * 1024.0));
 }
 
+std::string format_connection_events(const ConnectionEvents& e) {
+  std::string out;
+  const auto add = [&](std::uint64_t n, const std::string& what) {
+    if (n == 0) return;
+    out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+  };
+  add(e.connects, "opened");
+  add(e.tls_handshakes, "TLS handshakes");
+  add(e.tls_resumed, "resumed");
+  add(e.goaways, "GOAWAY");
+  add(e.streams_unprocessed, "streams unprocessed (above GOAWAY's last stream)");
+  add(e.streams_refused, "streams refused");
+  add(e.retries, "requests retried");
+  return out;
+}
+
 std::string format_summary(const reports::Result& result, const LoadInfo& info) {
   std::string out;
   const auto& load = result.sections.at("load");
@@ -94,6 +110,9 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
   out += printf_string("  Generator: %.2f CPU cores", gen.at("cpu_cores").get<double>()) +
          printf_string(", busiest thread %.0f%%", gen.at("max_thread_utilization").get<double>() * 100.0) +
          ", peak RSS " + format_bytes(static_cast<double>(gen.at("rss_peak_kib").get<std::uint64_t>()) * 1024.0) + "\n";
+  if (const std::string events = format_connection_events(info.connection_events); !events.empty()) {
+    out += "  Connections: " + events + "\n";
+  }
   out += printf_string("Requests/sec: %10.2f\n", static_cast<double>(responses) / span);
   out += "Transfer/sec: " + format_bytes(static_cast<double>(load.at("bytes").get<std::uint64_t>()) / span) + "\n";
   if (info.stopped_early) out += "warning: stopped early by a signal; the result covers the run so far\n";

@@ -8,6 +8,7 @@
 #include "loadgen/clock.hpp"
 #include "loadgen/curl_engine.hpp"
 #include "loadgen/http1_engine.hpp"
+#include "loadgen/http2_engine.hpp"
 
 namespace loadcast::loadgen {
 
@@ -59,10 +60,31 @@ Worker::~Worker() {
 void Worker::prepare(sim::Time budget) {
   const RequestSource source{&plan_, &cursor_, &rng_};
   EngineListener& listener = *this;
-  if (config_.use_curl()) {
-    engine_ = std::make_unique<CurlEngine>(io_, listener, source, config_.engine, config_.target, slot_count_);
-  } else {
-    engine_ = std::make_unique<Http1Engine>(io_, listener, source, config_.engine, endpoints_, slot_count_);
+  const auto& options = config_.engine;
+  StreamSetup setup;
+  setup.host = config_.target.host;
+  const auto streams = static_cast<std::size_t>(config_.streams_per_connection());
+  setup.connections = (slot_count_ + streams - 1) / streams;
+  switch (config_.engine_kind()) {
+    case EngineKind::kCurlHttp1:
+    case EngineKind::kCurlHttp2:
+      engine_ = std::make_unique<CurlEngine>(io_, listener, source, options, config_.target, slot_count_);
+      break;
+    case EngineKind::kHttp1:
+      engine_ = std::make_unique<Http1Engine>(io_, listener, source, options, endpoints_, setup, slot_count_);
+      break;
+    case EngineKind::kHttp1Tls:
+      setup.alpn = "http/1.1";
+      engine_ = std::make_unique<Https1Engine>(io_, listener, source, options, endpoints_, setup, slot_count_);
+      break;
+    case EngineKind::kHttp2Tls:
+      setup.alpn = "h2";
+      setup.alpn_required = true;
+      engine_ = std::make_unique<Http2Engine>(io_, listener, source, options, endpoints_, setup, slot_count_);
+      break;
+    case EngineKind::kH2c:
+      engine_ = std::make_unique<H2cEngine>(io_, listener, source, options, endpoints_, setup, slot_count_);
+      break;
   }
   engine_->preconnect();
   const sim::Time deadline = steady_now() + budget;
@@ -109,6 +131,7 @@ void Worker::run(sim::Time t0) {
   io_.run();
 
   metrics_.finish();
+  report_.events = engine_->events();
   report_.cpu_s = thread_cpu_s() - cpu0;
   report_.wall_s = sim::to_seconds(steady_now() - wall0);
 }

@@ -40,6 +40,7 @@ struct WorkerReport {
   std::uint64_t slots = 0;
   std::uint64_t open_connections_peak = 0;
   std::uint64_t preconnect_failures = 0;
+  ConnectionEvents events;
   double cpu_s = 0.0;   // thread CPU time during run()
   double wall_s = 0.0;  // wall time of run()
   sim::Time end = 0;    // steady time the schedule ended (duration elapsed or stop requested)

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
+#include <string>
 #include <variant>
 
 #include "app/load.hpp"
@@ -157,4 +159,34 @@ TEST_CASE("Load: simulator-only scenario thresholds are listed as not applicable
   CHECK(run.output.result.thresholds.empty());
   CHECK(run.output.result.sections["load"]["thresholds_not_applicable"][0]["expr"] == "cost.monthly_usd.total < 1");
   CHECK(app::exit_code(run.verdict) == app::ExitCode::kOk);
+}
+
+TEST_CASE("Load: a proxy set in the environment is named when the native engine will not use it") {
+  std::map<std::string, std::string> vars;
+  const auto env = [&](const char* name) -> const char* {
+    const auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  };
+  auto https = app::quick_load({"https://api.example.com/", "GET", "", {}});
+  auto http = app::quick_load({"http://api.example.com/", "GET", "", {}});
+  CHECK(app::ignored_proxy(https, env).empty());
+  vars["HTTPS_PROXY"] = "http://proxy:3128";
+  CHECK(app::ignored_proxy(https, env).rfind("HTTPS_PROXY is set, but the native engine connects to api.example.com", 0) == 0);
+  CHECK(app::ignored_proxy(http, env).empty());  // http:// reads http_proxy (lower case only)
+  vars["HTTP_PROXY"] = "http://proxy:3128";
+  CHECK(app::ignored_proxy(http, env).empty());
+  vars["all_proxy"] = "socks5://proxy:1080";
+  CHECK(app::ignored_proxy(http, env).rfind("all_proxy is set", 0) == 0);
+  SECTION("no_proxy naming the host, a domain of it, or * silences it") {
+    for (const char* np : {"api.example.com", ".example.com", "other, example.com", "*"}) {
+      vars["no_proxy"] = np;
+      CHECK(app::ignored_proxy(https, env).empty());
+    }
+    vars["no_proxy"] = "ample.com";
+    CHECK_FALSE(app::ignored_proxy(https, env).empty());
+  }
+  SECTION("--engine curl goes through the proxy") {
+    https.engine_choice = loadgen::EngineChoice::kCurl;
+    CHECK(app::ignored_proxy(https, env).empty());
+  }
 }

@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # Side-by-side load-generator benchmark on loopback, against nginx serving a 256-byte static
 # file (access log off, keep-alive unlimited), started here from a temporary prefix on free
-# ports and stopped at exit. nginx runs one worker pinned to CPU 1, the generators one thread
-# pinned to CPU 0 (the machine this was written on has 2 cores). Runs alternate, K of each:
+# ports and stopped at exit: HTTP/1.1, TLS (HTTP/1.1 and h2 by ALPN, an ECDSA P-256 certificate
+# made with openssl) and h2c (HTTP/2 with prior knowledge) on three ports. nginx runs one worker
+# pinned to CPU 1, the generators one thread pinned to CPU 0 (the machine this was written on
+# has 2 cores); part 6 also runs them unpinned. Runs alternate, K of each, medians compared:
 #
 #   1. quick-mode throughput, closed model: loadcast load -c C -t 1 vs wrk -c C -t 1
 #      (median requests/s of each, ratio loadcast/wrk);
 #   2. open model: a 20,000 req/s target for D s — achieved rate, timer lag, generator CPU;
-#   3. 10,000 concurrent keep-alive connections (closed model, 2 threads): peak RSS of the
-#      generator, per connection, and connections actually open;
-#   4. HTTPS (self-signed certificate made with openssl) through libcurl vs h2load, HTTP/1.1
-#      over TLS (h2load --h1) and HTTP/2 (10 connections x 10 streams).
+#   3. 10,000 concurrent keep-alive connections (closed model, 2 threads), plain and over TLS:
+#      peak RSS of the generator, per connection, and connections actually open;
+#   4. HTTPS with the native engines vs h2load: HTTP/1.1 over TLS (C connections, h2load --h1)
+#      and HTTP/2 (10 connections x 10 streams, h2load -m 10) — requests/s and CPU per request;
+#   5. h2c vs h2load on an http:// URL (h2load speaks h2c with prior knowledge there), 10 x 10;
+#   6. two generator threads: loadcast -t 2 vs wrk -t 2 at C connections, both threads on CPU 0,
+#      then unpinned on both CPUs (competing with nginx).
 #
-#   tests/bench/loadgen_bench.sh [--runs K] [--duration SECONDS] [--only quick|open|many|https] [--smoke]
+#   tests/bench/loadgen_bench.sh [--runs K] [--duration SECONDS] [--only quick|open|many|https|h2c|t2] [--smoke]
 #
-# --only runs one of the four parts (e.g. a short HTTPS comparison while tuning the libcurl
-# engine); by default all run.
+# --only runs one of the parts (e.g. a short HTTPS comparison while tuning an engine); by
+# default all run. The load average is printed first: on a shared machine the figures are noise.
 # --smoke: one short run of everything at small sizes; fails only if a tool produced no
 # result or loadcast's accounting did not balance (a ctest runs it so the script cannot rot).
 # Uses build/release unless LOADCAST_BUILD points elsewhere.
@@ -35,7 +40,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --only)
-      case "$2" in quick|open|many|https) only=$2 ;; *) echo "loadgen_bench.sh: --only quick|open|many|https" >&2; exit 2 ;; esac
+      case "$2" in quick|open|many|https|h2c|t2) only=$2 ;; *) echo "loadgen_bench.sh: --only quick|open|many|https|h2c|t2" >&2; exit 2 ;; esac
       shift 2 ;;
     --smoke) smoke=1; runs=1; duration=1; rate=2000; many=500; shift ;;
     *) echo "loadgen_bench.sh: unknown argument $1" >&2; exit 2 ;;
@@ -65,12 +70,13 @@ fail() { echo "loadgen_bench.sh: $*" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)" 2> /dev/null || true
 port=$(free_port)
 tls_port=$(free_port)
+h2c_port=$(free_port)
 mkdir -p "$tmp/nginx/html" "$tmp/nginx/logs"
 chmod 755 "$tmp" "$tmp/nginx" "$tmp/nginx/html"
 head -c 256 /dev/zero | tr '\0' 'x' > "$tmp/nginx/html/index.html"
 chmod 644 "$tmp/nginx/html/index.html"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/nginx/key.pem" -out "$tmp/nginx/cert.pem" -days 1 \
-  -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 > /dev/null 2>&1
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tmp/nginx/key.pem" \
+  -out "$tmp/nginx/cert.pem" -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 > /dev/null 2>&1
 cat > "$tmp/nginx/nginx.conf" <<EOF
 worker_processes 1;
 worker_rlimit_nofile 40000;
@@ -90,6 +96,7 @@ http {
     http2_max_concurrent_streams 128;
     root $tmp/nginx/html;
   }
+  server { listen 127.0.0.1:$h2c_port http2; http2_max_concurrent_streams 128; root $tmp/nginx/html; }
 }
 EOF
 taskset -c 1 nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
@@ -100,26 +107,28 @@ for _ in $(seq 100); do
 done
 url="http://127.0.0.1:$port/index.html"
 tls_url="https://127.0.0.1:$tls_port/index.html"
+h2c_url="http://127.0.0.1:$h2c_port/index.html"
 
 balanced() { [ "$(json "$1/result.json" 'r["requests"]["total"] == r["requests"]["ok"] + r["requests"]["errors"] + r["requests"]["timeouts"] + r["requests"]["dropped"] + r["requests"]["in_flight"]')" = True ] || fail "accounting did not balance in $1"; }
 
 # Each prints "requests/s cpu-microseconds-per-request" (user + system CPU of the whole process).
 cpu_per_request() { awk -v rps="$1" -v d="$duration" '{ printf "%s %.2f\n", rps, ($1 + $2) * 1e6 / (rps * d) }' "$2"; }
+cpus=0  # the generator's CPUs (part 6 also lets it use both)
 loadcast_rps() {  # args: run name, loadcast load arguments...
   local name=$1 rps; shift
-  /usr/bin/time -f "%U %S" -o "$tmp/$name.time" taskset -c 0 "$loadcast" load "$@" --out "$tmp/$name" > "$tmp/$name.txt"
+  /usr/bin/time -f "%U %S" -o "$tmp/$name.time" taskset -c "$cpus" "$loadcast" load "$@" --out "$tmp/$name" > "$tmp/$name.txt"
   balanced "$tmp/$name"
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/$name.txt")
   cpu_per_request "$rps" "$tmp/$name.time"
 }
 wrk_rps() {
   local rps
-  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/wrk.time" taskset -c 0 wrk "$@" | awk '/^Requests\/sec:/ { print $2 }')
+  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/wrk.time" taskset -c "$cpus" wrk "$@" | awk '/^Requests\/sec:/ { print $2 }')
   cpu_per_request "$rps" "$tmp/wrk.time"
 }
 h2load_rps() {
   local rps
-  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/h2load.time" taskset -c 0 h2load "$@" | awk '/^finished in/ { gsub(",", "", $4); print $4 }')
+  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/h2load.time" taskset -c "$cpus" h2load "$@" | awk '/^finished in/ { gsub(",", "", $4); print $4 }')
   cpu_per_request "$rps" "$tmp/h2load.time"
 }
 want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
@@ -127,6 +136,7 @@ want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 col_median() { awk -v c="$1" '{ print $c }' "$2" | median; }
 runs_of() { awk '{ printf "%s ", $1 }' "$1"; }
 
+echo "loadgen_bench: load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 echo "loadgen_bench: nginx $(nginx -v 2>&1 | sed 's/.*\///'), $(wrk --version 2>&1 | head -1 | awk '{ print "wrk", $2 }'), $(h2load --version | head -1), $(curl --version | head -1 | awk '{ print "libcurl", $2 }'); $(nproc) cores; $runs run(s) of ${duration}s each"
 
 # 1. Throughput, closed model, alternating.
@@ -154,20 +164,29 @@ echo "2. open model: target $target req/s, achieved $achieved req/s (error $(awk
      "generator $(json "$tmp/open/result.json" '"%.2f" % r["load"]["generator"]["cpu_cores"]') cores"
 fi
 
-# 3. Many concurrent keep-alive connections: RSS per connection (minus a 10-connection baseline).
+# 3. Many concurrent keep-alive connections: RSS per connection (minus a 10-connection baseline),
+# plain and over TLS.
+many_part() {  # args: label, URL, extra loadcast arguments...
+  local label=$1 target=$2; shift 2
+  "$loadcast" load --url "$target" "$@" -c 10 -t 2 -d "${duration}s" --out "$tmp/base" > /dev/null
+  "$loadcast" load --url "$target" "$@" -c "$many" -t 2 -d "${duration}s" --timeout 30s --out "$tmp/many" > "$tmp/many.txt"
+  balanced "$tmp/many"
+  local base_kib many_kib open_peak
+  base_kib=$(json "$tmp/base/result.json" 'r["load"]["generator"]["rss_peak_kib"]')
+  many_kib=$(json "$tmp/many/result.json" 'r["load"]["generator"]["rss_peak_kib"]')
+  open_peak=$(json "$tmp/many/result.json" 'r["load"]["connections_open_peak"]')
+  echo "3. $many $label connections: $open_peak open at peak; peak RSS $many_kib KiB ($(awk -v m="$many_kib" -v n="$many" 'BEGIN { printf "%.2f", m / n }') KiB per connection, all-in;" \
+       "$(awk -v m="$many_kib" -v b="$base_kib" -v n="$many" 'BEGIN { printf "%.2f", (m - b) / (n - 10) }') KiB per connection above the 10-connection run's $base_kib KiB);" \
+       "$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/many.txt") req/s, errors $(json "$tmp/many/result.json" 'r["requests"]["errors"] + r["requests"]["timeouts"]')"
+}
 if want many; then
-"$loadcast" load --url "$url" -c 10 -t 2 -d "${duration}s" --out "$tmp/base" > /dev/null
-"$loadcast" load --url "$url" -c "$many" -t 2 -d "${duration}s" --timeout 30s --out "$tmp/many" > "$tmp/many.txt"
-balanced "$tmp/many"
-base_kib=$(json "$tmp/base/result.json" 'r["load"]["generator"]["rss_peak_kib"]')
-many_kib=$(json "$tmp/many/result.json" 'r["load"]["generator"]["rss_peak_kib"]')
-open_peak=$(json "$tmp/many/result.json" 'r["load"]["connections_open_peak"]')
-echo "3. $many keep-alive connections: $open_peak open at peak; peak RSS $many_kib KiB ($(awk -v m="$many_kib" -v n="$many" 'BEGIN { printf "%.2f", m / n }') KiB per connection, all-in;" \
-     "$(awk -v m="$many_kib" -v b="$base_kib" -v n="$many" 'BEGIN { printf "%.2f", (m - b) / (n - 10) }') KiB per connection above the 10-connection run's $base_kib KiB);" \
-     "$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/many.txt") req/s, errors $(json "$tmp/many/result.json" 'r["requests"]["errors"] + r["requests"]["timeouts"]')"
+many_part "keep-alive" "$url"
+many_part "TLS keep-alive" "$tls_url" -k
+echo "   TLS handshakes: $(json "$tmp/many/result.json" '"%d, %d resumed" % (r["load"]["connection_events"]["tls_handshakes"], r["load"]["connection_events"]["tls_resumed"])')"
 fi
 
-# 4. HTTPS through libcurl vs h2load, alternating.
+# 4. HTTPS with the native engines vs h2load, alternating.
+cpu_ratio() { ratio "$(col_median 2 "$1")" "$(col_median 2 "$2")"; }
 if want https; then
 : > "$tmp/lc_h1.txt"; : > "$tmp/h2l_h1.txt"; : > "$tmp/lc_h2.txt"; : > "$tmp/h2l_h2.txt"
 for i in $(seq 1 "$runs"); do
@@ -178,11 +197,45 @@ for i in $(seq 1 "$runs"); do
 done
 a=$(col_median 1 "$tmp/lc_h1.txt"); b=$(col_median 1 "$tmp/h2l_h1.txt"); c=$(col_median 1 "$tmp/lc_h2.txt"); d=$(col_median 1 "$tmp/h2l_h2.txt")
 [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && [ -n "$d" ] || fail "no HTTPS figure"
-echo "4. HTTPS HTTP/1.1, $conns connections: loadcast (libcurl) $a req/s, h2load --h1 $b req/s; ratio $(ratio "$a" "$b");" \
-     "CPU per request loadcast $(col_median 2 "$tmp/lc_h1.txt") us, h2load $(col_median 2 "$tmp/h2l_h1.txt") us"
+echo "4. HTTPS HTTP/1.1, $conns connections: loadcast $a req/s, h2load --h1 $b req/s; ratio $(ratio "$a" "$b");" \
+     "CPU per request loadcast $(col_median 2 "$tmp/lc_h1.txt") us, h2load $(col_median 2 "$tmp/h2l_h1.txt") us; ratio $(cpu_ratio "$tmp/lc_h1.txt" "$tmp/h2l_h1.txt")"
 echo "   runs: loadcast $(runs_of "$tmp/lc_h1.txt"); h2load $(runs_of "$tmp/h2l_h1.txt")"
-echo "   HTTPS HTTP/2, 10 connections x 10 streams: loadcast (libcurl) $c req/s, h2load $d req/s; ratio $(ratio "$c" "$d");" \
-     "CPU per request loadcast $(col_median 2 "$tmp/lc_h2.txt") us, h2load $(col_median 2 "$tmp/h2l_h2.txt") us"
+echo "   HTTPS HTTP/2, 10 connections x 10 streams: loadcast $c req/s, h2load $d req/s; ratio $(ratio "$c" "$d");" \
+     "CPU per request loadcast $(col_median 2 "$tmp/lc_h2.txt") us, h2load $(col_median 2 "$tmp/h2l_h2.txt") us; ratio $(cpu_ratio "$tmp/lc_h2.txt" "$tmp/h2l_h2.txt")"
 echo "   runs: loadcast $(runs_of "$tmp/lc_h2.txt"); h2load $(runs_of "$tmp/h2l_h2.txt");" \
      "loadcast connections open (peak): $(json "$tmp/tls_h2_$runs/result.json" 'r["load"]["connections_open_peak"]')"
+fi
+
+# 5. h2c vs h2load on an http:// URL, alternating.
+if want h2c; then
+: > "$tmp/lc_h2c.txt"; : > "$tmp/h2l_h2c.txt"
+for i in $(seq 1 "$runs"); do
+  loadcast_rps "h2c_$i" --url "$h2c_url" --http2 --streams 10 -c 10 -t 1 -d "${duration}s" >> "$tmp/lc_h2c.txt"
+  h2load_rps -c 10 -m 10 -t 1 -D "$duration" "$h2c_url" >> "$tmp/h2l_h2c.txt"
+done
+a=$(col_median 1 "$tmp/lc_h2c.txt"); b=$(col_median 1 "$tmp/h2l_h2c.txt")
+[ -n "$a" ] && [ -n "$b" ] || fail "no h2c figure"
+echo "5. h2c, 10 connections x 10 streams: loadcast $a req/s, h2load $b req/s; ratio $(ratio "$a" "$b");" \
+     "CPU per request loadcast $(col_median 2 "$tmp/lc_h2c.txt") us, h2load $(col_median 2 "$tmp/h2l_h2c.txt") us; ratio $(cpu_ratio "$tmp/lc_h2c.txt" "$tmp/h2l_h2c.txt")"
+echo "   runs: loadcast $(runs_of "$tmp/lc_h2c.txt"); h2load $(runs_of "$tmp/h2l_h2c.txt")"
+fi
+
+# 6. Two generator threads, alternating: on CPU 0 beside nginx's CPU 1 (the generator's own cost,
+# as in the other parts), and unpinned on both CPUs (what -t 2 buys on this machine: the
+# generator then competes with nginx for CPU 1, and the kernel's placement weighs on the result).
+if want t2; then
+for placement in 0 0,1; do
+  cpus=$placement
+  : > "$tmp/lc_t2.txt"; : > "$tmp/wrk_t2.txt"
+  for i in $(seq 1 "$runs"); do
+    loadcast_rps "t2_$i" --url "$url" -c "$conns" -t 2 -d "${duration}s" >> "$tmp/lc_t2.txt"
+    wrk_rps -c "$conns" -t 2 -d "${duration}s" "$url" >> "$tmp/wrk_t2.txt"
+  done
+  a=$(col_median 1 "$tmp/lc_t2.txt"); b=$(col_median 1 "$tmp/wrk_t2.txt")
+  [ -n "$a" ] && [ -n "$b" ] || fail "no -t 2 figure"
+  echo "6. HTTP/1.1, $conns connections, 2 threads on CPU $placement: loadcast $a req/s, wrk -t 2 $b req/s; ratio $(ratio "$a" "$b");" \
+       "CPU per request loadcast $(col_median 2 "$tmp/lc_t2.txt") us, wrk $(col_median 2 "$tmp/wrk_t2.txt") us"
+  echo "   runs: loadcast $(runs_of "$tmp/lc_t2.txt"); wrk $(runs_of "$tmp/wrk_t2.txt")"
+done
+cpus=0
 fi

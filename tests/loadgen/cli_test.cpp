@@ -12,6 +12,7 @@
 
 #include "loadgen/clock.hpp"
 #include "reports/result.hpp"
+#include "tests/loadgen/h2_server.hpp"
 #include "tests/loadgen/servers.hpp"
 
 using namespace loadcast;
@@ -245,10 +246,11 @@ TEST_CASE("LoadCli: mistakes in the request, options or thresholds exit 2 before
       {"load" + url + " -H 'Content-Length: 5'", "set by the load generator"},
       {"load" + url + " -H 'X-A: b' -H 'Transfer-Encoding: chunked'", "set by the load generator"},
       {"load --url https://127.0.0.1:1/ -d 5s --cacert /nonexistent/ca.pem", "--cacert: cannot read '/nonexistent/ca.pem'"},
+      {"load --url https://127.0.0.1:1/ -d 5s --cacert " + open, "holds no PEM certificate"},
       {"load " + open + " --target 'http://127.0.0.1:1/?q=1'", "must not have a query"},
       {"load " + closed + " --target http://127.0.0.1:1/ -c 5", "closed model gives every user its own connection"},
-      {"load" + url + " --engine bogus", "--engine must be auto, http1 or libcurl"},
-      {"load --url https://127.0.0.1:1/ -d 5s --engine http1", "https:// and --http2 need libcurl"},
+      {"load" + url + " --engine bogus", "--engine must be native or curl"},
+      {"load" + url + " --streams 4", "--streams needs --http2"},
       {"load" + url + " --threshold 'latncy_ms.p99 < 5'", "has no key 'latncy_ms'"},
       {"load" + url + " --threshold 'cost.monthly_usd.total < 5'", "exists only in simulated results"},
       {"load" + url + " --threshold 'latency_ms.p99 <'", "threshold 'latency_ms.p99 <'"},
@@ -274,11 +276,16 @@ TEST_CASE("LoadCli: mistakes in the request, options or thresholds exit 2 before
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("LoadCli: --http2 over http:// needs libcurl 8.0.0, and says which libcurl it found") {
-  const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+TEST_CASE("LoadCli: --http2 over http:// is h2c natively, through --engine curl it needs libcurl 8.0.0") {
+  test::H2Server server({});
   std::string out;
-  test::TestbedThread tb(fast_testbed());
-  const int rc = test::shell(kBinary + " load --url " + tb.url() + " --http2 -c 1 -d 300ms -q 2>&1", &out);
+  int rc = test::shell(kBinary + " load --url " + server.url() + " --http2 --streams 2 -c 1 -d 300ms 2>&1", &out);
+  INFO(out);
+  CHECK(rc == 0);
+  CHECK(out.find("(h2c)") != std::string::npos);
+  CHECK(out.find("Failures") == std::string::npos);
+  const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+  rc = test::shell(kBinary + " load --url " + server.url() + " --http2 --engine curl -c 1 -d 300ms -q 2>&1", &out);
   INFO(out);
   if (v->version_num < 0x080000) {
     CHECK(rc == 2);

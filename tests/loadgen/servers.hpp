@@ -20,8 +20,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -241,19 +241,68 @@ struct SelfSignedCert {
   }
 };
 
+// A test certificate authority (`ca`) and two server certificates it signed: `cert`/`key` for
+// 127.0.0.1 and `other_cert`/`other_key` for the name other.invalid only (a name mismatch for
+// a 127.0.0.1 target). ECDSA P-256: quick to make and to handshake with.
+struct TestCa {
+  std::string dir;
+  std::string ca;
+  std::string cert;
+  std::string key;
+  std::string other_cert;
+  std::string other_key;
+  TestCa()
+      : dir(temp_dir("loadcast-ca")),
+        ca(dir + "/ca.pem"),
+        cert(dir + "/server.pem"),
+        key(dir + "/server.key"),
+        other_cert(dir + "/other.pem"),
+        other_key(dir + "/other.key") {
+    const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes ";
+    std::ofstream(dir + "/ip.ext") << "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n";
+    std::ofstream(dir + "/other.ext") << "subjectAltName=DNS:other.invalid\nbasicConstraints=CA:FALSE\n";
+    const std::string cmd =
+        "cd " + dir + " && openssl req -x509" + ec + "-keyout ca.key -out ca.pem -days 1 -subj /CN=loadcast-test-ca" +
+        " && openssl req" + ec + "-keyout server.key -out server.csr -subj /CN=127.0.0.1" +
+        " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1"
+        " -extfile ip.ext" +
+        " && openssl req" + ec + "-keyout other.key -out other.csr -subj /CN=other.invalid" +
+        " && openssl x509 -req -in other.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out other.pem -days 1"
+        " -extfile other.ext";
+    if (std::system(("(" + cmd + ") >/dev/null 2>&1").c_str()) != 0) {
+      throw std::runtime_error("openssl could not make the test CA");
+    }
+  }
+  ~TestCa() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
 struct NginxOptions {
   const SelfSignedCert* tls = nullptr;  // serve HTTPS (and HTTP/2 over TLS) with this certificate
   int keepalive_requests = 0;           // requests per connection before nginx closes it (0: nginx's 1000)
   std::string locations;                // extra `location` blocks, verbatim
+  std::string cert;                     // serve HTTPS with this certificate and key (instead of `tls`)
+  std::string key;
+  bool h2c = false;                     // plain port speaks HTTP/2 with prior knowledge (h2c)
+  std::string upstream;                 // host:port: every request not matched otherwise is proxied there
+  bool http1_only = false;              // TLS without http2 (ALPN offers http/1.1 only)
 };
 
-// nginx from a temporary prefix: a static file at /index.html, 503s at /fail, optional TLS+h2,
-// and the fault locations of fault_locations().
+// nginx from a temporary prefix: a static file at /index.html, 503s at /fail, optional TLS+h2
+// (or h2c), an optional upstream for everything else, and the fault locations of
+// fault_locations().
 class Nginx {
  public:
-  explicit Nginx(const SelfSignedCert* tls = nullptr) : Nginx(NginxOptions{tls, 0, {}}) {}
+  explicit Nginx(const SelfSignedCert* tls = nullptr) : Nginx(with_tls(tls)) {}
   explicit Nginx(const NginxOptions& options) : dir_(temp_dir("loadcast-nginx")), port_(free_port()) {
-    const SelfSignedCert* tls = options.tls;
+    std::string cert = options.cert;
+    std::string key = options.key;
+    if (options.tls != nullptr) {
+      cert = options.tls->cert;
+      key = options.tls->key;
+    }
     std::filesystem::create_directories(dir_ + "/html");
     std::filesystem::create_directories(dir_ + "/logs");
     // Started as root, nginx's workers run as an unprivileged user: they must be able to read.
@@ -263,18 +312,26 @@ class Nginx {
     std::ofstream(dir_ + "/html/index.html") << std::string(256, 'x');
     std::string listen = "listen 127.0.0.1:" + std::to_string(port_);
     std::string extra;
-    if (tls != nullptr) {
-      listen += " ssl http2";
-      extra = "ssl_certificate " + tls->cert + "; ssl_certificate_key " + tls->key + ";";
+    if (!cert.empty()) {
+      listen += options.http1_only ? " ssl" : " ssl http2";
+      extra = "ssl_certificate " + cert + "; ssl_certificate_key " + key + ";";
+    } else if (options.h2c) {
+      listen += " http2";
     }
     if (options.keepalive_requests > 0) extra += " keepalive_requests " + std::to_string(options.keepalive_requests) + ";";
+    std::string upstream;
+    std::string proxy;
+    if (!options.upstream.empty()) {
+      upstream = " upstream backend { server " + options.upstream + "; keepalive 64; }\n";
+      proxy = "  location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; }\n";
+    }
     std::ofstream conf(dir_ + "/nginx.conf");
     conf << "worker_processes 1;\nerror_log " << dir_ << "/logs/error.log warn;\npid " << dir_ << "/logs/nginx.pid;\n"
          << "events { worker_connections 1024; }\nhttp {\n access_log off;\n"
          << " client_body_temp_path " << dir_ << "/tmp; proxy_temp_path " << dir_ << "/tmp; fastcgi_temp_path " << dir_
-         << "/tmp; uwsgi_temp_path " << dir_ << "/tmp; scgi_temp_path " << dir_ << "/tmp;\n"
+         << "/tmp; uwsgi_temp_path " << dir_ << "/tmp; scgi_temp_path " << dir_ << "/tmp;\n" << upstream
          << " server { " << listen << "; " << extra << " root " << dir_ << "/html;\n"
-         << "  location /fail { return 503; }\n" << options.locations << " }\n}\n";
+         << "  location /fail { return 503; }\n  location = /index.html { }\n" << proxy << options.locations << " }\n}\n";
     conf.close();
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -299,6 +356,12 @@ class Nginx {
   }
 
  private:
+  static NginxOptions with_tls(const SelfSignedCert* tls) {
+    NginxOptions o;
+    o.tls = tls;
+    return o;
+  }
+
   void wait_ready() {
     for (int i = 0; i < 200; ++i) {
       const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -360,14 +423,15 @@ inline loadgen::RunOutput run(const loadgen::LoadConfig& c) {
 // test was held up — CI runs two tests at once on two cores. run_unheld() runs the load against
 // a fresh testbed and repeats it, twice at most, while the generator's event loop or the
 // testbed's timers report being late by more than `slack`, as the validation tests do; the last
-// attempt is returned whatever it shows, so a real regression still fails.
+// attempt is returned whatever it shows, so a real regression still fails. `run_for` runs the
+// load given the testbed's URL (and may put a proxy in front of it).
 inline loadgen::RunOutput run_unheld(const loadgen::TestbedConfig& tc,
-                                     const std::function<loadgen::LoadConfig(const std::string& url)>& config_for,
+                                     const std::function<loadgen::RunOutput(const std::string& url)>& run_for,
                                      sim::Time slack = 20 * sim::kMillisecond) {
   loadgen::RunOutput out;
   for (int attempt = 0; attempt < 3; ++attempt) {
     TestbedThread tb(tc);
-    out = run(config_for(tb.url()));
+    out = run_for(tb.url());
     const auto stats = tb.stats();
     const auto& load = out.result.sections["load"];
     const double slack_ms = sim::to_millis(slack);
@@ -380,10 +444,35 @@ inline loadgen::RunOutput run_unheld(const loadgen::TestbedConfig& tc,
   return out;
 }
 
+inline loadgen::RunOutput run_unheld(const loadgen::TestbedConfig& tc,
+                                     const std::function<loadgen::LoadConfig(const std::string& url)>& config_for,
+                                     sim::Time slack = 20 * sim::kMillisecond) {
+  return run_unheld(tc, std::function<loadgen::RunOutput(const std::string&)>(
+                            [&](const std::string& url) { return run(config_for(url)); }),
+                    slack);
+}
+
 inline std::uint64_t cause(const loadgen::RunOutput& r, const std::string& name) {
   const auto& m = r.result.requests.by_cause;
   const auto it = m.find(name);
   return it == m.end() ? 0 : it->second;
+}
+
+enum class Bucket { kErrors, kTimeouts };
+
+// Every request failed for `cause` (or was still in flight at the end) and is counted in
+// `bucket`; failures have no latency; the accounting identity holds.
+inline void only(const loadgen::RunOutput& r, const std::string& cause, Bucket bucket) {
+  const auto& q = r.result.requests;
+  INFO("engine " << r.info.engine << ", causes " << r.result.to_json()["requests"]["by_cause"].dump());
+  CHECK(q.total > 0);
+  CHECK(q.ok == 0);
+  CHECK(test::cause(r, cause) > 0);
+  CHECK(test::cause(r, cause) + q.in_flight == q.total);
+  CHECK((bucket == Bucket::kErrors ? q.errors : q.timeouts) == test::cause(r, cause));
+  CHECK(q.balanced());
+  CHECK(r.result.sections["load"]["accounting"]["balanced"] == true);
+  CHECK(r.result.latency_histogram.count() == 0);
 }
 
 // Runs `command` through the shell; returns its exit status and captures stdout.
