@@ -136,6 +136,12 @@ std::vector<LoadErrorCase> bad_messaging() {
        {"database.proxy.borrow_timeout: must be 0s (no limit) or between 1s and 3600s"}},
       {"a proxy in front of Serverless v2 with auto-pause", replace(serverless_behind_proxy(), "  max_acu: 4\n", "  max_acu: 4\n  min_acu: 0\n"),
        {"database.proxy: cannot be used with Aurora Serverless v2 auto-pause (min_acu: 0)"}},
+      {"two topics sharing the region's publish quota at different rates",
+       replace(base, "  orders: { subscriptions: [work] }\n", "  orders: { subscriptions: [work] }\n  audit: { subscriptions: [work-dlq], messages_per_s: 1000 }\n"),
+       {"topics.audit.messages_per_s: differs from topic 'orders', which shares the region's publish quota with it (publish_quota_scope: "
+        "region); set the same messages_per_s or publish_quota_scope: topic"}},
+      {"an unknown publish quota scope", replace(base, "orders: { subscriptions: [work] }", "orders: { subscriptions: [work], publish_quota_scope: account }"),
+       {"topics.orders.publish_quota_scope: must be region or topic (found 'account')"}},
       {"more idle proxy connections than the pool",
        database_with("  proxy: { max_connections_percent: 40, max_idle_connections_percent: 50 }"),
        {"database.proxy.max_idle_connections_percent: must be between 0 and max_connections_percent (40)"}},
@@ -151,6 +157,7 @@ TEST_CASE("MessagingLoader: the base scenario loads") {
   CHECK(s.model.queues[0].api_calls_per_s == 300.0);  // default mode
   REQUIRE(s.model.topics.size() == 1);
   CHECK(s.model.topics[0].subscription_indices == std::vector<std::size_t>{0});
+  CHECK(s.model.topics[0].publish_quota_scope == models::PublishQuotaScope::kRegion);
   REQUIRE(s.model.workers.size() == 1);
   CHECK(s.model.workers[0].steps.size() == 2);
   CHECK(s.model.classes[0].steps[2].kind == models::StepKind::kPublish);
