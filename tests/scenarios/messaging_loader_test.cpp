@@ -124,6 +124,13 @@ std::vector<LoadErrorCase> bad_messaging() {
       {"a worker at min 0 scaling only on cpu can never scale out again",
        worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }"),
        {"workers.worker.autoscaling.min: is 0 but no policy can scale the worker out from zero tasks"}, true},
+      {"a worker at min 0 whose backlog metric math divides by zero tasks",
+       worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: backlog_per_task, target: 10 } ] }"),
+       {"workers.worker.autoscaling.min: is 0 but no policy can scale the worker out from zero tasks",
+        "declare backlog_metric_math: 'IF(running > 0, visible / running, visible)'"}, true},
+      {"a backlog metric math loadcast does not know",
+       worker_with("    backlog_metric_math: 'visible / desired'"),
+       {"workers.worker.backlog_metric_math: must be 'visible / running' or 'IF(running > 0, visible / running, visible)' (found 'visible / desired')"}},
       // Target tracking on the message age cannot either: ceil(0 x age / target) = 0.
       {"a worker at min 0 scaling only on the oldest message's age",
        worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: oldest_message_age, target: 60 } ] }"),
@@ -184,10 +191,12 @@ TEST_CASE("MessagingLoader: the good neighbours of the bad keys load") {
     CHECK_NOTHROW(scenario::load_string(
         replace(kBase, "  work-dlq: {}\n", "  work-dlq: { dead_letter: { queue: parking, max_receive_count: 3 } }\n  parking: {}\n"), "ok.yaml"));
   }
-  SECTION("a worker at min 0 with a backlog policy next to the cpu one, or at min 1") {
-    CHECK_NOTHROW(scenario::load_string(
-        worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 }, { type: target_tracking, metric: backlog_per_task, target: 10 } ] }"),
-        "ok.yaml"));
+  SECTION("a worker at min 0 with a guarded backlog policy next to the cpu one, or at min 1") {
+    const auto s = scenario::load_string(
+        worker_with("    backlog_metric_math: 'IF(m2 > 0, m1 / m2, m1)'\n"
+                    "    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 }, { type: target_tracking, metric: backlog_per_task, target: 10 } ] }"),
+        "ok.yaml");
+    CHECK(s.model.workers[0].backlog_math == models::BacklogMath::kGuarded);
     CHECK_NOTHROW(scenario::load_string(
         worker_with("    autoscaling: { min: 1, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }"), "ok.yaml"));
   }
