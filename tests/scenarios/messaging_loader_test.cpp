@@ -141,6 +141,12 @@ std::vector<LoadErrorCase> bad_messaging() {
        {"database.replica_autoscaling.metric: must be reader_cpu"}},
       {"a proxy borrow timeout out of range", database_with("  proxy: { borrow_timeout: 2h }"),
        {"database.proxy.borrow_timeout: must be 0s (no limit) or between 1s and 3600s"}},
+      {"a pinned session of no length", database_with("  proxy: { pinned_session: 0s }"),
+       {"database.proxy.pinned_session: must be more than 0s (how long a client connection keeps a pinned session)"}, true},
+      {"a negative reconnect work", database_with("  reconnect_work: -1"),
+       {"database.reconnect_work: must be 0 or more (vCPU-seconds per reconnect)"}, true},
+      {"a db step pinning more than all its queries", replace(kBase, "        - db: { writes: 1 }\n", "        - db: { writes: 1, pinned: 2 }\n"),
+       {"db.pinned: must be between 0 and 1 (the share of its queries that pin their RDS Proxy session)"}, true},
       {"a proxy in front of Serverless v2 with auto-pause", replace(serverless_behind_proxy(), "  max_acu: 4\n", "  max_acu: 4\n  min_acu: 0\n"),
        {"database.proxy: cannot be used with Aurora Serverless v2 auto-pause (min_acu: 0)"}},
       {"two topics sharing the region's publish quota at different rates",
@@ -315,4 +321,23 @@ TEST_CASE("MessagingLoader: the POS scenario has the structure of its seeds") {
   CHECK(s.model.replica_scaling->autoscaling.min == 1);
   CHECK(s.model.replica_scaling->autoscaling.max == 3);
   CHECK(s.model.db_proxy.has_value());
+}
+
+TEST_CASE("MessagingLoader: pinning and the reconnect after a failover load into the data tier") {
+  auto text = database_with("  proxy: { pinned_session: 10m }\n  reconnect_latency: const(50ms)\n  reconnect_work: 0.01");
+  text = replace(text, "        - db: { writes: 1 }\n", "        - db: { writes: 1, pinned: 0.25 }\n");
+  const auto s = scenario::load_string(text, "ok.yaml");
+  CHECK(s.model.classes[0].steps[1].db.pinned == 0.25);
+  REQUIRE(s.model.db_proxy);
+  CHECK(s.model.db_proxy->pinned_session == 10 * sim::kMinute);
+  REQUIRE(s.model.database);
+  CHECK(s.model.database->reconnect_work == 0.01);
+  sim::Rng rng(1);
+  CHECK(s.model.database->reconnect_latency.sample_time(rng) == 50 * sim::kMillisecond);
+  // Defaults: nothing pins, a session lasts 30 min, a reconnect takes 20 ms and 2 ms of CPU.
+  const auto d = scenario::load_string(database_with("  proxy: {}"), "ok.yaml");
+  CHECK(d.model.classes[0].steps[1].db.pinned == 0.0);
+  CHECK(d.model.db_proxy->pinned_session == 30 * sim::kMinute);
+  CHECK(d.model.database->reconnect_work == 0.002);
+  CHECK(d.model.database->reconnect_latency.sample_time(rng) == 20 * sim::kMillisecond);
 }
