@@ -40,6 +40,9 @@ struct Request {
   sim::Time step_start = 0;          // when the current step began (waits, timeouts)
   Task* task = nullptr;              // the task serving it, when a service model is present
   DbProgress db;                     // its db step, while it runs on the task
+  // Behind RDS Proxy, how its running query holds a database connection (0: borrowed for the
+  // query; else a pinned session of its task: models/data/cluster_control.cpp).
+  std::uint32_t db_session = 0;
   bool counted = false;              // arrived after the warm-up: part of the statistics
   // The client already got its answer (e.g. 504 from the ALB's idle timeout, 502 when the task
   // died) while the work goes on where the request is; when that step ends it is discarded.

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "models/core/run_output.hpp"
+#include "models/web/task.hpp"
 #include "cost/usage.hpp"
 
 namespace loadcast::models {
@@ -12,6 +13,10 @@ namespace {
 
 // Behind the proxy, the pools' connections are the proxy's client connections.
 constexpr int kProxyClientLimit = std::numeric_limits<int>::max() / 2;
+// Request::db_session of a query that borrowed its connection and pins it when it is done.
+constexpr std::uint32_t kPins = std::numeric_limits<std::uint32_t>::max();
+// How often the pinned sessions of tasks that stopped are looked for.
+constexpr sim::Time kStoppedTaskSweep = sim::kSecond;
 
 }  // namespace
 
@@ -78,6 +83,8 @@ ClusterControl::ClusterControl(sim::Simulation& sim, EventLog& events, const Mod
       client_(client),
       rng_(sim.stream("db.control")),
       cause_failover_("db_failover:" + cluster.config().name),
+      pin_rng_(sim.stream("db.proxy.pinning")),
+      reconnect_rng_(sim.stream("db.reconnect")),
       scalable_name_(cluster.config().name + ".replicas") {
   configured_readers_ = static_cast<int>(cluster.instance_count()) - 1;
   desired_ = configured_readers_;
@@ -138,12 +145,16 @@ std::size_t ClusterControl::index_of(const DbInstance& inst) const {
 
 // ---------------------------------------------------------------- queries
 
+bool ClusterControl::unavailable(const DbInstance& inst) const {
+  return failing_over_ && (&inst == &cluster_.instance(0) || (promoted_ != 0 && &inst == &cluster_.instance(promoted_)));
+}
+
 DbInstance& ClusterControl::pick_reader() {
   DbInstance* best = nullptr;
   double best_load = 0.0;
   for (std::size_t i = 1; i < cluster_.instance_count(); ++i) {
     DbInstance& inst = cluster_.instance(i);
-    if (!inst.in_service()) continue;
+    if (!inst.in_service() || unavailable(inst)) continue;
     const double load = static_cast<double>(inst.queries()) / std::max(inst.cpu_capacity(), 1e-9);
     if (best == nullptr || load < best_load) {
       best = &inst;
@@ -154,22 +165,48 @@ DbInstance& ClusterControl::pick_reader() {
 }
 
 bool ClusterControl::route(DbInstance& nominal, Request* r, double work_s) {
-  const bool to_writer = nominal.writer();
-  if (!proxy_) {
-    if (to_writer && failing_over_) {
-      fail(r);
-      return true;
-    }
-    if (nominal.in_service()) return false;
-    DbInstance& target = pick_reader();
-    if (target.writer() && failing_over_) {
-      fail(r);
-      return true;
-    }
-    target.run(r, work_s);
+  if (proxy_) return proxy_route(nominal, r, work_s);
+  // Without a proxy the connections to the writer and the promoted reader dropped in a failover.
+  if (unavailable(nominal)) {
+    fail(r);
     return true;
   }
-  DbInstance& target = to_writer ? cluster_.instance(0) : pick_reader();
+  DbInstance* target = &nominal;
+  if (!nominal.in_service()) {
+    target = &pick_reader();
+    if (unavailable(*target)) {
+      fail(r);
+      return true;
+    }
+  }
+  const std::size_t i = index_of(*target);
+  if (i < reconnect_debt_.size() && reconnect_debt_[i] > 0) {
+    sim::Time delay = 0;
+    const double work = work_s + reconnect(i, delay);
+    sim_.schedule(delay, [target, r, work] { target->run(r, work); });
+    return true;
+  }
+  if (target == &nominal) return false;
+  target->run(r, work_s);
+  return true;
+}
+
+bool ClusterControl::proxy_route(DbInstance& nominal, Request* r, double work_s) {
+  const bool write = nominal.writer();
+  r->db_session = 0;
+  if (!task_sessions_.empty()) {
+    if (const std::uint32_t s = idle_session(r->task, write); s != 0) {
+      Session& x = sessions_[s - 1];
+      x.busy = true;
+      r->db_session = s;
+      start_on(cluster_.instance(x.target), r, work_s);
+      return true;
+    }
+  }
+  if (const DbStepConfig* step = r->db.step; step != nullptr && step->pinned > 0.0) {
+    if (step->pinned >= 1.0 || pin_rng_.uniform() < step->pinned) r->db_session = kPins;
+  }
+  DbInstance& target = write ? cluster_.instance(0) : pick_reader();
   const std::uint32_t p = pending_.acquire();
   pending_[p] = Pending{r, &target, work_s};
   if (proxy_->borrow(proxy_target_[index_of(target)], this, p)) on_borrowed(p, true);
@@ -182,6 +219,7 @@ void ClusterControl::on_borrowed(std::uint64_t token, bool ok) {
   pending_.release(p);
   if (!ok) {
     ++failed_queries_;
+    pending.r->db_session = 0;
     client_.query_failed(pending.r, &cause_borrow_);
     return;
   }
@@ -190,14 +228,114 @@ void ClusterControl::on_borrowed(std::uint64_t token, bool ok) {
 
 void ClusterControl::start_on(DbInstance& target, Request* r, double work_s) {
   // The proxy hop adds its latency before the query reaches the instance.
-  const sim::Time hop = proxy_->query_latency(rng_);
+  sim::Time hop = proxy_->query_latency(rng_);
+  const std::size_t i = index_of(target);
+  double work = work_s;
+  if (i < reconnect_debt_.size() && reconnect_debt_[i] > 0) work += reconnect(i, hop);
   DbInstance* t = &target;
-  sim_.schedule(hop, [t, r, work_s] { t->run(r, work_s); });
+  sim_.schedule(hop, [t, r, work] { t->run(r, work); });
 }
 
 void ClusterControl::done(DbInstance& ran_on, Request* r) {
-  if (proxy_) proxy_->release(proxy_target_[index_of(ran_on)]);
+  if (proxy_) {
+    const std::uint32_t s = r->db_session;
+    r->db_session = 0;
+    const std::size_t i = index_of(ran_on);
+    if (s == kPins) {
+      open_session(r->task, i);  // the borrowed connection stays with the client connection
+    } else if (s != 0) {
+      Session& x = sessions_[s - 1];
+      x.busy = false;
+      if (x.ending) end_session(s - 1);
+    } else {
+      proxy_->release(proxy_target_[i]);
+    }
+  }
   client_.query_done(r);
+}
+
+double ClusterControl::reconnect(std::size_t i, sim::Time& delay) {
+  --reconnect_debt_[i];
+  ++reconnects_;
+  delay += cluster_.config().reconnect_latency.sample_time(reconnect_rng_);
+  return cluster_.config().reconnect_work;
+}
+
+// ---------------------------------------------------------------- pinning
+
+std::uint32_t ClusterControl::idle_session(const Task* task, bool write) {
+  const auto it = task_sessions_.find(task);
+  if (it == task_sessions_.end()) return 0;
+  // Reads use a session on an in-service reader, or on the writer when no reader serves.
+  const bool reads_on_writer = !write && &pick_reader() == &cluster_.instance(0);
+  for (const std::uint32_t s : it->second) {
+    const Session& x = sessions_[s];
+    if (x.busy || x.ending) continue;
+    const DbInstance& inst = cluster_.instance(x.target);
+    const bool fits = (write || reads_on_writer) ? x.target == 0 : (x.target != 0 && inst.in_service() && !unavailable(inst));
+    if (fits) return s + 1;
+  }
+  return 0;
+}
+
+void ClusterControl::open_session(const Task* task, std::size_t target) {
+  proxy_->pin(proxy_target_[target]);
+  const std::uint32_t s = sessions_.acquire();
+  sessions_[s] = Session{task, target, false, false, {}};
+  sessions_[s].expiry = sim_.schedule(proxy_->config().pinned_session, [this, s] { on_session_expiry(s); });
+  task_sessions_[task].push_back(s);
+  live_sessions_.push_back(s);
+  if (!sweeping_) {
+    sweeping_ = true;
+    sim_.schedule(kStoppedTaskSweep, [this] { sweep_sessions(); });
+  }
+  pinned_max_ = std::max(pinned_max_, proxy_->pinned_connections());
+}
+
+void ClusterControl::on_session_expiry(std::uint32_t s) {
+  Session& x = sessions_[s];
+  x.expiry = {};
+  if (x.busy) x.ending = true;
+  else end_session(s);
+}
+
+void ClusterControl::end_session(std::uint32_t s) {
+  Session& x = sessions_[s];
+  if (x.expiry.valid()) sim_.cancel(x.expiry);
+  auto& mine = task_sessions_[x.task];
+  mine.erase(std::find(mine.begin(), mine.end(), s));
+  if (mine.empty()) task_sessions_.erase(x.task);
+  live_sessions_.erase(std::find(live_sessions_.begin(), live_sessions_.end(), s));
+  const std::size_t target = x.target;
+  sessions_.release(s);
+  proxy_->unpin(proxy_target_[target]);
+}
+
+void ClusterControl::end_sessions_on(std::size_t instance) {
+  // In creation order; a session with a query running ends when that query is done.
+  const std::vector<std::uint32_t> live = live_sessions_;
+  for (const std::uint32_t s : live) {
+    Session& x = sessions_[s];
+    if (x.target != instance) continue;
+    if (x.busy) x.ending = true;
+    else end_session(s);
+  }
+}
+
+void ClusterControl::sweep_sessions() {
+  end_sessions_of_stopped_tasks();
+  sweeping_ = !live_sessions_.empty();
+  if (sweeping_) sim_.schedule(kStoppedTaskSweep, [this] { sweep_sessions(); });
+}
+
+void ClusterControl::end_sessions_of_stopped_tasks() {
+  // A stopped task's client connections closed, and their pinned sessions with them.
+  const std::vector<std::uint32_t> live = live_sessions_;
+  for (const std::uint32_t s : live) {
+    Session& x = sessions_[s];
+    if (x.task == nullptr || x.task->alive() || x.busy) continue;
+    end_session(s);
+  }
 }
 
 void ClusterControl::fail(Request* r) {
@@ -210,23 +348,55 @@ void ClusterControl::fail(Request* r) {
 
 std::string ClusterControl::begin_failover(sim::Time duration) {
   ++failovers_;
-  failing_over_ = true;
-  // A failover during another one extends the outage to the later of their ends.
+  // A failover during another one extends the outage to the later of their ends; the same
+  // reader is being promoted and the connections have dropped already.
   failover_until_ = std::max(failover_until_, sim_.now() + duration);
-  if (proxy_) proxy_->set_available(proxy_target_[0], false);
-  const std::string how = proxy_ ? "writes wait at the proxy" : "writes fail until the writer is back";
+  if (!failing_over_) {
+    promoted_ = 0;
+    for (std::size_t i = 1; i < cluster_.instance_count() && promoted_ == 0; ++i) {
+      if (cluster_.instance(i).in_service()) promoted_ = i;
+    }
+    failing_over_ = true;
+    reconnect_debt_.resize(cluster_.instance_count(), 0);
+    drop_connections(0);
+    if (promoted_ != 0) drop_connections(promoted_);
+  }
+  std::string how = proxy_ ? "writes wait at the proxy" : "writes fail until the writer is back";
+  if (promoted_ != 0) {
+    how += proxy_ ? ", reads avoid " + cluster_.instance(promoted_).name() + " (promoted)"
+                  : ", so do reads on " + cluster_.instance(promoted_).name() + " (promoted)";
+  }
   events_.add(sim_.now(), "db_failover", cluster_.instance(0).name(), std::nullopt, std::nullopt,
               "writer unavailable for " + sim::format_duration(duration) + "; " + how);
   sim_.schedule(duration, [this] { end_failover(); });
   return how;
 }
 
+void ClusterControl::drop_connections(std::size_t i) {
+  // Behind a proxy its database connections drop (pinned sessions with them) and the clients'
+  // connections to the proxy stay; without one the pools' connections drop.
+  if (proxy_) {
+    end_sessions_on(i);
+    reconnect_debt_[i] += proxy_->open(proxy_target_[i]);
+    proxy_->set_available(proxy_target_[i], false);
+  } else {
+    reconnect_debt_[i] += cluster_.instance(i).connections();
+  }
+}
+
 void ClusterControl::end_failover() {
   if (!failing_over_ || sim_.now() < failover_until_) return;  // a later failover is still on
   failing_over_ = false;
+  std::int64_t reconnecting = reconnect_debt_[0];
   if (proxy_) proxy_->set_available(proxy_target_[0], true);
+  if (promoted_ != 0) {
+    reconnecting += reconnect_debt_[promoted_];
+    if (proxy_) proxy_->set_available(proxy_target_[promoted_], true);
+  }
   events_.add(sim_.now(), "db_failover_complete", cluster_.instance(0).name(), std::nullopt, std::nullopt,
-              "writer available again");
+              "writer available again" + (promoted_ != 0 ? " and " + cluster_.instance(promoted_).name() : std::string()) + "; " +
+                  std::to_string(reconnecting) + " connections to reopen");
+  promoted_ = 0;
 }
 
 // ---------------------------------------------------------------- replica auto scaling
@@ -274,7 +444,10 @@ void ClusterControl::remove_reader() {
   scaled_.pop_back();
   DbInstance& inst = cluster_.instance(index);
   inst.set_in_service(false, sim_.now());
-  if (proxy_) proxy_->remove_target(proxy_target_[index]);
+  if (proxy_) {
+    end_sessions_on(index);
+    proxy_->remove_target(proxy_target_[index]);
+  }
   const int n = readers_in_service();
   readers_min_ = std::min(readers_min_, n);
   events_.add(sim_.now(), "replica_removed", inst.name(), n + 1, n, "replica auto scaling");
@@ -302,6 +475,7 @@ void ClusterControl::sample(sim::Time, sim::Time, SeriesRow& row) {
   const std::string& n = proxy_->name();
   row.set(n + ".database_connections", static_cast<double>(proxy_->database_connections()));
   row.set(n + ".database_connections_borrowed", static_cast<double>(proxy_->database_connections_borrowed()));
+  row.set(n + ".database_connections_pinned", static_cast<double>(proxy_->pinned_connections()));
   int clients = 0;
   for (std::size_t i = 0; i < cluster_.instance_count(); ++i) clients += cluster_.instance(i).connections();
   row.set(n + ".client_connections", static_cast<double>(clients));
@@ -329,6 +503,10 @@ void ClusterControl::finish(RunOutput& out) {
     j["borrow_timeout_s"] = sim::to_seconds(proxy_->config().borrow_timeout);
     j["billed_vcpu_seconds"] = proxy_->billed_vcpu_seconds();
     j["billed_acu_seconds"] = proxy_->billed_acu_seconds();
+    j["pins"] = proxy_->pins();
+    j["pinned_max"] = pinned_max_;
+    j["pinned_at_end"] = proxy_->pinned_connections();
+    j["pinned_session_s"] = sim::to_seconds(proxy_->config().pinned_session);
     out.sections["db_proxy"][proxy_->name()] = j;
   }
   if (autoscaler_) {
@@ -341,7 +519,7 @@ void ClusterControl::finish(RunOutput& out) {
     out.sections["replica_autoscaling"][cluster_.config().name] = j;
   }
   if (failovers_ > 0 || failed_queries_ > 0) {
-    out.sections["db_faults"] = {{"failovers", failovers_}, {"failed_queries", failed_queries_}};
+    out.sections["db_faults"] = {{"failovers", failovers_}, {"failed_queries", failed_queries_}, {"reconnects", reconnects_}};
   }
 }
 

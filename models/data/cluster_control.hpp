@@ -11,6 +11,18 @@
 //   RdsProxyConfig::validate rejects min_acu 0; [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html
 //   "You can use RDS Proxy with Aurora Serverless v2 clusters"); with Serverless v2 it is billed
 //   on the targets' ACUs (at least 8), metered exactly at the capacity controller's ticks.
+// - Pinning ([doc] https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-pinning.html):
+//   a query of a `db:` step with `pinned: p` pins its session with probability p (a stream of
+//   its own, so a run without pinning draws nothing). The session is the client connection of
+//   the task's pool that ran the query; it keeps that database connection (borrowed from the
+//   proxy's pool) until it ends, `database.proxy.pinned_session` after the query that pinned it
+//   (assumption: the client connection's life in the pool, default 30 min), when the task has
+//   stopped (its connections close; looked for every second), or in a failover of its
+//   instance (its connection drops). While a task has an idle pinned session on the instance a
+//   query needs, the query runs on it without borrowing (assumption: the task's pool hands out
+//   its most recently used connection, connection_pool.hpp, so a pinned one is reused first).
+//   Pinning so turns multiplexing into one database connection per pinned client connection:
+//   when the pinned sessions hold the whole pool, other borrows wait and time out.
 // - Failover (`faults: db_failover`): the writer is unavailable for the fault's duration
 //   (default 30 s: "usually under 30 s" with a replica, [secondary] Aurora FAQ wording,
 //   https://aws.amazon.com/rds/aurora/faqs/). Without a proxy, every
@@ -18,7 +30,19 @@
 //   their connections. With a proxy the borrows wait (up to the borrow timeout) and run when the
 //   writer is back, so writes are delayed instead of failed. Queries already running on the
 //   writer finish (assumption: the model does not roll them back). A failover starting during
-//   another extends the outage to the later end. The application's own pool timeout
+//   another extends the outage to the later end. The reader promoted to writer (the first
+//   in-service reader: the configured readers share the lowest promotion tier, replicas added by
+//   auto scaling have tier 15) restarts too, so its connections drop as well ([doc]
+//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.Endpoints.html):
+//   without a proxy the reads on its connections fail like the writes; a proxy sends reads to
+//   the other readers (or, with none, waits for the writer). Assumption: the model does not swap
+//   the roles, instance 0 stays the writer after the failover (as if the classes were equal).
+//   Reconnect storm: every connection to the old writer and the promoted reader (the task pools'
+//   connections, or behind a proxy the proxy's database connections) is opened again; each of
+//   the next that-many queries on the instance once it is back pays `database.reconnect_latency`
+//   before it runs and `reconnect_work` vCPU-seconds on the instance (assumption: the model
+//   counts a connection's reconnect on the first query after the outage, not per connection).
+//   The application's own pool timeout
 //   (db_pool.timeout, 10 s by default) still applies to a request waiting for a pool connection:
 //   when every pool connection holds a write waiting at the proxy, new requests fail after it.
 // - Replica auto scaling: the readers are a ScalableTarget of Application Auto Scaling
@@ -34,6 +58,7 @@
 //   round robin at connection time), so a new reader only gets new connections; a removed
 //   reader's queries go to another reader.
 // Results: `<db>.readers`, `<proxy>.database_connections` (open), `.database_connections_borrowed`,
+// `.database_connections_pinned`,
 // `<proxy>.client_connections`, `<proxy>.borrow_wait_ms`, `<proxy>.borrow_timeouts`; events
 // replica_launch, replica_available, replica_removed, db_failover, db_failover_complete; sections
 // `db_proxy` and `replica_autoscaling`; RDS Proxy vCPU-seconds or ACU-seconds in the usage.
@@ -42,6 +67,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/data/aurora.hpp"
@@ -97,6 +123,15 @@ class ClusterControl final : public Component, public QueryRouter, public Scalab
     DbInstance* target = nullptr;
     double work_s = 0.0;
   };
+  // A pinned session: a client connection of `task`'s pool pinned to a database connection of
+  // the proxy's `target`.
+  struct Session {
+    const Task* task = nullptr;
+    std::size_t target = 0;
+    bool busy = false;    // a query of the task runs on it
+    bool ending = false;  // its time is up while busy: it ends when that query is done
+    sim::EventId expiry;
+  };
 
   std::size_t index_of(const DbInstance& inst) const;
   DbInstance& pick_reader();
@@ -107,6 +142,19 @@ class ClusterControl final : public Component, public QueryRouter, public Scalab
   void on_reader_ready(std::uint64_t launch);
   void remove_reader();
   void meter_acus();
+  bool proxy_route(DbInstance& nominal, Request* r, double work_s);
+  std::uint32_t idle_session(const Task* task, bool write);
+  void open_session(const Task* task, std::size_t target);
+  void end_session(std::uint32_t s);
+  void on_session_expiry(std::uint32_t s);
+  // Ends the sessions on `instance` (a failover, a removed reader), or of tasks that stopped.
+  void end_sessions_on(std::size_t instance);
+  void end_sessions_of_stopped_tasks();
+  void sweep_sessions();
+  // The reconnect a query pays when its connection dropped in a failover; returns the extra work.
+  double reconnect(std::size_t instance, sim::Time& delay);
+  bool unavailable(const DbInstance& inst) const;
+  void drop_connections(std::size_t instance);
 
   sim::Simulation& sim_;
   EventLog& events_;
@@ -122,6 +170,17 @@ class ClusterControl final : public Component, public QueryRouter, public Scalab
   std::uint64_t failovers_ = 0;
   std::uint64_t failed_queries_ = 0;
   std::string cause_failover_;
+  std::size_t promoted_ = 0;                  // the reader promoted in the failover (0: none)
+  std::vector<std::int64_t> reconnect_debt_;  // per instance: dropped connections yet to reopen
+  std::uint64_t reconnects_ = 0;
+  // Pinning (RDS Proxy).
+  sim::Rng pin_rng_;
+  sim::IndexPool<Session> sessions_;
+  std::unordered_map<const Task*, std::vector<std::uint32_t>> task_sessions_;  // looked up, never iterated
+  std::vector<std::uint32_t> live_sessions_;  // in creation order
+  bool sweeping_ = false;
+  sim::Rng reconnect_rng_;
+  int pinned_max_ = 0;
   std::string cause_borrow_;
   // Replica auto scaling.
   std::string scalable_name_;

@@ -34,6 +34,7 @@ ConfigProblems ServerlessScalingConfig::validate() const {
 
 ConfigProblems DatabaseConfig::validate() const {
   ConfigProblems out;
+  if (!(reconnect_work >= 0.0)) out.push_back({"reconnect_work", "must be 0 or more (vCPU-seconds per reconnect)"});
   if (serverless()) {
     const bool min_ok = min_acu >= 0 && min_acu <= 256 && half_step(min_acu);
     const bool max_ok = max_acu >= 1 && max_acu <= 256 && half_step(max_acu);
@@ -81,6 +82,7 @@ ConfigProblems DatabaseConfig::validate() const {
 ConfigProblems DbStepConfig::validate() const {
   if (reads < 0 || writes < 0 || reads > 1000 || writes > 1000) return {{"", "reads and writes must be between 0 and 1000"}};
   if (reads + writes == 0) return {{"", "needs reads or writes (queries to run, e.g. db: { reads: 1 })"}};
+  if (!(pinned >= 0.0 && pinned <= 1.0)) return {{"pinned", "must be between 0 and 1 (the share of its queries that pin their RDS Proxy session)"}};
   return {};
 }
 

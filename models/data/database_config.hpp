@@ -75,6 +75,11 @@ struct DatabaseConfig {
   cost::VolumeMeterConfig volume;            // `volume:` storage and I/O meters, for cost only
   DbQueryConfig query;
   ServerlessScalingConfig scaling;
+  // After a failover, each client connection that dropped opens again (cluster_control.hpp):
+  // assumption, AWS publishes no number: the time to open it (TCP, TLS, authentication) before
+  // its first query runs, and the vCPU-seconds the instance spends on it.
+  sim::Distribution reconnect_latency = sim::Distribution::constant(0.02);
+  double reconnect_work = 0.002;
 
   bool serverless() const { return type == DbType::kAuroraServerlessV2; }
   ConfigProblems validate() const;
@@ -88,6 +93,10 @@ struct DbStepConfig {
   int writes = 0;
   std::optional<sim::Distribution> read;   // overrides database.query.read for this step
   std::optional<sim::Distribution> write;
+  // Behind RDS Proxy: the probability that a query of this step pins its session (it runs SET,
+  // PREPARE, creates a temporary table...: rds_proxy.hpp), 0-1; assumption: the share of the
+  // application's queries that do, a parameter.
+  double pinned = 0.0;
 
   ConfigProblems validate() const;  // keys relative to `db:`; "" for the step as a whole
 };

@@ -86,6 +86,24 @@ void RdsProxy::release(std::size_t i) {
   serve(i);
 }
 
+void RdsProxy::pin(std::size_t i) {
+  ++targets_[i].pinned;
+  ++pins_;
+}
+
+void RdsProxy::unpin(std::size_t i) {
+  Target& t = targets_[i];
+  assert(t.pinned > 0 && "unpin without a pinned session");
+  --t.pinned;
+  release(i);
+}
+
+int RdsProxy::pinned_connections() const {
+  int n = 0;
+  for (const auto& t : targets_) n += t.pinned;
+  return n;
+}
+
 void RdsProxy::grant(Target& t) {
   ++t.in_use;
   if (t.in_use > t.open) t.open = t.in_use;  // no idle connection: the pool opens one

@@ -23,6 +23,10 @@
 // sum over its targets (cost/billing.hpp): [secondary] the pricing page as quoted by others,
 // https://aws.amazon.com/rds/proxy/pricing/ , and for the 8 ACU minimum
 // https://blog.serverworks.co.jp/amazon-aurora-serverless-v2-and-amazon-rds-proxy-minimum-cost
+// Pinning: SQL that changes session state (SET, prepared statements, temporary tables...) pins
+// the client connection's session to its database connection, which then serves no other client
+// until the session ends: [doc] https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-pinning.html
+// Here a pinned connection stays borrowed (pin) until ClusterControl ends the session (unpin).
 // Assumption (a parameter): the proxy adds a fixed latency to every query (default 1 ms).
 // Not thread safe: one per replication.
 #pragma once
@@ -66,6 +70,10 @@ class RdsProxy {
   // back, or failed at the borrow timeout. Callbacks never run inside borrow().
   bool borrow(std::size_t target, ProxyClient* client, std::uint64_t token);
   void release(std::size_t target);
+  // Pinning: the connection the caller borrowed stays with its client connection as a pinned
+  // session instead of going back to the pool (pin), until the session ends (unpin releases it).
+  void pin(std::size_t target);
+  void unpin(std::size_t target);
 
   // Client connections open to the proxy (the tasks' pools), for reporting.
   void add_client_connections(std::int64_t delta) { clients_ += delta; }
@@ -78,6 +86,9 @@ class RdsProxy {
   int open(std::size_t target) const { return targets_[target].open; }
   int idle_limit(std::size_t target) const { return targets_[target].idle_limit; }
   std::size_t waiting(std::size_t target) const { return targets_[target].waiting; }
+  int pinned(std::size_t target) const { return targets_[target].pinned; }
+  int pinned_connections() const;  // all targets
+  std::uint64_t pins() const { return pins_; }
   std::int64_t client_connections() const { return clients_; }
   int database_connections() const;           // open, all targets
   int database_connections_borrowed() const;  // in use, all targets
@@ -101,6 +112,7 @@ class RdsProxy {
     int idle_limit = 0;
     int in_use = 0;
     int open = 0;
+    int pinned = 0;  // of in_use: held by pinned sessions
     double vcpus = 0.0;
     bool available = true;
     bool removed = false;
@@ -130,6 +142,7 @@ class RdsProxy {
   std::int64_t clients_ = 0;
   std::uint64_t borrows_ = 0;
   std::uint64_t timeouts_ = 0;
+  std::uint64_t pins_ = 0;
   std::uint64_t waits_ = 0;
   double wait_sum_ms_ = 0.0;
   double vcpu_seconds_ = 0.0;

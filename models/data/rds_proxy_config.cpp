@@ -18,6 +18,7 @@ ConfigProblems RdsProxyConfig::validate(const DatabaseConfig& database) const {
   if (borrow_timeout != 0 && (borrow_timeout < sim::kSecond || borrow_timeout > 3600 * sim::kSecond)) {
     out.push_back({"borrow_timeout", "must be 0s (no limit) or between 1s and 3600s"});
   }
+  if (pinned_session <= 0) out.push_back({"pinned_session", "must be more than 0s (how long a client connection keeps a pinned session)"});
   return out;
 }
 

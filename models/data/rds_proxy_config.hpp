@@ -29,6 +29,9 @@ struct RdsProxyConfig {
   std::optional<double> max_idle_connections_percent;  // default: max_connections_percent / 2
   sim::Time borrow_timeout = 120 * sim::kSecond;  // 0: wait without limit
   sim::Distribution latency = sim::Distribution::constant(0.001);  // assumption: per query
+  // assumption: how long a pinned session lasts — the life of the client connection in the
+  // application's pool after the query that pinned it (HikariCP's default maxLifetime, 30 min).
+  sim::Time pinned_session = 30 * sim::kMinute;
 
   // In front of `database`.
   ConfigProblems validate(const DatabaseConfig& database) const;

@@ -13,7 +13,7 @@ double fifo_publish_limit(bool high_throughput, const std::string& region) {
   return 3000.0;
 }
 
-FifoTopic::FifoTopic(sim::Simulation& sim, const TopicConfig& config, EventLog* events)
+FifoTopic::FifoTopic(sim::Simulation& sim, const TopicConfig& config, EventLog* events, sim::TokenBucket* shared_messages)
     : sim_(sim),
       config_(config),
       events_(events),
@@ -23,7 +23,8 @@ FifoTopic::FifoTopic(sim::Simulation& sim, const TopicConfig& config, EventLog* 
       ring_(64),
       cause_throttled_("sns_throttled:" + config.name) {
   const double depth_s = sim::to_seconds(config.api_burst);
-  messages_ = sim::TokenBucket(config.messages_per_s, std::max(1.0, config.messages_per_s * depth_s));
+  own_messages_ = sim::TokenBucket(config.messages_per_s, std::max(1.0, config.messages_per_s * depth_s));
+  messages_ = shared_messages != nullptr ? shared_messages : &own_messages_;
   bytes_ = sim::TokenBucket(config.bytes_per_s, std::max(1.0, config.bytes_per_s * depth_s));
 }
 
@@ -48,8 +49,8 @@ bool FifoTopic::admit(const MessageSpec& spec) {
     group = &groups_[spec.group];
   }
   const auto bytes = static_cast<double>(spec.bytes);
-  if (!messages_.can_take(now) || !bytes_.can_take(now, bytes) || (group != nullptr && !group->can_take(now))) return false;
-  messages_.take();
+  if (!messages_->can_take(now) || !bytes_.can_take(now, bytes) || (group != nullptr && !group->can_take(now))) return false;
+  messages_->take();
   bytes_.take(bytes);
   if (group != nullptr) group->take();
   return true;
@@ -62,7 +63,9 @@ void FifoTopic::issue(std::uint32_t i) {
     ++stats_.throttled;
     if (throttles_.throttled(now) && events_ != nullptr) {
       events_->add(now, "throttled", config_.name, std::nullopt, std::nullopt,
-                   "Publish over the topic's limit; " + api_.retry_policy());
+                   std::string(messages_ == &own_messages_ ? "Publish over the topic's limit; "
+                                                           : "Publish over the topic's limit or the region's shared publish quota; ") +
+                       api_.retry_policy());
     }
     const std::optional<sim::Time> delay = api_.retry_delay(c.attempt);
     if (!delay) {
@@ -131,6 +134,7 @@ reports::Json FifoTopic::accounting() const {
   j["deliveries"] = stats_.deliveries;
   j["pending_deliveries"] = ring_.size();
   j["subscriptions"] = subscriptions_.size();
+  j["publish_quota_scope"] = to_string(config_.publish_quota_scope);
   j["throttled"] = stats_.throttled;
   j["throttled_failed"] = stats_.failed;
   j["publishes_awaiting_retry"] = awaiting_retry_;

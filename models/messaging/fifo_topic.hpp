@@ -2,11 +2,14 @@
 // every subscribed SQS FIFO queue with its message group id.
 //
 // Behaviour and sources:
-// - Publish limits (topic scope, the default): 3,000 messages/s and 20 MB/s per topic, 300
-//   messages/s per message group. High-throughput mode (FifoThroughputScope=MessageGroup):
-//   30,000 messages/s in us-east-1, 9,000 in us-west-2 and eu-west-1; assumption: 3,000
-//   elsewhere (not published), 300 per group still. Modelled per topic.
+// - Publish limits (FifoThroughputScope=Topic, the default mode): 3,000 messages/s, 20 MB/s
+//   per topic, 300 messages/s per message group. High-throughput mode
+//   (FifoThroughputScope=MessageGroup): 30,000 messages/s in us-east-1, 9,000 in us-west-2 and
+//   eu-west-1; assumption: 3,000 elsewhere (not published), 300 per group still.
 //   https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html
+//   The messages/s bucket is the topic's own or, with publish_quota_scope `region`, one pool
+//   shared by the region's topics of the same mode (topic_config.hpp gives both sources); the
+//   bytes/s and per-group buckets are always the topic's own.
 // - A throttled publish is counted and retried as the SDK does (api_client.hpp: backoff with
 //   full jitter, at most `max_attempts` attempts in all); then the call fails (on_send_failed,
 //   cause `sns_throttled:<topic>`). Throttled attempts are not billed (assumption).
@@ -38,7 +41,7 @@
 
 namespace loadcast::models {
 
-// SNS FIFO publish limit (messages per second per topic) for a mode and region.
+// SNS FIFO publish limit (messages per second) for a mode and region.
 double fifo_publish_limit(bool high_throughput, const std::string& region);
 
 struct FifoTopicStats {
@@ -55,7 +58,9 @@ struct FifoTopicStats {
 
 class FifoTopic {
  public:
-  FifoTopic(sim::Simulation& sim, const TopicConfig& config, EventLog* events);
+  // `shared_messages`: the regional messages/s pool this topic draws from (owned by the caller,
+  // outliving the topic); null: the topic's own bucket of config.messages_per_s.
+  FifoTopic(sim::Simulation& sim, const TopicConfig& config, EventLog* events, sim::TokenBucket* shared_messages = nullptr);
   FifoTopic(const FifoTopic&) = delete;
   FifoTopic& operator=(const FifoTopic&) = delete;
 
@@ -94,7 +99,8 @@ class FifoTopic {
   sim::Rng rng_;
   ApiClient api_;
   DedupWindow dedup_;
-  sim::TokenBucket messages_;
+  sim::TokenBucket own_messages_;
+  sim::TokenBucket* messages_;  // own_messages_ or the regional pool
   sim::TokenBucket bytes_;
   std::vector<sim::TokenBucket> groups_;
   std::vector<FifoQueue*> subscriptions_;

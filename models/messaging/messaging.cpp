@@ -1,5 +1,7 @@
 #include "models/messaging/messaging.hpp"
 
+#include <algorithm>
+
 #include "models/core/run_output.hpp"
 #include "cost/usage.hpp"
 
@@ -21,8 +23,19 @@ Messaging::Messaging(sim::Simulation& sim, const std::vector<QueueConfig>& queue
     }
     for (const auto& f : qc.schedules) feeds_.push_back(Feed{i, f});
   }
+  publish_pools_.resize(2);
   for (const auto& tc : topics) {
-    topics_.push_back(std::make_unique<FifoTopic>(sim, tc, events));
+    sim::TokenBucket* pool = nullptr;
+    if (tc.publish_quota_scope == PublishQuotaScope::kRegion) {
+      // The first topic of the mode sizes the pool; the loader checks that the others agree.
+      auto& p = publish_pools_[tc.high_throughput ? 1 : 0];
+      if (!p) {
+        const double depth = std::max(1.0, tc.messages_per_s * sim::to_seconds(tc.api_burst));
+        p = std::make_unique<sim::TokenBucket>(tc.messages_per_s, depth);
+      }
+      pool = p.get();
+    }
+    topics_.push_back(std::make_unique<FifoTopic>(sim, tc, events, pool));
     for (std::size_t q : tc.subscription_indices) topics_.back()->subscribe(queues_[q].get());
   }
   topic_sampled_.assign(topics_.size(), 0);

@@ -12,6 +12,8 @@
 // does in SNS/SQS FIFO. [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
 // A message's `tag` carries the time its chain started (the first publish), so workers can
 // report end-to-end message age.
+// SNS FIFO topics whose publish quota is regional (topic_config.hpp `publish_quota_scope`)
+// draw from one messages/s pool per mode, owned here.
 // Results: the series of every queue (fifo_queue.hpp) and `<topic>.published`; the sections
 // `queues` (accounting per queue) and `topics`; at the end, one `dlq_moves` event per queue
 // with more DLQ moves than were listed, one `messages_expired_total` per queue that lost any.
@@ -31,6 +33,7 @@
 #include "models/messaging/topic_config.hpp"
 #include "models/core/request.hpp"
 #include "sim/simulation.hpp"
+#include "sim/token_bucket.hpp"
 
 namespace loadcast::cost {
 struct Usage;
@@ -86,6 +89,7 @@ class Messaging final : public Component, public MessageClient {
   RequestSink& sink_;
   EventLog* events_;
   std::vector<std::unique_ptr<FifoQueue>> queues_;
+  std::vector<std::unique_ptr<sim::TokenBucket>> publish_pools_;  // [0] default mode, [1] high throughput
   std::vector<std::unique_ptr<FifoTopic>> topics_;
   std::vector<Feed> feeds_;
   std::vector<std::uint64_t> topic_sampled_;

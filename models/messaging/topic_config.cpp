@@ -4,6 +4,8 @@
 
 namespace loadcast::models {
 
+const char* to_string(PublishQuotaScope scope) { return scope == PublishQuotaScope::kTopic ? "topic" : "region"; }
+
 ConfigProblems TopicConfig::validate() const {
   ConfigProblems out;
   if (subscriptions.size() > 100) out.push_back({"subscriptions", "at most 100 subscriptions per topic"});

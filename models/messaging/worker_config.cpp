@@ -1,17 +1,34 @@
 #include "models/messaging/worker_config.hpp"
 
+#include <string>
+#include <utility>
 #include <variant>
 
 namespace loadcast::models {
 
-// Target tracking scales from zero only on backlog_per_task (its formula uses max(RUNNING, 1);
-// on oldest_message_age it is ceil(0 x age / target) = 0). A step policy on a queue metric adds
-// tasks unless it adjusts by a percentage (a percentage of 0 tasks).
-bool scales_from_zero(const ScalingPolicyConfig& policy) {
-  if (const auto* tt = std::get_if<TargetTrackingConfig>(&policy.spec)) return tt->metric == "backlog_per_task";
+std::optional<BacklogMath> parse_backlog_math(const std::string& text) {
+  std::string t;
+  for (char c : text) {
+    if (c != ' ' && c != '\t') t += c;
+  }
+  for (const auto& [visible, running] : {std::pair<const char*, const char*>{"visible", "running"}, {"m1", "m2"}}) {
+    const std::string v = visible, r = running;
+    if (t == v + "/" + r) return BacklogMath::kDivide;
+    if (t == "IF(" + r + ">0," + v + "/" + r + "," + v + ")") return BacklogMath::kGuarded;
+  }
+  return std::nullopt;
+}
+
+// At zero tasks a policy acts only on a datapoint: backlog_per_task has one only with the guarded
+// expression, and target tracking then computes ceil(max(RUNNING, 1) x backlog / target) > 0;
+// oldest_message_age always has one, but target tracking on it gives ceil(0 x age / target) = 0,
+// so only a step policy that does not adjust by a percentage (a percentage of 0 tasks) acts on it.
+bool scales_from_zero(const ScalingPolicyConfig& policy, BacklogMath math) {
+  const bool backlog_defined = math == BacklogMath::kGuarded;
+  if (const auto* tt = std::get_if<TargetTrackingConfig>(&policy.spec)) return tt->metric == "backlog_per_task" && backlog_defined;
   const auto& st = std::get<StepScalingConfig>(policy.spec);
-  const bool queue_metric = st.metric == "backlog_per_task" || st.metric == "oldest_message_age";
-  return queue_metric && st.adjustment_type != AdjustmentType::kPercentChangeInCapacity;
+  const bool has_datapoint = (st.metric == "backlog_per_task" && backlog_defined) || st.metric == "oldest_message_age";
+  return has_datapoint && st.adjustment_type != AdjustmentType::kPercentChangeInCapacity;
 }
 
 ConfigProblems WorkerConfig::validate() const {
@@ -24,12 +41,14 @@ ConfigProblems WorkerConfig::validate() const {
   // stops consuming its queue for good the first time it scales in to zero.
   if (const auto& a = service.autoscaling; a && a->min == 0) {
     bool recovers = false;
-    for (const auto& p : a->policies) recovers = recovers || scales_from_zero(p);
+    for (const auto& p : a->policies) recovers = recovers || scales_from_zero(p, backlog_math);
     // A scheduled action that raises the floor again (one wrong on its own does not count).
     for (const auto& sa : a->scheduled) recovers = recovers || (sa.min && *sa.min > 0 && sa.validate().empty());
     if (!recovers) {
-      out.push_back({"autoscaling.min", "is 0 but no policy can scale the worker out from zero tasks (cpu and memory have no "
-                                        "datapoint without a RUNNING task): add a backlog_per_task target tracking policy or set min to 1"});
+      out.push_back({"autoscaling.min", std::string("is 0 but no policy can scale the worker out from zero tasks (without a RUNNING task cpu "
+                                                    "and memory have no datapoint, nor has backlog_per_task unless its metric math is guarded): "
+                                                    "declare backlog_metric_math: '") +
+                                            kBacklogGuarded + "' (the expression your policy must use) with a backlog_per_task policy, or set min to 1"});
     }
   }
   return out;

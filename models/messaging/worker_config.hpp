@@ -6,14 +6,23 @@
 //
 // Limits: ReceiveMessage MaxNumberOfMessages 1-10, WaitTimeSeconds 0-20 s: [doc]
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
-// A worker that may scale in to zero tasks needs a policy that can scale it out again: only the
-// queue's own metrics have datapoints without a RUNNING task (autoscaling.hpp).
+// backlog_per_task is AWS's metric math ApproximateNumberOfMessagesVisible / RunningTaskCount
+// ([doc] https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
+// gives the expression "m1 / m2"), which has no value at zero RUNNING tasks (assumption: the
+// division by zero gives no datapoint, so the policy's alarms see INSUFFICIENT_DATA and it does
+// nothing). A policy scales a worker out from zero only when the real one guards the division,
+// IF(m2 > 0, m1 / m2, m1) — what Copilot's backlog calculator computes
+// (https://github.com/aws/copilot-cli/blob/mainline/cf-custom-resources/lib/backlog-per-task-calculator.js) —
+// which the scenario declares with `backlog_metric_math`. A worker that may scale in to zero
+// tasks needs a policy that can scale it out again: the age of the oldest message has a datapoint
+// without a task; backlog_per_task only with the guarded expression; cpu and memory never.
 // Assumptions (parameters): pollers per task (default: the service's threads), failure
 // probability of a message's handler.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +33,17 @@
 
 namespace loadcast::models {
 
+// The metric-math expression behind backlog_per_task (`backlog_metric_math`).
+enum class BacklogMath {
+  kDivide,   // "visible / running": no datapoint at zero RUNNING tasks (AWS's documented example)
+  kGuarded,  // "IF(running > 0, visible / running, visible)": the whole backlog at zero tasks
+};
+inline constexpr const char* kBacklogDivide = "visible / running";
+inline constexpr const char* kBacklogGuarded = "IF(running > 0, visible / running, visible)";
+// The expression `text` declares (whitespace ignored; `m1`/`m2`, AWS's example ids, may stand for
+// visible/running); nullopt when it is neither form.
+std::optional<BacklogMath> parse_backlog_math(const std::string& text);
+
 struct WorkerConfig {
   ServiceConfig service;       // task size, desired count, lifecycle, pools, autoscaling
   std::string queue;
@@ -33,13 +53,15 @@ struct WorkerConfig {
   sim::Time wait_time = 20 * sim::kSecond;  // WaitTimeSeconds, 0..20 s (0: short polling)
   bool delete_batch = false;   // `delete: batch`: one DeleteMessageBatch per batch, not one call per message
   double failure_probability = 0.0;
+  BacklogMath backlog_math = BacklogMath::kDivide;  // `backlog_metric_math`
   std::vector<StepConfig> steps;
 
   // The service's keys are the worker's own (`workers.<name>.cpu`).
   ConfigProblems validate() const;
 };
 
-// Whether `policy` can take a worker from zero tasks to one (see the header).
-bool scales_from_zero(const ScalingPolicyConfig& policy);
+// Whether `policy` can take a worker from zero tasks to one, with backlog_per_task defined by
+// `math` (see the header).
+bool scales_from_zero(const ScalingPolicyConfig& policy, BacklogMath math);
 
 }  // namespace loadcast::models

@@ -1,6 +1,7 @@
 #include "models/messaging/worker_service.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "models/core/run_output.hpp"
 
@@ -22,8 +23,7 @@ class WorkerService::Backlog final : public MetricSource {
   Backlog(WorkerService& w, Kind k) : w_(w), kind_(k) {}
   std::optional<double> collect(sim::Time, sim::Time) override {
     if (kind_ == Kind::kOldestAge) return sim::to_seconds(w_.queue_.oldest_age());
-    const int running = w_.service_->running_capacity();
-    return static_cast<double>(w_.queue_.visible()) / static_cast<double>(std::max(running, 1));
+    return w_.backlog_per_task();
   }
 
  private:
@@ -344,8 +344,16 @@ void WorkerService::sample(sim::Time start, sim::Time end, SeriesRow& row) {
   const double span = sim::to_seconds(end - start);
   row.set(name() + ".messages_per_s", span > 0 ? static_cast<double>(processed_ - sampled_processed_) / span : 0.0);
   sampled_processed_ = processed_;
+  // Null where the metric has no datapoint (no RUNNING task, unguarded metric math).
+  row.set(name() + ".backlog_per_task", backlog_per_task().value_or(std::numeric_limits<double>::quiet_NaN()));
+}
+
+std::optional<double> WorkerService::backlog_per_task() const {
   const int running = service_->running_capacity();
-  row.set(name() + ".backlog_per_task", static_cast<double>(queue_.visible()) / static_cast<double>(std::max(running, 1)));
+  const auto visible = static_cast<double>(queue_.visible());
+  if (running > 0) return visible / static_cast<double>(running);
+  if (config_.backlog_math == BacklogMath::kGuarded) return visible;
+  return std::nullopt;
 }
 
 void WorkerService::finish(RunOutput& out) {

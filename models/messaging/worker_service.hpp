@@ -27,8 +27,10 @@
 // ApproximateNumberOfMessagesVisible / RUNNING tasks (AWS's recommended metric,
 // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html)
 // and `oldest_message_age` (ApproximateAgeOfOldestMessage, seconds), both sampled at the end of
-// each period. A backlog policy may scale out from zero tasks: with no task RUNNING the metric
-// is the whole backlog, and the target tracking formula becomes ceil(backlog / target).
+// each period. With no task RUNNING, backlog_per_task has no datapoint (the division by zero),
+// unless the worker declares the guarded metric math (worker_config.hpp, `backlog_metric_math`):
+// then it is the whole backlog, and the target tracking formula becomes ceil(backlog / target),
+// so a backlog policy scales the worker out from zero.
 // Results: the EcsService series and `services.<name>` section; `<name>.messages_per_s`,
 // `<name>.backlog_per_task`; and `workers.<name>` with the accounting above, processed (handler
 // succeeded), the time from enqueue to delete, from processing start back to enqueue, and the
@@ -43,6 +45,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +79,9 @@ class WorkerService final : public Component, public RequestSink, public Message
   // A fault: kills up to `count` RUNNING tasks (newest first); returns how many.
   int kill_tasks(int count, const std::string& reason);
 
+  // The backlog_per_task datapoint now: visible messages / RUNNING tasks; at zero tasks the
+  // whole backlog with the guarded metric math, else none.
+  std::optional<double> backlog_per_task() const;
   std::uint64_t processed() const { return processed_; }
   std::uint64_t failed() const { return failed_; }
   std::uint64_t lost() const { return lost_; }

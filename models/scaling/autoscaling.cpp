@@ -121,9 +121,9 @@ void Autoscaler::on_published(sim::Time now) {
   for (const Policy& p : policies_) {
     if (const auto* tt = std::get_if<TargetTrackingConfig>(&p.config->spec)) {
       const auto v = publisher_.latest(p.metric);
-      // A backlog-per-task metric is backlog / max(running, 1): with no task running it is the
-      // whole backlog, so ceil(max(running, 1) x v / target) = ceil(backlog / target) can scale
-      // out from zero (messaging: worker_service.hpp).
+      // A backlog-per-task datapoint at zero tasks (guarded metric math) is the whole backlog, so
+      // ceil(max(running, 1) x v / target) = ceil(backlog / target) scales out from zero
+      // (messaging: worker_service.hpp); without the guard there is no datapoint then.
       const int running = publisher_.per_task_of_total(p.metric) ? std::max(running_tasks, 1) : running_tasks;
       if (p.high->state() == AlarmState::kAlarm && v) {
         const double exact = static_cast<double>(running) * *v / tt->target;

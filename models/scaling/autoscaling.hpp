@@ -43,9 +43,11 @@
 //   inside of this range" [min, max] (an event `desired_clamped` says so). [doc]
 //   https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html ,
 //   https://docs.aws.amazon.com/autoscaling/application/userguide/getting-started.html
-// - No datapoint with zero RUNNING tasks, so CPU/memory policies never scale out from 0. A
-//   backlog-per-task metric (MetricPublisher per_task_of_total) is backlog / max(running, 1) and
-//   uses max(running, 1) in the formula, so it scales out from 0 to ceil(backlog / target).
+// - No datapoint with zero RUNNING tasks, so CPU/memory policies never scale out from 0; nor
+//   does backlog per task, visible / RUNNING, unless its metric math is guarded (a worker's
+//   `backlog_metric_math`, messaging/worker_config.hpp): then it is the whole backlog at zero
+//   tasks, and target tracking on it (MetricPublisher per_task_of_total) uses max(running, 1) in
+//   the formula, so it scales out from 0 to ceil(backlog / target).
 // The scalable target is an interface, so a worker service or an Aurora replica set can be
 // scaled by the same code; a new metric is a new MetricSource registered with the publisher.
 // Not thread safe.

@@ -88,8 +88,9 @@ class MetricPublisher {
   MetricPublisher(const MetricPublisher&) = delete;
   MetricPublisher& operator=(const MetricPublisher&) = delete;
 
-  // `per_task_of_total`: the metric is a total divided by max(RUNNING tasks, 1) (backlog per
-  // task), so target tracking may scale from zero tasks (see Autoscaler).
+  // `per_task_of_total`: the metric is a total per RUNNING task (backlog per task) whose
+  // datapoint at zero tasks, if the source gives one, is the total: target tracking then counts
+  // max(RUNNING, 1) tasks, so it may scale from zero (see Autoscaler).
   std::size_t add_metric(std::string name, MetricSource* source, bool per_task_of_total = false);
   bool per_task_of_total(std::size_t metric) const { return metrics_[metric].per_task_of_total; }
   std::optional<std::size_t> find_metric(const std::string& name) const;

@@ -17,6 +17,7 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
     if (auto v = m.number("max_idle_connections_percent")) p.max_idle_connections_percent = *v;
     if (auto v = m.duration("borrow_timeout")) p.borrow_timeout = *v;
     if (auto d = m.distribution("latency")) p.latency = *d;
+    if (auto v = m.duration("pinned_session")) p.pinned_session = *v;
     ProblemReport(m).add(p.validate(c));
     m.finish();
     s.model.db_proxy = p;

@@ -113,6 +113,8 @@ void load_database(MapReader& top, Scenario& s) {
     else if (*v != "standard") ctx.error(m.get("storage"), m.child_path("storage"), "must be standard or io_optimized (found '" + *v + "')");
   }
   load_volume(m, c);
+  if (auto d = m.distribution("reconnect_latency")) c.reconnect_latency = *d;
+  if (auto v = m.number("reconnect_work")) c.reconnect_work = *v;
   {
     MapReader q(ctx, m.get("query"), m.child_path("query"));
     if (auto d = q.distribution("read")) c.query.read = *d;

@@ -194,12 +194,31 @@ void load_topics(MapReader& top, Scenario& s) {
     if (auto v = m.boolean("high_throughput")) t.high_throughput = *v;
     t.messages_per_s = models::fifo_publish_limit(t.high_throughput, s.region);
     if (auto v = m.number("messages_per_s")) t.messages_per_s = *v;
+    if (auto v = m.str("publish_quota_scope")) {
+      if (*v == "region") t.publish_quota_scope = models::PublishQuotaScope::kRegion;
+      else if (*v == "topic") t.publish_quota_scope = models::PublishQuotaScope::kTopic;
+      else ctx.error(m.get("publish_quota_scope"), m.child_path("publish_quota_scope"), "must be region or topic (found '" + *v + "')");
+    }
     if (auto v = m.number("group_messages_per_s")) t.group_messages_per_s = *v;
     if (auto v = m.number("bytes_per_s")) t.bytes_per_s = *v;
     if (auto v = m.duration("api_burst")) t.api_burst = *v;
     if (auto d = m.distribution("delivery_latency")) t.delivery_latency = *d;
     load_client(m, t.client);
     ProblemReport(m).add(t.validate());
+    // Topics in one regional pool (same mode) share one messages/s bucket: it needs one rate and
+    // one depth, so each must agree with the first topic of its pool.
+    if (t.publish_quota_scope == models::PublishQuotaScope::kRegion) {
+      for (const auto& other : s.model.topics) {
+        if (other.publish_quota_scope != models::PublishQuotaScope::kRegion || other.high_throughput != t.high_throughput) continue;
+        const char* key = other.messages_per_s != t.messages_per_s ? "messages_per_s" : other.api_burst != t.api_burst ? "api_burst" : nullptr;
+        if (key != nullptr) {
+          ctx.error(m.has(key) ? m.get(key) : node, m.has(key) ? m.child_path(key) : path,
+                    std::string("differs from topic '") + other.name + "', which shares the region's publish quota with it (publish_quota_scope: region); set the same " +
+                        key + " or publish_quota_scope: topic");
+        }
+        break;
+      }
+    }
     m.finish();
     s.model.topics.push_back(std::move(t));
   }

@@ -293,6 +293,7 @@ bool load_web_step(MapReader& m, const Scenario& s, models::StepConfig& step) {
   if (auto v = d.integer("writes")) step.db.writes = to_int(*v);
   if (auto v = d.distribution("read")) step.db.read = *v;
   if (auto v = d.distribution("write")) step.db.write = *v;
+  if (auto v = d.number("pinned")) step.db.pinned = *v;
   ProblemReport report(d);
   if (!d.valid()) report.drop(d.path());  // not a mapping: said already, and it has no queries
   report.add(step.db.validate());

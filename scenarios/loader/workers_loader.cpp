@@ -56,6 +56,11 @@ void load_workers(MapReader& top, Scenario& s) {
       else if (*v != "each") ctx.error(m.get("delete"), m.child_path("delete"), "must be each (DeleteMessage per message) or batch (DeleteMessageBatch), found '" + *v + "'");
     }
     if (auto v = m.number("failure_probability")) w.failure_probability = *v;
+    if (auto v = m.str("backlog_metric_math")) {
+      if (auto math = models::parse_backlog_math(*v)) w.backlog_math = *math;
+      else ctx.error(m.get("backlog_metric_math"), m.child_path("backlog_metric_math"),
+                     std::string("must be '") + models::kBacklogDivide + "' or '" + models::kBacklogGuarded + "' (found '" + *v + "')");
+    }
     if (!m.has("steps")) ctx.error(node, path, "needs 'steps' (what processing one message does: cpu, db, publish, delay)");
     for_each_item(ctx, m.get("steps"), m.child_path("steps"), [&](const YAML::Node& step, const std::string& spath) {
       const std::size_t before = w.steps.size();

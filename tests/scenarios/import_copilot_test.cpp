@@ -166,6 +166,8 @@ TEST_CASE("ImportCopilot: the POS workspace imports as pos-production.yaml in ev
       REQUIRE(s != nullptr);
       loadcast::testing::check_task_size(i->service, s->service);
       loadcast::testing::check_autoscaling(i->service, s->service);
+      // Copilot's backlog calculator divides by max(running tasks, 1): the guarded metric math.
+      CHECK(i->backlog_math == loadcast::models::BacklogMath::kGuarded);
       CHECK(i->queue == s->queue);
       const auto* iq = find_queue(m, i->queue);
       const auto* sq = find_queue(h, s->queue);

@@ -168,6 +168,8 @@ TEST_CASE("ImportTerraform: a state links resources by their ARNs, names and URL
     const auto* w = find_worker(m, "worker");
     REQUIRE(w != nullptr);
     CHECK(w->queue == "orders");
+    // IF(m2 > 0, m1 / m2, m1): the guarded expression, which has a datapoint at zero tasks.
+    CHECK(w->backlog_math == models::BacklogMath::kGuarded);
     CHECK(w->service.spot);
     REQUIRE(w->service.autoscaling);
     CHECK(w->service.autoscaling->min == 0);

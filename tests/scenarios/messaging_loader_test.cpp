@@ -124,6 +124,13 @@ std::vector<LoadErrorCase> bad_messaging() {
       {"a worker at min 0 scaling only on cpu can never scale out again",
        worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }"),
        {"workers.worker.autoscaling.min: is 0 but no policy can scale the worker out from zero tasks"}, true},
+      {"a worker at min 0 whose backlog metric math divides by zero tasks",
+       worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: backlog_per_task, target: 10 } ] }"),
+       {"workers.worker.autoscaling.min: is 0 but no policy can scale the worker out from zero tasks",
+        "declare backlog_metric_math: 'IF(running > 0, visible / running, visible)'"}, true},
+      {"a backlog metric math loadcast does not know",
+       worker_with("    backlog_metric_math: 'visible / desired'"),
+       {"workers.worker.backlog_metric_math: must be 'visible / running' or 'IF(running > 0, visible / running, visible)' (found 'visible / desired')"}},
       // Target tracking on the message age cannot either: ceil(0 x age / target) = 0.
       {"a worker at min 0 scaling only on the oldest message's age",
        worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: oldest_message_age, target: 60 } ] }"),
@@ -134,8 +141,20 @@ std::vector<LoadErrorCase> bad_messaging() {
        {"database.replica_autoscaling.metric: must be reader_cpu"}},
       {"a proxy borrow timeout out of range", database_with("  proxy: { borrow_timeout: 2h }"),
        {"database.proxy.borrow_timeout: must be 0s (no limit) or between 1s and 3600s"}},
+      {"a pinned session of no length", database_with("  proxy: { pinned_session: 0s }"),
+       {"database.proxy.pinned_session: must be more than 0s (how long a client connection keeps a pinned session)"}, true},
+      {"a negative reconnect work", database_with("  reconnect_work: -1"),
+       {"database.reconnect_work: must be 0 or more (vCPU-seconds per reconnect)"}, true},
+      {"a db step pinning more than all its queries", replace(kBase, "        - db: { writes: 1 }\n", "        - db: { writes: 1, pinned: 2 }\n"),
+       {"db.pinned: must be between 0 and 1 (the share of its queries that pin their RDS Proxy session)"}, true},
       {"a proxy in front of Serverless v2 with auto-pause", replace(serverless_behind_proxy(), "  max_acu: 4\n", "  max_acu: 4\n  min_acu: 0\n"),
        {"database.proxy: cannot be used with Aurora Serverless v2 auto-pause (min_acu: 0)"}},
+      {"two topics sharing the region's publish quota at different rates",
+       replace(base, "  orders: { subscriptions: [work] }\n", "  orders: { subscriptions: [work] }\n  audit: { subscriptions: [work-dlq], messages_per_s: 1000 }\n"),
+       {"topics.audit.messages_per_s: differs from topic 'orders', which shares the region's publish quota with it (publish_quota_scope: "
+        "region); set the same messages_per_s or publish_quota_scope: topic"}},
+      {"an unknown publish quota scope", replace(base, "orders: { subscriptions: [work] }", "orders: { subscriptions: [work], publish_quota_scope: account }"),
+       {"topics.orders.publish_quota_scope: must be region or topic (found 'account')"}},
       {"more idle proxy connections than the pool",
        database_with("  proxy: { max_connections_percent: 40, max_idle_connections_percent: 50 }"),
        {"database.proxy.max_idle_connections_percent: must be between 0 and max_connections_percent (40)"}},
@@ -151,6 +170,7 @@ TEST_CASE("MessagingLoader: the base scenario loads") {
   CHECK(s.model.queues[0].api_calls_per_s == 300.0);  // default mode
   REQUIRE(s.model.topics.size() == 1);
   CHECK(s.model.topics[0].subscription_indices == std::vector<std::size_t>{0});
+  CHECK(s.model.topics[0].publish_quota_scope == models::PublishQuotaScope::kRegion);
   REQUIRE(s.model.workers.size() == 1);
   CHECK(s.model.workers[0].steps.size() == 2);
   CHECK(s.model.classes[0].steps[2].kind == models::StepKind::kPublish);
@@ -177,10 +197,12 @@ TEST_CASE("MessagingLoader: the good neighbours of the bad keys load") {
     CHECK_NOTHROW(scenario::load_string(
         replace(kBase, "  work-dlq: {}\n", "  work-dlq: { dead_letter: { queue: parking, max_receive_count: 3 } }\n  parking: {}\n"), "ok.yaml"));
   }
-  SECTION("a worker at min 0 with a backlog policy next to the cpu one, or at min 1") {
-    CHECK_NOTHROW(scenario::load_string(
-        worker_with("    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 }, { type: target_tracking, metric: backlog_per_task, target: 10 } ] }"),
-        "ok.yaml"));
+  SECTION("a worker at min 0 with a guarded backlog policy next to the cpu one, or at min 1") {
+    const auto s = scenario::load_string(
+        worker_with("    backlog_metric_math: 'IF(m2 > 0, m1 / m2, m1)'\n"
+                    "    autoscaling: { min: 0, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 }, { type: target_tracking, metric: backlog_per_task, target: 10 } ] }"),
+        "ok.yaml");
+    CHECK(s.model.workers[0].backlog_math == models::BacklogMath::kGuarded);
     CHECK_NOTHROW(scenario::load_string(
         worker_with("    autoscaling: { min: 1, max: 4, policies: [ { type: target_tracking, metric: cpu, target: 70 } ] }"), "ok.yaml"));
   }
@@ -299,4 +321,23 @@ TEST_CASE("MessagingLoader: the POS scenario has the structure of its seeds") {
   CHECK(s.model.replica_scaling->autoscaling.min == 1);
   CHECK(s.model.replica_scaling->autoscaling.max == 3);
   CHECK(s.model.db_proxy.has_value());
+}
+
+TEST_CASE("MessagingLoader: pinning and the reconnect after a failover load into the data tier") {
+  auto text = database_with("  proxy: { pinned_session: 10m }\n  reconnect_latency: const(50ms)\n  reconnect_work: 0.01");
+  text = replace(text, "        - db: { writes: 1 }\n", "        - db: { writes: 1, pinned: 0.25 }\n");
+  const auto s = scenario::load_string(text, "ok.yaml");
+  CHECK(s.model.classes[0].steps[1].db.pinned == 0.25);
+  REQUIRE(s.model.db_proxy);
+  CHECK(s.model.db_proxy->pinned_session == 10 * sim::kMinute);
+  REQUIRE(s.model.database);
+  CHECK(s.model.database->reconnect_work == 0.01);
+  sim::Rng rng(1);
+  CHECK(s.model.database->reconnect_latency.sample_time(rng) == 50 * sim::kMillisecond);
+  // Defaults: nothing pins, a session lasts 30 min, a reconnect takes 20 ms and 2 ms of CPU.
+  const auto d = scenario::load_string(database_with("  proxy: {}"), "ok.yaml");
+  CHECK(d.model.classes[0].steps[1].db.pinned == 0.0);
+  CHECK(d.model.db_proxy->pinned_session == 30 * sim::kMinute);
+  CHECK(d.model.database->reconnect_work == 0.002);
+  CHECK(d.model.database->reconnect_latency.sample_time(rng) == 20 * sim::kMillisecond);
 }

@@ -31,6 +31,13 @@ long long manifest_integer(const std::string& file, const YamlTree& n, const std
 bool manifest_bool(const std::string& file, const YamlTree& n, const std::string& key);
 std::string manifest_string(const std::string& file, const YamlTree& n, const std::string& key);
 
+// A Copilot worker's backlog per task: Copilot's own calculator Lambda divides the queue depth
+// by max(running tasks, 1) ("If there are no running task, we return the total number of
+// messages in the queue so that we can start scaling up":
+// https://github.com/aws/copilot-cli/blob/mainline/cf-custom-resources/lib/backlog-per-task-calculator.js),
+// i.e. the guarded metric math, so the worker scales out from zero tasks.
+Maybe<std::string> copilot_backlog_math();
+
 class CopilotImporter {
  public:
   explicit CopilotImporter(CopilotImportOptions options);

@@ -174,6 +174,7 @@ void CopilotImporter::map_job(Workload& w, DraftService& s) {
   p.target = 1;
   a.policies.push_back(p);
   s.autoscaling = a;
+  s.backlog_metric_math = copilot_backlog_math();
   draft_.note(w.file, "Scheduled Job " + w.name + ": modelled as a worker at 0-1 tasks fed one message per run; its task starts a few minutes after the schedule fires (the scale-out alarm) and stops 15 minutes after its queue empties");
 }
 

@@ -13,10 +13,17 @@
 //       worker-service/, scheduled-job/)
 #include <cmath>
 
+#include "models/messaging/worker_config.hpp"
 #include "models/web/fargate_sizes.hpp"
 #include "scenarios/loader/import/copilot_importer.hpp"
 
 namespace loadcast::scenario {
+
+Maybe<std::string> copilot_backlog_math() {
+  return sourced(std::string(models::kBacklogGuarded),
+                 "Copilot's backlog-per-task calculator uses max(running tasks, 1): cf-custom-resources/lib/backlog-per-task-calculator.js");
+}
+
 
 namespace {
 
@@ -310,6 +317,7 @@ void CopilotImporter::map_count(Workload& w, DraftService& s, bool worker) {
       a.policies.back().from = location(w.file, *q) + " ceil(" + sim::format_duration(latency) + " / " + sim::format_duration(per_message) + ")" +
                                a.policies.back().from.substr(location(w.file, *q).size());
       s.message_time = sourced(per_message, location(w.file, *proc) + " msg_processing_time");
+      s.backlog_metric_math = copilot_backlog_math();
     }
   }
   s.autoscaling = a;

@@ -110,6 +110,7 @@ struct DraftService {
   DraftTargetGroup target_group;
   std::optional<DraftAutoscaling> autoscaling;
   std::optional<std::string> queue;        // a worker: the queue it consumes
+  Maybe<std::string> backlog_metric_math;  // a worker: the expression behind backlog_per_task
   bool job = false;                        // a scheduled job (runs when its schedule sends a message)
   std::vector<std::string> publish_topics;  // topics its tasks publish to (default steps publish once each)
   Maybe<sim::Time> message_time;           // an input's own estimate of the time per message (Copilot msg_processing_time)

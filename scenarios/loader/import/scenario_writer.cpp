@@ -521,6 +521,7 @@ ImportResult write_scenario(const Draft& input) {
     out.add(1, str(s.name) + ":", s.kind + ", " + s.from);
     write_service_common(out, s);
     out.add(2, "queue: " + str(*s.queue));
+    if (s.backlog_metric_math) out.add(2, "backlog_metric_math: '" + s.backlog_metric_math->value + "'", s.backlog_metric_math->from);
     out.add(2, "steps:");
     write_steps(out, 3, d, s, true);
     if (s.autoscaling) write_autoscaling(out, 2, *s.autoscaling);

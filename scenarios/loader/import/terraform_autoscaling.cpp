@@ -6,6 +6,7 @@
 // metric types: [doc] https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html
 #include <algorithm>
 
+#include "models/messaging/worker_config.hpp"
 #include "scenarios/loader/import/schedule_expression.hpp"
 #include "scenarios/loader/import/terraform_importer.hpp"
 
@@ -78,9 +79,18 @@ std::string TerraformImporter::metric_of(const Json& spec, const TfResource& at,
         expression = without_spaces((*m)["expression"].get<std::string>());
       }
     }
-    if (!visible.empty() && !tasks.empty() && expression == visible + "/" + tasks) return "backlog_per_task";
+    // Unguarded, the division has no datapoint at zero tasks; guarded, it is the whole backlog
+    // then (models/messaging/worker_config.hpp): the worker's backlog_metric_math says which.
+    if (!visible.empty() && !tasks.empty()) {
+      const bool divide = expression == visible + "/" + tasks;
+      const bool guarded = expression == "IF(" + tasks + ">0," + visible + "/" + tasks + "," + visible + ")";
+      if (divide || guarded) {
+        s.backlog_metric_math = sourced(std::string(divide ? models::kBacklogDivide : models::kBacklogGuarded), at.address + " metric math");
+        return "backlog_per_task";
+      }
+    }
     ok = false;
-    draft_.not_imported(at.address, "target tracking on metric math '" + expression + "': loadcast has meters for backlog per task (visible messages / running tasks)");
+    draft_.not_imported(at.address, "target tracking on metric math '" + expression + "': loadcast has meters for backlog per task (visible / running tasks, or IF(running > 0, visible / running, visible))");
     return {};
   }
   ok = false;

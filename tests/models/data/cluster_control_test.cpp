@@ -330,3 +330,127 @@ workload:
     if (t_s[i] < 310.0 || t_s[i] >= 340.0) CHECK(errors[i] == 0.0);
   }
 }
+
+TEST_CASE("ClusterControl: pinned sessions exhaust the RDS Proxy pool that multiplexing leaves idle") {
+  // Twelve tasks each get a 5 ms write every 0.5 s (24 requests/s, round robin). The proxy's pool
+  // is 10 connections (max_connections 10): multiplexed, a query holds one for ~6 ms and the pool
+  // is never short. With every query pinning its session (pinned: 1), the first queries of tasks
+  // 1-10 (at k/24 s) pin the ten connections for the 30 min session and their later queries run
+  // on them; the first write of task 11, at 11/24 s, finds none and waits, and so does every
+  // query of tasks 11 and 12: each fails at the 5 s borrow timeout.
+  auto scenario = [](const std::string& pinned) {
+    return R"(
+seed: 3
+duration: 2m
+report_interval: 10s
+workload:
+  arrivals: { process: uniform, rate: 24 }
+  requests:
+    - { name: write, path: /w, steps: [ { cpu: const(1ms) }, { db: { writes: 1, pinned: )" +
+           pinned + R"( } } ] }
+load_balancer: { type: alb, default: api }
+services:
+  api: { cpu: 1024, memory: 2048, desired: 12, db_pool: { size: 20, timeout: 60s } }
+)" + aurora_mysql("{ read: const(2ms), write: const(5ms) }", "  max_connections: 10\n  proxy: { borrow_timeout: 5s }\n");
+  };
+  SECTION("without pinning no borrow waits long and nothing fails") {
+    const auto r = run(scenario("0"));
+    CHECK(r.requests.errors == 0);
+    CHECK(r.requests.balanced());
+    const auto& proxy = r.sections.at("db_proxy").at("proxy");
+    CHECK(number(proxy.at("pool_limits").at("writer")) == 10.0);
+    CHECK(number(proxy.at("pins")) == 0.0);
+    CHECK(number(proxy.at("pinned_max")) == 0.0);
+    CHECK(number(proxy.at("borrow_timeouts")) == 0.0);
+    for (double v : series(r, "proxy.database_connections_pinned")) CHECK(v == 0.0);
+    for (double v : series(r, "proxy.database_connections_borrowed")) CHECK(v <= 2.0);
+  }
+  SECTION("with every session pinned, ten tasks hold the pool and the other two fail every request") {
+    const auto r = run(scenario("1"));
+    const auto& proxy = r.sections.at("db_proxy").at("proxy");
+    CHECK(number(proxy.at("pins")) == 10.0);
+    CHECK(number(proxy.at("pinned_max")) == 10.0);
+    CHECK(number(proxy.at("pinned_at_end")) == 10.0);
+    for (double v : series(r, "proxy.database_connections_pinned")) CHECK(v == 10.0);
+    // Requests k = 11, 12, 23, 24, ... (tasks 11 and 12) that reach their timeout by 120 s:
+    // arrived by 115 s - 1 ms, k <= 2759: 2 x 229 + 1.
+    const auto timeouts = cause(r, "db_proxy_borrow_timeout:proxy");
+    CHECK(timeouts == 459);
+    CHECK(r.requests.errors == timeouts);
+    CHECK(number(proxy.at("borrow_timeouts")) == 459.0);
+    const auto& errors = series(r, "errors_per_s");
+    const auto& t_s = r.timeseries.t_s;
+    REQUIRE(t_s.size() == 12);
+    // [0, 10 s): the failures of k = 11..119 (from 5.46 s): 9 pairs and k = 119; then 4/s.
+    CHECK(errors[0] == Approx(1.9));
+    for (std::size_t i = 1; i + 1 < t_s.size(); ++i) CHECK(errors[i] == Approx(4.0));
+  }
+}
+
+TEST_CASE("ClusterControl: a failover drops the promoted reader's connections too, then they reconnect") {
+  // Reads only, 20/s on four tasks (round robin), each task's pool with one connection to the
+  // reader endpoint, which gives new connections to reader-1 and reader-2 in turn: tasks 1 and 3
+  // read on reader-1. The failover at 300 s promotes reader-1 (the first reader), so for its
+  // 30 s the reads of tasks 1 and 3 fail, half of the window's 600; then the two connections to
+  // reader-1 reconnect: the next two reads on it each wait the 300 ms reconnect first.
+  auto scenario = [](bool proxy) {
+    return std::string(R"(
+seed: 4
+duration: 10m
+report_interval: 10s
+workload:
+  arrivals: { process: uniform, rate: 20 }
+  requests:
+    - { name: read, path: /r, steps: [ { cpu: const(1ms) }, { db: { reads: 1 } } ] }
+load_balancer: { type: alb, default: api }
+services:
+  api: { cpu: 1024, memory: 2048, desired: 4, db_pool: { size: 10, timeout: 60s } }
+)") + aurora_mysql("{ read: const(2ms), write: const(5ms) }", std::string("  readers: 2\n  reconnect_latency: const(300ms)\n") +
+                                                                   (proxy ? "  proxy: { borrow_timeout: 120s }\n" : "")) +
+           R"(faults:
+  - { at: 5m, type: db_failover, duration: 30s }
+)";
+  };
+  SECTION("without a proxy the reads on the promoted reader fail during the failover") {
+    const auto r = run(scenario(false));
+    CHECK(cause(r, "db_failover:db") == 300);
+    CHECK(r.requests.errors == 300);
+    const auto& errors = series(r, "errors_per_s");
+    const auto& t_s = r.timeseries.t_s;
+    for (std::size_t i = 0; i < t_s.size(); ++i) {
+      if (t_s[i] < 300.0 || t_s[i] >= 330.0) CHECK(errors[i] == 0.0);
+      else CHECK(errors[i] == Approx(10.0));
+    }
+    const auto failover = events(r, "db_failover");
+    REQUIRE(failover.size() == 1);
+    CHECK(failover[0].reason.find("so do reads on reader-1 (promoted)") != std::string::npos);
+    const auto complete = events(r, "db_failover_complete");
+    REQUIRE(complete.size() == 1);
+    CHECK(complete[0].t_s == Approx(330.0));
+    CHECK(complete[0].reason == "writer available again and reader-1; 2 connections to reopen");
+    CHECK(number(r.sections.at("db_faults").at("reconnects")) == 2.0);
+    // The two reconnecting reads: 1 ms of CPU, 300 ms to reconnect, 2 ms of query, plus the
+    // reconnect's 2 ms of database CPU.
+    CHECK(r.latency_ms.max == Approx(305.0).margin(1.0));
+    const auto& p99 = series(r, "latency_p99_ms");
+    for (std::size_t i = 0; i < t_s.size(); ++i) {
+      if (t_s[i] != 330.0) CHECK(p99[i] < 10.0);
+    }
+  }
+  SECTION("with a proxy the reads go to the other reader and none fails") {
+    const auto r = run(scenario(true));
+    CHECK(r.requests.errors == 0);
+    CHECK(r.requests.balanced());
+    CHECK(r.latency_ms.max < 400.0);
+    const auto failover = events(r, "db_failover");
+    REQUIRE(failover.size() == 1);
+    CHECK(failover[0].reason.find("reads avoid reader-1 (promoted)") != std::string::npos);
+    // The proxy's connections to reader-1 reopen: as many reconnects as it had open.
+    const auto complete = events(r, "db_failover_complete");
+    REQUIRE(complete.size() == 1);
+    const auto reconnects = number(r.sections.at("db_faults").at("reconnects"));
+    CHECK(reconnects >= 1.0);
+    CHECK(complete[0].reason == "writer available again and reader-1; " + std::to_string(static_cast<int>(reconnects)) +
+                                    " connections to reopen");
+  }
+}

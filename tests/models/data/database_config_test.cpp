@@ -80,8 +80,22 @@ TEST_CASE("DatabaseConfig: instance classes, readers, tiers, connections, volume
 }
 
 TEST_CASE("DbStepConfig: 0-1000 reads and writes, at least one query") {
-  CHECK(DbStepConfig{1, 0, {}, {}}.validate().empty());
+  CHECK(DbStepConfig{1, 0, {}, {}, 0.0}.validate().empty());
   CHECK(lines(DbStepConfig{}.validate()) == Lines{"(itself): needs reads or writes (queries to run, e.g. db: { reads: 1 })"});
-  CHECK(lines(DbStepConfig{1001, 0, {}, {}}.validate()) == Lines{"(itself): reads and writes must be between 0 and 1000"});
-  CHECK(lines(DbStepConfig{-1, 1, {}, {}}.validate()) == Lines{"(itself): reads and writes must be between 0 and 1000"});
+  CHECK(lines(DbStepConfig{1001, 0, {}, {}, 0.0}.validate()) == Lines{"(itself): reads and writes must be between 0 and 1000"});
+  CHECK(lines(DbStepConfig{-1, 1, {}, {}, 0.0}.validate()) == Lines{"(itself): reads and writes must be between 0 and 1000"});
+}
+
+TEST_CASE("DbStepConfig: the pinned share of its queries is a probability") {
+  CHECK(DbStepConfig{1, 0, {}, {}, 1.0}.validate().empty());
+  CHECK(lines(DbStepConfig{1, 0, {}, {}, 1.5}.validate()) ==
+        Lines{"pinned: must be between 0 and 1 (the share of its queries that pin their RDS Proxy session)"});
+  CHECK(lines(DbStepConfig{1, 0, {}, {}, -0.1}.validate()) ==
+        Lines{"pinned: must be between 0 and 1 (the share of its queries that pin their RDS Proxy session)"});
+}
+
+TEST_CASE("DatabaseConfig: the reconnect work after a failover is not negative") {
+  DatabaseConfig c;
+  c.reconnect_work = -0.001;
+  CHECK(lines(c.validate()) == Lines{"reconnect_work: must be 0 or more (vCPU-seconds per reconnect)"});
 }

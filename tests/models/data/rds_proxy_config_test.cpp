@@ -24,6 +24,8 @@ TEST_CASE("RdsProxyConfig: pool percentages and the borrow timeout") {
   p = RdsProxyConfig{};
   p.borrow_timeout = 0;  // no limit
   CHECK(p.validate(db).empty());
+  p.pinned_session = 0;
+  CHECK(lines(p.validate(db)) == Lines{"pinned_session: must be more than 0s (how long a client connection keeps a pinned session)"});
 }
 
 TEST_CASE("RdsProxyConfig: not with Aurora Serverless v2 auto-pause") {

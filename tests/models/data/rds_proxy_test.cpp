@@ -147,3 +147,34 @@ TEST_CASE("RdsProxy: Aurora Serverless v2 targets are billed per ACU with a mini
   CHECK(proxy.billed_acu_seconds() == Approx(80.0 + 120.0 + 80.0));
   CHECK(proxy.billed_vcpu_seconds() == 0.0);
 }
+
+TEST_CASE("RdsProxy: a pinned connection serves no other borrow until its session ends") {
+  sim::Simulation sim(1);
+  models::RdsProxyConfig cfg;
+  RdsProxy proxy(sim, cfg);
+  const auto writer = proxy.add_target("writer", 2, 2);  // a pool of 2
+  Clients c(sim, proxy, writer, sim::kSecond);
+  // Two sessions pin the pool's two connections (each borrowed, then kept).
+  REQUIRE(proxy.borrow(writer, &c, 1));
+  REQUIRE(proxy.borrow(writer, &c, 2));
+  proxy.pin(writer);
+  proxy.pin(writer);
+  CHECK(proxy.pinned(writer) == 2);
+  CHECK(proxy.pinned_connections() == 2);
+  CHECK(proxy.pins() == 2);
+  CHECK(proxy.in_use(writer) == 2);
+  // Another client waits although no query runs.
+  c.query(3);
+  CHECK(proxy.waiting(writer) == 1);
+  sim.run_until(5 * sim::kSecond);
+  CHECK(c.started.empty());
+  // One session ends at 5 s: its connection goes to the waiting borrow at once.
+  proxy.unpin(writer);
+  CHECK(proxy.pinned(writer) == 1);
+  REQUIRE(c.started.size() == 1);
+  CHECK(c.started[0] == 5 * sim::kSecond);
+  CHECK(proxy.waiting(writer) == 0);
+  sim.run_until(7 * sim::kSecond);
+  CHECK(proxy.in_use(writer) == 1);  // the other pinned session
+  CHECK(c.failed.empty());
+}

@@ -2,10 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "models/messaging/fifo_queue.hpp"
 #include "models/messaging/fifo_topic.hpp"
+#include "models/messaging/messaging.hpp"
 #include "sim/simulation.hpp"
 
 using namespace loadcast;
@@ -150,4 +152,58 @@ TEST_CASE("FifoTopic: one hot group is throttled at 300 messages per second") {
   sim2.run_until(sim::kSecond);
   CHECK(spread.stats().throttled == 0);
   CHECK(spread.stats().published == 1200);
+}
+
+TEST_CASE("FifoTopic: topics in region scope share one publish quota, in topic scope each has its own") {
+  // Two topics, 2,000 publishes each at t = 0 over 1,000 groups (two per group: the 300/s group
+  // limit never binds) with one attempt, so a throttled publish fails at once. The 3,000
+  // messages/s quota has one second of burst: 3,000 publishes pass at t = 0.
+  class Sink : public models::RequestSink {
+   public:
+    void step_done(models::Request*) override {}
+    void step_failed(models::Request*, const models::Failure&) override {}
+    void respond_early(models::Request*, const models::Failure&) override {}
+  };
+  auto run = [](models::PublishQuotaScope scope, Recorder& first, Recorder& second) {
+    sim::Simulation sim(6);
+    std::vector<models::QueueConfig> queues{queue("qa"), queue("qb")};
+    std::vector<models::TopicConfig> topics(2);
+    for (std::size_t i = 0; i < 2; ++i) {
+      topics[i].name = i == 0 ? "a" : "b";
+      topics[i].subscriptions = {queues[i].name};
+      topics[i].subscription_indices = {i};
+      topics[i].publish_quota_scope = scope;
+      topics[i].client.max_attempts = 1;
+    }
+    Sink sink;
+    models::Messaging messaging(sim, queues, topics, sink, nullptr);
+    for (std::uint64_t i = 0; i < 2000; ++i) {
+      messaging.topic(0).publish(MessageSpec{i + 1, 0, static_cast<std::uint32_t>(i % 1000), 100}, &first, nullptr);
+    }
+    for (std::uint64_t i = 0; i < 2000; ++i) {
+      messaging.topic(1).publish(MessageSpec{i + 1, 0, static_cast<std::uint32_t>(i % 1000), 100}, &second, nullptr);
+    }
+    sim.run_until(sim::kSecond);
+    CHECK(messaging.queue(0).visible() == first.accepted);
+    CHECK(messaging.queue(1).visible() == second.accepted);
+    return std::pair{messaging.topic(0).stats().throttled, messaging.topic(1).stats().throttled};
+  };
+  SECTION("region: the first topic takes 2,000 of the pool's 3,000, the second gets the other 1,000") {
+    Recorder a, b;
+    const auto [throttled_a, throttled_b] = run(models::PublishQuotaScope::kRegion, a, b);
+    CHECK(a.accepted == 2000);
+    CHECK(throttled_a == 0);
+    CHECK(b.accepted == 1000);
+    CHECK(b.failed == 1000);
+    CHECK(throttled_b == 1000);
+    CHECK(b.last_cause == "sns_throttled:b");
+  }
+  SECTION("topic: each topic has 3,000 of its own and nothing is throttled") {
+    Recorder a, b;
+    const auto [throttled_a, throttled_b] = run(models::PublishQuotaScope::kTopic, a, b);
+    CHECK(a.accepted == 2000);
+    CHECK(b.accepted == 2000);
+    CHECK(throttled_a + throttled_b == 0);
+    CHECK(a.failed + b.failed == 0);
+  }
 }

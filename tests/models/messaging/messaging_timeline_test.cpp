@@ -13,8 +13,9 @@
 using namespace loadcast;
 using namespace loadcast::testing;
 
-TEST_CASE("WorkerService: backlog per task scales out from zero after three datapoints and back to zero") {
-  // 20 messages/s for 20 minutes; a task handles 2.5/s (0.4 s of a 0.25 vCPU task each).
+TEST_CASE("WorkerService: guarded backlog per task scales out from zero after three datapoints and back to zero") {
+  // 20 messages/s for 20 minutes; a task handles 2.5/s (0.4 s of a 0.25 vCPU task each). The
+  // metric math IF(running > 0, visible / running, visible) is the whole backlog at zero tasks.
   const auto r = run(R"(
 seed: 5
 duration: 70m
@@ -33,6 +34,7 @@ workers:
     desired: 0
     queue: jobs
     steps: [ { cpu: const(100ms) } ]
+    backlog_metric_math: 'IF(running > 0, visible / running, visible)'
     autoscaling:
       min: 0
       max: 20
@@ -72,6 +74,63 @@ workers:
   CHECK(running.back() == 0.0);
   // Every poller of the stopped tasks was released.
   CHECK(number(r.sections.at("workers").at("worker").at("pollers_at_end")) == 0.0);
+}
+
+TEST_CASE("WorkerService: AWS's unguarded backlog per task has no datapoint at zero tasks, so it never scales out from zero") {
+  // The same worker with `m1 / m2` (the default): the backlog grows from 0 s, yet the policy's
+  // alarms stay INSUFFICIENT_DATA and nothing scales until a scheduled action raises min to 1 at
+  // 20 min. The task is RUNNING 28-45 s later; the datapoints of the periods ending at 1,260,
+  // 1,320 and 1,380 s (one task, a backlog of ~24,000) are published 150 s after each, so
+  // AlarmHigh has 3 of 3 at 1,530 s and target tracking scales out then, to max.
+  const auto r = run(R"(
+seed: 5
+duration: 30m
+workload:
+  arrivals: { process: poisson, rate: 20 }
+  requests:
+    - { name: order, path: /order, steps: [ { publish: { queue: jobs, groups: 1000 } } ] }
+queues:
+  jobs: { visibility_timeout: 60s }
+workers:
+  worker:
+    cpu: 256
+    memory: 512
+    desired: 0
+    queue: jobs
+    steps: [ { cpu: const(100ms) } ]
+    autoscaling:
+      min: 0
+      max: 20
+      policies:
+        - { name: backlog, type: target_tracking, metric: backlog_per_task, target: 50, scale_out_cooldown: 60s }
+      scheduled: [ { at: 20m, min: 1 } ]
+)");
+  const auto outs = events(r, "scale_out", "worker");
+  REQUIRE(outs.size() == 2);
+  CHECK(outs[0].t_s == Approx(1200.0));
+  CHECK(*outs[0].from == 0.0);
+  CHECK(*outs[0].to == 1.0);
+  CHECK(outs[0].reason == "scheduled action: min 1");
+  CHECK(outs[1].t_s == Approx(1530.0));
+  CHECK(*outs[1].from == 1.0);
+  CHECK(*outs[1].to == 20.0);
+  CHECK(outs[1].reason.find("backlog: ") == 0);
+  // No alarm changed state before the first datapoint of a RUNNING task was published.
+  const auto alarms = events(r, "alarm", "worker.backlog.AlarmHigh");
+  REQUIRE(!alarms.empty());
+  CHECK(alarms.front().t_s == Approx(1410.0));
+  CHECK(alarms.back().t_s == Approx(1530.0));
+  CHECK(alarms.back().reason.find("-> ALARM") != std::string::npos);
+  // The series is null while no task runs, and the backlog grew meanwhile.
+  const auto& backlog = series(r, "worker.backlog_per_task");
+  const auto& running = series(r, "worker.tasks_running");
+  const auto& t_s = r.timeseries.t_s;
+  for (std::size_t i = 0; i < t_s.size(); ++i) {
+    if (running[i] == 0.0) CHECK(std::isnan(backlog[i]));
+    else CHECK(backlog[i] > 20000.0 / running[i]);
+    if (t_s[i] < 1200.0) CHECK(running[i] == 0.0);  // rows are sampled at their end
+  }
+  CHECK(running.back() == 20.0);
 }
 
 TEST_CASE("WorkerService: worker_errors and kill_tasks faults show in events and messages reappear") {

@@ -28,8 +28,14 @@ ScalingPolicyConfig tracking(const std::string& metric) {
 }
 
 const std::string kNoWayBack =
-    "autoscaling.min: is 0 but no policy can scale the worker out from zero tasks (cpu and memory have no datapoint without a "
-    "RUNNING task): add a backlog_per_task target tracking policy or set min to 1";
+    "autoscaling.min: is 0 but no policy can scale the worker out from zero tasks (without a RUNNING task cpu and memory have no "
+    "datapoint, nor has backlog_per_task unless its metric math is guarded): declare backlog_metric_math: 'IF(running > 0, visible / "
+    "running, visible)' (the expression your policy must use) with a backlog_per_task policy, or set min to 1";
+
+WorkerConfig guarded(WorkerConfig w) {
+  w.backlog_math = BacklogMath::kGuarded;
+  return w;
+}
 
 }  // namespace
 
@@ -49,13 +55,32 @@ TEST_CASE("WorkerConfig: ReceiveMessage limits and the failure probability") {
 TEST_CASE("WorkerConfig: at min 0 a policy must be able to scale out from zero tasks") {
   CHECK(lines(at_zero(tracking("cpu")).validate()) == Lines{kNoWayBack});
   CHECK(lines(at_zero(tracking("oldest_message_age")).validate()) == Lines{kNoWayBack});
-  CHECK(at_zero(tracking("backlog_per_task")).validate().empty());
+  // AWS's m1 / m2 has no datapoint at zero tasks; the guarded expression has the whole backlog.
+  CHECK(lines(at_zero(tracking("backlog_per_task")).validate()) == Lines{kNoWayBack});
+  CHECK(guarded(at_zero(tracking("backlog_per_task"))).validate().empty());
+  CHECK(lines(guarded(at_zero(tracking("cpu"))).validate()) == Lines{kNoWayBack});
   StepScalingConfig st;
   st.metric = "oldest_message_age";
   st.steps = {{0.0, std::nullopt, 1}};
   CHECK(at_zero(ScalingPolicyConfig{"age", st}).validate().empty());
+  st.metric = "backlog_per_task";
+  CHECK(lines(at_zero(ScalingPolicyConfig{"backlog", st}).validate()) == Lines{kNoWayBack});
+  CHECK(guarded(at_zero(ScalingPolicyConfig{"backlog", st})).validate().empty());
+  st.metric = "oldest_message_age";
   st.adjustment_type = AdjustmentType::kPercentChangeInCapacity;  // a percentage of 0 tasks
   CHECK(lines(at_zero(ScalingPolicyConfig{"age", st}).validate()) == Lines{kNoWayBack});
+}
+
+TEST_CASE("WorkerConfig: the backlog metric math, as users write it in their policy") {
+  CHECK(parse_backlog_math("visible / running") == BacklogMath::kDivide);
+  CHECK(parse_backlog_math("m1/m2") == BacklogMath::kDivide);
+  CHECK(parse_backlog_math("IF(running > 0, visible / running, visible)") == BacklogMath::kGuarded);
+  CHECK(parse_backlog_math("IF(m2>0,m1/m2,m1)") == BacklogMath::kGuarded);
+  CHECK(parse_backlog_math(kBacklogDivide) == BacklogMath::kDivide);
+  CHECK(parse_backlog_math(kBacklogGuarded) == BacklogMath::kGuarded);
+  CHECK_FALSE(parse_backlog_math("IF(running > 0, visible / running, 0)"));  // 0 at zero tasks: never scales out
+  CHECK_FALSE(parse_backlog_math("visible / m2"));                          // one naming or the other
+  CHECK_FALSE(parse_backlog_math("visible"));
 }
 
 TEST_CASE("WorkerConfig: a scheduled action raising min brings a worker back from zero") {
