@@ -9,10 +9,10 @@
 // CPU: processor sharing among the requests in a CPU step on min(threads, ceil(vCPU)) cores at
 // full speed under a CFS quota of vCPU x cpu_period per period (Fargate's task CPU limit), one
 // pending completion event (sim::ProcessorSharing, sim::CpuQuota): at low load a request takes
-// its CPU demand, not demand / vCPU; over a long run the task delivers vCPU cores. Memory = base + per_request x requests being
-// worked on; a task above its memory dies at once (assumption: like an OOM kill): every
-// request awaiting its response gets 502 (ALB: the target closed the connection) and ECS
-// replaces the task. [doc] 502 causes: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
+// its CPU demand, not demand / vCPU; over a long run the task delivers vCPU cores. Memory =
+// base + per_request x requests being worked on; a task above its memory dies at once
+// (assumption: like an OOM kill): every request awaiting its response gets 502 (ALB: the target
+// closed the connection) and ECS replaces the task. [doc] 502 causes: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
 // Requests awaiting a response are kept in arrival order in an intrusive list: the oldest is
 // the first to exceed the ALB idle timeout, so one timer per task (re-armed when it fires)
 // answers 504 without an event per request. A request answered early (504, 502) is
