@@ -1,18 +1,23 @@
-// ProcessorSharing: a server of (possibly fractional) capacity c shared equally by the n jobs
-// present, each job limited to one unit (one core): a job progresses at rate min(1, c/n).
+// ProcessorSharing: a server of `cores` (possibly fractional) shared equally by the n jobs
+// present, each job limited to one core: a job progresses at rate min(1, cores/n); optionally
+// under a CPU quota (sim::CpuQuota, Linux CFS bandwidth control): the jobs run at that rate only
+// while the period's budget lasts, then wait for the next period.
 //
-// Used for a generic PS station, a Fargate task's CPU (c = min(threads, vCPU)) and an Aurora
-// instance's CPU (c proportional to ACU). Implementation (SimGrid's lazy fluid model): every job
-// progresses at the same rate, so a virtual clock V of attained service advances at r(n) and a
-// job of size x arriving at V0 leaves when V = V0 + x. Finish tags sit in a min-heap; exactly one
-// completion event is pending, rescheduled whenever n or c changes. V restarts at 0 whenever the
-// server empties, which keeps doubles precise over long runs. Jobs that finish in the same event
-// leave in (tag, arrival) order.
+// Used for a generic PS station (no quota), a Fargate task's CPU (min(threads, ceil(vCPU)) cores
+// under a quota of vCPU) and an Aurora instance's CPU (its vCPUs, or for Serverless v2 a quota of
+// ACU x vCPU per ACU). Implementation (SimGrid's lazy fluid model): every job progresses at the
+// same rate, so a virtual clock V of attained service advances at r(n) for as long as the jobs
+// run, and a job of size x arriving at V0 leaves when V = V0 + x. Finish tags sit in a min-heap;
+// exactly one completion event is pending, rescheduled whenever n, the cores or the quota change;
+// the quota's throttled stretches are folded into that event's time (CpuQuota::until_run), so a
+// throttled server costs no extra events. V restarts at 0 whenever the server empties, which
+// keeps doubles precise over long runs. Jobs that finish in the same event leave in (tag,
+// arrival) order.
 // The owner's hook is a template argument, `ProcessorSharing<&Task::on_cpu_done>`: the owner
 // type and the job handle (`void Owner::hook(Job)`, Job small, copyable and comparable with ==)
 // come from it, and a finished job is handed back by a direct, typed call.
-// Invariants: busy() == min(n, c); the pending event, if any, is for the smallest tag.
-// Not thread safe.
+// Invariants: the pending event, if any, is for the smallest tag; used() grows by min(n, cores)
+// per second of running. Not thread safe.
 #pragma once
 
 #include <algorithm>
@@ -20,6 +25,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/cpu_quota.hpp"
 #include "sim/simulation.hpp"
 
 namespace loadcast::sim {
@@ -41,7 +47,7 @@ class ProcessorSharing {
   using Owner = typename detail::HookTraits<kDone>::Owner;
   using Job = typename detail::HookTraits<kDone>::Job;
 
-  ProcessorSharing(Simulation& sim, double capacity, Owner& owner) : sim_(sim), capacity_(capacity), owner_(owner) {}
+  ProcessorSharing(Simulation& sim, double cores, Owner& owner) : sim_(sim), cores_(cores), owner_(owner) {}
   ProcessorSharing(const ProcessorSharing&) = delete;
   ProcessorSharing& operator=(const ProcessorSharing&) = delete;
 
@@ -65,24 +71,47 @@ class ProcessorSharing {
     return true;
   }
 
-  // Changes the capacity (e.g. Aurora scaling); progress so far is kept.
-  void set_capacity(double capacity) {
+  // Changes the cores and drops any quota; progress so far is kept.
+  void set_capacity(double cores) {
     advance();
-    capacity_ = capacity;
+    cores_ = cores;
+    quota_.clear();
+    reschedule();
+  }
+
+  // `cores` at full speed under a quota of `quota` cores per `period` (CFS bandwidth control).
+  // A quota of at least `cores` can never throttle, so it is dropped. Progress so far is kept,
+  // and so are the period's phase and what this period used when only the numbers change.
+  void set_quota(double cores, double quota, Time period) {
+    advance();
+    cores_ = cores;
+    if (quota >= cores) quota_.clear();
+    else quota_.set(quota, period, last_);
     reschedule();
   }
 
   std::size_t jobs() const { return heap_.size(); }
-  double capacity() const { return capacity_; }
+  // Long-run capacity in cores: the quota when there is one, else the cores.
+  double capacity() const { return quota_.limited() ? quota_.budget() / to_seconds(quota_.period()) : cores_; }
+  double cores() const { return cores_; }
+  bool has_quota() const { return quota_.limited(); }
+  // Cores in use while the jobs run: min(n, cores) (under a quota, not while throttled).
   double busy() const {
     const double n = static_cast<double>(heap_.size());
-    return n < capacity_ ? n : capacity_;
+    return n < cores_ ? n : cores_;
   }
-  // Per-job progress rate: min(1, c/n).
+  // Per-job progress rate while running: min(1, cores/n).
   double rate() const {
     if (heap_.empty()) return 0.0;
-    const double share = capacity_ / static_cast<double>(heap_.size());
+    const double share = cores_ / static_cast<double>(heap_.size());
     return share < 1.0 ? share : 1.0;
+  }
+  // Core-seconds used since the start (the integral of busy cores while running), at `now` >= the
+  // last change.
+  double used(Time now) const {
+    if (now <= last_ || heap_.empty()) return used_;
+    CpuQuota q = quota_;
+    return used_ + busy() * q.run(last_, now, busy());
   }
   // Calls fn(job) for every job present, in no particular order (e.g. to discard a dead task's
   // work).
@@ -109,10 +138,18 @@ class ProcessorSharing {
     }
   };
 
-  // Brings V up to now.
+  // Brings V, the quota and the core-seconds used up to now.
   void advance() {
     const Time now = sim_.now();
-    if (now > last_ && !heap_.empty()) virtual_ += rate() * to_seconds(now - last_);
+    if (now <= last_) return;
+    if (!heap_.empty()) {
+      const double b = busy();
+      const double ran = quota_.limited() ? quota_.run(last_, now, b) : to_seconds(now - last_);
+      virtual_ += rate() * ran;
+      used_ += b * ran;
+    } else if (quota_.limited()) {
+      quota_.run(last_, now, 0.0);
+    }
     last_ = now;
   }
 
@@ -134,8 +171,12 @@ class ProcessorSharing {
     const double r = rate();
     if (r <= 0.0) return;  // zero capacity: jobs wait until capacity returns
     const double left = heap_.front().finish - virtual_;
-    const double delay_ns = left <= 0.0 ? 0.0 : std::ceil(left / r * 1e9);
-    pending_ = sim_.schedule(static_cast<Time>(delay_ns), [this] { on_event(); });
+    Time delay = 0;
+    if (left > 0.0) {
+      delay = quota_.limited() ? quota_.until_run(last_, left / r, busy()) : ceil_ns(left / r);
+      if (delay == kTimeMax) return;  // a zero quota: jobs wait until it changes
+    }
+    pending_ = sim_.schedule(delay, [this] { on_event(); });
   }
 
   void on_event() {
@@ -153,11 +194,13 @@ class ProcessorSharing {
   }
 
   Simulation& sim_;
-  double capacity_;
+  double cores_;
+  CpuQuota quota_;
   Owner& owner_;
   std::vector<Entry> heap_;
   std::vector<Job> done_;  // reused by on_event; on_event never re-enters itself
   double virtual_ = 0.0;
+  double used_ = 0.0;  // core-seconds used up to last_
   Time last_ = 0;
   std::uint64_t seq_ = 0;
   EventId pending_;

@@ -12,6 +12,8 @@ namespace loadcast::models {
 
 namespace {
 
+constexpr double kGibPerAcu = 2.0;  // [doc] how-it-works: 1 ACU ~ 2 GiB
+
 double round_up_half(double acu) { return std::ceil(acu * 2.0 - 1e-9) / 2.0; }
 double round_down_half(double acu) { return std::floor(acu * 2.0 + 1e-9) / 2.0; }
 
@@ -54,14 +56,9 @@ void DbInstance::set_in_service(bool on, sim::Time now) {
   if (!on) removed_ = now;
 }
 
-void DbInstance::run(Request* r, double work_s) {
-  const sim::Time now = sim_.now();
-  cpu_.add(r, work_s);
-  busy_.set(now, cpu_.busy());
-}
+void DbInstance::run(Request* r, double work_s) { cpu_.add(r, work_s); }
 
 void DbInstance::on_cpu_done(Request* r) {
-  busy_.set(sim_.now(), cpu_.busy());
   if (QueryRouter* q = cluster_.router()) q->done(*this, r);
   else client_.query_done(r);
 }
@@ -71,12 +68,14 @@ void DbInstance::set_capacity(double acu, double vcpus) {
   acu_ = acu;
   acu_tw_.set(now, acu);
   capacity_.set(now, vcpus);
-  cpu_.set_capacity(vcpus);
-  busy_.set(now, cpu_.busy());
+  // Serverless v2: the vCPUs of its ACUs are a quota on as many whole cores; a provisioned
+  // instance has its class's cores.
+  if (acu > 0.0) cpu_.set_quota(std::ceil(vcpus), vcpus, cluster_.config().scaling.cpu_period);
+  else cpu_.set_capacity(vcpus);
 }
 
 void DbInstance::restart_statistics(sim::Time now) {
-  busy_.restart(now);
+  busy_mark_ = cpu_.used(now);
   capacity_.restart(now);
   acu_tw_.restart(now);
   peak_connections_ = connections_;
@@ -125,7 +124,7 @@ void DbCluster::start() {
   for (std::size_t i = 0; i < instances_.size(); ++i) {
     if (serverless()) {
       controllers_[i].own = active_floor();
-      controllers_[i].window_start = sim_.now();
+      controllers_[i].window_start = controllers_[i].last_tick = sim_.now();
       instances_[i]->set_capacity(active_floor(), active_floor() * config_.scaling.vcpu_per_acu);
     } else {
       instances_[i]->set_capacity(0.0, i == 0 ? vcpus_ : reader_vcpus_);
@@ -161,7 +160,7 @@ DbInstance& DbCluster::add_reader(const std::string& name) {
   sample_acu_.push_back(0.0);
   if (serverless()) {
     controllers_.back().own = active_floor();
-    controllers_.back().window_start = sim_.now();
+    controllers_.back().window_start = controllers_.back().last_tick = sim_.now();
     inst.set_capacity(active_floor(), active_floor() * config_.scaling.vcpu_per_acu);
   } else {
     inst.set_capacity(0.0, vcpus_);
@@ -184,6 +183,14 @@ void DbCluster::apply_capacity() {
   }
 }
 
+double DbCluster::desired_acu(double vcpus, int connections) const {
+  const auto& sc = config_.scaling;
+  double want = vcpus / (sc.target_utilization * sc.vcpu_per_acu);
+  if (sc.connection_floor) want = std::max(want, serverless_connection_floor_acu(config_.engine, connections));
+  if (sc.working_set_gib > 0) want = std::max(want, sc.working_set_gib / (config_.buffer_pool_share() * kGibPerAcu));
+  return std::clamp(round_up_half(want), active_floor(), config_.max_acu);
+}
+
 void DbCluster::on_tick() {
   const sim::Time now = sim_.now();
   const auto& sc = config_.scaling;
@@ -191,34 +198,32 @@ void DbCluster::on_tick() {
   for (std::size_t i = 0; i < instances_.size(); ++i) {
     DbInstance& inst = *instances_[i];
     Controller& c = controllers_[i];
-    const double busy = inst.busy_area(now);
-    const double capacity = inst.capacity_area(now);
+    const double busy = inst.cpu_used(now);
     if (inst.paused()) {
-      c.last_busy = busy;
-      c.last_capacity = capacity;
-      c.window_busy = busy;
-      c.window_capacity = capacity;
-      c.window_start = now;
+      c.last_busy = c.window_busy = busy;
+      c.last_tick = c.window_start = now;
       continue;
     }
     paused = false;
-    const double dcap = capacity - c.last_capacity;
-    const double u = dcap > 0.0 ? (busy - c.last_busy) / dcap : 0.0;
+    // Up: this interval's CPU. A saturated instance reports its capacity, so it asks for
+    // capacity / target: the rise is then bounded by up_fraction alone.
+    const double tick_s = sim::to_seconds(now - c.last_tick);
+    const double up_to = desired_acu(tick_s > 0 ? (busy - c.last_busy) / tick_s : 0.0, inst.connections());
     c.last_busy = busy;
-    c.last_capacity = capacity;
-    if (u >= sc.up_utilization && c.own < config_.max_acu) {
-      c.own = std::min(config_.max_acu, round_up_half(c.own + std::max(0.5, sc.up_fraction * c.own)));
+    c.last_tick = now;
+    if (up_to > c.own) {
+      c.own = std::min(up_to, round_up_half(c.own + std::max(0.5, sc.up_fraction * c.own)));
       c.last_up = now;
     }
+    // Down: the window's mean CPU, unless capacity rose within it (its CPU may have been capped).
     if (now - c.window_start >= sc.down_interval) {
-      const double wcap = capacity - c.window_capacity;
-      const double mean = wcap > 0.0 ? (busy - c.window_busy) / wcap : 0.0;
-      const bool recently_up = c.last_up >= 0 && now - c.last_up < sc.down_interval;
-      if (mean < sc.down_utilization && !recently_up && c.own > active_floor()) {
-        c.own = std::max(active_floor(), round_down_half(c.own - std::max(0.5, sc.down_fraction * c.own)));
+      const double window_s = sim::to_seconds(now - c.window_start);
+      const double down_to = desired_acu((busy - c.window_busy) / window_s, inst.connections());
+      const bool rose = c.last_up >= 0 && now - c.last_up < sc.down_interval;
+      if (down_to < c.own && !rose) {
+        c.own = std::max(down_to, round_down_half(c.own - std::max(0.5, sc.down_fraction * c.own)));
       }
       c.window_busy = busy;
-      c.window_capacity = capacity;
       c.window_start = now;
     }
   }

@@ -1,20 +1,29 @@
 // Aurora (and a single RDS instance): DB instances whose CPU runs queries as processor sharing,
 // connection limits, and the Aurora Serverless v2 capacity controller.
 //
-// A query needs `work` vCPU-seconds; an instance serves its queries as processor sharing with a
-// capacity of ACU x vcpu_per_acu (Serverless v2) or the class's vCPUs (provisioned), each query
-// using at most one vCPU (assumption: one database backend process runs a connection's query
-// on one core; parallel query is not modelled). Connections are opened by the tasks' pools (connection_pool.hpp) up
-// to max_connections, beyond which a connection attempt is refused.
+// A query needs `work` vCPU-seconds; an instance serves its queries as processor sharing, each
+// query using at most one core (assumption: one database backend process runs a connection's
+// query on one core; parallel query is not modelled): a provisioned instance on its class's
+// vCPUs, a Serverless v2 instance on ceil(ACU x vcpu_per_acu) cores under a quota of
+// ACU x vcpu_per_acu per cpu_period (assumption: like a Fargate task's CFS quota, so a query at
+// low load takes its CPU work at any capacity, and capacity bounds the throughput).
+// Connections are opened by the tasks' pools (connection_pool.hpp) up to max_connections,
+// beyond which a connection attempt is refused.
 // Facts and sources:
 // - 1 ACU ~ 2 GiB with matching CPU; capacity in 0.5 ACU steps between min and max; billed per
 //   ACU-second. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.how-it-works.html
-// - Scales up when CPU (or memory, network) constrains the instance; "the larger the current
-//   capacity, the larger the scaling increment"; scale-down is gradual. [doc] same page.
-//   assumption: the controller below (ServerlessScalingConfig): every up_interval, if CPU
-//   utilization >= up_utilization, add max(0.5, up_fraction x ACU); every down_interval, if the
-//   mean utilization < down_utilization, remove max(0.5, down_fraction x ACU); both rounded to
-//   0.5 ACU and clamped to [min, max]; only CPU is a constraint here.
+// - Capacity follows CPU, memory and network; "the larger the current capacity, the larger the
+//   scaling increment"; scale-down is gradual; high-connection workloads need a higher minimum.
+//   [doc] same page; [AWS blog] "Understanding how ACU minimum and maximum range impacts
+//   scaling in Amazon Aurora Serverless v2" (parts 1-2), https://aws.amazon.com/blogs/database/understanding-how-acu-minimum-and-maximum-range-impacts-scaling-in-amazon-aurora-serverless-v2/
+//   assumption: a target-utilization controller (ServerlessScalingConfig). Each instance's
+//   capacity goes towards desired = max(CPU need, floors), rounded up to 0.5 ACU, within
+//   [min, max]: CPU need = vCPUs used / (target_utilization x vcpu_per_acu); floors = the
+//   minimum (0.5 while active), the ACU whose max_connections covers the open connections, and
+//   working_set / (buffer pool share x 2 GiB). Every up_interval, on that interval's CPU, it
+//   rises by at most max(0.5, up_fraction x ACU); every down_interval, on that interval's mean
+//   CPU and with no rise in it, it falls by at most max(0.5, down_fraction x ACU). A steady load
+//   therefore settles at one capacity whatever came before.
 // - Readers in promotion tier 0-1 stay at least at the writer's capacity. [doc] same page.
 // - Auto-pause at min 0 ACU after SecondsUntilAutoPause without connections (default 300 s);
 //   resume on the next connection attempt "up to 15 seconds"; writer and tier 0-1 readers pause
@@ -117,7 +126,9 @@ class DbInstance {
   double acu() const { return acu_; }
   double cpu_capacity() const { return cpu_.capacity(); }
   // Integrals since the start: busy vCPUs, capacity (vCPU), ACU, connections.
-  double busy_area(sim::Time now) const { return busy_.area(now); }
+  double busy_area(sim::Time now) const { return cpu_.used(now) - busy_mark_; }
+  // vCPU-seconds used since the instance was created (statistics restarts aside).
+  double cpu_used(sim::Time now) const { return cpu_.used(now); }
   double capacity_area(sim::Time now) const { return capacity_.area(now); }
   double acu_area(sim::Time now) const { return acu_tw_.area(now); }
   double acu_peak() const { return acu_tw_.peak(); }
@@ -137,7 +148,7 @@ class DbInstance {
   bool writer_;
   DbClient& client_;
   sim::ProcessorSharing<&DbInstance::on_cpu_done> cpu_;
-  sim::TimeWeighted busy_;
+  double busy_mark_ = 0.0;  // core-seconds used before the statistics restarted
   sim::TimeWeighted capacity_;
   sim::TimeWeighted acu_tw_;
   double acu_ = 0.0;
@@ -193,15 +204,17 @@ class DbCluster final : public Component {
  private:
   struct Controller {
     double own = 0.5;          // capacity this instance's own load asks for
-    double last_busy = 0.0;    // integrals at the previous up tick / down window start
-    double last_capacity = 0.0;
+    double last_busy = 0.0;    // vCPU-seconds used at the previous up tick / down window start
+    sim::Time last_tick = 0;
     double window_busy = 0.0;
-    double window_capacity = 0.0;
     sim::Time window_start = 0;
     sim::Time last_up = -1;
   };
   bool serverless() const { return config_.type == DbType::kAuroraServerlessV2; }
   double active_floor() const;
+  // The capacity an instance using `vcpus` with `connections` open asks for (ACU, 0.5 steps,
+  // within [active floor, max]).
+  double desired_acu(double vcpus, int connections) const;
   void on_tick();
   void apply_capacity();
   void pause();

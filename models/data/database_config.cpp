@@ -17,19 +17,21 @@ bool fraction(double v) { return v > 0 && v <= 1; }
 ConfigProblems ServerlessScalingConfig::validate() const {
   ConfigProblems out;
   if (vcpu_per_acu <= 0) out.push_back({"vcpu_per_acu", "must be > 0"});
-  if (!fraction(up_utilization)) out.push_back({"up_utilization", "must be in (0, 1]"});
+  if (cpu_period < sim::kMillisecond || cpu_period > sim::kSecond) out.push_back({"cpu_period", "must be between 1ms and 1s"});
+  if (!fraction(target_utilization)) out.push_back({"target_utilization", "must be in (0, 1]"});
   if (up_fraction <= 0) out.push_back({"up_fraction", "must be > 0"});
-  if (!fraction(down_utilization)) out.push_back({"down_utilization", "must be in (0, 1]"});
   if (!fraction(down_fraction)) out.push_back({"down_fraction", "must be in (0, 1]"});
   if (up_interval < 100 * sim::kMillisecond) out.push_back({"up_interval", "must be at least 100ms"});
   if (down_interval < 100 * sim::kMillisecond) out.push_back({"down_interval", "must be at least 100ms"});
-  const ServerlessScalingConfig defaults;
-  const double up_in_force = fraction(up_utilization) ? up_utilization : defaults.up_utilization;
-  const double down_in_force = fraction(down_utilization) ? down_utilization : defaults.down_utilization;
-  if (down_in_force >= up_in_force) {
-    out.push_back({"", "down_utilization must be below up_utilization"});
-  }
+  if (working_set_gib < 0) out.push_back({"working_set_gib", "must be >= 0"});
+  if (buffer_pool_share && !fraction(*buffer_pool_share)) out.push_back({"buffer_pool_share", "must be in (0, 1]"});
   return out;
+}
+
+double engine_buffer_pool_share(DbEngine engine) { return engine == DbEngine::kPostgresql ? 0.675 : 0.57; }
+
+double DatabaseConfig::buffer_pool_share() const {
+  return scaling.buffer_pool_share ? *scaling.buffer_pool_share : engine_buffer_pool_share(engine);
 }
 
 ConfigProblems DatabaseConfig::validate() const {

@@ -17,7 +17,7 @@
 // - Instance classes and default max_connections: db_instance_classes.hpp.
 // - Storage and I/O meters: cost/billing.hpp (VolumeMeterConfig).
 // Assumptions (AWS publishes no number; each is a scenario parameter): the Aurora capacity
-// controller and vCPU per ACU, query CPU work.
+// controller, vCPU per ACU and their CPU period, the working set, query CPU work.
 #pragma once
 
 #include <optional>
@@ -35,17 +35,30 @@ enum class DbEngine { kPostgresql, kMysql };
 
 inline constexpr int kMaxAuroraReplicas = 15;
 
-// assumption: the Aurora Serverless v2 capacity controller (AWS publishes no rates, only that
-// scaling up is faster the larger the current capacity, and scaling down is gradual).
-// `database.scaling:`.
+// The Aurora Serverless v2 instance's CPU and its capacity controller, `database.scaling:`.
+// AWS publishes no formula, only that capacity follows CPU, memory and network, that scaling up
+// is faster the larger the current capacity and scaling down is gradual, and that
+// high-connection workloads need a higher minimum; so every number here is an assumption
+// except the max_connections table behind the connection floor (db_instance_classes.hpp) and
+// the buffer-pool shares (AWS's examples, below).
 struct ServerlessScalingConfig {
-  double vcpu_per_acu = 0.25;         // 1 ACU ~ 2 GiB; r-class instances have 8 GiB per vCPU
-  double up_utilization = 0.7;        // CPU utilization that counts as constrained
-  sim::Time up_interval = 2 * sim::kSecond;
-  double up_fraction = 0.25;          // step = max(0.5, fraction x current), rounded to 0.5
-  double down_utilization = 0.3;      // mean CPU utilization below which capacity is released
-  sim::Time down_interval = 30 * sim::kSecond;
-  double down_fraction = 0.1;
+  double vcpu_per_acu = 0.25;  // 1 ACU ~ 2 GiB; r-class instances have 8 GiB per vCPU
+  // The instance's vCPUs are a quota of vCPU x cpu_period per period on ceil(vCPU) cores, like a
+  // Fargate task's (sim::CpuQuota).
+  sim::Time cpu_period = 100 * sim::kMillisecond;
+  // Capacity converges to the level that holds CPU utilization at (just under) this target.
+  double target_utilization = 0.7;
+  sim::Time up_interval = 2 * sim::kSecond;    // capacity may rise once per interval ...
+  double up_fraction = 0.25;                   // ... by at most max(0.5, fraction x current)
+  sim::Time down_interval = 30 * sim::kSecond; // and fall once per interval (on its mean CPU) ...
+  double down_fraction = 0.1;                  // ... by at most max(0.5, fraction x current)
+  // Hold at least the capacity whose documented max_connections covers the open connections.
+  bool connection_floor = true;
+  // Hot data the workload keeps in the buffer pool (GiB): capacity stays at least
+  // working_set / (buffer_pool_share x 2 GiB). 0: no memory floor.
+  double working_set_gib = 0.0;
+  // Share of an ACU's memory that is buffer pool; unset: the engine's (engine_buffer_pool_share).
+  std::optional<double> buffer_pool_share;
 
   ConfigProblems validate() const;
 };
@@ -82,8 +95,17 @@ struct DatabaseConfig {
   double reconnect_work = 0.002;
 
   bool serverless() const { return type == DbType::kAuroraServerlessV2; }
+  // The buffer pool's share of an ACU's memory: scaling.buffer_pool_share or the engine's.
+  double buffer_pool_share() const;
   ConfigProblems validate() const;
 };
+
+// The buffer pool's share of a Serverless v2 instance's memory in AWS's examples: Aurora
+// PostgreSQL shared_buffers 10.9 GiB at 8 ACU, 16.9 GiB at 12.5 ACU (0.68, 0.675); Aurora MySQL
+// innodb_buffer_pool_size 8.7 GiB at 8 ACU, 14.5-15.0 GiB at 12.5 ACU (0.54-0.60). [doc]
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html
+// assumption: PostgreSQL 0.675, MySQL 0.57 at every capacity.
+double engine_buffer_pool_share(DbEngine engine);
 
 // The `db:` step of a request class: the reads run one after another on one connection taken
 // from the task's pool for the reader endpoint (the writer's when there is no reader), then the

@@ -85,4 +85,16 @@ int serverless_max_connections(DbEngine engine, double min_acu, double max_acu) 
   return static_cast<int>(std::floor(v));
 }
 
+double serverless_connection_floor_acu(DbEngine engine, int connections) {
+  auto value = [engine](const Row& r) { return static_cast<double>(engine == DbEngine::kMysql ? r.mysql : r.postgresql); };
+  const double n = static_cast<double>(connections);
+  if (n <= value(kServerless.front())) return 0.0;
+  for (std::size_t i = 1; i < kServerless.size(); ++i) {
+    const Row& lo = kServerless[i - 1];
+    const Row& hi = kServerless[i];
+    if (n <= value(hi)) return lo.max_acu + (n - value(lo)) / (value(hi) - value(lo)) * (hi.max_acu - lo.max_acu);
+  }
+  return kServerless.back().max_acu;
+}
+
 }  // namespace loadcast::models

@@ -41,5 +41,10 @@ std::vector<std::string> db_instance_class_names(bool aurora_only);
 int provisioned_max_connections(DbType type, DbEngine engine, const DbInstanceClass& cls);
 // Default max_connections of an Aurora Serverless v2 instance with this capacity range.
 int serverless_max_connections(DbEngine engine, double min_acu, double max_acu);
+// The least capacity (ACU, not rounded) whose row of the max_connections table covers
+// `connections` (the same interpolation read backwards): 0 up to the 1 ACU row, 256 beyond the
+// last. assumption: the memory the table allows per connection is what an instance holding
+// that many connections needs (AWS: high-connection workloads need a higher minimum).
+double serverless_connection_floor_acu(DbEngine engine, int connections);
 
 }  // namespace loadcast::models

@@ -1,5 +1,8 @@
 #include "models/web/service_config.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "models/web/fargate_sizes.hpp"
 
 namespace loadcast::models {
@@ -16,10 +19,14 @@ ConfigProblems DbPoolConfig::validate() const {
   return out;
 }
 
+double ServiceConfig::cores() const { return std::min(static_cast<double>(threads), std::ceil(vcpu())); }
+
 ConfigProblems ServiceConfig::validate() const {
   ConfigProblems out;
   if (auto size = check_fargate_size(cpu_units, memory_mib); !size.empty()) out.push_back({"memory", size});
   if (threads < 1) out.push_back({"threads", "must be at least 1"});
+  // cpu.cfs_period_us accepts 1 ms to 1 s.
+  if (cpu_period < sim::kMillisecond || cpu_period > sim::kSecond) out.push_back({"cpu_period", "must be between 1ms and 1s"});
   if (desired < 0) out.push_back({"desired", "must be >= 0"});
   if (memory_per_request_mib < 0) out.push_back({"app_memory.per_request", "must be >= 0"});
   if (memory_base_mib && (*memory_base_mib < 0 || *memory_base_mib >= memory_mib)) {

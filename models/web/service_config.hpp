@@ -10,9 +10,15 @@
 // - stopTimeout 30 s, 2-120 s on Fargate: [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
 // - healthCheckGracePeriodSeconds: [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html
 // - Fargate start 30-45 s to RUNNING: [secondary, AWS answer] https://repost.aws/questions/QUjZAzJd27SZWxXM7MgyxOZw
+// - Task CPU is a hard limit on Fargate, enforced as a CFS quota of vCPU x cpu.cfs_period_us per
+//   period; ECS's own agent sets a 100 ms period ([AWS source] defaultCPUPeriod in
+//   https://github.com/aws/amazon-ecs-agent/blob/master/agent/api/task/task_linux.go ; Linux's
+//   default too, https://docs.kernel.org/scheduler/sched-bwc.html). assumption: Fargate's
+//   (unpublished) agent does the same — `cpu_period`.
 // Assumptions (AWS publishes no number; each is a scenario parameter): the split of start-up
 // time into phases, the application's exit time after SIGTERM, its memory (base and per
-// request) and threads, the DB pool's size and timeouts.
+// request) and threads, the cores a task's threads can run on (ceil(vCPU)), the CFS period, the
+// DB pool's size and timeouts.
 #pragma once
 
 #include <optional>
@@ -55,7 +61,8 @@ struct ServiceConfig {
   std::string name;
   int cpu_units = 1024;    // `cpu`: 1024 = 1 vCPU
   int memory_mib = 2048;   // `memory`
-  int threads = 1;         // assumption: one runnable thread (Node.js); CPU = min(threads, vCPU)
+  int threads = 1;         // assumption: one runnable thread (Node.js); cores() = min(threads, ceil(vCPU))
+  sim::Time cpu_period = 100 * sim::kMillisecond;  // `cpu_period`: CFS period, budget vCPU x period
   std::optional<double> memory_base_mib;  // `app_memory.base`; assumption: 25 % of memory_mib
   double memory_per_request_mib = 0.25;   // assumption: heap held by one request in progress
   bool arm64 = false;                   // `architecture`, for cost only
@@ -68,6 +75,8 @@ struct ServiceConfig {
   std::optional<AutoscalingConfig> autoscaling;
 
   double vcpu() const { return static_cast<double>(cpu_units) / 1024.0; }
+  // Cores the application's threads run on at full speed, under the vCPU quota.
+  double cores() const;
   double base_memory_mib() const { return memory_base_mib ? *memory_base_mib : 0.25 * memory_mib; }
 
   ConfigProblems validate() const;

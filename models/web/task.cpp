@@ -41,12 +41,13 @@ Task::Task(TaskHost& host, std::uint32_t id, sim::Simulation& sim, RequestSink& 
       rng_(host.rng()),
       causes_(host.causes()),
       db_(db),
-      cpu_(sim, std::min(static_cast<double>(config_.threads), config_.vcpu()), *this),
+      cpu_(sim, config_.cores(), *this),
       idle_timeout_(host.idle_timeout()),
       memory_limit_mib_(static_cast<double>(config_.memory_mib)),
       memory_base_mib_(config_.base_memory_mib()),
       memory_per_request_mib_(config_.memory_per_request_mib) {
   usage_.last = sim.now();
+  cpu_.set_quota(config_.cores(), config_.vcpu(), config_.cpu_period);
   if (db != nullptr) {
     writer_pool_ = std::make_unique<ConnectionPool>(sim, *db, false, config_.db_pool, *this);
     if (db->has_readers()) reader_pool_ = std::make_unique<ConnectionPool>(sim, *db, true, config_.db_pool, *this);
@@ -61,9 +62,12 @@ double Task::memory_used_mib() const { return memory_base_mib_ + memory_per_requ
 
 void Task::enter(TaskState s) {
   const TaskState from = state_;
+  const sim::Time now = sim_.now();
   if (from == TaskState::kRunning) {
-    usage_.set(sim_.now(), 0.0, 0.0);
+    usage_.set(now, 0.0);
+    usage_.busy_area += cpu_.used(now) - usage_.used_mark;
   }
+  if (s == TaskState::kRunning) usage_.used_mark = cpu_.used(now);
   state_ = s;
   update_integrals();
   host_.on_task_state(*this, from);
@@ -204,8 +208,7 @@ void Task::unlink(Request* r) {
 
 void Task::update_integrals() {
   if (state_ != TaskState::kRunning) return;
-  const sim::Time now = sim_.now();
-  usage_.set(now, cpu_.busy(), static_cast<double>(active_));
+  usage_.set(sim_.now(), static_cast<double>(active_));
 }
 
 void Task::accept(Request* r) {
@@ -222,13 +225,9 @@ void Task::accept(Request* r) {
   if (idle_timeout_ > 0 && !idle_armed_) arm_idle_timer();
 }
 
-void Task::cpu(Request* r, double work_s) {
-  cpu_.add(r, work_s);
-  update_integrals();
-}
+void Task::cpu(Request* r, double work_s) { cpu_.add(r, work_s); }
 
 void Task::on_cpu_done(Request* r) {
-  update_integrals();
   if (r == kProbeJob) {
     if (!probe_pending_) return;
     probe_pending_ = false;
@@ -365,7 +364,6 @@ void Task::probe() {
   const HealthCheckConfig& hc = config_.target_group.health_check;
   probe_pending_ = true;
   cpu_.add(kProbeJob, hc.cpu.sample(rng_));
-  update_integrals();
   probe_timeout_ = sim_.schedule(hc.timeout, [this] { on_probe_timeout(); });
 }
 
@@ -373,7 +371,6 @@ void Task::on_probe_timeout() {
   if (!probe_pending_) return;
   probe_pending_ = false;
   cpu_.remove(kProbeJob);
-  update_integrals();
   if (group_ != nullptr) group_->on_probe_result(*this, false);
 }
 

@@ -6,11 +6,13 @@
 // STOPPED, each phase with a duration drawn from the service's distributions; billing runs
 // from the image pull to STOPPED. [doc] https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html ,
 // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html
-// CPU: processor sharing among the requests in a CPU step at capacity min(threads, vCPU), one
-// pending completion event (sim::ProcessorSharing). Memory = base + per_request x requests being
-// worked on; a task above its memory dies at once (assumption: like an OOM kill): every
-// request awaiting its response gets 502 (ALB: the target closed the connection) and ECS
-// replaces the task. [doc] 502 causes: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
+// CPU: processor sharing among the requests in a CPU step on min(threads, ceil(vCPU)) cores at
+// full speed under a CFS quota of vCPU x cpu_period per period (Fargate's task CPU limit), one
+// pending completion event (sim::ProcessorSharing, sim::CpuQuota): at low load a request takes
+// its CPU demand, not demand / vCPU; over a long run the task delivers vCPU cores. Memory =
+// base + per_request x requests being worked on; a task above its memory dies at once
+// (assumption: like an OOM kill): every request awaiting its response gets 502 (ALB: the target
+// closed the connection) and ECS replaces the task. [doc] 502 causes: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
 // Requests awaiting a response are kept in arrival order in an intrusive list: the oldest is
 // the first to exceed the ALB idle timeout, so one timer per task (re-armed when it fires)
 // answers 504 without an event per request. A request answered early (504, 502) is
@@ -133,8 +135,10 @@ class Task final : public PoolOwner {
   void set_group(TargetGroup* g) { group_ = g; }
   TargetState& target() { return target_; }
 
-  // Integrals since launch: busy vCPUs and requests worked on, while RUNNING only.
-  double busy_area(sim::Time now) const { return usage_.busy_area + usage_.busy * sim::to_seconds(now - usage_.last); }
+  // Integrals since launch: busy vCPUs (CPU used) and requests worked on, while RUNNING only.
+  double busy_area(sim::Time now) const {
+    return usage_.busy_area + (state_ == TaskState::kRunning ? cpu_.used(now) - usage_.used_mark : 0.0);
+  }
   double active_area(sim::Time now) const {
     return usage_.active_area + usage_.active * sim::to_seconds(now - usage_.last);
   }
@@ -173,18 +177,18 @@ class Task final : public PoolOwner {
   sim::ProcessorSharing<&Task::on_cpu_done> cpu_;
   std::unique_ptr<ConnectionPool> writer_pool_;
   std::unique_ptr<ConnectionPool> reader_pool_;
-  // Integrals of busy vCPUs and of requests worked on while RUNNING (one clock for both: this
-  // is updated at every CPU change, so it is kept cheaper than two sim::TimeWeighted).
+  // Integrals of busy vCPUs and of requests worked on while RUNNING. Busy vCPU-seconds are the
+  // CPU's own count of core-seconds used (throttling included) since `used_mark`, when the task
+  // became RUNNING; requests worked on are updated at every change (kept cheaper than a
+  // sim::TimeWeighted).
   struct Integrals {
     sim::Time last = 0;
-    double busy = 0.0, active = 0.0;
+    double active = 0.0;
     double busy_area = 0.0, active_area = 0.0;
-    void set(sim::Time now, double b, double a) {
-      const double dt = sim::to_seconds(now - last);
-      busy_area += busy * dt;
-      active_area += active * dt;
+    double used_mark = 0.0;
+    void set(sim::Time now, double a) {
+      active_area += active * sim::to_seconds(now - last);
       last = now;
-      busy = b;
       active = a;
     }
   };

@@ -13,13 +13,16 @@ namespace {
 void load_scaling(MapReader& db, models::ServerlessScalingConfig& sc) {
   MapReader m(db.ctx(), db.get("scaling"), db.child_path("scaling"));
   const std::pair<const char*, double*> numbers[] = {{"vcpu_per_acu", &sc.vcpu_per_acu},
-                                                     {"up_utilization", &sc.up_utilization},
+                                                     {"target_utilization", &sc.target_utilization},
                                                      {"up_fraction", &sc.up_fraction},
-                                                     {"down_utilization", &sc.down_utilization},
-                                                     {"down_fraction", &sc.down_fraction}};
+                                                     {"down_fraction", &sc.down_fraction},
+                                                     {"working_set_gib", &sc.working_set_gib}};
   for (const auto& [key, into] : numbers) {
     if (auto v = m.number(key)) *into = *v;
   }
+  if (auto v = m.number("buffer_pool_share")) sc.buffer_pool_share = *v;
+  if (auto v = m.boolean("connection_floor")) sc.connection_floor = *v;
+  if (auto v = m.duration("cpu_period")) sc.cpu_period = *v;
   if (auto v = m.duration("up_interval")) sc.up_interval = *v;
   if (auto v = m.duration("down_interval")) sc.down_interval = *v;
   m.finish();

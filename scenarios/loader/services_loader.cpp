@@ -204,6 +204,7 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemRe
   // Without `memory` the size's problem is the service's (its cpu has no default memory).
   if (!m.has("memory")) report.place(m.child_path("memory"), m.node(), m.path());
   if (auto v = m.integer("threads")) c.threads = to_int(*v);
+  if (auto v = m.duration("cpu_period")) c.cpu_period = *v;
   if (auto v = m.integer("desired")) c.desired = to_int(*v);
   if (auto v = m.str("architecture")) {
     if (*v == "arm64") c.arm64 = true;

@@ -341,3 +341,30 @@ TEST_CASE("MessagingLoader: pinning and the reconnect after a failover load into
   CHECK(d.model.database->reconnect_work == 0.002);
   CHECK(d.model.database->reconnect_latency.sample_time(rng) == 20 * sim::kMillisecond);
 }
+
+TEST_CASE("MessagingLoader: the CPU quota period and the Serverless v2 controller's keys load") {
+  std::string text = replace(kBase, "  api: { cpu: 512, memory: 1024 }\n", "  api: { cpu: 512, memory: 1024, cpu_period: 50ms }\n");
+  text = replace(text, "    wait_time: 20s\n", "    wait_time: 20s\n    cpu_period: 20ms\n");
+  text = replace(text, "  type: aurora_provisioned\n  engine: mysql\n  instance_class: db.r7g.large\n",
+                 "  type: aurora_serverless_v2\n  engine: mysql\n  max_acu: 16\n"
+                 "  scaling: { cpu_period: 10ms, target_utilization: 0.6, up_interval: 1s, up_fraction: 0.5, down_interval: 60s,\n"
+                 "             down_fraction: 0.2, connection_floor: false, working_set_gib: 4, buffer_pool_share: 0.5 }\n");
+  const auto s = scenario::load_string(text, "ok.yaml");
+  CHECK(s.model.services.at(0).cpu_period == 50 * sim::kMillisecond);
+  CHECK(s.model.workers.at(0).service.cpu_period == 20 * sim::kMillisecond);
+  REQUIRE(s.model.database);
+  const auto& sc = s.model.database->scaling;
+  CHECK(sc.cpu_period == 10 * sim::kMillisecond);
+  CHECK(sc.target_utilization == 0.6);
+  CHECK(sc.up_interval == sim::kSecond);
+  CHECK(sc.up_fraction == 0.5);
+  CHECK(sc.down_interval == 60 * sim::kSecond);
+  CHECK(sc.down_fraction == 0.2);
+  CHECK_FALSE(sc.connection_floor);
+  CHECK(sc.working_set_gib == 4.0);
+  CHECK(s.model.database->buffer_pool_share() == 0.5);
+  CHECK_THROWS_WITH(scenario::load_string(replace(text, "target_utilization: 0.6", "target_utilization: 1.5"), "bad.yaml"),
+                    Catch::Contains("database.scaling.target_utilization: must be in (0, 1]"));
+  CHECK_THROWS_WITH(scenario::load_string(replace(text, "cpu_period: 50ms", "cpu_period: 2s"), "bad.yaml"),
+                    Catch::Contains("services.api.cpu_period: must be between 1ms and 1s"));
+}

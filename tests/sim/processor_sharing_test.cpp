@@ -128,3 +128,73 @@ TEST_CASE("ProcessorSharing: the owner may add work from its completion hook") {
   sim.run();
   CHECK(chain.times == std::vector<Time>{kSecond, 2 * kSecond, 3 * kSecond});
 }
+
+TEST_CASE("ProcessorSharing: under a CPU quota a lone job runs at full core speed while the budget lasts") {
+  Simulation sim;
+  Recorder rec(sim);
+  Ps ps(sim, 1.0, rec);
+  ps.set_quota(1.0, 0.25, 100 * kMillisecond);  // Fargate 0.25 vCPU, one thread
+  CHECK(ps.capacity() == Approx(0.25));
+  CHECK(ps.cores() == 1.0);
+  SECTION("10 ms of work takes 10 ms, not the 40 ms of a quarter-speed processor") {
+    ps.add(1, 0.010);
+    sim.run();
+    CHECK(rec.finished == std::vector<std::pair<int, Time>>{{1, 10 * kMillisecond}});
+    CHECK(ps.used(sim.now()) == Approx(0.010));
+  }
+  SECTION("100 ms of work runs 25 ms in each of four periods") {
+    ps.add(1, 0.100);
+    sim.run();
+    CHECK(rec.finished == std::vector<std::pair<int, Time>>{{1, 325 * kMillisecond}});
+    CHECK(ps.used(sim.now()) == Approx(0.100));
+  }
+  SECTION("at saturation it delivers exactly the quota: 40 jobs of 10 ms all leave at 1.525 s") {
+    for (int j = 1; j <= 40; ++j) ps.add(j, 0.010);
+    sim.run_until(500 * kMillisecond);
+    CHECK(ps.used(sim.now()) == Approx(0.125));  // 5 periods x 25 ms
+    sim.run();
+    REQUIRE(rec.finished.size() == 40);
+    for (const auto& f : rec.finished) CHECK(f.second == 1525 * kMillisecond);
+    CHECK(rec.finished.front().first == 1);
+  }
+  SECTION("a job arriving after the budget is spent waits for the next period") {
+    ps.add(1, 0.030);
+    sim.schedule(26 * kMillisecond, [&] { ps.add(2, 0.002); });
+    sim.run();
+    // Job 1 alone spends the 25 ms budget by 25 ms; from 100 ms both share the core at half speed:
+    // job 2 has its 2 ms at 104 ms (job 1 then 27 ms), job 1 its last 3 ms alone at 107 ms.
+    CHECK(rec.finished == std::vector<std::pair<int, Time>>{{2, 104 * kMillisecond}, {1, 107 * kMillisecond}});
+  }
+}
+
+TEST_CASE("ProcessorSharing: a quota of at least the cores never throttles, and set_capacity drops the quota") {
+  Simulation sim;
+  Recorder rec(sim);
+  Ps ps(sim, 1.0, rec);
+  ps.set_quota(2.0, 2.0, 100 * kMillisecond);
+  CHECK_FALSE(ps.has_quota());
+  ps.add(1, 1.0);
+  ps.add(2, 1.0);
+  ps.add(3, 1.0);
+  sim.run();
+  // Plain processor sharing on 2 cores: 2/3 each, all at 1.5 s.
+  CHECK(rec.finished.back().second == 1500 * kMillisecond);
+  ps.set_quota(1.0, 0.5, 100 * kMillisecond);
+  CHECK(ps.has_quota());
+  ps.set_capacity(1.0);
+  CHECK_FALSE(ps.has_quota());
+  CHECK(ps.capacity() == 1.0);
+}
+
+TEST_CASE("ProcessorSharing: a quota change keeps the progress and the period's phase") {
+  Simulation sim;
+  Recorder rec(sim);
+  Ps ps(sim, 1.0, rec);
+  ps.set_quota(1.0, 0.25, 100 * kMillisecond);
+  ps.add(1, 0.100);
+  // 20 ms run by 20 ms; then half a core: 30 ms more by 50 ms (budget 50 ms per period, 20 used),
+  // 50 ms in [100, 150] ms: done at 150 ms.
+  sim.schedule(20 * kMillisecond, [&] { ps.set_quota(1.0, 0.5, 100 * kMillisecond); });
+  sim.run();
+  CHECK(rec.finished == std::vector<std::pair<int, Time>>{{1, 150 * kMillisecond}});
+}

@@ -48,17 +48,33 @@ TEST_CASE("DatabaseConfig: auto-pause only at min 0 ACU, 300-86400 s") {
   CHECK(lines(c.validate()) == Lines{"auto_pause: must be between 300s and 86400s (SecondsUntilAutoPause)"});
 }
 
-TEST_CASE("DatabaseConfig: the capacity controller's fractions and intervals") {
+TEST_CASE("DatabaseConfig: the capacity controller's target, fractions, intervals, CPU period and memory floor") {
   ServerlessScalingConfig sc;
+  CHECK(sc.validate().empty());
   sc.vcpu_per_acu = 0;
+  sc.cpu_period = 2 * sim::kSecond;  // cpu.cfs_period_us is at most 1 s
+  sc.target_utilization = 0;
   sc.down_fraction = 2;
   sc.up_interval = 10 * sim::kMillisecond;
-  sc.down_utilization = 0.8;  // above the default up_utilization 0.7
-  CHECK(lines(sc.validate()) == Lines{"vcpu_per_acu: must be > 0", "down_fraction: must be in (0, 1]", "up_interval: must be at least 100ms",
-                                      "(itself): down_utilization must be below up_utilization"});
+  sc.working_set_gib = -1;
+  sc.buffer_pool_share = 1.5;
+  CHECK(lines(sc.validate()) == Lines{"vcpu_per_acu: must be > 0", "cpu_period: must be between 1ms and 1s",
+                                      "target_utilization: must be in (0, 1]", "down_fraction: must be in (0, 1]",
+                                      "up_interval: must be at least 100ms", "working_set_gib: must be >= 0",
+                                      "buffer_pool_share: must be in (0, 1]"});
   DatabaseConfig c;
-  c.scaling.up_utilization = 1.5;
-  CHECK(lines(c.validate()) == Lines{"scaling.up_utilization: must be in (0, 1]"});
+  c.scaling.target_utilization = 1.5;
+  CHECK(lines(c.validate()) == Lines{"scaling.target_utilization: must be in (0, 1]"});
+}
+
+TEST_CASE("DatabaseConfig: the buffer pool share is AWS's example's for the engine unless set") {
+  DatabaseConfig c;
+  c.engine = DbEngine::kPostgresql;
+  CHECK(c.buffer_pool_share() == 0.675);  // shared_buffers 1,425,408 x 8 KiB at 8 ACU = 0.68 of 16 GiB
+  c.engine = DbEngine::kMysql;
+  CHECK(c.buffer_pool_share() == 0.57);   // innodb_buffer_pool_size 0.54-0.60 of memory at 8-12.5 ACU
+  c.scaling.buffer_pool_share = 0.5;
+  CHECK(c.buffer_pool_share() == 0.5);
 }
 
 TEST_CASE("DatabaseConfig: instance classes, readers, tiers, connections, volume") {

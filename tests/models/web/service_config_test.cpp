@@ -60,3 +60,25 @@ TEST_CASE("ServiceConfig: auto scaling and target group problems are under their
   CHECK(lines(c.validate()) ==
         Lines{"autoscaling.max: max (2) must be >= min (4)", "target_group.health_check.healthy_threshold: must be between 2 and 10"});
 }
+
+TEST_CASE("ServiceConfig: the CFS period is 1 ms to 1 s, and the cores are min(threads, ceil(vCPU))") {
+  ServiceConfig c;
+  CHECK(c.cpu_period == 100 * sim::kMillisecond);
+  c.cpu_period = 2 * sim::kSecond;  // cpu.cfs_period_us is at most 1 s
+  CHECK(lines(c.validate()) == Lines{"cpu_period: must be between 1ms and 1s"});
+  c.cpu_period = 500 * sim::kMicrosecond;
+  CHECK(lines(c.validate()) == Lines{"cpu_period: must be between 1ms and 1s"});
+  c.cpu_units = 256;
+  c.memory_mib = 512;
+  c.threads = 4;
+  CHECK(c.cores() == 1.0);  // 0.25 vCPU: one core under a quarter-core quota
+  c.cpu_units = 2048;
+  c.memory_mib = 4096;
+  CHECK(c.cores() == 2.0);
+  c.threads = 1;
+  CHECK(c.cores() == 1.0);  // one runnable thread uses one core of two
+  c.cpu_units = 1536;
+  c.memory_mib = 3072;
+  c.threads = 8;
+  CHECK(c.cores() == 2.0);  // 1.5 vCPU: two cores under a 1.5-core quota
+}
