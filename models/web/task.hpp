@@ -98,7 +98,9 @@ class Task final : public PoolOwner {
   // ---- lifecycle (driven by the service)
   void launch();            // PROVISIONING, then the phases on their own
   void start_running();     // already RUNNING (a task that exists before the run starts)
-  void begin_stop();        // SIGTERM: STOPPING, STOPPED after the shutdown time
+  // SIGTERM: STOPPING, STOPPED after the shutdown time (at most stop_timeout, and at most
+  // `cap`: what is left of a Fargate Spot warning).
+  void begin_stop(sim::Time cap = sim::kTimeMax);
   void kill(const std::string* cause, const std::string& reason);  // dies now: 502 to what awaits a response
   void set_deactivating();  // deregistered from the load balancer: draining
 
@@ -132,6 +134,7 @@ class Task final : public PoolOwner {
   TargetGroup* group() const { return group_; }
   void set_group(TargetGroup* g) { group_ = g; }
   TargetState& target() { return target_; }
+  const TargetState& target() const { return target_; }
 
   // Integrals since launch: busy vCPUs and requests worked on, while RUNNING only.
   double busy_area(sim::Time now) const { return usage_.busy_area + usage_.busy * sim::to_seconds(now - usage_.last); }
@@ -156,7 +159,6 @@ class Task final : public PoolOwner {
   void answer_early(Request* r, const std::string* cause, int status);
   void on_probe_timeout();
   void update_integrals();
-  void check_drained();
   void release_work();
 
   TaskHost& host_;
