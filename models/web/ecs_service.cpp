@@ -157,9 +157,12 @@ EcsService::Census EcsService::census() const {
     const TaskMeta& m = meta(*t);
     const bool running = t->state() == TaskState::kRunning;
     if (running) ++c.running;
-    if (m.interrupted || (running && m.replacing)) {
+    // Reclaimed by Spot: DEACTIVATING from the warning on, neither RUNNING nor PENDING, so
+    // outside maximum_percent like any draining task.
+    if (m.interrupted) continue;
+    if (running && m.replacing) {
       ++c.leaving;
-      if (running && m.replacing && !m.interrupted) ++c.replacing;
+      ++c.replacing;
       continue;
     }
     if (!running && !starting(*t)) continue;  // stopping: no longer counted

@@ -19,8 +19,8 @@
 //   (assumption, alb_config.hpp); until then the ALB does not know it.
 // - A task the ALB marks unhealthy (once healthCheckGracePeriodSeconds has passed since it
 //   started, or when it ends if the target is still unhealthy then) is replaced replacement-first:
-//   ECS starts a new task while the tasks in RUNNING or PENDING stay within maximum_percent of
-//   desired, keeps the unhealthy task registered (the ALB fails open to it while no target is
+//   ECS starts a new task while the tasks in RUNNING or PENDING (not a draining one) stay within
+//   maximum_percent of desired, keeps the unhealthy task registered (the ALB fails open to it while no target is
 //   healthy), and stops it once the replacements are healthy (healthy tasks + unhealthy ones
 //   left > desired). When maximum_percent leaves no room, it stops an unhealthy task first if
 //   the RUNNING tasks left stay at or above minimum_healthy_percent of desired, else the task
@@ -35,7 +35,7 @@
 //   (SIGTERM) starts its deregistration at once, draining for min(deregistration delay, 2 min);
 //   it stops at the latest 2 minutes after the warning (what is still in flight then gets 502,
 //   cause spot_interrupted). A replacement starts at the warning within maximum_percent (the
-//   reclaimed task counts until it stops), on the provider the strategy asks for (Fargate does
+//   reclaimed task, DEACTIVATING, no longer counts), on the provider the strategy asks for (Fargate does
 //   not replace Spot with On-Demand). assumption: the application handles SIGTERM by finishing
 //   what it holds (AWS's advice) — its `shutdown` time starts when the drain ends. [doc]
 //   https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html ,
@@ -189,7 +189,7 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   // The tasks as reconcile() counts them.
   struct Census {
     int good[2] = {0, 0};  // by provider: queued, starting, RUNNING and neither replacing nor reclaimed
-    int leaving = 0;       // RUNNING unhealthy ones not yet stopped, reclaimed Spot ones not yet STOPPED
+    int leaving = 0;       // RUNNING unhealthy ones not yet stopped
     int running = 0;       // RUNNING
     int healthy_good = 0;  // good RUNNING tasks healthy in the target group (RUNNING without one)
     int replacing = 0;     // RUNNING and marked for replacement
