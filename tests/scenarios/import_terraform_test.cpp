@@ -134,7 +134,7 @@ TEST_CASE("ImportTerraform: a state links resources by their ARNs, names and URL
     REQUIRE(web != nullptr);
     CHECK(web->cpu_units == 512);
     CHECK(web->arm64);
-    CHECK_FALSE(web->spot);
+    CHECK_FALSE(web->uses_spot());
     CHECK(web->desired == 2);
     CHECK(web->lifecycle.stop_timeout == 20 * sim::kSecond);
     CHECK(web->target_group.algorithm == models::Algorithm::kLeastOutstandingRequests);
@@ -168,7 +168,7 @@ TEST_CASE("ImportTerraform: a state links resources by their ARNs, names and URL
     const auto* w = find_worker(m, "worker");
     REQUIRE(w != nullptr);
     CHECK(w->queue == "orders");
-    CHECK(w->service.spot);
+    CHECK(w->service.uses_spot());
     REQUIRE(w->service.autoscaling);
     CHECK(w->service.autoscaling->min == 0);
     const auto* b = loadcast::testing::policy_on(*w->service.autoscaling, "backlog_per_task");
