@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "cost/usage_json.hpp"
+#include "models/core/assumptions.hpp"
 #include "models/core/system.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 #include "sim/replication.hpp"
@@ -69,6 +70,8 @@ SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, S
   reports::Result& result = run.result;
   // Cost first, so thresholds on cost.monthly_usd resolve.
   add_cost_section(result, run.usage, scenario.region, scenario.cost, scenario.base_dir);
+  // What the model rests on that AWS does not document: listed, and shown by every report.
+  result.sections["assumptions"] = models::model_assumptions(scenario.model);
   if (options.precision > 0.0) {
     result.sections["precision"] = reports::Json{{"metric", "latency_ms.mean"},
                                                  {"target", options.precision},

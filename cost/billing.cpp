@@ -47,6 +47,10 @@ AlbLcus alb_lcus_for_hour(const AlbHourTotals& h) {
       l.dominant = name;
     }
   }
+  if (h.reserved_lcus > l.billed) {
+    l.billed = h.reserved_lcus;
+    l.dominant = "reserved";
+  }
   return l;
 }
 

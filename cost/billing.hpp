@@ -75,6 +75,10 @@ struct AlbHourTotals {
   double requests = 0.0;
   double rule_evaluations = 0.0;           // sum over requests of the listener rules processed
   bool lambda_targets = false;             // 0.4 GB/h per LCU instead of 1 GB/h
+  // LCU Reservation in force during the hour: billed as LCU-hours even when unused; LCUs used
+  // beyond it are billed as usual. [doc]
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/capacity-unit-reservation.html
+  double reserved_lcus = 0.0;
 };
 
 struct AlbLcus {

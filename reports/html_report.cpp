@@ -273,6 +273,7 @@ std::string render_html(const Result& r) {
   html::classes(h, r);
   html::stations(h, r);
   if (r.sections.contains("cost") && r.sections["cost"].is_object()) html::cost(h, r.sections["cost"]);
+  html::assumptions(h, r);
   html::events(h, r);
   h << "<p class=\"meta\">Written by loadcast from " << escape_xml(kResultSchema) << ".</p>\n</body></html>\n";
   return h.str();

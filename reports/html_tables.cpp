@@ -137,6 +137,12 @@ void cost(std::ostringstream& h, const Json& c) {
   string_list(h, c, "unverified_prices", "Unverified prices used (check before relying on them):", true);
 }
 
+void assumptions(std::ostringstream& h, const Result& r) {
+  if (!r.sections.contains("assumptions") || !r.sections["assumptions"].is_array() || r.sections["assumptions"].empty()) return;
+  h << "<h2 id=\"assumptions\">Model assumptions</h2>\n";
+  string_list(h, r.sections, "assumptions", "What the model rests on that AWS does not document (each a scenario key):", false);
+}
+
 void events(std::ostringstream& h, const Result& r) {
   h << "<h2 id=\"events\">Events</h2>\n";
   if (r.events.empty()) {

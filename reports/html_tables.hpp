@@ -23,5 +23,7 @@ void stations(std::ostringstream& h, const Result& r);
 // unverified prices used; a cost section holding `error` (pricing failed) says why instead.
 void cost(std::ostringstream& h, const Json& cost);
 void events(std::ostringstream& h, const Result& r);
+// The result's `assumptions`: what the model rests on that AWS does not document.
+void assumptions(std::ostringstream& h, const Result& r);
 
 }  // namespace loadcast::reports::html

@@ -102,6 +102,7 @@ std::string render_text(const Result& r) {
   } else if (const std::string error = cost_error_of(r); !error.empty()) {
     out << "cost       not priced: " << error << '\n';
   }
+  for (const auto& a : strings_of(r.sections, "assumptions")) out << "assumes    " << a << '\n';
   if (!r.events.empty()) {
     std::map<std::string, std::size_t> by_type;
     for (const auto& e : r.events) ++by_type[e.type];
@@ -161,6 +162,11 @@ std::string render_markdown(const Result& r) {
     if (!strings_of(*c, "assumptions").empty()) out << '\n';
   } else if (const std::string error = cost_error_of(r); !error.empty()) {
     out << "### Monthly cost: not priced\n\n" << escape_md_cell(error) << "\n\n";
+  }
+  if (const auto assumed = strings_of(r.sections, "assumptions"); !assumed.empty()) {
+    out << "### Model assumptions\n\nWhat the model rests on that AWS does not document (each a scenario key):\n\n";
+    for (const auto& a : assumed) out << "- " << escape_md_cell(a) << '\n';
+    out << '\n';
   }
   std::size_t scale_events = 0;
   for (const auto& e : r.events) scale_events += e.type.find("scale") != std::string::npos ? 1u : 0u;

@@ -11,6 +11,8 @@ WebTier::WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& conf
   if (config.database) db_ = std::make_unique<DbCluster>(sim, events, *config.database, *this);
   const std::size_t n = config.services.size();
   if (config.load_balancer) {
+    alb_refused_cause_ = "alb_capacity_exceeded:" + config.load_balancer->name;
+    alb_refused_ = Failure{Failure::Kind::kError, 503, &alb_refused_cause_};
     alb_ = std::make_unique<Alb>(sim, events, *config.load_balancer, n);
     std::vector<bool> used(n, false);
     for (const auto& rule : config.load_balancer->rules) used[rule.service_index] = true;
@@ -48,6 +50,7 @@ void WebTier::on_warmup_end() {
 
 void WebTier::sample(sim::Time start, sim::Time end, SeriesRow& row) {
   for (auto& s : services_) s->sample(start, end, row);
+  if (alb_) alb_->sample(start, end, row);
   if (db_) db_->sample(start, end, row);
 }
 

@@ -37,9 +37,11 @@ class WebTier final : public Component, public DbClient {
 
   // Does class `cls` go through the load balancer?
   bool routed(std::uint32_t cls) const { return routes_[cls].service != kNoService; }
-  // Hands `r` to a task; returns the failure (503) when there is none to take it.
+  // Hands `r` to a task; returns the failure (503) when there is none to take it, or when the
+  // load balancer is over its capacity (AlbCapacityConfig).
   const Failure* dispatch(Request* r) {
     const Route& route = routes_[r->cls];
+    if (!alb_->admit()) return &alb_refused_;
     Task* t = alb_->route(route.service, route.rules);
     if (t == nullptr) return &no_target_[route.service];
     t->accept(r);
@@ -79,6 +81,8 @@ class WebTier final : public Component, public DbClient {
   std::vector<Route> routes_;
   std::vector<std::string> no_target_causes_;
   std::vector<Failure> no_target_;
+  std::string alb_refused_cause_;
+  Failure alb_refused_;
 };
 
 }  // namespace loadcast::models

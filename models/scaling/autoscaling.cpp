@@ -45,10 +45,12 @@ Autoscaler::Autoscaler(sim::Simulation& sim, EventLog& events, ScalableTarget& t
     if (!index) throw std::invalid_argument(name + ": policy " + pc.name + " uses unknown metric '" + metric + "'");
     p.metric = *index;
     if (const auto* tt = std::get_if<TargetTrackingConfig>(&pc.spec)) {
+      const auto high = tt->high_alarm(publisher.period());
+      const auto low = tt->low_alarm(publisher.period());
       p.high = &publisher.add_alarm(*index, AlarmConfig{name + "." + pc.name + ".AlarmHigh", metric, Comparison::kGreater,
-                                                        tt->target, tt->high_periods, tt->high_datapoints});
+                                                        tt->target, high.periods, high.datapoints});
       p.low = &publisher.add_alarm(*index, AlarmConfig{name + "." + pc.name + ".AlarmLow", metric, Comparison::kLess,
-                                                       tt->low_ratio * tt->target, tt->low_periods, tt->low_datapoints});
+                                                       tt->low_ratio * tt->target, low.periods, low.datapoints});
     } else {
       const auto& st = std::get<StepScalingConfig>(pc.spec);
       p.high = &publisher.add_alarm(*index, AlarmConfig{name + "." + pc.name, metric, st.comparison, st.threshold,

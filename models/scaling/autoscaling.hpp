@@ -7,8 +7,9 @@
 // once per minute that the alarm remains in the new state", [doc]
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html ;
 // assumption: at 20 s resolution once per publication). Behaviour, with sources:
-// - Target tracking owns two alarms: AlarmHigh (metric > target on high_datapoints of
-//   high_periods, default 3 of 3) and AlarmLow (metric < low_ratio x target, default 15 of 15).
+// - Target tracking owns two alarms: AlarmHigh (metric > target, default 3 of 3 datapoints) and
+//   AlarmLow (metric < low_ratio x target, default 15 minutes of datapoints: 15 of 15 at 60 s;
+//   assumption at 20 s, where AWS documents no shape: 45 of 45, see autoscaling_config.hpp).
 //   [secondary] https://github.com/aws/containers-roadmap/issues/1208 ; [doc]
 //   https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html
 // - assumption (AWS publishes no formula, only "proportional", "rounds up when adding, down when

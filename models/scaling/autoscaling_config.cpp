@@ -52,12 +52,35 @@ std::optional<std::string> step_bounds_problem(const std::vector<StepAdjustment>
 
 }  // namespace
 
-ConfigProblems TargetTrackingConfig::validate() const {
+namespace {
+
+TargetTrackingConfig::AlarmShape shape(const std::optional<int>& periods, const std::optional<int>& datapoints, int default_periods) {
+  TargetTrackingConfig::AlarmShape a;
+  a.assumed = !periods && !datapoints;
+  a.periods = periods ? *periods : default_periods;
+  a.datapoints = datapoints ? *datapoints : a.periods;
+  return a;
+}
+
+}  // namespace
+
+TargetTrackingConfig::AlarmShape TargetTrackingConfig::high_alarm(sim::Time) const {
+  return shape(high_periods, high_datapoints, kHighPeriods);
+}
+
+TargetTrackingConfig::AlarmShape TargetTrackingConfig::low_alarm(sim::Time period) const {
+  const int span = period > 0 ? static_cast<int>((kLowSpan + period - 1) / period) : 15;
+  return shape(low_periods, low_datapoints, span);
+}
+
+ConfigProblems TargetTrackingConfig::validate(sim::Time period) const {
   ConfigProblems out;
   if (target <= 0) out.push_back({"target", "must be > 0"});
-  const TargetTrackingConfig defaults;
-  check_alarm_counts(out, "alarm_high", high_periods, high_datapoints, {defaults.high_periods, defaults.high_datapoints});
-  check_alarm_counts(out, "alarm_low", low_periods, low_datapoints, {defaults.low_periods, defaults.low_datapoints});
+  const TargetTrackingConfig unset;
+  const AlarmShape high = high_alarm(period), low = low_alarm(period);
+  const AlarmShape high_default = unset.high_alarm(period), low_default = unset.low_alarm(period);
+  check_alarm_counts(out, "alarm_high", high.periods, high.datapoints, {high_default.periods, high_default.datapoints});
+  check_alarm_counts(out, "alarm_low", low.periods, low.datapoints, {low_default.periods, low_default.datapoints});
   if (low_ratio <= 0 || low_ratio > 1) out.push_back({"alarm_low.ratio", "must be in (0, 1]"});
   return out;
 }
@@ -89,7 +112,7 @@ ConfigProblems ScheduledActionConfig::validate() const {
   return out;
 }
 
-ConfigProblems AutoscalingConfig::validate() const {
+ConfigProblems AutoscalingConfig::validate(sim::Time period) const {
   ConfigProblems out;
   if (min < 0) out.push_back({"min", "must be >= 0"});
   if (max < min) out.push_back({"max", "max (" + std::to_string(max) + ") must be >= min (" + std::to_string(min) + ")"});
@@ -98,7 +121,7 @@ ConfigProblems AutoscalingConfig::validate() const {
     const std::string key = item_key("policies", i);
     const auto& p = policies[i];
     if (const auto* tt = std::get_if<TargetTrackingConfig>(&p.spec)) {
-      add_problems(out, key, tt->validate());
+      add_problems(out, key, tt->validate(period));
       if (!tt->metric.empty() && !tt_metrics.insert(tt->metric).second) {
         out.push_back({key + ".metric", "another target_tracking policy already uses metric " + tt->metric +
                                             " (AWS requires one policy per metric)"});

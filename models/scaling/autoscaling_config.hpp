@@ -6,9 +6,15 @@
 // relative to the section.
 //
 // Defaults and limits: target tracking alarms 3 of 3 datapoints above the target and 15 of 15
-// below 0.9 x target ([secondary] https://github.com/aws/containers-roadmap/issues/1208 ; the
-// 0.9 factor is an inference from [doc]
-// https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html);
+// below 0.9 x target at 60 s ([secondary] https://github.com/aws/containers-roadmap/issues/1208 ;
+// the 0.9 factor is an inference from [doc]
+// https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html).
+// AWS documents no shape for 20 s metrics ([doc]
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/target-tracking-faster-auto-scaling.html):
+// assumption, until it does: AlarmHigh 3 of 3 datapoints at any period (3 x 20 s fits AWS's 86 s
+// from load step to trigger, https://github.com/aws/containers-roadmap/issues/2113) and AlarmLow
+// 15 minutes of datapoints at any period (45 of 45 at 20 s), not 15 datapoints, which would
+// scale in after 5 minutes and understate the cost;
 // one target tracking policy per metric; cooldowns 300 s for ECS ([doc]
 // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html);
 // step bounds that neither overlap nor leave gaps, MinAdjustmentMagnitude with
@@ -45,11 +51,27 @@ struct TargetTrackingConfig {
   // common reading of "rounds down when removing capacity", which may push the metric above the
   // target.
   enum class ScaleInRounding { kCeil, kFloor } scale_in_rounding = ScaleInRounding::kCeil;
-  int high_periods = 3, high_datapoints = 3;    // `alarm_high`
-  int low_periods = 15, low_datapoints = 15;    // `alarm_low`
+  // `alarm_high` / `alarm_low`: evaluation periods and datapoints to alarm (M of N); unset, the
+  // defaults of the metric's period (high_alarm, low_alarm); datapoints alone default to the
+  // periods (all of them).
+  std::optional<int> high_periods, high_datapoints;
+  std::optional<int> low_periods, low_datapoints;
   double low_ratio = 0.9;  // AlarmLow threshold = low_ratio x target
 
-  ConfigProblems validate() const;
+  struct AlarmShape {
+    int periods = 0;
+    int datapoints = 0;
+    bool assumed = false;  // a default (not the scenario's), listed among the run's assumptions
+  };
+  static constexpr int kHighPeriods = 3;
+  static constexpr sim::Time kLowSpan = 15 * sim::kMinute;
+  // The alarms' shapes on metrics of `period`: what the scenario set, else 3 of 3 (AlarmHigh)
+  // and 15 minutes of datapoints (AlarmLow).
+  AlarmShape high_alarm(sim::Time period) const;
+  AlarmShape low_alarm(sim::Time period) const;
+
+  // `period`: the metric's, for the default shapes.
+  ConfigProblems validate(sim::Time period = 60 * sim::kSecond) const;
 };
 
 // A step: bounds relative to the alarm threshold. Above the threshold the lower bound is
@@ -95,7 +117,8 @@ struct AutoscalingConfig {
   std::vector<ScalingPolicyConfig> policies;
   std::vector<ScheduledActionConfig> scheduled;
 
-  ConfigProblems validate() const;
+  // `period`: the metrics' (target tracking's default alarm shapes).
+  ConfigProblems validate(sim::Time period = 60 * sim::kSecond) const;
 };
 
 }  // namespace loadcast::models

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cost/billing.hpp"
+#include "sim/det_math.hpp"
 #include "models/web/ecs_service.hpp"
 #include "models/core/run_output.hpp"
 #include "cost/usage.hpp"
@@ -109,7 +110,9 @@ void TargetGroup::set_health(Task& t, TargetHealth h, const std::string& reason)
   }
   events_.add(now, h == TargetHealth::kHealthy ? "target_healthy" : "target_unhealthy", t.label(), std::nullopt, std::nullopt, reason);
   rebuild();
-  if (h == TargetHealth::kUnhealthy && service_ != nullptr) service_->on_target_unhealthy(t);
+  if (service_ == nullptr) return;
+  if (h == TargetHealth::kUnhealthy) service_->on_target_unhealthy(t);
+  else if (h == TargetHealth::kHealthy) service_->on_target_healthy(t);
 }
 
 void TargetGroup::rebuild() {
@@ -121,7 +124,9 @@ void TargetGroup::rebuild() {
   if (rr_ >= routable_.size()) rr_ = 0;
 }
 
-void TargetGroup::deregister(Task& t) {
+void TargetGroup::deregister(Task& t) { deregister(t, config_.deregistration_delay, nullptr); }
+
+void TargetGroup::deregister(Task& t, sim::Time delay, const std::string* cause) {
   auto it = std::find(registered_.begin(), registered_.end(), &t);
   if (it == registered_.end()) return;
   registered_.erase(it);
@@ -133,20 +138,19 @@ void TargetGroup::deregister(Task& t) {
   ts.check_event = {};
   rebuild();
   events_.add(sim_.now(), "target_draining", t.label(), std::nullopt, std::nullopt,
-              "deregistration delay " + sim::format_duration(config_.deregistration_delay));
+              "deregistration delay " + sim::format_duration(delay));
   t.set_deactivating();
-  if (t.outstanding() == 0) {
-    on_drained(t);
-    return;
-  }
+  // The target stays `draining` for the whole delay, even with nothing in flight: ECS stops the
+  // task only when the target is `unused`, which the ALB reports when the delay ends.
   Task* task = &t;
-  ts.drain_event = sim_.schedule(config_.deregistration_delay, [this, task] { on_drain_timeout(task); });
+  ts.drain_event = sim_.schedule(delay, [this, task, cause] { on_drain_timeout(task, cause); });
 }
 
-void TargetGroup::on_drain_timeout(Task* t) {
+void TargetGroup::on_drain_timeout(Task* t, const std::string* cause) {
   t->target().drain_event = {};
   if (t->target().health != TargetHealth::kDraining) return;
-  t->expire_drain(service_ != nullptr ? service_->cause_drain_expired() : nullptr);
+  if (cause == nullptr && service_ != nullptr) cause = service_->cause_drain_expired();
+  t->expire_drain(cause);
   on_drained(*t);
 }
 
@@ -156,7 +160,7 @@ void TargetGroup::on_drained(Task& t) {
   ts.health = TargetHealth::kUnused;
   if (ts.drain_event.valid()) sim_.cancel(ts.drain_event);
   ts.drain_event = {};
-  events_.add(sim_.now(), "target_deregistered", t.label(), std::nullopt, std::nullopt, "drained");
+  events_.add(sim_.now(), "target_deregistered", t.label(), std::nullopt, std::nullopt, "deregistration delay over: unused");
   if (service_ != nullptr) service_->on_drained(t);
 }
 
@@ -239,7 +243,19 @@ Task* TargetGroup::pick_slow(std::size_t n) {
 // ---------------------------------------------------------------- load balancer
 
 Alb::Alb(sim::Simulation& sim, EventLog& events, const AlbConfig& config, std::size_t services)
-    : sim_(sim), events_(events), config_(config), groups_(services) {}
+    : sim_(sim), events_(events), config_(config), groups_(services) {
+  if (config_.capacity.enabled) {
+    // The LCUs of one request per second for an hour, priced like the meter prices an hour.
+    cost::AlbHourTotals h;
+    h.requests = 3600.0;
+    h.new_connections = h.requests / config_.requests_per_connection;
+    h.active_connection_seconds = h.new_connections * sim::to_seconds(config_.connection_lifetime);
+    h.processed_bytes = h.requests * (config_.request_bytes + config_.response_bytes);
+    h.rule_evaluations = h.requests;
+    lcu_per_rps_ = cost::alb_lcus_for_hour(h).billed;
+    capacity_lcu_ = std::max(config_.capacity.initial_lcu, config_.capacity.reserved_lcu);
+  }
+}
 
 Alb::~Alb() = default;
 
@@ -249,10 +265,57 @@ TargetGroup& Alb::add_group(std::size_t service, const std::string& name, const 
 }
 
 void Alb::start() {
+  schedule_hour();
+  if (config_.capacity.enabled) sim_.schedule(config_.capacity.tick, [this] { on_capacity_tick(); });
+}
+
+void Alb::schedule_hour() {
   sim_.schedule(sim::kHour, [this] {
     close_hour(sim_.now());
-    start();
+    schedule_hour();
   });
+}
+
+bool Alb::admit_slow() {
+  ++tick_demand_;
+  ++sample_demand_;
+  const sim::Time now = sim_.now();
+  if (now - window_start_ >= sim::kSecond) {
+    window_start_ = now - (now - window_start_) % sim::kSecond;
+    window_admitted_ = 0;
+  }
+  const double per_second = lcu_per_rps_ > 0.0 ? capacity_lcu_ / lcu_per_rps_ : 0.0;
+  if (static_cast<double>(window_admitted_) + 1.0 > per_second) {
+    ++refused_;
+    return false;
+  }
+  ++window_admitted_;
+  return true;
+}
+
+void Alb::on_capacity_tick() {
+  const AlbCapacityConfig& c = config_.capacity;
+  const double demand = static_cast<double>(tick_demand_) / sim::to_seconds(c.tick) * lcu_per_rps_;
+  tick_demand_ = 0;
+  peak_demand_lcu_ = std::max(peak_demand_lcu_, demand);
+  if (demand > capacity_lcu_) {
+    // det_math's exp2 through pow: the same bits on every machine.
+    const double grown = capacity_lcu_ * sim::det_pow(2.0, sim::to_seconds(c.tick) / sim::to_seconds(c.doubling_time));
+    const double to = std::min(demand, grown);
+    events_.add(sim_.now(), "alb_capacity", config_.name, capacity_lcu_, to,
+                "demand " + format_number(demand) + " LCU above capacity " + format_number(capacity_lcu_) +
+                    " LCU: capacity grows (at most x2 per " + sim::format_duration(c.doubling_time) + ")");
+    capacity_lcu_ = to;
+  }
+  sim_.schedule(c.tick, [this] { on_capacity_tick(); });
+}
+
+void Alb::sample(sim::Time start, sim::Time end, SeriesRow& row) {
+  if (!config_.capacity.enabled) return;
+  row.set(config_.name + ".capacity_lcu", capacity_lcu_);
+  const double span = sim::to_seconds(end - start);
+  row.set(config_.name + ".demand_lcu", span > 0 ? static_cast<double>(sample_demand_) / span * lcu_per_rps_ : 0.0);
+  sample_demand_ = 0;
 }
 
 void Alb::close_hour(sim::Time end) {
@@ -279,6 +342,7 @@ void Alb::add_usage(cost::Usage& usage, sim::Time end) {
     t.processed_bytes = h.processed_bytes;
     t.requests = h.requests;
     t.rule_evaluations = h.rule_evaluations;
+    if (config_.capacity.enabled) t.reserved_lcus = config_.capacity.reserved_lcu;
     u.add_hour(t);
     hourly_lcus_.push_back(cost::alb_lcus_for_hour(t).billed);
   }
@@ -306,6 +370,14 @@ void Alb::finish(RunOutput& out) {
   }
   j["lcu_hours"] = sum;
   j["lcu_peak_hour"] = peak;
+  if (config_.capacity.enabled) {
+    j["capacity"] = {{"lcu_per_request_per_s", lcu_per_rps_},
+                     {"initial_lcu", std::max(config_.capacity.initial_lcu, config_.capacity.reserved_lcu)},
+                     {"reserved_lcu", config_.capacity.reserved_lcu},
+                     {"final_lcu", capacity_lcu_},
+                     {"peak_demand_lcu", peak_demand_lcu_},
+                     {"refused", refused_}};
+  }
   out.sections["load_balancer"] = j;
 }
 

@@ -23,9 +23,22 @@
 // - Routing goes to healthy targets; when none is healthy it fails open to every registered
 //   target (assumption: targets still `initial` count as registered for this). 503 only when
 //   no target is registered. The ALB does not queue.
-// - Deregistration: the target drains for the deregistration delay and stops receiving new
-//   requests; draining ends early when nothing is outstanding; requests still outstanding when
-//   the delay expires get 502.
+// - Deregistration: the target is `draining` for the whole deregistration delay and receives no
+//   new requests; requests still outstanding when the delay expires get 502. Draining does not
+//   end early when nothing is outstanding: the ALB may finish deregistering then, but it reports
+//   the target `draining` until the delay expires, and ECS waits for `unused` before it stops
+//   the task ([doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay ,
+//   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html ;
+//   https://github.com/aws/containers-roadmap/issues/2171), so the task is billed meanwhile.
+// - Registration: ECS registers a RUNNING task after the target group's registration_delay
+//   (assumption, alb_config.hpp); the target is `initial` from then.
+// - Capacity (optional, `capacity:`, off by default; assumption, alb_config.hpp
+//   AlbCapacityConfig): the ALB serves up to its capacity in LCU, converted to requests per
+//   second with the run's LCU traffic shape and enforced per second; every `tick` the capacity
+//   follows the demand of the last tick up, at most x2 per doubling_time, never below the LCU
+//   Reservation; requests beyond it get 503 (cause alb_capacity_exceeded). AWS publishes no
+//   scaling rate and advises a reservation when traffic may more than double within 5 minutes
+//   ([doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/capacity-unit-reservation.html).
 // - LCU meter per clock hour (cost/billing.hpp prices it); assumption: new connections =
 //   requests / requests_per_connection, each open for connection_lifetime, request and
 //   response sizes from the configuration.
@@ -62,8 +75,12 @@ class TargetGroup {
   void set_service(EcsService* service) { service_ = service; }
   // A RUNNING task joins: `initial`, or already healthy (a deployment that was up at t = 0).
   void register_target(Task& t, bool healthy);
-  // Deregistration: the target drains (the service hears on_drained when it is done).
+  // Deregistration: the target drains for the deregistration delay (the service hears on_drained
+  // when it is `unused`); requests still outstanding then get 502.
   void deregister(Task& t);
+  // The same with a delay of its own (a Fargate Spot interruption's, cut at the reclaim) and the
+  // cause of the 502s when it ends (nullptr: deregistration_delay_expired).
+  void deregister(Task& t, sim::Time delay, const std::string* cause);
   // The task is gone at once (it died): no draining.
   void remove(Task& t);
 
@@ -81,7 +98,6 @@ class TargetGroup {
   }
 
   void on_probe_result(Task& t, bool ok);
-  void on_drained(Task& t);
 
   const std::string& name() const { return name_; }
   const TargetGroupConfig& config() const { return config_; }
@@ -98,7 +114,8 @@ class TargetGroup {
   void leave_slow_start(TargetState& ts);
   void rebuild();
   void schedule_check(Task& t, sim::Time delay);
-  void on_drain_timeout(Task* t);
+  void on_drain_timeout(Task* t, const std::string* cause);
+  void on_drained(Task& t);
   double weight(Task& t, sim::Time now);
 
   sim::Simulation& sim_;
@@ -124,6 +141,12 @@ class Alb final : public Component {
   TargetGroup* group(std::size_t service) { return groups_[service].get(); }
   TargetGroup& add_group(std::size_t service, const std::string& name, const TargetGroupConfig& config);
 
+  // Whether the load balancer has capacity for one more request now (always, without a
+  // capacity model); a request it refuses is not routed.
+  bool admit() {
+    if (!config_.capacity.enabled) return true;
+    return admit_slow();
+  }
   // The task for a request of a class routed to `service` after `rules` rule evaluations.
   Task* route(std::size_t service, int rules) {
     ++hour_requests_;
@@ -133,10 +156,16 @@ class Alb final : public Component {
 
   void start();
   void add_usage(cost::Usage& usage, sim::Time end);
+  void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
   void finish(RunOutput& out) override;
+  double capacity_lcu() const { return capacity_lcu_; }
+  std::uint64_t refused() const { return refused_; }
 
  private:
   void close_hour(sim::Time end);
+  void schedule_hour();  // the next clock hour's close (one chain for the run)
+  bool admit_slow();
+  void on_capacity_tick();
 
   sim::Simulation& sim_;
   EventLog& events_;
@@ -151,6 +180,15 @@ class Alb final : public Component {
   };
   std::vector<Hour> hours_;
   sim::Time hour_start_ = 0;
+  // Capacity model (config_.capacity.enabled).
+  double lcu_per_rps_ = 0.0;     // LCUs one request per second uses, with the run's traffic shape
+  double capacity_lcu_ = 0.0;
+  double peak_demand_lcu_ = 0.0;
+  std::uint64_t tick_demand_ = 0;  // requests arrived in the current tick, refused ones included
+  std::uint64_t window_admitted_ = 0;
+  sim::Time window_start_ = 0;
+  std::uint64_t refused_ = 0;
+  std::uint64_t sample_demand_ = 0;
 };
 
 }  // namespace loadcast::models

@@ -29,6 +29,9 @@ ConfigProblems TargetGroupConfig::validate() const {
   if (deregistration_delay < 0 || deregistration_delay > 3600 * sim::kSecond) {
     out.push_back({"deregistration_delay", "must be between 0s and 3600s"});
   }
+  if (registration_delay < 0 || registration_delay > 600 * sim::kSecond) {
+    out.push_back({"registration_delay", "must be between 0s and 10m"});
+  }
   add_problems(out, "health_check", health_check.validate());
   const sim::Time slow_start_in_force = slow_start_ok ? slow_start : TargetGroupConfig{}.slow_start;
   if (slow_start_in_force > 0 && algorithm == Algorithm::kLeastOutstandingRequests) {
@@ -48,6 +51,19 @@ ConfigProblems ListenerRule::validate() const {
   return out;
 }
 
+ConfigProblems AlbCapacityConfig::validate() const {
+  ConfigProblems out;
+  if (!enabled) return out;
+  if (initial_lcu < 0) out.push_back({"initial_lcu", "must be >= 0"});
+  if (reserved_lcu < 0) out.push_back({"reserved_lcu", "must be >= 0"});
+  if (initial_lcu <= 0 && reserved_lcu <= 0) {
+    out.push_back({"", "needs initial_lcu (the LCUs your ALB serves before the ramp: its PeakLCUs) or reserved_lcu"});
+  }
+  if (doubling_time < sim::kSecond) out.push_back({"doubling_time", "must be at least 1s"});
+  if (tick < sim::kSecond || tick > 5 * sim::kMinute) out.push_back({"tick", "must be between 1s and 5m"});
+  return out;
+}
+
 ConfigProblems AlbConfig::validate() const {
   ConfigProblems out;
   if (idle_timeout < sim::kSecond || idle_timeout > 4000 * sim::kSecond) out.push_back({"idle_timeout", "must be between 1s and 4000s"});
@@ -64,6 +80,7 @@ ConfigProblems AlbConfig::validate() const {
   if (requests_per_connection < 1) out.push_back({"lcu.requests_per_connection", "must be at least 1"});
   if (request_bytes < 0) out.push_back({"lcu.request_bytes", "must be >= 0"});
   if (response_bytes < 0) out.push_back({"lcu.response_bytes", "must be >= 0"});
+  add_problems(out, "capacity", capacity.validate());
   return out;
 }
 

@@ -12,7 +12,11 @@
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
 // assumption: the LCU traffic shape (requests per connection, connection lifetime, bytes per
-// request), which the workload does not give; a health check's CPU work on the task.
+// request), which the workload does not give; a health check's CPU work on the task; how long
+// registering a target takes before its first health check (10 s; AWS only says routing starts
+// "as soon as the registration process completes and the target passes the initial health
+// checks", [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html);
+// the load balancer's own capacity (AlbCapacityConfig, off unless given).
 #pragma once
 
 #include <cstddef>
@@ -44,6 +48,9 @@ struct TargetGroupConfig {
   Algorithm algorithm = Algorithm::kRoundRobin;
   sim::Time slow_start = 0;  // 0 = off; otherwise 30 s .. 900 s
   sim::Time deregistration_delay = 300 * sim::kSecond;
+  // assumption: from ECS registering a RUNNING task to the target being `initial` (checked and,
+  // when no target is healthy, routed to); 0 to 10 minutes (loadcast's bounds).
+  sim::Time registration_delay = 10 * sim::kSecond;
   HealthCheckConfig health_check;
 
   ConfigProblems validate() const;
@@ -54,6 +61,24 @@ struct ListenerRule {
   std::vector<std::string> paths;  // ALB path patterns: '*' any run of characters, '?' one
   std::string service;
   std::size_t service_index = 0;   // resolved by the loader
+
+  ConfigProblems validate() const;
+};
+
+// `load_balancer.capacity`: an optional model of the ALB's own capacity, for steep ramps. AWS
+// publishes no scaling rate: the ALB scales with traffic, and AWS advises an LCU Reservation
+// when traffic may more than double within 5 minutes ([doc]
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/capacity-unit-reservation.html ;
+// [doc] blog "Using Load Balancer Capacity Unit Reservation to prepare for sharp increases in
+// traffic"). assumption: capacity, in LCU of the run's traffic shape, starts at `initial_lcu`
+// (at least `reserved_lcu`), grows at most x2 per `doubling_time` while demand is above it and
+// never shrinks during a run; requests beyond it get 503.
+struct AlbCapacityConfig {
+  bool enabled = false;                          // `capacity:` given
+  double initial_lcu = 0.0;                      // required unless reserved_lcu is given
+  double reserved_lcu = 0.0;                     // LCU Reservation: capacity floor, billed per LCU-hour
+  sim::Time doubling_time = 5 * sim::kMinute;    // assumption: AWS's "doubles within 5 minutes"
+  sim::Time tick = 10 * sim::kSecond;            // assumption: how often capacity follows demand
 
   ConfigProblems validate() const;
 };
@@ -69,6 +94,7 @@ struct AlbConfig {
   sim::Time connection_lifetime = 60 * sim::kSecond; // how long a client connection stays open
   double request_bytes = 1024.0;                     // per request, both directions added
   double response_bytes = 16384.0;
+  AlbCapacityConfig capacity;
 
   // The target group's keys are the section's own (`load_balancer.slow_start`); the LCU shape
   // is under `lcu`.

@@ -13,24 +13,27 @@ namespace loadcast::models {
 
 // ---------------------------------------------------------------- launch bucket
 
-void FargateLaunchBucket::request(EcsService* service) {
-  queue_.push_back(service);
-  grant();
+void FargateLaunchBucket::request(EcsService* service, CapacityProvider provider) {
+  const auto lane = static_cast<std::size_t>(provider);
+  lanes_[lane].queue.push_back(service);
+  grant(lane);
 }
 
-void FargateLaunchBucket::grant() {
+void FargateLaunchBucket::grant(std::size_t lane) {
+  Lane& l = lanes_[lane];
   const sim::Time now = sim_.now();
+  const auto provider = static_cast<CapacityProvider>(lane);
   // can_take() first: the bucket refills at every grant, even with nobody waiting.
-  while (tokens_.can_take(now) && !queue_.empty()) {
-    EcsService* s = queue_.pop_front();
-    if (s->claim_launch()) tokens_.take();
+  while (l.tokens.can_take(now) && !l.queue.empty()) {
+    EcsService* s = l.queue.pop_front();
+    if (s->claim_launch(provider)) l.tokens.take();
   }
-  if (queue_.empty() || armed_) return;
-  ++throttled_;
-  armed_ = true;
-  sim_.schedule(tokens_.time_until(1.0), [this] {
-    armed_ = false;
-    grant();
+  if (l.queue.empty() || l.armed) return;
+  ++l.throttled;
+  l.armed = true;
+  sim_.schedule(l.tokens.time_until(1.0), [this, lane] {
+    lanes_[lane].armed = false;
+    grant(lane);
   });
 }
 
@@ -83,11 +86,13 @@ EcsService::EcsService(sim::Simulation& sim, EventLog& events, const ServiceConf
       idle_timeout_(idle_timeout),
       task_host_(task_host != nullptr ? *task_host : *this),
       rng_(sim.stream("service." + config.name)),
+      spot_rng_(sim.stream("service." + config.name + ".spot")),
       desired_(config.desired),
       cause_died_("task_died:" + config.name),
       cause_idle_("idle_timeout:" + config.name),
       cause_drain_("deregistration_delay_expired:" + config.name),
       cause_db_("db_connection_timeout:" + config.name),
+      cause_spot_("spot_interrupted:" + config.name),
       causes_{&cause_died_, &cause_idle_, &cause_db_} {
   if (group_ != nullptr) group_->set_service(this);
   metrics_ = std::make_unique<MetricPublisher>(sim, events, config.name, config.metrics.period, config.metrics.delay);
@@ -101,8 +106,11 @@ EcsService::EcsService(sim::Simulation& sim, EventLog& events, const ServiceConf
 
 EcsService::~EcsService() = default;
 
-Task& EcsService::new_task() {
+Task& EcsService::new_task(CapacityProvider provider) {
   tasks_.push_back(std::make_unique<Task>(task_host_, static_cast<std::uint32_t>(tasks_.size() + 1), sim_, sink_, db_));
+  TaskMeta m;
+  m.provider = provider;
+  meta_.push_back(m);
   Task& t = *tasks_.back();
   live_.push_back(&t);
   return t;
@@ -116,7 +124,7 @@ void EcsService::start() {
   }
   starting_ = true;
   for (int i = 0; i < desired_; ++i) {
-    Task& t = new_task();
+    Task& t = new_task(next_launch(census()));
     t.start_running();
     if (group_ != nullptr) group_->register_target(t, true);
   }
@@ -131,54 +139,196 @@ void EcsService::set_desired_capacity(int capacity) {
   reconcile();
 }
 
-int EcsService::active_tasks() const {
-  int n = queued_launches_;
+namespace {
+
+bool starting(const Task& t) {
+  const TaskState s = t.state();
+  return s == TaskState::kProvisioning || s == TaskState::kPending || s == TaskState::kActivating;
+}
+
+}  // namespace
+
+EcsService::Census EcsService::census() const {
+  Census c;
+  c.good[0] = queued_[0];
+  c.good[1] = queued_[1];
   for (const Task* t : live_) {
-    const TaskState s = t->state();
-    if (t->alive() && (s == TaskState::kProvisioning || s == TaskState::kPending || s == TaskState::kActivating ||
-                       s == TaskState::kRunning)) {
-      ++n;
+    if (!t->alive()) continue;
+    const TaskMeta& m = meta(*t);
+    const bool running = t->state() == TaskState::kRunning;
+    if (running) ++c.running;
+    // Reclaimed by Spot: DEACTIVATING from the warning on, neither RUNNING nor PENDING, so
+    // outside maximum_percent like any draining task.
+    if (m.interrupted) continue;
+    if (running && m.replacing) {
+      ++c.leaving;
+      ++c.replacing;
+      continue;
+    }
+    if (!running && !starting(*t)) continue;  // stopping: no longer counted
+    ++c.good[static_cast<std::size_t>(m.provider)];
+    if (running && (group_ == nullptr || t->target().health == TargetHealth::kHealthy)) ++c.healthy_good;
+  }
+  return c;
+}
+
+std::array<int, 2> EcsService::split(int n) const {
+  std::array<int, 2> out{0, 0};
+  int rest = n;
+  for (const auto& item : config_.capacity_providers) {
+    const int base = std::min(rest, item.base);
+    out[static_cast<std::size_t>(item.provider)] += base;
+    rest -= base;
+  }
+  long long weights = 0;
+  for (const auto& item : config_.capacity_providers) weights += item.weight;
+  if (rest <= 0 || weights <= 0) return out;
+  // Largest remainder; equal remainders go to the provider listed first.
+  std::array<long long, 2> remainder{-1, -1};
+  int given = 0;
+  for (const auto& item : config_.capacity_providers) {
+    const long long share = static_cast<long long>(rest) * item.weight;
+    const auto p = static_cast<std::size_t>(item.provider);
+    out[p] += static_cast<int>(share / weights);
+    given += static_cast<int>(share / weights);
+    remainder[p] = item.weight > 0 ? share % weights : -1;
+  }
+  for (; given < rest; ++given) {
+    const CapacityProviderItem* best = nullptr;
+    for (const auto& item : config_.capacity_providers) {
+      const auto p = static_cast<std::size_t>(item.provider);
+      if (remainder[p] < 0) continue;
+      if (best == nullptr || remainder[p] > remainder[static_cast<std::size_t>(best->provider)]) best = &item;
+    }
+    const auto p = static_cast<std::size_t>(best->provider);
+    ++out[p];
+    remainder[p] = -1;
+  }
+  return out;
+}
+
+CapacityProvider EcsService::next_launch(const Census& c) const {
+  const auto target = split(c.good_total() + 1);
+  const CapacityProviderItem* best = nullptr;
+  int best_gap = 0;
+  for (const auto& item : config_.capacity_providers) {
+    const auto p = static_cast<std::size_t>(item.provider);
+    const int gap = target[p] - c.good[p];
+    if (best == nullptr || gap > best_gap) {
+      best = &item;
+      best_gap = gap;
     }
   }
-  return n;
+  return best->provider;
+}
+
+CapacityProvider EcsService::next_stop(const Census& c) const {
+  const auto target = split(c.good_total() - 1);
+  const CapacityProviderItem* best = nullptr;
+  int best_excess = 0;
+  for (const auto& item : config_.capacity_providers) {
+    const auto p = static_cast<std::size_t>(item.provider);
+    if (c.good[p] == 0) continue;
+    const int excess = c.good[p] - target[p];
+    if (best == nullptr || excess > best_excess) {
+      best = &item;
+      best_excess = excess;
+    }
+  }
+  return best != nullptr ? best->provider : config_.capacity_providers.front().provider;
 }
 
 void EcsService::reconcile() {
-  int active = active_tasks();
-  while (active < desired_) {
-    ++queued_launches_;
-    ++active;
-    bucket_.request(this);
+  // Stopping a task can stop it at once, which reports back here: finish this pass first.
+  if (reconciling_) {
+    reconcile_again_ = true;
+    return;
   }
-  if (active <= desired_) return;
-  int excess = active - desired_;
-  const int cancel = std::min(excess, queued_launches_);
-  queued_launches_ -= cancel;
-  excess -= cancel;
-  // Newest first: tasks still starting, then RUNNING ones.
-  for (int pass = 0; pass < 2 && excess > 0; ++pass) {
-    for (auto it = live_.rbegin(); it != live_.rend() && excess > 0; ++it) {
-      Task& t = **it;
-      if (!t.alive()) continue;
-      const bool running = t.state() == TaskState::kRunning;
-      const bool starting = t.state() == TaskState::kProvisioning || t.state() == TaskState::kPending ||
-                            t.state() == TaskState::kActivating;
-      if ((pass == 0 && starting) || (pass == 1 && running)) {
-        --excess;
-        stop_task(t);
+  reconciling_ = true;
+  do {
+    reconcile_again_ = false;
+    while (reconcile_step()) {
+    }
+  } while (reconcile_again_);
+  reconciling_ = false;
+}
+
+bool EcsService::reconcile_step() {
+  const Census c = census();
+  const int good = c.good_total();
+  const int max_tasks = desired_ * config_.maximum_percent / 100;
+  const int min_running = (desired_ * config_.minimum_healthy_percent + 99) / 100;
+  // Below desired: start a task within maximum_percent, or make room by stopping an unhealthy
+  // one first when minimum_healthy_percent allows.
+  if (good < desired_) {
+    if (good + c.leaving < max_tasks) {
+      const CapacityProvider p = next_launch(c);
+      ++queued_[static_cast<std::size_t>(p)];
+      bucket_.request(this, p);
+      return true;
+    }
+    if (c.replacing > 0 && c.running - 1 >= min_running) {
+      for (Task* t : live_) {
+        if (!t->alive() || t->state() != TaskState::kRunning || !meta(*t).replacing || meta(*t).interrupted) continue;
+        ++stopped_first_;
+        events_.add(sim_.now(), "task_stopped_unhealthy", t->label(), std::nullopt, std::nullopt,
+                    "maximum_percent " + std::to_string(config_.maximum_percent) + " leaves no room for its replacement: stopped first (minimum_healthy_percent " +
+                        std::to_string(config_.minimum_healthy_percent) + ")");
+        stop_task(*t);
+        return true;
       }
     }
   }
+  // Above desired: the provider most above its share gives up a queued launch, else its newest
+  // task still starting, else its newest RUNNING one.
+  if (good > desired_) {
+    const CapacityProvider p = next_stop(c);
+    int& queued = queued_[static_cast<std::size_t>(p)];
+    if (queued > 0) {
+      --queued;
+      return true;
+    }
+    for (int pass = 0; pass < 2; ++pass) {
+      for (auto it = live_.rbegin(); it != live_.rend(); ++it) {
+        Task& t = **it;
+        const TaskMeta& m = meta(t);
+        if (!t.alive() || m.provider != p || m.replacing || m.interrupted) continue;
+        if ((pass == 0 && starting(t)) || (pass == 1 && t.state() == TaskState::kRunning)) {
+          stop_task(t);
+          return true;
+        }
+      }
+    }
+  }
+  // Unhealthy tasks whose replacements are healthy: the oldest first.
+  if (c.replacing > 0 && c.healthy_good + c.replacing > desired_) {
+    for (Task* t : live_) {
+      if (t->alive() && t->state() == TaskState::kRunning && meta(*t).replacing && !meta(*t).interrupted) {
+        stop_task(*t);
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
-bool EcsService::claim_launch() {
-  if (queued_launches_ <= 0) return false;
-  --queued_launches_;
-  new_task().launch();
+bool EcsService::claim_launch(CapacityProvider provider) {
+  int& queued = queued_[static_cast<std::size_t>(provider)];
+  if (queued <= 0) return false;
+  --queued;
+  new_task(provider).launch();
   return true;
 }
 
+void EcsService::forget_events(Task& t) {
+  TaskMeta& m = meta(t);
+  if (m.register_event.valid()) sim_.cancel(m.register_event);
+  if (m.spot_event.valid()) sim_.cancel(m.spot_event);
+  m.register_event = m.spot_event = {};
+}
+
 void EcsService::stop_task(Task& t) {
+  forget_events(t);
   if (t.state() == TaskState::kRunning) {
     if (group_ != nullptr && t.target().health != TargetHealth::kUnused) {
       group_->deregister(t);
@@ -189,7 +339,53 @@ void EcsService::stop_task(Task& t) {
   t.begin_stop();
 }
 
-void EcsService::on_drained(Task& t) { t.begin_stop(); }
+void EcsService::on_drained(Task& t) {
+  const TaskMeta& m = meta(t);
+  // A reclaimed Spot task gets what is left of its 2 minutes.
+  t.begin_stop(m.reclaim_at >= 0 ? std::max<sim::Time>(0, m.reclaim_at - sim_.now()) : sim::kTimeMax);
+}
+
+void EcsService::register_later(Task& t) {
+  const sim::Time delay = group_->config().registration_delay;
+  if (delay <= 0) {
+    group_->register_target(t, false);
+    return;
+  }
+  Task* task = &t;
+  meta(t).register_event = sim_.schedule(delay, [this, task] {
+    meta(*task).register_event = {};
+    group_->register_target(*task, false);
+  });
+}
+
+void EcsService::arm_spot(Task& t) {
+  if (meta(t).provider != CapacityProvider::kFargateSpot || config_.spot_interruptions_per_hour <= 0) return;
+  const double mean_s = 3600.0 / config_.spot_interruptions_per_hour;
+  Task* task = &t;
+  meta(t).spot_event = sim_.schedule(sim::Distribution::exponential(mean_s).sample_time(spot_rng_), [this, task] {
+    meta(*task).spot_event = {};
+    on_spot_interruption(*task);
+  });
+}
+
+void EcsService::on_spot_interruption(Task& t) {
+  if (!t.alive() || t.state() != TaskState::kRunning) return;
+  TaskMeta& m = meta(t);
+  const sim::Time now = sim_.now();
+  m.interrupted = true;
+  m.reclaim_at = now + kSpotWarning;
+  ++spot_interruptions_;
+  events_.add(now, "spot_interruption", t.label(), std::nullopt, std::nullopt,
+              "Fargate Spot reclaims the task: SIGTERM and a 2-minute warning; it stops by " + format_number(sim::to_seconds(m.reclaim_at), 8) + " s");
+  forget_events(t);
+  if (group_ != nullptr && t.target().health != TargetHealth::kUnused) {
+    group_->deregister(t, std::min(group_->config().deregistration_delay, kSpotWarning), &cause_spot_);
+  } else {
+    t.set_deactivating();
+    t.begin_stop(kSpotWarning);
+  }
+  reconcile();
+}
 
 void EcsService::on_task_state(Task& t, TaskState from) {
   const sim::Time now = sim_.now();
@@ -209,11 +405,18 @@ void EcsService::on_task_state(Task& t, TaskState from) {
     for (const char* c = to_string(to); *c != '\0'; ++c) type += static_cast<char>(*c - 'A' + 'a');
     events_.add(now, type, t.label());
   }
-  if (to == TaskState::kRunning && from != TaskState::kRunning && !starting_) {
-    // A launched task is up: the agent registers it with the target group.
-    if (group_ != nullptr) group_->register_target(t, false);
+  if (to == TaskState::kRunning && from != TaskState::kRunning) {
+    // A launched task is up: ECS registers it with the target group.
+    if (group_ != nullptr && !starting_) register_later(t);
+    arm_spot(t);
+  }
+  if (from == TaskState::kRunning && to != TaskState::kRunning) {
+    TaskMeta& m = meta(t);
+    if (m.spot_event.valid()) sim_.cancel(m.spot_event);
+    m.spot_event = {};
   }
   if (to == TaskState::kStopped) {
+    forget_events(t);
     stopped_busy_ += t.busy_area(now);
     stopped_active_ += t.active_area(now);
     live_.erase(std::remove(live_.begin(), live_.end(), &t), live_.end());
@@ -223,6 +426,7 @@ void EcsService::on_task_state(Task& t, TaskState from) {
 
 void EcsService::on_task_killed(Task& t) {
   ++killed_;
+  forget_events(t);
   if (group_ != nullptr) group_->remove(t);
 }
 
@@ -255,11 +459,17 @@ void EcsService::on_target_unhealthy(Task& t) {
     }
     return;
   }
+  TaskMeta& m = meta(t);
+  if (m.replacing || m.interrupted) return;
+  m.replacing = true;
   ++replaced_unhealthy_;
-  events_.add(sim_.now(), "task_replaced", t.label(), std::nullopt, std::nullopt, "unhealthy in target group " + group_->name());
-  stop_task(t);
+  events_.add(sim_.now(), "task_replaced", t.label(), std::nullopt, std::nullopt,
+              "unhealthy in target group " + group_->name() + ": a replacement starts first (maximum_percent " +
+                  std::to_string(config_.maximum_percent) + "); this task stops once the replacement is healthy");
   reconcile();
 }
+
+void EcsService::on_target_healthy(Task&) { reconcile(); }
 
 int EcsService::healthy_targets() const { return group_ != nullptr ? group_->healthy() : 0; }
 
@@ -289,12 +499,17 @@ double EcsService::memory_percent(const Marks& from, const Marks& to) const {
 }
 
 void EcsService::add_usage(cost::Usage& usage, sim::Time end) const {
-  cost::FargateUsage& f = usage.fargate_for(config_.name, config_.arm64 ? cost::CpuArch::kArm : cost::CpuArch::kX86,
-                                      config_.spot ? cost::CapacityType::kSpot : cost::CapacityType::kOnDemand);
+  const cost::CpuArch arch = config_.arm64 ? cost::CpuArch::kArm : cost::CpuArch::kX86;
+  auto capacity = [](CapacityProvider p) {
+    return p == CapacityProvider::kFargateSpot ? cost::CapacityType::kSpot : cost::CapacityType::kOnDemand;
+  };
+  // The strategy's first provider has a record even when no task ran.
+  usage.fargate_for(config_.name, arch, capacity(split(1)[1] > 0 ? CapacityProvider::kFargateSpot : CapacityProvider::kFargate));
   for (const auto& t : tasks_) {
     if (t->pull_start() < 0) continue;  // stopped before its image pull: not billed
     const sim::Time stop = t->stopped_at() >= 0 ? t->stopped_at() : end;
-    f.add_task(config_.vcpu(), static_cast<double>(config_.memory_mib) / 1024.0, cost::fargate_billed_seconds(stop - t->pull_start()));
+    usage.fargate_for(config_.name, arch, capacity(meta(*t).provider))
+        .add_task(config_.vcpu(), static_cast<double>(config_.memory_mib) / 1024.0, cost::fargate_billed_seconds(stop - t->pull_start()));
   }
 }
 
@@ -327,6 +542,13 @@ void EcsService::finish(RunOutput& out) {
   j["tasks_launched"] = tasks_.size();
   j["tasks_killed"] = killed_;
   j["tasks_replaced_unhealthy"] = replaced_unhealthy_;
+  if (stopped_first_ > 0) j["tasks_stopped_unhealthy_first"] = stopped_first_;
+  if (config_.uses_spot()) {
+    std::uint64_t spot = 0;
+    for (const auto& m : meta_) spot += m.provider == CapacityProvider::kFargateSpot ? 1 : 0;
+    j["tasks_launched_spot"] = spot;
+    j["spot_interruptions"] = spot_interruptions_;
+  }
   j["scale_outs"] = autoscaler_ ? autoscaler_->scale_outs() : 0;
   j["scale_ins"] = autoscaler_ ? autoscaler_->scale_ins() : 0;
   j["task_size"] = {{"cpu", config_.cpu_units}, {"memory", config_.memory_mib}, {"threads", config_.threads}};

@@ -1,18 +1,45 @@
 // EcsService: an ECS service on Fargate — keeps `desired` tasks, launches and stops them,
-// replaces tasks that die or that the load balancer finds unhealthy, publishes its CloudWatch
-// metrics, and is the scalable target of Application Auto Scaling.
+// replaces tasks that die, that the load balancer finds unhealthy or that Fargate Spot reclaims,
+// publishes its CloudWatch metrics, and is the scalable target of Application Auto Scaling.
 //
-// - Launches go through the account's Fargate launch-rate token bucket (burst 100, refill
-//   20 tasks/s, shared by every service of the run). [doc] https://docs.aws.amazon.com/AmazonECS/latest/userguide/throttling.html
-// - Scale-in stops tasks not yet RUNNING first (newest first), then RUNNING tasks, newest first
-//   (assumption: AWS balances AZs and otherwise does not document the order). A stopping task
-//   is deregistered from its target group and drains (deregistration delay, ending early when
-//   nothing is outstanding), then gets SIGTERM and up to stopTimeout to exit.
+// - Launches go through the account's Fargate launch-rate token buckets, one for On-Demand and
+//   one for Spot (each burst 100, refill 20 tasks/s, shared by every service of the run). [doc]
+//   https://docs.aws.amazon.com/AmazonECS/latest/userguide/throttling.html
+// - Capacity provider strategy: a task is launched on the provider the strategy is short of —
+//   the base first, then the tasks beyond it split by weight (largest remainder, ties to the
+//   provider listed first); a scale-in stops a task of the provider most above its share. [doc]
+//   https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
+//   (assumption: the rounding of the split; AWS documents only base and relative weight).
+// - Scale-in stops queued launches, then tasks not yet RUNNING (newest first), then RUNNING
+//   tasks, newest first (assumption: AWS balances AZs and otherwise does not document the
+//   order). A stopping task is deregistered from its target group and drains for the whole
+//   deregistration delay (billed meanwhile), then gets SIGTERM and up to stopTimeout to exit.
 //   [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html
-// - A task the ALB marks unhealthy is replaced once healthCheckGracePeriodSeconds has passed
-//   since it started (at once after it, or when the grace period ends if the target is still
-//   unhealthy then); a task that dies (memory) is replaced at once. [doc]
+// - A RUNNING task is registered with its target group after the group's registration_delay
+//   (assumption, alb_config.hpp); until then the ALB does not know it.
+// - A task the ALB marks unhealthy (once healthCheckGracePeriodSeconds has passed since it
+//   started, or when it ends if the target is still unhealthy then) is replaced replacement-first:
+//   ECS starts a new task while the tasks in RUNNING or PENDING (not a draining one) stay within
+//   maximum_percent of desired, keeps the unhealthy task registered (the ALB fails open to it while no target is
+//   healthy), and stops it once the replacements are healthy (healthy tasks + unhealthy ones
+//   left > desired). When maximum_percent leaves no room, it stops an unhealthy task first if
+//   the RUNNING tasks left stay at or above minimum_healthy_percent of desired, else the task
+//   stays. [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html ,
+//   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html ,
+//   What's New (Oct 2023) "Amazon ECS applications more resilient to unpredictable load spikes".
+//   An unhealthy task stays marked for replacement even if it recovers (assumption). A task that
+//   dies (memory) is replaced at once. [doc]
 //   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html
+// - Fargate Spot: a RUNNING Spot task is reclaimed after an exponential time with the mean
+//   1 / spot_interruptions_per_hour (assumption: AWS publishes no rate). The 2-minute warning
+//   (SIGTERM) starts its deregistration at once, draining for min(deregistration delay, 2 min);
+//   it stops at the latest 2 minutes after the warning (what is still in flight then gets 502,
+//   cause spot_interrupted). A replacement starts at the warning within maximum_percent (the
+//   reclaimed task, DEACTIVATING, no longer counts), on the provider the strategy asks for (Fargate does
+//   not replace Spot with On-Demand). assumption: the application handles SIGTERM by finishing
+//   what it holds (AWS's advice) — its `shutdown` time starts when the drain ends. [doc]
+//   https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html ,
+//   https://repost.aws/knowledge-center/fargate-spot-termination-notice
 // - Metrics (CloudWatch, namespace AWS/ECS): CPUUtilization and MemoryUtilization are the used
 //   CPU/memory of RUNNING tasks over the period divided by what those tasks reserve; no RUNNING
 //   task, no datapoint. [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html
@@ -23,8 +50,8 @@
 //   registering the scalable target does (autoscaling.hpp).
 // - The tasks of `desired` exist when the run starts: RUNNING and healthy (a deployment that is
 //   already up, as when it is load tested).
-// - Billing: each task from its image pull to its stop, 1-minute minimum (cost/billing.hpp).
-//   [doc] https://aws.amazon.com/fargate/pricing/
+// - Billing: each task from its image pull to its stop, 1-minute minimum, at the price of its
+//   capacity provider (cost/billing.hpp). [doc] https://aws.amazon.com/fargate/pricing/
 // - The result's `services.<name>` section has `targets.<metric>` (cpu_utilization,
 //   memory_utilization, ...: the target-tracking targets, else the step alarms' thresholds).
 // The service is its tasks' TaskHost. A worker service (no target group) interposes a host of its
@@ -33,6 +60,7 @@
 // Not thread safe.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -55,27 +83,31 @@ namespace loadcast::models {
 
 class EcsService;
 
-// The Fargate launch-rate limit of one account and region: a token bucket; launches wait in
-// FIFO order for a token.
+// The Fargate launch-rate limits of one account and region: a token bucket per capacity
+// (On-Demand, Spot); launches wait in FIFO order for a token of theirs.
 class FargateLaunchBucket {
  public:
   static constexpr double kBurst = 100.0;
   static constexpr double kRefillPerSecond = 20.0;
 
-  // No rounding tolerance: a launch short of a whole token waits again for the remainder.
-  explicit FargateLaunchBucket(sim::Simulation& sim) : sim_(sim), tokens_(kRefillPerSecond, kBurst, 0.0) {}
-  // `service` wants one task launched; it is called back (claim_launch) when a token is free.
-  void request(EcsService* service);
-  std::uint64_t throttled() const { return throttled_; }
+  explicit FargateLaunchBucket(sim::Simulation& sim) : sim_(sim) {}
+  // `service` wants one task launched on `provider`; it is called back (claim_launch) when a
+  // token of that provider's bucket is free.
+  void request(EcsService* service, CapacityProvider provider = CapacityProvider::kFargate);
+  std::uint64_t throttled() const { return lanes_[0].throttled + lanes_[1].throttled; }
 
  private:
-  void grant();
+  struct Lane {
+    // No rounding tolerance: a launch short of a whole token waits again for the remainder.
+    sim::TokenBucket tokens{kRefillPerSecond, kBurst, 0.0};
+    sim::Ring<EcsService*> queue;
+    bool armed = false;
+    std::uint64_t throttled = 0;
+  };
+  void grant(std::size_t lane);
 
   sim::Simulation& sim_;
-  sim::TokenBucket tokens_;
-  sim::Ring<EcsService*> queue_;
-  bool armed_ = false;
-  std::uint64_t throttled_ = 0;
+  Lane lanes_[2];  // by CapacityProvider
 };
 
 class EcsService final : public ScalableTarget, public Component, public TaskHost {
@@ -110,8 +142,9 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
 
   // Called by the target group and the launch bucket.
   void on_target_unhealthy(Task& task);
+  void on_target_healthy(Task& task);
   void on_drained(Task& task);
-  bool claim_launch();  // the launch bucket has a token for us
+  bool claim_launch(CapacityProvider provider);  // the launch bucket has a token for us
 
   // Kills up to `count` RUNNING tasks, newest first, as if they crashed (the kill_tasks fault);
   // returns how many.
@@ -127,6 +160,12 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   std::size_t tasks_launched() const { return tasks_.size(); }
   // Interned cause (a by_cause key) of the 502s of a deregistration delay that ran out.
   const std::string* cause_drain_expired() const { return &cause_drain_; }
+  // The capacity provider task `t` of this service runs on.
+  CapacityProvider provider(const Task& t) const { return meta_[t.id() - 1].provider; }
+  std::uint64_t spot_interruptions() const { return spot_interruptions_; }
+  // Fargate Spot's warning before it reclaims a task. [doc]
+  // https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html
+  static constexpr sim::Time kSpotWarning = 2 * sim::kMinute;
 
   void add_usage(cost::Usage& usage, sim::Time end) const;
   void on_warmup_end() override;
@@ -138,15 +177,45 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   struct Marks {
     double busy = 0.0, active = 0.0, running = 0.0, requests = 0.0;
   };
+  // What ECS knows of a task beyond its lifecycle, by task id - 1.
+  struct TaskMeta {
+    CapacityProvider provider = CapacityProvider::kFargate;
+    bool replacing = false;    // unhealthy: stopped once its replacement is healthy
+    bool interrupted = false;  // Fargate Spot reclaims it
+    sim::Time reclaim_at = -1; // interrupted: stopped by then
+    sim::EventId spot_event;   // the next interruption of a RUNNING Spot task
+    sim::EventId register_event;  // registration with the target group in progress
+  };
+  // The tasks as reconcile() counts them.
+  struct Census {
+    int good[2] = {0, 0};  // by provider: queued, starting, RUNNING and neither replacing nor reclaimed
+    int leaving = 0;       // RUNNING unhealthy ones not yet stopped
+    int running = 0;       // RUNNING
+    int healthy_good = 0;  // good RUNNING tasks healthy in the target group (RUNNING without one)
+    int replacing = 0;     // RUNNING and marked for replacement
+    int good_total() const { return good[0] + good[1]; }
+  };
   class Utilization;
   Marks marks(sim::Time now) const;
   double cpu_percent(const Marks& from, const Marks& to) const;
   double memory_percent(const Marks& from, const Marks& to) const;
   int active_tasks() const;
   void add_targets(reports::Json& j) const;
+  TaskMeta& meta(const Task& t) { return meta_[t.id() - 1]; }
+  const TaskMeta& meta(const Task& t) const { return meta_[t.id() - 1]; }
+  Census census() const;
+  // The tasks each provider should have out of `n`, by the strategy.
+  std::array<int, 2> split(int n) const;
+  CapacityProvider next_launch(const Census& c) const;
+  CapacityProvider next_stop(const Census& c) const;
   void reconcile();
+  bool reconcile_step();  // one action towards desired; false when there is none to take
   void stop_task(Task& t);
-  Task& new_task();
+  void register_later(Task& t);
+  void arm_spot(Task& t);
+  void on_spot_interruption(Task& t);
+  void forget_events(Task& t);
+  Task& new_task(CapacityProvider provider);
 
   sim::Simulation& sim_;
   EventLog& events_;
@@ -158,12 +227,16 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   sim::Time idle_timeout_;
   TaskHost& task_host_;
   sim::Rng rng_;
+  sim::Rng spot_rng_;  // interruption times: a stream of its own, so on-demand runs are unchanged
   std::vector<std::unique_ptr<Task>> tasks_;  // every task ever launched, in launch order
+  std::vector<TaskMeta> meta_;                // parallel to tasks_
   std::vector<Task*> live_;                   // not yet STOPPED
   int desired_;
   int running_ = 0;
-  int queued_launches_ = 0;
+  int queued_[2] = {0, 0};  // launches waiting for a token, by provider
   bool starting_ = false;  // start(): the initial tasks are registered healthy, not `initial`
+  bool reconciling_ = false;
+  bool reconcile_again_ = false;
   double stopped_busy_ = 0.0;
   double stopped_active_ = 0.0;
   sim::TimeWeighted running_tw_;
@@ -178,7 +251,9 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   int running_max_ = 0;
   std::uint64_t killed_ = 0;
   std::uint64_t replaced_unhealthy_ = 0;
-  std::string cause_died_, cause_idle_, cause_drain_, cause_db_;
+  std::uint64_t stopped_first_ = 0;
+  std::uint64_t spot_interruptions_ = 0;
+  std::string cause_died_, cause_idle_, cause_drain_, cause_db_, cause_spot_;
   TaskCauses causes_;
 };
 

@@ -9,6 +9,11 @@
 // - Task sizes: the valid Fargate CPU/memory pairs (fargate_sizes.hpp).
 // - stopTimeout 30 s, 2-120 s on Fargate: [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
 // - healthCheckGracePeriodSeconds: [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html
+// - maximumPercent 200 / minimumHealthyPercent 100, which also bound the replacement of unhealthy
+//   tasks: [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+// - Capacity provider strategy: FARGATE / FARGATE_SPOT, one provider with a base (0-100000),
+//   weights 0-1000, at least one above 0: [doc]
+//   https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
 // - Fargate start 30-45 s to RUNNING: [secondary, AWS answer] https://repost.aws/questions/QUjZAzJd27SZWxXM7MgyxOZw
 // - Task CPU is a hard limit on Fargate, enforced as a CFS quota of vCPU x cpu.cfs_period_us per
 //   period; ECS's own agent sets a 100 ms period ([AWS source] defaultCPUPeriod in
@@ -18,11 +23,12 @@
 // Assumptions (AWS publishes no number; each is a scenario parameter): the split of start-up
 // time into phases, the application's exit time after SIGTERM, its memory (base and per
 // request) and threads, the cores a task's threads can run on (ceil(vCPU)), the CFS period, the
-// DB pool's size and timeouts.
+// DB pool's size and timeouts, how often Fargate Spot reclaims a task.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/core/config_problem.hpp"
 #include "models/scaling/autoscaling_config.hpp"
@@ -57,6 +63,17 @@ struct DbPoolConfig {
   ConfigProblems validate() const;
 };
 
+// `capacity_provider_strategy:` items. [doc]
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
+enum class CapacityProvider { kFargate, kFargateSpot };
+const char* to_string(CapacityProvider p);  // "FARGATE", "FARGATE_SPOT"
+
+struct CapacityProviderItem {
+  CapacityProvider provider = CapacityProvider::kFargate;
+  int base = 0;    // tasks, at a minimum, on this provider (one item at most has a base)
+  int weight = 1;  // share of the tasks beyond the base
+};
+
 struct ServiceConfig {
   std::string name;
   int cpu_units = 1024;    // `cpu`: 1024 = 1 vCPU
@@ -66,8 +83,19 @@ struct ServiceConfig {
   std::optional<double> memory_base_mib;  // `app_memory.base`; assumption: 25 % of memory_mib
   double memory_per_request_mib = 0.25;   // assumption: heap held by one request in progress
   bool arm64 = false;                   // `architecture`, for cost only
-  bool spot = false;                    // `capacity`, for cost only
+  // `capacity_provider_strategy` (or `capacity: on_demand | spot`, one provider): which tasks
+  // run on Fargate Spot (priced at the Spot rate and reclaimed now and then).
+  std::vector<CapacityProviderItem> capacity_providers{CapacityProviderItem{}};
+  // assumption: how often Fargate Spot reclaims a RUNNING Spot task, per task-hour (AWS
+  // publishes no rate; replace it with what your EventBridge TerminationNotice events show).
+  double spot_interruptions_per_hour = 0.01;
   int desired = 1;
+  // Deployment configuration: tasks in RUNNING or PENDING at most maximum_percent of desired
+  // (rounded down), at least minimum_healthy_percent RUNNING (rounded up). ECS replaces an
+  // unhealthy task within these: the replacement first, the unhealthy task stopped once the
+  // replacement is healthy.
+  int maximum_percent = 200;
+  int minimum_healthy_percent = 100;
   TaskLifecycleConfig lifecycle;
   DbPoolConfig db_pool;
   TargetGroupConfig target_group;       // the load balancer's, with `target_group:` overrides
@@ -77,6 +105,8 @@ struct ServiceConfig {
   double vcpu() const { return static_cast<double>(cpu_units) / 1024.0; }
   // Cores the application's threads run on at full speed, under the vCPU quota.
   double cores() const;
+  // Some tasks may run on Fargate Spot.
+  bool uses_spot() const;
   double base_memory_mib() const { return memory_base_mib ? *memory_base_mib : 0.25 * memory_mib; }
 
   ConfigProblems validate() const;

@@ -112,7 +112,7 @@ void Task::set_deactivating() {
   if (state_ == TaskState::kRunning) enter(TaskState::kDeactivating);
 }
 
-void Task::begin_stop() {
+void Task::begin_stop(sim::Time cap) {
   if (state_ == TaskState::kStopped || state_ == TaskState::kStopping) return;
   if (state_ == TaskState::kProvisioning || state_ == TaskState::kPending || state_ == TaskState::kActivating) {
     if (phase_event_.valid()) sim_.cancel(phase_event_);
@@ -121,7 +121,7 @@ void Task::begin_stop() {
     return;
   }
   enter(TaskState::kStopping);
-  const sim::Time shutdown = std::min(config_.lifecycle.shutdown.sample_time(rng_), config_.lifecycle.stop_timeout);
+  const sim::Time shutdown = std::min({config_.lifecycle.shutdown.sample_time(rng_), config_.lifecycle.stop_timeout, cap});
   phase_event_ = sim_.schedule(shutdown, [this] {
     phase_event_ = {};
     on_stopped();
@@ -243,7 +243,6 @@ void Task::finished(Request* r) {
   --outstanding_;
   --active_;
   update_integrals();
-  check_drained();
 }
 
 void Task::discarded(Request*) {
@@ -257,10 +256,6 @@ void Task::answer_early(Request* r, const std::string* cause, int status) {
   sink_.respond_early(r, Failure{Failure::Kind::kError, status, cause});
 }
 
-void Task::check_drained() {
-  if (state_ == TaskState::kDeactivating && outstanding_ == 0 && group_ != nullptr) group_->on_drained(*this);
-}
-
 void Task::arm_idle_timer() {
   if (head_ == nullptr) return;
   idle_armed_ = true;
@@ -272,7 +267,6 @@ void Task::on_idle_timer() {
   const sim::Time now = sim_.now();
   while (head_ != nullptr && head_->arrival + idle_timeout_ <= now) answer_early(head_, causes_.idle_timeout, 504);
   arm_idle_timer();
-  check_drained();
 }
 
 void Task::expire_drain(const std::string* cause) {

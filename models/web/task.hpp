@@ -100,7 +100,9 @@ class Task final : public PoolOwner {
   // ---- lifecycle (driven by the service)
   void launch();            // PROVISIONING, then the phases on their own
   void start_running();     // already RUNNING (a task that exists before the run starts)
-  void begin_stop();        // SIGTERM: STOPPING, STOPPED after the shutdown time
+  // SIGTERM: STOPPING, STOPPED after the shutdown time (at most stop_timeout, and at most
+  // `cap`: what is left of a Fargate Spot warning).
+  void begin_stop(sim::Time cap = sim::kTimeMax);
   void kill(const std::string* cause, const std::string& reason);  // dies now: 502 to what awaits a response
   void set_deactivating();  // deregistered from the load balancer: draining
 
@@ -134,6 +136,7 @@ class Task final : public PoolOwner {
   TargetGroup* group() const { return group_; }
   void set_group(TargetGroup* g) { group_ = g; }
   TargetState& target() { return target_; }
+  const TargetState& target() const { return target_; }
 
   // Integrals since launch: busy vCPUs (CPU used) and requests worked on, while RUNNING only.
   double busy_area(sim::Time now) const {
@@ -160,7 +163,6 @@ class Task final : public PoolOwner {
   void answer_early(Request* r, const std::string* cause, int status);
   void on_probe_timeout();
   void update_integrals();
-  void check_drained();
   void release_work();
 
   TaskHost& host_;

@@ -45,6 +45,7 @@ void read_target_group(MapReader& m, models::TargetGroupConfig& into) {
   }
   if (auto v = m.duration("slow_start")) into.slow_start = *v;
   if (auto v = m.duration("deregistration_delay")) into.deregistration_delay = *v;
+  if (auto v = m.duration("registration_delay")) into.registration_delay = *v;
   MapReader hc(ctx, m.get("health_check"), m.child_path("health_check"));
   read_health_check(hc, into.health_check);
   hc.finish();
@@ -112,6 +113,17 @@ void load_load_balancer(MapReader& top, Scenario& s) {
   if (auto v = m.str("default")) {
     if (auto i = service_index(s, *v)) alb.default_service = *i;
     else ctx.error(m.get("default"), m.child_path("default"), "unknown service '" + *v + "' (" + service_names(s) + ")");
+  }
+  if (m.has("capacity")) {
+    MapReader c(ctx, m.get("capacity"), m.child_path("capacity"));
+    alb.capacity.enabled = true;
+    if (auto v = c.number("initial_lcu")) alb.capacity.initial_lcu = *v;
+    if (auto v = c.number("reserved_lcu")) alb.capacity.reserved_lcu = *v;
+    if (auto v = c.duration("doubling_time")) alb.capacity.doubling_time = *v;
+    if (auto v = c.duration("tick")) alb.capacity.tick = *v;
+    c.finish();
+  } else {
+    m.get("capacity");
   }
   {
     MapReader l(ctx, m.get("lcu"), m.child_path("lcu"));

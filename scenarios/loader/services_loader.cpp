@@ -34,12 +34,12 @@ models::TargetTrackingConfig load_target_tracking(MapReader& m) {
   read_target_tracking_scaling(m, tt);
   {
     MapReader a(ctx, m.get("alarm_high"), m.child_path("alarm_high"));
-    read_alarm_counts(a, tt.high_periods, tt.high_datapoints);
+    read_alarm_shape(a, tt.high_periods, tt.high_datapoints);
     a.finish();
   }
   {
     MapReader a(ctx, m.get("alarm_low"), m.child_path("alarm_low"));
-    read_alarm_counts(a, tt.low_periods, tt.low_datapoints);
+    read_alarm_shape(a, tt.low_periods, tt.low_datapoints);
     if (auto v = a.number("ratio")) tt.low_ratio = *v;
     a.finish();
   }
@@ -193,6 +193,11 @@ void read_alarm_counts(MapReader& m, int& periods, int& datapoints) {
   }
 }
 
+void read_alarm_shape(MapReader& m, std::optional<int>& periods, std::optional<int>& datapoints) {
+  if (auto v = m.integer("evaluation_periods")) periods = to_int(*v);
+  if (auto v = m.integer("datapoints_to_alarm")) datapoints = to_int(*v);
+}
+
 void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemReport& report,
                   const std::vector<std::string>& extra_metrics) {
   Context& ctx = m.ctx();
@@ -211,9 +216,41 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemRe
     else if (*v != "x86_64") ctx.error(m.get("architecture"), m.child_path("architecture"), "must be x86_64 or arm64 (found '" + *v + "')");
   }
   if (auto v = m.str("capacity")) {
-    if (*v == "spot") c.spot = true;
+    if (*v == "spot") c.capacity_providers = {models::CapacityProviderItem{models::CapacityProvider::kFargateSpot, 0, 1}};
     else if (*v != "on_demand") ctx.error(m.get("capacity"), m.child_path("capacity"), "must be on_demand or spot (found '" + *v + "')");
   }
+  if (m.has("capacity_provider_strategy")) {
+    if (m.has("capacity")) {
+      ctx.error(m.get("capacity_provider_strategy"), m.child_path("capacity_provider_strategy"),
+                "give either capacity (all tasks on one provider) or capacity_provider_strategy, not both");
+    }
+    c.capacity_providers.clear();
+    for_each_item(ctx, m.get("capacity_provider_strategy"), m.child_path("capacity_provider_strategy"),
+                  [&](const YAML::Node& n, const std::string& p) {
+                    MapReader im(ctx, n, p);
+                    if (!im.valid()) return;
+                    models::CapacityProviderItem item;
+                    item.weight = 0;  // the API's default
+                    if (auto v = im.str("provider")) {
+                      if (*v == "FARGATE" || *v == "fargate") item.provider = models::CapacityProvider::kFargate;
+                      else if (*v == "FARGATE_SPOT" || *v == "fargate_spot") item.provider = models::CapacityProvider::kFargateSpot;
+                      else ctx.error(im.get("provider"), im.child_path("provider"), "must be FARGATE or FARGATE_SPOT (found '" + *v + "')");
+                    } else {
+                      ctx.error(n, p, "needs 'provider' (FARGATE or FARGATE_SPOT)");
+                    }
+                    if (auto v = im.integer("base")) item.base = to_int(*v);
+                    if (auto v = im.integer("weight")) item.weight = to_int(*v);
+                    im.finish();
+                    // Items that are not mappings are skipped: item k of the configuration is this item.
+                    report.rename(index_path(m.child_path("capacity_provider_strategy"), c.capacity_providers.size()), p);
+                    c.capacity_providers.push_back(item);
+                  });
+  } else {
+    m.get("capacity_provider_strategy");
+  }
+  if (auto v = m.number("spot_interruptions_per_hour")) c.spot_interruptions_per_hour = *v;
+  if (auto v = m.integer("maximum_percent")) c.maximum_percent = to_int(*v);
+  if (auto v = m.integer("minimum_healthy_percent")) c.minimum_healthy_percent = to_int(*v);
   {
     MapReader am(ctx, m.get("app_memory"), m.child_path("app_memory"));
     if (auto v = am.number("base")) c.memory_base_mib = *v;

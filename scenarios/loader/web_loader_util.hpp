@@ -19,6 +19,10 @@ std::optional<models::Comparison> parse_comparison(const std::string& text);
 // With periods alone, fewer than the default datapoints, datapoints follow them.
 void read_alarm_counts(MapReader& m, int& periods, int& datapoints);
 
+// A target-tracking alarm's `evaluation_periods` and `datapoints_to_alarm`, each left unset when
+// absent (TargetTrackingConfig::high_alarm / low_alarm give the defaults of the metric's period).
+void read_alarm_shape(MapReader& m, std::optional<int>& periods, std::optional<int>& datapoints);
+
 // The keys every target-tracking policy has (services, workers, Aurora replicas):
 // scale_out_cooldown, scale_in_cooldown, disable_scale_in, scale_in_rounding (ceil | floor).
 void read_target_tracking_scaling(MapReader& m, models::TargetTrackingConfig& tt);

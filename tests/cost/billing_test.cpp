@@ -58,6 +58,16 @@ TEST_CASE("Billing: the ALB is billed on its highest LCU dimension each hour") {
     CHECK(cost::alb_lcus_for_hour(h).rule_evaluations == Approx(2.0));
     CHECK(cost::alb_lcus_for_hour(h).dominant == "rule_evaluations");
   }
+  SECTION("an LCU Reservation is billed when unused, and usage above it as usual") {
+    cost::AlbHourTotals h;
+    h.processed_bytes = 3.0 * cost::kBytesPerGb;
+    h.reserved_lcus = 5.0;
+    CHECK(cost::alb_lcus_for_hour(h).billed == Approx(5.0));
+    CHECK(cost::alb_lcus_for_hour(h).dominant == "reserved");
+    h.processed_bytes = 8.0 * cost::kBytesPerGb;
+    CHECK(cost::alb_lcus_for_hour(h).billed == Approx(8.0));
+    CHECK(cost::alb_lcus_for_hour(h).dominant == "processed_bytes");
+  }
 }
 
 TEST_CASE("Billing: RDS Proxy bills at least 2 vCPUs or 8 ACUs") {

@@ -291,3 +291,21 @@ TEST_CASE("SvgChart: axis ticks cover the data on a 1-2-5 grid") {
   CHECK(nice_ticks(12, 87, 5).back() == 100);
   CHECK(nice_ticks(5, 5).size() >= 2);
 }
+
+TEST_CASE("SummaryReport: the run's model assumptions are shown by the text, Markdown and HTML reports") {
+  Result r;
+  r.scenario = "assumed";
+  r.sections["assumptions"] = Json::array({"a RUNNING task is registered with its target group 10 s later (api): AWS publishes no registration time (registration_delay)",
+                                           "target tracking AlarmLow on 45 of 45 20-s datapoints (15 minutes) (api): AWS documents no alarm shape for 20-s metrics"});
+  CHECK_THAT(render_text(r), Catch::Contains("assumes    a RUNNING task is registered with its target group 10 s later (api)"));
+  CHECK_THAT(render_text(r), Catch::Contains("assumes    target tracking AlarmLow on 45 of 45 20-s datapoints"));
+  const std::string md = render_markdown(r);
+  CHECK_THAT(md, Catch::Contains("### Model assumptions"));
+  CHECK_THAT(md, Catch::Contains("- target tracking AlarmLow on 45 of 45 20-s datapoints (15 minutes) (api)"));
+  const std::string html = render_html(r);
+  CHECK_THAT(html, Catch::Contains("<h2 id=\"assumptions\">Model assumptions</h2>"));
+  CHECK_THAT(html, Catch::Contains("AlarmLow on 45 of 45 20-s datapoints"));
+  // No list, no section.
+  CHECK_THAT(render_markdown(Result{}), !Catch::Contains("Model assumptions"));
+  CHECK_THAT(render_html(Result{}), !Catch::Contains("id=\"assumptions\""));
+}

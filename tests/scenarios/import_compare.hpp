@@ -71,7 +71,7 @@ inline void check_task_size(const models::ServiceConfig& imported, const models:
   CHECK(imported.cpu_units == hand.cpu_units);
   CHECK(imported.memory_mib == hand.memory_mib);
   CHECK(imported.arm64 == hand.arm64);
-  CHECK(imported.spot == hand.spot);
+  CHECK(imported.uses_spot() == hand.uses_spot());
 }
 
 inline const models::ScalingPolicyConfig* policy_on(const models::AutoscalingConfig& a, const std::string& metric) {

@@ -419,7 +419,7 @@ subscribe:
   CHECK(listed(r, Kind::kNotImported, "copilot/worker/manifest.yml:13:12", "delay queue"));
   CHECK(listed(r, Kind::kNotImported, "copilot/worker/manifest.yml:7:3", "standard queue"));
   const auto s = loadcast::testing::load_imported(r);
-  CHECK_FALSE(find_service(s.model, "worker")->spot);
+  CHECK_FALSE(find_service(s.model, "worker")->uses_spot());
   CHECK(find_topic(s.model, "events")->subscriptions == std::vector<std::string>{"worker"});
 }
 

@@ -134,7 +134,7 @@ TEST_CASE("ImportTerraform: a state links resources by their ARNs, names and URL
     REQUIRE(web != nullptr);
     CHECK(web->cpu_units == 512);
     CHECK(web->arm64);
-    CHECK_FALSE(web->spot);
+    CHECK_FALSE(web->uses_spot());
     CHECK(web->desired == 2);
     CHECK(web->lifecycle.stop_timeout == 20 * sim::kSecond);
     CHECK(web->target_group.algorithm == models::Algorithm::kLeastOutstandingRequests);
@@ -170,7 +170,7 @@ TEST_CASE("ImportTerraform: a state links resources by their ARNs, names and URL
     CHECK(w->queue == "orders");
     // IF(m2 > 0, m1 / m2, m1): the guarded expression, which has a datapoint at zero tasks.
     CHECK(w->backlog_math == models::BacklogMath::kGuarded);
-    CHECK(w->service.spot);
+    CHECK(w->service.uses_spot());
     REQUIRE(w->service.autoscaling);
     CHECK(w->service.autoscaling->min == 0);
     const auto* b = loadcast::testing::policy_on(*w->service.autoscaling, "backlog_per_task");

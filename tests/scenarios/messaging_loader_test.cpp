@@ -270,7 +270,7 @@ TEST_CASE("MessagingLoader: the POS scenario has the structure of its seeds") {
     CHECK(w.service.cpu_units == 256);
     CHECK(w.service.vcpu() == 0.25);
     if (w.service.autoscaling) {
-      CHECK(w.service.spot);
+      CHECK(w.service.uses_spot());
       // 001: workers scale on queue depth.
       bool backlog = false;
       for (const auto& p : w.service.autoscaling->policies) {

@@ -100,6 +100,22 @@ std::vector<LoadErrorCase> bad_web_tiers() {
        {"database.instance_class: unknown Aurora instance class 'db.t3.small'"}},
       {"auto-pause without min_acu 0", replace(good, "max_acu: 4", "max_acu: 4\n  auto_pause: 10m"),
        {"database.auto_pause: auto-pause needs min_acu: 0"}},
+      {"capacity and a capacity provider strategy",
+       replace(good, "  web:\n    cpu: 512", "  web:\n    capacity: spot\n    capacity_provider_strategy: [ { provider: FARGATE_SPOT, weight: 1 } ]\n    cpu: 512"),
+       {"services.web.capacity_provider_strategy: give either capacity (all tasks on one provider) or capacity_provider_strategy, not both"}},
+      {"an unknown capacity provider",
+       replace(good, "  web:\n    cpu: 512", "  web:\n    capacity_provider_strategy: [ { provider: EC2, weight: 1 } ]\n    cpu: 512"),
+       {"services.web.capacity_provider_strategy[0].provider: must be FARGATE or FARGATE_SPOT (found 'EC2')"}},
+      {"two capacity providers with a base",
+       replace(good, "  web:\n    cpu: 512",
+               "  web:\n    capacity_provider_strategy: [ { provider: FARGATE, base: 1, weight: 1 }, { provider: FARGATE_SPOT, base: 1 } ]\n    cpu: 512"),
+       {"services.web.capacity_provider_strategy: only one capacity provider may have a base"}},
+      {"a maximum_percent below 100", replace(good, "  web:\n    cpu: 512", "  web:\n    maximum_percent: 50\n    cpu: 512"),
+       {"services.web.maximum_percent: must be between 100 and 1000"}},
+      {"a registration delay above 10 minutes", replace(good, "  default: web\n", "  default: web\n  registration_delay: 11m\n"),
+       {"load_balancer.registration_delay: must be between 0s and 10m"}},
+      {"an ALB capacity with neither initial nor reserved LCUs", replace(good, "  default: web\n", "  default: web\n  capacity: { doubling_time: 1m }\n"),
+       {"load_balancer.capacity: needs initial_lcu"}},
       // min alone above the max in force, max alone below the min in force: located at the action.
       {"a scheduled min above the max in force", scheduled("[ { at: 2h, min: 6 } ]"),
        {"bad.yaml:29:20: services.api.autoscaling.scheduled[0]: min (6) is above the max in force then (4)"}},
@@ -122,10 +138,51 @@ TEST_CASE("WebLoader: a good web tier loads with routes and defaults") {
   CHECK(s.model.services[0].target_group.health_check.healthy_threshold == 5);
   const auto& tt = std::get<models::TargetTrackingConfig>(s.model.services[0].autoscaling->policies[0].spec);
   CHECK(tt.scale_out_cooldown == 300 * sim::kSecond);
-  CHECK(tt.high_datapoints == 3);
-  CHECK(tt.low_datapoints == 15);
+  // Alarm shapes left unset take the defaults of the metric's period: 3 of 3 and 15 minutes.
+  CHECK(!tt.high_datapoints);
+  CHECK(!tt.low_periods);
+  const auto high = tt.high_alarm(60 * sim::kSecond), low = tt.low_alarm(60 * sim::kSecond);
+  CHECK((high.periods == 3 && high.datapoints == 3 && high.assumed));
+  CHECK((low.periods == 15 && low.datapoints == 15 && low.assumed));
+  const auto low20 = tt.low_alarm(20 * sim::kSecond);
+  CHECK((low20.periods == 45 && low20.datapoints == 45));
   CHECK(tt.low_ratio == 0.9);
   CHECK(s.model.services[0].metrics.delay == 150 * sim::kSecond);
+  CHECK(s.model.services[0].maximum_percent == 200);
+  CHECK(s.model.services[0].minimum_healthy_percent == 100);
+  CHECK(s.model.services[0].target_group.registration_delay == 10 * sim::kSecond);
+  CHECK(!s.model.load_balancer->capacity.enabled);
+}
+
+TEST_CASE("WebLoader: alarm shapes, deployment percents, a capacity provider strategy and the ALB capacity are read") {
+  std::string yaml = replace(kGood, "metric: cpu, target: 70 }",
+                             "metric: cpu, target: 70, alarm_high: { evaluation_periods: 5, datapoints_to_alarm: 4 }, alarm_low: { evaluation_periods: 30 } }");
+  yaml = replace(yaml, "  web:\n    cpu: 512",
+                 "  web:\n    maximum_percent: 150\n    minimum_healthy_percent: 50\n    spot_interruptions_per_hour: 0.5\n"
+                 "    capacity_provider_strategy: [ { provider: FARGATE, base: 1 }, { provider: FARGATE_SPOT, weight: 3 } ]\n    cpu: 512");
+  yaml = replace(yaml, "  default: web\n", "  default: web\n  registration_delay: 20s\n  capacity: { initial_lcu: 5, reserved_lcu: 2, doubling_time: 10m, tick: 30s }\n");
+  const auto s = scenario::load_string(yaml, "good.yaml");
+  const auto& tt = std::get<models::TargetTrackingConfig>(s.model.services[0].autoscaling->policies[0].spec);
+  const auto high = tt.high_alarm(60 * sim::kSecond), low = tt.low_alarm(60 * sim::kSecond);
+  CHECK((high.periods == 5 && high.datapoints == 4 && !high.assumed));
+  CHECK((low.periods == 30 && low.datapoints == 30 && !low.assumed));
+  const auto& web = s.model.services[1];
+  CHECK(web.maximum_percent == 150);
+  CHECK(web.minimum_healthy_percent == 50);
+  CHECK(web.spot_interruptions_per_hour == 0.5);
+  REQUIRE(web.capacity_providers.size() == 2);
+  CHECK(web.capacity_providers[0].provider == models::CapacityProvider::kFargate);
+  CHECK(web.capacity_providers[0].base == 1);
+  CHECK(web.capacity_providers[0].weight == 0);
+  CHECK(web.capacity_providers[1].provider == models::CapacityProvider::kFargateSpot);
+  CHECK(web.capacity_providers[1].weight == 3);
+  CHECK(web.target_group.registration_delay == 20 * sim::kSecond);
+  const auto& c = s.model.load_balancer->capacity;
+  CHECK(c.enabled);
+  CHECK(c.initial_lcu == 5.0);
+  CHECK(c.reserved_lcu == 2.0);
+  CHECK(c.doubling_time == 10 * sim::kMinute);
+  CHECK(c.tick == 30 * sim::kSecond);
 }
 
 TEST_CASE("WebLoader: each bad web tier is a located error naming what is wrong") { check_load_errors(bad_web_tiers()); }

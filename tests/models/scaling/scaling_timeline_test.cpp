@@ -379,3 +379,48 @@ TEST_CASE("Sweep: the grid over services.web.autoscaling.min runs on bookmark-pr
     CHECK(events(r, "desired_clamped", "web").size() == (mins[i] > 1 ? 1u : 0u));
   }
 }
+
+TEST_CASE("Timeline: with 20 s metrics AlarmLow still waits 15 minutes of datapoints, listed as an assumption") {
+  auto yaml = [](const std::string& alarm_low) {
+    return deployment(R"(
+seed: 5
+duration: 70m
+workload:
+  arrivals:
+    process: uniform
+    stages: [ { at: 0m, rate: 39.6 }, { at: 40m, rate: 39.6 }, { at: 40m, rate: 2 }, { at: 70m, rate: 2 } ]
+  requests:
+    - { name: r, path: /x, steps: [ { cpu: const(50ms) } ] }
+)", R"(
+    desired: 3
+    metrics: { resolution: 20s }
+    autoscaling:
+      min: 1
+      max: 10
+      policies: [ { type: target_tracking, metric: cpu, target: 70, scale_out_cooldown: 60s, scale_in_cooldown: 300s)" + alarm_low + R"( } ]
+)");
+  };
+  auto has = [](const reports::Result& r, const std::string& part) {
+    for (const auto& a : r.sections["assumptions"]) {
+      if (a.get<std::string>().find(part) != std::string::npos) return true;
+    }
+    return false;
+  };
+  // From 40 min the load is 0.1 vCPU on 3 tasks: every 20 s datapoint from [2400, 2420) on is
+  // below 63 %. The 45th ends at 2400 + 900 s and reaches the alarm 15 s later.
+  const auto r = run(yaml(""));
+  CHECK(r.requests.errors == 0);
+  CHECK(events(r, "scale_out").empty());
+  const auto ins = events(r, "scale_in", "api");
+  REQUIRE(!ins.empty());
+  CHECK(ins[0].t_s == Approx(2400.0 + 900.0 + 15.0));
+  CHECK(has(r, "AlarmLow on 45 of 45 20-s datapoints (15 minutes)"));
+  CHECK(has(r, "AlarmHigh on 3 of 3 20-s datapoints"));
+  // 15 datapoints, set by the scenario, scale in after 5 minutes and are not an assumption.
+  const auto fifteen = run(yaml(", alarm_low: { evaluation_periods: 15 }"));
+  const auto early = events(fifteen, "scale_in", "api");
+  REQUIRE(!early.empty());
+  CHECK(early[0].t_s == Approx(2400.0 + 300.0 + 15.0));
+  CHECK(!has(fifteen, "AlarmLow"));
+  CHECK(has(fifteen, "AlarmHigh on 3 of 3 20-s datapoints"));
+}

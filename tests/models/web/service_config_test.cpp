@@ -82,3 +82,24 @@ TEST_CASE("ServiceConfig: the CFS period is 1 ms to 1 s, and the cores are min(t
   c.threads = 8;
   CHECK(c.cores() == 2.0);  // 1.5 vCPU: two cores under a 1.5-core quota
 }
+
+TEST_CASE("ServiceConfig: deployment percents, capacity provider strategy and Spot interruption rate") {
+  ServiceConfig c;
+  c.maximum_percent = 99;
+  c.minimum_healthy_percent = 101;
+  c.spot_interruptions_per_hour = -1;
+  c.capacity_providers = {CapacityProviderItem{CapacityProvider::kFargate, 1, 0}, CapacityProviderItem{CapacityProvider::kFargateSpot, 2, 0},
+                          CapacityProviderItem{CapacityProvider::kFargate, 0, 1001}};
+  CHECK(lines(c.validate()) == Lines{"maximum_percent: must be between 100 and 1000", "minimum_healthy_percent: must be between 0 and 100",
+                                     "capacity_provider_strategy[2].weight: must be between 0 and 1000",
+                                     "capacity_provider_strategy[2]: FARGATE is listed twice",
+                                     "capacity_provider_strategy: only one capacity provider may have a base",
+                                     "spot_interruptions_per_hour: must be >= 0"});
+  c = ServiceConfig{};
+  c.capacity_providers = {CapacityProviderItem{CapacityProvider::kFargateSpot, 3, 0}};
+  CHECK(lines(c.validate()) == Lines{"capacity_provider_strategy: at least one capacity provider needs a weight above 0"});
+  CHECK(c.uses_spot());
+  c.capacity_providers.clear();
+  CHECK(lines(c.validate()) == Lines{"capacity_provider_strategy: needs at least one capacity provider (FARGATE or FARGATE_SPOT)"});
+  CHECK(!ServiceConfig{}.uses_spot());
+}

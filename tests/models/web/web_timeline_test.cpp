@@ -17,6 +17,13 @@ using namespace loadcast::testing;
 
 namespace {
 
+bool has_assumption(const reports::Result& r, const std::string& part) {
+  for (const auto& a : r.sections["assumptions"]) {
+    if (a.get<std::string>().find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
 double sum(const std::vector<double>& v) {
   double s = 0.0;
   for (double x : v) s += x;
@@ -62,7 +69,7 @@ services:
 
 TEST_CASE("Timeline: draining a stopping task loses no request") {
   const auto r = run(R"(
-duration: 10m
+duration: 12m
 workload:
   arrivals: { process: uniform, rate: 1 }
   requests:
@@ -85,11 +92,10 @@ services:
   const auto deregistered = events(r, "target_deregistered");
   REQUIRE(draining.size() == 2);
   REQUIRE(deregistered.size() == 2);
-  // Draining ends as soon as the in-flight requests are done, far before the 300 s delay.
-  for (const auto& d : deregistered) {
-    CHECK(d.t_s >= 300.0);
-    CHECK(d.t_s <= 300.0 + 10.0);
-  }
+  // The in-flight requests are done within 3 s, yet the targets stay draining for the whole
+  // 300 s delay (ECS waits for `unused`).
+  for (const auto& d : draining) CHECK(d.t_s == Approx(300.0));
+  for (const auto& d : deregistered) CHECK(d.t_s == Approx(600.0));
   CHECK(events(r, "task_stopped").size() == 2);
 }
 
@@ -167,11 +173,11 @@ services:
   REQUIRE(!events(open, "target_unhealthy", "api/1").empty());
   CHECK(events(open, "task_replaced").empty());
   CHECK(status(open, "503") == 0);
-  // Without a grace period ECS replaces it, and until the replacement registers there is no
-  // target: 503.
+  // Without a grace period ECS replaces it, replacement first: the unhealthy task stays
+  // registered until its replacement is healthy, so there is never no target: no 503.
   const auto replaced = run(yaml("0s"));
   REQUIRE(!events(replaced, "task_replaced", "api/1").empty());
-  CHECK(status(replaced, "503") > 0);
+  CHECK(status(replaced, "503") == 0);
 }
 
 TEST_CASE("Timeline: Fargate launches 100 tasks at once then 20 a second") {
@@ -250,11 +256,17 @@ services:
   REQUIRE(!replaced.empty());
   CHECK(replaced[0].target == "api/1");
   CHECK(replaced[0].t_s == Approx(120.0));
-  const auto draining = events(r, "target_draining", "api/1");
-  REQUIRE(draining.size() == 1);
-  CHECK(draining[0].t_s == Approx(120.0));
+  // The replacement starts then; api/1 drains once the replacement is healthy.
+  REQUIRE(!events(r, "task_provisioning", "api/2").empty());
+  CHECK(events(r, "task_provisioning", "api/2")[0].t_s == Approx(120.0));
   REQUIRE(!events(r, "task_running", "api/2").empty());
   CHECK(events(r, "task_running", "api/2")[0].t_s >= 120.0 + 28.0);
+  const auto healthy = events(r, "target_healthy", "api/2");
+  REQUIRE(!healthy.empty());
+  const auto draining = events(r, "target_draining", "api/1");
+  REQUIRE(draining.size() == 1);
+  CHECK(draining[0].t_s == Approx(healthy[0].t_s));
+  CHECK(status(r, "503") == 0);
 }
 
 TEST_CASE("Timeline: stop_timeout caps the shutdown of a stopping task") {
@@ -275,12 +287,12 @@ workload:
   for (const auto& [timeout, expected] : {std::pair{"10s", 10.0}, std::pair{"120s", 100.0}}) {
     INFO(timeout);
     const auto r = run(yaml(timeout));
-    // Draining ends at once (nothing outstanding), SIGTERM, then min(shutdown, stop_timeout).
+    // Draining lasts the whole 300 s (nothing outstanding), SIGTERM, then min(shutdown, stop_timeout).
     const auto stopping = events(r, "task_stopping", "api/2");
     const auto stopped = events(r, "task_stopped", "api/2");
     REQUIRE(stopping.size() == 1);
     REQUIRE(stopped.size() == 1);
-    CHECK(stopping[0].t_s == Approx(120.0).margin(0.1));
+    CHECK(stopping[0].t_s == Approx(420.0).margin(0.1));
     CHECK(stopped[0].t_s - stopping[0].t_s == Approx(expected));
   }
 }
@@ -402,4 +414,62 @@ services:
   // bytes, is billed: 2 x 9e9 / 2^30 LCU-hours.
   CHECK(alb["lcu_hours"].get<double>() == Approx(2.0 * 9e9 / 1073741824.0).epsilon(1e-5));
   CHECK(r.sections["load_balancer"]["lcu_peak_hour"].get<double>() == Approx(9e9 / 1073741824.0).epsilon(1e-5));
+}
+
+TEST_CASE("Timeline: the optional ALB capacity model refuses a steep ramp, and an LCU Reservation prevents it") {
+  auto yaml = [](const std::string& capacity) {
+    return R"(
+duration: 25m
+workload:
+  arrivals:
+    process: uniform
+    stages: [ { at: 0m, rate: 10 }, { at: 5m, rate: 10 }, { at: 5m, rate: 400 }, { at: 25m, rate: 400 } ]
+  requests:
+    - { name: r, path: /x, steps: [ { cpu: const(1ms) } ] }
+load_balancer:
+  type: alb
+  default: api
+)" + capacity + R"(
+services:
+  api: { cpu: 4096, memory: 8192, threads: 4, desired: 2 }
+)";
+  };
+  SECTION("off by default: the ALB takes the step") {
+    const auto r = run(yaml(""));
+    CHECK(r.requests.errors == 0);
+    CHECK(!r.sections["load_balancer"].contains("capacity"));
+  }
+  SECTION("4 LCU before the step: 503 until capacity has doubled enough times") {
+    const auto r = run(yaml("  capacity: { initial_lcu: 4 }"));
+    CHECK(r.requests.balanced());
+    const auto& c = r.sections["load_balancer"]["capacity"];
+    const double per_rps = c["lcu_per_request_per_s"].get<double>();
+    REQUIRE(per_rps > 0.0);
+    const double demand = 400.0 * per_rps;
+    REQUIRE(demand > 8.0);
+    CHECK(cause(r, "alb_capacity_exceeded:alb") == status(r, "503"));
+    CHECK(status(r, "503") == c["refused"].get<std::uint64_t>());
+    CHECK(status(r, "503") > 0);
+    // Each 10 s tick grows the capacity at most x2^(10/300), up to the demand.
+    const auto grows = events(r, "alb_capacity", "alb");
+    REQUIRE(!grows.empty());
+    CHECK(grows[0].t_s > 300.0);
+    for (const auto& g : grows) CHECK(*g.to <= *g.from * std::pow(2.0, 10.0 / 300.0) * (1.0 + 1e-12));
+    // From 4 LCU it takes log2(demand / 4) doublings of 5 minutes to reach it; then no more
+    // refusals.
+    const double reached = 300.0 + 300.0 * std::log2(demand / 4.0);
+    CHECK(grows.back().t_s == Approx(reached).margin(20.0));
+    CHECK(c["final_lcu"].get<double>() == Approx(demand).epsilon(0.02));
+    const auto& refused = series(r, "http_503");
+    const auto after = static_cast<std::size_t>(reached / 60.0) + 1;
+    REQUIRE(after < refused.size());
+    for (std::size_t i = after; i < refused.size(); ++i) CHECK(refused[i] == 0.0);
+    CHECK(has_assumption(r, "load_balancer.capacity"));
+  }
+  SECTION("a reservation above the peak: no refusal, and the reserved LCUs are billed every hour") {
+    const auto r = run(yaml("  capacity: { reserved_lcu: 40 }"));
+    CHECK(r.requests.errors == 0);
+    CHECK(r.sections["load_balancer"]["capacity"]["refused"].get<double>() == 0.0);
+    CHECK(r.sections["usage"]["albs"][0]["lcu_hours"].get<double>() == Approx(40.0));
+  }
 }
