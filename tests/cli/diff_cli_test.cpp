@@ -53,7 +53,7 @@ TEST_CASE("DiffCli: two runs of pos-production differing by the web ACL's rules 
   // A condition that cannot be judged is a usage error.
   r = run_command(diff + " --fail-on 'cost.items.dynamodb.change > 0'");
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("'items' has no key 'dynamodb'"));
+  CHECK_THAT(r.err, Catch::Contains("'cost.items' has no key 'dynamodb'"));
   r = run_command(diff + " --fail-on 'cost.total.change >> 0'");
   CHECK(r.exit_code == 2);
   CHECK(run_command(loadcast_binary() + " diff " + dir + "/base/result.json").exit_code == 2);
