@@ -138,3 +138,56 @@ TEST_CASE("Egress and WAF: the free internet allowance is taken off the month on
   }
   CHECK(said);
 }
+
+TEST_CASE("Egress and WAF: a worker's call to the internet from a public address is data out only") {
+  // Every request publishes one message; the worker calls an external API for each with 700
+  // bytes out and 9,000 in. Data in is free, and without a NAT nothing is processed.
+  const std::string text = R"(name: worker-egress
+region: ap-northeast-1
+seed: 3
+duration: 10m
+workload:
+  arrivals:
+    process: uniform
+    rate: 5
+  requests:
+    - name: order
+      path: /orders
+      response_bytes: const(1000)
+      steps:
+        - cpu: exp(2ms)
+        - publish: { queue: jobs, groups: 50 }
+load_balancer:
+  type: alb
+  rules:
+    - { path: "/*", service: web }
+services:
+  web:
+    type: fargate
+    cpu: 1024
+    memory: 2048
+    desired: 1
+queues:
+  jobs: {}
+workers:
+  notifier:
+    cpu: 256
+    memory: 512
+    queue: jobs
+    steps: [ { cpu: exp(5ms) }, { delay: 'const(30ms)', call: { via: internet, sent: const(700), received: const(9000) } } ]
+)";
+  const app::SimRun sim = testing::simulate_text(text, "worker-egress.yaml");
+  REQUIRE(sim.usage.has_value());
+  const cost::Usage& u = *sim.usage;
+  REQUIRE(u.albs.size() == 1);
+  CHECK(u.nat_gateways.empty());
+  const double responses = u.albs[0].response_bytes;
+  CHECK(responses == Approx(1000.0 * static_cast<double>(sim.result.requests.total)));
+  // 5 requests/s for 10 minutes: 2,999 requests, messages and calls (every message was processed
+  // and deleted by the end), 700 bytes out each.
+  CHECK(sim.result.requests.total == 2999);
+  const auto& jobs = sim.result.sections["queues"]["jobs"];
+  CHECK(jobs["deleted"].get<double>() == 2999.0);
+  CHECK(jobs["in_flight"].get<double>() == 0.0);
+  CHECK(u.internet_out_bytes - responses == Approx(700.0 * 2999.0));
+}
