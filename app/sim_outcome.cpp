@@ -24,6 +24,7 @@ std::string infracost_usage(const SimOutcome& outcome, const scenario::Scenario&
   cost::InfracostOptions infracost;
   infracost.region = sc.region;
   infracost.period_seconds = sc.cost.period_seconds;
+  infracost.free_internet_out_gb = sc.cost.free_internet_out_gb;
   cost::Usage usage = outcome.usage.value_or(cost::Usage{});
   if (usage.fixed_costs.empty()) usage.fixed_costs = sc.cost.fixed_costs;
   return cost::infracost_usage_yaml(usage, infracost);

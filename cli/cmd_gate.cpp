@@ -45,7 +45,11 @@ ExitCode run_gate(int argc, char** argv) {
   std::optional<reports::Json> baseline;
   try {
     current = reports::load_result(args.positionals()[0]).to_json();
-    if (auto b = args.get("baseline")) baseline = reports::load_result(*b).to_json();
+    if (auto b = args.get("baseline")) {
+      baseline = reports::load_result(*b).to_json();
+      options.baseline_name = *b;
+    }
+    options.current_name = args.positionals()[0];
   } catch (const std::runtime_error& e) {
     std::fprintf(stderr, "loadcast gate: %s\n", e.what());
     return ExitCode::kUsage;

@@ -17,6 +17,7 @@ ExitCode run_merge(int argc, char** argv);
 ExitCode run_validate(int argc, char** argv);
 ExitCode run_report(int argc, char** argv);
 ExitCode run_gate(int argc, char** argv);
+ExitCode run_diff(int argc, char** argv);
 ExitCode run_sweep(int argc, char** argv);
 ExitCode run_import(int argc, char** argv);
 

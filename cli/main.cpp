@@ -31,6 +31,7 @@ constexpr Command kCommands[] = {
     {"validate", loadcast::cli::run_validate, "load a target and simulate the same scenario; predicted vs measured"},
     {"report", loadcast::cli::run_report, "render a stored result as HTML, Markdown or text"},
     {"gate", loadcast::cli::run_gate, "CI gate: thresholds and baseline regressions; exit 99 on failure"},
+    {"diff", loadcast::cli::run_diff, "compare two results for a pull request: cost by line, latency, scaling; exit 99 with --fail-on"},
     {"sweep", loadcast::cli::run_sweep, "what-if grid over scenario keys: latency, errors and cost per point"},
     {"import", loadcast::cli::run_import, "write a scenario from a Copilot workspace or a Terraform plan"},
 };

@@ -54,6 +54,16 @@ AlbLcus alb_lcus_for_hour(const AlbHourTotals& h) {
   return l;
 }
 
+AlbLcus alb_lcus_for_month(const AlbHourTotals& totals, double factor) {
+  AlbLcus l = alb_lcus_for_hour(totals);
+  l.new_connections *= factor;
+  l.active_connections *= factor;
+  l.processed_bytes *= factor;
+  l.rule_evaluations *= factor;
+  l.billed *= factor;
+  return l;
+}
+
 double rds_proxy_billed_vcpus(double target_vcpus) { return std::max(kRdsProxyMinimumVcpus, target_vcpus); }
 double rds_proxy_billed_acus(double target_acus) { return std::max(kRdsProxyMinimumAcus, target_acus); }
 

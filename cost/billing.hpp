@@ -12,10 +12,21 @@
 //   3,000 active connections/min, 1 GB processed/h (0.4 GB for Lambda targets), 1,000 rule
 //   evaluations/s where rule evaluations = request rate x (rules processed - 10 free).
 //   [secondary] https://handbook.vantage.sh/aws/services/elb-pricing (matches the pricing page)
-//   Assumption: "GB" is 2^30 bytes, as in AWS data-transfer billing; the free 10 rules are
-//   applied to the hour's aggregate (requests x 10), which is how the pricing page states it.
+//   Assumption: the free 10 rules are applied to the hour's aggregate (requests x 10), which is
+//   how the pricing page states it.
+// - "GB" is 2^30 bytes in every meter (kBytesPerGb): AWS's worked billing examples convert bytes
+//   with 1,073,741,824 bytes per GB ("100GB (107,374,182,400 bytes)", [doc]
+//   https://aws.amazon.com/s3/faqs/), and the Aurora and RDS billing pages bill storage "per GiB
+//   per month". Assumption: data transfer, NAT gateway, SNS payload, ALB processed bytes and
+//   CloudWatch Logs GB use the same convention (their pages say "GB" without defining it).
 // - SQS and SNS bill each 64 KB chunk of a request's payload as one request; an empty receive
 //   or any other call without payload is one request. https://aws.amazon.com/sqs/pricing/
+// - An SNS delivery to an SQS queue is a SendMessage call on the queue (the queue policy must
+//   allow sqs:SendMessage to sns.amazonaws.com, [doc]
+//   https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html), and SQS
+//   bills every API call on a queue: so it is billed as an SQS request too, besides SNS FIFO's
+//   per-delivery charge. Assumption: neither pricing page says so in words; the line is priced
+//   apart (SqsUsage::sns_deliveries) so its amount is visible.
 // - RDS Proxy bills the vCPUs of provisioned targets with a minimum of 2, or the ACUs of
 //   Serverless v2 targets with a minimum of 8. [secondary] docs/models/data.md
 // - Aurora bills the storage a cluster volume uses per GB-month, and with Aurora Standard every
@@ -91,6 +102,13 @@ struct AlbLcus {
 };
 
 AlbLcus alb_lcus_for_hour(const AlbHourTotals& hour);
+
+// The LCU-hours of each dimension over a month from a run's totals: an hour's LCUs of one
+// dimension are linear in its totals, so their sum over the run's hours is that of the totals,
+// times `factor` (730 h / the run). `billed` is the largest of the four monthly sums, which is
+// what Infracost's lb.go bills; it is at most what AWS bills, the sum over hours of each hour's
+// largest dimension (AlbUsage::lcu_hours), and equal when one dimension leads every hour.
+AlbLcus alb_lcus_for_month(const AlbHourTotals& totals, double factor);
 
 // Billed RDS Proxy capacity for the current target capacity: max(2, vCPUs) or max(8, ACUs).
 double rds_proxy_billed_vcpus(double target_vcpus);

@@ -118,6 +118,73 @@ class Pricer {
   CostReport& report_;
 };
 
+// What the Spot figure rests on: the scenario's discount, AWS's "up to" (an upper bound), or a
+// measured Spot price of the Region's table.
+std::string spot_assumption(const PriceEntry& d) {
+  const std::string head = "Fargate Spot is priced at On-Demand x (1 - " + fmt("%g", d.usd) + ")";
+  const std::string other = "; set cost.prices: { fargate.spot_discount: X } for another";
+  switch (d.confidence) {
+    case PriceConfidence::kScenario: return head + ", the discount the scenario set (cost.prices)";
+    case PriceConfidence::kUnverified:
+      return head + ": " + fmt("%g", d.usd * 100.0) + " % is AWS's \"up to\" discount, an upper bound, so the Spot figure is a "
+             "lower bound" + other;
+    case PriceConfidence::kDoc:
+    case PriceConfidence::kSecondary: break;
+  }
+  return head + ": " + fmt("%g", d.usd * 100.0) + " % off is a measured Spot price (" + d.source + ", " + d.date +
+         "); AWS moves Spot prices with supply and demand" + other;
+}
+
+bool has_fixed_price(const Usage& u, const std::string& prefix) {
+  return std::any_of(u.fixed_costs.begin(), u.fixed_costs.end(),
+                     [&](const FixedCost& f) { return f.price.rfind(prefix, 0) == 0; });
+}
+
+bool has_fixed_named(const Usage& u, const std::string& name) {
+  return std::any_of(u.fixed_costs.begin(), u.fixed_costs.end(), [&](const FixedCost& f) { return f.name == name; });
+}
+
+std::vector<std::string> not_priced(const Usage& u, const Coverage& c) {
+  std::vector<std::string> out;
+  if (c.target_tracking_policies > 0 || c.step_scaling_policies > 0) {
+    out.push_back("CloudWatch alarms of the scaling policies: " + std::to_string(c.target_tracking_policies) +
+                  " target-tracking policies create 2 alarms each (AlarmHigh, AlarmLow) and " +
+                  std::to_string(c.step_scaling_policies) +
+                  " step-scaling policies use 1 alarm each; CloudWatch bills every alarm per alarm-month");
+  }
+  if (c.ecs_services > 0 && !has_fixed_named(u, "container_insights")) {
+    out.push_back("CloudWatch Container Insights (not declared: add a container_insights item to cost.fixed_costs if it is "
+                  "enabled)");
+  }
+  if (c.ecs_services > 0) {
+    out.push_back("container image pulls at each task launch (data processed by the NAT gateway, or ECR interface endpoint "
+                  "GB) and ECR image storage, unless declared in cost.fixed_costs");
+  }
+  if (!(u.inter_az_bytes > 0.0) && !has_fixed_price(u, "data_transfer.inter_az")) {
+    out.push_back("data transfer between Availability Zones (load balancer to tasks, tasks to the database, cache and "
+                  "endpoints in another AZ): not metered");
+  }
+  for (const auto& cl : u.aurora_clusters) {
+    if (cl.storage_gb_seconds <= 0.0 && cl.io_requests <= 0.0 && cl.backup_gb_seconds <= 0.0) {
+      out.push_back("Aurora cluster " + cl.cluster + ": storage and I/O (give database.volume to price them)");
+    }
+  }
+  if (!(u.log_ingest_bytes > 0.0) && !has_fixed_price(u, "cloudwatch_logs.")) out.push_back("CloudWatch Logs ingestion and storage");
+  const bool nat_hours = has_fixed_price(u, "nat_gateway.hour") ||
+                         std::any_of(u.nat_gateways.begin(), u.nat_gateways.end(), [](const auto& n) { return n.seconds > 0.0; });
+  const bool nat_data = has_fixed_price(u, "nat_gateway.gb_processed") ||
+                        std::any_of(u.nat_gateways.begin(), u.nat_gateways.end(), [](const auto& n) { return n.processed_bytes > 0.0; });
+  if (nat_hours && !nat_data) {
+    out.push_back("NAT gateway data processing: no outbound call is declared through it (a delay step's call: with via: nat)");
+  }
+  if (c.load_balancer && u.public_ipv4.empty() && !has_fixed_price(u, "public_ipv4.")) {
+    out.push_back("public IPv4 addresses of the internet-facing load balancer (one per Availability Zone)");
+  }
+  out.push_back("taxes, the AWS Support plan, Savings Plans and Reserved Instance discounts, and free tiers (but "
+                "cost.free_internet_out_gb when set)");
+  return out;
+}
+
 bool has_metered(const Usage& u) {
   return !u.fargate.empty() || !u.albs.empty() || !u.aurora_serverless.empty() || !u.aurora_provisioned.empty() ||
          !u.aurora_clusters.empty() || !u.rds_instances.empty() || !u.rds_proxies.empty() || !u.sqs.empty() || !u.sns.empty() ||
@@ -170,6 +237,7 @@ reports::Json CostReport::to_json() const {
   j["lines"] = lines_json;
   j["unverified_prices"] = unverified_prices();
   j["assumptions"] = assumptions;
+  j["not_priced"] = not_priced;
   return j;
 }
 
@@ -234,9 +302,13 @@ CostReport price_usage(const Usage& u, const PriceTable& prices, const CostOptio
     p.add("fargate", res, "memory", "fargate", arch + "_gb_hour", x.gb_seconds * hours, mult, extra, suffix);
     p.add("fargate", res, "ephemeral storage", "fargate", "ephemeral_gb_hour", x.ephemeral_gb_seconds * hours);
   }
+  const double months = hours / options.hours_per_month;  // unit-seconds -> unit-months per month
   for (const auto& a : u.albs) {
     p.add("alb", a.name, "hours", "alb", "hour", a.seconds * hours);
     p.add("alb", a.name, "LCU", "alb", "lcu_hour", a.lcu_hours * f);
+    p.add("waf", a.name, "web ACL", "waf", "web_acl_month", a.waf_acl_seconds * months);
+    p.add("waf", a.name, "rules", "waf", "rule_month", a.waf_rule_seconds * months);
+    p.add("waf", a.name, "requests inspected", "waf", "million_requests", a.waf_requests * per_million);
   }
   for (const auto& a : u.aurora_serverless) {
     const std::string key = a.storage == AuroraStorage::kIoOptimized ? "acu_hour_io_optimized" : "acu_hour_standard";
@@ -247,39 +319,27 @@ CostReport price_usage(const Usage& u, const PriceTable& prices, const CostOptio
         a.storage == AuroraStorage::kIoOptimized ? "aurora_instance_io_optimized" : "aurora_instance_standard";
     p.add("aurora", a.instance, a.instance_class, group, a.instance_class, a.instance_seconds * hours);
   }
-  if (spot) {
-    const PriceEntry& d = prices.at("fargate", "spot_discount");
-    r.assumptions.push_back(
-        "Fargate Spot is priced at On-Demand x (1 - " + fmt("%g", d.usd) + ")" +
-        (d.confidence == PriceConfidence::kScenario
-             ? ", the discount the scenario set (cost.prices)"
-             : ": " + fmt("%g", d.usd * 100.0) + " % is AWS's \"up to\" discount, an upper bound, so the Spot figure is a "
-               "lower bound; set cost.prices: { fargate.spot_discount: X } for another"));
-  }
+  if (spot) r.assumptions.push_back(spot_assumption(prices.at("fargate", "spot_discount")));
   for (const auto& c : u.aurora_clusters) {
-    if (c.storage_gb_seconds <= 0.0 && c.io_requests <= 0.0 && c.backup_gb_seconds <= 0.0) {
-      r.assumptions.push_back("Aurora cluster " + c.cluster +
-                              ": storage and I/O not metered (give database.volume to price them)");
-    }
     const bool io_opt = c.storage == AuroraStorage::kIoOptimized;
-    const double gb_month = hours / options.hours_per_month;
     p.add("aurora", c.cluster, "storage", "aurora",
-          io_opt ? "storage_gb_month_io_optimized" : "storage_gb_month_standard", c.storage_gb_seconds * gb_month);
-    p.add("aurora", c.cluster, "backup storage", "aurora", "backup_gb_month", c.backup_gb_seconds * gb_month);
+          io_opt ? "storage_gb_month_io_optimized" : "storage_gb_month_standard", c.storage_gb_seconds * months);
+    p.add("aurora", c.cluster, "backup storage", "aurora", "backup_gb_month", c.backup_gb_seconds * months);
     if (!io_opt) p.add("aurora", c.cluster, "I/O", "aurora", "io_million_requests", c.io_requests * per_million);
   }
   for (const auto& x : u.rds_instances) {
-    const double gb_month = hours / options.hours_per_month;
     p.add("rds", x.instance, x.instance_class, "rds_instance_" + x.engine, x.instance_class, x.instance_seconds * hours);
-    p.add("rds", x.instance, "storage (gp3)", "rds", "storage_gp3_gb_month", x.storage_gb_seconds * gb_month);
+    p.add("rds", x.instance, "storage (gp3)", "rds", "storage_gp3_gb_month", x.storage_gb_seconds * months);
   }
   for (const auto& x : u.rds_proxies) {
     p.add("rds_proxy", x.name, "vCPU", "rds_proxy", "vcpu_hour", x.vcpu_seconds * hours);
     p.add("rds_proxy", x.name, "ACU", "rds_proxy", "acu_hour", x.acu_seconds * hours);
   }
   for (const auto& q : u.sqs) {
-    p.add("sqs", q.queue, "requests", "sqs", q.fifo ? "fifo_million_requests" : "standard_million_requests",
-          q.requests * per_million);
+    const std::string key = q.fifo ? "fifo_million_requests" : "standard_million_requests";
+    const double deliveries = std::min(q.sns_deliveries, q.requests);
+    p.add("sqs", q.queue, "requests", "sqs", key, (q.requests - deliveries) * per_million);
+    p.add("sqs", q.queue, "SendMessage by SNS deliveries", "sqs", key, deliveries * per_million);
   }
   for (const auto& t : u.sns) {
     if (t.fifo) {
@@ -303,7 +363,16 @@ CostReport price_usage(const Usage& u, const PriceTable& prices, const CostOptio
     p.add("public_ipv4", ip.owner, "addresses", "public_ipv4", "ip_hour", ip.ip_seconds * hours);
   }
   p.add("data_transfer", "cross-AZ", "GB", "data_transfer", "inter_az_gb", u.inter_az_bytes * per_gb);
-  p.add("data_transfer", "internet out", "GB", "data_transfer", "internet_out_gb", u.internet_out_bytes * per_gb);
+  const double internet_gb = u.internet_out_bytes * per_gb;
+  const double free_gb = std::min(internet_gb, std::max(0.0, options.free_internet_out_gb));
+  p.add("data_transfer", free_gb > 0.0 ? "internet out, after " + fmt("%g", free_gb) + " GB free" : "internet out", "GB",
+        "data_transfer", "internet_out_gb", internet_gb - free_gb);
+  if (options.free_internet_out_gb > 0.0 && internet_gb > 0.0) {
+    r.assumptions.push_back("the first " + fmt("%g", options.free_internet_out_gb) +
+                            " GB of data transfer out to the internet each month are free (cost.free_internet_out_gb): " +
+                            fmt("%.2f", free_gb) + " of " + fmt("%.2f", internet_gb) +
+                            " GB; AWS grants 100 GB once per account, shared by every service and Region");
+  }
   p.add("cloudwatch_logs", "ingestion", "GB", "cloudwatch_logs", "ingest_gb", u.log_ingest_bytes * per_gb);
   p.add("waf", "requests", "requests", "waf", "million_requests", u.waf_requests * per_million);
 
@@ -320,6 +389,7 @@ CostReport price_usage(const Usage& u, const PriceTable& prices, const CostOptio
     p.add(fc.name, fc.note, fc.count > 0.0 ? fmt("%g", fc.count) + " x " + e.unit : e.unit, group, key, qty,
           1.0, PriceConfidence::kDoc, {}, true);
   }
+  r.not_priced = not_priced(u, options.coverage);
   return r;
 }
 
@@ -328,6 +398,8 @@ CostReport price_usage(const Usage& usage, const PriceTable& prices, const CostC
   if (priced.fixed_costs.empty()) priced.fixed_costs = config.fixed_costs;
   CostOptions options;
   options.period_seconds = config.period_seconds;
+  options.free_internet_out_gb = config.free_internet_out_gb;
+  options.coverage = config.coverage;
   return price_usage(priced, prices, options);
 }
 

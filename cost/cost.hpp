@@ -7,9 +7,16 @@
 // "N periods x 30.42 per month"; a run shorter than the period is projected as if it repeated
 // all month, and the text says so. `projection` in the result states the method and factor.
 // Fixed costs are monthly and never projected. Free tiers are not applied (the Pricing
-// Calculator's default); Fargate Spot is On-Demand x (1 - fargate.spot_discount), whose default
-// 0.7 is AWS's "up to 70 %": a priced Spot line adds an assumption saying the discount is an
-// upper bound (so the figure a lower bound) unless the scenario set it (cost.prices).
+// Calculator's default) except the free data transfer out to the internet when the scenario
+// asks for it (`cost.free_internet_out_gb`, AWS's 100 GB per account and month,
+// https://aws.amazon.com/ec2/pricing/on-demand/ "Data Transfer"). Fargate Spot is On-Demand x
+// (1 - fargate.spot_discount), a value of the Region's table with its source: a priced Spot line
+// adds an assumption saying what the discount rests on (AWS's "up to 70 %", an upper bound; a
+// measured Spot price; or the scenario's own figure, cost.prices).
+// `not_priced` lists what the bill leaves out: charges the scenario implies but nothing meters
+// or declares (the CloudWatch alarms of its scaling policies, Container Insights, data transfer
+// between Availability Zones, storage of clusters without database.volume...), and what no
+// figure here includes (taxes, support plans, commitment discounts).
 // Assumption: resources that exist the whole run (ALB, NAT, endpoints) bill their metered time;
 // the whole-hour rounding AWS applies to a partial hour is not applied, because a short run is
 // projected to a month where those hours are whole.
@@ -30,9 +37,22 @@ namespace loadcast::cost {
 
 inline constexpr double kHoursPerMonth = 730.0;
 
+// What a scenario declares that its bill depends on but no meter prices; the scenario loader
+// counts it from the configuration, and price_usage() lists it under `not_priced`.
+struct Coverage {
+  int target_tracking_policies = 0;  // services', workers' and replica auto scaling's (2 alarms each)
+  int step_scaling_policies = 0;     // each evaluates one CloudWatch alarm the user created
+  int ecs_services = 0;              // services and workers (Container Insights, image pulls)
+  bool load_balancer = false;        // an internet-facing ALB (public IPv4 addresses)
+};
+
 struct CostOptions {
   double hours_per_month = kHoursPerMonth;
   double period_seconds = 0.0;  // the workload's period (86400 for a one-day profile); 0: none
+  // GB of data transfer out to the internet each month that are free (AWS: 100 GB per account,
+  // across services and Regions); 0: none applied, the Pricing Calculator's default.
+  double free_internet_out_gb = 0.0;
+  Coverage coverage;
 };
 
 // One entry of `cost.prices`: a price of the table replaced by the scenario's own figure (e.g.
@@ -47,8 +67,10 @@ struct PriceOverride {
 struct CostConfig {
   std::string pricing_file;  // `pricing:` a price table replacing the built-in one of the region
   double period_seconds = 0.0;  // `period:` the workload's period (24h profile: 86400); 0: none
+  double free_internet_out_gb = 0.0;   // `free_internet_out_gb:` (CostOptions)
   std::vector<FixedCost> fixed_costs;  // `fixed_costs:` monthly items that are not simulated
   std::vector<PriceOverride> prices;   // `prices:` GROUP.ITEM: USD, applied over the table
+  Coverage coverage;                   // counted by the loader from the rest of the scenario
 };
 
 struct CostLine {
@@ -75,16 +97,18 @@ struct CostReport {
   double total_usd = 0.0;
   std::vector<std::pair<std::string, double>> items;  // in first-seen order
   std::vector<CostLine> lines;
-  // Sentences on what the figure assumes beyond the prices: the Fargate Spot discount taken at
-  // AWS's "up to" figure, clusters whose storage and I/O were not metered.
+  // Sentences on what the figure assumes beyond the prices: what the Fargate Spot discount rests
+  // on, the free internet allowance applied.
   std::vector<std::string> assumptions;
+  // What the figure leaves out (a sentence each): see the file comment.
+  std::vector<std::string> not_priced;
 
   double item(const std::string& name) const;  // 0 when absent
   // Price keys used by a line whose source is unverified, sorted and unique.
   std::vector<std::string> unverified_prices() const;
   // The `cost` section of a result: {"monthly_usd": {"total", "items"}, "region",
   // "hours_per_month", "projection", "projection_factor", "metered_s", "period_s", "lines",
-  // "unverified_prices", "assumptions"}.
+  // "unverified_prices", "assumptions", "not_priced"}.
   reports::Json to_json() const;
 };
 
@@ -92,7 +116,8 @@ struct CostReport {
 // MissingPrice when a needed price (an instance class, a fixed cost's price) is not in the table.
 CostReport price_usage(const Usage& usage, const PriceTable& prices, const CostOptions& options = {});
 // Prices a run for a scenario's cost section: `config`'s fixed costs when the usage carries none,
-// projected with its period. `prices` is the table with config.prices applied.
+// projected with its period, its free internet allowance and coverage. `prices` is the table
+// with config.prices applied.
 CostReport price_usage(const Usage& usage, const PriceTable& prices, const CostConfig& config);
 
 // The `cost` section of a result whose pricing failed, and the reason read back from a result

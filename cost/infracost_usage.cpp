@@ -1,5 +1,6 @@
 #include "cost/infracost_usage.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <deque>
@@ -211,61 +212,84 @@ std::string infracost_usage_yaml(const Usage& u, const InfracostOptions& options
     w.note("aws_rds_cluster_instance (" + cluster + "): Infracost prices each instance all month; the simulated average is " +
            num(metered ? seconds / span : 0.0) + " billed instances");
   }
+  for (const auto& p : u.rds_proxies) {
+    if (!metered) break;
+    w.note("aws_db_proxy." + terraform_name(p.name) + ": Infracost has no cost resource for RDS Proxy, so its total leaves out " +
+           (p.vcpu_seconds > 0.0 ? num(p.vcpu_seconds * factor / 3600.0) + " billed vCPU-hours" : std::string()) +
+           (p.vcpu_seconds > 0.0 && p.acu_seconds > 0.0 ? " and " : "") +
+           (p.acu_seconds > 0.0 ? num(p.acu_seconds * factor / 3600.0) + " billed ACU-hours" : std::string()) +
+           " per month that loadcast prices");
+  }
   for (const auto& a : u.albs) {
     if (!metered) break;
-    const double rules = std::max(0.0, a.totals.rule_evaluations - kAlbFreeRulesPerRequest * a.totals.requests);
+    const AlbLcus month = alb_lcus_for_month(a.totals, factor);
     UsageResource& r = w.resource("aws_lb", a.name);
-    Writer::key(r, "new_connections", a.totals.new_connections / span, true, "per second, average");
-    Writer::key(r, "active_connections", a.totals.active_connection_seconds / span, true, "concurrent, average per minute");
-    Writer::key(r, "processed_bytes_gb", a.totals.processed_bytes / kBytesPerGb / (span / 3600.0), false, "per hour, average");
-    Writer::key(r, "rule_evaluations", rules / span, true, "per second, after 10 free rules per request");
-    r.notes.push_back("loadcast bills the highest LCU dimension in each hour: " + num(a.lcu_hours * factor) +
-                      " LCU-hours per month");
+    Writer::key(r, "new_connections", month.new_connections * 100.0, true,
+                "100 x the month's LCU-hours of new connections (" + num(month.new_connections) + ")");
+    Writer::key(r, "active_connections", month.active_connections * 3000.0, true,
+                "3000 x the month's LCU-hours of active connections (" + num(month.active_connections) + ")");
+    Writer::key(r, "processed_bytes_gb", month.processed_bytes, false, "GB processed in the month, 1 LCU-hour each");
+    Writer::key(r, "rule_evaluations", month.rule_evaluations * 1000.0, true,
+                "1000 x the month's LCU-hours of rule evaluations (" + num(month.rule_evaluations) + ")");
+    r.notes.push_back("Infracost's LCU-hours: max of the four terms = " + num(month.billed) + " (" + month.dominant +
+                      "); loadcast bills the highest dimension of each hour: " + num(a.lcu_hours * factor));
+    if (a.waf_requests > 0.0) {
+      UsageResource& waf = w.resource("aws_wafv2_web_acl", a.name);
+      Writer::key(waf, "monthly_requests", a.waf_requests * factor, true, "every request the load balancer received");
+      if (a.waf_acl_seconds > 0.0) {
+        waf.notes.push_back(num(a.waf_rule_seconds / a.waf_acl_seconds) +
+                            " rules (load_balancer.waf.rules): Infracost counts them from the Terraform rule blocks");
+      }
+    }
   }
-  std::map<std::string, double> cluster_acu_seconds;
-  for (const auto& s : u.aurora_serverless) cluster_acu_seconds[s.cluster] += s.acu_seconds;
-  std::vector<AuroraClusterUsage> clusters = u.aurora_clusters;
-  for (const auto& [cluster, acu_s] : cluster_acu_seconds) {
-    bool listed = false;
-    for (const auto& c : clusters) listed = listed || c.cluster == cluster;
-    if (!listed) clusters.push_back(AuroraClusterUsage{cluster, AuroraStorage::kStandard, 0, 0, 0, 0, 0});
+  for (const auto& a : u.aurora_serverless) {
+    if (!metered) break;
+    UsageResource& r = w.resource("aws_rds_cluster_instance", a.instance);
+    Writer::key(r, "capacity_units_per_hr", a.acu_seconds / span, false,
+                "average ACU of this Serverless v2 instance (" + a.cluster + "), " + num(a.acu_seconds * factor / 3600.0) +
+                    " ACU-hours a month");
   }
-  for (const auto& c : clusters) {
+  for (const auto& c : u.aurora_clusters) {
     if (!metered) break;
     const bool storage = c.storage_gb_seconds > 0.0;
     const bool io = c.io_requests > 0.0;
-    const bool acu = cluster_acu_seconds.count(c.cluster) > 0;
-    if (!storage && !io && !acu) continue;
+    if (!storage && !io) continue;
     UsageResource& r = w.resource("aws_rds_cluster", c.cluster);
     if (storage) Writer::key(r, "storage_gb", c.storage_gb_seconds / span, false, "database.volume.gb");
     if (io) {
-      // Infracost reads both rates as integers and adds them into monthly I/O requests.
+      // Whole numbers: round the total rate, then split it, so the sum is as close as it can be.
+      const double total = std::round(c.io_requests / span);
       const bool split = c.read_io_requests + c.write_io_requests > 0.0;
-      const double reads = (split ? c.read_io_requests : c.io_requests) / span;
-      const double writes = split ? c.write_io_requests / span : 0.0;
-      Writer::key(r, "read_requests_per_sec", reads, true, "storage I/O of read queries, average " + num(reads) + "/s");
-      Writer::key(r, "write_requests_per_sec", writes, true, "storage I/O of write queries, average " + num(writes) + "/s");
-    }
-    if (acu) {
-      r.notes.push_back("Aurora Serverless v2: average " + num(cluster_acu_seconds[c.cluster] / span) +
-                        " ACU over all instances (" + num(cluster_acu_seconds[c.cluster] * factor / 3600.0) +
-                        " ACU-hours per month). Infracost reads capacity_units_per_hr only for engine_mode = " +
-                        "\"serverless\" (Serverless v1), so it is not written as a key");
+      const double reads = split ? std::min(total, std::round(c.read_io_requests / span)) : total;
+      Writer::key(r, "read_requests_per_sec", reads, true, "storage I/O of read queries, average " + num(c.read_io_requests / span) + "/s");
+      Writer::key(r, "write_requests_per_sec", total - reads, true,
+                  "storage I/O of write queries, average " + num(c.write_io_requests / span) + "/s");
     }
   }
   for (const auto& q : u.sqs) {
     UsageResource& r = w.resource("aws_sqs_queue", q.queue);
-    Writer::key(r, "monthly_requests", q.requests * factor, false, "every API call incl. empty receives, in 64 KB chunks");
-    Writer::key(r, "request_size_kb", 64, true);
+    Writer::key(r, "monthly_requests", q.requests * factor, false,
+                "every API call incl. empty receives and SNS deliveries, in 64 KB chunks");
+    Writer::key(r, "request_size_kb", 64, true, "the requests are already in 64 KB chunks");
   }
   for (const auto& t : u.sns) {
     UsageResource& r = w.resource("aws_sns_topic", t.topic);
     Writer::key(r, "monthly_requests", t.publish_requests * factor, true, "publishes, in 64 KB chunks");
-    Writer::key(r, "request_size_kb", 64, true);
+    if (t.fifo && t.publish_requests > 0.0) {
+      // Infracost's SNSFIFOTopic bills requests x request_size_kb / 10^6 GB of payload (publish,
+      // and again per subscription delivered); loadcast's GB are 2^30 bytes, so the "KB" written
+      // is the average payload x 10^6 / 2^30, which gives back loadcast's GB exactly.
+      const double bytes = t.publish_bytes / t.publish_requests;
+      Writer::key(r, "request_size_kb", bytes * 1e6 / kBytesPerGb, false,
+                  "average payload of a publish, " + num(bytes) + " bytes, as 10^6 / 2^30 KB per byte");
+    } else {
+      Writer::key(r, "request_size_kb", 64, true, "the requests are already in 64 KB chunks");
+    }
   }
   for (const auto& n : u.nat_gateways) {
     if (n.processed_bytes <= 0.0) continue;
-    Writer::key(w.resource("aws_nat_gateway", n.name), "monthly_data_processed_gb", n.processed_bytes * factor / kBytesPerGb, false);
+    Writer::key(w.resource("aws_nat_gateway", n.name), "monthly_data_processed_gb", n.processed_bytes * factor / kBytesPerGb, false,
+                "outbound calls through it, both directions");
   }
   for (const auto& e : u.vpc_endpoints) {
     if (e.processed_bytes <= 0.0) continue;
@@ -276,14 +300,18 @@ std::string infracost_usage_yaml(const Usage& u, const InfracostOptions& options
                 u.log_ingest_bytes * factor / kBytesPerGb, false);
   }
   if (u.waf_requests > 0.0) Writer::key(w.resource("aws_wafv2_web_acl", "waf"), "monthly_requests", u.waf_requests * factor, true);
-  if (u.inter_az_bytes > 0.0 || u.internet_out_bytes > 0.0) {
+  const double internet_gb = u.internet_out_bytes * factor / kBytesPerGb;
+  const double free_gb = std::min(internet_gb, std::max(0.0, options.free_internet_out_gb));
+  if (u.inter_az_bytes > 0.0 || internet_gb > 0.0) {
     UsageResource& r = data_transfer(w, options);
     if (u.inter_az_bytes > 0.0) {
       Writer::key(r, "monthly_intra_region_gb", u.inter_az_bytes * factor / kBytesPerGb / 2.0, false,
                   "half of the cross-AZ GB: Infracost bills each GB in both directions");
     }
-    if (u.internet_out_bytes > 0.0) {
-      Writer::key(r, "monthly_outbound_internet_gb", u.internet_out_bytes * factor / kBytesPerGb, false);
+    if (internet_gb > 0.0) {
+      Writer::key(r, "monthly_outbound_internet_gb", internet_gb - free_gb, false,
+                  free_gb > 0.0 ? "after the first " + num(free_gb) + " GB free (cost.free_internet_out_gb)"
+                                : "load balancer responses and outbound calls");
     }
   }
   add_fixed_costs(w, u, options);

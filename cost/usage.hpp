@@ -46,9 +46,15 @@ struct FargateUsage {
 
 struct AlbUsage {
   std::string name;
-  double seconds = 0.0;    // time the load balancer existed
-  double lcu_hours = 0.0;  // sum over clock hours of alb_lcus_for_hour(...).billed
-  AlbHourTotals totals{};  // dimension totals over the run (for reports and Infracost)
+  double seconds = 0.0;         // time the load balancer existed
+  double lcu_hours = 0.0;       // sum over clock hours of alb_lcus_for_hour(...).billed
+  AlbHourTotals totals{};       // dimension totals over the run (for reports and Infracost)
+  double response_bytes = 0.0;  // bytes of the responses it sent to clients (internet egress)
+  // The AWS WAF web ACL associated with it (`load_balancer.waf`): time the web ACL existed, its
+  // rules x that time, and the requests it inspected (every request the load balancer received).
+  double waf_acl_seconds = 0.0;
+  double waf_rule_seconds = 0.0;
+  double waf_requests = 0.0;
 
   // Adds one clock hour: its LCUs (highest dimension) and its totals.
   void add_hour(const AlbHourTotals& hour);
@@ -102,6 +108,9 @@ struct SqsUsage {
   double requests = 0.0;        // billed requests: every API call, sqs_billed_requests(payload)
   double empty_receives = 0.0;  // the part of `requests` that were receives returning nothing
   double payload_bytes = 0.0;   // bytes sent (for the Infracost request size)
+  // The part of `requests` that were SendMessage calls SNS made to deliver a subscribed topic's
+  // messages (billing.hpp: sns_delivery_billed_as_sqs_request).
+  double sns_deliveries = 0.0;
 
   void add_call(std::uint64_t payload_bytes, bool empty_receive = false);
 };
@@ -162,9 +171,13 @@ struct Usage {
   std::vector<VpcEndpointUsage> vpc_endpoints;
   std::vector<PublicIpv4Usage> public_ipv4;
   double inter_az_bytes = 0.0;       // cross-AZ traffic, billed once per direction crossed
-  double internet_out_bytes = 0.0;   // data transfer out to the internet
+  // Data transfer out to the internet: the load balancers' responses (AlbUsage::response_bytes)
+  // and what tasks send out through a NAT gateway or a public address (outbound calls).
+  double internet_out_bytes = 0.0;
   double log_ingest_bytes = 0.0;     // CloudWatch Logs ingestion
-  double waf_requests = 0.0;         // requests inspected by a WAF web ACL
+  // Requests inspected by a WAF web ACL that is not a load balancer's (a load balancer's web ACL
+  // meters into AlbUsage::waf_requests).
+  double waf_requests = 0.0;
   std::vector<FixedCost> fixed_costs;
 
   // Find-or-add by name, so a meter can keep a reference for the whole run.

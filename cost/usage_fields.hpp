@@ -52,8 +52,13 @@ template <>
 struct Record<AlbUsage> {
   static constexpr auto key = std::tuple{field("name", &AlbUsage::name)};
   static constexpr auto attributes = std::tuple{};
-  static constexpr auto meters = std::tuple{field("seconds", &AlbUsage::seconds), field("lcu_hours", &AlbUsage::lcu_hours),
-                                            field("totals", &AlbUsage::totals)};
+  static constexpr auto meters = std::tuple{field("seconds", &AlbUsage::seconds),
+                                            field("lcu_hours", &AlbUsage::lcu_hours),
+                                            field("totals", &AlbUsage::totals),
+                                            field("response_bytes", &AlbUsage::response_bytes),
+                                            field("waf_acl_seconds", &AlbUsage::waf_acl_seconds),
+                                            field("waf_rule_seconds", &AlbUsage::waf_rule_seconds),
+                                            field("waf_requests", &AlbUsage::waf_requests)};
 };
 
 template <>
@@ -108,7 +113,8 @@ struct Record<SqsUsage> {
   static constexpr auto attributes = std::tuple{field("fifo", &SqsUsage::fifo)};
   static constexpr auto meters = std::tuple{field("requests", &SqsUsage::requests),
                                             field("empty_receives", &SqsUsage::empty_receives),
-                                            field("payload_bytes", &SqsUsage::payload_bytes)};
+                                            field("payload_bytes", &SqsUsage::payload_bytes),
+                                            field("sns_deliveries", &SqsUsage::sns_deliveries)};
 };
 
 template <>

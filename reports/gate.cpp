@@ -137,6 +137,7 @@ GateReport run_gate(const Json& current, const std::optional<Json>& baseline, co
   if (baseline) {
     r.has_baseline = true;
     r.comparisons = compare_to_baseline(current, *baseline, options.max_regression_pct);
+    r.diff = diff_results(*baseline, current, options.baseline_name, options.current_name);
   }
   return r;
 }
@@ -182,6 +183,7 @@ std::string gate_markdown(const GateReport& r) {
     out << '\n';
   }
   out << r.failures() << " of " << (r.thresholds.size() + r.comparisons.size()) << " checks failed.\n";
+  if (r.diff) out << '\n' << diff_markdown(*r.diff, 4);
   return out.str();
 }
 

@@ -12,6 +12,8 @@
 // Metrics compared: latency_ms.{p50,p95,p99}, requests.error_rate, throughput_rps, the same for
 // every class present in both results (when there are several), and cost.monthly_usd.total when
 // both have a cost.
+// With a baseline, the report also holds the difference between the two results
+// (reports/diff.hpp), which the Markdown summary embeds below the checks.
 // Pure functions; thread safe.
 #pragma once
 
@@ -19,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/diff.hpp"
 #include "reports/result.hpp"
 
 namespace loadcast::reports {
@@ -36,6 +39,8 @@ struct Comparison {
 struct GateOptions {
   std::vector<std::string> thresholds;  // expressions (the result's own are added by run_gate)
   double max_regression_pct = 10.0;
+  std::string current_name = "current";    // labels of the embedded diff
+  std::string baseline_name = "baseline";
 };
 
 struct GateReport {
@@ -43,6 +48,7 @@ struct GateReport {
   std::vector<Comparison> comparisons;
   bool has_baseline = false;
   double max_regression_pct = 10.0;
+  std::optional<DiffReport> diff;  // with a baseline: baseline -> current
 
   bool passed() const;
   std::size_t failures() const;

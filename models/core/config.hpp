@@ -41,6 +41,9 @@ struct StationConfig {
 
 struct ClassConfig {
   std::vector<StepConfig> steps;
+  // Bytes of one response the load balancer sends back (`response_bytes`, a distribution);
+  // nullopt: the load balancer's lcu.response_bytes.
+  std::optional<sim::Distribution> response_bytes;
   // With a load balancer: the service the listener rules route this class to (resolved by the
   // loader from the class's path) and how many rules the ALB processed to find it.
   std::optional<std::size_t> service;

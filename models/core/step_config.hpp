@@ -1,12 +1,15 @@
 // StepConfig: one step of a request class or of a worker's message processing — service at a
-// station, a pure delay, CPU work on the serving task, database queries (DbStepConfig,
-// data/database_config.hpp) or a publish (PublishConfig, messaging/publish_config.hpp). Steps
-// run in order. Distributions in seconds. Plain data; the scenario loader fills it.
+// station, a pure delay (optionally a metered call out of the VPC, core/outbound_call.hpp), CPU
+// work on the serving task, database queries (DbStepConfig, data/database_config.hpp) or a
+// publish (PublishConfig, messaging/publish_config.hpp). Steps run in order. Distributions in
+// seconds. Plain data; the scenario loader fills it.
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
+#include "models/core/outbound_call.hpp"
 #include "models/data/database_config.hpp"
 #include "models/messaging/publish_config.hpp"
 #include "sim/distribution.hpp"
@@ -28,6 +31,7 @@ struct StepConfig {
   sim::Distribution service;    // service demand, delay or CPU work
   DbStepConfig db;              // kDb only
   PublishConfig publish;        // kPublish only
+  std::optional<OutboundCallConfig> call;  // kDelay only: the bytes of a call out of the VPC
 };
 
 }  // namespace loadcast::models

@@ -91,6 +91,7 @@ RunOutput System::run() {
   for (const auto& s : stations_) out.stations[s->name()] = s->result();
   out.timeseries = std::move(timeseries_);
   for (Component* c : components_) c->finish(out);
+  if (outbound_.used()) outbound_.add_usage(out.metered_usage(params_.duration));
   out.events = std::move(events_.events());
   return out;
 }
@@ -133,9 +134,12 @@ void System::run_step(Request* r) {
     case StepKind::kStation:
       stations_[s.target_index]->arrive(r, s.service.sample(rng));
       break;
-    case StepKind::kDelay:
-      sim_.schedule(s.service.sample_time(rng), [this, r] { run_step(r); });
+    case StepKind::kDelay: {
+      const sim::Time delay = s.service.sample_time(rng);
+      if (s.call) outbound_.add(*s.call, rng);
+      sim_.schedule(delay, [this, r] { run_step(r); });
       break;
+    }
     case StepKind::kCpu:
       web_->cpu(r, s.service.sample(rng));
       break;

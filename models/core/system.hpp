@@ -9,7 +9,8 @@
 // to the BackendTier (queues, topics, worker services, data-tier control, faults). Statistics count
 // requests that arrive after the warm-up; the time series covers the whole run. At the end,
 // requests still present are counted in_flight, so for every class
-// total = ok + errors + timeouts + dropped + in_flight.
+// total = ok + errors + timeouts + dropped + in_flight. A delay step that declares a call out of
+// the VPC is metered (core/outbound_call.hpp) and added to the run's usage at the end.
 // Randomness: service samples of step i of class c come from the stream "class.<c>.step.<i>".
 // One System per Simulation; not thread safe.
 #pragma once
@@ -22,6 +23,7 @@
 
 #include "models/core/component.hpp"
 #include "models/core/config.hpp"
+#include "models/core/outbound_call.hpp"
 #include "models/core/request.hpp"
 #include "models/core/run_output.hpp"
 #include "models/core/station.hpp"
@@ -98,6 +100,7 @@ class System final : public RequestSink, public Admitter {
   std::vector<Component*> components_;
   std::unique_ptr<WebTier> web_;
   std::unique_ptr<BackendTier> backend_;
+  OutboundMeter outbound_;  // calls out of the VPC made by request classes' delay steps
   bool measuring_ = false;
 
   std::vector<Counter> class_counts_;

@@ -1,5 +1,8 @@
 #include "models/core/web_tier.hpp"
 
+#include <algorithm>
+#include <string>
+
 #include "cost/billing.hpp"
 #include "cost/usage.hpp"
 #include "models/core/run_output.hpp"
@@ -31,7 +34,15 @@ WebTier::WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& conf
                                                      group != nullptr ? idle : 0));
   }
   for (std::size_t c = 0; c < config.classes.size(); ++c) {
-    if (alb_ && config.classes[c].service) routes_[c] = Route{*config.classes[c].service, config.classes[c].rules_evaluated};
+    if (!alb_ || !config.classes[c].service) continue;
+    Route& route = routes_[c];
+    route.service = *config.classes[c].service;
+    route.rules = config.classes[c].rules_evaluated;
+    route.response_bytes = std::max(0.0, config.load_balancer->response_bytes);
+    if (config.classes[c].response_bytes) {
+      route.response = &*config.classes[c].response_bytes;
+      route.rng = sim.stream("alb.response_bytes." + std::to_string(c));
+    }
   }
 }
 

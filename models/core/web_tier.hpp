@@ -5,11 +5,14 @@
 // target group has no registered target); its `cpu` and `db` steps run on that task; when it
 // completes, the task hears `finished`; an abandoned request (answered early) reports
 // `discarded` when its work ends. Everything else (steps at stations, delays) stays in System.
+// The size of each response is drawn when the request is dispatched, from the class's
+// `response_bytes` (stream "alb.response_bytes.<class index>") or the load balancer's default.
 // At the end of the run it adds its meters (the services' Fargate tasks, the ALB, the database's
 // instances and storage) to the run's cost::Usage (RunOutput::metered_usage).
 // Not thread safe: one per replication.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -40,9 +43,11 @@ class WebTier final : public Component, public DbClient {
   // Hands `r` to a task; returns the failure (503) when there is none to take it, or when the
   // load balancer is over its capacity (AlbCapacityConfig).
   const Failure* dispatch(Request* r) {
-    const Route& route = routes_[r->cls];
+    Route& route = routes_[r->cls];
+    const double response =
+        route.response != nullptr ? std::max(0.0, route.response->sample(route.rng)) : route.response_bytes;
     if (!alb_->admit()) return &alb_refused_;
-    Task* t = alb_->route(route.service, route.rules);
+    Task* t = alb_->route(route.service, route.rules, response);
     if (t == nullptr) return &no_target_[route.service];
     t->accept(r);
     return nullptr;
@@ -69,6 +74,9 @@ class WebTier final : public Component, public DbClient {
   struct Route {
     std::size_t service = kNoService;
     int rules = 0;
+    const sim::Distribution* response = nullptr;  // the class's response size, when it has one
+    sim::Rng rng{0};                               // "alb.response_bytes.<class index>"
+    double response_bytes = 0.0;                   // otherwise: the load balancer's default
   };
 
   sim::Simulation& sim_;

@@ -89,6 +89,7 @@ void FifoQueue::delete_messages(std::span<const Receipt> receipts, MessageClient
 void FifoQueue::deliver(const MessageSpec& message) {
   ++stats_.calls;
   stats_.billed_requests += cost::sqs_billed_requests(message.bytes);
+  stats_.sns_deliveries += cost::sqs_billed_requests(message.bytes);
   stats_.payload_bytes += message.bytes;
   enqueue(message, false);
   serve_waiters();

@@ -32,7 +32,8 @@
 //   `messages_expired` event per episode (the first expiry after a minute without one), at most
 //   kListedEvents per queue.
 // - Billing: every call, including empty receives, as max(1, ceil(payload / 64 KB)) requests.
-//   Deliveries from an SNS subscription are billed as one SQS request each (assumption).
+//   A delivery from an SNS subscription is a SendMessage on the queue and billed as one SQS
+//   request per 64 KB (counted apart, `sns_deliveries`; why: cost/billing.hpp).
 // Timing: a call takes effect when issued and its response reaches the client one sampled API
 // latency later (a long poll: when its wait is over or messages were found, plus the latency).
 // Accounting invariant: sent + redriven_in = deleted + dead_lettered + expired + visible + in
@@ -155,6 +156,7 @@ struct FifoQueueStats {
   std::array<std::uint64_t, kSqsActions> throttled{};  // throttled attempts per action
   std::array<std::uint64_t, kSqsActions> failed{};     // calls that failed: throttled max_attempts times
   std::uint64_t billed_requests = 0;  // 64 KB chunks of every served call
+  std::uint64_t sns_deliveries = 0;   // the part of billed_requests that SNS deliveries made
   std::uint64_t payload_bytes = 0;    // sent and received payload
 };
 

@@ -107,6 +107,7 @@ void Messaging::add_usage(cost::Usage& usage) const {
   for (const auto& q : queues_) {
     cost::SqsUsage& u = usage.sqs_for(q->name(), true);
     u.requests += static_cast<double>(q->stats().billed_requests);
+    u.sns_deliveries += static_cast<double>(q->stats().sns_deliveries);
     u.empty_receives += static_cast<double>(q->stats().empty_receives);
     u.payload_bytes += static_cast<double>(q->stats().payload_bytes);
   }

@@ -201,9 +201,12 @@ void WorkerService::run_step(Request* r) {
       messaging_.publish_message(s.publish, keyed, dedup, static_cast<sim::Time>(m.spec.tag), this, r);
       break;
     }
-    case StepKind::kDelay:
-      sim_.schedule(s.service.sample_time(rng), [this, r] { run_step(r); });
+    case StepKind::kDelay: {
+      const sim::Time delay = s.service.sample_time(rng);
+      if (s.call) outbound_.add(*s.call, rng);
+      sim_.schedule(delay, [this, r] { run_step(r); });
       break;
+    }
     case StepKind::kStation:
       // The loader only accepts cpu, db, publish and delay steps for workers.
       run_step(r);

@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "models/core/component.hpp"
+#include "models/core/outbound_call.hpp"
 #include "models/messaging/worker_config.hpp"
 #include "models/web/ecs_service.hpp"
 #include "models/messaging/fifo_queue.hpp"
@@ -107,7 +108,11 @@ class WorkerService final : public Component, public RequestSink, public Message
   void on_warmup_end() override;
   void sample(sim::Time start, sim::Time end, SeriesRow& row) override;
   void finish(RunOutput& out) override;
-  void add_usage(cost::Usage& usage, sim::Time end) const { service_->add_usage(usage, end); }
+  // Its tasks' Fargate billing and the calls out of the VPC its delay steps declare.
+  void add_usage(cost::Usage& usage, sim::Time end) const {
+    service_->add_usage(usage, end);
+    outbound_.add_usage(usage);
+  }
 
  private:
   class Backlog;
@@ -147,6 +152,7 @@ class WorkerService final : public Component, public RequestSink, public Message
   std::unique_ptr<Backlog> age_;
   std::unique_ptr<Host> host_;
   std::unique_ptr<EcsService> service_;
+  OutboundMeter outbound_;
   sim::Rng rng_;
   std::vector<sim::Rng> step_rngs_;
   RequestPool requests_;

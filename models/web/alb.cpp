@@ -323,18 +323,28 @@ void Alb::close_hour(sim::Time end) {
   const double req = static_cast<double>(hour_requests_);
   const double conns = req / config_.requests_per_connection;
   hours_.push_back(Hour{conns, conns * sim::to_seconds(config_.connection_lifetime),
-                        req * (config_.request_bytes + config_.response_bytes), req,
+                        req * config_.request_bytes + hour_response_bytes_, req,
                         static_cast<double>(hour_rule_evaluations_)});
   requests_ += hour_requests_;
+  response_bytes_ += hour_response_bytes_;
   hour_requests_ = 0;
   hour_rule_evaluations_ = 0;
+  hour_response_bytes_ = 0.0;
   hour_start_ = end;
 }
 
 void Alb::add_usage(cost::Usage& usage, sim::Time end) {
   if (end > hour_start_ || hour_requests_ > 0) close_hour(end);
   cost::AlbUsage& u = usage.alb_for(config_.name);
-  u.seconds += sim::to_seconds(end);
+  const double seconds = sim::to_seconds(end);
+  u.seconds += seconds;
+  u.response_bytes += response_bytes_;
+  usage.internet_out_bytes += response_bytes_;
+  if (config_.waf) {
+    u.waf_acl_seconds += seconds;
+    u.waf_rule_seconds += static_cast<double>(config_.waf->rules) * seconds;
+    u.waf_requests += static_cast<double>(requests_);
+  }
   for (const Hour& h : hours_) {
     cost::AlbHourTotals t;
     t.new_connections = h.new_connections;
@@ -353,6 +363,7 @@ void Alb::finish(RunOutput& out) {
   reports::Json j;
   j["name"] = config_.name;
   j["requests"] = requests_ + hour_requests_;
+  j["response_bytes"] = response_bytes_ + hour_response_bytes_;
   reports::Json groups = reports::Json::object();
   for (const auto& g : groups_) {
     if (!g) continue;

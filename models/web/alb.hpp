@@ -40,8 +40,12 @@
 //   scaling rate and advises a reservation when traffic may more than double within 5 minutes
 //   ([doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/capacity-unit-reservation.html).
 // - LCU meter per clock hour (cost/billing.hpp prices it); assumption: new connections =
-//   requests / requests_per_connection, each open for connection_lifetime, request and
-//   response sizes from the configuration.
+//   requests / requests_per_connection, each open for connection_lifetime, request size from
+//   the configuration; response sizes are the request classes' (sampled per request, the
+//   caller's), every request's response counted, errors included (assumption).
+// - Responses go to clients on the internet: their bytes are data transfer out
+//   (cost::Usage::internet_out_bytes). A web ACL (`waf`) inspects every request.
+//   [doc] https://aws.amazon.com/waf/pricing/
 // Not thread safe.
 #pragma once
 
@@ -147,10 +151,12 @@ class Alb final : public Component {
     if (!config_.capacity.enabled) return true;
     return admit_slow();
   }
-  // The task for a request of a class routed to `service` after `rules` rule evaluations.
-  Task* route(std::size_t service, int rules) {
+  // The task for a request of a class routed to `service` after `rules` rule evaluations, whose
+  // response will be `response_bytes` long.
+  Task* route(std::size_t service, int rules, double response_bytes) {
     ++hour_requests_;
     hour_rule_evaluations_ += static_cast<std::uint64_t>(rules);
+    hour_response_bytes_ += response_bytes;
     return groups_[service]->pick();
   }
 
@@ -173,6 +179,8 @@ class Alb final : public Component {
   std::vector<std::unique_ptr<TargetGroup>> groups_;  // by service index
   std::uint64_t hour_requests_ = 0;
   std::uint64_t hour_rule_evaluations_ = 0;
+  double hour_response_bytes_ = 0.0;
+  double response_bytes_ = 0.0;  // closed hours
   std::uint64_t requests_ = 0;
   std::vector<double> hourly_lcus_;
   struct Hour {

@@ -64,6 +64,12 @@ ConfigProblems AlbCapacityConfig::validate() const {
   return out;
 }
 
+ConfigProblems WafConfig::validate() const {
+  ConfigProblems out;
+  if (rules < 0) out.push_back({"rules", "must be >= 0"});
+  return out;
+}
+
 ConfigProblems AlbConfig::validate() const {
   ConfigProblems out;
   if (idle_timeout < sim::kSecond || idle_timeout > 4000 * sim::kSecond) out.push_back({"idle_timeout", "must be between 1s and 4000s"});
@@ -81,6 +87,7 @@ ConfigProblems AlbConfig::validate() const {
   if (request_bytes < 0) out.push_back({"lcu.request_bytes", "must be >= 0"});
   if (response_bytes < 0) out.push_back({"lcu.response_bytes", "must be >= 0"});
   add_problems(out, "capacity", capacity.validate());
+  if (waf) add_problems(out, "waf", waf->validate());
   return out;
 }
 

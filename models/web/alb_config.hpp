@@ -17,6 +17,12 @@
 // "as soon as the registration process completes and the target passes the initial health
 // checks", [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html);
 // the load balancer's own capacity (AlbCapacityConfig, off unless given).
+// `waf`: an AWS WAF web ACL associated with the load balancer inspects every request it
+// receives; WAF bills the web ACL and each rule per month and the requests per million
+// ([doc] https://aws.amazon.com/waf/pricing/ ,
+// https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html).
+// `response_bytes` is the default size of a response when a request class gives none
+// (`workload.requests[].response_bytes`); responses leave AWS to the clients on the internet.
 #pragma once
 
 #include <cstddef>
@@ -83,6 +89,13 @@ struct AlbCapacityConfig {
   ConfigProblems validate() const;
 };
 
+// The web ACL associated with the load balancer (`load_balancer.waf`).
+struct WafConfig {
+  int rules = 0;  // rules and rule groups, each billed per month
+
+  ConfigProblems validate() const;
+};
+
 struct AlbConfig {
   std::string name = "alb";
   sim::Time idle_timeout = 60 * sim::kSecond;
@@ -93,7 +106,8 @@ struct AlbConfig {
   double requests_per_connection = 10.0;             // keep-alive reuse by clients
   sim::Time connection_lifetime = 60 * sim::kSecond; // how long a client connection stays open
   double request_bytes = 1024.0;                     // per request, both directions added
-  double response_bytes = 16384.0;
+  double response_bytes = 16384.0;                   // per response of a class without its own
+  std::optional<WafConfig> waf;
   AlbCapacityConfig capacity;
 
   // The target group's keys are the section's own (`load_balancer.slow_start`); the LCU shape

@@ -125,6 +125,15 @@ void load_load_balancer(MapReader& top, Scenario& s) {
   } else {
     m.get("capacity");
   }
+  if (m.has("waf")) {
+    MapReader w(ctx, m.get("waf"), m.child_path("waf"));
+    models::WafConfig waf;
+    if (auto v = w.integer("rules")) waf.rules = to_int(*v);
+    w.finish();
+    if (w.valid()) alb.waf = waf;
+  } else {
+    m.get("waf");
+  }
   {
     MapReader l(ctx, m.get("lcu"), m.child_path("lcu"));
     if (auto v = l.number("requests_per_connection")) alb.requests_per_connection = *v;

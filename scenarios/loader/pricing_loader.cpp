@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <variant>
 
 #include "models/data/db_instance_classes.hpp"
 #include "scenarios/loader/pricing_embedded.hpp"
@@ -292,6 +293,10 @@ void load_cost_section(MapReader& top, cost::CostConfig& out) {
     if (*v <= 0) r.ctx().error(r.get("period"), r.child_path("period"), "must be longer than 0s");
     out.period_seconds = sim::to_seconds(*v);
   }
+  if (auto v = r.number("free_internet_out_gb")) {
+    if (!(*v >= 0.0)) r.ctx().error(r.get("free_internet_out_gb"), r.child_path("free_internet_out_gb"), "must be >= 0 (GB a month)");
+    else out.free_internet_out_gb = *v;
+  }
   out.fixed_costs = parse_fixed_costs(r.ctx(), r.get("fixed_costs"), r.child_path("fixed_costs"));
   if (r.has("prices")) {
     MapReader p(r.ctx(), r.get("prices"), r.child_path("prices"));
@@ -307,6 +312,28 @@ void load_cost_section(MapReader& top, cost::CostConfig& out) {
     r.get("prices");
   }
   r.finish();
+}
+
+cost::Coverage cost_coverage(const Scenario& s) {
+  cost::Coverage c;
+  const auto count = [&c](const models::ServiceConfig& svc) {
+    ++c.ecs_services;
+    if (!svc.autoscaling) return;
+    for (const auto& p : svc.autoscaling->policies) {
+      if (std::holds_alternative<models::TargetTrackingConfig>(p.spec)) ++c.target_tracking_policies;
+      else ++c.step_scaling_policies;
+    }
+  };
+  for (const auto& svc : s.model.services) count(svc);
+  for (const auto& w : s.model.workers) count(w.service);
+  if (s.model.replica_scaling) {
+    for (const auto& p : s.model.replica_scaling->autoscaling.policies) {
+      if (std::holds_alternative<models::TargetTrackingConfig>(p.spec)) ++c.target_tracking_policies;
+      else ++c.step_scaling_policies;
+    }
+  }
+  c.load_balancer = s.model.load_balancer.has_value();
+  return c;
 }
 
 cost::PriceTable scenario_price_table(const cost::CostConfig& cost, const std::string& region,

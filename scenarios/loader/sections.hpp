@@ -41,6 +41,9 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
 // The `cost:` section (pricing_loader.hpp shows its keys); fixed costs that name a price are
 // checked against the table once the region is known (check_cost_config).
 void load_cost_section(MapReader& top, cost::CostConfig& out);
+// What the bill depends on beyond the meters, counted from the loaded scenario (the scaling
+// policies' CloudWatch alarms, services, an internet-facing load balancer): cost.coverage.
+cost::Coverage cost_coverage(const Scenario& s);
 // The price-table check of a provisioned `database:` section, run while it is read: every
 // instance class (writer, readers) must have a price in the scenario's table, or the run could
 // not be priced. Reports a located error on the class key.

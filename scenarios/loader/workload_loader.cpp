@@ -7,6 +7,7 @@
 #include <string_view>
 #include <variant>
 
+#include "scenarios/loader/problem_report.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
 
@@ -197,6 +198,38 @@ void load_stations(MapReader& top, Scenario& s) {
   stations.finish();
 }
 
+namespace {
+
+// A delay step's `call: { via, sent, received }`: the bytes of a call out of the VPC.
+std::optional<models::OutboundCallConfig> load_outbound_call(MapReader& step) {
+  Context& ctx = step.ctx();
+  MapReader c(ctx, step.get("call"), step.child_path("call"));
+  if (!c.valid()) return std::nullopt;
+  models::OutboundCallConfig call;
+  bool ok = true;
+  if (auto v = c.str("via")) {
+    if (auto p = models::egress_path_from(*v)) call.via = *p;
+    else {
+      ctx.error(c.get("via"), c.child_path("via"), "must be nat, internet or gateway_endpoint (found '" + *v + "')");
+      ok = false;
+    }
+  } else {
+    ctx.error(c.node(), c.path(), "needs 'via': nat (through a NAT gateway), internet (a task's public address) or "
+                                  "gateway_endpoint (S3 or DynamoDB through a gateway endpoint)");
+    ok = false;
+  }
+  if (auto d = c.distribution("sent", sim::ValueKind::kPlain)) call.sent_bytes = *d;
+  else ok = ok && !c.has("sent");
+  if (auto d = c.distribution("received", sim::ValueKind::kPlain)) call.received_bytes = *d;
+  else ok = ok && !c.has("received");
+  ProblemReport(c).add(call.validate());
+  c.finish();
+  if (!ok) return std::nullopt;
+  return call;
+}
+
+}  // namespace
+
 void load_step(MapReader& m, const Scenario& s, std::vector<models::StepConfig>& steps) {
   if (!m.valid()) return;
   Context& ctx = m.ctx();
@@ -226,6 +259,7 @@ void load_step(MapReader& m, const Scenario& s, std::vector<models::StepConfig>&
   } else if (m.has("delay")) {
     step.kind = models::StepKind::kDelay;
     if (auto d = m.distribution("delay")) step.service = *d;
+    if (m.has("call")) step.call = load_outbound_call(m);
   } else if (!load_publish_step(m, s, step) && !load_web_step(m, s, step)) {
     ctx.error(node, path, "unknown step: expected station (with service), delay, cpu, db or publish");
     return;
@@ -342,6 +376,10 @@ void load_workload(MapReader& top, Scenario& s) {
       else rc.http.expect_status = static_cast<int>(*v);
     }
     check_placeholders(ctx, m.get("path"), m.child_path("path"), rc.http.path, rc.http);
+    if (auto d = m.distribution("response_bytes", sim::ValueKind::kPlain)) {
+      if (d->mean() < 0.0) ctx.error(m.get("response_bytes"), m.child_path("response_bytes"), "must be a size in bytes >= 0");
+      else cc.response_bytes = *d;
+    }
     for_each_item(ctx, m.get("steps"), m.child_path("steps"), [&](const YAML::Node& step, const std::string& spath) {
       MapReader sm(ctx, step, spath);
       load_step(sm, s, cc.steps);

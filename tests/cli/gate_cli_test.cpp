@@ -179,9 +179,11 @@ TEST_CASE("SimCli: --infracost-usage writes what the run metered as an Infracost
   CHECK_THAT(text, Catch::Contains("version: 0.1\nresource_usage:\n"));
   CHECK_THAT(text, Catch::Contains("  \"aws_lb.alb\":\n    new_connections: "));
   CHECK_THAT(text, Catch::Contains("aws_ecs_service.web: Infracost prices desired_count"));
-  // Serverless v2: the average ACU as a comment, no key Infracost would ignore or misread.
-  CHECK_THAT(text, Catch::Contains("Aurora Serverless v2: average "));
-  CHECK_THAT(text, !Catch::Contains("capacity_units_per_hr: "));
+  // Serverless v2: each db.serverless instance's average ACU under the key Infracost prices.
+  CHECK_THAT(text, Catch::Contains("  \"aws_rds_cluster_instance.writer\":\n    capacity_units_per_hr: "));
+  CHECK_THAT(text, Catch::Contains("  \"aws_rds_cluster_instance.reader-1\":\n    capacity_units_per_hr: "));
+  // The web ACL on the load balancer: the requests it inspected.
+  CHECK_THAT(text, Catch::Contains("  \"aws_wafv2_web_acl.alb\":\n    monthly_requests: "));
   // bookmark-prod declares cost.period 24h: the projection text says so.
   CHECK_THAT(text, Catch::Contains("shorter than the 24h workload period"));
   // Its fixed NAT gateway hours have no usage key and appear as a comment.

@@ -45,7 +45,9 @@ TEST_CASE("ImportCli: without --out the scenario goes to stdout and the report t
   const auto r = run_loadcast("import terraform " + source("tests/scenarios/import/terraform-bookmark/plan.json") + " --name bookmark-prod");
   CHECK(r.exit_code == 3);
   CHECK(r.out.rfind("# bookmark-prod: imported by `loadcast import terraform", 0) == 0);
-  CHECK_THAT(r.err, Catch::Contains("module.network.aws_nat_gateway.main: aws_nat_gateway: loadcast does not model it"));
+  CHECK_THAT(r.err, Catch::Contains("module.network.aws_instance.bastion: aws_instance: loadcast does not model it"));
+  CHECK_THAT(r.out, Catch::Contains("  waf: { rules: 4 }") && Catch::Contains("# module.security.aws_wafv2_web_acl.main"));
+  CHECK_THAT(r.out, Catch::Contains("    - { name: nat_gateway, price: nat_gateway.hour, count: 1, note: "));
 }
 
 TEST_CASE("ImportCli: invalid input and wrong usage exit 2 with a located message") {

@@ -9,6 +9,13 @@ using namespace loadcast::cost;
 namespace {
 
 // A complete table: every catalogue price 0.01 unless set, plus the prices these tests use.
+// Options with the default month and a workload period (0: none).
+cost::CostOptions with_period(double period_seconds) {
+  cost::CostOptions o;
+  o.period_seconds = period_seconds;
+  return o;
+}
+
 cost::PriceTable table() {
   cost::PriceTable t;
   t.region = "test-1";
@@ -58,7 +65,7 @@ TEST_CASE("Cost: a day of one Fargate task projects to 730 hours") {
   cost::Usage u;
   u.metered_seconds = kDay;
   u.fargate_for("web", cost::CpuArch::kX86, cost::CapacityType::kOnDemand).add_task(1.0, 2.0, 86400);
-  const cost::CostReport r = cost::price_usage(u, table(), cost::CostOptions{730.0, kDay});
+  const cost::CostReport r = cost::price_usage(u, table(), with_period(kDay));
   const double expected = 730.0 * (0.05 + 2 * 0.005);
   CHECK(r.total_usd == Approx(expected));
   CHECK(r.item("fargate") == Approx(expected));
@@ -75,12 +82,12 @@ TEST_CASE("Cost: a run shorter than the workload period says it is repeated all 
   cost::Usage u;
   u.metered_seconds = 90 * 60.0;
   u.alb_for("alb").seconds = u.metered_seconds;
-  const cost::CostReport r = cost::price_usage(u, table(), cost::CostOptions{730.0, kDay});
+  const cost::CostReport r = cost::price_usage(u, table(), with_period(kDay));
   CHECK(r.factor == Approx(kMonthS / 5400.0));
   CHECK(r.item("alb") == Approx(730.0 * 0.025));
   CHECK_THAT(r.projection, Catch::Contains("shorter than the 24h workload period"));
   CHECK_THAT(r.projection, Catch::Contains("as if the run repeated all month"));
-  const cost::CostReport none = cost::price_usage(u, table(), cost::CostOptions{730.0, 0.0});
+  const cost::CostReport none = cost::price_usage(u, table(), with_period(0.0));
   CHECK_THAT(none.projection, Catch::Contains("no workload period declared"));
 }
 

@@ -107,7 +107,7 @@ TEST_CASE("DatabaseVolume: without the section nothing is metered and the cost s
   CHECK(u.aurora_clusters[0].io_requests == 0.0);
   CHECK(line(r.sections["cost"], "I/O") == nullptr);
   bool said = false;
-  for (const auto& a : r.sections["cost"]["assumptions"]) said = said || a == "Aurora cluster db: storage and I/O not metered (give database.volume to price them)";
+  for (const auto& a : r.sections["cost"]["not_priced"]) said = said || a == "Aurora cluster db: storage and I/O (give database.volume to price them)";
   CHECK(said);
 }
 

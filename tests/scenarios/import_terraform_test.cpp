@@ -105,19 +105,36 @@ TEST_CASE("ImportTerraform: the bookmark plan imports as bookmark-prod.yaml in e
     CHECK(i.auto_pause_after == s.auto_pause_after);
   }
 
-  SECTION("the plan's cost items loadcast does not meter are listed by address; IAM and networking are ignored") {
+  SECTION("the web ACL becomes the load balancer's waf, as in the hand scenario") {
+    REQUIRE(m.load_balancer);
+    REQUIRE(m.load_balancer->waf);
+    REQUIRE(h.load_balancer->waf);
+    CHECK(m.load_balancer->waf->rules == 4);  // Core Rule Set, SQLi, XSS, rate limit
+    CHECK(m.load_balancer->waf->rules == h.load_balancer->waf->rules);
+  }
+
+  SECTION("billed resources that are not simulated become cost.fixed_costs; what stays out is listed") {
     using loadcast::testing::listed;
+    const auto& fc = imported.cost.fixed_costs;
+    const auto count = [&fc](const std::string& price) {
+      double n = 0.0;
+      for (const auto& f : fc) n += f.price == price ? f.count + f.quantity : 0.0;
+      return n;
+    };
+    CHECK(count("nat_gateway.hour") == 1.0);
+    CHECK(count("public_ipv4.ip_hour") == 1.0);                 // the NAT gateway's Elastic IP
+    CHECK(count("vpc_endpoint.interface_az_hour") == 2.0);      // ecr.api and ecr.dkr; the S3 gateway endpoint is free
+    CHECK(count("s3.standard_gb_month") == 10.0);               // an assumption, in the fill-in list
+    CHECK(listed(result, Kind::kIgnored, "module.network.aws_vpc_endpoint.s3", "gateway endpoint"));
+    // Still out: an EC2 instance and Container Insights, which the plan does not price.
     CHECK_FALSE(result.complete());
-    CHECK(listed(result, Kind::kNotImported, "module.network.aws_nat_gateway.main", "aws_nat_gateway"));
-    CHECK(listed(result, Kind::kNotImported, "module.security.aws_wafv2_web_acl.main", "aws_wafv2_web_acl"));
     CHECK(listed(result, Kind::kNotImported, "module.network.aws_instance.bastion", "aws_instance"));
     CHECK(listed(result, Kind::kNotImported, "module.compute.aws_ecs_cluster.main", "Container Insights"));
+    CHECK_FALSE(listed(result, Kind::kNotImported, "module.network.aws_nat_gateway.main", ""));
+    CHECK_FALSE(listed(result, Kind::kNotImported, "module.security.aws_wafv2_web_acl.main", ""));
     CHECK(listed(result, Kind::kIgnored, "module.security.aws_iam_role.task", "IAM"));
     CHECK(listed(result, Kind::kIgnored, "module.compute.aws_lb_listener.http", "redirects"));
     CHECK(listed(result, Kind::kIgnored, "module.network.aws_subnet.private[1]", "subnets"));
-    // The hand scenario declares these as cost.fixed_costs (seed 002's cost table); infrastructure
-    // code does not say what they cost, so the import lists them instead.
-    CHECK_FALSE(hand.cost.fixed_costs.empty());
   }
 }
 

@@ -127,12 +127,32 @@ void CopilotImporter::map_addon(const CfnTemplate& t, const std::string& workloa
   for (const auto& r : t.resources()) {
     const bool db_scaling = r.type.rfind("AWS::ApplicationAutoScaling::", 0) == 0 && has_db;
     if (database_type(r.type) || db_scaling || r.type == "AWS::Scheduler::Schedule" || r.type == "AWS::Events::Rule") continue;
+    if (r.type == "AWS::ElastiCache::ServerlessCache") {
+      map_serverless_cache(t, r);
+      continue;
+    }
     if (auto why = ignored_type(r.type)) {
       draft_.ignored(t.where(r), r.type + " (" + *why + ")");
     } else {
       draft_.not_imported(t.where(r), r.type + ": loadcast does not model it");
     }
   }
+}
+
+// ElastiCache Serverless for Valkey bills the GB it stores per hour and the ECPUs its commands
+// use ([doc] https://aws.amazon.com/elasticache/pricing/): a billed resource loadcast does not
+// simulate, so a fixed cost of its stored GB (an assumption to fill in; the ECPUs are not priced).
+// Other engines have no price in the table and stay listed.
+void CopilotImporter::map_serverless_cache(const CfnTemplate& t, const CfnResource& r) {
+  const auto engine = t.property(r, "Engine");
+  const std::string name = engine ? cfn_string(*engine).value_or("") : std::string();
+  if (name != "valkey") {
+    draft_.not_imported(t.where(r), r.type + " with engine '" + name + "': the price table has ElastiCache Serverless for Valkey only");
+    return;
+  }
+  draft_.fixed_costs.push_back({t.where(r), "elasticache", "elasticache_valkey_serverless.gb_hour", 1.0, 0.0,
+                                "ElastiCache Serverless for Valkey (" + r.id + ") holding 1 GB all month (ASSUMPTION); its ECPUs are not priced"});
+  draft_.fill_in.push_back("cost.fixed_costs elasticache (" + t.where(r) + "): the GB the cache holds (now 1, as count)");
 }
 
 void CopilotImporter::map_database(const CfnTemplate& t) {

@@ -84,6 +84,7 @@ class CopilotImporter {
   // copilot_addons.cpp: CloudFormation addons
   void read_addons();
   void map_addon(const CfnTemplate& t, const std::string& workload);
+  void map_serverless_cache(const CfnTemplate& t, const CfnResource& r);
   void map_database(const CfnTemplate& t);
   void map_schedules(const CfnTemplate& t, const std::string& workload);
   std::map<std::string, YamlTree> addon_parameters(const std::string& addons_dir, const std::string& workload);

@@ -130,6 +130,19 @@ struct DraftLoadBalancer {
   std::vector<DraftRule> rules;
   Maybe<std::string> default_service;
   DraftTargetGroup target_group;  // defaults for every service (rarely known)
+  Maybe<int> waf_rules;           // an associated AWS WAF web ACL: its rule count (`waf.rules`)
+};
+
+// A monthly item of `cost.fixed_costs` for a resource that is billed but not simulated (a NAT
+// gateway's hours, an address, an interface endpoint, a bucket): `count` resources all month or
+// `quantity` units a month of the price `price` (GROUP.ITEM of the price table).
+struct DraftFixedCost {
+  std::string from;
+  std::string name;
+  std::string price;
+  double count = 0.0;
+  double quantity = 0.0;
+  std::string note;
 };
 
 struct DraftSchedule {
@@ -204,6 +217,7 @@ struct Draft {
   std::optional<DraftDatabase> database;
   std::vector<DraftQueue> queues;
   std::vector<DraftTopic> topics;
+  std::vector<DraftFixedCost> fixed_costs;  // `cost.fixed_costs`
   std::vector<ImportFinding> findings;
   std::vector<std::string> fill_in;  // the importer's own assumptions about the infrastructure
 

@@ -417,6 +417,7 @@ ImportResult write_scenario(const Draft& input) {
       }
     }
     if (lb.default_service) out.add(1, "default: " + str(lb.default_service->value), lb.default_service->from);
+    if (lb.waf_rules) out.add(1, "waf: { rules: " + std::to_string(lb.waf_rules->value) + " }", lb.waf_rules->from);
   }
 
   bool any_service = false;
@@ -525,6 +526,15 @@ ImportResult write_scenario(const Draft& input) {
     out.add(2, "steps:");
     write_steps(out, 3, d, s, true);
     if (s.autoscaling) write_autoscaling(out, 2, *s.autoscaling);
+  }
+  if (!d.fixed_costs.empty()) {
+    out.blank();
+    out.add(0, "cost:");
+    out.add(1, "fixed_costs:", "billed, not simulated: priced from the region's table");
+    for (const auto& f : d.fixed_costs) {
+      const std::string amount = f.count > 0.0 ? "count: " + num(f.count) : "quantity: " + num(f.quantity);
+      out.add(2, "- { name: " + str(f.name) + ", price: " + f.price + ", " + amount + ", note: " + str(f.note) + " }", f.from);
+    }
   }
   result.yaml = out.text();
   return result;

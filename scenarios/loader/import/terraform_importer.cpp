@@ -389,6 +389,7 @@ Draft TerraformImporter::run() {
   map_autoscaling();
   map_workers();
   map_database();
+  map_costs();
   classify_rest();
   // Services in the order the listener reaches them do not matter; keep the plan's order.
   return std::move(draft_);

@@ -54,6 +54,9 @@ class TerraformImporter {
   // terraform_importer.cpp
   void map_database();
   void map_workers();
+  // Billed resources loadcast does not simulate: the web ACL on the load balancer, NAT gateways,
+  // Elastic IPs, interface endpoints and buckets as cost.fixed_costs (terraform_costs.cpp).
+  void map_costs();
   void classify_rest();
   std::string queue_key(const TfResource& q) const;
   std::string topic_key(const TfResource& t) const;
