@@ -227,10 +227,12 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
     cr.latency_ms = reports::LatencySummary::from(cs.latency);
     // As the simulator: completions of any kind (not dropped, not in flight) per second.
     cr.throughput_rps = static_cast<double>(cr.requests.ok + cr.requests.errors + cr.requests.timeouts) / span;
+    cr.ok_throughput_rps = static_cast<double>(cr.requests.ok) / span;
     r.latency_histogram.merge(cs.latency);
     r.classes.emplace(totals.class_names[c], std::move(cr));
   }
   r.throughput_rps = static_cast<double>(r.requests.ok + r.requests.errors + r.requests.timeouts) / span;
+  r.ok_throughput_rps = static_cast<double>(r.requests.ok) / span;
   r.latency_ms = reports::LatencySummary::from(r.latency_histogram);
 
   // Per-second series: every whole second of the schedule, plus any drain seconds with data —

@@ -42,14 +42,16 @@ std::string tdn(const std::string& s) { return "<td class=\"n\">" + escape_xml(s
 void summary(std::ostringstream& h, const Result& r) {
   const auto& q = r.requests;
   h << "<table><tr><th>requests</th><th>ok</th><th>errors</th><th>timeouts</th><th>dropped</th><th>in flight</th>"
-       "<th>error rate</th><th>throughput (req/s)</th></tr><tr>"
+       "<th>error rate</th><th>ok req/s</th><th>completed req/s</th></tr><tr>"
     << tdn(std::to_string(q.total)) << tdn(std::to_string(q.ok)) << tdn(std::to_string(q.errors))
     << tdn(std::to_string(q.timeouts)) << tdn(std::to_string(q.dropped)) << tdn(std::to_string(q.in_flight))
-    << tdn(fixed(q.error_rate() * 100.0, 4) + " %") << tdn(fixed(r.throughput_rps, 3)) << "</tr></table>\n";
+    << tdn(fixed(q.error_rate() * 100.0, 4) + " %") << tdn(fixed(r.ok_throughput_rps, 3)) << tdn(fixed(r.throughput_rps, 3))
+    << "</tr></table>\n";
   const auto& l = r.latency_ms;
-  h << "<table><tr><th>latency (ms)</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>"
-    << "<tr>" << td("measured") << tdn(fixed(l.mean, 3)) << tdn(fixed(l.p50, 3)) << tdn(fixed(l.p90, 3))
-    << tdn(fixed(l.p95, 3)) << tdn(fixed(l.p99, 3)) << tdn(fixed(l.p999, 3)) << tdn(fixed(l.max, 3)) << "</tr>";
+  const auto stat = [&](double v) { return q.ok > 0 ? fixed(v, 3) : std::string("n/a"); };
+  h << "<table><tr><th>latency of successes (ms)</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>"
+    << "<tr>" << td("measured") << tdn(stat(l.mean)) << tdn(stat(l.p50)) << tdn(stat(l.p90)) << tdn(stat(l.p95))
+    << tdn(stat(l.p99)) << tdn(stat(l.p999)) << tdn(stat(l.max)) << "</tr>";
   if (!r.latency_ms_ci95.empty()) {
     const auto ci = [&](const char* k) {
       const auto it = r.latency_ms_ci95.find(k);
@@ -78,13 +80,14 @@ void thresholds(std::ostringstream& h, const Result& r) {
 void classes(std::ostringstream& h, const Result& r) {
   if (r.classes.empty()) return;
   h << "<h2 id=\"classes\">Request classes</h2>\n<table><tr><th>class</th><th>requests</th><th>errors</th><th>error rate</th>"
-       "<th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr>\n";
+       "<th>ok req/s</th><th>completed req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr>\n";
   for (const auto& [name, c] : r.classes) {
+    const auto stat = [&](double v) { return c.requests.ok > 0 ? fixed(v, 3) : std::string("n/a"); };
     h << "<tr>" << td(name) << tdn(std::to_string(c.requests.total))
       << tdn(std::to_string(c.requests.errors + c.requests.timeouts + c.requests.dropped))
-      << tdn(fixed(c.requests.error_rate() * 100.0, 4) + " %") << tdn(fixed(c.throughput_rps, 3))
-      << tdn(fixed(c.latency_ms.p50, 3)) << tdn(fixed(c.latency_ms.p95, 3)) << tdn(fixed(c.latency_ms.p99, 3))
-      << tdn(fixed(c.latency_ms.max, 3)) << "</tr>\n";
+      << tdn(fixed(c.requests.error_rate() * 100.0, 4) + " %") << tdn(fixed(c.ok_throughput_rps, 3)) << tdn(fixed(c.throughput_rps, 3))
+      << tdn(stat(c.latency_ms.p50)) << tdn(stat(c.latency_ms.p95)) << tdn(stat(c.latency_ms.p99))
+      << tdn(stat(c.latency_ms.max)) << "</tr>\n";
   }
   h << "</table>\n";
 }

@@ -34,6 +34,9 @@ struct ReplicaScalingConfig {
   AutoscalingConfig autoscaling;  // min/max readers; policies on reader_cpu or reader_connections
   sim::Distribution launch_time = sim::Distribution::uniform(300.0, 600.0);  // assumption
   MetricsConfig metrics{60 * sim::kSecond, 60 * sim::kSecond};              // assumption: delay
+  // Readers in service at the start (configured ones included): those beyond the configured
+  // readers were added by replica auto scaling before the run, so it may remove them again.
+  std::optional<int> initial_readers;
 };
 
 }  // namespace loadcast::models

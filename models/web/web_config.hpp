@@ -213,6 +213,7 @@ struct DatabaseConfig {
   std::string reader_instance_class;
   std::optional<int> max_connections;        // overrides the documented default
   std::optional<sim::Time> auto_pause_after; // min_acu 0: SecondsUntilAutoPause (default 300 s)
+  std::optional<double> initial_acu;         // Serverless v2: capacity at the start (default: min)
   sim::Time resume_time = 15 * sim::kSecond;
   bool io_optimized = false;                 // for cost only
   cost::VolumeMeterConfig volume;                  // `volume:` storage and I/O meters, for cost only
