@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "reports/findings.hpp"
 #include "reports/threshold.hpp"
 
 namespace loadcast::app {
@@ -98,6 +99,7 @@ LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan
                  const std::atomic<bool>& stop) {
   LoadRun run{loadgen::run_load(config, stop), {}};
   auto& result = run.output.result;
+  reports::add_findings(result);
   // A threshold only the real result can check (a status that never came) is a usage error
   // too, found after the run; the caller still writes the run's files.
   judge_thresholds(result, thresholds.evaluate, run.verdict);

@@ -6,10 +6,25 @@
 
 namespace loadcast::app {
 
-SimOutcome run_sim(const scenario::Scenario& sc, const SimOptions& options) {
-  if (options.duration && sc.warmup >= *options.duration) {
-    throw UsageError("--duration must be longer than the scenario's warm-up (" + sim::format_duration(sc.warmup) + ")");
+void check_sim_options(const scenario::Scenario& sc, const SimOptions& options) {
+  const sim::Time duration = options.duration.value_or(sc.duration);
+  const sim::Time warmup = options.warmup.value_or(sc.warmup);
+  const auto d = sim::format_duration;
+  if (warmup < 0) throw UsageError("--warmup must be >= 0s, got " + d(warmup));
+  if (warmup >= duration) {
+    throw UsageError(std::string(options.warmup ? "--warmup " : "the scenario's warm-up ") + d(warmup) + " must be shorter than " +
+                     (options.duration ? "--duration " : "the scenario's duration ") + d(duration));
   }
+  if (options.window) {
+    const auto [from, to] = *options.window;
+    const std::string w = "--window " + d(from) + ".." + d(to);
+    if (to > duration) throw UsageError(w + " ends after the run (duration " + d(duration) + ")");
+    if (from < warmup) throw UsageError(w + " starts inside the warm-up (" + d(warmup) + "), whose requests are not measured");
+  }
+}
+
+SimOutcome run_sim(const scenario::Scenario& sc, const SimOptions& options) {
+  check_sim_options(sc, options);
   SimOutcome out;
   SimRun run = simulate(sc, options, &out.stats);
   out.result = run.to_result();

@@ -24,7 +24,12 @@ struct SimOutcome {
   Verdict verdict;                        // run_failed: cost_error is set
 };
 
-// Throws UsageError when options.duration is not longer than the scenario's warm-up.
+// Throws UsageError, naming the values, when the warm-up (--warmup or the scenario's) is not
+// shorter than the duration (--duration or the scenario's), or --window does not lie inside the
+// measured span.
+void check_sim_options(const scenario::Scenario& sc, const SimOptions& options);
+
+// check_sim_options(), then the run.
 SimOutcome run_sim(const scenario::Scenario& sc, const SimOptions& options);
 
 // What the run metered, projected to a month, as an Infracost usage file

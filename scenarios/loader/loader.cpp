@@ -150,6 +150,7 @@ Scenario load_node(YAML::Node root, const std::string& path, const std::vector<O
   load_workers(top, s);
   load_faults(top, s);
   top.finish();
+  if (ctx.ok()) resolve_initial_capacity(s);
   std::vector<std::string> errors = ctx.errors();
   for (auto& e : check_cost_config(s.cost, s.region, s.base_dir)) errors.push_back(std::move(e));
   if (!errors.empty()) throw LoadError(errors);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "models/core/initial_capacity.hpp"
 #include "models/web/fargate_sizes.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
@@ -319,8 +320,11 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, const std
     if (*v < 1) ctx.error(m.get("threads"), m.child_path("threads"), "must be at least 1");
     else c.threads = static_cast<int>(*v);
   }
-  if (auto v = m.integer("desired")) {
-    if (*v < 0) ctx.error(m.get("desired"), m.child_path("desired"), "must be >= 0");
+  if (is_auto(m, "desired")) {
+    // Resolved once the whole scenario is read (resolve_initial_capacity).
+    c.desired = models::kDesiredAuto;
+  } else if (auto v = m.integer("desired")) {
+    if (*v < 0) ctx.error(m.get("desired"), m.child_path("desired"), "must be >= 0 or auto (got " + std::to_string(*v) + ")");
     else c.desired = static_cast<int>(*v);
   }
   if (auto v = m.str("architecture")) {

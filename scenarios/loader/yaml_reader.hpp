@@ -80,6 +80,9 @@ class MapReader {
   std::set<std::string> used_;
 };
 
+// True when `key` is the plain scalar `auto` (and marks it read).
+bool is_auto(MapReader& m, const std::string& key);
+
 // Scalar conversions on a node (report with the node's location; nullopt on error).
 std::optional<std::string> read_string(Context& ctx, const YAML::Node& node, const std::string& path);
 std::optional<double> read_number(Context& ctx, const YAML::Node& node, const std::string& path);
