@@ -95,7 +95,8 @@ void service_at_max(const Facts& f, std::vector<Finding>& out) {
       worst_target = t->second;
     }
     if (worst == nullptr) continue;
-    double scale = worst_ratio;
+    // Sized from the numbers the sentence shows, so the arithmetic can be checked by hand.
+    double scale = std::stod(value_text(worst_value, false)) / worst_target;
     std::string why = std::to_string(s.max) + " x " + value_text(worst_value, worst->percent) + " / " +
                       value_text(worst_target, worst->percent);
     if (std::string_view(worst->key) == "backlog_per_task") {

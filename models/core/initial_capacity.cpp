@@ -283,12 +283,13 @@ std::vector<CapacityEstimate> estimate_initial_capacity(const sim::WorkloadSpec&
   if (m.database && m.database->type == DbType::kAuroraServerlessV2) {
     const DatabaseConfig& db = *m.database;
     const double writer = c.db.writes + (db.readers > 0 ? 0.0 : c.db.reads);
-    const double per_acu = db.scaling.vcpu_per_acu * db.scaling.up_utilization;
+    const double utilization = (3.0 * db.scaling.down_utilization + db.scaling.up_utilization) / 4.0;
+    const double per_acu = db.scaling.vcpu_per_acu * utilization;
     const double acu = per_acu > 0 ? std::ceil(writer / per_acu * 2.0 - 1e-9) / 2.0 : db.min_acu;
     const double lo = std::max(0.5, db.min_acu);
     const double clamped = std::clamp(acu, lo, db.max_acu);
     std::string basis = num(writer) + " vCPU on the writer / (" + num(db.scaling.vcpu_per_acu) + " vCPU per ACU x " +
-                        num(db.scaling.up_utilization * 100.0) + " %) = " + num(std::max(acu, 0.0)) + " ACU";
+                        num(utilization * 100.0) + " %) = " + num(std::max(acu, 0.0)) + " ACU";
     if (clamped != acu) basis += "; clamped to " + num(clamped) + " (" + num(lo) + ".." + num(db.max_acu) + ")";
     out.push_back(CapacityEstimate{"database.initial_acu", clamped, basis});
   }

@@ -20,9 +20,12 @@
 //   https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
 // - an Aurora replica set with a reader_cpu policy holds ceil(read CPU / (reader vCPU x
 //   target)) readers (a reader_connections policy is not estimated: its configured readers);
-// - an Aurora Serverless v2 instance settles at the capacity whose CPU stays below the
-//   controller's up_utilization: ceil to 0.5 ACU of (CPU demand / (vcpu_per_acu x
-//   up_utilization)); reads go to the readers when there are any.
+// - an Aurora Serverless v2 instance settles inside the controller's band (aurora.hpp): it adds
+//   capacity when a 2-second window's CPU reaches up_utilization and releases it when a
+//   30-second mean falls below down_utilization, so from below it keeps rising until bursts stay
+//   under the top. assumption: it settles a quarter of the way up the band, (3 x down + up) / 4
+//   = 40 % by default: ceil to 0.5 ACU of (CPU demand / (vcpu_per_acu x that)); reads go to the
+//   readers when there are any.
 // Every estimate is clamped to the component's min..max. Queueing is ignored (unloaded times),
 // so an estimate is a starting point the run's own autoscaling then corrects.
 // Pure functions; thread safe.
