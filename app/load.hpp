@@ -58,7 +58,7 @@ loadgen::ThresholdPlan check_load(const loadgen::LoadConfig& config, const std::
 
 struct LoadRun {
   loadgen::RunOutput output;  // result.thresholds judged; load.thresholds_not_applicable listed
-  Verdict verdict;            // run_failed: the counts do not balance
+  Verdict verdict;            // run_failed: no request succeeded, or the counts do not balance
 };
 
 LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan& thresholds,

@@ -1,6 +1,9 @@
 #include "app/sim_outcome.hpp"
 
+#include <algorithm>
+
 #include "cost/cost.hpp"
+#include "reports/threshold.hpp"
 #include "cost/infracost_usage.hpp"
 #include "sim/time.hpp"
 
@@ -23,8 +26,35 @@ void check_sim_options(const scenario::Scenario& sc, const SimOptions& options) 
   }
 }
 
+std::vector<std::string> check_scenario_thresholds(const scenario::Scenario& sc) {
+  std::vector<std::string> problems;
+  if (sc.thresholds.empty()) return problems;
+  SimOptions probe;
+  probe.duration = std::min<sim::Time>(sc.duration, sim::kMinute);
+  probe.warmup = 0;
+  probe.threads = 1;
+  probe.record_events = false;
+  const reports::Json skeleton = simulate(sc, probe).to_result().to_json();
+  for (std::size_t i = 0; i < sc.thresholds.size(); ++i) {
+    const std::string& expr = sc.thresholds[i];
+    const std::string where = i < sc.threshold_locations.size() ? sc.threshold_locations[i] : sc.path;
+    try {
+      const reports::Threshold t = reports::parse_threshold(expr);
+      (void)reports::resolve_metric(skeleton, t.metric, reports::MissingCounts::kZero);
+    } catch (const reports::ThresholdError& e) {
+      problems.push_back(where + ": threshold '" + expr + "': " + e.what());
+    }
+  }
+  return problems;
+}
+
 SimOutcome run_sim(const scenario::Scenario& sc, const SimOptions& options) {
   check_sim_options(sc, options);
+  if (const auto problems = check_scenario_thresholds(sc); !problems.empty()) {
+    std::string text;
+    for (const auto& p : problems) text += (text.empty() ? "" : "\n") + p;
+    throw UsageError(text);
+  }
   SimOutcome out;
   SimRun run = simulate(sc, options, &out.stats);
   out.result = run.to_result();

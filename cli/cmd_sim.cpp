@@ -122,9 +122,16 @@ ExitCode run_check(int argc, char** argv) {
   if (args.positionals().size() != 1) throw UsageError("expected exactly one scenario file");
   const auto sc = read_scenario(args.positionals()[0], args);
   if (!sc) return ExitCode::kUsage;
+  // Thresholds name metrics of the result: checked against the keys a run of this scenario has.
+  const auto problems = app::check_scenario_thresholds(*sc);
+  for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
+  if (!problems.empty()) return ExitCode::kUsage;
   std::printf("%s: ok (%s, %zu request class%s, %s)\n", args.positionals()[0].c_str(), sc->name.c_str(),
               sc->workload.classes.size(), sc->workload.classes.size() == 1 ? "" : "es",
               sim::format_duration(sc->duration).c_str());
+  for (const auto& c : sc->initial_capacity) {
+    if (c.from_auto) std::printf("  %s: auto -> %s (%s)\n", c.path.c_str(), reports::fixed(c.value, 1).c_str(), c.basis.c_str());
+  }
   return ExitCode::kOk;
 }
 

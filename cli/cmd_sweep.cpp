@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/scenario_file.hpp"
 #include "reports/run_outputs.hpp"
+#include "sim/time.hpp"
 
 namespace loadcast::cli {
 
@@ -53,15 +54,15 @@ ExitCode run_sweep(int argc, char** argv) {
   options.base = app::parse_set(args.get_all("set"));
   options.sim.seed = args.get_u64("seed");
   if (auto r = args.get_u64("replications")) {
-    if (*r < 1 || *r > 10000) throw UsageError("--replications must be between 1 and 10000");
+    if (*r < 1 || *r > 10000) throw UsageError("--replications must be between 1 and 10000, got " + std::to_string(*r));
     options.sim.replications = *r;
   }
   if (auto t = args.get_u64("threads")) {
-    if (*t < 1 || *t > 1024) throw UsageError("--threads must be between 1 and 1024");
+    if (*t < 1 || *t > 1024) throw UsageError("--threads must be between 1 and 1024, got " + std::to_string(*t));
     options.sim.threads = static_cast<unsigned>(*t);
   }
   if (auto d = args.get_duration_ns("duration")) {
-    if (*d <= 0) throw UsageError("--duration must be longer than 0s");
+    if (*d <= 0) throw UsageError("--duration must be longer than 0s, got " + sim::format_duration(*d));
     options.sim.duration = *d;
   }
   if (auto s = args.get("shard")) {
@@ -70,7 +71,7 @@ ExitCode run_sweep(int argc, char** argv) {
     options.shards = shard.count;
   }
   if (auto x = args.get_double("max-error-rate")) {
-    if (!(*x >= 0.0 && *x <= 1.0)) throw UsageError("--max-error-rate must be between 0 and 1");
+    if (!(*x >= 0.0 && *x <= 1.0)) throw UsageError("--max-error-rate must be between 0 and 1, got " + args.get("max-error-rate").value_or(""));
     options.max_error_rate = *x;
   }
   if (app::grid_size(options.axes) > app::kMaxSweepPoints) {

@@ -106,8 +106,8 @@ ServiceFacts service_facts(const Result& r, const std::string& name, const Json&
 // Latency and errors of a span (an hour of `hourly`, or `window`).
 Json span_json(const Json& span, double from_s, double to_s) {
   Json out;
-  out["from_s"] = from_s;
-  out["to_s"] = to_s;
+  out["from_s"] = number(from_s);
+  out["to_s"] = number(to_s);
   const double secs = num_or(span, "measured_s", to_s - from_s);
   out["arrivals"] = child(span, "arrivals");
   out["arrivals_per_s"] = number(secs > 0 ? num(span, "arrivals") / secs : kNan);
@@ -120,13 +120,16 @@ Json span_json(const Json& span, double from_s, double to_s) {
 
 Json busiest_hour(const Result& r) {
   const Json& hours = child(r.sections, "hourly");
-  if (!hours.is_array() || hours.empty()) return nullptr;
   const Json* best = nullptr;
   for (const auto& h : hours) {
     if (num_or(h, "arrivals", 0.0) <= 0.0) continue;
     if (best == nullptr || num(h, "arrivals") > num(*best, "arrivals")) best = &h;
   }
-  if (best == nullptr) return nullptr;
+  if (best == nullptr) {
+    // No arrival measured: the keys stay, without values (a threshold on them fails).
+    const Json none{{"arrivals", 0}, {"error_rate", nullptr}, {"latency_ms", Json{{"mean", nullptr}, {"p50", nullptr}, {"p95", nullptr}, {"p99", nullptr}, {"max", nullptr}}}};
+    return span_json(none, kNan, kNan);
+  }
   const double from = num_or(*best, "t_s", 0.0);
   return span_json(*best, from, from + num_or(*best, "span_s", 3600.0));
 }
@@ -145,6 +148,7 @@ std::string hours_minutes(double seconds) {
 }
 
 std::string span_line(const Json& s, const std::string& label) {
+  if (std::isnan(num(s, "from_s"))) return label + ": no request measured";
   const Json& l = child(s, "latency_ms");
   const double rate = num(s, "error_rate");
   return label + " " + hours_minutes(num(s, "from_s")) + "–" + hours_minutes(num(s, "to_s")) + " (" +
@@ -332,8 +336,7 @@ Json compute_findings(const Result& r) {
                        {"max_connections", number(d.max_connections)}};
   }
   if (!dbs.empty()) out["databases"] = dbs;
-  const Json hour = busiest_hour(r);
-  if (!hour.is_null()) out["busiest_hour"] = hour;
+  if (child(r.sections, "hourly").is_array()) out["busiest_hour"] = busiest_hour(r);
   const Json& window = child(r.sections, "window");
   if (window.is_object()) out["window"] = span_json(window, num_or(window, "from_s", 0.0), num_or(window, "to_s", 0.0));
   Json list = Json::array();

@@ -133,6 +133,7 @@ Scenario load_node(YAML::Node root, const std::string& path, const std::vector<O
     try {
       reports::parse_threshold(*t);
       s.thresholds.push_back(*t);
+      s.threshold_locations.push_back(ctx.where(n, ipath));
     } catch (const reports::ThresholdError& e) {
       ctx.error(n, ipath, e.what());
     }

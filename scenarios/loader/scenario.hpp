@@ -43,6 +43,7 @@ struct Scenario {
   sim::WorkloadSpec workload;
   models::ModelConfig model;           // everything the simulator needs beyond the workload
   std::vector<std::string> thresholds;  // k6-like expressions, evaluated on the result
+  std::vector<std::string> threshold_locations;  // "file:line:col: thresholds[i]", parallel
   cost::CostConfig cost;              // `cost:` pricing file, workload period, fixed costs
   std::vector<InitialCapacity> initial_capacity;
 };

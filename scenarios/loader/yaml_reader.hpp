@@ -27,6 +27,10 @@ class Context {
   Context(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
 
   void error(const YAML::Node& node, const std::string& path, const std::string& message);
+  // "file:line:col: path" of a node, as error() starts its messages.
+  std::string where(const YAML::Node& node, const std::string& path) const {
+    return location(node.IsDefined() ? node.Mark() : YAML::Mark::null_mark(), path) + ": " + path;
+  }
   void error_at(const YAML::Mark& mark, const std::string& path, const std::string& message);
   const std::vector<std::string>& errors() const { return errors_; }
   bool ok() const { return errors_.empty(); }

@@ -33,10 +33,16 @@ TEST_CASE("SimOutcome: scenario thresholds are judged on the result and decide t
     const auto run = app::run_sim(mm1("thresholds:\n  - latency_ms.p95 < 0.001\n"), {});
     CHECK(app::exit_code(run.verdict) == app::ExitCode::kThresholds);
   }
-  SECTION("on an unknown metric") {
-    const auto run = app::run_sim(mm1("thresholds:\n  - latency_ms.p97 < 1\n"), {});
-    CHECK_THAT(run.verdict.threshold_error, Catch::Contains("p97"));
-    CHECK(app::exit_code(run.verdict) == app::ExitCode::kUsage);
+  SECTION("on an unknown metric: refused before the run, with its location and the metric meant") {
+    CHECK_THROWS_AS(app::run_sim(mm1("thresholds:\n  - latency_ms.p97 < 1\n"), {}), app::UsageError);
+    CHECK_THROWS_WITH(app::run_sim(mm1("thresholds:\n  - p99 < 1\n"), {}),
+                      Catch::StartsWith("mm1.yaml:12:5: thresholds[0]: threshold 'p99 < 1': unknown metric 'p99'") &&
+                          Catch::EndsWith("did you mean 'latency_ms.p99'?"));
+    const auto problems = app::check_scenario_thresholds(mm1("thresholds:\n  - latency_ms.p95 < 50\n  - requests.error_rat < 1\n"));
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0], Catch::EndsWith("did you mean 'requests.error_rate'?"));
+    // A count that fills only when it happens is left to the real result.
+    CHECK(app::check_scenario_thresholds(mm1("thresholds:\n  - requests.by_status.503 < 1\n")).empty());
   }
 }
 

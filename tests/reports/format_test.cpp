@@ -51,3 +51,13 @@ TEST_CASE("Format: measured values are formatted readably") {
   CHECK(format_value(12345.67) == "12345.7");
   CHECK(format_value(std::nan("")) == "nan");
 }
+
+TEST_CASE("Format: spans of time read as a sentence says them") {
+  CHECK(span_text(45) == "45 s");
+  CHECK(span_text(1402) == "23 m 22 s");
+  CHECK(span_text(2400) == "40 min");
+  CHECK(span_text(30600) == "8 h 30 m");
+  CHECK(span_text(7200) == "2 h");
+  CHECK(span_text(2 * 86400 + 3 * 3600) == "2 d 3 h");
+  CHECK(span_text(std::nan("")) == "?");
+}
