@@ -113,10 +113,10 @@ void service_at_max(const Facts& f, std::vector<Finding>& out) {
     const int suggested = std::max(s.max + 1, static_cast<int>(std::ceil(s.max * scale - 1e-9)));
     Finding x;
     x.target = s.name;
-    x.summary = s.name + " at max " + std::to_string(s.max) + " for " + span_text(s.minutes_at_max * 60.0) + " with " +
+    x.summary = s.name + " at max " + std::to_string(s.max) + " for " + human_duration(s.minutes_at_max * 60.0) + " with " +
                 worst->label + " " + value_text(worst_value, worst->percent) + " > " + value_text(worst_target, worst->percent);
     x.evidence.push_back("desired count at autoscaling.max (" + std::to_string(s.max) + ") for " +
-                         span_text(s.minutes_at_max * 60.0) + " of " + span_text(f.duration_s) + " measured");
+                         human_duration(s.minutes_at_max * 60.0) + " of " + human_duration(f.duration_s) + " measured");
     x.evidence.push_back(std::string(worst->label) + " averaged " + value_text(worst_value, worst->percent) +
                          " while at max; the policy's target is " + value_text(worst_target, worst->percent));
     if (!std::isnan(s.tasks_peak)) x.evidence.push_back("peak RUNNING tasks: " + n0(s.tasks_peak));
@@ -148,14 +148,14 @@ void scaling_lag(const Facts& f, std::vector<Finding>& out) {
     const int needed = std::max(1, static_cast<int>(std::ceil(std::max(1.0, running) * cpu / goal - 1e-9)));
     Finding x;
     x.target = s.name;
-    x.evidence.push_back("CPU >= " + pc(kSaturatedCpu) + " in " + span_text(minutes * 60.0) + " of intervals, averaging " +
+    x.evidence.push_back("CPU >= " + pc(kSaturatedCpu) + " in " + human_duration(minutes * 60.0) + " of intervals, averaging " +
                          pc(cpu) + " on up to " + n0(running) + " RUNNING " + (std::llround(running) == 1 ? "task" : "tasks"));
     if (!s.autoscaled) {
-      x.summary = s.name + " CPU >= " + pc(kSaturatedCpu) + " for " + span_text(minutes * 60.0) + " without autoscaling";
+      x.summary = s.name + " CPU >= " + pc(kSaturatedCpu) + " for " + human_duration(minutes * 60.0) + " without autoscaling";
       x.suggestion = "add " + key_of(s) + ".autoscaling with a CPU target tracking policy, or raise " + key_of(s) +
                      ".desired to >= " + std::to_string(needed);
     } else {
-      x.summary = s.name + " CPU >= " + pc(kSaturatedCpu) + " for " + span_text(minutes * 60.0) + " below its max while autoscaling caught up";
+      x.summary = s.name + " CPU >= " + pc(kSaturatedCpu) + " for " + human_duration(minutes * 60.0) + " below its max while autoscaling caught up";
       if (target != s.targets.end()) x.evidence.push_back("CPU target " + pc(goal) + ", autoscaling.max " + std::to_string(s.max));
       x.suggestion = "scale out sooner: raise " + key_of(s) + ".autoscaling.min to >= " + std::to_string(std::min(needed, s.max)) +
                      " for the peak (a scheduled action), " +
@@ -230,9 +230,9 @@ void flapping(const Facts& f, std::vector<Finding>& out) {
     const double typical = median(s.running);
     Finding x;
     x.target = s.name;
-    x.summary = s.name + " flapped: scaled out again after a scale-in " + n0(flaps) + " times in " + span_text(f.duration_s) +
+    x.summary = s.name + " flapped: scaled out again after a scale-in " + n0(flaps) + " times in " + human_duration(f.duration_s) +
                 (days < 0.99 ? " (" + fixed(flaps / days, 0) + " a day)" : "") + ", " + fixed(per_day, 0) + " scale-outs a day";
-    x.evidence.push_back(n0(s.scale_outs) + " scale-outs and " + n0(s.scale_ins) + " scale-ins in " + span_text(f.duration_s));
+    x.evidence.push_back(n0(s.scale_outs) + " scale-outs and " + n0(s.scale_ins) + " scale-ins in " + human_duration(f.duration_s));
     if (!std::isnan(typical)) x.evidence.push_back("median RUNNING tasks " + n0(typical) + ", peak " + n0(s.tasks_peak));
     const std::string floor = std::isnan(typical) ? std::string() : " or raise " + key_of(s) + ".autoscaling.min to " + n0(typical);
     x.suggestion = queue_only ? "add a CPU target tracking policy (it holds the tasks while the backlog drains)" + floor
@@ -300,14 +300,14 @@ void queue_backlog(const Facts& f, std::vector<Finding>& out) {
     if (q.oldest_age_peak_s < kOldMessageS || (q.consumer.empty() && q.dead_letter_queue)) continue;
     Finding x;
     x.target = q.name;
-    x.summary = "messages waited up to " + span_text(q.oldest_age_peak_s) + " in " + q.name;
+    x.summary = "messages waited up to " + human_duration(q.oldest_age_peak_s) + " in " + q.name;
     x.evidence.push_back("peak backlog " + n0(q.visible_peak) + " visible messages");
     const ServiceFacts* w = q.consumer.empty() ? nullptr : f.service(q.consumer);
     if (w == nullptr) {
       x.suggestion = "add a worker that consumes " + q.name;
     } else {
       if (w->autoscaled && w->minutes_at_max > 0) {
-        x.evidence.push_back(w->name + " at autoscaling.max " + std::to_string(w->max) + " for " + span_text(w->minutes_at_max * 60.0));
+        x.evidence.push_back(w->name + " at autoscaling.max " + std::to_string(w->max) + " for " + human_duration(w->minutes_at_max * 60.0));
       }
       const auto b = w->targets.find("backlog_per_task");
       x.suggestion = "scale " + w->name + " sooner: " +
@@ -345,7 +345,7 @@ void db_cpu(const Facts& f, std::vector<Finding>& out) {
     if (minutes < kHotDbMinutes) continue;
     Finding x;
     x.target = d.name;
-    x.summary = d.name + " CPU >= " + pc(kHotDbCpu) + " for " + span_text(minutes * 60.0);
+    x.summary = d.name + " CPU >= " + pc(kHotDbCpu) + " for " + human_duration(minutes * 60.0);
     x.evidence.push_back(d.role + " (" + (d.instance_class.empty() ? d.type : d.instance_class) + "), CPU peak " + pc(d.cpu_peak));
     if (d.type == "aurora_serverless_v2") {
       x.evidence.push_back("ACU peak " + fixed(d.acu_peak, 1) + " of max_acu " + fixed(d.max_acu, 1));

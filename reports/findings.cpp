@@ -160,7 +160,7 @@ std::string service_line(const std::string& name, const Json& s) {
   std::string out = name + ": peak " + count(num(s, "tasks_running_peak")) + " RUNNING tasks";
   if (!std::isnan(num(s, "autoscaling_max"))) {
     const double minutes = num_or(s, "minutes_at_max", 0.0);
-    out += " of max " + count(num(s, "autoscaling_max")) + ", " + (minutes > 0 ? span_text(minutes * 60.0) + " at max" : "never at max");
+    out += " of max " + count(num(s, "autoscaling_max")) + ", " + (minutes > 0 ? human_duration(minutes * 60.0) + " at max" : "never at max");
   }
   out += " · CPU peak " + pct(num(s, "cpu_peak"));
   if (!std::isnan(num(s, "cpu_target"))) out += " (target " + pct(num(s, "cpu_target")) + ")";
@@ -171,7 +171,7 @@ std::string service_line(const std::string& name, const Json& s) {
 
 std::string queue_line(const std::string& name, const Json& q) {
   std::string out = name + ": peak backlog " + count(num(q, "visible_peak")) + " · oldest message " +
-                    span_text(num_or(q, "oldest_age_peak_s", 0.0)) + " · throttled calls " + count(num(q, "throttled"));
+                    human_duration(num_or(q, "oldest_age_peak_s", 0.0)) + " · throttled calls " + count(num(q, "throttled"));
   if (num_or(q, "throttled_failed", 0.0) > 0) out += " (" + count(num(q, "throttled_failed")) + " failed)";
   return out;
 }
@@ -179,7 +179,7 @@ std::string queue_line(const std::string& name, const Json& q) {
 std::string database_line(const std::string& name, const Json& d) {
   std::string out = name + " (" + str(d, "role") + "): CPU peak " + pct(num(d, "cpu_peak"));
   if (num_or(d, "cpu_minutes_at_or_above_90", 0.0) > 0) {
-    out += " (≥ 90 % for " + span_text(num(d, "cpu_minutes_at_or_above_90") * 60.0) + ")";
+    out += " (≥ 90 % for " + human_duration(num(d, "cpu_minutes_at_or_above_90") * 60.0) + ")";
   }
   if (!std::isnan(num(d, "acu_peak"))) out += " · ACU peak " + fixed(num(d, "acu_peak"), 1) + " of max " + fixed(num(d, "max_acu"), 1);
   out += " · connections peak " + count(num(d, "connections_peak"));

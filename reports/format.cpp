@@ -59,7 +59,7 @@ std::string clock_time(double seconds) {
   return buf;
 }
 
-std::string span_text(double seconds) {
+std::string human_duration(double seconds) {
   if (!std::isfinite(seconds)) return "?";
   const long long total = std::llround(std::fabs(seconds));
   const long long d = total / 86400, h = (total % 86400) / 3600, m = (total % 3600) / 60, s = total % 60;

@@ -26,7 +26,7 @@ std::string clock_time(double seconds);
 
 // A span of time for a sentence: "45 s", "23 m 22 s", "40 min", "8 h 30 m", "2 d 3 h" (rounded
 // to the unit below the largest); "?" when not finite.
-std::string span_text(double seconds);
+std::string human_duration(double seconds);
 
 // Shortest readable rendering of a measured value ("412.35", "0.0123", "nan"): three
 // significant digits below 0.01, otherwise fixed() with 4, 2 or 1 decimals by magnitude.

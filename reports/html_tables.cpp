@@ -4,6 +4,7 @@
 
 #include "reports/format.hpp"
 #include "reports/markup.hpp"
+#include "reports/summary_report.hpp"
 #include "reports/svg_chart.hpp"
 
 namespace loadcast::reports::html {
@@ -115,6 +116,7 @@ void cost(std::ostringstream& h, const Json& c) {
   if (const std::string prices = string_at(c, "prices"); !prices.empty()) h << " (prices: " << escape_xml(prices) << ")";
   h << "</p>\n";
   if (const std::string p = string_at(c, "projection"); !p.empty()) h << "<p class=\"note\">Projection: " << escape_xml(p) << ".</p>\n";
+  if (const std::string e = event_line(c); !e.empty()) h << "<p><b>" << escape_xml(e) << "</b></p>\n";
   string_list(h, c, "assumptions", "Assumptions behind this figure:", false);
   BarChart bars;
   bars.title = "Cost by item (USD per month)";

@@ -37,6 +37,19 @@ std::string projection_of(const Json& c) {
   return c.contains("projection") && c["projection"].is_string() ? c["projection"].get<std::string>() : std::string();
 }
 
+}  // namespace
+
+std::string event_line(const Json& c) {
+  if (!c.contains("event_usd") || !c["event_usd"].contains("total") || !c["event_usd"]["total"].is_number()) return {};
+  const double month = c.contains("month_of_event_usd") && c["month_of_event_usd"]["total"].is_number()
+                           ? c["month_of_event_usd"]["total"].get<double>()
+                           : std::nan("");
+  return "the run as an event: " + money(c["event_usd"]["total"].get<double>()) + " for what it metered; " + money(month) +
+         " for a month with it once per cost.period, fixed costs included";
+}
+
+namespace {
+
 std::vector<std::string> strings_of(const Json& c, const char* key) {
   std::vector<std::string> out;
   if (!c.contains(key) || !c[key].is_array()) return out;
@@ -100,6 +113,7 @@ std::string render_text(const Result& r) {
     }
     out << '\n';
     if (!projection_of(*c).empty()) out << "           " << projection_of(*c) << '\n';
+    if (const std::string e = event_line(*c); !e.empty()) out << "           " << e << '\n';
     const auto unverified = strings_of(*c, "unverified_prices");
     if (!unverified.empty()) {
       std::string list;
@@ -161,6 +175,7 @@ std::string render_markdown(const Result& r) {
   if (const Json* c = cost_of(r)) {
     out << "### Monthly cost: " << money(total_of(*c)) << "\n\n";
     if (!projection_of(*c).empty()) out << "Projection: " << escape_md_cell(projection_of(*c)) << ".\n\n";
+    if (const std::string e = event_line(*c); !e.empty()) out << "**" << escape_md_cell(e) << "**\n\n";
     out << "| item | USD / month |\n|---|---:|\n";
     for (const auto& [k, v] : (*c)["monthly_usd"]["items"].items()) {
       if (v.is_number()) out << "| " << escape_md_cell(k) << " | " << money(v.get<double>()) << " |\n";

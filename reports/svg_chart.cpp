@@ -215,8 +215,13 @@ std::string ScatterChart::svg(int width, int height) const {
   Frame f;
   f.width = width;
   f.height = height;
+  f.left = 78;
   f.right = 30;
   f.bottom = 44;
+  bool any_excluded = false;
+  for (const auto& p : points) any_excluded = any_excluded || p.excluded;
+  const double band = any_excluded ? 34.0 : 0.0;
+  f.top = 30 + band;
   std::ostringstream out;
   open_svg(out, f, title);
   if (points.empty()) {
@@ -225,54 +230,129 @@ std::string ScatterChart::svg(int width, int height) const {
         << "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#777777\">no data</text>\n</svg>\n";
     return out.str();
   }
-  double xlo = points[0].x, xhi = points[0].x, ylo = points[0].y, yhi = points[0].y;
+  const double inf = std::numeric_limits<double>::infinity();
+  double xlo = inf, xhi = -inf, ylo = inf, yhi = -inf;
   for (const auto& p : points) {
+    if (!std::isfinite(p.x)) continue;
     xlo = std::min(xlo, p.x);
     xhi = std::max(xhi, p.x);
+    if (p.excluded || !std::isfinite(p.y)) continue;
     ylo = std::min(ylo, p.y);
     yhi = std::max(yhi, p.y);
   }
+  if (!std::isfinite(xlo)) xlo = xhi = 0.0;
+  const bool have_y = std::isfinite(ylo);
+  if (!have_y) ylo = 0.0, yhi = 1.0;
+  const bool log = log_y.value_or(have_y && ylo > 0.0 && yhi / ylo >= 20.0) && ylo > 0.0;
+  // The y transform: log10 for a log axis.
+  const auto ty = [log](double y) { return log ? std::log10(y) : y; };
   const double xpad = xhi > xlo ? (xhi - xlo) * 0.08 : std::max(1.0, std::fabs(xlo) * 0.1);
-  const double ypad = yhi > ylo ? (yhi - ylo) * 0.08 : std::max(1.0, std::fabs(ylo) * 0.1);
   const auto xt = nice_ticks(xlo - xpad, xhi + xpad, 6);
-  const auto yt = nice_ticks(std::max(0.0, ylo - ypad), yhi + ypad, 5);
   f.x0 = std::min(xlo - xpad, xt.front());
   f.x1 = std::max(xhi + xpad, xt.back());
-  f.y0 = std::min(std::max(0.0, ylo - ypad), yt.front());
-  f.y1 = std::max(yhi + ypad, yt.back());
-  y_axis(out, f, yt, y_label);
+  std::vector<double> yt;  // tick values, in data units
+  if (log) {
+    const double lo = std::floor(std::log10(ylo)), hi = std::ceil(std::log10(yhi));
+    for (double e = lo; e <= hi + 1e-9; e += 1.0) {
+      for (double m : {1.0, 2.0, 5.0}) {
+        const double v = m * std::pow(10.0, e);
+        if (v >= std::pow(10.0, lo) * 0.999 && v <= std::pow(10.0, hi) * 1.001) yt.push_back(v);
+      }
+    }
+    f.y0 = lo;
+    f.y1 = hi > lo ? hi : lo + 1.0;
+  } else {
+    const double ypad = yhi > ylo ? (yhi - ylo) * 0.08 : std::max(1.0, std::fabs(ylo) * 0.1);
+    yt = nice_ticks(std::max(0.0, ylo - ypad), yhi + ypad, 5);
+    f.y0 = std::min(std::max(0.0, ylo - ypad), yt.front());
+    f.y1 = std::max(yhi + ypad, yt.back());
+  }
+  for (double t : yt) {
+    const double y = f.sy(ty(t));
+    out << "<line x1=\"" << num(f.left) << "\" y1=\"" << num(y) << "\" x2=\"" << num(f.left + f.pw()) << "\" y2=\"" << num(y)
+        << "\" stroke=\"#e5e5e5\"/>\n<text x=\"" << num(f.left - 6) << "\" y=\"" << num(y + 4)
+        << "\" font-size=\"11\" text-anchor=\"end\">" << (log ? format_value(t) : tick_label(t, yt.size() > 1 ? yt[1] - yt[0] : 1.0))
+        << "</text>\n";
+  }
+  out << "<text x=\"12\" y=\"" << num(f.top + f.ph() / 2) << "\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 12 "
+      << num(f.top + f.ph() / 2) << ")\">" << escape_xml(y_label + (log ? " (log scale)" : "")) << "</text>\n";
   const double xstep = xt.size() > 1 ? xt[1] - xt[0] : 1.0;
   for (double t : xt) {
     const double px = f.sx(t);
     out << "<line x1=\"" << num(px) << "\" y1=\"" << num(f.top) << "\" x2=\"" << num(px) << "\" y2=\"" << num(f.top + f.ph())
         << "\" stroke=\"#eeeeee\"/><text x=\"" << num(px) << "\" y=\"" << num(f.top + f.ph() + 16)
-        << "\" font-size=\"11\" text-anchor=\"middle\">" << tick_label(t, xstep) << "</text>\n";
+        << "\" font-size=\"11\" text-anchor=\"middle\">" << (x_money ? money(t) : tick_label(t, xstep)) << "</text>\n";
   }
   out << "<text x=\"" << num(f.left + f.pw() / 2) << "\" y=\"" << num(f.height - 8) << "\" font-size=\"11\" text-anchor=\"middle\">"
       << escape_xml(x_label) << "</text>\n";
   frame_box(out, f);
+  if (any_excluded) {
+    const double by = f.top - band + 4;
+    out << "<rect class=\"excluded-band\" x=\"" << num(f.left) << "\" y=\"" << num(by) << "\" width=\"" << num(f.pw())
+        << "\" height=\"" << num(band - 10) << "\" fill=\"#f6f6f6\" stroke=\"#dddddd\"/><text x=\"" << num(f.left + 4) << "\" y=\""
+        << num(by + 11) << "\" font-size=\"10\" fill=\"#777777\">" << escape_xml(excluded_label) << "</text>\n";
+  }
   std::vector<ScatterPoint> front;
   for (const auto& p : points) {
-    if (p.highlight) front.push_back(p);
+    if (p.highlight && !p.excluded && std::isfinite(p.y)) front.push_back(p);
   }
   std::sort(front.begin(), front.end(), [](const auto& a, const auto& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
   if (front.size() > 1) {
     std::string d;
-    for (const auto& p : front) d += (d.empty() ? "M" : " L") + num(f.sx(p.x)) + ',' + num(f.sy(p.y));
+    for (const auto& p : front) d += (d.empty() ? "M" : " L") + num(f.sx(p.x)) + ',' + num(f.sy(ty(p.y)));
     out << "<path class=\"series frontier\" data-series=\"" << escape_xml(frontier_label) << "\" d=\"" << d
         << "\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\"/>\n";
   }
-  for (const auto& p : points) {
-    out << "<circle class=\"point" << (p.highlight ? " frontier" : "") << "\" cx=\"" << num(f.sx(p.x)) << "\" cy=\""
-        << num(f.sy(p.y)) << "\" r=\"" << (p.highlight ? 5 : 4) << "\" fill=\"" << (p.highlight ? "#d62728" : "#ffffff")
-        << "\" stroke=\"" << (p.highlight ? "#d62728" : "#1f77b4") << "\" stroke-width=\"1.5\"><title>" << escape_xml(p.label)
+  // Tags: at the first spot beside the point where they overlap no tag already placed.
+  struct Box {
+    double x0, y0, x1, y1;
+  };
+  std::vector<Box> placed;
+  const auto place = [&](double px, double py, const std::string& tag) -> std::optional<std::pair<double, double>> {
+    const double w = 6.0 * static_cast<double>(tag.size()), h = 10.0;
+    for (const auto& [dx, dy] : {std::pair{7.0, -5.0}, std::pair{7.0, 13.0}, std::pair{-7.0 - w, -5.0}, std::pair{-7.0 - w, 13.0}}) {
+      const Box b{px + dx, py + dy - h, px + dx + w, py + dy};
+      bool clash = b.x0 < 0 || b.x1 > f.width;
+      for (const auto& o : placed) clash = clash || (b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1);
+      if (!clash) {
+        placed.push_back(b);
+        return std::pair{b.x0, b.y1};
+      }
+    }
+    return std::nullopt;
+  };
+  std::vector<const ScatterPoint*> order;
+  for (const auto& p : points) order.push_back(&p);
+  // The answer's tag first, then the frontier's, so they get their spots.
+  std::stable_sort(order.begin(), order.end(), [](const ScatterPoint* a, const ScatterPoint* b) { return a->answer > b->answer; });
+  std::string tags;
+  for (const ScatterPoint* p : order) {
+    if (!std::isfinite(p->x)) continue;
+    const double px = f.sx(p->x);
+    const bool apart = p->excluded || !std::isfinite(p->y);
+    const double py = apart ? f.top - band / 2 + 2 : f.sy(std::clamp(ty(p->y), f.y0, f.y1));
+    if (apart) {
+      out << "<g class=\"point excluded\"><title>" << escape_xml(p->label) << "</title><path d=\"M" << num(px - 4) << ','
+          << num(py - 4) << " L" << num(px + 4) << ',' << num(py + 4) << " M" << num(px - 4) << ',' << num(py + 4) << " L"
+          << num(px + 4) << ',' << num(py - 4) << "\" stroke=\"#999999\" stroke-width=\"1.5\"/></g>\n";
+      continue;
+    }
+    out << "<circle class=\"point" << (p->highlight ? " frontier" : "") << (p->answer ? " answer" : "") << "\" cx=\"" << num(px)
+        << "\" cy=\"" << num(py) << "\" r=\"" << (p->highlight ? 5 : 4) << "\" fill=\"" << (p->highlight ? "#d62728" : "#ffffff")
+        << "\" stroke=\"" << (p->highlight ? "#d62728" : "#1f77b4") << "\" stroke-width=\"1.5\"><title>" << escape_xml(p->label)
         << "</title></circle>\n";
-    if (p.highlight) {
-      out << "<text x=\"" << num(f.sx(p.x) + 7) << "\" y=\"" << num(f.sy(p.y) - 6) << "\" font-size=\"10\">"
-          << escape_xml(p.label) << "</text>\n";
+    if (p->answer) {
+      out << "<circle class=\"answer-ring\" cx=\"" << num(px) << "\" cy=\"" << num(py)
+          << "\" r=\"10\" fill=\"none\" stroke=\"#1a7f37\" stroke-width=\"2\"/>\n";
+    }
+    if ((p->highlight || p->answer) && !p->tag.empty()) {
+      if (const auto spot = place(px, py, p->tag)) {
+        tags += "<text class=\"tag\" x=\"" + num(spot->first) + "\" y=\"" + num(spot->second) + "\" font-size=\"10\">" +
+                escape_xml(p->tag) + "</text>\n";
+      }
     }
   }
-  out << "</svg>\n";
+  out << tags << "</svg>\n";
   return out.str();
 }
 

@@ -50,16 +50,25 @@ struct LineChart {
 struct ScatterPoint {
   double x = 0.0;
   double y = 0.0;
-  std::string label;
+  std::string label;       // hover text
   bool highlight = false;  // on the frontier
+  std::string tag;         // short text drawn beside frontier and answer points ("#5")
+  bool excluded = false;   // fails the question: drawn apart, in a band above the plot
+  bool answer = false;     // the answer: drawn with a ring
 };
 
+// Excluded points sit in a band above the plot at their x, so points that shed load (fast, but
+// failing) do not set the y axis; y is logarithmic when the included values span 20x or more
+// (log_y forces it either way); tags are placed where they overlap no other tag, or left out.
 struct ScatterChart {
   std::string title;
   std::string x_label;
   std::string y_label;
   std::vector<ScatterPoint> points;
   std::string frontier_label = "Pareto frontier";
+  std::string excluded_label = "does not qualify";
+  bool x_money = false;           // x ticks as dollars
+  std::optional<bool> log_y;      // nullopt: decided by the data
 
   std::string svg(int width = 880, int height = 360) const;
 };

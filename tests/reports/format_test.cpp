@@ -53,11 +53,11 @@ TEST_CASE("Format: measured values are formatted readably") {
 }
 
 TEST_CASE("Format: spans of time read as a sentence says them") {
-  CHECK(span_text(45) == "45 s");
-  CHECK(span_text(1402) == "23 m 22 s");
-  CHECK(span_text(2400) == "40 min");
-  CHECK(span_text(30600) == "8 h 30 m");
-  CHECK(span_text(7200) == "2 h");
-  CHECK(span_text(2 * 86400 + 3 * 3600) == "2 d 3 h");
-  CHECK(span_text(std::nan("")) == "?");
+  CHECK(human_duration(45) == "45 s");
+  CHECK(human_duration(1402) == "23 m 22 s");
+  CHECK(human_duration(2400) == "40 min");
+  CHECK(human_duration(30600) == "8 h 30 m");
+  CHECK(human_duration(7200) == "2 h");
+  CHECK(human_duration(2 * 86400 + 3 * 3600) == "2 d 3 h");
+  CHECK(human_duration(std::nan("")) == "?");
 }
