@@ -187,12 +187,15 @@ void starts_overloaded(const Facts& f, std::vector<Finding>& out) {
     for (std::size_t i = 0; i < f.start_errors_per_s.size() && i < f.start_t_s.size(); ++i) {
       if (f.start_t_s[i] < kFirstScaleOutS && !std::isnan(f.start_errors_per_s[i])) failed += f.start_errors_per_s[i] * f.interval_s;
     }
+    x.impact = need - s.desired_initial;
     if (failed >= 1.0 && s.section == "services") {
       x.severity = "critical";
       x.evidence.push_back(n0(failed) + " requests failed in the first 15 minutes");
+      // When most failures of the run happened then, this is their cause: rank it above them.
+      const double all = static_cast<double>(f.requests.errors + f.requests.timeouts + f.requests.dropped);
+      x.impact = all > 0 && failed >= 0.5 * all ? 999000.0 : 1e5 * failed / std::max(1.0, static_cast<double>(f.requests.total));
     }
     x.suggestion = "set " + key_of(s) + ".desired: auto (starts at " + n0(need) + ") so the run begins where a deployment under this load already is";
-    x.impact = need - s.desired_initial;
     out.push_back(std::move(x));
   }
 }

@@ -1,6 +1,7 @@
 #include "reports/html_tables.hpp"
 
 #include <cmath>
+#include <map>
 
 #include "reports/format.hpp"
 #include "reports/markup.hpp"
@@ -148,17 +149,58 @@ void events(std::ostringstream& h, const Result& r) {
     h << "<p class=\"note\">No events recorded.</p>\n";
     return;
   }
-  constexpr std::size_t kMaxRows = 1000;
-  h << "<table><tr><th>time</th><th>type</th><th>target</th><th>from</th><th>to</th><th>reason</th></tr>\n";
-  for (std::size_t i = 0; i < r.events.size() && i < kMaxRows; ++i) {
-    const auto& e = r.events[i];
-    h << "<tr>" << tdn(clock_time(e.t_s)) << td(e.type) << td(e.target) << tdn(e.from ? fixed(*e.from, 3) : "")
-      << tdn(e.to ? fixed(*e.to, 3) : "") << td(e.reason) << "</tr>\n";
+  // Grouped by type and target (a task "web/12" counts under "web"), in order of first time.
+  struct Group {
+    std::string type, target;
+    std::vector<const Event*> events;
+  };
+  std::vector<Group> groups;
+  std::map<std::pair<std::string, std::string>, std::size_t> index;
+  std::map<std::string, std::size_t> per_type;
+  for (const auto& e : r.events) {
+    const std::string target = e.target.substr(0, e.target.rfind('/') == std::string::npos ? e.target.size() : e.target.rfind('/'));
+    const auto key = std::pair{e.type, target};
+    auto it = index.find(key);
+    if (it == index.end()) {
+      it = index.emplace(key, groups.size()).first;
+      groups.push_back(Group{e.type, target, {}});
+    }
+    groups[it->second].events.push_back(&e);
+    ++per_type[e.type];
   }
-  h << "</table>\n";
-  if (r.events.size() > kMaxRows) {
-    h << "<p class=\"note\">" << r.events.size() - kMaxRows << " more events are in result.json.</p>\n";
+  std::map<std::string, std::size_t> type_id;
+  for (const auto& [type, n] : per_type) type_id.emplace(type, type_id.size());
+  // Filtering without a script: a checkbox per type hides that type's rows by CSS.
+  h << "<style>";
+  for (const auto& [type, id] : type_id) h << "#ev-" << id << ":not(:checked) ~ table tr.ev-" << id << "{display:none}";
+  h << "</style>\n<div class=\"evfilter\"><p class=\"note\">" << r.events.size() << " events in " << groups.size()
+    << " groups (by type and target; a task counts under its service). Untick a type to hide it; open a group for its events.</p>\n";
+  for (const auto& [type, id] : type_id) {
+    h << "<input type=\"checkbox\" id=\"ev-" << id << "\" checked><label for=\"ev-" << id << "\">" << escape_xml(type) << " ("
+      << per_type[type] << ")</label>\n";
   }
+  constexpr std::size_t kListed = 200;
+  h << "<table class=\"events\"><tr><th>type</th><th>target</th><th>events</th><th>first</th><th>last</th><th>from → to</th>"
+       "<th>events of the group</th></tr>\n";
+  for (const auto& g : groups) {
+    const Event& first = *g.events.front();
+    const Event& last = *g.events.back();
+    std::string change;
+    if (first.from || last.to) {
+      change = (first.from ? fixed(*first.from, 3) : std::string("?")) + " → " + (last.to ? fixed(*last.to, 3) : std::string("?"));
+    }
+    h << "<tr class=\"ev ev-" << type_id[g.type] << "\">" << td(g.type) << td(g.target) << tdn(std::to_string(g.events.size()))
+      << tdn(clock_time(first.t_s)) << tdn(clock_time(last.t_s)) << td(change) << "<td><details><summary>"
+      << escape_xml(first.reason.empty() ? first.target : first.reason) << "</summary><table>";
+    for (std::size_t i = 0; i < g.events.size() && i < kListed; ++i) {
+      const Event& e = *g.events[i];
+      h << "<tr>" << tdn(clock_time(e.t_s)) << td(e.target) << tdn(e.from ? fixed(*e.from, 3) : "") << tdn(e.to ? fixed(*e.to, 3) : "")
+        << td(e.reason) << "</tr>";
+    }
+    if (g.events.size() > kListed) h << "<tr><td colspan=\"5\">" << g.events.size() - kListed << " more in result.json</td></tr>";
+    h << "</table></details></td></tr>\n";
+  }
+  h << "</table></div>\n";
 }
 
 }  // namespace loadcast::reports::html
