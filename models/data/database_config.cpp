@@ -9,7 +9,6 @@ namespace loadcast::models {
 
 namespace {
 
-bool half_step(double acu) { return std::fabs(acu * 2.0 - std::round(acu * 2.0)) < 1e-9; }
 bool fraction(double v) { return v > 0 && v <= 1; }
 
 }  // namespace
@@ -32,11 +31,13 @@ ConfigProblems ServerlessScalingConfig::validate() const {
   return out;
 }
 
+bool half_acu_step(double acu) { return std::fabs(acu * 2.0 - std::round(acu * 2.0)) < 1e-9; }
+
 ConfigProblems DatabaseConfig::validate() const {
   ConfigProblems out;
   if (serverless()) {
-    const bool min_ok = min_acu >= 0 && min_acu <= 256 && half_step(min_acu);
-    const bool max_ok = max_acu >= 1 && max_acu <= 256 && half_step(max_acu);
+    const bool min_ok = min_acu >= 0 && min_acu <= 256 && half_acu_step(min_acu);
+    const bool max_ok = max_acu >= 1 && max_acu <= 256 && half_acu_step(max_acu);
     if (!min_ok) out.push_back({"min_acu", "must be 0 to 256 in 0.5 ACU steps"});
     if (!max_ok) out.push_back({"max_acu", "must be 1 to 256 in 0.5 ACU steps"});
     const DatabaseConfig defaults;

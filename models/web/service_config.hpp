@@ -61,6 +61,9 @@ struct ServiceConfig {
   bool arm64 = false;                   // `architecture`, for cost only
   bool spot = false;                    // `capacity`, for cost only
   int desired = 1;
+  // `desired: auto`: the loader replaces `desired` with the capacity the autoscaling policies
+  // would hold at the first minute's load (models/core/initial_capacity.hpp).
+  bool desired_auto = false;
   TaskLifecycleConfig lifecycle;
   DbPoolConfig db_pool;
   TargetGroupConfig target_group;       // the load balancer's, with `target_group:` overrides
