@@ -34,4 +34,19 @@ Shard parse_shard(const std::string& text, std::string_view example) {
   return shard;
 }
 
+Window parse_window(const std::string& text) {
+  const auto dots = text.find("..");
+  if (dots == std::string::npos) throw UsageError("--window must be FROM..TO (e.g. 12h..13h), got '" + text + "'");
+  const auto from = sim::parse_duration(text.substr(0, dots));
+  const auto to = sim::parse_duration(text.substr(dots + 2));
+  if (!from || !to) {
+    throw UsageError("--window " + text + ": FROM and TO must be durations with a unit (e.g. 12h..13h, 90m..2h)");
+  }
+  if (*from < 0 || *to <= *from) {
+    throw UsageError("--window " + text + ": FROM (" + sim::format_duration(*from) + ") must be >= 0 and before TO (" +
+                     sim::format_duration(*to) + ")");
+  }
+  return Window{*from, *to};
+}
+
 }  // namespace loadcast::app

@@ -1,6 +1,6 @@
 // Values of the options several commands share, parsed in one place: the `--set PATH=VALUE`
-// scenario overrides (sim, check, load, validate, sweep) and the `--shard i/N` slice (load,
-// sweep). Each throws UsageError with a sentence naming the option. Pure functions; thread safe.
+// scenario overrides (sim, check, load, validate, sweep), the `--window FROM..TO` span (sim,
+// sweep) and the `--shard i/N` slice (load, sweep). Each throws UsageError with a sentence naming the option. Pure functions; thread safe.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scenarios/loader/scenario.hpp"
+#include "sim/time.hpp"
 
 namespace loadcast::app {
 
@@ -19,6 +20,13 @@ struct Shard {
   std::uint64_t index = 0;  // 0-based
   std::uint64_t count = 1;
 };
+
+// A span of simulated time `FROM..TO` (`--window 12h..13h`): durations with units, FROM < TO.
+struct Window {
+  sim::Time from = 0;
+  sim::Time to = 0;
+};
+Window parse_window(const std::string& text);
 
 // "i/N" with whole numbers and 0 <= i < N. `example` is the valid value the message suggests
 // ("0/3").

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "reports/findings.hpp"
+#include "reports/format.hpp"
 #include "reports/threshold.hpp"
 
 namespace loadcast::app {
@@ -42,7 +44,7 @@ loadgen::LoadConfig quick_load(const QuickRequest& request) {
 void set_quick_model(loadgen::LoadConfig& config, const QuickModel& model) {
   if (model.rate) {
     const double rate = *model.rate;
-    if (!(rate > 0.0) || rate > 1e8) throw UsageError("--rate must be between 0 and 100000000 requests per second");
+    if (!(rate > 0.0) || rate > 1e8) throw UsageError("--rate must be above 0 and at most 100000000 requests per second, got " + reports::format_value(rate));
     workload::OpenWorkload open;
     const std::string process = model.arrivals.value_or("uniform");
     if (process == "uniform") open.process = workload::ArrivalProcess::kUniform;
@@ -138,13 +140,16 @@ LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan
                  const std::atomic<bool>& stop) {
   LoadRun run{loadgen::run_load(config, stop), {}};
   auto& result = run.output.result;
+  reports::add_findings(result);
   // A threshold only the real result can check (a status that never came) is a usage error
   // too, found after the run; the caller still writes the run's files.
   judge_thresholds(result, thresholds.evaluate, run.verdict);
   if (!thresholds.not_applicable.empty()) {
     result.sections["load"]["thresholds_not_applicable"] = loadgen::not_applicable_json(thresholds.not_applicable);
   }
-  run.verdict.run_failed = !result.requests.balanced();
+  // A run in which nothing succeeded failed, as wrk's does: the target is down or refuses
+  // everything (a dead port, a wrong path), and a CI job must not read it as a pass.
+  run.verdict.run_failed = !result.requests.balanced() || (result.requests.total > 0 && result.requests.ok == 0);
   return run;
 }
 

@@ -67,7 +67,7 @@ std::string ignored_proxy(const loadgen::LoadConfig& config,
 
 struct LoadRun {
   loadgen::RunOutput output;  // result.thresholds judged; load.thresholds_not_applicable listed
-  Verdict verdict;            // run_failed: the counts do not balance
+  Verdict verdict;            // run_failed: no request succeeded, or the counts do not balance
 };
 
 LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan& thresholds,

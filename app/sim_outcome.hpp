@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/exit_code.hpp"
 #include "app/simulate.hpp"
@@ -24,7 +25,20 @@ struct SimOutcome {
   Verdict verdict;                        // run_failed: cost_error is set
 };
 
-// Throws UsageError when options.duration is not longer than the scenario's warm-up.
+// Throws UsageError, naming the values, when the warm-up (--warmup or the scenario's) is not
+// shorter than the duration (--duration or the scenario's), or --window does not lie inside the
+// measured span.
+void check_sim_options(const scenario::Scenario& sc, const SimOptions& options);
+
+// The scenario's thresholds checked against the keys a simulated result of it has (a one-minute
+// run of the scenario, at most its duration): one message per threshold on an unknown metric,
+// "file:line:col: thresholds[i]: threshold 'p99 < 200': unknown metric 'p99': ...; did you
+// mean 'latency_ms.p99'?". Keys filled only by what happens (requests.by_status.503) are left
+// to the real result. Empty when every threshold names a metric.
+std::vector<std::string> check_scenario_thresholds(const scenario::Scenario& sc);
+
+// check_sim_options(), then the scenario's thresholds (UsageError with every problem, one per
+// line), then the run.
 SimOutcome run_sim(const scenario::Scenario& sc, const SimOptions& options);
 
 // What the run metered, projected to a month, as an Infracost usage file

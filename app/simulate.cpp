@@ -6,6 +6,7 @@
 #include "cost/usage_json.hpp"
 #include "models/core/assumptions.hpp"
 #include "models/core/system.hpp"
+#include "reports/findings.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 #include "sim/replication.hpp"
 #include "sim/stats.hpp"
@@ -26,7 +27,9 @@ SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, S
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
   models::RunParams params;
   params.duration = options.duration.value_or(scenario.duration);
-  params.warmup = scenario.warmup < params.duration ? scenario.warmup : 0;
+  const sim::Time warmup = options.warmup.value_or(scenario.warmup);
+  params.warmup = warmup < params.duration ? warmup : 0;
+  params.window = options.window;
   params.interval = scenario.interval;
   params.record_events = options.record_events;
   const std::size_t reps = options.replications == 0 ? 1 : options.replications;
@@ -72,6 +75,14 @@ SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, S
   add_cost_section(result, run.usage, scenario.region, scenario.cost, scenario.base_dir);
   // What the model rests on that AWS does not document: listed, and shown by every report.
   result.sections["assumptions"] = models::model_assumptions(scenario.model);
+  if (!scenario.initial_capacity.empty()) {
+    reports::Json init = reports::Json::object();
+    for (const auto& c : scenario.initial_capacity) {
+      init[c.path] = reports::Json{{"value", c.value}, {"auto", c.estimate}, {"from_auto", c.from_auto}, {"basis", c.basis}};
+    }
+    result.sections["initial_capacity"] = init;
+  }
+  reports::add_findings(result);
   if (options.precision > 0.0) {
     result.sections["precision"] = reports::Json{{"metric", "latency_ms.mean"},
                                                  {"target", options.precision},

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 #include "cost/usage.hpp"
 #include "reports/result.hpp"
@@ -24,6 +25,9 @@ struct SimOptions {
   double precision = 0.0;
   unsigned threads = 0;                   // 0: every hardware thread
   std::optional<sim::Time> duration;      // overrides the scenario's duration
+  std::optional<sim::Time> warmup;        // overrides the scenario's warm-up
+  // A span [from, to) whose responses get their own latency summary (the `window` section).
+  std::optional<std::pair<sim::Time, sim::Time>> window;
   bool record_events = true;
 };
 

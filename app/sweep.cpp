@@ -1,10 +1,12 @@
 #include "app/sweep.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
 #include "app/exit_code.hpp"
 #include "reports/run_outputs.hpp"
+#include "reports/threshold.hpp"
 #include "sim/replication.hpp"
 
 namespace loadcast::app {
@@ -15,6 +17,38 @@ std::string point_text(const std::vector<std::pair<std::string, std::string>>& v
   std::string out;
   for (const auto& [path, value] : values) out += (out.empty() ? "" : ", ") + path + "=" + value;
   return out;
+}
+
+// The question's expressions parse and its metrics exist in a result of the scenario.
+void check_question(const scenario::Scenario& sc, const SweepOptions& options) {
+  std::vector<std::string> metrics;
+  std::string problems;
+  const auto add_problem = [&](const std::string& p) { problems += (problems.empty() ? "" : "\n") + p; };
+  for (const auto& w : options.where) {
+    try {
+      metrics.push_back(reports::parse_threshold(w).metric);
+    } catch (const reports::ThresholdError& e) {
+      add_problem(std::string("--where: ") + e.what());
+    }
+  }
+  for (const auto& m : {options.minimize, options.pareto}) {
+    if (!m.empty()) metrics.push_back(m);
+  }
+  for (const auto& m : options.columns) metrics.push_back(m);
+  SimOptions probe;
+  probe.duration = std::min<sim::Time>(sc.duration, sim::kMinute);
+  probe.warmup = 0;
+  probe.threads = 1;
+  probe.record_events = false;
+  const reports::Json skeleton = simulate(sc, probe).to_result().to_json();
+  for (const auto& m : metrics) {
+    try {
+      (void)reports::resolve_metric(skeleton, m, reports::MissingCounts::kZero);
+    } catch (const reports::ThresholdError& e) {
+      add_problem(e.what());
+    }
+  }
+  if (!problems.empty()) throw UsageError(problems);
 }
 
 }  // namespace
@@ -104,6 +138,7 @@ SweepRun run_sweep(const std::string& scenario_path, const SweepOptions& options
     }
   }
   if (!errors.empty()) throw scenario::LoadError(errors);
+  if (!scenarios.empty()) check_question(scenarios.front(), options);
 
   const unsigned budget = options.sim.threads == 0 ? sim::default_threads() : options.sim.threads;
   // Many points: one thread per point. Few points: the points in turn, replications in parallel.
@@ -125,13 +160,25 @@ SweepRun run_sweep(const std::string& scenario_path, const SweepOptions& options
   t.replications = options.sim.replications == 0 ? 1 : options.sim.replications;
   t.max_error_rate = options.max_error_rate;
   if (options.shards > 1) t.shard = std::to_string(options.shard) + "/" + std::to_string(options.shards);
+  t.where = options.where;
+  t.pareto = options.pareto;
+  t.columns = options.columns;
+  t.minimize = options.minimize;
+  if (t.minimize.empty()) {
+    // A run shorter than its cost period is an event: compare what the event costs, not the
+    // event repeated all month.
+    const bool event = !results.empty() && results.front().sections.contains("cost") &&
+                       results.front().sections["cost"].contains("event_usd");
+    t.minimize = event ? reports::kEventObjective : reports::kDefaultObjective;
+  }
+  const auto metrics = t.wanted_metrics();
   for (std::size_t i = 0; i < indices.size(); ++i) {
-    reports::SweepPoint p = reports::SweepPoint::from_result(results[i]);
+    reports::SweepPoint p = reports::SweepPoint::from_result(results[i], metrics);
     p.index = indices[i];
     p.values = grid_point(options.axes, indices[i]);
     t.points.push_back(std::move(p));
   }
-  t.mark_frontier();
+  t.judge();
   run.results = std::move(results);
   return run;
 }

@@ -9,7 +9,9 @@
 // points come from the configuration, not from the draw). Points run in parallel; each point's
 // result is independent of the thread count, so the table is deterministic.
 // Every point of the shard is loaded and validated before any runs: one bad value stops the
-// sweep with every problem reported (scenario::LoadError), each prefixed by its point.
+// sweep with every problem reported (scenario::LoadError), each prefixed by its point; so is the
+// question (--where, --minimize, --pareto, --metrics), against a short run of the first point.
+// Each point's result carries its findings; the table its answer.
 #pragma once
 
 #include <cstddef>
@@ -47,6 +49,13 @@ struct SweepOptions {
   std::size_t shard = 0;
   std::size_t shards = 1;
   double max_error_rate = 0.01;
+  // The question (reports/sweep_table.hpp): --where expressions every answer must satisfy, the
+  // metric to minimize (empty: the monthly cost, or the event's own cost when the run is
+  // shorter than its cost period), the latency metric of the Pareto frontier, and the columns.
+  std::vector<std::string> where;
+  std::string minimize;
+  std::string pareto = reports::kDefaultPareto;
+  std::vector<std::string> columns;
 };
 
 struct SweepRun {
@@ -56,6 +65,8 @@ struct SweepRun {
 
 inline constexpr std::size_t kMaxSweepPoints = 100000;
 
+// Throws UsageError before anything runs when a --where is malformed or a metric of the question
+// is not one a result of the scenario has (with the metric meant, as thresholds do).
 SweepRun run_sweep(const std::string& scenario_path, const SweepOptions& options);
 
 // DIR/sweep.{json,csv,md,html} and DIR/points/<k>.json, the result of each point.

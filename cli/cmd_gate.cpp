@@ -38,7 +38,7 @@ ExitCode run_gate(int argc, char** argv) {
   reports::GateOptions options;
   options.thresholds = args.get_all("threshold");
   if (auto pct = args.get_double("max-regression")) {
-    if (!(*pct >= 0.0) || !std::isfinite(*pct)) throw UsageError("--max-regression must be a percentage >= 0");
+    if (!(*pct >= 0.0) || !std::isfinite(*pct)) throw UsageError("--max-regression must be a percentage >= 0, got " + args.get("max-regression").value_or(""));
     options.max_regression_pct = *pct;
   }
   reports::Json current;

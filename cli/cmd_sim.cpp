@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "app/command_options.hpp"
 #include "app/sim_outcome.hpp"
@@ -12,6 +13,7 @@
 #include "reports/run_outputs.hpp"
 #include "reports/summary_report.hpp"
 #include "scenarios/loader/default_scenario.hpp"
+#include "sim/time.hpp"
 
 namespace loadcast::cli {
 
@@ -37,6 +39,8 @@ ExitCode run_sim(int argc, char** argv) {
                         "P  add replications (rounds of 4, up to --replications, default 100) until the 95 % CI of the mean latency is within ±P (e.g. 0.02)"},
                        {"threads", "t", true, false, "T  worker threads (default: all cores)"},
                        {"duration", "d", true, false, "D  simulated duration, overrides the scenario (e.g. 30m)"},
+                       {"warmup", "", true, false, "D  warm-up not measured, overrides the scenario (e.g. 10m)"},
+                       {"window", "", true, false, "FROM..TO  also summarise the responses of this span (e.g. 12h..13h)"},
                        {"set", "", true, true, "PATH=VALUE  override a scenario key (repeatable)"},
                        {"out", "o", true, false, "DIR  output directory (default out)"},
                        {"infracost-usage", "", true, false, "FILE  write the metered usage as an Infracost usage file"},
@@ -54,21 +58,26 @@ ExitCode run_sim(int argc, char** argv) {
   app::SimOptions options;
   options.seed = args.get_u64("seed");
   if (auto r = args.get_u64("replications")) {
-    if (*r < 1 || *r > 100000) throw UsageError("--replications must be between 1 and 100000");
+    if (*r < 1 || *r > 100000) throw UsageError("--replications must be between 1 and 100000, got " + std::to_string(*r));
     options.replications = *r;
   }
   if (auto p = args.get_double("precision")) {
-    if (!(*p > 0.0 && *p < 1.0)) throw UsageError("--precision must be a fraction between 0 and 1, e.g. 0.02");
+    if (!(*p > 0.0 && *p < 1.0)) throw UsageError("--precision must be a fraction between 0 and 1, e.g. 0.02; got " + args.get("precision").value_or(""));
     options.precision = *p;
     if (!args.has("replications")) options.replications = 100;
   }
   if (auto t = args.get_u64("threads")) {
-    if (*t < 1 || *t > 1024) throw UsageError("--threads must be between 1 and 1024");
+    if (*t < 1 || *t > 1024) throw UsageError("--threads must be between 1 and 1024, got " + std::to_string(*t));
     options.threads = static_cast<unsigned>(*t);
   }
   if (auto d = args.get_duration_ns("duration")) {
-    if (*d <= 0) throw UsageError("--duration must be longer than 0s");
+    if (*d <= 0) throw UsageError("--duration must be longer than 0s, got " + sim::format_duration(*d));
     options.duration = *d;
+  }
+  if (auto w = args.get_duration_ns("warmup")) options.warmup = *w;
+  if (auto w = args.get("window")) {
+    const app::Window window = app::parse_window(*w);
+    options.window = std::pair{window.from, window.to};
   }
   std::optional<scenario::Scenario> sc;
   if (given) {
@@ -113,9 +122,16 @@ ExitCode run_check(int argc, char** argv) {
   if (args.positionals().size() != 1) throw UsageError("expected exactly one scenario file");
   const auto sc = read_scenario(args.positionals()[0], args);
   if (!sc) return ExitCode::kUsage;
+  // Thresholds name metrics of the result: checked against the keys a run of this scenario has.
+  const auto problems = app::check_scenario_thresholds(*sc);
+  for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
+  if (!problems.empty()) return ExitCode::kUsage;
   std::printf("%s: ok (%s, %zu request class%s, %s)\n", args.positionals()[0].c_str(), sc->name.c_str(),
               sc->workload.classes.size(), sc->workload.classes.size() == 1 ? "" : "es",
               sim::format_duration(sc->duration).c_str());
+  for (const auto& c : sc->initial_capacity) {
+    if (c.from_auto) std::printf("  %s: auto -> %s (%s)\n", c.path.c_str(), reports::fixed(c.value, 1).c_str(), c.basis.c_str());
+  }
   return ExitCode::kOk;
 }
 

@@ -35,11 +35,11 @@ ExitCode run_validate(int argc, char** argv) {
   if (!args.has("target")) throw UsageError("--target URL is required");
   app::ValidateOptions options;
   if (auto pct = args.get_double("max-error")) {
-    if (!(*pct > 0.0) || *pct > 1000.0) throw UsageError("--max-error must be a percentage above 0, e.g. 10");
+    if (!(*pct > 0.0) || *pct > 1000.0) throw UsageError("--max-error must be a percentage above 0 and at most 1000, e.g. 10; got " + args.get("max-error").value_or(""));
     options.tolerance = *pct / 100.0;
   }
   if (auto r = args.get_u64("replications")) {
-    if (*r < 1 || *r > 10000) throw UsageError("--replications must be between 1 and 10000");
+    if (*r < 1 || *r > 10000) throw UsageError("--replications must be between 1 and 10000, got " + std::to_string(*r));
     options.replications = *r;
   }
   const auto sc = read_scenario(args.positionals()[0], args);

@@ -1,4 +1,5 @@
 #include "cli/load_options.hpp"
+#include "sim/time.hpp"
 
 #include <csignal>
 #include <cstring>
@@ -43,19 +44,19 @@ std::vector<OptionSpec> load_option_specs() {
 
 void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
   if (auto t = args.get_u64("threads")) {
-    if (*t < 1 || *t > 256) throw UsageError("--threads must be between 1 and 256");
+    if (*t < 1 || *t > 256) throw UsageError("--threads must be between 1 and 256, got " + std::to_string(*t));
     config.threads = *t;
   }
   if (auto c = args.get_u64("connections")) {
-    if (*c < 1 || *c > 1000000) throw UsageError("--connections must be between 1 and 1000000");
+    if (*c < 1 || *c > 1000000) throw UsageError("--connections must be between 1 and 1000000, got " + std::to_string(*c));
     config.connections = *c;
   }
   if (auto d = args.get_duration_ns("duration")) {
-    if (*d <= 0) throw UsageError("--duration must be longer than 0s");
+    if (*d <= 0) throw UsageError("--duration must be longer than 0s, got " + sim::format_duration(*d));
     config.duration = *d;
   }
   if (auto t = args.get_duration_ns("timeout")) {
-    if (*t <= 0) throw UsageError("--timeout must be longer than 0s");
+    if (*t <= 0) throw UsageError("--timeout must be longer than 0s, got " + sim::format_duration(*t));
     config.engine.timeout = *t;
   }
   if (auto d = args.get_duration_ns("drain")) config.drain = *d;
@@ -68,7 +69,7 @@ void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
   if (auto b = args.get_u64("max-backlog")) config.max_backlog = *b;
   config.engine.http2 = args.has("http2");
   if (auto s = args.get_u64("streams")) {
-    if (*s < 1 || *s > 1000) throw UsageError("--streams must be between 1 and 1000");
+    if (*s < 1 || *s > 1000) throw UsageError("--streams must be between 1 and 1000, got " + std::to_string(*s));
     if (!config.engine.http2) throw UsageError("--streams needs --http2");
     config.engine.streams = *s;
   }
@@ -86,7 +87,7 @@ void apply_load_options(const Args& args, loadgen::LoadConfig& config) {
     config.shards = shard.count;
   }
   if (auto e = args.get_double("start-at")) {
-    if (!(*e > 0.0)) throw UsageError("--start-at must be a Unix time in seconds");
+    if (!(*e > 0.0)) throw UsageError("--start-at must be a Unix time in seconds, got " + args.get("start-at").value_or(""));
     config.start_at = *e;
   }
   if (auto s = args.get_u64("seed")) config.seed = *s;

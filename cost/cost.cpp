@@ -235,6 +235,32 @@ reports::Json CostReport::to_json() const {
                                        {"fixed", l.fixed}});
   }
   j["lines"] = lines_json;
+  if (period_seconds > metered_seconds * (1.0 + 1e-9) && factor > 0.0) {
+    // A run shorter than its period is an event in it, not a pattern of the whole month: what the
+    // event itself cost (the metered lines unprojected), and a month in which it happens once
+    // per period, with the fixed monthly costs.
+    std::vector<std::pair<std::string, double>> event_items;
+    double event_total = 0.0, fixed_total = 0.0;
+    for (const auto& l : lines) {
+      if (l.fixed) {
+        fixed_total += l.usd;
+        continue;
+      }
+      const double usd = l.usd / factor;
+      event_total += usd;
+      auto it = std::find_if(event_items.begin(), event_items.end(), [&](const auto& e) { return e.first == l.item; });
+      if (it == event_items.end()) event_items.emplace_back(l.item, usd);
+      else it->second += usd;
+    }
+    reports::Json event_json = reports::Json::object();
+    for (const auto& [k, v] : event_items) event_json[k] = round6(v);
+    const double per_month = hours_per_month * 3600.0 / period_seconds;
+    j["event_usd"] = reports::Json{{"total", round6(event_total)}, {"items", event_json}};
+    j["month_of_event_usd"] = reports::Json{{"total", round6(event_total * per_month + fixed_total)}};
+    j["event_projection"] = "the run is an event of " + span_text(metered_seconds) + " in a " + span_text(period_seconds) +
+                            " period: event_usd prices what it metered as metered; month_of_event_usd is that " +
+                            fmt("%.4g", per_month) + " time(s) a month plus the fixed monthly costs";
+  }
   j["unverified_prices"] = unverified_prices();
   j["assumptions"] = assumptions;
   j["not_priced"] = not_priced;

@@ -90,14 +90,14 @@ std::string start_at_problem(double epoch_s, double now_s) {
 
 std::vector<std::string> LoadConfig::validate() const {
   std::vector<std::string> errors;
-  if (duration <= 0) errors.push_back("the duration must be positive");
-  if (warmup < 0 || warmup >= duration) errors.push_back("the warm-up must be shorter than the duration");
+  if (duration <= 0) errors.push_back("the duration must be positive, got " + sim::format_duration(duration));
+  if (warmup < 0 || warmup >= duration) errors.push_back("the warm-up (" + sim::format_duration(warmup) + ") must be at least 0s and shorter than the duration (" + sim::format_duration(duration) + ")");
   if (threads == 0) errors.push_back("--threads must be at least 1");
-  if (threads > 256) errors.push_back("--threads must be at most 256");
+  if (threads > 256) errors.push_back("--threads must be at most 256, got " + std::to_string(threads));
   if (shards == 0 || shard >= shards) {
     errors.push_back("--shard i/N needs 0 <= i < N (got " + std::to_string(shard) + "/" + std::to_string(shards) + ")");
   }
-  if (engine.timeout <= 0) errors.push_back("--timeout must be positive");
+  if (engine.timeout <= 0) errors.push_back("--timeout must be positive, got " + sim::format_duration(engine.timeout));
   if (drain && *drain < 0) errors.push_back("--drain must not be negative");
   if (engine.streams == 0) errors.push_back("--streams must be at least 1");
   if (workload.classes.empty()) errors.push_back("the workload has no request classes");

@@ -206,6 +206,16 @@ bool assess(const LoadTotals& totals, LoadInfo& info) {
                             " connections could not be opened before the run");
   }
   if (!counts.balanced()) info.warnings.push_back("request accounting does not balance (a bug): please report it");
+  if (counts.total > 0 && counts.ok == 0 && !info.stopped_early) {
+    std::string causes;
+    bool connect_only = !counts.by_cause.empty();
+    for (const auto& [cause, n] : counts.by_cause) {
+      causes += (causes.empty() ? "" : ", ") + cause + " " + std::to_string(n);
+      connect_only = connect_only && cause.rfind("connect_", 0) == 0;
+    }
+    info.warnings.push_back("no request succeeded (" + (causes.empty() ? std::string("nothing completed") : causes) + ")" +
+                            (connect_only ? ": the target is unreachable" : ""));
+  }
   return saturated;
 }
 
@@ -227,10 +237,12 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
     cr.latency_ms = reports::LatencySummary::from(cs.latency);
     // As the simulator: completions of any kind (not dropped, not in flight) per second.
     cr.throughput_rps = static_cast<double>(cr.requests.ok + cr.requests.errors + cr.requests.timeouts) / span;
+    cr.ok_throughput_rps = static_cast<double>(cr.requests.ok) / span;
     r.latency_histogram.merge(cs.latency);
     r.classes.emplace(totals.class_names[c], std::move(cr));
   }
   r.throughput_rps = static_cast<double>(r.requests.ok + r.requests.errors + r.requests.timeouts) / span;
+  r.ok_throughput_rps = static_cast<double>(r.requests.ok) / span;
   r.latency_ms = reports::LatencySummary::from(r.latency_histogram);
 
   // Per-second series: every whole second of the schedule, plus any drain seconds with data —
@@ -304,6 +316,21 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   load["warnings"] = assessed.warnings;
   write_fields(load, kEndFields, info);
   write_fields(load["connection_events"], kConnectionEventFields, info.connection_events);
+  if (!info.expect_status.empty()) load["expect_status"] = info.expect_status;
+  Json unexpected = Json::object();
+  for (std::size_t k = 0; k < totals.classes.size(); ++k) {
+    const auto e = info.expect_status.find(totals.class_names[k]);
+    const int expected = e != info.expect_status.end() ? e->second : 0;
+    Json got = Json::object();
+    const auto& statuses = totals.classes[k].statuses;
+    for (std::size_t code = 1; code < statuses.size(); ++code) {
+      if (statuses[code] > 0 && cause_of_status(static_cast<int>(code), expected) != Cause::kNone) {
+        got[std::to_string(code)] = statuses[code];
+      }
+    }
+    if (!got.empty()) unexpected[totals.class_names[k]] = Json{{"expected", expected > 0 ? Json(expected) : Json(nullptr)}, {"got", got}};
+  }
+  load["unexpected_statuses"] = unexpected;
   load["histograms"] = Json{{"uncorrected", totals.uncorrected.serialize()},
                             {"timer_lag", totals.timer_lag.serialize()},
                             {"loop_lag", totals.loop_lag.serialize()}};
@@ -379,6 +406,9 @@ LoadInfo info_from_result(const reports::Result& r) {
   // Results written before the native TLS and HTTP/2 engines have no connection events.
   if (load.contains("connection_events")) {
     read_fields(load["connection_events"], "load.connection_events.", kConnectionEventFields, i.connection_events);
+  }
+  if (load.contains("expect_status") && load.at("expect_status").is_object()) {
+    for (const auto& [name, code] : load.at("expect_status").items()) i.expect_status[name] = code.get<int>();
   }
   return i;
 }

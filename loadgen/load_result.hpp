@@ -9,7 +9,9 @@
 // build_result() writes the simulator's keys (requests, throughput_rps, latency_ms, classes,
 // histograms, timeseries with requests_per_s, latency_p50_ms, latency_p95_ms, latency_p99_ms
 // and errors_per_s per second, capped at ceil(warm-up + duration + drain) seconds whatever the
-// recorded seconds say) plus the `load` section; totals_from_result() and
+// recorded seconds say) plus the `load` section (with `expect_status` per class and
+// `unexpected_statuses`: per class, the statuses that counted as failures, by code, and what the
+// class expected); totals_from_result() and
 // info_from_result() read them back (throwing std::runtime_error naming the missing key).
 // Not thread safe; plain values.
 #pragma once
@@ -75,6 +77,7 @@ struct LoadInfo {
   std::uint64_t open_connections_peak = 0;
   ConnectionEvents connection_events;  // summed over threads (and shards when merged)
   bool stopped_early = false;
+  std::map<std::string, int> expect_status;  // request class -> the status it expects (expect_status)
   std::vector<std::string> warnings;
 };
 

@@ -88,6 +88,9 @@ LoadInfo describe_run(const LoadConfig& config) {
   info.shard_indices = {config.shard};
   info.start_epoch = config.start_at;
   info.fingerprint = config.fingerprint();
+  for (const auto& c : config.workload.classes) {
+    if (c.http.expect_status) info.expect_status[c.name] = *c.http.expect_status;
+  }
   return info;
 }
 

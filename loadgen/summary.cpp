@@ -16,7 +16,7 @@ std::string printf_string(const char* format, double a) {
 }  // namespace
 
 std::string format_latency_ms(double ms) {
-  if (!std::isfinite(ms)) return "-";
+  if (!std::isfinite(ms)) return "n/a";
   if (ms < 1.0) return printf_string("%.2fus", ms * 1000.0);
   if (ms < 1000.0) return printf_string("%.2fms", ms);
   return printf_string("%.2fs", ms / 1000.0);
@@ -51,6 +51,10 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
   const auto& h = result.latency_histogram;
   const auto& c = result.requests;
   const double span = result.duration_s > 0.0 ? result.duration_s : 1.0;
+  // A statistic of nothing is n/a, never 0.
+  const auto at = [&h](double p) { return h.empty() ? std::nan("") : h.percentile(p) * 1e-6; };
+  const double mean = h.empty() ? std::nan("") : h.mean() * 1e-6;
+  const double max = h.empty() ? std::nan("") : static_cast<double>(h.max()) * 1e-6;
   const sim::Time span_ms = sim::from_seconds(result.duration_s) / sim::kMillisecond * sim::kMillisecond;
   out += "Running " + sim::format_duration(span_ms) + " test @ " + info.target + "\n";
   out += "  " + std::to_string(info.threads) + " threads and " + std::to_string(info.connections) +
@@ -62,34 +66,36 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
   const std::string latency_kind = info.model == "open" ? "  Latency of successful requests, from the intended send time\n"
                                                          : "  Latency of successful requests\n";
   out += latency_kind;
-  out += "  Latency   mean " + format_latency_ms(h.mean() * 1e-6) + "   p50 " + format_latency_ms(h.percentile(50) * 1e-6) +
-         "   p99 " + format_latency_ms(h.percentile(99) * 1e-6) + "   max " +
-         format_latency_ms(static_cast<double>(h.max()) * 1e-6) + "\n";
+  out += "  Latency   mean " + format_latency_ms(mean) + "   p50 " + format_latency_ms(at(50)) + "   p99 " +
+         format_latency_ms(at(99)) + "   max " + format_latency_ms(max) + (h.empty() ? "   (no successful request)" : "") + "\n";
   out += "  Latency Distribution\n";
-  for (double p : {50.0, 75.0, 90.0, 99.0}) {
-    out += printf_string("     %2.0f%%", p) + "  " + format_latency_ms(h.percentile(p) * 1e-6) + "\n";
-  }
+  for (double p : {50.0, 75.0, 90.0, 99.0}) out += printf_string("     %2.0f%%", p) + "  " + format_latency_ms(at(p)) + "\n";
   out += "  Percentiles:";
   const std::vector<double> ps = {50, 75, 90, 95, 99, 99.9, 99.99};
   const std::vector<std::string> names = {"p50", "p75", "p90", "p95", "p99", "p99.9", "p99.99"};
-  const auto values = h.percentiles(ps);
-  for (std::size_t i = 0; i < ps.size(); ++i) out += " " + names[i] + "=" + format_latency_ms(values[i] * 1e-6);
-  out += " max=" + format_latency_ms(static_cast<double>(h.max()) * 1e-6) + "\n";
-  if (info.model == "open") {
-    const auto& u = load.at("latency_uncorrected_ms");
-    out += "  Latency from actual send (uncorrected): mean " + format_latency_ms(u.at("mean").get<double>()) + "   p50 " +
-           format_latency_ms(u.at("p50").get<double>()) + "   p99 " + format_latency_ms(u.at("p99").get<double>()) +
-           "   max " + format_latency_ms(u.at("max").get<double>()) + "\n";
-    const auto& lag = load.at("timer_lag_ms");
-    out += printf_string("  Target %.1f req/s", info.target_rps) +
-           printf_string(" (%.1f scheduled in the window)", load.at("scheduled_rps").get<double>()) +
-           printf_string(", achieved %.1f req/s", load.at("achieved_rps").get<double>()) + "; timer lag p50 " +
-           format_latency_ms(lag.at("p50").get<double>()) + " p99 " + format_latency_ms(lag.at("p99").get<double>()) +
-           " max " + format_latency_ms(lag.at("max").get<double>()) + "\n";
-  }
+  for (std::size_t i = 0; i < ps.size(); ++i) out += " " + names[i] + "=" + format_latency_ms(at(ps[i]));
+  out += " max=" + format_latency_ms(max) + "\n";
   // wrk counts every response, whatever its status.
   std::uint64_t responses = 0;
   for (const auto& [status, n] : c.by_status) responses += n;
+  if (info.model == "open") {
+    const bool sent_any = load.at("sent").get<std::uint64_t>() > 0;
+    const auto& u = load.at("latency_uncorrected_ms");
+    const auto uncorrected = [&](const char* k) { return sent_any && !h.empty() ? u.at(k).get<double>() : std::nan(""); };
+    out += "  Latency from actual send (uncorrected): mean " + format_latency_ms(uncorrected("mean")) + "   p50 " +
+           format_latency_ms(uncorrected("p50")) + "   p99 " + format_latency_ms(uncorrected("p99")) + "   max " +
+           format_latency_ms(uncorrected("max")) + "\n";
+    const auto& lag = load.at("timer_lag_ms");
+    out += printf_string("  Target %.1f req/s", info.target_rps) +
+           printf_string(" (%.1f scheduled in the window)", load.at("scheduled_rps").get<double>()) + "; timer lag p50 " +
+           format_latency_ms(lag.at("p50").get<double>()) + " p99 " + format_latency_ms(lag.at("p99").get<double>()) +
+           " max " + format_latency_ms(lag.at("max").get<double>()) + "\n";
+  }
+  // Every rate over the same measured span, each saying what it counts.
+  out += "  Rates over " + printf_string("%.2fs", span) + ":";
+  if (info.model == "open") out += printf_string(" issued %.1f req/s in the window ·", load.at("achieved_rps").get<double>());
+  out += printf_string(" responses %.1f req/s ·", static_cast<double>(responses) / span) +
+         printf_string(" succeeded %.1f req/s", static_cast<double>(c.ok) / span) + "\n";
   out += "  " + std::to_string(responses) + " requests in " + printf_string("%.2fs", span) + ", " +
          format_bytes(static_cast<double>(load.at("bytes").get<std::uint64_t>())) + " read\n";
   std::uint64_t non_ok = 0;
@@ -97,6 +103,16 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
     if (status.empty() || status[0] < '2' || status[0] > '3') non_ok += n;
   }
   if (non_ok > 0) out += "  Non-2xx or 3xx responses: " + std::to_string(non_ok) + "\n";
+  // Statuses that counted as failures, per class: which code came, and what the class expected.
+  if (load.contains("unexpected_statuses")) {
+    for (const auto& [cls, u] : load.at("unexpected_statuses").items()) {
+      std::string got;
+      for (const auto& [code, n] : u.at("got").items()) got += (got.empty() ? "" : ", ") + code + " x " + std::to_string(n.get<std::uint64_t>());
+      const auto& expected = u.at("expected");
+      out += "  Unexpected status: " + cls + " expected " +
+             (expected.is_number() ? std::to_string(expected.get<int>()) : std::string("2xx/3xx")) + ", got " + got + "\n";
+    }
+  }
   if (!c.by_cause.empty()) {
     out += "  Failures:";
     for (const auto& [cause, n] : c.by_cause) out += " " + cause + " " + std::to_string(n);

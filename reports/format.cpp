@@ -59,6 +59,24 @@ std::string clock_time(double seconds) {
   return buf;
 }
 
+std::string human_duration(double seconds) {
+  if (!std::isfinite(seconds)) return "?";
+  const long long total = std::llround(std::fabs(seconds));
+  const long long d = total / 86400, h = (total % 86400) / 3600, m = (total % 3600) / 60, s = total % 60;
+  char buf[64];
+  if (d > 0) {
+    std::snprintf(buf, sizeof buf, h > 0 ? "%lld d %lld h" : "%lld d", d, h);
+  } else if (h > 0) {
+    std::snprintf(buf, sizeof buf, m > 0 ? "%lld h %lld m" : "%lld h", h, m);
+  } else if (m > 0) {
+    if (s > 0) std::snprintf(buf, sizeof buf, "%lld m %lld s", m, s);
+    else std::snprintf(buf, sizeof buf, "%lld min", m);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld s", s);
+  }
+  return buf;
+}
+
 std::string format_value(double v) {
   if (std::isnan(v)) return "nan";
   const double a = std::fabs(v);

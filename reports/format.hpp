@@ -24,6 +24,10 @@ std::string money(double usd);
 // Simulated time as a clock: 75 s -> "1:15", 3725 s -> "1:02:05".
 std::string clock_time(double seconds);
 
+// A span of time for a sentence: "45 s", "23 m 22 s", "40 min", "8 h 30 m", "2 d 3 h" (rounded
+// to the unit below the largest); "?" when not finite.
+std::string human_duration(double seconds);
+
 // Shortest readable rendering of a measured value ("412.35", "0.0123", "nan"): three
 // significant digits below 0.01, otherwise fixed() with 4, 2 or 1 decimals by magnitude.
 std::string format_value(double v);

@@ -1,9 +1,11 @@
 #include "reports/html_tables.hpp"
 
 #include <cmath>
+#include <map>
 
 #include "reports/format.hpp"
 #include "reports/markup.hpp"
+#include "reports/summary_report.hpp"
 #include "reports/svg_chart.hpp"
 
 namespace loadcast::reports::html {
@@ -42,14 +44,16 @@ std::string tdn(const std::string& s) { return "<td class=\"n\">" + escape_xml(s
 void summary(std::ostringstream& h, const Result& r) {
   const auto& q = r.requests;
   h << "<table><tr><th>requests</th><th>ok</th><th>errors</th><th>timeouts</th><th>dropped</th><th>in flight</th>"
-       "<th>error rate</th><th>throughput (req/s)</th></tr><tr>"
+       "<th>error rate</th><th>ok req/s</th><th>completed req/s</th></tr><tr>"
     << tdn(std::to_string(q.total)) << tdn(std::to_string(q.ok)) << tdn(std::to_string(q.errors))
     << tdn(std::to_string(q.timeouts)) << tdn(std::to_string(q.dropped)) << tdn(std::to_string(q.in_flight))
-    << tdn(fixed(q.error_rate() * 100.0, 4) + " %") << tdn(fixed(r.throughput_rps, 3)) << "</tr></table>\n";
+    << tdn(fixed(q.error_rate() * 100.0, 4) + " %") << tdn(fixed(r.ok_throughput_rps, 3)) << tdn(fixed(r.throughput_rps, 3))
+    << "</tr></table>\n";
   const auto& l = r.latency_ms;
-  h << "<table><tr><th>latency (ms)</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>"
-    << "<tr>" << td("measured") << tdn(fixed(l.mean, 3)) << tdn(fixed(l.p50, 3)) << tdn(fixed(l.p90, 3))
-    << tdn(fixed(l.p95, 3)) << tdn(fixed(l.p99, 3)) << tdn(fixed(l.p999, 3)) << tdn(fixed(l.max, 3)) << "</tr>";
+  const auto stat = [&](double v) { return q.ok > 0 ? fixed(v, 3) : std::string("n/a"); };
+  h << "<table><tr><th>latency of successes (ms)</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>"
+    << "<tr>" << td("measured") << tdn(stat(l.mean)) << tdn(stat(l.p50)) << tdn(stat(l.p90)) << tdn(stat(l.p95))
+    << tdn(stat(l.p99)) << tdn(stat(l.p999)) << tdn(stat(l.max)) << "</tr>";
   if (!r.latency_ms_ci95.empty()) {
     const auto ci = [&](const char* k) {
       const auto it = r.latency_ms_ci95.find(k);
@@ -78,13 +82,14 @@ void thresholds(std::ostringstream& h, const Result& r) {
 void classes(std::ostringstream& h, const Result& r) {
   if (r.classes.empty()) return;
   h << "<h2 id=\"classes\">Request classes</h2>\n<table><tr><th>class</th><th>requests</th><th>errors</th><th>error rate</th>"
-       "<th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr>\n";
+       "<th>ok req/s</th><th>completed req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr>\n";
   for (const auto& [name, c] : r.classes) {
+    const auto stat = [&](double v) { return c.requests.ok > 0 ? fixed(v, 3) : std::string("n/a"); };
     h << "<tr>" << td(name) << tdn(std::to_string(c.requests.total))
       << tdn(std::to_string(c.requests.errors + c.requests.timeouts + c.requests.dropped))
-      << tdn(fixed(c.requests.error_rate() * 100.0, 4) + " %") << tdn(fixed(c.throughput_rps, 3))
-      << tdn(fixed(c.latency_ms.p50, 3)) << tdn(fixed(c.latency_ms.p95, 3)) << tdn(fixed(c.latency_ms.p99, 3))
-      << tdn(fixed(c.latency_ms.max, 3)) << "</tr>\n";
+      << tdn(fixed(c.requests.error_rate() * 100.0, 4) + " %") << tdn(fixed(c.ok_throughput_rps, 3)) << tdn(fixed(c.throughput_rps, 3))
+      << tdn(stat(c.latency_ms.p50)) << tdn(stat(c.latency_ms.p95)) << tdn(stat(c.latency_ms.p99))
+      << tdn(stat(c.latency_ms.max)) << "</tr>\n";
   }
   h << "</table>\n";
 }
@@ -112,6 +117,7 @@ void cost(std::ostringstream& h, const Json& c) {
   if (const std::string prices = string_at(c, "prices"); !prices.empty()) h << " (prices: " << escape_xml(prices) << ")";
   h << "</p>\n";
   if (const std::string p = string_at(c, "projection"); !p.empty()) h << "<p class=\"note\">Projection: " << escape_xml(p) << ".</p>\n";
+  if (const std::string e = event_line(c); !e.empty()) h << "<p><b>" << escape_xml(e) << "</b></p>\n";
   string_list(h, c, "assumptions", "Assumptions behind this figure:", false);
   BarChart bars;
   bars.title = "Cost by item (USD per month)";
@@ -149,17 +155,58 @@ void events(std::ostringstream& h, const Result& r) {
     h << "<p class=\"note\">No events recorded.</p>\n";
     return;
   }
-  constexpr std::size_t kMaxRows = 1000;
-  h << "<table><tr><th>time</th><th>type</th><th>target</th><th>from</th><th>to</th><th>reason</th></tr>\n";
-  for (std::size_t i = 0; i < r.events.size() && i < kMaxRows; ++i) {
-    const auto& e = r.events[i];
-    h << "<tr>" << tdn(clock_time(e.t_s)) << td(e.type) << td(e.target) << tdn(e.from ? fixed(*e.from, 3) : "")
-      << tdn(e.to ? fixed(*e.to, 3) : "") << td(e.reason) << "</tr>\n";
+  // Grouped by type and target (a task "web/12" counts under "web"), in order of first time.
+  struct Group {
+    std::string type, target;
+    std::vector<const Event*> events;
+  };
+  std::vector<Group> groups;
+  std::map<std::pair<std::string, std::string>, std::size_t> index;
+  std::map<std::string, std::size_t> per_type;
+  for (const auto& e : r.events) {
+    const std::string target = e.target.substr(0, e.target.rfind('/') == std::string::npos ? e.target.size() : e.target.rfind('/'));
+    const auto key = std::pair{e.type, target};
+    auto it = index.find(key);
+    if (it == index.end()) {
+      it = index.emplace(key, groups.size()).first;
+      groups.push_back(Group{e.type, target, {}});
+    }
+    groups[it->second].events.push_back(&e);
+    ++per_type[e.type];
   }
-  h << "</table>\n";
-  if (r.events.size() > kMaxRows) {
-    h << "<p class=\"note\">" << r.events.size() - kMaxRows << " more events are in result.json.</p>\n";
+  std::map<std::string, std::size_t> type_id;
+  for (const auto& [type, n] : per_type) type_id.emplace(type, type_id.size());
+  // Filtering without a script: a checkbox per type hides that type's rows by CSS.
+  h << "<style>";
+  for (const auto& [type, id] : type_id) h << "#ev-" << id << ":not(:checked) ~ table tr.ev-" << id << "{display:none}";
+  h << "</style>\n<div class=\"evfilter\"><p class=\"note\">" << r.events.size() << " events in " << groups.size()
+    << " groups (by type and target; a task counts under its service). Untick a type to hide it; open a group for its events.</p>\n";
+  for (const auto& [type, id] : type_id) {
+    h << "<input type=\"checkbox\" id=\"ev-" << id << "\" checked><label for=\"ev-" << id << "\">" << escape_xml(type) << " ("
+      << per_type[type] << ")</label>\n";
   }
+  constexpr std::size_t kListed = 200;
+  h << "<table class=\"events\"><tr><th>type</th><th>target</th><th>events</th><th>first</th><th>last</th><th>from → to</th>"
+       "<th>events of the group</th></tr>\n";
+  for (const auto& g : groups) {
+    const Event& first = *g.events.front();
+    const Event& last = *g.events.back();
+    std::string change;
+    if (first.from || last.to) {
+      change = (first.from ? fixed(*first.from, 3) : std::string("?")) + " → " + (last.to ? fixed(*last.to, 3) : std::string("?"));
+    }
+    h << "<tr class=\"ev ev-" << type_id[g.type] << "\">" << td(g.type) << td(g.target) << tdn(std::to_string(g.events.size()))
+      << tdn(clock_time(first.t_s)) << tdn(clock_time(last.t_s)) << td(change) << "<td><details><summary>"
+      << escape_xml(first.reason.empty() ? first.target : first.reason) << "</summary><table>";
+    for (std::size_t i = 0; i < g.events.size() && i < kListed; ++i) {
+      const Event& e = *g.events[i];
+      h << "<tr>" << tdn(clock_time(e.t_s)) << td(e.target) << tdn(e.from ? fixed(*e.from, 3) : "") << tdn(e.to ? fixed(*e.to, 3) : "")
+        << td(e.reason) << "</tr>";
+    }
+    if (g.events.size() > kListed) h << "<tr><td colspan=\"5\">" << g.events.size() - kListed << " more in result.json</td></tr>";
+    h << "</table></details></td></tr>\n";
+  }
+  h << "</table></div>\n";
 }
 
 }  // namespace loadcast::reports::html

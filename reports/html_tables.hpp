@@ -1,5 +1,7 @@
 // The table sections of report.html (html_report.hpp): the summary and latency intervals, the
-// threshold verdicts, the request classes, the stations, the cost breakdown and the events.
+// threshold verdicts, the request classes, the stations, the cost breakdown and the events
+// (grouped by type and target, each group's events behind a <details>, a checkbox per type that
+// hides its rows by CSS alone).
 // Each writes its HTML into `h`, escaping every text from the result. Used by render_html only.
 // Pure formatting; thread safe.
 #pragma once

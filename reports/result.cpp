@@ -1,5 +1,6 @@
 #include "reports/result.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -169,6 +170,7 @@ Json Result::to_json() const {
   j["warmup_s"] = warmup_s;
   j["requests"] = counts_json(requests);
   j["throughput_rps"] = throughput_rps;
+  j["ok_throughput_rps"] = ok_throughput_rps;
   j["latency_ms"] = latency_json(latency_ms);
   if (!latency_ms_ci95.empty()) {
     Json ci = Json::object();
@@ -184,6 +186,7 @@ Json Result::to_json() const {
   for (const auto& [name, c] : classes) {
     cls[name] = Json{{"requests", counts_json(c.requests)},
                      {"throughput_rps", c.throughput_rps},
+                     {"ok_throughput_rps", c.ok_throughput_rps},
                      {"latency_ms", latency_json(c.latency_ms)}};
   }
   j["classes"] = cls;
@@ -226,7 +229,7 @@ Json Result::to_json() const {
 
 Result Result::from_json(const Json& j) {
   static const char* kKnown[] = {"schema", "kind", "scenario", "seed", "replications", "duration_s", "warmup_s",
-                                 "requests", "throughput_rps", "latency_ms", "latency_ms_ci95", "ci95", "classes",
+                                 "requests", "throughput_rps", "ok_throughput_rps", "latency_ms", "latency_ms_ci95", "ci95", "classes",
                                  "stations", "events", "timeseries", "thresholds", "histograms"};
   const Reader r{"", j};
   Result out;
@@ -240,6 +243,11 @@ Result Result::from_json(const Json& j) {
   out.warmup_s = r.num("warmup_s");
   out.requests = read_counts(r.sub("requests"));
   out.throughput_rps = r.num("throughput_rps");
+  // Results written before ok_throughput_rps existed: the successes over the measured span.
+  const double fallback_ok = out.duration_s > 0 ? static_cast<double>(out.requests.ok) /
+                                                       (out.duration_s * static_cast<double>(std::max<std::uint64_t>(out.replications, 1)))
+                                                 : 0.0;
+  out.ok_throughput_rps = r.num("ok_throughput_rps", fallback_ok);
   out.latency_ms = read_latency(r.sub("latency_ms"));
   if (r.has("latency_ms_ci95")) {
     for (const auto& [k, v] : r.at("latency_ms_ci95").items()) {
@@ -264,6 +272,9 @@ Result Result::from_json(const Json& j) {
       ClassResult cr;
       cr.requests = read_counts(c.sub("requests"));
       cr.throughput_rps = c.num("throughput_rps");
+      cr.ok_throughput_rps = c.num("ok_throughput_rps", out.duration_s > 0 ? static_cast<double>(cr.requests.ok) /
+                                                                                 (out.duration_s * static_cast<double>(std::max<std::uint64_t>(out.replications, 1)))
+                                                                           : 0.0);
       cr.latency_ms = read_latency(c.sub("latency_ms"));
       if (hist.has("class:" + name)) cr.histogram = read_histogram(hist, "class:" + name);
       out.classes.emplace(name, std::move(cr));

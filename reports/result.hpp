@@ -60,7 +60,8 @@ Json latency_json(const LatencySummary& l);
 
 struct ClassResult {
   RequestCounts requests;
-  double throughput_rps = 0.0;
+  double throughput_rps = 0.0;     // completed requests (ok or failed) per second
+  double ok_throughput_rps = 0.0;  // successful requests per second
   LatencySummary latency_ms;
   Histogram histogram;
 };
@@ -120,7 +121,8 @@ struct Result {
   double duration_s = 0.0;   // measured span (after warm-up), per replication
   double warmup_s = 0.0;
   RequestCounts requests;    // summed over replications
-  double throughput_rps = 0.0;
+  double throughput_rps = 0.0;     // completed requests (ok + errors + timeouts) per second
+  double ok_throughput_rps = 0.0;  // successful requests per second: what the system served
   LatencySummary latency_ms;
   std::map<std::string, Interval95> latency_ms_ci95;  // when replications >= 2
   // When replications >= 2: 95 % intervals of the per-replication values, keyed by the metric's

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <vector>
 
+#include "reports/findings.hpp"
 #include "reports/format.hpp"
 #include "reports/markup.hpp"
 
@@ -36,6 +37,19 @@ std::string projection_of(const Json& c) {
   return c.contains("projection") && c["projection"].is_string() ? c["projection"].get<std::string>() : std::string();
 }
 
+}  // namespace
+
+std::string event_line(const Json& c) {
+  if (!c.contains("event_usd") || !c["event_usd"].contains("total") || !c["event_usd"]["total"].is_number()) return {};
+  const double month = c.contains("month_of_event_usd") && c["month_of_event_usd"]["total"].is_number()
+                           ? c["month_of_event_usd"]["total"].get<double>()
+                           : std::nan("");
+  return "the run as an event: " + money(c["event_usd"]["total"].get<double>()) + " for what it metered; " + money(month) +
+         " for a month with it once per cost.period, fixed costs included";
+}
+
+namespace {
+
 std::vector<std::string> strings_of(const Json& c, const char* key) {
   std::vector<std::string> out;
   if (!c.contains(key) || !c[key].is_array()) return out;
@@ -51,6 +65,9 @@ std::string cost_error_of(const Result& r) {
   return c.contains("error") && c["error"].is_string() ? c["error"].get<std::string>() : std::string();
 }
 
+// A latency statistic, or n/a when nothing was measured (no successful request).
+std::string stat(double v, bool measured) { return measured ? fixed(v, 3) : "n/a"; }
+
 std::string ci_text(const Result& r, const char* key) {
   const auto it = r.latency_ms_ci95.find(key);
   if (it == r.latency_ms_ci95.end()) return {};
@@ -65,18 +82,22 @@ std::string render_text(const Result& r) {
   const auto& q = r.requests;
   out << "requests   " << q.total << " total · " << q.ok << " ok · " << q.errors << " errors · " << q.timeouts << " timeouts · "
       << q.dropped << " dropped · " << q.in_flight << " in flight (error rate " << fixed(q.error_rate() * 100.0, 4) << " %)\n";
-  out << "throughput " << fixed(r.throughput_rps, 3) << " req/s\n";
+  out << "throughput " << fixed(r.ok_throughput_rps, 3) << " req/s ok · " << fixed(r.throughput_rps, 3)
+      << " req/s completed (failures included)\n";
   const auto& l = r.latency_ms;
-  out << "latency ms mean " << fixed(l.mean, 3) << " · p50 " << fixed(l.p50, 3) << " · p90 " << fixed(l.p90, 3) << " · p95 "
-      << fixed(l.p95, 3) << " · p99 " << fixed(l.p99, 3) << " · p99.9 " << fixed(l.p999, 3) << " · max " << fixed(l.max, 3) << '\n';
+  const bool any = q.ok > 0;
+  out << "latency ms " << (any ? "" : "(no successful request: n/a) ") << "mean " << stat(l.mean, any) << " · p50 " << stat(l.p50, any)
+      << " · p90 " << stat(l.p90, any) << " · p95 " << stat(l.p95, any) << " · p99 " << stat(l.p99, any) << " · p99.9 "
+      << stat(l.p999, any) << " · max " << stat(l.max, any) << '\n';
   for (const char* k : {"mean", "p50", "p95", "p99"}) {
     const std::string ci = ci_text(r, k);
     if (!ci.empty()) out << "  95 % CI " << k << ' ' << ci << " ms\n";
   }
   for (const auto& [name, c] : r.classes) {
-    out << "class " << name << ": " << fixed(c.throughput_rps, 3) << " req/s · p50 " << fixed(c.latency_ms.p50, 3) << " · p95 "
-        << fixed(c.latency_ms.p95, 3) << " · p99 " << fixed(c.latency_ms.p99, 3) << " ms · error rate "
-        << fixed(c.requests.error_rate() * 100.0, 4) << " %\n";
+    const bool ok = c.requests.ok > 0;
+    out << "class " << name << ": " << fixed(c.ok_throughput_rps, 3) << " req/s ok of " << fixed(c.throughput_rps, 3)
+        << " completed · p50 " << stat(c.latency_ms.p50, ok) << " · p95 " << stat(c.latency_ms.p95, ok) << " · p99 "
+        << stat(c.latency_ms.p99, ok) << " ms · error rate " << fixed(c.requests.error_rate() * 100.0, 4) << " %\n";
   }
   for (const auto& [name, s] : r.stations) {
     out << "station " << name << ": utilization " << fixed(s.utilization, 4) << " · mean queue " << fixed(s.mean_queue, 4)
@@ -92,6 +113,7 @@ std::string render_text(const Result& r) {
     }
     out << '\n';
     if (!projection_of(*c).empty()) out << "           " << projection_of(*c) << '\n';
+    if (const std::string e = event_line(*c); !e.empty()) out << "           " << e << '\n';
     const auto unverified = strings_of(*c, "unverified_prices");
     if (!unverified.empty()) {
       std::string list;
@@ -110,20 +132,25 @@ std::string render_text(const Result& r) {
     for (const auto& [type, n] : by_type) line += (line.empty() ? "" : " · ") + type + " " + std::to_string(n);
     out << "events     " << line << '\n';
   }
+  out << findings_text(findings_of(r));
   return out.str();
 }
 
 std::string render_markdown(const Result& r) {
   std::ostringstream out;
   out << "## loadcast: " << escape_md_cell(r.scenario) << "\n\n" << run_line(r) << "\n\n";
+  out << findings_markdown(findings_of(r));
   const auto& q = r.requests;
-  out << "| requests | ok | errors | timeouts | dropped | in flight | error rate | req/s |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  out << "| requests | ok | errors | timeouts | dropped | in flight | error rate | ok req/s | completed req/s |\n"
+         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   out << "| " << q.total << " | " << q.ok << " | " << q.errors << " | " << q.timeouts << " | " << q.dropped << " | " << q.in_flight
-      << " | " << fixed(q.error_rate() * 100.0, 4) << " % | " << fixed(r.throughput_rps, 3) << " |\n\n";
+      << " | " << fixed(q.error_rate() * 100.0, 4) << " % | " << fixed(r.ok_throughput_rps, 3) << " | " << fixed(r.throughput_rps, 3)
+      << " |\n\n";
   const auto& l = r.latency_ms;
-  out << "| latency (ms) | mean | p50 | p90 | p95 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
-  out << "| measured | " << fixed(l.mean, 3) << " | " << fixed(l.p50, 3) << " | " << fixed(l.p90, 3) << " | " << fixed(l.p95, 3)
-      << " | " << fixed(l.p99, 3) << " | " << fixed(l.p999, 3) << " | " << fixed(l.max, 3) << " |\n";
+  const bool any = q.ok > 0;
+  out << "| latency of successes (ms) | mean | p50 | p90 | p95 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  out << "| measured | " << stat(l.mean, any) << " | " << stat(l.p50, any) << " | " << stat(l.p90, any) << " | " << stat(l.p95, any)
+      << " | " << stat(l.p99, any) << " | " << stat(l.p999, any) << " | " << stat(l.max, any) << " |\n";
   if (!r.latency_ms_ci95.empty()) {
     out << "| 95 % CI | " << ci_text(r, "mean") << " | | | " << ci_text(r, "p95") << " | " << ci_text(r, "p99") << " | | |\n";
   }
@@ -136,17 +163,20 @@ std::string render_markdown(const Result& r) {
     out << '\n';
   }
   if (r.classes.size() > 1) {
-    out << "### Request classes\n\n| class | req/s | p50 ms | p95 ms | p99 ms | error rate |\n|---|---:|---:|---:|---:|---:|\n";
+    out << "### Request classes\n\n| class | ok req/s | completed req/s | p50 ms | p95 ms | p99 ms | error rate |\n"
+           "|---|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& [name, c] : r.classes) {
-      out << "| " << escape_md_cell(name) << " | " << fixed(c.throughput_rps, 3) << " | " << fixed(c.latency_ms.p50, 3) << " | "
-          << fixed(c.latency_ms.p95, 3) << " | " << fixed(c.latency_ms.p99, 3) << " | " << fixed(c.requests.error_rate() * 100.0, 4)
-          << " % |\n";
+      const bool ok = c.requests.ok > 0;
+      out << "| " << escape_md_cell(name) << " | " << fixed(c.ok_throughput_rps, 3) << " | " << fixed(c.throughput_rps, 3) << " | "
+          << stat(c.latency_ms.p50, ok) << " | " << stat(c.latency_ms.p95, ok) << " | " << stat(c.latency_ms.p99, ok) << " | "
+          << fixed(c.requests.error_rate() * 100.0, 4) << " % |\n";
     }
     out << '\n';
   }
   if (const Json* c = cost_of(r)) {
     out << "### Monthly cost: " << money(total_of(*c)) << "\n\n";
     if (!projection_of(*c).empty()) out << "Projection: " << escape_md_cell(projection_of(*c)) << ".\n\n";
+    if (const std::string e = event_line(*c); !e.empty()) out << "**" << escape_md_cell(e) << "**\n\n";
     out << "| item | USD / month |\n|---|---:|\n";
     for (const auto& [k, v] : (*c)["monthly_usd"]["items"].items()) {
       if (v.is_number()) out << "| " << escape_md_cell(k) << " | " << money(v.get<double>()) << " |\n";

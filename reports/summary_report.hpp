@@ -20,5 +20,9 @@ namespace loadcast::reports {
 std::string render_text(const Result& result);
 std::string render_markdown(const Result& result);
 std::string timeseries_csv(const Result& result);
+// For a cost section of a run shorter than its cost period (cost.event_usd): "the run as an
+// event: $12.34 for what it metered; $456.78 for a month with it once per cost.period, fixed
+// costs included"; empty otherwise.
+std::string event_line(const Json& cost);
 
 }  // namespace loadcast::reports

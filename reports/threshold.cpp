@@ -1,5 +1,6 @@
 #include "reports/threshold.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -61,8 +62,46 @@ std::string key_list(const Json& obj) {
   return out.empty() ? "none" : out;
 }
 
-ThresholdError unknown(const std::string& metric, const std::string& why) {
-  return ThresholdError(ThresholdError::Kind::kUnknownMetric, "unknown metric '" + metric + "': " + why);
+ThresholdError unknown(const Json& result, const std::string& metric, const std::string& why) {
+  const std::string hint = suggest_metric(result, metric);
+  return ThresholdError(ThresholdError::Kind::kUnknownMetric,
+                        "unknown metric '" + metric + "': " + why + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+}
+
+bool is_count_map(const std::string& key) { return key == "by_status" || key == "by_cause"; }
+
+// Every path to a number, boolean or null in `j`, but not into the bulky parts.
+void leaf_paths(const Json& j, const std::string& prefix, std::vector<std::string>& out) {
+  static const char* kSkipped[] = {"timeseries", "histograms", "events", "hourly", "thresholds", "usage", "lines"};
+  if (!j.is_object()) {
+    if (!j.is_array() && !j.is_string()) out.push_back(prefix);
+    return;
+  }
+  for (const auto& [k, v] : j.items()) {
+    bool skip = false;
+    for (const char* s : kSkipped) skip = skip || k == s;
+    if (!skip) leaf_paths(v, prefix.empty() ? k : prefix + "." + k, out);
+  }
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string last_key(const std::string& path) {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
 }
 
 }  // namespace
@@ -164,7 +203,39 @@ Threshold parse_threshold(const std::string& expr) {
   return t;
 }
 
-double resolve_metric(const Json& result, const std::string& metric) {
+std::string suggest_metric(const Json& result, const std::string& metric) {
+  std::vector<std::string> paths;
+  leaf_paths(result, "", paths);
+  // The metric with k6 spellings read as ours: p(99) -> p99, avg -> mean.
+  std::string wanted;
+  for (const auto& seg : split_dots(metric)) wanted += (wanted.empty() ? "" : ".") + alias(seg);
+  std::string best;
+  // 1. A metric that ends in what was written: the shortest (the run's own before a class's).
+  for (const auto& p : paths) {
+    if (p.size() > wanted.size() && p.compare(p.size() - wanted.size(), wanted.size(), wanted) == 0 &&
+        p[p.size() - wanted.size() - 1] == '.' && (best.empty() || p.size() < best.size())) {
+      best = p;
+    }
+  }
+  if (!best.empty()) return best;
+  // 2. The same last key, nearest rest; 3. the nearest path, if near enough to be a typo.
+  std::size_t best_score = std::numeric_limits<std::size_t>::max();
+  const std::string key = last_key(wanted);
+  for (const auto& p : paths) {
+    const std::size_t d = edit_distance(p, wanted);
+    const std::size_t score = last_key(p) == key ? d : d + 1000;
+    if (score < best_score) {
+      best_score = score;
+      best = p;
+    }
+  }
+  if (best.empty()) return {};
+  const std::size_t d = edit_distance(best, wanted);
+  const bool same_key = last_key(best) == key;
+  return same_key || d <= std::max<std::size_t>(2, wanted.size() / 4) ? best : std::string();
+}
+
+double resolve_metric(const Json& result, const std::string& metric, MissingCounts missing) {
   const auto segs = split_dots(metric);
   const Json* node = &result;
   std::string walked;
@@ -172,7 +243,7 @@ double resolve_metric(const Json& result, const std::string& metric) {
   while (k < segs.size()) {
     if (!node->is_object()) {
       const std::string what = node->is_array() ? "a list" : node->is_null() ? "null" : "a value";
-      throw unknown(metric, "'" + walked + "' is " + what + ", it has no key '" + segs[k] + "'");
+      throw unknown(result, metric, "'" + walked + "' is " + what + ", it has no key '" + segs[k] + "'");
     }
     bool found = false;
     for (std::size_t end = segs.size(); end > k && !found; --end) {
@@ -189,15 +260,16 @@ double resolve_metric(const Json& result, const std::string& metric) {
       }
     }
     if (!found) {
+      if (missing == MissingCounts::kZero && is_count_map(last_key(walked))) return 0.0;
       const std::string where = walked.empty() ? std::string("the result") : "'" + walked + "'";
-      throw unknown(metric, where + " has no key '" + segs[k] + "' (keys: " + key_list(*node) + ")");
+      throw unknown(result, metric, where + " has no key '" + segs[k] + "' (keys: " + key_list(*node) + ")");
     }
   }
   if (node->is_null()) return std::numeric_limits<double>::quiet_NaN();
   if (node->is_boolean()) return node->get<bool>() ? 1.0 : 0.0;
   if (node->is_number()) return node->get<double>();
-  if (node->is_object()) throw unknown(metric, "it is an object, not a number (keys: " + key_list(*node) + ")");
-  throw unknown(metric, std::string("it is ") + (node->is_array() ? "a list" : "text") + ", not a number");
+  if (node->is_object()) throw unknown(result, metric, "it is an object, not a number (keys: " + key_list(*node) + ")");
+  throw unknown(result, metric, std::string("it is ") + (node->is_array() ? "a list" : "text") + ", not a number");
 }
 
 ThresholdVerdict evaluate_threshold(const std::string& expr, const Json& result) {

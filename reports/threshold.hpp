@@ -49,9 +49,21 @@ class ThresholdError : public std::invalid_argument {
 // Throws ThresholdError(kMalformed) with a sentence pointing at the bad token.
 Threshold parse_threshold(const std::string& expr);
 
+// How resolve_metric() reads a key missing from a count map (requests.by_status, .by_cause, per
+// class too): the gate calls it an unknown metric (a status that never came cannot be judged),
+// a sweep's --where reads it as 0 (a cause that one point has and another has not).
+enum class MissingCounts { kUnknown, kZero };
+
 // The number at `metric` in `result`; NaN when it is null. Throws ThresholdError
-// (kUnknownMetric) naming the missing key and the keys that exist at that level.
-double resolve_metric(const Json& result, const std::string& metric);
+// (kUnknownMetric) naming the missing key, the keys that exist at that level, and the closest
+// metric the result has ("did you mean 'latency_ms.p99'?").
+double resolve_metric(const Json& result, const std::string& metric, MissingCounts missing = MissingCounts::kUnknown);
+
+// The metric of `result` closest to `metric`, or "" when none is close: first a metric ending in
+// it (p99 -> latency_ms.p99, the shortest such path), then the same last key with the nearest
+// rest, then the nearest path by edit distance. Time series, histograms, events and the hourly
+// section are not searched.
+std::string suggest_metric(const Json& result, const std::string& metric);
 
 // Parses and evaluates one expression; the verdict carries the measured value.
 ThresholdVerdict evaluate_threshold(const std::string& expr, const Json& result);

@@ -142,6 +142,7 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
   }
   const double reps = static_cast<double>(runs.size());
   r.throughput_rps = span > 0 ? completed(r.requests) / (span * reps) : 0.0;
+  r.ok_throughput_rps = span > 0 ? static_cast<double>(r.requests.ok) / (span * reps) : 0.0;
   r.latency_ms = reports::LatencySummary::from(r.latency_histogram);
   if (runs.size() >= 2) replication_intervals(runs, info, span, r);
 
@@ -152,6 +153,7 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
       cr.histogram.merge(run.classes[c].latency);
     }
     cr.throughput_rps = span > 0 ? completed(cr.requests) / (span * reps) : 0.0;
+    cr.ok_throughput_rps = span > 0 ? static_cast<double>(cr.requests.ok) / (span * reps) : 0.0;
     cr.latency_ms = reports::LatencySummary::from(cr.histogram);
     r.classes.emplace(runs.front().classes[c].name, std::move(cr));
   }

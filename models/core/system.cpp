@@ -1,5 +1,7 @@
 #include "models/core/system.hpp"
 
+#include <algorithm>
+
 #include "models/core/backend_tier.hpp"
 #include "models/core/web_tier.hpp"
 
@@ -38,7 +40,9 @@ System::System(sim::Simulation& sim, const workload::WorkloadSpec& workload, con
       params_(params),
       source_(sim, workload, *this, params.duration),
       class_counts_(workload.classes.size()),
-      class_latency_(workload.classes.size()) {
+      class_latency_(workload.classes.size()),
+      interval_class_latency_(workload.classes.size() > 1 ? workload.classes.size() : 0) {
+  if (params.window) window_.emplace();
   events_.set_enabled(params.record_events);
   for (const auto& sc : config.stations) stations_.push_back(std::make_unique<Station>(sim, sc, *this));
   for (std::size_t c = 0; c < config.classes.size(); ++c) {
@@ -70,11 +74,13 @@ RunOutput System::run() {
   if (params_.interval > 0 && params_.interval < params_.duration) {
     sim_.schedule_at(params_.interval, [this] { on_interval(); });
   }
+  if (sim::kHour < params_.duration) sim_.schedule_at(sim::kHour, [this] { on_hour(); });
   if (web_) web_->start();
   if (backend_) backend_->start();
   source_.start();
   sim_.run_until(params_.duration);
   if (interval_start_ < params_.duration) close_interval(interval_start_, params_.duration);
+  close_hour();
 
   RunOutput out;
   out.measured_s = sim::to_seconds(params_.duration - (params_.warmup > 0 ? params_.warmup : 0));
@@ -90,6 +96,15 @@ RunOutput System::run() {
   }
   for (const auto& s : stations_) out.stations[s->name()] = s->result();
   out.timeseries = std::move(timeseries_);
+  out.sections["hourly"] = std::move(hours_);
+  if (window_) {
+    reports::Json w = window_->to_json();
+    const sim::Time from = params_.window->first, to = std::min(params_.window->second, params_.duration);
+    w["from_s"] = sim::to_seconds(from);
+    w["to_s"] = sim::to_seconds(to);
+    w["measured_s"] = sim::to_seconds(to - std::clamp(params_.warmup, from, to));
+    out.sections["window"] = std::move(w);
+  }
   for (Component* c : components_) c->finish(out);
   if (outbound_.used()) outbound_.add_usage(out.metered_usage(params_.duration));
   out.events = std::move(events_.events());
@@ -104,6 +119,8 @@ void System::admit(std::uint32_t cls, std::uint32_t user) {
   r->counted = measuring_;
   ++interval_arrivals_;
   if (measuring_) {
+    ++hour_.arrivals;
+    if (window_ && in_window(r->arrival)) ++window_->arrivals;
     Counter& c = class_counts_[cls];
     ++c.total;
     ++c.in_flight;
@@ -186,13 +203,19 @@ void System::account(Request* r, const Failure* f) {
       ++interval_by_5xx_[static_cast<std::size_t>(f->status - 500)];
     }
   }
+  if (ok && !interval_class_latency_.empty()) interval_class_latency_[r->cls].record(latency);
   if (r->counted) {
+    Span* window = window_ && in_window(sim_.now()) ? &*window_ : nullptr;
+    (ok ? hour_.ok : hour_.failed) += 1;
+    if (window != nullptr) (ok ? window->ok : window->failed) += 1;
     Counter& c = class_counts_[r->cls];
     --c.in_flight;
     if (ok) {
       ++c.ok;
       ++c.by_status[200];
       class_latency_[r->cls].record(latency);
+      hour_.latency.record(latency);
+      if (window != nullptr) window->latency.record(latency);
     } else {
       switch (f->kind) {
         case Failure::Kind::kError: ++c.errors; break;
@@ -209,6 +232,48 @@ void System::on_warmup_end() {
   measuring_ = true;
   for (auto& s : stations_) s->restart_statistics();
   for (Component* c : components_) c->on_warmup_end();
+}
+
+bool System::in_window(sim::Time t) const {
+  return params_.window && t >= params_.window->first && t < params_.window->second;
+}
+
+reports::Json System::Span::to_json() const {
+  reports::Json j;
+  j["arrivals"] = arrivals;
+  j["ok"] = ok;
+  j["failed"] = failed;
+  const std::uint64_t done = ok + failed;
+  j["error_rate"] = done > 0 ? reports::Json(static_cast<double>(failed) / static_cast<double>(done)) : reports::Json(nullptr);
+  if (latency.empty()) {
+    j["latency_ms"] = reports::Json{{"mean", nullptr}, {"p50", nullptr}, {"p95", nullptr}, {"p99", nullptr}, {"max", nullptr}};
+  } else {
+    const auto p = latency.percentiles({50.0, 95.0, 99.0});
+    j["latency_ms"] = reports::Json{{"mean", latency.mean() * 1e-6},
+                                    {"p50", p[0] * 1e-6},
+                                    {"p95", p[1] * 1e-6},
+                                    {"p99", p[2] * 1e-6},
+                                    {"max", static_cast<double>(latency.max()) * 1e-6}};
+  }
+  return j;
+}
+
+void System::close_hour() {
+  const sim::Time start = static_cast<sim::Time>(hour_index_) * sim::kHour;
+  if (start >= params_.duration) return;
+  const sim::Time end = std::min(start + sim::kHour, params_.duration);
+  reports::Json j = hour_.to_json();
+  j["t_s"] = sim::to_seconds(start);
+  j["span_s"] = sim::to_seconds(end - start);
+  j["measured_s"] = sim::to_seconds(end - std::clamp(params_.warmup, start, end));
+  hours_.push_back(std::move(j));
+  hour_.reset();
+  ++hour_index_;
+}
+
+void System::on_hour() {
+  close_hour();
+  if (sim_.now() + sim::kHour < params_.duration) sim_.schedule(sim::kHour, [this] { on_hour(); });
 }
 
 void System::on_interval() {
@@ -249,6 +314,19 @@ void System::close_interval(sim::Time start, sim::Time end) {
   }
   for (const auto& s : stations_) {
     row.set(s->name() + ".in_system", static_cast<double>(s->present()));
+  }
+  for (std::size_t c = 0; c < interval_class_latency_.size(); ++c) {
+    reports::Histogram& h = interval_class_latency_[c];
+    const std::string prefix = "classes." + workload_.classes[c].name;
+    if (h.empty()) {
+      row.set(prefix + ".latency_p50_ms", nan);
+      row.set(prefix + ".latency_p99_ms", nan);
+    } else {
+      const auto p = h.percentiles({50.0, 99.0});
+      row.set(prefix + ".latency_p50_ms", p[0] * 1e-6);
+      row.set(prefix + ".latency_p99_ms", p[1] * 1e-6);
+    }
+    h.reset();
   }
   for (Component* c : components_) c->sample(start, end, row);
   interval_latency_.reset();

@@ -9,8 +9,14 @@
 // to the BackendTier (queues, topics, worker services, data-tier control, faults). Statistics count
 // requests that arrive after the warm-up; the time series covers the whole run. At the end,
 // requests still present are counted in_flight, so for every class
-// total = ok + errors + timeouts + dropped + in_flight. A delay step that declares a call out of
-// the VPC is metered (core/outbound_call.hpp) and added to the run's usage at the end.
+// total = ok + errors + timeouts + dropped + in_flight.
+// Besides the per-interval series (with p50/p99 per class when there are several classes), the
+// run is cut into clock hours from its start: the section `hourly` has, per hour, the measured
+// arrivals, ok and failed responses and the latency percentiles of the successes that completed
+// in it, so the busiest hour's p99 is exact; with RunParams::window, the section `window` has the
+// same for the responses completed inside [from, to).
+// A delay step that declares a call out of the VPC is metered (core/outbound_call.hpp) and added
+// to the run's usage at the end.
 // Randomness: service samples of step i of class c come from the stream "class.<c>.step.<i>".
 // One System per Simulation; not thread safe.
 #pragma once
@@ -18,7 +24,9 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/core/component.hpp"
@@ -42,6 +50,8 @@ struct RunParams {
   sim::Time warmup = 0;
   sim::Time interval = 60 * sim::kSecond;
   bool record_events = true;
+  // A window [from, to) of the run whose requests get a latency summary of their own (`window`).
+  std::optional<std::pair<sim::Time, sim::Time>> window;
 };
 
 class System final : public RequestSink, public Admitter {
@@ -86,6 +96,19 @@ class System final : public RequestSink, public Admitter {
   void on_warmup_end();
   void on_interval();
   void close_interval(sim::Time start, sim::Time end);
+  // Latency and counts of a span of the run (an hour, the window): measured responses only.
+  struct Span {
+    reports::Histogram latency;
+    std::uint64_t arrivals = 0, ok = 0, failed = 0;
+    void reset() {
+      latency.reset();
+      arrivals = ok = failed = 0;
+    }
+    reports::Json to_json() const;
+  };
+  void close_hour();
+  void on_hour();
+  bool in_window(sim::Time t) const;
 
   sim::Simulation& sim_;
   const workload::WorkloadSpec& workload_;
@@ -114,6 +137,11 @@ class System final : public RequestSink, public Admitter {
   std::uint64_t interval_5xx_ = 0;
   std::array<std::uint64_t, 100> interval_by_5xx_{};  // responses 500..599 in the interval
   std::array<bool, 100> seen_5xx_{};                   // the code has a series (it occurred)
+  std::vector<reports::Histogram> interval_class_latency_;  // with several classes
+  Span hour_;
+  std::size_t hour_index_ = 0;
+  reports::Json hours_ = reports::Json::array();
+  std::optional<Span> window_;
 };
 
 }  // namespace loadcast::models

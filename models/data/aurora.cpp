@@ -121,11 +121,13 @@ DbCluster::~DbCluster() = default;
 double DbCluster::active_floor() const { return std::max(0.5, config_.min_acu); }
 
 void DbCluster::start() {
+  // Serverless v2 starts at min capacity, or at `initial_acu` (a cluster already serving load).
+  const double start_acu = config_.initial_acu ? std::clamp(*config_.initial_acu, active_floor(), config_.max_acu) : active_floor();
   for (std::size_t i = 0; i < instances_.size(); ++i) {
     if (serverless()) {
-      controllers_[i].own = active_floor();
+      controllers_[i].own = start_acu;
       controllers_[i].window_start = controllers_[i].last_tick = sim_.now();
-      instances_[i]->set_capacity(active_floor(), active_floor() * config_.scaling.vcpu_per_acu);
+      instances_[i]->set_capacity(start_acu, start_acu * config_.scaling.vcpu_per_acu);
     } else {
       instances_[i]->set_capacity(0.0, i == 0 ? vcpus_ : reader_vcpus_);
     }
@@ -313,6 +315,7 @@ void DbCluster::add_usage(cost::Usage& usage, sim::Time end) const {
 void DbCluster::on_warmup_end() {
   stats_start_ = sim_.now();
   for (auto& inst : instances_) inst->restart_statistics(sim_.now());
+  cpu_peak_.assign(instances_.size(), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t i = 0; i < instances_.size(); ++i) {
     sample_busy_[i] = instances_[i]->busy_area(stats_start_);
     sample_capacity_[i] = instances_[i]->capacity_area(stats_start_);
@@ -329,8 +332,10 @@ void DbCluster::sample(sim::Time start, sim::Time end, SeriesRow& row) {
     const double acu = inst.acu_area(end);
     const double dcap = capacity - sample_capacity_[i];
     if (serverless()) row.set(inst.name() + ".acu", span > 0 ? (acu - sample_acu_[i]) / span : inst.acu());
-    row.set(inst.name() + ".cpu_utilization",
-            dcap > 0 ? 100.0 * (busy - sample_busy_[i]) / dcap : std::numeric_limits<double>::quiet_NaN());
+    const double cpu = dcap > 0 ? 100.0 * (busy - sample_busy_[i]) / dcap : std::numeric_limits<double>::quiet_NaN();
+    row.set(inst.name() + ".cpu_utilization", cpu);
+    if (cpu_peak_.size() <= i) cpu_peak_.resize(i + 1, std::numeric_limits<double>::quiet_NaN());
+    if (!std::isnan(cpu) && end > stats_start_) cpu_peak_[i] = std::isnan(cpu_peak_[i]) ? cpu : std::max(cpu_peak_[i], cpu);
     row.set(inst.name() + ".connections", static_cast<double>(inst.connections()));
     sample_busy_[i] = busy;
     sample_capacity_[i] = capacity;
@@ -342,7 +347,8 @@ void DbCluster::finish(RunOutput& out) {
   const sim::Time now = sim_.now();
   const double span = sim::to_seconds(now - stats_start_);
   reports::Json& dbs = out.sections["databases"];
-  for (const auto& inst : instances_) {
+  for (std::size_t i = 0; i < instances_.size(); ++i) {
+    const auto& inst = instances_[i];
     reports::Json j;
     j["role"] = inst->writer() ? "writer" : "reader";
     j["type"] = serverless() ? "aurora_serverless_v2" : config_.type == DbType::kAuroraProvisioned ? "aurora_provisioned" : "rds";
@@ -355,8 +361,12 @@ void DbCluster::finish(RunOutput& out) {
     }
     const double cap = inst->capacity_area(now);
     j["cpu_utilization_mean"] = cap > 0 ? 100.0 * inst->busy_area(now) / cap : 0.0;
+    const double peak = i < cpu_peak_.size() ? cpu_peak_[i] : std::numeric_limits<double>::quiet_NaN();
+    j["cpu_utilization_peak"] = std::isnan(peak) ? reports::Json(nullptr) : reports::Json(peak);
     j["connections_max"] = inst->peak_connections();
+    j["connections_peak"] = inst->peak_connections();
     j["max_connections"] = inst->max_connections();
+    if (serverless()) j["max_acu"] = config_.max_acu;
     dbs[inst->name()] = j;
   }
   if (serverless() && config_.min_acu == 0.0) dbs["pauses"] = pauses_;

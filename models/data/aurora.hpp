@@ -228,6 +228,7 @@ class DbCluster final : public Component {
   std::vector<Controller> controllers_;
   std::vector<std::pair<ConnectWaiter*, DbInstance*>> resume_waiters_;
   std::vector<double> sample_busy_, sample_capacity_, sample_acu_;  // integrals at the last sample
+  std::vector<double> cpu_peak_;  // highest interval CPU utilization after the warm-up, per instance
   std::size_t next_reader_ = 1;
   double vcpus_ = 0.0;  // provisioned: the class's vCPUs
   double reader_vcpus_ = 0.0;

@@ -115,6 +115,12 @@ ClusterControl::ClusterControl(sim::Simulation& sim, EventLog& events, const Mod
 ClusterControl::~ClusterControl() = default;
 
 void ClusterControl::start() {
+  if (config_.replica_scaling && config_.replica_scaling->initial_readers) {
+    // Replicas auto scaling added before the run: available now, and removable.
+    for (int k = configured_readers_; k < *config_.replica_scaling->initial_readers; ++k) add_scaled_reader();
+    desired_ = readers_in_service();
+    readers_min_ = readers_max_ = desired_;
+  }
   if (metrics_) metrics_->start();
   if (autoscaler_) autoscaler_->start();
   if (proxy_ && proxy_->billing() == ProxyBilling::kAcu) sim_.schedule(0, [this] { meter_acus(); });
@@ -422,6 +428,13 @@ void ClusterControl::on_reader_ready(std::uint64_t id) {
   const auto it = std::find(launches_.begin(), launches_.end(), id);
   if (it == launches_.end()) return;  // cancelled by a scale-in meanwhile
   launches_.erase(it);
+  const DbInstance& inst = add_scaled_reader();
+  const int n = readers_in_service();
+  readers_max_ = std::max(readers_max_, n);
+  events_.add(sim_.now(), "replica_available", inst.name(), n - 1, n, "replica auto scaling");
+}
+
+DbInstance& ClusterControl::add_scaled_reader() {
   DbInstance& inst = cluster_.add_reader("reader-" + std::to_string(++next_reader_name_));
   const std::size_t index = cluster_.instance_count() - 1;
   scaled_.push_back(index);
@@ -429,9 +442,7 @@ void ClusterControl::on_reader_ready(std::uint64_t id) {
     proxy_target_.push_back(proxy_->add_target(inst.name(), inst.max_connections(), cluster_.class_vcpus(false)));
     inst.set_max_connections(kProxyClientLimit);
   }
-  const int n = readers_in_service();
-  readers_max_ = std::max(readers_max_, n);
-  events_.add(sim_.now(), "replica_available", inst.name(), n - 1, n, "replica auto scaling");
+  return inst;
 }
 
 void ClusterControl::remove_reader() {

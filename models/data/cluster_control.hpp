@@ -140,6 +140,7 @@ class ClusterControl final : public Component, public QueryRouter, public Scalab
   void end_failover();
   void launch_reader();
   void on_reader_ready(std::uint64_t launch);
+  DbInstance& add_scaled_reader();  // a reader of replica auto scaling, in service now
   void remove_reader();
   void meter_acus();
   bool proxy_route(DbInstance& nominal, Request* r, double work_s);

@@ -9,7 +9,6 @@ namespace loadcast::models {
 
 namespace {
 
-bool half_step(double acu) { return std::fabs(acu * 2.0 - std::round(acu * 2.0)) < 1e-9; }
 bool fraction(double v) { return v > 0 && v <= 1; }
 
 }  // namespace
@@ -33,13 +32,14 @@ double engine_buffer_pool_share(DbEngine engine) { return engine == DbEngine::kP
 double DatabaseConfig::buffer_pool_share() const {
   return scaling.buffer_pool_share ? *scaling.buffer_pool_share : engine_buffer_pool_share(engine);
 }
+bool half_acu_step(double acu) { return std::fabs(acu * 2.0 - std::round(acu * 2.0)) < 1e-9; }
 
 ConfigProblems DatabaseConfig::validate() const {
   ConfigProblems out;
   if (!(reconnect_work >= 0.0)) out.push_back({"reconnect_work", "must be 0 or more (vCPU-seconds per reconnect)"});
   if (serverless()) {
-    const bool min_ok = min_acu >= 0 && min_acu <= 256 && half_step(min_acu);
-    const bool max_ok = max_acu >= 1 && max_acu <= 256 && half_step(max_acu);
+    const bool min_ok = min_acu >= 0 && min_acu <= 256 && half_acu_step(min_acu);
+    const bool max_ok = max_acu >= 1 && max_acu <= 256 && half_acu_step(max_acu);
     if (!min_ok) out.push_back({"min_acu", "must be 0 to 256 in 0.5 ACU steps"});
     if (!max_ok) out.push_back({"max_acu", "must be 1 to 256 in 0.5 ACU steps"});
     const DatabaseConfig defaults;

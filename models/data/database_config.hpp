@@ -69,6 +69,9 @@ struct DbQueryConfig {
   sim::Distribution write = sim::Distribution::exponential(0.003);
 };
 
+// True when `acu` is a whole number of Serverless v2's 0.5-ACU steps.
+bool half_acu_step(double acu);
+
 struct DatabaseConfig {
   std::string name = "db";
   DbType type = DbType::kAuroraServerlessV2;
@@ -83,6 +86,7 @@ struct DatabaseConfig {
   std::optional<std::string> reader_instance_class;
   std::optional<int> max_connections;        // overrides the documented default
   std::optional<sim::Time> auto_pause_after; // min_acu 0: SecondsUntilAutoPause (default 300 s)
+  std::optional<double> initial_acu;         // Serverless v2: capacity at the start (default: min)
   sim::Time resume_time = 15 * sim::kSecond;
   bool io_optimized = false;                 // `storage`, for cost only
   cost::VolumeMeterConfig volume;            // `volume:` storage and I/O meters, for cost only

@@ -11,6 +11,8 @@
 // are published 60 s after their period.
 #pragma once
 
+#include <optional>
+
 #include "models/core/config_problem.hpp"
 #include "models/data/database_config.hpp"
 #include "models/scaling/autoscaling_config.hpp"
@@ -24,6 +26,9 @@ struct ReplicaScalingConfig {
   AutoscalingConfig autoscaling;  // min/max readers; policies on reader_cpu or reader_connections
   sim::Distribution launch_time = sim::Distribution::uniform(300.0, 600.0);  // assumption
   MetricsConfig metrics{60 * sim::kSecond, 60 * sim::kSecond};              // assumption: delay
+  // Readers in service at the start (configured ones included): those beyond the configured
+  // readers were added by replica auto scaling before the run, so it may remove them again.
+  std::optional<int> initial_readers;
 
   // Scaling the readers of `database`.
   ConfigProblems validate(const DatabaseConfig& database) const;

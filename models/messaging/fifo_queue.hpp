@@ -191,6 +191,11 @@ class FifoQueue {
   std::uint64_t expiry_episodes() const { return expiry_episodes_; }
   // Age of the oldest stored message (ApproximateAgeOfOldestMessage); 0 when empty.
   sim::Time oldest_age() const;
+  // The largest age the oldest stored message reached in the run so far (exact: recorded when
+  // each oldest message leaves the queue, and now).
+  sim::Time oldest_age_peak() const;
+  // The most visible messages at any instant of the run so far.
+  std::size_t visible_peak() const { return visible_peak_; }
   const FifoQueueStats& stats() const { return stats_; }
   // The accounting identity; true when every message is accounted for.
   bool balanced() const;
@@ -199,7 +204,9 @@ class FifoQueue {
   // `.empty_receives`, `.sent` (redriven in included), `.deleted`, `.expired`, `.throttled`
   // (per interval counts): the accounting identity holds at every interval end over them.
   void sample(SeriesRow& row);
-  // The `queues.<name>` entry of the result.
+  // The `queues.<name>` entry of the result: the accounting above, `oldest_age_s` and the other
+  // gauges at the end of the run, `oldest_age_peak_s` and `visible_peak` over the whole run, and
+  // the API limit it ran with (`api_calls_per_s`, `high_throughput`).
   reports::Json accounting() const;
 
  private:
@@ -308,6 +315,8 @@ class FifoQueue {
   std::uint64_t seq_ = 0;
   std::size_t visible_ = 0;
   std::size_t in_flight_ = 0;
+  std::size_t visible_peak_ = 0;
+  sim::Time oldest_age_peak_ = 0;
   sim::EventId retention_event_;
   bool retention_pending_ = false;
   std::array<ThrottleEpisodes, kSqsActions> throttles_{};

@@ -41,6 +41,7 @@ void FifoQueue::enqueue(const MessageSpec& spec, bool redriven) {
   else g.head = i;
   g.tail = i;
   ++visible_;
+  visible_peak_ = std::max(visible_peak_, visible_);
   if (redriven) ++stats_.redriven_in;
   else ++stats_.sent;
   maybe_available(spec.group);
@@ -75,6 +76,8 @@ void FifoQueue::append_stored(std::uint32_t i) {
 
 void FifoQueue::remove_stored(std::uint32_t i) {
   Msg& m = msgs_[i];
+  // The oldest message's age only grows until it leaves: its age then is a local maximum.
+  if (i == stored_head_) oldest_age_peak_ = std::max(oldest_age_peak_, sim_.now() - m.sent);
   if (m.in_window) {
     if (horizon_ == i) horizon_ = m.prev;
     --window_count_;
@@ -142,6 +145,7 @@ void FifoQueue::on_visibility_timeout(std::uint32_t b) {
       g.head = r.message;
       if (g.tail == sim::kNoIndex) g.tail = r.message;
       ++visible_;
+      visible_peak_ = std::max(visible_peak_, visible_);
       ++stats_.redelivered;
     }
   }
@@ -217,6 +221,8 @@ sim::Time FifoQueue::oldest_age() const {
   return stored_head_ == sim::kNoIndex ? 0 : sim_.now() - msgs_[stored_head_].sent;
 }
 
+sim::Time FifoQueue::oldest_age_peak() const { return std::max(oldest_age_peak_, oldest_age()); }
+
 bool FifoQueue::balanced() const {
   return stats_.sent + stats_.redriven_in ==
          stats_.deleted + stats_.dead_lettered + stats_.expired + visible_ + in_flight_;
@@ -267,6 +273,10 @@ reports::Json FifoQueue::accounting() const {
   j["calls_awaiting_retry"] = waiting;
   j["billed_requests"] = stats_.billed_requests;
   j["oldest_age_s"] = sim::to_seconds(oldest_age());
+  j["oldest_age_peak_s"] = sim::to_seconds(oldest_age_peak());
+  j["visible_peak"] = visible_peak_;
+  j["api_calls_per_s"] = config_.api_calls_per_s;
+  j["high_throughput"] = config_.high_throughput;
   j["balanced"] = balanced();
   return j;
 }

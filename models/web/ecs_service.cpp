@@ -129,14 +129,25 @@ void EcsService::start() {
     if (group_ != nullptr) group_->register_target(t, true);
   }
   starting_ = false;
+  desired_initial_ = desired_;
   running_min_ = running_max_ = running_;
+  note_at_max();
   metrics_->start();
   if (autoscaler_) autoscaler_->start();
 }
 
 void EcsService::set_desired_capacity(int capacity) {
-  desired_ = std::max(0, capacity);
+  const int to = std::max(0, capacity);
+  if (to > desired_ && first_raise_ < 0) first_raise_ = sim_.now();
+  desired_ = to;
+  note_at_max();
   reconcile();
+}
+
+void EcsService::note_at_max() {
+  // The time the desired count sits at the autoscaling maximum: where scaling can add no more.
+  const bool at_max = autoscaler_ != nullptr && desired_ >= autoscaler_->max_capacity();
+  at_max_tw_.set(sim_.now(), at_max ? 1.0 : 0.0);
 }
 
 namespace {
@@ -516,6 +527,9 @@ void EcsService::add_usage(cost::Usage& usage, sim::Time end) const {
 void EcsService::on_warmup_end() {
   stats_marks_ = marks(sim_.now());
   running_min_ = running_max_ = running_;
+  at_max_tw_.restart(sim_.now());
+  measuring_ = true;
+  cpu_peak_ = memory_peak_ = std::numeric_limits<double>::quiet_NaN();
 }
 
 void EcsService::sample(sim::Time, sim::Time end, SeriesRow& row) {
@@ -526,9 +540,16 @@ void EcsService::sample(sim::Time, sim::Time end, SeriesRow& row) {
   row.set(n + ".tasks_healthy", healthy_targets());
   const bool data = now.running - sample_marks_.running > 0.0;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  row.set(n + ".cpu_utilization", data ? cpu_percent(sample_marks_, now) : nan);
-  row.set(n + ".memory_utilization", data ? memory_percent(sample_marks_, now) : nan);
+  const double cpu = data ? cpu_percent(sample_marks_, now) : nan;
+  const double memory = data ? memory_percent(sample_marks_, now) : nan;
+  row.set(n + ".cpu_utilization", cpu);
+  row.set(n + ".memory_utilization", memory);
+  if (measuring_ && data) {
+    cpu_peak_ = std::isnan(cpu_peak_) ? cpu : std::max(cpu_peak_, cpu);
+    memory_peak_ = std::isnan(memory_peak_) ? memory : std::max(memory_peak_, memory);
+  }
   sample_marks_ = now;
+  note_at_max();  // a scheduled action may have moved the maximum
 }
 
 void EcsService::finish(RunOutput& out) {
@@ -536,7 +557,17 @@ void EcsService::finish(RunOutput& out) {
   reports::Json j;
   j["tasks_min"] = running_min_;
   j["tasks_max"] = running_max_;
+  j["tasks_running_peak"] = running_max_;
+  j["tasks_running_low"] = running_min_;
+  j["tasks_desired_initial"] = desired_initial_;
   j["tasks_desired_at_end"] = desired_;
+  if (autoscaler_) {
+    j["autoscaling"] = {{"min", config_.autoscaling->min}, {"max", config_.autoscaling->max}};
+    j["minutes_at_max"] = at_max_tw_.area(sim_.now()) / 60.0;
+  }
+  j["first_scale_out_s"] = first_raise_ >= 0 ? reports::Json(sim::to_seconds(first_raise_)) : reports::Json(nullptr);
+  j["cpu_utilization_peak"] = std::isnan(cpu_peak_) ? reports::Json(nullptr) : reports::Json(cpu_peak_);
+  j["memory_utilization_peak"] = std::isnan(memory_peak_) ? reports::Json(nullptr) : reports::Json(memory_peak_);
   j["cpu_utilization_mean"] = cpu_percent(stats_marks_, now);
   j["memory_utilization_mean"] = memory_percent(stats_marks_, now);
   j["tasks_launched"] = tasks_.size();

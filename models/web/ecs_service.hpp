@@ -53,7 +53,11 @@
 // - Billing: each task from its image pull to its stop, 1-minute minimum, at the price of its
 //   capacity provider (cost/billing.hpp). [doc] https://aws.amazon.com/fargate/pricing/
 // - The result's `services.<name>` section has `targets.<metric>` (cpu_utilization,
-//   memory_utilization, ...: the target-tracking targets, else the step alarms' thresholds).
+//   memory_utilization, ...: the target-tracking targets, else the step alarms' thresholds), the
+//   observed RUNNING extremes after the warm-up (`tasks_running_peak`/`_low`; `tasks_max`/`_min`
+//   are the same numbers under their first names), the configured `autoscaling.{min,max}`,
+//   `minutes_at_max` (desired at the autoscaling maximum, after the warm-up), the highest
+//   interval CPU and memory utilization, and when desired was first raised.
 // The service is its tasks' TaskHost. A worker service (no target group) interposes a host of its
 // own to start pollers on RUNNING tasks, and feeds them work with Task::accept / cpu / db like
 // the ALB does.
@@ -210,6 +214,7 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   CapacityProvider next_stop(const Census& c) const;
   void reconcile();
   bool reconcile_step();  // one action towards desired; false when there is none to take
+  void note_at_max();
   void stop_task(Task& t);
   void register_later(Task& t);
   void arm_spot(Task& t);
@@ -249,6 +254,12 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   Marks stats_marks_;
   int running_min_ = 0;
   int running_max_ = 0;
+  int desired_initial_ = 0;
+  sim::Time first_raise_ = -1;       // desired first raised (a scale-out or a scheduled minimum)
+  sim::TimeWeighted at_max_tw_;      // 1 while desired is at the autoscaling maximum
+  bool measuring_ = true;            // after the warm-up
+  double cpu_peak_ = std::numeric_limits<double>::quiet_NaN();     // highest interval value
+  double memory_peak_ = std::numeric_limits<double>::quiet_NaN();
   std::uint64_t killed_ = 0;
   std::uint64_t replaced_unhealthy_ = 0;
   std::uint64_t stopped_first_ = 0;

@@ -96,6 +96,9 @@ struct ServiceConfig {
   // replacement is healthy.
   int maximum_percent = 200;
   int minimum_healthy_percent = 100;
+  // `desired: auto`: the loader replaces `desired` with the capacity the autoscaling policies
+  // would hold at the first minute's load (models/core/initial_capacity.hpp).
+  bool desired_auto = false;
   TaskLifecycleConfig lifecycle;
   DbPoolConfig db_pool;
   TargetGroupConfig target_group;       // the load balancer's, with `target_group:` overrides

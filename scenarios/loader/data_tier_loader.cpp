@@ -1,6 +1,9 @@
 // `database.proxy` (RDS Proxy) and `database.replica_autoscaling` (Aurora replica auto
 // scaling), read inside the database section into ModelConfig (models/data/rds_proxy_config.hpp,
 // models/data/replica_scaling_config.hpp, whose validate() checks them against the database).
+#include <algorithm>
+
+#include "models/core/initial_capacity.hpp"
 #include "scenarios/loader/problem_report.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
@@ -51,6 +54,18 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
   if (auto v = m.number("target")) tt.target = *v;
   else ctx.error(node, m.path(), "needs 'target' (e.g. 70 for reader_cpu)");
   read_target_tracking_scaling(m, tt);
+  if (is_auto(m, "desired")) {
+    r.initial_readers = models::kDesiredAuto;  // resolve_initial_capacity()
+  } else if (auto v = m.integer("desired")) {
+    const int lo = std::max(a.min, c.readers);
+    if (*v < lo || *v > a.max) {
+      ctx.error(m.get("desired"), m.child_path("desired"),
+                "must be auto or between " + std::to_string(lo) + " (min and database.readers) and max (" + std::to_string(a.max) +
+                    "); got " + std::to_string(*v));
+    } else {
+      r.initial_readers = static_cast<int>(*v);
+    }
+  }
   if (auto d = m.distribution("launch_time")) r.launch_time = *d;
   if (auto v = m.duration("metrics_delay")) r.metrics.delay = *v;
   a.policies.push_back(models::ScalingPolicyConfig{tt.metric + "-target-tracking", tt});

@@ -1,7 +1,12 @@
 // The `database:` section: Aurora Serverless v2, a provisioned Aurora instance, or one RDS
 // instance, with query costs and the capacity controller's parameters.
+#include <algorithm>
+#include <cmath>
 #include <utility>
 
+#include "models/core/component.hpp"
+#include "models/core/initial_capacity.hpp"
+#include "models/data/db_instance_classes.hpp"
 #include "scenarios/loader/problem_report.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
@@ -88,10 +93,22 @@ void load_database(MapReader& top, Scenario& s) {
     if (c.min_acu == 0.0) c.auto_pause_after = 300 * sim::kSecond;
     if (auto v = m.duration("auto_pause")) c.auto_pause_after = *v;
     if (auto v = m.duration("resume_time")) c.resume_time = *v;
+    if (is_auto(m, "initial_acu")) {
+      c.initial_acu = models::kAcuAuto;  // resolve_initial_capacity()
+    } else if (auto v = m.number("initial_acu")) {
+      const double lo = std::max(0.5, c.min_acu);
+      if (*v < lo || *v > c.max_acu || !models::half_acu_step(*v)) {
+        ctx.error(m.get("initial_acu"), m.child_path("initial_acu"),
+                  "must be auto or " + models::format_number(lo) + " to max_acu (" + models::format_number(c.max_acu) +
+                      ") in 0.5 ACU steps (got " + models::format_number(*v) + ")");
+      } else {
+        c.initial_acu = *v;
+      }
+    }
     load_scaling(m, c.scaling);
     if (m.has("instance_class")) ctx.error(m.get("instance_class"), m.child_path("instance_class"), "applies to provisioned types, not aurora_serverless_v2");
   } else {
-    for (const char* key : {"min_acu", "max_acu", "auto_pause", "resume_time", "scaling"}) {
+    for (const char* key : {"min_acu", "max_acu", "auto_pause", "resume_time", "scaling", "initial_acu"}) {
       if (m.has(key)) ctx.error(m.get(key), m.child_path(key), "applies to aurora_serverless_v2 only");
     }
     if (auto v = m.str("instance_class")) {

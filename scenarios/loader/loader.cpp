@@ -133,6 +133,7 @@ Scenario load_node(YAML::Node root, const std::string& path, const std::vector<O
     try {
       reports::parse_threshold(*t);
       s.thresholds.push_back(*t);
+      s.threshold_locations.push_back(ctx.where(n, ipath));
     } catch (const reports::ThresholdError& e) {
       ctx.error(n, ipath, e.what());
     }
@@ -150,6 +151,7 @@ Scenario load_node(YAML::Node root, const std::string& path, const std::vector<O
   load_workers(top, s);
   load_faults(top, s);
   top.finish();
+  if (ctx.ok()) resolve_initial_capacity(s);
   s.cost.coverage = cost_coverage(s);
   std::vector<std::string> errors = ctx.errors();
   for (auto& e : check_cost_config(s.cost, s.region, s.base_dir)) errors.push_back(std::move(e));

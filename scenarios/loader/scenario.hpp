@@ -20,6 +20,17 @@
 
 namespace loadcast::scenario {
 
+// Where a run starts one component's capacity, and what `auto` gives there: every service,
+// worker, replica set with replica auto scaling and Serverless v2 database has one, so the
+// findings can tell a run that starts overloaded (models/core/initial_capacity.hpp).
+struct InitialCapacity {
+  std::string path;         // the scenario key: "services.web.desired", "database.initial_acu"
+  double value = 0.0;       // what the run starts at
+  double estimate = 0.0;    // what `auto` gives
+  bool from_auto = false;   // the scenario says `auto`
+  std::string basis;        // how the estimate was made
+};
+
 struct Scenario {
   std::string name;
   std::string path;      // the file it came from
@@ -32,7 +43,9 @@ struct Scenario {
   workload::WorkloadSpec workload;
   models::ModelConfig model;           // everything the simulator needs beyond the workload
   std::vector<std::string> thresholds;  // k6-like expressions, evaluated on the result
+  std::vector<std::string> threshold_locations;  // "file:line:col: thresholds[i]", parallel
   cost::CostConfig cost;              // `cost:` pricing file, workload period, fixed costs
+  std::vector<InitialCapacity> initial_capacity;
 };
 
 struct Override {

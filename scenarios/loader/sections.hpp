@@ -38,6 +38,10 @@ bool load_publish_step(MapReader& m, const Scenario& s, models::StepConfig& step
 // `database.proxy` and `database.replica_autoscaling`, read inside the database section.
 void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s);
 
+// After every section: replaces each `auto` (desired, initial_acu, replica desired) with its
+// estimate and records every component's initial capacity in s.initial_capacity.
+void resolve_initial_capacity(Scenario& s);
+
 // The `cost:` section (pricing_loader.hpp shows its keys); fixed costs that name a price are
 // checked against the table once the region is known (check_cost_config).
 void load_cost_section(MapReader& top, cost::CostConfig& out);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "models/core/initial_capacity.hpp"
 #include "scenarios/loader/problem_report.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/web_loader_util.hpp"
@@ -210,7 +211,12 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemRe
   if (!m.has("memory")) report.place(m.child_path("memory"), m.node(), m.path());
   if (auto v = m.integer("threads")) c.threads = to_int(*v);
   if (auto v = m.duration("cpu_period")) c.cpu_period = *v;
-  if (auto v = m.integer("desired")) c.desired = to_int(*v);
+  if (is_auto(m, "desired")) {
+    // Resolved once the whole scenario is read (resolve_initial_capacity).
+    c.desired_auto = true;
+  } else if (auto v = m.integer("desired")) {
+    c.desired = to_int(*v);
+  }
   if (auto v = m.str("architecture")) {
     if (*v == "arm64") c.arm64 = true;
     else if (*v != "x86_64") ctx.error(m.get("architecture"), m.child_path("architecture"), "must be x86_64 or arm64 (found '" + *v + "')");

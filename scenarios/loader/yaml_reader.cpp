@@ -223,4 +223,10 @@ void for_each_item(Context& ctx, const YAML::Node& node, const std::string& path
   for (std::size_t i = 0; i < node.size(); ++i) fn(node[i], index_path(path, i));
 }
 
+bool is_auto(MapReader& m, const std::string& key) {
+  if (!m.has(key)) return false;
+  const YAML::Node n = m.get(key);
+  return n.IsScalar() && n.Scalar() == "auto";
+}
+
 }  // namespace loadcast::scenario

@@ -29,6 +29,10 @@ class Context {
   Context(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
 
   void error(const YAML::Node& node, const std::string& path, const std::string& message);
+  // "file:line:col: path" of a node, as error() starts its messages.
+  std::string where(const YAML::Node& node, const std::string& path) const {
+    return location(node.IsDefined() ? node.Mark() : YAML::Mark::null_mark(), path) + ": " + path;
+  }
   void error_at(const YAML::Mark& mark, const std::string& path, const std::string& message);
   const std::vector<std::string>& errors() const { return errors_; }
   bool ok() const { return errors_.empty(); }
@@ -87,6 +91,9 @@ class MapReader {
 inline int to_int(std::int64_t v) {
   return static_cast<int>(std::clamp<std::int64_t>(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
 }
+
+// True when `key` is the plain scalar `auto` (and marks it read).
+bool is_auto(MapReader& m, const std::string& key);
 
 // Scalar conversions on a node (report with the node's location; nullopt on error).
 std::optional<std::string> read_string(Context& ctx, const YAML::Node& node, const std::string& path);

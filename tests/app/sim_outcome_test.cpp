@@ -33,19 +33,47 @@ TEST_CASE("SimOutcome: scenario thresholds are judged on the result and decide t
     const auto run = app::run_sim(mm1("thresholds:\n  - latency_ms.p95 < 0.001\n"), {});
     CHECK(app::exit_code(run.verdict) == app::ExitCode::kThresholds);
   }
-  SECTION("on an unknown metric") {
-    const auto run = app::run_sim(mm1("thresholds:\n  - latency_ms.p97 < 1\n"), {});
-    CHECK_THAT(run.verdict.threshold_error, Catch::Contains("p97"));
-    CHECK(app::exit_code(run.verdict) == app::ExitCode::kUsage);
+  SECTION("on an unknown metric: refused before the run, with its location and the metric meant") {
+    CHECK_THROWS_AS(app::run_sim(mm1("thresholds:\n  - latency_ms.p97 < 1\n"), {}), app::UsageError);
+    CHECK_THROWS_WITH(app::run_sim(mm1("thresholds:\n  - p99 < 1\n"), {}),
+                      Catch::StartsWith("mm1.yaml:12:5: thresholds[0]: threshold 'p99 < 1': unknown metric 'p99'") &&
+                          Catch::EndsWith("did you mean 'latency_ms.p99'?"));
+    const auto problems = app::check_scenario_thresholds(mm1("thresholds:\n  - latency_ms.p95 < 50\n  - requests.error_rat < 1\n"));
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0], Catch::EndsWith("did you mean 'requests.error_rate'?"));
+    // A count that fills only when it happens is left to the real result.
+    CHECK(app::check_scenario_thresholds(mm1("thresholds:\n  - requests.by_status.503 < 1\n")).empty());
   }
 }
 
 TEST_CASE("SimOutcome: --duration must be longer than the warm-up") {
   app::SimOptions o;
   o.duration = 10 * sim::kSecond;
-  CHECK_THROWS_WITH(app::run_sim(mm1(""), o), "--duration must be longer than the scenario's warm-up (10s)");
+  CHECK_THROWS_WITH(app::run_sim(mm1(""), o), "the scenario's warm-up 10s must be shorter than --duration 10s");
   o.duration = 11 * sim::kSecond;
   CHECK_NOTHROW(app::run_sim(mm1(""), o));
+}
+
+TEST_CASE("SimOutcome: --warmup overrides the scenario's, and --window must lie in the measured span") {
+  app::SimOptions o;
+  o.duration = 20 * sim::kSecond;
+  o.warmup = 20 * sim::kSecond;
+  CHECK_THROWS_WITH(app::run_sim(mm1(""), o), "--warmup 20s must be shorter than --duration 20s");
+  o.warmup = 5 * sim::kSecond;
+  const auto run = app::run_sim(mm1(""), o);
+  CHECK(run.result.warmup_s == 5.0);
+  CHECK(run.result.duration_s == 15.0);
+  o.window = std::pair{2 * sim::kSecond, 8 * sim::kSecond};
+  CHECK_THROWS_WITH(app::run_sim(mm1(""), o), "--window 2s..8s starts inside the warm-up (5s), whose requests are not measured");
+  o.window = std::pair{8 * sim::kSecond, 30 * sim::kSecond};
+  CHECK_THROWS_WITH(app::run_sim(mm1(""), o), "--window 8s..30s ends after the run (duration 20s)");
+  o.window = std::pair{8 * sim::kSecond, 12 * sim::kSecond};
+  const auto windowed = app::run_sim(mm1(""), o);
+  const auto& w = windowed.result.sections.at("window");
+  CHECK(w.at("from_s") == 8.0);
+  CHECK(w.at("to_s") == 12.0);
+  CHECK(w.at("ok").get<double>() > 0);
+  CHECK(windowed.result.sections.at("findings").contains("window"));
 }
 
 TEST_CASE("SimOutcome: a run without metered usage writes the scenario's fixed costs as Infracost usage") {

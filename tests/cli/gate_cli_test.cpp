@@ -131,6 +131,9 @@ TEST_CASE("GateCli: a malformed expression or unknown metric exits 2 with a poin
   r = gate(cur + " --threshold 'latency_ms.p96 < 300'");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("unknown metric 'latency_ms.p96': 'latency_ms' has no key 'p96'"));
+  r = gate(cur + " --threshold 'p99 < 300'");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("did you mean 'latency_ms.p99'?"));
   r = gate(cur + " --threshold 'classes.checkout.latency_ms.p99 < 3'");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("'classes' has no key 'checkout'"));

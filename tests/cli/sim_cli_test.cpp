@@ -137,8 +137,36 @@ TEST_CASE("CLI: scenario thresholds decide the exit code of sim") {
   r = run_command(bin() + " sim " + dir + "/unknown.yaml --duration 15m --out " + dir + "/unknown");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("p97"));
+  // `check` knows the metrics a result of the scenario has, and names the one meant.
+  write_file(dir + "/bare.yaml", base + "  - p99 < 200\n");
+  r = run_command(bin() + " check " + dir + "/bare.yaml");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("bare.yaml:20:5: thresholds[0]: threshold 'p99 < 200': unknown metric 'p99'"));
+  CHECK_THAT(r.err, Catch::Contains("did you mean 'latency_ms.p99'?"));
+  // sim refuses it before the run, with the same words.
+  r = run_command(bin() + " sim " + dir + "/bare.yaml --out " + dir + "/bare");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("did you mean 'latency_ms.p99'?"));
   write_file(dir + "/malformed.yaml", base + "  - latency_ms.p95 <<< 1\n");
   r = run_command(bin() + " check " + dir + "/malformed.yaml");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("malformed.yaml:20:5: thresholds[0]"));
+}
+
+TEST_CASE("CLI: sim --warmup and --window, and range errors that name the values") {
+  const std::string dir = temp_dir("window");
+  write_file(dir + "/mm4.yaml", kScenario);
+  auto r = run_command(bin() + " sim " + dir + "/mm4.yaml --duration 20m --warmup 5m --window 10m..15m --out " + dir + "/w");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("  window 0:10–0:15 ("));
+  CHECK_THAT(read_file(dir + "/w/result.json"), Catch::Contains("\"warmup_s\": 300.0"));
+  r = run_command(bin() + " sim " + dir + "/mm4.yaml --duration 20m --window 10m..30m --out " + dir + "/x");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--window 10m..30m ends after the run (duration 20m)"));
+  r = run_command(bin() + " sim " + dir + "/mm4.yaml --duration 20m --warmup 20m --out " + dir + "/x");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--warmup 20m must be shorter than --duration 20m"));
+  r = run_command(bin() + " sim " + dir + "/mm4.yaml --replications 0 --out " + dir + "/x");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--replications must be between 1 and 100000, got 0"));
 }

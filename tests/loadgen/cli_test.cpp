@@ -376,3 +376,37 @@ TEST_CASE("TestbedCli: --listen takes a host name") {
   CHECK(out.find("listening on localhost:") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("LoadCli: a run in which nothing succeeded exits 1, says why, and prints n/a for its latency") {
+  // A port nothing listens on: every connection is refused (wrk exits 1 here too).
+  const std::string dir = test::temp_dir("loadcast-dead");
+  std::string out;
+  const int rc = test::shell(kBinary + " load --url http://127.0.0.1:9/ --rate 200 -d 1s -c 2 -t 1 --out " + dir + " 2>&1", &out);
+  INFO(out);
+  CHECK(rc == 1);
+  CHECK(out.find("warning: no request succeeded (connect_refused ") != std::string::npos);
+  CHECK(out.find("the target is unreachable") != std::string::npos);
+  CHECK(out.find("Latency   mean n/a   p50 n/a   p99 n/a   max n/a") != std::string::npos);
+  // Every rate is over the same span and says what it counts.
+  CHECK(std::regex_search(out, std::regex("Rates over 1\\.00s: issued [0-9.]+ req/s in the window · responses 0\\.0 req/s · succeeded 0\\.0 req/s")));
+  CHECK(std::filesystem::exists(dir + "/result.json"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("LoadCli: statuses a class did not expect are listed by class and code") {
+  test::TestbedThread tb(fast_testbed());
+  const std::string dir = test::temp_dir("loadcast-expect");
+  const std::string scenario =
+      scenario_file(dir, "created",
+                    "  arrivals: { process: uniform, rate: 20 }\n  requests:\n"
+                    "    - { name: create-order, method: POST, path: /orders, expect_status: 201, steps: [ { station: s1, service: const(1ms) } ] }\n");
+  std::string out;
+  const int rc = test::shell(kBinary + " load " + scenario + " --target " + tb.url() + " -c 1 -t 1 --out " + dir + "/out 2>&1", &out);
+  INFO(out);
+  CHECK(rc == 1);  // the testbed answers 200: nothing succeeded
+  CHECK(out.find("Unexpected status: create-order expected 201, got 200 x 19") != std::string::npos);
+  const auto r = reports::load_result(dir + "/out/result.json");
+  CHECK(r.sections["load"]["unexpected_statuses"]["create-order"]["expected"] == 201);
+  CHECK(r.sections["load"]["unexpected_statuses"]["create-order"]["got"]["200"] == 19);
+  std::filesystem::remove_all(dir);
+}

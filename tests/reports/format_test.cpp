@@ -51,3 +51,13 @@ TEST_CASE("Format: measured values are formatted readably") {
   CHECK(format_value(12345.67) == "12345.7");
   CHECK(format_value(std::nan("")) == "nan");
 }
+
+TEST_CASE("Format: spans of time read as a sentence says them") {
+  CHECK(human_duration(45) == "45 s");
+  CHECK(human_duration(1402) == "23 m 22 s");
+  CHECK(human_duration(2400) == "40 min");
+  CHECK(human_duration(30600) == "8 h 30 m");
+  CHECK(human_duration(7200) == "2 h");
+  CHECK(human_duration(2 * 86400 + 3 * 3600) == "2 d 3 h");
+  CHECK(human_duration(std::nan("")) == "?");
+}

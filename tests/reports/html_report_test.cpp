@@ -39,6 +39,7 @@ Result rich_result() {
   r.requests.by_status = {{"200", 99000}, {"502", 400}, {"503", 600}};
   r.requests.by_cause = {{"no_registered_target", 600}, {"task_killed", 400}};
   r.throughput_rps = 55.5;
+  r.ok_throughput_rps = 54.945;
   r.latency_ms = {30, 20, 60, 90, 250, 600, 900};
   const int n = 30;
   r.timeseries.interval_s = 60;
@@ -273,7 +274,9 @@ TEST_CASE("SummaryReport: text and Markdown carry counts latency thresholds cost
   const std::string md = render_markdown(r);
   CHECK_THAT(md, Catch::Contains("### Monthly cost: $304.43"));
   CHECK_THAT(md, Catch::Contains("| 10:30 | scale_out | web | 1 | 3 | cpu 91.2 > 70 for 3 of 3 |"));
-  CHECK_THAT(md, Catch::Contains("| 100000 | 99000 | 1000 | 0 | 0 | 0 | 1 % | 55.5 |"));
+  CHECK_THAT(md, Catch::Contains("| 100000 | 99000 | 1000 | 0 | 0 | 0 | 1 % | 54.945 | 55.5 |"));
+  // Throughput is honest: what succeeded, then every completion with the failures.
+  CHECK_THAT(text, Catch::Contains("throughput 54.945 req/s ok · 55.5 req/s completed (failures included)"));
   // The unverified prices and the assumptions a figure rests on are listed beside it.
   CHECK_THAT(text, Catch::Contains("           unverified prices used: fargate.arm_vcpu_hour\n"));
   CHECK_THAT(text, Catch::Contains("           assumption: Fargate Spot is priced at On-Demand x (1 - 0.7): an upper bound\n"));

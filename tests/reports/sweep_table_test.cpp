@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "reports/svg_chart.hpp"
 #include "reports/sweep_table.hpp"
 
 using namespace loadcast::reports;
@@ -44,12 +45,13 @@ TEST_CASE("SweepTable: the Pareto frontier keeps the points no other beats on co
 
 TEST_CASE("SweepTable: writers show every point and the chart marks the frontier") {
   SweepTable t = table();
-  t.mark_frontier();
+  t.judge();
   const std::string csv = t.csv();
-  CHECK_THAT(csv, Catch::Contains("\n1,2,0,120,0,,,0,0,0,150,yes\n"));
-  CHECK_THAT(t.markdown(), Catch::Contains("| 2 | 4 | 130 | 0 | 0 % | 0 | $250.00 |  |"));
+  CHECK_THAT(csv, Catch::Contains("\n1,2,0,120,0,,,0,0,0,150,yes,150,120,0,0,,yes,0\n"));
+  CHECK_THAT(t.markdown(), Catch::Contains("| 2 | 4 | 130 | 0 | 0 % | - | $250.00 | yes |  |  |"));
+  CHECK_THAT(t.markdown(), Catch::StartsWith("## loadcast sweep: s\n\n**Answer: the lowest cost.monthly_usd.total"));
   const std::string html = t.html();
-  CHECK_THAT(html, Catch::Contains("Monthly cost against p95 latency"));
+  CHECK_THAT(html, Catch::Contains("USD/month against p95 ms"));
   CHECK_THAT(html, Catch::Contains("class=\"series frontier\""));
   CHECK(html.find("<circle class=\"point frontier\"") != std::string::npos);
   const SweepTable back = SweepTable::from_json(t.to_json());
@@ -58,7 +60,62 @@ TEST_CASE("SweepTable: writers show every point and the chart marks the frontier
   t.points[1].monthly_usd.reset();
   t.points[2].monthly_usd.reset();
   t.points[3].monthly_usd.reset();
-  CHECK_THAT(t.html(), Catch::Contains("No point has a monthly cost"));
+  CHECK_THAT(t.html(), Catch::Contains("No point has a value of cost.monthly_usd.total"));
+}
+
+TEST_CASE("SweepTable: the answer is the cheapest point satisfying every --where, or the closest miss") {
+  SweepTable t = table();
+  t.where = {"latency_ms.p95 < 200"};
+  t.judge();
+  CHECK_FALSE(t.points[0].feasible);  // the cheapest is too slow
+  CHECK(t.points[0].violated == std::vector<std::string>{"latency_ms.p95 < 200"});
+  REQUIRE(t.best());
+  CHECK(*t.best() == 1);
+  CHECK(t.answer() == "Answer: the lowest cost.monthly_usd.total with latency_ms.p95 < 200 and error rate <= 1 %: point 1 "
+                      "(services.web.autoscaling.min=2) at $150.00; latency_ms.p95 = 120.");
+  CHECK_FALSE(t.points[0].frontier);  // not qualifying: off the frontier too
+  t.where = {"latency_ms.p95 < 50"};
+  t.judge();
+  CHECK_FALSE(t.best());
+  CHECK_THAT(t.answer(), Catch::StartsWith("No point has latency_ms.p95 < 50 and error rate <= 1 % (4 points); closest: point 3"));
+  // Another objective and columns of any metric the points carry.
+  t.where = {};
+  t.minimize = "latency_ms.p99";
+  t.columns = {"queues.orders.oldest_age_peak_s"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    t.points[i].p99_ms = 500.0 - 100.0 * static_cast<double>(i);
+    t.points[i].metrics["queues.orders.oldest_age_peak_s"] = 60.0 * static_cast<double>(i);
+  }
+  t.judge();
+  CHECK(*t.best() == 3);
+  CHECK_THAT(t.markdown(), Catch::Contains("| `services.web.autoscaling.min` | queues.orders.oldest_age_peak_s | qualifies |"));
+  const SweepTable back = SweepTable::from_json(t.to_json());
+  CHECK(back.to_json().dump() == t.to_json().dump());
+  CHECK(back.to_json()["answer"]["point"] == 3);
+}
+
+TEST_CASE("SweepTable: points that do not qualify are drawn apart, y is logarithmic over wide ranges, tags do not overlap") {
+  SweepTable t = table();
+  t.points[0].p95_ms = 60000;  // sheds load: fast to fail, slow to serve
+  t.points[0].error_rate = 0.4;
+  t.points[2].p95_ms = 121;    // a near twin of point 1
+  t.points[2].monthly_usd = 151;
+  t.judge();
+  const std::string html = t.html();
+  CHECK_THAT(html, Catch::Contains("class=\"excluded-band\""));
+  CHECK_THAT(html, Catch::Contains("<g class=\"point excluded\"><title>#0 "));
+  CHECK_THAT(html, !Catch::Contains("(log scale)"));  // the excluded point does not stretch the axis
+  t.points[0].error_rate = 0.0;
+  t.judge();
+  CHECK_THAT(t.html(), Catch::Contains("p95 (log scale)") || Catch::Contains("latency_ms.p95 (log scale)"));
+  // Tags of near points: each drawn where it overlaps no other.
+  ScatterChart c;
+  for (int i = 0; i < 6; ++i) c.points.push_back({100.0, 50.0, "p", true, "#" + std::to_string(i), false, false});
+  c.points.push_back({900.0, 10.0, "far", true, "#9", false, false});
+  const std::string svg = c.svg();
+  std::size_t tags = 0;
+  for (auto at = svg.find("class=\"tag\""); at != std::string::npos; at = svg.find("class=\"tag\"", at + 1)) ++tags;
+  CHECK(tags == 5);  // four spots around one place, then tags are left out; the far point has its own
 }
 
 TEST_CASE("SweepTable: shards of different sweeps do not merge") {

@@ -97,3 +97,21 @@ TEST_CASE("Threshold: an unknown metric names the missing key and what exists") 
     CHECK_THAT(std::string(err.what()), Catch::Contains("p96") && Catch::Contains("'x <> 2'"));
   }
 }
+
+TEST_CASE("Threshold: an unknown metric suggests the one meant") {
+  // A bare percentile is the run's own latency, not a class's.
+  CHECK(suggest_metric(sample(), "p99") == "latency_ms.p99");
+  CHECK(suggest_metric(sample(), "p(95)") == "latency_ms.p95");
+  CHECK(suggest_metric(sample(), "requests.error_rat") == "requests.error_rate");
+  CHECK(suggest_metric(sample(), "cost.monthly_usd.totl") == "cost.monthly_usd.total");
+  CHECK(suggest_metric(sample(), "nothing.like.this.at.all") == "");
+  CHECK_THAT(error_of("p99 < 200"), Catch::EndsWith("; did you mean 'latency_ms.p99'?"));
+}
+
+TEST_CASE("Threshold: a count that never happened is unknown to the gate, 0 to a sweep's filter") {
+  CHECK_THROWS_AS(resolve_metric(sample(), "requests.by_cause.sqs_throttled:orders"), ThresholdError);
+  CHECK(resolve_metric(sample(), "requests.by_cause.sqs_throttled:orders", MissingCounts::kZero) == 0.0);
+  CHECK(resolve_metric(sample(), "classes.list-items.requests.by_status.503", MissingCounts::kZero) == 0.0);
+  // Only count maps read as 0: any other unknown key is still an error.
+  CHECK_THROWS_AS(resolve_metric(sample(), "requests.nope", MissingCounts::kZero), ThresholdError);
+}

@@ -38,7 +38,7 @@ struct Counted {
 // Allocations made while simulating (not while loading or building the model).
 Counted run_for(const std::string& yaml, const std::string& duration) {
   const scenario::Scenario sc = scenario::load_string(yaml, "alloc.yaml", {scenario::parse_override("duration=" + duration)});
-  models::RunParams params{sc.duration, sc.warmup, sc.interval, false};
+  models::RunParams params{sc.duration, sc.warmup, sc.interval, false, std::nullopt};
   sim::Simulation s(sc.seed, 0);
   models::System system(s, sc.workload, sc.model, params);
   const std::uint64_t before = g_allocations.load();

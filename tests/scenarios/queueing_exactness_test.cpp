@@ -20,7 +20,7 @@ namespace {
 
 std::vector<models::RunOutput> replicate(const std::string& yaml, std::size_t reps) {
   const scenario::Scenario sc = scenario::load_string(yaml, "exactness.yaml");
-  models::RunParams params{sc.duration, sc.warmup, sc.interval, false};
+  models::RunParams params{sc.duration, sc.warmup, sc.interval, false, std::nullopt};
   return sim::run_replications(reps, 2, [&](std::size_t r) {
     sim::Simulation s(sc.seed, r);
     models::System system(s, sc.workload, sc.model, params);

@@ -163,11 +163,12 @@ std::vector<std::string> validate_text(const std::string& yaml, bool check_requi
 
 }  // namespace
 
-TEST_CASE("Schema: every shipped, benchmark and validation scenario is valid") {
+TEST_CASE("Schema: every shipped, benchmark, validation and tutorial scenario is valid") {
   const std::string root = LOADCAST_SOURCE_DIR;
   for (const char* f : {"scenarios/bookmark-prod.yaml", "scenarios/pdf-app.yaml", "scenarios/pos-production.yaml",
                         "scenarios/step-load.yaml", "tests/bench/mm4-rho09.yaml", "tests/bench/web-day-100rps.yaml",
-                        "tests/loadgen/mm4-validate.yaml"}) {
+                        "tests/loadgen/mm4-validate.yaml", "docs/examples/orders-api.yaml",
+                        "docs/examples/orders-black-friday.yaml"}) {
     INFO(f);
     const auto p = validate_file(root + "/" + f);
     CHECK(p == std::vector<std::string>{});

@@ -1,5 +1,5 @@
-// Every scenario shipped in scenarios/ passes `loadcast check` and runs, with every request
-// accounted for; `loadcast sim` with no scenario runs bookmark-prod.
+// Every scenario shipped in scenarios/ and docs/examples/ (the tutorial's) passes `loadcast check`
+// and runs, with every request accounted for; `loadcast sim` with no scenario runs bookmark-prod.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -21,8 +21,10 @@ int shell(const std::string& command) { return loadcast::testing::run_command(co
 
 std::vector<std::string> shipped() {
   std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(LOADCAST_SOURCE_DIR) + "/scenarios")) {
-    if (e.path().extension() == ".yaml") out.push_back(e.path().string());
+  for (const char* dir : {"/scenarios", "/docs/examples"}) {
+    for (const auto& e : std::filesystem::directory_iterator(std::string(LOADCAST_SOURCE_DIR) + dir)) {
+      if (e.path().extension() == ".yaml") out.push_back(e.path().string());
+    }
   }
   std::sort(out.begin(), out.end());
   return out;
