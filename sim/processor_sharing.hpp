@@ -135,7 +135,8 @@ class ProcessorSharing {
     if (r <= 0.0) return;  // zero capacity: jobs wait until capacity returns
     const double left = heap_.front().finish - virtual_;
     const double delay_ns = left <= 0.0 ? 0.0 : std::ceil(left / r * 1e9);
-    pending_ = sim_.schedule(static_cast<Time>(delay_ns), [this] { on_event(); });
+    // Work that would outlast the range of time finishes never (until the population changes).
+    pending_ = sim_.schedule(saturated_ns(delay_ns), [this] { on_event(); });
   }
 
   void on_event() {
