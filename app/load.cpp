@@ -1,9 +1,12 @@
 #include "app/load.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <string_view>
 
 #include "reports/threshold.hpp"
+#include "workload/schedule.hpp"
 
 namespace loadcast::app {
 
@@ -25,6 +28,13 @@ loadgen::LoadConfig quick_load(const QuickRequest& request) {
   config.label = url.value->text();
   workload::RequestClass rc;
   rc.name = "default";
+  // A method is a token (RFC 9110 section 9.1): never empty, no space or separator.
+  if (request.method.empty() ||
+      !std::all_of(request.method.begin(), request.method.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+      })) {
+    throw UsageError("--method must be an HTTP method such as GET or POST, got '" + request.method + "'");
+  }
   rc.http.method = request.method;
   rc.http.path = url.value->target;
   rc.http.body = request.body;
@@ -42,7 +52,7 @@ loadgen::LoadConfig quick_load(const QuickRequest& request) {
 void set_quick_model(loadgen::LoadConfig& config, const QuickModel& model) {
   if (model.rate) {
     const double rate = *model.rate;
-    if (!(rate > 0.0) || rate > 1e8) throw UsageError("--rate must be between 0 and 100000000 requests per second");
+    if (!(rate > 0.0) || rate > workload::kMaxRate) throw UsageError("--rate must be between 0 and 100000000 requests per second");
     workload::OpenWorkload open;
     const std::string process = model.arrivals.value_or("uniform");
     if (process == "uniform") open.process = workload::ArrivalProcess::kUniform;
@@ -105,6 +115,7 @@ LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan
     result.sections["load"]["thresholds_not_applicable"] = loadgen::not_applicable_json(thresholds.not_applicable);
   }
   run.verdict.run_failed = !result.requests.balanced();
+  run.verdict.interrupted = run.output.info.stopped_early;
   return run;
 }
 

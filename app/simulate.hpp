@@ -6,6 +6,7 @@
 // adding replications once a precision is reached.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 
@@ -25,6 +26,9 @@ struct SimOptions {
   unsigned threads = 0;                   // 0: every hardware thread
   std::optional<sim::Time> duration;      // overrides the scenario's duration
   bool record_events = true;
+  // Set (by a SIGINT/SIGTERM handler), it ends every replication within a few thousand events;
+  // the result then covers the simulated time reached, with sim.stopped_early. Not owned.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct SimStats {
@@ -35,6 +39,7 @@ struct SimStats {
 struct SimRun {
   reports::Result result;            // every section but `usage`
   std::optional<cost::Usage> usage;  // the mean over replications; nullopt: nothing metered
+  bool stopped_early = false;        // options.stop ended the run (result.sections["sim"] says where)
   // The result as result.json holds it: `result` with `usage` serialized into its section.
   reports::Result to_result() const;
 };
