@@ -6,6 +6,8 @@ namespace loadcast::app {
 
 ExitCode exit_code(const Verdict& verdict) {
   if (!verdict.threshold_error.empty()) return ExitCode::kUsage;
+  // Thresholds judged on part of a run say nothing: the interruption is the outcome.
+  if (verdict.interrupted) return ExitCode::kInterrupted;
   if (verdict.run_failed) return ExitCode::kFailure;
   return verdict.checks_failed ? ExitCode::kThresholds : ExitCode::kOk;
 }

@@ -6,6 +6,7 @@
 #include "reports/findings.hpp"
 #include "reports/format.hpp"
 #include "reports/threshold.hpp"
+#include "workload/schedule.hpp"
 
 namespace loadcast::app {
 
@@ -27,6 +28,8 @@ loadgen::LoadConfig quick_load(const QuickRequest& request) {
   config.label = url.value->text();
   workload::RequestClass rc;
   rc.name = "default";
+  // An empty method was sent as GET; the other non-tokens are refused by the request's validation.
+  if (request.method.empty()) throw UsageError("--method must not be empty (an HTTP method such as GET or POST)");
   rc.http.method = request.method;
   rc.http.path = url.value->target;
   rc.http.body = request.body;
@@ -44,7 +47,7 @@ loadgen::LoadConfig quick_load(const QuickRequest& request) {
 void set_quick_model(loadgen::LoadConfig& config, const QuickModel& model) {
   if (model.rate) {
     const double rate = *model.rate;
-    if (!(rate > 0.0) || rate > 1e8) throw UsageError("--rate must be above 0 and at most 100000000 requests per second, got " + reports::format_value(rate));
+    if (!(rate > 0.0) || rate > workload::kMaxRate) throw UsageError("--rate must be above 0 and at most 100000000 requests per second, got " + reports::format_value(rate));
     workload::OpenWorkload open;
     const std::string process = model.arrivals.value_or("uniform");
     if (process == "uniform") open.process = workload::ArrivalProcess::kUniform;
@@ -150,6 +153,7 @@ LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan
   // A run in which nothing succeeded failed, as wrk's does: the target is down or refuses
   // everything (a dead port, a wrong path), and a CI job must not read it as a pass.
   run.verdict.run_failed = !result.requests.balanced() || (result.requests.total > 0 && result.requests.ok == 0);
+  run.verdict.interrupted = run.output.info.stopped_early;
   return run;
 }
 

@@ -61,6 +61,7 @@ SimOutcome run_sim(const scenario::Scenario& sc, const SimOptions& options) {
   out.usage = std::move(run.usage);
   out.cost_error = cost::cost_error(out.result);
   out.verdict.run_failed = out.cost_error.has_value();
+  out.verdict.interrupted = run.stopped_early;
   if (!out.cost_error) judge_thresholds(out.result, sc.thresholds, out.verdict);
   return out;
 }

@@ -34,11 +34,16 @@ SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, S
   params.record_events = options.record_events;
   const std::size_t reps = options.replications == 0 ? 1 : options.replications;
   const unsigned threads = options.threads == 0 ? sim::default_threads() : options.threads;
+  // The simulated time each replication reached (its duration unless interrupted), by index.
+  std::vector<sim::Time> reached(reps, params.duration);
   auto run_range = [&](std::size_t first, std::size_t count) {
     return sim::run_replications(count, threads, [&](std::size_t i) {
       sim::Simulation sim(seed, first + i);
+      sim.set_interrupt(options.stop);
       models::System system(sim, scenario.workload, scenario.model, params);
-      return system.run();
+      models::RunOutput out = system.run();
+      if (sim.interrupted()) reached[first + i] = sim.now();
+      return out;
     });
   };
   std::vector<models::RunOutput> runs;
@@ -48,6 +53,7 @@ SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, S
     while (runs.size() < reps) {
       auto batch = run_range(runs.size(), std::min(kRound, reps - runs.size()));
       for (auto& b : batch) runs.push_back(std::move(b));
+      if (options.stop != nullptr && options.stop->load()) break;
       if (runs.size() < 2) continue;
       std::vector<double> means;
       for (const auto& r : runs) means.push_back(r.latency.mean());
@@ -83,6 +89,17 @@ SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, S
     result.sections["initial_capacity"] = init;
   }
   reports::add_findings(result);
+  const sim::Time reached_min = *std::min_element(reached.begin(), reached.begin() + static_cast<std::ptrdiff_t>(runs.size()));
+  const bool stopped = reached_min < params.duration;
+  const double reached_s = sim::to_seconds(reached_min);
+  if (stopped) {
+    // Interrupted: the result covers the simulated time every replication reached.
+    result.sections["sim"] = reports::Json{{"stopped_early", true},
+                                           {"simulated_s", reached_s},
+                                           {"duration_s", sim::to_seconds(params.duration)},
+                                           {"replications_run", runs.size()}};
+  }
+  run.stopped_early = stopped;
   if (options.precision > 0.0) {
     result.sections["precision"] = reports::Json{{"metric", "latency_ms.mean"},
                                                  {"target", options.precision},

@@ -6,6 +6,7 @@
 // adding replications once a precision is reached.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -29,6 +30,9 @@ struct SimOptions {
   // A span [from, to) whose responses get their own latency summary (the `window` section).
   std::optional<std::pair<sim::Time, sim::Time>> window;
   bool record_events = true;
+  // Set (by a SIGINT/SIGTERM handler), it ends every replication within a few thousand events;
+  // the result then covers the simulated time reached, with sim.stopped_early. Not owned.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct SimStats {
@@ -39,6 +43,7 @@ struct SimStats {
 struct SimRun {
   reports::Result result;            // every section but `usage`
   std::optional<cost::Usage> usage;  // the mean over replications; nullopt: nothing metered
+  bool stopped_early = false;        // options.stop ended the run (result.sections["sim"] says where)
   // The result as result.json holds it: `result` with `usage` serialized into its section.
   reports::Result to_result() const;
 };

@@ -91,6 +91,7 @@ std::optional<std::int64_t> Args::get_duration_ns(const std::string& name) const
   if (!v) return std::nullopt;
   auto d = sim::parse_duration(*v);
   if (!d) throw UsageError("--" + name + " must be a duration with a unit (e.g. 30s, 5m), got '" + *v + "'");
+  if (*d > sim::kMaxDuration) throw UsageError("--" + name + " must be at most " + sim::kMaxDurationText + ", got '" + *v + "'");
   return *d;
 }
 

@@ -10,6 +10,7 @@
 #include "app/gate.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/scenario_file.hpp"
 #include "reports/result.hpp"
 #include "reports/run_outputs.hpp"
 
@@ -40,6 +41,9 @@ ExitCode run_gate(int argc, char** argv) {
   if (auto pct = args.get_double("max-regression")) {
     if (!(*pct >= 0.0) || !std::isfinite(*pct)) throw UsageError("--max-regression must be a percentage >= 0, got " + args.get("max-regression").value_or(""));
     options.max_regression_pct = *pct;
+  }
+  for (const char* flag : {"junit", "markdown"}) {
+    if (auto path = args.get(flag)) check_output(*path, true);
   }
   reports::Json current;
   std::optional<reports::Json> baseline;

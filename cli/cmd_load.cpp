@@ -67,14 +67,15 @@ ExitCode run_load(int argc, char** argv) {
     if (wait >= 1.0) std::fprintf(stderr, "waiting %.0f s for --start-at %.3f\n", wait, *config.start_at);
   }
 
+  const auto out = args.get("out");
+  const std::string dir = out ? *out : (quick ? std::string() : std::string("out"));
+  if (!dir.empty()) check_output(dir);
   if (const std::string proxy = app::ignored_proxy(config); !proxy.empty()) {
     std::fprintf(stderr, "warning: %s\n", proxy.c_str());
   }
   install_stop_handlers();
   auto run = app::run_load(config, thresholds, stop_flag());
   auto& result = run.output.result;
-  const auto out = args.get("out");
-  const std::string dir = out ? *out : (quick ? std::string() : std::string("out"));
   if (!dir.empty()) reports::write_run_outputs(result, dir);
   if (!quiet) {
     std::fputs(loadgen::format_summary(result, run.output.info).c_str(), stdout);

@@ -7,6 +7,7 @@
 #include "app/sweep.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/scenario_file.hpp"
 #include "loadgen/summary.hpp"
 #include "reports/run_outputs.hpp"
 
@@ -58,6 +59,8 @@ ExitCode run_merge(int argc, char** argv) {
   if (args.positionals().empty()) throw UsageError("expected one or more result files");
   const auto out = args.get("out");
   if (!out) throw UsageError("--out FILE is required");
+  const bool sweep = app::merge_kind(args.positionals()) == app::MergeKind::kSweep;
+  check_output(sweep ? app::sweep_output_base(*out) + ".json" : *out, true);
   if (app::merge_kind(args.positionals()) == app::MergeKind::kSweep) {
     return merge_sweep_shards(args.positionals(), *out, args.has("quiet"));
   }

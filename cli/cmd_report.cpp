@@ -4,6 +4,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/scenario_file.hpp"
 #include "reports/html_report.hpp"
 #include "reports/result.hpp"
 #include "reports/run_outputs.hpp"
@@ -29,6 +30,7 @@ ExitCode run_report(int argc, char** argv) {
   if (format != "html" && format != "md" && format != "text") {
     throw UsageError("--format must be html, md or text, got '" + format + "'");
   }
+  if (auto out = args.get("out")) check_output(*out, true);
   reports::Result result;
   try {
     result = reports::load_result(args.positionals()[0]);

@@ -8,6 +8,7 @@
 #include "app/sim_outcome.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/load_options.hpp"
 #include "cli/scenario_file.hpp"
 #include "reports/format.hpp"
 #include "reports/run_outputs.hpp"
@@ -92,13 +93,21 @@ ExitCode run_sim(int argc, char** argv) {
     }
   }
   if (!sc) return ExitCode::kUsage;
-  const app::SimOutcome run = app::run_sim(*sc, options);
   const std::string dir = args.get("out").value_or("out");
+  check_output(dir);
+  if (auto usage_file = args.get("infracost-usage")) check_output(*usage_file, true);
+  install_stop_handlers();
+  options.stop = &stop_flag();
+  const app::SimOutcome run = app::run_sim(*sc, options);
   reports::write_run_outputs(run.result, dir);
   if (auto usage_file = args.get("infracost-usage")) reports::write_text_file(*usage_file, app::infracost_usage(run, *sc));
   if (!args.has("quiet")) {
     print_summary(run.result, run.stats);
     std::printf("wrote      %s/result.json, timeseries.csv, report.html, report.md\n", dir.c_str());
+  }
+  if (run.verdict.interrupted) {
+    std::fprintf(stderr, "loadcast sim: stopped early by a signal at %s simulated; the result covers the run so far\n",
+                 sim::format_duration(sim::from_seconds(run.result.sections.at("sim").at("simulated_s").get<double>())).c_str());
   }
   if (run.cost_error) {
     std::fprintf(stderr, "%s: cost: %s (the result was written without a price)\n", sc->path.c_str(), run.cost_error->c_str());

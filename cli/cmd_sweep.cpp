@@ -48,6 +48,7 @@ ExitCode run_sweep(int argc, char** argv) {
     return ExitCode::kOk;
   }
   const std::string dir = args.get("out").value_or("sweep-out");
+  check_output(dir);
   if (args.has("merge")) {
     if (args.positionals().empty()) throw UsageError("--merge needs the shard outputs (directories or sweep.json files)");
     const reports::SweepTable merged = app::merge_sweep_files(args.positionals());

@@ -47,13 +47,14 @@ ExitCode run_validate(int argc, char** argv) {
   loadgen::LoadConfig config = app::validation_load(*sc, *args.get("target"), args.has("connections"));
   apply_load_options(args, config);
 
+  const std::string dir = args.get("out").value_or("out");
+  for (const char* sub : {"", "/load", "/sim"}) check_output(dir + sub);
   install_stop_handlers();
   const auto validation = app::validate(*sc, config, options, stop_flag());
   if (!validation) {
     std::fprintf(stderr, "loadcast validate: stopped early; no comparison made\n");
-    return ExitCode::kFailure;
+    return ExitCode::kInterrupted;
   }
-  const std::string dir = args.get("out").value_or("out");
   app::write_validation(*validation, dir);
   if (!args.has("quiet")) {
     std::fputs(loadgen::format_summary(validation->measured.result, validation->measured.info).c_str(), stdout);

@@ -40,7 +40,7 @@ void print_help() {
   std::printf("loadcast %s: AWS web-stack simulator and load generator\n\n", LOADCAST_VERSION);
   std::printf("usage: loadcast <command> [arguments]   (loadcast <command> --help for its options)\n\ncommands:\n");
   for (const auto& c : kCommands) std::printf("  %-10s %s\n", c.name, c.summary);
-  std::printf("\nexit codes: 0 ok, 1 runtime failure, 2 usage error or invalid scenario, 3 partial import, 99 thresholds failed\n");
+  std::printf("\nexit codes: 0 ok, 1 runtime failure, 2 usage error or invalid scenario, 3 partial import, 99 thresholds failed, 105 interrupted\n");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/command_options.hpp"
+#include "reports/run_outputs.hpp"
 
 namespace loadcast::cli {
 
@@ -18,6 +19,15 @@ std::optional<scenario::Scenario> read_scenario(const std::string& path, const A
 
 void print_load_errors(const scenario::LoadError& e) {
   for (const auto& line : e.errors()) std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+void check_output(const std::string& path, bool file) {
+  try {
+    if (file) reports::check_output_file(path);
+    else reports::check_output_dir(path);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
 }
 
 }  // namespace loadcast::cli

@@ -16,4 +16,8 @@ std::optional<scenario::Scenario> read_scenario(const std::string& path, const A
 
 void print_load_errors(const scenario::LoadError& e);
 
+// Before a run: the output directory can be created and written (a file, when `file`), else a
+// UsageError naming it, so a bad --out costs no run.
+void check_output(const std::string& path, bool file = false);
+
 }  // namespace loadcast::cli

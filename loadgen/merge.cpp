@@ -13,7 +13,9 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
   LoadInfo& merged = out.info;
   std::set<std::uint64_t> seen;
   for (std::size_t k = 0; k < inputs.size(); ++k) {
-    const auto& [name, r] = inputs[k];
+    // Named, not a structured binding: clang before 16 (the fuzz build) cannot capture those.
+    const std::string& name = inputs[k].name;
+    const reports::Result& r = inputs[k].result;
     LoadInfo info;
     try {
       if (r.kind != "load") throw std::runtime_error("kind is '" + r.kind + "', only load results merge");

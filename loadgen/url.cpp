@@ -44,6 +44,10 @@ UrlParse parse_url(std::string_view text) {
     }
   } else {
     const auto colon = authority.rfind(':');
+    // A second colon outside brackets: an IPv6 address without them, or two ports.
+    if (colon != std::string_view::npos && authority.substr(0, colon).find(':') != std::string_view::npos) {
+      return fail("more than one ':' in host:port (write an IPv6 address in brackets: http://[::1]:8080/)");
+    }
     url.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "reports/field_list.hpp"
+#include "reports/run_outputs.hpp"
 
 namespace loadcast::reports {
 
@@ -334,11 +335,10 @@ Result Result::from_json(const Json& j) {
 }
 
 Result load_result(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open result file");
+  const std::string text = read_result_text(path);
   Json j;
   try {
-    j = Json::parse(in);
+    j = Json::parse(text);
   } catch (const std::exception& e) {
     throw std::runtime_error(path + ": not valid JSON (" + std::string(e.what()) + ")");
   }
@@ -349,11 +349,6 @@ Result load_result(const std::string& path) {
   }
 }
 
-void save_result(const Result& r, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error(path + ": cannot write result file");
-  out << r.to_json().dump(2) << '\n';
-  if (!out) throw std::runtime_error(path + ": write failed");
-}
+void save_result(const Result& r, const std::string& path) { write_text_file(path, r.to_json().dump(2) + "\n"); }
 
 }  // namespace loadcast::reports

@@ -20,11 +20,15 @@ bool is_op_char(char c) { return c == '<' || c == '>' || c == '=' || c == '!'; }
 
 std::string column(std::size_t i) { return "column " + std::to_string(i + 1); }
 
+// Splits at the dots outside parentheses: "latency_ms.p(99.99)" is two segments, not three.
 std::vector<std::string> split_dots(const std::string& s) {
   std::vector<std::string> out;
   std::string cur;
+  int depth = 0;
   for (char c : s) {
-    if (c == '.') {
+    if (c == '(') ++depth;
+    if (c == ')' && depth > 0) --depth;
+    if (c == '.' && depth == 0) {
       out.push_back(cur);
       cur.clear();
     } else {

@@ -23,7 +23,7 @@ namespace loadcast::sim {
 // Seconds as whole nanoseconds, rounded up, ignoring a rounding error of under a hundredth of a
 // nanosecond (so 0.002 s of work left at half speed is 4 ms, not 4 ms + 1 ns).
 // ProcessorSharing's completion test allows 0.1 ns of work, so the event is never early.
-inline Time ceil_ns(double seconds) { return static_cast<Time>(std::max(0.0, std::ceil(seconds * 1e9 - 0.01))); }
+inline Time ceil_ns(double seconds) { return saturated_ns(std::max(0.0, std::ceil(seconds * 1e9 - 0.01))); }
 
 class CpuQuota {
  public:
@@ -82,6 +82,8 @@ class CpuQuota {
       k -= 1.0;
       tail += per_period;
     }
+    const double ns = static_cast<double>(period_end_ - from) + k * static_cast<double>(period_) + std::ceil(tail * 1e9);
+    if (!(ns < 9.0e18)) return kTimeMax;  // beyond the range of time: never
     return (period_end_ - from) + static_cast<Time>(k) * period_ + ceil_ns(tail);
   }
 

@@ -232,10 +232,11 @@ double Distribution::sample(Rng& rng) const {
     case DistKind::kGamma:
       return standard_gamma(rng, a_) * (b_ / a_);
     case DistKind::kPareto: {
+      // Inverse CDF of the bounded Pareto, x = L / (1 - u (1 - (L/H)^a))^(1/a): (L/H)^a stays in
+      // (0, 1), where L^a and H^a overflow for a large alpha (found by fuzz_distribution).
       const double u = rng.uniform();
-      const double la = det_pow(b_, a_);
-      const double ha = det_pow(c_, a_);
-      return det_pow(-(u * ha - u * la - ha) / (ha * la), -1.0 / a_);
+      const double r = det_pow(b_ / c_, a_);
+      return b_ * det_pow(1.0 - u * (1.0 - r), -1.0 / a_);
     }
     case DistKind::kEmpirical: {
       const auto& v = *table_;
@@ -266,8 +267,8 @@ double Distribution::mean() const {
     case DistKind::kPareto: {
       const double alpha = a_, lo = b_, hi = c_;
       if (alpha == 1.0) return (hi * lo / (hi - lo)) * det_log(hi / lo);
-      return det_pow(lo, alpha) / (1.0 - det_pow(lo / hi, alpha)) * (alpha / (alpha - 1.0)) *
-             (1.0 / det_pow(lo, alpha - 1.0) - 1.0 / det_pow(hi, alpha - 1.0));
+      // The same as L^a/(1-(L/H)^a) · a/(a-1) · (L^(1-a) - H^(1-a)), without powers that overflow.
+      return alpha / (alpha - 1.0) * lo * (1.0 - det_pow(lo / hi, alpha - 1.0)) / (1.0 - det_pow(lo / hi, alpha));
     }
     case DistKind::kEmpirical: {
       const auto& v = *table_;
@@ -303,8 +304,7 @@ double Distribution::variance() const {
       if (alpha == 2.0) {
         m2 = (2.0 * lo * lo * hi * hi / (hi * hi - lo * lo)) * det_log(hi / lo);
       } else {
-        m2 = det_pow(lo, alpha) / (1.0 - det_pow(lo / hi, alpha)) * (alpha / (alpha - 2.0)) *
-             (1.0 / det_pow(lo, alpha - 2.0) - 1.0 / det_pow(hi, alpha - 2.0));
+        m2 = alpha / (alpha - 2.0) * lo * lo * (1.0 - det_pow(lo / hi, alpha - 2.0)) / (1.0 - det_pow(lo / hi, alpha));
       }
       return m2 - m * m;
     }

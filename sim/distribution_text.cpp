@@ -4,8 +4,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <sstream>
 
+#include "sim/input_file.hpp"
 #include "sim/text.hpp"
 
 namespace loadcast::sim {
@@ -101,10 +102,17 @@ struct Args {
 
 DistributionParse fail(std::string message) { return {std::nullopt, std::move(message)}; }
 
+constexpr double kMaxExactWhole = 9007199254740992.0;  // 2^53
+// An empirical sample is one value a line; 16 MiB is millions of them.
+constexpr std::size_t kMaxEmpiricalBytes = std::size_t{16} << 20;
+
 std::optional<std::vector<double>> read_empirical(const std::string& path, ValueKind kind, std::string& error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "cannot open empirical file '" + path + "'";
+  std::istringstream in;
+  try {
+    in.str(read_input_file(path, kMaxEmpiricalBytes, "empirical file"));
+  } catch (const InputFileError& e) {
+    // An empirical file that is not there keeps its short message; the others say what it is.
+    error = std::string(e.what()).find("cannot open") != std::string::npos ? "cannot open empirical file '" + path + "'" : e.what();
     return std::nullopt;
   }
   std::vector<double> values;
@@ -126,6 +134,10 @@ std::optional<std::vector<double>> read_empirical(const std::string& path, Value
     }
     if (*v < 0.0) {
       error = path + ":" + std::to_string(line_no) + ": negative value " + std::string(sv);
+      return std::nullopt;
+    }
+    if (kind == ValueKind::kDuration && *v > to_seconds(kMaxDuration)) {
+      error = path + ":" + std::to_string(line_no) + ": " + std::string(sv) + " is longer than " + std::string(kMaxDurationText);
       return std::nullopt;
     }
     values.push_back(*v);
@@ -193,6 +205,10 @@ DistributionParse parse_distribution(std::string_view text, const DistributionPa
     if (!q) {
       return std::string(name) + ": " + std::string(key) + " '" + *v + "' is not valid" +
              (kind == ValueKind::kDuration ? " (a duration with a unit, e.g. 10ms)" : " (a number)");
+    }
+    if (kind == ValueKind::kDuration && *q > to_seconds(kMaxDuration)) {
+      return std::string(name) + ": " + std::string(key) + " '" + *v + "' is longer than " + std::string(kMaxDurationText) +
+             ", the longest duration loadcast takes";
     }
     out = *q;
     return {};
@@ -303,6 +319,9 @@ DistributionParse parse_distribution(std::string_view text, const DistributionPa
     if (!values) return fail(err);
     return done(Distribution::empirical(std::move(*values)));
   }
+  if (vk == ValueKind::kDuration && (name == "uniform_int" || name == "zipf")) {
+    return bad(name + " draws whole numbers, not durations: for a time use uniform(1ms, 10ms) or another distribution with units");
+  }
   if (name == "uniform_int") {
     double lo = 0, hi = 0;
     if (!(err = check_keys({"min", "max"}, 2)).empty() || !(err = value("min", 0, ValueKind::kPlain, lo)).empty() ||
@@ -310,6 +329,8 @@ DistributionParse parse_distribution(std::string_view text, const DistributionPa
       return bad(err);
     }
     if (lo != std::floor(lo) || hi != std::floor(hi) || hi < lo) return bad("needs whole numbers min <= max");
+    // Beyond 2^53 a double no longer holds every whole number (and far beyond, no int64).
+    if (std::fabs(lo) > kMaxExactWhole || std::fabs(hi) > kMaxExactWhole) return bad("needs min and max within ±9007199254740992");
     Distribution d = Distribution::uniform_int(static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi));
     return DistributionParse{d, {}};
   }

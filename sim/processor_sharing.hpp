@@ -174,7 +174,9 @@ class ProcessorSharing {
     Time delay = 0;
     if (left > 0.0) {
       delay = quota_.limited() ? quota_.until_run(last_, left / r, busy()) : ceil_ns(left / r);
-      if (delay == kTimeMax) return;  // a zero quota: jobs wait until it changes
+      // A zero quota, or work that would outlast the range of time: it finishes never (until the
+      // population or the quota changes).
+      if (delay == kTimeMax) return;
     }
     pending_ = sim_.schedule(delay, [this] { on_event(); });
   }

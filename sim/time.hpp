@@ -3,7 +3,9 @@
 // Integer time keeps event ordering exact (no float ties that collapse distinct instants, the
 // problem SimPy warns about) and gives 292 years of range. Durations in scenarios and on the
 // command line are written with a unit ("250ms", "1.5s", "90m", "2h"); parse_duration() is the
-// one parser for them. Pure functions, thread safe.
+// one parser for them, and no duration given may exceed kMaxDuration. Arithmetic on times never
+// wraps: conversions and sums saturate at kTimeMax, which means "never" (an event scheduled
+// then does not run). Pure functions, thread safe.
 #pragma once
 
 #include <cmath>
@@ -23,7 +25,23 @@ inline constexpr Time kSecond = 1'000'000'000;
 inline constexpr Time kMinute = 60 * kSecond;
 inline constexpr Time kHour = 60 * kMinute;
 inline constexpr Time kDay = 24 * kHour;
-inline constexpr Time kTimeMax = INT64_MAX;
+inline constexpr Time kTimeMax = INT64_MAX;  // "never"
+// The longest duration a scenario, a distribution's parameter or a flag may give: a year is far
+// beyond any run, and sums of a few such durations stay far from overflow.
+inline constexpr Time kMaxDuration = 365 * kDay;
+inline constexpr const char* kMaxDurationText = "365d";
+
+// t + d, saturating at kTimeMax: a delay that would pass the end of time means never.
+inline constexpr Time add_saturated(Time t, Time d) {
+  if (d <= 0) return t;
+  return t > kTimeMax - d ? kTimeMax : t + d;
+}
+// A count of nanoseconds held in a double (truncated): kTimeMax beyond the int64 range, 0 for NaN.
+inline Time saturated_ns(double ns) {
+  if (!(ns < 9.2e18)) return ns != ns ? 0 : kTimeMax;
+  if (!(ns > -9.2e18)) return -kTimeMax;
+  return static_cast<Time>(ns);
+}
 
 // Rounds half away from zero, like llround, without the libm call (hot path). Values beyond the
 // int64 range (about 292 years) saturate instead of overflowing.

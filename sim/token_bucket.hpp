@@ -51,7 +51,7 @@ class TokenBucket {
   Time time_until(double n = 1.0) const {
     if (rate_ <= 0.0) return 0;
     const double wait_s = (n - tokens_) / rate_;
-    return wait_s <= 0.0 ? 0 : static_cast<Time>(std::ceil(wait_s * 1e9));
+    return wait_s <= 0.0 ? 0 : saturated_ns(std::ceil(wait_s * 1e9));
   }
 
  private:

@@ -4,6 +4,7 @@
 
 namespace loadcast::workload {
 
+using sim::add_saturated;
 using sim::from_seconds;
 using sim::Time;
 using sim::to_seconds;
@@ -101,11 +102,11 @@ std::optional<Time> PiecewiseLinear::inverse_integral(double target) const {
       dt = 2.0 * need / (a.value + root);
     }
     if (dt > span) dt = span;
-    return a.at + from_seconds(dt);
+    return add_saturated(a.at, from_seconds(dt));
   }
   const double tail_rate = points_.back().value;
   if (tail_rate <= 0.0) return std::nullopt;
-  return points_.back().at + from_seconds((target - cumulative_.back()) / tail_rate);
+  return add_saturated(points_.back().at, from_seconds((target - cumulative_.back()) / tail_rate));
 }
 
 double PiecewiseLinear::max_value() const {

@@ -17,6 +17,12 @@
 
 namespace loadcast::workload {
 
+// The highest arrival rate either engine accepts, requests per second (`load --rate` and a
+// scenario's rates alike): beyond it arrivals a nanosecond apart would share one instant.
+inline constexpr double kMaxRate = 1e8;
+// The most concurrent users of a closed model (`load --connections` has the same bound).
+inline constexpr double kMaxUsers = 1e6;
+
 struct RatePoint {
   sim::Time at = 0;
   double value = 0.0;

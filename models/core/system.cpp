@@ -79,11 +79,13 @@ RunOutput System::run() {
   if (backend_) backend_->start();
   source_.start();
   sim_.run_until(params_.duration);
-  if (interval_start_ < params_.duration) close_interval(interval_start_, params_.duration);
+  // Interrupted, the run covers the simulated time it reached.
+  const sim::Time end = sim_.interrupted() ? sim_.now() : params_.duration;
+  if (interval_start_ < end) close_interval(interval_start_, end);
   close_hour();
 
   RunOutput out;
-  out.measured_s = sim::to_seconds(params_.duration - (params_.warmup > 0 ? params_.warmup : 0));
+  out.measured_s = sim::to_seconds(end > params_.warmup ? end - (params_.warmup > 0 ? params_.warmup : 0) : 0);
   out.events_processed = sim_.events_processed();
   for (std::size_t c = 0; c < class_counts_.size(); ++c) {
     ClassRun cr;

@@ -112,7 +112,7 @@ void FifoTopic::complete(std::uint32_t i) {
 void FifoTopic::push_delivery(const MessageSpec& spec) {
   ring_.push_back(spec);
   // In publish order: never before the previous delivery (equal times run in schedule order).
-  sim::Time at = sim_.now() + config_.delivery_latency.sample_time(rng_);
+  sim::Time at = sim::add_saturated(sim_.now(), config_.delivery_latency.sample_time(rng_));
   if (at < last_delivery_) at = last_delivery_;
   last_delivery_ = at;
   sim_.schedule_at(at, [this] { deliver_next(); });

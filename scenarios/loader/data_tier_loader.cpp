@@ -39,8 +39,8 @@ void load_data_tier(MapReader& db, const models::DatabaseConfig& c, Scenario& s)
   const bool readers_ok = c.readers >= 0 && c.readers <= models::kMaxAuroraReplicas;
   a.min = a.max = readers_ok ? c.readers : models::DatabaseConfig{}.readers;
   for (const char* key : {"min", "max"}) {
-    if (auto v = m.integer(key)) {
-      (std::string(key) == "min" ? a.min : a.max) = to_int(*v);
+    if (auto v = m.whole<int>(key)) {
+      (std::string(key) == "min" ? a.min : a.max) = *v;
     } else if (!m.has(key)) {
       ctx.error(node, m.path(), std::string("needs '") + key + "' (Aurora replicas, 0-15)");
     }

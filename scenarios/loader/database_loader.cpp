@@ -118,7 +118,7 @@ void load_database(MapReader& top, Scenario& s) {
       report.drop(m.child_path("instance_class"));
     }
   }
-  if (auto v = m.integer("readers")) c.readers = to_int(*v);
+  if (auto v = m.whole<int>("readers")) c.readers = *v;
   if (auto v = m.str("reader_instance_class")) {
     if (c.type != models::DbType::kAuroraProvisioned) {
       ctx.error(m.get("reader_instance_class"), m.child_path("reader_instance_class"), "applies to aurora_provisioned only");
@@ -126,8 +126,8 @@ void load_database(MapReader& top, Scenario& s) {
       c.reader_instance_class = *v;
     }
   }
-  if (auto v = m.integer("reader_tier")) c.reader_tier = to_int(*v);
-  if (auto v = m.integer("max_connections")) c.max_connections = to_int(*v);
+  if (auto v = m.whole<int>("reader_tier")) c.reader_tier = *v;
+  if (auto v = m.whole<int>("max_connections")) c.max_connections = *v;
   if (auto v = m.str("storage")) {
     if (*v == "io_optimized") c.io_optimized = true;
     else if (*v != "standard") ctx.error(m.get("storage"), m.child_path("storage"), "must be standard or io_optimized (found '" + *v + "')");

@@ -56,7 +56,7 @@ void load_faults(MapReader& top, Scenario& s) {
     } else if (*type == "kill_tasks") {
       f.type = models::FaultType::kKillTasks;
       service(false);
-      if (auto v = m.integer("count")) f.count = to_int(*v);
+      if (auto v = m.whole<int>("count")) f.count = *v;
     } else if (*type == "worker_errors") {
       f.type = models::FaultType::kWorkerErrors;
       service(true);

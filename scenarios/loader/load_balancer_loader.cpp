@@ -14,8 +14,8 @@ namespace {
 void read_health_check(MapReader& m, models::HealthCheckConfig& hc) {
   if (auto v = m.duration("interval")) hc.interval = *v;
   if (auto v = m.duration("timeout")) hc.timeout = *v;
-  if (auto v = m.integer("healthy_threshold")) hc.healthy_threshold = to_int(*v);
-  if (auto v = m.integer("unhealthy_threshold")) hc.unhealthy_threshold = to_int(*v);
+  if (auto v = m.whole<int>("healthy_threshold")) hc.healthy_threshold = *v;
+  if (auto v = m.whole<int>("unhealthy_threshold")) hc.unhealthy_threshold = *v;
   if (auto d = m.distribution("cpu")) hc.cpu = *d;
 }
 
@@ -87,7 +87,7 @@ void load_load_balancer(MapReader& top, Scenario& s) {
     if (!r.valid()) return;
     models::ListenerRule rule;
     rule.priority = static_cast<int>(alb.rules.size()) + 1;
-    if (auto v = r.integer("priority")) rule.priority = to_int(*v);
+    if (auto v = r.whole<int>("priority")) rule.priority = *v;
     const YAML::Node path = r.get("path");
     if (!path.IsDefined() || path.IsNull()) {
       ctx.error(n, p, "needs 'path' (a path pattern such as /api/*, or a list of them)");

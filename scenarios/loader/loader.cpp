@@ -1,12 +1,13 @@
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "reports/threshold.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "scenarios/loader/sections.hpp"
+#include "scenarios/loader/yaml_document.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
+#include "sim/input_file.hpp"
+#include "sim/text.hpp"
 
 namespace loadcast::scenario {
 
@@ -46,10 +47,11 @@ void apply_override(YAML::Node root, const Override& o, Context& ctx) {
   const auto parts = split_path(o.path);
   if (parts.empty()) throw LoadError({"--set " + o.path + ": empty path"});
   YAML::Node value;
-  try {
-    value = YAML::Load(o.value);
-  } catch (const YAML::Exception& e) {
-    throw LoadError({"--set " + o.path + "=" + o.value + ": the value is not valid YAML (" + e.msg + ")"});
+  {
+    // The value is a YAML document of its own: scanned like the file (aliases, depth, keys).
+    Context value_ctx("--set " + o.path + "=" + o.value, ctx.base_dir());
+    value = parse_document(value_ctx, o.value);
+    if (!value_ctx.ok()) throw LoadError(value_ctx.errors());
   }
   YAML::Node node = root;
   std::string walked;
@@ -89,15 +91,15 @@ void apply_override(YAML::Node root, const Override& o, Context& ctx) {
   ctx.mark_overridden(o.path);
 }
 
-Scenario load_node(YAML::Node root, const std::string& path, const std::vector<Override>& overrides) {
+Scenario load_text(const std::string& text, const std::string& path, const std::vector<Override>& overrides) {
   const std::filesystem::path p(path);
   Context ctx(path, p.has_parent_path() ? p.parent_path().string() : std::string("."));
-  check_duplicate_keys(ctx, root, "");
+  YAML::Node root = parse_document(ctx, text);
   for (const auto& o : overrides) apply_override(root, o, ctx);
   Scenario s;
   s.path = path;
   s.base_dir = ctx.base_dir();
-  s.name = p.stem().string();
+  s.name = sim::to_valid_utf8(p.stem().string());
   MapReader top(ctx, root, "");
   if (!root.IsMap()) {
     // An empty file has no node to point at: its first line is where the mapping should start.
@@ -107,10 +109,7 @@ Scenario load_node(YAML::Node root, const std::string& path, const std::vector<O
   }
   if (auto v = top.str("name")) s.name = *v;
   top.str("description");
-  if (auto v = top.integer("seed")) {
-    if (*v < 0) ctx.error(top.get("seed"), "seed", "must be >= 0");
-    else s.seed = static_cast<std::uint64_t>(*v);
-  }
+  if (auto v = top.whole<std::uint64_t>("seed")) s.seed = *v;
   if (auto v = top.duration("duration")) {
     if (*v <= 0) ctx.error(top.get("duration"), "duration", "must be longer than 0s");
     s.duration = *v;
@@ -172,22 +171,17 @@ Override parse_override(const std::string& text) {
 }
 
 Scenario load_file(const std::string& path, const std::vector<Override>& overrides) {
-  std::ifstream in(path);
-  if (!in) throw LoadError({path + ": cannot open scenario file"});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return load_string(buffer.str(), path, overrides);
+  std::string text;
+  try {
+    text = sim::read_input_file(path, kMaxYamlBytes, "scenario file");
+  } catch (const sim::InputFileError& e) {
+    throw LoadError({e.what()});
+  }
+  return load_string(text, path, overrides);
 }
 
 Scenario load_string(const std::string& yaml_text, const std::string& virtual_path, const std::vector<Override>& overrides) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    throw LoadError({virtual_path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": not valid YAML: " + e.msg});
-  }
-  return load_node(root, virtual_path, overrides);
+  return load_text(yaml_text, virtual_path, overrides);
 }
 
 }  // namespace loadcast::scenario

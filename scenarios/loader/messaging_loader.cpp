@@ -44,7 +44,7 @@ void load_client(MapReader& m, models::ApiClientConfig& c) {
     MapReader r(m.ctx(), m.get("retry"), m.child_path("retry"));
     if (auto v = r.duration("base")) c.retry_base = *v;
     if (auto v = r.duration("max")) c.retry_max = *v;
-    if (auto v = r.integer("max_attempts")) c.max_attempts = to_int(*v);
+    if (auto v = r.whole<int>("max_attempts")) c.max_attempts = *v;
     r.finish();
   } else {
     m.get("retry");
@@ -58,9 +58,9 @@ void load_feed(Context& ctx, const YAML::Node& node, const std::string& path, mo
   if (!m.has("every")) ctx.error(node, path, "needs 'every' (how often the schedule fires, e.g. every: 5m)");
   if (auto v = m.duration("every")) f.every = *v;
   if (auto v = m.duration("start")) f.start = *v;
-  if (auto v = m.integer("messages")) f.messages = *v;
-  if (auto v = m.integer("groups")) f.groups = *v;
-  if (auto v = m.integer("bytes")) f.bytes = *v;
+  if (auto v = m.whole<std::int64_t>("messages")) f.messages = *v;
+  if (auto v = m.whole<std::int64_t>("groups")) f.groups = *v;
+  if (auto v = m.whole<std::int64_t>("bytes")) f.bytes = *v;
   m.finish();
   // Items that are not mappings are skipped, and `schedule:` may be one feed instead of a list.
   report.rename(index_path(report.path_of("schedule"), q.schedules.size()), path);
@@ -82,8 +82,8 @@ void load_queue(Context& ctx, MapReader& queues, const std::string& name, Scenar
   if (auto v = m.number("api_calls_per_s")) q.api_calls_per_s = *v;
   if (auto v = m.number("group_calls_per_s")) q.group_calls_per_s = *v;
   if (auto v = m.duration("api_burst")) q.api_burst = *v;
-  if (auto v = m.integer("in_flight_limit")) q.in_flight_limit = *v;
-  if (auto v = m.integer("lookahead")) q.lookahead = *v;
+  if (auto v = m.whole<std::int64_t>("in_flight_limit")) q.in_flight_limit = *v;
+  if (auto v = m.whole<std::int64_t>("lookahead")) q.lookahead = *v;
   if (m.has("dead_letter")) {
     const YAML::Node dn = m.get("dead_letter");
     MapReader d(ctx, dn, m.child_path("dead_letter"));
@@ -97,7 +97,7 @@ void load_queue(Context& ctx, MapReader& queues, const std::string& name, Scenar
       ctx.error(dn, d.path(), "needs 'max_receive_count' (1-1000)");
       report.drop(d.child_path("max_receive_count"));
     }
-    if (auto v = d.integer("max_receive_count")) q.max_receive_count = *v;
+    if (auto v = d.whole<std::int64_t>("max_receive_count")) q.max_receive_count = *v;
     d.finish();
   } else {
     m.get("dead_letter");
@@ -250,8 +250,8 @@ bool load_publish_step(MapReader& step, const Scenario& s, models::StepConfig& o
       else ctx.error(m.get("queue"), m.child_path("queue"), "unknown queue '" + *name + "' (" + known_names(names_of(s.model.queues)) + ")");
     }
   }
-  if (auto v = m.integer("groups")) p.groups = *v;
-  if (auto v = m.integer("bytes")) p.bytes = *v;
+  if (auto v = m.whole<std::int64_t>("groups")) p.groups = *v;
+  if (auto v = m.whole<std::int64_t>("bytes")) p.bytes = *v;
   const models::ConfigProblems problems = p.validate();
   ProblemReport(m).add(problems);
   if (auto text = m.str("skew")) {

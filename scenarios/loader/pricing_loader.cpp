@@ -12,7 +12,9 @@
 #include "models/data/db_instance_classes.hpp"
 #include "scenarios/loader/pricing_embedded.hpp"
 #include "scenarios/loader/sections.hpp"
+#include "scenarios/loader/yaml_document.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
+#include "sim/input_file.hpp"
 
 namespace loadcast::scenario {
 
@@ -179,20 +181,10 @@ Builtins& builtins() {
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw LoadError({path + ": cannot open price table file"});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// Throws LoadError with the parser's location when `text` is not YAML.
-YAML::Node load_yaml(const std::string& text, const std::string& file) {
   try {
-    return YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw LoadError({file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": not valid YAML: " + e.msg});
+    return sim::read_input_file(path, kMaxYamlBytes, "price table file");
+  } catch (const sim::InputFileError& e) {
+    throw LoadError({e.what()});
   }
 }
 
@@ -245,9 +237,9 @@ std::vector<cost::FixedCost> parse_fixed_costs(Context& ctx, const YAML::Node& n
 }  // namespace
 
 cost::PriceTable parse_price_table(const std::string& yaml_text, const std::string& file) {
-  const YAML::Node root = load_yaml(yaml_text, file);
   const std::filesystem::path p(file);
   Context ctx(file, p.has_parent_path() ? p.parent_path().string() : std::string("."));
+  const YAML::Node root = parse_document(ctx, yaml_text);
   cost::PriceTable table = parse_node(root, ctx);
   if (!ctx.ok()) throw LoadError(ctx.errors());
   return table;
@@ -385,14 +377,14 @@ void check_database_prices(MapReader& db, const models::DatabaseConfig& c, const
 
 CostSection parse_cost_section(const std::string& yaml_text, const std::string& file) {
   CostSection out;
+  Context ctx(file, ".");
   YAML::Node root;
   try {
-    root = load_yaml(yaml_text, file);
+    root = parse_document(ctx, yaml_text);
   } catch (const LoadError& e) {
     out.errors = e.errors();
     return out;
   }
-  Context ctx(file, ".");
   MapReader top(ctx, root, "");
   load_cost_section(top, out.config);
   top.finish();

@@ -66,7 +66,7 @@ models::StepScalingConfig load_step_scaling(MapReader& m, ProblemReport& report)
     else ctx.error(m.get("adjustment_type"), m.child_path("adjustment_type"),
                    "must be change_in_capacity, exact_capacity or percent_change_in_capacity (found '" + *v + "')");
   }
-  if (auto v = m.integer("min_adjustment_magnitude")) st.min_adjustment_magnitude = to_int(*v);
+  if (auto v = m.whole<int>("min_adjustment_magnitude")) st.min_adjustment_magnitude = *v;
   if (auto v = m.duration("cooldown")) st.cooldown = *v;
   if (auto v = m.str("aggregation")) {
     if (*v == "average") st.aggregation = models::Aggregation::kAverage;
@@ -104,10 +104,10 @@ void load_autoscaling(MapReader& svc, models::ServiceConfig& c, bool has_group, 
   models::AutoscalingConfig a;
   // Without min or max (an error) the desired count stands in; an invalid one, its default.
   a.min = a.max = c.desired >= 0 ? c.desired : models::ServiceConfig{}.desired;
-  if (auto v = m.integer("min")) a.min = to_int(*v);
-  else ctx.error(m.node(), path, "needs 'min' (the fewest tasks)");
-  if (auto v = m.integer("max")) a.max = to_int(*v);
-  else ctx.error(m.node(), path, "needs 'max' (the most tasks)");
+  if (auto v = m.whole<int>("min")) a.min = *v;
+  else if (!m.has("min")) ctx.error(m.node(), path, "needs 'min' (the fewest tasks)");
+  if (auto v = m.whole<int>("max")) a.max = *v;
+  else if (!m.has("max")) ctx.error(m.node(), path, "needs 'max' (the most tasks)");
   for_each_item(ctx, m.get("policies"), m.child_path("policies"), [&](const YAML::Node& n, const std::string& p) {
     MapReader pm(ctx, n, p);
     if (!pm.valid()) return;
@@ -153,8 +153,8 @@ void load_autoscaling(MapReader& svc, models::ServiceConfig& c, bool has_group, 
     models::ScheduledActionConfig sa;
     if (auto v = sm.duration("at")) sa.at = *v;
     else ctx.error(n, p, "needs 'at' (when, from the start of the run, e.g. at: 8h)");
-    if (auto v = sm.integer("min")) sa.min = to_int(*v);
-    if (auto v = sm.integer("max")) sa.max = to_int(*v);
+    if (auto v = sm.whole<int>("min")) sa.min = *v;
+    if (auto v = sm.whole<int>("max")) sa.max = *v;
     if (!sa.min && !sa.max) ctx.error(n, p, "needs 'min' or 'max' (or both)");
     sm.finish();
     a.scheduled.push_back(sa);
@@ -186,9 +186,9 @@ void read_target_tracking_scaling(MapReader& m, models::TargetTrackingConfig& tt
 }
 
 void read_alarm_counts(MapReader& m, int& periods, int& datapoints) {
-  if (auto v = m.integer("evaluation_periods")) periods = to_int(*v);
-  if (auto v = m.integer("datapoints_to_alarm")) {
-    datapoints = to_int(*v);
+  if (auto v = m.whole<int>("evaluation_periods")) periods = *v;
+  if (auto v = m.whole<int>("datapoints_to_alarm")) {
+    datapoints = *v;
   } else if (m.has("evaluation_periods") && periods >= 1 && datapoints > periods) {
     datapoints = periods;  // fewer periods than the default datapoints: all of them
   }
@@ -205,17 +205,17 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemRe
   if (auto v = m.str("type")) {
     if (*v != "fargate") ctx.error(m.get("type"), m.child_path("type"), "must be fargate (found '" + *v + "')");
   }
-  if (auto v = m.integer("cpu")) c.cpu_units = to_int(*v);
-  if (auto v = m.integer("memory")) c.memory_mib = to_int(*v);
+  if (auto v = m.whole<int>("cpu")) c.cpu_units = *v;
+  if (auto v = m.whole<int>("memory")) c.memory_mib = *v;
   // Without `memory` the size's problem is the service's (its cpu has no default memory).
   if (!m.has("memory")) report.place(m.child_path("memory"), m.node(), m.path());
-  if (auto v = m.integer("threads")) c.threads = to_int(*v);
+  if (auto v = m.whole<int>("threads")) c.threads = *v;
   if (auto v = m.duration("cpu_period")) c.cpu_period = *v;
   if (is_auto(m, "desired")) {
     // Resolved once the whole scenario is read (resolve_initial_capacity).
     c.desired_auto = true;
-  } else if (auto v = m.integer("desired")) {
-    c.desired = to_int(*v);
+  } else if (auto v = m.whole<int>("desired")) {
+    c.desired = *v;
   }
   if (auto v = m.str("architecture")) {
     if (*v == "arm64") c.arm64 = true;
@@ -266,7 +266,7 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemRe
   load_lifecycle(m, c);
   {
     MapReader pm(ctx, m.get("db_pool"), m.child_path("db_pool"));
-    if (auto v = pm.integer("size")) c.db_pool.size = to_int(*v);
+    if (auto v = pm.whole<int>("size")) c.db_pool.size = *v;
     if (auto v = pm.duration("timeout")) c.db_pool.timeout = *v;
     if (auto v = pm.duration("idle_timeout")) c.db_pool.idle_timeout = *v;
     pm.finish();
@@ -333,8 +333,8 @@ bool load_web_step(MapReader& m, const Scenario& s, models::StepConfig& step) {
   if (!m.has("db")) return false;
   step.kind = models::StepKind::kDb;
   MapReader d(ctx, m.get("db"), m.child_path("db"));
-  if (auto v = d.integer("reads")) step.db.reads = to_int(*v);
-  if (auto v = d.integer("writes")) step.db.writes = to_int(*v);
+  if (auto v = d.whole<int>("reads")) step.db.reads = *v;
+  if (auto v = d.whole<int>("writes")) step.db.writes = *v;
   if (auto v = d.distribution("read")) step.db.read = *v;
   if (auto v = d.distribution("write")) step.db.write = *v;
   if (auto v = d.number("pinned")) step.db.pinned = *v;

@@ -48,8 +48,8 @@ void load_workers(MapReader& top, Scenario& s) {
     } else {
       ctx.error(node, path, "needs 'queue' (the SQS FIFO queue it consumes)");
     }
-    if (auto v = m.integer("pollers")) w.pollers = to_int(*v);
-    if (auto v = m.integer("batch_size")) w.batch_size = *v;
+    if (auto v = m.whole<int>("pollers")) w.pollers = *v;
+    if (auto v = m.whole<std::int64_t>("batch_size")) w.batch_size = *v;
     if (auto v = m.duration("wait_time")) w.wait_time = *v;
     if (auto v = m.str("delete")) {
       if (*v == "batch") w.delete_batch = true;

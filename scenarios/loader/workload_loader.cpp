@@ -15,8 +15,16 @@ namespace loadcast::scenario {
 
 namespace {
 
+// "rate must be at most 100000000 requests per second" or "users must be at most 1000000".
+std::string above_max(const std::string& value_key) {
+  return value_key == "rate" ? "rate must be at most 100000000 requests per second (as load --rate)"
+                             : value_key + " must be at most 1000000 (as load --connections)";
+}
+
 std::vector<workload::RatePoint> load_stages(Context& ctx, const YAML::Node& node, const std::string& path,
                                         const std::string& value_key) {
+  const double max_value = value_key == "rate" ? workload::kMaxRate : workload::kMaxUsers;
+  const std::string too_high = above_max(value_key);
   std::vector<workload::RatePoint> points;
   std::vector<YAML::Node> items;
   for_each_item(ctx, node, path, [&](const YAML::Node& item, const std::string& ipath) {
@@ -26,10 +34,12 @@ std::vector<workload::RatePoint> load_stages(Context& ctx, const YAML::Node& nod
     const auto v = m.number(value_key);
     if (!m.has("at")) ctx.error(item, ipath, "needs 'at' (when this stage point applies, e.g. at: 10m)");
     if (!m.has(value_key)) ctx.error(item, ipath, "needs '" + value_key + "'");
+    const bool in_range = v && *v >= 0 && *v <= max_value;
     if (v && *v < 0) ctx.error(m.get(value_key), m.child_path(value_key), value_key + " must be >= 0, found " + m.get(value_key).Scalar());
+    if (v && *v > max_value) ctx.error(m.get(value_key), m.child_path(value_key), too_high + ", found " + m.get(value_key).Scalar());
     m.finish();
     // A rejected point is left out, so the order check below does not report it a second time.
-    if (at && v && *v >= 0) points.push_back({*at, *v});
+    if (at && in_range) points.push_back({*at, *v});
   });
   if (node.IsDefined() && node.IsSequence() && node.size() == 0) ctx.error(node, path, "needs at least one stage");
   if (!points.empty() && points.size() == items.size()) {
@@ -177,9 +187,9 @@ void load_stations(MapReader& top, Scenario& s) {
     MapReader m(ctx, stations.get(name), path);
     models::StationConfig c;
     c.name = name;
-    if (auto v = m.integer("servers")) {
+    if (auto v = m.whole<int>("servers")) {
       if (*v < 1) ctx.error(m.get("servers"), m.child_path("servers"), "servers (" + std::to_string(*v) + ") must be at least 1");
-      else c.servers = static_cast<int>(*v);
+      else c.servers = *v;
     } else if (!m.has("servers")) {
       ctx.error(m.node(), path, "needs 'servers' (how many requests it serves at once)");
     }
@@ -188,9 +198,9 @@ void load_stations(MapReader& top, Scenario& s) {
       else if (*v == "ps") c.discipline = models::Discipline::kPs;
       else ctx.error(m.get("discipline"), m.child_path("discipline"), "must be fcfs or ps, found '" + *v + "'");
     }
-    if (auto v = m.integer("queue_limit")) {
+    if (auto v = m.whole<int>("queue_limit")) {
       if (*v < 0) ctx.error(m.get("queue_limit"), m.child_path("queue_limit"), "must be >= 0");
-      else c.queue_limit = static_cast<int>(*v);
+      else c.queue_limit = *v;
     }
     m.finish();
     s.model.stations.push_back(c);
@@ -296,6 +306,7 @@ void load_workload(MapReader& top, Scenario& s) {
     if (has_rate) {
       if (auto r = a.number("rate")) {
         if (*r <= 0) ctx.error(a.get("rate"), a.child_path("rate"), "rate must be > 0 requests per second, found " + a.get("rate").Scalar());
+        else if (*r > workload::kMaxRate) ctx.error(a.get("rate"), a.child_path("rate"), above_max("rate") + ", found " + a.get("rate").Scalar());
         else points.push_back({0, *r});
       }
     }
@@ -313,8 +324,9 @@ void load_workload(MapReader& top, Scenario& s) {
     if (has_count && has_stages) ctx.error(un, u.path(), "give count or stages, not both");
     if (!has_count && !has_stages) ctx.error(un, u.path(), "needs count (concurrent users) or stages");
     if (has_count) {
-      if (auto c = u.integer("count")) {
+      if (auto c = u.whole<std::int64_t>("count")) {
         if (*c < 1) ctx.error(u.get("count"), u.child_path("count"), "count must be at least 1");
+        else if (static_cast<double>(*c) > workload::kMaxUsers) ctx.error(u.get("count"), u.child_path("count"), above_max("users") + ", found " + std::to_string(*c));
         else points.push_back({0, static_cast<double>(*c)});
       }
     }
@@ -371,10 +383,7 @@ void load_workload(MapReader& top, Scenario& s) {
     }
     headers.finish();
     if (auto v = m.str("body")) rc.http.body = *v;
-    if (auto v = m.integer("expect_status")) {
-      if (*v < 100 || *v > 599) ctx.error(m.get("expect_status"), m.child_path("expect_status"), "must be an HTTP status 100-599");
-      else rc.http.expect_status = static_cast<int>(*v);
-    }
+    if (auto v = m.whole<int>("expect_status", 100, 599)) rc.http.expect_status = *v;
     check_placeholders(ctx, m.get("path"), m.child_path("path"), rc.http.path, rc.http);
     if (auto d = m.distribution("response_bytes", sim::ValueKind::kPlain)) {
       if (d->mean() < 0.0) ctx.error(m.get("response_bytes"), m.child_path("response_bytes"), "must be a size in bytes >= 0");

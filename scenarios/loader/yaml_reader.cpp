@@ -2,9 +2,9 @@
 
 #include <charconv>
 #include <cmath>
-#include <map>
 
 #include "sim/distribution_text.hpp"
+#include "sim/text.hpp"
 
 namespace loadcast::scenario {
 
@@ -21,7 +21,18 @@ void Context::error(const YAML::Node& node, const std::string& path, const std::
 }
 
 void Context::error_at(const YAML::Mark& mark, const std::string& path, const std::string& message) {
-  errors_.push_back(location(mark, path) + ": " + (path.empty() ? std::string("(top level)") : path) + ": " + message);
+  if (errors_.size() >= kMaxReportedErrors) {
+    ++left_out_;
+    return;
+  }
+  // A message quotes what the file says, which may not be UTF-8 (that is reported on its own).
+  errors_.push_back(sim::to_valid_utf8(location(mark, path) + ": " + (path.empty() ? std::string("(top level)") : path) + ": " + message));
+}
+
+std::vector<std::string> Context::errors() const {
+  std::vector<std::string> out = errors_;
+  if (left_out_ > 0) out.push_back(file_ + ": ... and " + std::to_string(left_out_) + " more problems");
+  return out;
 }
 
 std::string join_path(const std::string& parent, const std::string& key) {
@@ -46,24 +57,24 @@ MapReader::MapReader(Context& ctx, const YAML::Node& node, std::string path)
     ctx_.error(node_, path_, std::string("must be a mapping of keys to values, found ") + node_kind(node_));
     valid_ = false;
   }
+  if (valid_ && node_.IsMap()) {
+    // The first of a repeated key, as yaml-cpp's own lookup finds (the repeat is reported).
+    for (const auto& kv : node_) {
+      if (kv.first.IsScalar()) index_.emplace(kv.first.Scalar(), kv.second);
+    }
+  }
 }
 
 bool MapReader::has(const std::string& key) const {
-  if (!valid_ || !node_.IsMap()) return false;
-  const YAML::Node& map = node_;
-  const YAML::Node child = map[key];
-  return child.IsDefined() && !child.IsNull();
+  const auto it = index_.find(key);
+  return it != index_.end() && it->second.IsDefined() && !it->second.IsNull();
 }
 
 YAML::Node MapReader::get(const std::string& key) {
   used_.insert(key);
-  if (!valid_ || !node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-  const YAML::Node& map = node_;  // const access: never inserts the key
-  YAML::Node child = map[key];
-  // A missing key yields an invalid ("zombie") node that throws on use; hand out a plain
-  // undefined node instead.
-  if (!child.IsDefined()) return YAML::Node(YAML::NodeType::Undefined);
-  return child;
+  const auto it = index_.find(key);
+  if (it == index_.end() || !it->second.IsDefined()) return YAML::Node(YAML::NodeType::Undefined);
+  return it->second;
 }
 
 std::vector<std::string> MapReader::keys() const {
@@ -115,6 +126,11 @@ std::optional<std::int64_t> read_integer(Context& ctx, const YAML::Node& node, c
   const std::string& s = node.Scalar();
   std::int64_t v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec == std::errc::result_out_of_range && ptr == s.data() + s.size()) {
+    ctx.error(node, path, "must be a whole number between " + std::to_string(INT64_MIN) + " and " + std::to_string(INT64_MAX) +
+                              ", found " + s);
+    return std::nullopt;
+  }
   if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) {
     ctx.error(node, path, "must be a whole number, found '" + s + "'");
     return std::nullopt;
@@ -130,6 +146,10 @@ std::optional<sim::Time> read_duration(Context& ctx, const YAML::Node& node, con
   auto d = sim::parse_duration(node.Scalar());
   if (!d) {
     ctx.error(node, path, "must be a duration with a unit such as 250ms, 30s, 10m or 2h, found '" + node.Scalar() + "'");
+    return std::nullopt;
+  }
+  if (*d > sim::kMaxDuration) {
+    ctx.error(node, path, "must be at most " + std::string(sim::kMaxDurationText) + ", found '" + node.Scalar() + "'");
     return std::nullopt;
   }
   return d;
@@ -167,6 +187,14 @@ std::optional<std::int64_t> MapReader::integer(const std::string& key) {
   return read_integer(ctx_, n, child_path(key));
 }
 
+std::optional<std::int64_t> MapReader::integer_in(const std::string& key, std::int64_t min, std::int64_t max) {
+  const auto v = integer(key);
+  if (!v || (*v >= min && *v <= max)) return v;
+  const std::string bound = *v > max ? "at most " + std::to_string(max) : "at least " + std::to_string(min);
+  ctx_.error(get(key), child_path(key), "must be " + bound + ", found " + std::to_string(*v));
+  return std::nullopt;
+}
+
 std::optional<bool> MapReader::boolean(const std::string& key) {
   YAML::Node n = get(key);
   if (!n.IsDefined() || n.IsNull()) return std::nullopt;
@@ -189,28 +217,6 @@ std::optional<sim::Distribution> MapReader::distribution(const std::string& key,
   YAML::Node n = get(key);
   if (!n.IsDefined() || n.IsNull()) return std::nullopt;
   return read_distribution(ctx_, n, child_path(key), kind);
-}
-
-void check_duplicate_keys(Context& ctx, const YAML::Node& node, const std::string& path) {
-  if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i) check_duplicate_keys(ctx, node[i], index_path(path, i));
-    return;
-  }
-  if (!node.IsMap()) return;
-  std::map<std::string, YAML::Mark> seen;
-  for (const auto& kv : node) {
-    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
-    const std::string child = join_path(path, key);
-    if (kv.first.IsScalar()) {
-      const auto [it, fresh] = seen.emplace(key, kv.first.Mark());
-      if (!fresh) {
-        ctx.error(kv.first, child, "key '" + key + "' appears twice in this mapping (first at line " +
-                                       std::to_string(it->second.line + 1) + "); keep one");
-        continue;
-      }
-    }
-    check_duplicate_keys(ctx, kv.second, child);
-  }
 }
 
 void for_each_item(Context& ctx, const YAML::Node& node, const std::string& path,

@@ -1,7 +1,7 @@
 // Strict YAML reading with located errors — the toolkit every section loader uses.
 //
 // A Context collects every problem as "file:line:col: yaml.path: sentence" instead of stopping at
-// the first. A MapReader wraps one mapping: each key read is marked used, and finish() reports
+// the first (the first kMaxReportedErrors of them, then how many more). A MapReader wraps one mapping: each key read is marked used, and finish() reports
 // every key nobody read as unknown, listing the accepted ones. Typed getters check the type and
 // range and report with the node's own location. Values set by --set overrides are located as
 // "--set <path>" instead of a line. Internal to the loader: only scenarios/loader/*.cpp include
@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -23,6 +24,9 @@
 #include "sim/time.hpp"
 
 namespace loadcast::scenario {
+
+// Enough to fix a file by; more would only repeat one mistake (a hostile file can make millions).
+inline constexpr std::size_t kMaxReportedErrors = 100;
 
 class Context {
  public:
@@ -34,7 +38,8 @@ class Context {
     return location(node.IsDefined() ? node.Mark() : YAML::Mark::null_mark(), path) + ": " + path;
   }
   void error_at(const YAML::Mark& mark, const std::string& path, const std::string& message);
-  const std::vector<std::string>& errors() const { return errors_; }
+  // The problems recorded, the last line saying how many more were left out.
+  std::vector<std::string> errors() const;
   bool ok() const { return errors_.empty(); }
   const std::string& file() const { return file_; }
   const std::string& base_dir() const { return base_dir_; }
@@ -45,6 +50,7 @@ class Context {
   std::string file_;
   std::string base_dir_;
   std::vector<std::string> errors_;
+  std::size_t left_out_ = 0;
   std::set<std::string> overridden_;
 };
 
@@ -69,9 +75,30 @@ class MapReader {
   std::optional<std::string> str(const std::string& key);
   std::optional<double> number(const std::string& key);
   std::optional<std::int64_t> integer(const std::string& key);
+  // A whole number for a setting of type T (int, std::int64_t, ...), in [min, max]: checked on
+  // the 64-bit value as written, so a value outside is a located error, never wrapped or
+  // clamped into range. Narrower bounds are for the loader's own checks; a configuration's
+  // validate() keeps its rules.
+  template <typename T>
+  std::optional<T> whole(const std::string& key, std::int64_t min = lowest<T>(), std::int64_t max = highest<T>()) {
+    const auto v = integer_in(key, min, max);
+    return v ? std::optional<T>(static_cast<T>(*v)) : std::nullopt;
+  }
   std::optional<bool> boolean(const std::string& key);
   std::optional<sim::Time> duration(const std::string& key);
   std::optional<sim::Distribution> distribution(const std::string& key, sim::ValueKind kind = sim::ValueKind::kDuration);
+
+  template <typename T>
+  static constexpr std::int64_t lowest() {
+    return std::numeric_limits<T>::is_signed ? static_cast<std::int64_t>(std::numeric_limits<T>::min()) : 0;
+  }
+  template <typename T>
+  static constexpr std::int64_t highest() {
+    return static_cast<std::uint64_t>(std::numeric_limits<T>::max()) >= static_cast<std::uint64_t>(INT64_MAX)
+               ? INT64_MAX
+               : static_cast<std::int64_t>(std::numeric_limits<T>::max());
+  }
+  std::optional<std::int64_t> integer_in(const std::string& key, std::int64_t min, std::int64_t max);
 
   // Every key of the mapping (in file order), marking none.
   std::vector<std::string> keys() const;
@@ -84,6 +111,9 @@ class MapReader {
   std::string path_;
   bool valid_ = true;
   std::set<std::string> used_;
+  // Key -> value, built once: yaml-cpp looks a key up by a linear scan of the mapping, which a
+  // mapping of many keys would turn quadratic.
+  std::unordered_map<std::string, YAML::Node> index_;
 };
 
 // A whole number read into an int setting, saturated at int's range: a huge value stays out of
@@ -102,10 +132,6 @@ std::optional<std::int64_t> read_integer(Context& ctx, const YAML::Node& node, c
 std::optional<sim::Time> read_duration(Context& ctx, const YAML::Node& node, const std::string& path);
 std::optional<sim::Distribution> read_distribution(Context& ctx, const YAML::Node& node, const std::string& path,
                                                    sim::ValueKind kind = sim::ValueKind::kDuration);
-
-// Reports every mapping key that appears twice in the document (YAML forbids it; yaml-cpp keeps
-// the first silently), with the location of the repeat and of the first.
-void check_duplicate_keys(Context& ctx, const YAML::Node& node, const std::string& path);
 
 // Calls fn(item, path) for each element of a sequence; records an error if `node` is not one.
 void for_each_item(Context& ctx, const YAML::Node& node, const std::string& path,

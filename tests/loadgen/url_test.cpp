@@ -36,7 +36,8 @@ TEST_CASE("Url: accepts bracketed IPv6 literals") {
 
 TEST_CASE("Url: rejects what it cannot send faithfully") {
   for (const char* bad : {"127.0.0.1:8080/", "ftp://host/", "http://", "http://host:0/", "http://host:70000/",
-                          "http://user@host/", "http://host/a b", "http://host/#frag", "http://host:/"}) {
+                          "http://user@host/", "http://host/a b", "http://host/#frag", "http://host:/",
+                          "http://127.0.0.1:1:2/", "http://::1/"}) {
     const auto u = parse_url(bad);
     INFO(bad);
     CHECK_FALSE(u.value);

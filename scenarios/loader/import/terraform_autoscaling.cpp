@@ -244,7 +244,10 @@ void TerraformImporter::map_autoscaling() {
     }
     service_of_target[t] = svc;
   }
-  for (const auto& [t, svc] : service_of_target) {
+  for (const auto& entry : service_of_target) {
+    // Named, not a structured binding: clang before 16 (the fuzz build) cannot capture those.
+    const auto& t = entry.first;
+    const auto& svc = entry.second;
     DraftService& s = *service_of(svc);
     DraftAutoscaling a;
     a.from = t->address;
