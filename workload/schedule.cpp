@@ -19,6 +19,7 @@ PiecewiseLinear::PiecewiseLinear(std::vector<RatePoint> points) : points_(std::m
     acc += 0.5 * (points_[i].value + points_[i - 1].value) * dt;
     cumulative_[i] = acc;
   }
+  if (points_.size() == 1 && points_[0].at == 0 && points_[0].value > 0.0) constant_rate_ = points_[0].value;
 }
 
 std::string PiecewiseLinear::validate(const std::vector<RatePoint>& points) {
@@ -72,7 +73,7 @@ double PiecewiseLinear::integral(Time t) const {
   return cumulative_[i] + a.value * dt + 0.5 * slope * dt * dt;
 }
 
-std::optional<Time> PiecewiseLinear::inverse_integral(double target) const {
+std::optional<Time> PiecewiseLinear::inverse_integral_general(double target) const {
   if (target <= 0.0) return Time{0};
   if (points_.size() == 1 && points_[0].at == 0) {  // constant rate: the common case, kept cheap
     if (points_[0].value <= 0.0) return std::nullopt;
