@@ -38,7 +38,8 @@ System::System(sim::Simulation& sim, const workload::WorkloadSpec& workload, con
       params_(params),
       source_(sim, workload, *this, params.duration),
       class_counts_(workload.classes.size()),
-      class_latency_(workload.classes.size()) {
+      class_latency_(workload.classes.size()),
+      interval_class_latency_(workload.classes.size()) {
   events_.set_enabled(params.record_events);
   for (const auto& sc : config.stations) stations_.push_back(std::make_unique<Station>(sim, sc, *this));
   for (std::size_t c = 0; c < config.classes.size(); ++c) {
@@ -75,6 +76,7 @@ RunOutput System::run() {
   source_.start();
   sim_.run_until(params_.duration);
   if (interval_start_ < params_.duration) close_interval(interval_start_, params_.duration);
+  fold_interval_latency();
 
   RunOutput out;
   out.measured_s = sim::to_seconds(params_.duration - (params_.warmup > 0 ? params_.warmup : 0));
@@ -174,7 +176,8 @@ void System::account(Request* r, const Failure* f) {
   const bool ok = f == nullptr;
   ++interval_completions_;
   if (ok) {
-    interval_latency_.record(latency);
+    if (r->counted) interval_class_latency_[r->cls].record(latency);
+    else interval_uncounted_latency_.record(latency);
   } else {
     ++interval_errors_;
     if (f->status >= 500 && f->status < 600) {
@@ -188,7 +191,6 @@ void System::account(Request* r, const Failure* f) {
     if (ok) {
       ++c.ok;
       ++c.by_status[200];
-      class_latency_[r->cls].record(latency);
     } else {
       switch (f->kind) {
         case Failure::Kind::kError: ++c.errors; break;
@@ -213,6 +215,33 @@ void System::on_interval() {
   if (now + params_.interval < params_.duration) sim_.schedule(params_.interval, [this] { on_interval(); });
 }
 
+void System::fold_interval_latency() {
+  // Integer nanoseconds sum exactly in a double below 2^53 ns (104 days of summed latency), so
+  // the class histograms' sums are the same as if each response were recorded there directly.
+  for (std::size_t c = 0; c < interval_class_latency_.size(); ++c) {
+    class_latency_[c].merge(interval_class_latency_[c]);
+    interval_class_latency_[c].reset();
+  }
+  interval_uncounted_latency_.reset();
+}
+
+const reports::Histogram* System::interval_latency() {
+  const reports::Histogram* only = nullptr;
+  std::size_t filled = 0;
+  auto look = [&](const reports::Histogram& h) {
+    if (h.empty()) return;
+    only = &h;
+    ++filled;
+  };
+  look(interval_uncounted_latency_);
+  for (const auto& h : interval_class_latency_) look(h);
+  if (filled <= 1) return only;
+  interval_union_.reset();
+  interval_union_.merge(interval_uncounted_latency_);
+  for (const auto& h : interval_class_latency_) interval_union_.merge(h);
+  return &interval_union_;
+}
+
 void System::close_interval(sim::Time start, sim::Time end) {
   const std::size_t index = timeseries_.t_s.size();
   timeseries_.t_s.push_back(sim::to_seconds(start));
@@ -233,12 +262,12 @@ void System::close_interval(sim::Time start, sim::Time end) {
     interval_by_5xx_[k] = 0;
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (interval_latency_.empty()) {
+  if (const reports::Histogram* latency = interval_latency(); latency == nullptr) {
     row.set(series::kLatencyP50, nan);
     row.set(series::kLatencyP95, nan);
     row.set(series::kLatencyP99, nan);
   } else {
-    const auto p = interval_latency_.percentiles({50.0, 95.0, 99.0});
+    const auto p = latency->percentiles({50.0, 95.0, 99.0});
     row.set(series::kLatencyP50, p[0] * 1e-6);
     row.set(series::kLatencyP95, p[1] * 1e-6);
     row.set(series::kLatencyP99, p[2] * 1e-6);
@@ -247,7 +276,7 @@ void System::close_interval(sim::Time start, sim::Time end) {
     row.set(s->name() + ".in_system", static_cast<double>(s->present()));
   }
   for (Component* c : components_) c->sample(start, end, row);
-  interval_latency_.reset();
+  fold_interval_latency();
   interval_completions_ = interval_arrivals_ = interval_errors_ = interval_5xx_ = 0;
   interval_start_ = end;
 }

@@ -84,6 +84,8 @@ class System final : public RequestSink, public Admitter {
   void on_warmup_end();
   void on_interval();
   void close_interval(sim::Time start, sim::Time end);
+  const reports::Histogram* interval_latency();  // nullptr: no OK response in the interval
+  void fold_interval_latency();                    // the interval's counted latencies into the classes'
 
   sim::Simulation& sim_;
   const workload::WorkloadSpec& workload_;
@@ -104,7 +106,13 @@ class System final : public RequestSink, public Admitter {
   std::vector<reports::Histogram> class_latency_;
   reports::TimeSeries timeseries_;
   sim::Time interval_start_ = 0;
-  reports::Histogram interval_latency_;
+  // OK latencies of the current interval: counted ones per class (merged into class_latency_
+  // when the interval closes, so a response is recorded in one histogram, not two) and the
+  // uncounted ones (requests that arrived in the warm-up); the interval's percentiles are over
+  // their union (interval_union_ when more than one holds values).
+  std::vector<reports::Histogram> interval_class_latency_;
+  reports::Histogram interval_uncounted_latency_;
+  reports::Histogram interval_union_;
   std::uint64_t interval_completions_ = 0;
   std::uint64_t interval_arrivals_ = 0;
   std::uint64_t interval_errors_ = 0;
