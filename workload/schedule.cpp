@@ -73,10 +73,10 @@ double PiecewiseLinear::integral(Time t) const {
   return cumulative_[i] + a.value * dt + 0.5 * slope * dt * dt;
 }
 
-std::optional<Time> PiecewiseLinear::inverse_integral_general(double target) const {
+Time PiecewiseLinear::time_at_integral_general(double target) const {
   if (target <= 0.0) return Time{0};
   if (points_.size() == 1 && points_[0].at == 0) {  // constant rate: the common case, kept cheap
-    if (points_[0].value <= 0.0) return std::nullopt;
+    if (points_[0].value <= 0.0) return -1;
     return from_seconds(target / points_[0].value);
   }
   // Before the first point.
@@ -105,7 +105,7 @@ std::optional<Time> PiecewiseLinear::inverse_integral_general(double target) con
     return a.at + from_seconds(dt);
   }
   const double tail_rate = points_.back().value;
-  if (tail_rate <= 0.0) return std::nullopt;
+  if (tail_rate <= 0.0) return -1;
   return points_.back().at + from_seconds((target - cumulative_.back()) / tail_rate);
 }
 
