@@ -204,7 +204,7 @@ Distribution Distribution::zipf(double s, std::int64_t n) {
   return d;
 }
 
-double Distribution::sample(Rng& rng) const {
+double Distribution::sample_other(Rng& rng) const {
   switch (kind_) {
     case DistKind::kConst:
       return a_;

@@ -22,6 +22,10 @@
 
 namespace loadcast::sim {
 
+// A standard exponential draw (mean 1) by the ziggurat method: what exp(...) distributions and
+// Poisson arrivals (simulator and load generator alike) use.
+double standard_exponential(Rng& rng);
+
 enum class DistKind {
   kConst,
   kExp,
@@ -63,7 +67,13 @@ class Distribution {
   ValueKind value_kind() const { return value_kind_; }
   void set_value_kind(ValueKind k) { value_kind_ = k; }
 
-  double sample(Rng& rng) const;
+  // Exponential and constant inline (every exp(...) service time of the simulator), the rest
+  // out of line.
+  double sample(Rng& rng) const {
+    if (kind_ == DistKind::kExp) return a_ * standard_exponential(rng);
+    if (kind_ == DistKind::kConst) return a_;
+    return sample_other(rng);
+  }
   // Durations: seconds -> nanoseconds, clamped at zero.
   Time sample_time(Rng& rng) const {
     const double s = sample(rng);
@@ -84,15 +94,13 @@ class Distribution {
   std::string describe() const;
 
  private:
+  double sample_other(Rng& rng) const;
+
   DistKind kind_ = DistKind::kConst;
   ValueKind value_kind_ = ValueKind::kDuration;
   double a_ = 0, b_ = 0, c_ = 0, d_ = 0;  // meaning depends on kind_
   std::int64_t k_ = 0;
   std::shared_ptr<const std::vector<double>> table_;  // empirical values or zipf CDF
 };
-
-// A standard exponential draw (mean 1) by the ziggurat method: what exp(...) distributions and
-// Poisson arrivals (simulator and load generator alike) use.
-double standard_exponential(Rng& rng);
 
 }  // namespace loadcast::sim

@@ -15,6 +15,8 @@
 #include <cassert>
 #include <cstdint>
 #include <stdexcept>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/callback.hpp"
@@ -106,20 +108,16 @@ class EventQueue {
   std::size_t pending() const { return live_; }
 
   EventId schedule_at(Time when, Callback&& fn) {
-    assert(when >= now_ && "cannot schedule in the past");
     const std::uint32_t slot = acquire_slot();
-    Slot& s = slots_[slot];
-    s.fn = std::move(fn);
-    s.armed = true;
-    ++live_;
-    const std::uint64_t seq = sequence_++;
-    assert(seq < (std::uint64_t{1} << 40) && "event sequence exhausted");
-    if (when == now_) {
-      lane_.push_back(slot);
-    } else {
-      heap_.push(EventKey{when, (seq << 24) | slot});
-    }
-    return EventId{slot, s.generation};
+    slots_[slot].fn = std::move(fn);
+    return enqueue(when, slot);
+  }
+  // A lambda is built in its slot directly (Callback::emplace), not moved there.
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback>>>
+  EventId schedule_at(Time when, F&& fn) {
+    const std::uint32_t slot = acquire_slot();
+    slots_[slot].fn.emplace(std::forward<F>(fn));
+    return enqueue(when, slot);
   }
 
   // Lazy: the callback is destroyed now, the key is discarded when it reaches the top.
@@ -201,6 +199,22 @@ class EventQueue {
     std::uint32_t next_free = UINT32_MAX;
     bool armed = false;
   };
+
+  // Arms `slot`, whose callback is set, for time `when`.
+  EventId enqueue(Time when, std::uint32_t slot) {
+    assert(when >= now_ && "cannot schedule in the past");
+    Slot& s = slots_[slot];
+    s.armed = true;
+    ++live_;
+    const std::uint64_t seq = sequence_++;
+    assert(seq < (std::uint64_t{1} << 40) && "event sequence exhausted");
+    if (when == now_) {
+      lane_.push_back(slot);
+    } else {
+      heap_.push(EventKey{when, (seq << 24) | slot});
+    }
+    return EventId{slot, s.generation};
+  }
 
   std::uint32_t acquire_slot() {
     if (free_head_ != UINT32_MAX) {

@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "sim/callback.hpp"
 #include "sim/event_queue.hpp"
@@ -52,6 +54,15 @@ class Simulation {
   }
   EventId schedule_at(Time when, Callback&& fn) {
     return queue_.schedule_at(when > now() ? when : now(), std::move(fn));
+  }
+  // A lambda goes straight into the event queue's slot (no intermediate Callback).
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback>>>
+  EventId schedule(Time delay, F&& fn) {
+    return queue_.schedule_at(now() + (delay > 0 ? delay : 0), std::forward<F>(fn));
+  }
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback>>>
+  EventId schedule_at(Time when, F&& fn) {
+    return queue_.schedule_at(when > now() ? when : now(), std::forward<F>(fn));
   }
   bool cancel(EventId id) { return queue_.cancel(id); }
   bool is_pending(EventId id) const { return queue_.is_pending(id); }

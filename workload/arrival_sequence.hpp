@@ -42,16 +42,21 @@ class ArrivalSequence {
   // The next arrival, or nullopt once there is none before `end` (and from then on). Inline:
   // the simulator calls it once per arrival.
   std::optional<Arrival> next() {
-    if (done_) return std::nullopt;
-    const std::uint64_t index = k_;
-    std::size_t cls = 0;
-    const double position = draw(cls);
-    const auto at = rate_.inverse_integral(position);
-    if (!at || *at >= end_) {
+    Arrival a;
+    if (!next(a)) return std::nullopt;
+    return a;
+  }
+  // The same into `out`; false once there is none (the simulator's form: no std::optional).
+  bool next(Arrival& out) {
+    if (done_) return false;
+    out.index = k_;
+    const double position = draw(out.cls);
+    out.at = rate_.time_at_integral(position);
+    if (out.at < 0 || out.at >= end_) {
       done_ = true;
-      return std::nullopt;
+      return false;
     }
-    return Arrival{index, *at, cls};
+    return true;
   }
   // Walks over the next n arrivals without computing their times. Draws nothing, in O(1), when
   // an arrival needs no random number (a uniform process with at most one class).

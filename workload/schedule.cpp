@@ -20,6 +20,7 @@ PiecewiseLinear::PiecewiseLinear(std::vector<RatePoint> points) : points_(std::m
     acc += 0.5 * (points_[i].value + points_[i - 1].value) * dt;
     cumulative_[i] = acc;
   }
+  if (points_.size() == 1 && points_[0].at == 0 && points_[0].value > 0.0) constant_rate_ = points_[0].value;
 }
 
 std::string PiecewiseLinear::validate(const std::vector<RatePoint>& points) {
@@ -73,10 +74,10 @@ double PiecewiseLinear::integral(Time t) const {
   return cumulative_[i] + a.value * dt + 0.5 * slope * dt * dt;
 }
 
-std::optional<Time> PiecewiseLinear::inverse_integral(double target) const {
+Time PiecewiseLinear::time_at_integral_general(double target) const {
   if (target <= 0.0) return Time{0};
   if (points_.size() == 1 && points_[0].at == 0) {  // constant rate: the common case, kept cheap
-    if (points_[0].value <= 0.0) return std::nullopt;
+    if (points_[0].value <= 0.0) return -1;
     return from_seconds(target / points_[0].value);
   }
   // Before the first point.
@@ -105,7 +106,7 @@ std::optional<Time> PiecewiseLinear::inverse_integral(double target) const {
     return add_saturated(a.at, from_seconds(dt));
   }
   const double tail_rate = points_.back().value;
-  if (tail_rate <= 0.0) return std::nullopt;
+  if (tail_rate <= 0.0) return -1;
   return add_saturated(points_.back().at, from_seconds((target - cumulative_.back()) / tail_rate));
 }
 

@@ -41,7 +41,19 @@ class PiecewiseLinear {
   // ∫_0^t value(s) ds, with value in per-second units and t in ns: result in "value × seconds".
   double integral(sim::Time t) const;
   // Smallest t >= 0 with integral(t) >= target, or nullopt if the integral never reaches it.
-  std::optional<sim::Time> inverse_integral(double target) const;
+  std::optional<sim::Time> inverse_integral(double target) const {
+    const sim::Time t = time_at_integral(target);
+    if (t < 0) return std::nullopt;
+    return t;
+  }
+  // The same as a plain time, -1 when the integral never reaches the target. Inline for a
+  // constant positive rate (one point at t = 0): the simulator places every Poisson arrival with
+  // it, so the common case costs one division, no call and no std::optional (whose bytes GCC
+  // stores in two parts and reloads as one, a store-forwarding stall).
+  sim::Time time_at_integral(double target) const {
+    if (constant_rate_ > 0.0 && target > 0.0) return sim::from_seconds(target / constant_rate_);
+    return time_at_integral_general(target);
+  }
   double max_value() const;
   const std::vector<RatePoint>& points() const { return points_; }
 
@@ -49,9 +61,11 @@ class PiecewiseLinear {
   // The i with points_[i].at <= t < points_[i + 1].at, for points_.front().at < t <
   // points_.back().at (at a step, the later of the two points starts the next segment).
   std::size_t segment(sim::Time t) const;
+  sim::Time time_at_integral_general(double target) const;
 
   std::vector<RatePoint> points_;
   std::vector<double> cumulative_;  // integral at each point
+  double constant_rate_ = 0.0;      // the rate when it is one positive point at t = 0, else 0
 };
 
 using RateSchedule = PiecewiseLinear;

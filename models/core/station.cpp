@@ -19,11 +19,8 @@ Station::Station(sim::Simulation& sim, const StationConfig& config, RequestSink&
       rejected_cause_("rejected:" + config.name),
       station_(sim, params_of(config), *this) {}
 
-void Station::arrive(Request* r, double service_s) {
-  r->step_start = sim_.now();
-  if (!station_.arrive(r, service_s)) {
-    sink_.step_failed(r, Failure{Failure::Kind::kDropped, 503, &rejected_cause_});
-  }
+void Station::reject(Request* r) {
+  sink_.step_failed(r, Failure{Failure::Kind::kDropped, 503, &rejected_cause_});
 }
 
 void Station::restart_statistics() {

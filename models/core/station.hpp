@@ -25,8 +25,11 @@ class Station {
   Station(const Station&) = delete;
   Station& operator=(const Station&) = delete;
 
-  // The request needs `service_s` seconds of one server.
-  void arrive(Request* r, double service_s);
+  // The request needs `service_s` seconds of one server. Inline: every station step calls it.
+  void arrive(Request* r, double service_s) {
+    r->step_start = sim_.now();
+    if (!station_.arrive(r, service_s)) reject(r);
+  }
 
   void restart_statistics();  // end of warm-up
   reports::StationResult result() const;
@@ -35,6 +38,7 @@ class Station {
 
  private:
   friend class sim::Station<Request*, Station>;
+  void reject(Request* r);  // the queue was full: 503
   // sim::Station's hooks.
   static bool counted(const Request* r) { return r->counted; }
   void served(Request* r) { sink_.step_done(r); }

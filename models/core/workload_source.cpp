@@ -34,10 +34,10 @@ void WorkloadSource::start() {
 }
 
 void WorkloadSource::schedule_next_arrival() {
-  const auto next = sequence_->next();
-  if (!next) return;
-  next_class_ = next->cls;
-  sim_.schedule_at(next->at, [this] { on_arrival(); });
+  workload::Arrival next;
+  if (!sequence_->next(next)) return;
+  next_class_ = next.cls;
+  sim_.schedule_at(next.at, [this] { on_arrival(); });
 }
 
 void WorkloadSource::on_arrival() {
