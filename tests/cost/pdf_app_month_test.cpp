@@ -56,5 +56,5 @@ TEST_CASE("PdfAppMonth: a simulated day of pdf-app is the hand calculation of it
   CHECK(cents(items["cloudfront"].get<double>()) == 1.14);       // 10 GB x $0.114
   CHECK(cents(items["route53"].get<double>()) == 0.50);
   CHECK(cents(items["cloudwatch_logs"].get<double>()) == 1.59);  // 2 GB x $0.76 + 2 GB-month x $0.033
-  CHECK(cents(r.sections["cost"]["monthly_usd"]["total"].get<double>()) == 112.25);
+  CHECK(cents(r.sections["cost"]["monthly_usd"]["total"].get<double>()) == 112.62);
 }

@@ -261,7 +261,9 @@ TEST_CASE("Findings: queue_backlog when messages wait five minutes or more") {
   const auto r = simulate(std::string(kWorkloadHead) + R"(
 duration: 20m
 workload:
-  arrivals: { process: poisson, rate: 30 }
+  # 40 messages/s against one 0.25 vCPU worker that serves 25/s (10 ms each under its quota): the
+  # oldest message has waited 0.375 t at time t, 450 s at the end.
+  arrivals: { process: poisson, rate: 40 }
   requests: [ { name: order, steps: [ { delay: const(1ms) }, { publish: { queue: orders, groups: 500 } } ] } ]
 queues:
   orders: {}
