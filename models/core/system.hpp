@@ -98,6 +98,9 @@ class System final : public RequestSink, public Admitter {
   void close_interval(sim::Time start, sim::Time end);
   // Latency and counts of a span of the run (an hour, the window): measured responses only.
   struct Span {
+    // Declared, so std::optional<Span> below sees a default constructor before System is
+    // complete (clang 14, the fuzz build, otherwise finds none: the members' initializers).
+    Span() {}
     reports::Histogram latency;
     std::uint64_t arrivals = 0, ok = 0, failed = 0;
     void reset() {
