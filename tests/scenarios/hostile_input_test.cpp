@@ -21,21 +21,7 @@ using namespace loadcast::testing;
 
 namespace {
 
-const char* kGood = R"(name: ok
-duration: 10m
-workload:
-  arrivals:
-    process: poisson
-    rate: 100
-  requests:
-    - name: job
-      steps:
-        - station: s1
-          service: exp(1ms)
-stations:
-  s1:
-    servers: 2
-)";
+const char* kGood = kOneStationScenario;
 
 // Seconds `fn` takes on the wall clock.
 template <typename F>

@@ -14,21 +14,7 @@ using namespace loadcast::testing;
 
 namespace {
 
-const char* kGood = R"(name: ok
-duration: 10m
-workload:
-  arrivals:
-    process: poisson
-    rate: 100
-  requests:
-    - name: job
-      steps:
-        - station: s1
-          service: exp(1ms)
-stations:
-  s1:
-    servers: 2
-)";
+const char* kGood = kOneStationScenario;
 
 // The reference scenario as a closed model of two users without think time.
 std::string closed() { return replace(kGood, "  arrivals:\n    process: poisson\n    rate: 100\n", "  users:\n    count: 2\n"); }

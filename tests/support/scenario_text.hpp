@@ -13,6 +13,23 @@
 
 namespace loadcast::testing {
 
+// A valid scenario of one two-server station: the base the loader tests break one key of.
+inline constexpr const char* kOneStationScenario = R"(name: ok
+duration: 10m
+workload:
+  arrivals:
+    process: poisson
+    rate: 100
+  requests:
+    - name: job
+      steps:
+        - station: s1
+          service: exp(1ms)
+stations:
+  s1:
+    servers: 2
+)";
+
 // `text` with the first `from` replaced by `to`; the test fails when `from` is not there.
 inline std::string replace(std::string text, const std::string& from, const std::string& to) {
   const auto pos = text.find(from);
