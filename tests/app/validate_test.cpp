@@ -86,9 +86,9 @@ void validate_at(double rate) {
 }  // namespace
 
 // lambda = rho * c / S: 100/s gives rho = 0.5 and 160/s gives rho = 0.8 with c = 4, S = 20 ms.
-TEST_CASE("Validation: M/M/4 testbed matches its simulation within 10 percent at rho 0.5") { validate_at(100.0); }
+TEST_CASE("Validation: M/M/4 testbed matches its simulation within 10 percent at rho 0.5", "[wallclock]") { validate_at(100.0); }
 
-TEST_CASE("Validation: M/M/4 testbed matches its simulation within 10 percent at rho 0.8") { validate_at(160.0); }
+TEST_CASE("Validation: M/M/4 testbed matches its simulation within 10 percent at rho 0.8", "[wallclock]") { validate_at(160.0); }
 
 TEST_CASE("Validation: the comparison judges relative errors against the tolerance") {
   reports::Result p;

@@ -72,22 +72,22 @@ void stall_shows_in_corrected_latency_only(const CoCase& e) {
 
 }  // namespace
 
-TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only (HTTP/1.1)") {
+TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only (HTTP/1.1)", "[wallclock]") {
   stall_shows_in_corrected_latency_only({"http1", loadgen::EngineChoice::kNative, false, false});
 }
 
-TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only (HTTP/1.1 over TLS)") {
+TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only (HTTP/1.1 over TLS)", "[wallclock]") {
   stall_shows_in_corrected_latency_only({"http1-tls", loadgen::EngineChoice::kNative, true, false});
 }
 
-TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only (HTTP/2 over TLS)") {
+TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only (HTTP/2 over TLS)", "[wallclock]") {
   stall_shows_in_corrected_latency_only({"http2", loadgen::EngineChoice::kNative, true, true});
 }
 
-TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only (h2c)") {
+TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only (h2c)", "[wallclock]") {
   stall_shows_in_corrected_latency_only({"h2c", loadgen::EngineChoice::kNative, false, true});
 }
 
-TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only (libcurl)") {
+TEST_CASE("CoordinatedOmission: a 500 ms stall shows in corrected latency only (libcurl)", "[wallclock]") {
   stall_shows_in_corrected_latency_only({"libcurl-http1.1", loadgen::EngineChoice::kCurl, false, false});
 }

@@ -36,7 +36,7 @@ TEST_CASE("Http1Engine: closed model completes every request with keep-alive") {
   CHECK(tb.stats().connections == 4);  // no reconnects
 }
 
-TEST_CASE("Worker: open model sends at the target rate from intended times") {
+TEST_CASE("Worker: open model sends at the target rate from intended times", "[wallclock]") {
   TestbedThread tb(testbed(8, "const(1ms)"));
   auto c = test::quick(tb.url(), 8, 2 * sim::kSecond, 500.0);
   const auto r = test::run(c);
@@ -50,7 +50,7 @@ TEST_CASE("Worker: open model sends at the target rate from intended times") {
   CHECK(load["timer_lag_ms"]["p50"].get<double>() < 5.0);
 }
 
-TEST_CASE("Worker: a request waiting for a connection is charged its wait") {
+TEST_CASE("Worker: a request waiting for a connection is charged its wait", "[wallclock]") {
   // One connection, 20 ms per request, 100 requests/s: the server can do 50/s, so the backlog
   // grows and latency from the intended time climbs while the actual-send latency stays 20 ms.
   const auto r = test::run_unheld(testbed(1, "const(20ms)"), [](const std::string& url) {
@@ -67,7 +67,7 @@ TEST_CASE("Worker: a request waiting for a connection is charged its wait") {
   CHECK_FALSE(load["warnings"].empty());
 }
 
-TEST_CASE("Worker: the drop policy counts what it could not send") {
+TEST_CASE("Worker: the drop policy counts what it could not send", "[wallclock]") {
   const auto r = test::run_unheld(testbed(1, "const(20ms)"), [](const std::string& url) {
     auto c = test::quick(url, 1, sim::kSecond, 100.0);
     c.threads = 1;

@@ -133,7 +133,7 @@ TEST_CASE("TLS: failures are classified like plain HTTP's") {
   }
 }
 
-TEST_CASE("TLS: nginx closing connections at keepalive_requests costs no errors, and reconnects resume the session") {
+TEST_CASE("TLS: nginx closing connections at keepalive_requests costs no errors, and reconnects resume the session", "[wallclock]") {
   // nginx closes a connection after `keepalive_requests` (HTTP/2: a GOAWAY); requests already
   // on their way over it fail with nothing received and must be retried once. 50 per
   // connection: a 1 s closed-model run rolls every connection over often, and each new
