@@ -161,7 +161,7 @@ TEST_CASE("Runner: a stop request ends the run with a balanced partial result") 
   CHECK(r.result.sections["load"]["stopped_early"] == true);
 }
 
-TEST_CASE("Worker: closed-model users loop with think time") {
+TEST_CASE("Worker: closed-model users loop with think time", "[wallclock]") {
   // Four users, 10 ms service on four slots, 50 ms think: one request per user every 60 ms.
   TestbedThread tb(testbed(4, "const(10ms)"));
   auto c = test::quick(tb.url(), 4, 2 * sim::kSecond);
@@ -177,7 +177,7 @@ TEST_CASE("Worker: closed-model users loop with think time") {
   CHECK(r.result.sections["load"]["timer_lag_ms"]["p50"].get<double>() < 5.0);
 }
 
-TEST_CASE("Worker: closed-model user stages start and retire users") {
+TEST_CASE("Worker: closed-model user stages start and retire users", "[wallclock]") {
   // 0 -> 6 users over the first second, then held: the second half runs 6 looping users.
   TestbedThread tb(testbed(8, "const(20ms)"));
   auto c = test::quick(tb.url(), 6, 2 * sim::kSecond);

@@ -149,7 +149,7 @@ TEST_CASE("Http2Engine: h2c against an HTTP/1.1-only server is a malformed respo
   only(test::run(h2c(http1.url(), 1, 2, 300 * sim::kMillisecond)), "malformed_response", Bucket::kErrors);
 }
 
-TEST_CASE("Http2Engine: the open model keeps its schedule over multiplexed streams") {
+TEST_CASE("Http2Engine: the open model keeps its schedule over multiplexed streams", "[wallclock]") {
   H2Server server(behaving(H2Behaviour::kServe));
   auto c = test::quick(server.url(), 4, sim::kSecond, 400.0);
   c.engine.http2 = true;
