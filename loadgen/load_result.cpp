@@ -308,13 +308,17 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
                            {"wall_s", info.wall_s},
                            {"cpu_cores", info.wall_s > 0.0 ? info.cpu_s / info.wall_s : 0.0},
                            {"max_thread_utilization", info.max_thread_utilization},
-                           {"rss_peak_kib", info.rss_peak_kib}};
+                           {"rss_peak_kib", info.rss_peak_kib},
+                           {"fds_needed", info.fds_needed},
+                           {"fd_limit", info.fd_limit},
+                           {"fd_limit_raised_from", info.fd_limit_raised_from}};
   LoadInfo assessed = info;
   assessed.warnings.clear();
   const bool saturated = assess(totals, assessed);
   load["generator_saturated"] = saturated;
   load["warnings"] = assessed.warnings;
   write_fields(load, kEndFields, info);
+  load["connect_backoffs"] = info.connect_backoffs;
   write_fields(load["connection_events"], kConnectionEventFields, info.connection_events);
   if (!info.expect_status.empty()) load["expect_status"] = info.expect_status;
   Json unexpected = Json::object();
@@ -402,6 +406,13 @@ LoadInfo info_from_result(const reports::Result& r) {
   i.wall_s = need(gen, "wall_s", "load.generator.").get<double>();
   i.max_thread_utilization = need(gen, "max_thread_utilization", "load.generator.").get<double>();
   i.rss_peak_kib = need(gen, "rss_peak_kib", "load.generator.").get<std::uint64_t>();
+  // Results written before the descriptor check and the connect backoff have neither.
+  if (gen.contains("fds_needed")) {
+    i.fds_needed = gen.at("fds_needed").get<std::uint64_t>();
+    i.fd_limit = need(gen, "fd_limit", "load.generator.").get<std::uint64_t>();
+    i.fd_limit_raised_from = need(gen, "fd_limit_raised_from", "load.generator.").get<std::uint64_t>();
+  }
+  if (load.contains("connect_backoffs")) i.connect_backoffs = load.at("connect_backoffs").get<std::uint64_t>();
   read_fields(load, "load.", kEndFields, i);
   // Results written before the native TLS and HTTP/2 engines have no connection events.
   if (load.contains("connection_events")) {
