@@ -166,15 +166,27 @@ bool assess(const LoadTotals& totals, LoadInfo& info) {
   if (info.model == "open" && info.duration_s > 0.0 && !info.stopped_early && counts.total > 0) {
     // What happened to the scheduled requests that were not sent on time.
     std::vector<std::string> why;
-    if (counts.dropped > 0) {
-      why.push_back(std::to_string(counts.dropped) + " dropped without being sent (" +
+    const auto by = [&](const char* cause) {
+      const auto it = counts.by_cause.find(cause);
+      return it == counts.by_cause.end() ? std::uint64_t{0} : it->second;
+    };
+    const std::uint64_t full = by(cause_name(Cause::kBacklogFull));
+    const std::uint64_t unsent = counts.dropped - full;
+    if (full > 0) {
+      why.push_back(std::to_string(full) + " dropped without being sent (" +
                     (info.overload == "drop" ? std::string("--on-overload drop") :
                                                "the backlog of " + std::to_string(info.max_backlog) + " was full") +
                     ")");
     }
+    if (unsent > 0) {
+      why.push_back(std::to_string(unsent) + " not sent when the run stopped (waiting for a connection)");
+    }
     if (totals.backlogged > 0) {
       why.push_back(std::to_string(totals.backlogged) + " waited for a free connection (all " +
-                    std::to_string(info.connections) + " were busy: raise -c, or the target is saturated)");
+                    std::to_string(info.connections) +
+                    (info.connect_backoffs > 0 ? " were busy or backing off after failed connects"
+                                               : " were busy: raise -c, or the target is saturated") +
+                    ")");
     }
     if (totals.sent_late > 0) {
       why.push_back(std::to_string(totals.sent_late) + " sent more than " +
@@ -211,7 +223,9 @@ bool assess(const LoadTotals& totals, LoadInfo& info) {
     bool connect_only = !counts.by_cause.empty();
     for (const auto& [cause, n] : counts.by_cause) {
       causes += (causes.empty() ? "" : ", ") + cause + " " + std::to_string(n);
-      connect_only = connect_only && cause.rfind("connect_", 0) == 0;
+      // Never connected: connect failures, and requests never sent for want of a connection.
+      connect_only = connect_only && (cause.rfind("connect_", 0) == 0 || cause == "fd_limit" ||
+                                      cause == "backlog_full" || cause == "not_sent_at_stop");
     }
     info.warnings.push_back("no request succeeded (" + (causes.empty() ? std::string("nothing completed") : causes) + ")" +
                             (connect_only ? ": the target is unreachable" : ""));

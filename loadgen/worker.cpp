@@ -236,9 +236,11 @@ void Worker::release(std::size_t slot) {
 void Worker::rest(std::size_t slot, sim::Time until) {
   auto& timer = rest_timers_[slot];
   if (!timer) timer = std::make_unique<asio::steady_timer>(io_);
+  ++resting_;
   timer->expires_at(at(until));
   timer->async_wait([this, slot](const error_code& ec) {
     if (ec || finished_) return;
+    --resting_;
     release(slot);
     maybe_finish();
   });
@@ -335,8 +337,10 @@ void Worker::on_end() {
 }
 
 void Worker::maybe_finish() {
-  if (!ending_ || finished_) return;
-  if (engine_->busy() == 0 && backlog_.empty()) finish();
+  if (!ending_ || finished_ || engine_->busy() > 0) return;
+  // Every slot backing off after failed connects: the target refuses everything, and the
+  // backlog would only wait out the drain. What waits is not_sent_at_stop now.
+  if (backlog_.empty() || (open_model_ && resting_ == slot_count_)) finish();
 }
 
 void Worker::finish() {

@@ -13,7 +13,8 @@
 // run stops is dropped (not_sent_at_stop), and nothing starts after the drain deadline. A slot
 // whose connection could not be made (refused, timed out, EMFILE...) backs off before its next
 // request (connect_backoff.hpp): open model — the slot rests and due requests wait in the
-// backlog or are dropped per policy; closed model — the user waits the backoff before its next
+// backlog or are dropped per policy (after the schedule, once every slot rests, the backlog is
+// dropped at once rather than waiting out the drain); closed model — the user waits the backoff before its next
 // request. A stop request (SIGINT) ends the run at the next monitor tick without draining.
 // Timer lag (pacer and think timers behind their intended time) and monitor-tick lag are
 // recorded; the thread's CPU time is measured with RUSAGE_THREAD.
@@ -133,6 +134,7 @@ class Worker final : private EngineListener {
   std::deque<Pending> backlog_;
   std::uint64_t max_backlog_ = 0;
   std::vector<std::unique_ptr<boost::asio::steady_timer>> rest_timers_;  // per slot, backing off
+  std::size_t resting_ = 0;  // slots backing off now
 
   // Closed model.
   std::uint64_t users_target_ = 0;

@@ -197,6 +197,40 @@ TEST_CASE("Accounting: a request still connecting when the run stops is dropped 
   CHECK(q.total == 4);
 }
 
+TEST_CASE("ConnectBackoff: an open-model run against a refused port ends with the schedule, its backlog not sent") {
+  // Every slot backs off after its refusal; once the schedule is over the backlog does not wait
+  // out the 10 s drain: it is not_sent_at_stop, and the target is said to be unreachable.
+  auto c = test::quick("http://127.0.0.1:" + std::to_string(test::free_port()) + "/", 2, 500 * sim::kMillisecond, 200.0);
+  c.threads = 1;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = test::run(c);
+  const double took = seconds_since(t0);
+  const auto& q = r.result.requests;
+  INFO(r.result.to_json()["requests"].dump());
+  CHECK(took < 2.0);
+  CHECK(q.balanced());
+  CHECK(q.in_flight == 0);
+  CHECK(q.ok == 0);
+  CHECK(q.errors == test::cause(r, "connect_refused"));
+  CHECK(q.dropped == test::cause(r, "not_sent_at_stop"));
+  CHECK(q.dropped > 0);
+  // Two slots, each at most 3 attempts in 0.5 s (at t >= 0, >= 100 ms, >= 300 ms after its first).
+  CHECK(q.errors <= 2 * 3);
+  CHECK(r.info.connect_backoffs == q.errors);
+  bool unreachable = false;
+  bool unsent = false;
+  INFO(r.info.warnings.size());
+  for (const auto& text : r.info.warnings) {
+    UNSCOPED_INFO(text);
+    unreachable = unreachable || text.find("no request succeeded (connect_refused ") != std::string::npos &&
+                                     text.find("): the target is unreachable") != std::string::npos;
+    unsent = unsent || text.find(std::to_string(q.dropped) + " not sent when the run stopped (waiting for a connection)") !=
+                           std::string::npos;
+  }
+  CHECK(unreachable);
+  CHECK(unsent);
+}
+
 TEST_CASE("Testbed: a connection without a complete request header is closed after --header-timeout") {
   loadgen::TestbedConfig config;
   config.service = sim::Distribution::constant(0.001);
