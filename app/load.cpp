@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "loadgen/fd_limit.hpp"
 #include "reports/findings.hpp"
 #include "reports/format.hpp"
 #include "reports/threshold.hpp"
@@ -141,7 +142,15 @@ std::string ignored_proxy(const loadgen::LoadConfig& config, const std::function
 
 LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan& thresholds,
                  const std::atomic<bool>& stop) {
-  LoadRun run{loadgen::run_load(config, stop), {}};
+  // Too few descriptors for the connections asked for is a usage error (exit 2), found before
+  // any connection is made (loadgen/fd_limit.hpp).
+  LoadRun run = [&] {
+    try {
+      return LoadRun{loadgen::run_load(config, stop), {}};
+    } catch (const loadgen::FdLimitError& e) {
+      throw UsageError(e.what());
+    }
+  }();
   auto& result = run.output.result;
   reports::add_findings(result);
   // A threshold only the real result can check (a status that never came) is a usage error

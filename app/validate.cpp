@@ -7,6 +7,7 @@
 
 #include "app/load.hpp"
 #include "app/simulate.hpp"
+#include "loadgen/fd_limit.hpp"
 #include "reports/run_outputs.hpp"
 
 namespace loadcast::app {
@@ -109,7 +110,11 @@ std::optional<Validation> validate(const scenario::Scenario& sc, const loadgen::
                                    const ValidateOptions& options, const std::atomic<bool>& stop) {
   if (const auto problems = load.validate(); !problems.empty()) throw UsageError(problems.front());
   Validation v;
-  v.measured = loadgen::run_load(load, stop);
+  try {
+    v.measured = loadgen::run_load(load, stop);
+  } catch (const loadgen::FdLimitError& e) {
+    throw UsageError(e.what());  // exit 2, as for loadcast load
+  }
   if (v.measured.info.stopped_early) return std::nullopt;
   SimOptions sim_options;
   sim_options.replications = options.replications;

@@ -23,6 +23,8 @@ ExitCode run_testbed(int argc, char** argv) {
                            {"seed", "", true, false, "N  seed of the service-time stream (default 1)"},
                            {"stream", "", true, false, "NAME  random stream of service times (default testbed.service; "
                                                        "class.<name>.step.0 reproduces a scenario's draws)"},
+                           {"header-timeout", "", true, false, "D  close a connection that sends no complete request header within D "
+                                                               "(default 10s; also idle keep-alive connections)"},
                            {"help", "h", false, false, "show this help"},
                        });
   args.parse(argc, argv, 0);
@@ -68,6 +70,7 @@ ExitCode run_testbed(int argc, char** argv) {
   }
   if (auto s = args.get_u64("seed")) config.seed = *s;
   if (auto s = args.get("stream")) config.stream = *s;
+  if (auto t = args.get_duration_ns("header-timeout")) config.header_timeout = *t;
   if (const auto problems = config.validate(); !problems.empty()) throw UsageError(problems.front());
 
   install_stop_handlers();
@@ -88,6 +91,12 @@ ExitCode run_testbed(int argc, char** argv) {
               static_cast<unsigned long long>(st.requests), static_cast<unsigned long long>(st.failed),
               static_cast<unsigned long long>(st.health), static_cast<unsigned long long>(st.bad_requests),
               static_cast<unsigned long long>(st.connections), static_cast<unsigned long long>(st.max_queue));
+  if (st.header_timeouts > 0 || st.accept_errors > 0) {
+    std::printf("closed %llu connections without a complete request header within %s; accept failed %llu times "
+                "(%llu out of descriptors), each followed by a 10-100 ms pause\n",
+                static_cast<unsigned long long>(st.header_timeouts), sim::format_duration(config.header_timeout).c_str(),
+                static_cast<unsigned long long>(st.accept_errors), static_cast<unsigned long long>(st.accept_emfile));
+  }
   if (config.mode == loadgen::ServiceMode::kSleep && st.requests > 0) {
     std::printf("service timers fired late by p99 %.3f ms, max %.3f ms\n", st.wakeup_lag_p99_ns * 1e-6,
                 static_cast<double>(st.wakeup_lag_max_ns) * 1e-6);

@@ -34,6 +34,7 @@ Cause cause_of(CURL* easy, CURLcode code) {
     case CURLE_COULDNT_CONNECT: {
       long err = 0;
       curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &err);
+      if (err == EMFILE || err == ENFILE) return Cause::kFdLimit;
       return err == ECONNREFUSED ? Cause::kConnectRefused : Cause::kConnectError;
     }
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -231,6 +232,19 @@ void CurlEngine::add(Transfer& t) {
   }
 }
 
+// libcurl counts the bytes of the request it issued on the current transfer (reset when the
+// transfer starts): none means it never got as far as writing the request to a socket.
+bool CurlEngine::request_written(const Transfer& t) const {
+  long request_bytes = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_REQUEST_SIZE, &request_bytes);
+  return request_bytes > 0;
+}
+
+bool CurlEngine::written(std::size_t slot) const {
+  const Transfer& t = *transfers_[slot];
+  return t.busy && request_written(t);
+}
+
 void CurlEngine::shutdown() {
   if (closed_) return;
   closed_ = true;
@@ -330,7 +344,7 @@ void CurlEngine::complete(Transfer& t, CURLcode code) {
     }
   }
   Completion c;
-  c.sent = t.sent;
+  c.sent = request_written(t) ? t.sent : 0;
   c.done = steady_now();
   c.bytes = t.bytes + static_cast<std::uint64_t>(header_bytes > 0 ? header_bytes : 0);
   if (code == CURLE_OK) {

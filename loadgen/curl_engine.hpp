@@ -75,6 +75,7 @@ class CurlEngine final : public Engine {
   std::size_t open_connections() const override { return watched_; }
   void start(std::size_t slot, std::size_t cls, sim::Time intended) override;
   std::size_t busy() const override { return busy_; }
+  bool written(std::size_t slot) const override;
   void shutdown() override;
 
  private:
@@ -100,6 +101,7 @@ class CurlEngine final : public Engine {
   void action(curl_socket_t fd, int bits);
   void drain_messages();
   void complete(Transfer& t, CURLcode code);
+  bool request_written(const Transfer& t) const;
   void arm_inner();
   void on_inner_ready();
 

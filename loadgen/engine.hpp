@@ -97,6 +97,9 @@ class Engine {
   // Starts a request of class `cls` on idle slot `slot`; `intended` is its intended send time.
   virtual void start(std::size_t slot, std::size_t cls, sim::Time intended) = 0;
   virtual std::size_t busy() const = 0;
+  // Whether the request started on `slot` (still unfinished) has been written to a socket; one
+  // still waiting for its connection has not, and is no request in flight when the run stops.
+  virtual bool written(std::size_t slot) const = 0;
   virtual void shutdown() = 0;
   virtual ConnectionEvents events() const { return {}; }
 };

@@ -31,6 +31,8 @@ class BasicHttp1Engine<Stream>::Connection {
       : engine_(engine), slot_(slot), stream_(engine.io_, engine.context_), timer_(engine.io_) {}
 
   bool busy() const { return busy_; }
+  // send() ran for the current request: its bytes went (or are going) to a socket.
+  bool written() const { return busy_ && sent_ > 0; }
   bool open() const { return phase_ != Phase::kClosed && phase_ != Phase::kConnecting; }
 
   void preconnect() {
@@ -327,6 +329,11 @@ std::size_t BasicHttp1Engine<Stream>::open_connections() const {
 template <typename Stream>
 void BasicHttp1Engine<Stream>::start(std::size_t slot, std::size_t cls, sim::Time intended) {
   connections_[slot]->start(cls, intended);
+}
+
+template <typename Stream>
+bool BasicHttp1Engine<Stream>::written(std::size_t slot) const {
+  return connections_[slot]->written();
 }
 
 template <typename Stream>

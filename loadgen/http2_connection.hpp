@@ -100,6 +100,9 @@ class BasicHttp2Engine<Stream>::Connection {
     if (phase_ == Phase::kClosed) connect();
   }
 
+  // The request on stream slot `local` went out: its HEADERS frame was handed to the socket.
+  bool written(std::size_t local) const { return slots_[local].busy && slots_[local].headers_sent; }
+
   // Abandons everything without callbacks.
   void shutdown() {
     timer_.cancel();

@@ -79,6 +79,11 @@ void BasicHttp2Engine<Stream>::start(std::size_t slot, std::size_t cls, sim::Tim
 }
 
 template <typename Stream>
+bool BasicHttp2Engine<Stream>::written(std::size_t slot) const {
+  return connections_[slot / streams_]->written(slot % streams_);
+}
+
+template <typename Stream>
 void BasicHttp2Engine<Stream>::shutdown() {
   context_.stop();
   for (auto& c : connections_) c->shutdown();

@@ -46,6 +46,7 @@ class BasicHttp2Engine final : public Engine {
   std::size_t open_connections() const override;
   void start(std::size_t slot, std::size_t cls, sim::Time intended) override;
   std::size_t busy() const override { return busy_; }
+  bool written(std::size_t slot) const override;
   void shutdown() override;
   ConnectionEvents events() const override;
 

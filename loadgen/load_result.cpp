@@ -166,15 +166,27 @@ bool assess(const LoadTotals& totals, LoadInfo& info) {
   if (info.model == "open" && info.duration_s > 0.0 && !info.stopped_early && counts.total > 0) {
     // What happened to the scheduled requests that were not sent on time.
     std::vector<std::string> why;
-    if (counts.dropped > 0) {
-      why.push_back(std::to_string(counts.dropped) + " dropped without being sent (" +
+    const auto by = [&](const char* cause) {
+      const auto it = counts.by_cause.find(cause);
+      return it == counts.by_cause.end() ? std::uint64_t{0} : it->second;
+    };
+    const std::uint64_t full = by(cause_name(Cause::kBacklogFull));
+    const std::uint64_t unsent = counts.dropped - full;
+    if (full > 0) {
+      why.push_back(std::to_string(full) + " dropped without being sent (" +
                     (info.overload == "drop" ? std::string("--on-overload drop") :
                                                "the backlog of " + std::to_string(info.max_backlog) + " was full") +
                     ")");
     }
+    if (unsent > 0) {
+      why.push_back(std::to_string(unsent) + " not sent when the run stopped (waiting for a connection)");
+    }
     if (totals.backlogged > 0) {
       why.push_back(std::to_string(totals.backlogged) + " waited for a free connection (all " +
-                    std::to_string(info.connections) + " were busy: raise -c, or the target is saturated)");
+                    std::to_string(info.connections) +
+                    (info.connect_backoffs > 0 ? " were busy or backing off after failed connects"
+                                               : " were busy: raise -c, or the target is saturated") +
+                    ")");
     }
     if (totals.sent_late > 0) {
       why.push_back(std::to_string(totals.sent_late) + " sent more than " +
@@ -211,7 +223,9 @@ bool assess(const LoadTotals& totals, LoadInfo& info) {
     bool connect_only = !counts.by_cause.empty();
     for (const auto& [cause, n] : counts.by_cause) {
       causes += (causes.empty() ? "" : ", ") + cause + " " + std::to_string(n);
-      connect_only = connect_only && cause.rfind("connect_", 0) == 0;
+      // Never connected: connect failures, and requests never sent for want of a connection.
+      connect_only = connect_only && (cause.rfind("connect_", 0) == 0 || cause == "fd_limit" ||
+                                      cause == "backlog_full" || cause == "not_sent_at_stop");
     }
     info.warnings.push_back("no request succeeded (" + (causes.empty() ? std::string("nothing completed") : causes) + ")" +
                             (connect_only ? ": the target is unreachable" : ""));
@@ -308,13 +322,17 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
                            {"wall_s", info.wall_s},
                            {"cpu_cores", info.wall_s > 0.0 ? info.cpu_s / info.wall_s : 0.0},
                            {"max_thread_utilization", info.max_thread_utilization},
-                           {"rss_peak_kib", info.rss_peak_kib}};
+                           {"rss_peak_kib", info.rss_peak_kib},
+                           {"fds_needed", info.fds_needed},
+                           {"fd_limit", info.fd_limit},
+                           {"fd_limit_raised_from", info.fd_limit_raised_from}};
   LoadInfo assessed = info;
   assessed.warnings.clear();
   const bool saturated = assess(totals, assessed);
   load["generator_saturated"] = saturated;
   load["warnings"] = assessed.warnings;
   write_fields(load, kEndFields, info);
+  load["connect_backoffs"] = info.connect_backoffs;
   write_fields(load["connection_events"], kConnectionEventFields, info.connection_events);
   if (!info.expect_status.empty()) load["expect_status"] = info.expect_status;
   Json unexpected = Json::object();
@@ -402,6 +420,13 @@ LoadInfo info_from_result(const reports::Result& r) {
   i.wall_s = need(gen, "wall_s", "load.generator.").get<double>();
   i.max_thread_utilization = need(gen, "max_thread_utilization", "load.generator.").get<double>();
   i.rss_peak_kib = need(gen, "rss_peak_kib", "load.generator.").get<std::uint64_t>();
+  // Results written before the descriptor check and the connect backoff have neither.
+  if (gen.contains("fds_needed")) {
+    i.fds_needed = gen.at("fds_needed").get<std::uint64_t>();
+    i.fd_limit = need(gen, "fd_limit", "load.generator.").get<std::uint64_t>();
+    i.fd_limit_raised_from = need(gen, "fd_limit_raised_from", "load.generator.").get<std::uint64_t>();
+  }
+  if (load.contains("connect_backoffs")) i.connect_backoffs = load.at("connect_backoffs").get<std::uint64_t>();
   read_fields(load, "load.", kEndFields, i);
   // Results written before the native TLS and HTTP/2 engines have no connection events.
   if (load.contains("connection_events")) {

@@ -75,6 +75,10 @@ struct LoadInfo {
   std::uint64_t rss_peak_kib = 0;
   std::uint64_t preconnect_failures = 0;
   std::uint64_t open_connections_peak = 0;
+  std::uint64_t connect_backoffs = 0;      // a slot rested after a failed connect (connect_backoff.hpp)
+  std::uint64_t fds_needed = 0;            // descriptors the run needed (fd_limit.hpp)
+  std::uint64_t fd_limit = 0;              // RLIMIT_NOFILE soft limit in force for the run
+  std::uint64_t fd_limit_raised_from = 0;  // the soft limit before the run raised it; 0: not raised
   ConnectionEvents connection_events;  // summed over threads (and shards when merged)
   bool stopped_early = false;
   std::map<std::string, int> expect_status;  // request class -> the status it expects (expect_status)

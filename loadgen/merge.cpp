@@ -33,6 +33,8 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
       merged.cpu_s = 0.0;
       merged.preconnect_failures = 0;
       merged.open_connections_peak = 0;
+      merged.connect_backoffs = 0;
+      merged.fds_needed = 0;
       merged.connection_events = {};
       merged.target_rps = 0.0;
     } else {
@@ -77,6 +79,11 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
     merged.users += info.users;
     merged.cpu_s += info.cpu_s;
     merged.preconnect_failures += info.preconnect_failures;
+    merged.connect_backoffs += info.connect_backoffs;
+    // Shards run in their own processes: the largest need, and the limit of the shard that had least.
+    merged.fds_needed = std::max(merged.fds_needed, info.fds_needed);
+    if (k > 0) merged.fd_limit = std::min(merged.fd_limit, info.fd_limit);
+    merged.fd_limit_raised_from = std::max(merged.fd_limit_raised_from, info.fd_limit_raised_from);
     merged.open_connections_peak += info.open_connections_peak;
     merged.connection_events.add(info.connection_events);
     merged.target_rps += info.target_rps;

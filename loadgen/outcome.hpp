@@ -3,7 +3,8 @@
 // Every scheduled request ends in exactly one Cause; verdict_of() maps causes onto the result's
 // accounting buckets (reports::RequestCounts): kNone is ok; connect and read timeouts are
 // `timeouts`; requests never sent (backlog full under `--on-overload`, or still queued when the
-// run stopped) are `dropped`; everything else is an `error`. cause_name() gives the stable
+// run stopped, or waiting for a connection that was never made when the run stopped) are
+// `dropped`; everything else is an `error`. cause_name() gives the stable
 // snake_case key written to `requests.by_cause`. Plain data and pure functions: thread safe.
 #pragma once
 
@@ -23,6 +24,7 @@ enum class Cause : std::uint8_t {
   kConnectRefused,     // ECONNREFUSED
   kConnectTimeout,     // the request's deadline passed while connecting
   kConnectError,       // any other connect failure (unreachable, no address, ...)
+  kFdLimit,            // no descriptor for the socket: EMFILE (the process's RLIMIT_NOFILE) or ENFILE (the system's)
   kReadTimeout,        // the deadline passed while sending or waiting for the response
   kReset,              // connection reset, closed by the server before the response ended, HTTP/2 stream reset
   kWriteError,         // sending the request failed, or the connection failed before it was all sent
@@ -33,7 +35,7 @@ enum class Cause : std::uint8_t {
   kNotSentAtStop,      // still in the backlog when the run stopped
 };
 
-inline constexpr std::size_t kCauseCount = 15;
+inline constexpr std::size_t kCauseCount = 16;
 
 enum class Verdict { kOk, kError, kTimeout, kDropped };
 
@@ -48,10 +50,17 @@ constexpr Verdict verdict_of(Cause c) {
   }
 }
 
+// A connection could not be made: the worker backs off before that slot's next request
+// (connect_backoff.hpp).
+constexpr bool is_connect_failure(Cause c) {
+  return c == Cause::kConnectRefused || c == Cause::kConnectTimeout || c == Cause::kConnectError ||
+         c == Cause::kFdLimit;
+}
+
 constexpr const char* cause_name(Cause c) {
   constexpr std::array<const char*, kCauseCount> kNames = {
       "ok",          "http_4xx",    "http_5xx", "unexpected_status",  "connect_refused",
-      "connect_timeout", "connect_error", "read_timeout", "reset", "write_error",
+      "connect_timeout", "connect_error", "fd_limit", "read_timeout", "reset", "write_error",
       "malformed_response", "tls_error", "transport_error", "backlog_full", "not_sent_at_stop"};
   return kNames[static_cast<std::size_t>(c)];
 }
@@ -68,7 +77,7 @@ constexpr Cause cause_of_status(int status, int expect_status) {
 struct Completion {
   Cause cause = Cause::kNone;
   int status = 0;           // HTTP status when a response header arrived, else 0
-  sim::Time sent = 0;       // when the request was written (0: never sent)
+  sim::Time sent = 0;       // when the request was written to a socket (0: never written, e.g. no connection)
   sim::Time done = 0;       // when the outcome was known
   std::uint64_t bytes = 0;  // response bytes read
 };

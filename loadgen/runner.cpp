@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "loadgen/clock.hpp"
+#include "loadgen/fd_limit.hpp"
 #include "loadgen/request_plan.hpp"
 #include "loadgen/worker.hpp"
 
@@ -118,6 +119,12 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
   const std::uint64_t units = work_units(config);
   const std::uint64_t threads = std::max<std::uint64_t>(1, std::min(config.threads, units));
 
+  // Before any connection: every one of them needs a descriptor (fd_limit.hpp).
+  const std::uint64_t connections = describe_run(config).connections;
+  const std::string asked = open || config.scenario.empty() ? "-c " + std::to_string(config.connections)
+                                                            : "workload.users " + std::to_string(units);
+  const FdLimit fd_limit = ensure_fd_limit(fds_needed(connections, threads), connections, asked);
+
   std::vector<std::unique_ptr<Worker>> workers;
   for (std::uint64_t j = 0; j < threads; ++j) {
     const SliceId slice{config.shard, config.shards, j, threads};
@@ -172,6 +179,9 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
   LoadInfo& info = out.info;
   info = describe_run(config);
   info.threads = threads;
+  info.fds_needed = fd_limit.needed;
+  info.fd_limit = fd_limit.soft;
+  info.fd_limit_raised_from = fd_limit.raised_from;
   sim::Time end = t0 + config.duration;
   for (auto& w : workers) {
     out.totals.add_worker(w->metrics(), w->in_flight_by_class());
@@ -180,6 +190,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
     info.wall_s = std::max(info.wall_s, rep.wall_s);
     if (rep.wall_s > 0.0) info.max_thread_utilization = std::max(info.max_thread_utilization, rep.cpu_s / rep.wall_s);
     info.preconnect_failures += rep.preconnect_failures;
+    info.connect_backoffs += rep.connect_backoffs;
     info.connection_events.add(rep.events);
     info.open_connections_peak += rep.open_connections_peak;
     if (rep.end > 0 && rep.end < end) end = rep.end;

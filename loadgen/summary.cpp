@@ -126,6 +126,10 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
   out += printf_string("  Generator: %.2f CPU cores", gen.at("cpu_cores").get<double>()) +
          printf_string(", busiest thread %.0f%%", gen.at("max_thread_utilization").get<double>() * 100.0) +
          ", peak RSS " + format_bytes(static_cast<double>(gen.at("rss_peak_kib").get<std::uint64_t>()) * 1024.0) + "\n";
+  if (info.fd_limit_raised_from > 0) {
+    out += "  Open files: raised the limit (RLIMIT_NOFILE) from " + std::to_string(info.fd_limit_raised_from) + " to " +
+           std::to_string(info.fd_limit) + "; the run needs " + std::to_string(info.fds_needed) + "\n";
+  }
   if (const std::string events = format_connection_events(info.connection_events); !events.empty()) {
     out += "  Connections: " + events + "\n";
   }

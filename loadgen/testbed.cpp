@@ -2,6 +2,8 @@
 
 #include <time.h>
 
+#include <cerrno>
+
 #include <chrono>
 #include <cmath>
 #include <algorithm>
@@ -32,6 +34,8 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr std::uint64_t kBodyLimit = 1024 * 1024;
+constexpr sim::Time kAcceptBackoffMin = 10 * sim::kMillisecond;
+constexpr sim::Time kAcceptBackoffMax = 100 * sim::kMillisecond;
 constexpr std::string_view kOk = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok\n";
 constexpr std::string_view kOkClose =
     "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n";
@@ -79,6 +83,7 @@ std::vector<std::string> TestbedConfig::validate() const {
   std::vector<std::string> errors;
   if (workers == 0 || workers > 100000) errors.push_back("--workers must be between 1 and 100000");
   if (!(fail_rate >= 0.0 && fail_rate <= 1.0)) errors.push_back("--fail-rate must be between 0 and 1");
+  if (header_timeout <= 0) errors.push_back("--header-timeout must be longer than 0s");
   if (mode == ServiceMode::kCpu && workers > 1024) errors.push_back("--mode cpu runs one thread per worker: at most 1024");
   return errors;
 }
@@ -93,6 +98,7 @@ class Testbed::Impl {
         acceptor_(io_),
         stall_timer_(io_),
         poll_timer_(io_),
+        accept_timer_(io_),
         service_rng_(sim::Rng::stream(config_.seed, 0, config_.stream)),
         fail_rng_(sim::Rng::stream(config_.seed, 0, "testbed.fail")) {
     error_code ec;
@@ -180,6 +186,8 @@ class Testbed::Impl {
   tcp::acceptor acceptor_;
   asio::steady_timer stall_timer_;
   asio::steady_timer poll_timer_;
+  asio::steady_timer accept_timer_;
+  sim::Time accept_backoff_ = 0;  // 0: the last accept succeeded
   std::unique_ptr<asio::thread_pool> burners_;
   sim::Rng service_rng_;
   sim::Rng fail_rng_;
@@ -193,11 +201,21 @@ class Testbed::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Impl& tb, tcp::socket socket) : tb_(tb), socket_(std::move(socket)), timer_(tb.io_) {}
 
+  // Waits for the next request; its header must be complete within the header timeout.
   void read() {
     parser_.emplace();
     parser_->body_limit(kBodyLimit);
-    http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](const error_code& ec, std::size_t) {
-      self->on_read(ec);
+    const std::uint32_t gen = ++read_gen_;
+    header_pending_ = true;
+    timer_.expires_after(std::chrono::nanoseconds(tb_.config_.header_timeout));
+    timer_.async_wait([self = shared_from_this(), gen](const error_code& ec) {
+      if (ec || gen != self->read_gen_ || !self->header_pending_) return;
+      ++self->tb_.stats_.header_timeouts;
+      error_code ignored;
+      self->socket_.close(ignored);  // the pending read ends with operation_aborted
+    });
+    http::async_read_header(socket_, buffer_, *parser_, [self = shared_from_this()](const error_code& ec, std::size_t) {
+      self->on_header(ec);
     });
   }
 
@@ -225,8 +243,21 @@ class Testbed::Impl::Session : public std::enable_shared_from_this<Session> {
   sim::Time end_at = 0;   // sleep mode: when the service is due to end
 
  private:
+  void on_header(const error_code& ec) {
+    header_pending_ = false;
+    timer_.cancel();  // the same timer later holds the service time (sleep mode)
+    if (ec) return on_read(ec);
+    if (parser_->is_done()) return on_read(ec);
+    http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](const error_code& rec, std::size_t) {
+      self->on_read(rec);
+    });
+  }
+
   void on_read(const error_code& ec) {
-    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset) return;
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) {
+      return;
+    }
     if (ec) {
       ++tb_.stats_.bad_requests;
       respond(kBad, false);
@@ -248,17 +279,32 @@ class Testbed::Impl::Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
+  bool header_pending_ = false;
+  std::uint32_t read_gen_ = 0;
 };
 
 void Testbed::Impl::accept() {
   acceptor_.async_accept([this](const error_code& ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      ++stats_.connections;
-      error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session>(*this, std::move(socket))->read();
+    if (ec) {
+      // Out of descriptors (or another failure): the connection stays in the listen queue and
+      // the socket stays readable, so retrying now would spin. Wait, then try again.
+      ++stats_.accept_errors;
+      if (ec == asio::error::no_descriptors || ec == error_code(ENFILE, boost::system::system_category())) {
+        ++stats_.accept_emfile;
+      }
+      accept_backoff_ = accept_backoff_ == 0 ? kAcceptBackoffMin : std::min(2 * accept_backoff_, kAcceptBackoffMax);
+      accept_timer_.expires_after(std::chrono::nanoseconds(accept_backoff_));
+      accept_timer_.async_wait([this](const error_code& tec) {
+        if (!tec) accept();
+      });
+      return;
     }
+    accept_backoff_ = 0;
+    ++stats_.connections;
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::make_shared<Session>(*this, std::move(socket))->read();
     accept();
   });
 }

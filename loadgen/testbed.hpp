@@ -19,6 +19,15 @@
 // (DURATION@AT, AT counted from start-up) freezes the server — no service starts, none ends —
 // for DURATION; `/health` answers 200 at once without taking a slot. Responses are small
 // (Content-Length, keep-alive unless the client asked to close).
+// Robustness: a connection that has not sent a complete request header within
+// `header_timeout` of the server starting to wait for one (after accepting it, or after the
+// previous response) is closed and counted — half-open and abandoned connections do not hold a
+// descriptor forever (assumption: 10 s, a parameter; nginx's client_header_timeout is 60 s, ALB's
+// idle timeout 60 s — the testbed is short-lived and local, so it frees them sooner). When
+// accept() finds no free descriptor (EMFILE/ENFILE) — or fails otherwise — the server stops
+// accepting for a backoff (10 ms doubling to 100 ms, reset by the next accepted connection)
+// instead of retrying at once: the pending connection keeps the listening socket readable,
+// so an immediate retry would spin the event loop at 100 % CPU until a descriptor frees up.
 // Thread safety: construct, then run() on one thread; stop() may be called from any thread.
 #pragma once
 
@@ -47,6 +56,7 @@ struct TestbedConfig {
   sim::Time stall_for = 0;  // 0: no stall
   std::uint64_t seed = 1;
   std::string stream = "testbed.service";
+  sim::Time header_timeout = 10 * sim::kSecond;
 
   std::vector<std::string> validate() const;
 };
@@ -66,6 +76,9 @@ struct TestbedStats {
   std::uint64_t health = 0;
   std::uint64_t max_queue = 0;
   std::uint64_t bad_requests = 0;
+  std::uint64_t header_timeouts = 0;  // connections closed without a complete request header in time
+  std::uint64_t accept_errors = 0;    // accept() failures, each followed by a backoff
+  std::uint64_t accept_emfile = 0;    // of which: no descriptor (EMFILE/ENFILE)
   // Sleep mode: how late service-end timers fired (ns). A busy or noisy machine shows here;
   // measurements taken while it is large say more about the machine than about the model.
   double wakeup_lag_p99_ns = 0.0;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "loadgen/clock.hpp"
+#include "loadgen/connect_backoff.hpp"
 #include "loadgen/curl_engine.hpp"
 #include "loadgen/http1_engine.hpp"
 #include "loadgen/http2_engine.hpp"
@@ -44,6 +45,8 @@ Worker::Worker(const LoadConfig& config, const RequestPlan& plan, std::vector<as
       io_(1),
       rng_(sim::Rng::stream(config.seed, 0, "loadgen.worker." + std::to_string(slice.shard) + "." +
                                                 std::to_string(slice.thread))),
+      backoff_rng_(sim::Rng::stream(config.seed, 0, "loadgen.backoff." + std::to_string(slice.shard) + "." +
+                                                        std::to_string(slice.thread))),
       cursor_(plan.make_cursor(slice.shard + slice.shards * slice.thread, slice.shards * slice.threads)),
       metrics_(plan.size()),
       in_flight_by_class_(plan.size(), 0),
@@ -51,6 +54,8 @@ Worker::Worker(const LoadConfig& config, const RequestPlan& plan, std::vector<as
       monitor_(io_),
       end_timer_(io_) {
   report_.slots = slots;
+  active_.resize(slots);
+  connect_failures_.assign(slots, 0);
 }
 
 Worker::~Worker() {
@@ -124,6 +129,7 @@ void Worker::run(sim::Time t0) {
   end_timer_.async_wait([this](const error_code& ec) {
     if (!ec) on_end();
   });
+  if (open_model_) rest_timers_.resize(slot_count_);
   monitor_due_ = steady_now() + kMonitorPeriod;
   arm_monitor();
 
@@ -173,36 +179,74 @@ void Worker::dispatch(std::size_t cls, sim::Time intended, sim::Time now) {
 }
 
 void Worker::begin(std::size_t slot, std::size_t cls, sim::Time intended, bool waited) {
+  active_[slot] = {true, cls, intended};
   metrics_.on_sent(intended, steady_now(), waited);
   if (metrics_.measured(intended)) ++in_flight_by_class_[cls];
   engine_->start(slot, cls, intended);
 }
 
 void Worker::on_complete(std::size_t slot, std::size_t cls, sim::Time intended, const Completion& c) {
-  if (c.done > drain_deadline_) {
+  active_[slot].on = false;
+  const bool late = c.done > drain_deadline_;
+  if (late && c.sent > 0) {
     // Finished after the run's end (the loop noticed the deadline late): like the simulator,
     // a request unfinished at the end is in flight, whatever happens to it afterwards.
     ++late_;
+  } else if (late) {
+    // Never written: at the end it was still waiting for its connection.
+    metrics_.on_dropped(cls, Cause::kNotSentAtStop, intended, drain_deadline_);
+    if (metrics_.measured(intended)) --in_flight_by_class_[cls];
   } else {
     metrics_.on_completed(cls, c, intended);
     if (metrics_.measured(intended)) --in_flight_by_class_[cls];
   }
   if (finished_) return;
-  if (open_model_) {
-    if (!backlog_.empty() && !stop_.load(std::memory_order_relaxed)) {
-      const Pending p = backlog_.front();
-      backlog_.pop_front();
-      begin(slot, p.cls, p.intended, true);
-    } else {
-      idle_.push_back(slot);
-    }
+  if (late) {
+    finish();  // past the drain deadline nothing more starts
+    return;
+  }
+  sim::Time backoff = 0;
+  if (is_connect_failure(c.cause)) {
+    backoff = connect_backoff(++connect_failures_[slot], backoff_rng_);
+    ++report_.connect_backoffs;
   } else {
-    user_next(slot, c.done);
+    connect_failures_[slot] = 0;
+  }
+  if (open_model_) {
+    if (backoff > 0) rest(slot, c.done + backoff);
+    else release(slot);
+  } else {
+    user_next(slot, c.done, backoff);
   }
   maybe_finish();
 }
 
-void Worker::user_next(std::size_t user, sim::Time ready) {
+// Open model: a free slot takes the oldest backlogged request, or waits idle for the next arrival.
+void Worker::release(std::size_t slot) {
+  if (!backlog_.empty() && !stop_.load(std::memory_order_relaxed)) {
+    const Pending p = backlog_.front();
+    backlog_.pop_front();
+    begin(slot, p.cls, p.intended, true);
+  } else {
+    idle_.push_back(slot);
+  }
+}
+
+// Open model: the slot's connection failed; it takes no request until `until`.
+void Worker::rest(std::size_t slot, sim::Time until) {
+  auto& timer = rest_timers_[slot];
+  if (!timer) timer = std::make_unique<asio::steady_timer>(io_);
+  ++resting_;
+  timer->expires_at(at(until));
+  timer->async_wait([this, slot](const error_code& ec) {
+    if (ec || finished_) return;
+    --resting_;
+    release(slot);
+    maybe_finish();
+  });
+}
+
+void Worker::user_next(std::size_t user, sim::Time ready, sim::Time backoff) {
   if (ending_ || user >= users_target_) {
     user_running_[user] = 0;
     return;
@@ -212,8 +256,8 @@ void Worker::user_next(std::size_t user, sim::Time ready) {
                               ? 0
                               : closed.think_time.sample_time(rng_);
   user_running_[user] = 1;
-  const sim::Time intended = ready + think;
-  if (think == 0) {
+  const sim::Time intended = ready + backoff + think;
+  if (think == 0 && backoff == 0) {
     const std::size_t cls = plan_.pick(rng_);
     metrics_.on_scheduled(cls, intended);
     begin(user, cls, intended);
@@ -222,14 +266,15 @@ void Worker::user_next(std::size_t user, sim::Time ready) {
   auto& timer = think_timers_[user];
   if (!timer) timer = std::make_unique<asio::steady_timer>(io_);
   timer->expires_at(at(intended));
-  timer->async_wait([this, user, intended](const error_code& ec) {
+  // A backoff is no part of the schedule: its wake-up is not timer lag.
+  timer->async_wait([this, user, intended, timed = backoff == 0](const error_code& ec) {
     if (ec || finished_) return;
     if (ending_ || user >= users_target_) {
       user_running_[user] = 0;
       maybe_finish();
       return;
     }
-    metrics_.on_lag(steady_now() - intended);
+    if (timed) metrics_.on_lag(steady_now() - intended);
     const std::size_t cls = plan_.pick(rng_);
     metrics_.on_scheduled(cls, intended);
     begin(user, cls, intended);
@@ -292,15 +337,28 @@ void Worker::on_end() {
 }
 
 void Worker::maybe_finish() {
-  if (!ending_ || finished_) return;
-  if (engine_->busy() == 0 && backlog_.empty()) finish();
+  if (!ending_ || finished_ || engine_->busy() > 0) return;
+  // Every slot backing off after failed connects: the target refuses everything, and the
+  // backlog would only wait out the drain. What waits is not_sent_at_stop now.
+  if (backlog_.empty() || (open_model_ && resting_ == slot_count_)) finish();
 }
 
 void Worker::finish() {
   if (finished_) return;
   finished_ = true;
-  report_.in_flight = engine_->busy() + late_;
   const sim::Time now = steady_now();
+  // In flight: written and unanswered. A request still waiting for its connection was never sent.
+  report_.in_flight = late_;
+  for (std::size_t slot = 0; slot < active_.size(); ++slot) {
+    const Active& a = active_[slot];
+    if (!a.on) continue;
+    if (engine_->written(slot)) {
+      ++report_.in_flight;
+      continue;
+    }
+    metrics_.on_dropped(a.cls, Cause::kNotSentAtStop, a.intended, now);
+    if (metrics_.measured(a.intended)) --in_flight_by_class_[a.cls];
+  }
   for (const auto& p : backlog_) metrics_.on_dropped(p.cls, Cause::kNotSentAtStop, p.intended, now);
   backlog_.clear();
   engine_->shutdown();
@@ -308,6 +366,9 @@ void Worker::finish() {
   monitor_.cancel();
   end_timer_.cancel();
   for (auto& t : think_timers_) {
+    if (t) t->cancel();
+  }
+  for (auto& t : rest_timers_) {
     if (t) t->cancel();
   }
   io_.stop();

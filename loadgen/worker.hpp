@@ -8,8 +8,14 @@
 // i is below the worker's share of the user schedule (re-evaluated every monitor tick).
 // After `duration` no new request starts; in-flight and backlogged requests get `drain` to
 // finish; what remains is reported as in flight (sent) or dropped (never sent) — judged by
-// timestamps, so a completion the loop only notices after the deadline is in flight too. A stop
-// request (SIGINT) ends the run at the next monitor tick without draining.
+// timestamps, so a completion the loop only notices after the deadline is in flight too. Only a
+// request written to a socket can be in flight: one still waiting for its connection when the
+// run stops is dropped (not_sent_at_stop), and nothing starts after the drain deadline. A slot
+// whose connection could not be made (refused, timed out, EMFILE...) backs off before its next
+// request (connect_backoff.hpp): open model — the slot rests and due requests wait in the
+// backlog or are dropped per policy (after the schedule, once every slot rests, the backlog is
+// dropped at once rather than waiting out the drain); closed model — the user waits the backoff before its next
+// request. A stop request (SIGINT) ends the run at the next monitor tick without draining.
 // Timer lag (pacer and think timers behind their intended time) and monitor-tick lag are
 // recorded; the thread's CPU time is measured with RUSAGE_THREAD.
 // Threading: construct anywhere, then prepare() and run() on the worker's own thread; read
@@ -40,6 +46,7 @@ struct WorkerReport {
   std::uint64_t slots = 0;
   std::uint64_t open_connections_peak = 0;
   std::uint64_t preconnect_failures = 0;
+  std::uint64_t connect_backoffs = 0;  // times a slot backed off after a failed connect
   ConnectionEvents events;
   double cpu_s = 0.0;   // thread CPU time during run()
   double wall_s = 0.0;  // wall time of run()
@@ -69,13 +76,21 @@ class Worker final : private EngineListener {
     std::size_t cls;
     sim::Time intended;
   };
+  // The request a slot is working on, between begin() and its completion.
+  struct Active {
+    bool on = false;
+    std::size_t cls = 0;
+    sim::Time intended = 0;
+  };
 
   void on_complete(std::size_t slot, std::size_t cls, sim::Time intended, const Completion& c) override;
   void arm_pacer();
   void on_pacer();
   void dispatch(std::size_t cls, sim::Time intended, sim::Time now);
   void begin(std::size_t slot, std::size_t cls, sim::Time intended, bool waited = false);
-  void user_next(std::size_t user, sim::Time ready);
+  void release(std::size_t slot);
+  void rest(std::size_t slot, sim::Time until);
+  void user_next(std::size_t user, sim::Time ready, sim::Time backoff);
   void update_users(sim::Time now);
   void arm_monitor();
   void on_monitor();
@@ -93,6 +108,7 @@ class Worker final : private EngineListener {
 
   boost::asio::io_context io_;
   sim::Rng rng_;
+  sim::Rng backoff_rng_;  // connect backoff draws, apart from the request stream
   PlanCursor cursor_;
   WorkerMetrics metrics_;
   WorkerReport report_;
@@ -107,7 +123,9 @@ class Worker final : private EngineListener {
   bool ending_ = false;
   bool finished_ = false;
   sim::Time drain_deadline_ = 0;
-  std::uint64_t late_ = 0;  // completed after drain_deadline_: reported in flight
+  std::uint64_t late_ = 0;  // written, completed after drain_deadline_: reported in flight
+  std::vector<Active> active_;                   // per slot
+  std::vector<std::uint32_t> connect_failures_;  // per slot: connect failures in a row
 
   // Open model.
   std::optional<ArrivalSlice> arrivals_;
@@ -115,6 +133,8 @@ class Worker final : private EngineListener {
   std::vector<std::size_t> idle_;
   std::deque<Pending> backlog_;
   std::uint64_t max_backlog_ = 0;
+  std::vector<std::unique_ptr<boost::asio::steady_timer>> rest_timers_;  // per slot, backing off
+  std::size_t resting_ = 0;  // slots backing off now
 
   // Closed model.
   std::uint64_t users_target_ = 0;
