@@ -1,25 +1,12 @@
-// Testbed: a real HTTP/1.1 server with known queueing behaviour — the target for tests and for
-// validating the simulator against measurements.
-//
-// C worker slots serve requests in arrival (FIFO) order; a request that finds every slot busy
-// waits in an unbounded FIFO queue. A request holds its slot for a service time drawn, when it
-// arrives, from a distribution (sim::parse_distribution text such as "exp(20ms)") using the
-// named stream `stream` of the seed (default "testbed.service"). Sleep mode holds the slot on an
-// Asio timer of the server's one event-loop thread (no thread per request; thousands can be in
-// service). Slots keep their own schedule: a slot freed by a request whose service was due to
-// end at T starts the next queued request at T, not when the timer's wake-up was noticed, so
-// wake-up latency (~0.1 ms, more on a busy machine) delays that one response but never
-// accumulates into later requests' waits. Cpu mode burns the service time as thread CPU on one
-// of C burner threads, so CPU contention shows, like a real service. The testbed is thus an
-// M/G/c (FCFS) station whose service law is exactly the one written on the command line.
-// Naming the simulator's stream of a scenario step ("class.<name>.step.<i>") and its seed gives
-// the testbed the very service times the simulation draws, request for request in arrival
-// order: measured and predicted runs then share one sample path (common random numbers).
-// Extras: `fail_rate` answers that fraction of requests 500 after their service; a stall
-// (DURATION@AT, AT counted from start-up) freezes the server — no service starts, none ends —
-// for DURATION; `/health` answers 200 at once without taking a slot. Responses are small
-// (Content-Length, keep-alive unless the client asked to close).
+// Testbed: a real HTTP/1.1 server with known queueing behaviour — an M/G/c (FCFS) station whose
+// service law is exactly the one written on the command line — the target for tests and for
+// validating the simulator against measurements. C worker slots serve requests in FIFO order;
+// a service time drawn on arrival from the named stream `stream` of the seed (so naming a
+// scenario step's stream, "class.<name>.step.<i>", gives the simulator's very service times)
+// is slept on an Asio timer (slots keep their own schedule, so wake-up latency never
+// accumulates) or burnt as CPU on one of C threads. Extras: `fail_rate`, a stall, `/health`.
 // Thread safety: construct, then run() on one thread; stop() may be called from any thread.
+// Options and behaviour: docs/load-generator.md#the-testbed
 #pragma once
 
 #include <atomic>
