@@ -1,40 +1,20 @@
-// AWS billing rules that turn what a model observed into billed quantities. Pure functions,
-// thread safe. The simulator's meters call these and add the results to a Usage (usage.hpp);
-// durations come in as int64 nanoseconds (the simulator's clock unit, named in the parameter),
-// so this library needs nothing of the simulation engine.
-//
-// Sources (docs/cost.md, "AWS pricing pages and billing rules"):
-// - Fargate bills from the start of the image pull until the task stops, per second rounded up,
-//   with a 1-minute minimum. [doc] https://aws.amazon.com/jp/fargate/pricing/
-// - Aurora provisioned instances bill per second with a 10-minute minimum.
-//   [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/User_DBInstanceBilling.html
-// - ALB: each hour is billed on the single highest of four dimensions: 25 new connections/s,
-//   3,000 active connections/min, 1 GB processed/h (0.4 GB for Lambda targets), 1,000 rule
-//   evaluations/s where rule evaluations = request rate x (rules processed - 10 free).
-//   [secondary] https://handbook.vantage.sh/aws/services/elb-pricing (matches the pricing page)
-//   Assumption: the free 10 rules are applied to the hour's aggregate (requests x 10), which is
-//   how the pricing page states it.
-// - "GB" is 2^30 bytes in every meter (kBytesPerGb): AWS's worked billing examples convert bytes
-//   with 1,073,741,824 bytes per GB ("100GB (107,374,182,400 bytes)", [doc]
-//   https://aws.amazon.com/s3/faqs/), and the Aurora and RDS billing pages bill storage "per GiB
-//   per month". Assumption: data transfer, NAT gateway, SNS payload, ALB processed bytes and
-//   CloudWatch Logs GB use the same convention (their pages say "GB" without defining it).
-// - SQS and SNS bill each 64 KB chunk of a request's payload as one request; an empty receive
-//   or any other call without payload is one request. https://aws.amazon.com/sqs/pricing/
-// - An SNS delivery to an SQS queue is a SendMessage call on the queue (the queue policy must
-//   allow sqs:SendMessage to sns.amazonaws.com, [doc]
-//   https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html), and SQS
-//   bills every API call on a queue: so it is billed as an SQS request too, besides SNS FIFO's
-//   per-delivery charge. Assumption: neither pricing page says so in words; the line is priced
-//   apart (SqsUsage::sns_deliveries) so its amount is visible.
-// - RDS Proxy bills the vCPUs of provisioned targets with a minimum of 2, or the ACUs of
-//   Serverless v2 targets with a minimum of 8. [secondary] docs/models/data.md
-// - Aurora bills the storage a cluster volume uses per GB-month, and with Aurora Standard every
-//   storage I/O request per million; "you accrue billed read operations for queries that request
-//   database pages that aren't in the buffer cache". [doc]
-//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/User_DBInstanceBilling.html and
-//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html
-//   (VolumeReadIOPs). AWS publishes no I/O count per query: VolumeMeterConfig's are assumptions.
+// AWS billing rules that turn what a model observed into billed quantities: Fargate's 1-minute
+// minimum, Aurora and RDS instances' 10-minute minimum, the ALB's LCU per clock hour (the highest
+// of four dimensions; assumption: the 10 free rule evaluations taken from the hour's aggregate),
+// SQS and SNS requests in 64 KB chunks (an SNS delivery to SQS is an SQS request too, priced
+// apart: assumption), RDS Proxy's minimums, Aurora storage I/O per query (assumption:
+// VolumeMeterConfig), and "GB" = 2^30 bytes in every meter (kBytesPerGb). Pure functions, thread
+// safe; durations come in as int64 nanoseconds, so this library needs nothing of the engine.
+// [doc] https://aws.amazon.com/fargate/pricing/
+// [doc] https://aws.amazon.com/elasticloadbalancing/pricing/
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/User_DBInstanceBilling.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html
+// [doc] https://aws.amazon.com/sqs/pricing/
+// [doc] https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html
+// [doc] https://aws.amazon.com/s3/faqs/ (bytes per GB in AWS's worked examples)
+// [secondary] https://aws.amazon.com/rds/proxy/pricing/ (minimums as quoted by others)
+// Facts and assumptions: docs/cost.md#what-is-metered-and-how-aws-bills-it,
+// docs/cost.md#questions-settled and docs/cost.md#aws-pricing-pages-and-billing-rules
 #pragma once
 
 #include <cstdint>

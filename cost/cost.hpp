@@ -1,27 +1,15 @@
 // The cost calculator: prices a Usage with a PriceTable into a monthly bill, `cost.monthly_usd`
 // = {total, items{...}} plus one line per priced component (quantity, unit, unit price, source
-// confidence), the way the AWS Pricing Calculator and Infracost break a bill down.
-//
-// Projection to a month: every metered quantity is multiplied by 730 h / metered span. With a
-// workload period P (a one-day profile: P = 24 h) and a run covering whole periods, that is
-// "N periods x 30.42 per month"; a run shorter than the period is projected as if it repeated
-// all month, and the text says so. `projection` in the result states the method and factor.
-// Fixed costs are monthly and never projected. Free tiers are not applied (the Pricing
-// Calculator's default) except the free data transfer out to the internet when the scenario
-// asks for it (`cost.free_internet_out_gb`, AWS's 100 GB per account and month,
-// https://aws.amazon.com/ec2/pricing/on-demand/ "Data Transfer"). Fargate Spot is On-Demand x
-// (1 - fargate.spot_discount), a value of the Region's table with its source: a priced Spot line
-// adds an assumption saying what the discount rests on (AWS's "up to 70 %", an upper bound; a
-// measured Spot price; or the scenario's own figure, cost.prices).
-// `not_priced` lists what the bill leaves out: charges the scenario implies but nothing meters
-// or declares (the CloudWatch alarms of its scaling policies, Container Insights, data transfer
-// between Availability Zones, storage of clusters without database.volume...), and what no
-// figure here includes (taxes, support plans, commitment discounts).
-// Assumption: resources that exist the whole run (ALB, NAT, endpoints) bill their metered time;
-// the whole-hour rounding AWS applies to a partial hour is not applied, because a short run is
-// projected to a month where those hours are whole.
-// A result's `cost` section is CostReport::to_json(), or {"error", "region"} when pricing failed
-// (cost_error_section), so the result is still written and says why. Pure functions; thread safe.
+// confidence), the way the AWS Pricing Calculator and Infracost break a bill down. Metered
+// quantities are projected to 730 h (`projection` says how); fixed costs are monthly; free tiers
+// are not applied except `cost.free_internet_out_gb`; Fargate Spot is On-Demand ×
+// (1 − fargate.spot_discount) with an assumption saying what the discount rests on; `not_priced`
+// lists what the bill leaves out. When pricing fails the section is {"error", "region"}
+// (cost_error_section), so the result is still written. Pure functions; thread safe.
+// [doc] https://aws.amazon.com/ec2/pricing/on-demand/ ("Data Transfer": 100 GB free a month)
+// [doc] https://aws.amazon.com/fargate/pricing/ (Spot "up to 70 %")
+// Facts and assumptions: docs/cost.md#projection-to-a-month and
+// docs/cost.md#the-cost-section-of-a-result
 #pragma once
 
 #include <optional>

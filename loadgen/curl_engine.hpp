@@ -1,37 +1,16 @@
-// CurlEngine: HTTPS and HTTP/2 through libcurl's multi_socket API, driven by the worker's
-// Asio io_context.
-//
-// Written from libcurl's documented contract (curl_multi_socket_action(3),
+// CurlEngine: HTTPS and HTTP/2 through libcurl's multi_socket API, driven by the worker's Asio
+// io_context — written from libcurl's documented contract (curl_multi_socket_action(3),
 // CURLMOPT_SOCKETFUNCTION(3), CURLMOPT_TIMERFUNCTION(3)), not from the withdrawn asiohiper
-// example:
-// - One multi handle per worker thread (a multi handle is single-threaded); one easy handle per
-//   slot, reused; CURLOPT_NOSIGNAL on every handle; CURLOPT_PIPEWAIT and
-//   CURLMOPT_MAX_CONCURRENT_STREAMS (= --streams) for HTTP/2, so transfers multiplex instead
-//   of opening extra connections, and CURLMOPT_MAX_HOST_CONNECTIONS = slots / streams so the
-//   first burst (before any connection exists to wait for) does not open one per transfer.
-//   Admission control is ours (never more transfers than slots = connections x streams), so
-//   libcurl's pending queue holds at most that first burst and a closing connection's share.
-// - Sockets: the socket callback may hand us any descriptor (transfer sockets, resolver or
-//   happy-eyeballs sockets), for any easy handle. We keep no per-transfer socket state: the
-//   callback only mirrors the wanted directions into a private level-triggered epoll set
-//   (ADD/MOD, skipped when the directions are those already set), and CURL_POLL_REMOVE deletes
-//   the descriptor from that set — it is not a close,
-//   the same descriptor may come back and libcurl keeps ownership of closing it. The epoll
-//   descriptor itself is what Asio waits on, so level-triggered readiness survives Asio's
-//   edge-triggered reactor.
-// - Timer: one steady_timer; each callback replaces the deadline, -1 deletes it, and a 0
-//   timeout is posted to the io_context — never acted on inside the callback, which would
-//   recurse into libcurl. A generation counter drops stale expirations.
-// - After every socket_action the completed transfers are drained with curl_multi_info_read and
-//   reported; the listener may start the next transfer from that report.
-// - A transfer that failed on a reused connection before anything of its response arrived (the
-//   server closed the connection, or sent HTTP/2 GOAWAY, at its keepalive_requests limit, just
-//   as the request went out) is re-sent once, as the HTTP/1.1 engine does; a second failure,
-//   or any failure on a fresh connection, is reported.
-// - Response headers over options.header_limit are a malformed response, as in the HTTP/1.1
-//   engine (judged from CURLINFO_HEADER_SIZE once the transfer ends; a single header line over
-//   libcurl's own 100 KiB limit fails the transfer inside libcurl with a status already read).
+// example. One multi handle per worker thread, one reused easy handle per slot; admission
+// control is ours (never more transfers than connections × streams). The socket callback only
+// mirrors the wanted directions of any descriptor into a private level-triggered epoll set that
+// Asio waits on (CURL_POLL_REMOVE is not a close: libcurl owns closing); the timer callback never
+// acts inside libcurl (a 0 timeout is posted; a generation counter drops stale expirations).
+// Completed transfers are drained after every socket_action; a transfer that failed on a reused
+// connection before any response byte is re-sent once; headers over header_limit are malformed.
 // Single-threaded: everything runs on the worker's thread.
+// The options, failures and limits: docs/load-generator.md#engines and
+// docs/load-generator.md#accounting-and-failures
 #pragma once
 
 #include <memory>

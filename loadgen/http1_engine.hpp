@@ -1,24 +1,14 @@
 // Http1Engine and Https1Engine: HTTP/1.1 on Asio, one keep-alive connection per slot — over
-// plain TCP or over TLS. One template over the stream type (PlainStream, TlsStream), so both
-// run the same connection code.
-//
-// Each connection sends pre-serialized requests with a direct non-blocking write (falling back
-// to waiting for writability on a short write), sets TCP_NODELAY, and always keeps one read
-// pending while open — so a server closing an idle keep-alive connection is noticed at once and
-// Asio's edge-triggered reactor never misses data. Responses are parsed by ResponseParser from a
-// per-connection buffer allocated on first use (bodies are counted, not kept), which keeps an
-// idle connection to a few hundred bytes of user memory; over TLS they are decrypted into one
-// buffer the engine's connections share, and a connection keeps bytes only while a header is
-// incomplete, so a TLS connection costs little more than OpenSSL's state (~14 KB). A
-// request on a reused connection that the server closed before sending a byte of the response
-// is retried once on a new connection (the keep-alive race every HTTP client handles); any
-// other failure completes the request with its Cause — a connection that fails while the
-// request is still being written, before any response, is a write error; a failed TLS
-// handshake (certificate, name, protocol) or a TLS failure afterwards is a tls_error; the TLS
-// handshake counts as connecting (its deadline is a connect timeout) — and closes the
-// connection; the next request on that slot reconnects, resuming the TLS session.
-// Deadlines use one lazily re-armed timer per connection, so a timer operation happens about
-// once per timeout period rather than once per request. Single-threaded (the worker's thread).
+// plain TCP or over TLS, one template over the stream type (PlainStream, TlsStream). Each
+// connection writes pre-serialized requests with a direct non-blocking write, sets TCP_NODELAY
+// and keeps one read pending while open (an idle keep-alive close is noticed at once, and Asio's
+// edge-triggered reactor never misses data); buffers are allocated on first use and TLS
+// connections share one decryption buffer. A request on a reused connection that the server
+// closed before a byte of the response is retried once on a new connection; any other failure
+// completes the request with its Cause (the TLS handshake counts as connecting) and closes the
+// connection. One lazily re-armed deadline timer per connection. Single-threaded (the worker's).
+// Design and failure causes: docs/load-generator.md#engines and
+// docs/load-generator.md#accounting-and-failures
 #pragma once
 
 #include <memory>

@@ -1,19 +1,12 @@
-// From measurements to `result.json` (kind "load"), and back for merging shards.
-//
-// LoadTotals is the exact, mergeable state of a run: per-class counts by cause and status,
-// histograms (corrected latency per class; uncorrected latency, timer lag and loop lag), the
-// per-second series with one latency histogram per second, and counters. Worker metrics add
-// into it after the threads join; shard results add into it in `loadcast merge` — histograms
-// add bucket by bucket, so merged percentiles are those of the whole run, not averages.
-// LoadInfo is what describes the run (model, engine, shard, generator self-monitoring).
-// build_result() writes the simulator's keys (requests, throughput_rps, latency_ms, classes,
-// histograms, timeseries with requests_per_s, latency_p50_ms, latency_p95_ms, latency_p99_ms
-// and errors_per_s per second, capped at ceil(warm-up + duration + drain) seconds whatever the
-// recorded seconds say) plus the `load` section (with `expect_status` per class and
-// `unexpected_statuses`: per class, the statuses that counted as failures, by code, and what the
-// class expected); totals_from_result() and
-// info_from_result() read them back (throwing std::runtime_error naming the missing key).
-// Not thread safe; plain values.
+// From measurements to `result.json` (kind "load"), and back for merging shards. LoadTotals is
+// the exact, mergeable state of a run (per-class counts by cause and status, histograms, the
+// per-second series, counters): worker metrics add into it after the threads join, shard results
+// in `loadcast merge` — histograms add bucket by bucket, so merged percentiles are those of the
+// whole run. LoadInfo describes the run. build_result() writes the simulator's keys plus the
+// `load` section (per-second series capped at ceil(warm-up + duration + drain) seconds);
+// totals_from_result() and info_from_result() read them back (std::runtime_error naming the
+// missing key). Not thread safe; plain values.
+// Keys: docs/results.md and docs/load-generator.md#result-time-series-self-monitoring
 #pragma once
 
 #include <cstdint>

@@ -1,19 +1,12 @@
-// RequestPlan: the requests a run sends, prepared once and expanded per request.
-//
-// Built from the workload's request classes (workload::RequestClass: method, path template,
-// headers, body, template parameters, expected status) and the target origin. `{name}` in a path, a
-// header value or a body is replaced by a value of the class's parameter `name` (drawn from a
-// distribution such as uniform_int(1, 10000), or taken from a list of values at random or in
-// order); braces that do not name a declared parameter are literal text, so JSON bodies need
-// no escaping. A class without parameters is serialized to HTTP/1.1 bytes once and sent as is;
-// a templated class is rendered into a per-connection scratch string. All parameters of a class
-// are drawn once per request, so `{id}` used twice gets one value. Values substituted into the
-// path (and its query) are percent-encoded (a CSV value "A 1" is sent as A%201); values of a
-// parameter used in a header must be valid field values (no CR, LF or other control
-// characters), which build() checks for every listed value. Content-Length is computed.
-// A target URL with a path other than "/" prefixes every class path.
-// The plan is immutable after build() and shared read-only by the workers; each worker owns a
+// RequestPlan: the requests a run sends, prepared once and expanded per request, from the
+// workload's request classes (workload::RequestClass) and the target origin (a target path other
+// than "/" prefixes every class path). `{name}` in a path, header value or body is a value of the
+// class's parameter `name`, all drawn once per request; other braces are literal text. A class
+// without parameters is serialized once; a templated one is rendered into a per-connection
+// scratch string, path values percent-encoded, header values checked by build(), Content-Length
+// computed. Immutable after build() and shared read-only by the workers; each worker owns a
 // PlanCursor (sequential parameter positions) and its Rng.
+// Templates and parameters: docs/load-generator.md#scenario-mode
 #pragma once
 
 #include <cstddef>

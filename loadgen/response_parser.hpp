@@ -1,25 +1,13 @@
 // Response headers as every native engine judges them, and ResponseParser: an HTTP/1.1
 // response parser on Beast's basic_parser that keeps the status and counts the body without
-// storing it.
-//
-// One header limit and leniency policy for the engines (HTTP/1.1 plain and TLS, HTTP/2):
-// - `header_limit` (EngineOptions, 64 KiB) bounds a response's header. HTTP/1.1 counts the
-//   bytes of the status line and fields as received (Beast's count); HTTP/2 counts every field,
-//   :status included, as name + value + 32 (http2_field_bytes: the size RFC 9113 section
-//   6.5.2 gives SETTINGS_MAX_HEADER_LIST_SIZE), trailers included. Over it: malformed_response.
-// - No leniency: a header that breaks its protocol's syntax (a bad status line or field for
-//   Beast; for HTTP/2 whatever nghttp2's HTTP messaging checks reject — upper-case or
-//   connection-specific field names, a missing or repeated :status, a Content-Length the body
-//   contradicts) is a malformed_response; nothing is repaired.
-// - Bodies are counted, never stored, and never limited.
-// - 1xx: HTTP/2 skips interim responses and reports the final status; the HTTP/1.1 parser ends
-//   at an interim response's header (Beast treats 1xx as body-less), so a 1xx there is the
-//   status reported. (To be unified with one 1xx rule for both.)
-//
-// ResponseParser: Content-Length, chunked and read-until-close bodies are handled by
-// basic_parser (Beast's own parsers would copy bodies into a body object and apply an 8 MB
-// limit). One parser per response: construct a fresh one (cheap, no allocation) for each
-// request. Not thread safe.
+// storing it (Beast's own parsers would copy bodies and apply an 8 MB limit). One policy for the
+// engines: `header_limit` (EngineOptions, 64 KiB) bounds a response's header — HTTP/1.1 counts
+// the bytes as received, HTTP/2 each field as name + value + 32 (http2_field_bytes, RFC 9113
+// section 6.5.2) — and a header that breaks its protocol's syntax is a malformed_response;
+// nothing is repaired, bodies are never limited. 1xx: HTTP/1.1 reports an interim response's
+// status, HTTP/2 the final one (docs/load-generator.md#limits). One parser per response:
+// construct a fresh one (cheap, no allocation) for each request. Not thread safe.
+// Failure causes: docs/load-generator.md#accounting-and-failures
 #pragma once
 
 #include <cstddef>

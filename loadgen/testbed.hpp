@@ -1,34 +1,15 @@
-// Testbed: a real HTTP/1.1 server with known queueing behaviour — the target for tests and for
-// validating the simulator against measurements.
-//
-// C worker slots serve requests in arrival (FIFO) order; a request that finds every slot busy
-// waits in an unbounded FIFO queue. A request holds its slot for a service time drawn, when it
-// arrives, from a distribution (sim::parse_distribution text such as "exp(20ms)") using the
-// named stream `stream` of the seed (default "testbed.service"). Sleep mode holds the slot on an
-// Asio timer of the server's one event-loop thread (no thread per request; thousands can be in
-// service). Slots keep their own schedule: a slot freed by a request whose service was due to
-// end at T starts the next queued request at T, not when the timer's wake-up was noticed, so
-// wake-up latency (~0.1 ms, more on a busy machine) delays that one response but never
-// accumulates into later requests' waits. Cpu mode burns the service time as thread CPU on one
-// of C burner threads, so CPU contention shows, like a real service. The testbed is thus an
-// M/G/c (FCFS) station whose service law is exactly the one written on the command line.
-// Naming the simulator's stream of a scenario step ("class.<name>.step.<i>") and its seed gives
-// the testbed the very service times the simulation draws, request for request in arrival
-// order: measured and predicted runs then share one sample path (common random numbers).
-// Extras: `fail_rate` answers that fraction of requests 500 after their service; a stall
-// (DURATION@AT, AT counted from start-up) freezes the server — no service starts, none ends —
-// for DURATION; `/health` answers 200 at once without taking a slot. Responses are small
-// (Content-Length, keep-alive unless the client asked to close).
-// Robustness: a connection that has not sent a complete request header within
-// `header_timeout` of the server starting to wait for one (after accepting it, or after the
-// previous response) is closed and counted — half-open and abandoned connections do not hold a
-// descriptor forever (assumption: 10 s, a parameter; nginx's client_header_timeout is 60 s, ALB's
-// idle timeout 60 s — the testbed is short-lived and local, so it frees them sooner). When
-// accept() finds no free descriptor (EMFILE/ENFILE) — or fails otherwise — the server stops
-// accepting for a backoff (10 ms doubling to 100 ms, reset by the next accepted connection)
-// instead of retrying at once: the pending connection keeps the listening socket readable,
-// so an immediate retry would spin the event loop at 100 % CPU until a descriptor frees up.
+// Testbed: a real HTTP/1.1 server with known queueing behaviour — an M/G/c (FCFS) station whose
+// service law is exactly the one written on the command line — the target for tests and for
+// validating the simulator against measurements. C worker slots serve requests in FIFO order;
+// a service time drawn on arrival from the named stream `stream` of the seed (so naming a
+// scenario step's stream, "class.<name>.step.<i>", gives the simulator's very service times)
+// is slept on an Asio timer (slots keep their own schedule, so wake-up latency never
+// accumulates) or burnt as CPU on one of C threads. Extras: `fail_rate`, a stall, `/health`.
+// Robustness: a connection without a complete request header within `header_timeout` is closed
+// (assumption: 10 s, a parameter), and accept() failing (EMFILE/ENFILE) backs off 10 ms doubling
+// to 100 ms instead of spinning the event loop.
 // Thread safety: construct, then run() on one thread; stop() may be called from any thread.
+// Options and behaviour: docs/load-generator.md#the-testbed
 #pragma once
 
 #include <atomic>

@@ -1,25 +1,13 @@
-// Worker: one thread, one io_context, one engine, its own metrics.
-//
-// Open model: a pacer timer walks this worker's ArrivalSlice; every due arrival picks a request
-// class and goes to any idle slot (requests are not paced per connection), else waits in a
-// bounded FIFO backlog — its wait counts as latency because latency is measured from the
-// intended send time — or, with OverloadPolicy::kDrop or a full backlog, is dropped and
-// counted. Closed model: user i owns slot i and loops request → response → think time while
-// i is below the worker's share of the user schedule (re-evaluated every monitor tick).
-// After `duration` no new request starts; in-flight and backlogged requests get `drain` to
-// finish; what remains is reported as in flight (sent) or dropped (never sent) — judged by
-// timestamps, so a completion the loop only notices after the deadline is in flight too. Only a
-// request written to a socket can be in flight: one still waiting for its connection when the
-// run stops is dropped (not_sent_at_stop), and nothing starts after the drain deadline. A slot
-// whose connection could not be made (refused, timed out, EMFILE...) backs off before its next
-// request (connect_backoff.hpp): open model — the slot rests and due requests wait in the
-// backlog or are dropped per policy (after the schedule, once every slot rests, the backlog is
-// dropped at once rather than waiting out the drain); closed model — the user waits the backoff before its next
-// request. A stop request (SIGINT) ends the run at the next monitor tick without draining.
-// Timer lag (pacer and think timers behind their intended time) and monitor-tick lag are
-// recorded; the thread's CPU time is measured with RUSAGE_THREAD.
+// Worker: one thread, one io_context, one engine, its own metrics. Open model: a pacer timer
+// walks this worker's ArrivalSlice; a due arrival goes to any idle slot, else waits in a bounded
+// FIFO backlog (its wait is latency: latency is measured from the intended send time) or is
+// dropped and counted. Closed model: user i owns slot i and loops request → response → think
+// time. After `duration` in-flight and backlogged requests get `drain`; what remains is in
+// flight (written to a socket) or dropped (never sent), judged by timestamps; SIGINT stops at the
+// next monitor tick. A slot whose connect failed backs off before its next request
+// (connect_backoff.hpp). Timer lag, loop lag and the thread's CPU time (RUSAGE_THREAD) are recorded.
 // Threading: construct anywhere, then prepare() and run() on the worker's own thread; read
-// the results only after that thread has been joined.
+// the results only after that thread has been joined. Options: docs/load-generator.md#options
 #pragma once
 
 #include <atomic>

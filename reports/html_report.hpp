@@ -15,7 +15,7 @@
 // depth, flow, oldest message age and empty receives; request classes, stations; the cost
 // breakdown and its cost per hour (cost_timeline.hpp); any other series; the events, grouped and
 // filterable by type. A chart with no data (or, for counts, nothing but zeros) is left out.
-// Series are found by name in Result.timeseries (see ARCHITECTURE.md): `requests_per_s`,
+// Series are found by name in Result.timeseries (docs/results.md): `requests_per_s`,
 // `arrivals_per_s`, `errors_per_s`, `latency_p50_ms`/`p95`/`p99`, `classes.<name>.latency_p99_ms`,
 // `http_5xx` and `http_5NN`, `<service>.tasks_desired|tasks_running|tasks_healthy|cpu_utilization|
 // memory_utilization|messages_per_s|backlog_per_task`, `<db>.acu|cpu_utilization|connections`,

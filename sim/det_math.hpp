@@ -1,24 +1,11 @@
 // Deterministic elementary functions: log, log1p, exp and pow written with IEEE-754 basic
 // operations only (+ − × ÷, exact bit manipulation), so that with -ffp-contract=off (set for
-// the whole project) they return the same bits on every IEEE machine, compiler and C library.
-//
-// Why not std::log: the C library chooses its implementation at run time (glibc on x86-64 picks
-// an FMA or a plain variant by CPU) and differs between versions and systems in the last bit,
-// and a simulation feeds every sampled value back into the sample path, so one different bit
-// eventually changes the result file. The samplers (sim/distribution.cpp, and through them the
-// Poisson arrivals of workload/arrival_sequence.cpp) and the confidence intervals
-// (sim/stats.cpp) use these.
-//
-// Method (the textbook reductions, coefficients being plain Taylor coefficients):
-//   log(x) = k ln 2 + log(m), x = 2^k m with m in (√½, √2]; log(1 + f) = 2 atanh(s) with
-//            s = f / (2 + f), evaluated as f − (f²/2 − s (f²/2 + R(s²))) so the large term f is
-//            exact; |s| ≤ 0.1716, R to the s²⁰ term.
-//   exp(x) = 2^k exp(r), k = nearest integer of x / ln 2, r = x − k ln 2 in two parts
-//            (|r| ≤ 0.35), exp(r) by its Taylor series to r¹³.
-//   pow(b, e) = exp(e log b) for b > 0 (relative error grows with |e log b|).
-// Accuracy, checked against the C library in tests/sim/det_math_test.cpp: log and log1p within
-// 1 ulp, exp within 1 ulp, pow within 1e-14 relative for |e log b| ≤ 50. Pure functions, thread
-// safe.
+// the whole project) they return the same bits on every IEEE machine, compiler and C library —
+// the C library's own differ in the last bit, and one different bit eventually changes a result
+// file. The samplers (sim/distribution.cpp) and the confidence intervals (sim/stats.cpp) use
+// them. log and log1p within 1 ulp, exp within 1 ulp, pow within 1e-14 relative for
+// |e log b| ≤ 50 (tests/sim/det_math_test.cpp). Pure functions, thread safe.
+// Why and how (the reductions and series): docs/engine.md
 #pragma once
 
 #include <bit>

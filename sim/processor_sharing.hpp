@@ -1,23 +1,14 @@
 // ProcessorSharing: a server of `cores` (possibly fractional) shared equally by the n jobs
 // present, each job limited to one core: a job progresses at rate min(1, cores/n); optionally
 // under a CPU quota (sim::CpuQuota, Linux CFS bandwidth control): the jobs run at that rate only
-// while the period's budget lasts, then wait for the next period.
-//
-// Used for a generic PS station (no quota), a Fargate task's CPU (min(threads, ceil(vCPU)) cores
-// under a quota of vCPU) and an Aurora instance's CPU (its vCPUs, or for Serverless v2 a quota of
-// ACU x vCPU per ACU). Implementation (SimGrid's lazy fluid model): every job progresses at the
-// same rate, so a virtual clock V of attained service advances at r(n) for as long as the jobs
-// run, and a job of size x arriving at V0 leaves when V = V0 + x. Finish tags sit in a min-heap;
-// exactly one completion event is pending, rescheduled whenever n, the cores or the quota change;
-// the quota's throttled stretches are folded into that event's time (CpuQuota::until_run), so a
-// throttled server costs no extra events. V restarts at 0 whenever the server empties, which
-// keeps doubles precise over long runs. Jobs that finish in the same event leave in (tag,
-// arrival) order.
-// The owner's hook is a template argument, `ProcessorSharing<&Task::on_cpu_done>`: the owner
-// type and the job handle (`void Owner::hook(Job)`, Job small, copyable and comparable with ==)
-// come from it, and a finished job is handed back by a direct, typed call.
+// while the period's budget lasts, then wait for the next period. Used for a PS station, a
+// Fargate task's CPU and an Aurora instance's CPU. SimGrid's lazy fluid model: a virtual clock of
+// attained service, finish tags in a min-heap, exactly one pending completion event (throttled
+// stretches folded into its time). The owner's hook is a template argument,
+// `ProcessorSharing<&Task::on_cpu_done>` (`void Owner::hook(Job)`, Job small, copyable and
+// comparable with ==), so a finished job is handed back by a direct, typed call.
 // Invariants: the pending event, if any, is for the smallest tag; used() grows by min(n, cores)
-// per second of running. Not thread safe.
+// per second of running. Not thread safe. The model: docs/engine.md
 #pragma once
 
 #include <algorithm>

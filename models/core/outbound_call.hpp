@@ -1,20 +1,13 @@
-// OutboundCall: the network side of a `delay` step that is a call out of the VPC (an external API,
-// S3): the bytes it sends and receives and the path they take, and the meter that adds them to
-// the run's bill. The delay itself stays the step's latency; this only meters.
-//
-// Paths and what AWS bills for them:
-// - nat: a task in a private subnet reaches the internet through a NAT gateway, which bills every
-//   GB it processes in both directions; what leaves AWS is also data transfer out to the
-//   internet ([doc] https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-pricing.html ,
-//   https://aws.amazon.com/vpc/pricing/).
-// - internet: a task with a public address sends straight out: data transfer out only.
-// - gateway_endpoint: S3 or DynamoDB in the same Region through a gateway VPC endpoint, which has
-//   no charge for the endpoint or its data ([doc]
-//   https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html): nothing billed.
-// Data transfer into AWS from the internet is free (https://aws.amazon.com/ec2/pricing/on-demand/,
-// "Data Transfer IN To Amazon EC2 From Internet"), so received bytes cost only through a NAT.
-// The NAT gateway is metered under the name `nat_gateway` (the item its hours have in the
-// shipped scenarios' cost.fixed_costs). Sizes in bytes. Not thread safe: one meter per component.
+// OutboundCallConfig and OutboundMeter: the network side of a `delay` step that is a call out of the VPC (an external API,
+// S3): the bytes it sends and receives, the path they take (`nat`: NAT gateway data both ways
+// plus internet data out; `internet`: data out only; `gateway_endpoint`: nothing billed), and the
+// meter that adds them to the run's bill (the NAT under the name `nat_gateway`). The delay itself
+// stays the step's latency; this only meters. Sizes in bytes.
+// [doc] https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-pricing.html
+// [doc] https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html
+// [doc] https://aws.amazon.com/ec2/pricing/on-demand/ ("Data Transfer IN ... From Internet" is free)
+// Facts: docs/cost.md#aws-pricing-pages-and-billing-rules
+// Not thread safe: one meter per component.
 #pragma once
 
 #include <optional>

@@ -1,22 +1,12 @@
-// System: the wired model of one replication — workload source, request flow, stations (and,
-// with later layers, load balancer, services, database, queues) — and its measurement.
-//
-// A request is admitted by the WorkloadSource, runs its class's steps in order (each step is
-// handed to a component, which hands the request back through RequestSink), and completes OK or
-// with a Failure. With a load balancer (WebTier), a routed class is first dispatched to a task,
-// its cpu/db steps run there, and a request may be answered early (504, 502) while its work
-// goes on; it is counted then and discarded when the step holding it ends. A `publish` step goes
-// to the BackendTier (queues, topics, worker services, data-tier control, faults). Statistics count
-// requests that arrive after the warm-up; the time series covers the whole run. At the end,
-// requests still present are counted in_flight, so for every class
-// total = ok + errors + timeouts + dropped + in_flight.
-// Besides the per-interval series (with p50/p99 per class when there are several classes), the
-// run is cut into clock hours from its start: the section `hourly` has, per hour, the measured
-// arrivals, ok and failed responses and the latency percentiles of the successes that completed
-// in it, so the busiest hour's p99 is exact; with RunParams::window, the section `window` has the
-// same for the responses completed inside [from, to).
-// A delay step that declares a call out of the VPC is metered (core/outbound_call.hpp) and added
-// to the run's usage at the end.
+// System: the wired model of one replication — workload source, request flow, stations, the web
+// tier (WebTier) and the backend tier (BackendTier: queues, topics, worker services, data-tier
+// control, faults) — and its measurement. A request is admitted by the WorkloadSource, runs its
+// class's steps in order (each handed to a component, which hands it back through RequestSink)
+// and completes OK or with a Failure; one answered early (504, 502) is counted then and
+// discarded when the step holding it ends. Statistics count requests arriving after the
+// warm-up; at the end those still present are in_flight, so for every class
+// total = ok + errors + timeouts + dropped + in_flight. Besides the per-interval series it writes
+// the `hourly` and `window` sections (docs/results.md).
 // Randomness: service samples of step i of class c come from the stream "class.<c>.step.<i>".
 // One System per Simulation; not thread safe.
 #pragma once

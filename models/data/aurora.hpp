@@ -1,41 +1,17 @@
 // Aurora (and a single RDS instance): DB instances whose CPU runs queries as processor sharing,
-// connection limits, and the Aurora Serverless v2 capacity controller.
-//
-// A query needs `work` vCPU-seconds; an instance serves its queries as processor sharing, each
-// query using at most one core (assumption: one database backend process runs a connection's
-// query on one core; parallel query is not modelled): a provisioned instance on its class's
-// vCPUs, a Serverless v2 instance on ceil(ACU x vcpu_per_acu) cores under a quota of
-// ACU x vcpu_per_acu per cpu_period (assumption: like a Fargate task's CFS quota, so a query at
-// low load takes its CPU work at any capacity, and capacity bounds the throughput).
-// Connections are opened by the tasks' pools (connection_pool.hpp) up to max_connections,
-// beyond which a connection attempt is refused.
-// Facts and sources:
-// - 1 ACU ~ 2 GiB with matching CPU; capacity in 0.5 ACU steps between min and max; billed per
-//   ACU-second. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.how-it-works.html
-// - Capacity follows CPU, memory and network; "the larger the current capacity, the larger the
-//   scaling increment"; scale-down is gradual; high-connection workloads need a higher minimum.
-//   [doc] same page; [AWS blog] "Understanding how ACU minimum and maximum range impacts
-//   scaling in Amazon Aurora Serverless v2" (parts 1-2), https://aws.amazon.com/blogs/database/understanding-how-acu-minimum-and-maximum-range-impacts-scaling-in-amazon-aurora-serverless-v2/
-//   assumption: a target-utilization controller (ServerlessScalingConfig). Each instance's
-//   capacity goes towards desired = max(CPU need, floors), rounded up to 0.5 ACU, within
-//   [min, max]: CPU need = vCPUs used / (target_utilization x vcpu_per_acu); floors = the
-//   minimum (0.5 while active), the ACU whose max_connections covers the open connections, and
-//   working_set / (buffer pool share x 2 GiB). Every up_interval, on that interval's CPU, it
-//   rises by at most max(0.5, up_fraction x ACU); every down_interval, on that interval's mean
-//   CPU and with no rise in it, it falls by at most max(0.5, down_fraction x ACU). A steady load
-//   therefore settles at one capacity whatever came before.
-// - Readers in promotion tier 0-1 stay at least at the writer's capacity. [doc] same page.
-// - Auto-pause at min 0 ACU after SecondsUntilAutoPause without connections (default 300 s);
-//   resume on the next connection attempt "up to 15 seconds"; writer and tier 0-1 readers pause
-//   and resume together. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
-// - max_connections: db_instance_classes.hpp.
-// Reads go to the reader endpoint when the cluster has readers, writes always to the writer.
-// The reader endpoint "balances each connection request among the Aurora Replicas" ([doc]
-// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Endpoints.Reader.html),
-// by DNS-based random assignment of new connections ([doc]
-// https://docs.aws.amazon.com/whitepapers/latest/amazon-aurora-mysql-db-admin-handbook/load-balancing-with-the-reader-endpoint.html);
-// assumption: new connections go to the readers round robin (the same long-run share, without
-// a random stream).
+// each query on at most one core (a provisioned instance on its class's vCPUs; a Serverless v2
+// instance on ceil(ACU × vcpu_per_acu) cores under a quota of ACU × vcpu_per_acu per period),
+// connection limits (max_connections, db_instance_classes.hpp), auto-pause and resume, and the
+// Aurora Serverless v2 capacity controller — assumption: AWS publishes none, so it is a
+// target-utilization controller (ServerlessScalingConfig) that rises fast and falls gradually.
+// Reads go to the reader endpoint when the cluster has readers, writes to the writer.
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.how-it-works.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Endpoints.Reader.html
+// [doc] https://docs.aws.amazon.com/whitepapers/latest/amazon-aurora-mysql-db-admin-handbook/load-balancing-with-the-reader-endpoint.html
+// [AWS blog] https://aws.amazon.com/blogs/database/understanding-how-acu-minimum-and-maximum-range-impacts-scaling-in-amazon-aurora-serverless-v2/
+// Facts and assumptions: docs/models/data.md#aurora-serverless-v2 and
+// docs/models/data.md#assumptions-where-aws-publishes-no-number
 // Not thread safe.
 #pragma once
 

@@ -1,67 +1,18 @@
 // ClusterControl: what sits around a provisioned Aurora cluster besides its instances — RDS
-// Proxy between the connections and the instances, Aurora replica auto scaling, and writer
-// failover. It is the cluster's QueryRouter (aurora.hpp) when any of these is configured.
-//
-// - RDS Proxy (rds_proxy.hpp): every query borrows a database connection of its target for its
-//   duration: the writer for writes, and for reads the in-service reader with the fewest queries
-//   per vCPU (the proxy's reader endpoint balances per query, not per connection). The task
-//   pools' connections are client connections to the proxy and are not limited by the
-//   instances' max_connections (assumption: the proxy's own client quota is not modelled).
-//   In front of provisioned instances or Aurora Serverless v2 (not with auto-pause:
-//   RdsProxyConfig::validate rejects min_acu 0; [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html
-//   "You can use RDS Proxy with Aurora Serverless v2 clusters"); with Serverless v2 it is billed
-//   on the targets' ACUs (at least 8), metered exactly at the capacity controller's ticks.
-// - Pinning ([doc] https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-pinning.html):
-//   a query of a `db:` step with `pinned: p` pins its session with probability p (a stream of
-//   its own, so a run without pinning draws nothing). The session is the client connection of
-//   the task's pool that ran the query; it keeps that database connection (borrowed from the
-//   proxy's pool) until it ends, `database.proxy.pinned_session` after the query that pinned it
-//   (assumption: the client connection's life in the pool, default 30 min), when the task has
-//   stopped (its connections close; looked for every second), or in a failover of its
-//   instance (its connection drops). While a task has an idle pinned session on the instance a
-//   query needs, the query runs on it without borrowing (assumption: the task's pool hands out
-//   its most recently used connection, connection_pool.hpp, so a pinned one is reused first).
-//   Pinning so turns multiplexing into one database connection per pinned client connection:
-//   when the pinned sessions hold the whole pool, other borrows wait and time out.
-// - Failover (`faults: db_failover`): the writer is unavailable for the fault's duration
-//   (default 30 s: "usually under 30 s" with a replica, [secondary] Aurora FAQ wording,
-//   https://aws.amazon.com/rds/aurora/faqs/). Without a proxy, every
-//   query for the writer in that window fails at once (500, cause db_failover): clients lose
-//   their connections. With a proxy the borrows wait (up to the borrow timeout) and run when the
-//   writer is back, so writes are delayed instead of failed. Queries already running on the
-//   writer finish (assumption: the model does not roll them back). A failover starting during
-//   another extends the outage to the later end. The reader promoted to writer (the first
-//   in-service reader: the configured readers share the lowest promotion tier, replicas added by
-//   auto scaling have tier 15) restarts too, so its connections drop as well ([doc]
-//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.Endpoints.html):
-//   without a proxy the reads on its connections fail like the writes; a proxy sends reads to
-//   the other readers (or, with none, waits for the writer). Assumption: the model does not swap
-//   the roles, instance 0 stays the writer after the failover (as if the classes were equal).
-//   Reconnect storm: every connection to the old writer and the promoted reader (the task pools'
-//   connections, or behind a proxy the proxy's database connections) is opened again; each of
-//   the next that-many queries on the instance once it is back pays `database.reconnect_latency`
-//   before it runs and `reconnect_work` vCPU-seconds on the instance (assumption: the model
-//   counts a connection's reconnect on the first query after the outage, not per connection).
-//   The application's own pool timeout
-//   (db_pool.timeout, 10 s by default) still applies to a request waiting for a pool connection:
-//   when every pool connection holds a write waiting at the proxy, new requests fail after it.
-// - Replica auto scaling: the readers are a ScalableTarget of Application Auto Scaling
-//   (autoscaling.hpp) with target tracking on `reader_cpu` (RDSReaderAverageCPUUtilization,
-//   the mean CPU % of the in-service readers over the period) or `reader_connections`
-//   (RDSReaderAverageDatabaseConnections: the mean over the in-service readers of their open
-//   connections at the period's end — the tasks' pool connections to the reader or, behind a
-//   proxy, the proxy's open connections to it, borrowed or idle, which is what the instance
-//   counts; so behind a proxy it stays up to the idle limit after a peak). New replicas have the
-//   writer's class. A new reader is available after `launch_time` (assumption: 5-10 minutes);
-//   scale-in removes the newest readers it created, never the configured ones. [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html
-//   Without a proxy, existing connections stay on their reader (the reader endpoint is DNS
-//   round robin at connection time), so a new reader only gets new connections; a removed
-//   reader's queries go to another reader.
-// Results: `<db>.readers`, `<proxy>.database_connections` (open), `.database_connections_borrowed`,
-// `.database_connections_pinned`,
-// `<proxy>.client_connections`, `<proxy>.borrow_wait_ms`, `<proxy>.borrow_timeouts`; events
-// replica_launch, replica_available, replica_removed, db_failover, db_failover_complete; sections
-// `db_proxy` and `replica_autoscaling`; RDS Proxy vCPU-seconds or ACU-seconds in the usage.
+// Proxy between the connections and the instances (each query borrows a database connection;
+// pinning keeps one for a session), Aurora replica auto scaling (the readers are a
+// ScalableTarget of autoscaling.hpp on reader CPU or connections) and writer failover (the writer
+// and the promoted reader unavailable, then the reconnect storm). It is the cluster's
+// QueryRouter (aurora.hpp) when any of these is configured. It records the proxy's series, the
+// replica and failover events, the `db_proxy` and `replica_autoscaling` sections and the proxy's
+// usage (docs/results.md).
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-pinning.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.Endpoints.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html
+// [secondary] https://aws.amazon.com/rds/aurora/faqs/ (failover "usually under 30 s")
+// Facts and assumptions: docs/models/data.md#behaviour, docs/models/data.md#failover and
+// docs/models/data.md#rds-proxy
 // Not thread safe: one per replication.
 #pragma once
 

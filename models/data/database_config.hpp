@@ -4,20 +4,12 @@
 // meters — the `database:` section; and the `db:` step of a request class or worker. Capacity
 // in ACU (1 ACU ~ 2 GiB), query work in vCPU-seconds, durations sim::Time. validate() returns
 // the problems with keys relative to the section (the step's: relative to `db:`).
-//
-// Defaults and limits, with sources:
-// - Serverless v2 capacity 0-256 ACU in 0.5 ACU steps, max at least 1: [doc]
-//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html
-// - Auto-pause only at min 0 ACU, after SecondsUntilAutoPause (default 300 s, 300-86400 s);
-//   resume "up to 15 seconds": [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
-// - Up to 15 Aurora Replicas: [doc]
-//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html ;
-//   promotion tiers 0-15, tiers 0-1 following the writer's capacity: [doc]
-//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.how-it-works.html
-// - Instance classes and default max_connections: db_instance_classes.hpp.
-// - Storage and I/O meters: cost/billing.hpp (VolumeMeterConfig).
-// Assumptions (AWS publishes no number; each is a scenario parameter): the Aurora capacity
-// controller, vCPU per ACU and their CPU period, the working set, query CPU work.
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html
+// assumption (each a key): the capacity controller, vCPU per ACU and its CPU period, the
+// working set, query CPU work, the storage meters.
+// Facts and assumptions: docs/models/data.md#assumptions-where-aws-publishes-no-number
 #pragma once
 
 #include <optional>

@@ -1,21 +1,13 @@
-// Database instance classes (vCPU, memory) and the default max_connections of each engine.
-//
-// Sources:
-// - vCPU and memory per class: [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.DBInstanceClass.Summary.html
-//   and https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Summary.html
-// - Aurora MySQL max_connections per class (table): [doc]
-//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Performance.html
-// - Aurora PostgreSQL and RDS for PostgreSQL: LEAST({DBInstanceClassMemory/9531392}, 5000);
-//   RDS for MySQL: {DBInstanceClassMemory/12582880} [doc] RDS parameter-group defaults.
-//   assumption: DBInstanceClassMemory = the class memory (AWS subtracts an undocumented
-//   reserve, so real values are somewhat lower; `max_connections:` overrides).
-// - Aurora Serverless v2 max_connections by maximum ACU (MySQL / PostgreSQL): 1: 90/189,
-//   4: 135/823, 8: 1000/1669, 16: 2000/3360, 32: 3000/5000, 64: 4000/5000, 128: 5000/5000;
-//   PostgreSQL capped at 2000 when the minimum is 0.5 ACU (or lower). [doc]
-//   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html
-//   assumption: linear interpolation between the rows; 256 ACU as 128 (PostgreSQL) and 6000
-//   (MySQL, [unverified]).
-// Pure functions, thread safe.
+// Database instance classes (vCPU, memory) and the default max_connections of each engine: AWS's
+// table for Aurora MySQL, the parameter-group formulas for PostgreSQL and RDS for MySQL
+// (assumption: DBInstanceClassMemory = the class memory), and the Serverless v2 table by maximum
+// ACU (assumption: linear between its rows). Pure functions, thread safe.
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.DBInstanceClass.Summary.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Summary.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Performance.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html
+// Facts and assumptions: docs/models/data.md#aurora-serverless-v2 and
+// docs/models/data.md#provisioned-instances-and-rds
 #pragma once
 
 #include <optional>

@@ -1,33 +1,15 @@
 // RdsProxy: Amazon RDS Proxy in front of an Aurora cluster — many client connections (every
-// task's pool) multiplexed onto a bounded pool of database connections per target instance.
-//
-// A client connection borrows a database connection only for one query (multiplexing between
-// transactions) and returns it when the query ends. Per target the pool holds at most
-// floor(max_connections x MaxConnectionsPercent / 100) connections; a borrow that finds them all
-// busy waits in FIFO order up to ConnectionBorrowTimeout and then fails. While a target is
-// unavailable (writer failover) borrows wait the same way instead of failing at once, which is
-// how the proxy hides a failover from clients that keep their connections.
-// Open database connections: the pool opens one when a borrow finds no idle one, and keeps
-// returned connections open while the idle ones number at most
-// floor(max_connections x MaxIdleConnectionsPercent / 100) (assumption: it closes the excess as
-// soon as they go idle; AWS says only that a higher value "leaves a high percentage of idle
-// database connections open"). The open ones are what the instance counts as its
-// DatabaseConnections (and so RDSReaderAverageDatabaseConnections); the borrowed ones are the
-// proxy's DatabaseConnectionsCurrentlyBorrowed. A failover drops the writer's idle connections.
-// Sources: MaxConnectionsPercent default 100 (1..100), ConnectionBorrowTimeout default 120 s
-// (1..3600, 0 = unlimited): [doc] https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html ;
-// multiplexing and client connections kept through failover: [doc]
-// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-connections.html ;
-// billing per vCPU-hour of provisioned targets with a minimum of 2 vCPUs, or per ACU-hour of
-// Aurora Serverless v2 targets with a minimum of 8 ACUs — each minimum per proxy, applied to the
-// sum over its targets (cost/billing.hpp): [secondary] the pricing page as quoted by others,
-// https://aws.amazon.com/rds/proxy/pricing/ , and for the 8 ACU minimum
-// https://blog.serverworks.co.jp/amazon-aurora-serverless-v2-and-amazon-rds-proxy-minimum-cost
-// Pinning: SQL that changes session state (SET, prepared statements, temporary tables...) pins
-// the client connection's session to its database connection, which then serves no other client
-// until the session ends: [doc] https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-pinning.html
-// Here a pinned connection stays borrowed (pin) until ClusterControl ends the session (unpin).
-// Assumption (a parameter): the proxy adds a fixed latency to every query (default 1 ms).
+// task's pool) multiplexed onto a bounded pool of database connections per target instance
+// (floor(max_connections × MaxConnectionsPercent / 100)). A client borrows a database connection
+// for one query; a borrow that finds them all busy, or its target unavailable (writer
+// failover), waits FIFO up to ConnectionBorrowTimeout, then fails. Idle connections beyond
+// MaxIdleConnectionsPercent close at once (assumption). A pinned connection stays borrowed (pin)
+// until ClusterControl ends the session (unpin). assumption: a fixed latency per query.
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-connections.html
+// [doc] https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-pinning.html
+// [secondary] https://aws.amazon.com/rds/proxy/pricing/ (billing minimums: cost/billing.hpp)
+// Facts and assumptions: docs/models/data.md#rds-proxy
 // Not thread safe: one per replication.
 #pragma once
 

@@ -1,22 +1,12 @@
 // Faults: scheduled failures injected into a run — an Aurora writer failover, tasks of a service
-// killed, a worker service whose messages fail with a raised probability for a while.
-//
-//   faults:
-//     - { at: 30m, type: db_failover, duration: 30s }
-//     - { at: 45m, type: kill_tasks, service: api, count: 2 }
-//     - { at: 50m, type: worker_errors, service: worker-item, failure_probability: 0.5, duration: 5m }
-//
-// Each fault starts and (when it has a duration) ends with an event in the result's `events`
-// ("fault_start" / "fault_end", target and a sentence). The components do the rest: the
-// database makes its writer unavailable (failover), the service kills tasks as if they crashed
-// (their in-flight requests get 502, ECS replaces them), the worker service fails messages,
-// which reappear after the visibility timeout.
-// Overlapping faults: a failover starting while another is on extends the writer's outage to
-// the later end (ClusterControl keeps the latest end); worker_errors on one worker stack — while
-// any is active the largest active failure_probability applies, and the worker's own returns
-// only when the last one ends.
-// Source for the failover default: Aurora failover with a replica "usually under 30 s" ([secondary]
-// Aurora FAQ wording, https://aws.amazon.com/rds/aurora/faqs/); the duration is a parameter.
+// killed, a worker service whose messages fail with a raised probability for a while. Each fault
+// starts and (when it has a duration) ends with an event (`fault_start` / `fault_end`); the
+// components do the rest (ClusterControl, EcsService, WorkerService). Overlapping failovers
+// extend the outage to the later end; overlapping worker_errors on one worker apply the largest
+// active probability, and the worker's own returns when the last one ends.
+// [secondary] https://aws.amazon.com/rds/aurora/faqs/ (failover "usually under 30 s": the default
+// duration, a parameter)
+// Facts and assumptions: docs/models/faults.md
 // Not thread safe: one per replication.
 #pragma once
 

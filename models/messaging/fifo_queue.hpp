@@ -1,44 +1,19 @@
-// FifoQueue: an SQS FIFO queue — message groups, receive batches, visibility timeout,
-// redrive to a dead-letter queue, deduplication, per-action API limits, retention.
-//
-// Behaviour and sources:
-// - Ordering: strict per message group. While any message of a group is in flight, no further
-//   message of that group is returned; a receive returns as many messages of one group as it
-//   can (up to 10), then continues with other groups in FIFO order. So each group is a serial
-//   server with at most one batch in flight.
-//   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html
-// - Look-ahead: a receive only finds groups whose first message is among the first 120,000
-//   stored messages (assumption: in-flight messages count, as they are still stored).
-//   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/avoid-backlog-with-the-same-message-group-id.html
-// - In-flight limit 120,000: at the limit a receive returns nothing, without an error.
-// - Visibility timeout: a received message not deleted in time becomes visible again at the
-//   head of its group. After `max_receive_count` receives, the next expiry moves it to the
-//   dead-letter queue instead (equivalent to SQS moving it on its next receive, and it unblocks
-//   the group at the same moment). A FIFO DLQ resets the enqueue timestamp.
-//   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
-// - Deduplication: 5-minute window on the deduplication id (scope: queue, or message group in
-//   high-throughput mode); duplicates are accepted and dropped, and counted.
-// - API limits per action (SendMessage[Batch], ReceiveMessage, DeleteMessage[Batch]): a token
-//   bucket of `api_calls_per_s`; a throttled call is counted, and the client retries it as the
-//   SDK does (api_client.hpp: backoff with full jitter, at most `max_attempts` attempts in all),
-//   after which the call fails: the client hears on_send_failed, on_receive_failed or
-//   on_delete_failed with the cause `sqs_throttled:<queue>`. Throttled attempts are not billed
-//   (assumption). High-throughput mode adds 300 calls/s per message group.
-//   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
-//   https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
-// - Long polling: a receive with wait > 0 finding nothing waits until a message can be
-//   returned or the wait ends; short polling returns at once. Empty receives are counted.
-// - Retention: a message older than `retention` is deleted and counted as expired (lost). One
-//   `messages_expired` event per episode (the first expiry after a minute without one), at most
-//   kListedEvents per queue.
-// - Billing: every call, including empty receives, as max(1, ceil(payload / 64 KB)) requests.
-//   A delivery from an SNS subscription is a SendMessage on the queue and billed as one SQS
-//   request per 64 KB (counted apart, `sns_deliveries`; why: cost/billing.hpp).
-// Timing: a call takes effect when issued and its response reaches the client one sampled API
-// latency later (a long poll: when its wait is over or messages were found, plus the latency).
+// FifoQueue: an SQS FIFO queue — message groups (each a serial server with at most one batch in
+// flight), receive batches with long or short polling, look-ahead and in-flight limits,
+// visibility timeout, redrive to a dead-letter queue, deduplication, per-action API limits with
+// the SDK's retries (api_client.hpp), retention, and billed requests. A call takes effect when
+// issued; its response reaches the client one sampled API latency later.
 // Accounting invariant: sent + redriven_in = deleted + dead_lettered + expired + visible + in
 // flight, at every instant (sends awaiting a retry are not in the queue yet; they are reported).
 // Hot paths allocate nothing in steady state (index pools, intrusive lists, a lazy heap).
+// [doc] https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html
+// [doc] https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/avoid-backlog-with-the-same-message-group-id.html
+// [doc] https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
+// [doc] https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+// [doc] https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+// [doc] https://aws.amazon.com/sqs/pricing/
+// assumption: in-flight messages count towards the look-ahead; throttled attempts are not billed.
+// Facts and assumptions: docs/models/messaging.md#sqs-fifo
 // Not thread safe: one queue per replication.
 #pragma once
 

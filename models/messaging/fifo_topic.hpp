@@ -1,27 +1,14 @@
-// FifoTopic: an SNS FIFO topic — publish limits, deduplication, and fan-out of every message to
-// every subscribed SQS FIFO queue with its message group id.
-//
-// Behaviour and sources:
-// - Publish limits (FifoThroughputScope=Topic, the default mode): 3,000 messages/s, 20 MB/s
-//   per topic, 300 messages/s per message group. High-throughput mode
-//   (FifoThroughputScope=MessageGroup): 30,000 messages/s in us-east-1, 9,000 in us-west-2 and
-//   eu-west-1; assumption: 3,000 elsewhere (not published), 300 per group still.
-//   https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html
-//   The messages/s bucket is the topic's own or, with publish_quota_scope `region`, one pool
-//   shared by the region's topics of the same mode (topic_config.hpp gives both sources); the
-//   bytes/s and per-group buckets are always the topic's own.
-// - A throttled publish is counted and retried as the SDK does (api_client.hpp: backoff with
-//   full jitter, at most `max_attempts` attempts in all); then the call fails (on_send_failed,
-//   cause `sns_throttled:<topic>`). Throttled attempts are not billed (assumption).
-// - Deduplication: 5-minute window on the deduplication id (scope: topic, or message group in
-//   high-throughput mode); duplicates are accepted, dropped and counted.
-// - Fan-out: every accepted message goes to every subscription, group id preserved; SNS FIFO
-//   delivers in order, so deliveries leave in publish order, each after a sampled delivery
-//   latency (assumption: 20 ms) but never before the previous one.
-//   https://docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping.html
-// - Billing: each publish as max(1, ceil(payload / 64 KB)) requests plus payload bytes; each
-//   delivery to SQS and its bytes.
-// Timing: a publish is accepted when issued; the publisher's call returns one API latency later.
+// FifoTopic: an SNS FIFO topic — publish limits (messages/s per topic or per regional pool,
+// bytes/s and per message group, throttled publishes retried as the SDK does), deduplication, and
+// fan-out of every accepted message to every subscribed SQS FIFO queue with its group id, in
+// publish order, each delivery after a sampled latency (assumption: 20 ms) but never before the
+// previous one. A publish is accepted when issued; the publisher's call returns one API latency
+// later. Billed: publishes and their bytes, deliveries to SQS and theirs.
+// [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html
+// [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping.html
+// [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
+// [doc] https://aws.amazon.com/sns/pricing/
+// Facts and assumptions: docs/models/messaging.md#sns-fifo
 // Not thread safe: one topic per replication.
 #pragma once
 

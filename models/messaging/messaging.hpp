@@ -1,22 +1,13 @@
 // Messaging: the messaging tier of one replication — its SQS FIFO queues, SNS FIFO topics and
-// their subscriptions, scheduled feeds (EventBridge Scheduler → SQS), and the `publish` step.
-//
-// A request's publish step draws a message group (uniform over `groups`, or zipf(s) over them
-// for hot keys) from the step's stream, publishes one message with a fresh deduplication id,
-// and hands the request back to the RequestSink when the call returns (one API latency, more
-// when throttled). A publish throttled on every attempt (api_client.hpp) fails the request: 500
-// with the cause `sns_throttled:<topic>` or `sqs_throttled:<queue>`. Workers publish through
-// publish_message() with a deduplication id derived from the message they are processing, so a
-// message processed twice (a visibility timeout during slow processing, a retry after a failure)
-// publishes duplicates that the 5-minute deduplication drops — as content-based deduplication
-// does in SNS/SQS FIFO. [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
-// A message's `tag` carries the time its chain started (the first publish), so workers can
-// report end-to-end message age.
-// SNS FIFO topics whose publish quota is regional (topic_config.hpp `publish_quota_scope`)
-// draw from one messages/s pool per mode, owned here.
-// Results: the series of every queue (fifo_queue.hpp) and `<topic>.published`; the sections
-// `queues` (accounting per queue) and `topics`; at the end, one `dlq_moves` event per queue
-// with more DLQ moves than were listed, one `messages_expired_total` per queue that lost any.
+// their subscriptions, scheduled feeds (EventBridge Scheduler → SQS), the regional SNS publish
+// pools, and the `publish` step: a request's publish draws a message group (uniform or Zipf),
+// publishes one message with a fresh deduplication id and hands the request back when the call
+// returns (500 if throttled on every attempt); workers publish through publish_message() with a
+// deduplication id derived from the message they process, so a message processed twice
+// publishes duplicates that the 5-minute deduplication drops. A message's `tag` carries the time
+// its chain started. Records the queues' and topics' series, sections and end-of-run events.
+// [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
+// Facts and assumptions: docs/models/messaging.md#behaviour
 // Not thread safe: one per replication.
 #pragma once
 

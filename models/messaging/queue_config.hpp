@@ -2,18 +2,11 @@
 // deduplication window, API limits, dead-letter queue, the API client, and the schedules that
 // send to it (EventBridge Scheduler) — a `queues.<name>:` section. Durations sim::Time, rates
 // per second, sizes in bytes. validate() returns the problems with keys relative to the section.
-//
-// Defaults and limits, with sources:
-// - visibility timeout 30 s (0-12 h), retention 4 days (60 s-14 days), deduplication window
-//   5 min, in-flight limit 120,000, look-ahead 120,000 messages, maxReceiveCount 1-1000: [doc]
-//   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-fifo.html
-//   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/avoid-backlog-with-the-same-message-group-id.html
-// - API limits: default mode 300 calls/s per action; high-throughput mode by region
-//   (fifo_api_limit() in fifo_queue.hpp), 300 calls/s per message group: [doc]
-//   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
-// - Messages of at most 1 MiB (kMaxMessageBytes).
-// Assumptions (parameters): token-bucket depth of one second of calls; at most 1,000,000
-// message groups (group state is a dense array per queue and topic).
+// [doc] https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-fifo.html
+// [doc] https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/avoid-backlog-with-the-same-message-group-id.html
+// [doc] https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+// assumption (keys): token-bucket depth; at most 1,000,000 message groups.
+// Facts and assumptions: docs/models/messaging.md#sqs-fifo
 #pragma once
 
 #include <cstddef>

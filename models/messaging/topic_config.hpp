@@ -1,21 +1,14 @@
-// Configuration of an SNS FIFO topic (fifo_topic.hpp): its subscribed queues, publish limits,
-// deduplication window, delivery latency and API client — a `topics.<name>:` section. Rates
-// per second, durations sim::Time, latency in seconds. validate() returns the problems with
-// keys relative to the section.
-//
-// Defaults and limits: 3,000 messages/s, 20 MB/s per topic, 300 messages/s per message group;
-// high-throughput mode by region (fifo_publish_limit() in fifo_topic.hpp): [doc]
-// https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html ; at most 100
-// subscriptions per FIFO topic: [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping.html
-// Scope of the messages/s quota (`publish_quota_scope`), which the sources disagree on: CDK's
-// FifoThroughputScope documentation gives "3000 messages per second" per topic ([doc]
-// https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_sns.FifoThroughputScope.html); a
-// re:Post answer calls the 3,000 messages/s a regional quota shared by every FIFO topic, the
-// 20 MB/s a per-topic one ([secondary] https://repost.aws/questions/QU-TR2wYBeTzSJiptJwb58Xw);
-// high-throughput mode's limit is per account and region ([doc] the fifo-high-throughput page).
-// Default `region` (assumption: the stricter reading): the topics of one mode share one pool,
-// which needs their messages_per_s and api_burst to agree (the loader checks).
-// Assumptions (parameters): SNS delivery latency 20 ms, token-bucket depth of one second.
+// Configuration of an SNS FIFO topic (fifo_topic.hpp): its subscribed queues, publish limits and
+// the scope of the messages/s quota, deduplication window, delivery latency and API client — a
+// `topics.<name>:` section. Rates per second, durations sim::Time, latency in seconds. validate()
+// returns the problems with keys relative to the section.
+// [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-high-throughput.html
+// [doc] https://docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping.html
+// [doc] https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_sns.FifoThroughputScope.html
+// [secondary] https://repost.aws/questions/QU-TR2wYBeTzSJiptJwb58Xw
+// assumption (keys): `publish_quota_scope` default `region` (the sources disagree; the stricter
+// reading), delivery latency, token-bucket depth.
+// Facts and assumptions: docs/models/messaging.md#sns-fifo
 #pragma once
 
 #include <cstddef>

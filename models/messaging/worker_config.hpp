@@ -2,22 +2,14 @@
 // key of a `services:` entry) whose tasks poll one SQS FIFO queue with `pollers` loops, receive
 // up to `batch_size` messages with long polling, run the worker's own steps for each, and delete
 // them — a `workers.<name>:` section. Durations sim::Time. validate() returns the problems with
-// keys relative to the section.
-//
-// Limits: ReceiveMessage MaxNumberOfMessages 1-10, WaitTimeSeconds 0-20 s: [doc]
-// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
-// backlog_per_task is AWS's metric math ApproximateNumberOfMessagesVisible / RunningTaskCount
-// ([doc] https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
-// gives the expression "m1 / m2"), which has no value at zero RUNNING tasks (assumption: the
-// division by zero gives no datapoint, so the policy's alarms see INSUFFICIENT_DATA and it does
-// nothing). A policy scales a worker out from zero only when the real one guards the division,
-// IF(m2 > 0, m1 / m2, m1) — what Copilot's backlog calculator computes
-// (https://github.com/aws/copilot-cli/blob/mainline/cf-custom-resources/lib/backlog-per-task-calculator.js) —
-// which the scenario declares with `backlog_metric_math`. A worker that may scale in to zero
-// tasks needs a policy that can scale it out again: the age of the oldest message has a datapoint
-// without a task; backlog_per_task only with the guarded expression; cpu and memory never.
-// Assumptions (parameters): pollers per task (default: the service's threads), failure
-// probability of a message's handler.
+// keys relative to the section, including a worker at zero tasks that no policy can scale out
+// again (backlog_per_task needs the guarded `backlog_metric_math`; cpu and memory never can).
+// [doc] https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
+// [doc] https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
+// [source] https://github.com/aws/copilot-cli/blob/mainline/cf-custom-resources/lib/backlog-per-task-calculator.js
+// assumption (keys): pollers per task, the handler's failure probability; no datapoint from
+// `m1 / m2` at zero RUNNING tasks.
+// Facts and assumptions: docs/models/messaging.md#worker-services
 #pragma once
 
 #include <cstddef>

@@ -1,44 +1,19 @@
 // WorkerService: an ECS Fargate service whose tasks consume an SQS FIFO queue — the same task
-// model, lifecycle, autoscaling and cost as a web service (EcsService, Task), fed by poller
-// threads instead of a load balancer.
-//
-// Each RUNNING task runs `pollers` poller loops (the consumer threads or async consumers of the
-// application). A poller calls ReceiveMessage (up to `batch_size`, long polling `wait_time`),
-// processes the batch's messages one after another — each runs the worker's own `steps` (cpu,
-// db, publish, delay) on the task — and deletes each message when it succeeds (or, with
-// `delete: batch`, the successful ones with one DeleteMessageBatch at the end of the batch).
-// A message fails with `failure_probability` (an exception in the handler, decided when its
-// steps end) or when a db step cannot get a connection: it is not deleted, so it reappears after
-// the visibility timeout, and the poller skips the rest of that group's messages in the batch,
-// which keeps the group in order (AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html).
-// A stopping task (scale-in: ECS sends SIGTERM, then waits at most stop_timeout) stops polling
-// but keeps processing what its pollers already hold, including a batch that arrives after the
-// SIGTERM, until it stops; a killed task stops at once. Whatever a task still holds when it
-// stops or dies — messages received and not yet deleted, including succeeded ones awaiting a
-// batch delete — is `lost`: not deleted, it reappears after the visibility timeout
-// (StopTask: SIGTERM, then SIGKILL after the stop timeout, default 30 s:
-// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html). A delete or
-// publish throttled on every attempt (api_client.hpp) fails: a failed delete leaves its messages
-// to reappear, a failed publish fails its message; a failed receive is an empty one.
-// Every received message ends as exactly one of: deleted, not deleted (its delete failed or came
-// after the visibility timeout), failed, skipped (behind a failure of its group in the batch),
-// lost, or still held at the end: the accounting identity of `workers.<name>`.
-// Autoscaling: besides cpu and memory, the service publishes `backlog_per_task` =
-// ApproximateNumberOfMessagesVisible / RUNNING tasks (AWS's recommended metric,
-// https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html)
-// and `oldest_message_age` (ApproximateAgeOfOldestMessage, seconds), both sampled at the end of
-// each period. With no task RUNNING, backlog_per_task has no datapoint (the division by zero),
-// unless the worker declares the guarded metric math (worker_config.hpp, `backlog_metric_math`):
-// then it is the whole backlog, and the target tracking formula becomes ceil(backlog / target),
-// so a backlog policy scales the worker out from zero.
-// Results: the EcsService series and `services.<name>` section; `<name>.messages_per_s`,
-// `<name>.backlog_per_task`; and `workers.<name>` with the accounting above, processed (handler
-// succeeded), the time from enqueue to delete, from processing start back to enqueue, and the
-// end-to-end age: from the first publish of the message's chain (the request's or schedule's
-// publish, carried in the message tag through every worker's re-publish) to its delete
-// (p50/p95/p99 ms, measured after the warm-up).
+// model, lifecycle, autoscaling and cost as a web service (EcsService, Task), fed by `pollers`
+// poller loops per RUNNING task instead of a load balancer: receive a batch, run each message's
+// steps on the task one after another, delete it (or skip the rest of its group in the batch
+// when it fails, which keeps the group in order). A stopping task polls no more but finishes what
+// it holds; what it holds when it stops or dies is `lost` and reappears after the visibility
+// timeout. Every received message ends as exactly one of deleted, not deleted, failed, skipped,
+// lost or held at the end (the accounting of `workers.<name>`). It publishes `backlog_per_task`
+// and `oldest_message_age` for autoscaling.
 // Randomness: "worker.<name>" (failures) and "worker.<name>.step.<i>"; a publish step's group
 // is drawn from its message's derived deduplication id, so a re-publish keeps its group.
+// [doc] https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html
+// [doc] https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
+// Facts and assumptions: docs/models/messaging.md#behaviour and
+// docs/models/messaging.md#worker-services
 // Not thread safe.
 #pragma once
 

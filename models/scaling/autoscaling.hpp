@@ -1,56 +1,18 @@
-// Application Auto Scaling for one scalable target: target tracking and step scaling policies on
-// CloudWatch alarms, cooldowns, min/max, scheduled actions.
-//
-// The autoscaler runs each time its MetricPublisher publishes (after the alarms evaluated): a
-// policy whose alarm is in ALARM is invoked again at every evaluation while the alarm stays
-// there, as CloudWatch does for Auto Scaling actions ("the alarm continues to invoke the action
-// once per minute that the alarm remains in the new state", [doc]
-// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html ;
-// assumption: at 20 s resolution once per publication). Behaviour, with sources:
-// - Target tracking owns two alarms: AlarmHigh (metric > target, default 3 of 3 datapoints) and
-//   AlarmLow (metric < low_ratio x target, default 15 minutes of datapoints: 15 of 15 at 60 s;
-//   assumption at 20 s, where AWS documents no shape: 45 of 45, see autoscaling_config.hpp).
-//   [secondary] https://github.com/aws/containers-roadmap/issues/1208 ; [doc]
-//   https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html
-// - assumption (AWS publishes no formula, only "proportional", "rounds up when adding, down when
-//   removing", and that it does not scale in when removing capacity would push the metric above
-//   the target, [doc] https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html):
-//   scale out to ceil(current x metric / target); scale in to the smallest capacity that keeps
-//   the metric at or below the target, which is ceil(current x metric / target) as well
-//   (removing floor(current - current x metric / target) tasks), not floor(current x metric /
-//   target), which would leave the metric above the target.
-//   assumption: `current` is the RUNNING count at the evaluation (ECS: the tasks the metric
-//   averages over, so tasks still starting are not counted twice). The datapoint is older than
-//   that (the publication delay), so it may describe fewer tasks; during a scale-out cooldown
-//   the RUNNING count when the cooldown started is used instead (below).
-// - Several policies: out if any policy wants out; target-tracking scale-in only if every
-//   target-tracking policy with scale-in enabled wants in; the largest capacity wins. Step
-//   scale-in is not blocked by target tracking. DisableScaleIn. [doc] same page.
-// - Cooldowns: after a scale-out, desired is not raised again unless a larger scale-out is
-//   triggered: "the capacity added by the scale-out activity that initiated the cooldown is
-//   calculated as part of the desired capacity for the next scale-out" ([doc]
-//   https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown).
-//   So during the cooldown a target-tracking proposal is computed on the RUNNING count the
-//   cooldown started from (the metric still reflects it) and acts only when it exceeds the
-//   current desired count; a step adjustment is computed from the desired count before the
-//   first scale-out of the cooldown. A scale-in cooldown blocks scale-in; a scale-out cancels
-//   it. Scheduled actions ignore cooldowns. [doc]
-//   https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
-// - Step scaling: bounds relative to the alarm threshold; the aggregated value (average, min or
-//   max of the alarm's datapoints) picks the step; ChangeInCapacity, ExactCapacity,
-//   PercentChangeInCapacity (rounding: above 1 down, 0..1 -> 1, -1..0 -> -1, below -1 toward
-//   zero; MinAdjustmentMagnitude). [doc] same step-scaling page.
-// - Registering the scalable target "changes the resource's current capacity to a value that is
-//   inside of this range" [min, max] (an event `desired_clamped` says so). [doc]
-//   https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html ,
-//   https://docs.aws.amazon.com/autoscaling/application/userguide/getting-started.html
-// - No datapoint with zero RUNNING tasks, so CPU/memory policies never scale out from 0; nor
-//   does backlog per task, visible / RUNNING, unless its metric math is guarded (a worker's
-//   `backlog_metric_math`, messaging/worker_config.hpp): then it is the whole backlog at zero
-//   tasks, and target tracking on it (MetricPublisher per_task_of_total) uses max(running, 1) in
-//   the formula, so it scales out from 0 to ceil(backlog / target).
-// The scalable target is an interface, so a worker service or an Aurora replica set can be
-// scaled by the same code; a new metric is a new MetricSource registered with the publisher.
+// Application Auto Scaling for one scalable target: target tracking (two owned alarms, a
+// proportional formula — assumption: ceil(running × metric / target) both ways) and step scaling
+// policies on CloudWatch alarms, cooldowns, min/max (clamped when registering), scheduled actions.
+// The autoscaler runs each time its MetricPublisher publishes, after the alarms evaluated; a
+// policy whose alarm stays in ALARM is invoked again at every evaluation. The scalable target is
+// an interface, so an ECS service, a worker service or an Aurora replica set is scaled by the
+// same code; a new metric is a new MetricSource registered with the publisher.
+// [doc] https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+// [doc] https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html
+// [doc] https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
+// [doc] https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
+// [doc] https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+// [secondary] https://github.com/aws/containers-roadmap/issues/1208
+// Facts and assumptions: docs/models/scaling.md#application-auto-scaling and
+// docs/models/scaling.md#aws-facts-and-sources
 // Not thread safe.
 #pragma once
 

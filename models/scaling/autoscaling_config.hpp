@@ -3,27 +3,15 @@
 // `autoscaling:` section (a worker's too; Aurora replicas build one from
 // `database.replica_autoscaling`). Durations are sim::Time; targets and thresholds are in the
 // metric's unit (percent for cpu and memory). validate() returns the problems with keys
-// relative to the section.
-//
-// Defaults and limits: target tracking alarms 3 of 3 datapoints above the target and 15 of 15
-// below 0.9 x target at 60 s ([secondary] https://github.com/aws/containers-roadmap/issues/1208 ;
-// the 0.9 factor is an inference from [doc]
-// https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html).
-// AWS documents no shape for 20 s metrics ([doc]
-// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/target-tracking-faster-auto-scaling.html):
-// assumption, until it does: AlarmHigh 3 of 3 datapoints at any period (3 x 20 s fits AWS's 86 s
-// from load step to trigger, https://github.com/aws/containers-roadmap/issues/2113) and AlarmLow
-// 15 minutes of datapoints at any period (45 of 45 at 20 s), not 15 datapoints, which would
-// scale in after 5 minutes and understate the cost;
-// one target tracking policy per metric; cooldowns 300 s for ECS ([doc]
-// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html);
-// step bounds that neither overlap nor leave gaps, MinAdjustmentMagnitude with
-// PercentChangeInCapacity only ([doc]
-// https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html);
-// a scalable target's min <= max, also after each scheduled action ([doc]
-// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html).
-// An alarm's datapoints_to_alarm is at most its evaluation_periods (M of N); the 1-100 bound on
-// N is loadcast's own (assumption: no scenario needs more).
+// relative to the section; the limits it checks are AWS's, except the 1-100 bound on an alarm's
+// evaluation periods (loadcast's own).
+// [doc] https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html
+// [doc] https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
+// [doc] https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/target-tracking-faster-auto-scaling.html
+// [secondary] https://github.com/aws/containers-roadmap/issues/1208 (alarm shapes at 60 s)
+// assumption: the target-tracking alarm shapes at 20 s (AWS documents none) and AlarmLow's 0.9.
+// Facts and assumptions: docs/models/scaling.md#target-tracking
 #pragma once
 
 #include <optional>

@@ -1,21 +1,14 @@
-// CloudWatch as the autoscaler sees it: metrics that produce one datapoint per period, published
-// after a delay, and alarms that change state on "M of N" datapoints.
-//
-// A MetricPublisher owns the metrics of one namespace/dimension set (e.g. one ECS service: CPU,
-// memory, ALB requests per target). At every period boundary T it asks each MetricSource for the
-// datapoint of [T - period, T); the batch becomes visible at T + delay, when every alarm on those
-// metrics evaluates and then every PublishListener (the autoscaler) runs. Periods are aligned to
-// t = 0, which the simulation treats as a minute boundary.
-// Alarm semantics (missing data treated as missing): the alarm looks at the last N periods; it
-// is ALARM when at least M present datapoints breach, INSUFFICIENT_DATA when none is present,
-// OK otherwise; it starts in INSUFFICIENT_DATA. A metric with no data (ECS: no RUNNING task)
-// publishes nothing, so it can never look low.
-// Sources: [doc] https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
-// (evaluation periods, datapoints to alarm, missing data), [doc]
-// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html (no metric
-// without RUNNING tasks; 60 s periods), [doc]
-// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/target-tracking-faster-auto-scaling.html (20 s).
-// assumption: the publication delay (see cloudwatch_config.hpp).
+// CloudWatch as the autoscaler sees it. A MetricPublisher owns the metrics of one
+// namespace/dimension set (e.g. one ECS service: CPU, memory, ALB requests per target): at every
+// period boundary T (periods aligned to t = 0) it asks each MetricSource for the datapoint of
+// [T - period, T); the batch becomes visible at T + delay (assumption: cloudwatch_config.hpp),
+// when every alarm on those metrics evaluates and then every PublishListener (the autoscaler)
+// runs. Alarms are "M of N" with missing data treated as missing, so a metric with no data (ECS:
+// no RUNNING task) can never look low.
+// [doc] https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/target-tracking-faster-auto-scaling.html
+// Facts and assumptions: docs/models/scaling.md#cloudwatch-metrics-and-alarms
 // Not thread safe: one publisher per replication.
 #pragma once
 

@@ -1,51 +1,18 @@
 // Application Load Balancer: listener rules route each request class to one target group per
-// service; a target group picks a task, runs health checks, drains deregistered targets; the
-// load balancer meters what LCUs bill.
-//
-// Facts ([doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html ,
-// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html ,
-// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html):
-// - Rules are evaluated by priority; the first whose path pattern matches forwards, else the
-//   default action. Routing is resolved once per request class from its path (loader), so the
-//   hot path does no string work.
-// - Algorithms: round_robin, least_outstanding_requests (fewest requests awaiting a response),
-//   weighted_random. Slow start (30-900 s): a target that becomes healthy while another healthy
-//   target is not in slow start gets a share rising linearly from 0 to full over the window;
-//   it leaves early if it becomes unhealthy. Not with least outstanding requests.
-// - Health checks every `interval` with `timeout`; a new target is `initial` and becomes healthy
-//   after ONE passing check ("After your target is registered, it must pass one health check to
-//   be considered healthy", [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html ;
-//   the ECS docs' 5 x 30 s, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-healthcheck.html ,
-//   is the healthy threshold, which applies to a target that was unhealthy); healthy ->
-//   unhealthy after unhealthy_threshold consecutive failures, unhealthy -> healthy after
-//   healthy_threshold consecutive passes (same target-group-health-checks page). The first check of a target comes at a uniformly
-//   random point of the first interval (assumption: AWS does not say when).
-// - Routing goes to healthy targets; when none is healthy it fails open to every registered
-//   target (assumption: targets still `initial` count as registered for this). 503 only when
-//   no target is registered. The ALB does not queue.
-// - Deregistration: the target is `draining` for the whole deregistration delay and receives no
-//   new requests; requests still outstanding when the delay expires get 502. Draining does not
-//   end early when nothing is outstanding: the ALB may finish deregistering then, but it reports
-//   the target `draining` until the delay expires, and ECS waits for `unused` before it stops
-//   the task ([doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay ,
-//   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html ;
-//   https://github.com/aws/containers-roadmap/issues/2171), so the task is billed meanwhile.
-// - Registration: ECS registers a RUNNING task after the target group's registration_delay
-//   (assumption, alb_config.hpp); the target is `initial` from then.
-// - Capacity (optional, `capacity:`, off by default; assumption, alb_config.hpp
-//   AlbCapacityConfig): the ALB serves up to its capacity in LCU, converted to requests per
-//   second with the run's LCU traffic shape and enforced per second; every `tick` the capacity
-//   follows the demand of the last tick up, at most x2 per doubling_time, never below the LCU
-//   Reservation; requests beyond it get 503 (cause alb_capacity_exceeded). AWS publishes no
-//   scaling rate and advises a reservation when traffic may more than double within 5 minutes
-//   ([doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/capacity-unit-reservation.html).
-// - LCU meter per clock hour (cost/billing.hpp prices it); assumption: new connections =
-//   requests / requests_per_connection, each open for connection_lifetime, request size from
-//   the configuration; response sizes are the request classes' (sampled per request, the
-//   caller's), every request's response counted, errors included (assumption).
-// - Responses go to clients on the internet: their bytes are data transfer out
-//   (cost::Usage::internet_out_bytes). A web ACL (`waf`) inspects every request.
-//   [doc] https://aws.amazon.com/waf/pricing/
+// service (resolved once per class by the loader, so the hot path does no string work); a target
+// group picks a task (round robin, least outstanding requests, weighted random, slow start),
+// health-checks its targets, fails open when none is healthy, drains deregistered targets for
+// the whole deregistration delay; 503 only with no registered target, and the ALB never queues.
+// Optionally it has a capacity in LCU that follows demand (assumption). It meters LCUs per clock
+// hour and the bytes its responses send to the internet.
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/capacity-unit-reservation.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html
+// [doc] https://aws.amazon.com/waf/pricing/
+// Facts and assumptions: docs/models/web.md#application-load-balancer
 // Not thread safe.
 #pragma once
 

@@ -1,28 +1,17 @@
 // Configuration of the Application Load Balancer (alb.hpp): the `load_balancer:` section — its
-// listener rules, idle timeout, LCU traffic shape — and the target-group settings every service
-// inherits and may override (`services.<name>.target_group:`). Durations are sim::Time; sizes in
-// bytes. validate() returns the problems with keys relative to the section.
-//
-// Defaults and limits: health check every 30 s (5-300 s), timeout 5 s (2-120 s, shorter than the
-// interval), healthy 5 / unhealthy 2 (2-10); deregistration delay 300 s (0-3600 s); slow start
-// 0 = off (30-900 s, not with least outstanding requests); idle timeout 60 s (1-4000 s); rule
-// priorities 1-50000.
+// listener rules, idle timeout, LCU traffic shape, optional capacity model and WAF web ACL — and
+// the target-group settings every service inherits and may override
+// (`services.<name>.target_group:`). Durations are sim::Time; sizes in bytes. validate() returns
+// the problems with keys relative to the section; the limits it checks are AWS's.
 // [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
-// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html
-// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
-// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
-// assumption: the LCU traffic shape (requests per connection, connection lifetime, bytes per
-// request), which the workload does not give; a health check's CPU work on the task; how long
-// registering a target takes before its first health check (10 s; AWS only says routing starts
-// "as soon as the registration process completes and the target passes the initial health
-// checks", [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html);
-// the load balancer's own capacity (AlbCapacityConfig, off unless given).
-// `waf`: an AWS WAF web ACL associated with the load balancer inspects every request it
-// receives; WAF bills the web ACL and each rule per month and the requests per million
-// ([doc] https://aws.amazon.com/waf/pricing/ ,
-// https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html).
-// `response_bytes` is the default size of a response when a request class gives none
-// (`workload.requests[].response_bytes`); responses leave AWS to the clients on the internet.
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html
+// [doc] https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html
+// assumption: the LCU traffic shape, a health check's CPU work, the registration delay and the
+// load balancer's capacity (each a key, marked below).
+// Facts and assumptions: docs/models/web.md#application-load-balancer
 #pragma once
 
 #include <cstddef>

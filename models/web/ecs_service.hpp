@@ -1,66 +1,23 @@
-// EcsService: an ECS service on Fargate — keeps `desired` tasks, launches and stops them,
-// replaces tasks that die, that the load balancer finds unhealthy or that Fargate Spot reclaims,
-// publishes its CloudWatch metrics, and is the scalable target of Application Auto Scaling.
-//
-// - Launches go through the account's Fargate launch-rate token buckets, one for On-Demand and
-//   one for Spot (each burst 100, refill 20 tasks/s, shared by every service of the run). [doc]
-//   https://docs.aws.amazon.com/AmazonECS/latest/userguide/throttling.html
-// - Capacity provider strategy: a task is launched on the provider the strategy is short of —
-//   the base first, then the tasks beyond it split by weight (largest remainder, ties to the
-//   provider listed first); a scale-in stops a task of the provider most above its share. [doc]
-//   https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
-//   (assumption: the rounding of the split; AWS documents only base and relative weight).
-// - Scale-in stops queued launches, then tasks not yet RUNNING (newest first), then RUNNING
-//   tasks, newest first (assumption: AWS balances AZs and otherwise does not document the
-//   order). A stopping task is deregistered from its target group and drains for the whole
-//   deregistration delay (billed meanwhile), then gets SIGTERM and up to stopTimeout to exit.
-//   [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html
-// - A RUNNING task is registered with its target group after the group's registration_delay
-//   (assumption, alb_config.hpp); until then the ALB does not know it.
-// - A task the ALB marks unhealthy (once healthCheckGracePeriodSeconds has passed since it
-//   started, or when it ends if the target is still unhealthy then) is replaced replacement-first:
-//   ECS starts a new task while the tasks in RUNNING or PENDING (not a draining one) stay within
-//   maximum_percent of desired, keeps the unhealthy task registered (the ALB fails open to it while no target is
-//   healthy), and stops it once the replacements are healthy (healthy tasks + unhealthy ones
-//   left > desired). When maximum_percent leaves no room, it stops an unhealthy task first if
-//   the RUNNING tasks left stay at or above minimum_healthy_percent of desired, else the task
-//   stays. [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html ,
-//   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html ,
-//   What's New (Oct 2023) "Amazon ECS applications more resilient to unpredictable load spikes".
-//   An unhealthy task stays marked for replacement even if it recovers (assumption). A task that
-//   dies (memory) is replaced at once. [doc]
-//   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html
-// - Fargate Spot: a RUNNING Spot task is reclaimed after an exponential time with the mean
-//   1 / spot_interruptions_per_hour (assumption: AWS publishes no rate). The 2-minute warning
-//   (SIGTERM) starts its deregistration at once, draining for min(deregistration delay, 2 min);
-//   it stops at the latest 2 minutes after the warning (what is still in flight then gets 502,
-//   cause spot_interrupted). A replacement starts at the warning within maximum_percent (the
-//   reclaimed task, DEACTIVATING, no longer counts), on the provider the strategy asks for (Fargate does
-//   not replace Spot with On-Demand). assumption: the application handles SIGTERM by finishing
-//   what it holds (AWS's advice) — its `shutdown` time starts when the drain ends. [doc]
-//   https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html ,
-//   https://repost.aws/knowledge-center/fargate-spot-termination-notice
-// - Metrics (CloudWatch, namespace AWS/ECS): CPUUtilization and MemoryUtilization are the used
-//   CPU/memory of RUNNING tasks over the period divided by what those tasks reserve; no RUNNING
-//   task, no datapoint. [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html
-//   RequestCountPerTarget (ALB): requests routed to the group in the period per healthy target
-//   (per registered target when none is healthy), per minute. [doc]
-//   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
-// - The tasks' desired count is clamped into the autoscaling [min, max] before the run, as
-//   registering the scalable target does (autoscaling.hpp).
-// - The tasks of `desired` exist when the run starts: RUNNING and healthy (a deployment that is
-//   already up, as when it is load tested).
-// - Billing: each task from its image pull to its stop, 1-minute minimum, at the price of its
-//   capacity provider (cost/billing.hpp). [doc] https://aws.amazon.com/fargate/pricing/
-// - The result's `services.<name>` section has `targets.<metric>` (cpu_utilization,
-//   memory_utilization, ...: the target-tracking targets, else the step alarms' thresholds), the
-//   observed RUNNING extremes after the warm-up (`tasks_running_peak`/`_low`; `tasks_max`/`_min`
-//   are the same numbers under their first names), the configured `autoscaling.{min,max}`,
-//   `minutes_at_max` (desired at the autoscaling maximum, after the warm-up), the highest
-//   interval CPU and memory utilization, and when desired was first raised.
-// The service is its tasks' TaskHost. A worker service (no target group) interposes a host of its
-// own to start pollers on RUNNING tasks, and feeds them work with Task::accept / cpu / db like
-// the ALB does.
+// EcsService: an ECS service on Fargate — keeps `desired` tasks (RUNNING and healthy when the run
+// starts), launches them through the account's Fargate launch-rate buckets on the providers of
+// its capacity provider strategy, stops them on scale-in (draining first), replaces tasks that
+// die, that the load balancer finds unhealthy (replacement first, within maximum_percent) or that
+// Fargate Spot reclaims, publishes its CloudWatch metrics, and is the scalable target of
+// Application Auto Scaling. The service is its tasks' TaskHost; a worker service interposes a
+// host of its own to start pollers on RUNNING tasks.
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/userguide/throttling.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/ec2-and-fargate-spot.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+// [doc] https://aws.amazon.com/fargate/pricing/
+// assumption: the scale-in order, the rounding of the strategy's split, the Spot interruption
+// rate (`spot_interruptions_per_hour`).
+// Facts and assumptions: docs/models/web.md#ecs-services-and-fargate-tasks; result keys:
+// docs/results.md.
 // Not thread safe.
 #pragma once
 

@@ -1,29 +1,17 @@
 // Configuration of an ECS service on Fargate (ecs_service.hpp) and of its tasks (task.hpp): task
 // size, threads, desired count, application memory, lifecycle durations, database connection
-// pools (connection_pool.hpp), CloudWatch metrics and auto scaling — a `services.<name>:`
-// section; a worker service (worker_config.hpp) has the same keys. CPU in CPU units (1024 = 1
-// vCPU), memory in MiB, durations sim::Time, distributions in seconds. validate() returns the
-// problems with keys relative to the section.
-//
-// Defaults and limits, with sources:
-// - Task sizes: the valid Fargate CPU/memory pairs (fargate_sizes.hpp).
-// - stopTimeout 30 s, 2-120 s on Fargate: [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
-// - healthCheckGracePeriodSeconds: [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html
-// - maximumPercent 200 / minimumHealthyPercent 100, which also bound the replacement of unhealthy
-//   tasks: [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
-// - Capacity provider strategy: FARGATE / FARGATE_SPOT, one provider with a base (0-100000),
-//   weights 0-1000, at least one above 0: [doc]
-//   https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
-// - Fargate start 30-45 s to RUNNING: [secondary, AWS answer] https://repost.aws/questions/QUjZAzJd27SZWxXM7MgyxOZw
-// - Task CPU is a hard limit on Fargate, enforced as a CFS quota of vCPU x cpu.cfs_period_us per
-//   period; ECS's own agent sets a 100 ms period ([AWS source] defaultCPUPeriod in
-//   https://github.com/aws/amazon-ecs-agent/blob/master/agent/api/task/task_linux.go ; Linux's
-//   default too, https://docs.kernel.org/scheduler/sched-bwc.html). assumption: Fargate's
-//   (unpublished) agent does the same — `cpu_period`.
-// Assumptions (AWS publishes no number; each is a scenario parameter): the split of start-up
-// time into phases, the application's exit time after SIGTERM, its memory (base and per
-// request) and threads, the cores a task's threads can run on (ceil(vCPU)), the CFS period, the
-// DB pool's size and timeouts, how often Fargate Spot reclaims a task.
+// pools (connection_pool.hpp), capacity providers, CloudWatch metrics and auto scaling — a
+// `services.<name>:` section; a worker service (worker_config.hpp) has the same keys. CPU in CPU
+// units (1024 = 1 vCPU), memory in MiB, durations sim::Time, distributions in seconds.
+// validate() returns the problems with keys relative to the section.
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+// [secondary, AWS answer] https://repost.aws/questions/QUjZAzJd27SZWxXM7MgyxOZw
+// [AWS source] defaultCPUPeriod in https://github.com/aws/amazon-ecs-agent/blob/master/agent/api/task/task_linux.go
+// assumption (each a key, marked below): the start-up phases, the exit time after SIGTERM, the
+// application's memory and threads, the CFS period on Fargate, the DB pools, the Spot rate.
+// Facts and assumptions: docs/models/web.md#assumptions-where-aws-publishes-no-number
 #pragma once
 
 #include <optional>

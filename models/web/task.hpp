@@ -1,29 +1,16 @@
-// Task: one ECS Fargate task — its lifecycle, its CPU, its memory, its database pools — serving
-// requests whatever brings them (the ALB, or a worker's poller threads).
-//
-// Lifecycle: PROVISIONING (capacity, ENI) -> PENDING (image pull) -> ACTIVATING -> RUNNING ->
-// DEACTIVATING (deregistration: draining) -> STOPPING (SIGTERM, then at most stop_timeout) ->
-// STOPPED, each phase with a duration drawn from the service's distributions; billing runs
-// from the image pull to STOPPED. [doc] https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html ,
-// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html
-// CPU: processor sharing among the requests in a CPU step on min(threads, ceil(vCPU)) cores at
-// full speed under a CFS quota of vCPU x cpu_period per period (Fargate's task CPU limit), one
-// pending completion event (sim::ProcessorSharing, sim::CpuQuota): at low load a request takes
-// its CPU demand, not demand / vCPU; over a long run the task delivers vCPU cores. Memory =
-// base + per_request x requests being worked on; a task above its memory dies at once
-// (assumption: like an OOM kill): every request awaiting its response gets 502 (ALB: the target
-// closed the connection) and ECS replaces the task. [doc] 502 causes: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
-// Requests awaiting a response are kept in arrival order in an intrusive list: the oldest is
-// the first to exceed the ALB idle timeout, so one timer per task (re-armed when it fires)
-// answers 504 without an event per request. A request answered early (504, 502) is
-// "abandoned": its work goes on where it is (the application does not notice the client left)
-// and is discarded when that step ends; the task stops counting it only then.
-// A database step takes a connection from the task's pool for the reader endpoint (when the
-// cluster has readers) and runs its reads back to back on it, then one for the writer for its
-// writes (connection_pool.hpp); it waits for a connection at most the pool timeout (then 500).
-// Health checks are small CPU jobs: an overloaded task answers late and fails them.
-// A task knows whoever runs it only as a TaskHost (the ECS service): settings, random stream,
-// event log and failure causes, read when the task is created, and the two things it reports.
+// Task: one ECS Fargate task — its lifecycle (PROVISIONING → … → STOPPED, billed from the image
+// pull), its CPU (processor sharing on min(threads, ceil(vCPU)) cores at full speed under a CFS
+// quota of vCPU × cpu_period: sim::ProcessorSharing, sim::CpuQuota), its memory (over it the task
+// dies: 502 for what awaits a response; assumption: at once, like an OOM kill) and its database
+// pools — serving requests whatever brings them (the ALB, or a worker's poller threads). Requests
+// awaiting a response are kept in arrival order, so one timer per task answers the ALB idle
+// timeout's 504; a request answered early is abandoned where it is and its work still burns CPU.
+// Health checks are small CPU jobs. It knows whoever runs it only as a TaskHost.
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
+// [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
+// Facts and assumptions: docs/models/web.md#ecs-services-and-fargate-tasks and
+// docs/models/web.md#cpu-a-cfs-quota-not-a-slower-processor
 // Not thread safe.
 #pragma once
 

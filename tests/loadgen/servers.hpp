@@ -291,8 +291,8 @@ struct NginxOptions {
 };
 
 // nginx from a temporary prefix: a static file at /index.html, 503s at /fail, optional TLS+h2
-// (or h2c), an optional upstream for everything else, and the fault locations of
-// fault_locations().
+// (or h2c), an optional upstream for everything else, and the extra `location` blocks of
+// NginxOptions::locations.
 class Nginx {
  public:
   explicit Nginx(const SelfSignedCert* tls = nullptr) : Nginx(with_tls(tls)) {}

@@ -5,6 +5,7 @@
 // never points outside the repository (the developers' notes are not part of the product).
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -186,4 +187,46 @@ TEST_CASE("Docs: README.md and docs/ do not send readers to the developers' note
     CHECK(text.find("../shared") == std::string::npos);
     CHECK(text.find("shared/reference") == std::string::npos);
   }
+}
+
+TEST_CASE("Docs: the docs pages that source comments point to have the headings they name") {
+  // Headers keep one paragraph and point to the docs page with the facts
+  // ("Facts and assumptions: docs/models/web.md#application-load-balancer"); a heading renamed
+  // in docs/ must not leave such a pointer behind.
+  int checked = 0;
+  std::vector<std::string> broken;
+  for (const char* folder : {"models", "cost", "sim", "workload", "loadgen", "reports", "app"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(kRoot / folder)) {
+      const auto ext = entry.path().extension();
+      if (!entry.is_regular_file() || (ext != ".hpp" && ext != ".cpp")) continue;
+      const std::string file = entry.path().lexically_relative(kRoot).generic_string();
+      std::istringstream in(loadcast::testing::read_file(entry.path().string()));
+      std::string line;
+      for (int n = 1; std::getline(in, line); ++n) {
+        const auto comment = line.find("//");
+        if (comment == std::string::npos) continue;
+        for (auto at = line.find("docs/", comment); at != std::string::npos; at = line.find("docs/", at + 5)) {
+          auto end = line.find(".md", at);
+          if (end == std::string::npos) break;
+          end += 3;
+          std::string target = line.substr(at, end - at);
+          if (end < line.size() && line[end] == '#') {
+            auto stop = end + 1;
+            while (stop < line.size() && (std::isalnum(static_cast<unsigned char>(line[stop])) != 0 ||
+                                          line[stop] == '-' || line[stop] == '_')) {
+              ++stop;
+            }
+            target += line.substr(end, stop - end);
+          }
+          ++checked;
+          // A pointer reads from the repository root: resolve it as a link of a root file.
+          if (const auto p = problem(Link{"README.md", n, target}); !p.empty()) {
+            broken.push_back(file + ":" + std::to_string(n) + ": " + target + " " + p);
+          }
+        }
+      }
+    }
+  }
+  CHECK(broken == std::vector<std::string>{});
+  CHECK(checked >= 40);
 }

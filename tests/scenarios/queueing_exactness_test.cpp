@@ -1,4 +1,5 @@
-// The simulator against closed-form queueing results (reference: sim-peers.md §4).
+// The simulator against closed-form queueing results (docs/validation.md, "Checked against
+// queueing theory").
 // Each check runs independent replications and asserts that the analytic value lies inside the
 // 99 % Student-t interval of the per-replication estimates. Seeds are fixed, so every run of
 // this file is identical; a failure means the model disagrees with the formula.
@@ -86,7 +87,7 @@ TEST_CASE("Exactness: M/M/c waiting time by Erlang C", "[slow]") {
   struct Case {
     int c;
     double lambda;  // per second, mu = 1000/s
-    double wq_ms;   // golden value, sim-peers.md §4
+    double wq_ms;   // Erlang C: C / (c mu - lambda)
     double wq95_ms;
   };
   // The waiting-time tail: P(Wq > t) = C e^{-(c mu - lambda) t}, so the p-quantile (p > 1 - C) is
