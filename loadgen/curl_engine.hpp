@@ -28,14 +28,20 @@
 //   server closed the connection, or sent HTTP/2 GOAWAY, at its keepalive_requests limit, just
 //   as the request went out) is re-sent once, as the HTTP/1.1 engine does; a second failure,
 //   or any failure on a fresh connection, is reported.
-// - Response headers over options.header_limit are a malformed response, as in the HTTP/1.1
-//   engine (judged from CURLINFO_HEADER_SIZE once the transfer ends; a single header line over
-//   libcurl's own 100 KiB limit fails the transfer inside libcurl with a status already read).
+// - The response policy of http_policy.hpp is enforced from the header callback, which sees
+//   every status line and field libcurl receives, interim responses included: header bytes
+//   over options.header_limit, more interim responses than the cap, a status line or status
+//   the policy refuses (000, 600, 999, an unrequested 101, "HTTP/2.0" over HTTP/1), differing
+//   Content-Lengths, Content-Length with Transfer-Encoding abort the transfer as a
+//   malformed_response at once (libcurl alone would count 600 as a 5xx, wait for 1xx forever,
+//   or wait out the timeout on a contradicted Content-Length). A single header line over
+//   libcurl's own 100 KiB limit fails inside libcurl with a status already read: malformed too.
 // Single-threaded: everything runs on the worker's thread.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <curl/curl.h>
@@ -78,7 +84,21 @@ class CurlEngine final : public Engine {
   void shutdown() override;
 
  private:
+  // What the header callback has seen of the current transfer's responses.
+  struct HeaderCheck {
+    std::uint64_t bytes = 0;         // header bytes, interim responses included
+    int interim = 0;                 // interim responses seen
+    int status = 0;                  // status of the response whose header is being read
+    bool at_status_line = true;      // the next line starts a response
+    bool final_done = false;         // the final response's header ended (later lines: trailers)
+    bool transfer_encoding = false;  // this response has Transfer-Encoding
+    bool has_length = false;         // this response has Content-Length ...
+    std::uint64_t length = 0;        // ... of this value
+    bool refused = false;            // the policy refused the response: malformed_response
+  };
+
   struct Transfer {
+    CurlEngine* engine = nullptr;
     CURL* easy = nullptr;
     std::size_t slot = 0;
     std::size_t cls = 0;
@@ -88,6 +108,7 @@ class CurlEngine final : public Engine {
     sim::Time sent = 0;
     std::uint64_t bytes = 0;
     RenderedParts parts;
+    HeaderCheck check;
     std::ptrdiff_t configured_cls = -1;  // class whose fixed request the handle is set up for
     curl_slist* own_headers = nullptr;  // templated headers of the current request
   };
@@ -95,6 +116,9 @@ class CurlEngine final : public Engine {
   static int socket_cb(CURL* easy, curl_socket_t fd, int what, void* userp, void* socketp);
   static int timer_cb(CURLM* multi, long timeout_ms, void* userp);
   static std::size_t write_cb(char* data, std::size_t size, std::size_t n, void* userp);
+  static std::size_t header_cb(char* data, std::size_t size, std::size_t n, void* userp);
+  // False when the policy refuses the response with this header line.
+  bool accept_header_line(HeaderCheck& check, std::string_view line) const;
 
   void add(Transfer& t);
   void action(curl_socket_t fd, int bits);

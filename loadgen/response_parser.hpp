@@ -1,36 +1,80 @@
-// Response headers as every native engine judges them, and ResponseParser: an HTTP/1.1
-// response parser on Beast's basic_parser that keeps the status and counts the body without
-// storing it.
+// ResponseParser: an HTTP/1.1 response parser on Beast's basic_parser that keeps the status and
+// counts the body without storing it, and HeaderScanner: what the native HTTP/1.1 engine does
+// before Beast sees a header, so that Beast's strict grammar applies the leniency policy of
+// loadgen/http_policy.hpp (the one every engine follows).
 //
-// One header limit and leniency policy for the engines (HTTP/1.1 plain and TLS, HTTP/2):
-// - `header_limit` (EngineOptions, 64 KiB) bounds a response's header. HTTP/1.1 counts the
-//   bytes of the status line and fields as received (Beast's count); HTTP/2 counts every field,
-//   :status included, as name + value + 32 (http2_field_bytes: the size RFC 9113 section
-//   6.5.2 gives SETTINGS_MAX_HEADER_LIST_SIZE), trailers included. Over it: malformed_response.
-// - No leniency: a header that breaks its protocol's syntax (a bad status line or field for
-//   Beast; for HTTP/2 whatever nghttp2's HTTP messaging checks reject — upper-case or
-//   connection-specific field names, a missing or repeated :status, a Content-Length the body
-//   contradicts) is a malformed_response; nothing is repaired.
-// - Bodies are counted, never stored, and never limited.
-// - 1xx: HTTP/2 skips interim responses and reports the final status; the HTTP/1.1 parser ends
-//   at an interim response's header (Beast treats 1xx as body-less), so a 1xx there is the
-//   status reported. (To be unified with one 1xx rule for both.)
+// HeaderScanner finds the end of a response header in the raw bytes (the first empty line, its
+// line endings CRLF or a bare LF) and counts those raw bytes against the header limit; then
+// normalise_header() rewrites the complete header as Beast takes it: a bare LF becomes CRLF, and
+// a status line without reason phrase ("HTTP/1.1 200") gets the space before its empty reason.
+// The engine feeds the rewritten header, then the body bytes as they come, to one parser; an
+// interim 1xx response (body-less for Beast) is followed by a fresh parser for the next one.
 //
-// ResponseParser: Content-Length, chunked and read-until-close bodies are handled by
-// basic_parser (Beast's own parsers would copy bodies into a body object and apply an 8 MB
-// limit). One parser per response: construct a fresh one (cheap, no allocation) for each
-// request. Not thread safe.
+// ResponseParser refuses, as a Beast error (a malformed_response to the engine), a status outside
+// 100-599, 101 (never requested) and a version other than HTTP/1.x. Content-Length, chunked and
+// read-until-close bodies are handled by basic_parser (Beast's own parsers would copy bodies into
+// a body object and apply an 8 MB limit); its header limit is left to HeaderScanner. One parser
+// per response: construct a fresh one (cheap, no allocation) for each. Not thread safe.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include <string>
+
 #include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include "loadgen/http_policy.hpp"
 
 namespace loadcast::loadgen {
 
-// The bytes an HTTP/2 header field counts towards the header limit (RFC 9113 section 6.5.2).
-constexpr std::uint64_t http2_field_bytes(std::size_t name, std::size_t value) { return name + value + 32; }
+// Finds where a response header ends in raw bytes, one header at a time.
+class HeaderScanner {
+ public:
+  // `data` holds the header's first `size` bytes (the same bytes as at the previous call, and
+  // maybe more); returns the header's raw length once its empty line is in them, else 0.
+  std::size_t scan(const char* data, std::size_t size) {
+    for (; pos_ < size; ++pos_) {
+      const char c = data[pos_];
+      if (c == '\n') {
+        if (line_start_) return ++pos_;
+        line_start_ = true;
+      } else if (c != '\r') {
+        line_start_ = false;  // a CR before the LF does not end a line's emptiness
+      }
+    }
+    return 0;
+  }
+  void reset() { *this = HeaderScanner(); }
+
+ private:
+  std::size_t pos_ = 0;
+  bool line_start_ = false;  // the bytes since the last LF are CRs only (false before the status line)
+};
+
+// `raw` (a complete header, as HeaderScanner delimits it) rewritten into `out` as Beast's grammar
+// wants it: every bare LF preceded by CR, and a status line without reason phrase given its space.
+inline void normalise_header(std::string_view raw, std::string& out) {
+  out.clear();
+  out.reserve(raw.size() + 64);
+  bool first_line = true;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c != '\n') {
+      out += c;
+      continue;
+    }
+    if (i == 0 || raw[i - 1] != '\r') out += '\r';
+    if (first_line) {
+      first_line = false;
+      const std::size_t cr = out.size() - 1;
+      const std::string_view line(out.data(), cr);
+      if (line.size() == 12 && parse_http1_status_line(line)) out.insert(cr, 1, ' ');
+    }
+    out += '\n';
+  }
+}
 
 class ResponseParser final : public boost::beast::http::basic_parser<false> {
  public:
@@ -51,7 +95,11 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   void header_limit_value(std::uint32_t v) { header_limit(v); }
 
   void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code&) override {}
-  void on_response_impl(int code, string_view, int, error_code&) override { status_ = code; }
+  void on_response_impl(int code, string_view, int version, error_code& ec) override {
+    status_ = code;
+    if (!http1_version_accepted(version)) ec = boost::beast::http::error::bad_version;
+    else if (!status_in_range(code) || code == 101) ec = boost::beast::http::error::bad_status;
+  }
   void on_field_impl(boost::beast::http::field, string_view, string_view, error_code&) override {}
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(boost::optional<std::uint64_t> const&, error_code&) override {}
