@@ -31,7 +31,7 @@
 // - The response policy of http_policy.hpp is enforced from the header callback, which sees
 //   every status line and field libcurl receives, interim responses included: header bytes
 //   over options.header_limit, more interim responses than the cap, a status line or status
-//   the policy refuses (000, 600, 999, an unrequested 101, "HTTP/2.0" over HTTP/1), differing
+//   the policy refuses (000, 600, 999, an unrequested 101, "HTTP/3.0" over HTTP/1), differing
 //   Content-Lengths, Content-Length with Transfer-Encoding abort the transfer as a
 //   malformed_response at once (libcurl alone would count 600 as a 5xx, wait for 1xx forever,
 //   or wait out the timeout on a contradicted Content-Length). A single header line over

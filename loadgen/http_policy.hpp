@@ -6,10 +6,9 @@
 //   responses, interim 1xx ones included. HTTP/1.1 counts status lines and fields as received,
 //   line endings and the blank line included (what libcurl's CURLINFO_HEADER_SIZE counts);
 //   HTTP/2 counts each field as name + value + 32 (http2_field_bytes, the size RFC 9113 section
-//   6.5.2 gives SETTINGS_MAX_HEADER_LIST_SIZE). Over it: malformed_response. 64 KiB is nginx's
-//   largest default header buffer (large_client_header_buffers 4 x 8k is per line; proxy_buffer_size
-//   is 4-8k) rounded up: a header this large is a server bug worth seeing, not a limit a real
-//   response reaches.
+//   6.5.2 gives SETTINGS_MAX_HEADER_LIST_SIZE). Over it: malformed_response. 64 KiB is loadcast's
+//   choice (RFC 9110 section 5.4 leaves the limit to the recipient): eight times nginx's default
+//   proxy_buffer_size of 4-8 KiB, so a header this large is a server bug worth seeing.
 // - Interim responses (1xx other than 101) are skipped and the final response judged, at most
 //   kMaxInterimResponses of them per request (RFC 9110 section 15.2: a client must accept one or
 //   more before the final response; it sets no bound, so a server sending 1xx forever would hold
@@ -18,11 +17,11 @@
 //   (RFC 9110 section 15.2.2): malformed_response. HTTP/2 forbids it (RFC 9113 section 8.6).
 // - A status outside 100-599 (000, 600, 999) is malformed_response: RFC 9110 section 15 defines
 //   the three-digit codes 100-599 only; counting 600 as a 5xx or 000 as ok invented a class.
-// - HTTP/1.1 status line: "HTTP/1.x" only (a status line claiming HTTP/2.0 or HTTP/0.9 over an
-//   HTTP/1 connection is not HTTP/1: nginx's upstream parser and curl 8 refuse a version switch),
-//   the reason phrase optional with or without its space (RFC 9112 section 4: a client should
-//   ignore the reason phrase; curl and nginx accept "HTTP/1.1 200"), and a bare LF accepted as a
-//   line ending (RFC 9112 section 2.2 allows it; curl and nginx accept it).
+// - HTTP/1.1 status line: version HTTP/1.x, or HTTP/2.0 (curl 7.88 and nginx 1.22 accept that
+//   from a server on an HTTP/1 connection and count its status; loadcast does the same), any
+//   other version malformed; the reason phrase optional with or without its space (RFC 9112
+//   section 4: a client should ignore it; curl and nginx accept "HTTP/1.1 200"); a bare LF
+//   accepted as a line ending (RFC 9112 section 2.2 allows it; curl and nginx accept it).
 // - Content-Length: repeated identical values are one value (RFC 9112 section 6.3 item 5);
 //   differing values, or Content-Length together with Transfer-Encoding, are malformed_response
 //   (RFC 9112 section 6.3 says the latter "ought to be handled as an error"; nginx refuses it
@@ -50,17 +49,19 @@ constexpr bool status_in_range(int status) { return status >= 100 && status <= 5
 constexpr bool interim_status(int status) { return status >= 100 && status <= 199 && status != 101; }
 
 // An HTTP/1 status line's version (Beast's encoding: 10 * major + minor) that is accepted.
-constexpr bool http1_version_accepted(int version) { return version / 10 == 1; }
+constexpr bool http1_version_accepted(int version) { return version / 10 == 1 || version == 20; }
 
-// The status of an HTTP/1 status line under this policy ("HTTP/1.x SP DDD [SP reason]", its
+// The status of an HTTP/1 status line under this policy ("HTTP/1.x SP DDD [SP reason]" or
+// HTTP/2.0 in place of HTTP/1.x, its
 // line ending CRLF, LF or already removed), or nullopt when the line is not one. The status is
 // returned whatever its value: status_in_range() judges it.
 constexpr std::optional<int> parse_http1_status_line(std::string_view line) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  constexpr std::string_view kPrefix = "HTTP/1.";
-  if (line.size() < 12 || line.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (!digit(line[7]) || line[8] != ' ') return std::nullopt;
+  if (line.size() < 12 || line.substr(0, 5) != "HTTP/" || !digit(line[5]) || line[6] != '.' || !digit(line[7])) {
+    return std::nullopt;
+  }
+  if (!http1_version_accepted((line[5] - '0') * 10 + (line[7] - '0')) || line[8] != ' ') return std::nullopt;
   if (!digit(line[9]) || !digit(line[10]) || !digit(line[11])) return std::nullopt;
   if (line.size() > 12 && line[12] != ' ') return std::nullopt;
   return (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');

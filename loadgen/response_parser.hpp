@@ -5,13 +5,14 @@
 //
 // HeaderScanner finds the end of a response header in the raw bytes (the first empty line, its
 // line endings CRLF or a bare LF) and counts those raw bytes against the header limit; then
-// normalise_header() rewrites the complete header as Beast takes it: a bare LF becomes CRLF, and
-// a status line without reason phrase ("HTTP/1.1 200") gets the space before its empty reason.
+// normalise_header() rewrites the complete header as Beast takes it: a bare LF becomes CRLF, a
+// status line without reason phrase ("HTTP/1.1 200") gets the space before its empty reason, and
+// an accepted "HTTP/2.0" status line reads "HTTP/1.1" (Beast parses HTTP/1 versions only).
 // The engine feeds the rewritten header, then the body bytes as they come, to one parser; an
 // interim 1xx response (body-less for Beast) is followed by a fresh parser for the next one.
 //
 // ResponseParser refuses, as a Beast error (a malformed_response to the engine), a status outside
-// 100-599, 101 (never requested) and a version other than HTTP/1.x. Content-Length, chunked and
+// 100-599, 101 (never requested) and a version other than HTTP/1.x and HTTP/2.0. Content-Length, chunked and
 // read-until-close bodies are handled by basic_parser (Beast's own parsers would copy bodies into
 // a body object and apply an 8 MB limit); its header limit is left to HeaderScanner. One parser
 // per response: construct a fresh one (cheap, no allocation) for each. Not thread safe.
@@ -54,7 +55,8 @@ class HeaderScanner {
 };
 
 // `raw` (a complete header, as HeaderScanner delimits it) rewritten into `out` as Beast's grammar
-// wants it: every bare LF preceded by CR, and a status line without reason phrase given its space.
+// wants it: every bare LF preceded by CR, a status line without reason phrase given its space,
+// HTTP/2.0 in a status line read as HTTP/1.1.
 inline void normalise_header(std::string_view raw, std::string& out) {
   out.clear();
   out.reserve(raw.size() + 64);
@@ -70,7 +72,11 @@ inline void normalise_header(std::string_view raw, std::string& out) {
       first_line = false;
       const std::size_t cr = out.size() - 1;
       const std::string_view line(out.data(), cr);
-      if (line.size() == 12 && parse_http1_status_line(line)) out.insert(cr, 1, ' ');
+      if (parse_http1_status_line(line)) {
+        if (line.size() == 12) out.insert(cr, 1, ' ');
+        // Beast knows HTTP/1 only; an accepted HTTP/2.0 status line is read as HTTP/1.1's.
+        if (out[5] == '2') out.replace(5, 3, "1.1");
+      }
     }
     out += '\n';
   }

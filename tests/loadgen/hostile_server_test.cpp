@@ -74,9 +74,16 @@ std::vector<Row> rows() {
   r.push_back({"103 Early Hints then 200", ok200,
                h1("HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n" + kOk), h2({"103"})});
   r.push_back({"199 then 200", ok200, h1("HTTP/1.1 199 Odd\r\n\r\n" + kOk), h2({"199"})});
-  r.push_back({"as many interim responses as the cap, then 200", ok200, std::nullopt,
+  const auto continues = [](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "HTTP/1.1 100 Continue\r\n\r\n";
+    return s;
+  };
+  r.push_back({"as many interim responses as the cap, then 200", ok200,
+               h1(continues(loadgen::kMaxInterimResponses) + kOk),
                test::H2Script{{"100"}, loadgen::kMaxInterimResponses, "200", 0}});
-  r.push_back({"one interim response over the cap, then 200", malformed, std::nullopt,
+  r.push_back({"one interim response over the cap, then 200", malformed,
+               h1(continues(loadgen::kMaxInterimResponses + 1) + kOk),
                test::H2Script{{"100"}, loadgen::kMaxInterimResponses + 1, "200", 0}});
   r.push_back({"unrequested 101 Switching Protocols", malformed,
                h1("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"),
@@ -92,8 +99,12 @@ std::vector<Row> rows() {
   r.push_back({"LF-only line endings", ok200, h1("HTTP/1.1 200 OK\nContent-Length: 2\n\nok"), std::nullopt});
   r.push_back({"LF-only 100 Continue then 200 without reason phrase", ok200,
                h1("HTTP/1.1 100 Continue\n\nHTTP/1.1 200\nContent-Length: 2\n\nok"), std::nullopt});
-  r.push_back({"HTTP/2.0 status line over HTTP/1", malformed, h1("HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+  r.push_back({"HTTP/2.0 status line over HTTP/1", ok200, h1("HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok"),
                std::nullopt});
+  r.push_back({"HTTP/3.0 status line over HTTP/1", malformed, h1("HTTP/3.0 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+               std::nullopt});
+  r.push_back({"HTTP/2 status line without minor version", malformed,
+               h1("HTTP/2 200 OK\r\nContent-Length: 2\r\n\r\nok"), std::nullopt});
   r.push_back({"header block of 63 KiB", ok200, h1(http1_with_header_of(63 * kKiB)), h2({}, "200", 63 * kKiB)});
   r.push_back({"header block of 65 KiB", malformed, h1(http1_with_header_of(65 * kKiB)), h2({}, "200", 65 * kKiB)});
   r.push_back({"header block of 80 KiB", malformed, h1(http1_with_header_of(80 * kKiB)), h2({}, "200", 80 * kKiB)});
@@ -190,7 +201,9 @@ TEST_CASE("Hostile servers: the HTTP/1 status line parser follows the policy") {
   CHECK(parse_http1_status_line("HTTP/1.1 200") == 200);
   CHECK(parse_http1_status_line("HTTP/1.1 200 ") == 200);
   CHECK(parse_http1_status_line("HTTP/1.1 600 X") == 600);
-  CHECK_FALSE(parse_http1_status_line("HTTP/2.0 200 OK"));
+  CHECK(parse_http1_status_line("HTTP/2.0 200 OK") == 200);
+  CHECK_FALSE(parse_http1_status_line("HTTP/3.0 200 OK"));
+  CHECK_FALSE(parse_http1_status_line("HTTP/0.9 200 OK"));
   CHECK_FALSE(parse_http1_status_line("HTTP/2 200"));
   CHECK_FALSE(parse_http1_status_line("HTTP/1.1 20 OK"));
   CHECK_FALSE(parse_http1_status_line("HTTP/1.1 2000 OK"));
