@@ -165,11 +165,12 @@ class BasicHttp1Engine<Stream>::Connection {
         if ((end == 0 ? in.size() : end) > header_room_) return finish_failure(Cause::kMalformedResponse);
         if (end == 0) break;
         header_room_ -= end;
-        normalise_header(std::string_view(static_cast<const char*>(in.data()), end), header_);
+        std::string& header = engine_.header_scratch_;
+        normalise_header(std::string_view(static_cast<const char*>(in.data()), end), header);
         error_code pec;
-        const std::size_t took = parser_->put(asio::buffer(header_), pec);
+        const std::size_t took = parser_->put(asio::buffer(header), pec);
         if (pec == boost::beast::http::error::need_more) pec = {};
-        if (pec || took != header_.size() || !parser_->is_header_done()) return finish_failure(Cause::kMalformedResponse);
+        if (pec || took != header.size() || !parser_->is_header_done()) return finish_failure(Cause::kMalformedResponse);
         used = end;
         scanner_.reset();
       } else {
@@ -297,8 +298,7 @@ class BasicHttp1Engine<Stream>::Connection {
   boost::beast::flat_buffer buffer_;
   std::optional<ResponseParser> parser_;
   HeaderScanner scanner_;
-  std::string header_;           // the current header, rewritten for Beast (normalise_header)
-  std::size_t header_room_ = 0;    // header bytes the request's responses may still use
+  std::size_t header_room_ = 0;  // header bytes the request's responses may still use
   int interim_ = 0;              // interim responses skipped for this request
   std::string scratch_;
   std::string_view out_;

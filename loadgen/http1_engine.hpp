@@ -5,7 +5,10 @@
 // Each connection sends pre-serialized requests with a direct non-blocking write (falling back
 // to waiting for writability on a short write), sets TCP_NODELAY, and always keeps one read
 // pending while open — so a server closing an idle keep-alive connection is noticed at once and
-// Asio's edge-triggered reactor never misses data. Responses are parsed by ResponseParser from a
+// Asio's edge-triggered reactor never misses data. Responses are judged by the policy of
+// http_policy.hpp: each header is delimited by HeaderScanner, rewritten for Beast into one
+// buffer the engine's connections share, and parsed with the body by ResponseParser, interim
+// 1xx responses skipped; bytes are read into a
 // per-connection buffer allocated on first use (bodies are counted, not kept), which keeps an
 // idle connection to a few hundred bytes of user memory; over TLS they are decrypted into one
 // buffer the engine's connections share, and a connection keeps bytes only while a header is
@@ -22,6 +25,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -62,6 +66,7 @@ class BasicHttp1Engine final : public Engine {
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   typename Stream::Context context_;
   std::unique_ptr<char[]> shared_read_;  // Stream::kReadsOnDemand: the one read buffer of all connections
+  std::string header_scratch_;           // a complete response header rewritten for Beast, shared by all connections
   std::vector<std::unique_ptr<Connection>> connections_;
   std::size_t connecting_ = 0;
   std::size_t busy_ = 0;

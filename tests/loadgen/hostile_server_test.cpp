@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "loadgen/http_policy.hpp"
+#include "loadgen/response_parser.hpp"
 #include "tests/loadgen/h2_server.hpp"
 #include "tests/loadgen/servers.hpp"
 
@@ -214,4 +215,29 @@ TEST_CASE("Hostile servers: the HTTP/1 status line parser follows the policy") {
   CHECK_FALSE(loadgen::interim_status(101));
   CHECK_FALSE(loadgen::status_in_range(99));
   CHECK_FALSE(loadgen::status_in_range(600));
+}
+
+TEST_CASE("Hostile servers: the HTTP/1 header is delimited across reads and rewritten for Beast") {
+  const std::string raw = "HTTP/1.1 200\nContent-Length: 2\r\n\nok";
+  SECTION("the end is found whatever the read boundaries") {
+    for (std::size_t split = 0; split <= raw.size(); ++split) {
+      loadgen::HeaderScanner scanner;
+      std::size_t end = scanner.scan(raw.data(), split);
+      if (end == 0) end = scanner.scan(raw.data(), raw.size());
+      INFO("split at " << split);
+      CHECK(end == raw.size() - 2);
+    }
+  }
+  SECTION("bare LFs become CRLF and the status line gets the space of its empty reason") {
+    std::string out;
+    loadgen::normalise_header(std::string_view(raw).substr(0, raw.size() - 2), out);
+    CHECK(out == "HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\n");
+    loadgen::normalise_header("HTTP/2.0 204 No Content\r\n\r\n", out);
+    CHECK(out == "HTTP/1.1 204 No Content\r\n\r\n");
+  }
+  SECTION("a header still open is not delimited") {
+    loadgen::HeaderScanner scanner;
+    const std::string_view open = "HTTP/1.1 200 OK\r\nX: \r\n";
+    CHECK(scanner.scan(open.data(), open.size()) == 0);
+  }
 }
