@@ -5,11 +5,13 @@
 
 #include <cerrno>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 #include <boost/asio/post.hpp>
 
 #include "loadgen/clock.hpp"
+#include "loadgen/http_policy.hpp"
 
 namespace loadcast::loadgen {
 
@@ -146,6 +148,7 @@ CurlEngine::CurlEngine(asio::io_context& io, EngineListener& listener, RequestSo
   for (std::size_t i = 0; i < slots; ++i) {
     auto t = std::make_unique<Transfer>();
     t->slot = i;
+    t->engine = this;
     t->easy = curl_easy_init();
     if (t->easy == nullptr) throw std::runtime_error("curl_easy_init failed");
     CURL* e = t->easy;
@@ -153,6 +156,8 @@ CurlEngine::CurlEngine(asio::io_context& io, EngineListener& listener, RequestSo
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &CurlEngine::write_cb);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &CurlEngine::header_cb);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, version);
@@ -218,6 +223,7 @@ void CurlEngine::start(std::size_t slot, std::size_t cls, sim::Time intended) {
 }
 
 void CurlEngine::add(Transfer& t) {
+  t.check = {};
   if (curl_multi_add_handle(multi_, t.easy) != CURLM_OK) {
     // Reported from the loop, not from inside start(): the listener may start again at once.
     asio::post(io_, [this, &t] {
@@ -310,6 +316,74 @@ std::size_t CurlEngine::write_cb(char*, std::size_t size, std::size_t n, void* u
   return size * n;
 }
 
+std::size_t CurlEngine::header_cb(char* data, std::size_t size, std::size_t n, void* userp) {
+  auto* t = static_cast<Transfer*>(userp);
+  if (t->check.refused || !t->engine->accept_header_line(t->check, std::string_view(data, size * n))) {
+    t->check.refused = true;
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR); complete() reports malformed_response
+  }
+  return size * n;
+}
+
+bool CurlEngine::accept_header_line(HeaderCheck& check, std::string_view line) const {
+  check.bytes += line.size();
+  if (check.bytes > options_.header_limit) return false;
+  if (check.final_done) return true;  // trailers: counted, not judged
+  std::string_view text = line;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  if (check.at_status_line) {
+    std::optional<int> status = parse_http1_status_line(text);
+    // Over HTTP/2 libcurl reports the status as "HTTP/2 200".
+    if (options_.http2 && text.size() >= 10 && text.substr(0, 7) == "HTTP/2 ") {
+      status = parse_http1_status_line("HTTP/1.1 " + std::string(text.substr(7)));
+    }
+    if (!status || !status_in_range(*status) || *status == 101) return false;
+    check = HeaderCheck{check.bytes, check.interim, *status};
+    check.at_status_line = false;
+    return true;
+  }
+  if (text.empty()) {  // the end of a response's header
+    if (!interim_status(check.status)) {
+      check.final_done = true;
+      return true;
+    }
+    check.at_status_line = true;
+    return ++check.interim <= kMaxInterimResponses;
+  }
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return true;  // libcurl's own grammar judges the field
+  const auto named = [&](std::string_view want) {
+    if (colon != want.size()) return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+      if ((text[i] | 0x20) != want[i]) return false;
+    }
+    return true;
+  };
+  if (named("transfer-encoding")) {
+    check.transfer_encoding = true;
+  } else if (named("content-length")) {
+    // A list ("42, 42") or repeated fields are one value when they agree (RFC 9112 section 6.3).
+    std::string_view rest = text.substr(colon + 1);
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+      if (item.empty() || item.size() > 18) return false;
+      std::uint64_t v = 0;
+      for (const char c : item) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      if (check.has_length && v != check.length) return false;
+      check.has_length = true;
+      check.length = v;
+    }
+  }
+  return !(check.transfer_encoding && check.has_length);
+}
+
 void CurlEngine::action(curl_socket_t fd, int bits) {
   int running = 0;
   curl_multi_socket_action(multi_, fd, bits, &running);
@@ -347,11 +421,15 @@ void CurlEngine::complete(Transfer& t, CURLcode code) {
   c.sent = request_written(t) ? t.sent : 0;
   c.done = steady_now();
   c.bytes = t.bytes + static_cast<std::uint64_t>(header_bytes > 0 ? header_bytes : 0);
-  if (code == CURLE_OK) {
+  if (t.check.refused) {
+    c.cause = Cause::kMalformedResponse;
+  } else if (code == CURLE_OK && !options_.http2 && !t.check.final_done) {
+    // libcurl 7.88 reports a connection closed in the middle of the header as a complete
+    // response; the native engine calls that a reset, and so do we.
+    c.cause = Cause::kReset;
+  } else if (code == CURLE_OK) {
     c.status = static_cast<int>(status);
-    c.cause = static_cast<std::uint64_t>(header_bytes) > options_.header_limit
-                  ? Cause::kMalformedResponse
-                  : cause_of_status(c.status, source_.plan->at(t.cls).expect_status);
+    c.cause = cause_of_status(c.status, source_.plan->at(t.cls).expect_status);
   } else if (code == CURLE_OUT_OF_MEMORY && status > 0) {
     c.cause = Cause::kMalformedResponse;  // a header line over libcurl's limit (CURL_MAX_HTTP_HEADER)
   } else {

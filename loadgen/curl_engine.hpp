@@ -8,6 +8,8 @@
 // acts inside libcurl (a 0 timeout is posted; a generation counter drops stale expirations).
 // Completed transfers are drained after every socket_action; a transfer that failed on a reused
 // connection before any response byte is re-sent once; headers over header_limit are malformed.
+// The response policy of http_policy.hpp is enforced from the header callback (every status line
+// and field, interim responses included): what it refuses aborts the transfer as malformed_response.
 // Single-threaded: everything runs on the worker's thread.
 // The options, failures and limits: docs/load-generator.md#engines and
 // docs/load-generator.md#accounting-and-failures
@@ -15,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <curl/curl.h>
@@ -58,7 +61,21 @@ class CurlEngine final : public Engine {
   void shutdown() override;
 
  private:
+  // What the header callback has seen of the current transfer's responses.
+  struct HeaderCheck {
+    std::uint64_t bytes = 0;         // header bytes, interim responses included
+    int interim = 0;                 // interim responses seen
+    int status = 0;                  // status of the response whose header is being read
+    bool at_status_line = true;      // the next line starts a response
+    bool final_done = false;         // the final response's header ended (later lines: trailers)
+    bool transfer_encoding = false;  // this response has Transfer-Encoding
+    bool has_length = false;         // this response has Content-Length ...
+    std::uint64_t length = 0;        // ... of this value
+    bool refused = false;            // the policy refused the response: malformed_response
+  };
+
   struct Transfer {
+    CurlEngine* engine = nullptr;
     CURL* easy = nullptr;
     std::size_t slot = 0;
     std::size_t cls = 0;
@@ -68,6 +85,7 @@ class CurlEngine final : public Engine {
     sim::Time sent = 0;
     std::uint64_t bytes = 0;
     RenderedParts parts;
+    HeaderCheck check;
     std::ptrdiff_t configured_cls = -1;  // class whose fixed request the handle is set up for
     curl_slist* own_headers = nullptr;  // templated headers of the current request
   };
@@ -75,6 +93,9 @@ class CurlEngine final : public Engine {
   static int socket_cb(CURL* easy, curl_socket_t fd, int what, void* userp, void* socketp);
   static int timer_cb(CURLM* multi, long timeout_ms, void* userp);
   static std::size_t write_cb(char* data, std::size_t size, std::size_t n, void* userp);
+  static std::size_t header_cb(char* data, std::size_t size, std::size_t n, void* userp);
+  // False when the policy refuses the response with this header line.
+  bool accept_header_line(HeaderCheck& check, std::string_view line) const;
 
   void add(Transfer& t);
   void action(curl_socket_t fd, int bits);

@@ -16,6 +16,7 @@
 #include <string>
 #include <tuple>
 
+#include "loadgen/http_policy.hpp"
 #include "loadgen/outcome.hpp"
 #include "loadgen/request_plan.hpp"
 #include "reports/field_list.hpp"
@@ -34,7 +35,7 @@ struct RequestSource {
 
 struct EngineOptions {
   sim::Time timeout = 10 * sim::kSecond;  // per request, from the moment it is started
-  std::uint32_t header_limit = 64 * 1024;  // response header bytes (response_parser.hpp says how they count)
+  std::uint32_t header_limit = kHeaderLimit;  // response header bytes (http_policy.hpp says how they count)
   bool http2 = false;                      // HTTP/2: ALPN h2 over TLS, prior knowledge (h2c) over http://
   bool insecure = false;                   // TLS: skip certificate verification
   std::string cacert;                      // TLS: extra CA certificates (PEM file)

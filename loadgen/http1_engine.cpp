@@ -9,6 +9,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "loadgen/clock.hpp"
+#include "loadgen/http_policy.hpp"
 #include "loadgen/response_parser.hpp"
 #include "loadgen/stream_errors.hpp"
 
@@ -46,6 +47,7 @@ class BasicHttp1Engine<Stream>::Connection {
     intended_ = intended;
     retried_ = false;
     sent_ = 0;
+    bytes_ = 0;
     const auto& src = engine_.source_;
     out_ = src.plan->http1(cls, *src.cursor, *src.rng, scratch_);
     head_ = src.plan->at(cls).head;
@@ -98,7 +100,9 @@ class BasicHttp1Engine<Stream>::Connection {
     sent_ = steady_now();
     written_ = 0;
     phase_ = Phase::kWriting;
-    parser_.emplace(engine_.options_.header_limit, head_);
+    interim_ = 0;
+    header_room_ = engine_.options_.header_limit;
+    new_parser();
     try_write();
   }
 
@@ -118,6 +122,13 @@ class BasicHttp1Engine<Stream>::Connection {
       written_ += n;
     }
     if (phase_ == Phase::kWriting) phase_ = Phase::kWaiting;
+  }
+
+  // A parser for the next response of the request; HeaderScanner enforces the header limit on
+  // the raw bytes, so Beast's own (on the rewritten header, which can only grow) never binds first.
+  void new_parser() {
+    parser_.emplace(2 * engine_.options_.header_limit + 64, head_);
+    scanner_.reset();
   }
 
   void arm_read() {
@@ -148,16 +159,36 @@ class BasicHttp1Engine<Stream>::Connection {
       return;
     }
     asio::const_buffer in = in_shared ? asio::const_buffer(engine_.shared_read_.get(), n) : buffer_.data();
-    error_code pec;
     while (in.size() > 0 && !parser_->is_done()) {
-      const std::size_t used = parser_->put(in, pec);
+      std::size_t used = 0;
+      if (!parser_->is_header_done()) {
+        // The header is taken whole once its end is here (until then its bytes stay in front).
+        const std::size_t end = scanner_.scan(static_cast<const char*>(in.data()), in.size());
+        if ((end == 0 ? in.size() : end) > header_room_) return finish_failure(Cause::kMalformedResponse);
+        if (end == 0) break;
+        header_room_ -= end;
+        std::string& header = engine_.header_scratch_;
+        normalise_header(std::string_view(static_cast<const char*>(in.data()), end), header);
+        error_code pec;
+        const std::size_t took = parser_->put(asio::buffer(header), pec);
+        if (pec == boost::beast::http::error::need_more) pec = {};
+        if (pec || took != header.size() || !parser_->is_header_done()) return finish_failure(Cause::kMalformedResponse);
+        used = end;
+        scanner_.reset();
+      } else {
+        error_code pec;
+        used = parser_->put(in, pec);
+        if (pec == boost::beast::http::error::need_more) pec = {};
+        if (pec) return finish_failure(Cause::kMalformedResponse);
+      }
       in += used;
       if (!in_shared) buffer_.consume(used);
-      if (pec == boost::beast::http::error::need_more) {
-        pec = {};
-        break;
+      if (parser_->is_done() && interim_status(parser_->status())) {
+        // An interim response (100 Continue, 103 Early Hints...): the final one follows.
+        if (++interim_ > kMaxInterimResponses) return finish_failure(Cause::kMalformedResponse);
+        new_parser();
+        continue;
       }
-      if (pec) return finish_failure(Cause::kMalformedResponse);
       if (used == 0) break;
     }
     // What the parser did not take (a partial header, or bytes after the response) stays.
@@ -178,13 +209,13 @@ class BasicHttp1Engine<Stream>::Connection {
       if (!pec && parser_->is_done()) return finish_response();
     }
     // Failing before the request was fully written, with no answer begun: it could not be sent.
-    const bool answered = parser_ && parser_->got_some();
+    const bool answered = bytes_ > 0;
     if (is_tls_error(ec)) return finish_failure(Cause::kTlsError);
     on_transport_error(ec, phase_ == Phase::kWriting && !answered ? Cause::kWriteError : Cause::kReset);
   }
 
   void on_transport_error(const error_code& ec, Cause cause) {
-    const bool nothing_received = !parser_ || !parser_->got_some();
+    const bool nothing_received = bytes_ == 0;
     if (busy_ && served_ > 0 && nothing_received && !retried_ && (is_reset(ec) || cause == Cause::kWriteError)) {
       // The server closed this kept-alive connection as we reused it: retry once, fresh.
       retried_ = true;
@@ -268,6 +299,9 @@ class BasicHttp1Engine<Stream>::Connection {
   asio::steady_timer timer_;
   boost::beast::flat_buffer buffer_;
   std::optional<ResponseParser> parser_;
+  HeaderScanner scanner_;
+  std::size_t header_room_ = 0;  // header bytes the request's responses may still use
+  int interim_ = 0;              // interim responses skipped for this request
   std::string scratch_;
   std::string_view out_;
   std::size_t written_ = 0;

@@ -6,12 +6,15 @@
 // connections share one decryption buffer. A request on a reused connection that the server
 // closed before a byte of the response is retried once on a new connection; any other failure
 // completes the request with its Cause (the TLS handshake counts as connecting) and closes the
-// connection. One lazily re-armed deadline timer per connection. Single-threaded (the worker's).
+// connection. Responses are judged by http_policy.hpp: HeaderScanner delimits each header, which
+// ResponseParser parses with the body, interim 1xx responses skipped. One lazily re-armed
+// deadline timer per connection. Single-threaded (the worker's).
 // Design and failure causes: docs/load-generator.md#engines and
 // docs/load-generator.md#accounting-and-failures
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -53,6 +56,7 @@ class BasicHttp1Engine final : public Engine {
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   typename Stream::Context context_;
   std::unique_ptr<char[]> shared_read_;  // Stream::kReadsOnDemand: the one read buffer of all connections
+  std::string header_scratch_;           // a complete response header rewritten for Beast, shared by all connections
   std::vector<std::unique_ptr<Connection>> connections_;
   std::size_t connecting_ = 0;
   std::size_t busy_ = 0;

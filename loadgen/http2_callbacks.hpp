@@ -41,9 +41,18 @@ struct BasicHttp2Engine<Stream>::Connection::Callbacks {
       s->malformed = true;
       return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     }
-    if (namelen == 7 && std::memcmp(name, ":status", 7) == 0 && valuelen == 3) {
-      const int status = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
-      if (status >= 200) s->status = status;  // interim 1xx responses are skipped
+    if (namelen == 7 && std::memcmp(name, ":status", 7) == 0) {
+      // The policy of http_policy.hpp: three digits in 100-599; interim ones skipped, up to the cap.
+      const auto digit = [](std::uint8_t c) { return c >= '0' && c <= '9'; };
+      const int status = valuelen == 3 && digit(value[0]) && digit(value[1]) && digit(value[2])
+                             ? (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0')
+                             : 0;
+      const bool interim = interim_status(status);
+      if (!status_in_range(status) || status == 101 || (interim && ++s->interim > kMaxInterimResponses)) {
+        s->malformed = true;
+        return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+      }
+      if (!interim) s->status = status;
     }
     return 0;
   }

@@ -20,7 +20,7 @@
 
 #include "loadgen/clock.hpp"
 #include "loadgen/http2_engine.hpp"
-#include "loadgen/response_parser.hpp"
+#include "loadgen/http_policy.hpp"
 #include "loadgen/stream_errors.hpp"
 
 namespace loadcast::loadgen {
@@ -129,10 +129,11 @@ class BasicHttp2Engine<Stream>::Connection {
     int status = 0;
     std::uint64_t bytes = 0;
     std::uint64_t header_bytes = 0;
+    int interim = 0;  // interim (1xx) responses skipped
     std::uint8_t retries = 0;
     bool busy = false;
     bool complete = false;       // the response ended (END_STREAM received)
-    bool malformed = false;      // we reset it: header over the limit
+    bool malformed = false;      // we reset it: header over the limit, a status the policy refuses
     bool reset_by_peer = false;  // RST_STREAM received
     bool headers_sent = false;
     bool request_sent = false;  // END_STREAM sent
@@ -146,6 +147,7 @@ class BasicHttp2Engine<Stream>::Connection {
       status = 0;
       bytes = 0;
       header_bytes = 0;
+      interim = 0;
       complete = malformed = reset_by_peer = headers_sent = request_sent = got_some = false;
       body_offset = 0;
     }

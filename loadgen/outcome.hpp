@@ -20,7 +20,7 @@ enum class Cause : std::uint8_t {
   kNone,               // a response arrived and was accepted
   kHttp4xx,            // status 400-499 (or the class's expect_status differs and it is 4xx)
   kHttp5xx,            // status 500-599
-  kUnexpectedStatus,   // a 1xx/2xx/3xx status other than the class's expect_status
+  kUnexpectedStatus,   // a final 2xx/3xx status other than the class's expect_status
   kConnectRefused,     // ECONNREFUSED
   kConnectTimeout,     // the request's deadline passed while connecting
   kConnectError,       // any other connect failure (unreachable, no address, ...)
@@ -65,7 +65,8 @@ constexpr const char* cause_name(Cause c) {
   return kNames[static_cast<std::size_t>(c)];
 }
 
-// The cause for a received status, given the class's expected status (0: any 1xx-3xx is ok).
+// The cause for a final status (100-599, interim ones skipped: http_policy.hpp), given the
+// class's expected status (0: any 2xx-3xx is ok).
 constexpr Cause cause_of_status(int status, int expect_status) {
   if (status >= 500) return Cause::kHttp5xx;
   if (status >= 400) return Cause::kHttp4xx;

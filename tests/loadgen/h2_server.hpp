@@ -37,6 +37,18 @@ enum class H2Behaviour {
   kBadFrame,      // answers the first request with a SETTINGS frame of bad length (FRAME_SIZE_ERROR)
   kSilent,        // never answers
   kBigHeaders,    // answers with 80 KB of header fields (over the client's 64 KiB limit)
+  kScripted,      // the response `script` describes (the hostile-server suite)
+};
+
+// kScripted: interim HEADERS frames with the statuses of `interim` (each repeated `repeat`
+// times), then unless `final_status` is empty a response with `:status` final_status (":none":
+// no :status field) whose header list, counted as the client counts it (name + value + 32 per
+// field), is `header_bytes` long when that is set.
+struct H2Script {
+  std::vector<std::string> interim;
+  int repeat = 1;
+  std::string final_status = "200";
+  std::size_t header_bytes = 0;
 };
 
 struct H2ServerOptions {
@@ -46,6 +58,7 @@ struct H2ServerOptions {
   std::uint32_t limit = 2;                // kRefuseBeyond
   std::uint32_t goaway_after = 5;         // kGoawayAfter
   int delay_ms = 0;                       // kServe, kRefuseBeyond: hold each response this long
+  H2Script script;                        // kScripted
 };
 
 class H2Server {
@@ -92,6 +105,8 @@ class H2Server {
     std::set<std::int32_t> owed;     // streams at or below goaway_last not yet closed
     bool bad_frame_due = false;
     std::deque<std::pair<std::chrono::steady_clock::time_point, std::int32_t>> later;  // delayed responses
+    std::vector<std::string> names;   // kScripted: the fields of the last response
+    std::vector<std::string> values;
   };
 
   void accept_loop() {
@@ -149,6 +164,54 @@ class H2Server {
     nghttp2_submit_response(c.session, stream_id, nv.data(), nv.size(), &prd);
   }
 
+  static void add_nv(std::vector<nghttp2_nv>& nv, const std::string& name, const std::string& value) {
+    nv.push_back({reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
+                  reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
+                  NGHTTP2_NV_FLAG_NONE});
+  }
+
+  static void respond_scripted(Conn& c, std::int32_t stream_id) {
+    static const std::string kStatus = ":status";
+    const H2Script& sc = c.server->options_.script;
+    for (const auto& status : sc.interim) {
+      for (int i = 0; i < sc.repeat; ++i) {
+        std::vector<nghttp2_nv> nv;
+        add_nv(nv, kStatus, status);
+        nghttp2_submit_headers(c.session, NGHTTP2_FLAG_NONE, stream_id, nullptr, nv.data(), nv.size(), nullptr);
+      }
+    }
+    if (sc.final_status.empty()) return;
+    // Names and values live in the Conn until the next response (nghttp2 copies them on submit).
+    auto& names = c.names;
+    auto& values = c.values;
+    names.clear();
+    values.clear();
+    if (sc.final_status != ":none") {
+      names.push_back(kStatus);
+      values.push_back(sc.final_status);
+    }
+    names.push_back("content-type");
+    values.push_back("text/plain");
+    if (sc.header_bytes > 0) {
+      std::size_t used = 0;
+      for (std::size_t i = 0; i < names.size(); ++i) used += names[i].size() + values[i].size() + 32;
+      for (int i = 0; used < sc.header_bytes; ++i) {
+        std::string name = "x-fill-" + std::to_string(100 + i);
+        const std::size_t room = sc.header_bytes - used;
+        if (room < name.size() + 32) throw std::logic_error("header_bytes cannot be met exactly");
+        const std::size_t value = std::min<std::size_t>(4000, room - name.size() - 32);
+        used += name.size() + value + 32;
+        names.push_back(std::move(name));
+        values.push_back(std::string(value, 'a'));
+      }
+    }
+    std::vector<nghttp2_nv> nv;
+    for (std::size_t i = 0; i < names.size(); ++i) add_nv(nv, names[i], values[i]);
+    nghttp2_data_provider prd{};
+    prd.read_callback = &H2Server::read_ok;
+    nghttp2_submit_response(c.session, stream_id, nv.data(), nv.size(), &prd);
+  }
+
   // A request is complete (END_STREAM received): answer, or misbehave.
   static void on_request(Conn& c, std::int32_t stream_id) {
     H2Server& s = *c.server;
@@ -182,6 +245,7 @@ class H2Server {
         c.bad_frame_due = true;
         break;
       case H2Behaviour::kSilent: break;
+      case H2Behaviour::kScripted: respond_scripted(c, stream_id); break;
     }
   }
 

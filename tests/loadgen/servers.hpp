@@ -90,11 +90,22 @@ enum class Misbehaviour {
   kBodyUntilClose,     // no Content-Length: body delimited by closing
   kNoAccept,           // listens with backlog 0 and never accepts
   kRecord,             // a valid keep-alive response; the request lines are kept (request_lines())
+  kScripted,           // the bytes of a Script (BadServer(Script)): the hostile-server suite
+};
+
+// What a kScripted server sends for each request: `response`, then `repeat` again and again
+// (every millisecond, at most 5,000 times, until the client goes away), then closes if `close`
+// or `repeat` is set; otherwise it waits for the next request on the connection.
+struct Script {
+  std::string response;
+  std::string repeat;
+  bool close = false;
 };
 
 class BadServer {
  public:
-  explicit BadServer(Misbehaviour how) : how_(how) {
+  explicit BadServer(Script script) : BadServer(Misbehaviour::kScripted, std::move(script)) {}
+  explicit BadServer(Misbehaviour how, Script script = {}) : how_(how), script_(std::move(script)) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -157,13 +168,14 @@ class BadServer {
     return false;
   }
 
-  static void send_all(int c, const std::string& s) {
+  static bool send_all(int c, const std::string& s) {
     std::size_t off = 0;
     while (off < s.size()) {
       const ssize_t n = ::send(c, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) return;
+      if (n <= 0) return false;
       off += static_cast<std::size_t>(n);
     }
+    return true;
   }
 
   void serve(int c) {
@@ -208,6 +220,19 @@ class BadServer {
         case Misbehaviour::kRecord:
           send_all(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
           break;
+        case Misbehaviour::kScripted: {
+          const Script& sc = script_;
+          bool alive = send_all(c, sc.response);
+          for (int i = 0; alive && !sc.repeat.empty() && i < 5000 && !stop_; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            alive = send_all(c, sc.repeat);
+          }
+          if (sc.close || !sc.repeat.empty()) {
+            ::close(c);
+            return;
+          }
+          break;
+        }
         case Misbehaviour::kNoAccept: break;
       }
     }
@@ -215,6 +240,7 @@ class BadServer {
   }
 
   Misbehaviour how_;
+  Script script_;  // kScripted
   int fd_ = -1;
   std::uint16_t port_ = 0;
   std::atomic<bool> stop_{false};
