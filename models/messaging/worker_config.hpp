@@ -16,6 +16,8 @@
 // which the scenario declares with `backlog_metric_math`. A worker that may scale in to zero
 // tasks needs a policy that can scale it out again: the age of the oldest message has a datapoint
 // without a task; backlog_per_task only with the guarded expression; cpu and memory never.
+// With `concurrency: { thread_pool: N }` (or process_pool) each of the N workers is a poller
+// holding its message for all its steps: pollers and threads are N, and there is no backlog.
 // Assumptions (parameters): pollers per task (default: the service's threads), failure
 // probability of a message's handler.
 #pragma once
