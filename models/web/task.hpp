@@ -22,6 +22,15 @@
 // cluster has readers) and runs its reads back to back on it, then one for the writer for its
 // writes (connection_pool.hpp); it waits for a connection at most the pool timeout (then 500).
 // Health checks are small CPU jobs: an overloaded task answers late and fails them.
+// App-server concurrency (ServiceConfig::concurrency): with an event loop every accepted request
+// is worked on at once. With a thread or process pool of N, a request takes a free worker and
+// holds it for all its steps (database and call waits included), or waits FCFS in the listen
+// backlog (a sim::Ring), or, with the backlog full, is refused (502 at the ALB,
+// "backlog_full:<service>"; assumption: at once, as if the target reset the connection). A
+// freed worker goes straight to the oldest waiting request, which then starts its steps
+// (RequestSink::step_done); one already answered (504) is dropped unrun. The busy workers' CPU
+// steps share min(N, ceil(vCPU)) cores under the CFS quota, as above. The health check takes no
+// worker (assumption: a check handled apart from the pool, e.g. by the web server's master).
 // A task knows whoever runs it only as a TaskHost (the ECS service): settings, random stream,
 // event log and failure causes, read when the task is created, and the two things it reports.
 // Not thread safe.
@@ -35,6 +44,7 @@
 #include "models/core/component.hpp"
 #include "models/web/connection_pool.hpp"
 #include "sim/processor_sharing.hpp"
+#include "sim/ring.hpp"
 #include "models/core/request.hpp"
 #include "models/web/service_config.hpp"
 #include "sim/simulation.hpp"
@@ -68,6 +78,7 @@ struct TaskCauses {
   const std::string* died = nullptr;          // 502: the task died or stopped with the request
   const std::string* idle_timeout = nullptr;  // 504: no response within the ALB's idle timeout
   const std::string* db_timeout = nullptr;    // 500: no database connection within the pool timeout
+  const std::string* backlog_full = nullptr;  // 502: every worker busy and the listen backlog full
 };
 
 // What a task needs from whoever runs it (EcsService). The settings, the random stream and the
@@ -107,8 +118,12 @@ class Task final : public PoolOwner {
   void set_deactivating();  // deregistered from the load balancer: draining
 
   // ---- work (source independent)
-  // A request starts being served here (the ALB chose this task, or a poller took a message).
-  void accept(Request* r);
+  // A request arrives here (the ALB chose this task, or a poller took a message). kStarted: its
+  // owner runs its steps now; kQueued: it waits for a worker, and the task hands it back with
+  // step_done when it gets one; kRefused: the backlog is full, the owner answers it 502 (cause
+  // causes().backlog_full) and the task keeps nothing of it (r->task is null again).
+  enum class Admission { kStarted, kQueued, kRefused };
+  Admission accept(Request* r);
   void cpu(Request* r, double work_s);
   void db(Request* r, const DbStepConfig& step);
   void query_done(Request* r);                   // its query on the database ended
@@ -129,6 +144,8 @@ class Task final : public PoolOwner {
   bool alive() const { return state_ != TaskState::kStopped && !dead_; }
   std::uint32_t outstanding() const { return outstanding_; }  // awaiting a response
   std::uint32_t active() const { return active_; }            // being worked on
+  std::uint32_t waiting() const { return static_cast<std::uint32_t>(backlog_.size()); }  // for a worker
+  std::uint32_t busy_workers() const { return busy_workers_; }  // pools: workers holding a request
   double memory_used_mib() const;
   sim::Time pull_start() const { return pull_start_; }
   sim::Time stopped_at() const { return stopped_at_; }
@@ -164,6 +181,8 @@ class Task final : public PoolOwner {
   void on_probe_timeout();
   void update_integrals();
   void release_work();
+  bool take_worker();  // false: the task died of it (out of memory)
+  void release_worker();
 
   TaskHost& host_;
   std::uint32_t id_;
@@ -214,6 +233,12 @@ class Task final : public PoolOwner {
   bool idle_armed_ = false;
   sim::EventId probe_timeout_;
   std::vector<Request*> scratch_;
+  // App-server pool (0 workers: an event loop, no pool).
+  std::uint32_t workers_ = 0;
+  std::uint32_t busy_workers_ = 0;
+  std::size_t backlog_limit_ = 0;
+  sim::Ring<Request*> backlog_;
+  bool handing_ = false;  // release_worker is handing workers to the backlog
 };
 
 }  // namespace loadcast::models
