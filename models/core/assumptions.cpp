@@ -76,6 +76,11 @@ void service(Grouped& g, const ServiceConfig& s, bool routed, const std::string&
     g.add("Fargate Spot reclaims a RUNNING Spot task " + format_number(s.spot_interruptions_per_hour) + " times per task-hour",
           ": AWS publishes no interruption rate (spot_interruptions_per_hour)", owner);
   }
+  if (routed && s.concurrency.pool() && !s.concurrency.backlog) {
+    g.add("a task's " + std::string(to_string(s.concurrency.model)) + " keeps up to " + std::to_string(ConcurrencyConfig::kDefaultBacklog) +
+              " requests waiting for a worker",
+          ": gunicorn's default listen backlog; set your server's (concurrency.backlog)", owner);
+  }
   if (routed) {
     g.add("a RUNNING task is registered with its target group " + seconds(s.target_group.registration_delay) + " later",
           ": AWS publishes no registration time (registration_delay)", owner);

@@ -47,6 +47,8 @@ struct Request {
   // The client already got its answer (e.g. 504 from the ALB's idle timeout, 502 when the task
   // died) while the work goes on where the request is; when that step ends it is discarded.
   bool abandoned = false;
+  // It waits in its task's listen backlog for a worker of the app server's pool (task.hpp).
+  bool waiting = false;
   Request* prev = nullptr;           // the serving task's list of requests awaiting a response
   Request* next = nullptr;
 };

@@ -128,10 +128,12 @@ void System::admit(std::uint32_t cls, std::uint32_t user) {
     ++c.in_flight;
   }
   if (web_ != nullptr && web_->routed(cls)) {
-    if (const Failure* f = web_->dispatch(r)) {
+    bool queued = false;
+    if (const Failure* f = web_->dispatch(r, queued)) {
       complete(r, f);
       return;
     }
+    if (queued) return;  // its task starts it when a worker is free
   }
   run_step(r);
 }

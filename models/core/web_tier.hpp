@@ -40,16 +40,23 @@ class WebTier final : public Component, public DbClient {
 
   // Does class `cls` go through the load balancer?
   bool routed(std::uint32_t cls) const { return routes_[cls].service != kNoService; }
-  // Hands `r` to a task; returns the failure (503) when there is none to take it, or when the
-  // load balancer is over its capacity (AlbCapacityConfig).
-  const Failure* dispatch(Request* r) {
+  // Hands `r` to a task. Returns the failure when there is none to take it (503), when the load
+  // balancer is over its capacity (AlbCapacityConfig) or when the task's backlog is full (502);
+  // else nullptr, with `queued` set when it waits for a worker of the task's app-server pool (the
+  // task starts it with step_done).
+  const Failure* dispatch(Request* r, bool& queued) {
+    queued = false;
     Route& route = routes_[r->cls];
     const double response =
         route.response != nullptr ? std::max(0.0, route.response->sample(route.rng)) : route.response_bytes;
     if (!alb_->admit()) return &alb_refused_;
     Task* t = alb_->route(route.service, route.rules, response);
     if (t == nullptr) return &no_target_[route.service];
-    t->accept(r);
+    switch (t->accept(r)) {
+      case Task::Admission::kRefused: return &services_[route.service]->backlog_refused();
+      case Task::Admission::kQueued: queued = true; break;
+      case Task::Admission::kStarted: break;
+    }
     return nullptr;
   }
   void cpu(Request* r, double work_s) { r->task->cpu(r, work_s); }

@@ -34,6 +34,15 @@ bool scales_from_zero(const ScalingPolicyConfig& policy, BacklogMath math) {
 ConfigProblems WorkerConfig::validate() const {
   ConfigProblems out = service.validate();
   if (pollers < 1 || pollers > 1000) out.push_back({"pollers", "must be between 1 and 1000"});
+  // A worker's pool workers are its pollers: each polls, then holds its message for all its
+  // steps, so no message ever waits for a worker and there is no backlog.
+  if (const ConcurrencyConfig& cc = service.concurrency; cc.pool()) {
+    const std::string key = std::string("concurrency.") + to_string(cc.model);
+    if (cc.workers >= 1 && pollers != cc.workers) {
+      out.push_back({"pollers", "must equal " + key + " (" + std::to_string(cc.workers) + "): each worker of the pool polls for its own messages (leave pollers out)"});
+    }
+    if (cc.backlog) out.push_back({"concurrency.backlog", "has no meaning on a worker: its workers pull messages, nothing waits for a worker"});
+  }
   if (batch_size < 1 || batch_size > 10) out.push_back({"batch_size", "must be between 1 and 10 (ReceiveMessage MaxNumberOfMessages)"});
   if (wait_time < 0 || wait_time > 20 * sim::kSecond) out.push_back({"wait_time", "must be between 0s and 20s (WaitTimeSeconds)"});
   if (failure_probability < 0 || failure_probability > 1) out.push_back({"failure_probability", "must be between 0 and 1"});

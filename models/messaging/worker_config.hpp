@@ -10,6 +10,8 @@
 // assumption (keys): pollers per task, the handler's failure probability; no datapoint from
 // `m1 / m2` at zero RUNNING tasks.
 // Facts and assumptions: docs/models/messaging.md#worker-services
+// With `concurrency: { thread_pool: N }` (or process_pool) each of the N workers is a poller
+// holding its message for all its steps: pollers and threads are N, and there is no backlog.
 #pragma once
 
 #include <cstddef>

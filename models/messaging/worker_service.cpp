@@ -1,6 +1,7 @@
 #include "models/messaging/worker_service.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 
 #include "models/core/run_output.hpp"
@@ -142,7 +143,9 @@ void WorkerService::process_next(std::uint32_t p) {
   r->counted = measuring_;
   if (measuring_) age_at_start_.record(sim_.now() - m.sent);
   poller.busy = true;
-  poller.task->accept(r);
+  // A pool's workers are the pollers (WorkerConfig::validate): a message never waits for one.
+  [[maybe_unused]] const Task::Admission admitted = poller.task->accept(r);
+  assert(admitted == Task::Admission::kStarted && "a worker's message waits for no app-server worker");
   run_step(r);  // abandoned already when the task died taking it (out of memory)
 }
 

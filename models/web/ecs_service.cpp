@@ -93,7 +93,9 @@ EcsService::EcsService(sim::Simulation& sim, EventLog& events, const ServiceConf
       cause_drain_("deregistration_delay_expired:" + config.name),
       cause_db_("db_connection_timeout:" + config.name),
       cause_spot_("spot_interrupted:" + config.name),
-      causes_{&cause_died_, &cause_idle_, &cause_db_} {
+      cause_backlog_("backlog_full:" + config.name),
+      causes_{&cause_died_, &cause_idle_, &cause_db_, &cause_backlog_},
+      backlog_refused_{Failure::Kind::kError, 502, &cause_backlog_} {
   if (group_ != nullptr) group_->set_service(this);
   metrics_ = std::make_unique<MetricPublisher>(sim, events, config.name, config.metrics.period, config.metrics.delay);
   cpu_metric_ = std::make_unique<Utilization>(*this, Utilization::Kind::kCpu);

@@ -98,6 +98,8 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   EventLog& events() override { return events_; }
   sim::Time idle_timeout() const override { return idle_timeout_; }
   const TaskCauses& causes() const override { return causes_; }
+  // What a request refused by a full backlog (app-server pool) gets.
+  const Failure& backlog_refused() const { return backlog_refused_; }
   void on_task_state(Task& task, TaskState from) override;
   void on_task_killed(Task& task) override;
 
@@ -221,8 +223,9 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   std::uint64_t replaced_unhealthy_ = 0;
   std::uint64_t stopped_first_ = 0;
   std::uint64_t spot_interruptions_ = 0;
-  std::string cause_died_, cause_idle_, cause_drain_, cause_db_, cause_spot_;
+  std::string cause_died_, cause_idle_, cause_drain_, cause_db_, cause_spot_, cause_backlog_;
   TaskCauses causes_;
+  Failure backlog_refused_;  // 502: a task's backlog was full (app-server pool)
 };
 
 }  // namespace loadcast::models

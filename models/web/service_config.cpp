@@ -19,6 +19,31 @@ ConfigProblems DbPoolConfig::validate() const {
   return out;
 }
 
+const char* to_string(Concurrency c) {
+  switch (c) {
+    case Concurrency::kThreadPool: return "thread_pool";
+    case Concurrency::kProcessPool: return "process_pool";
+    case Concurrency::kEventLoop: break;
+  }
+  return "event_loop";
+}
+
+ConfigProblems ConcurrencyConfig::validate(int threads) const {
+  ConfigProblems out;
+  if (!pool()) {
+    if (backlog) out.push_back({"concurrency.backlog", "applies to a thread_pool or process_pool only (an event loop takes every request at once)"});
+    return out;
+  }
+  const std::string key = std::string("concurrency.") + to_string(model);
+  if (workers < 1) out.push_back({key, "must be at least 1 (workers per task)"});
+  // The kernel caps listen(2)'s backlog at net.core.somaxconn (65535 at most).
+  if (backlog && (*backlog < 0 || *backlog > 65535)) out.push_back({"concurrency.backlog", "must be between 0 and 65535"});
+  if (workers >= 1 && threads != workers) {
+    out.push_back({"threads", "must equal " + key + " (" + std::to_string(workers) + "): each worker of the pool is one runnable thread (leave threads out)"});
+  }
+  return out;
+}
+
 double ServiceConfig::cores() const { return std::min(static_cast<double>(threads), std::ceil(vcpu())); }
 
 const char* to_string(CapacityProvider p) { return p == CapacityProvider::kFargateSpot ? "FARGATE_SPOT" : "FARGATE"; }
@@ -58,6 +83,7 @@ ConfigProblems ServiceConfig::validate() const {
   ConfigProblems out;
   if (auto size = check_fargate_size(cpu_units, memory_mib); !size.empty()) out.push_back({"memory", size});
   if (threads < 1) out.push_back({"threads", "must be at least 1"});
+  add_problems(out, "", concurrency.validate(threads));
   // cpu.cfs_period_us accepts 1 ms to 1 s.
   if (cpu_period < sim::kMillisecond || cpu_period > sim::kSecond) out.push_back({"cpu_period", "must be between 1ms and 1s"});
   if (desired < 0) out.push_back({"desired", "must be >= 0"});

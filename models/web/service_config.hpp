@@ -12,6 +12,9 @@
 // assumption (each a key, marked below): the start-up phases, the exit time after SIGTERM, the
 // application's memory and threads, the CFS period on Fargate, the DB pools, the Spot rate.
 // Facts and assumptions: docs/models/web.md#assumptions-where-aws-publishes-no-number
+// App-server concurrency (`concurrency:`, ConcurrencyConfig): event_loop (default) or a pool of N
+// workers each holding one request for all its steps, a listen backlog in front
+// (docs/models/web.md#app-server-concurrency; listen(2): https://man7.org/linux/man-pages/man2/listen.2.html).
 #pragma once
 
 #include <optional>
@@ -51,6 +54,32 @@ struct DbPoolConfig {
   ConfigProblems validate() const;
 };
 
+// `concurrency:` — how the application server holds requests.
+// - kEventLoop: every admitted request is worked on at once; its CPU steps share the task's
+//   cores by processor sharing and its waits (database, calls) hold nothing (Node.js).
+// - kThreadPool / kProcessPool: `workers` workers, each serving one request at a time for all its
+//   steps (blocking on the database and on calls); a request admitted while all are busy waits
+//   FCFS in the listen backlog, and one arriving with `backlog` requests waiting is refused
+//   (502). The two pools queue alike; the task memory model has no per-worker figure, so a
+//   process pool's extra memory belongs in `app_memory.base`. A pool of N is N runnable threads:
+//   `threads` is N (the CPU side: min(N, ceil(vCPU)) cores under the quota).
+enum class Concurrency { kEventLoop, kThreadPool, kProcessPool };
+const char* to_string(Concurrency c);  // "event_loop", "thread_pool", "process_pool"
+
+struct ConcurrencyConfig {
+  Concurrency model = Concurrency::kEventLoop;
+  int workers = 0;  // pools: workers per task (`thread_pool: N` / `process_pool: N`)
+  // Pools: requests that may wait for a worker (listen backlog); unset: kDefaultBacklog.
+  std::optional<int> backlog;
+  // assumption: gunicorn's default --backlog (Puma 1024, PHP-FPM 511, Tomcat acceptCount 100).
+  static constexpr int kDefaultBacklog = 2048;
+
+  bool pool() const { return model != Concurrency::kEventLoop; }
+  int backlog_limit() const { return backlog ? *backlog : kDefaultBacklog; }
+  // `threads` is the service's, checked against the pool's size.
+  ConfigProblems validate(int threads) const;
+};
+
 // `capacity_provider_strategy:` items. [doc]
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
 enum class CapacityProvider { kFargate, kFargateSpot };
@@ -68,6 +97,7 @@ struct ServiceConfig {
   int memory_mib = 2048;   // `memory`
   int threads = 1;         // assumption: one runnable thread (Node.js); cores() = min(threads, ceil(vCPU))
   sim::Time cpu_period = 100 * sim::kMillisecond;  // `cpu_period`: CFS period, budget vCPU x period
+  ConcurrencyConfig concurrency;  // `concurrency`; a pool of N sets threads to N
   std::optional<double> memory_base_mib;  // `app_memory.base`; assumption: 25 % of memory_mib
   double memory_per_request_mib = 0.25;   // assumption: heap held by one request in progress
   bool arm64 = false;                   // `architecture`, for cost only

@@ -47,6 +47,10 @@ Task::Task(TaskHost& host, std::uint32_t id, sim::Simulation& sim, RequestSink& 
       memory_base_mib_(config_.base_memory_mib()),
       memory_per_request_mib_(config_.memory_per_request_mib) {
   usage_.last = sim.now();
+  if (config_.concurrency.pool()) {
+    workers_ = static_cast<std::uint32_t>(config_.concurrency.workers);
+    backlog_limit_ = static_cast<std::size_t>(config_.concurrency.backlog_limit());
+  }
   cpu_.set_quota(config_.cores(), config_.vcpu(), config_.cpu_period);
   if (db != nullptr) {
     writer_pool_ = std::make_unique<ConnectionPool>(sim, *db, false, config_.db_pool, *this);
@@ -183,6 +187,12 @@ void Task::release_work() {
   };
   if (writer_pool_) writer_pool_->close(drop);
   if (reader_pool_) reader_pool_->close(drop);
+  // The listen socket closes with what waits in its backlog.
+  while (!backlog_.empty()) {
+    Request* r = backlog_.front();
+    backlog_.pop_front();
+    drop(r);
+  }
   // Whatever still awaits a response here (a request at a station or delay step when the task
   // stopped) gets 502: the connection to the target is gone.
   while (head_ != nullptr) answer_early(head_, causes_.died, 502);
@@ -211,18 +221,60 @@ void Task::update_integrals() {
   usage_.set(sim_.now(), static_cast<double>(active_));
 }
 
-void Task::accept(Request* r) {
+Task::Admission Task::accept(Request* r) {
   r->task = this;
-  ++active_;
+  if (workers_ > 0 && (busy_workers_ >= workers_ || !backlog_.empty())) {
+    if (backlog_.size() >= backlog_limit_) {
+      r->task = nullptr;
+      return Admission::kRefused;
+    }
+    ++outstanding_;
+    link(r);
+    r->waiting = true;
+    backlog_.push_back(r);
+    if (idle_timeout_ > 0 && !idle_armed_) arm_idle_timer();
+    return Admission::kQueued;
+  }
   ++outstanding_;
   link(r);
+  if (take_worker() && idle_timeout_ > 0 && !idle_armed_) arm_idle_timer();
+  return Admission::kStarted;
+}
+
+bool Task::take_worker() {
+  if (workers_ > 0) ++busy_workers_;
+  ++active_;
   update_integrals();
   if (memory_base_mib_ + memory_per_request_mib_ * static_cast<double>(active_) > memory_limit_mib_) {
     kill(causes_.died, "out of memory: " + std::to_string(active_) + " requests in progress need more than " +
                                     std::to_string(config_.memory_mib) + " MiB");
-    return;
+    return false;
   }
-  if (idle_timeout_ > 0 && !idle_armed_) arm_idle_timer();
+  return true;
+}
+
+// A worker is free: it takes the oldest waiting request. Requests started here can finish at
+// once and free their worker again (re-entering here), so one loop hands out every worker.
+void Task::release_worker() {
+  --busy_workers_;
+  if (handing_) return;
+  handing_ = true;
+  while (!dead_ && busy_workers_ < workers_ && !backlog_.empty()) {
+    Request* r = backlog_.front();
+    backlog_.pop_front();
+    if (r->abandoned) {
+      // Answered already (504, 502) while it waited: dropped without running; the owner hands
+      // it back through discarded(), which sees it still marked waiting.
+      sink_.step_done(r);
+      continue;
+    }
+    r->waiting = false;
+    // Its steps start; if the task died taking it (out of memory) it is abandoned already and
+    // its owner discards it.
+    take_worker();
+    sink_.step_done(r);
+  }
+  handing_ = false;
 }
 
 void Task::cpu(Request* r, double work_s) { cpu_.add(r, work_s); }
@@ -243,11 +295,17 @@ void Task::finished(Request* r) {
   --outstanding_;
   --active_;
   update_integrals();
+  if (workers_ > 0) release_worker();
 }
 
-void Task::discarded(Request*) {
+void Task::discarded(Request* r) {
+  if (r->waiting) {
+    r->waiting = false;  // dropped from the backlog: it held no worker
+    return;
+  }
   --active_;
   update_integrals();
+  if (workers_ > 0) release_worker();
 }
 
 void Task::answer_early(Request* r, const std::string* cause, int status) {

@@ -11,6 +11,9 @@
 // [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
 // Facts and assumptions: docs/models/web.md#ecs-services-and-fargate-tasks and
 // docs/models/web.md#cpu-a-cfs-quota-not-a-slower-processor
+// App-server concurrency: with a thread or process pool of N, a request holds a free worker for
+// all its steps or waits FCFS in the listen backlog (a sim::Ring); a full backlog refuses it
+// (502 backlog_full). Busy workers' CPU steps share min(N, ceil(vCPU)) cores under the quota.
 // Not thread safe.
 #pragma once
 
@@ -22,6 +25,7 @@
 #include "models/core/component.hpp"
 #include "models/web/connection_pool.hpp"
 #include "sim/processor_sharing.hpp"
+#include "sim/ring.hpp"
 #include "models/core/request.hpp"
 #include "models/web/service_config.hpp"
 #include "sim/simulation.hpp"
@@ -55,6 +59,7 @@ struct TaskCauses {
   const std::string* died = nullptr;          // 502: the task died or stopped with the request
   const std::string* idle_timeout = nullptr;  // 504: no response within the ALB's idle timeout
   const std::string* db_timeout = nullptr;    // 500: no database connection within the pool timeout
+  const std::string* backlog_full = nullptr;  // 502: every worker busy and the listen backlog full
 };
 
 // What a task needs from whoever runs it (EcsService). The settings, the random stream and the
@@ -94,8 +99,12 @@ class Task final : public PoolOwner {
   void set_deactivating();  // deregistered from the load balancer: draining
 
   // ---- work (source independent)
-  // A request starts being served here (the ALB chose this task, or a poller took a message).
-  void accept(Request* r);
+  // A request arrives here (the ALB chose this task, or a poller took a message). kStarted: its
+  // owner runs its steps now; kQueued: it waits for a worker, and the task hands it back with
+  // step_done when it gets one; kRefused: the backlog is full, the owner answers it 502 (cause
+  // causes().backlog_full) and the task keeps nothing of it (r->task is null again).
+  enum class Admission { kStarted, kQueued, kRefused };
+  Admission accept(Request* r);
   void cpu(Request* r, double work_s);
   void db(Request* r, const DbStepConfig& step);
   void query_done(Request* r);                   // its query on the database ended
@@ -116,6 +125,8 @@ class Task final : public PoolOwner {
   bool alive() const { return state_ != TaskState::kStopped && !dead_; }
   std::uint32_t outstanding() const { return outstanding_; }  // awaiting a response
   std::uint32_t active() const { return active_; }            // being worked on
+  std::uint32_t waiting() const { return static_cast<std::uint32_t>(backlog_.size()); }  // for a worker
+  std::uint32_t busy_workers() const { return busy_workers_; }  // pools: workers holding a request
   double memory_used_mib() const;
   sim::Time pull_start() const { return pull_start_; }
   sim::Time stopped_at() const { return stopped_at_; }
@@ -151,6 +162,8 @@ class Task final : public PoolOwner {
   void on_probe_timeout();
   void update_integrals();
   void release_work();
+  bool take_worker();  // false: the task died of it (out of memory)
+  void release_worker();
 
   TaskHost& host_;
   std::uint32_t id_;
@@ -201,6 +214,12 @@ class Task final : public PoolOwner {
   bool idle_armed_ = false;
   sim::EventId probe_timeout_;
   std::vector<Request*> scratch_;
+  // App-server pool (0 workers: an event loop, no pool).
+  std::uint32_t workers_ = 0;
+  std::uint32_t busy_workers_ = 0;
+  std::size_t backlog_limit_ = 0;
+  sim::Ring<Request*> backlog_;
+  bool handing_ = false;  // release_worker is handing workers to the backlog
 };
 
 }  // namespace loadcast::models

@@ -199,6 +199,43 @@ void read_alarm_shape(MapReader& m, std::optional<int>& periods, std::optional<i
   if (auto v = m.integer("datapoints_to_alarm")) datapoints = to_int(*v);
 }
 
+// `concurrency: event_loop`, or `{ thread_pool: N | process_pool: N, backlog: B }`.
+void load_concurrency(MapReader& m, models::ServiceConfig& c, ProblemReport& report) {
+  Context& ctx = m.ctx();
+  if (!m.has("concurrency")) return;
+  const YAML::Node n = m.get("concurrency");
+  const std::string p = m.child_path("concurrency");
+  models::ConcurrencyConfig& cc = c.concurrency;
+  if (n.IsScalar()) {
+    if (n.Scalar() != "event_loop") {
+      ctx.error(n, p, "must be event_loop, or a mapping with thread_pool: N or process_pool: N (workers per task) and an optional backlog (found '" + n.Scalar() + "')");
+    }
+    return;
+  }
+  MapReader cm(ctx, n, p);
+  if (!cm.valid()) return;
+  int pools = 0;
+  if (auto v = cm.whole<int>("thread_pool")) {
+    cc.model = models::Concurrency::kThreadPool;
+    cc.workers = *v;
+    ++pools;
+  }
+  if (auto v = cm.whole<int>("process_pool")) {
+    cc.model = models::Concurrency::kProcessPool;
+    cc.workers = *v;
+    ++pools;
+  }
+  if (pools > 1) ctx.error(n, p, "give either thread_pool or process_pool, not both");
+  if (pools == 0 && cm.valid()) ctx.error(n, p, "needs thread_pool: N or process_pool: N (workers per task); an event loop is written concurrency: event_loop");
+  if (auto v = cm.whole<int>("backlog")) cc.backlog = *v;
+  cm.finish();
+  // A pool of N is N runnable threads: `threads` defaults to N (validate() checks a written one).
+  if (cc.pool() && !m.has("threads")) {
+    c.threads = cc.workers;
+    report.drop(m.child_path("threads"));  // taken from the pool, reported there
+  }
+}
+
 void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemReport& report,
                   const std::vector<std::string>& extra_metrics) {
   Context& ctx = m.ctx();
@@ -211,6 +248,7 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemRe
   if (!m.has("memory")) report.place(m.child_path("memory"), m.node(), m.path());
   if (auto v = m.whole<int>("threads")) c.threads = *v;
   if (auto v = m.duration("cpu_period")) c.cpu_period = *v;
+  load_concurrency(m, c, report);
   if (is_auto(m, "desired")) {
     // Resolved once the whole scenario is read (resolve_initial_capacity).
     c.desired_auto = true;

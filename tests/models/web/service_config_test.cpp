@@ -103,3 +103,26 @@ TEST_CASE("ServiceConfig: deployment percents, capacity provider strategy and Sp
   CHECK(lines(c.validate()) == Lines{"capacity_provider_strategy: needs at least one capacity provider (FARGATE or FARGATE_SPOT)"});
   CHECK(!ServiceConfig{}.uses_spot());
 }
+
+TEST_CASE("ServiceConfig: an app-server pool has workers, a backlog in range, and threads equal to its workers") {
+  ServiceConfig c;
+  c.concurrency.model = Concurrency::kThreadPool;
+  c.concurrency.workers = 8;
+  c.threads = 8;
+  CHECK(c.validate().empty());
+  CHECK(c.concurrency.backlog_limit() == 2048);
+  CHECK(c.cores() == 1.0);  // min(8, ceil(1 vCPU))
+  c.threads = 4;
+  c.concurrency.backlog = 70000;
+  CHECK(lines(c.validate()) == Lines{"concurrency.backlog: must be between 0 and 65535",
+                                     "threads: must equal concurrency.thread_pool (8): each worker of the pool is one runnable thread (leave threads out)"});
+  c.concurrency.model = Concurrency::kProcessPool;
+  c.concurrency.workers = 0;
+  c.concurrency.backlog = 0;
+  CHECK(lines(c.validate()) == Lines{"concurrency.process_pool: must be at least 1 (workers per task)"});
+  c.concurrency.model = Concurrency::kEventLoop;
+  c.concurrency.backlog = 10;
+  c.threads = 1;
+  CHECK(lines(c.validate()) ==
+        Lines{"concurrency.backlog: applies to a thread_pool or process_pool only (an event loop takes every request at once)"});
+}

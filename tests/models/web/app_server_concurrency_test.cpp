@@ -1,0 +1,240 @@
+// App-server concurrency (ServiceConfig::concurrency, Task): a thread or process pool of N
+// workers, each holding one request for all its steps, with a listen backlog in front, against
+// queueing formulas (Erlang C for M/M/N, M/M/1 FCFS) over replications, and exact timelines: the
+// backlog's 502s, requests answered 504 while they wait, the CFS quota under a pool, and the
+// loader's rules on how `concurrency` combines with `threads` and a worker's `pollers`.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "models/core/system.hpp"
+#include "scenarios/loader/scenario.hpp"
+#include "sim/replication.hpp"
+#include "sim/stats.hpp"
+#include "tests/support/scenario_run.hpp"
+#include "tests/support/scenario_text.hpp"
+
+using namespace loadcast;
+using namespace loadcast::testing;
+
+namespace {
+
+std::vector<models::RunOutput> replicate(const std::string& yaml, std::size_t reps) {
+  const scenario::Scenario sc = scenario::load_string(yaml, "pool.yaml");
+  models::RunParams params{sc.duration, sc.warmup, sc.interval, false, std::nullopt};
+  return sim::run_replications(reps, 2, [&](std::size_t r) {
+    sim::Simulation s(sc.seed, r);
+    models::System system(s, sc.workload, sc.model, params);
+    return system.run();
+  });
+}
+
+template <typename Fn>
+sim::Interval ci99(const std::vector<models::RunOutput>& runs, Fn&& metric) {
+  std::vector<double> v;
+  for (const auto& r : runs) v.push_back(metric(r));
+  return sim::confidence_interval(v, 0.99);
+}
+
+void require_inside(const sim::Interval& ci, double expected, const char* what) {
+  INFO(what << ": expected " << expected << ", 99% CI [" << ci.low << ", " << ci.high << "], mean " << ci.mean);
+  CHECK(ci.contains(expected));
+  CHECK(ci.half_width() < 0.05 * expected);
+}
+
+double mean_ms(const models::RunOutput& r) { return r.latency.mean() * 1e-6; }
+double pct_ms(const models::RunOutput& r, double p) { return r.latency.percentile(p) * 1e-6; }
+
+// Erlang C: probability that an arrival waits in M/M/c with offered load a = lambda/mu.
+double erlang_c(int c, double a) {
+  double sum = 0.0, term = 1.0;
+  for (int k = 0; k < c; ++k) {
+    if (k > 0) term *= a / k;
+    sum += term;
+  }
+  const double top = term * a / c * c / (c - a);
+  return top / (sum + top);
+}
+
+// One task of 1 vCPU behind the ALB, Poisson arrivals at `rate`, one request class of `steps`.
+std::string one_task(double rate, const std::string& steps, const std::string& concurrency, const std::string& duration) {
+  return R"(
+seed: 21
+duration: )" + duration + R"(
+warmup: 5s
+workload:
+  arrivals: { process: poisson, rate: )" + std::to_string(rate) + R"( }
+  requests:
+    - { name: work, path: /work, steps: )" + steps + R"( }
+load_balancer: { type: alb, default: app }
+services:
+  app: { cpu: 1024, memory: 2048, desired: 1, concurrency: )" + concurrency + R"( }
+)";
+}
+
+// `users` users send one request each at `at` (a closed model: each thinks `at`, then sends) to
+// one task; the run ends at `end`, before any sends again.
+std::string burst(int users, const std::string& steps, const std::string& service, const std::string& at = "1s",
+                  const std::string& end = "1500ms", const std::string& alb_extra = "") {
+  return R"(
+seed: 3
+duration: )" + end + R"(
+workload:
+  users:
+    stages: [ { at: 0s, users: )" + std::to_string(users) + R"( }, { at: )" + end + R"(, users: )" + std::to_string(users) + R"( } ]
+    think_time: const()" + at + R"()
+  requests:
+    - { name: work, path: /work, steps: )" + steps + R"( }
+load_balancer: { type: alb, default: app)" + alb_extra + R"( }
+services:
+  app: { )" + service + R"(, memory: 2048, desired: 1 }
+)";
+}
+
+}  // namespace
+
+TEST_CASE("App-server concurrency: a thread pool of 4 with database-like waits is M/M/4 (Erlang C)", "[slow]") {
+  // Each request holds a worker for an exp(10 ms) wait (mu = 100/s a worker), lambda = 320/s:
+  // a = 3.2, Wq = C(4, 3.2) / (4 mu - lambda) = 7.455 ms, W = 17.455 ms. An event loop would
+  // answer in 10 ms: nothing waits for a worker.
+  const double c = erlang_c(4, 3.2);
+  const double wq_ms = c / (400.0 - 320.0) * 1000.0;
+  CHECK(wq_ms == Approx(7.45541).epsilon(1e-4));
+  const auto runs = replicate(one_task(320, "[ { delay: exp(10ms) } ]", "{ thread_pool: 4 }", "120s"), 12);
+  require_inside(ci99(runs, mean_ms), 10.0 + wq_ms, "W");
+  const auto event_loop = replicate(one_task(320, "[ { delay: exp(10ms) } ]", "event_loop", "60s"), 4);
+  require_inside(ci99(event_loop, mean_ms), 10.0, "event loop W");
+}
+
+TEST_CASE("App-server concurrency: a process pool of 1 with CPU-only steps on a full vCPU is M/M/1 FCFS", "[slow]") {
+  // mu = 100/s (exp(10 ms) of CPU), lambda = 50/s: the response is exp(mu - lambda), mean 20 ms,
+  // median ln 2 / 50 = 13.86 ms, p95 ln 20 / 50 = 59.9 ms. (Processor sharing has the same mean
+  // but another distribution: its median is lower.)
+  const auto runs = replicate(one_task(50, "[ { cpu: exp(10ms) } ]", "{ process_pool: 1 }", "300s"), 12);
+  require_inside(ci99(runs, mean_ms), 20.0, "W");
+  require_inside(ci99(runs, [](const auto& r) { return pct_ms(r, 50); }), 1000.0 * std::log(2.0) / 50.0, "W p50");
+  require_inside(ci99(runs, [](const auto& r) { return pct_ms(r, 95); }), 1000.0 * std::log(20.0) / 50.0, "W p95");
+}
+
+TEST_CASE("App-server concurrency: a full backlog refuses requests with 502, exactly") {
+  // 50 requests at 5 s on 2 workers and a backlog of 3, each holding its worker for 1 s: 2 are
+  // served at once (1 s), 3 wait (2 s, 2 s, 3 s), 45 are refused at once.
+  auto at_5s = [](const std::string& service) { return burst(50, "[ { delay: const(1s) } ]", service, "5s", "9s"); };
+  const auto r = run(at_5s("cpu: 1024, concurrency: { thread_pool: 2, backlog: 3 }"));
+  CHECK(r.requests.total == 50);
+  CHECK(r.requests.ok == 5);
+  CHECK(status(r, "502") == 45);
+  CHECK(cause(r, "backlog_full:app") == 45);
+  CHECK(r.classes.at("work").latency_ms.max == Approx(3000.0).epsilon(0.01));
+  SECTION("with no backlog only the 2 workers' requests are served") {
+    const auto r0 = run(at_5s("cpu: 1024, concurrency: { thread_pool: 2, backlog: 0 }"));
+    CHECK(r0.requests.ok == 2);
+    CHECK(cause(r0, "backlog_full:app") == 48);
+  }
+  SECTION("an event loop serves all 50 at once") {
+    const auto e = run(at_5s("cpu: 1024"));
+    CHECK(e.requests.ok == 50);
+    CHECK(e.latency_ms.max == Approx(1000.0).epsilon(0.01));
+  }
+}
+
+TEST_CASE("App-server concurrency: a request answered 504 while it waits is dropped, and its worker serves the next") {
+  // Idle timeout 2 s, one worker, 3 requests at 5 s of 1.5 s each: the first is served (1.5 s);
+  // the second starts at 1.5 s and is answered 504 at 2 s but holds the worker to 3 s; the third
+  // waits and is answered 504 at 2 s, then dropped unrun when the worker frees at 3 s.
+  const auto r = run(burst(3, "[ { delay: const(1500ms) } ]", "cpu: 1024, concurrency: { thread_pool: 1 }", "5s", "9s", ", idle_timeout: 2s"));
+  CHECK(r.requests.ok == 1);
+  CHECK(status(r, "504") == 2);
+  CHECK(cause(r, "idle_timeout:app") == 2);
+  CHECK(r.latency_ms.max == Approx(1500.0).epsilon(0.01));
+}
+
+TEST_CASE("App-server concurrency: under the CFS quota a lone 20 ms request on 0.5 vCPU takes 20 ms") {
+  // 0.5 vCPU: a budget of 50 ms per 100 ms period on min(workers, 1) = 1 core.
+  SECTION("one request at a time: 20 ms, not the 40 ms of a half-speed core") {
+    const auto r = run(burst(1, "[ { cpu: const(20ms) } ]", "cpu: 512, concurrency: { thread_pool: 2 }"));
+    CHECK(r.requests.ok == 1);
+    CHECK(r.latency_ms.max == Approx(20.0).margin(0.01));
+  }
+  SECTION("two at once on a pool of 2 share the core: both 40 ms") {
+    const auto r = run(burst(2, "[ { cpu: const(20ms) } ]", "cpu: 512, concurrency: { thread_pool: 2 }"));
+    CHECK(r.requests.ok == 2);
+    CHECK(r.latency_ms.mean == Approx(40.0).margin(0.01));
+  }
+  SECTION("two at once on a pool of 1 run one after the other: 20 ms and 40 ms") {
+    const auto r = run(burst(2, "[ { cpu: const(20ms) } ]", "cpu: 512, concurrency: { process_pool: 1 }"));
+    CHECK(r.requests.ok == 2);
+    CHECK(r.latency_ms.mean == Approx(30.0).margin(0.01));
+    CHECK(r.latency_ms.max == Approx(40.0).margin(0.01));
+  }
+  SECTION("three at once on a pool of 3 are throttled after the budget, done at 110 ms") {
+    // 60 ms of work on one core: the period's 50 ms budget is spent at 50 ms, the last 10 ms
+    // wait for the next period (periods from the task's start at 0 s), done at 110 ms.
+    const auto r = run(burst(3, "[ { cpu: const(20ms) } ]", "cpu: 512, concurrency: { thread_pool: 3 }"));
+    CHECK(r.requests.ok == 3);
+    CHECK(r.latency_ms.max == Approx(110.0).margin(0.01));
+  }
+}
+
+TEST_CASE("App-server concurrency: the loader sets threads and a worker's pollers from the pool") {
+  const auto sc = scenario::load_string(
+      replace(burst(1, "[ { cpu: const(20ms) } ]", "cpu: 2048, concurrency: { process_pool: 6, backlog: 64 }"), "memory: 2048", "memory: 4096"),
+      "pool.yaml");
+  const auto& svc = sc.model.services.at(0);
+  CHECK(svc.concurrency.model == models::Concurrency::kProcessPool);
+  CHECK(svc.concurrency.workers == 6);
+  CHECK(svc.concurrency.backlog_limit() == 64);
+  CHECK(svc.threads == 6);
+  CHECK(svc.cores() == 2.0);  // min(6, ceil(2 vCPU))
+  const auto el = scenario::load_string(burst(1, "[ { cpu: const(20ms) } ]", "cpu: 1024, concurrency: event_loop"), "pool.yaml");
+  CHECK(el.model.services.at(0).concurrency.model == models::Concurrency::kEventLoop);
+  CHECK(el.model.services.at(0).threads == 1);
+}
+
+TEST_CASE("App-server concurrency: inconsistent or unknown settings are located errors") {
+  const std::string good = burst(1, "[ { cpu: const(20ms) } ]", "cpu: 1024, concurrency: { thread_pool: 4 }");
+  check_load_errors({
+      {"threads that differ from the pool", replace(good, "cpu: 1024, concurrency", "cpu: 1024, threads: 2, concurrency"),
+       {"bad.yaml:12:", "services.app.threads: must equal concurrency.thread_pool (4)"}},
+      {"an unknown key in concurrency", replace(good, "thread_pool: 4", "thread_pool: 4, backlg: 10"),
+       {"bad.yaml:12:", "services.app.concurrency.backlg: unknown key 'backlg'"}},
+      {"an unknown model", replace(good, "{ thread_pool: 4 }", "fibers"), {"bad.yaml:12:", "services.app.concurrency: must be event_loop"}},
+      {"both pools", replace(good, "thread_pool: 4", "thread_pool: 4, process_pool: 2"),
+       {"bad.yaml:12:", "give either thread_pool or process_pool, not both"}},
+      {"a backlog without a pool", replace(good, "thread_pool: 4", "backlog: 10"), {"bad.yaml:12:", "needs thread_pool: N or process_pool: N"}},
+      {"a pool of no workers", replace(good, "thread_pool: 4", "thread_pool: 0"),
+       {"bad.yaml:12:", "services.app.concurrency.thread_pool: must be at least 1"}},
+      {"a negative backlog", replace(good, "thread_pool: 4", "thread_pool: 4, backlog: -1"),
+       {"bad.yaml:12:", "services.app.concurrency.backlog: must be between 0 and 65535"}},
+  });
+}
+
+TEST_CASE("App-server concurrency: a worker's pool polls with its workers") {
+  const std::string worker = R"(
+seed: 3
+duration: 1m
+workload:
+  arrivals: { process: uniform, rate: 2 }
+)" + publish_requests("queue: jobs", 100000) + R"(
+queues:
+  jobs: { visibility_timeout: 60s }
+workers:
+  worker:
+    cpu: 1024
+    memory: 2048
+    queue: jobs
+    concurrency: { thread_pool: 3 }
+    steps: [ { delay: const(1s) } ]
+)";
+  const auto sc = scenario::load_string(worker, "pool.yaml");
+  CHECK(sc.model.workers.at(0).pollers == 3);
+  CHECK(sc.model.workers.at(0).service.threads == 3);
+  check_load_errors({
+      {"pollers that differ from the pool", replace(worker, "    queue: jobs\n", "    queue: jobs\n    pollers: 2\n"),
+       {"bad.yaml:", "workers.worker.pollers: must equal concurrency.thread_pool (3)"}},
+      {"a backlog on a worker", replace(worker, "thread_pool: 3", "thread_pool: 3, backlog: 8"),
+       {"bad.yaml:", "workers.worker.concurrency.backlog: has no meaning on a worker"}},
+  });
+}
