@@ -195,7 +195,7 @@ reports::SweepTable merge_sweep_files(const std::vector<std::string>& paths) {
   std::vector<reports::SweepTable> shards;
   try {
     for (const auto& p : paths) shards.push_back(reports::read_sweep_table(p));
-    return reports::merge_sweeps(shards);
+    return reports::merge_sweeps(shards, paths);
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }

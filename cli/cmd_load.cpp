@@ -9,6 +9,7 @@
 #include "cli/scenario_file.hpp"
 #include "loadgen/clock.hpp"
 #include "loadgen/summary.hpp"
+#include "reports/format.hpp"
 #include "reports/run_outputs.hpp"
 
 namespace loadcast::cli {
@@ -84,7 +85,10 @@ ExitCode run_load(int argc, char** argv) {
     for (const auto& w : result.sections["load"]["warnings"]) std::fprintf(stderr, "warning: %s\n", w.get<std::string>().c_str());
   }
   for (const auto& t : result.thresholds) {
-    if (!quiet || !t.ok) std::printf("threshold %-40s %s (measured %g)\n", t.expr.c_str(), t.ok ? "ok" : "FAILED", t.value);
+    if (!quiet || !t.ok) {
+      const std::string measured = reports::format_value(t.value) + (t.detail.empty() ? "" : "; " + t.detail);
+      std::printf("threshold %-40s %s (measured %s)\n", t.expr.c_str(), t.ok ? "ok" : "FAILED", measured.c_str());
+    }
   }
   if (!quiet) {
     for (const auto& e : thresholds.not_applicable) std::printf("threshold %-40s %s\n", e.c_str(), loadgen::kNotApplicable);

@@ -41,7 +41,9 @@ constexpr double kSaturatedLagMs = 10.0;
 // worth a warning (the last arrivals of a window can fall just past its end).
 constexpr double kRateTolerance = 0.01;
 
+// p50, p99, max in ms; null without a sample.
 Json lag_json(const reports::Histogram& h) {
+  if (h.empty()) return Json{{"p50", nullptr}, {"p99", nullptr}, {"max", nullptr}};
   return Json{{"p50", h.percentile(50.0) * 1e-6}, {"p99", h.percentile(99.0) * 1e-6},
               {"max", static_cast<double>(h.max()) * 1e-6}};
 }

@@ -6,6 +6,10 @@
 
 namespace loadcast::loadgen {
 
+namespace {
+constexpr std::size_t kMissingListed = 20;  // a warning names at most this many missing shards
+}  // namespace
+
 MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
   if (inputs.empty()) throw std::invalid_argument("nothing to merge");
   MergeOutput out;
@@ -69,6 +73,11 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
       merged.stopped_early = merged.stopped_early || info.stopped_early;
     }
     for (std::uint64_t i : info.shard_indices) {
+      if (i >= info.shards) {
+        throw std::invalid_argument(name + ": load.shard.indices has shard " + std::to_string(i) + " but load.shard.count is " +
+                                    std::to_string(info.shards) + " (indices run 0.." + std::to_string(info.shards - 1) +
+                                    "): not a shard of this run");
+      }
       if (!seen.insert(i).second) {
         throw std::invalid_argument(name + ": shard " + std::to_string(i) + " appears twice (it would be counted twice)");
       }
@@ -89,11 +98,25 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
     merged.target_rps += info.target_rps;
   }
   std::sort(merged.shard_indices.begin(), merged.shard_indices.end());
-  if (merged.shard_indices.size() < merged.shards) {
-    out.warnings.push_back("merged " + std::to_string(merged.shard_indices.size()) + " of " +
-                           std::to_string(merged.shards) + " shards: the result covers part of the schedule");
+  // Every index is below the count and none repeats, so the missing ones are the rest of 0..n-1.
+  std::vector<std::uint64_t> missing;
+  for (std::uint64_t i = 0, k = 0; i < merged.shards; ++i) {
+    if (k < merged.shard_indices.size() && merged.shard_indices[k] == i) {
+      ++k;
+    } else {
+      missing.push_back(i);
+    }
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (std::size_t k = 0; k < missing.size() && k < kMissingListed; ++k) list += (k ? ", " : "") + std::to_string(missing[k]);
+    if (missing.size() > kMissingListed) list += ", … (" + std::to_string(missing.size()) + " in all)";
+    out.warnings.push_back("merged " + std::to_string(merged.shard_indices.size()) + " of " + std::to_string(merged.shards) +
+                           " shards: shard" + (missing.size() > 1 ? "s " : " ") + list + " missing; the result covers part of the schedule");
   }
   out.result = build_result(totals, merged);
+  out.result.sections["load"]["shard"]["missing"] = missing;
+  if (!out.warnings.empty()) out.result.sections["load"]["merge_warnings"] = out.warnings;
   return out;
 }
 

@@ -6,8 +6,10 @@
 // those of the whole run — never averages of percentiles. Refuses (std::invalid_argument with
 // the file at fault) to merge results that are not load results, come from different runs
 // (scenario, target, model, shard count, start epoch or the run fingerprint — seed, arrival
-// process, schedule, duration, warm-up, request classes — differ) or repeat a shard; merging a
-// subset of the shards is allowed and reported in `warnings`. Pure function; thread safe.
+// process, schedule, duration, warm-up, request classes — differ), repeat a shard or carry a
+// shard index not below the shard count; merging a subset of the shards is allowed: `warnings`
+// names the missing indices, and the result records them (load.shard.missing, always written,
+// empty when every shard is there; load.merge_warnings). Pure function; thread safe.
 #pragma once
 
 #include <string>

@@ -13,6 +13,9 @@ std::string printf_string(const char* format, double a) {
   return buf;
 }
 
+// A statistic of result.json in ms; NaN when it is null (no samples).
+double ms_or_nan(const reports::Json& v) { return v.is_number() ? v.get<double>() : std::nan(""); }
+
 }  // namespace
 
 std::string format_latency_ms(double ms) {
@@ -81,15 +84,15 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
   if (info.model == "open") {
     const bool sent_any = load.at("sent").get<std::uint64_t>() > 0;
     const auto& u = load.at("latency_uncorrected_ms");
-    const auto uncorrected = [&](const char* k) { return sent_any && !h.empty() ? u.at(k).get<double>() : std::nan(""); };
+    const auto uncorrected = [&](const char* k) { return sent_any && !h.empty() ? ms_or_nan(u.at(k)) : std::nan(""); };
     out += "  Latency from actual send (uncorrected): mean " + format_latency_ms(uncorrected("mean")) + "   p50 " +
            format_latency_ms(uncorrected("p50")) + "   p99 " + format_latency_ms(uncorrected("p99")) + "   max " +
            format_latency_ms(uncorrected("max")) + "\n";
     const auto& lag = load.at("timer_lag_ms");
     out += printf_string("  Target %.1f req/s", info.target_rps) +
            printf_string(" (%.1f scheduled in the window)", load.at("scheduled_rps").get<double>()) + "; timer lag p50 " +
-           format_latency_ms(lag.at("p50").get<double>()) + " p99 " + format_latency_ms(lag.at("p99").get<double>()) +
-           " max " + format_latency_ms(lag.at("max").get<double>()) + "\n";
+           format_latency_ms(ms_or_nan(lag.at("p50"))) + " p99 " + format_latency_ms(ms_or_nan(lag.at("p99"))) +
+           " max " + format_latency_ms(ms_or_nan(lag.at("max"))) + "\n";
   }
   // Every rate over the same measured span, each saying what it counts.
   out += "  Rates over " + printf_string("%.2fs", span) + ":";

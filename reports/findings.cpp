@@ -135,7 +135,7 @@ Json busiest_hour(const Result& r) {
 }
 
 std::string pct(double v) { return std::isfinite(v) ? fixed(v, v < 10 ? 1 : 0) + " %" : "n/a"; }
-std::string ms(double v) { return std::isfinite(v) ? fixed(v, v < 10 ? 2 : v < 100 ? 1 : 0) + " ms" : "n/a"; }
+std::string ms(double v) { return std::isfinite(v) ? fixed(v, v < 10 ? 2 : v < 100 ? 1 : 0) + " ms" : kNoValue; }
 std::string count(double v) { return std::isfinite(v) ? grouped(static_cast<std::uint64_t>(std::llround(std::max(0.0, v)))) : "n/a"; }
 
 // Run time as hours and minutes: "0:00", "12:30", "27:05".

@@ -22,7 +22,7 @@ std::string grouped(std::uint64_t n) {
 }
 
 std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "nan";
+  if (std::isnan(v)) return kNoValue;
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   std::string s = fixed_point(v, decimals);
   if (s.find('.') != std::string::npos) {
@@ -78,7 +78,7 @@ std::string human_duration(double seconds) {
 }
 
 std::string format_value(double v) {
-  if (std::isnan(v)) return "nan";
+  if (std::isnan(v)) return kNoValue;
   const double a = std::fabs(v);
   if (a != 0.0 && a < 0.01) {
     char buf[32];

@@ -12,8 +12,11 @@ namespace loadcast::reports {
 // A count with thousands separators: 1787012 -> "1,787,012".
 std::string grouped(std::uint64_t n);
 
-// printf-style "%.*f" with trailing zeros removed ("12.50" -> "12.5", "3.00" -> "3"; "-0" -> "0").
+// printf-style "%.*f" with trailing zeros removed ("12.50" -> "12.5", "3.00" -> "3"; "-0" -> "0"; NaN -> "—").
 std::string fixed(double v, int decimals);
+
+// How reports print a value that has no samples (NaN, null in result.json).
+inline constexpr const char* kNoValue = "—";
 
 // printf-style "%.*f", every decimal kept (SVG coordinates: 12.0 -> "12.0").
 std::string fixed_point(double v, int decimals);
@@ -28,7 +31,7 @@ std::string clock_time(double seconds);
 // to the unit below the largest); "?" when not finite.
 std::string human_duration(double seconds);
 
-// Shortest readable rendering of a measured value ("412.35", "0.0123", "nan"): three
+// Shortest readable rendering of a measured value ("412.35", "0.0123", "—" for NaN: no samples): three
 // significant digits below 0.01, otherwise fixed() with 4, 2 or 1 decimals by magnitude.
 std::string format_value(double v);
 

@@ -16,17 +16,30 @@ namespace {
 struct Spec {
   std::string metric;
   bool higher_is_worse;
-  double floor;  // absolute change below which nothing regresses
+  double floor;           // absolute change below which nothing regresses
+  bool optional = false;  // compared only when both results have it (cost: a load result has none)
 };
 
-std::optional<double> lookup(const Json& j, const std::string& metric) {
+// A metric of a result: a number, null (no samples) or absent.
+struct Lookup {
+  enum class State { kValue, kNull, kMissing } state = State::kMissing;
+  double value = kNoSamples;
+  bool has_value() const { return state == State::kValue; }
+};
+
+Lookup lookup(const Json& j, const std::string& metric) {
   try {
     const double v = resolve_metric(j, metric);
-    if (std::isnan(v)) return std::nullopt;
-    return v;
+    if (std::isnan(v)) return Lookup{Lookup::State::kNull, v};
+    return Lookup{Lookup::State::kValue, v};
   } catch (const ThresholdError&) {
-    return std::nullopt;
+    return Lookup{};
   }
+}
+
+std::string absent(const Lookup& l, const std::string& metric, const char* which) {
+  return l.state == Lookup::State::kNull ? "no samples: " + metric + " is null in the " + which + " result"
+                                         : metric + " is missing from the " + which + " result";
 }
 
 std::optional<Interval95> pair_at(const Json& j, const char* object, const std::string& key) {
@@ -68,7 +81,7 @@ std::vector<Spec> specs_for(const Json& current, const Json& baseline) {
       if (baseline["classes"].contains(name)) metrics("classes." + name + ".", specs);
     }
   }
-  specs.push_back({"cost.monthly_usd.total", true, 0.01});
+  specs.push_back({"cost.monthly_usd.total", true, 0.01, true});
   return specs;
 }
 
@@ -87,14 +100,30 @@ std::vector<Comparison> compare_to_baseline(const Json& current, const Json& bas
   std::vector<Comparison> out;
   const bool with_ci = replications(current) >= 2 && replications(baseline) >= 2;
   for (const auto& s : specs_for(current, baseline)) {
-    const auto cur = lookup(current, s.metric);
-    const auto base = lookup(baseline, s.metric);
-    if (!cur || !base) continue;
+    const Lookup cur = lookup(current, s.metric);
+    const Lookup base = lookup(baseline, s.metric);
+    if (cur.state == Lookup::State::kMissing && base.state == Lookup::State::kMissing) continue;
+    if (s.optional && (cur.state == Lookup::State::kMissing || base.state == Lookup::State::kMissing)) continue;
     Comparison c;
     c.metric = s.metric;
-    c.current = *cur;
-    c.baseline = *base;
+    c.current = cur.value;
+    c.baseline = base.value;
     c.higher_is_worse = s.higher_is_worse;
+    // A metric the current result cannot show (null: no samples; or absent) cannot pass; one the
+    // baseline lacks has nothing to regress from.
+    if (!cur.has_value()) {
+      c.regressed = true;
+      c.change_pct = kNoSamples;
+      c.detail = absent(cur, s.metric, "current") + ": fails";
+      out.push_back(std::move(c));
+      continue;
+    }
+    if (!base.has_value()) {
+      c.change_pct = kNoSamples;
+      c.detail = absent(base, s.metric, "baseline") + ": not compared";
+      out.push_back(std::move(c));
+      continue;
+    }
     const double delta = c.current - c.baseline;
     c.change_pct = c.baseline != 0.0 ? delta / std::fabs(c.baseline) * 100.0
                    : delta == 0.0    ? 0.0

@@ -11,7 +11,8 @@
 // when the intervals say so; otherwise the change is reported as not significant.
 // Metrics compared: latency_ms.{p50,p95,p99}, requests.error_rate, throughput_rps, the same for
 // every class present in both results (when there are several), and cost.monthly_usd.total when
-// both have a cost.
+// both have a cost. A metric that is null (no samples) or absent in the current result while the
+// baseline has it fails, its detail naming the metric; one the baseline lacks is shown, not judged.
 // With a baseline, the report also holds the difference between the two results
 // (reports/diff.hpp), which the Markdown summary embeds below the checks.
 // Pure functions; thread safe.
@@ -30,7 +31,7 @@ struct Comparison {
   std::string metric;
   double baseline = 0.0;
   double current = 0.0;
-  double change_pct = 0.0;  // (current - baseline) / |baseline| x 100; 0 when both are 0
+  double change_pct = 0.0;  // (current - baseline) / |baseline| x 100; 0 when both are 0; NaN without a value
   bool higher_is_worse = true;
   bool regressed = false;
   std::string detail;       // the reasoning, e.g. "+14.6 % > 10 %; 95 % CIs do not overlap"

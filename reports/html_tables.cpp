@@ -50,7 +50,8 @@ void summary(std::ostringstream& h, const Result& r) {
     << tdn(fixed(q.error_rate() * 100.0, 4) + " %") << tdn(fixed(r.ok_throughput_rps, 3)) << tdn(fixed(r.throughput_rps, 3))
     << "</tr></table>\n";
   const auto& l = r.latency_ms;
-  const auto stat = [&](double v) { return q.ok > 0 ? fixed(v, 3) : std::string("n/a"); };
+  // "—": no samples (null, or an older result's 0 without a successful request).
+  const auto stat = [&](double v) { return q.ok > 0 && !std::isnan(v) ? fixed(v, 3) : std::string(kNoValue); };
   h << "<table><tr><th>latency of successes (ms)</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>"
     << "<tr>" << td("measured") << tdn(stat(l.mean)) << tdn(stat(l.p50)) << tdn(stat(l.p90)) << tdn(stat(l.p95))
     << tdn(stat(l.p99)) << tdn(stat(l.p999)) << tdn(stat(l.max)) << "</tr>";
@@ -85,7 +86,7 @@ void classes(std::ostringstream& h, const Result& r) {
        "<th>ok req/s</th><th>completed req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr>\n";
   for (const auto& [name, cls] : r.classes) {
     const auto& c = cls;  // a named reference: clang 14 (the fuzz build) cannot capture a structured binding
-    const auto stat = [&](double v) { return c.requests.ok > 0 ? fixed(v, 3) : std::string("n/a"); };
+    const auto stat = [&](double v) { return c.requests.ok > 0 && !std::isnan(v) ? fixed(v, 3) : std::string(kNoValue); };
     h << "<tr>" << td(name) << tdn(std::to_string(c.requests.total))
       << tdn(std::to_string(c.requests.errors + c.requests.timeouts + c.requests.dropped))
       << tdn(fixed(c.requests.error_rate() * 100.0, 4) + " %") << tdn(fixed(c.ok_throughput_rps, 3)) << tdn(fixed(c.throughput_rps, 3))

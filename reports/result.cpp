@@ -60,10 +60,17 @@ Json number(double v) {
   return v;
 }
 
-// The fields of `object` in `j`, in list order.
+// The fields of `object` in `j`, in list order; a double without samples (NaN) is null.
 template <typename Fields, typename T>
 void write_fields(Json& j, const Fields& fields, const T& object) {
-  for_each_field(fields, [&](const auto& f) { j[f.key] = object.*f.member; });
+  for_each_field(fields, [&](const auto& f) {
+    const auto& v = object.*f.member;
+    if constexpr (std::is_same_v<std::decay_t<decltype(v)>, double>) {
+      j[f.key] = number(v);
+    } else {
+      j[f.key] = v;
+    }
+  });
 }
 
 Json counts_json(const RequestCounts& c) {

@@ -14,6 +14,7 @@
 // statuses (simulated or received); by_cause names why each failure happened.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -49,10 +50,16 @@ struct RequestCounts {
   void merge(const RequestCounts& o);
 };
 
-// Milliseconds.
+// A statistic computed from no samples: NaN in memory, null in result.json, "—" in reports, and a
+// threshold on it fails ("no samples"). Never 0, which would pass a latency threshold.
+inline constexpr double kNoSamples = std::numeric_limits<double>::quiet_NaN();
+
+// Milliseconds; every field is kNoSamples when the histogram is empty (nothing succeeded).
 struct LatencySummary {
-  double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0;
+  double mean = kNoSamples, p50 = kNoSamples, p90 = kNoSamples, p95 = kNoSamples, p99 = kNoSamples,
+         p999 = kNoSamples, max = kNoSamples;
   static LatencySummary from(const Histogram& h);
+  bool has_samples() const { return !std::isnan(mean); }
 };
 
 // {"mean", "p50", "p90", "p95", "p99", "p999", "max"}, as result.json writes every latency summary.
@@ -75,9 +82,9 @@ struct StationResult {
   std::uint64_t arrivals = 0;
   std::uint64_t completions = 0;
   std::uint64_t rejected = 0;
-  double mean_wait_ms = 0.0;   // time in queue before service (FCFS)
-  double wait_p95_ms = 0.0;
-  double wait_p99_ms = 0.0;
+  double mean_wait_ms = kNoSamples;  // time in queue before service (FCFS); null when none started
+  double wait_p95_ms = kNoSamples;
+  double wait_p99_ms = kNoSamples;
 };
 
 struct Event {
@@ -102,7 +109,7 @@ struct TimeSeries {
 
 struct ThresholdVerdict {
   std::string expr;
-  double value = 0.0;
+  double value = 0.0;  // NaN: the metric is null (no samples), and the verdict fails
   bool ok = false;
   std::string detail;  // e.g. the baseline comparison
 };

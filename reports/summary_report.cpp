@@ -65,8 +65,9 @@ std::string cost_error_of(const Result& r) {
   return c.contains("error") && c["error"].is_string() ? c["error"].get<std::string>() : std::string();
 }
 
-// A latency statistic, or n/a when nothing was measured (no successful request).
-std::string stat(double v, bool measured) { return measured ? fixed(v, 3) : "n/a"; }
+// A latency statistic, or "—" when it has no samples (null; or an older result's 0 without a
+// successful request).
+std::string stat(double v, bool measured) { return measured && !std::isnan(v) ? fixed(v, 3) : kNoValue; }
 
 std::string ci_text(const Result& r, const char* key) {
   const auto it = r.latency_ms_ci95.find(key);
@@ -86,7 +87,7 @@ std::string render_text(const Result& r) {
       << " req/s completed (failures included)\n";
   const auto& l = r.latency_ms;
   const bool any = q.ok > 0;
-  out << "latency ms " << (any ? "" : "(no successful request: n/a) ") << "mean " << stat(l.mean, any) << " · p50 " << stat(l.p50, any)
+  out << "latency ms " << (any ? "" : "(no samples: no successful request) ") << "mean " << stat(l.mean, any) << " · p50 " << stat(l.p50, any)
       << " · p90 " << stat(l.p90, any) << " · p95 " << stat(l.p95, any) << " · p99 " << stat(l.p99, any) << " · p99.9 "
       << stat(l.p999, any) << " · max " << stat(l.max, any) << '\n';
   for (const char* k : {"mean", "p50", "p95", "p99"}) {
@@ -104,7 +105,8 @@ std::string render_text(const Result& r) {
         << " · rejected " << s.rejected << '\n';
   }
   for (const auto& t : r.thresholds) {
-    out << "threshold  " << (t.ok ? "ok   " : "FAIL ") << t.expr << "   measured " << format_value(t.value) << '\n';
+    out << "threshold  " << (t.ok ? "ok   " : "FAIL ") << t.expr << "   measured " << format_value(t.value)
+        << (t.detail.empty() ? "" : " (" + t.detail + ")") << '\n';
   }
   if (const Json* c = cost_of(r)) {
     out << "cost       " << money(total_of(*c)) << " per month";

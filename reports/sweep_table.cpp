@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -16,6 +17,13 @@ namespace loadcast::reports {
 namespace {
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+// A number for the CSV: an empty cell when it has no value.
+std::string csv_number(double v, int decimals) { return std::isnan(v) ? std::string() : fixed(v, decimals); }
+
+Json nullable(double v) { return std::isnan(v) ? Json(nullptr) : Json(v); }
+
+double number_or_nan(const Json& v) { return v.is_number() ? v.get<double>() : kNan; }
 
 std::string csv_cell(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -253,13 +261,13 @@ std::string SweepTable::csv() const {
   for (const auto& p : points) {
     out << p.index;
     for (const auto& [path, value] : p.values) out << ',' << csv_cell(value);
-    out << ',' << fixed(p.p50_ms, 4) << ',' << fixed(p.p95_ms, 4) << ',' << fixed(p.p99_ms, 4) << ','
+    out << ',' << csv_number(p.p50_ms, 4) << ',' << csv_number(p.p95_ms, 4) << ',' << csv_number(p.p99_ms, 4) << ','
         << (p.p95_ci ? fixed(p.p95_ci->low, 4) : "") << ',' << (p.p95_ci ? fixed(p.p95_ci->high, 4) : "") << ','
         << fixed(p.error_rate, 6) << ',' << fixed(p.throughput_rps, 4) << ',' << p.requests << ','
         << (p.monthly_usd ? fixed(*p.monthly_usd, 2) : "") << ',' << (p.frontier ? "yes" : "");
     for (const auto& m : cols) {
       const double v = value(p, m);
-      out << ',' << (std::isnan(v) ? std::string() : fixed(v, 6));
+      out << ',' << csv_number(v, 6);
     }
     out << ',' << (p.feasible ? "yes" : "no") << ',' << p.bottlenecks << '\n';
   }
@@ -390,9 +398,9 @@ Json SweepTable::to_json() const {
     for (const auto& [m, v] : p.metrics) metrics[m] = std::isnan(v) ? Json(nullptr) : Json(v);
     pts.push_back(Json{{"index", p.index},
                        {"values", values},
-                       {"p50_ms", p.p50_ms},
-                       {"p95_ms", p.p95_ms},
-                       {"p99_ms", p.p99_ms},
+                       {"p50_ms", nullable(p.p50_ms)},
+                       {"p95_ms", nullable(p.p95_ms)},
+                       {"p99_ms", nullable(p.p99_ms)},
                        {"p95_ci95", interval_json(p.p95_ci)},
                        {"p99_ci95", interval_json(p.p99_ci)},
                        {"error_rate", p.error_rate},
@@ -436,9 +444,9 @@ SweepTable SweepTable::from_json(const Json& j) {
     const auto values = at(pj, "values").get<std::vector<std::string>>();
     if (values.size() != t.paths.size()) throw std::runtime_error("sweep: point " + std::to_string(p.index) + " has the wrong number of values");
     for (std::size_t i = 0; i < values.size(); ++i) p.values.emplace_back(t.paths[i], values[i]);
-    p.p50_ms = at(pj, "p50_ms").get<double>();
-    p.p95_ms = at(pj, "p95_ms").get<double>();
-    p.p99_ms = at(pj, "p99_ms").get<double>();
+    p.p50_ms = number_or_nan(at(pj, "p50_ms"));
+    p.p95_ms = number_or_nan(at(pj, "p95_ms"));
+    p.p99_ms = number_or_nan(at(pj, "p99_ms"));
     p.p95_ci = interval_from(at(pj, "p95_ci95"));
     p.p99_ci = interval_from(at(pj, "p99_ci95"));
     p.error_rate = at(pj, "error_rate").get<double>();
@@ -458,33 +466,53 @@ SweepTable SweepTable::from_json(const Json& j) {
   return t;
 }
 
-SweepTable merge_sweeps(const std::vector<SweepTable>& shards) {
+SweepTable merge_sweeps(const std::vector<SweepTable>& shards, const std::vector<std::string>& sources) {
   if (shards.empty()) throw std::runtime_error("sweep merge: no shards given");
+  // Where each shard came from, for messages: its file, and its --shard label.
+  const auto source = [&](std::size_t k) {
+    const std::string label = shards[k].shard.empty() ? std::string("the whole sweep") : "shard " + shards[k].shard;
+    return k < sources.size() ? sources[k] + " (" + label + ")" : label;
+  };
   SweepTable out = shards.front();
   out.points.clear();
   out.shard.clear();
-  for (const auto& s : shards) {
+  std::map<std::size_t, std::size_t> owner;  // point index -> the shard that gave it
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    const SweepTable& s = shards[k];
     if (s.scenario != out.scenario || s.paths != out.paths || s.grid != out.grid || s.seed != out.seed ||
         s.replications != out.replications || s.total_points != out.total_points) {
-      throw std::runtime_error("sweep merge: shard " + (s.shard.empty() ? std::string("(whole)") : s.shard) +
-                               " is from a different sweep (scenario, grid, seed or replications differ)");
+      throw std::runtime_error("sweep merge: " + source(k) + " is from a different sweep than " + source(0) +
+                               " (scenario, grid, seed or replications differ)");
     }
     if (s.where != out.where || s.minimize != out.minimize || s.pareto != out.pareto || s.columns != out.columns) {
-      throw std::runtime_error("sweep merge: shard " + (s.shard.empty() ? std::string("(whole)") : s.shard) +
-                               " asks another question (--where, --minimize, --pareto or --metrics differ)");
+      throw std::runtime_error("sweep merge: " + source(k) + " asks another question than " + source(0) +
+                               " (--where, --minimize, --pareto or --metrics differ)");
     }
-    out.points.insert(out.points.end(), s.points.begin(), s.points.end());
+    for (const auto& p : s.points) {
+      if (p.index >= out.total_points) {
+        throw std::runtime_error("sweep merge: " + source(k) + " has point " + std::to_string(p.index) + " but the sweep has " +
+                                 std::to_string(out.total_points) + " points (0.." + std::to_string(out.total_points - 1) + ")");
+      }
+      const auto [it, fresh] = owner.emplace(p.index, k);
+      if (!fresh) {
+        const std::string where = it->second == k ? "twice in " + source(k) : "in " + source(it->second) + " and in " + source(k);
+        throw std::runtime_error("sweep merge: point " + std::to_string(p.index) + " (" + point_label(p) + ") appears twice: " + where);
+      }
+      out.points.push_back(p);
+    }
   }
   std::sort(out.points.begin(), out.points.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
-  for (std::size_t i = 0; i < out.points.size(); ++i) {
-    if (out.points[i].index != i) {
-      throw std::runtime_error("sweep merge: point " + std::to_string(i) + (out.points[i].index < i ? " appears twice" : " is missing") +
-                               " (" + std::to_string(out.points.size()) + " of " + std::to_string(out.total_points) + " points given)");
-    }
-  }
   if (out.points.size() != out.total_points) {
-    throw std::runtime_error("sweep merge: " + std::to_string(out.points.size()) + " of " + std::to_string(out.total_points) +
-                             " points given; a shard is missing");
+    std::vector<std::size_t> missing;
+    for (std::size_t i = 0; i < out.total_points; ++i) {
+      if (!owner.count(i)) missing.push_back(i);
+    }
+    std::string list;
+    for (std::size_t i = 0; i < missing.size() && i < 20; ++i) list += (i ? ", " : "") + std::to_string(missing[i]);
+    if (missing.size() > 20) list += ", …";
+    throw std::runtime_error("sweep merge: point " + std::to_string(missing.front()) + " is missing (missing: " + list + "; " +
+                             std::to_string(out.points.size()) + " of " + std::to_string(out.total_points) +
+                             " points given): merge every shard of the sweep");
   }
   out.judge();
   return out;

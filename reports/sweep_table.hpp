@@ -92,8 +92,9 @@ struct SweepTable {
 };
 
 // Joins shard tables of the same sweep (same scenario, grid, seed, replications and question)
-// into one with every point; throws std::runtime_error when they differ or points are
-// missing/duplicated.
-SweepTable merge_sweeps(const std::vector<SweepTable>& shards);
+// into one with every point; throws std::runtime_error when they differ, a point is out of the
+// grid, missing (all missing indices listed) or given twice (the point and both of its sources
+// named). `sources[k]` names shards[k] in messages (its file); shard labels are used without it.
+SweepTable merge_sweeps(const std::vector<SweepTable>& shards, const std::vector<std::string>& sources = {});
 
 }  // namespace loadcast::reports

@@ -276,6 +276,10 @@ double resolve_metric(const Json& result, const std::string& metric, MissingCoun
   throw unknown(result, metric, std::string("it is ") + (node->is_array() ? "a list" : "text") + ", not a number");
 }
 
+std::string no_samples_detail(const std::string& metric) {
+  return "no samples: " + metric + " is null in this result (nothing measured), so the threshold fails";
+}
+
 ThresholdVerdict evaluate_threshold(const std::string& expr, const Json& result) {
   const Threshold t = parse_threshold(expr);
   ThresholdVerdict v;
@@ -286,7 +290,7 @@ ThresholdVerdict evaluate_threshold(const std::string& expr, const Json& result)
     throw ThresholdError(e.kind(), quote(expr) + e.what());
   }
   v.ok = t.passes(v.value);
-  if (std::isnan(v.value)) v.detail = "no value: the metric is null (no data in this run)";
+  if (std::isnan(v.value)) v.detail = no_samples_detail(t.metric);
   return v;
 }
 

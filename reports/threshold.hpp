@@ -11,8 +11,9 @@
 // latency object: p(95) -> p95, p(99.9) -> p999, avg -> mean, med -> p50. OP is one of
 // < <= > >= == !=. NUMBER is a plain number in the metric's own unit (latency_ms is in ms).
 // A malformed expression or an unknown metric throws ThresholdError, whose message names the
-// expression and the column or key at fault. A metric that exists but is null (no data) fails
-// the threshold with value NaN. Pure functions; thread safe.
+// expression and the column or key at fault. A metric that exists but is null (a statistic with
+// no samples, e.g. latency when nothing succeeded) fails the threshold with value NaN and a
+// detail saying there were no samples. Pure functions; thread safe.
 #pragma once
 
 #include <stdexcept>
@@ -64,6 +65,9 @@ double resolve_metric(const Json& result, const std::string& metric, MissingCoun
 // rest, then the nearest path by edit distance. Time series, histograms, events and the hourly
 // section are not searched.
 std::string suggest_metric(const Json& result, const std::string& metric);
+
+// The verdict detail of a threshold whose metric is null: "no samples: <metric> is null ...".
+std::string no_samples_detail(const std::string& metric);
 
 // Parses and evaluates one expression; the verdict carries the measured value.
 ThresholdVerdict evaluate_threshold(const std::string& expr, const Json& result);

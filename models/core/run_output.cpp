@@ -77,11 +77,14 @@ double completed(const reports::RequestCounts& c) { return static_cast<double>(c
 void replication_intervals(const std::vector<RunOutput>& runs, const MergeInfo& info, double span, reports::Result& r) {
   Intervals iv;
   for (const auto& run : runs) {
-    const auto p = run.latency.percentiles({50.0, 95.0, 99.0});
-    iv.add("latency_ms.mean", run.latency.mean() * 1e-6);
-    iv.add("latency_ms.p50", p[0] * 1e-6);
-    iv.add("latency_ms.p95", p[1] * 1e-6);
-    iv.add("latency_ms.p99", p[2] * 1e-6);
+    // A replication without a success has no latency: no interval (the metric is null there).
+    if (!run.latency.empty()) {
+      const auto p = run.latency.percentiles({50.0, 95.0, 99.0});
+      iv.add("latency_ms.mean", run.latency.mean() * 1e-6);
+      iv.add("latency_ms.p50", p[0] * 1e-6);
+      iv.add("latency_ms.p95", p[1] * 1e-6);
+      iv.add("latency_ms.p99", p[2] * 1e-6);
+    }
     iv.add("requests.error_rate", run.requests.error_rate());
     if (span > 0) iv.add("throughput_rps", completed(run.requests) / span);
     for (const auto& c : run.classes) {
@@ -160,16 +163,20 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
 
   for (const auto& [name, first] : runs.front().stations) {
     reports::StationResult s = first;
-    double util = 0, queue = 0, present = 0, wait = 0, wait95 = 0, wait99 = 0;
+    double util = 0, queue = 0, present = 0, wait = 0, wait95 = 0, wait99 = 0, waited_runs = 0;
     std::uint64_t arrivals = 0, completions = 0, rejected = 0;
     for (const auto& run : runs) {
       const auto& x = run.stations.at(name);
       util += x.utilization;
       queue += x.mean_queue;
       present += x.mean_in_system;
-      wait += x.mean_wait_ms;
-      wait95 += x.wait_p95_ms;
-      wait99 += x.wait_p99_ms;
+      // Wait statistics average over the replications that recorded a wait; none: null.
+      if (!std::isnan(x.mean_wait_ms)) {
+        wait += x.mean_wait_ms;
+        wait95 += x.wait_p95_ms;
+        wait99 += x.wait_p99_ms;
+        waited_runs += 1;
+      }
       arrivals += x.arrivals;
       completions += x.completions;
       rejected += x.rejected;
@@ -177,9 +184,9 @@ reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo
     s.utilization = util / reps;
     s.mean_queue = queue / reps;
     s.mean_in_system = present / reps;
-    s.mean_wait_ms = wait / reps;
-    s.wait_p95_ms = wait95 / reps;
-    s.wait_p99_ms = wait99 / reps;
+    s.mean_wait_ms = waited_runs > 0 ? wait / waited_runs : reports::kNoSamples;
+    s.wait_p95_ms = waited_runs > 0 ? wait95 / waited_runs : reports::kNoSamples;
+    s.wait_p99_ms = waited_runs > 0 ? wait99 / waited_runs : reports::kNoSamples;
     s.arrivals = arrivals;
     s.completions = completions;
     s.rejected = rejected;

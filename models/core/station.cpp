@@ -36,8 +36,10 @@ reports::StationResult Station::result() const {
   out.utilization = s.utilization;
   out.mean_queue = s.mean_queue;
   out.mean_in_system = s.mean_in_system;
-  out.mean_wait_ms = s.mean_wait_s * 1e3;
+  // No FCFS wait recorded (processor sharing, or nothing started service): the wait statistics
+  // stay null, never 0.
   if (!wait_ns_.empty()) {
+    out.mean_wait_ms = s.mean_wait_s * 1e3;
     const auto p = wait_ns_.percentiles({95.0, 99.0});
     out.wait_p95_ms = p[0] * 1e-6;
     out.wait_p99_ms = p[1] * 1e-6;

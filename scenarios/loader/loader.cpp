@@ -125,7 +125,19 @@ Scenario load_text(const std::string& text, const std::string& path, const std::
     if (*v < sim::kSecond) ctx.error(top.get("report_interval"), "report_interval", "must be at least 1s");
     else s.interval = *v;
   }
-  if (auto v = top.str("region")) s.region = *v;
+  bool region_ok = true;
+  if (auto v = top.str("region")) {
+    if (aws_region_name(*v)) {
+      s.region = *v;
+    } else {
+      ctx.error(top.get("region"), "region",
+                "'" + *v + "' is not an AWS region code (a code like us-east-1 or ap-northeast-1; built-in prices: " +
+                    builtin_region_list() + ")");
+      region_ok = false;
+    }
+  } else if (top.has("region")) {
+    region_ok = false;  // not a string: already reported
+  }
   for_each_item(ctx, top.get("thresholds"), "thresholds", [&](const YAML::Node& n, const std::string& ipath) {
     auto t = read_string(ctx, n, ipath);
     if (!t) return;
@@ -138,6 +150,14 @@ Scenario load_text(const std::string& text, const std::string& path, const std::
     }
   });
   load_cost_section(top, s.cost);
+  // Without cost.pricing the region picks a built-in price table: one it lacks is the region's
+  // error, reported where region: is written (or where it would be: the top of the file).
+  if (region_ok && s.cost.pricing_file.empty() && !has_builtin_prices(s.region)) {
+    ctx.error(top.has("region") ? top.get("region") : root, "region",
+              "'" + s.region + "' has no built-in price table (built in: " + builtin_region_list() +
+                  "); give one with cost.pricing: FILE");
+    region_ok = false;
+  }
 
   load_stations(top, s);
   load_database(top, s);
@@ -153,7 +173,9 @@ Scenario load_text(const std::string& text, const std::string& path, const std::
   if (ctx.ok()) resolve_initial_capacity(s);
   s.cost.coverage = cost_coverage(s);
   std::vector<std::string> errors = ctx.errors();
-  for (auto& e : check_cost_config(s.cost, s.region, s.base_dir)) errors.push_back(std::move(e));
+  if (region_ok) {
+    for (auto& e : check_cost_config(s.cost, s.region, s.base_dir)) errors.push_back(std::move(e));
+  }
   if (!errors.empty()) throw LoadError(errors);
   return s;
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <variant>
@@ -254,14 +255,28 @@ std::vector<std::string> builtin_regions() {
   return out;
 }
 
+std::string builtin_region_list() {
+  std::string list;
+  for (const auto& r : builtin_regions()) list += (list.empty() ? "" : ", ") + r;
+  return list;
+}
+
+bool has_builtin_prices(const std::string& region) {
+  const auto regions = builtin_regions();
+  return std::find(regions.begin(), regions.end(), region) != regions.end();
+}
+
+bool aws_region_name(const std::string& text) {
+  static const std::regex kRegion("[a-z]{2}(-[a-z]+)+-[0-9]+");
+  return std::regex_match(text, kRegion);
+}
+
 const cost::PriceTable& builtin_price_table(const std::string& region) {
   Builtins& b = builtins();
   if (!b.errors.empty()) throw LoadError(b.errors);
   const auto it = b.tables.find(region);
   if (it != b.tables.end()) return it->second;
-  std::string list;
-  for (const auto& r : builtin_regions()) list += (list.empty() ? "" : ", ") + r;
-  throw LoadError({"region '" + region + "' has no built-in price table (built in: " + list +
+  throw LoadError({"region '" + region + "' has no built-in price table (built in: " + builtin_region_list() +
                    "); give one with cost.pricing: FILE"});
 }
 

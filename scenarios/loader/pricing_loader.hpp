@@ -31,6 +31,12 @@ cost::PriceTable load_price_table_file(const std::string& path);
 
 // Regions with a built-in table, sorted.
 std::vector<std::string> builtin_regions();
+// "ap-northeast-1, us-east-1": the built-in regions for a message.
+std::string builtin_region_list();
+bool has_builtin_prices(const std::string& region);
+// True for a string shaped like an AWS region code: two letters, words, a number, joined by
+// '-' (us-east-1, ap-northeast-1, us-gov-west-1). [doc] https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
+bool aws_region_name(const std::string& text);
 // The built-in table of `region`; throws LoadError naming the available regions.
 const cost::PriceTable& builtin_price_table(const std::string& region);
 

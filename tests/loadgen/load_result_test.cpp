@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "loadgen/load_result.hpp"
 #include "loadgen/merge.hpp"
 
@@ -274,4 +276,63 @@ TEST_CASE("LoadResult: shards of different runs do not merge") {
   other_mix.sections["load"]["fingerprint"]["classes_hash"] = "cd";
   CHECK_THROWS_WITH(loadgen::merge_results({{"s0.json", shard(0, 7)}, {"s1.json", other_mix}}),
                     Catch::Contains("load.fingerprint.classes_hash"));
+}
+
+TEST_CASE("LoadResult: a run in which nothing succeeded has null latency, not 0") {
+  // Issue #21 item 6: every connection refused (`load --url http://127.0.0.1:1/`).
+  WorkerMetrics w(1);
+  w.start(kT0, kT0, kT0 + sim::kSecond);
+  for (int i = 0; i < 50; ++i) {
+    const sim::Time intended = kT0 + i * 10 * sim::kMillisecond;
+    w.on_scheduled(0, intended);
+    Completion c;
+    c.sent = intended;
+    c.done = intended + 100 * sim::kMicrosecond;
+    c.cause = Cause::kConnectRefused;
+    w.on_completed(0, c, intended);
+  }
+  w.finish();
+  loadgen::LoadTotals t({"default"});
+  t.add_worker(w, {0, 0});
+  auto i = info();
+  i.duration_s = 1.0;
+  const auto j = loadgen::build_result(t, i).to_json();
+  CHECK(j["requests"]["errors"] == 50);
+  CHECK(j["requests"]["ok"] == 0);
+  for (const char* k : {"mean", "p50", "p90", "p95", "p99", "p999", "max"}) {
+    INFO(k);
+    CHECK(j["latency_ms"][k].is_null());
+    CHECK(j["classes"]["default"]["latency_ms"][k].is_null());
+    CHECK(j["load"]["latency_uncorrected_ms"][k].is_null());
+  }
+  // Read back (merge, gate, report read results): still no samples.
+  const auto back = reports::Result::from_json(reports::Json::parse(j.dump()));
+  CHECK(std::isnan(back.latency_ms.p95));
+}
+
+TEST_CASE("LoadResult: a merge refuses a shard index at or above the shard count and names the shards missing") {
+  const auto shard = [](std::uint64_t index, std::uint64_t count) {
+    loadgen::LoadTotals t({"a", "b"});
+    t.add_worker(worker(100, static_cast<int>(index)), {0, 0});
+    auto i = info();
+    i.shards = count;
+    i.shard_indices = {index};
+    return reports::Result::from_json(loadgen::build_result(t, i).to_json());
+  };
+  CHECK_THROWS_WITH(loadgen::merge_results({{"s0.json", shard(0, 4)}, {"s9.json", shard(5, 4)}}),
+                    "s9.json: load.shard.indices has shard 5 but load.shard.count is 4 (indices run 0..3): not a shard of this run");
+  CHECK_THROWS_WITH(loadgen::merge_results({{"s4.json", shard(4, 4)}}), Catch::StartsWith("s4.json: load.shard.indices has shard 4"));
+  const auto part = loadgen::merge_results({{"s0.json", shard(0, 4)}, {"s2.json", shard(2, 4)}});
+  REQUIRE(part.warnings.size() == 1);
+  CHECK(part.warnings[0] == "merged 2 of 4 shards: shards 1, 3 missing; the result covers part of the schedule");
+  const auto j = part.result.to_json();
+  CHECK(j["load"]["shard"]["missing"] == reports::Json::array({1, 3}));
+  CHECK(j["load"]["shard"]["indices"] == reports::Json::array({0, 2}));
+  CHECK(j["load"]["merge_warnings"][0] == part.warnings[0]);
+  const auto one = loadgen::merge_results({{"s0.json", shard(0, 2)}});
+  CHECK(one.warnings == std::vector<std::string>{"merged 1 of 2 shards: shard 1 missing; the result covers part of the schedule"});
+  const auto all = loadgen::merge_results({{"s0.json", shard(0, 2)}, {"s1.json", shard(1, 2)}});
+  CHECK(all.warnings.empty());
+  CHECK(all.result.to_json()["load"]["shard"]["missing"] == reports::Json::array());
+  CHECK_FALSE(all.result.to_json()["load"].contains("merge_warnings"));
 }

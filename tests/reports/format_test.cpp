@@ -22,7 +22,7 @@ TEST_CASE("Format: fixed decimals drop trailing zeros, fixed_point keeps them") 
   CHECK(fixed(3.0, 2) == "3");
   CHECK(fixed(1234.5678, 0) == "1235");
   CHECK(fixed(-0.0001, 2) == "0");
-  CHECK(fixed(std::nan(""), 2) == "nan");
+  CHECK(fixed(std::nan(""), 2) == "—");
   CHECK(fixed(-std::numeric_limits<double>::infinity(), 2) == "-inf");
   CHECK(fixed_point(12.0, 1) == "12.0");
   CHECK(fixed_point(3.14159, 3) == "3.142");
@@ -49,7 +49,7 @@ TEST_CASE("Format: measured values are formatted readably") {
   CHECK(format_value(0.0123) == "0.0123");
   CHECK(format_value(0.000123) == "0.000123");
   CHECK(format_value(12345.67) == "12345.7");
-  CHECK(format_value(std::nan("")) == "nan");
+  CHECK(format_value(std::nan("")) == "—");
 }
 
 TEST_CASE("Format: spans of time read as a sentence says them") {

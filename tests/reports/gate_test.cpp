@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "reports/gate.hpp"
 #include "reports/threshold.hpp"
@@ -32,6 +33,52 @@ const Comparison& find(const std::vector<Comparison>& cs, const std::string& met
 }
 
 }  // namespace
+
+TEST_CASE("Gate: a threshold on a latency without samples fails and the text says no samples, not 0") {
+  Result cur = base_result();
+  cur.requests.ok = 0;
+  cur.requests.errors = cur.requests.total;
+  cur.latency_ms = LatencySummary::from(Histogram{});
+  GateOptions o;
+  o.thresholds = {"latency_ms.p95 < 100"};
+  const auto report = run_gate(cur.to_json(), std::nullopt, o);
+  CHECK_FALSE(report.passed());
+  const std::string text = gate_text(report);
+  CHECK_THAT(text, Catch::Contains("FAIL  latency_ms.p95 < 100   measured — (no samples: latency_ms.p95 is null"));
+  CHECK_THAT(text, Catch::Contains("gate: FAILED (1 of 1 checks failed)"));
+  CHECK_THAT(gate_junit(report, "r.json"), Catch::Contains("<failure type=\"threshold\" message=\"measured —: no samples"));
+  CHECK_THAT(gate_markdown(report), Catch::Contains("| ❌ | `latency_ms.p95 < 100` | — (no samples"));
+}
+
+TEST_CASE("Gate: a compared metric null or missing in the current result fails, naming it, and a null baseline is not judged") {
+  Result cur = base_result();
+  cur.latency_ms = LatencySummary::from(Histogram{});  // nothing succeeded
+  Json cur_json = cur.to_json();
+  cur_json.erase("throughput_rps");  // a result that lacks a metric the baseline has
+  const auto cs = compare_to_baseline(cur_json, base_result().to_json(), 10.0);
+  for (const char* m : {"latency_ms.p50", "latency_ms.p95", "latency_ms.p99"}) {
+    INFO(m);
+    const auto& c = find(cs, m);
+    CHECK(c.regressed);
+    CHECK(std::isnan(c.current));
+    CHECK(c.detail == std::string("no samples: ") + m + " is null in the current result: fails");
+  }
+  const auto& tp = find(cs, "throughput_rps");
+  CHECK(tp.regressed);
+  CHECK(tp.detail == "throughput_rps is missing from the current result: fails");
+  CHECK_FALSE(find(cs, "requests.error_rate").regressed);
+  // Neither has a cost (load results): not compared at all.
+  CHECK(std::none_of(cs.begin(), cs.end(), [](const Comparison& c) { return c.metric == "cost.monthly_usd.total"; }));
+  GateOptions o;
+  const auto report = run_gate(cur_json, base_result().to_json(), o);
+  CHECK_FALSE(report.passed());
+  CHECK_THAT(gate_text(report), Catch::Contains("FAIL  latency_ms.p95   — vs baseline 100  no samples: latency_ms.p95 is null"));
+  // The other way round: the baseline has no samples, the current result has. Shown, not judged.
+  const auto back = compare_to_baseline(base_result().to_json(), cur.to_json(), 10.0);
+  const auto& p95 = find(back, "latency_ms.p95");
+  CHECK_FALSE(p95.regressed);
+  CHECK(p95.detail == "no samples: latency_ms.p95 is null in the baseline result: not compared");
+}
 
 TEST_CASE("Gate: a latency rise beyond the tolerance regresses and a small one does not") {
   Result cur = base_result();

@@ -17,11 +17,19 @@
 #include "reports/run_outputs.hpp"
 #include "reports/summary_report.hpp"
 #include "reports/svg_chart.hpp"
+#include "reports/threshold.hpp"
 #include "tests/reports/chromium.hpp"
 
 using namespace loadcast::reports;
 using loadcast::testing::kChromium;
 using loadcast::testing::run_chromium;
+
+namespace {
+// The verdict `loadcast gate` gives a p95 threshold on a result without samples.
+ThresholdVerdict evaluate_threshold_for_test() {
+  return ThresholdVerdict{"latency_ms.p95 < 100", kNoSamples, false, no_samples_detail("latency_ms.p95")};
+}
+}  // namespace
 
 namespace {
 
@@ -311,4 +319,25 @@ TEST_CASE("SummaryReport: the run's model assumptions are shown by the text, Mar
   // No list, no section.
   CHECK_THAT(render_markdown(Result{}), !Catch::Contains("Model assumptions"));
   CHECK_THAT(render_html(Result{}), !Catch::Contains("id=\"assumptions\""));
+}
+
+TEST_CASE("SummaryReport: latency without samples prints a dash in text, Markdown and HTML, never 0") {
+  Result r;
+  r.scenario = "dead";
+  r.kind = "load";
+  r.requests.total = 36185;
+  r.requests.errors = 36185;
+  r.classes["default"].requests = r.requests;
+  r.thresholds.push_back(evaluate_threshold_for_test());
+  const std::string text = render_text(r);
+  CHECK_THAT(text, Catch::Contains("latency ms (no samples: no successful request) mean — · p50 — · p90 — · p95 — · p99 — · p99.9 — · max —"));
+  CHECK_THAT(text, Catch::Contains("class default: 0 req/s ok of 0 completed · p50 — · p95 — · p99 — ms"));
+  CHECK_THAT(text, Catch::Contains("threshold  FAIL latency_ms.p95 < 100   measured —"));
+  const std::string md = render_markdown(r);
+  CHECK_THAT(md, Catch::Contains("| measured | — | — | — | — | — | — | — |"));
+  const std::string html = render_html(r);
+  CHECK_THAT(html, Catch::Contains("<tr><td>measured</td><td class=\"n\">—</td><td class=\"n\">—</td>"));
+  CHECK_THAT(html, Catch::Contains("no samples: latency_ms.p95 is null"));
+  // A result read back from its JSON (nulls) renders the same.
+  CHECK(render_text(Result::from_json(Json::parse(r.to_json().dump()))) == text);
 }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "reports/result.hpp"
 
 using namespace loadcast::reports;
@@ -47,4 +49,37 @@ TEST_CASE("Result: a malformed file names the key at fault") {
   j = Result{}.to_json();
   j["schema"] = "other/v9";
   CHECK_THROWS_WITH(Result::from_json(j), Catch::Contains("expected loadcast.result/v1"));
+}
+
+TEST_CASE("Result: statistics without samples are null, never 0, and read back as no samples") {
+  Result r;
+  r.requests.total = 5;
+  r.requests.errors = 5;
+  r.latency_ms = LatencySummary::from(r.latency_histogram);  // nothing succeeded
+  CHECK_FALSE(r.latency_ms.has_samples());
+  r.classes["job"].requests = r.requests;                      // a class with no success: default summary
+  r.stations["s1"].servers = 1;                                // no wait recorded
+  const Json j = r.to_json();
+  for (const char* k : {"mean", "p50", "p90", "p95", "p99", "p999", "max"}) {
+    INFO(k);
+    CHECK(j["latency_ms"][k].is_null());
+    CHECK(j["classes"]["job"]["latency_ms"][k].is_null());
+  }
+  for (const char* k : {"mean_wait_ms", "wait_p95_ms", "wait_p99_ms"}) CHECK(j["stations"]["s1"][k].is_null());
+  CHECK(j.dump().find("NaN") == std::string::npos);
+  const Result back = Result::from_json(Json::parse(j.dump()));
+  CHECK(std::isnan(back.latency_ms.p95));
+  CHECK(std::isnan(back.classes.at("job").latency_ms.max));
+  CHECK(std::isnan(back.stations.at("s1").wait_p99_ms));
+  CHECK(back.to_json().dump() == j.dump());
+  // An older result wrote 0 where nothing was measured: read as it is.
+  Json old = j;
+  old["latency_ms"]["p95"] = 0.0;
+  CHECK(Result::from_json(old).latency_ms.p95 == 0.0);
+  // One sample: every statistic has it.
+  Histogram h;
+  h.record(2'000'000);
+  const auto one = LatencySummary::from(h);
+  CHECK(one.has_samples());
+  CHECK(one.p95 == Approx(2.0).epsilon(0.001));
 }

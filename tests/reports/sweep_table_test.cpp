@@ -125,3 +125,25 @@ TEST_CASE("SweepTable: shards of different sweeps do not merge") {
   CHECK_THROWS_WITH(merge_sweeps({a, b}), Catch::Contains("is from a different sweep"));
   CHECK_THROWS_WITH(merge_sweeps({a, a}), Catch::Contains("appears twice"));
 }
+
+TEST_CASE("SweepTable: a merge names the point given twice and both of its files, every missing point, and a point outside the grid") {
+  SweepTable a = table();
+  a.shard = "0/2";
+  a.points = {a.points[0], a.points[2]};
+  SweepTable b = table();
+  b.shard = "1/2";
+  b.points = {b.points[1], b.points[2]};  // point 2 again: a shard run with a wrong --shard
+  // Before: sorted 0,1,2,2 made position 3 "appear twice"; the duplicate is point 2.
+  CHECK_THROWS_WITH(merge_sweeps({a, b}, {"x/sweep.json", "y/sweep.json"}),
+                    "sweep merge: point 2 (services.web.autoscaling.min=4) appears twice: in x/sweep.json (shard 0/2) and in "
+                    "y/sweep.json (shard 1/2)");
+  CHECK_THROWS_WITH(merge_sweeps({a, a}), Catch::Contains("point 0 (services.web.autoscaling.min=1) appears twice: in shard 0/2 and in shard 0/2"));
+  b.points = {b.points[0]};
+  CHECK_THROWS_WITH(merge_sweeps({a, b}, {"x/sweep.json", "y/sweep.json"}),
+                    "sweep merge: point 3 is missing (missing: 3; 3 of 4 points given): merge every shard of the sweep");
+  a.points = {a.points[0]};
+  CHECK_THROWS_WITH(merge_sweeps({a, b}), Catch::Contains("point 2 is missing (missing: 2, 3; 2 of 4 points given)"));
+  b.points[0].index = 7;
+  CHECK_THROWS_WITH(merge_sweeps({a, b}, {"x/sweep.json", "y/sweep.json"}),
+                    "sweep merge: y/sweep.json (shard 1/2) has point 7 but the sweep has 4 points (0..3)");
+}

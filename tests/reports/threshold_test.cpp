@@ -66,7 +66,29 @@ TEST_CASE("Threshold: a null metric fails with value NaN") {
   const auto v = evaluate_threshold("services.web.cpu_utilization_mean < 70", sample());
   CHECK_FALSE(v.ok);
   CHECK(std::isnan(v.value));
-  CHECK_THAT(v.detail, Catch::Contains("no value"));
+  CHECK_THAT(v.detail, Catch::Contains("no samples: services.web.cpu_utilization_mean is null"));
+}
+
+TEST_CASE("Threshold: a latency threshold on a run where nothing succeeded fails, saying there were no samples") {
+  // Issue #21 item 6: `load --url http://127.0.0.1:1/ -d 1s --threshold 'latency_ms.p95 < 100'`
+  // passed with latency 0 when every connection was refused.
+  Result r;
+  r.kind = "load";
+  r.requests.total = 36185;
+  r.requests.errors = 36185;
+  r.requests.by_cause["connect_refused"] = 36185;
+  r.latency_ms = LatencySummary::from(Histogram{});
+  r.classes["default"].requests = r.requests;
+  const Json j = r.to_json();
+  REQUIRE(j["latency_ms"]["p95"].is_null());
+  for (const char* expr : {"latency_ms.p95 < 100", "latency_ms.p(99) <= 1e9", "latency_ms.mean > -1", "latency_ms.max != 5",
+                           "classes.default.latency_ms.p50 < 1"}) {
+    const auto v = evaluate_threshold(expr, j);
+    INFO(expr);
+    CHECK_FALSE(v.ok);
+    CHECK(std::isnan(v.value));
+    CHECK_THAT(v.detail, Catch::StartsWith("no samples: "));
+  }
 }
 
 TEST_CASE("Threshold: malformed expressions point at the bad token") {

@@ -82,6 +82,14 @@ std::vector<LoadErrorCase> bad_scenarios() {
        {"workload.requests[0].headers.Content-Length: is set by the load generator"}},
       {"a header value with a line break", request_with("headers: { X-A: \"a\\r\\nInjected: 1\" }"),
        {"workload.requests[0].headers.X-A: a header value must not contain a line break"}},
+      // Issue #21 item 11: region errors had no file:line:col.
+      {"a region that is not a region code", good + "region: Tokyo\n",
+       {"bad.yaml:15:9: region: 'Tokyo' is not an AWS region code (a code like us-east-1 or ap-northeast-1; built-in prices: "
+        "ap-northeast-1, us-east-1)"}},
+      {"a region without built-in prices and no cost.pricing", good + "region: eu-central-9\n",
+       {"bad.yaml:15:9: region: 'eu-central-9' has no built-in price table (built in: ap-northeast-1, us-east-1); give one with "
+        "cost.pricing: FILE"}},
+      {"a region that is not text", good + "region: [us-east-1]\n", {"bad.yaml:15:9: region: must be"}},
   };
 }
 
@@ -108,6 +116,17 @@ TEST_CASE("Loader: overrides are applied before validation and located as --set"
   const auto r = scenario::load_string(kGood, "good.yaml", {scenario::parse_override("workload.requests[0].steps[0].service=const(2ms)")});
   CHECK(r.model.classes[0].steps[0].service.mean() == Approx(0.002));
   CHECK_THROWS_AS(scenario::parse_override("no-equals-sign"), std::invalid_argument);
+}
+
+TEST_CASE("Loader: a region set with --set is checked like one in the file") {
+  try {
+    scenario::load_string(kGood, "good.yaml", {scenario::parse_override("region=eu-mars-9")});
+    FAIL("expected an error");
+  } catch (const scenario::LoadError& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK_THAT(e.errors()[0], Catch::StartsWith("--set region: region: 'eu-mars-9' has no built-in price table"));
+  }
+  CHECK(scenario::load_string(kGood, "good.yaml", {scenario::parse_override("region=ap-northeast-1")}).region == "ap-northeast-1");
 }
 
 TEST_CASE("Loader: a closed model with a think time or a step that takes time loads") {
