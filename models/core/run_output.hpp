@@ -1,20 +1,7 @@
-// RunOutput: what one replication produced; merge_replications() turns R of them into the
-// loadcast.result/v1 Result, and mean_usage() their typed cost::Usage, which travels beside the
-// Result until the result file is written (cost/usage_json.hpp).
-//
-// Merging is deterministic (replication order, never completion order): counts add, histograms
-// add, percentiles come from the merged histogram, station and section numbers are averaged over
-// replications, time series are averaged per interval (a per-code count series that a
-// replication lacks counts as 0 there), events come from replication 0 (one representative
-// timeline). Throughput is per replication. Usage is merged by resource name
-// (cost::Usage::merge) and divided by R, so a resource that exists in only some replications (a
-// reader added by replica auto scaling) is kept with its mean.
-// With R >= 2, Result::ci95 holds 95 % Student-t intervals of the per-replication values of
-// every metric the gate compares: latency_ms.{mean,p50,p95,p99}, requests.error_rate,
-// throughput_rps, the same per class (classes.<name>.latency_ms.p95, ...; a class without
-// completions in a replication leaves that replication out) and cost.monthly_usd.total when
-// MergeInfo::monthly_cost prices each replication's usage. latency_ms_ci95 keeps the latency
-// intervals under their old keys.
+// RunOutput: what one replication produced. ReplicationMerger (models/core/replication_merger.hpp)
+// folds them, one at a time in replication order, into the loadcast.result/v1 Result and the
+// mean of their typed cost::Usage, which travels beside the Result until the result file is
+// written (cost/usage_json.hpp); merge_replications() and mean_usage() fold a whole vector.
 #pragma once
 
 #include <cstdint>
@@ -81,6 +68,7 @@ struct MergeInfo {
   std::function<std::optional<double>(const cost::Usage& usage)> monthly_cost;
 };
 
+// Folds `runs` (moved from) through a ReplicationMerger.
 reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo& info);
 
 // The replications' usage merged in replication order and scaled by 1 / R (one replication's is
