@@ -1,6 +1,7 @@
 #include "app/sim_outcome.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "cost/cost.hpp"
 #include "reports/threshold.hpp"
@@ -57,7 +58,7 @@ SimOutcome run_sim(const scenario::Scenario& sc, const SimOptions& options) {
   }
   SimOutcome out;
   SimRun run = simulate(sc, options, &out.stats);
-  out.result = run.to_result();
+  out.result = std::move(run).to_result();
   out.usage = std::move(run.usage);
   out.cost_error = cost::cost_error(out.result);
   out.verdict.run_failed = out.cost_error.has_value();

@@ -5,6 +5,7 @@
 
 #include "cost/usage_json.hpp"
 #include "models/core/assumptions.hpp"
+#include "models/core/replication_merger.hpp"
 #include "models/core/system.hpp"
 #include "reports/findings.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
@@ -16,8 +17,14 @@ namespace loadcast::app {
 using scenario::add_cost_section;
 using scenario::price_scenario_usage;
 
-reports::Result SimRun::to_result() const {
+reports::Result SimRun::to_result() const& {
   reports::Result out = result;
+  if (usage) cost::add_usage_section(out, *usage);
+  return out;
+}
+
+reports::Result SimRun::to_result() && {
+  reports::Result out = std::move(result);
   if (usage) cost::add_usage_section(out, *usage);
   return out;
 }
@@ -36,36 +43,6 @@ SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, S
   const unsigned threads = options.threads == 0 ? sim::default_threads() : options.threads;
   // The simulated time each replication reached (its duration unless interrupted), by index.
   std::vector<sim::Time> reached(reps, params.duration);
-  auto run_range = [&](std::size_t first, std::size_t count) {
-    return sim::run_replications(count, threads, [&](std::size_t i) {
-      sim::Simulation sim(seed, first + i);
-      sim.set_interrupt(options.stop);
-      models::System system(sim, scenario.workload, scenario.model, params);
-      models::RunOutput out = system.run();
-      if (sim.interrupted()) reached[first + i] = sim.now();
-      return out;
-    });
-  };
-  std::vector<models::RunOutput> runs;
-  double achieved = 0.0;
-  if (options.precision > 0.0) {
-    constexpr std::size_t kRound = 4;
-    while (runs.size() < reps) {
-      auto batch = run_range(runs.size(), std::min(kRound, reps - runs.size()));
-      for (auto& b : batch) runs.push_back(std::move(b));
-      if (options.stop != nullptr && options.stop->load()) break;
-      if (runs.size() < 2) continue;
-      std::vector<double> means;
-      for (const auto& r : runs) means.push_back(r.latency.mean());
-      const sim::Interval ci = sim::confidence_interval(means, 0.95);
-      achieved = ci.mean > 0.0 ? ci.half_width() / ci.mean : 0.0;
-      if (achieved <= options.precision) break;
-    }
-  } else {
-    runs = run_range(0, reps);
-  }
-  std::uint64_t events = 0;
-  for (const auto& run : runs) events += run.events_processed;
   models::MergeInfo info{scenario.name, seed, sim::to_seconds(params.warmup), {}};
   // Each replication priced on its own gives the interval of cost.monthly_usd.total.
   info.monthly_cost = [&scenario](const cost::Usage& usage) -> std::optional<double> {
@@ -75,7 +52,40 @@ SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, S
       return std::nullopt;
     }
   };
-  SimRun run{models::merge_replications(runs, info), models::mean_usage(runs)};
+  // Each finished replication is folded into the merge in replication order and dropped, so
+  // memory stays at `threads` replications in flight plus the merge, whatever R is.
+  models::ReplicationMerger merger(info);
+  auto run_range = [&](std::size_t first, std::size_t count) {
+    sim::run_replications_in_order(
+        count, threads,
+        [&](std::size_t i) {
+          sim::Simulation sim(seed, first + i);
+          sim.set_interrupt(options.stop);
+          models::System system(sim, scenario.workload, scenario.model, params);
+          models::RunOutput out = system.run();
+          if (sim.interrupted()) reached[first + i] = sim.now();
+          return out;
+        },
+        [&](std::size_t, models::RunOutput&& out) { merger.add(std::move(out)); });
+  };
+  double achieved = 0.0;
+  if (options.precision > 0.0) {
+    constexpr std::size_t kRound = 4;
+    while (merger.replications() < reps) {
+      run_range(merger.replications(), std::min(kRound, reps - merger.replications()));
+      if (options.stop != nullptr && options.stop->load()) break;
+      if (merger.replications() < 2) continue;
+      const sim::Interval ci = sim::confidence_interval(merger.latency_means_ns(), 0.95);
+      achieved = ci.mean > 0.0 ? ci.half_width() / ci.mean : 0.0;
+      if (achieved <= options.precision) break;
+    }
+  } else {
+    run_range(0, reps);
+  }
+  const std::uint64_t events = merger.events_processed();
+  const std::size_t runs_done = merger.replications();
+  std::optional<cost::Usage> usage = merger.mean_usage();
+  SimRun run{merger.finish(), std::move(usage)};
   reports::Result& result = run.result;
   // Cost first, so thresholds on cost.monthly_usd resolve.
   add_cost_section(result, run.usage, scenario.region, scenario.cost, scenario.base_dir);
@@ -89,7 +99,7 @@ SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, S
     result.sections["initial_capacity"] = init;
   }
   reports::add_findings(result);
-  const sim::Time reached_min = *std::min_element(reached.begin(), reached.begin() + static_cast<std::ptrdiff_t>(runs.size()));
+  const sim::Time reached_min = *std::min_element(reached.begin(), reached.begin() + static_cast<std::ptrdiff_t>(runs_done));
   const bool stopped = reached_min < params.duration;
   const double reached_s = sim::to_seconds(reached_min);
   if (stopped) {
@@ -97,7 +107,7 @@ SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, S
     result.sections["sim"] = reports::Json{{"stopped_early", true},
                                            {"simulated_s", reached_s},
                                            {"duration_s", sim::to_seconds(params.duration)},
-                                           {"replications_run", runs.size()}};
+                                           {"replications_run", runs_done}};
   }
   run.stopped_early = stopped;
   if (options.precision > 0.0) {

@@ -45,7 +45,10 @@ struct SimRun {
   std::optional<cost::Usage> usage;  // the mean over replications; nullopt: nothing metered
   bool stopped_early = false;        // options.stop ended the run (result.sections["sim"] says where)
   // The result as result.json holds it: `result` with `usage` serialized into its section.
-  reports::Result to_result() const;
+  reports::Result to_result() const&;
+  // The same, taking `result` instead of copying it (a run of many classes holds its histograms
+  // once); `usage` stays.
+  reports::Result to_result() &&;
 };
 
 SimRun simulate(const scenario::Scenario& scenario, const SimOptions& options, SimStats* stats = nullptr);

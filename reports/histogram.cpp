@@ -93,7 +93,39 @@ std::optional<std::string> unbase64(std::string_view text) {
 
 }  // namespace
 
-Histogram::Histogram() : counts_(kBucketCount, 0) {}
+Histogram::Histogram(const Histogram& other)
+    : count_(other.count_), clamped_(other.clamped_), sum_(other.sum_), min_(other.min_), max_(other.max_) {
+  for (std::size_t b = 0; b < kBlockCount; ++b) {
+    if (!other.blocks_[b]) continue;
+    blocks_[b] = std::make_unique<std::uint64_t[]>(kBlockSize);
+    std::copy_n(other.blocks_[b].get(), kBlockSize, blocks_[b].get());
+  }
+}
+
+Histogram& Histogram::operator=(const Histogram& other) {
+  if (this != &other) *this = Histogram(other);
+  return *this;
+}
+
+void Histogram::allocate_block(std::size_t block) { blocks_[block] = std::make_unique<std::uint64_t[]>(kBlockSize); }
+
+std::size_t Histogram::blocks_allocated() const {
+  return static_cast<std::size_t>(std::count_if(blocks_.begin(), blocks_.end(), [](const auto& b) { return b != nullptr; }));
+}
+
+template <typename Fn>
+void Histogram::for_each_nonzero(Fn&& fn) const {
+  if (count_ == 0) return;
+  const std::size_t lo = lo_index(), hi = hi_index();
+  for (std::size_t b = lo / kBlockSize; b <= hi / kBlockSize; ++b) {
+    const std::uint64_t* block = blocks_[b].get();
+    if (block == nullptr) continue;
+    const std::size_t first = std::max(lo, b * kBlockSize), last = std::min(hi, b * kBlockSize + kBlockSize - 1);
+    for (std::size_t i = first; i <= last; ++i) {
+      if (block[i - b * kBlockSize] != 0) fn(i, block[i - b * kBlockSize]);
+    }
+  }
+}
 
 std::int64_t Histogram::bucket_low(std::size_t index) {
   if (index < static_cast<std::size_t>(kLinearLimit)) return static_cast<std::int64_t>(index);
@@ -111,8 +143,7 @@ std::int64_t Histogram::bucket_width(std::size_t index) {
 
 void Histogram::merge(const Histogram& other) {
   if (other.count_ == 0) return;
-  const std::size_t lo = other.lo_index(), hi = other.hi_index();
-  for (std::size_t i = lo; i <= hi; ++i) counts_[i] += other.counts_[i];
+  other.for_each_nonzero([this](std::size_t i, std::uint64_t c) { slot(i) += c; });
   count_ += other.count_;
   clamped_ += other.clamped_;
   sum_ += other.sum_;
@@ -122,7 +153,10 @@ void Histogram::merge(const Histogram& other) {
 
 void Histogram::reset() {
   if (count_ > 0) {
-    std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(lo_index()), counts_.begin() + static_cast<std::ptrdiff_t>(hi_index()) + 1, 0);
+    const std::size_t lo = lo_index(), hi = hi_index();
+    for (std::size_t b = lo / kBlockSize; b <= hi / kBlockSize; ++b) {
+      if (blocks_[b]) std::fill_n(blocks_[b].get(), kBlockSize, 0);
+    }
   }
   count_ = 0;
   clamped_ = 0;
@@ -136,9 +170,10 @@ std::vector<double> Histogram::percentiles(const std::vector<double>& ps) const 
   if (count_ == 0) return out;
   std::size_t k = 0;
   std::uint64_t seen = 0;
-  const std::size_t hi = hi_index();
-  for (std::size_t i = lo_index(); i <= hi && k < ps.size(); ++i) {
-    seen += counts_[i];
+  // Buckets without counts cannot complete a rank, so walking only the others gives the same
+  // percentiles as walking every bucket.
+  for_each_nonzero([&](std::size_t i, std::uint64_t c) {
+    seen += c;
     while (k < ps.size()) {
       const double p = std::clamp(ps[k], 0.0, 100.0);
       if (p >= 100.0) break;  // the maximum is exact, not a bucket midpoint
@@ -149,7 +184,7 @@ std::vector<double> Histogram::percentiles(const std::vector<double>& ps) const 
       out[k] = std::clamp(mid, static_cast<double>(min_), static_cast<double>(max_));
       ++k;
     }
-  }
+  });
   for (; k < ps.size(); ++k) out[k] = static_cast<double>(max_);
   return out;
 }
@@ -160,8 +195,9 @@ double Histogram::fraction_at_or_below(std::int64_t value_ns) const {
   if (count_ == 0) return 0.0;
   const std::size_t limit = index_of(value_ns);
   std::uint64_t seen = 0;
-  const std::size_t hi = hi_index();
-  for (std::size_t i = lo_index(); i <= hi && i <= limit; ++i) seen += counts_[i];
+  for_each_nonzero([&](std::size_t i, std::uint64_t c) {
+    if (i <= limit) seen += c;
+  });
   return static_cast<double>(seen) / static_cast<double>(count_);
 }
 
@@ -176,19 +212,14 @@ std::string Histogram::serialize() const {
   std::memcpy(&sum_bits, &sum_, sizeof sum_bits);
   put_varint(bytes, sum_bits);
   std::size_t nonzero = 0;
-  if (count_ > 0) {
-    for (std::size_t i = lo_index(); i <= hi_index(); ++i) nonzero += counts_[i] != 0;
-  }
+  for_each_nonzero([&](std::size_t, std::uint64_t) { ++nonzero; });
   put_varint(bytes, nonzero);
   std::size_t last = 0;
-  if (count_ > 0) {
-    for (std::size_t i = lo_index(); i <= hi_index(); ++i) {
-      if (counts_[i] == 0) continue;
-      put_varint(bytes, i - last);
-      put_varint(bytes, counts_[i]);
-      last = i;
-    }
-  }
+  for_each_nonzero([&](std::size_t i, std::uint64_t c) {
+    put_varint(bytes, i - last);
+    put_varint(bytes, c);
+    last = i;
+  });
   return std::string(kPrefix) + base64(bytes);
 }
 
@@ -204,33 +235,40 @@ std::optional<Histogram> Histogram::parse(std::string_view text) {
     return std::nullopt;
   }
   Histogram h;
-  std::uint64_t index = 0, total = 0;
-  for (std::uint64_t k = 0; k < nonzero; ++k) {
-    std::uint64_t gap = 0, c = 0;
-    if (!get_varint(in, gap) || !get_varint(in, c)) return std::nullopt;
-    index += gap;
-    if (index >= kBucketCount || c == 0) return std::nullopt;
-    h.counts_[index] = c;
-    total += c;
-  }
-  if (total != count || !in.empty()) return std::nullopt;
   h.count_ = count;
   h.clamped_ = clamped;
   std::memcpy(&h.sum_, &sum_bits, sizeof sum_bits);
   if (count > 0) {
     h.min_ = static_cast<std::int64_t>(mn);
     h.max_ = static_cast<std::int64_t>(mx);
-    // The counts must lie inside [min, max]: otherwise the text was not written by serialize().
-    for (std::size_t i = 0; i < kBucketCount; ++i) {
-      if (h.counts_[i] != 0 && (i < h.lo_index() || i > h.hi_index())) return std::nullopt;
-    }
+  } else if (nonzero > 0) {
+    return std::nullopt;
   }
+  // Blocks are allocated only for the buckets the text names, so a parsed histogram is as
+  // small as the range it covers (merge, gate and report of many classes).
+  std::uint64_t index = 0, total = 0;
+  for (std::uint64_t k = 0; k < nonzero; ++k) {
+    std::uint64_t gap = 0, c = 0;
+    if (!get_varint(in, gap) || !get_varint(in, c)) return std::nullopt;
+    if (gap > kBucketCount) return std::nullopt;
+    index += gap;
+    if (index >= kBucketCount || c == 0) return std::nullopt;
+    // The counts must lie inside [min, max]: otherwise the text was not written by serialize().
+    if (index < h.lo_index() || index > h.hi_index()) return std::nullopt;
+    if (k > 0 && gap == 0) return std::nullopt;
+    h.slot(index) = c;
+    total += c;
+  }
+  if (total != count || !in.empty()) return std::nullopt;
   return h;
 }
 
 bool Histogram::operator==(const Histogram& o) const {
-  return count_ == o.count_ && clamped_ == o.clamped_ && sum_ == o.sum_ && min() == o.min() && max() == o.max() &&
-         counts_ == o.counts_;
+  if (!(count_ == o.count_ && clamped_ == o.clamped_ && sum_ == o.sum_ && min() == o.min() && max() == o.max())) return false;
+  for (std::size_t i = 0; i < kBucketCount; ++i) {
+    if (bucket_count_at(i) != o.bucket_count_at(i)) return false;
+  }
+  return true;
 }
 
 }  // namespace loadcast::reports

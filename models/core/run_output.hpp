@@ -1,11 +1,7 @@
-// RunOutput: what one replication produced; merge_replications() turns R of them into the
-// loadcast.result/v1 Result, and mean_usage() their typed cost::Usage, which travels beside the
-// Result until the result file is written (cost/usage_json.hpp). Merging is deterministic
-// (replication order, never completion order): counts and histograms add, other numbers and time
-// series are averaged, events come from replication 0, usage is merged by resource name and
-// divided by R; with R >= 2, Result::ci95 holds Student-t intervals of every metric the gate
-// compares (a class without completions in a replication leaves that replication out).
-// Merging rules: docs/engine.md; result keys: docs/results.md.
+// RunOutput: what one replication produced. ReplicationMerger (models/core/replication_merger.hpp)
+// folds them, one at a time in replication order, into the loadcast.result/v1 Result and the
+// mean of their typed cost::Usage, which travels beside the Result until the result file is
+// written (cost/usage_json.hpp); merge_replications() and mean_usage() fold a whole vector.
 #pragma once
 
 #include <cstdint>
@@ -72,6 +68,7 @@ struct MergeInfo {
   std::function<std::optional<double>(const cost::Usage& usage)> monthly_cost;
 };
 
+// Folds `runs` (moved from) through a ReplicationMerger.
 reports::Result merge_replications(std::vector<RunOutput>& runs, const MergeInfo& info);
 
 // The replications' usage merged in replication order and scaled by 1 / R (one replication's is
