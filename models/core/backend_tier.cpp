@@ -14,7 +14,7 @@ bool BackendTier::needed(const ModelConfig& c) {
 }
 
 BackendTier::BackendTier(sim::Simulation& sim, EventLog& events, const ModelConfig& config, RequestSink& sink, WebTier* web)
-    : sim_(sim), events_(events), config_(config), web_(web) {
+    : sim_(sim), web_(web) {
   messaging_ = std::make_unique<Messaging>(sim, config.queues, config.topics, sink, &events);
   DbCluster* db = web != nullptr ? web->database() : nullptr;
   if ((config.db_proxy || config.replica_scaling) && db == nullptr) {

@@ -61,8 +61,6 @@ class BackendTier final : public Component, public FaultTargets {
 
  private:
   sim::Simulation& sim_;
-  EventLog& events_;
-  const ModelConfig& config_;
   WebTier* web_;
   std::unique_ptr<Messaging> messaging_;
   std::unique_ptr<FargateLaunchBucket> own_bucket_;  // without a web tier

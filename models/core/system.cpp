@@ -53,7 +53,7 @@ System::System(sim::Simulation& sim, const workload::WorkloadSpec& workload, con
   }
   timeseries_.interval_s = sim::to_seconds(params.interval);
   if (config.load_balancer || !config.services.empty() || config.database) {
-    web_ = std::make_unique<WebTier>(sim, events_, config, *this, params.duration);
+    web_ = std::make_unique<WebTier>(sim, events_, config, *this);
   }
   // Components end the warm-up, sample and finish in the order they are added. Each adds its own
   // meters to the run's usage in finish(), so this order is also the order of the records in the

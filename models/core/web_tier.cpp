@@ -9,8 +9,8 @@
 
 namespace loadcast::models {
 
-WebTier::WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& config, RequestSink& sink, sim::Time duration)
-    : sim_(sim), config_(config), duration_(duration), bucket_(sim), routes_(config.classes.size()) {
+WebTier::WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& config, RequestSink& sink)
+    : sim_(sim), bucket_(sim), routes_(config.classes.size()) {
   if (config.database) db_ = std::make_unique<DbCluster>(sim, events, *config.database, *this);
   const std::size_t n = config.services.size();
   if (config.load_balancer) {

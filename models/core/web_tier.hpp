@@ -31,7 +31,7 @@ namespace loadcast::models {
 
 class WebTier final : public Component, public DbClient {
  public:
-  WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& config, RequestSink& sink, sim::Time duration);
+  WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& config, RequestSink& sink);
   ~WebTier() override;
   WebTier(const WebTier&) = delete;
   WebTier& operator=(const WebTier&) = delete;
@@ -87,8 +87,6 @@ class WebTier final : public Component, public DbClient {
   };
 
   sim::Simulation& sim_;
-  const ModelConfig& config_;
-  sim::Time duration_;
   FargateLaunchBucket bucket_;
   std::unique_ptr<DbCluster> db_;
   std::unique_ptr<Alb> alb_;

@@ -56,7 +56,6 @@ class WorkerService::Host final : public TaskHost {
 WorkerService::WorkerService(sim::Simulation& sim, EventLog& events, const WorkerConfig& config, Messaging& messaging,
                              DbCluster* db, FargateLaunchBucket& bucket)
     : sim_(sim),
-      events_(events),
       config_(config),
       messaging_(messaging),
       queue_(messaging.queue(config.queue_index)),

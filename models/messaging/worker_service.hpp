@@ -119,7 +119,6 @@ class WorkerService final : public Component, public RequestSink, public Message
   double failure_probability() const { return failure_override_ >= 0.0 ? failure_override_ : config_.failure_probability; }
 
   sim::Simulation& sim_;
-  EventLog& events_;
   const WorkerConfig& config_;
   Messaging& messaging_;
   FifoQueue& queue_;

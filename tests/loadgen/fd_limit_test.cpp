@@ -222,8 +222,8 @@ TEST_CASE("ConnectBackoff: an open-model run against a refused port ends with th
   INFO(r.info.warnings.size());
   for (const auto& text : r.info.warnings) {
     UNSCOPED_INFO(text);
-    unreachable = unreachable || text.find("no request succeeded (connect_refused ") != std::string::npos &&
-                                     text.find("): the target is unreachable") != std::string::npos;
+    unreachable = unreachable || (text.find("no request succeeded (connect_refused ") != std::string::npos &&
+                                  text.find("): the target is unreachable") != std::string::npos);
     unsent = unsent || text.find(std::to_string(q.dropped) + " not sent when the run stopped (waiting for a connection)") !=
                            std::string::npos;
   }

@@ -14,20 +14,12 @@
 #include "scenarios/loader/scenario.hpp"
 #include "sim/replication.hpp"
 #include "sim/stats.hpp"
+#include "tests/support/queueing.hpp"
 
 using namespace loadcast;
+using namespace loadcast::testing;
 
 namespace {
-
-std::vector<models::RunOutput> replicate(const std::string& yaml, std::size_t reps) {
-  const scenario::Scenario sc = scenario::load_string(yaml, "exactness.yaml");
-  models::RunParams params{sc.duration, sc.warmup, sc.interval, false, std::nullopt};
-  return sim::run_replications(reps, 2, [&](std::size_t r) {
-    sim::Simulation s(sc.seed, r);
-    models::System system(s, sc.workload, sc.model, params);
-    return system.run();
-  });
-}
 
 std::string single_station(double rate, int servers, const std::string& discipline, const std::string& service,
                            const std::string& duration = "300s", const std::string& warmup = "10s") {
@@ -37,34 +29,6 @@ std::string single_station(double rate, int servers, const std::string& discipli
     << "  requests:\n    - name: job\n      steps:\n        - { station: s1, service: '" << service << "' }\n"
     << "stations:\n  s1: { servers: " << servers << ", discipline: " << discipline << " }\n";
   return y.str();
-}
-
-template <typename Fn>
-sim::Interval ci99(const std::vector<models::RunOutput>& runs, Fn&& metric) {
-  std::vector<double> v;
-  for (const auto& r : runs) v.push_back(metric(r));
-  return sim::confidence_interval(v, 0.99);
-}
-
-void require_inside(const sim::Interval& ci, double expected, const char* what) {
-  INFO(what << ": expected " << expected << ", 99% CI [" << ci.low << ", " << ci.high << "], mean " << ci.mean);
-  CHECK(ci.contains(expected));
-  // A meaningful test also needs a tight interval: within 5 % of the value.
-  CHECK(ci.half_width() < 0.05 * expected);
-}
-
-double mean_ms(const models::RunOutput& r) { return r.latency.mean() * 1e-6; }
-double pct_ms(const models::RunOutput& r, double p) { return r.latency.percentile(p) * 1e-6; }
-
-// Erlang C: probability that an arrival waits in M/M/c with offered load a = λ/μ.
-double erlang_c(int c, double a) {
-  double sum = 0.0, term = 1.0;
-  for (int k = 0; k < c; ++k) {
-    if (k > 0) term *= a / k;
-    sum += term;
-  }
-  const double top = term * a / c * c / (c - a);
-  return top / (sum + top);
 }
 
 }  // namespace

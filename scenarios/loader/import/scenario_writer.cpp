@@ -69,8 +69,6 @@ class Lines {
   std::string text_;
 };
 
-constexpr const char* kAssumption = "ASSUMPTION: ";
-
 template <typename T>
 void scalar_key(Lines& out, int indent, const std::string& key, const Maybe<T>& v, std::string (*fmt)(const T&)) {
   if (v) out.add(indent, key + ": " + fmt(v->value), v->from);
