@@ -336,3 +336,37 @@ TEST_CASE("LoadResult: a merge refuses a shard index at or above the shard count
   CHECK(all.result.to_json()["load"]["shard"]["missing"] == reports::Json::array());
   CHECK_FALSE(all.result.to_json()["load"].contains("merge_warnings"));
 }
+
+TEST_CASE("LoadResult: completions per class per second, as the simulator's classes.<name>.requests_per_s") {
+  loadgen::LoadTotals t({"a", "b"});
+  t.add_worker(worker(300, 0), {0, 0});
+  const auto r = loadgen::build_result(t, info());
+  const auto& s = r.timeseries.series;
+  REQUIRE(s.count("classes.a.requests_per_s") == 1);
+  REQUIRE(s.count("classes.b.requests_per_s") == 1);
+  const auto& a = s.at("classes.a.requests_per_s");
+  const auto& b = s.at("classes.b.requests_per_s");
+  const auto& all = s.at("requests_per_s");
+  REQUIRE(a.size() == all.size());
+  // Classes alternate: 50 of each in each of the first three seconds; the one drop at 5 s is a's.
+  CHECK(a[0] == 50.0);
+  CHECK(b[0] == 50.0);
+  CHECK(a[5] == 1.0);
+  CHECK(b[5] == 0.0);
+  for (std::size_t k = 0; k < all.size(); ++k) CHECK(a[k] + b[k] == all[k]);
+
+  SECTION("a result written before the per-class series still merges, without them") {
+    auto j = r.to_json();
+    j["load"]["per_second"].erase("class_completions");
+    const auto old = loadgen::totals_from_result(reports::Result::from_json(j));
+    const auto again = loadgen::build_result(old, info());
+    CHECK(again.timeseries.series.at("classes.a.requests_per_s")[0] == 0.0);
+    CHECK(again.timeseries.series.at("requests_per_s")[0] == 100.0);
+  }
+  SECTION("a class series naming no class of the result is refused") {
+    auto j = r.to_json();
+    j["load"]["per_second"]["class_completions"]["zzz"] = j["load"]["per_second"]["class_completions"]["a"];
+    CHECK_THROWS_WITH(loadgen::totals_from_result(reports::Result::from_json(j)),
+                      Catch::Contains("load.per_second.class_completions.zzz names no class of the result"));
+  }
+}
