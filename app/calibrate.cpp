@@ -17,6 +17,9 @@ namespace {
 // Two classes whose throughput columns point the same way (cosine above this) kept one mix.
 constexpr double kSameMixCosine = 0.999;
 constexpr double kEps = 1e-6;
+// Above this condition number of the normalised Gram matrix (two classes at cosine 0.999 give
+// about 2000) the demands are not separable in practice.
+constexpr double kMaxCondition = 1000.0;
 
 std::string fmt(const char* format, double v) {
   char buf[64];
@@ -140,7 +143,7 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
     }
     const double start = input.start_epoch ? *input.start_epoch : std::numeric_limits<double>::quiet_NaN();
     if (std::isnan(start)) {
-      throw InputError(rp + ": load.shard.start_epoch is missing or null: give the run's start with --start (ISO-8601)");
+      throw InputError(rp + ": load.started_epoch is missing or null (a sim result, or a load result from before it was recorded): give the run's start with --start (ISO-8601)");
     }
     const double from = start + r.warmup_s;
     const double to = from + r.duration_s;
@@ -226,6 +229,7 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
   out.r2 = tss > 0.0 ? 1.0 - fit.residual_sq / tss : std::numeric_limits<double>::quiet_NaN();
 
   // Classes that kept one mix cannot be told apart.
+  bool same_mix_told = false;
   for (std::size_t p = 0; p < cols.size(); ++p) {
     for (std::size_t q = p + 1; q < cols.size(); ++q) {
       double ab = 0.0, aa = 0.0, bb = 0.0;
@@ -235,10 +239,48 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
         bb += a(i, q) * a(i, q);
       }
       if (ab / std::sqrt(aa * bb) > kSameMixCosine) {
+        same_mix_told = true;
         out.warnings.push_back("classes " + out.classes[cols[p]].name + " and " + out.classes[cols[q]].name +
                                ": their throughputs kept the same ratio in every period (the mix never varied), so the fit "
                                "cannot separate their demands: run per-class runs or varied mixes and fit them together");
       }
+    }
+  }
+
+  // Several classes can be dependent without any two keeping one ratio: the condition number
+  // (1-norm) of XᵀX with unit columns tells.
+  if (cols.size() > 2 && !same_mix_told) {
+    Matrix g(cols.size(), cols.size());
+    std::vector<double> norm(cols.size(), 0.0);
+    for (std::size_t p = 0; p < cols.size(); ++p) {
+      for (std::size_t i = 0; i < n; ++i) norm[p] += a(i, p) * a(i, p);
+      norm[p] = std::sqrt(norm[p]);
+    }
+    for (std::size_t p = 0; p < cols.size(); ++p) {
+      for (std::size_t q = 0; q < cols.size(); ++q) {
+        double s = 0.0;
+        for (std::size_t i = 0; i < n; ++i) s += a(i, p) * a(i, q);
+        g(p, q) = s / (norm[p] * norm[q]);
+      }
+    }
+    const auto inv = invert(g);
+    const auto one_norm = [](const Matrix& m) {
+      double best = 0.0;
+      for (std::size_t c = 0; c < m.cols; ++c) {
+        double sum = 0.0;
+        for (std::size_t r = 0; r < m.rows; ++r) sum += std::abs(m(r, c));
+        best = std::max(best, sum);
+      }
+      return best;
+    };
+    const double cond = inv ? one_norm(g) * one_norm(*inv) : std::numeric_limits<double>::infinity();
+    if (cond > kMaxCondition) {
+      std::string names;
+      for (std::size_t p : cols) names += (names.empty() ? "" : ", ") + out.classes[p].name;
+      out.warnings.push_back("the throughputs of classes " + names + " are nearly linearly dependent (condition number " +
+                             (std::isfinite(cond) ? fmt("%.3g", cond) : std::string("infinite")) +
+                             " of their normalised XᵀX): the mix never varied enough to separate their demands; run per-class runs "
+                             "or varied mixes and fit them together");
     }
   }
 

@@ -32,8 +32,8 @@ struct CalibrationInput {
   std::string result_path;
   reports::Result result;
   MetricData cloudwatch;
-  // When the run started (seconds since the epoch): `--start`, else the result's
-  // load.shard.start_epoch (a sim result has none).
+  // When the run's schedule started (seconds since the epoch): `--start`, else the result's
+  // load.started_epoch (a sim result has none).
   std::optional<double> start_epoch;
 };
 

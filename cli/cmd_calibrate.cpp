@@ -21,7 +21,7 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"tasks-count", "", true, false, "N  a constant task count instead of --tasks"},
                 {"scenario", "", true, false, "FILE  the scenario the demands are written for (required)"},
                 {"service", "", true, false, "NAME  the service the CPU data measures (default: the scenario's only service)"},
-                {"start", "", true, true, "TIME  ISO-8601 start of the RESULT in the same position (default: its load.shard.start_epoch)"},
+                {"start", "", true, true, "TIME  ISO-8601 start of the RESULT in the same position (default: its load.started_epoch)"},
                 {"set", "", true, true, "PATH=VALUE  override a scenario key (repeatable)"},
                 {"out", "o", true, false, "FILE  the overlay to write (default calibration.yaml)"},
                 {"quiet", "q", false, false, "print nothing but errors"},
@@ -74,8 +74,8 @@ ExitCode run_calibrate(int argc, char** argv) {
         in.start_epoch = app::parse_iso8601(starts[i]);
         if (!in.start_epoch) throw UsageError("--start " + starts[i] + ": not an ISO-8601 time with a zone (e.g. 2026-12-05T08:00:00Z)");
       } else if (in.result.sections.contains("load")) {
-        const auto& shard = in.result.sections["load"]["shard"];
-        if (shard.contains("start_epoch") && shard["start_epoch"].is_number()) in.start_epoch = shard["start_epoch"].get<double>();
+        const auto& load = in.result.sections["load"];
+        if (load.contains("started_epoch") && load["started_epoch"].is_number()) in.start_epoch = load["started_epoch"].get<double>();
       }
       in.cloudwatch = app::read_cloudwatch(data[i]);
       inputs.push_back(std::move(in));

@@ -340,6 +340,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   write_fields(load, kRunFields, info);
   write_fields(load["shard"], kShardFields, info);
   write_fields(load, kScheduleFields, info);
+  load["started_epoch"] = info.started_epoch ? Json(*info.started_epoch) : Json(nullptr);
   load["scheduled_rps"] = info.model == "open" ? static_cast<double>(c.total) / span : 0.0;
   load["achieved_rps"] = static_cast<double>(totals.sent_in_window) / span;
   write_fields(load, kCounterFields, totals);
@@ -477,6 +478,8 @@ LoadInfo info_from_result(const reports::Result& r) {
     i.fd_limit = need(gen, "fd_limit", "load.generator.").get<std::uint64_t>();
     i.fd_limit_raised_from = need(gen, "fd_limit_raised_from", "load.generator.").get<std::uint64_t>();
   }
+  // Results written before the start time was recorded have none.
+  if (load.contains("started_epoch") && load.at("started_epoch").is_number()) i.started_epoch = load.at("started_epoch").get<double>();
   if (load.contains("connect_backoffs")) i.connect_backoffs = load.at("connect_backoffs").get<std::uint64_t>();
   read_fields(load, "load.", kEndFields, i);
   // Results written before the native TLS and HTTP/2 engines have no connection events.

@@ -218,7 +218,7 @@ TEST_CASE("Calibrate: inputs that do not fit together are refused with their loc
   SECTION("a result without a start time") {
     auto in = input(s);
     in.start_epoch.reset();
-    CHECK_THROWS_WITH(app::calibrate(sc, {in}, options()), Catch::Contains("run.json: load.shard.start_epoch is missing"));
+    CHECK_THROWS_WITH(app::calibrate(sc, {in}, options()), Catch::Contains("run.json: load.started_epoch is missing"));
   }
   SECTION("a result without per-class series") {
     auto in = input(s);
@@ -245,4 +245,27 @@ TEST_CASE("Calibrate: inputs that do not fit together are refused with their loc
     o.tasks_id.clear();
     CHECK_NOTHROW(app::calibrate(sc, {input(s)}, o));
   }
+}
+
+TEST_CASE("Calibrate: three classes whose throughputs are dependent without any two in one ratio are flagged") {
+  // c's rate is a's plus b's in every minute; a and b vary independently.
+  std::string yaml = kScenario;
+  yaml.replace(yaml.find("load_balancer:"), 0, "    - name: third\n      weight: 1\n      path: /third\n      steps:\n        - cpu: exp(3ms)\n");
+  const auto sc = scenario::load_string(yaml, "three.yaml");
+  auto s = synthetic(10, varied_light, varied_heavy);
+  auto& r = s.result;
+  std::vector<double> third;
+  for (std::size_t k = 0; k < r.timeseries.t_s.size(); ++k) {
+    third.push_back(r.timeseries.series["classes.light.requests_per_s"][k] + r.timeseries.series["classes.heavy.requests_per_s"][k]);
+  }
+  r.timeseries.series["classes.third.requests_per_s"] = third;
+  r.classes["third"].latency_ms.mean = 5.0;
+  const auto c = app::calibrate(sc, {input(s)}, options());
+  REQUIRE(c.classes.size() == 3);
+  bool flagged = false;
+  for (const auto& w : c.warnings) {
+    flagged = flagged || w.find("the throughputs of classes light, heavy, third are nearly linearly dependent") != std::string::npos;
+    CHECK(w.find("kept the same ratio") == std::string::npos);
+  }
+  CHECK(flagged);
 }

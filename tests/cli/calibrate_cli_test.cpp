@@ -129,7 +129,7 @@ TEST_CASE("Calibrate CLI: demands of two simulated runs with different mixes are
     const auto no_start = run_command(bin + " calibrate " + dir + "/a/result.json --cloudwatch " + dir + "/a.cw.json --cpu cpu --tasks tasks --scenario " +
                                       dir + "/two.yaml --out " + dir + "/bad.yaml");
     CHECK(no_start.exit_code == 2);
-    CHECK_THAT(no_start.err, Catch::Contains("load.shard.start_epoch is missing or null: give the run's start with --start"));
+    CHECK_THAT(no_start.err, Catch::Contains("load.started_epoch is missing or null (a sim result, or a load result from before it was recorded): give the run's start with --start"));
     const auto no_id = run_command(bin + " calibrate " + dir + "/a/result.json --cloudwatch " + dir + "/a.cw.json --start " + kStartIso +
                                    " --cpu CPUUtilization --tasks tasks --scenario " + dir + "/two.yaml --out " + dir + "/bad.yaml");
     CHECK(no_id.exit_code == 2);

@@ -370,3 +370,25 @@ TEST_CASE("LoadResult: completions per class per second, as the simulator's clas
                       Catch::Contains("load.per_second.class_completions.zzz names no class of the result"));
   }
 }
+
+TEST_CASE("LoadResult: the schedule's wall-clock start is recorded, read back, and the earliest shard's after a merge") {
+  const auto shard = [](std::uint64_t index, double started) {
+    loadgen::LoadTotals t({"a", "b"});
+    t.add_worker(worker(100, static_cast<int>(index)), {0, 0});
+    auto i = info();
+    i.shards = 2;
+    i.shard_indices = {index};
+    i.started_epoch = started;
+    return reports::Result::from_json(loadgen::build_result(t, i).to_json());
+  };
+  const auto s0 = shard(0, 1796457600.25);
+  CHECK(s0.sections.at("load").at("started_epoch").get<double>() == 1796457600.25);
+  CHECK(loadgen::info_from_result(s0).started_epoch == 1796457600.25);
+  const auto merged = loadgen::merge_results({{"s1.json", shard(1, 1796457601.5)}, {"s0.json", s0}});
+  CHECK(merged.info.started_epoch == 1796457600.25);
+  CHECK(merged.result.sections.at("load").at("started_epoch").get<double>() == 1796457600.25);
+  // A result from before the field: none, and calibrate asks for --start.
+  auto old = s0.to_json();
+  old["load"].erase("started_epoch");
+  CHECK_FALSE(loadgen::info_from_result(reports::Result::from_json(old)).started_epoch);
+}
