@@ -41,7 +41,8 @@ System::System(sim::Simulation& sim, const workload::WorkloadSpec& workload, con
       source_(sim, workload, *this, params.duration),
       class_counts_(workload.classes.size()),
       class_latency_(workload.classes.size()),
-      interval_class_latency_(workload.classes.size() > 1 ? workload.classes.size() : 0) {
+      interval_class_latency_(workload.classes.size() > 1 ? workload.classes.size() : 0),
+      interval_class_completions_(interval_class_latency_.size(), 0) {
   if (params.window) window_.emplace();
   events_.set_enabled(params.record_events);
   for (const auto& sc : config.stations) stations_.push_back(std::make_unique<Station>(sim, sc, *this));
@@ -207,6 +208,7 @@ void System::account(Request* r, const Failure* f) {
       ++interval_by_5xx_[static_cast<std::size_t>(f->status - 500)];
     }
   }
+  if (!interval_class_completions_.empty()) ++interval_class_completions_[r->cls];
   if (ok && !interval_class_latency_.empty()) interval_class_latency_[r->cls].record(latency);
   if (r->counted) {
     Span* window = window_ && in_window(sim_.now()) ? &*window_ : nullptr;
@@ -322,6 +324,8 @@ void System::close_interval(sim::Time start, sim::Time end) {
   for (std::size_t c = 0; c < interval_class_latency_.size(); ++c) {
     reports::Histogram& h = interval_class_latency_[c];
     const std::string prefix = "classes." + workload_.classes[c].name;
+    row.set(prefix + ".requests_per_s", span > 0 ? static_cast<double>(interval_class_completions_[c]) / span : 0.0);
+    interval_class_completions_[c] = 0;
     if (h.empty()) {
       row.set(prefix + ".latency_p50_ms", nan);
       row.set(prefix + ".latency_p99_ms", nan);

@@ -131,6 +131,7 @@ class System final : public RequestSink, public Admitter {
   std::array<std::uint64_t, 100> interval_by_5xx_{};  // responses 500..599 in the interval
   std::array<bool, 100> seen_5xx_{};                   // the code has a series (it occurred)
   std::vector<reports::Histogram> interval_class_latency_;  // with several classes
+  std::vector<std::uint64_t> interval_class_completions_;   // with several classes
   Span hour_;
   std::size_t hour_index_ = 0;
   reports::Json hours_ = reports::Json::array();
