@@ -43,6 +43,7 @@ ExitCode run_sim(int argc, char** argv) {
                        {"warmup", "", true, false, "D  warm-up not measured, overrides the scenario (e.g. 10m)"},
                        {"window", "", true, false, "FROM..TO  also summarise the responses of this span (e.g. 12h..13h)"},
                        {"set", "", true, true, "PATH=VALUE  override a scenario key (repeatable)"},
+                       {"overlay", "", true, true, "FILE  apply a YAML file of PATH: VALUE overrides before --set, e.g. from loadcast calibrate (repeatable)"},
                        {"out", "o", true, false, "DIR  output directory (default out)"},
                        {"infracost-usage", "", true, false, "FILE  write the metered usage as an Infracost usage file"},
                        {"quiet", "q", false, false, "print nothing but errors"},
@@ -84,6 +85,7 @@ ExitCode run_sim(int argc, char** argv) {
   if (given) {
     sc = read_scenario(args.positionals()[0], args);
   } else {
+    if (args.has("overlay")) throw UsageError("--overlay needs a scenario file to apply to");
     // Without a scenario: bookmark-prod from the working directory, the source tree, or the
     // copy compiled into the binary.
     try {
@@ -121,11 +123,12 @@ ExitCode run_sim(int argc, char** argv) {
 ExitCode run_check(int argc, char** argv) {
   Args args("check", {
                          {"set", "", true, true, "PATH=VALUE  override a scenario key (repeatable)"},
+                         {"overlay", "", true, true, "FILE  apply a YAML file of PATH: VALUE overrides before --set (repeatable)"},
                          {"help", "h", false, false, "show this help"},
                      });
   args.parse(argc, argv, 0);
   if (args.has("help")) {
-    std::printf("usage: loadcast check SCENARIO [--set PATH=VALUE]...\n\nValidates SCENARIO without running it.\n\n%s", args.help().c_str());
+    std::printf("usage: loadcast check SCENARIO [--overlay FILE]... [--set PATH=VALUE]...\n\nValidates SCENARIO without running it.\n\n%s", args.help().c_str());
     return ExitCode::kOk;
   }
   if (args.positionals().size() != 1) throw UsageError("expected exactly one scenario file");

@@ -34,6 +34,7 @@ constexpr Command kCommands[] = {
     {"diff", loadcast::cli::run_diff, "compare two results for a pull request: cost by line, latency, scaling; exit 99 with --fail-on"},
     {"sweep", loadcast::cli::run_sweep, "what-if grid over scenario keys: latency, errors and cost per point"},
     {"import", loadcast::cli::run_import, "write a scenario from a Copilot workspace or a Terraform plan"},
+    {"calibrate", loadcast::cli::run_calibrate, "fit per-class CPU demands from load results and CloudWatch data; write an overlay"},
 };
 
 void print_help() {

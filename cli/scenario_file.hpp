@@ -1,4 +1,5 @@
-// The scenario file a command is given, read with its --set overrides. An invalid scenario is
+// The scenario file a command is given, read with its --overlay files (scenario.hpp read_overlay)
+// and then its --set overrides. An invalid scenario is
 // printed, every problem on its own line ("file:line:col: path: sentence"), to stderr; the
 // command then exits 2. Throws UsageError for a malformed --set.
 #pragma once

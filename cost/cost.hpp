@@ -7,7 +7,9 @@
 // lists what the bill leaves out. When pricing fails the section is {"error", "region"}
 // (cost_error_section), so the result is still written. Pure functions; thread safe.
 // [doc] https://aws.amazon.com/ec2/pricing/on-demand/ ("Data Transfer": 100 GB free a month)
-// [doc] https://aws.amazon.com/fargate/pricing/ (Spot "up to 70 %")
+// [doc] https://aws.amazon.com/fargate/pricing/ (Spot "up to 70 %"; the page fills its Spot
+// table from https://dftu77xade0tc.cloudfront.net/fargate-spot-prices.json, which is where each
+// Region's fargate.spot_discount comes from: a measured Spot price over the On-Demand one)
 // Facts and assumptions: docs/cost.md#projection-to-a-month and
 // docs/cost.md#the-cost-section-of-a-result
 #pragma once

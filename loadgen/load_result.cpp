@@ -1,5 +1,6 @@
 #include "loadgen/load_result.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -111,6 +112,11 @@ void LoadTotals::add_worker(const WorkerMetrics& w, const std::vector<std::uint6
     sec.completions += counts.first;
     sec.failures += counts.second;
   }
+  for (const auto& [s, by_class] : w.second_class_counts()) {
+    auto& mine = seconds[s].class_completions;
+    mine.resize(classes.size(), 0);
+    for (std::size_t c = 0; c < by_class.size() && c < mine.size(); ++c) mine[c] += by_class[c];
+  }
   for (const auto& [s, text] : w.second_histograms()) {
     if (auto h = reports::Histogram::parse(text)) seconds[s].latency.merge(*h);
   }
@@ -122,6 +128,7 @@ void LoadTotals::add_worker(const WorkerMetrics& w, const std::vector<std::uint6
 }
 
 void LoadTotals::add(const LoadTotals& o) {
+  std::vector<std::size_t> index_of(o.class_names.size());  // o's class -> ours
   for (std::size_t oc = 0; oc < o.class_names.size(); ++oc) {
     std::size_t c = 0;
     while (c < class_names.size() && class_names[c] != o.class_names[oc]) ++c;
@@ -132,6 +139,7 @@ void LoadTotals::add(const LoadTotals& o) {
     }
     classes[c].add(o.classes[oc]);
     class_in_flight[c] += o.class_in_flight[oc];
+    index_of[oc] = c;
   }
   uncorrected.merge(o.uncorrected);
   timer_lag.merge(o.timer_lag);
@@ -141,6 +149,10 @@ void LoadTotals::add(const LoadTotals& o) {
     mine.completions += sec.completions;
     mine.failures += sec.failures;
     mine.latency.merge(sec.latency);
+    if (!sec.class_completions.empty()) mine.class_completions.resize(classes.size(), 0);
+    for (std::size_t oc = 0; oc < sec.class_completions.size() && oc < index_of.size(); ++oc) {
+      mine.class_completions[index_of[oc]] += sec.class_completions[oc];
+    }
   }
   reports::for_each_field(kCounterFields, [&](const auto& f) { this->*f.member += o.*f.member; });
 }
@@ -275,10 +287,24 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   auto& p50 = r.timeseries.series["latency_p50_ms"];
   auto& p95 = r.timeseries.series["latency_p95_ms"];
   auto& p99 = r.timeseries.series["latency_p99_ms"];
+  // Per-class completions per second, as the simulator writes them with several classes.
+  const bool per_class = totals.classes.size() > 1;
+  std::vector<std::vector<double>*> class_rps;
+  if (per_class) {
+    for (const auto& name : totals.class_names) class_rps.push_back(&r.timeseries.series["classes." + name + ".requests_per_s"]);
+  }
+  Json ps_class = Json::object();
+  if (per_class) {
+    for (const auto& name : totals.class_names) ps_class[name] = Json::array();
+  }
   Json ps_t = Json::array(), ps_resp = Json::array(), ps_fail = Json::array(), ps_hist = Json::array();
   for (std::int64_t s = 0; s < seconds; ++s) {
     r.timeseries.t_s.push_back(static_cast<double>(s));
     const auto it = totals.seconds.find(s);
+    for (std::size_t c = 0; c < class_rps.size(); ++c) {
+      const bool any = it != totals.seconds.end() && c < it->second.class_completions.size();
+      class_rps[c]->push_back(any ? static_cast<double>(it->second.class_completions[c]) : 0.0);
+    }
     if (it == totals.seconds.end()) {
       rps.push_back(0.0);
       eps.push_back(0.0);
@@ -304,6 +330,9 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
     ps_resp.push_back(sec.completions);
     ps_fail.push_back(sec.failures);
     ps_hist.push_back(sec.latency.serialize());
+    for (std::size_t c = 0; c < class_rps.size(); ++c) {
+      ps_class[totals.class_names[c]].push_back(c < sec.class_completions.size() ? sec.class_completions[c] : std::uint64_t{0});
+    }
   }
 
   const auto& c = r.requests;
@@ -311,6 +340,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   write_fields(load, kRunFields, info);
   write_fields(load["shard"], kShardFields, info);
   write_fields(load, kScheduleFields, info);
+  load["started_epoch"] = info.started_epoch ? Json(*info.started_epoch) : Json(nullptr);
   load["scheduled_rps"] = info.model == "open" ? static_cast<double>(c.total) / span : 0.0;
   load["achieved_rps"] = static_cast<double>(totals.sent_in_window) / span;
   write_fields(load, kCounterFields, totals);
@@ -355,6 +385,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
                             {"timer_lag", totals.timer_lag.serialize()},
                             {"loop_lag", totals.loop_lag.serialize()}};
   load["per_second"] = Json{{"t_s", ps_t}, {"completions", ps_resp}, {"failures", ps_fail}, {"latency", ps_hist}};
+  if (per_class) load["per_second"]["class_completions"] = std::move(ps_class);
   r.sections["load"] = std::move(load);
   return r;
 }
@@ -397,8 +428,27 @@ LoadTotals totals_from_result(const reports::Result& r) {
   if (!ts.is_array() || resp.size() != ts.size() || fail.size() != ts.size() || lat.size() != ts.size()) {
     throw std::runtime_error("load.per_second arrays must have equal lengths");
   }
+  // Results written before the per-class series have no class_completions.
+  const Json* by_class = ps.contains("class_completions") ? &ps.at("class_completions") : nullptr;
+  if (by_class != nullptr) {
+    if (!by_class->is_object()) throw std::runtime_error("load.per_second.class_completions must be an object");
+    for (const auto& [name, v] : by_class->items()) {
+      if (!v.is_array() || v.size() != ts.size()) {
+        throw std::runtime_error("load.per_second.class_completions." + name + " must be an array as long as load.per_second.t_s");
+      }
+      if (std::find(t.class_names.begin(), t.class_names.end(), name) == t.class_names.end()) {
+        throw std::runtime_error("load.per_second.class_completions." + name + " names no class of the result");
+      }
+    }
+  }
   for (std::size_t i = 0; i < ts.size(); ++i) {
     auto& sec = t.seconds[ts[i].get<std::int64_t>()];
+    if (by_class != nullptr) {
+      sec.class_completions.assign(t.class_names.size(), 0);
+      for (std::size_t c = 0; c < t.class_names.size(); ++c) {
+        if (by_class->contains(t.class_names[c])) sec.class_completions[c] = by_class->at(t.class_names[c])[i].get<std::uint64_t>();
+      }
+    }
     sec.completions = resp[i].get<std::uint64_t>();
     sec.failures = fail[i].get<std::uint64_t>();
     sec.latency = parse_hist(lat[i], "load.per_second.latency");
@@ -428,6 +478,8 @@ LoadInfo info_from_result(const reports::Result& r) {
     i.fd_limit = need(gen, "fd_limit", "load.generator.").get<std::uint64_t>();
     i.fd_limit_raised_from = need(gen, "fd_limit_raised_from", "load.generator.").get<std::uint64_t>();
   }
+  // Results written before the start time was recorded have none.
+  if (load.contains("started_epoch") && load.at("started_epoch").is_number()) i.started_epoch = load.at("started_epoch").get<double>();
   if (load.contains("connect_backoffs")) i.connect_backoffs = load.at("connect_backoffs").get<std::uint64_t>();
   read_fields(load, "load.", kEndFields, i);
   // Results written before the native TLS and HTTP/2 engines have no connection events.

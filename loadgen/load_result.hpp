@@ -61,6 +61,9 @@ struct LoadInfo {
   std::uint64_t shards = 1;
   std::vector<std::uint64_t> shard_indices{0};
   std::optional<double> start_epoch;
+  // Wall-clock time of the schedule's start (the first warm-up second), seconds since the epoch:
+  // what lines the per-second series up with CloudWatch periods (loadcast calibrate).
+  std::optional<double> started_epoch;
   reports::Json fingerprint = reports::Json::object();  // LoadConfig::fingerprint()
   double cpu_s = 0.0;                 // all worker threads
   double wall_s = 0.0;                // longest worker run, incl. drain

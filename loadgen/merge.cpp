@@ -65,6 +65,9 @@ MergeOutput merge_results(const std::vector<NamedResult>& inputs) {
         throw std::invalid_argument(name + ": a shard of a different run: load.fingerprint has other keys than in " +
                                     inputs[0].name);
       }
+      if (info.started_epoch && (!merged.started_epoch || *info.started_epoch < *merged.started_epoch)) {
+        merged.started_epoch = info.started_epoch;  // the earliest shard's start
+      }
       merged.drain_s = std::max(merged.drain_s, info.drain_s);
       merged.duration_s = std::max(merged.duration_s, info.duration_s);
       merged.wall_s = std::max(merged.wall_s, info.wall_s);

@@ -1,5 +1,7 @@
 #include "loadgen/metrics.hpp"
 
+#include <algorithm>
+
 namespace loadcast::loadgen {
 
 void ClassStats::add(const ClassStats& o) {
@@ -30,7 +32,7 @@ reports::RequestCounts ClassStats::counts(std::uint64_t in_flight) const {
   return c;
 }
 
-WorkerMetrics::WorkerMetrics(std::size_t classes) : classes_(classes) {}
+WorkerMetrics::WorkerMetrics(std::size_t classes) : classes_(classes), second_class_(classes, 0) {}
 
 void WorkerMetrics::flush_second() {
   if (second_ < 0) return;
@@ -47,7 +49,11 @@ void WorkerMetrics::flush_second() {
     auto& slot = second_counts_[second_];
     slot.first += second_completions_;
     slot.second += second_failures_;
+    auto& by_class = second_class_counts_[second_];
+    by_class.resize(second_class_.size(), 0);
+    for (std::size_t c = 0; c < second_class_.size(); ++c) by_class[c] += second_class_[c];
   }
+  std::fill(second_class_.begin(), second_class_.end(), std::uint64_t{0});
   second_completions_ = 0;
   second_failures_ = 0;
 }
@@ -64,6 +70,7 @@ void WorkerMetrics::on_dropped(std::size_t cls, Cause cause, sim::Time intended,
   ++classes_[cls].causes[static_cast<std::size_t>(cause)];
   roll(now);
   ++second_completions_;
+  ++second_class_[cls];
   ++second_failures_;
 }
 
@@ -74,6 +81,7 @@ void WorkerMetrics::on_completed(std::size_t cls, const Completion& c, sim::Time
   bytes_ += c.bytes;
   roll(c.done);
   ++second_completions_;
+  ++second_class_[cls];
   if (c.status > 0) ++k.statuses[static_cast<std::size_t>(c.status) % kStatusSlots];
   if (c.cause == Cause::kNone) {
     const sim::Time corrected = c.done - intended;

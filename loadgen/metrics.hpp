@@ -5,7 +5,7 @@
 // latency from the actual send (uncorrected), timer/event-loop lag, bytes, sends inside the
 // measured window, requests that waited for a connection (backlogged) or were sent late with
 // one free (sent_late: the generator's own lag), and a per-second series (completions,
-// failures, latency histogram) keyed by whole seconds since the run's start. As in the
+// failures, completions per class, latency histogram) keyed by whole seconds since the run's start. As in the
 // simulator, latency is recorded for successful requests only; every outcome (ok, error,
 // timeout, drop) counts as a completion of its second, and every non-ok one as a failure. HTTP statuses are counted whenever a response arrived.
 // No locks, no atomics: each worker updates its own instance and the runner merges them after
@@ -45,6 +45,9 @@ struct SecondStats {
   std::uint64_t completions = 0;
   std::uint64_t failures = 0;  // errors + timeouts + dropped that ended in this second
   reports::Histogram latency;
+  // Completions per request class (indexed like the classes of the totals that hold it; empty
+  // until a completion is added): what `loadcast calibrate` divides the CPU among.
+  std::vector<std::uint64_t> class_completions;
 };
 
 class WorkerMetrics {
@@ -89,6 +92,8 @@ class WorkerMetrics {
   const reports::Histogram& loop_lag() const { return loop_lag_; }
   const std::map<std::int64_t, std::string>& second_histograms() const { return second_hist_; }
   const std::map<std::int64_t, std::pair<std::uint64_t, std::uint64_t>>& second_counts() const { return second_counts_; }
+  // Completions per class in each second with any (indexed like classes()).
+  const std::map<std::int64_t, std::vector<std::uint64_t>>& second_class_counts() const { return second_class_counts_; }
   std::uint64_t sent() const { return sent_; }
   std::uint64_t sent_in_window() const { return sent_in_window_; }
   std::uint64_t bytes() const { return bytes_; }
@@ -118,6 +123,8 @@ class WorkerMetrics {
   reports::Histogram second_latency_;
   std::map<std::int64_t, std::string> second_hist_;
   std::map<std::int64_t, std::pair<std::uint64_t, std::uint64_t>> second_counts_;  // completions, failures
+  std::vector<std::uint64_t> second_class_;  // completions per class in the current second
+  std::map<std::int64_t, std::vector<std::uint64_t>> second_class_counts_;
 };
 
 }  // namespace loadcast::loadgen

@@ -139,10 +139,12 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
   }
 
   sim::Time t0 = 0;
+  double started_epoch = 0.0;
   std::exception_ptr start_failure;
   const auto pick_start = [&]() noexcept {
     try {
       t0 = config.start_at ? steady_at_epoch(*config.start_at) : steady_now() + kStartMargin;
+      started_epoch = wall_now_s() + sim::to_seconds(t0 - steady_now());
     } catch (...) {
       start_failure = std::current_exception();
     }
@@ -179,6 +181,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
   LoadInfo& info = out.info;
   info = describe_run(config);
   info.threads = threads;
+  info.started_epoch = started_epoch;
   info.fds_needed = fd_limit.needed;
   info.fd_limit = fd_limit.soft;
   info.fd_limit_raised_from = fd_limit.raised_from;

@@ -134,6 +134,25 @@ Distribution Distribution::lognormal(double mean, double sigma) {
   return d;
 }
 
+std::optional<Distribution> Distribution::scaled(double f) const {
+  std::optional<Distribution> out;
+  switch (kind_) {
+    case DistKind::kConst: out = constant(a_ * f); break;
+    case DistKind::kExp: out = exponential(a_ * f); break;
+    case DistKind::kUniform: out = uniform(a_ * f, b_ * f); break;
+    case DistKind::kNormal: out = normal(a_ * f, b_ * f); break;
+    case DistKind::kLognormal: out = lognormal(c_ * f, b_); break;
+    case DistKind::kErlang: out = erlang(static_cast<int>(k_), a_ * f); break;
+    case DistKind::kGamma: out = gamma(a_, b_ * f); break;
+    case DistKind::kPareto: out = pareto(a_, b_ * f, c_ * f); break;
+    case DistKind::kEmpirical:
+    case DistKind::kUniformInt:
+    case DistKind::kZipf: return std::nullopt;
+  }
+  out->value_kind_ = value_kind_;
+  return out;
+}
+
 double Distribution::lognormal_p99_max(double mean) { return mean * det_exp(kZ99 * kZ99 / 2.0); }
 
 std::optional<Distribution> Distribution::lognormal_p99(double mean, double p99) {

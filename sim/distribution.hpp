@@ -88,6 +88,10 @@ class Distribution {
     return m == 0.0 ? 0.0 : variance() / (m * m);
   }
   bool is_const() const { return kind_ == DistKind::kConst; }
+  // The same family with every value multiplied by f > 0 (so the mean too, the shape kept):
+  // what `loadcast calibrate` writes for a fitted demand. nullopt for empirical, uniform_int
+  // and zipf, whose text form cannot carry scaled values.
+  std::optional<Distribution> scaled(double f) const;
 
   // Canonical text, e.g. "exp(1ms)"; parses back to the same distribution (empirical files
   // print as empirical(<n values>)). Defined in distribution_text.cpp.

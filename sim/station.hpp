@@ -12,6 +12,9 @@
 // distribution. Statistics since restart_statistics() (the end of a warm-up): utilization =
 // time-average busy servers / c, mean queue = time-average number waiting, mean in system;
 // arrivals, completions, rejections and the mean wait count the counted jobs.
+// The three time integrals (busy servers, waiting and present jobs over time) and the sum of the
+// waits are exact integers (jobs × nanoseconds, nanoseconds, in 128 bits), converted to seconds
+// once when stats() reads them: no division per event, and no rounding but the final one.
 // Job is a small copyable handle (a pointer, an index). Not thread safe.
 #pragma once
 
@@ -19,6 +22,7 @@
 #include <optional>
 
 #include "sim/processor_sharing.hpp"
+#include "sim/rng.hpp"
 #include "sim/ring.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats.hpp"
@@ -66,7 +70,7 @@ class Station {
     if (busy_ < static_cast<std::size_t>(params_.servers)) {
       ++present_;
       if (counted) {
-        wait_s_.add(0.0);
+        ++waits_;
         owner_.waited(Time{0});
       }
       start(job, service_s);
@@ -86,8 +90,9 @@ class Station {
     const Time now = sim_.now();
     advance(now);
     stats_start_ = now;
-    busy_area_ = queue_area_ = present_area_ = 0.0;
-    wait_s_ = Welford{};
+    busy_area_ = queue_area_ = present_area_ = 0;
+    wait_sum_ns_ = 0;
+    waits_ = 0;
     arrivals_ = completions_ = rejected_ = 0;
   }
 
@@ -95,18 +100,21 @@ class Station {
   StationStats stats() const {
     const Time now = sim_.now();
     // Integrate up to now without changing state.
-    const double tail = to_seconds(now - last_change_);
-    const double busy = busy_now();
-    const double waiting = static_cast<double>(present_) - busy;
-    const double span = to_seconds(now - stats_start_);
-    const double busy_area = busy_area_ + busy * tail;
-    const double queue_area = queue_area_ + (waiting > 0.0 ? waiting : 0.0) * tail;
-    const double present_area = present_area_ + static_cast<double>(present_) * tail;
+    const auto tail = static_cast<std::uint64_t>(now - last_change_);
+    const std::size_t busy = busy_now();
+    const std::size_t waiting = present_ - busy;
+    const Time span = now - stats_start_;
+    const double busy_area = to_double(busy_area_ + wide_product(busy, tail));
+    const double queue_area = to_double(queue_area_ + wide_product(waiting, tail));
+    const double present_area = to_double(present_area_ + wide_product(present_, tail));
     StationStats out;
-    out.utilization = span > 0 ? busy_area / span / static_cast<double>(params_.servers) : 0.0;
-    out.mean_queue = span > 0 ? queue_area / span : 0.0;
-    out.mean_in_system = span > 0 ? present_area / span : 0.0;
-    out.mean_wait_s = wait_s_.mean();
+    if (span > 0) {
+      const auto span_ns = static_cast<double>(span);
+      out.utilization = busy_area / span_ns / static_cast<double>(params_.servers);
+      out.mean_queue = queue_area / span_ns;
+      out.mean_in_system = present_area / span_ns;
+    }
+    out.mean_wait_s = waits_ > 0 ? to_double(wait_sum_ns_) / static_cast<double>(waits_) / 1e9 : 0.0;
     out.arrivals = arrivals_;
     out.completions = completions_;
     out.rejected = rejected_;
@@ -136,24 +144,28 @@ class Station {
     return true;
   }
 
-  double busy_now() const {
+  // Busy servers: FCFS, those serving; PS, the jobs present up to the c servers.
+  std::size_t busy_now() const {
     if (params_.discipline == Discipline::kPs) {
-      const double n = static_cast<double>(present_);
-      return n < ps_.capacity() ? n : ps_.capacity();
+      const auto c = static_cast<std::size_t>(params_.servers);
+      return present_ < c ? present_ : c;
     }
-    return static_cast<double>(busy_);
+    return busy_;
   }
 
-  // Integrals of busy servers, waiting and present jobs since stats_start_, advanced once per
-  // state change.
+  static double to_double(Uint128 x) { return static_cast<double>(x); }
+  // 64 × 64 → 128 bits: one multiplication instruction.
+  static Uint128 wide_product(std::uint64_t a, std::uint64_t b) { return static_cast<Uint128>(a) * b; }
+
+  // Integrals of busy servers, waiting and present jobs since stats_start_ (jobs × ns), advanced
+  // once per state change.
   void advance(Time now) {
     if (now == last_change_) return;
-    const double dt = to_seconds(now - last_change_);
-    const double busy = busy_now();
-    busy_area_ += busy * dt;
-    present_area_ += static_cast<double>(present_) * dt;
-    const double waiting = static_cast<double>(present_) - busy;
-    queue_area_ += (waiting > 0.0 ? waiting : 0.0) * dt;
+    const auto dt = static_cast<std::uint64_t>(now - last_change_);
+    const std::size_t busy = busy_now();
+    busy_area_ += wide_product(busy, dt);
+    present_area_ += wide_product(present_, dt);
+    queue_area_ += wide_product(present_ - busy, dt);
     last_change_ = now;
   }
 
@@ -171,8 +183,10 @@ class Station {
     if (!queue_.empty()) {
       const Waiting next = queue_.pop_front();
       if (owner_.counted(next.job)) {
-        wait_s_.add(to_seconds(now - next.arrived));
-        owner_.waited(now - next.arrived);
+        const Time wait = now - next.arrived;
+        wait_sum_ns_ += static_cast<Uint128>(wait);
+        ++waits_;
+        owner_.waited(wait);
       }
       start(next.job, next.service_s);
     }
@@ -197,10 +211,11 @@ class Station {
   std::size_t present_ = 0;
   Time stats_start_ = 0;
   Time last_change_ = 0;
-  double busy_area_ = 0.0;
-  double queue_area_ = 0.0;
-  double present_area_ = 0.0;
-  Welford wait_s_;
+  Uint128 busy_area_ = 0;     // busy servers × ns
+  Uint128 queue_area_ = 0;    // waiting jobs × ns
+  Uint128 present_area_ = 0;  // present jobs × ns
+  Uint128 wait_sum_ns_ = 0;   // counted FCFS waits
+  std::uint64_t waits_ = 0;
   std::uint64_t arrivals_ = 0;
   std::uint64_t completions_ = 0;
   std::uint64_t rejected_ = 0;

@@ -41,7 +41,9 @@ System::System(sim::Simulation& sim, const workload::WorkloadSpec& workload, con
       source_(sim, workload, *this, params.duration),
       class_counts_(workload.classes.size()),
       class_latency_(workload.classes.size()),
-      interval_class_latency_(workload.classes.size() > 1 ? workload.classes.size() : 0) {
+      recent_(workload.classes.size()),
+      interval_class_latency_(workload.classes.size() > 1 ? workload.classes.size() : 0),
+      interval_class_completions_(interval_class_latency_.size(), 0) {
   if (params.window) window_.emplace();
   events_.set_enabled(params.record_events);
   for (const auto& sc : config.stations) stations_.push_back(std::make_unique<Station>(sim, sc, *this));
@@ -83,6 +85,7 @@ RunOutput System::run() {
   const sim::Time end = sim_.interrupted() ? sim_.now() : params_.duration;
   if (interval_start_ < end) close_interval(interval_start_, end);
   close_hour();
+  fold_recent();
 
   RunOutput out;
   out.measured_s = sim::to_seconds(end > params_.warmup ? end - (params_.warmup > 0 ? params_.warmup : 0) : 0);
@@ -198,16 +201,18 @@ void System::account(Request* r, const Failure* f) {
   const sim::Time latency = sim_.now() - r->arrival;
   const bool ok = f == nullptr;
   ++interval_completions_;
-  if (ok) {
-    interval_latency_.record(latency);
-  } else {
+  if (!ok) {
     ++interval_errors_;
     if (f->status >= 500 && f->status < 600) {
       ++interval_5xx_;
       ++interval_by_5xx_[static_cast<std::size_t>(f->status - 500)];
     }
+  } else if (!r->counted) {
+    // Before the warm-up's end: only the interval's series see it.
+    interval_latency_.record(latency);
+    if (!interval_class_latency_.empty()) interval_class_latency_[r->cls].record(latency);
   }
-  if (ok && !interval_class_latency_.empty()) interval_class_latency_[r->cls].record(latency);
+  if (!interval_class_completions_.empty()) ++interval_class_completions_[r->cls];
   if (r->counted) {
     Span* window = window_ && in_window(sim_.now()) ? &*window_ : nullptr;
     (ok ? hour_.ok : hour_.failed) += 1;
@@ -217,8 +222,7 @@ void System::account(Request* r, const Failure* f) {
     if (ok) {
       ++c.ok;
       ++c.by_status[200];
-      class_latency_[r->cls].record(latency);
-      hour_.latency.record(latency);
+      recent_[r->cls].record(latency);
       if (window != nullptr) window->latency.record(latency);
     } else {
       switch (f->kind) {
@@ -229,6 +233,18 @@ void System::account(Request* r, const Failure* f) {
       if (f->status > 0 && f->status < 600 && f->kind != Failure::Kind::kDropped) ++c.by_status[static_cast<std::size_t>(f->status)];
       c.add_cause(f->cause);
     }
+  }
+}
+
+void System::fold_recent() {
+  for (std::size_t c = 0; c < recent_.size(); ++c) {
+    reports::Histogram& h = recent_[c];
+    if (h.empty()) continue;
+    class_latency_[c].merge(h);
+    hour_.latency.merge(h);
+    interval_latency_.merge(h);
+    if (!interval_class_latency_.empty()) interval_class_latency_[c].merge(h);
+    h.reset();
   }
 }
 
@@ -263,6 +279,7 @@ reports::Json System::Span::to_json() const {
 }
 
 void System::close_hour() {
+  fold_recent();
   const sim::Time start = static_cast<sim::Time>(hour_index_) * sim::kHour;
   if (start >= params_.duration) return;
   const sim::Time end = std::min(start + sim::kHour, params_.duration);
@@ -287,6 +304,7 @@ void System::on_interval() {
 }
 
 void System::close_interval(sim::Time start, sim::Time end) {
+  fold_recent();
   const std::size_t index = timeseries_.t_s.size();
   timeseries_.t_s.push_back(sim::to_seconds(start));
   SeriesRow row(timeseries_, index);
@@ -322,6 +340,8 @@ void System::close_interval(sim::Time start, sim::Time end) {
   for (std::size_t c = 0; c < interval_class_latency_.size(); ++c) {
     reports::Histogram& h = interval_class_latency_[c];
     const std::string prefix = "classes." + workload_.classes[c].name;
+    row.set(prefix + ".requests_per_s", span > 0 ? static_cast<double>(interval_class_completions_[c]) / span : 0.0);
+    interval_class_completions_[c] = 0;
     if (h.empty()) {
       row.set(prefix + ".latency_p50_ms", nan);
       row.set(prefix + ".latency_p99_ms", nan);

@@ -84,6 +84,8 @@ class System final : public RequestSink, public Admitter {
   void account(Request* r, const Failure* f);  // the client got its answer: count it
   void discard(Request* r);                     // an abandoned request's work ended
   void on_warmup_end();
+  // Folds each class's `recent_` latencies into the class, hour and interval histograms.
+  void fold_recent();
   void on_interval();
   void close_interval(sim::Time start, sim::Time end);
   // Latency and counts of a span of the run (an hour, the window): measured responses only.
@@ -121,6 +123,12 @@ class System final : public RequestSink, public Admitter {
 
   std::vector<Counter> class_counts_;
   std::vector<reports::Histogram> class_latency_;
+  // The OK latencies of counted requests since the last fold, per class: recorded once per
+  // response here instead of in the class, hour and interval histograms each, and folded into
+  // them (fold_recent) before any of them is read — at each interval's and hour's end and at the
+  // end of the run. Folding adds counts, so the histograms hold the same counts, min and max;
+  // their sums of integer nanoseconds are the same doubles while below 2^53 ns (104 days).
+  std::vector<reports::Histogram> recent_;
   reports::TimeSeries timeseries_;
   sim::Time interval_start_ = 0;
   reports::Histogram interval_latency_;
@@ -131,6 +139,7 @@ class System final : public RequestSink, public Admitter {
   std::array<std::uint64_t, 100> interval_by_5xx_{};  // responses 500..599 in the interval
   std::array<bool, 100> seen_5xx_{};                   // the code has a series (it occurred)
   std::vector<reports::Histogram> interval_class_latency_;  // with several classes
+  std::vector<std::uint64_t> interval_class_completions_;   // with several classes
   Span hour_;
   std::size_t hour_index_ = 0;
   reports::Json hours_ = reports::Json::array();

@@ -56,6 +56,11 @@ struct Override {
 // Parses "path=value"; throws std::invalid_argument with a sentence when malformed.
 Override parse_override(const std::string& text);
 
+// An overlay file (`--overlay`, written by `loadcast calibrate`): a YAML mapping of scenario
+// paths to scalar values, `workload.requests[0].steps[0].cpu: exp(12ms)`, each an Override in
+// file order. Throws LoadError ("file:line:col: sentence") for an unreadable or malformed file.
+std::vector<Override> read_overlay(const std::string& path);
+
 // Every problem found, each "file:line:col: yaml.path: sentence".
 class LoadError : public std::runtime_error {
  public:

@@ -336,3 +336,59 @@ TEST_CASE("LoadResult: a merge refuses a shard index at or above the shard count
   CHECK(all.result.to_json()["load"]["shard"]["missing"] == reports::Json::array());
   CHECK_FALSE(all.result.to_json()["load"].contains("merge_warnings"));
 }
+
+TEST_CASE("LoadResult: completions per class per second, as the simulator's classes.<name>.requests_per_s") {
+  loadgen::LoadTotals t({"a", "b"});
+  t.add_worker(worker(300, 0), {0, 0});
+  const auto r = loadgen::build_result(t, info());
+  const auto& s = r.timeseries.series;
+  REQUIRE(s.count("classes.a.requests_per_s") == 1);
+  REQUIRE(s.count("classes.b.requests_per_s") == 1);
+  const auto& a = s.at("classes.a.requests_per_s");
+  const auto& b = s.at("classes.b.requests_per_s");
+  const auto& all = s.at("requests_per_s");
+  REQUIRE(a.size() == all.size());
+  // Classes alternate: 50 of each in each of the first three seconds; the one drop at 5 s is a's.
+  CHECK(a[0] == 50.0);
+  CHECK(b[0] == 50.0);
+  CHECK(a[5] == 1.0);
+  CHECK(b[5] == 0.0);
+  for (std::size_t k = 0; k < all.size(); ++k) CHECK(a[k] + b[k] == all[k]);
+
+  SECTION("a result written before the per-class series still merges, without them") {
+    auto j = r.to_json();
+    j["load"]["per_second"].erase("class_completions");
+    const auto old = loadgen::totals_from_result(reports::Result::from_json(j));
+    const auto again = loadgen::build_result(old, info());
+    CHECK(again.timeseries.series.at("classes.a.requests_per_s")[0] == 0.0);
+    CHECK(again.timeseries.series.at("requests_per_s")[0] == 100.0);
+  }
+  SECTION("a class series naming no class of the result is refused") {
+    auto j = r.to_json();
+    j["load"]["per_second"]["class_completions"]["zzz"] = j["load"]["per_second"]["class_completions"]["a"];
+    CHECK_THROWS_WITH(loadgen::totals_from_result(reports::Result::from_json(j)),
+                      Catch::Contains("load.per_second.class_completions.zzz names no class of the result"));
+  }
+}
+
+TEST_CASE("LoadResult: the schedule's wall-clock start is recorded, read back, and the earliest shard's after a merge") {
+  const auto shard = [](std::uint64_t index, double started) {
+    loadgen::LoadTotals t({"a", "b"});
+    t.add_worker(worker(100, static_cast<int>(index)), {0, 0});
+    auto i = info();
+    i.shards = 2;
+    i.shard_indices = {index};
+    i.started_epoch = started;
+    return reports::Result::from_json(loadgen::build_result(t, i).to_json());
+  };
+  const auto s0 = shard(0, 1796457600.25);
+  CHECK(s0.sections.at("load").at("started_epoch").get<double>() == 1796457600.25);
+  CHECK(loadgen::info_from_result(s0).started_epoch == 1796457600.25);
+  const auto merged = loadgen::merge_results({{"s1.json", shard(1, 1796457601.5)}, {"s0.json", s0}});
+  CHECK(merged.info.started_epoch == 1796457600.25);
+  CHECK(merged.result.sections.at("load").at("started_epoch").get<double>() == 1796457600.25);
+  // A result from before the field: none, and calibrate asks for --start.
+  auto old = s0.to_json();
+  old["load"].erase("started_epoch");
+  CHECK_FALSE(loadgen::info_from_result(reports::Result::from_json(old)).started_epoch);
+}

@@ -3,7 +3,9 @@
 // overrides strictly; a result whose pricing fails still gets a cost section saying why.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <string>
 
@@ -58,7 +60,11 @@ TEST_CASE("PricingLoader: both built-in tables are complete and carry the refere
   CHECK(virginia.usd("fargate", "x86_vcpu_hour") == 0.04048);
   CHECK(virginia.usd("aurora", "acu_hour_standard") == 0.12);
   CHECK(virginia.usd("alb", "hour") == 0.0225);
-  CHECK(tokyo.at("fargate", "arm_vcpu_hour").confidence == cost::PriceConfidence::kUnverified);
+  // Tokyo ARM Fargate is x86 - 20 %, read from AWS's price list by a public source (issue #15).
+  CHECK(tokyo.usd("fargate", "arm_vcpu_hour") == 0.04045);
+  CHECK(tokyo.usd("fargate", "arm_gb_hour") == 0.00442);
+  CHECK(tokyo.at("fargate", "arm_vcpu_hour").confidence == cost::PriceConfidence::kSecondary);
+  CHECK(tokyo.at("fargate", "arm_gb_hour").confidence == cost::PriceConfidence::kSecondary);
   CHECK(tokyo.at("aurora_instance_standard", "db.r6g.large").usd == 0.313);
   for (const auto& key : tokyo.keys()) {
     const auto dot = key.find('.');
@@ -235,5 +241,65 @@ TEST_CASE("PricingLoader: the common provisioned classes are priced in both regi
       CHECK(virginia.has(group, cls));
       CHECK(tokyo.has(group, cls));
     }
+  }
+}
+
+TEST_CASE("PricingLoader: the Fargate Spot discount is a measured value of each region's table, with its source") {
+  const auto& tokyo = scenario::builtin_price_table("ap-northeast-1");
+  const auto& virginia = scenario::builtin_price_table("us-east-1");
+  // Both from the Spot price feed of AWS's Fargate pricing page, copied on 2026-09-29: the
+  // discount reproduces the measured Spot price of vCPU and memory alike.
+  const auto& t = tokyo.at("fargate", "spot_discount");
+  CHECK(t.usd == 0.690759);
+  CHECK(t.confidence == cost::PriceConfidence::kSecondary);
+  CHECK(t.date == "2026-09-29");
+  CHECK(t.source.find("github.com/theuves/fgcalc") != std::string::npos);
+  CHECK(tokyo.usd("fargate", "x86_vcpu_hour") * (1.0 - t.usd) == Approx(0.01563522).epsilon(1e-6));
+  CHECK(tokyo.usd("fargate", "x86_gb_hour") * (1.0 - t.usd) == Approx(0.0017101).epsilon(1e-5));
+  const auto& v = virginia.at("fargate", "spot_discount");
+  CHECK(v.usd == 0.68168);
+  CHECK(v.confidence == cost::PriceConfidence::kSecondary);
+  CHECK(virginia.usd("fargate", "x86_vcpu_hour") * (1.0 - v.usd) == Approx(0.01288561).epsilon(1e-5));
+  CHECK(virginia.usd("fargate", "x86_gb_hour") * (1.0 - v.usd) == Approx(0.00141493).epsilon(1e-5));
+  // Not AWS's "up to 70 %" any more in either region.
+  CHECK(t.usd < 0.70);
+  CHECK(v.usd < 0.70);
+}
+
+TEST_CASE("PricingLoader: Aurora instance prices are consistent within a family and across the storage configurations") {
+  // Instance-hours of a family double with each size, and I/O-Optimized instances cost 30 %
+  // more than Aurora Standard ones (AWS's Aurora pricing page; the us-east-1 rates of AWS's own
+  // static table follow both rules to the tenth of a cent).
+  const std::vector<std::pair<std::string, double>> sizes = {{"small", 0.25}, {"medium", 0.5}, {"large", 1},
+                                                             {"xlarge", 2},   {"2xlarge", 4},  {"4xlarge", 8},
+                                                             {"8xlarge", 16}};
+  for (const char* region : {"ap-northeast-1", "us-east-1"}) {
+    const auto& table = scenario::builtin_price_table(region);
+    std::map<std::string, double> per_large;  // family -> price of its first size, scaled to .large
+    for (const auto& cls : table.instance_classes("aurora_instance_standard")) {
+      const auto dot = cls.rfind('.');
+      const std::string family = cls.substr(0, dot);
+      const std::string size = cls.substr(dot + 1);
+      const auto it = std::find_if(sizes.begin(), sizes.end(), [&](const auto& s) { return s.first == size; });
+      INFO(region << " " << cls);
+      REQUIRE(it != sizes.end());
+      const double standard = table.usd("aurora_instance_standard", cls);
+      const double scaled = standard / it->second;
+      if (!per_large.count(family)) per_large[family] = scaled;
+      CHECK(scaled == Approx(per_large[family]).epsilon(0.005));
+      REQUIRE(table.has("aurora_instance_io_optimized", cls));
+      CHECK(table.usd("aurora_instance_io_optimized", cls) / standard == Approx(1.3).epsilon(0.002));
+    }
+  }
+  // Tokyo db.r7g/r8g have no source: us-east-1's 0.276 at the Tokyo/us-east-1 ratio of db.r6g.large.
+  const auto& tokyo = scenario::builtin_price_table("ap-northeast-1");
+  const auto& virginia = scenario::builtin_price_table("us-east-1");
+  const double ratio = tokyo.usd("aurora_instance_standard", "db.r6g.large") /
+                       virginia.usd("aurora_instance_standard", "db.r6g.large");
+  for (const char* cls : {"db.r7g.large", "db.r8g.large"}) {
+    INFO(cls);
+    CHECK(tokyo.usd("aurora_instance_standard", cls) == Approx(virginia.usd("aurora_instance_standard", cls) * ratio).epsilon(0.001));
+    CHECK(tokyo.at("aurora_instance_standard", cls).confidence == cost::PriceConfidence::kUnverified);
+    CHECK(tokyo.at("aurora_instance_standard", cls).note.find("0.313 / 0.26") != std::string::npos);
   }
 }

@@ -138,3 +138,23 @@ TEST_CASE("Distribution: a bounded Pareto of large alpha samples and averages wi
   CHECK(std::isfinite(d.variance()));
   CHECK(d.variance() >= 0.0);
 }
+
+TEST_CASE("Distribution: scaled multiplies the mean by f and keeps the shape, in text that parses back") {
+  const std::vector<Distribution> shapes = {Distribution::constant(0.004), Distribution::exponential(0.004),
+                                            Distribution::uniform(0.002, 0.006), Distribution::normal(0.004, 0.001),
+                                            Distribution::lognormal(0.004, 0.6), Distribution::erlang(3, 0.004),
+                                            Distribution::gamma(0.5, 0.004), Distribution::pareto(1.5, 0.001, 0.1)};
+  for (const auto& d : shapes) {
+    INFO(d.describe());
+    const auto s = d.scaled(2.5);
+    REQUIRE(s);
+    CHECK(s->kind() == d.kind());
+    CHECK(s->mean() == Approx(2.5 * d.mean()).epsilon(1e-9));
+    CHECK(s->scv() == Approx(d.scv()).epsilon(1e-9));  // the shape: the same coefficient of variation
+    const auto back = parse_distribution(s->describe());
+    REQUIRE(back.value);
+    CHECK(back.value->mean() == Approx(s->mean()).epsilon(1e-6));
+  }
+  CHECK_FALSE(Distribution::empirical({1.0, 2.0}).scaled(2.0));
+  CHECK_FALSE(Distribution::zipf(1.1, 100).scaled(2.0));
+}

@@ -97,3 +97,37 @@ TEST_CASE("Station: statistics count only counted jobs and restart at the end of
   CHECK(s.utilization == Approx(1.0 / 3.0));
   CHECK(owner.waits == std::vector<Time>{kSecond});  // only the counted job's wait
 }
+
+TEST_CASE("Station: time integrals and the mean wait are exact sums of nanoseconds") {
+  // Ten jobs of 0.1 s, one every 0.2 s, on one server; then ten pairs of 0.05 s jobs, one pair
+  // every 0.2 s (the second waits 0.05 s). Summed as seconds, ten busy spans of 0.1 give
+  // 0.9999999999999999 and the utilization over 2 s 0.49999999999999994; summed in nanoseconds
+  // they are exactly 1 s.
+  Simulation sim;
+  Owner owner(sim);
+  Station<int, Owner> st(sim, fcfs(1), owner);
+  for (int k = 0; k < 10; ++k) {
+    sim.schedule_at(k * 200 * kMillisecond, [&st, k] { CHECK(st.arrive(k, 0.1)); });
+  }
+  sim.run_until(2 * kSecond);
+  StationStats s = st.stats();
+  CHECK(s.utilization == 0.5);
+  CHECK(s.mean_in_system == 0.5);
+  CHECK(s.mean_queue == 0.0);
+  CHECK(s.mean_wait_s == 0.0);
+
+  st.restart_statistics();
+  for (int k = 0; k < 10; ++k) {
+    sim.schedule_at(2 * kSecond + k * 200 * kMillisecond, [&st, k] {
+      CHECK(st.arrive(10 + 2 * k, 0.05));
+      CHECK(st.arrive(11 + 2 * k, 0.05));
+    });
+  }
+  sim.run_until(4 * kSecond);
+  s = st.stats();
+  CHECK(s.utilization == 0.5);
+  CHECK(s.mean_in_system == 0.75);  // two present for 0.05 s, one for 0.05 s, every 0.2 s
+  CHECK(s.mean_queue == 0.25);
+  CHECK(s.mean_wait_s == 0.025);    // ten waits of 0 and ten of 0.05 s
+  CHECK(s.completions == 20);
+}

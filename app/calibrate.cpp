@@ -1,0 +1,403 @@
+#include "app/calibrate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+
+#include "app/exit_code.hpp"
+#include "app/nnls.hpp"
+#include "sim/stats.hpp"
+
+namespace loadcast::app {
+
+namespace {
+
+// Two classes whose throughput columns point the same way (cosine above this) kept one mix.
+constexpr double kSameMixCosine = 0.999;
+constexpr double kEps = 1e-6;
+// Above this condition number of the normalised Gram matrix (two classes at cosine 0.999 give
+// about 2000) the demands are not separable in practice.
+constexpr double kMaxCondition = 1000.0;
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string iso(double epoch) {
+  const auto t = static_cast<std::time_t>(std::floor(epoch));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string ms(double seconds) { return fmt("%.3g ms", seconds * 1e3); }
+
+std::size_t pick_service(const scenario::Scenario& sc, const std::string& name) {
+  const auto& services = sc.model.services;
+  if (services.empty()) throw UsageError("the scenario has no services: calibrate fits the CPU demand of a service's tasks");
+  if (name.empty()) {
+    if (services.size() == 1) return 0;
+    std::string names;
+    for (const auto& s : services) names += (names.empty() ? "" : ", ") + s.name;
+    throw UsageError("the scenario has several services (" + names + "): say which one the CPU data measures with --service");
+  }
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    if (services[i].name == name) return i;
+  }
+  throw UsageError("--service " + name + ": the scenario has no such service");
+}
+
+double cpu_mean_s(const models::ClassConfig& cc) {
+  double m = 0.0;
+  for (const auto& step : cc.steps) {
+    if (step.kind == models::StepKind::kCpu) m += step.service.mean();
+  }
+  return m;
+}
+
+// The period of a series: the smallest spacing between its timestamps.
+double period_of(const MetricSeries& m) {
+  double p = std::numeric_limits<double>::infinity();
+  for (std::size_t k = 1; k < m.t_epoch.size(); ++k) p = std::min(p, m.t_epoch[k] - m.t_epoch[k - 1]);
+  return p;
+}
+
+// Completions per second of one class over [from, to) (seconds since the result's start),
+// from the result's series of rates per interval; nullopt when the series does not cover it.
+std::optional<double> mean_rate(const reports::TimeSeries& ts, const std::vector<double>& rate, double from, double to) {
+  double covered = 0.0, count = 0.0;
+  for (std::size_t k = 0; k < ts.t_s.size() && k < rate.size(); ++k) {
+    const double lo = std::max(from, ts.t_s[k]);
+    const double hi = std::min(to, ts.t_s[k] + ts.interval_s);
+    if (hi <= lo) continue;
+    const double r = std::isnan(rate[k]) ? 0.0 : rate[k];
+    covered += hi - lo;
+    count += r * (hi - lo);
+  }
+  if (covered < (to - from) - kEps) return std::nullopt;
+  return count / (to - from);
+}
+
+struct Rows {
+  std::vector<std::vector<double>> x;  // per period: throughput per class
+  std::vector<double> y;               // vCPU in use
+};
+
+}  // namespace
+
+Calibration calibrate(const scenario::Scenario& sc, const std::vector<CalibrationInput>& inputs, const CalibrateOptions& options) {
+  if (inputs.empty()) throw UsageError("give at least one RESULT.json with its --cloudwatch DATA.json");
+  if (options.cpu_id.empty()) throw UsageError("--cpu ID is required: the Id of the ECS CPUUtilization query");
+  if (options.tasks_id.empty() == !options.tasks_count.has_value()) {
+    throw UsageError("give the task count either as --tasks ID (RunningTaskCount) or as --tasks-count N, one of them");
+  }
+  Calibration out;
+  const std::size_t svc = pick_service(sc, options.service);
+  out.service = sc.model.services[svc].name;
+  out.vcpu = sc.model.services[svc].vcpu();
+
+  // The classes the service serves: routed to it, or every class when it is the only service.
+  std::vector<std::size_t> cls;
+  for (std::size_t c = 0; c < sc.model.classes.size(); ++c) {
+    const auto& route = sc.model.classes[c].service;
+    if (route ? *route == svc : sc.model.services.size() == 1) cls.push_back(c);
+  }
+  if (cls.empty()) throw UsageError("no request class of the scenario goes to service " + out.service);
+  for (std::size_t c : cls) {
+    ClassFit f;
+    f.name = sc.workload.classes[c].name;
+    f.index = c;
+    f.scenario_demand_s = cpu_mean_s(sc.model.classes[c]);
+    out.classes.push_back(f);
+  }
+
+  Rows rows;
+  std::vector<double> input_util(inputs.size(), 0.0);
+  for (std::size_t in = 0; in < inputs.size(); ++in) {
+    const auto& input = inputs[in];
+    const auto& r = input.result;
+    const std::string& rp = input.result_path;
+    for (const auto& entry : r.classes) {
+      const std::string& name = entry.first;
+      if (std::none_of(sc.workload.classes.begin(), sc.workload.classes.end(), [&](const auto& wc) { return wc.name == name; })) {
+        throw InputError(rp + ": classes." + name + ": the scenario has no request class of that name (a result of another scenario?)");
+      }
+    }
+    // Each class's rate series: per class with several classes, the total with one.
+    std::vector<const std::vector<double>*> series;
+    for (const auto& f : out.classes) {
+      const std::string key = r.classes.size() > 1 ? "classes." + f.name + ".requests_per_s" : "requests_per_s";
+      const bool mine = r.classes.count(f.name) > 0;
+      const auto it = r.timeseries.series.find(key);
+      if (mine && it == r.timeseries.series.end()) {
+        throw InputError(rp + ": timeseries.series." + key +
+                         " is missing (a result from before per-class series; run the load again with this loadcast)");
+      }
+      series.push_back(mine ? &it->second : nullptr);
+    }
+    const double start = input.start_epoch ? *input.start_epoch : std::numeric_limits<double>::quiet_NaN();
+    if (std::isnan(start)) {
+      throw InputError(rp + ": load.started_epoch is missing or null (a sim result, or a load result from before it was recorded): give the run's start with --start (ISO-8601)");
+    }
+    const double from = start + r.warmup_s;
+    const double to = from + r.duration_s;
+    const auto& cw = input.cloudwatch;
+    const MetricSeries& cpu = cw.need(options.cpu_id, "--cpu");
+    const MetricSeries* tasks = options.tasks_id.empty() ? nullptr : &cw.need(options.tasks_id, "--tasks");
+    double period = period_of(cpu);
+    if (!std::isfinite(period)) {
+      if (tasks == nullptr || !std::isfinite(period_of(*tasks))) {
+        throw InputError(cpu.where + ": one timestamp only; the period cannot be told (query at least two periods)");
+      }
+      period = period_of(*tasks);
+    }
+    if (out.period_s > 0.0 && std::abs(out.period_s - period) > kEps) {
+      throw InputError(cpu.where + ": period " + fmt("%g", period) + " s differs from the other inputs' " + fmt("%g s", out.period_s));
+    }
+    out.period_s = period;
+    std::size_t used = 0;
+    double util_sum = 0.0;
+    for (std::size_t k = 0; k < cpu.t_epoch.size(); ++k) {
+      const double t = cpu.t_epoch[k];
+      if (t < from - kEps || t + period > to + kEps) continue;
+      double n = 0.0;
+      if (tasks != nullptr) {
+        const auto v = tasks->at(t);
+        if (!v) throw InputError(tasks->where + ": no value for the period starting " + iso(t) + ", which " + options.cpu_id + " has");
+        n = *v;
+      } else {
+        n = *options.tasks_count;
+      }
+      if (!(n > 0.0)) throw InputError((tasks ? tasks->where : cw.file) + ": " + fmt("%g", n) + " tasks in the period starting " + iso(t) + " (must be > 0)");
+      const double u = cpu.values[k];
+      if (u < 0.0 || u > 100.0 + kEps) {
+        throw InputError(cpu.where + ".Values: " + fmt("%g", u) + " at " + iso(t) + " is not a utilisation in percent (0-100)");
+      }
+      std::vector<double> x;
+      for (std::size_t j = 0; j < out.classes.size(); ++j) {
+        if (series[j] == nullptr) {
+          x.push_back(0.0);
+          continue;
+        }
+        const auto rate = mean_rate(r.timeseries, *series[j], t - start, t - start + period);
+        if (!rate) throw InputError(rp + ": timeseries does not cover the period starting " + iso(t));
+        x.push_back(*rate);
+      }
+      rows.x.push_back(std::move(x));
+      rows.y.push_back(u / 100.0 * n * out.vcpu);
+      util_sum += u / 100.0;
+      ++used;
+    }
+    if (used == 0) {
+      throw InputError(cpu.where + ": no period of " + options.cpu_id + " (" + iso(cpu.t_epoch.empty() ? 0.0 : cpu.t_epoch.front()) +
+                       " .. " + iso(cpu.t_epoch.empty() ? 0.0 : cpu.t_epoch.back() + period) + ") lies inside the measured window of " +
+                       rp + " (" + iso(from) + " .. " + iso(to) + ")");
+    }
+    input_util[in] = util_sum / static_cast<double>(used);
+  }
+
+  // Columns of classes that never ran are left out of the fit.
+  std::vector<std::size_t> cols;
+  for (std::size_t j = 0; j < out.classes.size(); ++j) {
+    for (const auto& x : rows.x) out.classes[j].ran = out.classes[j].ran || x[j] > 0.0;
+    if (out.classes[j].ran) cols.push_back(j);
+    else out.warnings.push_back("class " + out.classes[j].name + " completed nothing in the measured periods: not fitted");
+  }
+  const std::size_t n = rows.y.size();
+  out.periods = n;
+  Matrix a(n, cols.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t p = 0; p < cols.size(); ++p) a(i, p) = rows.x[i][cols[p]];
+  }
+  const NnlsResult fit = nnls(a, rows.y);
+  if (!fit.converged) out.warnings.push_back("the least-squares fit stopped at its iteration limit: treat the demands with care");
+  for (std::size_t p = 0; p < cols.size(); ++p) out.classes[cols[p]].demand_s = fit.x[p];
+
+  double ymean = 0.0;
+  for (double v : rows.y) ymean += v;
+  ymean /= static_cast<double>(n);
+  double tss = 0.0;
+  for (double v : rows.y) tss += (v - ymean) * (v - ymean);
+  out.mean_vcpu = ymean;
+  out.rmse_vcpu = std::sqrt(fit.residual_sq / static_cast<double>(n));
+  out.r2 = tss > 0.0 ? 1.0 - fit.residual_sq / tss : std::numeric_limits<double>::quiet_NaN();
+
+  // Classes that kept one mix cannot be told apart.
+  bool same_mix_told = false;
+  for (std::size_t p = 0; p < cols.size(); ++p) {
+    for (std::size_t q = p + 1; q < cols.size(); ++q) {
+      double ab = 0.0, aa = 0.0, bb = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        ab += a(i, p) * a(i, q);
+        aa += a(i, p) * a(i, p);
+        bb += a(i, q) * a(i, q);
+      }
+      if (ab / std::sqrt(aa * bb) > kSameMixCosine) {
+        same_mix_told = true;
+        out.warnings.push_back("classes " + out.classes[cols[p]].name + " and " + out.classes[cols[q]].name +
+                               ": their throughputs kept the same ratio in every period (the mix never varied), so the fit "
+                               "cannot separate their demands: run per-class runs or varied mixes and fit them together");
+      }
+    }
+  }
+
+  // Several classes can be dependent without any two keeping one ratio: the condition number
+  // (1-norm) of XᵀX with unit columns tells.
+  if (cols.size() > 2 && !same_mix_told) {
+    Matrix g(cols.size(), cols.size());
+    std::vector<double> norm(cols.size(), 0.0);
+    for (std::size_t p = 0; p < cols.size(); ++p) {
+      for (std::size_t i = 0; i < n; ++i) norm[p] += a(i, p) * a(i, p);
+      norm[p] = std::sqrt(norm[p]);
+    }
+    for (std::size_t p = 0; p < cols.size(); ++p) {
+      for (std::size_t q = 0; q < cols.size(); ++q) {
+        double s = 0.0;
+        for (std::size_t i = 0; i < n; ++i) s += a(i, p) * a(i, q);
+        g(p, q) = s / (norm[p] * norm[q]);
+      }
+    }
+    const auto inv = invert(g);
+    const auto one_norm = [](const Matrix& m) {
+      double best = 0.0;
+      for (std::size_t c = 0; c < m.cols; ++c) {
+        double sum = 0.0;
+        for (std::size_t r = 0; r < m.rows; ++r) sum += std::abs(m(r, c));
+        best = std::max(best, sum);
+      }
+      return best;
+    };
+    const double cond = inv ? one_norm(g) * one_norm(*inv) : std::numeric_limits<double>::infinity();
+    if (cond > kMaxCondition) {
+      std::string names;
+      for (std::size_t p : cols) names += (names.empty() ? "" : ", ") + out.classes[p].name;
+      out.warnings.push_back("the throughputs of classes " + names + " are nearly linearly dependent (condition number " +
+                             (std::isfinite(cond) ? fmt("%.3g", cond) : std::string("infinite")) +
+                             " of their normalised XᵀX): the mix never varied enough to separate their demands; run per-class runs "
+                             "or varied mixes and fit them together");
+    }
+  }
+
+  // Intervals: σ² (A_Pᵀ A_P)⁻¹ over the free classes, Student-t with n - p degrees of freedom.
+  std::vector<std::size_t> kept;
+  for (std::size_t p = 0; p < cols.size(); ++p) {
+    if (fit.active[p]) kept.push_back(p);
+  }
+  const std::size_t dof = n > kept.size() ? n - kept.size() : 0;
+  if (dof == 0) {
+    out.warnings.push_back("as many free demands as periods (" + std::to_string(n) + "): no confidence interval; measure more periods");
+  } else if (!kept.empty()) {
+    Matrix g(kept.size(), kept.size());
+    for (std::size_t u = 0; u < kept.size(); ++u) {
+      for (std::size_t v = 0; v < kept.size(); ++v) {
+        double s = 0.0;
+        for (std::size_t i = 0; i < n; ++i) s += a(i, kept[u]) * a(i, kept[v]);
+        g(u, v) = s;
+      }
+    }
+    const auto inv = invert(g);
+    if (!inv) {
+      out.warnings.push_back("the throughputs of the fitted classes are linearly dependent: no confidence interval; run per-class runs or varied mixes");
+    } else {
+      const double sigma2 = fit.residual_sq / static_cast<double>(dof);
+      const double t = sim::student_t_quantile(0.975, static_cast<double>(dof));
+      for (std::size_t u = 0; u < kept.size(); ++u) {
+        auto& f = out.classes[cols[kept[u]]];
+        const double half = t * std::sqrt(std::max(0.0, sigma2 * (*inv)(u, u)));
+        f.low_s = std::max(0.0, f.demand_s - half);
+        f.high_s = f.demand_s + half;
+      }
+    }
+  }
+  for (std::size_t p = 0; p < cols.size(); ++p) {
+    if (!fit.active[p]) {
+      out.warnings.push_back("class " + out.classes[cols[p]].name +
+                             ": the fit put its demand at the bound 0 (its CPU is too small to see, or the data cannot separate it)");
+    }
+  }
+
+  // Fixed delay: the residual latency at the lowest utilisation measured.
+  const std::size_t low = static_cast<std::size_t>(std::min_element(input_util.begin(), input_util.end()) - input_util.begin());
+  for (auto& f : out.classes) {
+    const auto it = inputs[low].result.classes.find(f.name);
+    if (it == inputs[low].result.classes.end() || !it->second.latency_ms.has_samples()) continue;
+    f.mean_latency_ms = it->second.latency_ms.mean;
+    f.fixed_delay_ms = it->second.latency_ms.mean - f.demand_s * 1e3;
+    if (*f.fixed_delay_ms < 0.0) {
+      out.warnings.push_back("class " + f.name + ": its mean latency at the lowest load (" + fmt("%.3g ms", *f.mean_latency_ms) +
+                             ") is below its fitted demand: the demand is overstated or the CPU data is not this run's");
+    }
+  }
+  return out;
+}
+
+std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, const std::vector<std::string>& sources) {
+  std::string y;
+  y += "# loadcast calibrate: CPU demand per request of the classes of service " + c.service + " (" + fmt("%g", c.vcpu) + " vCPU)\n";
+  y += "# scenario: " + sc.path + "\n";
+  for (const auto& s : sources) y += "# from: " + s + "\n";
+  y += "# method: service demand law U x tasks x vCPU = sum over classes of X x D per " + fmt("%g", c.period_s) +
+       " s period, non-negative least squares (Lawson-Hanson)\n";
+  y += "# fit: " + std::to_string(c.periods) + " periods, R^2 " + (std::isnan(c.r2) ? std::string("n/a") : fmt("%.4f", c.r2)) +
+       ", residual RMS " + fmt("%.4g", c.rmse_vcpu) + " vCPU of a mean " + fmt("%.4g", c.mean_vcpu) + " vCPU in use\n";
+  for (const auto& w : c.warnings) y += "# warning: " + w + "\n";
+  y += "# apply with: loadcast sim " + sc.path + " --overlay <this file>\n";
+  for (const auto& f : c.classes) {
+    y += "\n# " + f.name + ": " + (f.ran ? ms(f.demand_s) : std::string("not fitted"));
+    if (f.low_s && f.high_s) y += " of CPU per request, 95 % interval " + ms(*f.low_s) + " .. " + ms(*f.high_s);
+    y += " (the scenario had " + ms(f.scenario_demand_s) + ")\n";
+    if (f.fixed_delay_ms) {
+      y += "#   residual latency at the lowest load: " + fmt("%.3g ms", *f.fixed_delay_ms) + " (mean " + fmt("%.3g ms", *f.mean_latency_ms) +
+           " minus the demand): a fixed delay the scenario's other steps should account for\n";
+    }
+    if (!f.ran) continue;
+    if (!(f.demand_s > 0.0)) {
+      y += "#   fitted 0: the scenario's cpu steps are left as they are\n";
+      continue;
+    }
+    const auto& steps = sc.model.classes[f.index].steps;
+    if (!(f.scenario_demand_s > 0.0)) {
+      y += "#   the class has no cpu step with a mean above 0: add one, e.g. `- cpu: exp(" + fmt("%.3g", f.demand_s * 1e3) + "ms)`\n";
+      continue;
+    }
+    const double factor = f.demand_s / f.scenario_demand_s;
+    for (std::size_t j = 0; j < steps.size(); ++j) {
+      if (steps[j].kind != models::StepKind::kCpu || !(steps[j].service.mean() > 0.0)) continue;
+      const std::string key = "workload.requests[" + std::to_string(f.index) + "].steps[" + std::to_string(j) + "].cpu";
+      const auto scaled = steps[j].service.scaled(factor);
+      if (!scaled) {
+        y += "#   " + key + " (" + steps[j].service.describe() + ") cannot be scaled: multiply its values by " + fmt("%.4g", factor) + "\n";
+        continue;
+      }
+      y += key + ": \"" + scaled->describe() + "\"  # was " + steps[j].service.describe() + "\n";
+    }
+  }
+  return y;
+}
+
+std::string format_calibration(const Calibration& c) {
+  std::string t = "service " + c.service + " (" + fmt("%g", c.vcpu) + " vCPU per task): " + std::to_string(c.periods) + " periods of " +
+                  fmt("%g", c.period_s) + " s, R^2 " + (std::isnan(c.r2) ? std::string("n/a") : fmt("%.4f", c.r2)) + ", residual RMS " +
+                  fmt("%.4g", c.rmse_vcpu) + " vCPU (mean in use " + fmt("%.4g", c.mean_vcpu) + ")\n";
+  char line[256];
+  std::snprintf(line, sizeof line, "%-20s %12s %25s %12s %14s\n", "class", "CPU/request", "95 % interval", "scenario had", "fixed delay");
+  t += line;
+  for (const auto& f : c.classes) {
+    const std::string ci = f.low_s && f.high_s ? fmt("%.4g", *f.low_s * 1e3) + " .. " + fmt("%.4g ms", *f.high_s * 1e3) : std::string("-");
+    const std::string fixed = f.fixed_delay_ms ? fmt("%.4g ms", *f.fixed_delay_ms) : std::string("-");
+    std::snprintf(line, sizeof line, "%-20s %12s %25s %12s %14s\n", f.name.c_str(),
+                  f.ran ? fmt("%.4g ms", f.demand_s * 1e3).c_str() : "not fitted", ci.c_str(),
+                  fmt("%.4g ms", f.scenario_demand_s * 1e3).c_str(), fixed.c_str());
+    t += line;
+  }
+  for (const auto& w : c.warnings) t += "warning: " + w + "\n";
+  return t;
+}
+
+}  // namespace loadcast::app

@@ -1,0 +1,83 @@
+// loadcast calibrate: per-class CPU demands fitted from measurements, written back as an overlay.
+//
+// Each input pairs a result (`loadcast load`, or a `loadcast sim` result standing in for one)
+// with CloudWatch metric data of the same time (app/cloudwatch.hpp). For every CloudWatch period
+// inside the result's measured window, the utilisation law U = X·D summed over classes (the
+// service demand law, Menascé & Almeida, "Capacity Planning for Web Services", ch. 3) gives one
+// equation:
+//   U_i × tasks_i × vCPU = Σ_c X_{i,c} × D_c
+// (ECS CPUUtilization in percent of the reserved CPU, RunningTaskCount, the task's vCPU from the
+// scenario; X the class's completions per second in the period; D its CPU seconds per request).
+// Periods of every input are stacked and solved by non-negative least squares (Lawson–Hanson,
+// app/nnls.hpp); 95 % intervals come from the residual variance and (XᵀX)⁻¹ of the classes the
+// fit kept free, with Student-t quantiles. The residual latency of each class at the input with
+// the lowest utilisation (its mean latency minus its fitted demand at full core speed) is the
+// fixed delay. Every bad input is an InputError naming the file and the JSON location.
+// [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cloudwatch-metrics.html
+// [doc] https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html
+// Pure functions, thread safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/cloudwatch.hpp"
+#include "reports/result.hpp"
+#include "scenarios/loader/scenario.hpp"
+
+namespace loadcast::app {
+
+struct CalibrationInput {
+  std::string result_path;
+  reports::Result result;
+  MetricData cloudwatch;
+  // When the run's schedule started (seconds since the epoch): `--start`, else the result's
+  // load.started_epoch (a sim result has none).
+  std::optional<double> start_epoch;
+};
+
+struct CalibrateOptions {
+  std::string service;                 // empty: the scenario's only service
+  std::string cpu_id;                  // the ECS CPUUtilization query (Average, percent)
+  std::string tasks_id;                // the RunningTaskCount query, or
+  std::optional<double> tasks_count;   // a constant task count
+};
+
+struct ClassFit {
+  std::string name;
+  std::size_t index = 0;         // in the scenario's workload.requests
+  double demand_s = 0.0;         // CPU seconds per request
+  std::optional<double> low_s;   // 95 % interval (low clamped at 0); none at the bound 0
+  std::optional<double> high_s;
+  double scenario_demand_s = 0.0;  // the sum of the class's cpu step means before
+  bool ran = false;                // completions in some period
+  std::optional<double> mean_latency_ms;  // at the input with the lowest utilisation
+  std::optional<double> fixed_delay_ms;   // that latency minus the fitted demand
+};
+
+struct Calibration {
+  std::string service;
+  double vcpu = 0.0;
+  std::vector<ClassFit> classes;
+  std::size_t periods = 0;       // equations (CloudWatch periods) in the fit
+  double period_s = 0.0;
+  double r2 = 0.0;               // 1 - RSS/TSS of the vCPU in use
+  double rmse_vcpu = 0.0;        // root mean squared residual, vCPU
+  double mean_vcpu = 0.0;        // mean vCPU in use over the periods
+  std::vector<std::string> warnings;
+};
+
+// Throws InputError for inputs that do not fit together (ids, periods outside the window,
+// missing per-class series) and UsageError for options that do not fit the scenario.
+Calibration calibrate(const scenario::Scenario& sc, const std::vector<CalibrationInput>& inputs,
+                      const CalibrateOptions& options);
+
+// The overlay `loadcast sim --overlay` applies: each fitted class's cpu steps scaled to its
+// demand, with the interval and the fit's quality as comments.
+std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, const std::vector<std::string>& sources);
+
+// The printed table: one row per class.
+std::string format_calibration(const Calibration& c);
+
+}  // namespace loadcast::app

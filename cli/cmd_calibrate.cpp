@@ -1,0 +1,98 @@
+// loadcast calibrate: fit per-class CPU demands from load results and CloudWatch data, write
+// them as an overlay (app/calibrate.hpp).
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/calibrate.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/scenario_file.hpp"
+#include "reports/run_outputs.hpp"
+
+namespace loadcast::cli {
+
+ExitCode run_calibrate(int argc, char** argv) {
+  Args args("calibrate",
+            {
+                {"cloudwatch", "", true, true, "FILE  aws cloudwatch get-metric-data output for the RESULT in the same position (repeatable)"},
+                {"cpu", "", true, false, "ID  the Id of the ECS CPUUtilization query (Average, percent of the reserved CPU; required)"},
+                {"tasks", "", true, false, "ID  the Id of the RunningTaskCount query (Container Insights)"},
+                {"tasks-count", "", true, false, "N  a constant task count instead of --tasks"},
+                {"scenario", "", true, false, "FILE  the scenario the demands are written for (required)"},
+                {"service", "", true, false, "NAME  the service the CPU data measures (default: the scenario's only service)"},
+                {"start", "", true, true, "TIME  ISO-8601 start of the RESULT in the same position (default: its load.started_epoch)"},
+                {"set", "", true, true, "PATH=VALUE  override a scenario key (repeatable)"},
+                {"out", "o", true, false, "FILE  the overlay to write (default calibration.yaml)"},
+                {"quiet", "q", false, false, "print nothing but errors"},
+                {"help", "h", false, false, "show this help"},
+            });
+  args.parse(argc, argv, 0);
+  if (args.has("help")) {
+    std::printf("usage: loadcast calibrate RESULT.json... --cloudwatch DATA.json... --cpu ID (--tasks ID | --tasks-count N)\n"
+                "                          --scenario S.yaml [--service NAME] [--out overlay.yaml]\n\n"
+                "Fits each request class's CPU demand per request from load results and the CloudWatch data of the\n"
+                "same time (service demand law, non-negative least squares; several results are fitted together),\n"
+                "prints it with its 95 %% interval, and writes an overlay for loadcast sim --overlay.\n\n%s",
+                args.help().c_str());
+    return ExitCode::kOk;
+  }
+  const auto& results = args.positionals();
+  const auto data = args.get_all("cloudwatch");
+  const auto starts = args.get_all("start");
+  if (results.empty()) throw UsageError("expected at least one RESULT.json (from loadcast load)");
+  if (data.size() != results.size()) {
+    throw UsageError("give one --cloudwatch DATA.json per RESULT.json, in the same order (" + std::to_string(results.size()) +
+                     " results, " + std::to_string(data.size()) + " --cloudwatch)");
+  }
+  if (!starts.empty() && starts.size() != results.size()) {
+    throw UsageError("give --start once per RESULT.json, in the same order, or not at all");
+  }
+  if (!args.has("scenario")) throw UsageError("--scenario S.yaml is required: the overlay sets that scenario's keys");
+  app::CalibrateOptions options;
+  options.service = args.get("service").value_or("");
+  options.cpu_id = args.get("cpu").value_or("");
+  options.tasks_id = args.get("tasks").value_or("");
+  options.tasks_count = args.get_double("tasks-count");
+  if (options.tasks_count && !(*options.tasks_count > 0.0)) throw UsageError("--tasks-count must be above 0");
+  const std::string out = args.get("out").value_or("calibration.yaml");
+  check_output(out, true);
+
+  const auto sc = read_scenario(*args.get("scenario"), args);
+  if (!sc) return ExitCode::kUsage;
+  try {
+    std::vector<app::CalibrationInput> inputs;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      app::CalibrationInput in;
+      in.result_path = results[i];
+      try {
+        in.result = reports::load_result(results[i]);
+      } catch (const std::runtime_error& e) {
+        throw app::InputError(e.what());
+      }
+      if (!starts.empty()) {
+        in.start_epoch = app::parse_iso8601(starts[i]);
+        if (!in.start_epoch) throw UsageError("--start " + starts[i] + ": not an ISO-8601 time with a zone (e.g. 2026-12-05T08:00:00Z)");
+      } else if (in.result.sections.contains("load")) {
+        const auto& load = in.result.sections["load"];
+        if (load.contains("started_epoch") && load["started_epoch"].is_number()) in.start_epoch = load["started_epoch"].get<double>();
+      }
+      in.cloudwatch = app::read_cloudwatch(data[i]);
+      inputs.push_back(std::move(in));
+    }
+    const auto calibration = app::calibrate(*sc, inputs, options);
+    std::vector<std::string> sources;
+    for (std::size_t i = 0; i < results.size(); ++i) sources.push_back(results[i] + " with " + data[i]);
+    reports::write_text_file(out, app::overlay_yaml(*sc, calibration, sources));
+    if (!args.has("quiet")) {
+      std::fputs(app::format_calibration(calibration).c_str(), stdout);
+      std::printf("wrote %s (apply with: loadcast sim %s --overlay %s)\n", out.c_str(), sc->path.c_str(), out.c_str());
+    }
+  } catch (const app::InputError& e) {
+    std::fprintf(stderr, "loadcast calibrate: %s\n", e.what());
+    return ExitCode::kUsage;
+  }
+  return ExitCode::kOk;
+}
+
+}  // namespace loadcast::cli

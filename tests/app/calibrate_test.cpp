@@ -1,0 +1,271 @@
+// loadcast calibrate on synthetic measurements: the demands behind a known CPU series are
+// recovered inside their intervals, classes that kept one mix are flagged, and every bad input
+// is named with its file and JSON location.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <string>
+#include <unistd.h>
+
+#include "app/calibrate.hpp"
+#include "app/cloudwatch.hpp"
+#include "app/exit_code.hpp"
+#include "scenarios/loader/scenario.hpp"
+
+using namespace loadcast;
+
+namespace {
+
+// Two classes on one 1-vCPU service; the scenario's demands (5 ms, 10 ms) are not the truth.
+constexpr const char* kScenario = R"(name: two-classes
+duration: 20m
+workload:
+  arrivals:
+    process: poisson
+    rate: 40
+  requests:
+    - name: light
+      weight: 3
+      path: /light
+      steps:
+        - cpu: exp(5ms)
+    - name: heavy
+      weight: 1
+      path: /heavy
+      steps:
+        - cpu: lognormal(mean=10ms, sigma=0.5)
+        - delay: const(2ms)
+        - cpu: const(2ms)
+load_balancer:
+  type: alb
+  rules:
+    - { path: "/*", service: api }
+services:
+  api:
+    type: fargate
+    cpu: 1024
+    memory: 2048
+    desired: 2
+)";
+
+constexpr double kStart = 1796000400.0;  // 2026-11-30T01:00:00Z
+constexpr double kLight = 0.008;         // true CPU seconds per request
+constexpr double kHeavy = 0.020;
+constexpr int kTasks = 2;
+
+std::string iso(double epoch) {
+  const auto t = static_cast<std::time_t>(epoch);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+  return buf;
+}
+
+struct Synthetic {
+  reports::Result result;
+  std::string cloudwatch;  // get-metric-data JSON text
+};
+
+// A load result of `minutes` minutes with per-second class series, whose mix changes every
+// minute (light(m), heavy(m)), and the CloudWatch data of the same minutes: CPUUtilization from
+// the true demands with a ±1 % deterministic wobble, RunningTaskCount 2, newest first.
+Synthetic synthetic(int minutes, double (*light)(int), double (*heavy)(int)) {
+  Synthetic s;
+  auto& r = s.result;
+  r.kind = "load";
+  r.duration_s = minutes * 60.0;
+  r.timeseries.interval_s = 1.0;
+  auto& a = r.timeseries.series["classes.light.requests_per_s"];
+  auto& b = r.timeseries.series["classes.heavy.requests_per_s"];
+  for (int sec = 0; sec < minutes * 60; ++sec) {
+    r.timeseries.t_s.push_back(sec);
+    a.push_back(light(sec / 60));
+    b.push_back(heavy(sec / 60));
+  }
+  r.classes["light"].latency_ms.mean = 9.5;
+  r.classes["heavy"].latency_ms.mean = 25.0;
+  std::string ts, cpu, tasks;
+  for (int m = minutes - 1; m >= 0; --m) {
+    const double used = light(m) * kLight + heavy(m) * kHeavy;  // vCPU
+    const double pct = used / (kTasks * 1.0) * 100.0 * (1.0 + 0.01 * std::sin(1.7 * m));
+    const std::string sep = m == minutes - 1 ? "" : ", ";
+    ts += sep + "\"" + iso(kStart + 60.0 * m) + "\"";
+    cpu += sep + std::to_string(pct);
+    tasks += sep + std::to_string(kTasks);
+  }
+  s.cloudwatch = R"({"MetricDataResults": [{"Id": "cpu", "Label": "CPUUtilization", "Timestamps": [)" + ts + R"(], "Values": [)" + cpu +
+                 R"(], "StatusCode": "Complete"}, {"Id": "tasks", "Label": "RunningTaskCount", "Timestamps": [)" + ts +
+                 R"(], "Values": [)" + tasks + R"(], "StatusCode": "Complete"}], "Messages": []})";
+  return s;
+}
+
+app::CalibrationInput input(const Synthetic& s, const std::string& name = "run.json") {
+  app::CalibrationInput in;
+  in.result_path = name;
+  in.result = s.result;
+  in.cloudwatch = app::parse_cloudwatch(s.cloudwatch, "cw.json");
+  in.start_epoch = kStart;
+  return in;
+}
+
+app::CalibrateOptions options() {
+  app::CalibrateOptions o;
+  o.cpu_id = "cpu";
+  o.tasks_id = "tasks";
+  return o;
+}
+
+double varied_light(int m) { return 20.0 + 10.0 * (m % 3); }
+double varied_heavy(int m) { return 5.0 + 7.0 * ((2 * m) % 5); }
+double fixed_light(int m) { return 2.0 * (10.0 + 4.0 * (m % 4)); }
+double fixed_heavy(int m) { return 10.0 + 4.0 * (m % 4); }
+
+}  // namespace
+
+TEST_CASE("Calibrate: demands behind a CPU series with varied mixes are recovered within their intervals") {
+  const auto sc = scenario::load_string(kScenario, "two.yaml");
+  const auto c = app::calibrate(sc, {input(synthetic(20, varied_light, varied_heavy))}, options());
+  CHECK(c.service == "api");
+  CHECK(c.vcpu == 1.0);
+  CHECK(c.periods == 20);
+  CHECK(c.period_s == 60.0);
+  CHECK(c.warnings.empty());
+  CHECK(c.r2 > 0.99);
+  REQUIRE(c.classes.size() == 2);
+  const auto& light = c.classes[0];
+  const auto& heavy = c.classes[1];
+  CHECK(light.name == "light");
+  CHECK(heavy.name == "heavy");
+  REQUIRE(light.low_s);
+  REQUIRE(heavy.low_s);
+  CHECK(*light.low_s <= kLight);
+  CHECK(kLight <= *light.high_s);
+  CHECK(*heavy.low_s <= kHeavy);
+  CHECK(kHeavy <= *heavy.high_s);
+  // A 1 % wobble leaves intervals a few percent wide, not a factor.
+  CHECK(*light.high_s - *light.low_s < 0.1 * kLight);
+  CHECK(*heavy.high_s - *heavy.low_s < 0.1 * kHeavy);
+  CHECK(light.scenario_demand_s == Approx(0.005));
+  CHECK(heavy.scenario_demand_s == Approx(0.012));
+  // The fixed delay: the mean latency at the lowest load minus the fitted demand.
+  REQUIRE(heavy.fixed_delay_ms);
+  CHECK(*heavy.fixed_delay_ms == Approx(25.0 - heavy.demand_s * 1e3));
+
+  SECTION("the overlay scales each cpu step of a class by the same factor, and loads") {
+    const std::string y = app::overlay_yaml(sc, c, {"run.json with cw.json"});
+    CHECK_THAT(y, Catch::Contains("workload.requests[0].steps[0].cpu: \"exp("));
+    CHECK_THAT(y, Catch::Contains("workload.requests[1].steps[0].cpu: \"lognormal("));
+    CHECK_THAT(y, Catch::Contains("workload.requests[1].steps[2].cpu: \"const("));
+    CHECK_THAT(y, Catch::Contains("95 % interval"));
+    CHECK_THAT(y, Catch::Contains("R^2 0.99"));
+    const std::string path = "/tmp/loadcast_calibrate_overlay_" + std::to_string(::getpid()) + ".yaml";
+    {
+      std::FILE* f = std::fopen(path.c_str(), "w");
+      REQUIRE(f != nullptr);
+      std::fputs(y.c_str(), f);
+      std::fclose(f);
+    }
+    const auto applied = scenario::read_overlay(path);
+    std::remove(path.c_str());
+    REQUIRE(applied.size() == 3);
+    const auto calibrated = scenario::load_string(kScenario, "two.yaml", applied);
+    double heavy_cpu = 0.0;
+    for (const auto& step : calibrated.model.classes[1].steps) {
+      if (step.kind == models::StepKind::kCpu) heavy_cpu += step.service.mean();
+    }
+    CHECK(calibrated.model.classes[0].steps[0].service.mean() == Approx(light.demand_s).epsilon(1e-3));
+    CHECK(heavy_cpu == Approx(heavy.demand_s).epsilon(1e-3));
+  }
+}
+
+TEST_CASE("Calibrate: several runs are fitted together, and one mix alone is flagged") {
+  const auto sc = scenario::load_string(kScenario, "two.yaml");
+  const auto same_mix = synthetic(12, fixed_light, fixed_heavy);
+  const auto alone = app::calibrate(sc, {input(same_mix)}, options());
+  bool flagged = false;
+  for (const auto& w : alone.warnings) flagged = flagged || w.find("the mix never varied") != std::string::npos;
+  CHECK(flagged);
+
+  // A second run with another mix separates them.
+  const auto other = synthetic(12, varied_light, varied_heavy);
+  auto later = input(other, "run2.json");
+  const auto together = app::calibrate(sc, {input(same_mix), later}, options());
+  CHECK(together.periods == 24);
+  CHECK(together.warnings.empty());
+  REQUIRE(together.classes[1].low_s);
+  CHECK(*together.classes[1].low_s <= kHeavy);
+  CHECK(kHeavy <= *together.classes[1].high_s);
+}
+
+TEST_CASE("Calibrate: inputs that do not fit together are refused with their location") {
+  const auto sc = scenario::load_string(kScenario, "two.yaml");
+  const auto s = synthetic(5, varied_light, varied_heavy);
+
+  SECTION("a CloudWatch id that is not in the file") {
+    auto o = options();
+    o.cpu_id = "cpu_util";
+    CHECK_THROWS_WITH(app::calibrate(sc, {input(s)}, o),
+                      Catch::Contains("cw.json: MetricDataResults has no Id 'cpu_util' (given to --cpu); its ids: cpu, tasks"));
+  }
+  SECTION("periods outside the result's measured window") {
+    auto in = input(s);
+    in.start_epoch = kStart + 3600.0;
+    CHECK_THROWS_WITH(app::calibrate(sc, {in}, options()), Catch::Contains("lies inside the measured window of run.json"));
+  }
+  SECTION("a result without a start time") {
+    auto in = input(s);
+    in.start_epoch.reset();
+    CHECK_THROWS_WITH(app::calibrate(sc, {in}, options()), Catch::Contains("run.json: load.started_epoch is missing"));
+  }
+  SECTION("a result without per-class series") {
+    auto in = input(s);
+    in.result.timeseries.series.erase("classes.heavy.requests_per_s");
+    CHECK_THROWS_WITH(app::calibrate(sc, {in}, options()), Catch::Contains("run.json: timeseries.series.classes.heavy.requests_per_s is missing"));
+  }
+  SECTION("a task count missing for a CPU period") {
+    auto in = input(s);
+    auto& tasks = in.cloudwatch.by_id.at("tasks");
+    tasks.t_epoch.erase(tasks.t_epoch.begin());
+    tasks.values.erase(tasks.values.begin());
+    CHECK_THROWS_WITH(app::calibrate(sc, {in}, options()),
+                      Catch::Contains("cw.json: MetricDataResults[1]: no value for the period starting 2026-11-30T01:00:00Z"));
+  }
+  SECTION("a utilisation that is not a percentage") {
+    auto in = input(s);
+    in.cloudwatch.by_id.at("cpu").values[2] = 140.0;
+    CHECK_THROWS_WITH(app::calibrate(sc, {in}, options()), Catch::Contains("cw.json: MetricDataResults[0].Values: 140"));
+  }
+  SECTION("neither or both task options") {
+    auto o = options();
+    o.tasks_count = 2.0;
+    CHECK_THROWS_AS(app::calibrate(sc, {input(s)}, o), app::UsageError);
+    o.tasks_id.clear();
+    CHECK_NOTHROW(app::calibrate(sc, {input(s)}, o));
+  }
+}
+
+TEST_CASE("Calibrate: three classes whose throughputs are dependent without any two in one ratio are flagged") {
+  // c's rate is a's plus b's in every minute; a and b vary independently.
+  std::string yaml = kScenario;
+  yaml.replace(yaml.find("load_balancer:"), 0, "    - name: third\n      weight: 1\n      path: /third\n      steps:\n        - cpu: exp(3ms)\n");
+  const auto sc = scenario::load_string(yaml, "three.yaml");
+  auto s = synthetic(10, varied_light, varied_heavy);
+  auto& r = s.result;
+  std::vector<double> third;
+  for (std::size_t k = 0; k < r.timeseries.t_s.size(); ++k) {
+    third.push_back(r.timeseries.series["classes.light.requests_per_s"][k] + r.timeseries.series["classes.heavy.requests_per_s"][k]);
+  }
+  r.timeseries.series["classes.third.requests_per_s"] = third;
+  r.classes["third"].latency_ms.mean = 5.0;
+  const auto c = app::calibrate(sc, {input(s)}, options());
+  REQUIRE(c.classes.size() == 3);
+  bool flagged = false;
+  for (const auto& w : c.warnings) {
+    flagged = flagged || w.find("the throughputs of classes light, heavy, third are nearly linearly dependent") != std::string::npos;
+    CHECK(w.find("kept the same ratio") == std::string::npos);
+  }
+  CHECK(flagged);
+}
