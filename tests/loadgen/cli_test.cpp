@@ -217,7 +217,7 @@ std::string scenario_file(const std::string& dir, const std::string& name, const
                                                     "stations:\n  s1: { servers: 1 }\n" + extra);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(LOADCAST_SANITIZE)
 const std::string kAddressSpaceLimit;
 #else
 const std::string kAddressSpaceLimit = "ulimit -v 4000000; ";
