@@ -13,13 +13,15 @@
 #include "app/cloudwatch.hpp"
 #include "app/exit_code.hpp"
 #include "scenarios/loader/scenario.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace loadcast;
+using namespace loadcast::testing;
 
 namespace {
 
 // Two classes on one 1-vCPU service; the scenario's demands (5 ms, 10 ms) are not the truth.
-constexpr const char* kScenario = R"(name: two-classes
+const std::string kScenario = deployment(R"(name: two-classes
 duration: 20m
 workload:
   arrivals:
@@ -38,17 +40,8 @@ workload:
         - cpu: lognormal(mean=10ms, sigma=0.5)
         - delay: const(2ms)
         - cpu: const(2ms)
-load_balancer:
-  type: alb
-  rules:
-    - { path: "/*", service: api }
-services:
-  api:
-    type: fargate
-    cpu: 1024
-    memory: 2048
-    desired: 2
-)";
+)",
+                                            "    desired: 2\n");
 
 constexpr double kStart = 1796000400.0;  // 2026-11-30T01:00:00Z
 constexpr double kLight = 0.008;         // true CPU seconds per request

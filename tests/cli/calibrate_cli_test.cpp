@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/run_command.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace loadcast::testing;
 using nlohmann::json;
@@ -17,7 +18,7 @@ using nlohmann::json;
 namespace {
 
 // Demands 8 ms (light) and 20 ms (heavy) on two fixed 1-vCPU tasks.
-constexpr const char* kScenario = R"(name: calibrate-two
+const std::string kScenario = deployment(R"(name: calibrate-two
 seed: 5
 duration: 30m
 workload:
@@ -35,17 +36,8 @@ workload:
       path: /heavy
       steps:
         - cpu: exp(20ms)
-load_balancer:
-  type: alb
-  rules:
-    - { path: "/*", service: api }
-services:
-  api:
-    type: fargate
-    cpu: 1024
-    memory: 2048
-    desired: 2
-)";
+)",
+                                            "    desired: 2\n");
 
 constexpr double kStart = 1796457600.0;  // 2026-12-05T08:00:00Z
 constexpr const char* kStartIso = "2026-12-05T08:00:00Z";
