@@ -84,6 +84,23 @@ std::optional<double> mean_rate(const reports::TimeSeries& ts, const std::vector
   return count / (to - from);
 }
 
+// The mean of a series of levels (vCPU in use) over [from, to), seconds since the result's
+// start; nullopt when a value in it is missing (NaN: the readings did not cover it) or the series
+// does not reach it.
+std::optional<double> mean_value(const reports::TimeSeries& ts, const std::vector<double>& level, double from, double to) {
+  double covered = 0.0, sum = 0.0;
+  for (std::size_t k = 0; k < ts.t_s.size() && k < level.size(); ++k) {
+    const double lo = std::max(from, ts.t_s[k]);
+    const double hi = std::min(to, ts.t_s[k] + ts.interval_s);
+    if (hi <= lo) continue;
+    if (std::isnan(level[k])) return std::nullopt;
+    covered += hi - lo;
+    sum += level[k] * (hi - lo);
+  }
+  if (covered < (to - from) - kEps) return std::nullopt;
+  return sum / (to - from);
+}
+
 struct Rows {
   std::vector<std::vector<double>> x;  // per period: throughput per class
   std::vector<double> y;               // vCPU in use
@@ -92,15 +109,23 @@ struct Rows {
 }  // namespace
 
 Calibration calibrate(const scenario::Scenario& sc, const std::vector<CalibrationInput>& inputs, const CalibrateOptions& options) {
-  if (inputs.empty()) throw UsageError("give at least one RESULT.json with its --cloudwatch DATA.json");
-  if (options.cpu_id.empty()) throw UsageError("--cpu ID is required: the Id of the ECS CPUUtilization query");
-  if (options.tasks_id.empty() == !options.tasks_count.has_value()) {
+  if (inputs.empty()) throw UsageError("give at least one RESULT.json with its --cloudwatch DATA.json (or --sampled NAME)");
+  if (!options.sample.empty()) {
+    if (!options.cpu_id.empty() || !options.tasks_id.empty() || options.tasks_count) {
+      throw UsageError("--sampled reads the CPU from the results' own series: --cpu, --tasks and --tasks-count are for --cloudwatch data");
+    }
+    if (!(options.sample_period_s >= 1.0)) throw UsageError("--period must be at least 1 s (the load result's series are per second)");
+  } else if (options.cpu_id.empty()) {
+    throw UsageError("--cpu ID is required: the Id of the ECS CPUUtilization query");
+  } else if (options.tasks_id.empty() == !options.tasks_count.has_value()) {
     throw UsageError("give the task count either as --tasks ID (RunningTaskCount) or as --tasks-count N, one of them");
   }
   Calibration out;
   const std::size_t svc = pick_service(sc, options.service);
   out.service = sc.model.services[svc].name;
   out.vcpu = sc.model.services[svc].vcpu();
+  out.cpu_source = options.sample.empty() ? "U x tasks x vCPU (CloudWatch CPUUtilization x RunningTaskCount x the task's vCPU)"
+                                          : "the vCPU in use that loadcast load --sample measured as " + options.sample;
 
   // The classes the service serves: routed to it, or every class when it is the only service.
   std::vector<std::size_t> cls;
@@ -141,6 +166,40 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
       }
       series.push_back(mine ? &it->second : nullptr);
     }
+    std::size_t used = 0;
+    double util_sum = 0.0;
+    if (!options.sample.empty()) {
+      // The vCPU in use from the result's own --sample series, per period of whole seconds of
+      // the measured window; a period the readings do not cover entirely is left out.
+      const std::string key = "resources." + options.sample + ".cpu_vcpu";
+      const auto it = r.timeseries.series.find(key);
+      if (it == r.timeseries.series.end()) {
+        throw InputError(rp + ": timeseries.series." + key + " is missing (measure with loadcast load --sample " + options.sample +
+                         "=SOURCE, or give --cloudwatch data instead)");
+      }
+      const double period = options.sample_period_s;
+      out.period_s = period;
+      for (double t0 = r.warmup_s; t0 + period <= r.warmup_s + r.duration_s + kEps; t0 += period) {
+        const auto v = mean_value(r.timeseries, it->second, t0, t0 + period);
+        if (!v) continue;
+        std::vector<double> x;
+        for (std::size_t j = 0; j < out.classes.size(); ++j) {
+          const auto rate = series[j] == nullptr ? std::optional<double>(0.0) : mean_rate(r.timeseries, *series[j], t0, t0 + period);
+          if (!rate) throw InputError(rp + ": timeseries does not cover the period starting at " + fmt("%g s", t0));
+          x.push_back(*rate);
+        }
+        rows.x.push_back(std::move(x));
+        rows.y.push_back(*v);
+        util_sum += *v;
+        ++used;
+      }
+      if (used == 0) {
+        throw InputError(rp + ": timeseries.series." + key + " covers no whole " + fmt("%g", period) +
+                         " s period of the measured window (after the warm-up): measure longer, or give a shorter --period");
+      }
+      input_util[in] = util_sum / static_cast<double>(used);
+      continue;
+    }
     const double start = input.start_epoch ? *input.start_epoch : std::numeric_limits<double>::quiet_NaN();
     if (std::isnan(start)) {
       throw InputError(rp + ": load.started_epoch is missing or null (a sim result, or a load result from before it was recorded): give the run's start with --start (ISO-8601)");
@@ -161,8 +220,6 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
       throw InputError(cpu.where + ": period " + fmt("%g", period) + " s differs from the other inputs' " + fmt("%g s", out.period_s));
     }
     out.period_s = period;
-    std::size_t used = 0;
-    double util_sum = 0.0;
     for (std::size_t k = 0; k < cpu.t_epoch.size(); ++k) {
       const double t = cpu.t_epoch[k];
       if (t < from - kEps || t + period > to + kEps) continue;
@@ -342,7 +399,7 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
   y += "# loadcast calibrate: CPU demand per request of the classes of service " + c.service + " (" + fmt("%g", c.vcpu) + " vCPU)\n";
   y += "# scenario: " + sc.path + "\n";
   for (const auto& s : sources) y += "# from: " + s + "\n";
-  y += "# method: service demand law U x tasks x vCPU = sum over classes of X x D per " + fmt("%g", c.period_s) +
+  y += "# method: service demand law, " + c.cpu_source + " = sum over classes of X x D per " + fmt("%g", c.period_s) +
        " s period, non-negative least squares (Lawson-Hanson)\n";
   y += "# fit: " + std::to_string(c.periods) + " periods, R^2 " + (std::isnan(c.r2) ? std::string("n/a") : fmt("%.4f", c.r2)) +
        ", residual RMS " + fmt("%.4g", c.rmse_vcpu) + " vCPU of a mean " + fmt("%.4g", c.mean_vcpu) + " vCPU in use\n";

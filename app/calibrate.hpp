@@ -8,6 +8,8 @@
 //   U_i × tasks_i × vCPU = Σ_c X_{i,c} × D_c
 // (ECS CPUUtilization in percent of the reserved CPU, RunningTaskCount, the task's vCPU from the
 // scenario; X the class's completions per second in the period; D its CPU seconds per request).
+// Without CloudWatch the left side is the vCPU in use that `loadcast load --sample` measured
+// (a cgroup, a process or a Prometheus counter of the target) in the result itself.
 // Periods of every input are stacked and solved by non-negative least squares (Lawson–Hanson,
 // app/nnls.hpp); 95 % intervals come from the residual variance and (XᵀX)⁻¹ of the classes the
 // fit kept free, with Student-t quantiles. The residual latency of each class at the input with
@@ -42,6 +44,11 @@ struct CalibrateOptions {
   std::string cpu_id;                  // the ECS CPUUtilization query (Average, percent)
   std::string tasks_id;                // the RunningTaskCount query, or
   std::optional<double> tasks_count;   // a constant task count
+  // Instead of CloudWatch: the vCPU in use from each result's own resources.<sample>.cpu_vcpu
+  // series (`loadcast load --sample NAME=SOURCE`, loadgen/resource_sampler.hpp), averaged over
+  // periods of `sample_period_s` of the measured window.
+  std::string sample;
+  double sample_period_s = 10.0;
 };
 
 struct ClassFit {
@@ -59,6 +66,7 @@ struct ClassFit {
 struct Calibration {
   std::string service;
   double vcpu = 0.0;
+  std::string cpu_source;        // what the vCPU in use came from, for the overlay's comments
   std::vector<ClassFit> classes;
   std::size_t periods = 0;       // equations (CloudWatch periods) in the fit
   double period_s = 0.0;

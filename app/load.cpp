@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "loadgen/clock.hpp"
 #include "loadgen/fd_limit.hpp"
 #include "reports/findings.hpp"
 #include "reports/format.hpp"
@@ -16,6 +17,7 @@ namespace {
 constexpr double kScenarioLatencyBudgetS = 0.25;
 constexpr std::uint64_t kMinPool = 10;
 constexpr std::uint64_t kMaxPool = 10000;
+constexpr sim::Time kSampleInterval = 200 * sim::kMillisecond;
 
 }  // namespace
 
@@ -141,7 +143,17 @@ std::string ignored_proxy(const loadgen::LoadConfig& config, const std::function
 }
 
 LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan& thresholds,
-                 const std::atomic<bool>& stop) {
+                 const std::atomic<bool>& stop, const std::vector<loadgen::SampleSpec>& samples) {
+  for (const auto& spec : samples) {
+    std::string error;
+    if (!loadgen::read_counters(spec, error)) throw UsageError("--sample " + spec.text + ": " + error);
+  }
+  // Readings every 200 ms from before the schedule's start to after its drain; the bound is the
+  // run's longest span (start delay, warm-up, duration, drain) plus a minute.
+  const double span_s = sim::to_seconds(config.warmup + config.duration + config.drain_time()) + 60.0 +
+                        (config.start_at ? std::max(0.0, *config.start_at - loadgen::wall_now_s()) : 0.0);
+  loadgen::ResourceSampler sampler(samples, kSampleInterval, static_cast<std::uint64_t>(std::ceil(span_s / sim::to_seconds(kSampleInterval))));
+  sampler.start();
   // Too few descriptors for the connections asked for is a usage error (exit 2), found before
   // any connection is made (loadgen/fd_limit.hpp).
   LoadRun run = [&] {
@@ -151,7 +163,9 @@ LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan
       throw UsageError(e.what());
     }
   }();
+  sampler.stop();
   auto& result = run.output.result;
+  if (!samples.empty() && run.output.info.started_epoch) loadgen::add_samples(result, sampler.traces(), *run.output.info.started_epoch);
   reports::add_findings(result);
   // A threshold only the real result can check (a status that never came) is a usage error
   // too, found after the run; the caller still writes the run's files.

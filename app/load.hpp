@@ -17,6 +17,7 @@
 #include "app/exit_code.hpp"
 #include "loadgen/load_config.hpp"
 #include "loadgen/load_thresholds.hpp"
+#include "loadgen/resource_sampler.hpp"
 #include "loadgen/runner.hpp"
 #include "scenarios/loader/scenario.hpp"
 
@@ -70,7 +71,10 @@ struct LoadRun {
   Verdict verdict;            // run_failed: no request succeeded, or the counts do not balance
 };
 
+// `samples` (--sample): sources of the target's CPU read during the run
+// (loadgen/resource_sampler.hpp); each is read once before the run, and one that cannot be read
+// is a UsageError. Their series join the result's (resources.<name>.cpu_vcpu, ...).
 LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan& thresholds,
-                 const std::atomic<bool>& stop);
+                 const std::atomic<bool>& stop, const std::vector<loadgen::SampleSpec>& samples = {});
 
 }  // namespace loadcast::app

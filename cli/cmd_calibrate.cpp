@@ -16,6 +16,8 @@ ExitCode run_calibrate(int argc, char** argv) {
   Args args("calibrate",
             {
                 {"cloudwatch", "", true, true, "FILE  aws cloudwatch get-metric-data output for the RESULT in the same position (repeatable)"},
+                {"sampled", "", true, false, "NAME  the CPU in use from each RESULT's own --sample NAME series instead of CloudWatch"},
+                {"period", "", true, false, "SECONDS  with --sampled: the length of each equation's period (default 10)"},
                 {"cpu", "", true, false, "ID  the Id of the ECS CPUUtilization query (Average, percent of the reserved CPU; required)"},
                 {"tasks", "", true, false, "ID  the Id of the RunningTaskCount query (Container Insights)"},
                 {"tasks-count", "", true, false, "N  a constant task count instead of --tasks"},
@@ -30,7 +32,8 @@ ExitCode run_calibrate(int argc, char** argv) {
   args.parse(argc, argv, 0);
   if (args.has("help")) {
     std::printf("usage: loadcast calibrate RESULT.json... --cloudwatch DATA.json... --cpu ID (--tasks ID | --tasks-count N)\n"
-                "                          --scenario S.yaml [--service NAME] [--out overlay.yaml]\n\n"
+                "                          --scenario S.yaml [--service NAME] [--out overlay.yaml]\n"
+                "       loadcast calibrate RESULT.json... --sampled NAME [--period S] --scenario S.yaml [...]\n\n"
                 "Fits each request class's CPU demand per request from load results and the CloudWatch data of the\n"
                 "same time (service demand law, non-negative least squares; several results are fitted together),\n"
                 "prints it with its 95 %% interval, and writes an overlay for loadcast sim --overlay.\n\n%s",
@@ -41,7 +44,12 @@ ExitCode run_calibrate(int argc, char** argv) {
   const auto data = args.get_all("cloudwatch");
   const auto starts = args.get_all("start");
   if (results.empty()) throw UsageError("expected at least one RESULT.json (from loadcast load)");
-  if (data.size() != results.size()) {
+  const auto sampled = args.get("sampled");
+  if (sampled) {
+    if (!data.empty()) throw UsageError("--sampled reads the CPU from the results themselves: give no --cloudwatch with it");
+  } else if (args.has("period")) {
+    throw UsageError("--period is for --sampled (CloudWatch data has its own period)");
+  } else if (data.size() != results.size()) {
     throw UsageError("give one --cloudwatch DATA.json per RESULT.json, in the same order (" + std::to_string(results.size()) +
                      " results, " + std::to_string(data.size()) + " --cloudwatch)");
   }
@@ -54,6 +62,8 @@ ExitCode run_calibrate(int argc, char** argv) {
   options.cpu_id = args.get("cpu").value_or("");
   options.tasks_id = args.get("tasks").value_or("");
   options.tasks_count = args.get_double("tasks-count");
+  options.sample = sampled.value_or("");
+  if (const auto period = args.get_double("period")) options.sample_period_s = *period;
   if (options.tasks_count && !(*options.tasks_count > 0.0)) throw UsageError("--tasks-count must be above 0");
   const std::string out = args.get("out").value_or("calibration.yaml");
   check_output(out, true);
@@ -77,12 +87,14 @@ ExitCode run_calibrate(int argc, char** argv) {
         const auto& load = in.result.sections["load"];
         if (load.contains("started_epoch") && load["started_epoch"].is_number()) in.start_epoch = load["started_epoch"].get<double>();
       }
-      in.cloudwatch = app::read_cloudwatch(data[i]);
+      if (!sampled) in.cloudwatch = app::read_cloudwatch(data[i]);
       inputs.push_back(std::move(in));
     }
     const auto calibration = app::calibrate(*sc, inputs, options);
     std::vector<std::string> sources;
-    for (std::size_t i = 0; i < results.size(); ++i) sources.push_back(results[i] + " with " + data[i]);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      sources.push_back(results[i] + (sampled ? " (its --sample " + *sampled + " series)" : " with " + data[i]));
+    }
     reports::write_text_file(out, app::overlay_yaml(*sc, calibration, sources));
     if (!args.has("quiet")) {
       std::fputs(app::format_calibration(calibration).c_str(), stdout);

@@ -24,6 +24,7 @@ ExitCode run_load(int argc, char** argv) {
                                   {"header", "H", true, true, "'K: V'  quick mode: extra request header (repeatable)"},
                                   {"method", "", true, false, "M  quick mode: request method (default GET)"},
                                   {"body", "", true, false, "B  quick mode: request body"},
+                                  {"sample", "", true, true, "NAME=SOURCE  read the target's CPU during the run: cgroup:DIR, pid:PID or prometheus:URL[#METRIC{l=\"v\"}] (repeatable)"},
                               });
   Args args("load", specs);
   args.parse(argc, argv, 0);
@@ -74,8 +75,17 @@ ExitCode run_load(int argc, char** argv) {
   if (const std::string proxy = app::ignored_proxy(config); !proxy.empty()) {
     std::fprintf(stderr, "warning: %s\n", proxy.c_str());
   }
+  std::vector<loadgen::SampleSpec> samples;
+  for (const auto& text : args.get_all("sample")) {
+    auto spec = loadgen::parse_sample_spec(text);
+    if (!spec.value) throw UsageError(spec.error);
+    for (const auto& s : samples) {
+      if (s.name == spec.value->name) throw UsageError("--sample " + text + ": the name " + s.name + " is given twice");
+    }
+    samples.push_back(std::move(*spec.value));
+  }
   install_stop_handlers();
-  auto run = app::run_load(config, thresholds, stop_flag());
+  auto run = app::run_load(config, thresholds, stop_flag(), samples);
   auto& result = run.output.result;
   if (!dir.empty()) reports::write_run_outputs(result, dir);
   if (!quiet) {

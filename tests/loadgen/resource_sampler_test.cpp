@@ -1,0 +1,274 @@
+// `loadcast load --sample`: the sources' texts (cgroup v1/v2 cpu.stat and cpuacct.usage,
+// /proc/PID/stat, Prometheus text), the per-second series built from readings, and, end to end,
+// a CPU-burning testbed process sampled during two load runs whose `calibrate --sampled` gives
+// back its CPU per request.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "loadgen/resource_sampler.hpp"
+#include "reports/result.hpp"
+#include "tests/loadgen/servers.hpp"
+#include "tests/support/run_command.hpp"
+#include "tests/support/scenario_text.hpp"
+
+using namespace loadcast;
+using loadgen::CpuCounters;
+using loadgen::SampleKind;
+
+namespace {
+
+loadgen::SampleSpec spec_of(const std::string& text) {
+  const auto p = loadgen::parse_sample_spec(text);
+  INFO(p.error);
+  REQUIRE(p.value);
+  return *p.value;
+}
+
+// One class `burn` on one task of `api` (its 2 ms of CPU is the guess calibrate replaces).
+const std::string kOneClass = testing::deployment(R"(name: sampled
+seed: 3
+duration: 8s
+workload:
+  arrivals:
+    process: poisson
+    rate: 30
+  requests:
+    - name: burn
+      path: /burn
+      steps:
+        - cpu: const(2ms)
+)",
+                                                  "    desired: 1\n");
+
+}  // namespace
+
+TEST_CASE("Sample spec: the three sources parse, and each malformed one says what it expects") {
+  const auto cg = spec_of("api=cgroup:/sys/fs/cgroup/cpu/app");
+  CHECK(cg.name == "api");
+  CHECK(cg.kind == SampleKind::kCgroup);
+  CHECK(cg.target == "/sys/fs/cgroup/cpu/app");
+  const auto pid = spec_of("node-1=pid:4242");
+  CHECK(pid.kind == SampleKind::kPid);
+  CHECK(pid.target == "4242");
+  const auto prom = spec_of(R"(app=prometheus:http://127.0.0.1:8080/metrics#container_cpu_usage_seconds_total{name="api",cpu="total"})");
+  CHECK(prom.kind == SampleKind::kPrometheus);
+  CHECK(prom.target == "http://127.0.0.1:8080/metrics");
+  CHECK(prom.metric == "container_cpu_usage_seconds_total");
+  REQUIRE(prom.labels.size() == 2);
+  CHECK(prom.labels[0] == std::make_pair(std::string("name"), std::string("api")));
+  CHECK(prom.labels[1] == std::make_pair(std::string("cpu"), std::string("total")));
+  CHECK(spec_of("app=prometheus:http://h:9/metrics").metric == "process_cpu_seconds_total");
+
+  const std::pair<const char*, const char*> bad[] = {
+      {"nothing", "expected NAME=cgroup:PATH, NAME=pid:PID or NAME=prometheus:URL"},
+      {"a b=pid:1", "the name 'a b' may use letters, digits, '_' and '-' only"},
+      {"x=pid:abc", "pid: needs a process id, a positive integer"},
+      {"x=pid:0", "pid: needs a process id"},
+      {"x=cgroup:relative/dir", "cgroup: needs the cgroup's absolute directory"},
+      {"x=prometheus:127.0.0.1:9/metrics", "prometheus: needs an http:// or https:// URL"},
+      {"x=prometheus:http://h/m#m{a=1}", "the selector after '#' must be METRIC or METRIC{label=\"value\",...}"},
+      {"x=disk:/dev/sda", "unknown source 'disk'"},
+  };
+  for (const auto& [text, message] : bad) {
+    const auto p = loadgen::parse_sample_spec(text);
+    INFO(text << " -> " << p.error);
+    CHECK_FALSE(p.value);
+    CHECK_THAT(p.error, Catch::Contains(message));
+    CHECK_THAT(p.error, Catch::StartsWith(std::string("--sample ") + text));
+  }
+}
+
+TEST_CASE("Sample sources: cgroup v2 cpu.stat, v1 cpu.stat, /proc/PID/stat and Prometheus text") {
+  std::string error;
+  const auto v2 = loadgen::parse_cgroup_v2_cpu_stat(
+      "usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\nnr_periods 40\nnr_throttled 10\nthrottled_usec 750000\n", error);
+  REQUIRE(v2);
+  CHECK(v2->cpu_s == Approx(2.5));
+  CHECK(*v2->periods == 40.0);
+  CHECK(*v2->throttled == 10.0);
+  CHECK(*v2->throttled_s == Approx(0.75));
+  CHECK_FALSE(loadgen::parse_cgroup_v2_cpu_stat("user_usec 1\n", error));
+  CHECK(error == "cpu.stat has no usage_usec");
+
+  CpuCounters v1;
+  REQUIRE(loadgen::parse_cgroup_v1_cpu_stat("nr_periods 42\nnr_throttled 5\nthrottled_time 12676048\nnr_bursts 0\n", v1, error));
+  CHECK(*v1.periods == 42.0);
+  CHECK(*v1.throttled == 5.0);
+  CHECK(*v1.throttled_s == Approx(0.012676048));
+
+  // comm "(my) app" holds a space and parentheses; utime 250 and stime 50 ticks at 100 per s.
+  const std::string stat = "4242 ((my) app) S 1 4242 4242 0 -1 4194560 500 0 0 0 250 50 0 0 20 0 3 0 100 1000000 200";
+  const auto s = loadgen::parse_proc_stat_cpu_s(stat, 100.0, error);
+  REQUIRE(s);
+  CHECK(*s == Approx(3.0));
+  CHECK_FALSE(loadgen::parse_proc_stat_cpu_s("4242 (x) S 1 2 3", 100.0, error));
+  CHECK(error == "fewer than 15 fields");
+
+  const std::string prom = "# HELP container_cpu_usage_seconds_total Cumulative cpu time consumed\n"
+                           "# TYPE container_cpu_usage_seconds_total counter\n"
+                           "container_cpu_usage_seconds_total{cpu=\"total\",name=\"api\"} 12.5 1700000000000\n"
+                           "container_cpu_usage_seconds_total{cpu=\"total\",name=\"db\"} 100\n"
+                           "container_cpu_usage_seconds_total{cpu=\"total\",name=\"api\",id=\"2\"} 7.5\n"
+                           "container_cpu_usage_seconds_total_extra{name=\"api\"} 1000\n"
+                           "process_cpu_seconds_total 3.25\n";
+  auto spec = spec_of(R"(a=prometheus:http://h/m#container_cpu_usage_seconds_total{name="api"})");
+  const auto sum = loadgen::parse_prometheus_sum(prom, spec, error);
+  REQUIRE(sum);
+  CHECK(*sum == Approx(20.0));  // both api series, not db, not the longer name
+  spec = spec_of("a=prometheus:http://h/m");
+  CHECK(*loadgen::parse_prometheus_sum(prom, spec, error) == Approx(3.25));
+  spec = spec_of(R"(a=prometheus:http://h/m#container_cpu_usage_seconds_total{name="web"})");
+  CHECK_FALSE(loadgen::parse_prometheus_sum(prom, spec, error));
+  CHECK(error == "no sample of container_cpu_usage_seconds_total with the given labels");
+}
+
+TEST_CASE("Sample sources: a v1 cgroup is read across the cpu and cpuacct hierarchies, a v2 one from cpu.stat") {
+  namespace fs = std::filesystem;
+  const std::string root = testing::temp_dir("sample-cgroups");
+  fs::create_directories(root + "/cpu/app");
+  fs::create_directories(root + "/cpuacct/app");
+  fs::create_directories(root + "/v2/app");
+  testing::write_file(root + "/cpu/app/cpu.stat", "nr_periods 10\nnr_throttled 4\nthrottled_time 300000000\n");
+  testing::write_file(root + "/cpuacct/app/cpuacct.usage", "1500000000\n");
+  testing::write_file(root + "/v2/app/cpu.stat", "usage_usec 900000\nnr_periods 3\nnr_throttled 1\nthrottled_usec 20000\n");
+  std::string error;
+  for (const std::string& dir : {root + "/cpu/app", root + "/cpuacct/app"}) {
+    const auto c = loadgen::read_counters(spec_of("a=cgroup:" + dir), error);
+    INFO(dir << ": " << error);
+    REQUIRE(c);
+    CHECK(c->cpu_s == Approx(1.5));
+    CHECK(*c->periods == 10.0);
+    CHECK(*c->throttled == 4.0);
+  }
+  const auto v2 = loadgen::read_counters(spec_of("a=cgroup:" + root + "/v2/app"), error);
+  REQUIRE(v2);
+  CHECK(v2->cpu_s == Approx(0.9));
+  CHECK_FALSE(loadgen::read_counters(spec_of("a=cgroup:" + root + "/none"), error));
+  CHECK_THAT(error, Catch::Contains("neither cpu.stat with usage_usec (cgroup v2) nor cpuacct.usage (cgroup v1) found"));
+  CHECK_FALSE(loadgen::read_counters(spec_of("a=pid:999999999"), error));
+  CHECK(error == "/proc/999999999/stat: cannot be read (no process 999999999?)");
+  fs::remove_all(root);
+}
+
+TEST_CASE("Sample series: vCPU per second from interpolated readings, throttling, and the measured window's totals") {
+  reports::Result r;
+  r.warmup_s = 1.0;
+  r.duration_s = 3.0;
+  r.timeseries.interval_s = 1.0;
+  r.timeseries.t_s = {0.0, 1.0, 2.0, 3.0, 4.0};
+  const double start = 1000.0;
+  loadgen::SampleTrace tr;
+  tr.spec = spec_of("app=cgroup:/x");
+  // Readings every 0.4 s from 999.8 to 1003.4: 0.5 vCPU until 1002.2, 1.5 after; 10 CFS periods
+  // a second, 2 of them throttled after 1002.2.
+  for (int k = 0; k <= 9; ++k) {
+    const double t = 999.8 + 0.4 * k;
+    CpuCounters c;
+    c.cpu_s = k <= 6 ? 0.5 * (t - 999.8) : 0.5 * 2.4 + 1.5 * (t - 1002.2);
+    c.periods = 10.0 * (t - 999.8);
+    c.throttled = k <= 6 ? 0.0 : 2.0 * (t - 1002.2);
+    tr.t_epoch.push_back(t);
+    tr.counters.push_back(c);
+  }
+  tr.failed_reads = 2;
+  tr.last_error = "x: cannot be read";
+  loadgen::add_samples(r, {tr}, start);
+  const auto& v = r.timeseries.series.at("resources.app.cpu_vcpu");
+  REQUIRE(v.size() == 5);
+  CHECK(v[0] == Approx(0.5));
+  CHECK(v[1] == Approx(0.5));
+  CHECK(v[2] == Approx(0.2 * 0.5 + 0.8 * 1.5));  // the change at 1002.2, inside the second
+  CHECK(std::isnan(v[3]));  // the readings end at 1003.4, before 1004
+  CHECK(std::isnan(v[4]));
+  const auto& thr = r.timeseries.series.at("resources.app.throttled_ratio");
+  CHECK(thr[0] == Approx(0.0));
+  CHECK(thr[2] == Approx(0.8 * 2.0 / 10.0));
+  const auto& s = r.sections["load"]["samples"]["app"];
+  CHECK(s["source"] == "cgroup:/x");
+  CHECK(s["readings"] == tr.counters.size());
+  CHECK(s["failed_reads"] == 2);
+  CHECK(s["last_error"] == "x: cannot be read");
+  // The measured window [1001, 1004) is not covered to its end: no total.
+  CHECK(s["cpu_s"].is_null());
+  r.duration_s = 2.0;  // [1001, 1003)
+  loadgen::add_samples(r, {tr}, start);
+  const auto& s2 = r.sections["load"]["samples"]["app"];
+  REQUIRE(s2["cpu_s"].is_number());
+  CHECK(s2["cpu_s"].get<double>() == Approx(1.2 * 0.5 + 0.8 * 1.5));
+  CHECK(s2["mean_vcpu"].get<double>() == Approx((1.2 * 0.5 + 0.8 * 1.5) / 2.0));
+}
+
+TEST_CASE("Sample end to end: a CPU-burning testbed sampled by pid during two runs, calibrate --sampled gives its 5 ms back", "[wallclock]") {
+  const std::string bin = testing::loadcast_binary();
+  const std::string dir = testing::temp_dir("sample-e2e");
+  testing::write_file(dir + "/one.yaml", kOneClass);
+  // The testbed burns 5 ms of its worker thread's CPU per request (--mode cpu), one at a time.
+  const std::string script =
+      bin + " testbed --listen 127.0.0.1:0 --workers 1 --service 'const(5ms)' --mode cpu > " + dir + "/tb.txt & tb=$!; " +
+      "for i in $(seq 50); do grep -q listening " + dir + "/tb.txt && break; sleep 0.1; done; " +
+      "port=$(sed -n 's/.*127.0.0.1:\\([0-9]*\\).*/\\1/p' " + dir + "/tb.txt | head -1); " +
+      bin + " load " + dir + "/one.yaml --target http://127.0.0.1:$port -q --sample tb=pid:$tb --out " + dir + "/a && " +
+      bin + " load " + dir + "/one.yaml --target http://127.0.0.1:$port -q --sample tb=pid:$tb --set workload.arrivals.rate=80 --out " + dir + "/b; " +
+      "rc=$?; kill -TERM $tb; wait $tb; exit $rc";
+  std::string out;
+  REQUIRE(test::shell(script, &out) == 0);
+  for (const auto& [run, rate] : {std::make_pair("a", 30.0), std::make_pair("b", 80.0)}) {
+    const auto r = reports::load_result(dir + "/" + run + "/result.json");
+    const auto& s = r.sections.at("load").at("samples").at("tb");
+    INFO(run << ": " << s.dump());
+    CHECK(s["failed_reads"] == 0);
+    // 5 ms per request at the rate the run achieved, plus the testbed's own per-request work.
+    const double expected = r.ok_throughput_rps * 0.005;
+    CHECK(s["mean_vcpu"].get<double>() > 0.95 * expected);
+    CHECK(s["mean_vcpu"].get<double>() < 1.6 * expected);
+    CHECK(r.ok_throughput_rps == Approx(rate).epsilon(0.25));
+  }
+  const auto cal = testing::run_command(bin + " calibrate " + dir + "/a/result.json " + dir + "/b/result.json --sampled tb --period 2 --scenario " +
+                                        dir + "/one.yaml --out " + dir + "/cal.yaml");
+  INFO(cal.out << cal.err);
+  REQUIRE(cal.exit_code == 0);
+  CHECK_THAT(cal.out, Catch::Contains("8 periods of 2 s"));
+  double demand = 0, low = 0, high = 0;
+  const auto pos = cal.out.find("\nburn ");
+  REQUIRE(pos != std::string::npos);
+  REQUIRE(std::sscanf(cal.out.c_str() + pos + 5, " %lf ms %lf .. %lf ms", &demand, &low, &high) == 3);
+  CHECK(demand > 4.9);
+  CHECK(demand < 8.0);  // 5 ms of burn and the testbed's HTTP work (more under sanitizers)
+  CHECK(low <= demand);
+  CHECK(demand <= high);
+  CHECK_THAT(testing::read_file(dir + "/cal.yaml"), Catch::Contains("the vCPU in use that loadcast load --sample measured as tb"));
+
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Sample CLI: an unreadable source or a name given twice is refused before any request; calibrate --sampled without the series says so") {
+  const std::string bin = testing::loadcast_binary();
+  const std::string dir = testing::temp_dir("sample-cli");
+  const auto r = testing::run_command(bin + " load --url http://127.0.0.1:9/ -d 1s --sample tb=pid:999999999");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--sample tb=pid:999999999: /proc/999999999/stat: cannot be read (no process 999999999?)"));
+  const auto twice = testing::run_command(bin + " load --url http://127.0.0.1:9/ -d 1s --sample a=pid:1 --sample a=pid:1");
+  CHECK(twice.exit_code == 2);
+  CHECK_THAT(twice.err, Catch::Contains("the name a is given twice"));
+  const auto bad = testing::run_command(bin + " load --url http://127.0.0.1:9/ -d 1s --sample a=cpu:1");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--sample a=cpu:1: unknown source 'cpu' (cgroup:PATH, pid:PID or prometheus:URL)"));
+
+  // A sim result has no sampled series.
+  testing::write_file(dir + "/one.yaml", kOneClass);
+  REQUIRE(testing::run_command(bin + " sim " + dir + "/one.yaml --quiet --out " + dir + "/s").exit_code == 0);
+  const auto none = testing::run_command(bin + " calibrate " + dir + "/s/result.json --sampled api --scenario " + dir + "/one.yaml --out " + dir + "/x.yaml");
+  CHECK(none.exit_code == 2);
+  CHECK_THAT(none.err, Catch::Contains("s/result.json: timeseries.series.resources.api.cpu_vcpu is missing (measure with loadcast load --sample api=SOURCE"));
+  const auto mixed = testing::run_command(bin + " calibrate " + dir + "/s/result.json --sampled api --cpu cpu --scenario " + dir + "/one.yaml --out " + dir + "/x.yaml");
+  CHECK(mixed.exit_code == 2);
+  CHECK_THAT(mixed.err, Catch::Contains("--sampled reads the CPU from the results' own series: --cpu, --tasks and --tasks-count are for --cloudwatch data"));
+  const auto with_cw = testing::run_command(bin + " calibrate " + dir + "/s/result.json --sampled api --cloudwatch x.json --scenario " + dir + "/one.yaml");
+  CHECK(with_cw.exit_code == 2);
+  CHECK_THAT(with_cw.err, Catch::Contains("--sampled reads the CPU from the results themselves: give no --cloudwatch with it"));
+  std::filesystem::remove_all(dir);
+}
