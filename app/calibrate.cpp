@@ -7,7 +7,10 @@
 #include <limits>
 
 #include "app/exit_code.hpp"
+#include "app/load.hpp"
 #include "app/nnls.hpp"
+#include "workload/schedule.hpp"
+#include "reports/run_outputs.hpp"
 #include "sim/stats.hpp"
 
 namespace loadcast::app {
@@ -392,6 +395,63 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
     }
   }
   return out;
+}
+
+std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const TargetProtocol& protocol,
+                                           const std::atomic<bool>& stop, const std::function<void(const std::string&)>& progress) {
+  if (!sc.workload.is_open()) {
+    throw UsageError("calibrate --target runs open-model loads at --rate: the scenario's workload must have arrivals (not users)");
+  }
+  if (!(protocol.rate > 0.0) || protocol.rate > workload::kMaxRate) throw UsageError("--rate must be above 0 requests per second");
+  if (!(protocol.run_s >= 5.0)) throw UsageError("--run-duration must be at least 5s (each run gives the fit its periods)");
+  const std::size_t svc = pick_service(sc, protocol.service);
+  std::vector<std::size_t> cls;
+  for (std::size_t c = 0; c < sc.model.classes.size(); ++c) {
+    const auto& route = sc.model.classes[c].service;
+    if (route ? *route == svc : sc.model.services.size() == 1) cls.push_back(c);
+  }
+  if (cls.empty()) throw UsageError("no request class of the scenario goes to service " + sc.model.services[svc].name);
+
+  struct Plan {
+    std::string label;
+    double rate;
+    std::optional<std::size_t> tilted;
+  };
+  std::vector<Plan> plans{{"mix", protocol.rate, std::nullopt}};
+  if (cls.size() == 1) {
+    plans.push_back({"rate-x3", 3.0 * protocol.rate, std::nullopt});
+  } else {
+    for (std::size_t c : cls) plans.push_back({"more-" + sc.workload.classes[c].name, protocol.rate, c});
+  }
+  std::vector<CalibrationInput> inputs;
+  for (std::size_t k = 0; k < plans.size(); ++k) {
+    if (stop.load()) throw UsageError("interrupted before run " + std::to_string(k + 1) + " of " + std::to_string(plans.size()));
+    scenario::Scenario run = sc;
+    auto& open = std::get<workload::OpenWorkload>(run.workload.model);
+    open.rate = workload::RateSchedule({{0, plans[k].rate}});
+    run.duration = static_cast<sim::Time>(std::llround(protocol.run_s * 1e9));
+    run.warmup = 0;
+    if (plans[k].tilted) run.workload.classes[*plans[k].tilted].weight *= protocol.tilt;
+    auto config = scenario_load(run, protocol.target, false);
+    const auto plan = check_load(config, {}, {});
+    const std::string dir = protocol.runs_dir + "/run-" + std::to_string(k + 1) + "-" + plans[k].label;
+    if (progress) {
+      progress("run " + std::to_string(k + 1) + " of " + std::to_string(plans.size()) + ": " + plans[k].label + " at " +
+               fmt("%g", plans[k].rate) + " requests/s for " + fmt("%g", protocol.run_s) + " s -> " + dir);
+    }
+    auto result = run_load(config, plan, stop, {protocol.sample});
+    reports::write_run_outputs(result.output.result, dir);
+    if (result.verdict.interrupted) throw UsageError("interrupted during run " + std::to_string(k + 1) + " (its files are in " + dir + ")");
+    if (result.verdict.run_failed) {
+      throw InputError(dir + "/result.json: no request succeeded, or the counts do not balance: is " + protocol.target + " serving the scenario's paths?");
+    }
+    CalibrationInput in;
+    in.result_path = dir + "/result.json";
+    in.start_epoch = result.output.info.started_epoch;
+    in.result = std::move(result.output.result);
+    inputs.push_back(std::move(in));
+  }
+  return inputs;
 }
 
 std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, const std::vector<std::string>& sources) {

@@ -20,11 +20,14 @@
 // Pure functions, thread safe.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/cloudwatch.hpp"
+#include "loadgen/resource_sampler.hpp"
 #include "reports/result.hpp"
 #include "scenarios/loader/scenario.hpp"
 
@@ -80,6 +83,25 @@ struct Calibration {
 // missing per-class series) and UsageError for options that do not fit the scenario.
 Calibration calibrate(const scenario::Scenario& sc, const std::vector<CalibrationInput>& inputs,
                       const CalibrateOptions& options);
+
+// `loadcast calibrate --target URL`: the measurement protocol run by loadcast itself. Short
+// open-model runs of the scenario's workload against `target` at `rate` requests/s, each
+// sampling the target's CPU (`sample`, loadgen/resource_sampler.hpp): the scenario's mix, then
+// for each class of the service its weight × `tilt` (the varied mixes that separate the classes'
+// demands); with one class, a second run at 3 × `rate` instead. Each run's files go to
+// `runs_dir`/run-<k>-<label>. The returned inputs feed calibrate() with options.sample set to
+// `sample.name`.
+struct TargetProtocol {
+  std::string target;
+  loadgen::SampleSpec sample;
+  std::string service;             // empty: the scenario's only service
+  double rate = 0.0;               // requests/s of each run (required, > 0)
+  double run_s = 30.0;             // each run's measured duration (no warm-up)
+  double tilt = 4.0;
+  std::string runs_dir;
+};
+std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const TargetProtocol& protocol,
+                                           const std::atomic<bool>& stop, const std::function<void(const std::string&)>& progress);
 
 // The overlay `loadcast sim --overlay` applies: each fitted class's cpu steps scaled to its
 // demand, with the interval and the fit's quality as comments.

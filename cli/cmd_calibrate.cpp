@@ -1,5 +1,7 @@
 // loadcast calibrate: fit per-class CPU demands from load results and CloudWatch data, write
 // them as an overlay (app/calibrate.hpp).
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -7,10 +9,71 @@
 #include "app/calibrate.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/load_options.hpp"
 #include "cli/scenario_file.hpp"
 #include "reports/run_outputs.hpp"
 
 namespace loadcast::cli {
+
+namespace {
+
+// The fit, the overlay and the printed table, for inputs from files or from the protocol.
+ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::CalibrationInput>& inputs, const app::CalibrateOptions& options,
+                       const std::vector<std::string>& sources, const std::string& out, bool quiet) {
+  const auto calibration = app::calibrate(sc, inputs, options);
+  reports::write_text_file(out, app::overlay_yaml(sc, calibration, sources));
+  if (!quiet) {
+    std::fputs(app::format_calibration(calibration).c_str(), stdout);
+    std::printf("wrote %s (apply with: loadcast sim %s --overlay %s)\n", out.c_str(), sc.path.c_str(), out.c_str());
+  }
+  return ExitCode::kOk;
+}
+
+// --target: the protocol (app::run_protocol), then the fit from the runs' own samples.
+ExitCode run_calibrate_target(const Args& args) {
+  if (!args.positionals().empty()) throw UsageError("--target runs its own loads: give no RESULT.json with it");
+  for (const char* other : {"cloudwatch", "sampled", "cpu", "tasks", "tasks-count", "start"}) {
+    if (args.has(other)) throw UsageError(std::string("--") + other + " is for fitting given results, not --target");
+  }
+  if (!args.has("scenario")) throw UsageError("--scenario S.yaml is required: its workload is what the runs send");
+  if (!args.has("sample")) throw UsageError("--target needs --sample NAME=SOURCE: the target's CPU (cgroup:DIR, pid:PID or prometheus:URL)");
+  if (!args.has("rate")) throw UsageError("--target needs --rate R: the requests/s of each run (low: about 0.2 of the target's capacity)");
+  auto spec = loadgen::parse_sample_spec(*args.get("sample"));
+  if (!spec.value) throw UsageError(spec.error);
+  app::TargetProtocol protocol;
+  protocol.target = *args.get("target");
+  protocol.sample = *spec.value;
+  protocol.service = args.get("service").value_or("");
+  protocol.rate = *args.get_double("rate");
+  if (const auto d = args.get_duration_ns("run-duration")) protocol.run_s = static_cast<double>(*d) / 1e9;
+  protocol.runs_dir = args.get("runs-dir").value_or("calibration-runs");
+  const std::string out = args.get("out").value_or("calibration.yaml");
+  check_output(out, true);
+  check_output(protocol.runs_dir);
+  const auto sc = read_scenario(*args.get("scenario"), args);
+  if (!sc) return ExitCode::kUsage;
+  app::CalibrateOptions options;
+  options.service = protocol.service;
+  options.sample = protocol.sample.name;
+  // Six periods per run by default (whole seconds, 1 to 10 s).
+  options.sample_period_s = args.get_double("period").value_or(std::clamp(std::floor(protocol.run_s / 6.0), 1.0, 10.0));
+  const bool quiet = args.has("quiet");
+  install_stop_handlers();
+  try {
+    const auto inputs = app::run_protocol(*sc, protocol, stop_flag(), [&](const std::string& line) {
+      if (!quiet) std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+    });
+    std::vector<std::string> sources;
+    for (const auto& in : inputs) sources.push_back(in.result_path + " (its --sample " + protocol.sample.name + " series)");
+    return fit_and_write(*sc, inputs, options, sources, out, quiet);
+  } catch (const app::InputError& e) {
+    std::fprintf(stderr, "loadcast calibrate: %s\n", e.what());
+    return ExitCode::kUsage;
+  }
+}
+
+}  // namespace
 
 ExitCode run_calibrate(int argc, char** argv) {
   Args args("calibrate",
@@ -18,6 +81,11 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"cloudwatch", "", true, true, "FILE  aws cloudwatch get-metric-data output for the RESULT in the same position (repeatable)"},
                 {"sampled", "", true, false, "NAME  the CPU in use from each RESULT's own --sample NAME series instead of CloudWatch"},
                 {"period", "", true, false, "SECONDS  with --sampled: the length of each equation's period (default 10)"},
+                {"target", "", true, false, "URL  run the protocol against URL (short runs with varied mixes, sampling --sample), then fit"},
+                {"sample", "", true, false, "NAME=SOURCE  with --target: the CPU to sample (cgroup:DIR, pid:PID or prometheus:URL)"},
+                {"rate", "", true, false, "R  with --target: requests/s of each run (a low rate: utilisation about 0.2)"},
+                {"run-duration", "", true, false, "D  with --target: each run's length (default 30s)"},
+                {"runs-dir", "", true, false, "DIR  with --target: where each run's files go (default calibration-runs)"},
                 {"cpu", "", true, false, "ID  the Id of the ECS CPUUtilization query (Average, percent of the reserved CPU; required)"},
                 {"tasks", "", true, false, "ID  the Id of the RunningTaskCount query (Container Insights)"},
                 {"tasks-count", "", true, false, "N  a constant task count instead of --tasks"},
@@ -33,17 +101,22 @@ ExitCode run_calibrate(int argc, char** argv) {
   if (args.has("help")) {
     std::printf("usage: loadcast calibrate RESULT.json... --cloudwatch DATA.json... --cpu ID (--tasks ID | --tasks-count N)\n"
                 "                          --scenario S.yaml [--service NAME] [--out overlay.yaml]\n"
-                "       loadcast calibrate RESULT.json... --sampled NAME [--period S] --scenario S.yaml [...]\n\n"
+                "       loadcast calibrate RESULT.json... --sampled NAME [--period S] --scenario S.yaml [...]\n"
+                "       loadcast calibrate --target URL --sample NAME=SOURCE --rate R --scenario S.yaml [--run-duration D] [...]\n\n"
                 "Fits each request class's CPU demand per request from load results and the CloudWatch data of the\n"
                 "same time (service demand law, non-negative least squares; several results are fitted together),\n"
                 "prints it with its 95 %% interval, and writes an overlay for loadcast sim --overlay.\n\n%s",
                 args.help().c_str());
     return ExitCode::kOk;
   }
+  if (args.has("target")) return run_calibrate_target(args);
+  for (const char* only : {"sample", "rate", "run-duration", "runs-dir"}) {
+    if (args.has(only)) throw UsageError(std::string("--") + only + " is for --target (the protocol loadcast runs itself)");
+  }
   const auto& results = args.positionals();
   const auto data = args.get_all("cloudwatch");
   const auto starts = args.get_all("start");
-  if (results.empty()) throw UsageError("expected at least one RESULT.json (from loadcast load)");
+  if (results.empty()) throw UsageError("expected at least one RESULT.json (from loadcast load), or --target URL");
   const auto sampled = args.get("sampled");
   if (sampled) {
     if (!data.empty()) throw UsageError("--sampled reads the CPU from the results themselves: give no --cloudwatch with it");
@@ -90,16 +163,11 @@ ExitCode run_calibrate(int argc, char** argv) {
       if (!sampled) in.cloudwatch = app::read_cloudwatch(data[i]);
       inputs.push_back(std::move(in));
     }
-    const auto calibration = app::calibrate(*sc, inputs, options);
     std::vector<std::string> sources;
     for (std::size_t i = 0; i < results.size(); ++i) {
       sources.push_back(results[i] + (sampled ? " (its --sample " + *sampled + " series)" : " with " + data[i]));
     }
-    reports::write_text_file(out, app::overlay_yaml(*sc, calibration, sources));
-    if (!args.has("quiet")) {
-      std::fputs(app::format_calibration(calibration).c_str(), stdout);
-      std::printf("wrote %s (apply with: loadcast sim %s --overlay %s)\n", out.c_str(), sc->path.c_str(), out.c_str());
-    }
+    return fit_and_write(*sc, inputs, options, sources, out, args.has("quiet"));
   } catch (const app::InputError& e) {
     std::fprintf(stderr, "loadcast calibrate: %s\n", e.what());
     return ExitCode::kUsage;

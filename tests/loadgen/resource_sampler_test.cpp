@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 
@@ -270,5 +271,83 @@ TEST_CASE("Sample CLI: an unreadable source or a name given twice is refused bef
   const auto with_cw = testing::run_command(bin + " calibrate " + dir + "/s/result.json --sampled api --cloudwatch x.json --scenario " + dir + "/one.yaml");
   CHECK(with_cw.exit_code == 2);
   CHECK_THAT(with_cw.err, Catch::Contains("--sampled reads the CPU from the results themselves: give no --cloudwatch with it"));
+  // --target's own checks, before any request.
+  const std::pair<std::string, std::string> target_errors[] = {
+      {" calibrate --target http://127.0.0.1:9 --sample a=pid:1 --scenario " + dir + "/one.yaml", "--target needs --rate R"},
+      {" calibrate --target http://127.0.0.1:9 --rate 5 --scenario " + dir + "/one.yaml", "--target needs --sample NAME=SOURCE"},
+      {" calibrate --target http://127.0.0.1:9 --sample a=pid:1 --rate 5 --scenario " + dir + "/one.yaml " + dir + "/s/result.json",
+       "--target runs its own loads: give no RESULT.json with it"},
+      {" calibrate --target http://127.0.0.1:9 --sample a=pid:1 --rate 5 --run-duration 2s --scenario " + dir + "/one.yaml --runs-dir " + dir + "/r1",
+       "--run-duration must be at least 5s"},
+      {" calibrate " + dir + "/s/result.json --sampled api --rate 5 --scenario " + dir + "/one.yaml", "--rate is for --target"},
+  };
+  for (const auto& [args, message] : target_errors) {
+    const auto t = testing::run_command(bin + args);
+    INFO(args << " -> " << t.err);
+    CHECK(t.exit_code == 2);
+    CHECK_THAT(t.err, Catch::Contains(message));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Calibrate --target: three runs with varied mixes against a CPU-burning testbed give both classes its 5 ms", "[wallclock]") {
+  const std::string bin = testing::loadcast_binary();
+  const std::string dir = testing::temp_dir("calibrate-target");
+  // Two classes the testbed serves alike (5 ms of CPU each); the scenario guessed 2 and 10 ms.
+  testing::write_file(dir + "/two.yaml", testing::deployment(R"(name: target-two
+seed: 3
+duration: 1m
+workload:
+  arrivals:
+    process: poisson
+    rate: 500
+  requests:
+    - name: light
+      path: /light
+      weight: 3
+      steps:
+        - cpu: const(2ms)
+    - name: heavy
+      path: /heavy
+      steps:
+        - cpu: const(10ms)
+)",
+                                                             "    desired: 1\n"));
+  const std::string script =
+      bin + " testbed --listen 127.0.0.1:0 --workers 1 --service 'const(5ms)' --mode cpu > " + dir + "/tb.txt & tb=$!; " +
+      "for i in $(seq 50); do grep -q listening " + dir + "/tb.txt && break; sleep 0.1; done; " +
+      "port=$(sed -n 's/.*127.0.0.1:\\([0-9]*\\).*/\\1/p' " + dir + "/tb.txt | head -1); " +
+      bin + " calibrate --target http://127.0.0.1:$port --sample tb=pid:$tb --rate 30 --run-duration 6s --scenario " + dir +
+      "/two.yaml --runs-dir " + dir + "/runs --out " + dir + "/cal.yaml; rc=$?; kill -TERM $tb; wait $tb; exit $rc";
+  std::string out;
+  const int rc = test::shell(script, &out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK_THAT(out, Catch::Contains("run 1 of 3: mix at 30 requests/s for 6 s"));
+  CHECK_THAT(out, Catch::Contains("run 3 of 3: more-heavy at 30 requests/s for 6 s"));
+  CHECK_THAT(out, Catch::Contains("18 periods of 1 s"));
+  for (const char* run : {"run-1-mix", "run-2-more-light", "run-3-more-heavy"}) {
+    CHECK(std::filesystem::exists(dir + "/runs/" + run + "/result.json"));
+  }
+  // The tilted run sent the heavy class about 4/3 of the time against 1/4 in the mix.
+  const auto mix = reports::load_result(dir + "/runs/run-1-mix/result.json");
+  const auto tilted = reports::load_result(dir + "/runs/run-3-more-heavy/result.json");
+  const auto share = [](const reports::Result& r) {
+    return static_cast<double>(r.classes.at("heavy").requests.total) /
+           static_cast<double>(r.classes.at("heavy").requests.total + r.classes.at("light").requests.total);
+  };
+  CHECK(share(mix) < 0.45);
+  CHECK(share(tilted) > 0.45);
+  CHECK(out.find("warning") == std::string::npos);
+  for (const char* name : {"light", "heavy"}) {
+    double demand = 0, low = 0, high = 0;
+    const auto pos = out.find(std::string("\n") + name + " ");
+    REQUIRE(pos != std::string::npos);
+    REQUIRE(std::sscanf(out.c_str() + pos + 1 + std::strlen(name), " %lf ms %lf .. %lf ms", &demand, &low, &high) == 3);
+    INFO(name << " " << demand << " ms, " << low << " .. " << high);
+    CHECK(demand > 4.5);
+    CHECK(demand < 8.0);
+  }
+  CHECK(testing::run_command(bin + " check " + dir + "/two.yaml --overlay " + dir + "/cal.yaml").exit_code == 0);
   std::filesystem::remove_all(dir);
 }
