@@ -142,30 +142,35 @@ std::string ignored_proxy(const loadgen::LoadConfig& config, const std::function
          " directly (libcurl honours proxies: --engine curl)";
 }
 
-LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan& thresholds,
-                 const std::atomic<bool>& stop, const std::vector<loadgen::SampleSpec>& samples) {
+loadgen::RunOutput run_sampled(const loadgen::LoadConfig& config, const std::atomic<bool>& stop,
+                               const std::vector<loadgen::SampleSpec>& samples) {
   for (const auto& spec : samples) {
     std::string error;
     if (!loadgen::read_counters(spec, error)) throw UsageError("--sample " + spec.text + ": " + error);
   }
-  // Readings every 200 ms from before the schedule's start to after its drain; the bound is the
-  // run's longest span (start delay, warm-up, duration, drain) plus a minute.
+  // The bound on readings: the run's longest span (start delay, warm-up, duration, drain) plus a minute.
   const double span_s = sim::to_seconds(config.warmup + config.duration + config.drain_time()) + 60.0 +
                         (config.start_at ? std::max(0.0, *config.start_at - loadgen::wall_now_s()) : 0.0);
   loadgen::ResourceSampler sampler(samples, kSampleInterval, static_cast<std::uint64_t>(std::ceil(span_s / sim::to_seconds(kSampleInterval))));
   sampler.start();
   // Too few descriptors for the connections asked for is a usage error (exit 2), found before
   // any connection is made (loadgen/fd_limit.hpp).
-  LoadRun run = [&] {
+  loadgen::RunOutput out = [&] {
     try {
-      return LoadRun{loadgen::run_load(config, stop), {}};
+      return loadgen::run_load(config, stop);
     } catch (const loadgen::FdLimitError& e) {
       throw UsageError(e.what());
     }
   }();
   sampler.stop();
+  if (!samples.empty() && out.info.started_epoch) loadgen::add_samples(out.result, sampler.traces(), *out.info.started_epoch);
+  return out;
+}
+
+LoadRun run_load(const loadgen::LoadConfig& config, const loadgen::ThresholdPlan& thresholds,
+                 const std::atomic<bool>& stop, const std::vector<loadgen::SampleSpec>& samples) {
+  LoadRun run{run_sampled(config, stop, samples), {}};
   auto& result = run.output.result;
-  if (!samples.empty() && run.output.info.started_epoch) loadgen::add_samples(result, sampler.traces(), *run.output.info.started_epoch);
   reports::add_findings(result);
   // A threshold only the real result can check (a status that never came) is a usage error
   // too, found after the run; the caller still writes the run's files.

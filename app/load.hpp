@@ -71,6 +71,12 @@ struct LoadRun {
   Verdict verdict;            // run_failed: no request succeeded, or the counts do not balance
 };
 
+// loadgen::run_load() with `samples` read around it (each read once before: a UsageError when
+// one cannot be read; readings every 200 ms from before the schedule to after its drain) and
+// their series added to the result (loadgen::add_samples). FdLimitError becomes a UsageError.
+loadgen::RunOutput run_sampled(const loadgen::LoadConfig& config, const std::atomic<bool>& stop,
+                               const std::vector<loadgen::SampleSpec>& samples);
+
 // `samples` (--sample): sources of the target's CPU read during the run
 // (loadgen/resource_sampler.hpp); each is read once before the run, and one that cannot be read
 // is a UsageError. Their series join the result's (resources.<name>.cpu_vcpu, ...).

@@ -1,5 +1,6 @@
 #include "app/validate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -7,7 +8,6 @@
 
 #include "app/load.hpp"
 #include "app/simulate.hpp"
-#include "loadgen/fd_limit.hpp"
 #include "reports/run_outputs.hpp"
 
 namespace loadcast::app {
@@ -109,12 +109,19 @@ loadgen::LoadConfig validation_load(const scenario::Scenario& sc, const std::str
 std::optional<Validation> validate(const scenario::Scenario& sc, const loadgen::LoadConfig& load,
                                    const ValidateOptions& options, const std::atomic<bool>& stop) {
   if (const auto problems = load.validate(); !problems.empty()) throw UsageError(problems.front());
-  Validation v;
-  try {
-    v.measured = loadgen::run_load(load, stop);
-  } catch (const loadgen::FdLimitError& e) {
-    throw UsageError(e.what());  // exit 2, as for loadcast load
+  std::optional<std::size_t> svc;
+  if (!options.samples.empty()) {
+    const auto& services = sc.model.services;
+    for (std::size_t i = 0; i < services.size(); ++i) {
+      if (options.service.empty() ? services.size() == 1 : services[i].name == options.service) svc = i;
+    }
+    if (!svc) {
+      throw UsageError(options.service.empty() ? "--sample: say which service of the scenario the CPU sample measures with --service NAME"
+                                               : "--service " + options.service + ": the scenario has no such service");
+    }
   }
+  Validation v;
+  v.measured = run_sampled(load, stop, options.samples);  // FdLimitError → UsageError (exit 2), as for loadcast load
   if (v.measured.info.stopped_early) return std::nullopt;
   SimOptions sim_options;
   sim_options.replications = options.replications;
@@ -124,7 +131,136 @@ std::optional<Validation> validate(const scenario::Scenario& sc, const loadgen::
   simulated.warmup = load.warmup;
   v.predicted = simulate(simulated, sim_options).to_result();
   v.report = compare(v.predicted, v.measured.result, options.tolerance);
+  if (svc) {
+    const auto& service = sc.model.services[*svc];
+    const auto pred = predicted_vcpu(v.predicted, service.name, service.vcpu());
+    const auto& samples = v.measured.result.sections["load"]["samples"];
+    for (const auto& spec : options.samples) {
+      const auto& m = samples[spec.name]["mean_vcpu"];
+      if (pred && m.is_number()) add(v.report, "cpu_vcpu." + spec.name, *pred, m.get<double>(), false);
+    }
+  }
   return v;
+}
+
+std::optional<double> predicted_vcpu(const reports::Result& predicted, const std::string& service, double vcpu) {
+  const auto& ts = predicted.timeseries;
+  const auto u = ts.series.find(service + ".cpu_utilization");
+  const auto n = ts.series.find(service + ".tasks_running");
+  if (u == ts.series.end() || n == ts.series.end()) return std::nullopt;
+  const double from = predicted.warmup_s, to = predicted.warmup_s + predicted.duration_s;
+  double covered = 0.0, sum = 0.0;
+  for (std::size_t k = 0; k < ts.t_s.size() && k < u->second.size() && k < n->second.size(); ++k) {
+    const double lo = std::max(from, ts.t_s[k]), hi = std::min(to, ts.t_s[k] + ts.interval_s);
+    if (hi <= lo || std::isnan(u->second[k]) || std::isnan(n->second[k])) continue;
+    covered += hi - lo;
+    sum += u->second[k] / 100.0 * n->second[k] * vcpu * (hi - lo);
+  }
+  if (!(covered > 0.0)) return std::nullopt;
+  return sum / covered;
+}
+
+namespace {
+
+double median(std::vector<double> v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const std::size_t h = v.size() / 2;
+  return v.size() % 2 == 1 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+
+struct LadderRow {
+  std::string metric;
+  double predicted, measured, error, error_min, error_max;
+  bool ok = true;
+  bool judged = false;
+};
+
+// The rows of one step: one per metric, in the first run's order, over the runs that have it
+// (values a run did not measure, NaN, left out of the medians).
+std::vector<LadderRow> ladder_rows(const LadderStep& step, std::optional<double> tolerance) {
+  std::vector<LadderRow> rows;
+  if (step.runs.empty()) return rows;
+  for (const auto& first : step.runs.front().metrics) {
+    std::vector<double> p, m, e;
+    for (const auto& run : step.runs) {
+      for (const auto& x : run.metrics) {
+        if (x.metric != first.metric) continue;
+        if (std::isfinite(x.predicted)) p.push_back(x.predicted);
+        if (std::isfinite(x.measured)) m.push_back(x.measured);
+        if (std::isfinite(x.relative_error)) e.push_back(x.relative_error);
+      }
+    }
+    LadderRow r{first.metric, median(p), median(m), median(e), e.empty() ? std::numeric_limits<double>::quiet_NaN() : *std::min_element(e.begin(), e.end()),
+                e.empty() ? std::numeric_limits<double>::quiet_NaN() : *std::max_element(e.begin(), e.end())};
+    // A metric neither side measured (no latency sample) is shown, not judged.
+    if (tolerance && std::isfinite(r.predicted) && std::isfinite(r.measured)) {
+      ValidationReport one;
+      one.tolerance = tolerance;
+      add(one, r.metric, r.predicted, r.measured, r.metric.find("error_rate") != std::string::npos);
+      r.judged = true;
+      r.ok = one.metrics.front().ok;
+    }
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+reports::Json number_or_null(double v) { return std::isfinite(v) ? reports::Json(v) : reports::Json(nullptr); }
+
+}  // namespace
+
+reports::Json ladder_json(const std::vector<LadderStep>& steps, std::optional<double> tolerance) {
+  reports::Json j;
+  j["tolerance"] = tolerance ? reports::Json(*tolerance) : reports::Json(nullptr);
+  j["passed"] = ladder_passed(steps, tolerance);
+  reports::Json out = reports::Json::array();
+  for (const auto& step : steps) {
+    reports::Json s{{"rate", step.rate}, {"repetitions", step.runs.size()}};
+    reports::Json rows = reports::Json::array();
+    for (const auto& r : ladder_rows(step, tolerance)) {
+      reports::Json row{{"metric", r.metric}, {"predicted_median", number_or_null(r.predicted)}, {"measured_median", number_or_null(r.measured)},
+                        {"error_median", number_or_null(r.error)}, {"error_min", number_or_null(r.error_min)}, {"error_max", number_or_null(r.error_max)}};
+      if (r.judged) row["ok"] = r.ok;
+      rows.push_back(std::move(row));
+    }
+    s["metrics"] = std::move(rows);
+    out.push_back(std::move(s));
+  }
+  j["steps"] = std::move(out);
+  return j;
+}
+
+std::string ladder_text(const std::vector<LadderStep>& steps, std::optional<double> tolerance) {
+  std::string out;
+  char line[320];
+  for (const auto& step : steps) {
+    std::snprintf(line, sizeof line, "rate %g requests/s, %zu repetition%s (medians; error range over the repetitions)\n", step.rate,
+                  step.runs.size(), step.runs.size() == 1 ? "" : "s");
+    out += line;
+    std::snprintf(line, sizeof line, "  %-34s %12s %12s %9s %20s\n", "metric", "predicted", "measured", "error", "range");
+    out += line;
+    for (const auto& r : ladder_rows(step, tolerance)) {
+      char err[32], range[64];
+      if (std::isfinite(r.error)) std::snprintf(err, sizeof err, "%+.1f%%", r.error * 100.0);
+      else std::snprintf(err, sizeof err, "-");
+      if (std::isfinite(r.error_min)) std::snprintf(range, sizeof range, "%+.1f%% .. %+.1f%%", r.error_min * 100.0, r.error_max * 100.0);
+      else std::snprintf(range, sizeof range, "-");
+      std::snprintf(line, sizeof line, "  %-34s %12.4f %12.4f %9s %20s%s\n", r.metric.c_str(), r.predicted, r.measured, err, range,
+                    r.judged ? (r.ok ? "  ok" : "  OUT OF TOLERANCE") : "");
+      out += line;
+    }
+  }
+  return out;
+}
+
+bool ladder_passed(const std::vector<LadderStep>& steps, std::optional<double> tolerance) {
+  for (const auto& step : steps) {
+    for (const auto& r : ladder_rows(step, tolerance)) {
+      if (r.judged && !r.ok) return false;
+    }
+  }
+  return true;
 }
 
 Verdict verdict(const Validation& validation) {

@@ -18,6 +18,7 @@
 
 #include "app/exit_code.hpp"
 #include "loadgen/load_config.hpp"
+#include "loadgen/resource_sampler.hpp"
 #include "loadgen/runner.hpp"
 #include "reports/result.hpp"
 #include "scenarios/loader/scenario.hpp"
@@ -52,6 +53,12 @@ loadgen::LoadConfig validation_load(const scenario::Scenario& sc, const std::str
 struct ValidateOptions {
   std::size_t replications = 1;     // of the simulation
   std::optional<double> tolerance;  // fraction; none: report without judging
+  // --sample: the target's CPU read during the load (app::run_sampled); each adds the metric
+  // cpu_vcpu.<name>, measured (its mean vCPU in use over the measured window) against the
+  // simulated service's (`service`, or the scenario's only one: its cpu_utilization x
+  // tasks_running x the task's vCPU, averaged over the same window).
+  std::vector<loadgen::SampleSpec> samples;
+  std::string service;
 };
 
 struct Validation {
@@ -67,6 +74,23 @@ std::optional<Validation> validate(const scenario::Scenario& sc, const loadgen::
 
 // run_failed: the measured counts do not balance; checks_failed: a metric is out of tolerance.
 Verdict verdict(const Validation& validation);
+
+// The vCPU in use the simulation predicts for service `service` over the result's measured
+// window (after the warm-up): the mean of cpu_utilization / 100 x tasks_running x `vcpu` per
+// interval; nullopt when the result lacks the series.
+std::optional<double> predicted_vcpu(const reports::Result& predicted, const std::string& service, double vcpu);
+
+// A ladder of validations (`--rates`, `--repeat`): per rate, the reports of its repetitions.
+struct LadderStep {
+  double rate = 0.0;
+  std::vector<ValidationReport> runs;
+};
+// Per rate and metric: the medians of predicted, measured and the relative error, and the
+// error's range over the repetitions (the single-run spread). With a tolerance, a metric passes
+// when its median error does (as compare() judges one run).
+reports::Json ladder_json(const std::vector<LadderStep>& steps, std::optional<double> tolerance);
+std::string ladder_text(const std::vector<LadderStep>& steps, std::optional<double> tolerance);
+bool ladder_passed(const std::vector<LadderStep>& steps, std::optional<double> tolerance);
 
 // DIR/validation.json (the report), DIR/load/ (the measured run's result and reports) and
 // DIR/sim/result.json (the prediction). Throws std::runtime_error naming a file not written.

@@ -111,3 +111,51 @@ TEST_CASE("Validation: the comparison judges relative errors against the toleran
   CHECK(app::compare(p, m, std::nullopt).passed());
   CHECK(r.to_json()["passed"] == false);
 }
+
+TEST_CASE("Validation ladder: medians and the error range over repetitions, judged on the median") {
+  const auto report = [](double predicted, double measured) {
+    reports::Result p;
+    reports::Result m;
+    p.throughput_rps = predicted;
+    m.throughput_rps = measured;
+    return app::compare(p, m, std::nullopt);
+  };
+  // Three repetitions at 50/s: errors -4 %, +2 %, +30 % (one noisy run); one at 100/s: -20 %.
+  std::vector<app::LadderStep> steps{{50.0, {report(50, 48), report(50, 51), report(50, 65)}}, {100.0, {report(100, 80)}}};
+  const auto j = app::ladder_json(steps, 0.10);
+  REQUIRE(j["steps"].size() == 2);
+  const auto& tp = j["steps"][0]["metrics"][0];
+  CHECK(tp["metric"] == "throughput_rps");
+  CHECK(j["steps"][0]["repetitions"] == 3);
+  CHECK(tp["predicted_median"].get<double>() == Approx(50.0));
+  CHECK(tp["measured_median"].get<double>() == Approx(51.0));
+  CHECK(tp["error_median"].get<double>() == Approx(0.02));
+  CHECK(tp["error_min"].get<double>() == Approx(-0.04));
+  CHECK(tp["error_max"].get<double>() == Approx(0.30));
+  CHECK(tp["ok"] == true);  // the median is within 10 % though one run is not
+  CHECK(j["steps"][1]["metrics"][0]["ok"] == false);
+  CHECK(j["passed"] == false);
+  CHECK_FALSE(app::ladder_passed(steps, 0.10));
+  CHECK(app::ladder_passed(steps, std::nullopt));
+  CHECK(app::ladder_passed({steps[0]}, 0.10));
+  const auto text = app::ladder_text(steps, 0.10);
+  CHECK_THAT(text, Catch::Contains("rate 50 requests/s, 3 repetitions"));
+  CHECK_THAT(text, Catch::Contains("+2.0%"));
+  CHECK_THAT(text, Catch::Contains("-4.0% .. +30.0%"));
+  CHECK_THAT(text, Catch::Contains("OUT OF TOLERANCE"));
+}
+
+TEST_CASE("Validation: the predicted vCPU in use is utilisation x tasks x vCPU over the measured window") {
+  reports::Result r;
+  r.warmup_s = 60.0;
+  r.duration_s = 120.0;
+  r.timeseries.interval_s = 60.0;
+  r.timeseries.t_s = {0.0, 60.0, 120.0};
+  r.timeseries.series["api.cpu_utilization"] = {90.0, 50.0, 25.0};  // percent of the tasks' CPU
+  r.timeseries.series["api.tasks_running"] = {1.0, 2.0, 4.0};
+  // After the warm-up: 0.5 x 2 x 0.5 vCPU and 0.25 x 4 x 0.5, averaged: 0.5.
+  const auto v = app::predicted_vcpu(r, "api", 0.5);
+  REQUIRE(v);
+  CHECK(*v == Approx(0.5));
+  CHECK_FALSE(app::predicted_vcpu(r, "web", 0.5));
+}

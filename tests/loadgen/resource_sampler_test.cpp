@@ -280,6 +280,10 @@ TEST_CASE("Sample CLI: an unreadable source or a name given twice is refused bef
       {" calibrate --target http://127.0.0.1:9 --sample a=pid:1 --rate 5 --run-duration 2s --scenario " + dir + "/one.yaml --runs-dir " + dir + "/r1",
        "--run-duration must be at least 5s"},
       {" calibrate " + dir + "/s/result.json --sampled api --rate 5 --scenario " + dir + "/one.yaml", "--rate is for --target"},
+      {" validate " + dir + "/one.yaml --target http://127.0.0.1:9 --repeat 2", "--repeat is for a ladder: give --rates too"},
+      {" validate " + dir + "/one.yaml --target http://127.0.0.1:9 --rates 10,x", "--rates 10,x: 'x' is not a rate above 0"},
+      {" validate " + dir + "/one.yaml --target http://127.0.0.1:9 --service api", "--service names the service --sample measures: give --sample too"},
+      {" validate " + dir + "/one.yaml --target http://127.0.0.1:9 --sample a=pid:1 --service web", "--service web: the scenario has no such service"},
   };
   for (const auto& [args, message] : target_errors) {
     const auto t = testing::run_command(bin + args);
@@ -349,5 +353,60 @@ workload:
     CHECK(demand < 8.0);
   }
   CHECK(testing::run_command(bin + " check " + dir + "/two.yaml --overlay " + dir + "/cal.yaml").exit_code == 0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Validate --rates with --sample: a ladder of repetitions compares throughput, latency and the CPU in use", "[wallclock]") {
+  const std::string bin = testing::loadcast_binary();
+  const std::string dir = testing::temp_dir("validate-ladder");
+  // The testbed burns 5 ms of CPU per request on one worker; the scenario says the same.
+  testing::write_file(dir + "/one.yaml", testing::deployment(R"(name: ladder
+seed: 7
+duration: 4s
+workload:
+  arrivals:
+    process: poisson
+    rate: 10
+  requests:
+    - name: burn
+      path: /burn
+      steps:
+        - cpu: const(5ms)
+)",
+                                                             "    desired: 1\n    threads: 1\n"));
+  const std::string script =
+      bin + " testbed --listen 127.0.0.1:0 --workers 1 --service 'const(5ms)' --mode cpu > " + dir + "/tb.txt & tb=$!; " +
+      "for i in $(seq 50); do grep -q listening " + dir + "/tb.txt && break; sleep 0.1; done; " +
+      "port=$(sed -n 's/.*127.0.0.1:\\([0-9]*\\).*/\\1/p' " + dir + "/tb.txt | head -1); " +
+      bin + " validate " + dir + "/one.yaml --target http://127.0.0.1:$port --sample tb=pid:$tb --rates 30,60 --repeat 2 --out " + dir +
+      "/out; rc=$?; kill -TERM $tb; wait $tb; exit $rc";
+  std::string out;
+  const int rc = test::shell(script, &out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK_THAT(out, Catch::Contains("rate 60 requests/s, repetition 2 of 2 (seed 8)"));
+  const auto j = reports::Json::parse(testing::read_file(dir + "/out/ladder.json"));
+  REQUIRE(j["steps"].size() == 2);
+  for (std::size_t s = 0; s < 2; ++s) {
+    const auto& step = j["steps"][s];
+    CHECK(step["repetitions"] == 2);
+    bool cpu = false;
+    for (const auto& m : step["metrics"]) {
+      INFO(m.dump());
+      if (m["metric"] == "throughput_rps") CHECK(std::abs(m["error_median"].get<double>()) < 0.15);
+      if (m["metric"] == "cpu_vcpu.tb") {
+        cpu = true;
+        // 5 ms per request on both sides; the testbed's HTTP work is the measured surplus.
+        CHECK(m["error_median"].get<double>() > -0.15);
+        CHECK(m["error_median"].get<double>() < 0.4);
+      }
+    }
+    CHECK(cpu);
+  }
+  for (const char* sub : {"/out/rate-30/rep-1/validation.json", "/out/rate-30/rep-2/load/result.json", "/out/rate-60/rep-2/sim/result.json"}) {
+    CHECK(std::filesystem::exists(dir + sub));
+  }
+  // The second repetition ran with the next seed: its simulation is another sample path.
+  CHECK(reports::load_result(dir + "/out/rate-30/rep-2/sim/result.json").seed == 8);
   std::filesystem::remove_all(dir);
 }
