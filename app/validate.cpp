@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "app/calibrate.hpp"
 #include "app/load.hpp"
 #include "app/simulate.hpp"
 #include "reports/run_outputs.hpp"
@@ -143,6 +144,54 @@ std::optional<Validation> validate(const scenario::Scenario& sc, const loadgen::
   return v;
 }
 
+void add_oracle(const scenario::Scenario& run, const loadgen::LoadConfig& load, const ValidateOptions& options, Validation& v,
+                const std::string& overlay_path) {
+  if (options.samples.empty()) throw UsageError("--oracle fits demands from the run's own CPU: give --sample too");
+  CalibrationInput in;
+  in.result_path = overlay_path;  // named in messages as where the fit belongs
+  in.result = v.measured.result;
+  in.start_epoch = v.measured.info.started_epoch;
+  CalibrateOptions copt;
+  copt.service = options.service;
+  copt.sample = options.samples.front().name;
+  // Six periods of the measured window, whole seconds.
+  copt.sample_period_s = std::clamp(std::floor(sim::to_seconds(load.duration) / 6.0), 1.0, 10.0);
+  const Calibration fit = calibrate(run, {in}, copt);
+  reports::write_text_file(overlay_path, overlay_yaml(run, fit, {"the measured run (oracle: its own demands)"}));
+  auto overrides = options.overrides;
+  const auto overlay = scenario::read_overlay(overlay_path);
+  overrides.insert(overrides.end(), overlay.begin(), overlay.end());
+  scenario::Scenario oracle = scenario::load_file(run.path, overrides);
+  oracle.workload.model = run.workload.model;  // the ladder's rate
+  oracle.seed = run.seed;
+  oracle.warmup = load.warmup;
+  SimOptions sim_options;
+  sim_options.replications = options.replications;
+  sim_options.seed = load.seed;
+  sim_options.duration = load.duration;
+  const auto predicted = simulate(oracle, sim_options).to_result();
+  const auto report = compare(predicted, v.measured.result, options.tolerance);
+  for (auto m : report.metrics) {
+    m.metric = "oracle." + m.metric;
+    m.judged = false;  // shown beside the calibrated prediction, not a pass/fail of it
+    m.ok = true;
+    v.report.metrics.push_back(m);
+  }
+  for (const auto& svc : oracle.model.services) {
+    if (svc.name != fit.service) continue;
+    const auto pred = predicted_vcpu(predicted, svc.name, svc.vcpu());
+    const auto& m = v.measured.result.sections["load"]["samples"][options.samples.front().name]["mean_vcpu"];
+    if (pred && m.is_number()) {
+      MetricComparison c;
+      c.metric = "oracle.cpu_vcpu." + options.samples.front().name;
+      c.predicted = *pred;
+      c.measured = m.get<double>();
+      c.relative_error = *pred != 0.0 ? (c.measured - *pred) / *pred : std::numeric_limits<double>::quiet_NaN();
+      v.report.metrics.push_back(c);
+    }
+  }
+}
+
 std::optional<double> predicted_vcpu(const reports::Result& predicted, const std::string& service, double vcpu) {
   const auto& ts = predicted.timeseries;
   const auto u = ts.series.find(service + ".cpu_utilization");
@@ -193,8 +242,8 @@ std::vector<LadderRow> ladder_rows(const LadderStep& step, std::optional<double>
     }
     LadderRow r{first.metric, median(p), median(m), median(e), e.empty() ? std::numeric_limits<double>::quiet_NaN() : *std::min_element(e.begin(), e.end()),
                 e.empty() ? std::numeric_limits<double>::quiet_NaN() : *std::max_element(e.begin(), e.end())};
-    // A metric neither side measured (no latency sample) is shown, not judged.
-    if (tolerance && std::isfinite(r.predicted) && std::isfinite(r.measured)) {
+    // A metric neither side measured (no latency sample), and the oracle's, are shown, not judged.
+    if (tolerance && std::isfinite(r.predicted) && std::isfinite(r.measured) && r.metric.rfind("oracle.", 0) != 0) {
       ValidationReport one;
       one.tolerance = tolerance;
       add(one, r.metric, r.predicted, r.measured, r.metric.find("error_rate") != std::string::npos);

@@ -59,6 +59,11 @@ struct ValidateOptions {
   // tasks_running x the task's vCPU, averaged over the same window).
   std::vector<loadgen::SampleSpec> samples;
   std::string service;
+  // --oracle (needs samples): re-predict each run with the CPU demands fitted from that run's
+  // own first sample (app::calibrate), the metrics added as oracle.<metric>. What the calibrated
+  // prediction misses and the oracle gets is calibration drift; what both miss is model error.
+  bool oracle = false;
+  std::vector<scenario::Override> overrides;  // the scenario's --overlay/--set, reapplied with the oracle's overlay
 };
 
 struct Validation {
@@ -71,6 +76,14 @@ struct Validation {
 // and compares them; nullopt when `stop` ended the load early.
 std::optional<Validation> validate(const scenario::Scenario& sc, const loadgen::LoadConfig& load,
                                    const ValidateOptions& options, const std::atomic<bool>& stop);
+
+// The oracle re-prediction of a validation `v` of scenario `run` (options.oracle): the overlay
+// of demands fitted from the measured run is written to `overlay_path`, applied to the
+// scenario's file with options.overrides, and simulated as validate() does; its comparison with
+// the measured run is appended to v.report as oracle.<metric>. Throws InputError when the run
+// cannot be fitted (no whole period of samples).
+void add_oracle(const scenario::Scenario& run, const loadgen::LoadConfig& load, const ValidateOptions& options, Validation& v,
+                const std::string& overlay_path);
 
 // run_failed: the measured counts do not balance; checks_failed: a metric is out of tolerance.
 Verdict verdict(const Validation& validation);

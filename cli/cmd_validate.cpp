@@ -1,6 +1,7 @@
 // loadcast validate: run a scenario's load against a target and its simulation, and report
 // predicted against measured (app/validate.hpp).
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "app/validate.hpp"
@@ -64,11 +65,15 @@ ExitCode run_ladder(const Args& args, const scenario::Scenario& sc, const app::V
                     static_cast<unsigned long long>(repeat), static_cast<unsigned long long>(run.seed), dir.c_str(), sub);
         std::fflush(stdout);
       }
-      const auto validation = app::validate(run, config, options, stop_flag());
+      auto validation = app::validate(run, config, options, stop_flag());
       if (!validation) {
         std::fprintf(stderr, "loadcast validate: stopped early during rate %g, repetition %llu; no ladder written\n", rate,
                      static_cast<unsigned long long>(k + 1));
         return ExitCode::kInterrupted;
+      }
+      if (options.oracle) {
+        std::filesystem::create_directories(dir + sub);
+        app::add_oracle(run, config, options, *validation, dir + sub + "/oracle-overlay.yaml");
       }
       app::write_validation(*validation, dir + sub);
       if (!validation->measured.result.requests.balanced()) {
@@ -99,6 +104,7 @@ ExitCode run_validate(int argc, char** argv) {
                    {"max-error", "", true, false, "PCT  fail (exit 99) when throughput or a latency percentile is off by more"},
                    {"sample", "", true, true, "NAME=SOURCE  also compare the target's CPU in use, read from cgroup:DIR, pid:PID or prometheus:URL (repeatable)"},
                    {"service", "", true, false, "NAME  the service --sample measures (default: the scenario's only service)"},
+                   {"oracle", "", false, false, "with --sample: also re-predict each run with the CPU demands fitted from that run (oracle.* rows)"},
                    {"rates", "", true, false, "R1,R2,...  a ladder: validate at each arrival rate (requests/s) in turn"},
                    {"repeat", "", true, false, "N  with --rates: repetitions per rate, seeds seed..seed+N-1 (default 1)"},
                });
@@ -134,8 +140,11 @@ ExitCode run_validate(int argc, char** argv) {
   }
   options.service = args.get("service").value_or("");
   if (args.has("service") && options.samples.empty()) throw UsageError("--service names the service --sample measures: give --sample too");
+  options.oracle = args.has("oracle");
+  if (options.oracle && options.samples.empty()) throw UsageError("--oracle fits demands from the run's own CPU: give --sample too");
   const auto sc = read_scenario(args.positionals()[0], args);
   if (!sc) return ExitCode::kUsage;
+  if (options.oracle) options.overrides = scenario_overrides(args);
   if (args.has("rates")) return run_ladder(args, *sc, options);
   if (args.has("repeat")) throw UsageError("--repeat is for a ladder: give --rates too");
   loadgen::LoadConfig config = app::validation_load(*sc, *args.get("target"), args.has("connections"));
@@ -144,10 +153,14 @@ ExitCode run_validate(int argc, char** argv) {
   const std::string dir = args.get("out").value_or("out");
   for (const char* sub : {"", "/load", "/sim"}) check_output(dir + sub);
   install_stop_handlers();
-  const auto validation = app::validate(*sc, config, options, stop_flag());
+  auto validation = app::validate(*sc, config, options, stop_flag());
   if (!validation) {
     std::fprintf(stderr, "loadcast validate: stopped early; no comparison made\n");
     return ExitCode::kInterrupted;
+  }
+  if (options.oracle) {
+    std::filesystem::create_directories(dir);
+    app::add_oracle(*sc, config, options, *validation, dir + "/oracle-overlay.yaml");
   }
   app::write_validation(*validation, dir);
   if (!args.has("quiet")) {

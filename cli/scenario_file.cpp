@@ -7,17 +7,21 @@
 
 namespace loadcast::cli {
 
-std::optional<scenario::Scenario> read_scenario(const std::string& path, const Args& args) {
+std::vector<scenario::Override> scenario_overrides(const Args& args) {
   const auto sets = app::parse_set(args.get_all("set"));
+  // Overlays first, in order, then --set: the command line has the last word.
+  std::vector<scenario::Override> overrides;
+  for (const auto& file : args.get_all("overlay")) {
+    const auto more = scenario::read_overlay(file);
+    overrides.insert(overrides.end(), more.begin(), more.end());
+  }
+  overrides.insert(overrides.end(), sets.begin(), sets.end());
+  return overrides;
+}
+
+std::optional<scenario::Scenario> read_scenario(const std::string& path, const Args& args) {
   try {
-    // Overlays first, in order, then --set: the command line has the last word.
-    std::vector<scenario::Override> overrides;
-    for (const auto& file : args.get_all("overlay")) {
-      const auto more = scenario::read_overlay(file);
-      overrides.insert(overrides.end(), more.begin(), more.end());
-    }
-    overrides.insert(overrides.end(), sets.begin(), sets.end());
-    return scenario::load_file(path, overrides);
+    return scenario::load_file(path, scenario_overrides(args));
   } catch (const scenario::LoadError& e) {
     print_load_errors(e);
     return std::nullopt;

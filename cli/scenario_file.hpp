@@ -6,11 +6,15 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/args.hpp"
 #include "scenarios/loader/scenario.hpp"
 
 namespace loadcast::cli {
+
+// The --overlay files' overrides in order, then --set's: what read_scenario() applies.
+std::vector<scenario::Override> scenario_overrides(const Args& args);
 
 // nullopt when the scenario is invalid (its problems printed).
 std::optional<scenario::Scenario> read_scenario(const std::string& path, const Args& args);

@@ -281,6 +281,7 @@ TEST_CASE("Sample CLI: an unreadable source or a name given twice is refused bef
        "--run-duration must be at least 5s"},
       {" calibrate " + dir + "/s/result.json --sampled api --rate 5 --scenario " + dir + "/one.yaml", "--rate is for --target"},
       {" validate " + dir + "/one.yaml --target http://127.0.0.1:9 --repeat 2", "--repeat is for a ladder: give --rates too"},
+      {" validate " + dir + "/one.yaml --target http://127.0.0.1:9 --oracle", "--oracle fits demands from the run's own CPU: give --sample too"},
       {" validate " + dir + "/one.yaml --target http://127.0.0.1:9 --rates 10,x", "--rates 10,x: 'x' is not a rate above 0"},
       {" validate " + dir + "/one.yaml --target http://127.0.0.1:9 --service api", "--service names the service --sample measures: give --sample too"},
       {" validate " + dir + "/one.yaml --target http://127.0.0.1:9 --sample a=pid:1 --service web", "--service web: the scenario has no such service"},
@@ -356,7 +357,7 @@ workload:
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("Validate --rates with --sample: a ladder of repetitions compares throughput, latency and the CPU in use", "[wallclock]") {
+TEST_CASE("Validate --rates with --sample and --oracle: a ladder of repetitions compares throughput, latency and the CPU in use, and re-predicts each run with its own demands", "[wallclock]") {
   const std::string bin = testing::loadcast_binary();
   const std::string dir = testing::temp_dir("validate-ladder");
   // The testbed burns 5 ms of CPU per request on one worker; the scenario says the same.
@@ -378,7 +379,7 @@ workload:
       bin + " testbed --listen 127.0.0.1:0 --workers 1 --service 'const(5ms)' --mode cpu > " + dir + "/tb.txt & tb=$!; " +
       "for i in $(seq 50); do grep -q listening " + dir + "/tb.txt && break; sleep 0.1; done; " +
       "port=$(sed -n 's/.*127.0.0.1:\\([0-9]*\\).*/\\1/p' " + dir + "/tb.txt | head -1); " +
-      bin + " validate " + dir + "/one.yaml --target http://127.0.0.1:$port --sample tb=pid:$tb --rates 30,60 --repeat 2 --out " + dir +
+      bin + " validate " + dir + "/one.yaml --target http://127.0.0.1:$port --sample tb=pid:$tb --rates 30,60 --repeat 2 --oracle --out " + dir +
       "/out; rc=$?; kill -TERM $tb; wait $tb; exit $rc";
   std::string out;
   const int rc = test::shell(script, &out);
@@ -390,8 +391,14 @@ workload:
   for (std::size_t s = 0; s < 2; ++s) {
     const auto& step = j["steps"][s];
     CHECK(step["repetitions"] == 2);
-    bool cpu = false;
+    bool cpu = false, oracle = false;
     for (const auto& m : step["metrics"]) {
+      // The oracle re-predicts with the demand fitted from the run itself: its CPU matches.
+      if (m["metric"] == "oracle.cpu_vcpu.tb") {
+        oracle = true;
+        CHECK(std::abs(m["error_median"].get<double>()) < 0.1);
+        CHECK_FALSE(m.contains("ok"));
+      }
       INFO(m.dump());
       if (m["metric"] == "throughput_rps") CHECK(std::abs(m["error_median"].get<double>()) < 0.15);
       if (m["metric"] == "cpu_vcpu.tb") {
@@ -402,7 +409,9 @@ workload:
       }
     }
     CHECK(cpu);
+    CHECK(oracle);
   }
+  CHECK_THAT(testing::read_file(dir + "/out/rate-60/rep-1/oracle-overlay.yaml"), Catch::Contains("workload.requests[0].steps[0].cpu: \"const("));
   for (const char* sub : {"/out/rate-30/rep-1/validation.json", "/out/rate-30/rep-2/load/result.json", "/out/rate-60/rep-2/sim/result.json"}) {
     CHECK(std::filesystem::exists(dir + sub));
   }
