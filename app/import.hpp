@@ -12,11 +12,12 @@
 #include <vector>
 
 #include "app/exit_code.hpp"
+#include "scenarios/loader/import/alb_log_importer.hpp"
 #include "scenarios/loader/import/import.hpp"
 
 namespace loadcast::app {
 
-enum class ImportSource { kCopilot, kTerraform };
+enum class ImportSource { kCopilot, kTerraform, kAlbLogs };
 
 struct ImportRequest {
   ImportSource source = ImportSource::kCopilot;
@@ -25,11 +26,18 @@ struct ImportRequest {
   std::optional<std::string> region;   // Copilot only
   std::optional<std::string> name;
   std::optional<std::string> out;      // where to write; none: the caller prints the text
+  // ALB access logs only
+  std::vector<std::string> classes;     // NAME=METHOD:REGEX, first match wins
+  std::optional<int> max_classes;
+  std::optional<sim::Time> interval;
+  std::optional<std::int64_t> skip_bad;
+  std::optional<std::string> observed;  // where to write the observations (JSON)
 };
 
 struct ImportOutcome {
   scenario::ImportResult result;
   std::string written;  // the file written, empty when none
+  std::optional<scenario::AlbLogImport> alb_logs;  // what the access logs held (alb-logs only)
   ExitCode exit = ExitCode::kOk;
 };
 
