@@ -1,5 +1,6 @@
 // What `loadcast import` does: read the infrastructure a user already has (a Copilot workspace or
-// `terraform show -json` output, scenarios/loader/import/import.hpp), check that the scenario it
+// `terraform show -json` output, scenarios/loader/import/import.hpp) or the workload its load
+// balancer logged (ALB access logs, scenarios/loader/import/alb_log_importer.hpp), check that the scenario it
 // wrote loads exactly as `loadcast check` would load it, write it (to a temporary file renamed
 // into place, so a reader never sees half of it), and decide the exit code: 0 when everything
 // the input holds was imported, 3 (ExitCode::kPartial) when something was left out — each item
