@@ -80,9 +80,10 @@ std::string line_at(double arrival, const std::string& method, const std::string
     const auto secs = static_cast<long long>(t);
     const auto micros = static_cast<long long>(std::llround((t - static_cast<double>(secs)) * 1e6));
     // 2026-12-05T00:00:00Z is 1796428800
-    const long long in_day = secs - 1796428800;
+    const long long since = secs - 1796428800;
+    const long long in_day = since % 86400;
     char buf[64];
-    std::snprintf(buf, sizeof buf, "2026-12-05T%02lld:%02lld:%02lld.%06lldZ", in_day / 3600, in_day / 60 % 60, in_day % 60, micros);
+    std::snprintf(buf, sizeof buf, "2026-12-%02lldT%02lld:%02lld:%02lld.%06lldZ", 5 + since / 86400, in_day / 3600, in_day / 60 % 60, in_day % 60, micros);
     return std::string(buf);
   };
   char times[64];
@@ -269,6 +270,8 @@ TEST_CASE("AlbLogImport: the user's classes match in order on method and path, a
   CHECK_THROWS_WITH(scenario::parse_alb_class_rule("list=GET"), Catch::StartsWith("--class list=GET: expected NAME=METHOD:REGEX"));
   CHECK_THROWS_WITH(scenario::parse_alb_class_rule("x=GET:(["), Catch::StartsWith("--class x=GET:([: '([' is not a regular expression"));
   CHECK_THROWS_WITH(scenario::parse_alb_class_rule("other=GET:/"), Catch::Contains("'other' is the class of what no rule matches"));
+  o.classes.push_back(scenario::parse_alb_class_rule("list=POST:^/"));
+  CHECK_THROWS_WITH(scenario::import_alb_logs(o), "--class list: two rules have this name; give each class one rule");
   std::filesystem::remove_all(dir);
 }
 
@@ -302,6 +305,13 @@ TEST_CASE("AlbLogImport: the rate stages give every interval its logged count") 
   for (std::size_t k = 0; k < counts.size(); ++k) {
     const double n = rate.integral(static_cast<sim::Time>(k + 1) * sim::kMinute) - rate.integral(static_cast<sim::Time>(k) * sim::kMinute);
     CHECK(n == Approx(counts[k]).margin(1e-6));
+  }
+  SECTION("a span of more than 100,000 intervals asks for a longer one") {
+    write_plain(dir + "/long.log", line_at(kDayStart, "GET", "/a", 0.01, 10) + line_at(kDayStart + 100000.0, "GET", "/a", 0.01, 10));
+    o.files = {dir + "/long.log"};
+    o.interval = sim::kSecond;
+    CHECK_THROWS_WITH(scenario::import_alb_logs(o), Catch::StartsWith("the logs span 100001 intervals of 1s (from 2026-12-05T00:00:00Z to "
+                                                                      "2026-12-06T03:46:40Z), more than 100000; give a longer --interval"));
   }
   std::filesystem::remove_all(dir);
 }

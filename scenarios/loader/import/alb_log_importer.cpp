@@ -20,6 +20,8 @@ namespace {
 
 constexpr const char* kOther = "other";
 constexpr std::size_t kCommentColumn = 56;
+// More intervals than a scenario should hold as stages (a day of 1 s intervals is 86,400).
+constexpr std::int64_t kMaxIntervals = 100'000;
 
 std::string num(double v) {
   char buf[64];
@@ -253,6 +255,11 @@ AlbLogImport import_alb_logs(const AlbLogImportOptions& o) {
   if (o.files.empty()) throw ImportError({"no access log files given"});
   if (o.interval < sim::kSecond) throw ImportError({"--interval must be at least 1s"});
   if (o.max_classes < 1) throw ImportError({"--max-classes must be at least 1"});
+  for (std::size_t i = 0; i < o.classes.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (o.classes[i].name == o.classes[j].name) throw ImportError({"--class " + o.classes[i].name + ": two rules have this name; give each class one rule"});
+    }
+  }
   AlbLogImport out;
   out.interval = o.interval;
   const double interval_s = sim::to_seconds(o.interval);
@@ -356,6 +363,11 @@ AlbLogImport import_alb_logs(const AlbLogImportOptions& o) {
       rest.pattern = std::to_string(all.size() - keep) + " other templates";
       ordered.emplace_back(kOther, std::move(rest));
     }
+  }
+  if (last_index - first_index + 1 > kMaxIntervals) {
+    throw ImportError({"the logs span " + std::to_string(last_index - first_index + 1) + " intervals of " + sim::format_duration(o.interval) +
+                       " (from " + utc(first) + " to " + utc(last) + "), more than " + std::to_string(kMaxIntervals) +
+                       "; give a longer --interval, or fewer files"});
   }
   const auto intervals = static_cast<std::size_t>(last_index - first_index + 1);
   out.origin_s = static_cast<double>(first_index) * interval_s;
