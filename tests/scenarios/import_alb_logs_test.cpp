@@ -265,8 +265,14 @@ TEST_CASE("AlbLogImport: the user's classes match in order on method and path, a
   CHECK(r.classes[0].requests == 1);
   CHECK(r.classes[1].name == "write");
   CHECK(r.classes[1].requests == 2);  // GET /api/bookmarks/7 and POST /api/bookmarks
+  CHECK(r.classes[1].path_method == "GET");  // the first request of the class: its method is written with its path
+  CHECK_THAT(r.result.yaml, Catch::Contains("    - name: write                                       # * ^/api/bookmarks\n"
+                                            "      weight: 2                                         # requests in the logs (50.00 %)\n"
+                                            "      method: GET\n"
+                                            "      path: /api/bookmarks/7                            # logged in the class\n"));
   CHECK(r.classes[2].name == "other");
   CHECK(r.classes[2].path == "/health");
+  CHECK(r.classes[2].pattern == "no --class rule matches");
   CHECK_THROWS_WITH(scenario::parse_alb_class_rule("list=GET"), Catch::StartsWith("--class list=GET: expected NAME=METHOD:REGEX"));
   CHECK_THROWS_WITH(scenario::parse_alb_class_rule("x=GET:(["), Catch::StartsWith("--class x=GET:([: '([' is not a regular expression"));
   CHECK_THROWS_WITH(scenario::parse_alb_class_rule("other=GET:/"), Catch::Contains("'other' is the class of what no rule matches"));
@@ -393,5 +399,18 @@ TEST_CASE("AlbLogImport: a synthetic day replayed in the simulator gives every c
     INFO("hour " << h);
     CHECK(std::abs(sum - per_hour[h]) <= 4.0 * std::sqrt(static_cast<double>(per_hour[h])));
   }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("AlbLogImport: a method that is not an HTTP token is left out and counted, and a path's other bytes are percent-encoded") {
+  const std::string dir = temp_dir("odd");
+  write_plain(dir + "/day.log", line_at(kDayStart, "G@T", "/a", 0.01, 10) + line_at(kDayStart + 1, "GET", "/caf\xC3\xA9/menu", 0.01, 10));
+  scenario::AlbLogImportOptions o;
+  o.files = {dir + "/day.log"};
+  const auto r = scenario::import_alb_logs(o);
+  CHECK(r.without_request == 1);
+  REQUIRE(r.classes.size() == 1);
+  CHECK(r.classes[0].path == "/caf%C3%A9/menu");
+  CHECK_NOTHROW(scenario::load_string(r.result.yaml, "alb.yaml"));
   std::filesystem::remove_all(dir);
 }

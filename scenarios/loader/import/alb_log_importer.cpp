@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <string_view>
 
 #include "scenarios/loader/import/alb_log.hpp"
 #include "scenarios/loader/import/scenario_writer.hpp"
@@ -71,8 +72,27 @@ bool is_id_segment(const std::string& s) {
   return s.size() >= 8 && std::all_of(s.begin(), s.end(), is_hex) && std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool printable(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 127; });
+// RFC 9110 token characters: what a method may hold (the scenario loader checks the same).
+bool is_token(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  });
+}
+
+// A path the scenario can hold: bytes outside printable ASCII percent-encoded.
+std::string printable_path(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u > ' ' && u < 127) {
+      out += c;
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", u);
+      out += buf;
+    }
+  }
+  return out;
 }
 
 // A class name from a method and a template: "GET /api/items/{id}" -> "get-api-items-id".
@@ -93,6 +113,7 @@ struct Tally {
   std::string method;
   std::string pattern;
   std::string path;
+  std::string path_method;
   std::int64_t requests = 0;
   std::int64_t status[4] = {0, 0, 0, 0};  // 2xx, 3xx, 4xx, 5xx
   std::int64_t no_target_response = 0;
@@ -139,6 +160,7 @@ AlbClassObserved observe(const std::string& name, Tally& t, std::int64_t first_i
   c.method = t.method;
   c.pattern = t.pattern;
   c.path = t.path;
+  c.path_method = t.path_method;
   c.requests = t.requests;
   c.status_2xx = t.status[0];
   c.status_3xx = t.status[1];
@@ -276,7 +298,7 @@ AlbLogImport import_alb_logs(const AlbLogImportOptions& o) {
 
   const auto on_entry = [&](const AlbLogEntry& e) {
     const std::string path = e.path();
-    if (path.empty() || e.method == "-") {
+    if (path.empty() || !is_token(e.method)) {
       ++out.without_request;
       return;
     }
@@ -290,7 +312,7 @@ AlbLogImport import_alb_logs(const AlbLogImportOptions& o) {
     if (region.empty() && !e.target_group_arn.empty()) region = arn_region(e.target_group_arn);
     std::string key = kOther;
     std::string method;
-    std::string pattern;
+    std::string pattern = "no --class rule matches";
     if (!o.classes.empty()) {
       for (std::size_t i = 0; i < o.classes.size(); ++i) {
         const auto& r = o.classes[i];
@@ -310,7 +332,8 @@ AlbLogImport import_alb_logs(const AlbLogImportOptions& o) {
     if (tally.requests == 0) {
       tally.method = method;
       tally.pattern = pattern;
-      tally.path = printable(path) ? path : pattern;
+      tally.path = printable_path(path);
+      tally.path_method = e.method;
     }
     tally.add(e, index);
   };
@@ -359,6 +382,7 @@ AlbLogImport import_alb_logs(const AlbLogImportOptions& o) {
     if (keep < all.size()) {
       Tally rest;
       rest.path = all[keep].second.path;  // the busiest of the rest
+      rest.path_method = all[keep].second.path_method;
       for (std::size_t i = keep; i < all.size(); ++i) rest.merge(std::move(all[i].second));
       rest.pattern = std::to_string(all.size() - keep) + " other templates";
       ordered.emplace_back(kOther, std::move(rest));
@@ -454,8 +478,8 @@ AlbLogImport import_alb_logs(const AlbLogImportOptions& o) {
     const double share = 100.0 * static_cast<double>(c.requests) / static_cast<double>(total);
     y.add(2, "- name: " + yaml_scalar(c.name), c.method.empty() ? c.pattern : c.method + " " + c.pattern);
     y.add(3, "weight: " + std::to_string(c.requests), "requests in the logs (" + fixed(share, 2) + " %)");
-    if (!c.method.empty() && c.method != "*") y.add(3, "method: " + yaml_scalar(c.method));
-    y.add(3, "path: " + yaml_scalar(c.path), "a logged path of the class");
+    y.add(3, "method: " + yaml_scalar(c.path_method));
+    y.add(3, "path: " + yaml_scalar(c.path), "logged in the class");
     y.add(3, "response_bytes: '" + response_bytes(c) + "'",
           "sent_bytes: mean " + fixed(c.response_bytes_mean, 0) + ", sd " + fixed(c.response_bytes_sd, 0));
     y.add(3, "steps:");
@@ -500,6 +524,7 @@ std::string AlbLogImport::observed_json() const {
     e["method"] = c.method;
     e["pattern"] = c.pattern;
     e["path"] = c.path;
+    e["path_method"] = c.path_method;
     e["requests"] = c.requests;
     e["by_status"] = {{"2xx", c.status_2xx}, {"3xx", c.status_3xx}, {"4xx", c.status_4xx}, {"5xx", c.status_5xx}};
     e["no_target_response"] = c.no_target_response;

@@ -50,6 +50,7 @@ struct AlbClassObserved {
   std::string method;   // "*" for a rule on any method, "" for `other`
   std::string pattern;  // the path template or the rule's regex
   std::string path;     // a logged path of the class, the scenario's `path`
+  std::string path_method;  // the method that path was logged with, the scenario's `method`
   std::int64_t requests = 0;
   std::int64_t status_2xx = 0, status_3xx = 0, status_4xx = 0, status_5xx = 0;  // elb_status_code
   std::int64_t no_target_response = 0;  // target_status_code "-"
@@ -65,7 +66,7 @@ struct AlbLogImport {
   std::int64_t lines = 0;            // non-empty lines read
   std::int64_t entries = 0;          // parsed
   std::vector<std::string> skipped;  // the bad lines allowed by skip_bad, located
-  std::int64_t without_request = 0;  // entries without a request line, left out of the workload
+  std::int64_t without_request = 0;  // entries without a request line (or its method not an HTTP token), left out
   double first_arrival_s = 0.0;      // epoch seconds
   double last_arrival_s = 0.0;
   double origin_s = 0.0;             // the first interval's start: the run's time 0
