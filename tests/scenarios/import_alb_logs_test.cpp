@@ -199,9 +199,11 @@ TEST_CASE("AlbLog: gzip and plain files give the same entries, and a bad line na
   CHECK(stats.entries == 2);
   CHECK(bad == std::vector<std::string>{dir + "/bad.log.gz:3: field 2 (time) 'nonsense' is not an ISO 8601 UTC time such as 2018-07-02T22:23:00.186641Z"});
   CHECK_THROWS_WITH(scenario::read_alb_log(dir + "/missing.log", [](const AlbLogEntry&) {}, [](const std::string&) { return true; }),
-                    dir + "/missing.log: cannot open the access log (no such file)");
+                    dir + "/missing.log: cannot open access log (No such file or directory)");
   CHECK_THROWS_WITH(scenario::read_alb_log(dir, [](const AlbLogEntry&) {}, [](const std::string&) { return true; }),
-                    dir + ": is not a regular file; give the access log files themselves");
+                    dir + ": the access log is a directory, not a regular file");
+  CHECK_THROWS_WITH(scenario::read_alb_log("/dev/zero", [](const AlbLogEntry&) {}, [](const std::string&) { return true; }),
+                    "/dev/zero: the access log is a character device, not a regular file");
   std::filesystem::remove_all(dir);
 }
 

@@ -1,14 +1,15 @@
 #include "scenarios/loader/import/alb_log.hpp"
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <filesystem>
 #include <memory>
 
 #include "scenarios/loader/import/import.hpp"
+#include "sim/input_file.hpp"
 
 namespace loadcast::scenario {
 
@@ -231,12 +232,17 @@ AlbLogParse parse_alb_log_line(std::string_view line) {
 
 AlbLogFileStats read_alb_log(const std::string& path, const std::function<void(const AlbLogEntry&)>& on_entry,
                              const std::function<bool(const std::string&)>& on_bad) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) throw ImportError({path + ": cannot open the access log (no such file)"});
-  if (!std::filesystem::is_regular_file(status)) throw ImportError({path + ": is not a regular file; give the access log files themselves"});
-  std::unique_ptr<gzFile_s, int (*)(gzFile)> gz(gzopen(path.c_str(), "rb"), gzclose);
-  if (!gz) throw ImportError({path + ": cannot open the access log"});
+  int fd = -1;
+  try {
+    fd = sim::open_input_file(path, "access log");
+  } catch (const sim::InputFileError& e) {
+    throw ImportError({e.what()});
+  }
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> gz(gzdopen(fd, "rb"), gzclose);
+  if (!gz) {
+    ::close(fd);
+    throw ImportError({path + ": cannot read the access log (out of memory)"});
+  }
   AlbLogFileStats stats;
   std::string pending;
   std::int64_t line_no = 0;

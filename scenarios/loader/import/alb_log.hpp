@@ -82,7 +82,8 @@ struct AlbLogFileStats {
 
 // Calls `on_entry` for every entry of `path` (gzip or plain) in file order, and `on_bad` with the
 // message of every bad line; `on_bad` returns false to stop reading. A file that cannot be
-// opened or read (or is not a regular file) throws ImportError naming it.
+// opened or read, or is not a regular file (a FIFO, a device: refused before any read, as
+// sim/input_file.hpp does), throws ImportError naming it. Lines longer than 1 MiB are bad lines.
 AlbLogFileStats read_alb_log(const std::string& path, const std::function<void(const AlbLogEntry&)>& on_entry,
                              const std::function<bool(const std::string&)>& on_bad);
 
