@@ -416,3 +416,26 @@ TEST_CASE("AlbLogImport: a method that is not an HTTP token is left out and coun
   CHECK_NOTHROW(scenario::load_string(r.result.yaml, "alb.yaml"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("AlbLogImport: a mix that changes between hours is noted with each drifting class's range") {
+  const std::string dir = temp_dir("drift");
+  std::string text;
+  // Hour 0: 150 lists and 50 creates (75 %/25 %); hour 1: 50 lists and 150 creates (25 %/75 %).
+  for (int h = 0; h < 2; ++h) {
+    for (int i = 0; i < 200; ++i) {
+      const bool list = h == 0 ? i % 4 != 0 : i % 4 == 0;
+      text += line_at(kDayStart + 3600.0 * h + 18.0 * i, list ? "GET" : "POST", "/api/bookmarks", 0.01, 100);
+    }
+  }
+  write_plain(dir + "/day.log", text);
+  scenario::AlbLogImportOptions o;
+  o.files = {dir + "/day.log"};
+  const auto r = scenario::import_alb_logs(o);
+  CHECK_THAT(r.result.yaml, Catch::Contains("#   - workload.requests: the logged mix changes over the span, which the scenario's one mix does not: "
+                                            "get-api-bookmarks 25.0-75.0 %, post-api-bookmarks 25.0-75.0 % of an hour's requests\n"));
+  SECTION("a steady mix is not noted") {
+    o.classes = {scenario::parse_alb_class_rule("all=*:.")};
+    CHECK_THAT(scenario::import_alb_logs(o).result.yaml, !Catch::Contains("the logged mix changes"));
+  }
+  std::filesystem::remove_all(dir);
+}

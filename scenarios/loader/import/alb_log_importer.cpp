@@ -238,6 +238,36 @@ std::string arn_region(const std::string& arn) {
   return end == std::string::npos ? std::string() : arn.substr(pos, end - pos);
 }
 
+// The classes whose share of an hour's requests moves by more than kMixDrift between the hours
+// (of at least kMixHourMin requests; with intervals of an hour or more, between intervals):
+// "get-a 20.0-45.0 %, post-b 5.0-30.0 %", empty when none.
+constexpr double kMixDrift = 0.10;
+constexpr std::int64_t kMixHourMin = 100;
+
+std::string mix_drift(const AlbLogImport& a, std::size_t intervals) {
+  const double interval_s = sim::to_seconds(a.interval);
+  const auto block = static_cast<std::size_t>(std::max(1.0, std::floor(3600.0 / interval_s)));
+  std::string out;
+  for (const auto& c : a.classes) {
+    double lo = 1.0;
+    double hi = 0.0;
+    for (std::size_t b = 0; b < intervals; b += block) {
+      std::int64_t all = 0;
+      std::int64_t mine = 0;
+      for (std::size_t i = b; i < std::min(intervals, b + block); ++i) {
+        all += a.per_interval[i];
+        mine += c.per_interval[i];
+      }
+      if (all < kMixHourMin) continue;
+      const double share = static_cast<double>(mine) / static_cast<double>(all);
+      lo = std::min(lo, share);
+      hi = std::max(hi, share);
+    }
+    if (hi - lo > kMixDrift) out += (out.empty() ? "" : ", ") + c.name + " " + fixed(100.0 * lo, 1) + "-" + fixed(100.0 * hi, 1) + " %";
+  }
+  return out.empty() ? out : out + " of an hour's requests";
+}
+
 }  // namespace
 
 std::string path_template(const std::string& path) {
@@ -428,6 +458,9 @@ AlbLogImport import_alb_logs(const AlbLogImportOptions& o) {
   for (const auto& s : out.skipped) result.findings.push_back({ImportFinding::Kind::kNotImported, s, "skipped (--skip-bad): not in the workload"});
   result.findings.push_back({ImportFinding::Kind::kNote, "workload.requests",
                              "the mix is the span's overall mix: every class has its share of every interval (the observed JSON has the per-interval counts)"});
+  if (const auto drift = mix_drift(out, intervals); !drift.empty()) {
+    result.findings.push_back({ImportFinding::Kind::kNote, "workload.requests", "the logged mix changes over the span, which the scenario's one mix does not: " + drift});
+  }
   result.findings.push_back({ImportFinding::Kind::kNote, "workload.arrivals",
                              "open arrivals at the logged rate: sessions, think times and retries of the logged clients are not derived"});
 
