@@ -64,6 +64,10 @@ ExitCode import_exit_code(const scenario::ImportResult& result) { return result.
 ImportOutcome run_import(const ImportRequest& request) {
   ImportOutcome outcome;
   if (request.inputs.empty()) throw UsageError("nothing to import");
+  if (request.source != ImportSource::kAlbLogs &&
+      (!request.classes.empty() || request.max_classes || request.interval || request.skip_bad || request.observed)) {
+    throw UsageError("--class, --max-classes, --interval, --skip-bad and --observed apply to alb-logs");
+  }
   if (request.source == ImportSource::kCopilot) {
     if (request.inputs.size() != 1) throw UsageError("expected one Copilot workspace directory");
     scenario::CopilotImportOptions o;
@@ -72,6 +76,17 @@ ImportOutcome run_import(const ImportRequest& request) {
     o.region = request.region;
     o.name = request.name.value_or("");
     outcome.result = scenario::import_copilot(o);
+  } else if (request.source == ImportSource::kAlbLogs) {
+    if (request.env || request.region) throw UsageError("--env and --region apply to copilot; access logs name their region in target_group_arn");
+    scenario::AlbLogImportOptions o;
+    o.files = request.inputs;
+    for (const auto& c : request.classes) o.classes.push_back(scenario::parse_alb_class_rule(c));
+    if (request.max_classes) o.max_classes = *request.max_classes;
+    if (request.interval) o.interval = *request.interval;
+    if (request.skip_bad) o.skip_bad = *request.skip_bad;
+    o.name = request.name.value_or("");
+    outcome.alb_logs = scenario::import_alb_logs(o);
+    outcome.result = outcome.alb_logs->result;
   } else {
     if (request.env || request.region) throw UsageError("--env and --region apply to copilot; a Terraform plan names its region");
     scenario::TerraformImportOptions o;
@@ -91,6 +106,10 @@ ImportOutcome run_import(const ImportRequest& request) {
   if (request.out) {
     write_atomically(*request.out, outcome.result.yaml);
     outcome.written = *request.out;
+  }
+  if (request.observed) {
+    if (!outcome.alb_logs) throw UsageError("--observed applies to alb-logs");
+    write_atomically(*request.observed, outcome.alb_logs->observed_json());
   }
   // Written all the same, so the user can fix the lines named.
   if (!problems.empty()) {

@@ -1,5 +1,6 @@
 // What `loadcast import` does: read the infrastructure a user already has (a Copilot workspace or
-// `terraform show -json` output, scenarios/loader/import/import.hpp), check that the scenario it
+// `terraform show -json` output, scenarios/loader/import/import.hpp) or the workload its load
+// balancer logged (ALB access logs, scenarios/loader/import/alb_log_importer.hpp), check that the scenario it
 // wrote loads exactly as `loadcast check` would load it, write it (to a temporary file renamed
 // into place, so a reader never sees half of it), and decide the exit code: 0 when everything
 // the input holds was imported, 3 (ExitCode::kPartial) when something was left out — each item
@@ -12,11 +13,12 @@
 #include <vector>
 
 #include "app/exit_code.hpp"
+#include "scenarios/loader/import/alb_log_importer.hpp"
 #include "scenarios/loader/import/import.hpp"
 
 namespace loadcast::app {
 
-enum class ImportSource { kCopilot, kTerraform };
+enum class ImportSource { kCopilot, kTerraform, kAlbLogs };
 
 struct ImportRequest {
   ImportSource source = ImportSource::kCopilot;
@@ -25,11 +27,18 @@ struct ImportRequest {
   std::optional<std::string> region;   // Copilot only
   std::optional<std::string> name;
   std::optional<std::string> out;      // where to write; none: the caller prints the text
+  // ALB access logs only
+  std::vector<std::string> classes;     // NAME=METHOD:REGEX, first match wins
+  std::optional<int> max_classes;
+  std::optional<sim::Time> interval;
+  std::optional<std::int64_t> skip_bad;
+  std::optional<std::string> observed;  // where to write the observations (JSON)
 };
 
 struct ImportOutcome {
   scenario::ImportResult result;
   std::string written;  // the file written, empty when none
+  std::optional<scenario::AlbLogImport> alb_logs;  // what the access logs held (alb-logs only)
   ExitCode exit = ExitCode::kOk;
 };
 

@@ -36,7 +36,7 @@ std::string format_bytes(std::size_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
-std::string read_input_file(const std::string& path, std::size_t max_bytes, const std::string& what) {
+int open_input_file(const std::string& path, const std::string& what) {
   // O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting for one.
   Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
   if (f.fd < 0) throw InputFileError(path + ": cannot open " + what + " (" + std::strerror(errno) + ")");
@@ -45,6 +45,15 @@ std::string read_input_file(const std::string& path, std::size_t max_bytes, cons
   if (!S_ISREG(st.st_mode)) {
     throw InputFileError(path + ": the " + what + " is " + kind_of(st.st_mode) + ", not a regular file");
   }
+  const int fd = f.fd;
+  f.fd = -1;
+  return fd;
+}
+
+std::string read_input_file(const std::string& path, std::size_t max_bytes, const std::string& what) {
+  Fd f{open_input_file(path, what)};
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) throw InputFileError(path + ": cannot read " + what + " (" + std::strerror(errno) + ")");
   const auto too_large = [&] {
     return InputFileError(path + ": the " + what + " is larger than " + format_bytes(max_bytes) + ", the most it may hold");
   };

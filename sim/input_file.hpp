@@ -16,6 +16,10 @@ class InputFileError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A descriptor open for reading on `path`, checked to be a regular file, for a reader that streams
+// (the caller closes it). Throws InputFileError as read_input_file() does.
+int open_input_file(const std::string& path, const std::string& what);
+
 // `what` names the file in messages after "the": "scenario file", "result file", "empirical file".
 std::string read_input_file(const std::string& path, std::size_t max_bytes, const std::string& what);
 

@@ -182,6 +182,7 @@ TEST_CASE("Schema: the scenarios loadcast import writes are valid") {
       {"copilot " + root + "/tests/scenarios/import/copilot-pos --env production", dir + "/pos.yaml"},
       {"terraform " + root + "/tests/scenarios/import/terraform-bookmark/plan.json", dir + "/bookmark.yaml"},
       {"terraform " + root + "/tests/scenarios/import/terraform-shop-state/state.json", dir + "/shop.yaml"},
+      {"alb-logs " + root + "/tests/scenarios/import/alb-logs/access.log", dir + "/alb.yaml"},
   };
   for (const auto& [args, out] : imports) {
     INFO(args);

@@ -12,19 +12,7 @@
 
 namespace loadcast::scenario {
 
-namespace {
-
-constexpr std::size_t kCommentColumn = 48;
-
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
-std::string dur(sim::Time t) { return t == 0 ? "0s" : sim::format_duration(t); }
-
-bool plain_safe(const std::string& s) {
+static bool plain_safe(const std::string& s) {
   if (s.empty()) return false;
   static const std::set<std::string> reserved = {"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n",
                                                  "True", "False", "Yes", "No", "On", "Off", "Null", "NULL", "TRUE", "FALSE"};
@@ -37,8 +25,7 @@ bool plain_safe(const std::string& s) {
   return true;
 }
 
-// A YAML scalar for a name or a path: plain when that reads back as the same string, else quoted.
-std::string str(const std::string& s) {
+std::string yaml_scalar(const std::string& s) {
   if (plain_safe(s)) return s;
   std::string out = "\"";
   for (char c : s) {
@@ -47,6 +34,20 @@ std::string str(const std::string& s) {
   }
   return out + "\"";
 }
+
+namespace {
+
+constexpr std::size_t kCommentColumn = 48;
+
+std::string num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+std::string dur(sim::Time t) { return t == 0 ? "0s" : sim::format_duration(t); }
+
+std::string str(const std::string& s) { return yaml_scalar(s); }
 
 // Lines with their comment aligned; every line ends with '\n'.
 class Lines {

@@ -27,6 +27,10 @@ inline constexpr int kAssumedPublishGroups = 100;
 // The scenario text and its list of assumptions; also completes the result's findings.
 ImportResult write_scenario(const Draft& draft);
 
+// A YAML scalar for a name or a path: plain when that reads back as the same string, else
+// double-quoted.
+std::string yaml_scalar(const std::string& s);
+
 // The request path a class uses to reach a rule with these patterns: '*' matches nothing, '?' an
 // 'x' ("/api/*" -> "/api/"), always starting with '/'.
 std::string example_path(const std::string& pattern);
