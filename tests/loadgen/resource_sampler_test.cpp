@@ -246,7 +246,7 @@ TEST_CASE("Sample end to end: a CPU-burning testbed sampled by pid during two ru
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("Sample CLI: an unreadable source or a name given twice is refused before any request; calibrate --sampled without the series says so") {
+TEST_CASE("Sample CLI: an unreadable source or a name given twice is refused before any request, and calibrate --sampled without the series says so") {
   const std::string bin = testing::loadcast_binary();
   const std::string dir = testing::temp_dir("sample-cli");
   const auto r = testing::run_command(bin + " load --url http://127.0.0.1:9/ -d 1s --sample tb=pid:999999999");
