@@ -219,7 +219,7 @@ std::string TimelineComparison::html() const {
     chart.y_label = s.unit;
     chart.x = s.t_s;
     chart.step = s.step;
-    chart.series.push_back(ChartSeries{"predicted (" + s.simulated + ")", s.predicted, kPredictedColor, false, false});
+    chart.series.push_back(ChartSeries{"predicted", s.predicted, kPredictedColor, false, false});
     chart.series.push_back(ChartSeries{"observed", s.actual, kObservedColor, true, false});
     for (const auto& sc : scale) {
       if (sc.key != s.key) continue;

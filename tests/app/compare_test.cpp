@@ -326,7 +326,7 @@ TEST_CASE("Compare: headless Chromium draws the predicted and the observed line 
     for (auto it = std::sregex_iterator(dom.begin(), dom.end(), re); it != std::sregex_iterator(); ++it) ++n;
     return n;
   };
-  CHECK(drawn("predicted \\([a-z0-9_.]+\\)") == 6);
+  CHECK(drawn("predicted") == 6);
   CHECK(drawn("observed") == 6);
   CHECK(dom.find("<table>") != std::string::npos);
   CHECK(dom.find("predicted 120 s earlier") != std::string::npos);
