@@ -133,7 +133,9 @@ double resample(const reports::Result& r, const std::vector<double>& values, Res
   const auto* rates = r.timeseries.series.count("requests_per_s") ? &r.timeseries.series.at("requests_per_s") : nullptr;
   double sum = 0.0, weight = 0.0;
   bool any = false;
-  for (std::size_t k = 0; k < t.size() && k < values.size(); ++k) {
+  // The first interval that can overlap [a, b): the last one starting at or before a.
+  const auto first = std::upper_bound(t.begin(), t.end(), a);
+  for (auto k = static_cast<std::size_t>(first == t.begin() ? 0 : first - t.begin() - 1); k < t.size() && k < values.size() && t[k] < b; ++k) {
     const double end = interval_end(r, k);
     const double overlap = std::min(b, end) - std::max(a, t[k]);
     if (overlap <= kTimeTolerance || !std::isfinite(values[k])) continue;

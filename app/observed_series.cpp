@@ -84,11 +84,11 @@ ObservedData observed_from_cloudwatch(const MetricData& data, const CloudWatchId
     ObservedSeries s;
     s.metric = metric;
     s.source = where;
-    const auto own = period_s ? period_s : smallest_gap(m.t_epoch);
+    // A count's datapoints may be far apart (CloudWatch leaves out its zero periods): it takes
+    // the smallest gap of every series given.
+    const auto own = summed(metric) ? common : period_s ? period_s : smallest_gap(m.t_epoch);
     if (own) {
       s.period_s = *own;
-    } else if (summed(metric) && common) {
-      s.period_s = *common;  // a count with at most one nonzero period takes the others' period
     } else {
       throw InputError(where + ": " + std::to_string(m.t_epoch.size()) +
                        " timestamp(s): the period cannot be read from fewer than two; give --period SECONDS");

@@ -16,8 +16,9 @@
 // [doc] https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html
 // [doc] https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html
 // [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
-// The period of a series is the smallest gap between its timestamps; a series with fewer than
-// two takes `period_s` (--period) or the period of the other series. Pure functions, thread safe.
+// The period of a series is `period_s` (--period), else the smallest gap between its timestamps;
+// a count (5xx, requests), whose zero periods CloudWatch leaves out, takes the smallest gap of
+// all the series given. Pure functions, thread safe.
 #pragma once
 
 #include <map>

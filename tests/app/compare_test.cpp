@@ -214,6 +214,25 @@ TEST_CASE("Compare: a 120 s period sums or averages two simulated intervals as i
   CHECK(series(c, "5xx").error.mean_observed > 0.0);
 }
 
+TEST_CASE("Compare: a load result's own start is t = 0, and a sparse count takes the period of the other series") {
+  reports::Result load = step_load();
+  load.kind = "load";
+  load.sections["load"]["started_epoch"] = kStart;
+  // Two 5xx datapoints 10 minutes apart, at minutes 12 and 22; the CPU gives the 60 s period.
+  const std::string text = R"({"MetricDataResults": [)" + query("cpu", load, "api.cpu_utilization", 0.0, same).dump() +
+                           R"(, {"Id": "errors", "Timestamps": ["2026-12-05T08:22:00Z", "2026-12-05T08:12:00Z"], "Values": [4, 7]}]})";
+  const auto c = compare(text, {{app::ObservedMetric::kCpu, "cpu"}, {app::ObservedMetric::k5xx, "errors"}}, app::CompareOptions{}, load);
+  CHECK(c.start_from == "the load result's load.started_epoch");
+  CHECK(c.start_epoch == kStart);
+  const auto& e = series(c, "5xx");
+  CHECK(e.period_s == 60.0);
+  REQUIRE(e.actual.size() == 90);
+  CHECK(e.actual[12] == 7.0);
+  CHECK(e.actual[22] == 4.0);
+  CHECK(e.actual[13] == 0.0);
+  CHECK(std::fabs(series(c, "cpu").error.mean_error) < 1e-9);
+}
+
 TEST_CASE("Compare: scale events are runs of one direction, paired in order") {
   const std::vector<double> t = {0, 60, 120, 180, 240, 300, 360, 420};
   SECTION("a move split over two periods is one event at its first period") {
@@ -264,6 +283,12 @@ TEST_CASE("Compare: each bad input names its file, JSON location or flag") {
     const std::string bad = R"({"MetricDataResults": [{"Id": "cpu", "Timestamps": ["2026-12-05T08:00:00Z", "2026-12-05T08:01:00Z"], "Values": [1]}]})";
     CHECK(error_of(bad, {{app::ObservedMetric::kCpu, "cpu"}}, at_start()) ==
           "cw.json: MetricDataResults[0]: 2 Timestamps but 1 Values; they must pair up");
+  }
+  SECTION("a timestamp off the period grid") {
+    const std::string bad = R"({"MetricDataResults": [{"Id": "cpu", "Timestamps": ["2026-12-05T08:00:00Z", "2026-12-05T08:01:00Z", "2026-12-05T08:02:30Z"], "Values": [1, 2, 3]}]})";
+    CHECK(error_of(bad, {{app::ObservedMetric::kCpu, "cpu"}}, at_start()) ==
+          "cw.json: MetricDataResults[0] (Id cpu, --cpu).Timestamps[2]: not on the grid of the 60 s period read from the timestamps; give "
+          "--period SECONDS, or query one period");
   }
   SECTION("one timestamp gives no period") {
     const std::string bad = R"({"MetricDataResults": [{"Id": "cpu", "Timestamps": ["2026-12-05T08:00:00Z"], "Values": [20]}]})";
