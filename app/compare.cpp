@@ -6,6 +6,7 @@
 #include <set>
 
 #include "app/exit_code.hpp"
+#include "reports/format.hpp"
 
 namespace loadcast::app {
 

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <sstream>
 
 #include "reports/format.hpp"
@@ -69,15 +68,6 @@ constexpr const char* kStyle =
     ".note{color:#555;font-size:13px}";
 
 }  // namespace
-
-std::string iso8601(double epoch) {
-  const auto t = static_cast<std::time_t>(std::floor(epoch));
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::optional<double> ScalePair::difference_s() const {
   if (!predicted || !observed) return std::nullopt;

@@ -78,7 +78,4 @@ struct TimelineComparison {
   std::string html() const;
 };
 
-// "2026-12-05T08:00:00Z" for seconds since the epoch (whole seconds).
-std::string iso8601(double epoch);
-
 }  // namespace loadcast::reports
