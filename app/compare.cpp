@@ -227,8 +227,9 @@ std::vector<reports::ScaleEvent> scale_events(const std::vector<double>& t_s, co
 
 std::vector<reports::ScalePair> pair_scale_events(const std::vector<reports::ScaleEvent>& predicted,
                                                   const std::vector<reports::ScaleEvent>& observed, const std::string& up,
-                                                  const std::string& down) {
+                                                  const std::string& down, double max_lag_s) {
   std::vector<reports::ScalePair> out;
+  const double alone = max_lag_s / 2.0;
   for (const bool rising : {true, false}) {
     std::vector<reports::ScaleEvent> p, o;
     for (const auto& e : predicted) {
@@ -237,15 +238,40 @@ std::vector<reports::ScalePair> pair_scale_events(const std::vector<reports::Sca
     for (const auto& e : observed) {
       if ((e.to > e.from) == rising) o.push_back(e);
     }
-    for (std::size_t i = 0; i < std::max(p.size(), o.size()); ++i) {
+    // cost[i][j]: the least cost of pairing p[i..] with o[j..] (an order-keeping alignment).
+    const std::size_t n = p.size(), m = o.size();
+    std::vector<std::vector<double>> cost(n + 1, std::vector<double>(m + 1, 0.0));
+    for (std::size_t i = n + 1; i-- > 0;) {
+      for (std::size_t j = m + 1; j-- > 0;) {
+        if (i == n || j == m) {
+          cost[i][j] = alone * static_cast<double>((n - i) + (m - j));
+          continue;
+        }
+        double best = std::min(alone + cost[i + 1][j], alone + cost[i][j + 1]);
+        const double lag = std::fabs(p[i].t_s - o[j].t_s);
+        if (lag <= max_lag_s) best = std::min(best, lag + cost[i + 1][j + 1]);
+        cost[i][j] = best;
+      }
+    }
+    std::size_t i = 0, j = 0;
+    while (i < n || j < m) {
       reports::ScalePair pair;
       pair.direction = rising ? up : down;
-      if (i < p.size()) pair.predicted = p[i];
-      if (i < o.size()) pair.observed = o[i];
+      if (i < n && j < m && std::fabs(p[i].t_s - o[j].t_s) <= max_lag_s &&
+          std::fabs(p[i].t_s - o[j].t_s) + cost[i + 1][j + 1] <= cost[i][j]) {
+        pair.predicted = p[i++];
+        pair.observed = o[j++];
+      } else if (i < n && (j == m || alone + cost[i + 1][j] <= cost[i][j])) {
+        pair.predicted = p[i++];
+      } else {
+        pair.observed = o[j++];
+      }
       out.push_back(pair);
     }
   }
-  const auto when = [](const reports::ScalePair& x) { return x.predicted ? (x.observed ? std::min(x.predicted->t_s, x.observed->t_s) : x.predicted->t_s) : x.observed->t_s; };
+  const auto when = [](const reports::ScalePair& x) {
+    return x.predicted ? (x.observed ? std::min(x.predicted->t_s, x.observed->t_s) : x.predicted->t_s) : x.observed->t_s;
+  };
   std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return when(a) < when(b); });
   return out;
 }
@@ -314,7 +340,7 @@ reports::TimelineComparison compare_timelines(const reports::Result& result, con
       sc.label = s.label;
       sc.min_change = tasks ? options.task_step : options.acu_step;
       sc.pairs = pair_scale_events(scale_events(s.t_s, s.predicted, sc.min_change), scale_events(s.t_s, s.actual, sc.min_change),
-                                   tasks ? "out" : "up", tasks ? "in" : "down");
+                                   tasks ? "out" : "up", tasks ? "in" : "down", options.max_lag_s);
       c.scale.push_back(std::move(sc));
     }
     c.series.push_back(std::move(s));

@@ -16,9 +16,9 @@
 // error (periods observed as 0 left out), and the signed error of largest magnitude.
 // Scale events: in the tasks and ACU series of both sides, a run of consecutive periods moving in
 // one direction that moves `min_change` or more in all is one event, at the start of the run's
-// first period; predicted and observed events are paired in order per direction and the time
-// difference of each pair is predicted − observed (negative: the prediction is early), so its
-// resolution is one period. Bad input throws InputError (a source and its location) or UsageError
+// first period; predicted and observed events are paired in order per direction, at most
+// max_lag_s apart (pair_scale_events), and the time difference of each pair is predicted −
+// observed (negative: the prediction is early), so its resolution is one period. Bad input throws InputError (a source and its location) or UsageError
 // (a flag the result cannot answer). Pure functions, thread safe.
 #pragma once
 
@@ -38,6 +38,7 @@ struct CompareOptions {
   std::optional<double> start_epoch;  // --start
   double task_step = 1.0;             // a tasks scale event moves this many tasks or more
   double acu_step = 0.5;              // an ACU scale event moves this many ACU or more
+  double max_lag_s = 900.0;           // scale events further apart are not paired
 };
 
 reports::TimelineComparison compare_timelines(const reports::Result& result, const std::string& result_path,
@@ -50,10 +51,13 @@ reports::SeriesError series_error(const std::vector<double>& t_s, const std::vec
 // The scale events of one series (parallel to t_s; NaN values skipped).
 std::vector<reports::ScaleEvent> scale_events(const std::vector<double>& t_s, const std::vector<double>& values, double min_change);
 
-// Pairs the i-th predicted with the i-th observed event of the same direction (`up` names a
-// rising event, `down` a falling one); unpaired events are kept alone. In time order.
+// Pairs predicted with observed events of the same direction (`up` names a rising event, `down`
+// a falling one) in order: of the order-keeping pairings of events at most `max_lag_s` apart,
+// the one with the least total |time difference| + max_lag_s / 2 per event left alone (so two
+// events pair exactly when they are less than max_lag_s apart and pairing them keeps the order;
+// ties keep the earlier pairs). Unpaired events are kept alone. In time order.
 std::vector<reports::ScalePair> pair_scale_events(const std::vector<reports::ScaleEvent>& predicted,
                                                   const std::vector<reports::ScaleEvent>& observed, const std::string& up,
-                                                  const std::string& down);
+                                                  const std::string& down, double max_lag_s);
 
 }  // namespace loadcast::app

@@ -31,6 +31,7 @@ ExitCode run_compare(int argc, char** argv) {
                 {"period", "", true, false, "SECONDS  the CloudWatch period, when a series has fewer than two timestamps"},
                 {"task-step", "", true, false, "N  tasks a scale event moves at least (default 1)"},
                 {"acu-step", "", true, false, "ACU  ACU a capacity event moves at least (default 0.5)"},
+                {"max-lag", "", true, false, "SECONDS  scale events further apart are not paired (default 900)"},
                 {"out", "o", true, false, "DIR  where compare.json, compare.md and compare.html go (default compare)"},
                 {"quiet", "q", false, false, "print nothing but errors"},
                 {"help", "h", false, false, "show this help"},
@@ -65,11 +66,12 @@ ExitCode run_compare(int argc, char** argv) {
   }
   const auto period = args.get_double("period");
   if (period && !(*period > 0.0 && std::isfinite(*period))) throw UsageError("--period must be a number of seconds above 0");
-  for (const char* flag : {"task-step", "acu-step"}) {
+  for (const char* flag : {"task-step", "acu-step", "max-lag"}) {
     if (auto v = args.get_double(flag); v && !(*v > 0.0 && std::isfinite(*v))) throw UsageError(std::string("--") + flag + " must be above 0");
   }
   options.task_step = args.get_double("task-step").value_or(options.task_step);
   options.acu_step = args.get_double("acu-step").value_or(options.acu_step);
+  options.max_lag_s = args.get_double("max-lag").value_or(options.max_lag_s);
   const std::string dir = args.get("out").value_or("compare");
   check_output(dir);
 

@@ -186,6 +186,25 @@ TEST_CASE("Compare: a round trip gives back the known delay of the tasks and the
     CHECK_THAT(d.start_from, Catch::StartsWith("the first CloudWatch timestamp"));
     CHECK(d.scale[0].pairs[1].difference_s() == -kTaskDelay);
   }
+  SECTION("t = 0 half a period off the grid stays within the resampling bound") {
+    auto o = at_start();
+    o.start_epoch = kStart - 30.0;  // each observed minute spans the second half of one simulated interval and the first of the next
+    const auto d = compare(cloudwatch(r), all_ids(), o);
+    const auto& acu = series(d, "acu");
+    const auto& v = r.timeseries.series.at("writer.acu");
+    REQUIRE(acu.t_s.size() == 89);
+    for (std::size_t i = 0; i < acu.t_s.size(); ++i) {
+      CHECK(acu.t_s[i] == 30.0 + 60.0 * static_cast<double>(i));
+      CHECK(acu.predicted[i] == Approx((v[i] + v[i + 1]) / 2.0).epsilon(1e-12));
+    }
+    std::size_t paired = 0;
+    for (const auto& p : d.scale[0].pairs) {
+      if (!p.difference_s()) continue;
+      ++paired;
+      CHECK(std::fabs(*p.difference_s() + kTaskDelay) <= 60.0);
+    }
+    CHECK(paired >= 3);
+  }
   SECTION("compare.json carries the errors and the pairs") {
     const auto j = c.json();
     CHECK(j["schema"] == "loadcast.compare/v1");
@@ -254,7 +273,7 @@ TEST_CASE("Compare: scale events are runs of one direction, paired in order") {
   SECTION("an extra predicted event stays unmatched") {
     const auto p = app::scale_events(t, {1, 2, 2, 3, 3, 1, 1, 1}, 1.0);
     const auto o = app::scale_events(t, {1, 1, 2, 2, 2, 2, 1, 1}, 1.0);
-    const auto pairs = app::pair_scale_events(p, o, "out", "in");
+    const auto pairs = app::pair_scale_events(p, o, "out", "in", 900.0);
     REQUIRE(pairs.size() == 3);
     CHECK(pairs[0].direction == "out");
     CHECK(pairs[0].difference_s() == -60.0);
@@ -264,6 +283,28 @@ TEST_CASE("Compare: scale events are runs of one direction, paired in order") {
     CHECK(pairs[2].direction == "in");
     CHECK(pairs[2].difference_s() == -60.0);
   }
+}
+
+TEST_CASE("Compare: events further apart than the lag are not paired, and the order is kept") {
+  using reports::ScaleEvent;
+  // A predicted scale-out 1000 s before the only observed one stays alone; the next pairs.
+  auto pairs = app::pair_scale_events({ScaleEvent{100, 1, 2}, ScaleEvent{1000, 2, 3}}, {ScaleEvent{1100, 1, 2}}, "out", "in", 900.0);
+  REQUIRE(pairs.size() == 2);
+  CHECK(pairs[0].predicted->t_s == 100.0);
+  CHECK_FALSE(pairs[0].observed);
+  CHECK(pairs[1].difference_s() == -100.0);
+  // An observed event with no predicted partner does not shift the later pairs.
+  pairs = app::pair_scale_events({ScaleEvent{1950, 6, 2}, ScaleEvent{2550, 2, 1}},
+                                 {ScaleEvent{960, 1, 0}, ScaleEvent{2100, 6, 2}, ScaleEvent{2700, 2, 1}}, "out", "in", 900.0);
+  REQUIRE(pairs.size() == 3);
+  CHECK_FALSE(pairs[0].predicted);
+  CHECK(pairs[1].difference_s() == -150.0);
+  CHECK(pairs[2].difference_s() == -150.0);
+  // Pairs never cross: the first with the first, the second with the second.
+  pairs = app::pair_scale_events({ScaleEvent{100, 1, 2}, ScaleEvent{200, 2, 3}}, {ScaleEvent{150, 1, 2}, ScaleEvent{160, 2, 3}}, "out", "in", 900.0);
+  REQUIRE(pairs.size() == 2);
+  CHECK(pairs[0].difference_s() == -50.0);
+  CHECK(pairs[1].difference_s() == 40.0);
 }
 
 TEST_CASE("Compare: each bad input names its file, JSON location or flag") {
