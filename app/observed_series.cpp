@@ -9,6 +9,9 @@ namespace loadcast::app {
 namespace {
 
 constexpr double kTimeTolerance = 1e-3;  // seconds: CloudWatch timestamps are whole seconds
+// A count's zero periods are filled in over the span of every series given; a span this long is
+// not one run (GetMetricData returns at most 100,800 datapoints per query).
+constexpr double kMaxPeriods = 1e6;
 
 const std::vector<MetricInfo>& table() {
   static const std::vector<MetricInfo> kTable = {
@@ -106,6 +109,11 @@ ObservedData observed_from_cloudwatch(const MetricData& data, const CloudWatchId
     const double scale = latency(metric) ? 1000.0 : 1.0;  // TargetResponseTime is in seconds
     if (summed(metric) && std::isfinite(first)) {
       // Every period of the common span, 0 where CloudWatch has no datapoint.
+      if ((last - first) / s.period_s > kMaxPeriods) {
+        throw InputError(where + ": the series given span " + std::to_string(static_cast<long long>((last - first) / s.period_s)) +
+                         " periods of " + std::to_string(static_cast<long long>(s.period_s)) + " s; at most " +
+                         std::to_string(static_cast<long long>(kMaxPeriods)) + " are compared (query one run's time)");
+      }
       double start = origin;
       while (start - s.period_s >= first - kTimeTolerance) start -= s.period_s;
       for (double t = start; t <= last + kTimeTolerance; t += s.period_s) {

@@ -331,6 +331,12 @@ TEST_CASE("Compare: each bad input names its file, JSON location or flag") {
           "cw.json: MetricDataResults[0] (Id cpu, --cpu).Timestamps[2]: not on the grid of the 60 s period read from the timestamps; give "
           "--period SECONDS, or query one period");
   }
+  SECTION("a count spanning years is refused before its zero periods are filled in") {
+    const std::string bad = R"({"MetricDataResults": [{"Id": "errors", "Timestamps": ["2026-12-05T08:00:00Z", "2026-12-05T08:01:00Z"], "Values": [1, 2]},
+        {"Id": "cpu", "Timestamps": ["2000-01-01T00:00:00Z", "2000-01-01T00:01:00Z"], "Values": [1, 2]}]})";
+    CHECK_THAT(error_of(bad, {{app::ObservedMetric::k5xx, "errors"}, {app::ObservedMetric::kCpu, "cpu"}}, at_start()),
+               Catch::StartsWith("cw.json: MetricDataResults[0] (Id errors, --5xx): the series given span 14162881 periods of 60 s; at most 1000000"));
+  }
   SECTION("one timestamp gives no period") {
     const std::string bad = R"({"MetricDataResults": [{"Id": "cpu", "Timestamps": ["2026-12-05T08:00:00Z"], "Values": [20]}]})";
     CHECK(error_of(bad, {{app::ObservedMetric::kCpu, "cpu"}}, at_start()) ==
