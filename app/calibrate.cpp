@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <limits>
 
 #include "app/exit_code.hpp"
 #include "app/load.hpp"
 #include "app/nnls.hpp"
-#include "workload/schedule.hpp"
+#include "reports/format.hpp"
 #include "reports/run_outputs.hpp"
+#include "workload/schedule.hpp"
 #include "sim/stats.hpp"
 
 namespace loadcast::app {
@@ -27,15 +27,6 @@ constexpr double kMaxCondition = 1000.0;
 std::string fmt(const char* format, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
-std::string iso(double epoch) {
-  const auto t = static_cast<std::time_t>(std::floor(epoch));
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
 
@@ -229,15 +220,15 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
       double n = 0.0;
       if (tasks != nullptr) {
         const auto v = tasks->at(t);
-        if (!v) throw InputError(tasks->where + ": no value for the period starting " + iso(t) + ", which " + options.cpu_id + " has");
+        if (!v) throw InputError(tasks->where + ": no value for the period starting " + reports::iso8601(t) + ", which " + options.cpu_id + " has");
         n = *v;
       } else {
         n = *options.tasks_count;
       }
-      if (!(n > 0.0)) throw InputError((tasks ? tasks->where : cw.file) + ": " + fmt("%g", n) + " tasks in the period starting " + iso(t) + " (must be > 0)");
+      if (!(n > 0.0)) throw InputError((tasks ? tasks->where : cw.file) + ": " + fmt("%g", n) + " tasks in the period starting " + reports::iso8601(t) + " (must be > 0)");
       const double u = cpu.values[k];
       if (u < 0.0 || u > 100.0 + kEps) {
-        throw InputError(cpu.where + ".Values: " + fmt("%g", u) + " at " + iso(t) + " is not a utilisation in percent (0-100)");
+        throw InputError(cpu.where + ".Values: " + fmt("%g", u) + " at " + reports::iso8601(t) + " is not a utilisation in percent (0-100)");
       }
       std::vector<double> x;
       for (std::size_t j = 0; j < out.classes.size(); ++j) {
@@ -246,7 +237,7 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
           continue;
         }
         const auto rate = mean_rate(r.timeseries, *series[j], t - start, t - start + period);
-        if (!rate) throw InputError(rp + ": timeseries does not cover the period starting " + iso(t));
+        if (!rate) throw InputError(rp + ": timeseries does not cover the period starting " + reports::iso8601(t));
         x.push_back(*rate);
       }
       rows.x.push_back(std::move(x));
@@ -255,9 +246,9 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
       ++used;
     }
     if (used == 0) {
-      throw InputError(cpu.where + ": no period of " + options.cpu_id + " (" + iso(cpu.t_epoch.empty() ? 0.0 : cpu.t_epoch.front()) +
-                       " .. " + iso(cpu.t_epoch.empty() ? 0.0 : cpu.t_epoch.back() + period) + ") lies inside the measured window of " +
-                       rp + " (" + iso(from) + " .. " + iso(to) + ")");
+      throw InputError(cpu.where + ": no period of " + options.cpu_id + " (" + reports::iso8601(cpu.t_epoch.empty() ? 0.0 : cpu.t_epoch.front()) +
+                       " .. " + reports::iso8601(cpu.t_epoch.empty() ? 0.0 : cpu.t_epoch.back() + period) + ") lies inside the measured window of " +
+                       rp + " (" + reports::iso8601(from) + " .. " + reports::iso8601(to) + ")");
     }
     input_util[in] = util_sum / static_cast<double>(used);
   }

@@ -21,5 +21,6 @@ ExitCode run_diff(int argc, char** argv);
 ExitCode run_sweep(int argc, char** argv);
 ExitCode run_import(int argc, char** argv);
 ExitCode run_calibrate(int argc, char** argv);
+ExitCode run_compare(int argc, char** argv);
 
 }  // namespace loadcast::cli

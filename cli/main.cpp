@@ -35,6 +35,7 @@ constexpr Command kCommands[] = {
     {"sweep", loadcast::cli::run_sweep, "what-if grid over scenario keys: latency, errors and cost per point"},
     {"import", loadcast::cli::run_import, "write a scenario from a Copilot workspace or a Terraform plan"},
     {"calibrate", loadcast::cli::run_calibrate, "fit per-class CPU demands from load results and CloudWatch data; write an overlay"},
+    {"compare", loadcast::cli::run_compare, "predicted vs observed over time: a result's series against CloudWatch data"},
 };
 
 void print_help() {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <ctime>
 
 namespace loadcast::reports {
 
@@ -56,6 +57,15 @@ std::string clock_time(double seconds) {
   } else {
     std::snprintf(buf, sizeof buf, "%lld:%02lld", m, s);
   }
+  return buf;
+}
+
+std::string iso8601(double epoch) {
+  const auto t = static_cast<std::time_t>(std::floor(epoch));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
 

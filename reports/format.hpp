@@ -27,6 +27,9 @@ std::string money(double usd);
 // Simulated time as a clock: 75 s -> "1:15", 3725 s -> "1:02:05".
 std::string clock_time(double seconds);
 
+// A wall-clock time in UTC, whole seconds: 1796457600 -> "2026-12-05T08:00:00Z".
+std::string iso8601(double epoch);
+
 // A span of time for a sentence: "45 s", "23 m 22 s", "40 min", "8 h 30 m", "2 d 3 h" (rounded
 // to the unit below the largest); "?" when not finite.
 std::string human_duration(double seconds);

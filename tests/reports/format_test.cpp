@@ -44,6 +44,13 @@ TEST_CASE("Format: clock times are m:ss below an hour and h:mm:ss above") {
   CHECK(clock_time(std::nan("")) == "?");
 }
 
+TEST_CASE("Format: wall-clock times are ISO-8601 in UTC, to the second") {
+  CHECK(iso8601(1796457600.0) == "2026-12-05T08:00:00Z");
+  CHECK(iso8601(1796457600.9) == "2026-12-05T08:00:00Z");
+  CHECK(iso8601(0.0) == "1970-01-01T00:00:00Z");
+  CHECK(iso8601(951782400.0) == "2000-02-29T00:00:00Z");
+}
+
 TEST_CASE("Format: measured values are formatted readably") {
   CHECK(format_value(412.3456) == "412.35");
   CHECK(format_value(0.0123) == "0.0123");
