@@ -300,7 +300,7 @@ reports::TimelineComparison compare_timelines(const reports::Result& result, con
     }
     if (!std::isfinite(first)) throw InputError(joined(observed.files) + ": no timestamp in the series given: nothing to align t = 0 with");
     c.start_epoch = first;
-    c.start_from = "the first CloudWatch timestamp; set it with --start";
+    c.start_from = "the first observed timestamp; set it with --start";
   }
   const double sim_begin = ts.t_s.front();
   const double sim_end = interval_end(result, ts.t_s.size() - 1);

@@ -2,7 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <map>
+
+#include "app/exit_code.hpp"
+#include "scenarios/loader/import/alb_log.hpp"
+#include "scenarios/loader/import/import.hpp"
 
 namespace loadcast::app {
 
@@ -128,6 +134,71 @@ ObservedData observed_from_cloudwatch(const MetricData& data, const CloudWatchId
       }
     }
     out.series.push_back(std::move(s));
+  }
+  return out;
+}
+
+ObservedData observed_from_alb_logs(const std::vector<std::string>& files, double period_s, const std::vector<ObservedMetric>& skip) {
+  if (!(period_s > 0.0) || !std::isfinite(period_s)) throw InputError("--period must be a number of seconds above 0");
+  struct Bin {
+    double requests = 0.0;
+    double errors = 0.0;
+    std::vector<double> target_ms;
+  };
+  std::map<std::int64_t, Bin> bins;
+  ObservedData out;
+  for (const auto& file : files) {
+    std::string first_bad;
+    try {
+      scenario::read_alb_log(
+          file,
+          [&](const scenario::AlbLogEntry& e) {
+            // Received when the request arrived (RequestCount); answered (5xx, target time) at `time`.
+            bins[static_cast<std::int64_t>(std::floor(e.arrival_s() / period_s))].requests += 1.0;
+            auto& b = bins[static_cast<std::int64_t>(std::floor(e.time_s / period_s))];
+            if (e.elb_status && *e.elb_status >= 500 && *e.elb_status <= 599) b.errors += 1.0;
+            if (e.target_processing_s) b.target_ms.push_back(*e.target_processing_s * 1e3);
+          },
+          [&](const std::string& bad) {
+            first_bad = bad;
+            return false;
+          });
+    } catch (const scenario::ImportError& e) {
+      throw InputError(e.what());
+    }
+    if (!first_bad.empty()) throw InputError(first_bad);
+    out.files.push_back(file);
+  }
+  if (bins.empty()) throw InputError(files.empty() ? std::string("no --alb-logs file") : files.front() + ": no access-log entry in the files given");
+  const auto wanted = [&](ObservedMetric m) { return std::find(skip.begin(), skip.end(), m) == skip.end(); };
+  const std::string source = "ALB access logs (" + std::to_string(files.size()) + " file" + (files.size() == 1 ? "" : "s") + ")";
+  ObservedSeries requests{ObservedMetric::kRequests, source + ", entries per second", period_s, {}, {}};
+  ObservedSeries errors{ObservedMetric::k5xx, source + ", 5xx elb_status_code per period", period_s, {}, {}};
+  std::vector<ObservedSeries> latency;
+  const std::pair<ObservedMetric, double> quantiles[] = {
+      {ObservedMetric::kLatencyP50, 0.50}, {ObservedMetric::kLatencyP95, 0.95}, {ObservedMetric::kLatencyP99, 0.99}};
+  for (const auto& [m, q] : quantiles) latency.push_back({m, source + ", target_processing_time", period_s, {}, {}});
+  for (std::int64_t k = bins.begin()->first; k <= bins.rbegin()->first; ++k) {
+    const double t = static_cast<double>(k) * period_s;
+    const auto it = bins.find(k);
+    requests.t_epoch.push_back(t);
+    requests.values.push_back(it == bins.end() ? 0.0 : it->second.requests / period_s);
+    errors.t_epoch.push_back(t);
+    errors.values.push_back(it == bins.end() ? 0.0 : it->second.errors);
+    if (it == bins.end() || it->second.target_ms.empty()) continue;
+    auto& v = it->second.target_ms;
+    std::sort(v.begin(), v.end());
+    for (std::size_t j = 0; j < latency.size(); ++j) {
+      // Nearest rank: the smallest value with at least q of the entries at or below it.
+      const auto rank = static_cast<std::size_t>(std::ceil(quantiles[j].second * static_cast<double>(v.size())));
+      latency[j].t_epoch.push_back(t);
+      latency[j].values.push_back(v[std::max<std::size_t>(rank, 1) - 1]);
+    }
+  }
+  if (wanted(ObservedMetric::kRequests)) out.series.push_back(std::move(requests));
+  if (wanted(ObservedMetric::k5xx)) out.series.push_back(std::move(errors));
+  for (auto& l : latency) {
+    if (wanted(l.metric) && !l.t_epoch.empty()) out.series.push_back(std::move(l));
   }
   return out;
 }

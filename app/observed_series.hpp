@@ -66,4 +66,17 @@ using CloudWatchIds = std::map<ObservedMetric, std::string>;
 // listed), a series whose period cannot be read, timestamps off the period grid.
 ObservedData observed_from_cloudwatch(const MetricData& data, const CloudWatchIds& ids, std::optional<double> period_s);
 
+// ALB access logs (scenarios/loader/import/alb_log.hpp; gzip or plain), binned into periods of
+// `period_s`, requests by when they arrived (request_creation_time), the rest by `time` (when
+// the load balancer answered):
+//   requests  entries per second of the period (RequestCount / period: what the ALB received)
+//   5xx       entries with a 5xx elb_status_code, per period (the load balancer's and the
+//             targets' 5xx together, as --5xx with both CloudWatch metrics)
+//   p50..p99  target_processing_time of the entries a target answered, ms, nearest rank; a
+//             period without one has no value
+// Every period from the first entry's to the last one's is present for the counts (0 when
+// empty). The metrics in `skip` (given from CloudWatch instead) are left out. Throws InputError
+// for a file that cannot be read, a bad line ("FILE:LINE: field N (name): ..."), or no entry.
+ObservedData observed_from_alb_logs(const std::vector<std::string>& files, double period_s, const std::vector<ObservedMetric>& skip = {});
+
 }  // namespace loadcast::app

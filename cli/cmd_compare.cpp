@@ -15,7 +15,8 @@ namespace loadcast::cli {
 ExitCode run_compare(int argc, char** argv) {
   Args args("compare",
             {
-                {"cloudwatch", "", true, false, "FILE  aws cloudwatch get-metric-data output of the same time (required)"},
+                {"cloudwatch", "", true, false, "FILE  aws cloudwatch get-metric-data output of the same time"},
+                {"alb-logs", "", true, true, "FILE  ALB access logs of the same time (gzip or plain, repeatable): requests, 5xx and target latency per --period"},
                 {"tasks", "", true, false, "ID  ECS/ContainerInsights RunningTaskCount, Average"},
                 {"cpu", "", true, false, "ID  AWS/ECS CPUUtilization, Average (percent)"},
                 {"memory", "", true, false, "ID  AWS/ECS MemoryUtilization, Average (percent)"},
@@ -27,8 +28,8 @@ ExitCode run_compare(int argc, char** argv) {
                 {"requests", "", true, false, "ID  AWS/ApplicationELB RequestCount, Sum per period"},
                 {"service", "", true, false, "NAME  the service --tasks/--cpu/--memory measure (default: the result's only service)"},
                 {"database", "", true, false, "NAME  the Serverless v2 instance --acu measures (default: the only one)"},
-                {"start", "", true, false, "TIME  ISO-8601 wall-clock time of the simulated t=0 (default: a load result's start, else the first CloudWatch timestamp)"},
-                {"period", "", true, false, "SECONDS  the CloudWatch period, when a series has fewer than two timestamps"},
+                {"start", "", true, false, "TIME  ISO-8601 wall-clock time of the simulated t=0 (default: a load result's start, else the first observed timestamp)"},
+                {"period", "", true, false, "SECONDS  the CloudWatch period, when a series has fewer than two timestamps; with --alb-logs their period (default 60)"},
                 {"task-step", "", true, false, "N  tasks a scale event moves at least (default 1)"},
                 {"acu-step", "", true, false, "ACU  ACU a capacity event moves at least (default 0.5)"},
                 {"max-lag", "", true, false, "SECONDS  scale events further apart are not paired (default 900)"},
@@ -40,7 +41,8 @@ ExitCode run_compare(int argc, char** argv) {
   if (args.has("help")) {
     std::printf("usage: loadcast compare RESULT.json --cloudwatch DATA.json [--tasks ID] [--cpu ID] [--memory ID] [--acu ID]\n"
                 "                        [--latency-p50 ID] [--latency-p95 ID] [--latency-p99 ID] [--5xx ID] [--requests ID]\n"
-                "                        [--service NAME] [--database NAME] [--start TIME] [--out DIR]\n\n"
+                "                        [--service NAME] [--database NAME] [--start TIME] [--out DIR]\n"
+                "       loadcast compare RESULT.json --alb-logs FILE... [--period S] [--cloudwatch DATA.json --tasks ID ...]\n\n"
                 "Puts a result's time series beside what CloudWatch observed, period by period: the error of each series\n"
                 "(predicted - observed: mean, mean absolute percentage, largest) and the time difference of each pair of\n"
                 "scale events of tasks and ACU. Writes DIR/compare.json, DIR/compare.md and DIR/compare.html.\n\n%s",
@@ -48,13 +50,17 @@ ExitCode run_compare(int argc, char** argv) {
     return ExitCode::kOk;
   }
   if (args.positionals().size() != 1) throw UsageError("expected one RESULT.json (from loadcast sim or loadcast load)");
-  if (!args.has("cloudwatch")) throw UsageError("--cloudwatch DATA.json is required (aws cloudwatch get-metric-data output)");
+  const auto alb_logs = args.get_all("alb-logs");
+  if (!args.has("cloudwatch") && alb_logs.empty()) {
+    throw UsageError("--cloudwatch DATA.json (aws cloudwatch get-metric-data output) or --alb-logs FILE is required");
+  }
   app::CloudWatchIds ids;
   for (const auto m : app::all_metrics()) {
     const std::string flag = std::string(app::info(m).flag).substr(2);
     if (auto id = args.get(flag)) ids[m] = *id;
   }
-  if (ids.empty()) {
+  if (!args.has("cloudwatch") && !ids.empty()) throw UsageError(std::string(app::info(ids.begin()->first).flag) + " names a CloudWatch Id: give --cloudwatch DATA.json too");
+  if (args.has("cloudwatch") && ids.empty()) {
     throw UsageError("give at least one series to compare: --tasks, --cpu, --memory, --acu, --latency-p50, --latency-p95, --latency-p99, --5xx or --requests");
   }
   app::CompareOptions options;
@@ -83,7 +89,16 @@ ExitCode run_compare(int argc, char** argv) {
     } catch (const std::runtime_error& e) {
       throw app::InputError(e.what());
     }
-    const auto observed = app::observed_from_cloudwatch(app::read_cloudwatch(*args.get("cloudwatch")), ids, period);
+    app::ObservedData observed;
+    if (args.has("cloudwatch")) observed = app::observed_from_cloudwatch(app::read_cloudwatch(*args.get("cloudwatch")), ids, period);
+    if (!alb_logs.empty()) {
+      // The logs give requests, 5xx and the latency percentiles, except those CloudWatch gives.
+      std::vector<app::ObservedMetric> from_cloudwatch;
+      for (const auto& entry : ids) from_cloudwatch.push_back(entry.first);
+      auto logs = app::observed_from_alb_logs(alb_logs, period.value_or(60.0), from_cloudwatch);
+      observed.files.insert(observed.files.end(), logs.files.begin(), logs.files.end());
+      for (auto& s : logs.series) observed.series.push_back(std::move(s));
+    }
     const auto comparison = app::compare_timelines(result, result_path, observed, options);
     reports::write_text_file(dir + "/compare.json", comparison.json().dump(2) + "\n");
     reports::write_text_file(dir + "/compare.md", comparison.markdown());

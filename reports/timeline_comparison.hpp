@@ -68,7 +68,7 @@ struct TimelineComparison {
   std::string result_kind;           // "sim" or "load"
   std::vector<std::string> sources;  // observed files
   double start_epoch = 0.0;          // the wall-clock time of the simulated t = 0
-  std::string start_from;            // how it was chosen: "--start", "the first CloudWatch timestamp", ...
+  std::string start_from;            // how it was chosen: "--start", "the first observed timestamp", ...
   std::vector<ComparedSeries> series;
   std::vector<ScaleComparison> scale;
 

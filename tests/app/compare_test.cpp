@@ -20,6 +20,7 @@
 #include "app/compare.hpp"
 #include "app/exit_code.hpp"
 #include "tests/reports/chromium.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/support/scenario_run.hpp"
 #include "tests/support/scenario_text.hpp"
 
@@ -180,10 +181,10 @@ TEST_CASE("Compare: a round trip gives back the known delay of the tasks and the
     CHECK(simulated > 0.0);
     CHECK(observed == simulated);
   }
-  SECTION("without --start, t = 0 is the first CloudWatch timestamp") {
+  SECTION("without --start, t = 0 is the first observed timestamp") {
     const auto d = compare(cloudwatch(r), all_ids(), app::CompareOptions{});
     CHECK(d.start_epoch == kStart);
-    CHECK_THAT(d.start_from, Catch::StartsWith("the first CloudWatch timestamp"));
+    CHECK_THAT(d.start_from, Catch::StartsWith("the first observed timestamp"));
     CHECK(d.scale[0].pairs[1].difference_s() == -kTaskDelay);
   }
   SECTION("t = 0 half a period off the grid stays within the resampling bound") {
@@ -402,5 +403,113 @@ TEST_CASE("Compare: headless Chromium draws the predicted and the observed line 
   CHECK(drawn("observed") == 6);
   CHECK(dom.find("<table>") != std::string::npos);
   CHECK(dom.find("predicted 120 s earlier") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// "2026-12-05T08:00:05.250000Z", as ALB writes its times.
+std::string alb_time(double epoch) {
+  auto whole = static_cast<std::time_t>(std::floor(epoch));
+  long micros = std::lround((epoch - std::floor(epoch)) * 1e6);
+  if (micros >= 1000000) {
+    ++whole;
+    micros -= 1000000;
+  }
+  std::tm tm{};
+  gmtime_r(&whole, &tm);
+  char when[40];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[64];
+  std::snprintf(out, sizeof out, "%s.%06ldZ", when, micros);
+  return out;
+}
+
+// One ALB access-log entry (the documented fields through request_creation_time): received at
+// `created`, answered `target_s` later (-1: no target answered, answered at once) with `status`.
+std::string alb_line(double created, double target_s, int status) {
+  const double answered = created + std::max(0.0, target_s);
+  char line[640];
+  std::snprintf(line, sizeof line,
+                "https %s app/web/50dc6c495c0c9188 203.0.113.7:31775 10.0.2.11:8080 0.000 %s 0.000 %d %s 310 7961 "
+                "\"GET https://example.com:443/api/items HTTP/1.1\" \"curl/8.0\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 "
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/73e2d6bc24d8a067 \"Root=1-0\" \"example.com\" \"-\" 1 %s\n",
+                alb_time(answered).c_str(), target_s < 0.0 ? "-1" : std::to_string(target_s).c_str(), status,
+                target_s < 0.0 ? "-" : std::to_string(status).c_str(), alb_time(created).c_str());
+  return line;
+}
+
+}  // namespace
+
+TEST_CASE("Compare: ALB access logs give requests per second, 5xx per period and the target's latency percentiles") {
+  const std::string dir = testing::temp_dir("compare-alb");
+  std::string log;
+  // Period [kStart, +60): four answers of 10, 20, 30 and 40 ms, one a 503; nothing in the next
+  // minute; in the third a 502 no target answered and one of 25 ms.
+  for (int k = 0; k < 4; ++k) log += alb_line(kStart + 5.0 + k, 0.010 * (k + 1), k == 2 ? 503 : 200);
+  log += alb_line(kStart + 130.0, -1.0, 502);
+  log += alb_line(kStart + 131.5, 0.025, 200);
+  testing::write_file(dir + "/access.log", log);
+  const auto obs = app::observed_from_alb_logs({dir + "/access.log"}, 60.0);
+  const auto find = [&](app::ObservedMetric m) -> const app::ObservedSeries& {
+    for (const auto& s : obs.series) {
+      if (s.metric == m) return s;
+    }
+    FAIL("no observed series " << app::info(m).key);
+    throw;
+  };
+  const auto& req = find(app::ObservedMetric::kRequests);
+  REQUIRE(req.t_epoch == std::vector<double>{kStart, kStart + 60.0, kStart + 120.0});
+  CHECK(req.values[0] == Approx(4.0 / 60.0));
+  CHECK(req.values[1] == 0.0);
+  CHECK(req.values[2] == Approx(2.0 / 60.0));
+  CHECK(find(app::ObservedMetric::k5xx).values == std::vector<double>{1.0, 0.0, 1.0});
+  // Nearest rank: p50 of {10, 20, 30, 40} is the 2nd, p95 and p99 the 4th; the third minute
+  // has one target time (the 502 had none); the empty minute has no percentile.
+  const auto& p50 = find(app::ObservedMetric::kLatencyP50);
+  REQUIRE(p50.t_epoch == std::vector<double>{kStart, kStart + 120.0});
+  CHECK(p50.values[0] == Approx(20.0));
+  CHECK(p50.values[1] == Approx(25.0));
+  CHECK(find(app::ObservedMetric::kLatencyP95).values[0] == Approx(40.0));
+  CHECK(find(app::ObservedMetric::kLatencyP99).values[0] == Approx(40.0));
+  // A metric CloudWatch gives instead is left out of the logs' series.
+  const auto without = app::observed_from_alb_logs({dir + "/access.log"}, 60.0, {app::ObservedMetric::kRequests});
+  for (const auto& s : without.series) CHECK(s.metric != app::ObservedMetric::kRequests);
+  CHECK(without.series.size() == 4);
+
+  testing::write_file(dir + "/bad.log", alb_line(kStart, 0.01, 200) + "https not-a-time x\n");
+  try {
+    app::observed_from_alb_logs({dir + "/bad.log"}, 60.0);
+    FAIL("a bad line was accepted");
+  } catch (const app::InputError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::StartsWith(dir + "/bad.log:2: field"));
+  }
+  testing::write_file(dir + "/empty.log", "");
+  CHECK_THROWS_WITH(app::observed_from_alb_logs({dir + "/empty.log"}, 60.0), Catch::Contains("no access-log entry in the files given"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Compare: a simulated run against ALB access logs written from its own arrivals has no request error") {
+  const auto& r = step_load();
+  const std::string dir = testing::temp_dir("compare-alb-trip");
+  const double interval = r.timeseries.interval_s;
+  REQUIRE(interval == 60.0);
+  std::string log;
+  double total = 0.0;
+  const auto& rps = r.timeseries.series.at("arrivals_per_s");
+  for (std::size_t k = 0; k < r.timeseries.t_s.size(); ++k) {
+    // The interval's arrivals, spread over it, each answered 12 ms later.
+    const auto n = static_cast<int>(std::lround(rps[k] * interval));
+    for (int j = 0; j < n; ++j) log += alb_line(kStart + r.timeseries.t_s[k] + interval * (j + 0.5) / n, 0.012, 200);
+    total += n;
+  }
+  REQUIRE(total > 1000.0);
+  testing::write_file(dir + "/access.log", log);
+  const auto c = app::compare_timelines(r, "result.json", app::observed_from_alb_logs({dir + "/access.log"}, 60.0), at_start());
+  const auto& req = series(c, "requests");
+  CHECK(req.error.periods == r.timeseries.t_s.size());
+  // Each period's count is the rounded simulated one: at most half a request in 60 s apart.
+  CHECK(std::abs(req.error.mean_error) < 0.5 / 60.0);
+  CHECK(std::abs(req.error.max_error) <= 0.5 / 60.0 + 1e-9);
   std::filesystem::remove_all(dir);
 }

@@ -56,7 +56,7 @@ TEST_CASE("Compare CLI: a simulated run against its own series, late and scaled,
   const auto r = run_command(base + " --tasks tasks --cpu cpu --out " + dir + "/cmp");
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("simulated t = 0 is 2026-12-05T08:00:00Z (the first CloudWatch timestamp; set it with --start)"));
+  CHECK_THAT(r.out, Catch::Contains("simulated t = 0 is 2026-12-05T08:00:00Z (the first observed timestamp; set it with --start)"));
   CHECK_THAT(r.out, Catch::Contains("out   predicted 15:00 0 -> 6           observed 17:00 0 -> 6           predicted 120 s earlier"));
   CHECK_THAT(r.out, Catch::Contains("scale events of api tasks running (a move of 1 or more): 4 paired, 0 unmatched"));
   CHECK_THAT(r.out, Catch::Contains("9.1 %"));
@@ -78,6 +78,16 @@ TEST_CASE("Compare CLI: a simulated run against its own series, late and scaled,
     const auto start = run_command(base + " --cpu cpu --start 2026-12-05 --out " + dir + "/bad");
     CHECK(start.exit_code == 2);
     CHECK_THAT(start.err, Catch::Contains("--start 2026-12-05: not an ISO-8601 time with a zone"));
+    const auto no_source = run_command(bin + " compare " + dir + "/sim/result.json --tasks tasks --out " + dir + "/bad");
+    CHECK(no_source.exit_code == 2);
+    CHECK_THAT(no_source.err, Catch::Contains("--cloudwatch DATA.json (aws cloudwatch get-metric-data output) or --alb-logs FILE is required"));
+    write_file(dir + "/access.log", "");
+    const auto id_without_cw = run_command(bin + " compare " + dir + "/sim/result.json --alb-logs " + dir + "/access.log --tasks tasks --out " + dir + "/bad");
+    CHECK(id_without_cw.exit_code == 2);
+    CHECK_THAT(id_without_cw.err, Catch::Contains("--tasks names a CloudWatch Id: give --cloudwatch DATA.json too"));
+    const auto empty_logs = run_command(bin + " compare " + dir + "/sim/result.json --alb-logs " + dir + "/access.log --out " + dir + "/bad");
+    CHECK(empty_logs.exit_code == 2);
+    CHECK_THAT(empty_logs.err, Catch::Contains("access.log: no access-log entry in the files given"));
   }
   std::filesystem::remove_all(dir);
 }
