@@ -95,12 +95,84 @@ std::optional<double> mean_value(const reports::TimeSeries& ts, const std::vecto
   return sum / (to - from);
 }
 
+// The regularized lower incomplete gamma P(a, x): its series below a + 1, the continued
+// fraction (modified Lentz) above, as every numerics text has them.
+double gamma_p(double a, double x) {
+  if (x <= 0.0) return 0.0;
+  const double front = std::exp(-x + a * std::log(x) - std::lgamma(a));
+  if (x < a + 1.0) {
+    double term = 1.0 / a, sum = term;
+    for (int n = 1; n < 1000 && term > sum * 1e-15; ++n) {
+      term *= x / (a + n);
+      sum += term;
+    }
+    return std::min(1.0, sum * front);
+  }
+  const double tiny = 1e-300;
+  double b = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
+  for (int i = 1; i < 1000; ++i) {
+    const double an = -i * (i - a);
+    b += 2.0;
+    d = an * d + b;
+    if (std::abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (std::abs(c) < tiny) c = tiny;
+    d = 1.0 / d;
+    const double del = d * c;
+    h *= del;
+    if (std::abs(del - 1.0) < 1e-15) break;
+  }
+  return std::max(0.0, 1.0 - front * h);
+}
+
+// The p-quantile of a gamma of shape k and mean 1, by bisection.
+double gamma_quantile_mean1(double k, double p) {
+  double lo = 0.0, hi = 1.0;
+  while (gamma_p(k, hi * k) < p) hi *= 2.0;
+  for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (gamma_p(k, mid * k) < p ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+// Shapes the fit considers: from very variable (scv 5) to nearly constant (scv 0.01).
+constexpr double kMinShape = 0.2;
+constexpr double kMaxShape = 100.0;
+constexpr std::uint64_t kMinLatencies = 200;
+
+// The squared coefficient of variation of the gamma whose 10-90 spread, relative to its mean, is
+// `spread` (the spread falls monotonically as the shape grows: 3.02 at shape 0.2, 2.197 = ln 9
+// for the exponential, 0.256 at shape 100); 0 below the spread of shape kMaxShape (as good as
+// constant).
+double scv_of_spread(double spread) {
+  if (spread <= gamma_spread_10_90(kMaxShape)) return 0.0;
+  if (spread >= gamma_spread_10_90(kMinShape)) return 1.0 / kMinShape;
+  double lo = std::log(kMinShape), hi = std::log(kMaxShape);  // the spread falls as the shape grows
+  for (int i = 0; i < 100; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (gamma_spread_10_90(std::exp(mid)) > spread ? lo : hi) = mid;
+  }
+  return 1.0 / std::exp(0.5 * (lo + hi));
+}
+
+// The family the overlay writes for a demand of mean `mean_s` and squared coefficient of
+// variation `scv`: const below 0.1, exp within 0.25 of 1, else gamma with the shape to 3 digits.
+std::string shape_text(double mean_s, double scv) {
+  const std::string mean = fmt("%.10g", mean_s * 1e3) + "ms";
+  if (scv < 0.1) return "const(" + mean + ")";
+  if (std::abs(scv - 1.0) <= 0.25) return "exp(" + mean + ")";
+  return "gamma(shape=" + fmt("%.3g", 1.0 / scv) + ", mean=" + mean + ")";
+}
+
 struct Rows {
   std::vector<std::vector<double>> x;  // per period: throughput per class
   std::vector<double> y;               // vCPU in use
 };
 
 }  // namespace
+
+double gamma_spread_10_90(double k) { return gamma_quantile_mean1(k, 0.9) - gamma_quantile_mean1(k, 0.1); }
 
 Calibration calibrate(const scenario::Scenario& sc, const std::vector<CalibrationInput>& inputs, const CalibrateOptions& options) {
   if (inputs.empty()) throw UsageError("give at least one RESULT.json with its --cloudwatch DATA.json (or --sampled NAME)");
@@ -384,6 +456,26 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
       out.warnings.push_back("class " + f.name + ": its mean latency at the lowest load (" + fmt("%.3g ms", *f.mean_latency_ms) +
                              ") is below its fitted demand: the demand is overstated or the CPU data is not this run's");
     }
+    // Variability: the 10th-90th percentile spread of the latencies, over the fitted demand.
+    const auto& h = it->second.histogram;
+    if (h.count() >= kMinLatencies && f.demand_s > 0.0) {
+      const auto q = h.percentiles({10.0, 90.0});
+      f.scv = scv_of_spread(std::max(0.0, (q[1] - q[0]) * 1e-9) / f.demand_s);
+    }
+  }
+  out.fit_shape = options.fit_shape;
+  if (options.fit_shape) {
+    for (const auto& f : out.classes) {
+      std::size_t cpu_steps = 0;
+      for (const auto& step : sc.model.classes[f.index].steps) cpu_steps += step.kind == models::StepKind::kCpu ? 1 : 0;
+      if (f.ran && cpu_steps != 1) {
+        out.warnings.push_back("class " + f.name + ": " + std::to_string(cpu_steps) +
+                               " cpu steps, so --shape fit leaves their distributions' shapes (scaled to the demand)");
+      } else if (f.ran && !f.scv) {
+        out.warnings.push_back("class " + f.name + ": fewer than " + std::to_string(kMinLatencies) +
+                               " latencies at the lowest load, so --shape fit leaves its distribution's shape");
+      }
+    }
   }
   return out;
 }
@@ -460,6 +552,10 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
     y += "\n# " + f.name + ": " + (f.ran ? ms(f.demand_s) : std::string("not fitted"));
     if (f.low_s && f.high_s) y += " of CPU per request, 95 % interval " + ms(*f.low_s) + " .. " + ms(*f.high_s);
     y += " (the scenario had " + ms(f.scenario_demand_s) + ")\n";
+    if (f.scv) {
+      y += "#   variability at the lowest load: squared coefficient of variation " + fmt("%.3g", *f.scv) + " (" +
+           shape_text(f.demand_s, *f.scv) + "; exp has 1, const 0)" + (c.fit_shape ? "" : ": apply it with --shape fit") + "\n";
+    }
     if (f.fixed_delay_ms) {
       y += "#   residual latency at the lowest load: " + fmt("%.3g ms", *f.fixed_delay_ms) + " (mean " + fmt("%.3g ms", *f.mean_latency_ms) +
            " minus the demand): a fixed delay the scenario's other steps should account for\n";
@@ -475,9 +571,15 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
       continue;
     }
     const double factor = f.demand_s / f.scenario_demand_s;
+    std::size_t cpu_steps = 0;
+    for (const auto& step : steps) cpu_steps += step.kind == models::StepKind::kCpu ? 1 : 0;
     for (std::size_t j = 0; j < steps.size(); ++j) {
       if (steps[j].kind != models::StepKind::kCpu || !(steps[j].service.mean() > 0.0)) continue;
       const std::string key = "workload.requests[" + std::to_string(f.index) + "].steps[" + std::to_string(j) + "].cpu";
+      if (c.fit_shape && f.scv && cpu_steps == 1) {
+        y += key + ": \"" + shape_text(f.demand_s, *f.scv) + "\"  # was " + steps[j].service.describe() + " (fitted shape)\n";
+        continue;
+      }
       const auto scaled = steps[j].service.scaled(factor);
       if (!scaled) {
         y += "#   " + key + " (" + steps[j].service.describe() + ") cannot be scaled: multiply its values by " + fmt("%.4g", factor) + "\n";
@@ -494,14 +596,15 @@ std::string format_calibration(const Calibration& c) {
                   fmt("%g", c.period_s) + " s, R^2 " + (std::isnan(c.r2) ? std::string("n/a") : fmt("%.4f", c.r2)) + ", residual RMS " +
                   fmt("%.4g", c.rmse_vcpu) + " vCPU (mean in use " + fmt("%.4g", c.mean_vcpu) + ")\n";
   char line[256];
-  std::snprintf(line, sizeof line, "%-20s %12s %25s %12s %14s\n", "class", "CPU/request", "95 % interval", "scenario had", "fixed delay");
+  std::snprintf(line, sizeof line, "%-20s %12s %25s %12s %14s %8s\n", "class", "CPU/request", "95 % interval", "scenario had", "fixed delay",
+                "c^2");
   t += line;
   for (const auto& f : c.classes) {
     const std::string ci = f.low_s && f.high_s ? fmt("%.4g", *f.low_s * 1e3) + " .. " + fmt("%.4g ms", *f.high_s * 1e3) : std::string("-");
     const std::string fixed = f.fixed_delay_ms ? fmt("%.4g ms", *f.fixed_delay_ms) : std::string("-");
-    std::snprintf(line, sizeof line, "%-20s %12s %25s %12s %14s\n", f.name.c_str(),
+    std::snprintf(line, sizeof line, "%-20s %12s %25s %12s %14s %8s\n", f.name.c_str(),
                   f.ran ? fmt("%.4g ms", f.demand_s * 1e3).c_str() : "not fitted", ci.c_str(),
-                  fmt("%.4g ms", f.scenario_demand_s * 1e3).c_str(), fixed.c_str());
+                  fmt("%.4g ms", f.scenario_demand_s * 1e3).c_str(), fixed.c_str(), f.scv ? fmt("%.2f", *f.scv).c_str() : "-");
     t += line;
   }
   for (const auto& w : c.warnings) t += "warning: " + w + "\n";

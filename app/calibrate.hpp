@@ -52,7 +52,14 @@ struct CalibrateOptions {
   // periods of `sample_period_s` of the measured window.
   std::string sample;
   double sample_period_s = 10.0;
+  // --shape fit: the overlay replaces each class's one cpu step by the fitted family (const,
+  // exp, or gamma with the fitted shape) instead of scaling the scenario's distribution.
+  bool fit_shape = false;
 };
+
+// The spread between the 10th and the 90th percentile of a gamma distribution of mean 1 and
+// shape k (k = 1: exponential, ln 9 ≈ 2.1972; falls as k grows). For tests.
+double gamma_spread_10_90(double k);
 
 struct ClassFit {
   std::string name;
@@ -64,6 +71,12 @@ struct ClassFit {
   bool ran = false;                // completions in some period
   std::optional<double> mean_latency_ms;  // at the input with the lowest utilisation
   std::optional<double> fixed_delay_ms;   // that latency minus the fitted demand
+  // The demand's variability, from the same input's latencies: the squared coefficient of
+  // variation (variance / mean²) of a gamma demand whose 10th-to-90th percentile spread matches
+  // the latencies' (a constant delay outside the CPU cancels in the difference; queueing at the
+  // input's utilisation ρ widens it, by 1/(1 − ρ) for an exponential demand on one worker, so the
+  // lowest load measured is used). None with fewer than 200 latencies.
+  std::optional<double> scv;
 };
 
 struct Calibration {
@@ -77,6 +90,7 @@ struct Calibration {
   double rmse_vcpu = 0.0;        // root mean squared residual, vCPU
   double mean_vcpu = 0.0;        // mean vCPU in use over the periods
   std::vector<std::string> warnings;
+  bool fit_shape = false;  // the overlay writes the fitted family (CalibrateOptions::fit_shape)
 };
 
 // Throws InputError for inputs that do not fit together (ids, periods outside the window,

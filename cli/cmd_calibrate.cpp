@@ -17,6 +17,12 @@ namespace loadcast::cli {
 
 namespace {
 
+bool shape_option(const Args& args) {
+  const std::string shape = args.get("shape").value_or("keep");
+  if (shape != "keep" && shape != "fit") throw UsageError("--shape must be keep or fit, got '" + shape + "'");
+  return shape == "fit";
+}
+
 // The fit, the overlay and the printed table, for inputs from files or from the protocol.
 ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::CalibrationInput>& inputs, const app::CalibrateOptions& options,
                        const std::vector<std::string>& sources, const std::string& out, bool quiet) {
@@ -55,6 +61,7 @@ ExitCode run_calibrate_target(const Args& args) {
   app::CalibrateOptions options;
   options.service = protocol.service;
   options.sample = protocol.sample.name;
+  options.fit_shape = shape_option(args);
   // Six periods per run by default (whole seconds, 1 to 10 s).
   options.sample_period_s = args.get_double("period").value_or(std::clamp(std::floor(protocol.run_s / 6.0), 1.0, 10.0));
   const bool quiet = args.has("quiet");
@@ -86,6 +93,7 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"rate", "", true, false, "R  with --target: requests/s of each run (a low rate: utilisation about 0.2)"},
                 {"run-duration", "", true, false, "D  with --target: each run's length (default 30s)"},
                 {"runs-dir", "", true, false, "DIR  with --target: where each run's files go (default calibration-runs)"},
+                {"shape", "", true, false, "keep|fit  keep each cpu step's distribution (scaled; default) or write the fitted family (const, exp or gamma)"},
                 {"cpu", "", true, false, "ID  the Id of the ECS CPUUtilization query (Average, percent of the reserved CPU; required)"},
                 {"tasks", "", true, false, "ID  the Id of the RunningTaskCount query (Container Insights)"},
                 {"tasks-count", "", true, false, "N  a constant task count instead of --tasks"},
@@ -136,6 +144,7 @@ ExitCode run_calibrate(int argc, char** argv) {
   options.tasks_id = args.get("tasks").value_or("");
   options.tasks_count = args.get_double("tasks-count");
   options.sample = sampled.value_or("");
+  options.fit_shape = shape_option(args);
   if (const auto period = args.get_double("period")) options.sample_period_s = *period;
   if (options.tasks_count && !(*options.tasks_count > 0.0)) throw UsageError("--tasks-count must be above 0");
   const std::string out = args.get("out").value_or("calibration.yaml");

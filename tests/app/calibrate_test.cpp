@@ -13,6 +13,7 @@
 #include "app/cloudwatch.hpp"
 #include "app/exit_code.hpp"
 #include "scenarios/loader/scenario.hpp"
+#include "tests/support/scenario_run.hpp"
 #include "tests/support/scenario_text.hpp"
 
 using namespace loadcast;
@@ -261,4 +262,67 @@ TEST_CASE("Calibrate: three classes whose throughputs are dependent without any 
     CHECK(w.find("kept the same ratio") == std::string::npos);
   }
   CHECK(flagged);
+}
+
+TEST_CASE("Calibrate: the gamma spread of the 10th to 90th percentile falls with the shape, ln 9 for the exponential") {
+  CHECK(app::gamma_spread_10_90(1.0) == Approx(std::log(9.0)).epsilon(1e-9));
+  double previous = app::gamma_spread_10_90(0.2);
+  CHECK(previous == Approx(3.0245).epsilon(1e-3));
+  for (double k : {0.3, 0.5, 1.0, 2.0, 4.0, 10.0, 100.0}) {
+    const double g = app::gamma_spread_10_90(k);
+    INFO("shape " << k);
+    CHECK(g < previous);
+    previous = g;
+  }
+  CHECK(app::gamma_spread_10_90(100.0) == Approx(0.2559).epsilon(1e-3));
+}
+
+TEST_CASE("Calibrate: the demand's variability comes from the low-load latencies, and --shape fit writes its family") {
+  // One thread at utilisation 0.03: the latencies are the demand plus a constant 3 ms delay,
+  // almost never a wait. The simulated CPU stands in for a --sample series.
+  const auto run = [](const std::string& cpu) {
+    const std::string text = deployment(R"(name: shape
+seed: 9
+duration: 20m
+workload:
+  arrivals:
+    process: poisson
+    rate: 3
+  requests:
+    - name: api
+      path: /api
+      steps:
+        - cpu: )" + cpu + R"(
+        - delay: const(3ms)
+)",
+                                        "    desired: 1\n    threads: 1\n");
+    const auto sc = scenario::load_string(text, "shape.yaml");
+    app::CalibrationInput in;
+    in.result_path = "shape/result.json";
+    in.result = testing::simulate_one_thread(sc).to_result();
+    auto& ts = in.result.timeseries;
+    auto& vcpu = ts.series["resources.sim.cpu_vcpu"];
+    for (std::size_t k = 0; k < ts.t_s.size(); ++k) vcpu.push_back(ts.series.at("api.cpu_utilization")[k] / 100.0 * ts.series.at("api.tasks_running")[k]);
+    app::CalibrateOptions o;
+    o.sample = "sim";
+    o.sample_period_s = 60.0;
+    o.fit_shape = true;
+    const auto c = app::calibrate(sc, {in}, o);
+    REQUIRE(c.classes.size() == 1);
+    REQUIRE(c.classes[0].scv);
+    return std::make_pair(c, app::overlay_yaml(sc, c, {"sim"}));
+  };
+  const auto [exp_fit, exp_overlay] = run("exp(8ms)");
+  INFO(exp_overlay);
+  CHECK(*exp_fit.classes[0].scv > 0.75);
+  CHECK(*exp_fit.classes[0].scv < 1.25);
+  CHECK_THAT(exp_overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"exp("));
+  const auto [const_fit, const_overlay] = run("const(8ms)");
+  CHECK(*const_fit.classes[0].scv < 0.1);
+  CHECK_THAT(const_overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"const(8"));
+  const auto [gamma_fit, gamma_overlay] = run("gamma(shape=4, mean=8ms)");
+  CHECK(*gamma_fit.classes[0].scv > 0.15);
+  CHECK(*gamma_fit.classes[0].scv < 0.35);
+  CHECK_THAT(gamma_overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"gamma(shape="));
+  CHECK_THAT(gamma_overlay, Catch::Contains("(fitted shape)"));
 }
