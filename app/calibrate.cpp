@@ -62,37 +62,33 @@ double period_of(const MetricSeries& m) {
   return p;
 }
 
-// Completions per second of one class over [from, to) (seconds since the result's start),
-// from the result's series of rates per interval; nullopt when the series does not cover it.
-std::optional<double> mean_rate(const reports::TimeSeries& ts, const std::vector<double>& rate, double from, double to) {
-  double covered = 0.0, count = 0.0;
-  for (std::size_t k = 0; k < ts.t_s.size() && k < rate.size(); ++k) {
-    const double lo = std::max(from, ts.t_s[k]);
-    const double hi = std::min(to, ts.t_s[k] + ts.interval_s);
-    if (hi <= lo) continue;
-    const double r = std::isnan(rate[k]) ? 0.0 : rate[k];
-    covered += hi - lo;
-    count += r * (hi - lo);
-  }
-  if (covered < (to - from) - kEps) return std::nullopt;
-  return count / (to - from);
-}
-
-// The mean of a series of levels (vCPU in use) over [from, to), seconds since the result's
-// start; nullopt when a value in it is missing (NaN: the readings did not cover it) or the series
-// does not reach it.
-std::optional<double> mean_value(const reports::TimeSeries& ts, const std::vector<double>& level, double from, double to) {
+// The mean of a series over [from, to) (seconds since the result's start), weighted by how much
+// of each interval lies in it; nullopt when the series does not cover the span. A missing value
+// (NaN) counts as 0 for a rate (an interval without completions) and makes the mean missing for a
+// level (the readings did not cover it).
+enum class Missing { kZero, kUnknown };
+std::optional<double> series_mean(const reports::TimeSeries& ts, const std::vector<double>& v, double from, double to, Missing missing) {
   double covered = 0.0, sum = 0.0;
-  for (std::size_t k = 0; k < ts.t_s.size() && k < level.size(); ++k) {
+  for (std::size_t k = 0; k < ts.t_s.size() && k < v.size(); ++k) {
     const double lo = std::max(from, ts.t_s[k]);
     const double hi = std::min(to, ts.t_s[k] + ts.interval_s);
     if (hi <= lo) continue;
-    if (std::isnan(level[k])) return std::nullopt;
+    if (std::isnan(v[k]) && missing == Missing::kUnknown) return std::nullopt;
     covered += hi - lo;
-    sum += level[k] * (hi - lo);
+    sum += (std::isnan(v[k]) ? 0.0 : v[k]) * (hi - lo);
   }
   if (covered < (to - from) - kEps) return std::nullopt;
   return sum / (to - from);
+}
+
+// Completions per second of one class over [from, to).
+std::optional<double> mean_rate(const reports::TimeSeries& ts, const std::vector<double>& rate, double from, double to) {
+  return series_mean(ts, rate, from, to, Missing::kZero);
+}
+
+// The mean of a level (vCPU in use) over [from, to).
+std::optional<double> mean_value(const reports::TimeSeries& ts, const std::vector<double>& level, double from, double to) {
+  return series_mean(ts, level, from, to, Missing::kUnknown);
 }
 
 // The regularized lower incomplete gamma P(a, x): its series below a + 1, the continued

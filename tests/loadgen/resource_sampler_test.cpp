@@ -45,6 +45,18 @@ workload:
 )",
                                                   "    desired: 1\n");
 
+// Runs `command` (a shell command using $port and $tb) beside a testbed process that burns 5 ms
+// of CPU per request on one worker (--mode cpu), then stops the testbed; the command's exit
+// status, and its output in `out`.
+int with_burning_testbed(const std::string& dir, const std::string& command, std::string& out) {
+  const std::string bin = testing::loadcast_binary();
+  const std::string script = bin + " testbed --listen 127.0.0.1:0 --workers 1 --service 'const(5ms)' --mode cpu > " + dir +
+                             "/tb.txt & tb=$!; for i in $(seq 50); do grep -q listening " + dir + "/tb.txt && break; sleep 0.1; done; " +
+                             "port=$(sed -n 's/.*127.0.0.1:\\([0-9]*\\).*/\\1/p' " + dir + "/tb.txt | head -1); " + command +
+                             "; rc=$?; kill -TERM $tb; wait $tb; exit $rc";
+  return test::shell(script, &out);
+}
+
 }  // namespace
 
 TEST_CASE("Sample spec: the three sources parse, and each malformed one says what it expects") {
@@ -208,15 +220,10 @@ TEST_CASE("Sample end to end: a CPU-burning testbed sampled by pid during two ru
   const std::string dir = testing::temp_dir("sample-e2e");
   testing::write_file(dir + "/one.yaml", kOneClass);
   // The testbed burns 5 ms of its worker thread's CPU per request (--mode cpu), one at a time.
-  const std::string script =
-      bin + " testbed --listen 127.0.0.1:0 --workers 1 --service 'const(5ms)' --mode cpu > " + dir + "/tb.txt & tb=$!; " +
-      "for i in $(seq 50); do grep -q listening " + dir + "/tb.txt && break; sleep 0.1; done; " +
-      "port=$(sed -n 's/.*127.0.0.1:\\([0-9]*\\).*/\\1/p' " + dir + "/tb.txt | head -1); " +
-      bin + " load " + dir + "/one.yaml --target http://127.0.0.1:$port -q --sample tb=pid:$tb --out " + dir + "/a && " +
-      bin + " load " + dir + "/one.yaml --target http://127.0.0.1:$port -q --sample tb=pid:$tb --set workload.arrivals.rate=80 --out " + dir + "/b; " +
-      "rc=$?; kill -TERM $tb; wait $tb; exit $rc";
   std::string out;
-  REQUIRE(test::shell(script, &out) == 0);
+  REQUIRE(with_burning_testbed(dir, bin + " load " + dir + "/one.yaml --target http://127.0.0.1:$port -q --sample tb=pid:$tb --out " + dir + "/a && " +
+                                        bin + " load " + dir + "/one.yaml --target http://127.0.0.1:$port -q --sample tb=pid:$tb --set workload.arrivals.rate=80 --out " + dir + "/b",
+                              out) == 0);
   for (const auto& [run, rate] : {std::make_pair("a", 30.0), std::make_pair("b", 80.0)}) {
     const auto r = reports::load_result(dir + "/" + run + "/result.json");
     const auto& s = r.sections.at("load").at("samples").at("tb");
@@ -318,14 +325,9 @@ workload:
         - cpu: const(10ms)
 )",
                                                              "    desired: 1\n"));
-  const std::string script =
-      bin + " testbed --listen 127.0.0.1:0 --workers 1 --service 'const(5ms)' --mode cpu > " + dir + "/tb.txt & tb=$!; " +
-      "for i in $(seq 50); do grep -q listening " + dir + "/tb.txt && break; sleep 0.1; done; " +
-      "port=$(sed -n 's/.*127.0.0.1:\\([0-9]*\\).*/\\1/p' " + dir + "/tb.txt | head -1); " +
-      bin + " calibrate --target http://127.0.0.1:$port --sample tb=pid:$tb --rate 30 --run-duration 6s --scenario " + dir +
-      "/two.yaml --runs-dir " + dir + "/runs --out " + dir + "/cal.yaml; rc=$?; kill -TERM $tb; wait $tb; exit $rc";
   std::string out;
-  const int rc = test::shell(script, &out);
+  const int rc = with_burning_testbed(dir, bin + " calibrate --target http://127.0.0.1:$port --sample tb=pid:$tb --rate 30 --run-duration 6s --scenario " + dir +
+                                               "/two.yaml --runs-dir " + dir + "/runs --out " + dir + "/cal.yaml", out);
   INFO(out);
   REQUIRE(rc == 0);
   CHECK_THAT(out, Catch::Contains("run 1 of 3: mix at 30 requests/s for 6 s"));
@@ -375,14 +377,9 @@ workload:
         - cpu: const(5ms)
 )",
                                                              "    desired: 1\n    threads: 1\n"));
-  const std::string script =
-      bin + " testbed --listen 127.0.0.1:0 --workers 1 --service 'const(5ms)' --mode cpu > " + dir + "/tb.txt & tb=$!; " +
-      "for i in $(seq 50); do grep -q listening " + dir + "/tb.txt && break; sleep 0.1; done; " +
-      "port=$(sed -n 's/.*127.0.0.1:\\([0-9]*\\).*/\\1/p' " + dir + "/tb.txt | head -1); " +
-      bin + " validate " + dir + "/one.yaml --target http://127.0.0.1:$port --sample tb=pid:$tb --rates 30,60 --repeat 2 --oracle --out " + dir +
-      "/out; rc=$?; kill -TERM $tb; wait $tb; exit $rc";
   std::string out;
-  const int rc = test::shell(script, &out);
+  const int rc = with_burning_testbed(dir, bin + " validate " + dir + "/one.yaml --target http://127.0.0.1:$port --sample tb=pid:$tb --rates 30,60 --repeat 2 --oracle --out " + dir +
+                                               "/out", out);
   INFO(out);
   REQUIRE(rc == 0);
   CHECK_THAT(out, Catch::Contains("rate 60 requests/s, repetition 2 of 2 (seed 8)"));

@@ -11,6 +11,7 @@
 #include <set>
 #include <string_view>
 
+#include "reports/format.hpp"
 #include "scenarios/loader/import/alb_log.hpp"
 #include "scenarios/loader/import/scenario_writer.hpp"
 #include "scenarios/loader/pricing_loader.hpp"
@@ -36,25 +37,6 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
-std::string utc(double epoch_s) {
-  const auto secs = static_cast<std::int64_t>(std::floor(epoch_s));
-  std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  const std::int64_t rem = secs - days * 86400;
-  // civil_from_days (Howard Hinnant)
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), m, d,
-                static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
-  return buf;
-}
 
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 
@@ -420,7 +402,7 @@ AlbLogImport import_alb_logs(const AlbLogImportOptions& o) {
   }
   if (last_index - first_index + 1 > kMaxIntervals) {
     throw ImportError({"the logs span " + std::to_string(last_index - first_index + 1) + " intervals of " + sim::format_duration(o.interval) +
-                       " (from " + utc(first) + " to " + utc(last) + "), more than " + std::to_string(kMaxIntervals) +
+                       " (from " + reports::iso8601(first) + " to " + reports::iso8601(last) + "), more than " + std::to_string(kMaxIntervals) +
                        "; give a longer --interval, or fewer files"});
   }
   const auto intervals = static_cast<std::size_t>(last_index - first_index + 1);
@@ -471,7 +453,7 @@ AlbLogImport import_alb_logs(const AlbLogImportOptions& o) {
   if (o.files.size() > 1) command += " (+" + std::to_string(o.files.size() - 1) + " files)";
   y.comment(name + ": imported by `" + command + "`.");
   y.comment("");
-  y.comment(std::to_string(total) + " requests arriving from " + utc(first) + " to " + utc(last) + " (time 0 is " + utc(out.origin_s) + "),");
+  y.comment(std::to_string(total) + " requests arriving from " + reports::iso8601(first) + " to " + reports::iso8601(last) + " (time 0 is " + reports::iso8601(out.origin_s) + "),");
   y.comment("counted in " + std::to_string(intervals) + " intervals of " + sim::format_duration(o.interval) + " (peak " + num(static_cast<double>(peak) / interval_s) +
             " requests/s); " + std::to_string(out.lines) + " lines read, " + std::to_string(out.skipped.size()) + " skipped, " +
             std::to_string(out.without_request) + " without a request line; " + std::to_string(out.targets_seen) + " distinct targets.");
@@ -546,7 +528,7 @@ std::string AlbLogImport::observed_json() const {
   j["without_request"] = without_request;
   j["first_arrival_s"] = first_arrival_s;
   j["last_arrival_s"] = last_arrival_s;
-  j["origin_utc"] = utc(origin_s);
+  j["origin_utc"] = reports::iso8601(origin_s);
   j["interval_s"] = sim::to_seconds(interval);
   j["targets_seen"] = targets_seen;
   j["requests_per_interval"] = per_interval;
