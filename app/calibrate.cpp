@@ -24,11 +24,7 @@ constexpr double kEps = 1e-6;
 // about 2000) the demands are not separable in practice.
 constexpr double kMaxCondition = 1000.0;
 
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
+using reports::fmt;
 
 std::string ms(double seconds) { return fmt("%.3g ms", seconds * 1e3); }
 

@@ -7,17 +7,15 @@
 #include <set>
 #include <stdexcept>
 
+#include "reports/format.hpp"
+
 namespace loadcast::cost {
 
 namespace {
 
 constexpr double kMillion = 1e6;
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
+using reports::fmt;
 
 // A span as every loadcast message writes a duration ("30m", "24h", "1.5s", "250ms"): whole hours,
 // else whole minutes, else the largest unit with %g, after rounding to the nanosecond. The same

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "reports/field_list.hpp"
+#include "reports/format.hpp"
 
 namespace loadcast::loadgen {
 
@@ -49,11 +50,7 @@ Json lag_json(const reports::Histogram& h) {
               {"max", static_cast<double>(h.max()) * 1e-6}};
 }
 
-std::string fmt(const char* format, double v) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
+using reports::fmt;
 
 const Json& need(const Json& j, const std::string& key, const std::string& where) {
   if (!j.is_object() || !j.contains(key)) throw std::runtime_error("missing key '" + where + key + "'");

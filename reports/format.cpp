@@ -34,6 +34,12 @@ std::string fixed(double v, int decimals) {
   return s;
 }
 
+std::string fmt(const char* format, double v) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
 std::string fixed_point(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);

@@ -9,6 +9,10 @@
 
 namespace loadcast::reports {
 
+// One number through a printf format of the caller's ("%.3g ms", "%+.1f%%"), C locale; the
+// result is cut at 159 characters. The one copy of the helper every message builder used.
+std::string fmt(const char* format, double v);
+
 // A count with thousands separators: 1787012 -> "1,787,012".
 std::string grouped(std::uint64_t n);
 
