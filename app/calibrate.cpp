@@ -8,6 +8,7 @@
 #include "app/exit_code.hpp"
 #include "app/load.hpp"
 #include "app/nnls.hpp"
+#include "models/data/db_instance_classes.hpp"
 #include "reports/format.hpp"
 #include "reports/run_outputs.hpp"
 #include "workload/schedule.hpp"
@@ -157,10 +158,207 @@ std::string shape_text(double mean_s, double scv) {
   return "gamma(shape=" + fmt("%.3g", 1.0 / scv) + ", mean=" + mean + ")";
 }
 
+// What solve_demands() calls the columns in its warnings.
+struct Terms {
+  const char* item;      // "class"
+  const char* items;     // "classes"
+  const char* measure;   // "throughputs"
+  const char* demand;    // "demand"
+  const char* remedy;    // "run per-class runs or varied mixes and fit them together"
+};
+const Terms kClassTerms{"class", "classes", "throughputs", "demand", "run per-class runs or varied mixes and fit them together"};
+const Terms kQueryTerms{"query kind", "query kinds", "rates", "CPU per query",
+                        "measure runs in which reads and writes change in different proportions (different class mixes)"};
+
+struct Demands {
+  std::vector<double> x;  // per column, >= 0
+  std::vector<std::optional<double>> low, high;  // 95 % intervals (low clamped at 0); none at the bound 0
+  double r2 = 0.0, rmse = 0.0, mean = 0.0;
+};
+
+// Non-negative least squares of y = A x (app/nnls.hpp) with the fit's quality and 95 % intervals:
+// σ² (A_Pᵀ A_P)⁻¹ over the columns the fit kept free, Student-t with n − p degrees of freedom.
+// Warns (into `warnings`) when two columns kept one ratio (cosine above kSameMixCosine), when
+// three or more are nearly dependent (the 1-norm condition number of the normalised AᵀA above
+// kMaxCondition), when a column sits at the bound 0, and when no interval can be given.
+Demands solve_demands(const Matrix& a, const std::vector<double>& y, const std::vector<std::string>& names, const Terms& t,
+                      std::vector<std::string>& warnings) {
+  const std::size_t n = y.size(), m = names.size();
+  Demands out;
+  out.low.assign(m, std::nullopt);
+  out.high.assign(m, std::nullopt);
+  const NnlsResult fit = nnls(a, y);
+  if (!fit.converged) warnings.push_back(std::string("the least-squares fit stopped at its iteration limit: treat the ") + t.demand + "s with care");
+  out.x = fit.x;
+
+  double ymean = 0.0;
+  for (double v : y) ymean += v;
+  ymean /= static_cast<double>(n);
+  double tss = 0.0;
+  for (double v : y) tss += (v - ymean) * (v - ymean);
+  out.mean = ymean;
+  out.rmse = std::sqrt(fit.residual_sq / static_cast<double>(n));
+  out.r2 = tss > 0.0 ? 1.0 - fit.residual_sq / tss : std::numeric_limits<double>::quiet_NaN();
+
+  // Columns that kept one ratio cannot be told apart.
+  bool same_mix_told = false;
+  for (std::size_t p = 0; p < m; ++p) {
+    for (std::size_t q = p + 1; q < m; ++q) {
+      double ab = 0.0, aa = 0.0, bb = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        ab += a(i, p) * a(i, q);
+        aa += a(i, p) * a(i, p);
+        bb += a(i, q) * a(i, q);
+      }
+      if (ab / std::sqrt(aa * bb) > kSameMixCosine) {
+        same_mix_told = true;
+        warnings.push_back(std::string(t.items) + " " + names[p] + " and " + names[q] + ": their " + t.measure +
+                           " kept the same ratio in every period (the mix never varied), so the fit cannot separate their " + t.demand +
+                           "s: " + t.remedy);
+      }
+    }
+  }
+
+  // Several columns can be dependent without any two keeping one ratio: the condition number
+  // (1-norm) of AᵀA with unit columns tells.
+  if (m > 2 && !same_mix_told) {
+    Matrix g(m, m);
+    std::vector<double> norm(m, 0.0);
+    for (std::size_t p = 0; p < m; ++p) {
+      for (std::size_t i = 0; i < n; ++i) norm[p] += a(i, p) * a(i, p);
+      norm[p] = std::sqrt(norm[p]);
+    }
+    for (std::size_t p = 0; p < m; ++p) {
+      for (std::size_t q = 0; q < m; ++q) {
+        double s = 0.0;
+        for (std::size_t i = 0; i < n; ++i) s += a(i, p) * a(i, q);
+        g(p, q) = s / (norm[p] * norm[q]);
+      }
+    }
+    const auto inv = invert(g);
+    const auto one_norm = [](const Matrix& mat) {
+      double best = 0.0;
+      for (std::size_t c = 0; c < mat.cols; ++c) {
+        double sum = 0.0;
+        for (std::size_t r = 0; r < mat.rows; ++r) sum += std::abs(mat(r, c));
+        best = std::max(best, sum);
+      }
+      return best;
+    };
+    const double cond = inv ? one_norm(g) * one_norm(*inv) : std::numeric_limits<double>::infinity();
+    if (cond > kMaxCondition) {
+      std::string list;
+      for (const auto& nm : names) list += (list.empty() ? "" : ", ") + nm;
+      warnings.push_back(std::string("the ") + t.measure + " of " + t.items + " " + list + " are nearly linearly dependent (condition number " +
+                         (std::isfinite(cond) ? fmt("%.3g", cond) : std::string("infinite")) + " of their normalised XᵀX): the mix never varied enough to separate their " +
+                         t.demand + "s; " + t.remedy);
+    }
+  }
+
+  // Intervals over the free columns.
+  std::vector<std::size_t> kept;
+  for (std::size_t p = 0; p < m; ++p) {
+    if (fit.active[p]) kept.push_back(p);
+  }
+  const std::size_t dof = n > kept.size() ? n - kept.size() : 0;
+  if (dof == 0) {
+    warnings.push_back(std::string("as many free ") + t.demand + "s as periods (" + std::to_string(n) + "): no confidence interval; measure more periods");
+  } else if (!kept.empty()) {
+    Matrix g(kept.size(), kept.size());
+    for (std::size_t u = 0; u < kept.size(); ++u) {
+      for (std::size_t v = 0; v < kept.size(); ++v) {
+        double s = 0.0;
+        for (std::size_t i = 0; i < n; ++i) s += a(i, kept[u]) * a(i, kept[v]);
+        g(u, v) = s;
+      }
+    }
+    const auto inv = invert(g);
+    if (!inv) {
+      warnings.push_back(std::string("the ") + t.measure + " of the fitted " + t.items + " are linearly dependent: no confidence interval; " + t.remedy);
+    } else {
+      const double sigma2 = fit.residual_sq / static_cast<double>(dof);
+      const double tq = sim::student_t_quantile(0.975, static_cast<double>(dof));
+      for (std::size_t u = 0; u < kept.size(); ++u) {
+        const std::size_t p = kept[u];
+        const double half = tq * std::sqrt(std::max(0.0, sigma2 * (*inv)(u, u)));
+        out.low[p] = std::max(0.0, out.x[p] - half);
+        out.high[p] = out.x[p] + half;
+      }
+    }
+  }
+  for (std::size_t p = 0; p < m; ++p) {
+    if (!fit.active[p]) {
+      warnings.push_back(std::string(t.item) + " " + names[p] + ": the fit put its " + t.demand +
+                         " at the bound 0 (its CPU is too small to see, or the data cannot separate it)");
+    }
+  }
+  return out;
+}
+
 struct Rows {
   std::vector<std::vector<double>> x;  // per period: throughput per class
   std::vector<double> y;               // vCPU in use
+  std::vector<std::optional<double>> db;  // the database's vCPU in use (with a database fit)
 };
+
+// What a database fit needs before the periods are read.
+struct DbPlan {
+  const models::DatabaseConfig* db = nullptr;
+  std::vector<double> reads, writes;  // per class of the fit: queries per request
+  double vcpu = 0.0;                  // provisioned: the instance's vCPUs
+  double vcpu_per_acu = 0.0;          // Serverless v2
+  std::string capacity;
+};
+
+DbPlan plan_database(const scenario::Scenario& sc, const std::vector<std::size_t>& cls, const CalibrateOptions& o,
+                     std::vector<std::string>& warnings) {
+  DbPlan plan;
+  const std::string flag = o.sample.empty() ? "--db-cpu" : "--db-sampled";
+  if (!sc.model.database) throw UsageError(flag + ": the scenario has no database");
+  plan.db = &*sc.model.database;
+  if (plan.db->readers > 0) {
+    throw UsageError(flag + ": the database has readers, whose CPU one instance's CPUUtilization does not see: fit a database without readers");
+  }
+  if (o.sample.empty() && !o.db_sample.empty()) throw UsageError("--db-sampled reads the results' own series: use it with --sampled");
+  if (!o.sample.empty() && !o.db_cpu_id.empty()) throw UsageError("--db-cpu names a CloudWatch Id: use it with --cloudwatch data (or --db-sampled with --sampled)");
+  for (std::size_t c = 0; c < sc.model.classes.size(); ++c) {
+    double reads = 0.0, writes = 0.0;
+    const auto& steps = sc.model.classes[c].steps;
+    for (std::size_t j = 0; j < steps.size(); ++j) {
+      if (steps[j].kind != models::StepKind::kDb) continue;
+      if (steps[j].db.read || steps[j].db.write) {
+        throw UsageError(flag + ": workload.requests[" + std::to_string(c) + "].steps[" + std::to_string(j) +
+                         "].db sets its own query cost; the fit is of database.query.read and .write only");
+      }
+      reads += steps[j].db.reads;
+      writes += steps[j].db.writes;
+    }
+    if (std::find(cls.begin(), cls.end(), c) == cls.end()) {
+      if (reads + writes > 0.0) {
+        warnings.push_back("class " + sc.workload.classes[c].name + " of another service queries the database too: its queries are not in the database fit");
+      }
+      continue;
+    }
+    plan.reads.push_back(reads);
+    plan.writes.push_back(writes);
+  }
+  if (plan.db->type == models::DbType::kAuroraServerlessV2) {
+    if (o.sample.empty() && o.db_acu_id.empty()) {
+      throw UsageError("--db-cpu on a Serverless v2 database needs --db-acu ID (ServerlessDatabaseCapacity, Average): its vCPUs follow the capacity");
+    }
+    plan.vcpu_per_acu = plan.db->scaling.vcpu_per_acu;
+    plan.capacity = o.sample.empty() ? "CPUUtilization x ServerlessDatabaseCapacity x " + fmt("%g", plan.vcpu_per_acu) +
+                                           " vCPU per ACU (database.scaling.vcpu_per_acu, an assumption)"
+                                     : "the vCPU in use that loadcast load --sample measured as " + o.db_sample;
+  } else {
+    const auto* cls_info = models::find_db_instance_class(plan.db->instance_class);
+    if (cls_info == nullptr) throw UsageError(flag + ": the database's instance class " + plan.db->instance_class + " has no vCPU count in loadcast's table");
+    plan.vcpu = cls_info->vcpu;
+    plan.capacity = o.sample.empty() ? "CPUUtilization x " + fmt("%g", plan.vcpu) + " vCPU (" + plan.db->instance_class + ")"
+                                     : "the vCPU in use that loadcast load --sample measured as " + o.db_sample;
+  }
+  return plan;
+}
 
 }  // namespace
 
@@ -201,6 +399,9 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
   }
 
   Rows rows;
+  const bool fit_db = !options.db_cpu_id.empty() || !options.db_sample.empty();
+  DbPlan db_plan;
+  if (fit_db) db_plan = plan_database(sc, cls, options, out.warnings);
   std::vector<double> input_util(inputs.size(), 0.0);
   for (std::size_t in = 0; in < inputs.size(); ++in) {
     const auto& input = inputs[in];
@@ -248,6 +449,15 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
         }
         rows.x.push_back(std::move(x));
         rows.y.push_back(*v);
+        if (fit_db) {
+          const std::string db_key = "resources." + options.db_sample + ".cpu_vcpu";
+          const auto db_it = r.timeseries.series.find(db_key);
+          if (db_it == r.timeseries.series.end()) {
+            throw InputError(rp + ": timeseries.series." + db_key + " is missing (measure the database with loadcast load --sample " +
+                             options.db_sample + "=SOURCE)");
+          }
+          rows.db.push_back(mean_value(r.timeseries, db_it->second, t0, t0 + period));
+        }
         util_sum += *v;
         ++used;
       }
@@ -306,6 +516,20 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
       }
       rows.x.push_back(std::move(x));
       rows.y.push_back(u / 100.0 * n * out.vcpu);
+      if (fit_db) {
+        const MetricSeries& db_cpu = cw.need(options.db_cpu_id, "--db-cpu");
+        std::optional<double> v = db_cpu.at(t);
+        if (v && (*v < 0.0 || *v > 100.0 + kEps)) {
+          throw InputError(db_cpu.where + ".Values: " + fmt("%g", *v) + " at " + reports::iso8601(t) + " is not a utilisation in percent (0-100)");
+        }
+        if (v && db_plan.vcpu_per_acu > 0.0) {
+          const auto acu = cw.need(options.db_acu_id, "--db-acu").at(t);
+          v = acu ? std::optional<double>(*v / 100.0 * *acu * db_plan.vcpu_per_acu) : std::nullopt;
+        } else if (v) {
+          v = *v / 100.0 * db_plan.vcpu;
+        }
+        rows.db.push_back(v);
+      }
       util_sum += u / 100.0;
       ++used;
     }
@@ -330,110 +554,63 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t p = 0; p < cols.size(); ++p) a(i, p) = rows.x[i][cols[p]];
   }
-  const NnlsResult fit = nnls(a, rows.y);
-  if (!fit.converged) out.warnings.push_back("the least-squares fit stopped at its iteration limit: treat the demands with care");
-  for (std::size_t p = 0; p < cols.size(); ++p) out.classes[cols[p]].demand_s = fit.x[p];
-
-  double ymean = 0.0;
-  for (double v : rows.y) ymean += v;
-  ymean /= static_cast<double>(n);
-  double tss = 0.0;
-  for (double v : rows.y) tss += (v - ymean) * (v - ymean);
-  out.mean_vcpu = ymean;
-  out.rmse_vcpu = std::sqrt(fit.residual_sq / static_cast<double>(n));
-  out.r2 = tss > 0.0 ? 1.0 - fit.residual_sq / tss : std::numeric_limits<double>::quiet_NaN();
-
-  // Classes that kept one mix cannot be told apart.
-  bool same_mix_told = false;
+  std::vector<std::string> names;
+  for (std::size_t p : cols) names.push_back(out.classes[p].name);
+  const Demands d = solve_demands(a, rows.y, names, kClassTerms, out.warnings);
   for (std::size_t p = 0; p < cols.size(); ++p) {
-    for (std::size_t q = p + 1; q < cols.size(); ++q) {
-      double ab = 0.0, aa = 0.0, bb = 0.0;
-      for (std::size_t i = 0; i < n; ++i) {
-        ab += a(i, p) * a(i, q);
-        aa += a(i, p) * a(i, p);
-        bb += a(i, q) * a(i, q);
-      }
-      if (ab / std::sqrt(aa * bb) > kSameMixCosine) {
-        same_mix_told = true;
-        out.warnings.push_back("classes " + out.classes[cols[p]].name + " and " + out.classes[cols[q]].name +
-                               ": their throughputs kept the same ratio in every period (the mix never varied), so the fit "
-                               "cannot separate their demands: run per-class runs or varied mixes and fit them together");
-      }
-    }
+    auto& f = out.classes[cols[p]];
+    f.demand_s = d.x[p];
+    f.low_s = d.low[p];
+    f.high_s = d.high[p];
   }
+  out.mean_vcpu = d.mean;
+  out.rmse_vcpu = d.rmse;
+  out.r2 = d.r2;
 
-  // Several classes can be dependent without any two keeping one ratio: the condition number
-  // (1-norm) of XᵀX with unit columns tells.
-  if (cols.size() > 2 && !same_mix_told) {
-    Matrix g(cols.size(), cols.size());
-    std::vector<double> norm(cols.size(), 0.0);
-    for (std::size_t p = 0; p < cols.size(); ++p) {
-      for (std::size_t i = 0; i < n; ++i) norm[p] += a(i, p) * a(i, p);
-      norm[p] = std::sqrt(norm[p]);
-    }
-    for (std::size_t p = 0; p < cols.size(); ++p) {
-      for (std::size_t q = 0; q < cols.size(); ++q) {
-        double s = 0.0;
-        for (std::size_t i = 0; i < n; ++i) s += a(i, p) * a(i, q);
-        g(p, q) = s / (norm[p] * norm[q]);
+  if (fit_db) {
+    // Reads and writes per second in each period with a database reading: Σ_c X_c × queries_c.
+    std::vector<double> reads_s, writes_s, y_db;
+    for (std::size_t i = 0; i < rows.x.size(); ++i) {
+      if (!rows.db[i]) continue;
+      double r = 0.0, w = 0.0;
+      for (std::size_t j = 0; j < rows.x[i].size(); ++j) {
+        r += rows.x[i][j] * db_plan.reads[j];
+        w += rows.x[i][j] * db_plan.writes[j];
       }
+      reads_s.push_back(r);
+      writes_s.push_back(w);
+      y_db.push_back(*rows.db[i]);
     }
-    const auto inv = invert(g);
-    const auto one_norm = [](const Matrix& m) {
-      double best = 0.0;
-      for (std::size_t c = 0; c < m.cols; ++c) {
-        double sum = 0.0;
-        for (std::size_t r = 0; r < m.rows; ++r) sum += std::abs(m(r, c));
-        best = std::max(best, sum);
-      }
-      return best;
-    };
-    const double cond = inv ? one_norm(g) * one_norm(*inv) : std::numeric_limits<double>::infinity();
-    if (cond > kMaxCondition) {
-      std::string names;
-      for (std::size_t p : cols) names += (names.empty() ? "" : ", ") + out.classes[p].name;
-      out.warnings.push_back("the throughputs of classes " + names + " are nearly linearly dependent (condition number " +
-                             (std::isfinite(cond) ? fmt("%.3g", cond) : std::string("infinite")) +
-                             " of their normalised XᵀX): the mix never varied enough to separate their demands; run per-class runs "
-                             "or varied mixes and fit them together");
-    }
-  }
-
-  // Intervals: σ² (A_Pᵀ A_P)⁻¹ over the free classes, Student-t with n - p degrees of freedom.
-  std::vector<std::size_t> kept;
-  for (std::size_t p = 0; p < cols.size(); ++p) {
-    if (fit.active[p]) kept.push_back(p);
-  }
-  const std::size_t dof = n > kept.size() ? n - kept.size() : 0;
-  if (dof == 0) {
-    out.warnings.push_back("as many free demands as periods (" + std::to_string(n) + "): no confidence interval; measure more periods");
-  } else if (!kept.empty()) {
-    Matrix g(kept.size(), kept.size());
-    for (std::size_t u = 0; u < kept.size(); ++u) {
-      for (std::size_t v = 0; v < kept.size(); ++v) {
-        double s = 0.0;
-        for (std::size_t i = 0; i < n; ++i) s += a(i, kept[u]) * a(i, kept[v]);
-        g(u, v) = s;
-      }
-    }
-    const auto inv = invert(g);
-    if (!inv) {
-      out.warnings.push_back("the throughputs of the fitted classes are linearly dependent: no confidence interval; run per-class runs or varied mixes");
+    DatabaseFit dbf;
+    dbf.instance = db_plan.db->name;
+    dbf.capacity = db_plan.capacity;
+    std::vector<std::pair<std::string, const std::vector<double>*>> kinds;
+    if (std::any_of(reads_s.begin(), reads_s.end(), [](double v) { return v > 0.0; })) kinds.emplace_back("read", &reads_s);
+    if (std::any_of(writes_s.begin(), writes_s.end(), [](double v) { return v > 0.0; })) kinds.emplace_back("write", &writes_s);
+    if (y_db.empty()) throw InputError("no period has a database CPU value (" + (options.db_cpu_id.empty() ? "--db-sampled " + options.db_sample : "--db-cpu " + options.db_cpu_id) + ")");
+    if (kinds.empty()) {
+      out.warnings.push_back("no class of service " + out.service + " queried the database in the measured periods: no database fit");
     } else {
-      const double sigma2 = fit.residual_sq / static_cast<double>(dof);
-      const double t = sim::student_t_quantile(0.975, static_cast<double>(dof));
-      for (std::size_t u = 0; u < kept.size(); ++u) {
-        auto& f = out.classes[cols[kept[u]]];
-        const double half = t * std::sqrt(std::max(0.0, sigma2 * (*inv)(u, u)));
-        f.low_s = std::max(0.0, f.demand_s - half);
-        f.high_s = f.demand_s + half;
+      Matrix qa(y_db.size(), kinds.size());
+      std::vector<std::string> kind_names;
+      for (std::size_t k = 0; k < kinds.size(); ++k) {
+        kind_names.push_back(kinds[k].first + "s");
+        for (std::size_t i = 0; i < y_db.size(); ++i) qa(i, k) = (*kinds[k].second)[i];
       }
-    }
-  }
-  for (std::size_t p = 0; p < cols.size(); ++p) {
-    if (!fit.active[p]) {
-      out.warnings.push_back("class " + out.classes[cols[p]].name +
-                             ": the fit put its demand at the bound 0 (its CPU is too small to see, or the data cannot separate it)");
+      const Demands qd = solve_demands(qa, y_db, kind_names, kQueryTerms, out.warnings);
+      for (std::size_t k = 0; k < kinds.size(); ++k) {
+        QueryFit q;
+        q.kind = kinds[k].first;
+        q.demand_s = qd.x[k];
+        q.low_s = qd.low[k];
+        q.high_s = qd.high[k];
+        q.scenario_demand_s = (q.kind == "read" ? db_plan.db->query.read : db_plan.db->query.write).mean();
+        dbf.queries.push_back(q);
+      }
+      dbf.r2 = qd.r2;
+      dbf.rmse_vcpu = qd.rmse;
+      dbf.mean_vcpu = qd.mean;
+      out.database = std::move(dbf);
     }
   }
 
@@ -580,6 +757,22 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
       y += key + ": \"" + scaled->describe() + "\"  # was " + steps[j].service.describe() + "\n";
     }
   }
+  if (c.database) {
+    const auto& d = *c.database;
+    y += "\n# database " + d.instance + ": CPU per query from " + d.capacity + ", R^2 " +
+         (std::isnan(d.r2) ? std::string("n/a") : fmt("%.4f", d.r2)) + ", residual RMS " + fmt("%.4g", d.rmse_vcpu) + " vCPU of a mean " +
+         fmt("%.4g", d.mean_vcpu) + "\n";
+    for (const auto& q : d.queries) {
+      const auto& dist = q.kind == "read" ? sc.model.database->query.read : sc.model.database->query.write;
+      y += "# " + q.kind + ": " + ms(q.demand_s) + " of database CPU per query";
+      if (q.low_s && q.high_s) y += ", 95 % interval " + ms(*q.low_s) + " .. " + ms(*q.high_s);
+      y += " (the scenario had " + ms(q.scenario_demand_s) + ")\n";
+      const std::string key = "database.query." + q.kind;
+      const auto scaled = q.scenario_demand_s > 0.0 && q.demand_s > 0.0 ? dist.scaled(q.demand_s / q.scenario_demand_s) : std::nullopt;
+      if (scaled) y += key + ": \"" + scaled->describe() + "\"  # was " + dist.describe() + "\n";
+      else y += "#   " + key + " left as it is (" + dist.describe() + ")\n";
+    }
+  }
   return y;
 }
 
@@ -598,6 +791,17 @@ std::string format_calibration(const Calibration& c) {
                   f.ran ? fmt("%.4g ms", f.demand_s * 1e3).c_str() : "not fitted", ci.c_str(),
                   fmt("%.4g ms", f.scenario_demand_s * 1e3).c_str(), fixed.c_str(), f.scv ? fmt("%.2f", *f.scv).c_str() : "-");
     t += line;
+  }
+  if (c.database) {
+    const auto& d = *c.database;
+    t += "database " + d.instance + " (" + d.capacity + "): R^2 " + (std::isnan(d.r2) ? std::string("n/a") : fmt("%.4f", d.r2)) +
+         ", residual RMS " + fmt("%.4g", d.rmse_vcpu) + " vCPU (mean in use " + fmt("%.4g", d.mean_vcpu) + ")\n";
+    for (const auto& q : d.queries) {
+      const std::string ci = q.low_s && q.high_s ? fmt("%.4g", *q.low_s * 1e3) + " .. " + fmt("%.4g ms", *q.high_s * 1e3) : std::string("-");
+      std::snprintf(line, sizeof line, "%-20s %12s %25s %12s\n", (q.kind + " query").c_str(), fmt("%.4g ms", q.demand_s * 1e3).c_str(), ci.c_str(),
+                    fmt("%.4g ms", q.scenario_demand_s * 1e3).c_str());
+      t += line;
+    }
   }
   for (const auto& w : c.warnings) t += "warning: " + w + "\n";
   return t;

@@ -55,6 +55,13 @@ struct CalibrateOptions {
   // --shape fit: the overlay replaces each class's one cpu step by the fitted family (const,
   // exp, or gamma with the fitted shape) instead of scaling the scenario's distribution.
   bool fit_shape = false;
+  // The database's CPU per query (database.query.read and .write), from the same periods: RDS
+  // CPUUtilization of the writer (percent; `db_cpu_id`) x its vCPUs (the instance class's, or
+  // for Serverless v2 ServerlessDatabaseCapacity `db_acu_id` x database.scaling.vcpu_per_acu),
+  // or with `sample` set the vCPU in use of the results' resources.<db_sample>.cpu_vcpu.
+  std::string db_cpu_id;
+  std::string db_acu_id;
+  std::string db_sample;
 };
 
 // The spread between the 10th and the 90th percentile of a gamma distribution of mean 1 and
@@ -79,6 +86,21 @@ struct ClassFit {
   std::optional<double> scv;
 };
 
+// database.query.read / .write: vCPU-seconds per query.
+struct QueryFit {
+  std::string kind;              // "read" or "write"
+  double demand_s = 0.0;
+  std::optional<double> low_s, high_s;
+  double scenario_demand_s = 0.0;
+};
+
+struct DatabaseFit {
+  std::string instance;          // the database's name
+  std::string capacity;          // how its vCPU in use was reckoned
+  std::vector<QueryFit> queries; // the kinds the workload sends
+  double r2 = 0.0, rmse_vcpu = 0.0, mean_vcpu = 0.0;
+};
+
 struct Calibration {
   std::string service;
   double vcpu = 0.0;
@@ -91,6 +113,7 @@ struct Calibration {
   double mean_vcpu = 0.0;        // mean vCPU in use over the periods
   std::vector<std::string> warnings;
   bool fit_shape = false;  // the overlay writes the fitted family (CalibrateOptions::fit_shape)
+  std::optional<DatabaseFit> database;  // with --db-cpu or --db-sampled
 };
 
 // Throws InputError for inputs that do not fit together (ids, periods outside the window,

@@ -38,7 +38,7 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
 // --target: the protocol (app::run_protocol), then the fit from the runs' own samples.
 ExitCode run_calibrate_target(const Args& args) {
   if (!args.positionals().empty()) throw UsageError("--target runs its own loads: give no RESULT.json with it");
-  for (const char* other : {"cloudwatch", "sampled", "cpu", "tasks", "tasks-count", "start"}) {
+  for (const char* other : {"cloudwatch", "sampled", "cpu", "tasks", "tasks-count", "start", "db-cpu", "db-acu", "db-sampled"}) {
     if (args.has(other)) throw UsageError(std::string("--") + other + " is for fitting given results, not --target");
   }
   if (!args.has("scenario")) throw UsageError("--scenario S.yaml is required: its workload is what the runs send");
@@ -95,6 +95,9 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"runs-dir", "", true, false, "DIR  with --target: where each run's files go (default calibration-runs)"},
                 {"shape", "", true, false, "keep|fit  keep each cpu step's distribution (scaled; default) or write the fitted family (const, exp or gamma)"},
                 {"cpu", "", true, false, "ID  the Id of the ECS CPUUtilization query (Average, percent of the reserved CPU; required)"},
+                {"db-cpu", "", true, false, "ID  also fit database.query.read/.write: the Id of RDS CPUUtilization of the writer (percent)"},
+                {"db-acu", "", true, false, "ID  with --db-cpu on Serverless v2: the Id of ServerlessDatabaseCapacity (Average)"},
+                {"db-sampled", "", true, false, "NAME  with --sampled: the database's CPU from each RESULT's own --sample NAME series"},
                 {"tasks", "", true, false, "ID  the Id of the RunningTaskCount query (Container Insights)"},
                 {"tasks-count", "", true, false, "N  a constant task count instead of --tasks"},
                 {"scenario", "", true, false, "FILE  the scenario the demands are written for (required)"},
@@ -145,6 +148,10 @@ ExitCode run_calibrate(int argc, char** argv) {
   options.tasks_count = args.get_double("tasks-count");
   options.sample = sampled.value_or("");
   options.fit_shape = shape_option(args);
+  options.db_cpu_id = args.get("db-cpu").value_or("");
+  options.db_acu_id = args.get("db-acu").value_or("");
+  options.db_sample = args.get("db-sampled").value_or("");
+  if (!options.db_acu_id.empty() && options.db_cpu_id.empty()) throw UsageError("--db-acu goes with --db-cpu");
   if (const auto period = args.get_double("period")) options.sample_period_s = *period;
   if (options.tasks_count && !(*options.tasks_count > 0.0)) throw UsageError("--tasks-count must be above 0");
   const std::string out = args.get("out").value_or("calibration.yaml");

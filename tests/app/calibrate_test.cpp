@@ -326,3 +326,101 @@ workload:
   CHECK_THAT(gamma_overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"gamma(shape="));
   CHECK_THAT(gamma_overlay, Catch::Contains("(fitted shape)"));
 }
+
+namespace {
+
+// Two classes, one service, a provisioned writer of 2 vCPUs: `list` reads twice, `save` reads
+// once and writes twice; the database's CPU per query is 1 ms (read) and 3 ms (write).
+const std::string kDbScenario = deployment(R"(name: calibrate-db
+seed: 5
+duration: 30m
+workload:
+  arrivals:
+    process: poisson
+    rate: 40
+  requests:
+    - name: list
+      weight: 3
+      path: /list
+      steps:
+        - cpu: exp(4ms)
+        - db: { reads: 2 }
+    - name: save
+      weight: 1
+      path: /save
+      steps:
+        - cpu: exp(6ms)
+        - db: { reads: 1, writes: 2 }
+)",
+                                           "    desired: 2\n",
+                                           "database:\n  type: aurora_provisioned\n  engine: postgresql\n  instance_class: db.r6g.large\n"
+                                           "  query:\n    read: exp(1ms)\n    write: exp(3ms)\n");
+
+// A simulated run's service and writer CPU as get-metric-data output, from kStart.
+app::CalibrationInput simulated_input(const scenario::Scenario& sc, const std::string& name) {
+  app::CalibrationInput in;
+  in.result_path = name;
+  in.result = testing::simulate_one_thread(sc).to_result();
+  in.start_epoch = kStart;
+  const auto& ts = in.result.timeseries;
+  std::string text = R"({"MetricDataResults": [)";
+  const std::pair<const char*, const char*> queries[] = {{"cpu", "api.cpu_utilization"}, {"tasks", "api.tasks_running"}, {"dbcpu", "writer.cpu_utilization"}};
+  for (const auto& [id, series] : queries) {
+    std::string stamps, values;
+    for (std::size_t k = ts.t_s.size(); k-- > 0;) {
+      const std::string sep = stamps.empty() ? "" : ", ";
+      stamps += sep + "\"" + iso(kStart + ts.t_s[k]) + "\"";
+      values += sep + std::to_string(ts.series.at(series)[k]);
+    }
+    text += std::string(id == std::string("cpu") ? "" : ", ") + R"({"Id": ")" + id + R"(", "Timestamps": [)" + stamps + R"(], "Values": [)" + values +
+            R"(], "StatusCode": "Complete"})";
+  }
+  in.cloudwatch = app::parse_cloudwatch(text + R"(], "Messages": []})", name + ".cw.json");
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("Calibrate: the database's CPU per read and per write comes back from its CPUUtilization over two mixes") {
+  auto sc = scenario::load_string(kDbScenario, "db.yaml");
+  const auto a = simulated_input(sc, "a.json");
+  sc.workload.classes[0].weight = 1.0;
+  sc.workload.classes[1].weight = 3.0;
+  std::get<workload::OpenWorkload>(sc.workload.model).rate = workload::RateSchedule({{0, 25.0}});
+  const auto b = simulated_input(sc, "b.json");
+  const auto original = scenario::load_string(kDbScenario, "db.yaml");
+  auto o = options();
+  o.db_cpu_id = "dbcpu";
+  const auto c = app::calibrate(original, {a, b}, o);
+  INFO(app::format_calibration(c));
+  REQUIRE(c.database);
+  REQUIRE(c.database->queries.size() == 2);
+  const auto& read = c.database->queries[0];
+  const auto& write = c.database->queries[1];
+  CHECK(read.kind == "read");
+  CHECK(write.kind == "write");
+  REQUIRE(read.low_s);
+  REQUIRE(write.low_s);
+  CHECK(*read.low_s <= 0.001);
+  CHECK(0.001 <= *read.high_s);
+  CHECK(*write.low_s <= 0.003);
+  CHECK(0.003 <= *write.high_s);
+  CHECK(c.database->capacity == "CPUUtilization x 2 vCPU (db.r6g.large)");
+  const auto y = app::overlay_yaml(original, c, {"a", "b"});
+  CHECK_THAT(y, Catch::Contains("database.query.read: \"exp("));
+  CHECK_THAT(y, Catch::Contains("database.query.write: \"exp("));
+
+  SECTION("a database with readers, a Serverless v2 one without --db-acu, and a step with its own cost are refused") {
+    const auto with = [&](const std::string& text) { return scenario::load_string(text, "db.yaml"); };
+    std::string readers = kDbScenario + "  readers: 1\n";
+    CHECK_THROWS_WITH(app::calibrate(with(readers), {a}, o), Catch::Contains("--db-cpu: the database has readers"));
+    std::string serverless = kDbScenario;
+    serverless.replace(serverless.find("type: aurora_provisioned"), std::string("type: aurora_provisioned").size(), "type: aurora_serverless_v2");
+    serverless.replace(serverless.find("  instance_class: db.r6g.large\n"), std::string("  instance_class: db.r6g.large\n").size(), "  max_acu: 4\n");
+    CHECK_THROWS_WITH(app::calibrate(with(serverless), {a}, o), Catch::Contains("--db-cpu on a Serverless v2 database needs --db-acu ID"));
+    std::string own = kDbScenario;
+    own.replace(own.find("db: { reads: 2 }"), std::string("db: { reads: 2 }").size(), "db: { reads: 2, read: exp(2ms) }");
+    CHECK_THROWS_WITH(app::calibrate(with(own), {a}, o),
+                      Catch::Contains("--db-cpu: workload.requests[0].steps[1].db sets its own query cost; the fit is of database.query.read and .write only"));
+  }
+}
