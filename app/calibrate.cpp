@@ -706,9 +706,27 @@ std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const T
   return inputs;
 }
 
+Calibration at_bound(const Calibration& c, const std::string& which) {
+  Calibration b = c;
+  b.bound = which;
+  const bool low = which == "low";
+  for (auto& f : b.classes) {
+    if (f.low_s && f.high_s) f.demand_s = low ? *f.low_s : *f.high_s;
+  }
+  if (b.database) {
+    for (auto& q : b.database->queries) {
+      if (q.low_s && q.high_s) q.demand_s = low ? *q.low_s : *q.high_s;
+    }
+  }
+  return b;
+}
+
 std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, const std::vector<std::string>& sources) {
   std::string y;
   y += "# loadcast calibrate: CPU demand per request of the classes of service " + c.service + " (" + fmt("%g", c.vcpu) + " vCPU)\n";
+  if (!c.bound.empty()) {
+    y += "# sensitivity bound: every demand at the " + c.bound + " end of its 95 % interval (not the fit itself; the fit's overlay has the point values)\n";
+  }
   y += "# scenario: " + sc.path + "\n";
   for (const auto& s : sources) y += "# from: " + s + "\n";
   y += "# method: service demand law, " + c.cpu_source + " = sum over classes of X x D per " + fmt("%g", c.period_s) +

@@ -114,7 +114,13 @@ struct Calibration {
   std::vector<std::string> warnings;
   bool fit_shape = false;  // the overlay writes the fitted family (CalibrateOptions::fit_shape)
   std::optional<DatabaseFit> database;  // with --db-cpu or --db-sampled
+  std::string bound;  // empty: the fit; "low"/"high": at_bound()'s copy
 };
+
+// The demand uncertainty carried into predictions as a sensitivity pair (`calibrate --bounds`):
+// a copy of `c` whose every demand with an interval (classes, database queries) is the low or
+// the high end of it; its overlay predicts the scenario at that end. `which`: "low" or "high".
+Calibration at_bound(const Calibration& c, const std::string& which);
 
 // Throws InputError for inputs that do not fit together (ids, periods outside the window,
 // missing per-class series) and UsageError for options that do not fit the scenario.

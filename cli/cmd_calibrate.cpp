@@ -24,13 +24,34 @@ bool shape_option(const Args& args) {
 }
 
 // The fit, the overlay and the printed table, for inputs from files or from the protocol.
+// OUT without its .yaml, for the bounds' names.
+std::string stem(const std::string& out) {
+  const std::string ext = ".yaml";
+  return out.size() > ext.size() && out.compare(out.size() - ext.size(), ext.size(), ext) == 0 ? out.substr(0, out.size() - ext.size()) : out;
+}
+
+// Before any run or read: the overlay and, with --bounds, its two bounds can be written.
+void check_overlay_outputs(const std::string& out, bool bounds) {
+  check_output(out, true);
+  if (bounds) {
+    for (const char* which : {".low.yaml", ".high.yaml"}) check_output(stem(out) + which, true);
+  }
+}
+
 ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::CalibrationInput>& inputs, const app::CalibrateOptions& options,
-                       const std::vector<std::string>& sources, const std::string& out, bool quiet) {
+                       const std::vector<std::string>& sources, const std::string& out, bool quiet, bool bounds) {
   const auto calibration = app::calibrate(sc, inputs, options);
   reports::write_text_file(out, app::overlay_yaml(sc, calibration, sources));
+  if (bounds) {
+    for (const char* which : {"low", "high"}) reports::write_text_file(stem(out) + "." + which + ".yaml", app::overlay_yaml(sc, app::at_bound(calibration, which), sources));
+  }
   if (!quiet) {
     std::fputs(app::format_calibration(calibration).c_str(), stdout);
     std::printf("wrote %s (apply with: loadcast sim %s --overlay %s)\n", out.c_str(), sc.path.c_str(), out.c_str());
+    if (bounds) {
+      std::printf("wrote %s.low.yaml and %s.high.yaml: the same scenario at the ends of the demands' intervals, for the prediction's sensitivity\n",
+                  stem(out).c_str(), stem(out).c_str());
+    }
   }
   return ExitCode::kOk;
 }
@@ -54,7 +75,7 @@ ExitCode run_calibrate_target(const Args& args) {
   if (const auto d = args.get_duration_ns("run-duration")) protocol.run_s = static_cast<double>(*d) / 1e9;
   protocol.runs_dir = args.get("runs-dir").value_or("calibration-runs");
   const std::string out = args.get("out").value_or("calibration.yaml");
-  check_output(out, true);
+  check_overlay_outputs(out, args.has("bounds"));
   check_output(protocol.runs_dir);
   const auto sc = read_scenario(*args.get("scenario"), args);
   if (!sc) return ExitCode::kUsage;
@@ -73,7 +94,7 @@ ExitCode run_calibrate_target(const Args& args) {
     });
     std::vector<std::string> sources;
     for (const auto& in : inputs) sources.push_back(in.result_path + " (its --sample " + protocol.sample.name + " series)");
-    return fit_and_write(*sc, inputs, options, sources, out, quiet);
+    return fit_and_write(*sc, inputs, options, sources, out, quiet, args.has("bounds"));
   } catch (const app::InputError& e) {
     std::fprintf(stderr, "loadcast calibrate: %s\n", e.what());
     return ExitCode::kUsage;
@@ -93,6 +114,7 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"rate", "", true, false, "R  with --target: requests/s of each run (a low rate: utilisation about 0.2)"},
                 {"run-duration", "", true, false, "D  with --target: each run's length (default 30s)"},
                 {"runs-dir", "", true, false, "DIR  with --target: where each run's files go (default calibration-runs)"},
+                {"bounds", "", false, false, "also write OUT.low.yaml and OUT.high.yaml: every demand at the low / high end of its 95 % interval"},
                 {"shape", "", true, false, "keep|fit  keep each cpu step's distribution (scaled; default) or write the fitted family (const, exp or gamma)"},
                 {"cpu", "", true, false, "ID  the Id of the ECS CPUUtilization query (Average, percent of the reserved CPU; required)"},
                 {"db-cpu", "", true, false, "ID  also fit database.query.read/.write: the Id of RDS CPUUtilization of the writer (percent)"},
@@ -155,7 +177,7 @@ ExitCode run_calibrate(int argc, char** argv) {
   if (const auto period = args.get_double("period")) options.sample_period_s = *period;
   if (options.tasks_count && !(*options.tasks_count > 0.0)) throw UsageError("--tasks-count must be above 0");
   const std::string out = args.get("out").value_or("calibration.yaml");
-  check_output(out, true);
+  check_overlay_outputs(out, args.has("bounds"));
 
   const auto sc = read_scenario(*args.get("scenario"), args);
   if (!sc) return ExitCode::kUsage;
@@ -183,7 +205,7 @@ ExitCode run_calibrate(int argc, char** argv) {
     for (std::size_t i = 0; i < results.size(); ++i) {
       sources.push_back(results[i] + (sampled ? " (its --sample " + *sampled + " series)" : " with " + data[i]));
     }
-    return fit_and_write(*sc, inputs, options, sources, out, args.has("quiet"));
+    return fit_and_write(*sc, inputs, options, sources, out, args.has("quiet"), args.has("bounds"));
   } catch (const app::InputError& e) {
     std::fprintf(stderr, "loadcast calibrate: %s\n", e.what());
     return ExitCode::kUsage;

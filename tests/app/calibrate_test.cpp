@@ -409,6 +409,14 @@ TEST_CASE("Calibrate: the database's CPU per read and per write comes back from 
   const auto y = app::overlay_yaml(original, c, {"a", "b"});
   CHECK_THAT(y, Catch::Contains("database.query.read: \"exp("));
   CHECK_THAT(y, Catch::Contains("database.query.write: \"exp("));
+  // --bounds: every demand at an end of its interval, as a sensitivity pair.
+  const auto low = app::at_bound(c, "low");
+  const auto high = app::at_bound(c, "high");
+  CHECK(low.classes[0].demand_s == *c.classes[0].low_s);
+  CHECK(high.classes[1].demand_s == *c.classes[1].high_s);
+  CHECK(low.database->queries[1].demand_s == *write.low_s);
+  CHECK(high.database->queries[0].demand_s == *read.high_s);
+  CHECK_THAT(app::overlay_yaml(original, high, {"a", "b"}), Catch::Contains("sensitivity bound: every demand at the high end of its 95 % interval"));
 
   SECTION("a database with readers, a Serverless v2 one without --db-acu, and a step with its own cost are refused") {
     const auto with = [&](const std::string& text) { return scenario::load_string(text, "db.yaml"); };
