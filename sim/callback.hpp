@@ -33,9 +33,10 @@ class Callback {
     construct(std::forward<F>(f));
   }
 
-  Callback(Callback&& other) noexcept : ops_(other.ops_) {
-    if (ops_ != nullptr) {
+  Callback(Callback&& other) noexcept : call_(other.call_), ops_(other.ops_) {
+    if (call_ != nullptr) {
       relocate_from(other);
+      other.call_ = nullptr;
       other.ops_ = nullptr;
     }
   }
@@ -43,9 +44,11 @@ class Callback {
   Callback& operator=(Callback&& other) noexcept {
     if (this != &other) {
       reset();
+      call_ = other.call_;
       ops_ = other.ops_;
-      if (ops_ != nullptr) {
+      if (call_ != nullptr) {
         relocate_from(other);
+        other.call_ = nullptr;
         other.ops_ = nullptr;
       }
     }
@@ -57,22 +60,42 @@ class Callback {
   ~Callback() { reset(); }
 
   void reset() noexcept {
-    if (ops_ != nullptr) {
-      if (!ops_->trivial) ops_->destroy(storage_);
-      ops_ = nullptr;
+    if (ops_ != nullptr) ops_->destroy(storage_);
+    call_ = nullptr;
+    ops_ = nullptr;
+  }
+
+  // Runs the callable and leaves this Callback empty. It runs from a copy of its bytes (trivial)
+  // or after being moved out (otherwise), so it may reuse or move this Callback's storage — an
+  // event queue slot taken by an event it schedules — while it runs.
+  void run_detached() {
+    if (ops_ == nullptr) {
+      alignas(std::max_align_t) unsigned char copy[kCapacity];
+      std::memcpy(copy, storage_, kCapacity);
+      void (*const call)(void*) = call_;
+      call_ = nullptr;
+      call(copy);
+    } else {
+      Callback moved(std::move(*this));
+      moved();
     }
   }
 
-  explicit operator bool() const noexcept { return ops_ != nullptr; }
-  void operator()() { ops_->call(storage_); }
+  explicit operator bool() const noexcept { return call_ != nullptr; }
+  // The call pointer is held here, not in a table: one load and an indirect call per event, no
+  // dependent load of a table entry first.
+  void operator()() { call_(storage_); }
 
  private:
+  // Only for a callable that is not trivially copyable and destructible; a trivial one (every
+  // lambda of the models: `this` plus a few ids) has none and moves as a plain copy of its bytes.
   struct Ops {
-    void (*call)(void*);
     void (*move)(void* dst, void* src) noexcept;
     void (*destroy)(void*) noexcept;
-    bool trivial;  // trivially copyable and destructible: moved with a plain copy of the bytes
   };
+
+  template <typename Fn>
+  static constexpr bool kTrivial = std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>;
 
   template <typename F>
   void construct(F&& f) noexcept {
@@ -81,11 +104,12 @@ class Callback {
     static_assert(alignof(Fn) <= alignof(std::max_align_t), "callback capture over-aligned");
     static_assert(std::is_nothrow_move_constructible_v<Fn>, "callback must be nothrow movable");
     ::new (static_cast<void*>(storage_)) Fn(std::forward<F>(f));
-    ops_ = &kOps<Fn>;
+    call_ = [](void* p) { (*static_cast<Fn*>(p))(); };
+    ops_ = kTrivial<Fn> ? nullptr : &kOps<Fn>;
   }
 
   void relocate_from(Callback& other) noexcept {
-    if (ops_->trivial) {
+    if (ops_ == nullptr) {
       std::memcpy(storage_, other.storage_, kCapacity);
     } else {
       ops_->move(storage_, other.storage_);
@@ -94,17 +118,16 @@ class Callback {
 
   template <typename Fn>
   static constexpr Ops kOps{
-      [](void* p) { (*static_cast<Fn*>(p))(); },
       [](void* dst, void* src) noexcept {
         ::new (dst) Fn(std::move(*static_cast<Fn*>(src)));
         static_cast<Fn*>(src)->~Fn();
       },
       [](void* p) noexcept { static_cast<Fn*>(p)->~Fn(); },
-      std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>,
   };
 
   alignas(std::max_align_t) unsigned char storage_[kCapacity];
-  const Ops* ops_ = nullptr;
+  void (*call_)(void*) = nullptr;
+  const Ops* ops_ = nullptr;  // nullptr: trivial (or empty)
 };
 
 }  // namespace loadcast::sim

@@ -12,9 +12,10 @@
 // distribution. Statistics since restart_statistics() (the end of a warm-up): utilization =
 // time-average busy servers / c, mean queue = time-average number waiting, mean in system;
 // arrivals, completions, rejections and the mean wait count the counted jobs.
-// The three time integrals (busy servers, waiting and present jobs over time) and the sum of the
-// waits are exact integers (jobs × nanoseconds, nanoseconds, in 128 bits), converted to seconds
-// once when stats() reads them: no division per event, and no rounding but the final one.
+// The time integrals (busy servers and present jobs over time; waiting jobs are their difference)
+// and the sum of the waits are exact integers (jobs × nanoseconds, nanoseconds, in 128 bits),
+// converted to seconds once when stats() reads them: no division per event, and no rounding but
+// the final one.
 // Job is a small copyable handle (a pointer, an index). Not thread safe.
 #pragma once
 
@@ -90,7 +91,7 @@ class Station {
     const Time now = sim_.now();
     advance(now);
     stats_start_ = now;
-    busy_area_ = queue_area_ = present_area_ = 0;
+    busy_area_ = present_area_ = 0;
     wait_sum_ns_ = 0;
     waits_ = 0;
     arrivals_ = completions_ = rejected_ = 0;
@@ -101,12 +102,13 @@ class Station {
     const Time now = sim_.now();
     // Integrate up to now without changing state.
     const auto tail = static_cast<std::uint64_t>(now - last_change_);
-    const std::size_t busy = busy_now();
-    const std::size_t waiting = present_ - busy;
     const Time span = now - stats_start_;
-    const double busy_area = to_double(busy_area_ + wide_product(busy, tail));
-    const double queue_area = to_double(queue_area_ + wide_product(waiting, tail));
-    const double present_area = to_double(present_area_ + wide_product(present_, tail));
+    const Uint128 busy_ns = busy_area_ + wide_product(busy_now(), tail);
+    const Uint128 present_ns = present_area_ + wide_product(present_, tail);
+    const double busy_area = to_double(busy_ns);
+    // Waiting = present − busy at every instant, so its integral is the exact difference.
+    const double queue_area = to_double(present_ns - busy_ns);
+    const double present_area = to_double(present_ns);
     StationStats out;
     if (span > 0) {
       const auto span_ns = static_cast<double>(span);
@@ -157,15 +159,13 @@ class Station {
   // 64 × 64 → 128 bits: one multiplication instruction.
   static Uint128 wide_product(std::uint64_t a, std::uint64_t b) { return static_cast<Uint128>(a) * b; }
 
-  // Integrals of busy servers, waiting and present jobs since stats_start_ (jobs × ns), advanced
-  // once per state change.
+  // Integrals of busy servers and present jobs since stats_start_ (jobs × ns), advanced once per
+  // state change.
   void advance(Time now) {
     if (now == last_change_) return;
     const auto dt = static_cast<std::uint64_t>(now - last_change_);
-    const std::size_t busy = busy_now();
-    busy_area_ += wide_product(busy, dt);
+    busy_area_ += wide_product(busy_now(), dt);
     present_area_ += wide_product(present_, dt);
-    queue_area_ += wide_product(present_ - busy, dt);
     last_change_ = now;
   }
 
@@ -212,7 +212,6 @@ class Station {
   Time stats_start_ = 0;
   Time last_change_ = 0;
   Uint128 busy_area_ = 0;     // busy servers × ns
-  Uint128 queue_area_ = 0;    // waiting jobs × ns
   Uint128 present_area_ = 0;  // present jobs × ns
   Uint128 wait_sum_ns_ = 0;   // counted FCFS waits
   std::uint64_t waits_ = 0;

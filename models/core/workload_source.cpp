@@ -33,9 +33,15 @@ void WorkloadSource::start() {
   }
 }
 
+void WorkloadSource::refill() {
+  ahead_next_ = 0;
+  ahead_count_ = 0;
+  while (ahead_count_ < kAhead && sequence_->next(ahead_[ahead_count_])) ++ahead_count_;
+}
+
 void WorkloadSource::schedule_next_arrival() {
   workload::Arrival next;
-  if (!sequence_->next(next)) return;
+  if (!next_arrival(next)) return;
   next_class_ = next.cls;
   sim_.schedule_at(next.at, [this] { on_arrival(); });
 }

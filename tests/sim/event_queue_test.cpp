@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "sim/event_queue.hpp"
@@ -109,4 +111,77 @@ TEST_CASE("EventQueue: steady state reuses slots instead of growing") {
   sim.run_until(1'000'000);
   CHECK(left == 0);
   CHECK(sim.events_pending() <= 2);
+}
+
+TEST_CASE("Simulation: a callback's captures stay intact when it schedules an event into its own slot") {
+  // The event's slot is free while its callback runs, so the callback's first schedule() takes
+  // it and builds a new lambda over the bytes of the running one: the running callback must read
+  // its captures from a copy, not from the slot.
+  Simulation sim;
+  std::vector<long> seen;
+  const long a = 11, b = 22;
+  sim.schedule(5, [&sim, &seen, a, b] {  // 32 bytes: the whole storage
+    const long x = -1, y = -2;
+    sim.schedule(1, [&seen, x, y] { seen.insert(seen.end(), {x, y}); });
+    seen.insert(seen.end(), {a, b});
+  });
+  sim.run();
+  CHECK(seen == std::vector<long>{11, 22, -1, -2});
+}
+
+TEST_CASE("Simulation: a callback survives the slot pool growing while it runs") {
+  // Scheduling 10,000 events from inside one callback reallocates the slot pool under it.
+  Simulation sim;
+  std::vector<long> seen;
+  int ran = 0;
+  const long a = 7;
+  sim.schedule(1, [&sim, &seen, &ran, a] {  // 32 bytes
+    for (int i = 0; i < 10000; ++i) sim.schedule(1 + i, [&ran] { ++ran; });
+    seen.push_back(a);
+  });
+  sim.run();
+  CHECK(seen == std::vector<long>{7});
+  CHECK(ran == 10000);
+  CHECK(sim.now() == 1 + 10000);
+}
+
+TEST_CASE("Callback: a capture that is not trivially copyable is moved, run once and destroyed once") {
+  auto token = std::make_shared<int>(0);
+  Simulation sim;
+  sim.schedule(3, [token] { ++*token; });
+  EventId cancelled = sim.schedule(4, [token] { *token += 100; });
+  CHECK(token.use_count() == 3);
+  CHECK(sim.cancel(cancelled));
+  CHECK(token.use_count() == 2);  // cancelling destroys the callable at once
+  sim.run();
+  CHECK(*token == 1);
+  CHECK(token.use_count() == 1);  // the one that ran is destroyed after running
+
+  Callback cb([token] { *token += 10; });
+  Callback moved(std::move(cb));
+  CHECK_FALSE(static_cast<bool>(cb));
+  CHECK(token.use_count() == 2);
+  moved.run_detached();
+  CHECK(*token == 11);
+  CHECK_FALSE(static_cast<bool>(moved));
+  CHECK(token.use_count() == 1);
+}
+
+TEST_CASE("EventQueue: the heap grows past its first storage and pops every key in order") {
+  DaryHeap<2> heap;
+  Rng rng(3);
+  std::vector<Time> times;
+  for (std::uint64_t i = 0; i < 1000; ++i) {  // 64 keys first, then doubling: four growths
+    const auto t = static_cast<Time>(rng.below(100000));
+    times.push_back(t);
+    heap.push(EventKey{t, i << 24});
+  }
+  std::sort(times.begin(), times.end());
+  CHECK(heap.size() == 1000);
+  for (const Time t : times) {
+    REQUIRE_FALSE(heap.empty());
+    CHECK(heap.top().time == t);
+    heap.pop();
+  }
+  CHECK(heap.empty());
 }

@@ -131,3 +131,32 @@ TEST_CASE("Station: time integrals and the mean wait are exact sums of nanosecon
   CHECK(s.mean_wait_s == 0.025);    // ten waits of 0 and ten of 0.05 s
   CHECK(s.completions == 20);
 }
+
+TEST_CASE("Station: the mean queue is the integral of present minus busy over a hand-made timeline") {
+  // Processor sharing, two servers: three 1 s jobs at t = 0 share them at 2/3 speed each and all
+  // end at 1.5 s; the statistics are read at 2 s. Present 3 for 1.5 s (4.5 job-s), busy 2 for
+  // 1.5 s (3 server-s), waiting the one beyond the servers for 1.5 s (1.5 job-s).
+  Simulation sim;
+  Owner owner(sim);
+  Station<int, Owner> st(sim, StationParams{2, Discipline::kPs, std::nullopt}, owner);
+  for (int j = 1; j <= 3; ++j) CHECK(st.arrive(j, 1.0));
+  sim.run_until(2 * kSecond);
+  REQUIRE(owner.served_at.size() == 3);
+  CHECK(owner.served_at.back().second == 1500 * kMillisecond);
+  const StationStats s = st.stats();
+  CHECK(s.mean_in_system == 2.25);
+  CHECK(s.utilization == 0.75);
+  CHECK(s.mean_queue == 0.75);
+  // FCFS, one server, the same clock: a 0.3 s job at 2 s and a 0.2 s job at 2.1 s (it waits
+  // 0.2 s), read at 3 s after a restart at 2 s: busy 0.5 s, present 0.7 job-s, waiting 0.2 job-s.
+  Station<int, Owner> one(sim, fcfs(1), owner);
+  one.restart_statistics();
+  CHECK(one.arrive(10, 0.3));
+  sim.schedule(100 * kMillisecond, [&one] { CHECK(one.arrive(11, 0.2)); });
+  sim.run_until(3 * kSecond);
+  const StationStats f = one.stats();
+  CHECK(f.utilization == 0.5);
+  CHECK(f.mean_in_system == 0.7);
+  CHECK(f.mean_queue == 0.2);
+  CHECK(f.mean_wait_s == 0.1);
+}
