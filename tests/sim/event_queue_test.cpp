@@ -119,9 +119,9 @@ TEST_CASE("Simulation: a callback's captures stay intact when it schedules an ev
   // its captures from a copy, not from the slot.
   Simulation sim;
   std::vector<long> seen;
-  const long a = 11, b = 22;
+  long a = 11, b = 22;  // not const: a constant would need no capture (clang -Wunused-lambda-capture)
   sim.schedule(5, [&sim, &seen, a, b] {  // 32 bytes: the whole storage
-    const long x = -1, y = -2;
+    long x = -1, y = -2;
     sim.schedule(1, [&seen, x, y] { seen.insert(seen.end(), {x, y}); });
     seen.insert(seen.end(), {a, b});
   });
