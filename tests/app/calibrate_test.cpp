@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <string>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include "app/cloudwatch.hpp"
 #include "app/exit_code.hpp"
 #include "scenarios/loader/scenario.hpp"
+#include "tests/support/iso_time.hpp"
 #include "tests/support/scenario_run.hpp"
 #include "tests/support/scenario_text.hpp"
 
@@ -49,14 +49,7 @@ constexpr double kLight = 0.008;         // true CPU seconds per request
 constexpr double kHeavy = 0.020;
 constexpr int kTasks = 2;
 
-std::string iso(double epoch) {
-  const auto t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-  return buf;
-}
+std::string iso(double epoch) { return testing::iso_offset(epoch); }
 
 struct Synthetic {
   reports::Result result;

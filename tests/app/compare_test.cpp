@@ -20,6 +20,7 @@
 #include "app/compare.hpp"
 #include "app/exit_code.hpp"
 #include "tests/reports/chromium.hpp"
+#include "tests/support/iso_time.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/scenario_run.hpp"
 #include "tests/support/scenario_text.hpp"
@@ -33,14 +34,7 @@ constexpr double kStart = 1796457600.0;  // 2026-12-05T08:00:00Z
 constexpr double kTaskDelay = 120.0;     // the observed tasks lag the prediction by two periods
 constexpr double kCpuFactor = 1.25;      // the observed CPU is 25 % above the prediction
 
-std::string iso(double epoch) {
-  const auto t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-  return buf;
-}
+std::string iso(double epoch) { return testing::iso_offset(epoch); }
 
 const reports::Result& step_load() {
   static const reports::Result r =

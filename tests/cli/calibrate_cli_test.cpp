@@ -4,11 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
-#include <ctime>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "reports/format.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/scenario_text.hpp"
 
@@ -42,14 +42,7 @@ workload:
 constexpr double kStart = 1796457600.0;  // 2026-12-05T08:00:00Z
 constexpr const char* kStartIso = "2026-12-05T08:00:00Z";
 
-std::string iso(double epoch) {
-  const auto t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string iso(double epoch) { return loadcast::reports::iso8601(epoch); }
 
 // The result's api CPU and task series as `aws cloudwatch get-metric-data` prints them.
 std::string cloudwatch_of(const std::string& result_path) {

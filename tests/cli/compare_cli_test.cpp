@@ -3,12 +3,12 @@
 // error and writes compare.json, compare.md and compare.html. Bad usage exits 2 with a sentence.
 #include <catch2/catch.hpp>
 
-#include <ctime>
 #include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "reports/format.hpp"
 #include "tests/support/run_command.hpp"
 
 using namespace loadcast::testing;
@@ -18,14 +18,7 @@ namespace {
 
 constexpr double kStart = 1796457600.0;  // 2026-12-05T08:00:00Z
 
-std::string iso(double epoch) {
-  const auto t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string iso(double epoch) { return loadcast::reports::iso8601(epoch); }
 
 std::string cloudwatch_of(const std::string& result_path) {
   const json r = json::parse(read_file(result_path));
