@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/distribution.hpp"
+#include "workload/flow_spec.hpp"
 #include "workload/schedule.hpp"
 
 namespace loadcast::workload {
@@ -56,6 +57,9 @@ struct RequestClass {
 struct WorkloadSpec {
   std::variant<OpenWorkload, ClosedWorkload> model;
   std::vector<RequestClass> classes;
+  // Empty: requests are independent picks by weight (today's model, the one-step flow).
+  // Otherwise arrivals (or users) start sessions of these flows, picked by flow weight.
+  std::vector<FlowSpec> flows;
 
   bool is_open() const { return std::holds_alternative<OpenWorkload>(model); }
 };
