@@ -47,6 +47,7 @@ Task::Task(TaskHost& host, std::uint32_t id, sim::Simulation& sim, RequestSink& 
       memory_base_mib_(config_.base_memory_mib()),
       memory_per_request_mib_(config_.memory_per_request_mib) {
   usage_.last = sim.now();
+  threads_ = static_cast<std::size_t>(std::max(1, config_.threads));
   if (config_.concurrency.pool()) {
     workers_ = static_cast<std::uint32_t>(config_.concurrency.workers);
     backlog_limit_ = static_cast<std::size_t>(config_.concurrency.backlog_limit());
@@ -171,6 +172,11 @@ void Task::release_work() {
   cpu_.set_capacity(0.0);
   scratch_.clear();
   cpu_.for_each([this](Request* r) { scratch_.push_back(r); });
+  while (!cpu_wait_.empty()) {
+    if (cpu_wait_.front().r != kProbeJob) scratch_.push_back(cpu_wait_.front().r);
+    cpu_wait_.pop_front();
+  }
+  stale_probes_ = 0;
   dead_ = true;
   // A request still awaiting its response (a worker's message when its task stops) is answered
   // first, so that it leaves the task's list before its work is discarded.
@@ -277,17 +283,46 @@ void Task::release_worker() {
   handing_ = false;
 }
 
-void Task::cpu(Request* r, double work_s) { cpu_.add(r, work_s); }
+void Task::cpu(Request* r, double work_s) { run_cpu(r, work_s); }
+
+// A CPU step gets a thread, or waits for one behind the steps already waiting.
+void Task::run_cpu(Request* r, double work_s) {
+  if (cpu_.jobs() < threads_ && (cpu_wait_.empty() || r == continuing_)) {
+    cpu_.add(r, work_s);
+  } else {
+    cpu_wait_.push_back(CpuWait{r, work_s});
+  }
+}
+
+// Threads freed: the waiting steps take them in arrival order.
+void Task::admit_cpu() {
+  while (!dead_ && cpu_.jobs() < threads_ && !cpu_wait_.empty()) {
+    const CpuWait w = cpu_wait_.front();
+    cpu_wait_.pop_front();
+    if (w.r == kProbeJob && stale_probes_ > 0) {
+      --stale_probes_;
+      continue;
+    }
+    cpu_.add(w.r, w.work_s);
+  }
+}
 
 void Task::on_cpu_done(Request* r) {
   if (r == kProbeJob) {
-    if (!probe_pending_) return;
-    probe_pending_ = false;
-    sim_.cancel(probe_timeout_);
-    if (group_ != nullptr) group_->on_probe_result(*this, true);
+    if (probe_pending_) {
+      probe_pending_ = false;
+      sim_.cancel(probe_timeout_);
+      if (group_ != nullptr) group_->on_probe_result(*this, true);
+    }
+    admit_cpu();
     return;
   }
+  // The request's next step first: a CPU step right after this one continues on the same thread
+  // (the same callback), then the thread goes to the next waiting step.
+  continuing_ = r;
   sink_.step_done(r);
+  continuing_ = nullptr;
+  admit_cpu();
 }
 
 void Task::finished(Request* r) {
@@ -415,14 +450,18 @@ void Task::probe() {
   }
   const HealthCheckConfig& hc = config_.target_group.health_check;
   probe_pending_ = true;
-  cpu_.add(kProbeJob, hc.cpu.sample(rng_));
+  run_cpu(kProbeJob, hc.cpu.sample(rng_));
   probe_timeout_ = sim_.schedule(hc.timeout, [this] { on_probe_timeout(); });
 }
 
 void Task::on_probe_timeout() {
   if (!probe_pending_) return;
   probe_pending_ = false;
-  cpu_.remove(kProbeJob);
+  if (cpu_.remove(kProbeJob)) {
+    admit_cpu();
+  } else {
+    ++stale_probes_;  // still waiting for the thread: skipped when its turn comes
+  }
   if (group_ != nullptr) group_->on_probe_result(*this, false);
 }
 

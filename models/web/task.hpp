@@ -6,6 +6,11 @@
 // awaiting a response are kept in arrival order, so one timer per task answers the ALB idle
 // timeout's 504; a request answered early is abandoned where it is and its work still burns CPU.
 // Health checks are small CPU jobs. It knows whoever runs it only as a TaskHost.
+// A thread runs one CPU step at a time to its end: at most `threads` CPU steps are on the cores,
+// the others wait first come first served (a sim::Ring). For an event loop (Node.js: one
+// thread) a CPU step is a callback run to completion, requests interleaving only at I/O; for a
+// pool each busy worker is a thread of its own. The running steps share the cores (processor
+// sharing: the OS scheduler) under the quota.
 // [doc] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html
 // [doc] https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
 // [doc] https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
@@ -177,6 +182,18 @@ class Task final : public PoolOwner {
   TaskState state_ = TaskState::kProvisioning;
   bool dead_ = false;       // killed: no more work accepted, in-flight work being discarded
   sim::ProcessorSharing<&Task::on_cpu_done> cpu_;
+  // CPU steps waiting for a thread (the event loop's run queue), with their work; a health check
+  // that timed out while waiting stays in it as stale and is skipped.
+  struct CpuWait {
+    Request* r;
+    double work_s;
+  };
+  sim::Ring<CpuWait> cpu_wait_;
+  std::size_t threads_ = 1;
+  std::uint32_t stale_probes_ = 0;
+  Request* continuing_ = nullptr;  // the request whose CPU step just ended keeps its thread
+  void run_cpu(Request* r, double work_s);
+  void admit_cpu();
   std::unique_ptr<ConnectionPool> writer_pool_;
   std::unique_ptr<ConnectionPool> reader_pool_;
   // Integrals of busy vCPUs and of requests worked on while RUNNING. Busy vCPU-seconds are the

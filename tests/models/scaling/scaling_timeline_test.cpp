@@ -93,9 +93,10 @@ workload:
   REQUIRE(healthy.size() == 1);
   CHECK(healthy[0].t_s >= running[0].t_s);
   CHECK(healthy[0].t_s <= running[0].t_s + 30.0);
-  // Latency: high while one task runs at 95 %, back to normal once two share the load.
+  // Latency: high while one task runs at 95 % (M/D/1: the mean wait is 0.95 x 50 ms / (2 x 0.05)
+  // = 475 ms, the median lower), back to normal once two share the load.
   const auto& p50 = series(r, "latency_p50_ms");
-  CHECK(p50[14] > 300.0);
+  CHECK(p50[14] > 200.0);
   CHECK(p50[25] < 150.0);
   CHECK(series(r, "api.tasks_running")[25] == Approx(*outs.back().to));
   CHECK(r.requests.errors == 0);

@@ -82,6 +82,31 @@ TEST_CASE("App-server concurrency: a process pool of 1 with CPU-only steps on a 
   require_inside(ci99(runs, [](const auto& r) { return pct_ms(r, 95); }), 1000.0 * std::log(20.0) / 50.0, "W p95");
 }
 
+TEST_CASE("App-server concurrency: an event loop runs one CPU step at a time to its end (M/D/1 FCFS, not processor sharing)", "[slow]") {
+  // One thread, const(10 ms) of CPU, lambda = 50/s: rho 0.5. A callback runs to its end, the
+  // others wait first come first served: Pollaczek-Khinchine W = S + rho S / (2 (1 - rho)) = 15 ms.
+  // Processor sharing (the model before) gives S / (1 - rho) = 20 ms: the interval cannot hold both.
+  const auto runs = replicate(one_task(50, "[ { cpu: const(10ms) } ]", "event_loop", "300s"), 12);
+  require_inside(ci99(runs, mean_ms), 15.0, "W");
+  // No request is ever shorter than its own CPU, and under FCFS the median waits behind about one
+  // half-served step: above 10 ms, below the processor-sharing mean.
+  const auto p50 = ci99(runs, [](const auto& r) { return pct_ms(r, 50); });
+  CHECK(p50.mean > 10.0);
+  CHECK(p50.mean < 20.0);
+}
+
+TEST_CASE("App-server concurrency: an event loop interleaves requests at I/O, and a step waits for the thread, exactly") {
+  // Three requests at t = 1 s on one task (event loop, one thread, a full vCPU): each has 10 ms of
+  // CPU, a 50 ms wait (I/O: it holds nothing), then 10 ms of CPU. The first CPU steps run one
+  // after another (ends 10, 20, 30 ms); the second steps are ready at 60, 70, 80 ms and find the
+  // thread free: responses at 70, 80 and 90 ms after the send. Under processor sharing the first
+  // steps would all end at 30 ms and the responses all at 90 ms.
+  const auto r = run(burst(3, "[ { cpu: const(10ms) }, { delay: const(50ms) }, { cpu: const(10ms) } ]", "cpu: 1024"));
+  REQUIRE(r.requests.ok == 3);
+  CHECK(r.latency_ms.max == Approx(90.0).epsilon(0.005));
+  CHECK(r.latency_ms.mean == Approx(80.0).epsilon(0.005));
+}
+
 TEST_CASE("App-server concurrency: a full backlog refuses requests with 502, exactly") {
   // 50 requests at 5 s on 2 workers and a backlog of 3, each holding its worker for 1 s: 2 are
   // served at once (1 s), 3 wait (2 s, 2 s, 3 s), 45 are refused at once.

@@ -219,6 +219,7 @@ TEST_CASE("Task: a request taking the task over its memory kills it, and every r
 TEST_CASE("Task: a request older than the ALB idle timeout gets 504 while its work goes on") {
   Rig rig;
   rig.host.idle = 60 * sim::kSecond;
+  rig.host.cfg.threads = 2;  // two threads on the one core: the OS shares it between them
   Task& t = rig.make();
   t.start_running();
   Request* slow = rig.send(0, 100.0);
@@ -243,6 +244,34 @@ TEST_CASE("Task: a request older than the ALB idle timeout gets 504 while its wo
   CHECK(rig.sink.early.size() == 1);
 }
 
+TEST_CASE("Task: on an event loop a health check waits for the thread and fails while a long step holds it") {
+  Rig rig;  // one thread: the loop runs one CPU step at a time to its end
+  Task& t = rig.make();
+  TargetGroup group(rig.sim, rig.host.log, "api", rig.host.cfg.target_group);
+  t.set_group(&group);
+  t.target().health = TargetHealth::kInitial;
+  t.start_running();
+  Request* r = rig.send(0, 12.0);  // 12 s of CPU holds the loop
+  t.probe();                        // waits behind it; times out at 5 s
+  rig.at(6.0);
+  t.probe();                        // the second waits too: unhealthy at 11 s
+  rig.at(20.0);
+  std::vector<double> unhealthy;
+  for (const auto& e : rig.host.log.events()) {
+    if (e.type == "target_unhealthy") unhealthy.push_back(e.t_s);
+  }
+  CHECK(unhealthy == std::vector<double>{11.0});
+  // The timed-out checks never ran: the request had the core to itself.
+  CHECK(rig.done_at(r) == exactly(12.0));
+  // Once the loop is free a check answers in its 0.2 s.
+  t.probe();
+  rig.at(30.0);
+  std::size_t healthy = 0;
+  for (const auto& e : rig.host.log.events()) healthy += e.type == "target_healthy" ? 1U : 0U;
+  CHECK(healthy == 0);  // one success is not yet the healthy threshold
+  CHECK(t.active() == 1);
+}
+
 TEST_CASE("Task: when the deregistration delay expires, every request awaiting a response gets 502") {
   Rig rig;
   Task& t = rig.make();
@@ -264,6 +293,7 @@ TEST_CASE("Task: a health check is a CPU job that shares the task's CPU and fail
   using Health = TargetHealth;
   Rig rig;
   rig.host.cfg.memory_per_request_mib = 0.0;  // thirty requests fit
+  rig.host.cfg.threads = 64;  // a thread per request on the one core (an event loop: the next test)
   Task& t = rig.make();
   TargetGroup group(rig.sim, rig.host.log, "api", rig.host.cfg.target_group);
   t.set_group(&group);

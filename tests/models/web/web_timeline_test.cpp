@@ -111,7 +111,7 @@ services:
   api:
     cpu: 4096
     memory: 8192
-    threads: 4
+    threads: 64    # a thread per request: the health checks never wait behind the long steps
     desired: 2
     autoscaling: { min: 1, max: 2, scheduled: [ { at: 2m, max: 1 } ] }
 )");
@@ -369,7 +369,7 @@ services:
   api:
     cpu: 4096
     memory: 8192
-    threads: 4
+    threads: 64    # a thread per request: the health checks never wait behind the long steps
     desired: 2
     autoscaling: { min: 1, max: 2, scheduled: [ { at: 2m, max: 1 } ] }
 )");
