@@ -54,6 +54,10 @@ System::System(sim::Simulation& sim, const workload::WorkloadSpec& workload, con
     }
   }
   timeseries_.interval_s = sim::to_seconds(params.interval);
+  if (config.load_balancer && config.load_balancer->latency) {
+    lb_latency_ = &*config.load_balancer->latency;
+    lb_latency_rng_ = sim.stream("alb.latency");
+  }
   if (config.load_balancer || !config.services.empty() || config.database) {
     web_ = std::make_unique<WebTier>(sim, events_, config, *this);
   }
@@ -131,13 +135,23 @@ void System::admit(std::uint32_t cls, std::uint32_t user) {
     ++c.in_flight;
   }
   if (web_ != nullptr && web_->routed(cls)) {
-    bool queued = false;
-    if (const Failure* f = web_->dispatch(r, queued)) {
-      complete(r, f);
+    if (lb_latency_ != nullptr) {
+      sim_.schedule(lb_latency_->sample_time(lb_latency_rng_), [this, r] { dispatch(r); });
       return;
     }
-    if (queued) return;  // its task starts it when a worker is free
+    dispatch(r);
+    return;
   }
+  run_step(r);
+}
+
+void System::dispatch(Request* r) {
+  bool queued = false;
+  if (const Failure* f = web_->dispatch(r, queued)) {
+    complete(r, f);
+    return;
+  }
+  if (queued) return;  // its task starts it when a worker is free
   run_step(r);
 }
 

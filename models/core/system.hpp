@@ -80,6 +80,7 @@ class System final : public RequestSink, public Admitter {
   };
 
   void run_step(Request* r);
+  void dispatch(Request* r);  // to the load balancer's target (after load_balancer.latency, when given)
   void complete(Request* r, const Failure* f);
   void account(Request* r, const Failure* f);  // the client got its answer: count it
   void discard(Request* r);                     // an abandoned request's work ended
@@ -113,6 +114,8 @@ class System final : public RequestSink, public Admitter {
   std::vector<std::unique_ptr<Station>> stations_;
   std::vector<std::size_t> step_offset_;  // first step rng of each class
   std::vector<sim::Rng> step_rngs_;
+  const sim::Distribution* lb_latency_ = nullptr;  // load_balancer.latency
+  sim::Rng lb_latency_rng_;
   WorkloadSource source_;
   EventLog events_;
   std::vector<Component*> components_;

@@ -88,6 +88,11 @@ struct WafConfig {
 struct AlbConfig {
   std::string name = "alb";
   sim::Time idle_timeout = 60 * sim::kSecond;
+  // assumption (AWS publishes no figure): time a request spends between the client and the
+  // target outside any modelled resource — the load balancer's own processing and the network
+  // both ways — added before the request reaches its target. Absent: none. `loadcast calibrate`
+  // fits it as the latency its model leaves unexplained at low load.
+  std::optional<sim::Distribution> latency;
   std::vector<ListenerRule> rules;       // sorted by priority
   std::optional<std::size_t> default_service;  // the listener's default action (index)
   TargetGroupConfig target_group;        // defaults for every service's target group

@@ -80,6 +80,7 @@ void load_load_balancer(MapReader& top, Scenario& s) {
   }
   if (auto v = m.str("name")) alb.name = *v;
   if (auto v = m.duration("idle_timeout")) alb.idle_timeout = *v;
+  if (auto d = m.distribution("latency")) alb.latency = *d;
   read_target_group(m, alb.target_group);
   ProblemReport report(m);
   for_each_item(ctx, m.get("rules"), m.child_path("rules"), [&](const YAML::Node& n, const std::string& p) {
