@@ -8,6 +8,7 @@
 #include "app/exit_code.hpp"
 #include "app/load.hpp"
 #include "app/nnls.hpp"
+#include "app/simulate.hpp"
 #include "models/data/db_instance_classes.hpp"
 #include "reports/format.hpp"
 #include "reports/run_outputs.hpp"
@@ -614,19 +615,31 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
     }
   }
 
-  // Fixed delay: the residual latency at the lowest utilisation measured.
-  const std::size_t low = static_cast<std::size_t>(std::min_element(input_util.begin(), input_util.end()) - input_util.begin());
+  // Fixed delay and variability: from the latencies at the lowest utilisation measured, pooled
+  // over every input within 60 % of it (the protocol's runs share one rate: each class gets all
+  // its low-load latencies, not only one run's).
+  const double low_util = *std::min_element(input_util.begin(), input_util.end());
+  out.lowest_input = static_cast<std::size_t>(std::min_element(input_util.begin(), input_util.end()) - input_util.begin());
   for (auto& f : out.classes) {
-    const auto it = inputs[low].result.classes.find(f.name);
-    if (it == inputs[low].result.classes.end() || !it->second.latency_ms.has_samples()) continue;
-    f.mean_latency_ms = it->second.latency_ms.mean;
-    f.fixed_delay_ms = it->second.latency_ms.mean - f.demand_s * 1e3;
+    reports::Histogram h;
+    double latency_sum_ms = 0.0;
+    std::uint64_t pooled = 0;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (input_util[i] > 1.6 * low_util + 1e-12) continue;
+      const auto it = inputs[i].result.classes.find(f.name);
+      if (it == inputs[i].result.classes.end() || !it->second.latency_ms.has_samples()) continue;
+      h.merge(it->second.histogram);
+      latency_sum_ms += it->second.latency_ms.mean * static_cast<double>(it->second.histogram.count());
+      pooled += it->second.histogram.count();
+    }
+    if (pooled == 0) continue;
+    f.mean_latency_ms = latency_sum_ms / static_cast<double>(pooled);
+    f.fixed_delay_ms = *f.mean_latency_ms - f.demand_s * 1e3;
     if (*f.fixed_delay_ms < 0.0) {
       out.warnings.push_back("class " + f.name + ": its mean latency at the lowest load (" + fmt("%.3g ms", *f.mean_latency_ms) +
                              ") is below its fitted demand: the demand is overstated or the CPU data is not this run's");
     }
     // Variability: the 10th-90th percentile spread of the latencies, over the fitted demand.
-    const auto& h = it->second.histogram;
     if (h.count() >= kMinLatencies && f.demand_s > 0.0) {
       const auto q = h.percentiles({10.0, 90.0});
       f.scv = scv_of_spread(std::max(0.0, (q[1] - q[0]) * 1e-9) / f.demand_s);
@@ -691,7 +704,9 @@ std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const T
       progress("run " + std::to_string(k + 1) + " of " + std::to_string(plans.size()) + ": " + plans[k].label + " at " +
                fmt("%g", plans[k].rate) + " requests/s for " + fmt("%g", protocol.run_s) + " s -> " + dir);
     }
-    auto result = run_load(config, plan, stop, {protocol.sample});
+    std::vector<loadgen::SampleSpec> samples{protocol.sample};
+    if (protocol.db_sample) samples.push_back(*protocol.db_sample);
+    auto result = run_load(config, plan, stop, samples);
     reports::write_run_outputs(result.output.result, dir);
     if (result.verdict.interrupted) throw UsageError("interrupted during run " + std::to_string(k + 1) + " (its files are in " + dir + ")");
     if (result.verdict.run_failed) {
@@ -823,6 +838,64 @@ std::string format_calibration(const Calibration& c) {
   }
   for (const auto& w : c.warnings) t += "warning: " + w + "\n";
   return t;
+}
+
+LatencyFit fit_latency(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides,
+                       const std::vector<CalibrationInput>& inputs, const Calibration& c) {
+  if (!sc.model.load_balancer) throw UsageError("--fit-latency fits load_balancer.latency: the scenario has no load_balancer");
+  if (!sc.workload.is_open()) throw UsageError("--fit-latency simulates the measured rate: it needs an open-model scenario (arrivals, not users)");
+  if (inputs.empty()) throw UsageError("--fit-latency needs at least one measured run");
+  const reports::Result& m = inputs[c.lowest_input].result;
+  std::vector<scenario::Override> o = overrides;
+  double total = 0.0;
+  for (std::size_t i = 0; i < sc.workload.classes.size(); ++i) {
+    const auto it = m.classes.find(sc.workload.classes[i].name);
+    const double x = it == m.classes.end() ? 0.0 : it->second.throughput_rps;
+    total += x;
+    o.push_back({"workload.requests[" + std::to_string(i) + "].weight", fmt("%.17g", std::max(x, 1e-6))});
+  }
+  if (total <= 0.0) throw InputError(inputs[c.lowest_input].result_path + ": no class completed a request: nothing to compare");
+  o.push_back({"workload.arrivals.rate", fmt("%.17g", total)});
+  o.push_back({"workload.arrivals.process", "poisson"});
+  scenario::Scenario s = [&] {
+    try {
+      return scenario::load_file(sc.path, o);
+    } catch (const scenario::LoadError& e) {
+      throw UsageError(std::string("--fit-latency could not set the measured rate and mix: ") + e.what());
+    }
+  }();
+  s.warmup = 10 * sim::kSecond;
+  SimOptions so;
+  so.seed = sc.seed;
+  so.threads = 1;
+  so.duration = 610 * sim::kSecond;
+  const reports::Result r = simulate(s, so).to_result();
+  LatencyFit f;
+  double weighted = 0.0, n = 0.0;
+  for (const auto& cls : sc.workload.classes) {
+    const auto mi = m.classes.find(cls.name);
+    const auto si = r.classes.find(cls.name);
+    if (mi == m.classes.end() || si == r.classes.end() || !mi->second.latency_ms.has_samples() || !si->second.latency_ms.has_samples()) continue;
+    const double residual = mi->second.latency_ms.mean - si->second.latency_ms.mean;
+    f.residual_ms.emplace_back(cls.name, residual);
+    const double count = static_cast<double>(mi->second.histogram.count());
+    weighted += residual * count;
+    n += count;
+  }
+  if (n <= 0.0) throw InputError(inputs[c.lowest_input].result_path + ": no class has latencies both measured and simulated");
+  f.latency_ms = std::max(0.0, weighted / n);
+  return f;
+}
+
+std::string latency_overlay_yaml(const LatencyFit& f) {
+  std::string y = "\n# load_balancer.latency: what the calibrated model leaves unexplained at the lowest load, per class the\n"
+                  "#   measured mean latency minus the simulated one (";
+  for (std::size_t i = 0; i < f.residual_ms.size(); ++i) {
+    y += (i > 0 ? ", " : "") + f.residual_ms[i].first + " " + fmt("%.3g ms", f.residual_ms[i].second);
+  }
+  y += "), weighted by requests\n";
+  y += "load_balancer.latency: \"const(" + fmt("%.6g", f.latency_ms * 1e3) + "us)\"\n";
+  return y;
 }
 
 }  // namespace loadcast::app

@@ -24,6 +24,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/cloudwatch.hpp"
@@ -115,7 +116,23 @@ struct Calibration {
   bool fit_shape = false;  // the overlay writes the fitted family (CalibrateOptions::fit_shape)
   std::optional<DatabaseFit> database;  // with --db-cpu or --db-sampled
   std::string bound;  // empty: the fit; "low"/"high": at_bound()'s copy
+  std::size_t lowest_input = 0;  // the input at the lowest utilisation (fixed delay, variability)
 };
+
+// `calibrate --fit-latency`: the latency the calibrated model leaves unexplained. The scenario
+// with `overrides` (its calibration overlay) is simulated at the lowest-utilisation input's
+// measured rate and mix (open Poisson arrivals, 600 s); each class's measured mean latency minus
+// the simulated one is what no modelled resource accounts for (the load balancer, the network,
+// the client), and their mean weighted by requests becomes `load_balancer.latency` (const, at
+// least 0). The per-class residuals are kept for the overlay's comment.
+struct LatencyFit {
+  double latency_ms = 0.0;
+  std::vector<std::pair<std::string, double>> residual_ms;  // per class: measured - simulated mean
+};
+LatencyFit fit_latency(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides,
+                       const std::vector<CalibrationInput>& inputs, const Calibration& c);
+// The overlay lines of a LatencyFit (a comment and `load_balancer.latency`).
+std::string latency_overlay_yaml(const LatencyFit& f);
 
 // The demand uncertainty carried into predictions as a sensitivity pair (`calibrate --bounds`):
 // a copy of `c` whose every demand with an interval (classes, database queries) is the low or
@@ -137,6 +154,7 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
 struct TargetProtocol {
   std::string target;
   loadgen::SampleSpec sample;
+  std::optional<loadgen::SampleSpec> db_sample;  // the database's CPU too (--db-sample): fits its query costs
   std::string service;             // empty: the scenario's only service
   double rate = 0.0;               // requests/s of each run (required, > 0)
   double run_s = 30.0;             // each run's measured duration (no warm-up)

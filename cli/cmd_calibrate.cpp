@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/load_options.hpp"
 #include "cli/scenario_file.hpp"
+#include "reports/format.hpp"
 #include "reports/run_outputs.hpp"
 
 namespace loadcast::cli {
@@ -39,14 +41,33 @@ void check_overlay_outputs(const std::string& out, bool bounds) {
 }
 
 ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::CalibrationInput>& inputs, const app::CalibrateOptions& options,
-                       const std::vector<std::string>& sources, const std::string& out, bool quiet, bool bounds) {
+                       const std::vector<std::string>& sources, const std::string& out, bool quiet, bool bounds, const Args& args) {
   const auto calibration = app::calibrate(sc, inputs, options);
-  reports::write_text_file(out, app::overlay_yaml(sc, calibration, sources));
+  std::string overlay = app::overlay_yaml(sc, calibration, sources);
+  std::optional<app::LatencyFit> latency;
+  if (args.has("fit-latency")) {
+    // The scenario as calibrated so far (its --overlay/--set, then the fitted demands).
+    const std::string draft = out + ".draft";
+    reports::write_text_file(draft, overlay);
+    auto overrides = scenario_overrides(args);
+    const auto fitted = scenario::read_overlay(draft);
+    std::remove(draft.c_str());
+    overrides.insert(overrides.end(), fitted.begin(), fitted.end());
+    latency = app::fit_latency(sc, overrides, inputs, calibration);
+    overlay += app::latency_overlay_yaml(*latency);
+  }
+  reports::write_text_file(out, overlay);
   if (bounds) {
     for (const char* which : {"low", "high"}) reports::write_text_file(stem(out) + "." + which + ".yaml", app::overlay_yaml(sc, app::at_bound(calibration, which), sources));
   }
   if (!quiet) {
     std::fputs(app::format_calibration(calibration).c_str(), stdout);
+    if (latency) {
+      std::string per_class;
+      for (const auto& [name, ms] : latency->residual_ms) per_class += (per_class.empty() ? "" : ", ") + name + " " + reports::fmt("%.3g ms", ms);
+      std::printf("load balancer latency %.3g ms: the measured minus the simulated mean latency at the lowest load (%s)\n", latency->latency_ms,
+                  per_class.c_str());
+    }
     std::printf("wrote %s (apply with: loadcast sim %s --overlay %s)\n", out.c_str(), sc.path.c_str(), out.c_str());
     if (bounds) {
       std::printf("wrote %s.low.yaml and %s.high.yaml: the same scenario at the ends of the demands' intervals, for the prediction's sensitivity\n",
@@ -70,6 +91,12 @@ ExitCode run_calibrate_target(const Args& args) {
   app::TargetProtocol protocol;
   protocol.target = *args.get("target");
   protocol.sample = *spec.value;
+  if (const auto db = args.get("db-sample")) {
+    auto db_spec = loadgen::parse_sample_spec(*db);
+    if (!db_spec.value) throw UsageError(db_spec.error);
+    if (db_spec.value->name == protocol.sample.name) throw UsageError("--db-sample needs a name of its own (--sample is also " + protocol.sample.name + ")");
+    protocol.db_sample = *db_spec.value;
+  }
   protocol.service = args.get("service").value_or("");
   protocol.rate = *args.get_double("rate");
   if (const auto d = args.get_duration_ns("run-duration")) protocol.run_s = static_cast<double>(*d) / 1e9;
@@ -82,6 +109,7 @@ ExitCode run_calibrate_target(const Args& args) {
   app::CalibrateOptions options;
   options.service = protocol.service;
   options.sample = protocol.sample.name;
+  if (protocol.db_sample) options.db_sample = protocol.db_sample->name;
   options.fit_shape = shape_option(args);
   // Six periods per run by default (whole seconds, 1 to 10 s).
   options.sample_period_s = args.get_double("period").value_or(std::clamp(std::floor(protocol.run_s / 6.0), 1.0, 10.0));
@@ -94,7 +122,7 @@ ExitCode run_calibrate_target(const Args& args) {
     });
     std::vector<std::string> sources;
     for (const auto& in : inputs) sources.push_back(in.result_path + " (its --sample " + protocol.sample.name + " series)");
-    return fit_and_write(*sc, inputs, options, sources, out, quiet, args.has("bounds"));
+    return fit_and_write(*sc, inputs, options, sources, out, quiet, args.has("bounds"), args);
   } catch (const app::InputError& e) {
     std::fprintf(stderr, "loadcast calibrate: %s\n", e.what());
     return ExitCode::kUsage;
@@ -119,6 +147,8 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"cpu", "", true, false, "ID  the Id of the ECS CPUUtilization query (Average, percent of the reserved CPU; required)"},
                 {"db-cpu", "", true, false, "ID  also fit database.query.read/.write: the Id of RDS CPUUtilization of the writer (percent)"},
                 {"db-acu", "", true, false, "ID  with --db-cpu on Serverless v2: the Id of ServerlessDatabaseCapacity (Average)"},
+                {"fit-latency", "", false, false, "also fit load_balancer.latency: the measured minus the simulated mean latency at the lowest load"},
+                {"db-sample", "", true, false, "NAME=SOURCE  with --target: the database's CPU too (fits database.query.read/.write)"},
                 {"db-sampled", "", true, false, "NAME  with --sampled: the database's CPU from each RESULT's own --sample NAME series"},
                 {"tasks", "", true, false, "ID  the Id of the RunningTaskCount query (Container Insights)"},
                 {"tasks-count", "", true, false, "N  a constant task count instead of --tasks"},
@@ -143,7 +173,7 @@ ExitCode run_calibrate(int argc, char** argv) {
     return ExitCode::kOk;
   }
   if (args.has("target")) return run_calibrate_target(args);
-  for (const char* only : {"sample", "rate", "run-duration", "runs-dir"}) {
+  for (const char* only : {"sample", "db-sample", "rate", "run-duration", "runs-dir"}) {
     if (args.has(only)) throw UsageError(std::string("--") + only + " is for --target (the protocol loadcast runs itself)");
   }
   const auto& results = args.positionals();
@@ -205,7 +235,7 @@ ExitCode run_calibrate(int argc, char** argv) {
     for (std::size_t i = 0; i < results.size(); ++i) {
       sources.push_back(results[i] + (sampled ? " (its --sample " + *sampled + " series)" : " with " + data[i]));
     }
-    return fit_and_write(*sc, inputs, options, sources, out, args.has("quiet"), args.has("bounds"));
+    return fit_and_write(*sc, inputs, options, sources, out, args.has("quiet"), args.has("bounds"), args);
   } catch (const app::InputError& e) {
     std::fprintf(stderr, "loadcast calibrate: %s\n", e.what());
     return ExitCode::kUsage;

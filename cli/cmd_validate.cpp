@@ -102,6 +102,7 @@ ExitCode run_validate(int argc, char** argv) {
                    {"replications", "r", true, false,
                     "R  simulation replications (default 1: replication 0 shares the load's arrival stream)"},
                    {"max-error", "", true, false, "PCT  fail (exit 99) when throughput or a latency percentile is off by more"},
+                   {"overlay", "", true, true, "FILE  apply a YAML file of PATH: VALUE overrides before --set, e.g. from loadcast calibrate (repeatable)"},
                    {"sample", "", true, true, "NAME=SOURCE  also compare the target's CPU in use, read from cgroup:DIR, pid:PID or prometheus:URL (repeatable)"},
                    {"service", "", true, false, "NAME  the service --sample measures (default: the scenario's only service)"},
                    {"oracle", "", false, false, "with --sample: also re-predict each run with the CPU demands fitted from that run (oracle.* rows)"},
