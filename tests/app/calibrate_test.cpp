@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "app/exit_code.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "tests/support/iso_time.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/support/scenario_run.hpp"
 #include "tests/support/scenario_text.hpp"
 
@@ -424,4 +426,36 @@ TEST_CASE("Calibrate: the database's CPU per read and per write comes back from 
     CHECK_THROWS_WITH(app::calibrate(with(own), {a}, o),
                       Catch::Contains("--db-cpu: workload.requests[0].steps[1].db sets its own query cost; the fit is of database.query.read and .write only"));
   }
+}
+
+TEST_CASE("Calibrate: --fit-latency puts back the load balancer latency the scenario left out") {
+  // The truth has 3 ms between client and target (load_balancer.latency); the scenario to
+  // calibrate has none, and its demands are right: the latency is what the fit must find.
+  const std::string dir = testing::temp_dir("fit-latency");
+  const std::string path = dir + "/db.yaml";
+  testing::write_file(path, kDbScenario);
+  const auto truth = scenario::load_file(path, {{"load_balancer.latency", "const(3ms)"}});
+  const auto measured = simulated_input(truth, "measured.json");
+  const auto sc = scenario::load_file(path, {});
+  const auto c = app::calibrate(sc, {measured}, options());
+  const auto f = app::fit_latency(sc, {}, {measured}, c);
+  CHECK(f.latency_ms == Approx(3.0).margin(0.15));
+  REQUIRE(f.residual_ms.size() == 2);
+  for (const auto& [name, ms] : f.residual_ms) {
+    INFO(name);
+    CHECK(ms == Approx(3.0).margin(0.3));
+  }
+  const auto y = app::latency_overlay_yaml(f);
+  CHECK_THAT(y, Catch::Contains("load_balancer.latency: \"const("));
+  // Applied, the overlay puts the simulated mean back on the measured one.
+  testing::write_file(dir + "/lat.yaml", y);
+  const auto fitted = scenario::load_file(path, scenario::read_overlay(dir + "/lat.yaml"));
+  REQUIRE(fitted.model.load_balancer->latency);
+  CHECK(fitted.model.load_balancer->latency->mean() == Approx(f.latency_ms * 1e-3).epsilon(1e-5));
+  SECTION("a closed model is refused: the measured rate cannot be set") {
+    auto closed = sc;
+    closed.workload.model = workload::ClosedWorkload{};
+    CHECK_THROWS_WITH(app::fit_latency(closed, {}, {measured}, c), Catch::Contains("open-model"));
+  }
+  std::filesystem::remove_all(dir);
 }

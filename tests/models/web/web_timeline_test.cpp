@@ -473,3 +473,22 @@ services:
     CHECK(r.sections["usage"]["albs"][0]["lcu_hours"].get<double>() == Approx(40.0));
   }
 }
+
+TEST_CASE("Timeline: load_balancer.latency is added to every request before it reaches its target, exactly") {
+  // One request a second, 10 ms of CPU on an idle task, 5 ms between client and target:
+  // every response takes exactly 15 ms; without the key, 10 ms.
+  const std::string head = R"(
+duration: 1m
+workload:
+  arrivals: { process: uniform, rate: 1 }
+  requests:
+    - { name: r, path: /x, steps: [ { cpu: const(10ms) } ] }
+)";
+  const std::string service = "services:\n  api: { cpu: 1024, memory: 2048, desired: 1 }\n";
+  const auto with = run(head + "load_balancer: { type: alb, default: api, latency: const(5ms) }\n" + service);
+  CHECK(with.requests.ok == with.requests.total);
+  CHECK(with.latency_ms.p50 == Approx(15.0).epsilon(0.002));
+  CHECK(with.latency_ms.max == Approx(15.0).epsilon(0.002));
+  const auto without = run(head + "load_balancer: { type: alb, default: api }\n" + service);
+  CHECK(without.latency_ms.max == Approx(10.0).epsilon(0.002));
+}
