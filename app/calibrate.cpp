@@ -629,8 +629,10 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
       const auto it = inputs[i].result.classes.find(f.name);
       if (it == inputs[i].result.classes.end() || !it->second.latency_ms.has_samples()) continue;
       h.merge(it->second.histogram);
-      latency_sum_ms += it->second.latency_ms.mean * static_cast<double>(it->second.histogram.count());
-      pooled += it->second.histogram.count();
+      // Weighted by the input's requests (a result that kept only the summary counts once).
+      const std::uint64_t w = std::max<std::uint64_t>(it->second.histogram.count(), 1);
+      latency_sum_ms += it->second.latency_ms.mean * static_cast<double>(w);
+      pooled += w;
     }
     if (pooled == 0) continue;
     f.mean_latency_ms = latency_sum_ms / static_cast<double>(pooled);
