@@ -34,15 +34,20 @@ cgroup_root() {
 make_group() {
   local name=$1 quota=${2:-}
   read -r version root < <(cgroup_root)
+  # The stack's group outweighs everything else on the machine (a build, other tests): its
+  # processes get the cores they are runnable for, as on a host of their own; the quotas below
+  # still cap the apps at 0.5 vCPU each.
   if [ "$version" = v2 ]; then
     mkdir -p "$root/$tag"
     grep -qw cpu "$root/cgroup.subtree_control" || echo +cpu > "$root/cgroup.subtree_control"
+    echo 10000 > "$root/$tag/cpu.weight"
     grep -qw cpu "$root/$tag/cgroup.subtree_control" || echo +cpu > "$root/$tag/cgroup.subtree_control"
     mkdir -p "$root/$tag/$name"
     [ -z "$quota" ] || echo "$quota 100000" > "$root/$tag/$name/cpu.max"
   else
     local h
     for h in cpu cpuacct; do mkdir -p "$root/$h/$tag/$name"; done
+    echo 262144 > "$root/cpu/$tag/cpu.shares"
     if [ -n "$quota" ]; then
       echo 100000 > "$root/cpu/$tag/$name/cpu.cfs_period_us"
       echo "$quota" > "$root/cpu/$tag/$name/cpu.cfs_quota_us"
