@@ -35,9 +35,8 @@ std::string repeat_problem(const sim::Distribution& d) {
   }
 }
 
-std::int64_t draw_repeat(const std::optional<sim::Distribution>& repeat, sim::Rng& rng) {
-  if (!repeat) return 1;
-  const double v = std::round(repeat->sample(rng));
+std::int64_t draw_repeat_of(const sim::Distribution& repeat, sim::Rng& rng) {
+  const double v = std::round(repeat.sample(rng));
   return static_cast<std::int64_t>(std::clamp(v, 0.0, static_cast<double>(kMaxRepeat)));
 }
 
