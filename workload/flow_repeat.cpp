@@ -21,6 +21,7 @@ std::string repeat_problem(const sim::Distribution& d) {
       const double low = std::round(d.mean() - width / 2.0);
       const double high = std::round(d.mean() + width / 2.0);
       if (low < 0.0) return "repeat draws must be >= 0 (0 skips the step), found " + d.describe();
+      if (high < 1.0) return "repeat never sends the step's request, found " + d.describe() + ": leave the step out";
       if (high > static_cast<double>(kMaxRepeat)) return "repeat draws must be at most " + max + ", found " + d.describe();
       return {};
     }

@@ -90,7 +90,8 @@ void SessionRunner::enter(std::uint32_t id, std::uint32_t step, bool direct) {
   s.step = step;
   s.sends_left = workload::draw_repeat(steps_[step].spec->repeat, route_rng_);
   if (s.sends_left == 0) {
-    leave_step(id);
+    // Through an event: steps skipped one after another must not nest calls.
+    sim_.schedule(0, [this, id] { leave_step(id); });
     return;
   }
   send_next(id, direct);
