@@ -166,13 +166,12 @@ void load_load_balancer(MapReader& top, Scenario& s) {
 
 void link_web_tier(MapReader& top, Scenario& s) {
   Context& ctx = top.ctx();
-  // Const look-ups: a missing key gives an invalid node, which only IsDefined() may touch.
-  const YAML::Node workload = top.node().IsMap() ? top.node()["workload"] : YAML::Node();
-  const YAML::Node requests = workload.IsDefined() && workload.IsMap() ? workload["requests"] : YAML::Node();
+  // The class's node looked up again by the path it was read from (a listed or an inline request).
+  const ProblemReport root(ctx, top.node(), "");
   auto class_node = [&](std::size_t c, const char* key) -> YAML::Node {
-    if (!requests.IsDefined() || !requests.IsSequence() || c >= requests.size()) return YAML::Node();
-    const YAML::Node n = requests[c];
-    if (!n.IsMap()) return n;
+    if (c >= s.class_paths.size()) return YAML::Node();
+    const YAML::Node n = root.find(s.class_paths[c]);
+    if (!n.IsDefined() || !n.IsMap()) return n;
     const YAML::Node k = n[key];
     return k.IsDefined() ? k : n;
   };
@@ -180,7 +179,7 @@ void link_web_tier(MapReader& top, Scenario& s) {
   for (std::size_t c = 0; c < s.model.classes.size() && c < s.workload.classes.size(); ++c) {
     auto& cc = s.model.classes[c];
     const auto& rc = s.workload.classes[c];
-    const std::string cpath = index_path("workload.requests", c);
+    const std::string cpath = c < s.class_paths.size() ? s.class_paths[c] : index_path("workload.requests", c);
     bool web_steps = false;
     bool db_steps = false;
     for (const auto& step : cc.steps) {

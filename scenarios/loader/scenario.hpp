@@ -42,6 +42,9 @@ struct Scenario {
   std::string region = "us-east-1";
   workload::WorkloadSpec workload;
   models::ModelConfig model;           // everything the simulator needs beyond the workload
+  // Where each request class was read: "workload.requests[2]", or an inline request of a flow,
+  // "workload.flows[0].steps[1].request" (parallel to workload.classes).
+  std::vector<std::string> class_paths;
   std::vector<std::string> thresholds;  // k6-like expressions, evaluated on the result
   std::vector<std::string> threshold_locations;  // "file:line:col: thresholds[i]", parallel
   cost::CostConfig cost;              // `cost:` pricing file, workload period, fixed costs

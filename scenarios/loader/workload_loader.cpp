@@ -8,10 +8,44 @@
 #include <variant>
 
 #include "scenarios/loader/problem_report.hpp"
+#include "scenarios/loader/request_loader.hpp"
 #include "scenarios/loader/sections.hpp"
 #include "scenarios/loader/yaml_reader.hpp"
 
 namespace loadcast::scenario {
+
+std::optional<CsvTable> read_csv(Context& ctx, const YAML::Node& node, const std::string& path, const std::string& file) {
+  CsvTable table;
+  table.file = file;
+  if (!table.file.empty() && table.file.front() != '/') table.file = ctx.base_dir() + "/" + table.file;
+  std::ifstream in(table.file);
+  if (!in) {
+    ctx.error(node, path, "cannot open CSV file '" + table.file + "'");
+    return std::nullopt;
+  }
+  auto split = [](const std::string& line) {
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream ss(line);
+    while (std::getline(ss, cell, ',')) {
+      while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+      while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+      cells.push_back(cell);
+    }
+    return cells;
+  };
+  std::string line;
+  if (!std::getline(in, line)) {
+    ctx.error(node, path, "CSV file '" + table.file + "' is empty");
+    return std::nullopt;
+  }
+  table.header = split(line);
+  while (std::getline(in, line)) {
+    if (line.empty() || line == "\r") continue;
+    table.rows.push_back(split(line));
+  }
+  return table;
+}
 
 namespace {
 
@@ -58,51 +92,27 @@ std::vector<workload::RatePoint> load_stages(Context& ctx, const YAML::Node& nod
 
 std::vector<std::string> read_csv_column(Context& ctx, const YAML::Node& node, const std::string& path,
                                          const std::string& file, const std::string& column) {
-  std::string full = file;
-  if (!full.empty() && full.front() != '/') full = ctx.base_dir() + "/" + full;
-  std::ifstream in(full);
-  if (!in) {
-    ctx.error(node, path, "cannot open CSV file '" + full + "'");
-    return {};
-  }
-  auto split = [](const std::string& line) {
-    std::vector<std::string> cells;
-    std::string cell;
-    std::istringstream ss(line);
-    while (std::getline(ss, cell, ',')) {
-      while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
-      while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
-      cells.push_back(cell);
-    }
-    return cells;
-  };
-  std::string line;
-  if (!std::getline(in, line)) {
-    ctx.error(node, path, "CSV file '" + full + "' is empty");
-    return {};
-  }
-  const auto header = split(line);
+  const auto table = read_csv(ctx, node, path, file);
+  if (!table) return {};
   std::size_t col = 0;
   if (!column.empty()) {
     bool found = false;
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      if (header[i] == column) {
+    for (std::size_t i = 0; i < table->header.size(); ++i) {
+      if (table->header[i] == column) {
         col = i;
         found = true;
       }
     }
     if (!found) {
-      ctx.error(node, path, "CSV file '" + full + "' has no column '" + column + "' in its header line");
+      ctx.error(node, path, "CSV file '" + table->file + "' has no column '" + column + "' in its header line");
       return {};
     }
   }
   std::vector<std::string> values;
-  while (std::getline(in, line)) {
-    if (line.empty() || line == "\r") continue;
-    const auto cells = split(line);
+  for (const auto& cells : table->rows) {
     if (col < cells.size()) values.push_back(cells[col]);
   }
-  if (values.empty()) ctx.error(node, path, "CSV file '" + full + "' has no values below its header");
+  if (values.empty()) ctx.error(node, path, "CSV file '" + table->file + "' has no values below its header");
   return values;
 }
 
@@ -133,8 +143,10 @@ void load_params(Context& ctx, const YAML::Node& node, const std::string& path, 
   m.finish();
 }
 
+// Each {name} of a path that params does not define: an error, or with flows a name that a
+// flow's extract or credentials may define, checked once the flows are read.
 void check_placeholders(Context& ctx, const YAML::Node& node, const std::string& path, const std::string& text,
-                        const workload::HttpSpec& http) {
+                        const workload::HttpSpec& http, RequestNames& names) {
   std::size_t pos = 0;
   while ((pos = text.find('{', pos)) != std::string::npos) {
     const auto end = text.find('}', pos);
@@ -143,7 +155,8 @@ void check_placeholders(Context& ctx, const YAML::Node& node, const std::string&
     bool known = false;
     for (const auto& p : http.params) known = known || p.name == name;
     if (!known && !name.empty() && name.find_first_of(" \"':,") == std::string::npos) {
-      ctx.error(node, path, "uses {" + name + "} but params has no '" + name + "'");
+      if (names.flows) names.unresolved.push_back({node, path, name});
+      else ctx.error(node, path, "uses {" + name + "} but params has no '" + name + "'");
     }
     pos = end + 1;
   }
@@ -178,6 +191,8 @@ bool step_takes_time(const models::StepConfig& step) {
 }
 
 }  // namespace
+
+bool request_takes_time(const models::ClassConfig& c) { return std::any_of(c.steps.begin(), c.steps.end(), step_takes_time); }
 
 void load_stations(MapReader& top, Scenario& s) {
   Context& ctx = top.ctx();
@@ -278,6 +293,76 @@ void load_step(MapReader& m, const Scenario& s, std::vector<models::StepConfig>&
   steps.push_back(std::move(step));
 }
 
+std::optional<std::size_t> load_request(MapReader& m, Scenario& s, RequestNames& names, const std::string& default_name) {
+  if (!m.valid()) return std::nullopt;
+  Context& ctx = m.ctx();
+  const YAML::Node& item = m.node();
+  const std::string& path = m.path();
+  workload::RequestClass rc;
+  models::ClassConfig cc;
+  if (auto n = m.str("name")) {
+    rc.name = *n;
+  } else if (!m.has("name") && !default_name.empty()) {
+    rc.name = default_name;
+  } else if (!m.has("name")) {
+    ctx.error(item, path, "needs a name");
+  }
+  if (!rc.name.empty() && !names.names.insert(rc.name).second) {
+    ctx.error(m.has("name") ? m.get("name") : item, m.has("name") ? m.child_path("name") : path,
+              "duplicate request class name '" + rc.name + "'");
+  }
+  if (auto v = m.number("weight")) {
+    if (names.flows) ctx.error(m.get("weight"), m.child_path("weight"), "weight picks among flows when workload.flows is given");
+    else if (*v <= 0) ctx.error(m.get("weight"), m.child_path("weight"), "weight must be > 0");
+    else rc.weight = *v;
+  }
+  if (auto v = m.str("method")) {
+    if (!http_token(*v)) ctx.error(m.get("method"), m.child_path("method"), "'" + *v + "' is not an HTTP method (a token such as GET or POST)");
+    rc.http.method = *v;
+  }
+  if (auto v = m.str("path")) {
+    if (v->empty() || v->front() != '/') ctx.error(m.get("path"), m.child_path("path"), "must start with '/'");
+    else if (std::any_of(v->begin(), v->end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
+      ctx.error(m.get("path"), m.child_path("path"), "must not contain spaces or control characters (percent-encode them, e.g. %20)");
+    }
+    rc.http.path = *v;
+  }
+  if (m.has("params")) load_params(ctx, m.get("params"), m.child_path("params"), rc.http);
+  else m.get("params");
+  MapReader headers(ctx, m.get("headers"), m.child_path("headers"));
+  for (const auto& key : headers.keys()) {
+    const YAML::Node hn = headers.get(key);
+    const std::string hpath = headers.child_path(key);
+    auto hv = read_string(ctx, hn, hpath);
+    if (!hv) continue;
+    if (!http_token(key)) {
+      ctx.error(hn, hpath, "'" + key + "' is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+    } else if (iequals(key, "content-length") || iequals(key, "transfer-encoding")) {
+      ctx.error(hn, hpath, "is set by the load generator from the body; leave it out");
+    } else if (hv->find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+      ctx.error(hn, hpath, "a header value must not contain a line break or NUL");
+    }
+    rc.http.headers.emplace_back(key, *hv);
+  }
+  headers.finish();
+  if (auto v = m.str("body")) rc.http.body = *v;
+  if (auto v = m.whole<int>("expect_status", 100, 599)) rc.http.expect_status = *v;
+  check_placeholders(ctx, m.get("path"), m.child_path("path"), rc.http.path, rc.http, names);
+  if (auto d = m.distribution("response_bytes", sim::ValueKind::kPlain)) {
+    if (d->mean() < 0.0) ctx.error(m.get("response_bytes"), m.child_path("response_bytes"), "must be a size in bytes >= 0");
+    else cc.response_bytes = *d;
+  }
+  for_each_item(ctx, m.get("steps"), m.child_path("steps"), [&](const YAML::Node& step, const std::string& spath) {
+    MapReader sm(ctx, step, spath);
+    load_step(sm, s, cc.steps);
+  });
+  m.finish();
+  s.workload.classes.push_back(std::move(rc));
+  s.model.classes.push_back(std::move(cc));
+  s.class_paths.push_back(path);
+  return s.workload.classes.size() - 1;
+}
+
 void load_workload(MapReader& top, Scenario& s) {
   Context& ctx = top.ctx();
   if (!top.has("workload")) {
@@ -336,77 +421,23 @@ void load_workload(MapReader& top, Scenario& s) {
     cw.users = workload::UserSchedule(points);
     s.workload.model = cw;
   }
-  std::set<std::string> names;
-  if (!w.has("requests")) ctx.error(w.node(), "workload.requests", "is required: at least one request class");
+  RequestNames names;
+  names.flows = w.has("flows");
+  if (!w.has("requests") && !names.flows) ctx.error(w.node(), "workload.requests", "is required: at least one request class");
   for_each_item(ctx, w.get("requests"), "workload.requests", [&](const YAML::Node& item, const std::string& path) {
     MapReader m(ctx, item, path);
-    if (!m.valid()) return;
-    workload::RequestClass rc;
-    models::ClassConfig cc;
-    if (auto n = m.str("name")) {
-      rc.name = *n;
-      if (!names.insert(*n).second) ctx.error(m.get("name"), m.child_path("name"), "duplicate request class name '" + *n + "'");
-    } else {
-      ctx.error(item, path, "needs a name");
-    }
-    if (auto v = m.number("weight")) {
-      if (*v <= 0) ctx.error(m.get("weight"), m.child_path("weight"), "weight must be > 0");
-      else rc.weight = *v;
-    }
-    if (auto v = m.str("method")) {
-      if (!http_token(*v)) ctx.error(m.get("method"), m.child_path("method"), "'" + *v + "' is not an HTTP method (a token such as GET or POST)");
-      rc.http.method = *v;
-    }
-    if (auto v = m.str("path")) {
-      if (v->empty() || v->front() != '/') ctx.error(m.get("path"), m.child_path("path"), "must start with '/'");
-      else if (std::any_of(v->begin(), v->end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
-        ctx.error(m.get("path"), m.child_path("path"), "must not contain spaces or control characters (percent-encode them, e.g. %20)");
-      }
-      rc.http.path = *v;
-    }
-    if (m.has("params")) load_params(ctx, m.get("params"), m.child_path("params"), rc.http);
-    else m.get("params");
-    MapReader headers(ctx, m.get("headers"), m.child_path("headers"));
-    for (const auto& key : headers.keys()) {
-      const YAML::Node hn = headers.get(key);
-      const std::string hpath = headers.child_path(key);
-      auto hv = read_string(ctx, hn, hpath);
-      if (!hv) continue;
-      if (!http_token(key)) {
-        ctx.error(hn, hpath, "'" + key + "' is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)");
-      } else if (iequals(key, "content-length") || iequals(key, "transfer-encoding")) {
-        ctx.error(hn, hpath, "is set by the load generator from the body; leave it out");
-      } else if (hv->find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
-        ctx.error(hn, hpath, "a header value must not contain a line break or NUL");
-      }
-      rc.http.headers.emplace_back(key, *hv);
-    }
-    headers.finish();
-    if (auto v = m.str("body")) rc.http.body = *v;
-    if (auto v = m.whole<int>("expect_status", 100, 599)) rc.http.expect_status = *v;
-    check_placeholders(ctx, m.get("path"), m.child_path("path"), rc.http.path, rc.http);
-    if (auto d = m.distribution("response_bytes", sim::ValueKind::kPlain)) {
-      if (d->mean() < 0.0) ctx.error(m.get("response_bytes"), m.child_path("response_bytes"), "must be a size in bytes >= 0");
-      else cc.response_bytes = *d;
-    }
-    for_each_item(ctx, m.get("steps"), m.child_path("steps"), [&](const YAML::Node& step, const std::string& spath) {
-      MapReader sm(ctx, step, spath);
-      load_step(sm, s, cc.steps);
-    });
-    m.finish();
-    s.workload.classes.push_back(std::move(rc));
-    s.model.classes.push_back(std::move(cc));
+    load_request(m, s, names, "");
   });
   const YAML::Node requests = w.get("requests");
-  if (requests.IsDefined() && requests.IsSequence() && requests.size() == 0) {
+  if (requests.IsDefined() && requests.IsSequence() && requests.size() == 0 && !names.flows) {
     ctx.error(requests, "workload.requests", "needs at least one request class");
   }
+  if (names.flows) load_flows(w, s, names);
   // A closed-model user with no think time whose request takes no simulated time would send
-  // request after request at one instant forever.
-  if (const auto* cw = std::get_if<workload::ClosedWorkload>(&s.workload.model); cw && !(cw->think_time.mean() > 0.0)) {
+  // request after request at one instant forever (flows check this per flow).
+  if (const auto* cw = std::get_if<workload::ClosedWorkload>(&s.workload.model); cw && !names.flows && !(cw->think_time.mean() > 0.0)) {
     for (std::size_t c = 0; c < s.model.classes.size(); ++c) {
-      const auto& steps = s.model.classes[c].steps;
-      if (std::none_of(steps.begin(), steps.end(), step_takes_time)) {
+      if (!request_takes_time(s.model.classes[c])) {
         ctx.error(requests.IsDefined() && requests.IsSequence() && c < requests.size() ? requests[c] : w.node(), index_path("workload.requests", c),
                   "takes no simulated time and workload.users has no think_time: the users would loop at one instant; "
                   "give think_time (e.g. exp(1s)) or a step that takes time");

@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <regex>
 #include <string>
 #include <vector>
@@ -236,4 +237,60 @@ TEST_CASE("Schema: it rejects what the loader rejects") {
   CHECK(rounding[0].find("services.api.autoscaling.policies[0]") == 0);
   CHECK(with("duration: 90m", "duration: 90 minutes").size() == 1);
   CHECK(with("duration: 90m\n", "") == std::vector<std::string>{": missing required key 'duration'"});
+}
+
+TEST_CASE("Schema: it accepts the flows syntax and rejects a misspelt flow key") {
+  const std::string flows = R"(duration: 10m
+workload:
+  arrivals: { rate: 5 }
+  requests:
+    - { name: login, method: POST, path: /login, steps: [ { delay: exp(2ms) } ] }
+    - { name: get-order, path: '/orders/{order_id}', headers: { Authorization: 'Bearer {token}' } }
+  flows:
+    - name: buyer
+      weight: 3
+      cookies: true
+      credentials: { csv: users.csv }
+      setup:
+        - request: login
+          extract: { token: { json: /token } }
+      steps:
+        - name: create
+          request: { method: POST, path: /orders, steps: [ { delay: exp(3ms) } ] }
+          think: exp(2s)
+          repeat: 2
+          extract:
+            order_id: { json: /id }
+            loc: { header: Location }
+            n: { regex: 'id=([0-9]+)' }
+            st: { status: true }
+          checks:
+            - { name: created, status: 201 }
+            - { name: has-id, json: /id, exists: true }
+            - { name: open, json: /state, equals: open }
+            - { name: says-ok, body_contains: ok }
+        - name: read
+          request: get-order
+          think: const(1s)
+          repeat: 'uniform_int(1, 5)'
+          next: [ { to: read, p: 0.5 }, { to: create, p: 0.2 } ]
+          exit: 0.3
+)";
+  CHECK(validate_text(flows, true) == std::vector<std::string>{});
+  auto with = [&flows](const std::string& from, const std::string& to) {
+    std::string t = flows;
+    const auto pos = t.find(from);
+    REQUIRE(pos != std::string::npos);
+    return validate_text(t.replace(pos, from.size(), to), true);
+  };
+  CHECK(with("          exit: 0.3", "          exits: 0.3") == std::vector<std::string>{"workload.flows[0].steps[1].exits: not allowed"});
+  const auto misspelt = with("{ json: /token }", "{ jsn: /token }");
+  CHECK(std::find(misspelt.begin(), misspelt.end(), "workload.flows[0].setup[0].extract.token.jsn: not allowed") != misspelt.end());
+  CHECK(with("cookies: true", "cookies: yes") == std::vector<std::string>{"workload.flows[0].cookies: is not of type \"boolean\""});
+  // A setup step runs once, in order: it has no branches.
+  CHECK(with("        - request: login\n", "        - request: login\n          next: []\n") ==
+        std::vector<std::string>{"workload.flows[0].setup[0].next: not allowed"});
+  CHECK(with("  requests:\n", "  request:\n")[0] == "workload.request: not allowed");
+  // A listed request needs its name, an inline one does not.
+  CHECK(with("    - { name: login, ", "    - { ") == std::vector<std::string>{"workload.requests[0]: missing required key 'name'"});
 }
