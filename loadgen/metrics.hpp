@@ -44,7 +44,15 @@ struct ClassStats {
 // One flow's sessions (user journeys), those whose intended start is in the measured window:
 // every session started ends exactly one way: started = completed + failed + in_flight +
 // dropped (in_flight: unfinished when the run stopped; dropped: never given a virtual user).
-// Checks are counted per check of the flow (passes, fails).
+// Checks are counted per check of the flow (passes, fails); requests per step of the flow
+// (setup's first, then the steps'), with the latency of the successful ones.
+struct StepStats {
+  std::uint64_t requests = 0;
+  std::uint64_t ok = 0;
+  std::uint64_t failed = 0;
+  reports::Histogram latency;  // intended send -> response, successes
+};
+
 struct FlowStats {
   std::uint64_t started = 0;
   std::uint64_t completed = 0;
@@ -55,6 +63,7 @@ struct FlowStats {
   reports::Histogram duration;  // completed sessions: intended start -> last response
   std::vector<std::uint64_t> check_passes;
   std::vector<std::uint64_t> check_fails;
+  std::vector<StepStats> steps;
 
   void add(const FlowStats& o);
   bool balanced() const { return started == completed + failed + in_flight + dropped; }
@@ -73,8 +82,8 @@ class WorkerMetrics {
  public:
   explicit WorkerMetrics(std::size_t classes);
 
-  // Flows: one FlowStats per flow, `checks[f]` checks each (call before the run).
-  void set_flows(const std::vector<std::size_t>& checks);
+  // Flows: one FlowStats per flow, `checks[f]` checks and `steps[f]` steps each (before the run).
+  void set_flows(const std::vector<std::size_t>& checks, const std::vector<std::size_t>& steps);
   std::vector<FlowStats>& flows() { return flows_; }
   const std::vector<FlowStats>& flows() const { return flows_; }
 

@@ -60,13 +60,14 @@ std::vector<std::string> class_names(const LoadConfig& config) {
 LoadTotals empty_totals(const LoadConfig& config) {
   LoadTotals totals(class_names(config));
   for (const auto& f : config.workload.flows) {
-    std::vector<std::string> checks;
+    std::vector<std::string> checks, steps;
     for (const auto* part : {&f.setup, &f.steps}) {
       for (const auto& s : *part) {
         for (const auto& c : s.checks) checks.push_back(c.name);
+        steps.push_back(part == &f.setup ? "setup:" + s.name : s.name);
       }
     }
-    totals.add_flow(f.name, checks);
+    totals.add_flow(f.name, checks, steps);
   }
   return totals;
 }

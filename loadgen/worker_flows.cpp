@@ -1,11 +1,10 @@
 // Worker: the flow side (workload.flows): virtual users running sessions step by step.
 // See worker.hpp and docs/load-generator.md#flows.
-#include <cmath>
-
 #include <boost/asio/post.hpp>
 
 #include "loadgen/clock.hpp"
 #include "loadgen/worker.hpp"
+#include "workload/flow_repeat.hpp"
 
 namespace loadcast::loadgen {
 
@@ -16,20 +15,15 @@ namespace {
 
 asio::steady_timer::time_point at(sim::Time t) { return asio::steady_timer::time_point(std::chrono::nanoseconds(t)); }
 
-// Times a step sends its request on one entry: once without `repeat`, else a whole-number draw
-// (0 skips the step, its think time too).
-std::int64_t draw_repeat(const std::optional<sim::Distribution>& repeat, sim::Rng& rng) {
-  if (!repeat) return 1;
-  const double v = std::round(repeat->sample(rng));
-  return v > 0.0 ? static_cast<std::int64_t>(v) : 0;
-}
-
 }  // namespace
 
 void Worker::init_flows() {
-  std::vector<std::size_t> checks;
-  for (std::size_t f = 0; f < flows_->size(); ++f) checks.push_back(flows_->at(f).checks.size());
-  metrics_.set_flows(checks);
+  std::vector<std::size_t> checks, steps;
+  for (std::size_t f = 0; f < flows_->size(); ++f) {
+    checks.push_back(flows_->at(f).checks.size());
+    steps.push_back(flows_->at(f).setup.size() + flows_->at(f).steps.size());
+  }
+  metrics_.set_flows(checks, steps);
   users_.resize(slot_count_);
   for (auto& u : users_) {
     u.set_up.assign(flows_->size(), 0);
@@ -115,7 +109,7 @@ void Worker::enter_step(std::size_t slot, std::size_t index, sim::Time ready) {
     return enter_step(slot, 0, ready);
   }
   u.step = index;
-  u.repeats_left = draw_repeat(steps[index].repeat, rng_);
+  u.repeats_left = workload::draw_repeat(steps[index].repeat, rng_);
   if (u.repeats_left == 0) return after_step(slot, ready);
   send_step(slot, ready);
 }
@@ -164,9 +158,20 @@ void Worker::on_step_complete(std::size_t slot, const Completion& c, sim::Time b
   const auto& flow = flows_->at(u.flow);
   const auto& st = steps_of(u)[u.step];
   ResponseView view(c.status, c.response);
+  const sim::Time intended = active_[slot].intended;
   if (u.measured) {
     auto& stats = metrics_.flows()[u.flow];
     for (const std::size_t k : st.checks) ++(check(flow.checks[k], view) ? stats.check_passes : stats.check_fails)[k];
+  }
+  if (metrics_.measured(intended)) {
+    auto& step = metrics_.flows()[u.flow].steps[(u.in_setup ? 0 : flow.setup.size()) + u.step];
+    ++step.requests;
+    if (verdict_of(c.cause) == Verdict::kOk) {
+      ++step.ok;
+      step.latency.record(std::max<sim::Time>(0, c.done - intended));
+    } else {
+      ++step.failed;
+    }
   }
   if (verdict_of(c.cause) != Verdict::kOk) return end_session(slot, c.done, cause_name(c.cause), backoff);
   for (const auto& e : st.extract) {
