@@ -81,15 +81,23 @@ constexpr Cause cause_of_status(int status, int expect_status) {
 // A response kept for a flow step that reads it (extract, checks, cookies): its header fields
 // as received and its body, cut at kCaptureLimit bytes (`truncated` then says so).
 inline constexpr std::size_t kCaptureLimit = 1024 * 1024;
+// The strings are reused from response to response (no allocation once they have grown).
 struct CapturedResponse {
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers;  // the first header_count are this response's
+  std::size_t header_count = 0;
   std::string body;
   bool truncated = false;
 
   void clear() {
-    headers.clear();
+    header_count = 0;
     body.clear();
     truncated = false;
+  }
+  void add_header(std::string_view name, std::string_view value) {
+    if (header_count == headers.size()) headers.emplace_back();
+    headers[header_count].first.assign(name);
+    headers[header_count].second.assign(value);
+    ++header_count;
   }
   void append_body(std::string_view bytes) {
     const std::size_t room = kCaptureLimit - body.size();

@@ -112,7 +112,7 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
     else if (!status_in_range(code) || code == 101) ec = boost::beast::http::error::bad_status;
   }
   void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
-    if (capture_ != nullptr) capture_->headers.emplace_back(std::string(name), std::string(value));
+    if (capture_ != nullptr) capture_->add_header(std::string_view(name.data(), name.size()), std::string_view(value.data(), value.size()));
   }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(boost::optional<std::uint64_t> const&, error_code&) override {}

@@ -81,7 +81,8 @@ CompiledCheck compile_check(const workload::CheckSpec& spec, const std::string& 
 
 std::optional<std::string_view> ResponseView::header(std::string_view name) const {
   if (response_ == nullptr) return std::nullopt;
-  for (const auto& [n, v] : response_->headers) {
+  for (std::size_t i = 0; i < response_->header_count; ++i) {
+    const auto& [n, v] = response_->headers[i];
     if (iequals(n, name)) return std::string_view(v);
   }
   return std::nullopt;
@@ -142,7 +143,8 @@ bool check(const CompiledCheck& c, ResponseView& response) {
 }
 
 void keep_cookies(const CapturedResponse& response, CookieJar& jar) {
-  for (const auto& [name, value] : response.headers) {
+  for (std::size_t i = 0; i < response.header_count; ++i) {
+    const auto& [name, value] = response.headers[i];
     if (!iequals(name, "set-cookie")) continue;
     const std::string_view pair = trim(std::string_view(value).substr(0, value.find(';')));
     const auto eq = pair.find('=');

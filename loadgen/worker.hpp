@@ -93,6 +93,7 @@ class Worker final : private EngineListener {
     std::size_t flow = 0;
     std::size_t step = 0;
     std::int64_t repeats_left = 0;
+    std::uint64_t sent = 0;  // requests the session has sent
     sim::Time session_start = 0;
     SessionVars vars;
     CookieJar jar;

@@ -71,6 +71,7 @@ void Worker::start_session(std::size_t slot, std::size_t flow, sim::Time intende
   auto& u = users_[slot];
   const auto& f = flows_->at(flow);
   u.in_session = true;
+  u.sent = 0;
   u.flow = flow;
   u.session_start = intended;
   u.measured = metrics_.measured(intended);
@@ -149,6 +150,7 @@ void Worker::fire_step(std::size_t slot, sim::Time intended) {
   active_[slot] = {true, st.cls, intended};
   metrics_.on_sent(intended, steady_now(), u.waited);
   u.waited = false;
+  ++u.sent;
   if (metrics_.measured(intended)) ++in_flight_by_class_[st.cls];
   engine_->start_prepared(slot, st.cls, intended, bytes, st.capture);
 }
@@ -249,6 +251,11 @@ void Worker::next_session(std::size_t user, sim::Time ready, sim::Time backoff) 
                               ? 0
                               : closed.think_time.sample_time(rng_);
   const sim::Time intended = ready + backoff + think;
+  if (intended <= ready && users_[user].sent > 0) {
+    // No think time: the next session starts now. (A session that ended without sending a
+    // request goes through the timer, so sessions failing at once never nest calls.)
+    return start_session(user, flows_->pick(rng_), intended);
+  }
   auto& timer = think_timers_[user];
   if (!timer) timer = std::make_unique<asio::steady_timer>(io_);
   timer->expires_at(at(intended));

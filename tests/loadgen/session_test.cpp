@@ -23,7 +23,7 @@ workload::ExtractSpec spec(ExtractSource source, const std::string& expression) 
 loadgen::CapturedResponse response(const std::string& body, std::vector<std::pair<std::string, std::string>> headers = {}) {
   loadgen::CapturedResponse r;
   r.body = body;
-  r.headers = std::move(headers);
+  for (const auto& [n, v] : headers) r.add_header(n, v);
   return r;
 }
 
