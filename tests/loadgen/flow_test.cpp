@@ -314,3 +314,41 @@ TEST_CASE("FlowPlan: names session variables once and refuses a bad pointer with
   f.steps[0].extract[0].expression = "x";
   CHECK_THROWS_WITH(loadgen::FlowPlan::build({f}, classes), Catch::Contains("flow 'f' step 's' extract 'x'"));
 }
+
+TEST_CASE("Flows: a timeout mid-session fails it as read_timeout, and a variable never set as unset_variable") {
+  SECTION("the read outlives the request timeout") {
+    // Reads of order 1..: the testbed takes 300 ms for every request, the generator waits 100 ms.
+    test::TestbedThread tb(api_testbed("const(300ms)"));
+    auto f = buyer();
+    f.setup.clear();
+    f.steps.erase(f.steps.begin());  // read only, with a token that is never checked in time
+    f.steps[0].extract = {};
+    auto c = journey(tb.url(), {f}, 2, "/orders/1", "");
+    c.workload.classes[kRead].http.headers.clear();
+    c.engine.timeout = 100 * sim::kMillisecond;
+    c.drain = 200 * sim::kMillisecond;
+    const auto r = test::run(c);
+    balanced(r, "buyer");
+    const auto& s = sessions(r, "buyer");
+    CHECK(u64(s, "completed") == 0);
+    CHECK(u64(s, "failed") >= 10);
+    CHECK(u64(s.at("failed_by_cause"), "read_timeout") == u64(s, "failed"));
+    CHECK(r.result.requests.timeouts == u64(s, "failed"));
+    // A step without a response fails its status checks.
+    CHECK(u64(r.result.sections.at("checks").at("by_check").at("buyer.read-ok"), "fails") == u64(s, "failed"));
+  }
+  SECTION("a request naming a variable no step has set yet") {
+    // The read comes first: {order_id} is extracted only by the create after it, and every
+    // session starts from what setup left (the token), so no read is ever sent.
+    test::TestbedThread tb(api_testbed());
+    auto f = buyer();
+    std::swap(f.steps[0], f.steps[1]);
+    const auto r = test::run(journey(tb.url(), {f}, 2));
+    balanced(r, "buyer");
+    const auto& s = sessions(r, "buyer");
+    CHECK(u64(s, "failed") > 100);
+    CHECK(u64(s.at("failed_by_cause"), "unset_variable") == u64(s, "failed"));
+    CHECK(r.result.requests.total == 2);  // the two logins of setup, nothing else
+    CHECK(tb.stats().requests == 2);
+  }
+}
