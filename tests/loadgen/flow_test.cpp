@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "loadgen/flow_plan.hpp"
+#include "loadgen/summary.hpp"
 #include "reports/threshold.hpp"
 #include "tests/loadgen/servers.hpp"
 
@@ -189,6 +190,11 @@ TEST_CASE("Flows: a 401 mid-session (a wrong token) fails the session as http_4x
   CHECK(u64(checks.at("by_check").at("buyer.created"), "fails") == u64(s, "failed"));
   CHECK(u64(checks, "passes") == 0);
   CHECK(checks.at("rate").get<double>() == 0.0);
+  const std::string text = loadgen::format_summary(r.result, r.info);
+  CHECK_THAT(text, Catch::Contains("Sessions buyer: started " + std::to_string(u64(s, "started")) + " = completed 0 + failed " +
+                                   std::to_string(u64(s, "failed"))));
+  CHECK_THAT(text, Catch::Contains("failed: http_4xx " + std::to_string(u64(s, "failed"))));
+  CHECK_THAT(text, Catch::Contains("Checks: 0.00% passed"));
   CHECK_FALSE(reports::evaluate_threshold("checks.rate > 0.99", r.result.to_json()).ok);
 }
 
