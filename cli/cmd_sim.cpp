@@ -138,8 +138,10 @@ ExitCode run_check(int argc, char** argv) {
   const auto problems = app::check_scenario_thresholds(*sc);
   for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
   if (!problems.empty()) return ExitCode::kUsage;
-  std::printf("%s: ok (%s, %zu request class%s, %s)\n", args.positionals()[0].c_str(), sc->name.c_str(),
-              sc->workload.classes.size(), sc->workload.classes.size() == 1 ? "" : "es",
+  const std::size_t flows = sc->workload.flows.size();
+  const std::string flow_text = flows == 0 ? "" : ", " + std::to_string(flows) + (flows == 1 ? " flow" : " flows");
+  std::printf("%s: ok (%s, %zu request class%s%s, %s)\n", args.positionals()[0].c_str(), sc->name.c_str(),
+              sc->workload.classes.size(), sc->workload.classes.size() == 1 ? "" : "es", flow_text.c_str(),
               sim::format_duration(sc->duration).c_str());
   for (const auto& c : sc->initial_capacity) {
     if (c.from_auto) std::printf("  %s: auto -> %s (%s)\n", c.path.c_str(), reports::fixed(c.value, 1).c_str(), c.basis.c_str());

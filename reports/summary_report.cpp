@@ -75,6 +75,19 @@ std::string ci_text(const Result& r, const char* key) {
   return "[" + fixed(it->second.low, 3) + ", " + fixed(it->second.high, 3) + "]";
 }
 
+// "<started> started · ... · duration s p50 … · p95 … · p99 …" of a `sessions` or `flows.<name>`
+// object (docs/results.md); a statistic without samples (null) prints "—".
+std::string session_line(const Json& s) {
+  // Counts are whole numbers, or means over replications.
+  auto count = [&s](const char* k) { return s.contains(k) && s[k].is_number() ? format_value(s[k].get<double>()) : std::string(kNoValue); };
+  auto seconds = [&s](const char* k) {
+    const Json* d = s.contains("duration_s") && s["duration_s"].is_object() ? &s["duration_s"] : nullptr;
+    return d != nullptr && d->contains(k) && (*d)[k].is_number() ? fixed((*d)[k].get<double>(), 3) : std::string(kNoValue);
+  };
+  return count("started") + " started · " + count("completed") + " completed · " + count("failed") + " failed · " +
+         count("in_flight") + " in flight · duration s p50 " + seconds("p50") + " · p95 " + seconds("p95") + " · p99 " + seconds("p99");
+}
+
 }  // namespace
 
 std::string render_text(const Result& r) {
@@ -99,6 +112,14 @@ std::string render_text(const Result& r) {
     out << "class " << name << ": " << fixed(c.ok_throughput_rps, 3) << " req/s ok of " << fixed(c.throughput_rps, 3)
         << " completed · p50 " << stat(c.latency_ms.p50, ok) << " · p95 " << stat(c.latency_ms.p95, ok) << " · p99 "
         << stat(c.latency_ms.p99, ok) << " ms · error rate " << fixed(c.requests.error_rate() * 100.0, 4) << " %\n";
+  }
+  if (r.sections.contains("sessions") && r.sections["sessions"].is_object()) {
+    out << "sessions   " << session_line(r.sections["sessions"]) << '\n';
+    if (r.sections.contains("flows") && r.sections["flows"].is_object()) {
+      for (const auto& [name, f] : r.sections["flows"].items()) {
+        if (f.is_object()) out << "flow " << name << ": " << session_line(f) << '\n';
+      }
+    }
   }
   for (const auto& [name, s] : r.stations) {
     out << "station " << name << ": utilization " << fixed(s.utilization, 4) << " · mean queue " << fixed(s.mean_queue, 4)

@@ -21,6 +21,7 @@ std::string repeat_problem(const sim::Distribution& d) {
       const double low = std::round(d.mean() - width / 2.0);
       const double high = std::round(d.mean() + width / 2.0);
       if (low < 0.0) return "repeat draws must be >= 0 (0 skips the step), found " + d.describe();
+      if (high < 1.0) return "repeat never sends the step's request, found " + d.describe() + ": leave the step out";
       if (high > static_cast<double>(kMaxRepeat)) return "repeat draws must be at most " + max + ", found " + d.describe();
       return {};
     }
@@ -35,9 +36,8 @@ std::string repeat_problem(const sim::Distribution& d) {
   }
 }
 
-std::int64_t draw_repeat(const std::optional<sim::Distribution>& repeat, sim::Rng& rng) {
-  if (!repeat) return 1;
-  const double v = std::round(repeat->sample(rng));
+std::int64_t draw_repeat_of(const sim::Distribution& repeat, sim::Rng& rng) {
+  const double v = std::round(repeat.sample(rng));
   return static_cast<std::int64_t>(std::clamp(v, 0.0, static_cast<double>(kMaxRepeat)));
 }
 

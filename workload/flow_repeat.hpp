@@ -21,6 +21,9 @@ std::string repeat_problem(const sim::Distribution& d);
 
 // The count drawn for one entry into a step: 1 without a repeat, otherwise a draw of `repeat`
 // (a constant draws nothing from `rng`).
-std::int64_t draw_repeat(const std::optional<sim::Distribution>& repeat, sim::Rng& rng);
+std::int64_t draw_repeat_of(const sim::Distribution& repeat, sim::Rng& rng);
+inline std::int64_t draw_repeat(const std::optional<sim::Distribution>& repeat, sim::Rng& rng) {
+  return repeat ? draw_repeat_of(*repeat, rng) : 1;
+}
 
 }  // namespace loadcast::workload

@@ -7,6 +7,7 @@
 
 #include "models/core/component.hpp"
 #include "models/data/db_instance_classes.hpp"
+#include "workload/flow_visits.hpp"
 
 namespace loadcast::models {
 
@@ -105,15 +106,22 @@ double worker_message_time(const ModelConfig& m, const WorkerConfig& w, const St
   return t.time + latency / batch + (w.delete_batch ? latency / batch : latency);
 }
 
+// The requests of each class one arrival brings with flows: the expected requests of a session
+// (workload/flow_visits.hpp). Without flows the weights' shares are used, as written below.
+std::vector<double> session_requests(const workload::WorkloadSpec& workload) {
+  return workload.flows.empty() ? std::vector<double>{} : workload::session_demand(workload).requests;
+}
+
 Context demands(const workload::WorkloadSpec& workload, const ModelConfig& m) {
   Context c{m, std::vector<Demand>(m.services.size()), std::vector<Demand>(m.workers.size()),
             std::vector<double>(m.queues.size(), 0.0), {}};
   const double rate = first_minute_rate(workload, m);
   double weights = 0.0;
   for (const auto& cls : workload.classes) weights += cls.weight;
+  const std::vector<double> per_session = session_requests(workload);
   std::vector<double> base(m.queues.size(), 0.0);
   for (std::size_t k = 0; k < m.classes.size() && k < workload.classes.size(); ++k) {
-    const double share = weights > 0 ? rate * workload.classes[k].weight / weights : 0.0;
+    const double share = !per_session.empty() ? rate * per_session[k] : weights > 0 ? rate * workload.classes[k].weight / weights : 0.0;
     const auto& cls = m.classes[k];
     const ServiceConfig* svc = cls.service && *cls.service < m.services.size() ? &m.services[*cls.service] : nullptr;
     const StepTotals t = step_totals(m, cls.steps, svc);
@@ -234,6 +242,18 @@ double first_minute_rate(const workload::WorkloadSpec& workload, const ModelConf
   if (const auto* open = std::get_if<workload::OpenWorkload>(&workload.model)) return open->rate.integral(minute) / kFirstMinuteS;
   const auto& closed = std::get<workload::ClosedWorkload>(workload.model);
   const double users = closed.users.integral(minute) / kFirstMinuteS;
+  if (!workload.flows.empty()) {
+    // A user's cycle: its think time, then a session (its requests and its steps' think times).
+    const workload::SessionDemand d = workload::session_demand(workload);
+    double session = d.think_s;
+    for (std::size_t k = 0; k < workload.classes.size() && k < model.classes.size(); ++k) {
+      const auto& cls = model.classes[k];
+      const ServiceConfig* svc = cls.service && *cls.service < model.services.size() ? &model.services[*cls.service] : nullptr;
+      session += d.requests[k] * step_totals(model, cls.steps, svc).time;
+    }
+    const double cycle = closed.think_time.mean() + session;
+    return cycle > 0 ? users / cycle : 0.0;
+  }
   double weights = 0.0, response = 0.0;
   for (std::size_t k = 0; k < workload.classes.size() && k < model.classes.size(); ++k) {
     const auto& cls = model.classes[k];

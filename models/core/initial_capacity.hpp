@@ -31,7 +31,8 @@ struct CapacityEstimate {
   std::string basis;   // how: "150 req/s x 12 ms CPU / (0.5 vCPU x 60 %) = 6"
 };
 
-// The first minute's mean arrival rate (requests per second) of `workload`.
+// The first minute's mean arrival rate of `workload`: requests per second, or with flows session
+// starts per second.
 double first_minute_rate(const workload::WorkloadSpec& workload, const ModelConfig& model);
 
 // An estimate for every service, worker, replica set with replica auto scaling and Aurora

@@ -36,6 +36,7 @@ struct Request {
   std::uint32_t cls = 0;             // request class
   std::uint32_t step = 0;            // next step to run
   std::uint32_t user = UINT32_MAX;   // who waits for it: a closed-model user, or a worker's poller
+  std::uint32_t session = UINT32_MAX;  // the flow session it belongs to (models/core/session_runner.hpp)
   sim::Time arrival = 0;             // when the client sent it
   sim::Time step_start = 0;          // when the current step began (waits, timeouts)
   Task* task = nullptr;              // the task serving it, when a service model is present

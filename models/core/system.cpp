@@ -38,7 +38,8 @@ System::System(sim::Simulation& sim, const workload::WorkloadSpec& workload, con
       workload_(workload),
       config_(config),
       params_(params),
-      source_(sim, workload, *this, params.duration),
+      sessions_(workload.flows.empty() ? nullptr : std::make_unique<SessionRunner>(sim, workload, *this)),
+      source_(sim, workload, *this, params.duration, this),
       class_counts_(workload.classes.size()),
       class_latency_(workload.classes.size()),
       recent_(workload.classes.size()),
@@ -110,16 +111,18 @@ RunOutput System::run() {
     w["measured_s"] = sim::to_seconds(to - std::clamp(params_.warmup, from, to));
     out.sections["window"] = std::move(w);
   }
+  if (sessions_) sessions_->write(out.sections, class_latency_);
   for (Component* c : components_) c->finish(out);
   if (outbound_.used()) outbound_.add_usage(out.metered_usage(params_.duration));
   out.events = std::move(events_.events());
   return out;
 }
 
-void System::admit(std::uint32_t cls, std::uint32_t user) {
+void System::enter(std::uint32_t cls, std::uint32_t user, std::uint32_t session) {
   Request* r = pool_.acquire();
   r->cls = cls;
   r->user = user;
+  r->session = session;
   r->arrival = sim_.now();
   r->counted = measuring_;
   ++interval_arrivals_;
@@ -180,16 +183,23 @@ void System::complete(Request* r, const Failure* f) {
   account(r, f);
   if (r->task != nullptr) web_->finished(r);
   const std::uint32_t user = r->user;
+  const std::uint32_t session = r->session;
+  const bool counted = r->counted;
+  const sim::Time latency = sim_.now() - r->arrival;
   pool_.release(r);
   if (user != UINT32_MAX) source_.request_done(user);
+  if (session != UINT32_MAX) sessions_->request_done(session, f == nullptr, counted, latency);
 }
 
 void System::respond_early(Request* r, const Failure& f) {
   account(r, &f);
   r->abandoned = true;
   const std::uint32_t user = r->user;
+  const std::uint32_t session = r->session;
   r->user = UINT32_MAX;
+  r->session = UINT32_MAX;
   if (user != UINT32_MAX) source_.request_done(user);
+  if (session != UINT32_MAX) sessions_->request_done(session, false, r->counted, sim_.now() - r->arrival);
 }
 
 void System::discard(Request* r) {

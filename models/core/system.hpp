@@ -5,7 +5,9 @@
 // and completes OK or with a Failure; one answered early (504, 502) is counted then and
 // discarded when the step holding it ends. Statistics count requests arriving after the
 // warm-up; at the end those still present are in_flight, so for every class
-// total = ok + errors + timeouts + dropped + in_flight. Besides the per-interval series it writes
+// total = ok + errors + timeouts + dropped + in_flight. With workload.flows, arrivals start
+// sessions (SessionRunner), whose requests run the same path and report their outcome back to
+// their session. Besides the per-interval series it writes
 // the `hourly` and `window` sections (docs/results.md).
 // Randomness: service samples of step i of class c come from the stream "class.<c>.step.<i>".
 // One System per Simulation; not thread safe.
@@ -24,6 +26,7 @@
 #include "models/core/outbound_call.hpp"
 #include "models/core/request.hpp"
 #include "models/core/run_output.hpp"
+#include "models/core/session_runner.hpp"
 #include "models/core/station.hpp"
 #include "models/core/workload_source.hpp"
 #include "reports/histogram.hpp"
@@ -44,7 +47,7 @@ struct RunParams {
   std::optional<std::pair<sim::Time, sim::Time>> window;
 };
 
-class System final : public RequestSink, public Admitter {
+class System final : public RequestSink, public Admitter, public SessionStarter, public SessionHost {
  public:
   System(sim::Simulation& sim, const workload::WorkloadSpec& workload, const ModelConfig& config, const RunParams& params);
   ~System() override;
@@ -59,7 +62,10 @@ class System final : public RequestSink, public Admitter {
     else complete(r, &f);
   }
   void respond_early(Request* r, const Failure& f) override;
-  void admit(std::uint32_t cls, std::uint32_t user) override;
+  void admit(std::uint32_t cls, std::uint32_t user) override { enter(cls, user, UINT32_MAX); }
+  void start_session(std::uint32_t flow, std::uint32_t user) override { sessions_->start(flow, user, measuring_); }
+  void send_for_session(std::uint32_t cls, std::uint32_t session) override { enter(cls, UINT32_MAX, session); }
+  void session_ended(std::uint32_t user) override { source_.request_done(user); }
 
   sim::Simulation& simulation() { return sim_; }
   EventLog& events() { return events_; }
@@ -79,6 +85,8 @@ class System final : public RequestSink, public Admitter {
     reports::RequestCounts to_counts() const;
   };
 
+  // A request of class `cls` arrives now, for a closed-model user or a session (or neither).
+  void enter(std::uint32_t cls, std::uint32_t user, std::uint32_t session);
   void run_step(Request* r);
   void complete(Request* r, const Failure* f);
   void account(Request* r, const Failure* f);  // the client got its answer: count it
@@ -113,6 +121,7 @@ class System final : public RequestSink, public Admitter {
   std::vector<std::unique_ptr<Station>> stations_;
   std::vector<std::size_t> step_offset_;  // first step rng of each class
   std::vector<sim::Rng> step_rngs_;
+  std::unique_ptr<SessionRunner> sessions_;  // with workload.flows
   WorkloadSource source_;
   EventLog events_;
   std::vector<Component*> components_;

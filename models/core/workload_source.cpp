@@ -1,5 +1,6 @@
 #include "models/core/workload_source.hpp"
 
+#include <cassert>
 #include <cmath>
 
 #include "sim/distribution.hpp"
@@ -10,15 +11,22 @@ namespace {
 constexpr sim::Time kUserTick = sim::kSecond;
 }
 
-WorkloadSource::WorkloadSource(sim::Simulation& sim, const workload::WorkloadSpec& spec, Admitter& admitter, sim::Time end)
+WorkloadSource::WorkloadSource(sim::Simulation& sim, const workload::WorkloadSpec& spec, Admitter& admitter, sim::Time end,
+                               SessionStarter* sessions)
     : sim_(sim),
       spec_(spec),
       admitter_(admitter),
+      sessions_(spec.flows.empty() ? nullptr : sessions),
       end_(end),
       class_rng_(sim.stream(workload::kClassStream)),
       think_rng_(sim.stream("workload.think")) {
+  assert((spec.flows.empty() || sessions != nullptr) && "a workload with flows needs a SessionStarter");
   std::vector<double> weights;
-  for (const auto& c : spec.classes) weights.push_back(c.weight);
+  if (spec.flows.empty()) {
+    for (const auto& c : spec.classes) weights.push_back(c.weight);
+  } else {
+    for (const auto& f : spec.flows) weights.push_back(f.weight);
+  }
   classes_ = sim::WeightedChoice(weights);
   if (const auto* open = std::get_if<workload::OpenWorkload>(&spec.model)) {
     sequence_.emplace(open->rate, open->process, classes_, sim.seed(), sim.replication(), end);
@@ -50,6 +58,10 @@ void WorkloadSource::on_arrival() {
   ++arrivals_;
   const auto cls = static_cast<std::uint32_t>(next_class_);
   schedule_next_arrival();
+  if (sessions_ != nullptr) [[unlikely]] {
+    sessions_->start_session(cls, UINT32_MAX);
+    return;
+  }
   admitter_.admit(cls, UINT32_MAX);
 }
 
@@ -109,6 +121,10 @@ void WorkloadSource::send(std::uint32_t user) {
   }
   ++arrivals_;
   const auto cls = static_cast<std::uint32_t>(classes_.pick(class_rng_));
+  if (sessions_ != nullptr) {
+    sessions_->start_session(cls, user);
+    return;
+  }
   admitter_.admit(cls, user);
 }
 

@@ -292,6 +292,20 @@ TEST_CASE("SummaryReport: text and Markdown carry counts latency thresholds cost
   CHECK_THAT(md, Catch::Contains("- Fargate Spot is priced at On-Demand x (1 - 0.7): an upper bound\n"));
 }
 
+TEST_CASE("SummaryReport: the text report shows the sessions and each flow of a run with flows") {
+  Result r = rich_result();
+  CHECK_THAT(render_text(r), !Catch::Contains("sessions"));
+  r.sections["sessions"] = Json{{"started", 99},  {"completed", 93}, {"failed", 0}, {"in_flight", 6},
+                                {"duration_s", Json{{"mean", 6.6}, {"p50", 6.6}, {"p95", 6.6}, {"p99", 6.6}, {"max", 6.6}}}};
+  r.sections["flows"] = Json{{"shop", r.sections["sessions"]},
+                             {"idle", Json{{"started", 2}, {"completed", 0}, {"failed", 2}, {"in_flight", 0},
+                                           {"duration_s", Json{{"mean", nullptr}, {"p50", nullptr}, {"p95", nullptr}, {"p99", nullptr}, {"max", nullptr}}}}}};
+  const std::string text = render_text(r);
+  CHECK_THAT(text, Catch::Contains("sessions   99 started · 93 completed · 0 failed · 6 in flight · duration s p50 6.6 · p95 6.6 · p99 6.6\n"));
+  CHECK_THAT(text, Catch::Contains("flow shop: 99 started · 93 completed"));
+  CHECK_THAT(text, Catch::Contains("flow idle: 2 started · 0 completed · 2 failed · 0 in flight · duration s p50 — · p95 — · p99 —\n"));
+}
+
 TEST_CASE("SvgChart: axis ticks cover the data on a 1-2-5 grid") {
   CHECK(nice_ticks(0, 3600) == std::vector<double>{0, 1000, 2000, 3000, 4000});
   const auto fine = nice_ticks(0, 0.9);

@@ -250,6 +250,8 @@ TEST_CASE("FlowsLoader: each malformed flow is one located error naming what is 
        {"workload.flows[0].steps[0].repeat: repeat must be at least 1"}, true},
       {"a repeat of durations", flow_of("        - { name: a, request: get-order, repeat: 'uniform(1, 3)' }\n"),
        {"repeat must be a count (e.g. 3) or a distribution of whole numbers"}, true},
+      {"a repeat that never sends", flow_of("        - { name: a, request: get-order, repeat: 'uniform_int(0, 0)' }\n"),
+       {"repeat never sends the step's request"}, true},
       {"a repeat that may draw negative counts", flow_of("        - { name: a, request: get-order, repeat: 'uniform_int(-1, 3)' }\n"),
        {"repeat draws must be >= 0 (0 skips the step)"}, true},
       {"an exit above 1", flow_of("        - { name: a, request: get-order, exit: 1.5 }\n"),

@@ -50,7 +50,8 @@ bool keyed_by_name(const std::string& parent_key) {
   static const std::set<std::string> maps{"by_status", "by_cause",    "classes",   "stations",   "queues",
                                           "services",  "workers",     "databases", "topics",     "target_groups",
                                           "histograms", "items",      "db_proxy",  "pool_limits", "idle_limits",
-                                          "replica_autoscaling", "ci95", "series", "unexpected_statuses"};
+                                          "replica_autoscaling", "ci95", "series", "unexpected_statuses", "flows",
+                                          "steps"};
   return maps.count(parent_key) != 0;
 }
 

@@ -168,6 +168,7 @@ TEST_CASE("Schema: every shipped, benchmark, validation and tutorial scenario is
   const std::string root = LOADCAST_SOURCE_DIR;
   for (const char* f : {"scenarios/bookmark-prod.yaml", "scenarios/pdf-app.yaml", "scenarios/pos-production.yaml",
                         "scenarios/step-load.yaml", "tests/bench/mm4-rho09.yaml", "tests/bench/web-day-100rps.yaml",
+                        "tests/bench/flow-sessions.yaml", "tests/bench/flow-weighted.yaml", "docs/examples/bookmark-journey.yaml",
                         "tests/loadgen/mm4-validate.yaml", "docs/examples/orders-api.yaml",
                         "docs/examples/orders-black-friday.yaml"}) {
     INFO(f);

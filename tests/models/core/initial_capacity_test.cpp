@@ -12,6 +12,7 @@
 #include "models/core/initial_capacity.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "tests/support/scenario_run.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace loadcast;
 using loadcast::testing::run;
@@ -171,4 +172,43 @@ TEST_CASE("InitialCapacity: auto values out of range are reported with the value
   };
   CHECK_THAT(bad("database: { type: aurora_serverless_v2, engine: mysql, min_acu: 1, max_acu: 4, initial_acu: 8 }"),
              Catch::Contains("database.initial_acu: must be auto or 1 to max_acu (4) in 0.5 ACU steps (got 8)"));
+}
+
+TEST_CASE("InitialCapacity: with flows the estimates count the requests a session brings") {
+  // 40 sessions/s, each sending `read` uniform_int(3, 6) times (4.5 on average) and then, half
+  // the time, one `write`: 180 reads and 20 writes per second, the load of the weighted scenario
+  // above, so the same estimates.
+  std::string yaml = flat("10m", "auto", "auto");
+  yaml = loadcast::testing::replace(yaml, "  arrivals: { process: poisson, rate: 200 }\n", "  arrivals: { process: poisson, rate: 40 }\n");
+  yaml = loadcast::testing::replace(yaml, "name: read, weight: 9,", "name: read,");
+  yaml = loadcast::testing::replace(yaml, "name: write, weight: 1,", "name: write,");
+  yaml = loadcast::testing::replace(yaml, "load_balancer:", R"(  flows:
+    - name: visit
+      steps:
+        - { name: r, request: read, repeat: 'uniform_int(3, 6)', exit: 0.5 }
+        - { name: w, request: write }
+load_balancer:)");
+  const auto sc = scenario::load_string(yaml, "flat-flows.yaml");
+  CHECK(models::first_minute_rate(sc.workload, sc.model) == Approx(40.0));
+  CHECK(estimate(sc, "services.api.desired") == 4.0);
+  CHECK(estimate(sc, "workers.worker.desired") == 4.0);
+  CHECK(estimate(sc, "database.initial_acu") == 2.0);
+}
+
+TEST_CASE("InitialCapacity: a closed model of sessions cycles through think time, the session's requests and its think times") {
+  // 10 users; per cycle: users.think_time 1 s, then a session of two 10 ms requests with 0.5 s
+  // of think before the second: 1.52 s, so 10 / 1.52 sessions per second.
+  const std::string yaml = R"(duration: 10m
+workload:
+  users: { count: 10, think_time: const(1s) }
+  requests:
+    - { name: a, steps: [ { delay: const(10ms) } ] }
+  flows:
+    - name: f
+      steps:
+        - { name: one, request: a }
+        - { name: two, request: a, think: const(500ms) }
+)";
+  const auto sc = scenario::load_string(yaml, "closed-flows.yaml");
+  CHECK(models::first_minute_rate(sc.workload, sc.model) == Approx(10.0 / 1.52));
 }
