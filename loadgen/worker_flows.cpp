@@ -111,7 +111,16 @@ void Worker::enter_step(std::size_t slot, std::size_t index, sim::Time ready) {
   }
   u.step = index;
   u.repeats_left = workload::draw_repeat(steps[index].repeat, rng_);
-  if (u.repeats_left == 0) return after_step(slot, ready);
+  if (u.repeats_left == 0) {
+    // Skipped (a repeat draw of 0): what follows runs from the loop, so skips in a row never
+    // nest calls.
+    asio::post(io_, [this, slot, ready] {
+      if (finished_ || ending_) return;
+      after_step(slot, ready);
+      maybe_finish();
+    });
+    return;
+  }
   send_step(slot, ready);
 }
 

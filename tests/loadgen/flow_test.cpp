@@ -278,6 +278,21 @@ TEST_CASE("Flows: a branch graph with repeat and exit follows its probabilities"
   CHECK(reads / sessions_done == Approx(2.0).margin(0.3));
 }
 
+TEST_CASE("Flows: a step whose repeat draws 0 is skipped") {
+  test::TestbedThread tb(api_testbed("const(0ms)"));
+  auto f = buyer();
+  auto again = step("login-again", kLogin);  // 0, 1 or 2 extra logins per session, 1 on average
+  again.repeat = sim::Distribution::uniform_int(0, 2);
+  f.steps.insert(f.steps.begin(), again);
+  const auto r = test::run(journey(tb.url(), {f}, 2));
+  balanced(r, "buyer");
+  const auto& s = sessions(r, "buyer");
+  REQUIRE(u64(s, "completed") > 200);
+  CHECK(u64(s, "failed") == 0);
+  const auto extra = static_cast<double>(u64(s.at("steps").at("login-again"), "ok"));
+  CHECK(extra / static_cast<double>(u64(s, "completed")) == Approx(1.0).margin(0.15));
+}
+
 TEST_CASE("Flows: a step's latency counts from its intended start, the previous response plus think time", "[wallclock]") {
   // One user; each request takes 50 ms; the read thinks 100 ms first. A session takes
   // 50 + 100 + 50 = 200 ms from its intended start, and no request's latency includes a think.
