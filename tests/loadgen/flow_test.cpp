@@ -278,6 +278,34 @@ TEST_CASE("Flows: a branch graph with repeat and exit follows its probabilities"
   CHECK(reads / sessions_done == Approx(2.0).margin(0.3));
 }
 
+TEST_CASE("Flows: each virtual user takes its own credentials row, for every session") {
+  // Three users, two rows: user k takes row k mod 2 (users 0 and 2 are ann, user 1 is bob).
+  test::BadServer server(test::Misbehaviour::kRecord);
+  workload::FlowSpec f;
+  f.name = "who";
+  f.steps = {step("who", 0)};
+  workload::CredentialsSpec cred;
+  cred.csv_path = "users.csv";
+  cred.columns = {"username"};
+  cred.rows = {{"ann"}, {"bob"}};
+  f.credentials = cred;
+  auto c = test::quick(server.url(), 3, 500 * sim::kMillisecond);
+  c.threads = 1;
+  c.workload.classes = {request("who", "GET", "/who/{username}")};
+  std::get<workload::ClosedWorkload>(c.workload.model).think_time = sim::Distribution::constant(0.05);
+  std::get<workload::ClosedWorkload>(c.workload.model).think_time.set_value_kind(sim::ValueKind::kDuration);
+  c.workload.flows = {f};
+  const auto r = test::run(c);
+  balanced(r, "who");
+  std::map<std::string, std::uint64_t> seen;
+  for (const auto& line : server.request_lines()) ++seen[line];
+  REQUIRE(seen.size() == 2);
+  const auto ann = seen["GET /who/ann HTTP/1.1"];
+  const auto bob = seen["GET /who/bob HTTP/1.1"];
+  CHECK(ann + bob == r.result.requests.total);
+  CHECK(static_cast<double>(ann) / static_cast<double>(bob) == Approx(2.0).margin(0.5));
+}
+
 TEST_CASE("Flows: a step whose repeat draws 0 is skipped") {
   test::TestbedThread tb(api_testbed("const(0ms)"));
   auto f = buyer();
