@@ -340,6 +340,35 @@ TEST_CASE("Flows: a step's latency counts from its intended start, the previous 
   CHECK(r.result.classes.at("get-order").latency_ms.p50 == Approx(50.0).margin(10.0));
 }
 
+TEST_CASE("Flows: an open-model session that waited for a virtual user has the wait in its first step's latency", "[wallclock]") {
+  // One virtual user, sessions of 2 x 50 ms arriving 20/s (capacity 10/s): the backlog grows,
+  // and each session's create counts from its arrival; the read after it still takes 50 ms.
+  auto f = buyer();
+  const auto r = test::run_unheld(api_testbed("const(50ms)"), [&](const std::string& url) {
+    auto c = journey(url, {f}, 1);
+    workload::OpenWorkload open;
+    open.process = workload::ArrivalProcess::kUniform;
+    open.rate = workload::RateSchedule({{0, 20.0}});
+    c.workload.model = open;
+    c.connections = 1;
+    c.threads = 1;
+    c.duration = 1 * sim::kSecond;
+    c.drain = 3 * sim::kSecond;
+    return c;
+  });
+  balanced(r, "buyer");
+  const auto& s = sessions(r, "buyer");
+  CHECK(u64(s, "started") == 19);
+  CHECK(r.result.sections.at("load").at("backlogged").get<std::uint64_t>() >= 15);
+  // Sessions still waiting when the schedule ends are dropped, their first request not sent.
+  CHECK(u64(s, "dropped") >= 5);
+  CHECK(r.result.classes.at("create-order").requests.by_cause.at("not_sent_at_stop") == u64(s, "dropped"));
+  // The k-th session starts its create at about 100 ms x k, arriving at 50 ms x k: the wait
+  // grows to ~450 ms by the end of the second.
+  CHECK(r.result.classes.at("create-order").latency_ms.max > 350.0);
+  CHECK(r.result.classes.at("get-order").latency_ms.p50 == Approx(50.0).margin(10.0));
+}
+
 TEST_CASE("Flows: engines other than the native HTTP/1.1 one refuse flows") {
   auto c = journey("http://127.0.0.1:9", {buyer()}, 1);
   c.engine.http2 = true;
