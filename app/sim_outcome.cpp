@@ -6,6 +6,7 @@
 #include "cost/cost.hpp"
 #include "reports/threshold.hpp"
 #include "cost/infracost_usage.hpp"
+#include "loadgen/load_thresholds.hpp"
 #include "sim/time.hpp"
 
 namespace loadcast::app {
@@ -41,6 +42,7 @@ std::vector<std::string> check_scenario_thresholds(const scenario::Scenario& sc)
     const std::string where = i < sc.threshold_locations.size() ? sc.threshold_locations[i] : sc.path;
     try {
       const reports::Threshold t = reports::parse_threshold(expr);
+      if (loadgen::load_only_metric(t.metric)) continue;  // n/a here: run_sim lists it
       (void)reports::resolve_metric(skeleton, t.metric, reports::MissingCounts::kZero);
     } catch (const reports::ThresholdError& e) {
       problems.push_back(where + ": threshold '" + expr + "': " + e.what());
@@ -63,7 +65,19 @@ SimOutcome run_sim(const scenario::Scenario& sc, const SimOptions& options) {
   out.cost_error = cost::cost_error(out.result);
   out.verdict.run_failed = out.cost_error.has_value();
   out.verdict.interrupted = run.stopped_early;
-  if (!out.cost_error) judge_thresholds(out.result, sc.thresholds, out.verdict);
+  // A threshold on what only a measurement has (flows' checks) is not applicable to a model.
+  std::vector<std::string> judged, load_only;
+  for (const auto& expr : sc.thresholds) {
+    bool only_load = false;
+    try {
+      only_load = loadgen::load_only_metric(reports::parse_threshold(expr).metric);
+    } catch (const reports::ThresholdError&) {
+      // malformed: judge_thresholds reports it
+    }
+    (only_load ? load_only : judged).push_back(expr);
+  }
+  if (!load_only.empty()) out.result.sections["thresholds_not_applicable"] = loadgen::not_applicable_json(load_only, loadgen::kLoadOnly);
+  if (!out.cost_error) judge_thresholds(out.result, judged, out.verdict);
   return out;
 }
 

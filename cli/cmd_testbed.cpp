@@ -25,6 +25,7 @@ ExitCode run_testbed(int argc, char** argv) {
                                                        "class.<name>.step.0 reproduces a scenario's draws)"},
                            {"header-timeout", "", true, false, "D  close a connection that sends no complete request header within D "
                                                                "(default 10s; also idle keep-alive connections)"},
+                           {"orders-kept", "", true, false, "N  the stateful API keeps the last N orders (default 100000)"},
                            {"help", "h", false, false, "show this help"},
                        });
   args.parse(argc, argv, 0);
@@ -32,7 +33,8 @@ ExitCode run_testbed(int argc, char** argv) {
     std::printf("usage: loadcast testbed --listen 127.0.0.1:PORT --workers C --service DIST [options]\n\n"
                 "An HTTP/1.1 server whose requests take a service time drawn from DIST on one of C worker\n"
                 "slots (an M/G/c FCFS station), for tests and for validating the simulator. GET /health\n"
-                "answers at once. Stops on SIGINT/SIGTERM and prints what it served.\n\n%s",
+                "answers at once. A small stateful API (POST /login, POST /orders, GET /orders/{id}) serves\n"
+                "user-journey tests. Stops on SIGINT/SIGTERM and prints what it served.\n\n%s",
                 args.help().c_str());
     return ExitCode::kOk;
   }
@@ -71,6 +73,7 @@ ExitCode run_testbed(int argc, char** argv) {
   if (auto s = args.get_u64("seed")) config.seed = *s;
   if (auto s = args.get("stream")) config.stream = *s;
   if (auto t = args.get_duration_ns("header-timeout")) config.header_timeout = *t;
+  if (auto n = args.get_u64("orders-kept")) config.orders_kept = *n;
   if (const auto problems = config.validate(); !problems.empty()) throw UsageError(problems.front());
 
   install_stop_handlers();

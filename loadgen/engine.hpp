@@ -13,7 +13,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 
 #include "loadgen/http_policy.hpp"
@@ -97,6 +99,15 @@ class Engine {
   virtual std::size_t open_connections() const = 0;
   // Starts a request of class `cls` on idle slot `slot`; `intended` is its intended send time.
   virtual void start(std::size_t slot, std::size_t cls, sim::Time intended) = 0;
+  // Flows (workload.flows): whether this engine runs them (start_prepared()); the runner
+  // refuses a scenario with flows on an engine that does not.
+  virtual bool runs_flows() const { return false; }
+  // Starts a request of class `cls` whose HTTP/1.1 bytes the caller rendered (`request` stays
+  // valid until its completion); with `capture`, the Completion carries the response.
+  virtual void start_prepared(std::size_t /*slot*/, std::size_t /*cls*/, sim::Time /*intended*/,
+                              std::string_view /*request*/, bool /*capture*/) {
+    throw std::logic_error("this engine does not run flows (the runner refuses them first)");
+  }
   virtual std::size_t busy() const = 0;
   // Whether the request started on `slot` (still unfinished) has been written to a socket; one
   // still waiting for its connection has not, and is no request in flight when the run stops.

@@ -41,6 +41,13 @@ class BasicHttp1Engine<Stream>::Connection {
   }
 
   void start(std::size_t cls, sim::Time intended) {
+    const auto& src = engine_.source_;
+    start_bytes(cls, intended, src.plan->http1(cls, *src.cursor, *src.rng, scratch_), false);
+  }
+
+  // `bytes` stay valid until the request completes (this connection's scratch, the plan's
+  // prebuilt string, or the caller's buffer for a flow step).
+  void start_bytes(std::size_t cls, sim::Time intended, std::string_view bytes, bool capture) {
     busy_ = true;
     ++engine_.busy_;
     cls_ = cls;
@@ -48,8 +55,9 @@ class BasicHttp1Engine<Stream>::Connection {
     retried_ = false;
     sent_ = 0;
     bytes_ = 0;
+    capture_ = capture;
     const auto& src = engine_.source_;
-    out_ = src.plan->http1(cls, *src.cursor, *src.rng, scratch_);
+    out_ = bytes;
     head_ = src.plan->at(cls).head;
     expect_status_ = src.plan->at(cls).expect_status;
     deadline_ = steady_now() + engine_.options_.timeout;
@@ -127,7 +135,7 @@ class BasicHttp1Engine<Stream>::Connection {
   // A parser for the next response of the request; HeaderScanner enforces the header limit on
   // the raw bytes, so Beast's own (on the rewritten header, which can only grow) never binds first.
   void new_parser() {
-    parser_.emplace(2 * engine_.options_.header_limit + 64, head_);
+    parser_.emplace(2 * engine_.options_.header_limit + 64, head_, capture_ ? &captured_ : nullptr);
     scanner_.reset();
   }
 
@@ -234,6 +242,7 @@ class BasicHttp1Engine<Stream>::Connection {
     c.sent = sent_;
     c.done = steady_now();
     c.bytes = bytes_;
+    if (capture_) c.response = &captured_;
     // Leftover bytes, or a response that ended while the request was still being written,
     // leave the connection in an unknown state: close it.
     const bool keep = parser_->keep_alive() && buffer_.size() == 0 && phase_ == Phase::kWaiting;
@@ -304,6 +313,8 @@ class BasicHttp1Engine<Stream>::Connection {
   int interim_ = 0;              // interim responses skipped for this request
   std::string scratch_;
   std::string_view out_;
+  CapturedResponse captured_;  // the response, for a request started with capture
+  bool capture_ = false;
   std::size_t written_ = 0;
   Phase phase_ = Phase::kClosed;
   bool busy_ = false;
@@ -363,6 +374,12 @@ std::size_t BasicHttp1Engine<Stream>::open_connections() const {
 template <typename Stream>
 void BasicHttp1Engine<Stream>::start(std::size_t slot, std::size_t cls, sim::Time intended) {
   connections_[slot]->start(cls, intended);
+}
+
+template <typename Stream>
+void BasicHttp1Engine<Stream>::start_prepared(std::size_t slot, std::size_t cls, sim::Time intended,
+                                              std::string_view request, bool capture) {
+  connections_[slot]->start_bytes(cls, intended, request, capture);
 }
 
 template <typename Stream>

@@ -40,6 +40,9 @@ class BasicHttp1Engine final : public Engine {
   std::uint64_t connect_failures() const override { return connect_failures_; }
   std::size_t open_connections() const override;
   void start(std::size_t slot, std::size_t cls, sim::Time intended) override;
+  bool runs_flows() const override { return true; }
+  void start_prepared(std::size_t slot, std::size_t cls, sim::Time intended, std::string_view request,
+                      bool capture) override;
   std::size_t busy() const override { return busy_; }
   bool written(std::size_t slot) const override;
   void shutdown() override;

@@ -10,6 +10,7 @@
 
 #include "loadgen/clock.hpp"
 #include "loadgen/curl_engine.hpp"
+#include "loadgen/flow_plan.hpp"
 #include "loadgen/request_plan.hpp"
 
 namespace loadcast::loadgen {
@@ -125,9 +126,18 @@ std::vector<std::string> LoadConfig::validate() const {
       errors.push_back("--cacert: '" + engine.cacert + "' holds no PEM certificate");
     }
   }
+  if (!workload.flows.empty()) {
+    const EngineKind kind = engine_kind();
+    if (kind != EngineKind::kHttp1 && kind != EngineKind::kHttp1Tls) {
+      errors.push_back(std::string("workload.flows: the ") + engine_name(kind) +
+                       " engine does not run flows; the native HTTP/1.1 engine does (http:// or https:// "
+                       "without --http2 or --curl)");
+    }
+  }
   if (!workload.classes.empty()) {
     try {
-      (void)RequestPlan::build(target, workload.classes);
+      const FlowPlan flows = FlowPlan::build(workload.flows, workload.classes);
+      (void)RequestPlan::build(target, workload.classes, flows.variables());
     } catch (const std::invalid_argument& e) {
       errors.push_back(e.what());
     }
@@ -176,6 +186,22 @@ reports::Json LoadConfig::fingerprint() const {
   }
   f["classes"] = names;
   f["classes_hash"] = classes.hex();
+  if (!workload.flows.empty()) {
+    // Written only with flows, so the fingerprints of runs without them stay as they were.
+    reports::Json flow_names = reports::Json::array();
+    Digest flows;
+    for (const auto& fl : workload.flows) {
+      flow_names.push_back(fl.name);
+      flows.add(fl.name);
+      flows.add(fl.weight);
+      for (const auto& st : fl.steps) {
+        flows.add(st.name);
+        flows.add(static_cast<double>(st.request));
+      }
+    }
+    f["flows"] = flow_names;
+    f["flows_hash"] = flows.hex();
+  }
   return f;
 }
 

@@ -91,12 +91,124 @@ reports::Histogram parse_hist(const Json& j, const std::string& where) {
   return *h;
 }
 
+Json rate_json(std::uint64_t passes, std::uint64_t fails) {
+  const std::uint64_t n = passes + fails;
+  return n == 0 ? Json(nullptr) : Json(static_cast<double>(passes) / static_cast<double>(n));
+}
+
+// mean, p50, p95, p99, max of a histogram of nanoseconds, in `unit` (1e-9: seconds, 1e-6: ms).
+Json summary_json(const reports::Histogram& h, double unit) {
+  if (h.empty()) return Json{{"mean", nullptr}, {"p50", nullptr}, {"p95", nullptr}, {"p99", nullptr}, {"max", nullptr}};
+  const auto p = h.percentiles({50.0, 95.0, 99.0});
+  return Json{{"mean", h.mean() * unit}, {"p50", p[0] * unit}, {"p95", p[1] * unit}, {"p99", p[2] * unit},
+              {"max", static_cast<double>(h.max()) * unit}};
+}
+
+// The session counts of `st` (no steps, no histograms): what `sessions` and `flows.<name>` share.
+Json session_counts(const FlowStats& st) {
+  Json causes = Json::object();
+  for (const auto& [k, v] : st.failed_by_cause) causes[k] = v;
+  return Json{{"started", st.started},     {"completed", st.completed},  {"failed", st.failed},
+              {"in_flight", st.in_flight}, {"dropped", st.dropped},      {"balanced", st.balanced()},
+              {"failed_by_cause", causes}, {"duration_s", summary_json(st.duration, 1e-9)}};
+}
+
+void write_flows(reports::Result& r, const LoadTotals& totals) {
+  Json flows = Json::object();
+  FlowStats all;
+  std::uint64_t passes = 0, fails = 0;
+  Json by_check = Json::object();
+  for (std::size_t f = 0; f < totals.flows.size(); ++f) {
+    const FlowStats& st = totals.flows[f];
+    all.started += st.started;
+    all.completed += st.completed;
+    all.failed += st.failed;
+    all.in_flight += st.in_flight;
+    all.dropped += st.dropped;
+    for (const auto& [k, v] : st.failed_by_cause) all.failed_by_cause[k] += v;
+    all.duration.merge(st.duration);
+    Json j = session_counts(st);
+    Json steps = Json::object();
+    Json hists = Json{{"duration", st.duration.serialize()}};
+    for (std::size_t k = 0; k < totals.step_names[f].size() && k < st.steps.size(); ++k) {
+      const StepStats& s = st.steps[k];
+      steps[totals.step_names[f][k]] =
+          Json{{"requests", s.requests}, {"ok", s.ok}, {"failed", s.failed}, {"latency_ms", summary_json(s.latency, 1e-6)}};
+      hists["step:" + totals.step_names[f][k]] = s.latency.serialize();
+    }
+    j["steps"] = std::move(steps);
+    j["histograms"] = std::move(hists);
+    flows[totals.flow_names[f]] = std::move(j);
+    for (std::size_t k = 0; k < totals.check_names[f].size(); ++k) {
+      const std::uint64_t p = k < st.check_passes.size() ? st.check_passes[k] : 0;
+      const std::uint64_t x = k < st.check_fails.size() ? st.check_fails[k] : 0;
+      passes += p;
+      fails += x;
+      by_check[totals.flow_names[f] + "." + totals.check_names[f][k]] = Json{{"passes", p}, {"fails", x}, {"rate", rate_json(p, x)}};
+    }
+  }
+  r.sections["sessions"] = session_counts(all);
+  r.sections["flows"] = std::move(flows);
+  r.sections["checks"] = Json{{"passes", passes}, {"fails", fails}, {"rate", rate_json(passes, fails)}, {"by_check", by_check}};
+}
+
+void read_flows(const reports::Result& r, LoadTotals& t) {
+  if (!r.sections.contains("flows")) return;
+  const Json& by_check = need(need(r.sections, "checks", ""), "by_check", "checks.");
+  for (const auto& [name, s] : r.sections.at("flows").items()) {
+    const std::string where = "flows." + name + ".";
+    std::vector<std::string> checks;
+    const std::string prefix = name + ".";
+    for (const auto& [key, v] : by_check.items()) {
+      if (key.rfind(prefix, 0) == 0) checks.push_back(key.substr(prefix.size()));
+    }
+    std::vector<std::string> steps;
+    for (const auto& [step, v] : need(s, "steps", where).items()) steps.push_back(step);
+    t.add_flow(name, checks, steps);
+    FlowStats& st = t.flows.back();
+    st.started = need(s, "started", where).get<std::uint64_t>();
+    st.completed = need(s, "completed", where).get<std::uint64_t>();
+    st.failed = need(s, "failed", where).get<std::uint64_t>();
+    st.in_flight = need(s, "in_flight", where).get<std::uint64_t>();
+    st.dropped = need(s, "dropped", where).get<std::uint64_t>();
+    for (const auto& [k, v] : need(s, "failed_by_cause", where).items()) st.failed_by_cause[k] = v.get<std::uint64_t>();
+    const Json& hists = need(s, "histograms", where);
+    st.duration = parse_hist(need(hists, "duration", where + "histograms."), where + "histograms.duration");
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+      const Json& js = s.at("steps").at(steps[k]);
+      const std::string sw = where + "steps." + steps[k] + ".";
+      st.steps[k].requests = need(js, "requests", sw).get<std::uint64_t>();
+      st.steps[k].ok = need(js, "ok", sw).get<std::uint64_t>();
+      st.steps[k].failed = need(js, "failed", sw).get<std::uint64_t>();
+      st.steps[k].latency = parse_hist(need(hists, "step:" + steps[k], where + "histograms."), where + "histograms.step");
+    }
+    for (std::size_t k = 0; k < checks.size(); ++k) {
+      const Json& c = by_check.at(prefix + checks[k]);
+      st.check_passes[k] = need(c, "passes", "checks.by_check.").get<std::uint64_t>();
+      st.check_fails[k] = need(c, "fails", "checks.by_check.").get<std::uint64_t>();
+    }
+  }
+}
+
 }  // namespace
 
 LoadTotals::LoadTotals(std::vector<std::string> names)
     : class_names(std::move(names)), classes(class_names.size()), class_in_flight(class_names.size(), 0) {}
 
+void LoadTotals::add_flow(const std::string& name, const std::vector<std::string>& checks,
+                          const std::vector<std::string>& steps) {
+  flow_names.push_back(name);
+  check_names.push_back(checks);
+  step_names.push_back(steps);
+  FlowStats st;
+  st.check_passes.assign(checks.size(), 0);
+  st.check_fails.assign(checks.size(), 0);
+  st.steps.resize(steps.size());
+  flows.push_back(std::move(st));
+}
+
 void LoadTotals::add_worker(const WorkerMetrics& w, const std::vector<std::uint64_t>& in_flight_by_class) {
+  for (std::size_t f = 0; f < flows.size() && f < w.flows().size(); ++f) flows[f].add(w.flows()[f]);
   for (std::size_t c = 0; c < classes.size(); ++c) {
     classes[c].add(w.classes()[c]);
     class_in_flight[c] += in_flight_by_class[c];
@@ -137,6 +249,12 @@ void LoadTotals::add(const LoadTotals& o) {
     classes[c].add(o.classes[oc]);
     class_in_flight[c] += o.class_in_flight[oc];
     index_of[oc] = c;
+  }
+  for (std::size_t of = 0; of < o.flow_names.size(); ++of) {
+    std::size_t f = 0;
+    while (f < flow_names.size() && flow_names[f] != o.flow_names[of]) ++f;
+    if (f == flow_names.size()) add_flow(o.flow_names[of], o.check_names[of], o.step_names[of]);
+    flows[f].add(o.flows[of]);
   }
   uncorrected.merge(o.uncorrected);
   timer_lag.merge(o.timer_lag);
@@ -384,6 +502,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   load["per_second"] = Json{{"t_s", ps_t}, {"completions", ps_resp}, {"failures", ps_fail}, {"latency", ps_hist}};
   if (per_class) load["per_second"]["class_completions"] = std::move(ps_class);
   r.sections["load"] = std::move(load);
+  if (!totals.flows.empty()) write_flows(r, totals);
   return r;
 }
 
@@ -451,6 +570,7 @@ LoadTotals totals_from_result(const reports::Result& r) {
     sec.latency = parse_hist(lat[i], "load.per_second.latency");
   }
   read_fields(load, "load.", kCounterFields, t);
+  read_flows(r, t);
   return t;
 }
 

@@ -5,7 +5,10 @@
 // whole run. LoadInfo describes the run. build_result() writes the simulator's keys plus the
 // `load` section (per-second series capped at ceil(warm-up + duration + drain) seconds);
 // totals_from_result() and info_from_result() read them back (std::runtime_error naming the
-// missing key). Not thread safe; plain values.
+// missing key). With flows, `sessions` (all flows: started = completed + failed + in_flight +
+// dropped, failures by cause, durations), `flows.<name>` (the same per flow, and per step) and
+// `checks` (passes, fails, rate, per check) are written too — the simulator's keys plus what
+// only a measurement has — and read back. Not thread safe; plain values.
 // Keys: docs/results.md and docs/load-generator.md#result-time-series-self-monitoring
 #pragma once
 
@@ -36,7 +39,14 @@ struct LoadTotals {
   std::uint64_t backlogged = 0;  // open model: waited in the backlog for a connection
   std::uint64_t sent_late = 0;   // sent > kLateSend after the intended time with a connection free
 
+  // Flows (workload.flows): per flow its sessions and checks; empty without flows.
+  std::vector<std::string> flow_names;
+  std::vector<std::vector<std::string>> check_names;  // per flow
+  std::vector<std::vector<std::string>> step_names;   // per flow: "setup:<name>" for setup's, then the steps'
+  std::vector<FlowStats> flows;
+
   explicit LoadTotals(std::vector<std::string> names = {});
+  void add_flow(const std::string& name, const std::vector<std::string>& checks, const std::vector<std::string>& steps);
   void add_worker(const WorkerMetrics& w, const std::vector<std::uint64_t>& in_flight_by_class);
   // Adds another run's totals; classes are matched by name.
   void add(const LoadTotals& o);

@@ -29,6 +29,11 @@ bool simulator_only_metric(const std::string& metric) {
   return false;
 }
 
+bool load_only_metric(const std::string& metric) {
+  const std::string_view head = std::string_view(metric).substr(0, metric.find('.'));
+  return head == "checks" || head == "load";
+}
+
 ThresholdPlan plan_thresholds(const std::vector<std::string>& scenario, const std::vector<std::string>& explicit_exprs,
                               const reports::Json& skeleton) {
   using reports::ThresholdError;
@@ -64,9 +69,9 @@ ThresholdPlan plan_thresholds(const std::vector<std::string>& scenario, const st
   return plan;
 }
 
-reports::Json not_applicable_json(const std::vector<std::string>& exprs) {
+reports::Json not_applicable_json(const std::vector<std::string>& exprs, const char* detail) {
   reports::Json out = reports::Json::array();
-  for (const auto& e : exprs) out.push_back(reports::Json{{"expr", e}, {"detail", kNotApplicable}});
+  for (const auto& e : exprs) out.push_back(reports::Json{{"expr", e}, {"detail", detail}});
   return out;
 }
 

@@ -23,6 +23,7 @@
 namespace loadcast::loadgen {
 
 inline constexpr const char* kNotApplicable = "n/a (simulator only)";
+inline constexpr const char* kLoadOnly = "n/a (load generator only)";
 
 struct ThresholdPlan {
   std::vector<std::string> evaluate;        // judged on the load result, in order
@@ -31,11 +32,16 @@ struct ThresholdPlan {
 
 // True when `metric` (a threshold's dotted path) names something only simulated results have.
 bool simulator_only_metric(const std::string& metric);
+// True when `metric` names something only a load result has (`checks.*`: flows' checks, which
+// need real responses; `load.*`): `loadcast sim` reports a scenario threshold on it as
+// kLoadOnly, neither passing nor failing.
+bool load_only_metric(const std::string& metric);
 
 ThresholdPlan plan_thresholds(const std::vector<std::string>& scenario, const std::vector<std::string>& explicit_exprs,
                               const reports::Json& skeleton);
 
-// The `load.thresholds_not_applicable` entries: [{"expr": ..., "detail": kNotApplicable}].
-reports::Json not_applicable_json(const std::vector<std::string>& exprs);
+// The `load.thresholds_not_applicable` entries: [{"expr": ..., "detail": kNotApplicable}]
+// (`detail` another text for the simulator's list).
+reports::Json not_applicable_json(const std::vector<std::string>& exprs, const char* detail = kNotApplicable);
 
 }  // namespace loadcast::loadgen

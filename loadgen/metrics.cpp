@@ -34,6 +34,36 @@ reports::RequestCounts ClassStats::counts(std::uint64_t in_flight) const {
 
 WorkerMetrics::WorkerMetrics(std::size_t classes) : classes_(classes), second_class_(classes, 0) {}
 
+void FlowStats::add(const FlowStats& o) {
+  started += o.started;
+  completed += o.completed;
+  failed += o.failed;
+  in_flight += o.in_flight;
+  dropped += o.dropped;
+  for (const auto& [k, v] : o.failed_by_cause) failed_by_cause[k] += v;
+  duration.merge(o.duration);
+  check_passes.resize(std::max(check_passes.size(), o.check_passes.size()), 0);
+  check_fails.resize(std::max(check_fails.size(), o.check_fails.size()), 0);
+  for (std::size_t i = 0; i < o.check_passes.size(); ++i) check_passes[i] += o.check_passes[i];
+  for (std::size_t i = 0; i < o.check_fails.size(); ++i) check_fails[i] += o.check_fails[i];
+  steps.resize(std::max(steps.size(), o.steps.size()));
+  for (std::size_t i = 0; i < o.steps.size(); ++i) {
+    steps[i].requests += o.steps[i].requests;
+    steps[i].ok += o.steps[i].ok;
+    steps[i].failed += o.steps[i].failed;
+    steps[i].latency.merge(o.steps[i].latency);
+  }
+}
+
+void WorkerMetrics::set_flows(const std::vector<std::size_t>& checks, const std::vector<std::size_t>& steps) {
+  flows_.assign(checks.size(), FlowStats{});
+  for (std::size_t f = 0; f < checks.size(); ++f) {
+    flows_[f].check_passes.assign(checks[f], 0);
+    flows_[f].check_fails.assign(checks[f], 0);
+    flows_[f].steps.resize(steps[f]);
+  }
+}
+
 void WorkerMetrics::flush_second() {
   if (second_ < 0) return;
   if (!second_latency_.empty()) {

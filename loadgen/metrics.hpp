@@ -41,6 +41,34 @@ struct ClassStats {
   reports::RequestCounts counts(std::uint64_t in_flight) const;
 };
 
+// One flow's sessions (user journeys), those whose intended start is in the measured window:
+// every session started ends exactly one way: started = completed + failed + in_flight +
+// dropped (in_flight: unfinished when the run stopped; dropped: never given a virtual user).
+// Checks are counted per check of the flow (passes, fails); requests per step of the flow
+// (setup's first, then the steps'), with the latency of the successful ones.
+struct StepStats {
+  std::uint64_t requests = 0;
+  std::uint64_t ok = 0;
+  std::uint64_t failed = 0;
+  reports::Histogram latency;  // intended send -> response, successes
+};
+
+struct FlowStats {
+  std::uint64_t started = 0;
+  std::uint64_t completed = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t in_flight = 0;
+  std::uint64_t dropped = 0;
+  std::map<std::string, std::uint64_t> failed_by_cause;
+  reports::Histogram duration;  // completed sessions: intended start -> last response
+  std::vector<std::uint64_t> check_passes;
+  std::vector<std::uint64_t> check_fails;
+  std::vector<StepStats> steps;
+
+  void add(const FlowStats& o);
+  bool balanced() const { return started == completed + failed + in_flight + dropped; }
+};
+
 struct SecondStats {
   std::uint64_t completions = 0;
   std::uint64_t failures = 0;  // errors + timeouts + dropped that ended in this second
@@ -53,6 +81,11 @@ struct SecondStats {
 class WorkerMetrics {
  public:
   explicit WorkerMetrics(std::size_t classes);
+
+  // Flows: one FlowStats per flow, `checks[f]` checks and `steps[f]` steps each (before the run).
+  void set_flows(const std::vector<std::size_t>& checks, const std::vector<std::size_t>& steps);
+  std::vector<FlowStats>& flows() { return flows_; }
+  const std::vector<FlowStats>& flows() const { return flows_; }
 
   // Requests intended before `measure_from` (the warm-up) are not counted anywhere; sends
   // before `window_end` count towards the achieved rate.
@@ -105,6 +138,7 @@ class WorkerMetrics {
   void flush_second();
 
   std::vector<ClassStats> classes_;
+  std::vector<FlowStats> flows_;
   reports::Histogram uncorrected_;
   reports::Histogram lag_;
   reports::Histogram loop_lag_;

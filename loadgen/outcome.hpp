@@ -11,6 +11,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "sim/time.hpp"
 
@@ -74,6 +78,34 @@ constexpr Cause cause_of_status(int status, int expect_status) {
   return Cause::kNone;
 }
 
+// A response kept for a flow step that reads it (extract, checks, cookies): its header fields
+// as received and its body, cut at kCaptureLimit bytes (`truncated` then says so).
+inline constexpr std::size_t kCaptureLimit = 1024 * 1024;
+// The strings are reused from response to response (no allocation once they have grown).
+struct CapturedResponse {
+  std::vector<std::pair<std::string, std::string>> headers;  // the first header_count are this response's
+  std::size_t header_count = 0;
+  std::string body;
+  bool truncated = false;
+
+  void clear() {
+    header_count = 0;
+    body.clear();
+    truncated = false;
+  }
+  void add_header(std::string_view name, std::string_view value) {
+    if (header_count == headers.size()) headers.emplace_back();
+    headers[header_count].first.assign(name);
+    headers[header_count].second.assign(value);
+    ++header_count;
+  }
+  void append_body(std::string_view bytes) {
+    const std::size_t room = kCaptureLimit - body.size();
+    if (bytes.size() > room) truncated = true;
+    body.append(bytes.substr(0, room));
+  }
+};
+
 // What an engine reports when a request it was given finishes.
 struct Completion {
   Cause cause = Cause::kNone;
@@ -81,6 +113,9 @@ struct Completion {
   sim::Time sent = 0;       // when the request was written to a socket (0: never written, e.g. no connection)
   sim::Time done = 0;       // when the outcome was known
   std::uint64_t bytes = 0;  // response bytes read
+  // The response, when the request was started with capture (a complete response only);
+  // valid during the on_complete callback.
+  const CapturedResponse* response = nullptr;
 };
 
 }  // namespace loadcast::loadgen

@@ -25,16 +25,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// A header field value may hold visible characters, spaces and tabs (RFC 9110 section 5.5).
-const char* field_value_problem(std::string_view value) {
-  for (char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '\r' || c == '\n') return "a line break";
-    if ((c < 0x20 && c != '\t') || c == 0x7f) return "a control character";
-  }
-  return nullptr;
-}
-
 std::string format_value(double v) {
   char buf[48];
   if (std::fabs(v) < 9e15 && v == std::floor(v)) {
@@ -46,6 +36,16 @@ std::string format_value(double v) {
 }
 
 }  // namespace
+
+// A header field value may hold visible characters, spaces and tabs (RFC 9110 section 5.5).
+const char* field_value_problem(std::string_view value) {
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\r' || c == '\n') return "a line break";
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return "a control character";
+  }
+  return nullptr;
+}
 
 void append_percent_encoded(std::string& out, std::string_view value) {
   constexpr const char* kHex = "0123456789ABCDEF";
@@ -109,13 +109,28 @@ void TemplateText::append_to(std::string& out, const std::vector<std::string>& v
   }
 }
 
+void TemplateText::append_to(std::string& out, const std::vector<std::string>& values,
+                             const std::vector<std::string>& session) const {
+  for (const auto& p : pieces_) {
+    if (p.param < 0) {
+      out += p.text;
+      continue;
+    }
+    const auto i = static_cast<std::size_t>(p.param);
+    const std::string& v = i < values.size() ? values[i] : session[i - values.size()];
+    if (how_ == Substitution::kPercent) append_percent_encoded(out, v);
+    else out += v;
+  }
+}
+
 std::string TemplateText::render(const std::vector<std::string>& values) const {
   std::string out;
   append_to(out, values);
   return out;
 }
 
-RequestPlan RequestPlan::build(const Url& target, const std::vector<workload::RequestClass>& classes) {
+RequestPlan RequestPlan::build(const Url& target, const std::vector<workload::RequestClass>& classes,
+                               const std::vector<std::string>& session_variables) {
   if (classes.empty()) throw std::invalid_argument("the workload has no request classes");
   RequestPlan plan;
   plan.target_ = target;
@@ -145,6 +160,8 @@ RequestPlan RequestPlan::build(const Url& target, const std::vector<workload::Re
       }
       names.push_back(p.name);
     }
+    const std::size_t param_count = names.size();
+    names.insert(names.end(), session_variables.begin(), session_variables.end());
     const std::string& path = rc.http.path.empty() ? std::string("/") : rc.http.path;
     if (path.front() != '/') throw std::invalid_argument(where + ": path '" + path + "' must start with '/'");
     for (char ch : path) {
@@ -184,6 +201,13 @@ RequestPlan RequestPlan::build(const Url& target, const std::vector<workload::Re
     c.body = TemplateText::compile(rc.http.body, names);
     c.templated = !c.path.literal() || !c.body.literal();
     for (const auto& h : c.headers) c.templated = c.templated || !h.second.literal();
+    for (std::size_t v = 0; v < session_variables.size(); ++v) {
+      const std::size_t p = param_count + v;
+      bool in_headers = false;
+      for (const auto& h : c.headers) in_headers = in_headers || h.second.uses(p);
+      if (in_headers) c.session_vars_in_headers.push_back(v);
+      if (in_headers || c.path.uses(p) || c.body.uses(p)) c.session_vars.push_back(v);
+    }
     if (!c.templated) plan.serialize_http1(c, {}, c.prebuilt);
     weights.push_back(c.weight);
     plan.classes_.push_back(std::move(c));
@@ -221,22 +245,24 @@ void RequestPlan::draw(std::size_t cls, PlanCursor& cursor, sim::Rng& rng) const
   }
 }
 
-void RequestPlan::serialize_http1(const ClassPlan& c, const std::vector<std::string>& values, std::string& out) const {
+void RequestPlan::serialize_http1(const ClassPlan& c, const std::vector<std::string>& values, std::string& out,
+                                  const std::vector<std::string>& session, std::string_view extra_headers) const {
   out.clear();
   out += c.method;
   out += ' ';
-  c.path.append_to(out, values);
+  c.path.append_to(out, values, session);
   out += " HTTP/1.1\r\n";
   for (const auto& [name, value] : c.headers) {
     out += name;
     out += ": ";
-    value.append_to(out, values);
+    value.append_to(out, values, session);
     out += "\r\n";
   }
+  out += extra_headers;
   if (c.has_body) {
     const std::size_t head_end = out.size();
     out += "\r\n";
-    c.body.append_to(out, values);
+    c.body.append_to(out, values, session);
     const std::size_t body_size = out.size() - head_end - 2;
     out.insert(head_end, "Content-Length: " + std::to_string(body_size) + "\r\n");
   } else {
@@ -249,6 +275,20 @@ std::string_view RequestPlan::http1(std::size_t cls, PlanCursor& cursor, sim::Rn
   if (!c.templated) return c.prebuilt;
   draw(cls, cursor, rng);
   serialize_http1(c, cursor.values, scratch);
+  return scratch;
+}
+
+std::string_view RequestPlan::http1_session(std::size_t cls, PlanCursor& cursor, sim::Rng& rng,
+                                            const std::vector<std::string>& session, std::string_view extra_headers,
+                                            std::string& scratch) const {
+  const auto& c = classes_[cls];
+  if (!c.templated && extra_headers.empty()) return c.prebuilt;
+  if (c.templated) {
+    draw(cls, cursor, rng);
+  } else {
+    cursor.values.clear();
+  }
+  serialize_http1(c, cursor.values, scratch, session, extra_headers);
   return scratch;
 }
 

@@ -38,6 +38,9 @@ class TemplateText {
   bool literal() const { return pieces_.size() <= 1 && (pieces_.empty() || pieces_[0].param < 0); }
   bool uses(std::size_t param) const;
   void append_to(std::string& out, const std::vector<std::string>& values) const;
+  // `values` are the parameters' (exactly as many as compile() was given names before the
+  // session variables), `session` the session variables' that follow them.
+  void append_to(std::string& out, const std::vector<std::string>& values, const std::vector<std::string>& session) const;
   std::string render(const std::vector<std::string>& values) const;
 
  private:
@@ -53,6 +56,10 @@ class TemplateText {
 // section 2.3), so a value with spaces, '/', '?', '&' or '#' stays one path segment or query value.
 void append_percent_encoded(std::string& out, std::string_view value);
 
+// Why `value` cannot be written into a header field value (a line break, a control character);
+// nullptr when it can.
+const char* field_value_problem(std::string_view value);
+
 struct ClassPlan {
   std::string name;
   double weight = 1.0;
@@ -66,6 +73,11 @@ struct ClassPlan {
   std::vector<workload::TemplateParam> params;
   std::string prebuilt;  // complete HTTP/1.1 request when nothing is templated
   bool templated = false;
+  // Flows: the session variables (indices into build()'s `session_variables`) this class's
+  // path, headers or body use, and those of them in header values (a value with a line break
+  // there would break the request: session_value_problem()).
+  std::vector<std::size_t> session_vars;
+  std::vector<std::size_t> session_vars_in_headers;
 };
 
 // Sequential-parameter positions of one worker.
@@ -96,7 +108,10 @@ struct RenderedParts {
 class RequestPlan {
  public:
   // Throws std::invalid_argument with a sentence naming the class and field at fault.
-  static RequestPlan build(const Url& target, const std::vector<workload::RequestClass>& classes);
+  // `session_variables`: flows' variable names, substituted as `{name}` after the parameters
+  // (a parameter of the same name wins).
+  static RequestPlan build(const Url& target, const std::vector<workload::RequestClass>& classes,
+                           const std::vector<std::string>& session_variables = {});
 
   std::size_t size() const { return classes_.size(); }
   const ClassPlan& at(std::size_t i) const { return classes_[i]; }
@@ -109,6 +124,11 @@ class RequestPlan {
 
   // The HTTP/1.1 bytes of one request of class `cls`: the prebuilt string, or `scratch` filled.
   std::string_view http1(std::size_t cls, PlanCursor& cursor, sim::Rng& rng, std::string& scratch) const;
+  // Flows: the request with the session's variable values (indexed like build()'s
+  // `session_variables`) and `extra_headers` (complete "Name: value\r\n" lines, e.g. Cookie).
+  std::string_view http1_session(std::size_t cls, PlanCursor& cursor, sim::Rng& rng,
+                                 const std::vector<std::string>& session, std::string_view extra_headers,
+                                 std::string& scratch) const;
   // The same request as HTTP/2 fields; a class without parameters draws nothing (as http1()).
   void http2(std::size_t cls, PlanCursor& cursor, sim::Rng& rng, Http2Request& out) const;
   // The same request as URL, header lines and body, for libcurl.
@@ -116,7 +136,8 @@ class RequestPlan {
 
  private:
   void draw(std::size_t cls, PlanCursor& cursor, sim::Rng& rng) const;
-  void serialize_http1(const ClassPlan& c, const std::vector<std::string>& values, std::string& out) const;
+  void serialize_http1(const ClassPlan& c, const std::vector<std::string>& values, std::string& out,
+                       const std::vector<std::string>& session = {}, std::string_view extra_headers = {}) const;
   void render_http2(const ClassPlan& c, const std::vector<std::string>& values, Http2Request& out) const;
 
   Url target_;

@@ -15,7 +15,9 @@
 // 100-599, 101 (never requested) and a version other than HTTP/1.x and HTTP/2.0. Content-Length, chunked and
 // read-until-close bodies are handled by basic_parser (Beast's own parsers would copy bodies into
 // a body object and apply an 8 MB limit); its header limit is left to HeaderScanner. One parser
-// per response: construct a fresh one (cheap, no allocation) for each. Not thread safe.
+// per response: construct a fresh one (cheap, no allocation) for each. Given a CapturedResponse
+// (a flow step that reads its response), it also keeps the header fields and the body there.
+// Not thread safe.
 #pragma once
 
 #include <cstddef>
@@ -27,6 +29,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "loadgen/http_policy.hpp"
+#include "loadgen/outcome.hpp"
 
 namespace loadcast::loadgen {
 
@@ -84,7 +87,9 @@ inline void normalise_header(std::string_view raw, std::string& out) {
 
 class ResponseParser final : public boost::beast::http::basic_parser<false> {
  public:
-  ResponseParser(std::uint32_t header_limit, bool head_request) {
+  ResponseParser(std::uint32_t header_limit, bool head_request, CapturedResponse* capture = nullptr)
+      : capture_(capture) {
+    if (capture_ != nullptr) capture_->clear();
     header_limit_value(header_limit);
     body_limit(boost::none);
     eager(true);
@@ -106,22 +111,27 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
     if (!http1_version_accepted(version)) ec = boost::beast::http::error::bad_version;
     else if (!status_in_range(code) || code == 101) ec = boost::beast::http::error::bad_status;
   }
-  void on_field_impl(boost::beast::http::field, string_view, string_view, error_code&) override {}
+  void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
+    if (capture_ != nullptr) capture_->add_header(std::string_view(name.data(), name.size()), std::string_view(value.data(), value.size()));
+  }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(boost::optional<std::uint64_t> const&, error_code&) override {}
   std::size_t on_body_impl(string_view body, error_code&) override {
     body_bytes_ += body.size();
+    if (capture_ != nullptr) capture_->append_body(std::string_view(body.data(), body.size()));
     return body.size();
   }
   void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
   std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code&) override {
     body_bytes_ += body.size();
+    if (capture_ != nullptr) capture_->append_body(std::string_view(body.data(), body.size()));
     return body.size();
   }
   void on_finish_impl(error_code&) override {}
 
   int status_ = 0;
   std::uint64_t body_bytes_ = 0;
+  CapturedResponse* capture_ = nullptr;
 };
 
 }  // namespace loadcast::loadgen

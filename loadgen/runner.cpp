@@ -57,6 +57,21 @@ std::vector<std::string> class_names(const LoadConfig& config) {
   return names;
 }
 
+LoadTotals empty_totals(const LoadConfig& config) {
+  LoadTotals totals(class_names(config));
+  for (const auto& f : config.workload.flows) {
+    std::vector<std::string> checks, steps;
+    for (const auto* part : {&f.setup, &f.steps}) {
+      for (const auto& s : *part) {
+        for (const auto& c : s.checks) checks.push_back(c.name);
+        steps.push_back(part == &f.setup ? "setup:" + s.name : s.name);
+      }
+    }
+    totals.add_flow(f.name, checks, steps);
+  }
+  return totals;
+}
+
 }  // namespace
 
 LoadInfo describe_run(const LoadConfig& config) {
@@ -96,7 +111,7 @@ LoadInfo describe_run(const LoadConfig& config) {
 }
 
 reports::Result skeleton_result(const LoadConfig& config) {
-  return build_result(LoadTotals(class_names(config)), describe_run(config));
+  return build_result(empty_totals(config), describe_run(config));
 }
 
 std::uint64_t peak_rss_kib() {
@@ -111,7 +126,8 @@ std::uint64_t peak_rss_kib() {
 RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
   const auto problems = config.validate();
   if (!problems.empty()) throw std::invalid_argument(problems.front());
-  const RequestPlan plan = RequestPlan::build(config.target, config.workload.classes);
+  const FlowPlan flows = FlowPlan::build(config.workload.flows, config.workload.classes);
+  const RequestPlan plan = RequestPlan::build(config.target, config.workload.classes, flows.variables());
   const std::vector<tcp::endpoint> endpoints = config.use_curl() ? std::vector<tcp::endpoint>{} : resolve(config.target);
 
 
@@ -135,7 +151,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
       const auto& closed = std::get<workload::ClosedWorkload>(config.workload.model);
       slots = users_for(static_cast<std::uint64_t>(std::ceil(closed.users.max_value() - 1e-9)), slice);
     }
-    workers.push_back(std::make_unique<Worker>(config, plan, endpoints, slice, slots, stop));
+    workers.push_back(std::make_unique<Worker>(config, plan, endpoints, slice, slots, stop, &flows));
   }
 
   sim::Time t0 = 0;
@@ -177,7 +193,7 @@ RunOutput run_load(const LoadConfig& config, const std::atomic<bool>& stop) {
   }
 
   RunOutput out;
-  out.totals = LoadTotals(class_names(config));
+  out.totals = empty_totals(config);
   LoadInfo& info = out.info;
   info = describe_run(config);
   info.threads = threads;

@@ -48,6 +48,36 @@ std::string format_connection_events(const ConnectionEvents& e) {
   return out;
 }
 
+// With flows: one line per flow (its session accounting and failures), and the checks.
+std::string format_sessions(const reports::Result& result) {
+  if (!result.sections.contains("flows")) return {};
+  std::string out;
+  const auto n = [](const reports::Json& j, const char* key) { return std::to_string(j.at(key).get<std::uint64_t>()); };
+  for (const auto& [name, f] : result.sections.at("flows").items()) {
+    out += "  Sessions " + name + ": started " + n(f, "started") + " = completed " + n(f, "completed") + " + failed " +
+           n(f, "failed") + " + in flight " + n(f, "in_flight") + " + dropped " + n(f, "dropped") +
+           (f.at("balanced").get<bool>() ? " (balanced)" : " (NOT BALANCED)");
+    std::string causes;
+    for (const auto& [cause, k] : f.at("failed_by_cause").items()) causes += (causes.empty() ? "" : ", ") + cause + " " + std::to_string(k.get<std::uint64_t>());
+    if (!causes.empty()) out += "; failed: " + causes;
+    out += "\n";
+  }
+  const auto& checks = result.sections.at("checks");
+  const std::uint64_t passes = checks.at("passes").get<std::uint64_t>();
+  const std::uint64_t fails = checks.at("fails").get<std::uint64_t>();
+  if (passes + fails > 0) {
+    out += printf_string("  Checks: %.2f%% passed", 100.0 * static_cast<double>(passes) / static_cast<double>(passes + fails)) +
+           " (" + std::to_string(passes) + " of " + std::to_string(passes + fails) + ")";
+    std::string failing;
+    for (const auto& [name, c] : checks.at("by_check").items()) {
+      if (c.at("fails").get<std::uint64_t>() > 0) failing += (failing.empty() ? "" : ", ") + name + " " + std::to_string(c.at("fails").get<std::uint64_t>());
+    }
+    if (!failing.empty()) out += "; failed: " + failing;
+    out += "\n";
+  }
+  return out;
+}
+
 std::string format_summary(const reports::Result& result, const LoadInfo& info) {
   std::string out;
   const auto& load = result.sections.at("load");
@@ -125,6 +155,7 @@ std::string format_summary(const reports::Result& result, const LoadInfo& info) 
          std::to_string(c.errors) + " + timeouts " + std::to_string(c.timeouts) + " + dropped " +
          std::to_string(c.dropped) + " + in flight " + std::to_string(c.in_flight) +
          (c.balanced() ? " (balanced)" : " (NOT BALANCED)") + "\n";
+  out += format_sessions(result);
   const auto& gen = load.at("generator");
   out += printf_string("  Generator: %.2f CPU cores", gen.at("cpu_cores").get<double>()) +
          printf_string(", busiest thread %.0f%%", gen.at("max_thread_utilization").get<double>() * 100.0) +

@@ -4,7 +4,8 @@
 // "N requests in Ts, X read", Requests/sec, Transfer/sec) plus the full percentile line, the
 // error taxonomy, the accounting identity and, for the open model, target vs achieved rate,
 // timer lag and the uncorrected (actual-send) latency, and the connection events (connects,
-// TLS handshakes and resumptions, HTTP/2 GOAWAYs, refused streams, retries). Warnings (generator saturated, target
+// TLS handshakes and resumptions, HTTP/2 GOAWAYs, refused streams, retries), and with flows
+// each flow's session accounting and the checks' pass rate (format_sessions()). Warnings (generator saturated, target
 // missed, drops) come last. The files a run writes are reports::write_run_outputs()'s
 // (result.json, timeseries.csv, report.html, report.md), as for every command that runs.
 // Pure formatting; thread safe.
@@ -25,5 +26,8 @@ std::string format_bytes(double bytes);
 std::string format_connection_events(const ConnectionEvents& e);
 
 std::string format_summary(const reports::Result& result, const LoadInfo& info);
+// With flows: "Sessions <flow>: started N = completed … (balanced); failed: <cause> n" per flow
+// and "Checks: P% passed (n of m); failed: <flow>.<check> n"; empty without flows.
+std::string format_sessions(const reports::Result& result);
 
 }  // namespace loadcast::loadgen

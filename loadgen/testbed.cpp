@@ -21,6 +21,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "loadgen/clock.hpp"
+#include "loadgen/testbed_api.hpp"
 #include "reports/histogram.hpp"
 #include "sim/rng.hpp"
 
@@ -82,6 +83,7 @@ StallParse parse_stall(const std::string& text) {
 std::vector<std::string> TestbedConfig::validate() const {
   std::vector<std::string> errors;
   if (workers == 0 || workers > 100000) errors.push_back("--workers must be between 1 and 100000");
+  if (orders_kept == 0) errors.push_back("--orders-kept must be at least 1");
   if (!(fail_rate >= 0.0 && fail_rate <= 1.0)) errors.push_back("--fail-rate must be between 0 and 1");
   if (header_timeout <= 0) errors.push_back("--header-timeout must be longer than 0s");
   if (mode == ServiceMode::kCpu && workers > 1024) errors.push_back("--mode cpu runs one thread per worker: at most 1024");
@@ -95,6 +97,7 @@ class Testbed::Impl {
   explicit Impl(TestbedConfig config)
       : config_(std::move(config)),
         io_(1),
+        api_(config_.seed, config_.orders_kept),
         acceptor_(io_),
         stall_timer_(io_),
         poll_timer_(io_),
@@ -136,6 +139,7 @@ class Testbed::Impl {
     TestbedStats s = stats_;
     s.wakeup_lag_p99_ns = wakeup_lag_.percentile(99.0);
     s.wakeup_lag_max_ns = wakeup_lag_.max();
+    s.api = api_.stats();
     return s;
   }
 
@@ -143,6 +147,7 @@ class Testbed::Impl {
   reports::Histogram wakeup_lag_;
   TestbedConfig config_;
   asio::io_context io_;
+  TestbedApi api_;
 
  private:
   friend class Session;
@@ -233,8 +238,25 @@ class Testbed::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void finish(bool fail) {
-    if (fail) respond(keep_alive_ ? kFail : kFailClose, keep_alive_);
-    else respond(keep_alive_ ? kOk : kOkClose, keep_alive_);
+    if (fail) return respond(keep_alive_ ? kFail : kFailClose, keep_alive_);
+    if (!api_) return respond(keep_alive_ ? kOk : kOkClose, keep_alive_);
+    const auto& req = parser_->get();
+    const auto header = [&req](http::field f) {
+      const auto it = req.find(f);
+      return it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+    };
+    const ApiReply reply = tb_.api_.handle({std::string_view(req.method_string().data(), req.method_string().size()),
+                                            std::string_view(req.target().data(), req.target().size()),
+                                            header(http::field::authorization), header(http::field::cookie),
+                                            req.body()});
+    if (reply.drop) {
+      error_code ignored;
+      socket_.shutdown(tcp::socket::shutdown_both, ignored);
+      socket_.close(ignored);
+      return;
+    }
+    TestbedApi::serialize(reply, keep_alive_, reply_);
+    respond(reply_, keep_alive_);
   }
 
   asio::steady_timer& timer() { return timer_; }
@@ -270,6 +292,7 @@ class Testbed::Impl::Session : public std::enable_shared_from_this<Session> {
       finish(false);
       return;
     }
+    api_ = TestbedApi::handles(std::string_view(target.data(), target.size()));
     tb_.enqueue(shared_from_this());
   }
 
@@ -279,6 +302,8 @@ class Testbed::Impl::Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
+  bool api_ = false;    // the current request is one of the stateful API's (testbed_api.hpp)
+  std::string reply_;   // its response, alive until written
   bool header_pending_ = false;
   std::uint32_t read_gen_ = 0;
 };

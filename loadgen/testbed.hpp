@@ -4,7 +4,9 @@
 // a service time drawn on arrival from the named stream `stream` of the seed (so naming a
 // scenario step's stream, "class.<name>.step.<i>", gives the simulator's very service times)
 // is slept on an Asio timer (slots keep their own schedule, so wake-up latency never
-// accumulates) or burnt as CPU on one of C threads. Extras: `fail_rate`, a stall, `/health`.
+// accumulates) or burnt as CPU on one of C threads. Extras: `fail_rate`, a stall, `/health`, and a
+// small stateful API (/login, /orders, /orders/{id}: testbed_api.hpp) served through the same
+// slots, for user-journey tests.
 // Robustness: a connection without a complete request header within `header_timeout` is closed
 // (assumption: 10 s, a parameter), and accept() failing (EMFILE/ENFILE) backs off 10 ms doubling
 // to 100 ms instead of spinning the event loop.
@@ -19,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "loadgen/testbed_api.hpp"
 #include "sim/distribution.hpp"
 #include "sim/time.hpp"
 
@@ -38,6 +41,7 @@ struct TestbedConfig {
   std::uint64_t seed = 1;
   std::string stream = "testbed.service";
   sim::Time header_timeout = 10 * sim::kSecond;
+  std::uint64_t orders_kept = TestbedApi::kDefaultOrdersKept;  // the stateful API's order window
 
   std::vector<std::string> validate() const;
 };
@@ -64,6 +68,7 @@ struct TestbedStats {
   // measurements taken while it is large say more about the machine than about the model.
   double wakeup_lag_p99_ns = 0.0;
   std::int64_t wakeup_lag_max_ns = 0;
+  ApiStats api;  // the stateful API (/login, /orders): testbed_api.hpp
 };
 
 class Testbed {

@@ -34,7 +34,7 @@ double thread_cpu_s() {
 }  // namespace
 
 Worker::Worker(const LoadConfig& config, const RequestPlan& plan, std::vector<asio::ip::tcp::endpoint> endpoints,
-               SliceId slice, std::size_t slots, const std::atomic<bool>& stop)
+               SliceId slice, std::size_t slots, const std::atomic<bool>& stop, const FlowPlan* flows)
     : config_(config),
       plan_(plan),
       endpoints_(std::move(endpoints)),
@@ -56,6 +56,10 @@ Worker::Worker(const LoadConfig& config, const RequestPlan& plan, std::vector<as
   report_.slots = slots;
   active_.resize(slots);
   connect_failures_.assign(slots, 0);
+  if (flows != nullptr && !flows->empty()) {
+    flows_ = flows;
+    init_flows();
+  }
 }
 
 Worker::~Worker() {
@@ -110,7 +114,8 @@ void Worker::run(sim::Time t0) {
 
   if (open_model_) {
     const auto& open = std::get<workload::OpenWorkload>(config_.workload.model);
-    arrivals_.emplace(open.rate, open.process, plan_.choice(), config_.seed, slice_, config_.duration);
+    arrivals_.emplace(open.rate, open.process, flows_ ? flows_->choice() : plan_.choice(), config_.seed, slice_,
+                      config_.duration);
     idle_.reserve(slot_count_);
     for (std::size_t s = slot_count_; s > 0; --s) idle_.push_back(s - 1);
     max_backlog_ = config_.max_backlog / slice_.threads + (slice_.thread < config_.max_backlog % slice_.threads ? 1 : 0);
@@ -165,6 +170,7 @@ void Worker::on_pacer() {
 }
 
 void Worker::dispatch(std::size_t cls, sim::Time intended, sim::Time now) {
+  if (flows_) return dispatch_session(cls, intended, now);
   metrics_.on_scheduled(cls, intended);
   if (!idle_.empty()) {
     const std::size_t slot = idle_.back();
@@ -212,6 +218,11 @@ void Worker::on_complete(std::size_t slot, std::size_t cls, sim::Time intended, 
   } else {
     connect_failures_[slot] = 0;
   }
+  if (flows_) {
+    on_step_complete(slot, c, backoff);
+    maybe_finish();
+    return;
+  }
   if (open_model_) {
     if (backoff > 0) rest(slot, c.done + backoff);
     else release(slot);
@@ -223,6 +234,7 @@ void Worker::on_complete(std::size_t slot, std::size_t cls, sim::Time intended, 
 
 // Open model: a free slot takes the oldest backlogged request, or waits idle for the next arrival.
 void Worker::release(std::size_t slot) {
+  if (flows_) return release_user(slot);
   if (!backlog_.empty() && !stop_.load(std::memory_order_relaxed)) {
     const Pending p = backlog_.front();
     backlog_.pop_front();
@@ -290,6 +302,10 @@ void Worker::update_users(sim::Time now) {
   for (std::size_t u = 0; u < users_target_; ++u) {
     if (user_running_[u]) continue;
     user_running_[u] = 1;
+    if (flows_) {
+      start_session(u, flows_->pick(rng_), now);
+      continue;
+    }
     const std::size_t cls = plan_.pick(rng_);
     metrics_.on_scheduled(cls, now);
     begin(u, cls, now);
@@ -333,11 +349,16 @@ void Worker::on_end() {
     if (t) t->cancel();
   }
   for (auto& r : user_running_) r = 0;
+  for (auto& t : step_timers_) {
+    if (t) t->cancel();
+  }
   maybe_finish();
 }
 
 void Worker::maybe_finish() {
   if (!ending_ || finished_ || engine_->busy() > 0) return;
+  // Flows: sessions not begun by the end are not started in the drain.
+  if (flows_) return finish();
   // Every slot backing off after failed connects: the target refuses everything, and the
   // backlog would only wait out the drain. What waits is not_sent_at_stop now.
   if (backlog_.empty() || (open_model_ && resting_ == slot_count_)) finish();
@@ -359,7 +380,11 @@ void Worker::finish() {
     metrics_.on_dropped(a.cls, Cause::kNotSentAtStop, a.intended, now);
     if (metrics_.measured(a.intended)) --in_flight_by_class_[a.cls];
   }
-  for (const auto& p : backlog_) metrics_.on_dropped(p.cls, Cause::kNotSentAtStop, p.intended, now);
+  if (flows_) {
+    finish_flows(now);
+  } else {
+    for (const auto& p : backlog_) metrics_.on_dropped(p.cls, Cause::kNotSentAtStop, p.intended, now);
+  }
   backlog_.clear();
   engine_->shutdown();
   pacer_.cancel();
@@ -369,6 +394,9 @@ void Worker::finish() {
     if (t) t->cancel();
   }
   for (auto& t : rest_timers_) {
+    if (t) t->cancel();
+  }
+  for (auto& t : step_timers_) {
     if (t) t->cancel();
   }
   io_.stop();

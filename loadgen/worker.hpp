@@ -2,7 +2,10 @@
 // walks this worker's ArrivalSlice; a due arrival goes to any idle slot, else waits in a bounded
 // FIFO backlog (its wait is latency: latency is measured from the intended send time) or is
 // dropped and counted. Closed model: user i owns slot i and loops request → response → think
-// time. After `duration` in-flight and backlogged requests get `drain`; what remains is in
+// time. With flows (`flows` not empty: worker_flows.cpp) each slot is a virtual user that runs
+// sessions: open model — an arrival is a session, run by a free virtual user (else it waits in
+// the backlog or is dropped); closed model — user i runs sessions back to back, the think time
+// between sessions. After `duration` in-flight and backlogged requests get `drain`; what remains is in
 // flight (written to a socket) or dropped (never sent), judged by timestamps; SIGINT stops at the
 // next monitor tick. A slot whose connect failed backs off before its next request
 // (connect_backoff.hpp). Timer lag, loop lag and the thread's CPU time (RUSAGE_THREAD) are recorded.
@@ -23,6 +26,7 @@
 
 #include "loadgen/arrivals.hpp"
 #include "loadgen/engine.hpp"
+#include "loadgen/flow_plan.hpp"
 #include "loadgen/load_config.hpp"
 #include "loadgen/metrics.hpp"
 #include "loadgen/request_plan.hpp"
@@ -44,7 +48,7 @@ struct WorkerReport {
 class Worker final : private EngineListener {
  public:
   Worker(const LoadConfig& config, const RequestPlan& plan, std::vector<boost::asio::ip::tcp::endpoint> endpoints,
-         SliceId slice, std::size_t slots, const std::atomic<bool>& stop);
+         SliceId slice, std::size_t slots, const std::atomic<bool>& stop, const FlowPlan* flows = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -80,6 +84,44 @@ class Worker final : private EngineListener {
   void rest(std::size_t slot, sim::Time until);
   void user_next(std::size_t user, sim::Time ready, sim::Time backoff);
   void update_users(sim::Time now);
+  // Flows (worker_flows.cpp).
+  struct VirtualUser {
+    bool in_session = false;
+    bool in_setup = false;
+    bool measured = false;  // the session's start is in the measured window
+    bool waited = false;    // the session waited in the backlog: its first send is no late send
+    std::size_t flow = 0;
+    std::size_t step = 0;
+    std::int64_t repeats_left = 0;
+    std::uint64_t sent = 0;  // requests the session has sent
+    sim::Time session_start = 0;
+    SessionVars vars;
+    CookieJar jar;
+    // Per flow, once its setup has run: the credentials and what setup extracted and the cookies
+    // it got, which every later session of that flow starts from.
+    std::vector<SessionVars> base_vars;
+    std::vector<CookieJar> base_jar;
+    std::vector<char> set_up;  // per flow: its setup has run for this user
+    std::string request;       // the step's rendered request, alive until its completion
+    std::string cookie_line;
+  };
+  void init_flows();
+  std::uint64_t user_index(std::size_t slot) const;
+  const std::vector<StepPlan>& steps_of(const VirtualUser& u) const;
+  void dispatch_session(std::size_t flow, sim::Time intended, sim::Time now);
+  void start_session(std::size_t slot, std::size_t flow, sim::Time intended);
+  void enter_step(std::size_t slot, std::size_t index, sim::Time ready);
+  void send_step(std::size_t slot, sim::Time ready);
+  void fire_step(std::size_t slot, sim::Time intended);
+  void on_step_complete(std::size_t slot, const Completion& c, sim::Time backoff);
+  void after_step(std::size_t slot, sim::Time done);
+  void end_session(std::size_t slot, sim::Time done, const char* failure, sim::Time backoff = 0);
+  void release_user(std::size_t slot);
+  void next_session(std::size_t user, sim::Time ready, sim::Time backoff);
+  void drop_session(std::size_t flow, Cause cause, sim::Time intended, sim::Time now);
+  void finish_flows(sim::Time now);
+  std::size_t first_class(std::size_t flow) const { return flows_->at(flow).steps.front().cls; }
+
   void arm_monitor();
   void on_monitor();
   void on_end();
@@ -128,6 +170,11 @@ class Worker final : private EngineListener {
   std::uint64_t users_target_ = 0;
   std::vector<char> user_running_;  // in a request or thinking
   std::vector<std::unique_ptr<boost::asio::steady_timer>> think_timers_;
+
+  // Flows.
+  const FlowPlan* flows_ = nullptr;  // null: independent requests (the fast path)
+  std::vector<VirtualUser> users_;   // per slot
+  std::vector<std::unique_ptr<boost::asio::steady_timer>> step_timers_;  // per slot: think before a step
 };
 
 }  // namespace loadcast::loadgen

@@ -46,6 +46,19 @@ TEST_CASE("SimOutcome: scenario thresholds are judged on the result and decide t
   }
 }
 
+TEST_CASE("SimOutcome: a scenario threshold on what only a load run measures (checks) is n/a, neither passing nor failing") {
+  const auto sc = mm1("thresholds:\n  - checks.rate > 0.99\n  - latency_ms.p95 < 50\n");
+  CHECK(app::check_scenario_thresholds(sc).empty());
+  const auto run = app::run_sim(sc, {});
+  REQUIRE(run.result.thresholds.size() == 1);
+  CHECK(run.result.thresholds[0].expr == "latency_ms.p95 < 50");
+  const auto& na = run.result.sections.at("thresholds_not_applicable");
+  REQUIRE(na.size() == 1);
+  CHECK(na[0].at("expr") == "checks.rate > 0.99");
+  CHECK(na[0].at("detail") == "n/a (load generator only)");
+  CHECK(app::exit_code(run.verdict) == app::ExitCode::kOk);
+}
+
 TEST_CASE("SimOutcome: --duration must be longer than the warm-up") {
   app::SimOptions o;
   o.duration = 10 * sim::kSecond;

@@ -400,14 +400,58 @@ TEST_CASE("LoadCli: statuses a class did not expect are listed by class and code
   const std::string scenario =
       scenario_file(dir, "created",
                     "  arrivals: { process: uniform, rate: 20 }\n  requests:\n"
-                    "    - { name: create-order, method: POST, path: /orders, expect_status: 201, steps: [ { station: s1, service: const(1ms) } ] }\n");
+                    "    - { name: create-order, method: POST, path: /carts, expect_status: 201, steps: [ { station: s1, service: const(1ms) } ] }\n");
   std::string out;
   const int rc = test::shell(kBinary + " load " + scenario + " --target " + tb.url() + " -c 1 -t 1 --out " + dir + "/out 2>&1", &out);
   INFO(out);
-  CHECK(rc == 1);  // the testbed answers 200: nothing succeeded
+  CHECK(rc == 1);  // the testbed answers 200 outside its API (/login, /orders): nothing succeeded
   CHECK(out.find("Unexpected status: create-order expected 201, got 200 x 19") != std::string::npos);
   const auto r = reports::load_result(dir + "/out/result.json");
   CHECK(r.sections["load"]["unexpected_statuses"]["create-order"]["expected"] == 201);
   CHECK(r.sections["load"]["unexpected_statuses"]["create-order"]["got"]["200"] == 19);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("LoadCli: a scenario's flows log in, create and read against the testbed, and engines without flows exit 2") {
+  test::TestbedThread tb(fast_testbed());
+  const std::string dir = test::temp_dir("loadcast-flows");
+  write_text(dir + "/users.csv", "username,password\nann,pw1\nbob,pw2\n");
+  const std::string scenario = scenario_file(
+      dir, "journey",
+      "  users: { count: 2 }\n"
+      "  requests:\n"
+      "    - name: login\n      method: POST\n      path: /login\n"
+      "      body: '{\"user\":\"{username}\",\"password\":\"{password}\"}'\n"
+      "      steps: [ { station: s1, service: const(1ms) } ]\n"
+      "    - name: create-order\n      method: POST\n      path: /orders\n"
+      "      headers: { Authorization: 'Bearer {token}' }\n"
+      "      steps: [ { station: s1, service: const(1ms) } ]\n"
+      "    - name: get-order\n      path: /orders/{order_id}\n"
+      "      headers: { Authorization: 'Bearer {token}' }\n"
+      "      steps: [ { station: s1, service: const(1ms) } ]\n"
+      "  flows:\n"
+      "    - name: buyer\n      credentials: { csv: users.csv }\n"
+      "      setup:\n        - request: login\n          extract: { token: { json: /token } }\n"
+      "      steps:\n"
+      "        - request: create-order\n          extract: { order_id: { json: /id } }\n"
+      "          checks: [ { name: created, status: 201 } ]\n"
+      "        - request: get-order\n          checks: [ { name: open, json: /state, equals: open } ]\n",
+      "thresholds: [ 'checks.rate > 0.99', 'flows.buyer.failed == 0' ]\n");
+  std::string out;
+  const int rc = test::shell(kBinary + " load " + scenario + " --target " + tb.url() + " -q --out " + dir + "/out 2>&1", &out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  const auto r = reports::load_result(dir + "/out/result.json");
+  const auto& s = r.sections.at("flows").at("buyer");
+  CHECK(s.at("completed").get<std::uint64_t>() > 10);
+  CHECK(s.at("balanced") == true);
+  CHECK(r.classes.at("login").requests.total == 2);
+  CHECK(r.sections.at("checks").at("fails") == 0);
+  REQUIRE(r.thresholds.size() == 2);
+  CHECK(r.thresholds[0].ok);
+  std::string refused;
+  CHECK(test::shell(kBinary + " load " + scenario + " --target " + tb.url() + " --http2 -q 2>&1", &refused) == 2);
+  CHECK_THAT(refused, Catch::Contains("does not run flows"));
+  CHECK(tb.stats().api.logins == 2);
   std::filesystem::remove_all(dir);
 }
