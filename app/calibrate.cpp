@@ -615,17 +615,20 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
     }
   }
 
-  // Fixed delay and variability: from the latencies at the lowest utilisation measured, pooled
-  // over every input within 60 % of it (the protocol's runs share one rate: each class gets all
-  // its low-load latencies, not only one run's).
-  const double low_util = *std::min_element(input_util.begin(), input_util.end());
-  out.lowest_input = static_cast<std::size_t>(std::min_element(input_util.begin(), input_util.end()) - input_util.begin());
+  // Fixed delay and variability: from the latencies at the lowest utilisation measured. Per
+  // class, inputs are pooled from the least loaded up until the class has kMinLatencies of them
+  // (the protocol's runs share one rate but not one mix: one run alone often has too few).
+  std::vector<std::size_t> by_util(inputs.size());
+  for (std::size_t i = 0; i < by_util.size(); ++i) by_util[i] = i;
+  std::stable_sort(by_util.begin(), by_util.end(), [&](std::size_t x, std::size_t y) { return input_util[x] < input_util[y]; });
+  out.lowest_input = by_util.front();
   for (auto& f : out.classes) {
     reports::Histogram h;
     double latency_sum_ms = 0.0;
     std::uint64_t pooled = 0;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      if (input_util[i] > 1.6 * low_util + 1e-12) continue;
+    for (const std::size_t i : by_util) {
+      // Enough latencies, or a summary-only result (no histogram): the least loaded input alone.
+      if (pooled > 0 && (h.count() >= kMinLatencies || h.count() == 0)) break;
       const auto it = inputs[i].result.classes.find(f.name);
       if (it == inputs[i].result.classes.end() || !it->second.latency_ms.has_samples()) continue;
       h.merge(it->second.histogram);

@@ -36,9 +36,14 @@ constexpr double kCpuFactor = 1.25;      // the observed CPU is 25 % above the p
 
 std::string iso(double epoch) { return testing::iso_offset(epoch); }
 
+constexpr const char* kKills = "[{ type: kill_tasks, at: 20m, service: api, count: 5 }]";
+
 const reports::Result& step_load() {
+  // Five of its tasks killed at 20 min: their requests in progress get 502, so the 5xx series has
+  // something to compare (step-load alone answers every request).
   static const reports::Result r =
-      testing::simulate_one_thread(scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/step-load.yaml")).to_result();
+      testing::simulate_one_thread(scenario::load_file(std::string(LOADCAST_SOURCE_DIR) + "/scenarios/step-load.yaml", {{"faults", kKills}}))
+          .to_result();
   return r;
 }
 
@@ -128,20 +133,22 @@ TEST_CASE("Compare: a round trip gives back the known delay of the tasks and the
     REQUIRE(c.scale.size() == 2);
     const auto& scale = c.scale[0];
     CHECK(scale.key == "tasks");
-    // step-load: a task killed at 14 min and replaced, the scale-out to 6 from 15 min, scale-ins at 33 and 43 min.
-    REQUIRE(scale.pairs.size() == 4);
-    CHECK(scale.matched() == 4);
+    // step-load: from 11 min its one task fails its health checks (the event loop's queue) and is
+    // replaced twice (1 -> 2 -> 1), the scale-out to 8 from 16 min, five tasks killed at 20 min
+    // (8 -> 5, then 10), scale-ins at 33 and 43 min.
+    REQUIRE(scale.pairs.size() == 9);
+    CHECK(scale.matched() == 9);
     for (const auto& p : scale.pairs) {
       REQUIRE(p.difference_s());
       CHECK(*p.difference_s() == -kTaskDelay);
       CHECK(p.predicted->from == p.observed->from);
       CHECK(p.predicted->to == p.observed->to);
     }
-    CHECK(scale.pairs[1].direction == "out");
-    CHECK(scale.pairs[1].predicted->t_s == 900.0);
-    CHECK(scale.pairs[1].observed->t_s == 1020.0);
-    CHECK(scale.pairs[1].predicted->to == 6.0);
-    CHECK(scale.pairs[2].direction == "in");
+    CHECK(scale.pairs[4].direction == "out");
+    CHECK(scale.pairs[4].predicted->t_s == 960.0);
+    CHECK(scale.pairs[4].observed->t_s == 1080.0);
+    CHECK(scale.pairs[4].predicted->to == 8.0);
+    CHECK(scale.pairs[5].direction == "in");
   }
   SECTION("the CPU is off by the known factor in every period") {
     const auto& cpu = series(c, "cpu");
@@ -192,13 +199,17 @@ TEST_CASE("Compare: a round trip gives back the known delay of the tasks and the
       CHECK(acu.t_s[i] == 30.0 + 60.0 * static_cast<double>(i));
       CHECK(acu.predicted[i] == Approx((v[i] + v[i + 1]) / 2.0).epsilon(1e-12));
     }
-    std::size_t paired = 0;
+    // Changes a period apart (the replacements at 11-14 min) may pair with a neighbour once the
+    // grid is shifted; the scale-out and the scale-ins, minutes apart, stay within half a period
+    // of the delay either way.
+    std::size_t paired = 0, within = 0;
     for (const auto& p : d.scale[0].pairs) {
       if (!p.difference_s()) continue;
       ++paired;
-      CHECK(std::fabs(*p.difference_s() + kTaskDelay) <= 60.0);
+      within += std::fabs(*p.difference_s() + kTaskDelay) <= 60.0 ? 1U : 0U;
     }
-    CHECK(paired >= 3);
+    CHECK(paired >= 4);
+    CHECK(within + 2 >= paired);
   }
   SECTION("compare.json carries the errors and the pairs") {
     const auto j = c.json();
@@ -206,9 +217,9 @@ TEST_CASE("Compare: a round trip gives back the known delay of the tasks and the
     CHECK(j["series"]["cpu"]["mape_pct"].get<double>() == Approx(20.0));
     CHECK(j["series"]["tasks"]["t_s"].size() == 88);
     CHECK(j["scale_events"]["tasks"]["pairs"][1]["difference_s"] == -120.0);
-    CHECK(j["scale_events"]["tasks"]["matched"] == 4);
+    CHECK(j["scale_events"]["tasks"]["matched"] == 9);
     CHECK_THAT(c.text(), Catch::Contains("predicted 120 s earlier"));
-    CHECK_THAT(c.markdown(), Catch::Contains("| out | 15:00 0 -> 6 | 17:00 0 -> 6 | predicted 120 s earlier |"));
+    CHECK_THAT(c.markdown(), Catch::Contains("| out | 16:00 1 -> 8 | 18:00 1 -> 8 | predicted 120 s earlier |"));
   }
 }
 

@@ -50,8 +50,8 @@ TEST_CASE("Compare CLI: a simulated run against its own series, late and scaled,
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("simulated t = 0 is 2026-12-05T08:00:00Z (the first observed timestamp; set it with --start)"));
-  CHECK_THAT(r.out, Catch::Contains("out   predicted 15:00 0 -> 6           observed 17:00 0 -> 6           predicted 120 s earlier"));
-  CHECK_THAT(r.out, Catch::Contains("scale events of api tasks running (a move of 1 or more): 4 paired, 0 unmatched"));
+  CHECK_THAT(r.out, Catch::Contains("out   predicted 16:00 1 -> 10          observed 18:00 1 -> 10          predicted 120 s earlier"));
+  CHECK_THAT(r.out, Catch::Contains("scale events of api tasks running (a move of 1 or more): 7 paired, 0 unmatched"));
   CHECK_THAT(r.out, Catch::Contains("9.1 %"));
   for (const char* f : {"compare.json", "compare.md", "compare.html"}) CHECK(std::filesystem::exists(dir + "/cmp/" + f));
   const json c = json::parse(read_file(dir + "/cmp/compare.json"));
