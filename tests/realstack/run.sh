@@ -33,7 +33,7 @@ if [ -z "$out" ]; then out=$(mktemp -d /tmp/loadcast-realstack.XXXXXX); fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 stack="$out/stack"
-trap 'bash "$here/stack.sh" stop "$stack" || true' EXIT
+trap 'bash "$here/stack.sh" stop "$stack" "$base" || true' EXIT
 bash "$here/stack.sh" start "$stack" "$base"
 # shellcheck disable=SC1091
 source "$stack/env"

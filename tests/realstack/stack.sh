@@ -91,20 +91,24 @@ start() {
   local nginx_port=$base app1=$((base + 1)) app2=$((base + 2)) pg_port=$((base + 3))
 
   # PostgreSQL: a cluster of its own, unix socket in DIR, TCP on loopback only.
+  # The cluster lives in a directory of its own under /tmp: the postgres user may not be able to
+  # reach DIR (a home directory, a 0700 temporary directory).
   make_group db
-  mkdir -p "$dir/pg"
-  chown postgres: "$dir/pg"
-  runuser -u postgres -- "$pgbin/initdb" -D "$dir/pg/data" -A trust -U postgres --no-sync > "$dir/initdb.log" 2>&1 \
+  local pg
+  pg=$(mktemp -d /tmp/loadcast-pg.XXXXXX)
+  chown postgres: "$pg"
+  ln -sfn "$pg" "$dir/pg"
+  runuser -u postgres -- "$pgbin/initdb" -D "$pg/data" -A trust -U postgres --no-sync > "$dir/initdb.log" 2>&1 \
     || die "initdb failed: $(tail -3 "$dir/initdb.log")"
   # synchronous_commit off: a commit does not wait for this machine's disk flush (its latency is
   # not the RDS storage's and would only add noise); everything else is PostgreSQL's default.
   (join_group db "$BASHPID"
-   exec runuser -u postgres -- "$pgbin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/postgres.log" -w -t 30 \
-     -o "-p $pg_port -k $dir/pg -c listen_addresses=127.0.0.1 -c synchronous_commit=off" start) > /dev/null \
+   exec runuser -u postgres -- "$pgbin/pg_ctl" -D "$pg/data" -l "$pg/postgres.log" -w -t 30 \
+     -o "-p $pg_port -k $pg -c listen_addresses=127.0.0.1 -c synchronous_commit=off" start) > /dev/null \
     || die "PostgreSQL did not start: $(tail -3 "$dir/pg/postgres.log")"
-  runuser -u postgres -- "$pgbin/createdb" -h "$dir/pg" -p "$pg_port" realstack > "$dir/createdb.log" 2>&1 \
+  runuser -u postgres -- "$pgbin/createdb" -h "$pg" -p "$pg_port" realstack > "$dir/createdb.log" 2>&1 \
     || die "createdb failed: $(tail -3 "$dir/createdb.log")"
-  runuser -u postgres -- "$pgbin/psql" -q -h "$dir/pg" -p "$pg_port" -d realstack -v ON_ERROR_STOP=1 -f "$here/schema.sql" > "$dir/schema.log" 2>&1 \
+  runuser -u postgres -- "$pgbin/psql" -q -h "$pg" -p "$pg_port" -d realstack -v ON_ERROR_STOP=1 < "$here/schema.sql" > "$dir/schema.log" 2>&1 \
     || die "schema failed: $(tail -3 "$dir/schema.log")"
 
   # Two app processes, each in a 0.5-vCPU cgroup.
@@ -148,13 +152,27 @@ stop() {
   for i in 1 2; do
     if [ -f "$dir/app$i.pid" ]; then kill "$(cat "$dir/app$i.pid")" 2> /dev/null || true; fi
   done
-  if [ -d "$dir/pg/data" ]; then runuser -u postgres -- "$pgbin/pg_ctl" -D "$dir/pg/data" -m fast -w -t 30 stop > /dev/null 2>&1 || true; fi
-  sleep 0.5
-  # The cgroups go once empty (leaves first).
+  if [ -L "$dir/pg" ]; then
+    local pg
+    pg=$(readlink "$dir/pg")
+    if [ -d "$pg/data" ]; then runuser -u postgres -- "$pgbin/pg_ctl" -D "$pg/data" -m fast -w -t 30 stop > /dev/null 2>&1 || true; fi
+    rm -rf "$pg"
+    rm -f "$dir/pg"
+  fi
+  # The cgroups go once empty (leaves first): wait up to 10 s for the processes to exit.
   read -r version root < <(cgroup_root)
-  local h g
+  local h g p _
   for h in $( [ "$version" = v2 ] && echo . || echo cpu cpuacct); do
     for g in app/app1 app/app2 app db lb ""; do
+      for _ in $(seq 1 100); do
+        [ -n "$(cat "$root/$h/$tag/$g/cgroup.procs" 2> /dev/null)" ] || break
+        sleep 0.1
+      done
+      # Still there after 10 s: killed.
+      if [ -n "$(cat "$root/$h/$tag/$g/cgroup.procs" 2> /dev/null)" ]; then
+        while read -r p; do kill -9 "$p" 2> /dev/null || true; done < "$root/$h/$tag/$g/cgroup.procs"
+        sleep 0.2
+      fi
       if [ -d "$root/$h/$tag/$g" ]; then rmdir "$root/$h/$tag/$g" 2> /dev/null || true; fi
     done
   done
