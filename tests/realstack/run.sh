@@ -29,7 +29,8 @@ while [ $# -gt 0 ]; do
 done
 [ -x "$loadcast" ] || { echo "run.sh: $loadcast not built" >&2; exit 2; }
 py=/usr/bin/python3
-if [ -z "$out" ]; then out=$(mktemp -d /tmp/loadcast-realstack.XXXXXX); fi
+created=0
+if [ -z "$out" ]; then out=$(mktemp -d /tmp/loadcast-realstack.XXXXXX); created=1; fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 stack="$out/stack"
@@ -124,3 +125,5 @@ if failures:
     sys.exit(1)
 print("realstack: passed")
 PY
+# Passed: a temporary directory of ours goes (a failed run's stays, for its files).
+if [ "$created" = 1 ]; then trap - EXIT; bash "$here/stack.sh" stop "$stack" "$base"; rm -rf "$out"; fi
