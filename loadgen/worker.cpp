@@ -258,15 +258,18 @@ void Worker::rest(std::size_t slot, sim::Time until) {
   });
 }
 
+// Closed model: a user's think time before its next request (or session); none drawn when it is 0.
+sim::Time Worker::user_think() {
+  const auto& closed = std::get<workload::ClosedWorkload>(config_.workload.model);
+  return closed.think_time.is_const() && closed.think_time.mean() == 0.0 ? 0 : closed.think_time.sample_time(rng_);
+}
+
 void Worker::user_next(std::size_t user, sim::Time ready, sim::Time backoff) {
   if (ending_ || user >= users_target_) {
     user_running_[user] = 0;
     return;
   }
-  const auto& closed = std::get<workload::ClosedWorkload>(config_.workload.model);
-  const sim::Time think = closed.think_time.is_const() && closed.think_time.mean() == 0.0
-                              ? 0
-                              : closed.think_time.sample_time(rng_);
+  const sim::Time think = user_think();
   user_running_[user] = 1;
   const sim::Time intended = ready + backoff + think;
   if (think == 0 && backoff == 0) {

@@ -83,6 +83,7 @@ class Worker final : private EngineListener {
   void release(std::size_t slot);
   void rest(std::size_t slot, sim::Time until);
   void user_next(std::size_t user, sim::Time ready, sim::Time backoff);
+  sim::Time user_think();
   void update_users(sim::Time now);
   // Flows (worker_flows.cpp).
   struct VirtualUser {

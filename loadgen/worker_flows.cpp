@@ -255,10 +255,7 @@ void Worker::next_session(std::size_t user, sim::Time ready, sim::Time backoff) 
     user_running_[user] = 0;
     return;
   }
-  const auto& closed = std::get<workload::ClosedWorkload>(config_.workload.model);
-  const sim::Time think = closed.think_time.is_const() && closed.think_time.mean() == 0.0
-                              ? 0
-                              : closed.think_time.sample_time(rng_);
+  const sim::Time think = user_think();
   const sim::Time intended = ready + backoff + think;
   if (intended <= ready && users_[user].sent > 0) {
     // No think time: the next session starts now. (A session that ended without sending a
