@@ -96,6 +96,12 @@ ConfigProblems ServiceConfig::validate() const {
   if (memory_base_mib && (*memory_base_mib < 0 || *memory_base_mib >= memory_mib)) {
     out.push_back({"app_memory.base", "must be >= 0 and below the task memory (" + std::to_string(memory_mib) + " MiB)"});
   }
+  if (!(background_vcpu >= 0.0) || background_vcpu >= vcpu()) {
+    out.push_back({"background.cpu", "must be >= 0 and below the task's vCPU (" + std::to_string(vcpu()) + ")"});
+  }
+  if (background_interval < sim::kMillisecond || background_interval > 60 * sim::kSecond) {
+    out.push_back({"background.interval", "must be between 1ms and 60s"});
+  }
   add_problems(out, "", lifecycle.validate());
   add_problems(out, "db_pool", db_pool.validate());
   add_problems(out, "metrics", metrics.validate());

@@ -100,6 +100,13 @@ struct ServiceConfig {
   ConcurrencyConfig concurrency;  // `concurrency`; a pool of N sets threads to N
   std::optional<double> memory_base_mib;  // `app_memory.base`; assumption: 25 % of memory_mib
   double memory_per_request_mib = 0.25;   // assumption: heap held by one request in progress
+  // `background`: CPU the application spends apart from its requests while it runs (timers,
+  // garbage collection, its runtime's own wake-ups): `cpu` vCPU, as one job of cpu x interval
+  // every `interval` on the task's threads (on an event loop it waits for the loop like a
+  // request's step). assumption: 0 unless measured: `loadcast calibrate` fits it as the intercept
+  // of the service demand law when its runs had two rates or more; the interval is a guess.
+  double background_vcpu = 0.0;
+  sim::Time background_interval = 100 * sim::kMillisecond;
   bool arm64 = false;                   // `architecture`, for cost only
   // `capacity_provider_strategy` (or `capacity: on_demand | spot`, one provider): which tasks
   // run on Fargate Spot (priced at the Spot rate and reclaimed now and then).

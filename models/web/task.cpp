@@ -74,6 +74,9 @@ void Task::enter(TaskState s) {
   }
   if (s == TaskState::kRunning) usage_.used_mark = cpu_.used(now);
   state_ = s;
+  if (s == TaskState::kRunning && config_.background_vcpu > 0.0 && !background_event_.valid()) {
+    background_event_ = sim_.schedule(config_.background_interval, [this] { background_tick(); });
+  }
   update_integrals();
   host_.on_task_state(*this, from);
 }
@@ -169,11 +172,13 @@ void Task::release_work() {
     probe_pending_ = false;
     sim_.cancel(probe_timeout_);
   }
+  if (background_event_.valid()) sim_.cancel(background_event_);
+  background_event_ = {};
   cpu_.set_capacity(0.0);
   scratch_.clear();
   cpu_.for_each([this](Request* r) { scratch_.push_back(r); });
   while (!cpu_wait_.empty()) {
-    if (cpu_wait_.front().r != kProbeJob) scratch_.push_back(cpu_wait_.front().r);
+    if (!is_job(cpu_wait_.front().r)) scratch_.push_back(cpu_wait_.front().r);
     cpu_wait_.pop_front();
   }
   stale_probes_ = 0;
@@ -181,7 +186,7 @@ void Task::release_work() {
   // A request still awaiting its response (a worker's message when its task stops) is answered
   // first, so that it leaves the task's list before its work is discarded.
   for (Request* r : scratch_) {
-    if (r == kProbeJob) continue;
+    if (is_job(r)) continue;
     if (!r->abandoned) answer_early(r, causes_.died, 502);
     r->abandoned = true;
     sink_.step_done(r);
@@ -308,6 +313,10 @@ void Task::admit_cpu() {
 }
 
 void Task::on_cpu_done(Request* r) {
+  if (r == &background_job_) {
+    admit_cpu();
+    return;
+  }
   if (r == kProbeJob) {
     if (probe_pending_) {
       probe_pending_ = false;
@@ -438,6 +447,17 @@ void Task::query_failed(Request* r, const std::string* cause) {
     return;
   }
   sink_.step_failed(r, Failure{Failure::Kind::kError, 500, cause});
+}
+
+// ---------------------------------------------------------------- background work
+
+// One interval's background CPU joins the threads' queue; the next is due one interval later,
+// as long as the task runs (RUNNING or DEACTIVATING).
+void Task::background_tick() {
+  background_event_ = {};
+  if (dead_ || (state_ != TaskState::kRunning && state_ != TaskState::kDeactivating)) return;
+  run_cpu(&background_job_, config_.background_vcpu * sim::to_seconds(config_.background_interval));
+  background_event_ = sim_.schedule(config_.background_interval, [this] { background_tick(); });
 }
 
 // ---------------------------------------------------------------- health checks

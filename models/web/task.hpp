@@ -152,6 +152,12 @@ class Task final : public PoolOwner {
  private:
   // The health check's job in the CPU is no request.
   static constexpr Request* kProbeJob = nullptr;
+  // The application's background work (ServiceConfig::background_vcpu): one job per interval
+  // while the task runs, none of them a request.
+  Request background_job_{};
+  sim::EventId background_event_;
+  void background_tick();
+  bool is_job(const Request* r) const { return r == kProbeJob || r == &background_job_; }
   void on_cpu_done(Request* r);
   void next_phase();
   void enter(TaskState s);

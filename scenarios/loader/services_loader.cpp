@@ -301,6 +301,12 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemRe
     if (auto v = am.number("per_request")) c.memory_per_request_mib = *v;
     am.finish();
   }
+  {
+    MapReader bm(ctx, m.get("background"), m.child_path("background"));
+    if (auto v = bm.number("cpu")) c.background_vcpu = *v;
+    if (auto v = bm.duration("interval")) c.background_interval = *v;
+    bm.finish();
+  }
   load_lifecycle(m, c);
   {
     MapReader pm(ctx, m.get("db_pool"), m.child_path("db_pool"));

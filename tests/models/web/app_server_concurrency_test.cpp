@@ -167,6 +167,34 @@ TEST_CASE("App-server concurrency: under the CFS quota a lone 20 ms request on 0
   }
 }
 
+TEST_CASE("App-server concurrency: background CPU runs on the event loop every interval and shows in the utilisation") {
+  // 0.5 vCPU of background on a 1-vCPU event loop: a 50 ms job at every 100 ms from the task's
+  // start. A lone request at 1.02 s (10 ms of CPU) finds the loop in the job that began at 1.0 s,
+  // waits for it to end at 1.05 s and is answered at 1.06 s: 40 ms instead of 10 ms.
+  const std::string steps = "[ { cpu: const(10ms) } ]";
+  const auto r = run(burst(1, steps, "cpu: 1024, background: { cpu: 0.5, interval: 100ms }", "1020ms"));
+  REQUIRE(r.requests.ok == 1);
+  CHECK(r.latency_ms.max == Approx(40.0).margin(0.01));
+  const auto plain = run(burst(1, steps, "cpu: 1024", "1020ms"));
+  CHECK(plain.latency_ms.max == Approx(10.0).margin(0.01));
+  SECTION("between the ticks the loop is free: a request at 1.06 s takes its 10 ms") {
+    const auto later = run(burst(1, steps, "cpu: 1024, background: { cpu: 0.5, interval: 100ms }", "1060ms", "1500ms"));
+    CHECK(later.latency_ms.max == Approx(10.0).margin(0.01));
+  }
+  SECTION("with no requests the task's CPU utilisation is the background's share of its vCPU") {
+    const auto idle = run(replace(burst(1, steps, "cpu: 2048, background: { cpu: 0.25, interval: 250ms }", "20m", "5m"), "memory: 2048", "memory: 4096"));
+    CHECK(idle.requests.total == 0);
+    const auto& cpu = series(idle, "app.cpu_utilization");
+    REQUIRE(cpu.size() >= 4);
+    for (std::size_t i = 1; i + 1 < cpu.size(); ++i) CHECK(cpu[i] == Approx(12.5).margin(0.01));
+  }
+  SECTION("a background share at or above the task's vCPU is a located error") {
+    const auto problem = load_error(burst(1, steps, "cpu: 512, background: { cpu: 0.5 }"));
+    CHECK_THAT(problem, Catch::Contains("services.app.background.cpu"));
+    CHECK_THAT(problem, Catch::Contains("below the task's vCPU"));
+  }
+}
+
 TEST_CASE("App-server concurrency: the loader sets threads and a worker's pollers from the pool") {
   const auto sc = scenario::load_string(
       replace(burst(1, "[ { cpu: const(20ms) } ]", "cpu: 2048, concurrency: { process_pool: 6, backlog: 64 }"), "memory: 2048", "memory: 4096"),
