@@ -21,6 +21,8 @@ namespace {
 
 // Two classes whose throughput columns point the same way (cosine above this) kept one mix.
 constexpr double kSameMixCosine = 0.999;
+// --background needs the total rate to vary by at least this share of its mean over the periods.
+constexpr double kMinRateSpread = 0.25;
 constexpr double kEps = 1e-6;
 // Above this condition number of the normalised Gram matrix (two classes at cosine 0.999 give
 // about 2000) the demands are not separable in practice.
@@ -299,6 +301,7 @@ Demands solve_demands(const Matrix& a, const std::vector<double>& y, const std::
 struct Rows {
   std::vector<std::vector<double>> x;  // per period: throughput per class
   std::vector<double> y;               // vCPU in use
+  std::vector<double> tasks;           // tasks running in the period
   std::vector<std::optional<double>> db;  // the database's vCPU in use (with a database fit)
 };
 
@@ -450,6 +453,7 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
         }
         rows.x.push_back(std::move(x));
         rows.y.push_back(*v);
+        rows.tasks.push_back(static_cast<double>(sc.model.services[svc].desired));
         if (fit_db) {
           const std::string db_key = "resources." + options.db_sample + ".cpu_vcpu";
           const auto db_it = r.timeseries.series.find(db_key);
@@ -517,6 +521,7 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
       }
       rows.x.push_back(std::move(x));
       rows.y.push_back(u / 100.0 * n * out.vcpu);
+      rows.tasks.push_back(n);
       if (fit_db) {
         const MetricSeries& db_cpu = cw.need(options.db_cpu_id, "--db-cpu");
         std::optional<double> v = db_cpu.at(t);
@@ -557,7 +562,46 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
   }
   std::vector<std::string> names;
   for (std::size_t p : cols) names.push_back(out.classes[p].name);
-  const Demands d = solve_demands(a, rows.y, names, kClassTerms, out.warnings);
+  // The background column: tasks in the period, when the total rate varied enough to tell a
+  // constant from the demands (else the intercept and the demands trade off freely).
+  bool background = false;
+  if (options.background) {
+    double lo = std::numeric_limits<double>::infinity(), hi = 0.0, sum = 0.0;
+    for (const auto& x : rows.x) {
+      double total = 0.0;
+      for (double v : x) total += v;
+      lo = std::min(lo, total);
+      hi = std::max(hi, total);
+      sum += total;
+    }
+    const double mean = n > 0 ? sum / static_cast<double>(n) : 0.0;
+    if (mean > 0.0 && (hi - lo) / mean >= kMinRateSpread) {
+      background = true;
+    } else {
+      out.warnings.push_back("--background: the total request rate stayed within " + fmt("%.0f %%", 100.0 * kMinRateSpread) +
+                             " of its mean in every period, so the tasks' background CPU cannot be told from the demands: "
+                             "measure a second rate (calibrate --target runs one at half the rate); fitted without it");
+    }
+    if (background && !options.sample.empty() && sc.model.services[svc].autoscaling) {
+      out.warnings.push_back("--background with --sampled takes the scenario's desired count (" + std::to_string(sc.model.services[svc].desired) +
+                             ") as the tasks running in every period: the service autoscales, so check it held still");
+    }
+  }
+  Matrix a_fit = a;
+  if (background) {
+    a_fit = Matrix(n, cols.size() + 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t p = 0; p < cols.size(); ++p) a_fit(i, p) = a(i, p);
+      a_fit(i, cols.size()) = rows.tasks[i];
+    }
+    names.push_back("background (vCPU per task)");
+  }
+  const Demands d = solve_demands(a_fit, rows.y, names, kClassTerms, out.warnings);
+  if (background) {
+    out.background_vcpu = d.x[cols.size()];
+    out.background_low = d.low[cols.size()];
+    out.background_high = d.high[cols.size()];
+  }
   for (std::size_t p = 0; p < cols.size(); ++p) {
     auto& f = out.classes[cols[p]];
     f.demand_s = d.x[p];
@@ -692,14 +736,17 @@ std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const T
     plans.push_back({"rate-x3", 3.0 * protocol.rate, std::nullopt});
   } else {
     for (std::size_t c : cls) plans.push_back({"more-" + sc.workload.classes[c].name, protocol.rate, c});
+    if (protocol.half_rate) plans.push_back({"mix-half-rate", 0.5 * protocol.rate, std::nullopt});
   }
+  if (protocol.warmup_s > 0.0) plans.insert(plans.begin(), Plan{"warmup", protocol.rate, std::nullopt});
   std::vector<CalibrationInput> inputs;
   for (std::size_t k = 0; k < plans.size(); ++k) {
     if (stop.load()) throw UsageError("interrupted before run " + std::to_string(k + 1) + " of " + std::to_string(plans.size()));
+    const bool warmup = plans[k].label == "warmup";
     scenario::Scenario run = sc;
     auto& open = std::get<workload::OpenWorkload>(run.workload.model);
     open.rate = workload::RateSchedule({{0, plans[k].rate}});
-    run.duration = static_cast<sim::Time>(std::llround(protocol.run_s * 1e9));
+    run.duration = static_cast<sim::Time>(std::llround((warmup ? protocol.warmup_s : protocol.run_s) * 1e9));
     run.warmup = 0;
     if (plans[k].tilted) run.workload.classes[*plans[k].tilted].weight *= protocol.tilt;
     auto config = scenario_load(run, protocol.target, false);
@@ -707,7 +754,8 @@ std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const T
     const std::string dir = protocol.runs_dir + "/run-" + std::to_string(k + 1) + "-" + plans[k].label;
     if (progress) {
       progress("run " + std::to_string(k + 1) + " of " + std::to_string(plans.size()) + ": " + plans[k].label + " at " +
-               fmt("%g", plans[k].rate) + " requests/s for " + fmt("%g", protocol.run_s) + " s -> " + dir);
+               fmt("%g", plans[k].rate) + " requests/s for " + fmt("%g", warmup ? protocol.warmup_s : protocol.run_s) + " s -> " + dir +
+               (warmup ? " (not fitted)" : ""));
     }
     std::vector<loadgen::SampleSpec> samples{protocol.sample};
     if (protocol.db_sample) samples.push_back(*protocol.db_sample);
@@ -717,6 +765,7 @@ std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const T
     if (result.verdict.run_failed) {
       throw InputError(dir + "/result.json: no request succeeded, or the counts do not balance: is " + protocol.target + " serving the scenario's paths?");
     }
+    if (warmup) continue;
     CalibrationInput in;
     in.result_path = dir + "/result.json";
     in.start_epoch = result.output.info.started_epoch;
@@ -733,6 +782,7 @@ Calibration at_bound(const Calibration& c, const std::string& which) {
   for (auto& f : b.classes) {
     if (f.low_s && f.high_s) f.demand_s = low ? *f.low_s : *f.high_s;
   }
+  if (b.background_vcpu && b.background_low && b.background_high) b.background_vcpu = low ? *b.background_low : *b.background_high;
   if (b.database) {
     for (auto& q : b.database->queries) {
       if (q.low_s && q.high_s) q.demand_s = low ? *q.low_s : *q.high_s;
@@ -795,6 +845,13 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
       y += key + ": \"" + scaled->describe() + "\"  # was " + steps[j].service.describe() + "\n";
     }
   }
+  if (c.background_vcpu) {
+    const auto& service = sc.model.services[pick_service(sc, c.service)];
+    y += "\n# background: " + fmt("%.4g", *c.background_vcpu) + " vCPU per task apart from the requests (the fit's intercept)";
+    if (c.background_low && c.background_high) y += ", 95 % interval " + fmt("%.4g", *c.background_low) + " .. " + fmt("%.4g", *c.background_high);
+    y += " (the scenario had " + fmt("%g", service.background_vcpu) + ")\n";
+    y += "services." + c.service + ".background.cpu: " + fmt("%.6g", *c.background_vcpu) + "\n";
+  }
   if (c.database) {
     const auto& d = *c.database;
     y += "\n# database " + d.instance + ": CPU per query from " + d.capacity + ", R^2 " +
@@ -828,6 +885,11 @@ std::string format_calibration(const Calibration& c) {
     std::snprintf(line, sizeof line, "%-20s %12s %25s %12s %14s %8s\n", f.name.c_str(),
                   f.ran ? fmt("%.4g ms", f.demand_s * 1e3).c_str() : "not fitted", ci.c_str(),
                   fmt("%.4g ms", f.scenario_demand_s * 1e3).c_str(), fixed.c_str(), f.scv ? fmt("%.2f", *f.scv).c_str() : "-");
+    t += line;
+  }
+  if (c.background_vcpu) {
+    const std::string ci = c.background_low && c.background_high ? fmt("%.4g", *c.background_low) + " .. " + fmt("%.4g", *c.background_high) : std::string("-");
+    std::snprintf(line, sizeof line, "%-20s %12s %25s\n", "background/task", fmt("%.4g vCPU", *c.background_vcpu).c_str(), ci.c_str());
     t += line;
   }
   if (c.database) {

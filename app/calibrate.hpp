@@ -63,6 +63,10 @@ struct CalibrateOptions {
   std::string db_cpu_id;
   std::string db_acu_id;
   std::string db_sample;
+  // --background: an intercept in the service demand law, U = b x tasks + Σ X·D, b being the vCPU
+  // each task uses whatever the requests (ServiceConfig::background_vcpu). It needs periods at
+  // different total rates (a second rate: the --target protocol runs one at half the rate).
+  bool background = false;
 };
 
 // The spread between the 10th and the 90th percentile of a gamma distribution of mean 1 and
@@ -117,6 +121,9 @@ struct Calibration {
   std::optional<DatabaseFit> database;  // with --db-cpu or --db-sampled
   std::string bound;  // empty: the fit; "low"/"high": at_bound()'s copy
   std::size_t lowest_input = 0;  // the input at the lowest utilisation (fixed delay, variability)
+  // With CalibrateOptions::background: vCPU per task apart from the requests, and its interval.
+  std::optional<double> background_vcpu;
+  std::optional<double> background_low, background_high;
 };
 
 // `calibrate --fit-latency`: the latency the calibrated model leaves unexplained. The scenario
@@ -159,6 +166,13 @@ struct TargetProtocol {
   double rate = 0.0;               // requests/s of each run (required, > 0)
   double run_s = 30.0;             // each run's measured duration (no warm-up)
   double tilt = 4.0;
+  // A run of the scenario's mix at half the rate too: two total rates let calibrate --background
+  // tell the tasks' background CPU from the requests' demands.
+  bool half_rate = false;
+  // An unmeasured run of the scenario's mix at `rate` first (seconds; 0: none): a process just
+  // started is slower than it will be (a JIT compiler still compiling, heaps still growing), and
+  // production tasks are warm.
+  double warmup_s = 0.0;
   std::string runs_dir;
 };
 std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const TargetProtocol& protocol,

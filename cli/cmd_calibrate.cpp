@@ -100,6 +100,8 @@ ExitCode run_calibrate_target(const Args& args) {
   protocol.service = args.get("service").value_or("");
   protocol.rate = *args.get_double("rate");
   if (const auto d = args.get_duration_ns("run-duration")) protocol.run_s = static_cast<double>(*d) / 1e9;
+  if (const auto d = args.get_duration_ns("warmup")) protocol.warmup_s = static_cast<double>(*d) / 1e9;
+  if (!(protocol.warmup_s >= 0.0)) throw UsageError("--warmup must be a duration of 0s or more");
   protocol.runs_dir = args.get("runs-dir").value_or("calibration-runs");
   const std::string out = args.get("out").value_or("calibration.yaml");
   check_overlay_outputs(out, args.has("bounds"));
@@ -111,6 +113,8 @@ ExitCode run_calibrate_target(const Args& args) {
   options.sample = protocol.sample.name;
   if (protocol.db_sample) options.db_sample = protocol.db_sample->name;
   options.fit_shape = shape_option(args);
+  options.background = args.has("background");
+  protocol.half_rate = options.background;
   // Six periods per run by default (whole seconds, 1 to 10 s).
   options.sample_period_s = args.get_double("period").value_or(std::clamp(std::floor(protocol.run_s / 6.0), 1.0, 10.0));
   const bool quiet = args.has("quiet");
@@ -141,12 +145,14 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"sample", "", true, false, "NAME=SOURCE  with --target: the CPU to sample (cgroup:DIR, pid:PID or prometheus:URL)"},
                 {"rate", "", true, false, "R  with --target: requests/s of each run (a low rate: utilisation about 0.2)"},
                 {"run-duration", "", true, false, "D  with --target: each run's length (default 30s)"},
+                {"warmup", "", true, false, "D  with --target: first an unmeasured run of the mix at --rate for D (a freshly started target is slower than a warm one)"},
                 {"runs-dir", "", true, false, "DIR  with --target: where each run's files go (default calibration-runs)"},
                 {"bounds", "", false, false, "also write OUT.low.yaml and OUT.high.yaml: every demand at the low / high end of its 95 % interval"},
                 {"shape", "", true, false, "keep|fit  keep each cpu step's distribution (scaled; default) or write the fitted family (const, exp or gamma)"},
                 {"cpu", "", true, false, "ID  the Id of the ECS CPUUtilization query (Average, percent of the reserved CPU; required)"},
                 {"db-cpu", "", true, false, "ID  also fit database.query.read/.write: the Id of RDS CPUUtilization of the writer (percent)"},
                 {"db-acu", "", true, false, "ID  with --db-cpu on Serverless v2: the Id of ServerlessDatabaseCapacity (Average)"},
+                {"background", "", false, false, "also fit each task's background CPU (the intercept of the demand law; with --target adds a run at half the rate)"},
                 {"fit-latency", "", false, false, "also fit load_balancer.latency: the measured minus the simulated mean latency at the lowest load"},
                 {"db-sample", "", true, false, "NAME=SOURCE  with --target: the database's CPU too (fits database.query.read/.write)"},
                 {"db-sampled", "", true, false, "NAME  with --sampled: the database's CPU from each RESULT's own --sample NAME series"},
@@ -173,7 +179,7 @@ ExitCode run_calibrate(int argc, char** argv) {
     return ExitCode::kOk;
   }
   if (args.has("target")) return run_calibrate_target(args);
-  for (const char* only : {"sample", "db-sample", "rate", "run-duration", "runs-dir"}) {
+  for (const char* only : {"sample", "db-sample", "rate", "run-duration", "runs-dir", "warmup"}) {
     if (args.has(only)) throw UsageError(std::string("--") + only + " is for --target (the protocol loadcast runs itself)");
   }
   const auto& results = args.positionals();
@@ -200,6 +206,7 @@ ExitCode run_calibrate(int argc, char** argv) {
   options.tasks_count = args.get_double("tasks-count");
   options.sample = sampled.value_or("");
   options.fit_shape = shape_option(args);
+  options.background = args.has("background");
   options.db_cpu_id = args.get("db-cpu").value_or("");
   options.db_acu_id = args.get("db-acu").value_or("");
   options.db_sample = args.get("db-sampled").value_or("");

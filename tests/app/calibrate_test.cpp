@@ -61,7 +61,7 @@ struct Synthetic {
 // A load result of `minutes` minutes with per-second class series, whose mix changes every
 // minute (light(m), heavy(m)), and the CloudWatch data of the same minutes: CPUUtilization from
 // the true demands with a ±1 % deterministic wobble, RunningTaskCount 2, newest first.
-Synthetic synthetic(int minutes, double (*light)(int), double (*heavy)(int)) {
+Synthetic synthetic(int minutes, double (*light)(int), double (*heavy)(int), double background_vcpu = 0.0) {
   Synthetic s;
   auto& r = s.result;
   r.kind = "load";
@@ -78,7 +78,7 @@ Synthetic synthetic(int minutes, double (*light)(int), double (*heavy)(int)) {
   r.classes["heavy"].latency_ms.mean = 25.0;
   std::string ts, cpu, tasks;
   for (int m = minutes - 1; m >= 0; --m) {
-    const double used = light(m) * kLight + heavy(m) * kHeavy;  // vCPU
+    const double used = light(m) * kLight + heavy(m) * kHeavy + kTasks * background_vcpu;  // vCPU
     const double pct = used / (kTasks * 1.0) * 100.0 * (1.0 + 0.01 * std::sin(1.7 * m));
     const std::string sep = m == minutes - 1 ? "" : ", ";
     ts += sep + "\"" + iso(kStart + 60.0 * m) + "\"";
@@ -111,6 +111,9 @@ double varied_light(int m) { return 20.0 + 10.0 * (m % 3); }
 double varied_heavy(int m) { return 5.0 + 7.0 * ((2 * m) % 5); }
 double fixed_light(int m) { return 2.0 * (10.0 + 4.0 * (m % 4)); }
 double fixed_heavy(int m) { return 10.0 + 4.0 * (m % 4); }
+// The mix varies, the total rate (40/s) does not.
+double level_light(int m) { return 30.0 - 8.0 * (m % 3); }
+double level_heavy(int m) { return 10.0 + 8.0 * (m % 3); }
 
 }  // namespace
 
@@ -187,6 +190,42 @@ TEST_CASE("Calibrate: several runs are fitted together, and one mix alone is fla
   REQUIRE(together.classes[1].low_s);
   CHECK(*together.classes[1].low_s <= kHeavy);
   CHECK(kHeavy <= *together.classes[1].high_s);
+}
+
+TEST_CASE("Calibrate: --background fits the tasks' background CPU as the intercept when the total rate varies") {
+  // Each of the 2 tasks uses 0.05 vCPU whatever the requests.
+  constexpr double kBackground = 0.05;
+  const auto sc = scenario::load_string(kScenario, "two.yaml");
+  const auto varied = synthetic(20, varied_light, varied_heavy, kBackground);
+  auto o = options();
+  o.background = true;
+  const auto c = app::calibrate(sc, {input(varied)}, o);
+  CHECK(c.warnings.empty());
+  REQUIRE(c.background_vcpu);
+  REQUIRE(c.background_low);
+  CHECK(*c.background_low <= kBackground);
+  CHECK(kBackground <= *c.background_high);
+  CHECK(*c.background_high - *c.background_low < 0.02);
+  REQUIRE(c.classes[0].low_s);
+  CHECK(*c.classes[0].low_s <= kLight);
+  CHECK(kLight <= *c.classes[0].high_s);
+  CHECK(*c.classes[1].low_s <= kHeavy);
+  CHECK(kHeavy <= *c.classes[1].high_s);
+  CHECK_THAT(app::overlay_yaml(sc, c, {"run.json"}), Catch::Contains("services.api.background.cpu: 0.05"));
+  CHECK_THAT(app::format_calibration(c), Catch::Contains("background/task"));
+  SECTION("without --background the demands take the background in: the light class's interval misses its truth") {
+    const auto plain = app::calibrate(sc, {input(varied)}, options());
+    CHECK_FALSE(plain.background_vcpu);
+    REQUIRE(plain.classes[0].low_s);
+    CHECK(*plain.classes[0].low_s > kLight);
+  }
+  SECTION("one total rate cannot tell a constant from the demands: a warning, and no background") {
+    const auto level = app::calibrate(sc, {input(synthetic(20, level_light, level_heavy, kBackground))}, o);
+    CHECK_FALSE(level.background_vcpu);
+    bool told = false;
+    for (const auto& w : level.warnings) told = told || w.find("cannot be told from the demands") != std::string::npos;
+    CHECK(told);
+  }
 }
 
 TEST_CASE("Calibrate: inputs that do not fit together are refused with their location") {

@@ -366,6 +366,49 @@ workload:
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("Calibrate --target --warmup --background: an unmeasured first run, and a run at half the rate for the intercept", "[wallclock]") {
+  const std::string bin = testing::loadcast_binary();
+  const std::string dir = testing::temp_dir("calibrate-warmup");
+  testing::write_file(dir + "/two.yaml", testing::deployment(R"(name: target-warm
+seed: 3
+duration: 1m
+workload:
+  arrivals:
+    process: poisson
+    rate: 500
+  requests:
+    - name: light
+      path: /light
+      weight: 3
+      steps:
+        - cpu: const(2ms)
+    - name: heavy
+      path: /heavy
+      steps:
+        - cpu: const(10ms)
+)",
+                                                             "    desired: 1\n"));
+  std::string out;
+  const int rc = with_burning_testbed(dir, bin + " calibrate --target http://127.0.0.1:$port --sample tb=pid:$tb --rate 30 --run-duration 6s --warmup 3s --background --scenario " +
+                                               dir + "/two.yaml --runs-dir " + dir + "/runs --out " + dir + "/cal.yaml", out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK_THAT(out, Catch::Contains("run 1 of 5: warmup at 30 requests/s for 3 s"));
+  CHECK_THAT(out, Catch::Contains("(not fitted)"));
+  CHECK_THAT(out, Catch::Contains("run 5 of 5: mix-half-rate at 15 requests/s for 6 s"));
+  // Four measured runs of six 1 s periods: the warm-up's are not in the fit.
+  CHECK_THAT(out, Catch::Contains("24 periods of 1 s"));
+  CHECK(std::filesystem::exists(dir + "/runs/run-1-warmup/result.json"));
+  CHECK_THAT(out, Catch::Contains("background/task"));
+  CHECK(testing::run_command(bin + " check " + dir + "/two.yaml --overlay " + dir + "/cal.yaml").exit_code == 0);
+  SECTION("--warmup is for --target") {
+    const auto r = testing::run_command(bin + " calibrate " + dir + "/runs/run-2-mix/result.json --sampled tb --warmup 3s --scenario " + dir + "/two.yaml");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--warmup"));
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("Validate --rates with --sample and --oracle: a ladder of repetitions compares throughput, latency and the CPU in use, and re-predicts each run with its own demands", "[wallclock]") {
   const std::string bin = testing::loadcast_binary();
   const std::string dir = testing::temp_dir("validate-ladder");
