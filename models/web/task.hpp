@@ -165,6 +165,7 @@ class Task final : public PoolOwner {
   ConnectionPool& pool_of(const Request* r);  // the pool of its current query's connection
   void next_query(Request* r);
   void run_query(Request* r, DbInstance& instance);
+  void after_round_trip(Request* r, double work);  // database.round_trip waited: the queries run
   void answer_early(Request* r, const std::string* cause, int status);
   void on_probe_timeout();
   void update_integrals();
