@@ -43,6 +43,15 @@ void add_set(ValidationReport& report, const std::string& prefix, double tp_pred
   add(report, prefix + "requests.error_rate", cp.error_rate(), cm.error_rate(), true);
 }
 
+// A value of a row: 4 decimals, "-" when a side has none (a throttling row where the model's
+// quota never binds).
+std::string value_text(double v) {
+  if (!std::isfinite(v)) return "-";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.4f", v);
+  return b;
+}
+
 }  // namespace
 
 bool ValidationReport::passed() const {
@@ -76,7 +85,7 @@ std::string ValidationReport::text() const {
     char err[32];
     if (std::isfinite(m.relative_error)) std::snprintf(err, sizeof err, "%+.1f%%", m.relative_error * 100.0);
     else std::snprintf(err, sizeof err, "-");
-    std::snprintf(line, sizeof line, "%-36s %14.4f %14.4f %10s%s\n", m.metric.c_str(), m.predicted, m.measured, err,
+    std::snprintf(line, sizeof line, "%-36s %14s %14s %10s%s\n", m.metric.c_str(), value_text(m.predicted).c_str(), value_text(m.measured).c_str(), err,
                   m.judged ? (m.ok ? "  ok" : "  OUT OF TOLERANCE") : "");
     out += line;
   }
@@ -317,7 +326,7 @@ std::string ladder_text(const std::vector<LadderStep>& steps, std::optional<doub
       else std::snprintf(err, sizeof err, "-");
       if (std::isfinite(r.error_min)) std::snprintf(range, sizeof range, "%+.1f%% .. %+.1f%%", r.error_min * 100.0, r.error_max * 100.0);
       else std::snprintf(range, sizeof range, "-");
-      std::snprintf(line, sizeof line, "  %-34s %12.4f %12.4f %9s %20s%s\n", r.metric.c_str(), r.predicted, r.measured, err, range,
+      std::snprintf(line, sizeof line, "  %-34s %12s %12s %9s %20s%s\n", r.metric.c_str(), value_text(r.predicted).c_str(), value_text(r.measured).c_str(), err, range,
                     r.judged ? (r.ok ? "  ok" : "  OUT OF TOLERANCE") : "");
       out += line;
     }
