@@ -126,20 +126,31 @@ struct Calibration {
   std::optional<double> background_low, background_high;
 };
 
-// `calibrate --fit-latency`: the latency the calibrated model leaves unexplained. The scenario
-// with `overrides` (its calibration overlay) is simulated at the lowest-utilisation input's
-// measured rate and mix (open Poisson arrivals, 600 s); each class's measured mean latency minus
-// the simulated one is what no modelled resource accounts for (the load balancer, the network,
-// the client), and their mean weighted by requests becomes `load_balancer.latency` (const, at
-// least 0). The per-class residuals are kept for the overlay's comment.
+// `calibrate --fit-latency` (app/calibrate_latency.cpp): the latency the calibrated model leaves
+// unexplained. The scenario with `overrides` (its calibration overlay) is simulated at the
+// lowest-utilisation input's measured rate and mix (open Poisson arrivals, 600 s); each class's
+// measured mean latency minus the simulated one is what no modelled resource accounts for. Added
+// to what the scenario already had there (load_balancer.latency's mean L0, and q_c queries per
+// request x database.round_trip's mean T0), it is split as
+//   y_c = L + q_c x T   (non-negative least squares over classes, weighted by requests)
+// into `load_balancer.latency` L (the load balancer, the network, the client) and
+// `database.round_trip` T (per query). When the classes do not send at least two different
+// query counts (or the scenario has no database), L and T cannot be told apart: the whole
+// residual goes to load_balancer.latency as before, and `note` says why.
 struct LatencyFit {
-  double latency_ms = 0.0;
+  double latency_ms = 0.0;                  // load_balancer.latency (const)
+  std::optional<double> round_trip_ms;      // database.round_trip (const), when separated
+  std::string note;                         // why the round trip was not separated
   std::vector<std::pair<std::string, double>> residual_ms;  // per class: measured - simulated mean
+  std::vector<std::pair<std::string, double>> queries;      // per class: queries per request
 };
 LatencyFit fit_latency(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides,
                        const std::vector<CalibrationInput>& inputs, const Calibration& c);
-// The overlay lines of a LatencyFit (a comment and `load_balancer.latency`).
+// The overlay lines of a LatencyFit (comments, `load_balancer.latency` and, when separated,
+// `database.round_trip`).
 std::string latency_overlay_yaml(const LatencyFit& f);
+// The printed lines of a LatencyFit.
+std::string format_latency_fit(const LatencyFit& f);
 
 // The demand uncertainty carried into predictions as a sensitivity pair (`calibrate --bounds`):
 // a copy of `c` whose every demand with an interval (classes, database queries) is the low or

@@ -93,6 +93,18 @@ Verdict verdict(const Validation& validation);
 // interval; nullopt when the result lacks the series.
 std::optional<double> predicted_vcpu(const reports::Result& predicted, const std::string& service, double vcpu);
 
+// The share of CFS periods throttled the simulation predicts for service `service` after the
+// warm-up (its services.<name>.throttled_ratio); nullopt when it has none (no binding quota).
+std::optional<double> predicted_throttled_ratio(const reports::Result& predicted, const std::string& service);
+
+// The rows of the target's resources, per sample name measured in `measured`'s load.samples:
+// `<prefix>cpu_vcpu.<name>` (predicted_vcpu against the sample's mean_vcpu, judged like the
+// other metrics) and `<prefix>throttled_ratio.<name>` (predicted_throttled_ratio against the
+// sample's throttled_ratio, shown but never judged; predicted NaN when the model has no binding
+// quota), for samples that measured them.
+void add_resource_rows(ValidationReport& report, const reports::Result& predicted, const reports::Result& measured, const std::string& service,
+                       double vcpu, const std::vector<std::string>& samples, const std::string& prefix);
+
 // A ladder of validations (`--rates`, `--repeat`): per rate, the reports of its repetitions.
 struct LadderStep {
   double rate = 0.0;

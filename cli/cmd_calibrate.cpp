@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/calibrate.hpp"
+#include "app/calibrate_memory.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/load_options.hpp"
@@ -56,18 +57,23 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
     latency = app::fit_latency(sc, overrides, inputs, calibration);
     overlay += app::latency_overlay_yaml(*latency);
   }
+  // --memory / --db-connections: CloudWatch only (the run's resource samples have no memory).
+  app::ResourceFitOptions ro;
+  ro.service = options.service;
+  ro.memory_id = args.get("memory").value_or("");
+  ro.connections_id = args.get("db-connections").value_or("");
+  ro.tasks_id = options.tasks_id;
+  ro.tasks_count = options.tasks_count;
+  const auto resources = app::fit_resources(sc, inputs, ro);
+  overlay += app::resource_overlay_yaml(resources);
   reports::write_text_file(out, overlay);
   if (bounds) {
     for (const char* which : {"low", "high"}) reports::write_text_file(stem(out) + "." + which + ".yaml", app::overlay_yaml(sc, app::at_bound(calibration, which), sources));
   }
   if (!quiet) {
     std::fputs(app::format_calibration(calibration).c_str(), stdout);
-    if (latency) {
-      std::string per_class;
-      for (const auto& [name, ms] : latency->residual_ms) per_class += (per_class.empty() ? "" : ", ") + name + " " + reports::fmt("%.3g ms", ms);
-      std::printf("load balancer latency %.3g ms: the measured minus the simulated mean latency at the lowest load (%s)\n", latency->latency_ms,
-                  per_class.c_str());
-    }
+    if (latency) std::fputs(app::format_latency_fit(*latency).c_str(), stdout);
+    std::fputs(app::format_resource_fit(resources).c_str(), stdout);
     std::printf("wrote %s (apply with: loadcast sim %s --overlay %s)\n", out.c_str(), sc.path.c_str(), out.c_str());
     if (bounds) {
       std::printf("wrote %s.low.yaml and %s.high.yaml: the same scenario at the ends of the demands' intervals, for the prediction's sensitivity\n",
@@ -80,7 +86,7 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
 // --target: the protocol (app::run_protocol), then the fit from the runs' own samples.
 ExitCode run_calibrate_target(const Args& args) {
   if (!args.positionals().empty()) throw UsageError("--target runs its own loads: give no RESULT.json with it");
-  for (const char* other : {"cloudwatch", "sampled", "cpu", "tasks", "tasks-count", "start", "db-cpu", "db-acu", "db-sampled"}) {
+  for (const char* other : {"cloudwatch", "sampled", "cpu", "tasks", "tasks-count", "start", "db-cpu", "db-acu", "db-sampled", "memory", "db-connections"}) {
     if (args.has(other)) throw UsageError(std::string("--") + other + " is for fitting given results, not --target");
   }
   if (!args.has("scenario")) throw UsageError("--scenario S.yaml is required: its workload is what the runs send");
@@ -153,7 +159,9 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"db-cpu", "", true, false, "ID  also fit database.query.read/.write: the Id of RDS CPUUtilization of the writer (percent)"},
                 {"db-acu", "", true, false, "ID  with --db-cpu on Serverless v2: the Id of ServerlessDatabaseCapacity (Average)"},
                 {"background", "", false, false, "also fit each task's background CPU (the intercept of the demand law; with --target adds a run at half the rate)"},
-                {"fit-latency", "", false, false, "also fit load_balancer.latency: the measured minus the simulated mean latency at the lowest load"},
+                {"memory", "", true, false, "ID  also fit app_memory.base and .per_request: the Id of ECS MemoryUtilization (Average, percent)"},
+                {"db-connections", "", true, false, "ID  also fit the connections per task: the Id of RDS DatabaseConnections of the writer (Average)"},
+                {"fit-latency", "", false, false, "also fit load_balancer.latency and database.round_trip: the measured minus the simulated mean latency at the lowest load"},
                 {"db-sample", "", true, false, "NAME=SOURCE  with --target: the database's CPU too (fits database.query.read/.write)"},
                 {"db-sampled", "", true, false, "NAME  with --sampled: the database's CPU from each RESULT's own --sample NAME series"},
                 {"tasks", "", true, false, "ID  the Id of the RunningTaskCount query (Container Insights)"},
@@ -189,6 +197,9 @@ ExitCode run_calibrate(int argc, char** argv) {
   const auto sampled = args.get("sampled");
   if (sampled) {
     if (!data.empty()) throw UsageError("--sampled reads the CPU from the results themselves: give no --cloudwatch with it");
+    for (const char* cw : {"memory", "db-connections"}) {
+      if (args.has(cw)) throw UsageError(std::string("--") + cw + " names a CloudWatch Id: give --cloudwatch data (the --sample series have no memory or connections)");
+    }
   } else if (args.has("period")) {
     throw UsageError("--period is for --sampled (CloudWatch data has its own period)");
   } else if (data.size() != results.size()) {

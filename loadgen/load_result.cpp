@@ -399,6 +399,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   auto& rps = r.timeseries.series["requests_per_s"];
   auto& eps = r.timeseries.series["errors_per_s"];
+  auto& mean_ms = r.timeseries.series["latency_mean_ms"];  // with requests_per_s: Little's law per second
   auto& p50 = r.timeseries.series["latency_p50_ms"];
   auto& p95 = r.timeseries.series["latency_p95_ms"];
   auto& p99 = r.timeseries.series["latency_p99_ms"];
@@ -423,6 +424,7 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
     if (it == totals.seconds.end()) {
       rps.push_back(0.0);
       eps.push_back(0.0);
+      mean_ms.push_back(nan);
       p50.push_back(nan);
       p95.push_back(nan);
       p99.push_back(nan);
@@ -432,10 +434,12 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
     rps.push_back(static_cast<double>(sec.completions));
     eps.push_back(static_cast<double>(sec.failures));
     if (sec.latency.empty()) {
+      mean_ms.push_back(nan);
       p50.push_back(nan);
       p95.push_back(nan);
       p99.push_back(nan);
     } else {
+      mean_ms.push_back(sec.latency.mean() * 1e-6);
       const auto p = sec.latency.percentiles({50.0, 95.0, 99.0});
       p50.push_back(p[0] * 1e-6);
       p95.push_back(p[1] * 1e-6);

@@ -9,12 +9,17 @@
 // how long it ran. Period boundaries fall every `period` from when the quota was set (the
 // cgroup's period timer starts with the group). Not modelled: the per-CPU "slice" (5 ms) in
 // which the kernel hands out the budget, which can strand part of it on idle CPUs.
+// It counts, as cpu.stat's nr_periods and nr_throttled do, the periods in which the group ran
+// (had runnable jobs) and, of those, the ones whose budget ran out while jobs still wanted to
+// run; a period is counted once it has ended. (The kernel's period timer also ticks once more
+// after the group goes idle; such a trailing idle period is not counted here.)
 // Invariants: 0 <= left <= budget; now < period_end after every call. Plain value, not thread
 // safe.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "sim/time.hpp"
 
@@ -24,6 +29,12 @@ namespace loadcast::sim {
 // nanosecond (so 0.002 s of work left at half speed is 4 ms, not 4 ms + 1 ns).
 // ProcessorSharing's completion test allows 0.1 ns of work, so the event is never early.
 inline Time ceil_ns(double seconds) { return saturated_ns(std::max(0.0, std::ceil(seconds * 1e9 - 0.01))); }
+
+// CFS periods in which a group ran, and of those the ones throttled (cpu.stat's nr_periods,
+// nr_throttled).
+struct CfsPeriods {
+  std::uint64_t ran = 0, throttled = 0;
+};
 
 class CpuQuota {
  public:
@@ -47,6 +58,10 @@ class CpuQuota {
   }
   void clear() { limited_ = false; }
 
+  // Periods ended so far in which jobs ran, and of those, the ones throttled.
+  std::uint64_t periods() const { return nr_periods_; }
+  std::uint64_t throttled() const { return nr_throttled_; }
+
   bool limited() const { return limited_; }
   double budget() const { return budget_; }  // core-seconds per period
   Time period() const { return period_; }
@@ -57,8 +72,13 @@ class CpuQuota {
     if (!limited_) return busy > 0.0 ? to_seconds(to - from) : 0.0;
     if (to < period_end_) return spend(to_seconds(to - from), busy);
     double ran = spend(to_seconds(period_end_ - from), busy);
+    close_period();
     const Time full = (to - period_end_) / period_;  // whole periods after this one's end
-    if (full > 0 && busy > 0.0) ran += static_cast<double>(full) * std::min(period_s_, budget_ / busy);
+    if (full > 0 && busy > 0.0) {
+      ran += static_cast<double>(full) * std::min(period_s_, budget_ / busy);
+      nr_periods_ += static_cast<std::uint64_t>(full);
+      if (budget_ / busy < period_s_ - kSlack) nr_throttled_ += static_cast<std::uint64_t>(full);
+    }
     period_end_ += (full + 1) * period_;
     left_ = budget_;
     return ran + spend(to_seconds(to - (period_end_ - period_)), busy);
@@ -88,12 +108,24 @@ class CpuQuota {
   }
 
  private:
+  // A budget that lasts to within a nanosecond of the span is not throttled (rounding).
+  static constexpr double kSlack = 1e-9;
+
   // Runs for up to `span` seconds of this period, while the budget lasts.
   double spend(double span, double busy) {
     if (busy <= 0.0 || span <= 0.0) return 0.0;
     const double ran = std::min(span, left_ / busy);
     left_ = std::max(0.0, left_ - ran * busy);
+    ran_this_ = true;
+    if (ran < span - kSlack) throttled_this_ = true;
     return ran;
+  }
+
+  // The current period has ended: count it.
+  void close_period() {
+    nr_periods_ += ran_this_ ? 1 : 0;
+    nr_throttled_ += throttled_this_ ? 1 : 0;
+    ran_this_ = throttled_this_ = false;
   }
 
   bool limited_ = false;
@@ -102,6 +134,10 @@ class CpuQuota {
   double budget_ = 0.0;
   double left_ = 0.0;
   Time period_end_ = 0;
+  bool ran_this_ = false;        // jobs ran in the current period
+  bool throttled_this_ = false;  // and its budget ran out while they wanted more
+  std::uint64_t nr_periods_ = 0;
+  std::uint64_t nr_throttled_ = 0;
 };
 
 }  // namespace loadcast::sim

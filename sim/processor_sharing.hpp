@@ -104,6 +104,13 @@ class ProcessorSharing {
     CpuQuota q = quota_;
     return used_ + busy() * q.run(last_, now, busy());
   }
+  // CFS periods ended by `now` (>= the last change) in which jobs ran, and of those the ones
+  // throttled (CpuQuota::periods, ::throttled); both 0 without a quota.
+  CfsPeriods periods(Time now) const {
+    CpuQuota q = quota_;
+    if (now > last_ && q.limited()) q.run(last_, now, busy());
+    return {q.periods(), q.throttled()};
+  }
   // Calls fn(job) for every job present, in no particular order (e.g. to discard a dead task's
   // work).
   template <typename Fn>

@@ -24,6 +24,7 @@ namespace loadcast::models {
 namespace series {
 inline constexpr const char* kRequestsPerS = "requests_per_s";
 inline constexpr const char* kArrivalsPerS = "arrivals_per_s";
+inline constexpr const char* kLatencyMean = "latency_mean_ms";
 inline constexpr const char* kLatencyP50 = "latency_p50_ms";
 inline constexpr const char* kLatencyP95 = "latency_p95_ms";
 inline constexpr const char* kLatencyP99 = "latency_p99_ms";

@@ -349,11 +349,13 @@ void System::close_interval(sim::Time start, sim::Time end) {
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (interval_latency_.empty()) {
+    row.set(series::kLatencyMean, nan);
     row.set(series::kLatencyP50, nan);
     row.set(series::kLatencyP95, nan);
     row.set(series::kLatencyP99, nan);
   } else {
     const auto p = interval_latency_.percentiles({50.0, 95.0, 99.0});
+    row.set(series::kLatencyMean, interval_latency_.mean() * 1e-6);
     row.set(series::kLatencyP50, p[0] * 1e-6);
     row.set(series::kLatencyP95, p[1] * 1e-6);
     row.set(series::kLatencyP99, p[2] * 1e-6);

@@ -83,6 +83,11 @@ struct DatabaseConfig {
   bool io_optimized = false;                 // `storage`, for cost only
   cost::VolumeMeterConfig volume;            // `volume:` storage and I/O meters, for cost only
   DbQueryConfig query;
+  // `round_trip`: the network round trip between a task and the database for each query
+  // (request out, result back), time the request waits holding its connection, no CPU anywhere.
+  // assumption: AWS publishes no in-VPC latency; default 0 (the shipped scenarios' CPU and delay
+  // steps already hold what they measured); `loadcast calibrate --fit-latency` fits it.
+  sim::Distribution round_trip = sim::Distribution::constant(0.0);
   ServerlessScalingConfig scaling;
   // After a failover, each client connection that dropped opens again (cluster_control.hpp):
   // assumption, AWS publishes no number: the time to open it (TCP, TLS, authentication) before

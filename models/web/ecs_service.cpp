@@ -432,6 +432,9 @@ void EcsService::on_task_state(Task& t, TaskState from) {
     forget_events(t);
     stopped_busy_ += t.busy_area(now);
     stopped_active_ += t.active_area(now);
+    const sim::CfsPeriods p = t.cfs_periods(now);
+    stopped_periods_.ran += p.ran;
+    stopped_periods_.throttled += p.throttled;
     live_.erase(std::remove(live_.begin(), live_.end(), &t), live_.end());
     reconcile();
   }
@@ -490,9 +493,14 @@ EcsService::Marks EcsService::marks(sim::Time now) const {
   Marks m;
   m.busy = stopped_busy_;
   m.active = stopped_active_;
+  m.periods = static_cast<double>(stopped_periods_.ran);
+  m.throttled = static_cast<double>(stopped_periods_.throttled);
   for (const Task* t : live_) {
     m.busy += t->busy_area(now);
     m.active += t->active_area(now);
+    const sim::CfsPeriods p = t->cfs_periods(now);
+    m.periods += static_cast<double>(p.ran);
+    m.throttled += static_cast<double>(p.throttled);
   }
   m.running = running_tw_.area(now);
   m.requests = group_ != nullptr ? static_cast<double>(group_->requests()) : 0.0;
@@ -509,6 +517,11 @@ double EcsService::memory_percent(const Marks& from, const Marks& to) const {
   if (running <= 0) return 0.0;
   const double used = config_.base_memory_mib() * running + config_.memory_per_request_mib * (to.active - from.active);
   return 100.0 * used / (static_cast<double>(config_.memory_mib) * running);
+}
+
+double EcsService::throttled_ratio(const Marks& from, const Marks& to) {
+  const double periods = to.periods - from.periods;
+  return periods > 0.0 ? (to.throttled - from.throttled) / periods : std::numeric_limits<double>::quiet_NaN();
 }
 
 void EcsService::add_usage(cost::Usage& usage, sim::Time end) const {
@@ -546,6 +559,7 @@ void EcsService::sample(sim::Time, sim::Time end, SeriesRow& row) {
   const double memory = data ? memory_percent(sample_marks_, now) : nan;
   row.set(n + ".cpu_utilization", cpu);
   row.set(n + ".memory_utilization", memory);
+  row.set(n + ".throttled_ratio", throttled_ratio(sample_marks_, now));
   if (measuring_ && data) {
     cpu_peak_ = std::isnan(cpu_peak_) ? cpu : std::max(cpu_peak_, cpu);
     memory_peak_ = std::isnan(memory_peak_) ? memory : std::max(memory_peak_, memory);
@@ -572,6 +586,8 @@ void EcsService::finish(RunOutput& out) {
   j["memory_utilization_peak"] = std::isnan(memory_peak_) ? reports::Json(nullptr) : reports::Json(memory_peak_);
   j["cpu_utilization_mean"] = cpu_percent(stats_marks_, now);
   j["memory_utilization_mean"] = memory_percent(stats_marks_, now);
+  const double throttled = throttled_ratio(stats_marks_, now);
+  j["throttled_ratio"] = std::isnan(throttled) ? reports::Json(nullptr) : reports::Json(throttled);
   j["tasks_launched"] = tasks_.size();
   j["tasks_killed"] = killed_;
   j["tasks_replaced_unhealthy"] = replaced_unhealthy_;

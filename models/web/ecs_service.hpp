@@ -139,6 +139,7 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   // Service-wide integrals: busy vCPUs and requests worked on by RUNNING tasks, RUNNING tasks.
   struct Marks {
     double busy = 0.0, active = 0.0, running = 0.0, requests = 0.0;
+    double periods = 0.0, throttled = 0.0;  // CFS periods the tasks ran in, and the throttled ones
   };
   // What ECS knows of a task beyond its lifecycle, by task id - 1.
   struct TaskMeta {
@@ -162,6 +163,8 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   Marks marks(sim::Time now) const;
   double cpu_percent(const Marks& from, const Marks& to) const;
   double memory_percent(const Marks& from, const Marks& to) const;
+  // The share of the CFS periods the tasks ran in that were throttled; NaN without any.
+  static double throttled_ratio(const Marks& from, const Marks& to);
   int active_tasks() const;
   void add_targets(reports::Json& j) const;
   TaskMeta& meta(const Task& t) { return meta_[t.id() - 1]; }
@@ -203,6 +206,7 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   bool reconcile_again_ = false;
   double stopped_busy_ = 0.0;
   double stopped_active_ = 0.0;
+  sim::CfsPeriods stopped_periods_;
   sim::TimeWeighted running_tw_;
   std::unique_ptr<MetricPublisher> metrics_;
   std::unique_ptr<Utilization> cpu_metric_;

@@ -428,6 +428,25 @@ void Task::run_query(Request* r, DbInstance& instance) {
   double work = 0.0;
   for (std::uint64_t k = 0; k < count; ++k) work += d.sample(rng_);
   db_->count_queries(p.write, count);
+  // Each query's network round trip (database.round_trip): the request waits, holding the
+  // connection, before the queries reach the instance. A zero round trip adds no event.
+  const sim::Distribution& trip = db_->config().round_trip;
+  sim::Time wait = 0;
+  for (std::uint64_t k = 0; k < count; ++k) wait += trip.sample_time(rng_);
+  if (wait == 0) {
+    instance.query(r, work);
+    return;
+  }
+  sim_.schedule(wait, [this, r, work] { after_round_trip(r, work); });
+}
+
+void Task::after_round_trip(Request* r, double work) {
+  DbInstance& instance = db_->instance(r->db.instance);
+  if (r->abandoned || dead_) {
+    pool_of(r).release(instance);
+    sink_.step_done(r);
+    return;
+  }
   instance.query(r, work);
 }
 

@@ -145,6 +145,8 @@ class Task final : public PoolOwner {
   double busy_area(sim::Time now) const {
     return usage_.busy_area + (state_ == TaskState::kRunning ? cpu_.used(now) - usage_.used_mark : 0.0);
   }
+  // CFS periods of its quota ended by `now` in which it ran, and the throttled ones.
+  sim::CfsPeriods cfs_periods(sim::Time now) const { return cpu_.periods(now); }
   double active_area(sim::Time now) const {
     return usage_.active_area + usage_.active * sim::to_seconds(now - usage_.last);
   }
@@ -169,6 +171,7 @@ class Task final : public PoolOwner {
   ConnectionPool& pool_of(const Request* r);  // the pool of its current query's connection
   void next_query(Request* r);
   void run_query(Request* r, DbInstance& instance);
+  void after_round_trip(Request* r, double work);  // database.round_trip waited: the queries run
   void answer_early(Request* r, const std::string* cause, int status);
   void on_probe_timeout();
   void update_integrals();

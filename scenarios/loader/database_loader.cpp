@@ -134,6 +134,7 @@ void load_database(MapReader& top, Scenario& s) {
   }
   load_volume(m, c);
   if (auto d = m.distribution("reconnect_latency")) c.reconnect_latency = *d;
+  if (auto d = m.distribution("round_trip")) c.round_trip = *d;
   if (auto v = m.number("reconnect_work")) c.reconnect_work = *v;
   {
     MapReader q(ctx, m.get("query"), m.child_path("query"));

@@ -13,6 +13,7 @@
 #include "app/validate.hpp"
 #include "scenarios/loader/scenario.hpp"
 #include "tests/loadgen/servers.hpp"
+#include "tests/support/scenario_run.hpp"
 
 using namespace loadcast;
 
@@ -158,4 +159,60 @@ TEST_CASE("Validation: the predicted vCPU in use is utilisation x tasks x vCPU o
   REQUIRE(v);
   CHECK(*v == Approx(0.5));
   CHECK_FALSE(app::predicted_vcpu(r, "web", 0.5));
+}
+
+TEST_CASE("Validation: predicted and measured throttled ratio side by side, shown like the CPU but not judged") {
+  // The model's truth: 70 ms of CPU every 200 ms on 0.5 vCPU, each request arriving at a CFS
+  // period's start, spends the 50 ms budget in one period and runs 20 ms in the next: half the
+  // periods it runs in are throttled; 0.35 vCPU in use.
+  const auto predicted = testing::run(R"(
+seed: 5
+duration: 3m
+workload:
+  arrivals: { process: uniform, rate: 5 }
+  requests:
+    - { name: work, path: /work, steps: [ { cpu: const(70ms) } ] }
+load_balancer: { type: alb, default: app }
+services:
+  app: { cpu: 512, memory: 2048, threads: 1, desired: 1 }
+)");
+  REQUIRE(app::predicted_throttled_ratio(predicted, "app"));
+  CHECK(*app::predicted_throttled_ratio(predicted, "app") == Approx(0.5).margin(1e-12));
+  CHECK_FALSE(app::predicted_throttled_ratio(predicted, "web"));
+  reports::Result measured;
+  measured.sections["load"]["samples"]["node"] = {{"mean_vcpu", 0.35}, {"throttled_ratio", 0.4}};
+  measured.sections["load"]["samples"]["pg"] = {{"mean_vcpu", 0.1}, {"throttled_ratio", nullptr}};
+  app::ValidationReport report;
+  report.tolerance = 0.05;
+  app::add_resource_rows(report, predicted, measured, "app", 0.5, {"node", "pg"}, "");
+  REQUIRE(report.metrics.size() == 3);  // pg had no quota: no throttling row
+  CHECK(report.metrics[0].metric == "cpu_vcpu.node");
+  CHECK(report.metrics[0].predicted == Approx(0.35).epsilon(0.01));
+  CHECK(report.metrics[1].metric == "throttled_ratio.node");
+  CHECK(report.metrics[1].predicted == Approx(0.5).margin(1e-12));
+  CHECK(report.metrics[1].measured == 0.4);
+  CHECK(report.metrics[1].relative_error == Approx(-0.2));
+  CHECK_FALSE(report.metrics[1].judged);
+  CHECK(report.metrics[2].metric == "cpu_vcpu.pg");
+  CHECK(report.passed() == report.metrics[2].ok);
+  SECTION("in the ladder, JSON and text, the throttling row has its medians and no verdict") {
+    std::vector<app::LadderStep> steps{{5.0, {report, report}}};
+    const auto j = app::ladder_json(steps, 0.05);
+    bool seen = false;
+    for (const auto& row : j["steps"][0]["metrics"]) {
+      if (row["metric"] != "throttled_ratio.node") continue;
+      seen = true;
+      CHECK(row["predicted_median"].get<double>() == Approx(0.5));
+      CHECK(row["measured_median"].get<double>() == Approx(0.4));
+      CHECK_FALSE(row.contains("ok"));
+    }
+    CHECK(seen);
+    CHECK_THAT(app::ladder_text(steps, 0.05), Catch::Contains("throttled_ratio.node"));
+  }
+  SECTION("the oracle's rows carry its prefix") {
+    app::ValidationReport oracle;
+    app::add_resource_rows(oracle, predicted, measured, "app", 0.5, {"node"}, "oracle.");
+    REQUIRE(oracle.metrics.size() == 2);
+    CHECK(oracle.metrics[1].metric == "oracle.throttled_ratio.node");
+  }
 }

@@ -114,7 +114,7 @@ TEST_CASE("LoadCli: prints a wrk-like summary and writes result files") {
   std::ifstream csv(dir + "/timeseries.csv");
   std::string header;
   std::getline(csv, header);
-  CHECK(header == "t_s,errors_per_s,latency_p50_ms,latency_p95_ms,latency_p99_ms,requests_per_s");
+  CHECK(header == "t_s,errors_per_s,latency_mean_ms,latency_p50_ms,latency_p95_ms,latency_p99_ms,requests_per_s");
   const auto r = reports::load_result(dir + "/result.json");
   CHECK(r.kind == "load");
   CHECK(r.requests.ok > 0);

@@ -67,3 +67,51 @@ TEST_CASE("CpuQuota: a new quota mid-period keeps the phase and what the period 
   q.set(0.0, 100 * kMs, 230 * kMs);
   CHECK(q.until_run(230 * kMs, 0.01, 1.0) == kTimeMax);     // nothing ever runs
 }
+
+TEST_CASE("CpuQuota: it counts the periods the jobs ran in and those whose budget ran out, as cpu.stat does") {
+  CpuQuota q;
+  q.set(0.5, 100 * kMs, 0);  // 50 ms per 100 ms period
+  SECTION("a 30 ms burst is one period run, none throttled, counted once the period ends") {
+    CHECK(q.run(0, 30 * kMs, 1.0) == Approx(0.030));
+    CHECK(q.run(30 * kMs, 90 * kMs, 0.0) == 0.0);
+    CHECK(q.periods() == 0);  // the period has not ended
+    q.run(90 * kMs, 100 * kMs, 0.0);
+    CHECK(q.periods() == 1);
+    CHECK(q.throttled() == 0);
+  }
+  SECTION("a job that spends the whole budget exactly and stops is not throttled") {
+    q.run(0, 50 * kMs, 1.0);
+    q.run(50 * kMs, 100 * kMs, 0.0);
+    CHECK(q.periods() == 1);
+    CHECK(q.throttled() == 0);
+  }
+  SECTION("70 ms of work from a period's start: 50 ms, throttled, 20 ms in the next") {
+    q.run(0, 120 * kMs, 1.0);
+    q.run(120 * kMs, 200 * kMs, 0.0);
+    CHECK(q.periods() == 2);
+    CHECK(q.throttled() == 1);
+  }
+  SECTION("busy for 10 s: all 100 periods run and throttled; idle periods after are not counted") {
+    q.run(0, 10 * kSecond, 1.0);
+    q.run(10 * kSecond, 20 * kSecond, 0.0);
+    CHECK(q.periods() == 100);
+    CHECK(q.throttled() == 100);
+  }
+  SECTION("a job arriving after the budget is spent in the same period makes it throttled") {
+    q.run(0, 50 * kMs, 1.0);          // budget spent, job done
+    q.run(50 * kMs, 60 * kMs, 0.0);
+    CHECK(q.run(60 * kMs, 100 * kMs, 1.0) == 0.0);  // waits for the boundary
+    q.run(100 * kMs, 110 * kMs, 1.0);
+    q.run(110 * kMs, 200 * kMs, 0.0);
+    CHECK(q.periods() == 2);
+    CHECK(q.throttled() == 1);
+  }
+  SECTION("two busy cores under a 1.5-core quota are throttled every period; one core never is") {
+    CpuQuota two;
+    two.set(1.5, 100 * kMs, 0);
+    two.run(0, kSecond, 2.0);
+    two.run(kSecond, 2 * kSecond, 1.0);
+    CHECK(two.periods() == 20);
+    CHECK(two.throttled() == 10);
+  }
+}

@@ -198,3 +198,29 @@ TEST_CASE("ProcessorSharing: a quota change keeps the progress and the period's 
   sim.run();
   CHECK(rec.finished == std::vector<std::pair<int, Time>>{{1, 150 * kMillisecond}});
 }
+
+TEST_CASE("ProcessorSharing: under a quota it counts the periods run and throttled, a computed share for a constant demand") {
+  Simulation sim;
+  Recorder rec(sim);
+  Ps ps(sim, 1.0, rec);
+  ps.set_quota(1.0, 0.5, 100 * kMillisecond);  // 0.5 vCPU: 50 ms per 100 ms period
+  // A 70 ms job every 200 ms from a period's start: 50 ms (budget spent, throttled), 20 ms in
+  // the next period (not throttled), then an idle period boundary: half the periods it ran in
+  // are throttled, and each job takes 120 ms.
+  for (int j = 0; j < 10; ++j) sim.schedule(j * 200 * kMillisecond, [&ps, j] { ps.add(j, 0.070); });
+  sim.run_until(1 * kSecond);
+  // Periods ended by 1 s: jobs 0-4 ran in 10 of them, 5 throttled.
+  CHECK(ps.periods(sim.now()).ran == 10);
+  CHECK(ps.periods(sim.now()).throttled == 5);
+  sim.run();
+  REQUIRE(rec.finished.size() == 10);
+  for (int j = 0; j < 10; ++j) CHECK(rec.finished[static_cast<std::size_t>(j)].second == (j * 200 + 120) * kMillisecond);
+  const auto p = ps.periods(2 * kSecond);
+  CHECK(p.ran == 20);
+  CHECK(p.throttled == 10);
+  SECTION("without a quota nothing is counted") {
+    Ps free(sim, 1.0, rec);
+    free.add(99, 0.5);
+    CHECK(free.periods(sim.now() + kSecond).ran == 0);
+  }
+}

@@ -71,3 +71,43 @@ services:
     CHECK(c <= 100.17);
   }
 }
+
+TEST_CASE("Task CPU: the share of CFS periods throttled, per interval and over the run, for a constant demand") {
+  // 5 requests/s, evenly spaced, of 70 ms of CPU on 0.5 vCPU (50 ms per 100 ms period). The task's
+  // periods start when it does (t = 0) and the requests arrive at multiples of 200 ms, at a
+  // period's start: 50 ms run and the budget is spent (throttled), 20 ms in the next period. Half
+  // the periods the task runs in are throttled, and every request takes 120 ms.
+  const auto r = run(R"(
+seed: 5
+duration: 5m
+workload:
+  arrivals:
+    process: uniform
+    rate: 5
+  requests:
+    - { name: work, path: /work, steps: [ { cpu: const(70ms) } ] }
+load_balancer: { type: alb, default: app }
+services:
+  app: { cpu: 512, memory: 2048, threads: 1, desired: 1 }
+)");
+  CHECK(r.latency_ms.p50 == Approx(120.0).margin(0.01));
+  CHECK(r.latency_ms.max == Approx(120.0).margin(0.01));
+  const auto& ratio = series(r, "app.throttled_ratio");
+  REQUIRE(ratio.size() == 5);
+  for (double x : ratio) CHECK(x == Approx(0.5).margin(1e-12));
+  CHECK(r.sections["services"]["app"]["throttled_ratio"].get<double>() == Approx(0.5).margin(1e-12));
+  SECTION("1 vCPU with one thread has no quota that binds: no periods, null") {
+    const auto whole = run(R"(
+seed: 5
+duration: 2m
+workload:
+  arrivals: { process: uniform, rate: 5 }
+  requests:
+    - { name: work, path: /work, steps: [ { cpu: const(70ms) } ] }
+load_balancer: { type: alb, default: app }
+services:
+  app: { cpu: 1024, memory: 2048, threads: 1, desired: 1 }
+)");
+    CHECK(whole.sections["services"]["app"]["throttled_ratio"].is_null());
+  }
+}
