@@ -1,13 +1,16 @@
 // loadcast calibrate: fit per-class CPU demands from load results and CloudWatch data, write
 // them as an overlay (app/calibrate.hpp).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/calibrate.hpp"
+#include "app/calibrate_timing.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/load_options.hpp"
@@ -56,6 +59,14 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
     latency = app::fit_latency(sc, overrides, inputs, calibration);
     overlay += app::latency_overlay_yaml(*latency);
   }
+  // After the latency fit, whose one simulation is the point prediction.
+  const auto uncertainty = app::demand_uncertainty(inputs, calibration);
+  overlay += app::demand_uncertainty_yaml(calibration, uncertainty);
+  std::optional<app::HandlerOverhead> overhead;
+  if (const auto metric = args.get("handler-metric")) {
+    overhead = app::handler_overhead(inputs, calibration, *metric);
+    overlay += app::handler_overhead_yaml(*overhead);
+  }
   reports::write_text_file(out, overlay);
   if (bounds) {
     for (const char* which : {"low", "high"}) reports::write_text_file(stem(out) + "." + which + ".yaml", app::overlay_yaml(sc, app::at_bound(calibration, which), sources));
@@ -68,6 +79,12 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
       std::printf("load balancer latency %.3g ms: the measured minus the simulated mean latency at the lowest load (%s)\n", latency->latency_ms,
                   per_class.c_str());
     }
+    if (uncertainty.sd) {
+      std::printf("demand uncertainty: services.%s.cpu_demand_sd %.4g (the classes' relative standard errors weighted by CPU share): "
+                  "predict with --replications 10 or more\n",
+                  calibration.service.c_str(), *uncertainty.sd);
+    }
+    if (overhead) std::fputs(app::format_handler_overhead(*overhead).c_str(), stdout);
     std::printf("wrote %s (apply with: loadcast sim %s --overlay %s)\n", out.c_str(), sc.path.c_str(), out.c_str());
     if (bounds) {
       std::printf("wrote %s.low.yaml and %s.high.yaml: the same scenario at the ends of the demands' intervals, for the prediction's sensitivity\n",
@@ -129,6 +146,16 @@ ExitCode run_calibrate_target(const Args& args) {
   }
 }
 
+// --handler-metric NAME: a Server-Timing metric name is an HTTP token.
+void check_handler_metric(const Args& args) {
+  const auto name = args.get("handler-metric");
+  if (!name) return;
+  const bool token = !name->empty() && std::all_of(name->begin(), name->end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
+  });
+  if (!token) throw UsageError("--handler-metric '" + *name + "': a Server-Timing metric name is a token (letters, digits, !#$%&'*+-.^_`|~)");
+}
+
 }  // namespace
 
 ExitCode run_calibrate(int argc, char** argv) {
@@ -147,6 +174,7 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"cpu", "", true, false, "ID  the Id of the ECS CPUUtilization query (Average, percent of the reserved CPU; required)"},
                 {"db-cpu", "", true, false, "ID  also fit database.query.read/.write: the Id of RDS CPUUtilization of the writer (percent)"},
                 {"db-acu", "", true, false, "ID  with --db-cpu on Serverless v2: the Id of ServerlessDatabaseCapacity (Average)"},
+                {"handler-metric", "", true, false, "NAME  the Server-Timing metric of the app's handler: prints CPU per request minus it (the framework's overhead)"},
                 {"fit-latency", "", false, false, "also fit load_balancer.latency: the measured minus the simulated mean latency at the lowest load"},
                 {"db-sample", "", true, false, "NAME=SOURCE  with --target: the database's CPU too (fits database.query.read/.write)"},
                 {"db-sampled", "", true, false, "NAME  with --sampled: the database's CPU from each RESULT's own --sample NAME series"},
@@ -172,6 +200,7 @@ ExitCode run_calibrate(int argc, char** argv) {
                 args.help().c_str());
     return ExitCode::kOk;
   }
+  check_handler_metric(args);
   if (args.has("target")) return run_calibrate_target(args);
   for (const char* only : {"sample", "db-sample", "rate", "run-duration", "runs-dir"}) {
     if (args.has(only)) throw UsageError(std::string("--") + only + " is for --target (the protocol loadcast runs itself)");
