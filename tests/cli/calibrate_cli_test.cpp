@@ -99,6 +99,8 @@ TEST_CASE("Calibrate CLI: demands of two simulated runs with different mixes are
   const auto overlay = read_file(dir + "/cal.yaml");
   CHECK_THAT(overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"exp("));
   CHECK_THAT(overlay, Catch::Contains("workload.requests[1].steps[0].cpu: \"exp("));
+  // The fit's uncertainty as the service's cpu_demand_sd (app/calibrate_timing.hpp), which the loader takes.
+  CHECK_THAT(overlay, Catch::Contains("\nservices.api.cpu_demand_sd: 0.0"));
   const auto check = run_command(bin + " check " + dir + "/two.yaml --overlay " + dir + "/cal.yaml");
   CHECK(check.exit_code == 0);
 
