@@ -62,14 +62,16 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
   // After the latency fit, whose one simulation is the point prediction.
   const auto uncertainty = app::demand_uncertainty(inputs, calibration);
   overlay += app::demand_uncertainty_yaml(calibration, uncertainty);
+  reports::write_text_file(out, overlay);
+  if (bounds) {
+    for (const char* which : {"low", "high"}) reports::write_text_file(stem(out) + "." + which + ".yaml", app::overlay_yaml(sc, app::at_bound(calibration, which), sources));
+  }
+  // Once the fit is written: inputs without the metric (an error) do not lose it.
   std::optional<app::HandlerOverhead> overhead;
   if (const auto metric = args.get("handler-metric")) {
     overhead = app::handler_overhead(inputs, calibration, *metric);
     overlay += app::handler_overhead_yaml(*overhead);
-  }
-  reports::write_text_file(out, overlay);
-  if (bounds) {
-    for (const char* which : {"low", "high"}) reports::write_text_file(stem(out) + "." + which + ".yaml", app::overlay_yaml(sc, app::at_bound(calibration, which), sources));
+    reports::write_text_file(out, overlay);
   }
   if (!quiet) {
     std::fputs(app::format_calibration(calibration).c_str(), stdout);
