@@ -1,14 +1,17 @@
 // loadcast calibrate: fit per-class CPU demands from load results and CloudWatch data, write
 // them as an overlay (app/calibrate.hpp).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/calibrate.hpp"
 #include "app/calibrate_memory.hpp"
+#include "app/calibrate_timing.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/load_options.hpp"
@@ -66,14 +69,36 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
   ro.tasks_count = options.tasks_count;
   const auto resources = app::fit_resources(sc, inputs, ro);
   overlay += app::resource_overlay_yaml(resources);
+  // After the latency fit, whose one simulation is the point prediction.
+  const auto uncertainty = app::demand_uncertainty(inputs, calibration);
+  overlay += app::demand_uncertainty_yaml(calibration, uncertainty);
   reports::write_text_file(out, overlay);
   if (bounds) {
     for (const char* which : {"low", "high"}) reports::write_text_file(stem(out) + "." + which + ".yaml", app::overlay_yaml(sc, app::at_bound(calibration, which), sources));
+  }
+  // Once the fit is written: inputs without the metric (an error) do not lose it.
+  std::optional<app::HandlerOverhead> overhead;
+  if (const auto metric = args.get("handler-metric")) {
+    overhead = app::handler_overhead(inputs, calibration, *metric);
+    overlay += app::handler_overhead_yaml(*overhead);
+    reports::write_text_file(out, overlay);
   }
   if (!quiet) {
     std::fputs(app::format_calibration(calibration).c_str(), stdout);
     if (latency) std::fputs(app::format_latency_fit(*latency).c_str(), stdout);
     std::fputs(app::format_resource_fit(resources).c_str(), stdout);
+    if (latency) {
+      std::string per_class;
+      for (const auto& [name, ms] : latency->residual_ms) per_class += (per_class.empty() ? "" : ", ") + name + " " + reports::fmt("%.3g ms", ms);
+      std::printf("load balancer latency %.3g ms: the measured minus the simulated mean latency at the lowest load (%s)\n", latency->latency_ms,
+                  per_class.c_str());
+    }
+    if (uncertainty.sd) {
+      std::printf("demand uncertainty: services.%s.cpu_demand_sd %.4g (the classes' relative standard errors weighted by CPU share): "
+                  "predict with --replications 10 or more\n",
+                  calibration.service.c_str(), *uncertainty.sd);
+    }
+    if (overhead) std::fputs(app::format_handler_overhead(*overhead).c_str(), stdout);
     std::printf("wrote %s (apply with: loadcast sim %s --overlay %s)\n", out.c_str(), sc.path.c_str(), out.c_str());
     if (bounds) {
       std::printf("wrote %s.low.yaml and %s.high.yaml: the same scenario at the ends of the demands' intervals, for the prediction's sensitivity\n",
@@ -139,6 +164,16 @@ ExitCode run_calibrate_target(const Args& args) {
   }
 }
 
+// --handler-metric NAME: a Server-Timing metric name is an HTTP token.
+void check_handler_metric(const Args& args) {
+  const auto name = args.get("handler-metric");
+  if (!name) return;
+  const bool token = !name->empty() && std::all_of(name->begin(), name->end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
+  });
+  if (!token) throw UsageError("--handler-metric '" + *name + "': a Server-Timing metric name is a token (letters, digits, !#$%&'*+-.^_`|~)");
+}
+
 }  // namespace
 
 ExitCode run_calibrate(int argc, char** argv) {
@@ -162,6 +197,8 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"memory", "", true, false, "ID  also fit app_memory.base and .per_request: the Id of ECS MemoryUtilization (Average, percent)"},
                 {"db-connections", "", true, false, "ID  also fit the connections per task: the Id of RDS DatabaseConnections of the writer (Average)"},
                 {"fit-latency", "", false, false, "also fit load_balancer.latency and database.round_trip: the measured minus the simulated mean latency at the lowest load"},
+                {"handler-metric", "", true, false, "NAME  the Server-Timing metric of the app's handler: prints CPU per request minus it (the framework's overhead)"},
+                {"fit-latency", "", false, false, "also fit load_balancer.latency: the measured minus the simulated mean latency at the lowest load"},
                 {"db-sample", "", true, false, "NAME=SOURCE  with --target: the database's CPU too (fits database.query.read/.write)"},
                 {"db-sampled", "", true, false, "NAME  with --sampled: the database's CPU from each RESULT's own --sample NAME series"},
                 {"tasks", "", true, false, "ID  the Id of the RunningTaskCount query (Container Insights)"},
@@ -186,6 +223,7 @@ ExitCode run_calibrate(int argc, char** argv) {
                 args.help().c_str());
     return ExitCode::kOk;
   }
+  check_handler_metric(args);
   if (args.has("target")) return run_calibrate_target(args);
   for (const char* only : {"sample", "db-sample", "rate", "run-duration", "runs-dir", "warmup"}) {
     if (args.has(only)) throw UsageError(std::string("--") + only + " is for --target (the protocol loadcast runs itself)");

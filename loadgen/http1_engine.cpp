@@ -135,7 +135,7 @@ class BasicHttp1Engine<Stream>::Connection {
   // A parser for the next response of the request; HeaderScanner enforces the header limit on
   // the raw bytes, so Beast's own (on the rewritten header, which can only grow) never binds first.
   void new_parser() {
-    parser_.emplace(2 * engine_.options_.header_limit + 64, head_, capture_ ? &captured_ : nullptr);
+    parser_.emplace(2 * engine_.options_.header_limit + 64, head_, capture_ ? &captured_ : nullptr, &timing_);
     scanner_.reset();
   }
 
@@ -243,6 +243,7 @@ class BasicHttp1Engine<Stream>::Connection {
     c.done = steady_now();
     c.bytes = bytes_;
     if (capture_) c.response = &captured_;
+    if (timing_.headers > 0) c.server_timing = &timing_;
     // Leftover bytes, or a response that ended while the request was still being written,
     // leave the connection in an unknown state: close it.
     const bool keep = parser_->keep_alive() && buffer_.size() == 0 && phase_ == Phase::kWaiting;
@@ -314,6 +315,7 @@ class BasicHttp1Engine<Stream>::Connection {
   std::string scratch_;
   std::string_view out_;
   CapturedResponse captured_;  // the response, for a request started with capture
+  ServerTimingRecord timing_;  // the final response's Server-Timing fields
   bool capture_ = false;
   std::size_t written_ = 0;
   Phase phase_ = Phase::kClosed;

@@ -57,6 +57,29 @@ const Json& need(const Json& j, const std::string& key, const std::string& where
   return j.at(key);
 }
 
+// A class's Server-Timing durations: per metric name its count and mean (what `loadcast merge`
+// adds back as count x mean).
+Json server_timing_json(const ServerTimingStats& st) {
+  Json metrics = Json::object();
+  for (const auto& m : st.metrics) metrics[m.name] = Json{{"count", m.count}, {"mean_ms", m.sum_ms / static_cast<double>(m.count)}};
+  return Json{{"responses", st.responses}, {"malformed", st.malformed}, {"unlisted", st.unlisted}, {"metrics", std::move(metrics)}};
+}
+
+ServerTimingStats server_timing_from_json(const Json& j, const std::string& where) {
+  ServerTimingStats st;
+  st.responses = need(j, "responses", where).get<std::uint64_t>();
+  st.malformed = need(j, "malformed", where).get<std::uint64_t>();
+  st.unlisted = need(j, "unlisted", where).get<std::uint64_t>();
+  const Json& metrics = need(j, "metrics", where);
+  if (!metrics.is_object()) throw std::runtime_error(where + "metrics must be an object");
+  for (const auto& [name, m] : metrics.items()) {
+    const auto count = need(m, "count", where + "metrics." + name + ".").get<std::uint64_t>();
+    const double mean = need(m, "mean_ms", where + "metrics." + name + ".").get<double>();
+    st.add_metric(name, count, mean * static_cast<double>(count));
+  }
+  return st;
+}
+
 template <typename Fields, typename T>
 void write_fields(Json& j, const Fields& fields, const T& object) {
   reports::for_each_field(fields, [&](const auto& f) {
@@ -500,6 +523,11 @@ reports::Result build_result(const LoadTotals& totals, const LoadInfo& info) {
     if (!got.empty()) unexpected[totals.class_names[k]] = Json{{"expected", expected > 0 ? Json(expected) : Json(nullptr)}, {"got", got}};
   }
   load["unexpected_statuses"] = unexpected;
+  Json timing = Json::object();
+  for (std::size_t k = 0; k < totals.classes.size(); ++k) {
+    if (!totals.classes[k].server_timing.empty()) timing[totals.class_names[k]] = server_timing_json(totals.classes[k].server_timing);
+  }
+  load["server_timing"] = std::move(timing);
   load["histograms"] = Json{{"uncorrected", totals.uncorrected.serialize()},
                             {"timer_lag", totals.timer_lag.serialize()},
                             {"loop_lag", totals.loop_lag.serialize()}};
@@ -574,6 +602,16 @@ LoadTotals totals_from_result(const reports::Result& r) {
     sec.latency = parse_hist(lat[i], "load.per_second.latency");
   }
   read_fields(load, "load.", kCounterFields, t);
+  // Results written before Server-Timing was read have none.
+  if (load.contains("server_timing")) {
+    const Json& timing = load.at("server_timing");
+    if (!timing.is_object()) throw std::runtime_error("load.server_timing must be an object");
+    for (const auto& [name, st] : timing.items()) {
+      const auto it = std::find(t.class_names.begin(), t.class_names.end(), name);
+      if (it == t.class_names.end()) throw std::runtime_error("load.server_timing." + name + " names no class of the result");
+      t.classes[static_cast<std::size_t>(it - t.class_names.begin())].server_timing = server_timing_from_json(st, "load.server_timing." + name + ".");
+    }
+  }
   read_flows(r, t);
   return t;
 }

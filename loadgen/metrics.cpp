@@ -9,6 +9,7 @@ void ClassStats::add(const ClassStats& o) {
   for (std::size_t i = 0; i < kCauseCount; ++i) causes[i] += o.causes[i];
   for (std::size_t i = 0; i < kStatusSlots; ++i) statuses[i] += o.statuses[i];
   latency.merge(o.latency);
+  server_timing.merge(o.server_timing);
 }
 
 reports::RequestCounts ClassStats::counts(std::uint64_t in_flight) const {
@@ -113,6 +114,7 @@ void WorkerMetrics::on_completed(std::size_t cls, const Completion& c, sim::Time
   ++second_completions_;
   ++second_class_[cls];
   if (c.status > 0) ++k.statuses[static_cast<std::size_t>(c.status) % kStatusSlots];
+  if (c.server_timing != nullptr) k.server_timing.add(*c.server_timing);
   if (c.cause == Cause::kNone) {
     const sim::Time corrected = c.done - intended;
     k.latency.record(corrected < 0 ? 0 : corrected);

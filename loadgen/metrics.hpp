@@ -5,7 +5,8 @@
 // latency from the actual send (uncorrected), timer/event-loop lag, bytes, sends inside the
 // measured window, requests that waited for a connection (backlogged) or were sent late with
 // one free (sent_late: the generator's own lag), and a per-second series (completions,
-// failures, completions per class, latency histogram) keyed by whole seconds since the run's start. As in the
+// failures, completions per class, latency histogram) keyed by whole seconds since the run's start;
+// per class also the durations the responses' Server-Timing headers reported (any status). As in the
 // simulator, latency is recorded for successful requests only; every outcome (ok, error,
 // timeout, drop) counts as a completion of its second, and every non-ok one as a failure. HTTP statuses are counted whenever a response arrived.
 // No locks, no atomics: each worker updates its own instance and the runner merges them after
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "loadgen/outcome.hpp"
+#include "loadgen/server_timing.hpp"
 #include "reports/histogram.hpp"
 #include "reports/result.hpp"
 #include "sim/time.hpp"
@@ -35,6 +37,7 @@ struct ClassStats {
   std::array<std::uint64_t, kCauseCount> causes{};
   std::vector<std::uint64_t> statuses = std::vector<std::uint64_t>(kStatusSlots);
   reports::Histogram latency;  // intended send -> response complete
+  ServerTimingStats server_timing;  // what the responses' Server-Timing headers reported
 
   void add(const ClassStats& o);
   // Accounting view; in_flight is supplied by the caller.

@@ -106,6 +106,8 @@ struct CapturedResponse {
   }
 };
 
+struct ServerTimingRecord;  // loadgen/server_timing.hpp
+
 // What an engine reports when a request it was given finishes.
 struct Completion {
   Cause cause = Cause::kNone;
@@ -116,6 +118,9 @@ struct Completion {
   // The response, when the request was started with capture (a complete response only);
   // valid during the on_complete callback.
   const CapturedResponse* response = nullptr;
+  // The response's Server-Timing header fields, when it had any (the native HTTP/1.1 engine);
+  // valid during the on_complete callback.
+  const ServerTimingRecord* server_timing = nullptr;
 };
 
 }  // namespace loadcast::loadgen

@@ -16,7 +16,9 @@
 // read-until-close bodies are handled by basic_parser (Beast's own parsers would copy bodies into
 // a body object and apply an 8 MB limit); its header limit is left to HeaderScanner. One parser
 // per response: construct a fresh one (cheap, no allocation) for each. Given a CapturedResponse
-// (a flow step that reads its response), it also keeps the header fields and the body there.
+// (a flow step that reads its response), it also keeps the header fields and the body there;
+// given a ServerTimingRecord, it parses the `Server-Timing` fields into it (loadgen/
+// server_timing.hpp; a response without one costs a length comparison per unknown field).
 // Not thread safe.
 #pragma once
 
@@ -30,6 +32,7 @@
 
 #include "loadgen/http_policy.hpp"
 #include "loadgen/outcome.hpp"
+#include "loadgen/server_timing.hpp"
 
 namespace loadcast::loadgen {
 
@@ -87,9 +90,11 @@ inline void normalise_header(std::string_view raw, std::string& out) {
 
 class ResponseParser final : public boost::beast::http::basic_parser<false> {
  public:
-  ResponseParser(std::uint32_t header_limit, bool head_request, CapturedResponse* capture = nullptr)
-      : capture_(capture) {
+  ResponseParser(std::uint32_t header_limit, bool head_request, CapturedResponse* capture = nullptr,
+                 ServerTimingRecord* timing = nullptr)
+      : capture_(capture), timing_(timing) {
     if (capture_ != nullptr) capture_->clear();
+    if (timing_ != nullptr) timing_->clear();
     header_limit_value(header_limit);
     body_limit(boost::none);
     eager(true);
@@ -111,7 +116,11 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
     if (!http1_version_accepted(version)) ec = boost::beast::http::error::bad_version;
     else if (!status_in_range(code) || code == 101) ec = boost::beast::http::error::bad_status;
   }
-  void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
+  void on_field_impl(boost::beast::http::field f, string_view name, string_view value, error_code&) override {
+    // Beast knows no Server-Timing field: it comes as an unknown one.
+    if (timing_ != nullptr && f == boost::beast::http::field::unknown && is_server_timing(std::string_view(name.data(), name.size()))) {
+      timing_->add_header(std::string_view(value.data(), value.size()));
+    }
     if (capture_ != nullptr) capture_->add_header(std::string_view(name.data(), name.size()), std::string_view(value.data(), value.size()));
   }
   void on_header_impl(error_code&) override {}
@@ -132,6 +141,7 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   int status_ = 0;
   std::uint64_t body_bytes_ = 0;
   CapturedResponse* capture_ = nullptr;
+  ServerTimingRecord* timing_ = nullptr;
 };
 
 }  // namespace loadcast::loadgen

@@ -192,6 +192,14 @@ void ReplicationMerger::add(RunOutput run) {
   if (s.info.monthly_cost && run.usage) {
     if (auto usd = s.info.monthly_cost(*run.usage)) s.samples["cost.monthly_usd.total"].add(*usd);
   }
+  // Each service's mean CPU utilisation: with `cpu_demand_sd` its interval carries the demand's
+  // uncertainty (models/web/demand_factor.hpp).
+  if (const auto it = run.sections.find("services"); it != run.sections.end() && it->is_object()) {
+    for (const auto& [name, svc] : it->items()) {
+      const auto u = svc.find("cpu_utilization_mean");
+      if (u != svc.end() && u->is_number()) s.samples["services." + name + ".cpu_utilization_mean"].add(u->get<double>());
+    }
+  }
 
   // Replication 0's histograms are taken, not copied: adding them to empty ones gives the same
   // bits, and a run of many classes does not hold its histograms twice.

@@ -6,6 +6,7 @@
 #include "cost/billing.hpp"
 #include "cost/usage.hpp"
 #include "models/core/run_output.hpp"
+#include "models/web/demand_factor.hpp"
 
 namespace loadcast::models {
 
@@ -32,6 +33,7 @@ WebTier::WebTier(sim::Simulation& sim, EventLog& events, const ModelConfig& conf
     TargetGroup* group = alb_ ? alb_->group(i) : nullptr;
     services_.push_back(std::make_unique<EcsService>(sim, events, config.services[i], sink, db_.get(), bucket_, group,
                                                      group != nullptr ? idle : 0));
+    cpu_factor_.push_back(cpu_demand_factor(sim, config.services[i]));
   }
   for (std::size_t c = 0; c < config.classes.size(); ++c) {
     if (!alb_ || !config.classes[c].service) continue;

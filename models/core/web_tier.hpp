@@ -7,6 +7,8 @@
 // `discarded` when its work ends. Everything else (steps at stations, delays) stays in System.
 // The size of each response is drawn when the request is dispatched, from the class's
 // `response_bytes` (stream "alb.response_bytes.<class index>") or the load balancer's default.
+// Each service's CPU steps are scaled by its demand factor of the replication (1 unless the
+// service has `cpu_demand_sd`: models/web/demand_factor.hpp).
 // At the end of the run it adds its meters (the services' Fargate tasks, the ALB, the database's
 // instances and storage) to the run's cost::Usage (RunOutput::metered_usage).
 // Not thread safe: one per replication.
@@ -59,7 +61,8 @@ class WebTier final : public Component, public DbClient {
     }
     return nullptr;
   }
-  void cpu(Request* r, double work_s) { r->task->cpu(r, work_s); }
+  // The service's demand factor of this replication (models/web/demand_factor.hpp) scales it.
+  void cpu(Request* r, double work_s) { r->task->cpu(r, work_s * cpu_factor_[routes_[r->cls].service]); }
   void db(Request* r, const DbStepConfig& step) { r->task->db(r, step); }
   void finished(Request* r) { r->task->finished(r); }
   void discarded(Request* r) { r->task->discarded(r); }
@@ -91,6 +94,7 @@ class WebTier final : public Component, public DbClient {
   std::unique_ptr<DbCluster> db_;
   std::unique_ptr<Alb> alb_;
   std::vector<std::unique_ptr<EcsService>> services_;
+  std::vector<double> cpu_factor_;  // per service: this replication's CPU demand factor
   std::vector<Route> routes_;
   std::vector<std::string> no_target_causes_;
   std::vector<Failure> no_target_;

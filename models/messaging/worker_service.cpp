@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "models/core/run_output.hpp"
+#include "models/web/demand_factor.hpp"
 
 namespace loadcast::models {
 
@@ -62,7 +63,8 @@ WorkerService::WorkerService(sim::Simulation& sim, EventLog& events, const Worke
       backlog_(std::make_unique<Backlog>(*this, Backlog::Kind::kPerTask)),
       age_(std::make_unique<Backlog>(*this, Backlog::Kind::kOldestAge)),
       host_(std::make_unique<Host>(*this)),
-      rng_(sim.stream("worker." + config.service.name)) {
+      rng_(sim.stream("worker." + config.service.name)),
+      cpu_factor_(worker_cpu_demand_factor(sim, config.service)) {
   service_ = std::make_unique<EcsService>(sim, events, config.service, *this, db, bucket, nullptr, 0, host_.get());
   // The queue metrics its autoscaling policies may use.
   service_->metrics().add_metric("backlog_per_task", backlog_.get(), true);
@@ -188,7 +190,7 @@ void WorkerService::run_step(Request* r) {
   Poller& poller = pollers_[r->user];
   switch (s.kind) {
     case StepKind::kCpu:
-      poller.task->cpu(r, s.service.sample(rng));
+      poller.task->cpu(r, s.service.sample(rng) * cpu_factor_);
       break;
     case StepKind::kDb:
       poller.task->db(r, s.db);

@@ -8,7 +8,9 @@
 // lost or held at the end (the accounting of `workers.<name>`). It publishes `backlog_per_task`
 // and `oldest_message_age` for autoscaling.
 // Randomness: "worker.<name>" (failures) and "worker.<name>.step.<i>"; a publish step's group
-// is drawn from its message's derived deduplication id, so a re-publish keeps its group.
+// is drawn from its message's derived deduplication id, so a re-publish keeps its group. Its CPU
+// steps are scaled by the replication's demand factor ("worker.<name>.cpu_demand_factor",
+// models/web/demand_factor.hpp; 1 without `cpu_demand_sd`).
 // [doc] https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html
 // [doc] https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html
 // [doc] https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
@@ -128,6 +130,7 @@ class WorkerService final : public Component, public RequestSink, public Message
   std::unique_ptr<EcsService> service_;
   OutboundMeter outbound_;
   sim::Rng rng_;
+  double cpu_factor_;  // this replication's CPU demand factor (models/web/demand_factor.hpp)
   std::vector<sim::Rng> step_rngs_;
   RequestPool requests_;
   sim::IndexPool<Poller, 6> pollers_;

@@ -92,6 +92,9 @@ ConfigProblems ServiceConfig::validate() const {
   if (minimum_healthy_percent < 0 || minimum_healthy_percent > 100) out.push_back({"minimum_healthy_percent", "must be between 0 and 100"});
   add_problems(out, "", strategy_problems(capacity_providers));
   if (spot_interruptions_per_hour < 0) out.push_back({"spot_interruptions_per_hour", "must be >= 0"});
+  if (!(cpu_demand_sd >= 0.0 && cpu_demand_sd <= kMaxCpuDemandSd)) {
+    out.push_back({"cpu_demand_sd", "must be between 0 and 1 (a relative standard deviation: 0.05 is 5 %)"});
+  }
   if (memory_per_request_mib < 0) out.push_back({"app_memory.per_request", "must be >= 0"});
   if (memory_base_mib && (*memory_base_mib < 0 || *memory_base_mib >= memory_mib)) {
     out.push_back({"app_memory.base", "must be >= 0 and below the task memory (" + std::to_string(memory_mib) + " MiB)"});

@@ -91,6 +91,10 @@ struct CapacityProviderItem {
   int weight = 1;  // share of the tasks beyond the base
 };
 
+// The largest `cpu_demand_sd` accepted: a demand uncertain by more than its own size is no
+// calibration.
+inline constexpr double kMaxCpuDemandSd = 1.0;
+
 struct ServiceConfig {
   std::string name;
   int cpu_units = 1024;    // `cpu`: 1024 = 1 vCPU
@@ -98,6 +102,11 @@ struct ServiceConfig {
   int threads = 1;         // assumption: one runnable thread (Node.js); cores() = min(threads, ceil(vCPU))
   sim::Time cpu_period = 100 * sim::kMillisecond;  // `cpu_period`: CFS period, budget vCPU x period
   ConcurrencyConfig concurrency;  // `concurrency`; a pool of N sets threads to N
+  // `cpu_demand_sd`: the relative standard deviation of the uncertainty of this service's CPU
+  // demands (a calibration's, `loadcast calibrate`). Each replication multiplies every CPU step
+  // the service runs by one factor of mean 1 and this standard deviation (models/web/
+  // demand_factor.hpp), so the spread across replications carries it; 0: the demands as written.
+  double cpu_demand_sd = 0.0;
   std::optional<double> memory_base_mib;  // `app_memory.base`; assumption: 25 % of memory_mib
   double memory_per_request_mib = 0.25;   // assumption: heap held by one request in progress
   // `background`: CPU the application spends apart from its requests while it runs (timers,

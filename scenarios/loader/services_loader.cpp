@@ -248,6 +248,7 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemRe
   if (!m.has("memory")) report.place(m.child_path("memory"), m.node(), m.path());
   if (auto v = m.whole<int>("threads")) c.threads = *v;
   if (auto v = m.duration("cpu_period")) c.cpu_period = *v;
+  if (auto v = m.number("cpu_demand_sd")) c.cpu_demand_sd = *v;
   load_concurrency(m, c, report);
   if (is_auto(m, "desired")) {
     // Resolved once the whole scenario is read (resolve_initial_capacity).

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -99,9 +100,20 @@ TEST_CASE("Calibrate CLI: demands of two simulated runs with different mixes are
   const auto overlay = read_file(dir + "/cal.yaml");
   CHECK_THAT(overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"exp("));
   CHECK_THAT(overlay, Catch::Contains("workload.requests[1].steps[0].cpu: \"exp("));
+  // The fit's uncertainty as the service's cpu_demand_sd (app/calibrate_timing.hpp), which the loader takes.
+  CHECK_THAT(overlay, Catch::Contains("\nservices.api.cpu_demand_sd: 0.0"));
   const auto check = run_command(bin + " check " + dir + "/two.yaml --overlay " + dir + "/cal.yaml");
   CHECK(check.exit_code == 0);
 
+  SECTION("--handler-metric on results without Server-Timing is refused after the fit is written") {
+    std::filesystem::remove(dir + "/cal.yaml");
+    const auto bad = run_command(bin + " calibrate " + dir + "/a/result.json " + dir + "/b/result.json --cloudwatch " + dir +
+                                 "/a.cw.json --cloudwatch " + dir + "/b.cw.json --start " + kStartIso + " --start " + kStartIso +
+                                 " --cpu cpu --tasks tasks --scenario " + dir + "/two.yaml --handler-metric handler --out " + dir + "/cal.yaml");
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("--handler-metric handler: no input has load.server_timing"));
+    CHECK_THAT(read_file(dir + "/cal.yaml"), Catch::Contains("services.api.cpu_demand_sd: "));
+  }
   SECTION("a CloudWatch file of other minutes is refused with both spans") {
     const auto bad = run_command(bin + " calibrate " + dir + "/a/result.json --cloudwatch " + dir + "/a.cw.json --start 2026-12-06T08:00:00Z" +
                                  " --cpu cpu --tasks tasks --scenario " + dir + "/two.yaml --out " + dir + "/bad.yaml");

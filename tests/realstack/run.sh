@@ -45,8 +45,10 @@ echo "== stack up: $URL (apps in $APP_CGROUP, PostgreSQL in $DB_CGROUP); load av
 # quota. Below saturation the simulated utilisation is a straight line in the rate (the tasks'
 # background CPU plus the rate times the demand): two simulations give it.
 rate_at() {
-  "$loadcast" sim "$scenario" --overlay "$2" --set workload.arrivals.rate=20 --set duration=300s --quiet --out "$out/probe" > /dev/null
-  "$loadcast" sim "$scenario" --overlay "$2" --set workload.arrivals.rate=60 --set duration=300s --quiet --out "$out/probe60" > /dev/null
+  "$loadcast" sim "$scenario" --overlay "$2" --set workload.arrivals.rate=20 --set duration=300s --set services.app.cpu_demand_sd=0 \
+    --quiet --out "$out/probe" > /dev/null
+  "$loadcast" sim "$scenario" --overlay "$2" --set workload.arrivals.rate=60 --set duration=300s --set services.app.cpu_demand_sd=0 \
+    --quiet --out "$out/probe60" > /dev/null
   "$py" - "$out/probe/result.json" "$out/probe60/result.json" "$1" <<'PY'
 import json, sys
 u20, u60 = (json.load(open(p))["services"]["app"]["cpu_utilization_mean"] / 100.0 for p in sys.argv[1:3])
@@ -60,20 +62,22 @@ PY
 if [ "$short" = 1 ]; then run_d=10s warm=20s; else run_d=30s warm=180s; fi
 "$loadcast" calibrate --target "$URL" --sample "app=cgroup:$APP_CGROUP" --db-sample "db=cgroup:$DB_CGROUP" \
   --rate 40 --warmup "$warm" --run-duration "$run_d" --runs-dir "$out/calibration-runs" --scenario "$scenario" --shape fit --fit-latency --background \
+  --handler-metric handler \
   --out "$out/calibration.yaml" | tee "$out/calibration.txt"
 # nginx writes its access log at least every second: once it has, every request the calibration
 # runs sent is in it (they drain: none is left in flight).
 sleep 2
 wc -l < "$ACCESS_LOG" > "$out/calibration-logged.txt"
 
-# 2. The ladder, from the calibrated model.
+# 2. The ladder, from the calibrated model: its point prediction (the overlay's cpu_demand_sd,
+# the calibration's uncertainty, set to 0: one replication would be one draw of it).
 if [ "$short" = 1 ]; then rhos="0.5"; reps=1; dur=25s; else rhos="0.5 0.7 0.85"; reps=$repeat; dur=65s; fi
 rates=""
 for rho in $rhos; do rates="$rates${rates:+,}$(rate_at "$rho" "$out/calibration.yaml")"; done
 echo "== ladder: rho $rhos -> $rates requests/s, $reps repetition(s) of $dur (5 s warm-up)"
 set +e
 "$loadcast" validate "$scenario" --overlay "$out/calibration.yaml" --target "$URL" --rates "$rates" --repeat "$reps" \
-  --sample "app=cgroup:$APP_CGROUP" --oracle -c 64 --set duration="$dur" --out "$out/validate" | tee "$out/validate.txt"
+  --sample "app=cgroup:$APP_CGROUP" --oracle -c 64 --set duration="$dur" --set services.app.cpu_demand_sd=0 --out "$out/validate" | tee "$out/validate.txt"
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" = 0 ] || { echo "run.sh: loadcast validate exited $status" >&2; exit 1; }
