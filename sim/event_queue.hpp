@@ -8,7 +8,11 @@
 //   * every heap event at time == now was scheduled before any FIFO-lane event (the lane holds
 //     only events scheduled *at* now), so draining heap-at-now first keeps that order;
 //   * a cancelled event keeps its slot until its key is popped (lazy deletion), then the slot
-//     returns to the free list. Steady state allocates nothing: vectors only grow.
+//     returns to the free list. Steady state allocates nothing: vectors only grow;
+//   * the key of the event running stays at the heap's top until the first event it schedules
+//     into the heap replaces it (one sift-down where a pop and a push would sift twice) or the
+//     next event is taken: most events schedule one (a service end its successor's, an arrival
+//     the next arrival).
 // Not thread safe: one queue belongs to one Simulation on one thread.
 #pragma once
 
@@ -75,7 +79,18 @@ class DaryHeap {
   void pop() {
     const std::size_t n = --n_;
     if (n == 0) return;
-    const EventKey last = keys_[n];
+    sift_down(keys_[n], n);
+  }
+
+  // Removes the top and adds `key` in one sift-down: a pop followed by a push, without the
+  // push's sift-up.
+  void replace_top(EventKey key) { sift_down(key, n_); }
+
+ private:
+  [[gnu::noinline]] void grow() { keys_.resize(keys_.empty() ? 64 : keys_.size() * 2); }
+
+  // Places `key` in the hole at the root of the first n keys.
+  void sift_down(EventKey key, std::size_t n) {
     std::size_t i = 0;
     for (;;) {
       std::size_t first = i * Arity + 1;
@@ -85,15 +100,12 @@ class DaryHeap {
       for (std::size_t c = first + 1; c < end; ++c) {
         if (earlier(keys_[c], keys_[best])) best = c;
       }
-      if (!earlier(keys_[best], last)) break;
+      if (!earlier(keys_[best], key)) break;
       keys_[i] = keys_[best];
       i = best;
     }
-    keys_[i] = last;
+    keys_[i] = key;
   }
-
- private:
-  [[gnu::noinline]] void grow() { keys_.resize(keys_.empty() ? 64 : keys_.size() * 2); }
 
   std::vector<EventKey> keys_;
   std::size_t n_ = 0;
@@ -146,6 +158,7 @@ class EventQueue {
 
   // Time of the next live event, or kTimeMax. Discards cancelled keys on the way.
   Time next_time() {
+    drop_spent_top();
     if (!lane_.empty()) return now_;
     while (!heap_.empty()) {
       const EventKey& k = heap_.top();
@@ -157,32 +170,42 @@ class EventQueue {
   }
 
   // Runs the next live event whose time is <= limit. Returns false when there is none.
+  // An event taken from the heap leaves its key at the top while it runs ("spent"): the first
+  // event its callback schedules into the heap takes the top's place with one sift-down
+  // (replace_top) instead of a pop and a push; if it schedules none, the key is popped before
+  // the next event is taken. The keys are unique, so the heap pops the same order either way.
   bool run_one(Time limit) {
+    drop_spent_top();
     for (;;) {
       std::uint32_t slot;
       if (!heap_.empty() && heap_.top().time == now_) {
         slot = heap_.top().slot();
-        heap_.pop();
+        if (!slots_[slot].armed) {
+          heap_.pop();
+          release_slot(slot);
+          continue;
+        }
       } else if (!lane_.empty()) {
         slot = lane_.pop_front();
+        if (!slots_[slot].armed) {
+          release_slot(slot);
+          continue;
+        }
+        run_slot(slot);
+        return true;
       } else {
         if (heap_.empty()) return false;
         const EventKey k = heap_.top();
-        if (!slots_[k.slot()].armed) {
+        slot = k.slot();
+        if (!slots_[slot].armed) {
           heap_.pop();
-          release_slot(k.slot());
+          release_slot(slot);
           continue;
         }
         if (k.time > limit) return false;
-        heap_.pop();
         now_ = k.time;
-        run_slot(k.slot());  // armed: checked above
-        return true;
       }
-      if (!slots_[slot].armed) {
-        release_slot(slot);
-        continue;
-      }
+      top_spent_ = true;
       run_slot(slot);
       return true;
     }
@@ -223,6 +246,9 @@ class EventQueue {
     assert(seq < (std::uint64_t{1} << 40) && "event sequence exhausted");
     if (when == now_) {
       lane_.push_back(slot);
+    } else if (top_spent_) {
+      top_spent_ = false;
+      heap_.replace_top(EventKey{when, (seq << 24) | slot});
     } else {
       heap_.push(EventKey{when, (seq << 24) | slot});
     }
@@ -246,6 +272,14 @@ class EventQueue {
     return static_cast<std::uint32_t>(slots_.size() - 1);
   }
 
+  // The key of the event that ran last, still at the heap's top when nothing replaced it.
+  void drop_spent_top() {
+    if (top_spent_) {
+      top_spent_ = false;
+      heap_.pop();
+    }
+  }
+
   void release_slot(std::uint32_t slot) {
     slots_[slot].next_free = free_head_;
     free_head_ = slot;
@@ -257,6 +291,7 @@ class EventQueue {
   DaryHeap<Arity> heap_;
   std::vector<Slot> slots_;
   std::uint32_t free_head_ = UINT32_MAX;
+  bool top_spent_ = false;  // the heap's top is the key of the event running (or that ran last)
   Ring<std::uint32_t> lane_{kFirstLane};  // slots of events scheduled at now, in order
 };
 

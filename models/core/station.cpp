@@ -26,6 +26,7 @@ void Station::reject(Request* r) {
 void Station::restart_statistics() {
   station_.restart_statistics();
   wait_ns_.reset();
+  zero_waits_ = 0;
 }
 
 reports::StationResult Station::result() const {
@@ -38,9 +39,11 @@ reports::StationResult Station::result() const {
   out.mean_in_system = s.mean_in_system;
   // No FCFS wait recorded (processor sharing, or nothing started service): the wait statistics
   // stay null, never 0.
-  if (!wait_ns_.empty()) {
+  reports::Histogram waits = wait_ns_;
+  waits.record_n(0, zero_waits_);
+  if (!waits.empty()) {
     out.mean_wait_ms = s.mean_wait_s * 1e3;
-    const auto p = wait_ns_.percentiles({95.0, 99.0});
+    const auto p = waits.percentiles({95.0, 99.0});
     out.wait_p95_ms = p[0] * 1e-6;
     out.wait_p99_ms = p[1] * 1e-6;
   }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <stdexcept>
 #include <memory>
 #include <vector>
 
@@ -184,4 +185,113 @@ TEST_CASE("EventQueue: the heap grows past its first storage and pops every key 
     heap.pop();
   }
   CHECK(heap.empty());
+}
+
+TEST_CASE("EventQueue: a heap fed by replace_top and push pops every key in order") {
+  DaryHeap<2> binary;
+  DaryHeap<4> quaternary;
+  std::vector<EventKey> reference;  // kept sorted
+  Rng rng(11);
+  std::uint64_t seq = 0;
+  auto add = [&](bool replace) {
+    const EventKey k{static_cast<Time>(rng.below(1000)), seq++ << 24};
+    if (replace) {
+      binary.replace_top(k);
+      quaternary.replace_top(k);
+      reference.erase(reference.begin());
+    } else {
+      binary.push(k);
+      quaternary.push(k);
+    }
+    reference.insert(std::upper_bound(reference.begin(), reference.end(), k, earlier), k);
+  };
+  for (int i = 0; i < 20; ++i) add(false);
+  for (int i = 0; i < 5000; ++i) {
+    const std::uint64_t op = rng.below(4);  // replace, push, pop, pop: sizes wander from 0 up
+    if (op == 0 && !reference.empty()) {
+      add(true);
+    } else if (op == 1 || reference.empty()) {
+      add(false);
+    } else {
+      binary.pop();
+      quaternary.pop();
+      reference.erase(reference.begin());
+    }
+    REQUIRE(binary.size() == reference.size());
+    if (reference.empty()) continue;
+    REQUIRE(binary.top().order == reference.front().order);
+    REQUIRE(quaternary.top().order == reference.front().order);
+  }
+  while (!reference.empty()) {
+    REQUIRE(binary.top().order == reference.front().order);
+    REQUIRE(quaternary.top().order == reference.front().order);
+    binary.pop();
+    quaternary.pop();
+    reference.erase(reference.begin());
+  }
+  CHECK(binary.empty());
+}
+
+namespace {
+// Random callbacks for the order test below: each schedules 0 to 3 events (later, or at now;
+// 1.5 on average, so the population grows to the cap) and sometimes cancels a pending one.
+struct RandomModel {
+  struct Ran {
+    Time time;
+    std::uint64_t seq;
+  };
+  Simulation sim;
+  Rng rng{5};
+  std::vector<Ran> ran;
+  std::vector<EventId> ids;
+  std::vector<bool> cancelled;
+  std::uint64_t scheduled = 0;
+
+  void add(Time delay) {
+    const std::uint64_t seq = scheduled++;
+    cancelled.push_back(false);
+    ids.push_back(sim.schedule(delay, [this, seq] { fire(seq); }));
+  }
+  void fire(std::uint64_t seq) {
+    ran.push_back(Ran{sim.now(), seq});
+    if (scheduled > 20000) return;
+    const std::uint64_t n = rng.below(4);
+    for (std::uint64_t k = 0; k < n; ++k) add(rng.below(4) == 0 ? 0 : static_cast<Time>(1 + rng.below(50)));
+    if (rng.below(8) == 0) {
+      const std::uint64_t victim = rng.below(scheduled);
+      if (sim.cancel(ids[victim])) cancelled[victim] = true;
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("Simulation: events run in time and scheduling order whatever their callbacks schedule or cancel") {
+  // The key of the running event is replaced by the first event it schedules into the heap, or
+  // dropped before the next event runs: the events that run must still come in (time, sequence)
+  // order, and every event not cancelled must run.
+  RandomModel m;
+  for (int i = 0; i < 8; ++i) m.add(static_cast<Time>(m.rng.below(50)));
+  m.sim.run();
+  std::uint64_t expected = 0;
+  for (const bool c : m.cancelled) expected += c ? 0 : 1;
+  CHECK(m.ran.size() == expected);
+  CHECK(m.ran.size() > 1000);
+  for (std::size_t i = 1; i < m.ran.size(); ++i) {
+    INFO("event " << i);
+    const auto& a = m.ran[i - 1];
+    const auto& b = m.ran[i];
+    REQUIRE((a.time < b.time || (a.time == b.time && a.seq < b.seq)));
+  }
+}
+
+TEST_CASE("Simulation: a callback that throws leaves the queue usable and in order") {
+  Simulation sim;
+  std::vector<int> order;
+  sim.schedule(10, [&] { throw std::runtime_error("model failure"); });
+  sim.schedule(20, [&] { order.push_back(20); });
+  sim.schedule(30, [&] { order.push_back(30); });
+  CHECK_THROWS_AS(sim.run(), std::runtime_error);
+  sim.schedule(5, [&] { order.push_back(15); });  // t = 15: before the others
+  sim.run();
+  CHECK(order == std::vector<int>{15, 20, 30});
 }

@@ -101,6 +101,32 @@ TEST_CASE("Station: the waits and counts cover the requests counted after the wa
   CHECK(std::isnan(result.wait_p99_ms));
 }
 
+TEST_CASE("Station: requests finding a free server are zero waits in the wait percentiles") {
+  sim::Simulation sim;
+  Sink sink(sim);
+  Station station(sim, fcfs(1), sink);
+  // 1 s of service each. 96 requests 2 s apart find the server free (zero waits); then 4 arrive
+  // together at 200 s and wait 0, 1, 2 and 3 s: 97 zeros of 100 waits.
+  std::vector<Request> r(100);
+  for (auto& q : r) q.counted = true;
+  for (std::size_t i = 0; i < 96; ++i) {
+    sim.schedule_at(static_cast<sim::Time>(2 * i) * sim::kSecond, [&station, &r, i] { station.arrive(&r[i], 1.0); });
+  }
+  sim.schedule_at(200 * sim::kSecond, [&station, &r] {
+    for (std::size_t i = 96; i < 100; ++i) station.arrive(&r[i], 1.0);
+  });
+  sim.run_until(300 * sim::kSecond);
+  auto result = station.result();
+  CHECK(result.completions == 100);
+  CHECK(result.mean_wait_ms == Approx(60.0));               // 6 s over 100 requests
+  CHECK(result.wait_p95_ms == Approx(0.0).margin(1e-3));   // the 95th wait is a zero
+  CHECK(result.wait_p99_ms == Approx(2000.0).epsilon(0.001));  // the 99th: 2 s
+  // The zeros are forgotten at the end of a warm-up like the other waits.
+  station.restart_statistics();
+  result = station.result();
+  CHECK(std::isnan(result.wait_p95_ms));
+}
+
 TEST_CASE("Station: a processor-sharing station serves everyone at once") {
   sim::Simulation sim;
   Sink sink(sim);
