@@ -13,7 +13,6 @@
 #include "reports/format.hpp"
 #include "reports/run_outputs.hpp"
 #include "workload/schedule.hpp"
-#include "sim/stats.hpp"
 
 namespace loadcast::app {
 
@@ -55,13 +54,6 @@ double cpu_mean_s(const models::ClassConfig& cc) {
   return m;
 }
 
-// The period of a series: the smallest spacing between its timestamps.
-double period_of(const MetricSeries& m) {
-  double p = std::numeric_limits<double>::infinity();
-  for (std::size_t k = 1; k < m.t_epoch.size(); ++k) p = std::min(p, m.t_epoch[k] - m.t_epoch[k - 1]);
-  return p;
-}
-
 // The mean of a series over [from, to) (seconds since the result's start), weighted by how much
 // of each interval lies in it; nullopt when the series does not cover the span. A missing value
 // (NaN) counts as 0 for a rate (an interval without completions) and makes the mean missing for a
@@ -86,10 +78,6 @@ std::optional<double> mean_rate(const reports::TimeSeries& ts, const std::vector
   return series_mean(ts, rate, from, to, Missing::kZero);
 }
 
-// The mean of a level (vCPU in use) over [from, to).
-std::optional<double> mean_value(const reports::TimeSeries& ts, const std::vector<double>& level, double from, double to) {
-  return series_mean(ts, level, from, to, Missing::kUnknown);
-}
 
 // The regularized lower incomplete gamma P(a, x): its series below a + 1, the continued
 // fraction (modified Lentz) above, as every numerics text has them.
@@ -179,41 +167,30 @@ struct Demands {
   double r2 = 0.0, rmse = 0.0, mean = 0.0;
 };
 
-// Non-negative least squares of y = A x (app/nnls.hpp) with the fit's quality and 95 % intervals:
-// σ² (A_Pᵀ A_P)⁻¹ over the columns the fit kept free, Student-t with n − p degrees of freedom.
-// Warns (into `warnings`) when two columns kept one ratio (cosine above kSameMixCosine), when
-// three or more are nearly dependent (the 1-norm condition number of the normalised AᵀA above
-// kMaxCondition), when a column sits at the bound 0, and when no interval can be given.
+// Non-negative least squares of y = A x with the fit's quality and 95 % intervals
+// (nnls_with_intervals, app/nnls.hpp). Warns (into `warnings`) when two columns kept one ratio
+// (cosine above kSameMixCosine), when three or more are nearly dependent (the 1-norm condition
+// number of the normalised AᵀA above kMaxCondition), when a column sits at the bound 0, and when
+// no interval can be given.
 Demands solve_demands(const Matrix& a, const std::vector<double>& y, const std::vector<std::string>& names, const Terms& t,
                       std::vector<std::string>& warnings) {
   const std::size_t n = y.size(), m = names.size();
-  Demands out;
-  out.low.assign(m, std::nullopt);
-  out.high.assign(m, std::nullopt);
-  const NnlsResult fit = nnls(a, y);
+  const NnlsFit fitted = nnls_with_intervals(a, y);
+  const NnlsResult& fit = fitted.fit;
   if (!fit.converged) warnings.push_back(std::string("the least-squares fit stopped at its iteration limit: treat the ") + t.demand + "s with care");
+  Demands out;
   out.x = fit.x;
-
-  double ymean = 0.0;
-  for (double v : y) ymean += v;
-  ymean /= static_cast<double>(n);
-  double tss = 0.0;
-  for (double v : y) tss += (v - ymean) * (v - ymean);
-  out.mean = ymean;
-  out.rmse = std::sqrt(fit.residual_sq / static_cast<double>(n));
-  out.r2 = tss > 0.0 ? 1.0 - fit.residual_sq / tss : std::numeric_limits<double>::quiet_NaN();
+  out.low = fitted.low;
+  out.high = fitted.high;
+  out.mean = fitted.mean;
+  out.rmse = fitted.rmse;
+  out.r2 = fitted.r2;
 
   // Columns that kept one ratio cannot be told apart.
   bool same_mix_told = false;
   for (std::size_t p = 0; p < m; ++p) {
     for (std::size_t q = p + 1; q < m; ++q) {
-      double ab = 0.0, aa = 0.0, bb = 0.0;
-      for (std::size_t i = 0; i < n; ++i) {
-        ab += a(i, p) * a(i, q);
-        aa += a(i, p) * a(i, p);
-        bb += a(i, q) * a(i, q);
-      }
-      if (ab / std::sqrt(aa * bb) > kSameMixCosine) {
+      if (column_cosine(a, p, q) > kSameMixCosine) {
         same_mix_told = true;
         warnings.push_back(std::string(t.items) + " " + names[p] + " and " + names[q] + ": their " + t.measure +
                            " kept the same ratio in every period (the mix never varied), so the fit cannot separate their " + t.demand +
@@ -258,36 +235,10 @@ Demands solve_demands(const Matrix& a, const std::vector<double>& y, const std::
     }
   }
 
-  // Intervals over the free columns.
-  std::vector<std::size_t> kept;
-  for (std::size_t p = 0; p < m; ++p) {
-    if (fit.active[p]) kept.push_back(p);
-  }
-  const std::size_t dof = n > kept.size() ? n - kept.size() : 0;
-  if (dof == 0) {
+  if (fitted.dof == 0) {
     warnings.push_back(std::string("as many free ") + t.demand + "s as periods (" + std::to_string(n) + "): no confidence interval; measure more periods");
-  } else if (!kept.empty()) {
-    Matrix g(kept.size(), kept.size());
-    for (std::size_t u = 0; u < kept.size(); ++u) {
-      for (std::size_t v = 0; v < kept.size(); ++v) {
-        double s = 0.0;
-        for (std::size_t i = 0; i < n; ++i) s += a(i, kept[u]) * a(i, kept[v]);
-        g(u, v) = s;
-      }
-    }
-    const auto inv = invert(g);
-    if (!inv) {
-      warnings.push_back(std::string("the ") + t.measure + " of the fitted " + t.items + " are linearly dependent: no confidence interval; " + t.remedy);
-    } else {
-      const double sigma2 = fit.residual_sq / static_cast<double>(dof);
-      const double tq = sim::student_t_quantile(0.975, static_cast<double>(dof));
-      for (std::size_t u = 0; u < kept.size(); ++u) {
-        const std::size_t p = kept[u];
-        const double half = tq * std::sqrt(std::max(0.0, sigma2 * (*inv)(u, u)));
-        out.low[p] = std::max(0.0, out.x[p] - half);
-        out.high[p] = out.x[p] + half;
-      }
-    }
+  } else if (fitted.singular) {
+    warnings.push_back(std::string("the ") + t.measure + " of the fitted " + t.items + " are linearly dependent: no confidence interval; " + t.remedy);
   }
   for (std::size_t p = 0; p < m; ++p) {
     if (!fit.active[p]) {
@@ -366,6 +317,10 @@ DbPlan plan_database(const scenario::Scenario& sc, const std::vector<std::size_t
 
 }  // namespace
 
+std::optional<double> level_mean(const reports::TimeSeries& ts, const std::vector<double>& level, double from, double to) {
+  return series_mean(ts, level, from, to, Missing::kUnknown);
+}
+
 double gamma_spread_10_90(double k) { return gamma_quantile_mean1(k, 0.9) - gamma_quantile_mean1(k, 0.1); }
 
 Calibration calibrate(const scenario::Scenario& sc, const std::vector<CalibrationInput>& inputs, const CalibrateOptions& options) {
@@ -443,7 +398,7 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
       const double period = options.sample_period_s;
       out.period_s = period;
       for (double t0 = r.warmup_s; t0 + period <= r.warmup_s + r.duration_s + kEps; t0 += period) {
-        const auto v = mean_value(r.timeseries, it->second, t0, t0 + period);
+        const auto v = level_mean(r.timeseries, it->second, t0, t0 + period);
         if (!v) continue;
         std::vector<double> x;
         for (std::size_t j = 0; j < out.classes.size(); ++j) {
@@ -461,7 +416,7 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
             throw InputError(rp + ": timeseries.series." + db_key + " is missing (measure the database with loadcast load --sample " +
                              options.db_sample + "=SOURCE)");
           }
-          rows.db.push_back(mean_value(r.timeseries, db_it->second, t0, t0 + period));
+          rows.db.push_back(level_mean(r.timeseries, db_it->second, t0, t0 + period));
         }
         util_sum += *v;
         ++used;
@@ -482,12 +437,14 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
     const auto& cw = input.cloudwatch;
     const MetricSeries& cpu = cw.need(options.cpu_id, "--cpu");
     const MetricSeries* tasks = options.tasks_id.empty() ? nullptr : &cw.need(options.tasks_id, "--tasks");
-    double period = period_of(cpu);
-    if (!std::isfinite(period)) {
-      if (tasks == nullptr || !std::isfinite(period_of(*tasks))) {
+    const auto gap = smallest_gap(cpu.t_epoch);
+    const auto tasks_gap = tasks == nullptr ? std::nullopt : smallest_gap(tasks->t_epoch);
+    double period = gap.value_or(0.0);
+    if (!gap) {
+      if (!tasks_gap) {
         throw InputError(cpu.where + ": one timestamp only; the period cannot be told (query at least two periods)");
       }
-      period = period_of(*tasks);
+      period = *tasks_gap;
     }
     if (out.period_s > 0.0 && std::abs(out.period_s - period) > kEps) {
       throw InputError(cpu.where + ": period " + fmt("%g", period) + " s differs from the other inputs' " + fmt("%g s", out.period_s));

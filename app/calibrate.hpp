@@ -196,4 +196,9 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
 // The printed table: one row per class.
 std::string format_calibration(const Calibration& c);
 
+// The mean of a level (vCPU in use, requests in progress: one value per interval of `ts`) over
+// [from, to) seconds since the result's start, weighted by how much of each interval lies in it;
+// nullopt when the series does not cover the span or a value inside it is unknown (NaN).
+std::optional<double> level_mean(const reports::TimeSeries& ts, const std::vector<double>& level, double from, double to);
+
 }  // namespace loadcast::app

@@ -9,7 +9,6 @@
 #include "app/exit_code.hpp"
 #include "app/nnls.hpp"
 #include "reports/format.hpp"
-#include "sim/stats.hpp"
 
 namespace loadcast::app {
 
@@ -18,28 +17,6 @@ namespace {
 using reports::fmt;
 constexpr double kEps = 1e-6;
 constexpr double kSameRatioCosine = 0.999;
-
-// The mean of `v` (per interval of `ts`) over [from, to), weighted by overlap; nullopt when the
-// series does not cover the span or a value inside it is unknown (NaN).
-std::optional<double> overlap_mean(const reports::TimeSeries& ts, const std::vector<double>& v, double from, double to) {
-  double covered = 0.0, sum = 0.0;
-  for (std::size_t k = 0; k < ts.t_s.size() && k < v.size(); ++k) {
-    const double lo = std::max(from, ts.t_s[k]);
-    const double hi = std::min(to, ts.t_s[k] + ts.interval_s);
-    if (hi <= lo) continue;
-    if (std::isnan(v[k])) return std::nullopt;
-    covered += hi - lo;
-    sum += v[k] * (hi - lo);
-  }
-  if (covered < (to - from) - kEps) return std::nullopt;
-  return sum / (to - from);
-}
-
-double period_of(const MetricSeries& m) {
-  double p = std::numeric_limits<double>::infinity();
-  for (std::size_t k = 1; k < m.t_epoch.size(); ++k) p = std::min(p, m.t_epoch[k] - m.t_epoch[k - 1]);
-  return p;
-}
 
 std::size_t pick_service(const scenario::Scenario& sc, const std::string& name, const std::string& flag) {
   const auto& services = sc.model.services;
@@ -60,54 +37,27 @@ struct Solved {
   bool dependent = false;  // the columns kept one ratio
 };
 
-// Non-negative least squares of y = A x with 95 % intervals over the free columns.
+// Non-negative least squares of y = A x with 95 % intervals over the free columns
+// (app/nnls.hpp); no interval when two columns kept one ratio.
 Solved solve(const Matrix& a, const std::vector<double>& y) {
-  const std::size_t n = y.size(), m = a.cols;
+  const NnlsFit fit = nnls_with_intervals(a, y);
   Solved out;
-  const NnlsResult fit = nnls(a, y);
-  double mean = 0.0;
-  for (double v : y) mean += v;
-  mean /= static_cast<double>(n);
-  double tss = 0.0;
-  for (double v : y) tss += (v - mean) * (v - mean);
-  out.mean = mean;
-  out.rmse = std::sqrt(fit.residual_sq / static_cast<double>(n));
-  out.r2 = tss > 0.0 ? 1.0 - fit.residual_sq / tss : std::numeric_limits<double>::quiet_NaN();
-  out.x.resize(m);
-  for (std::size_t p = 0; p < m; ++p) out.x[p].value = fit.x[p];
-  for (std::size_t p = 0; p < m; ++p) {
-    for (std::size_t q = p + 1; q < m; ++q) {
-      double ab = 0.0, aa = 0.0, bb = 0.0;
-      for (std::size_t i = 0; i < n; ++i) {
-        ab += a(i, p) * a(i, q);
-        aa += a(i, p) * a(i, p);
-        bb += a(i, q) * a(i, q);
-      }
-      if (aa > 0.0 && bb > 0.0 && ab / std::sqrt(aa * bb) > kSameRatioCosine) out.dependent = true;
+  out.mean = fit.mean;
+  out.rmse = fit.rmse;
+  out.r2 = fit.r2;
+  for (std::size_t p = 0; p < a.cols; ++p) {
+    for (std::size_t q = p + 1; q < a.cols; ++q) {
+      if (column_cosine(a, p, q) > kSameRatioCosine) out.dependent = true;
     }
   }
-  std::vector<std::size_t> kept;
-  for (std::size_t p = 0; p < m; ++p) {
-    if (fit.active[p]) kept.push_back(p);
-  }
-  if (out.dependent || kept.empty() || n <= kept.size()) return out;
-  Matrix g(kept.size(), kept.size());
-  for (std::size_t u = 0; u < kept.size(); ++u) {
-    for (std::size_t v = 0; v < kept.size(); ++v) {
-      double s = 0.0;
-      for (std::size_t i = 0; i < n; ++i) s += a(i, kept[u]) * a(i, kept[v]);
-      g(u, v) = s;
+  for (std::size_t p = 0; p < a.cols; ++p) {
+    Estimate e;
+    e.value = fit.fit.x[p];
+    if (!out.dependent) {
+      e.low = fit.low[p];
+      e.high = fit.high[p];
     }
-  }
-  const auto inv = invert(g);
-  if (!inv) return out;
-  const double dof = static_cast<double>(n - kept.size());
-  const double sigma2 = fit.residual_sq / dof;
-  const double tq = sim::student_t_quantile(0.975, dof);
-  for (std::size_t u = 0; u < kept.size(); ++u) {
-    const double half = tq * std::sqrt(std::max(0.0, sigma2 * (*inv)(u, u)));
-    out.x[kept[u]].low = std::max(0.0, out.x[kept[u]].value - half);
-    out.x[kept[u]].high = out.x[kept[u]].value + half;
+    out.x.push_back(e);
   }
   return out;
 }
@@ -182,8 +132,9 @@ ResourceFit fit_resources(const scenario::Scenario& sc, const std::vector<Calibr
         n_series[k] = !(xr > 0.0) ? 0.0 : lat->second[k] * 1e-3 * xr;  // NaN latency with completions: unknown
       }
       const MetricSeries& mem = in.cloudwatch.need(o.memory_id, "--memory");
-      double period = period_of(mem);
-      if (!std::isfinite(period)) throw InputError(mem.where + ": one timestamp only; the period cannot be told (query at least two periods)");
+      const auto gap = smallest_gap(mem.t_epoch);
+      if (!gap) throw InputError(mem.where + ": one timestamp only; the period cannot be told (query at least two periods)");
+      const double period = *gap;
       if (f.period_s > 0.0 && std::abs(f.period_s - period) > kEps) {
         throw InputError(mem.where + ": period " + fmt("%g", period) + " s differs from the other inputs' " + fmt("%g s", f.period_s));
       }
@@ -197,7 +148,7 @@ ResourceFit fit_resources(const scenario::Scenario& sc, const std::vector<Calibr
           throw InputError(mem.where + ".Values: " + fmt("%g", u) + " at " + reports::iso8601(t) + " is not a utilisation in percent (0-100)");
         }
         const double tasks = tasks_at(in.cloudwatch, o, t, "--memory " + o.memory_id);
-        const auto n = overlap_mean(r.timeseries, n_series, t - *in.start_epoch, t - *in.start_epoch + period);
+        const auto n = level_mean(r.timeseries, n_series, t - *in.start_epoch, t - *in.start_epoch + period);
         if (!n) continue;  // a period whose completions have no latency: left out
         x.push_back({tasks, *n});
         y.push_back(u / 100.0 * tasks * f.memory_mib);
@@ -244,8 +195,9 @@ ResourceFit fit_resources(const scenario::Scenario& sc, const std::vector<Calibr
     for (const auto& in : inputs) {
       const auto [from, to] = window(in, "--db-connections");
       const MetricSeries& conn = in.cloudwatch.need(o.connections_id, "--db-connections");
-      double period = period_of(conn);
-      if (!std::isfinite(period)) throw InputError(conn.where + ": one timestamp only; the period cannot be told (query at least two periods)");
+      const auto gap = smallest_gap(conn.t_epoch);
+      if (!gap) throw InputError(conn.where + ": one timestamp only; the period cannot be told (query at least two periods)");
+      const double period = *gap;
       std::size_t used = 0;
       for (std::size_t k = 0; k < conn.t_epoch.size(); ++k) {
         const double t = conn.t_epoch[k];

@@ -159,4 +159,13 @@ MetricData parse_cloudwatch(const std::string& text, const std::string& file) {
   return out;
 }
 
+std::optional<double> smallest_gap(const std::vector<double>& t) {
+  std::optional<double> gap;
+  for (std::size_t k = 1; k < t.size(); ++k) {
+    const double g = t[k] - t[k - 1];
+    if (!gap || g < *gap) gap = g;
+  }
+  return gap;
+}
+
 }  // namespace loadcast::app

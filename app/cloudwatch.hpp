@@ -34,6 +34,10 @@ struct MetricSeries {
   std::optional<double> at(double t) const;
 };
 
+// The smallest gap between consecutive timestamps (a series' period when CloudWatch left no
+// period out); nullopt with fewer than two.
+std::optional<double> smallest_gap(const std::vector<double>& t);
+
 struct MetricData {
   std::string file;
   std::map<std::string, MetricSeries> by_id;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+
+#include "sim/stats.hpp"
 
 namespace loadcast::app {
 
@@ -148,6 +151,58 @@ NnlsResult nnls(const Matrix& a, const std::vector<double>& b) {
   for (std::size_t j = 0; j < n; ++j) out.active[j] = out.x[j] > 0.0;
   for (double v : residual(out.x)) out.residual_sq += v * v;
   return out;
+}
+
+NnlsFit nnls_with_intervals(const Matrix& a, const std::vector<double>& b) {
+  const std::size_t n = b.size(), m = a.cols;
+  NnlsFit out;
+  out.fit = nnls(a, b);
+  out.low.assign(m, std::nullopt);
+  out.high.assign(m, std::nullopt);
+  for (double v : b) out.mean += v;
+  out.mean /= static_cast<double>(n);
+  double tss = 0.0;
+  for (double v : b) tss += (v - out.mean) * (v - out.mean);
+  out.rmse = std::sqrt(out.fit.residual_sq / static_cast<double>(n));
+  out.r2 = tss > 0.0 ? 1.0 - out.fit.residual_sq / tss : std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::size_t> kept;
+  for (std::size_t p = 0; p < m; ++p) {
+    if (out.fit.active[p]) kept.push_back(p);
+  }
+  out.dof = n > kept.size() ? n - kept.size() : 0;
+  if (out.dof == 0 || kept.empty()) return out;
+  Matrix g(kept.size(), kept.size());
+  for (std::size_t u = 0; u < kept.size(); ++u) {
+    for (std::size_t v = 0; v < kept.size(); ++v) {
+      double s = 0.0;
+      for (std::size_t i = 0; i < n; ++i) s += a(i, kept[u]) * a(i, kept[v]);
+      g(u, v) = s;
+    }
+  }
+  const auto inv = invert(g);
+  if (!inv) {
+    out.singular = true;
+    return out;
+  }
+  const double sigma2 = out.fit.residual_sq / static_cast<double>(out.dof);
+  const double tq = sim::student_t_quantile(0.975, static_cast<double>(out.dof));
+  for (std::size_t u = 0; u < kept.size(); ++u) {
+    const std::size_t p = kept[u];
+    const double half = tq * std::sqrt(std::max(0.0, sigma2 * (*inv)(u, u)));
+    out.low[p] = std::max(0.0, out.fit.x[p] - half);
+    out.high[p] = out.fit.x[p] + half;
+  }
+  return out;
+}
+
+double column_cosine(const Matrix& a, std::size_t p, std::size_t q) {
+  double ab = 0.0, aa = 0.0, bb = 0.0;
+  for (std::size_t i = 0; i < a.rows; ++i) {
+    ab += a(i, p) * a(i, q);
+    aa += a(i, p) * a(i, p);
+    bb += a(i, q) * a(i, q);
+  }
+  return aa > 0.0 && bb > 0.0 ? ab / std::sqrt(aa * bb) : 0.0;
 }
 
 }  // namespace loadcast::app

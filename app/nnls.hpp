@@ -37,4 +37,22 @@ NnlsResult nnls(const Matrix& a, const std::vector<double>& b);
 // 1e-12 of the largest diagonal entry).
 std::optional<Matrix> invert(const Matrix& g);
 
+// nnls() with what every caller reports of it: the mean of b, the residual RMS, R² (NaN when b
+// is constant) and 95 % intervals of the free columns — σ² (A_Pᵀ A_P)⁻¹ over the passive set P,
+// σ² = residual / (rows − |P|), Student-t with rows − |P| degrees of freedom; the low end
+// clamped at 0. No interval for a column at the bound 0, none at all when dof is 0 or A_PᵀA_P is
+// singular (`singular`).
+struct NnlsFit {
+  NnlsResult fit;
+  double mean = 0.0, rmse = 0.0, r2 = 0.0;
+  std::size_t dof = 0;
+  bool singular = false;
+  std::vector<std::optional<double>> low, high;  // per column
+};
+NnlsFit nnls_with_intervals(const Matrix& a, const std::vector<double>& b);
+
+// The cosine of the angle between columns p and q of a (0 when either is zero): near 1, the
+// two kept one ratio and a least-squares fit cannot tell them apart.
+double column_cosine(const Matrix& a, std::size_t p, std::size_t q);
+
 }  // namespace loadcast::app

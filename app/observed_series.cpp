@@ -40,16 +40,6 @@ bool latency(ObservedMetric m) {
   return m == ObservedMetric::kLatencyP50 || m == ObservedMetric::kLatencyP95 || m == ObservedMetric::kLatencyP99;
 }
 
-// The smallest gap between consecutive timestamps; nullopt with fewer than two.
-std::optional<double> smallest_gap(const std::vector<double>& t) {
-  std::optional<double> gap;
-  for (std::size_t k = 1; k < t.size(); ++k) {
-    const double g = t[k] - t[k - 1];
-    if (!gap || g < *gap) gap = g;
-  }
-  return gap;
-}
-
 }  // namespace
 
 const MetricInfo& info(ObservedMetric m) {

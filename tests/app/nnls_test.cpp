@@ -1,6 +1,8 @@
 // Lawson–Hanson NNLS on problems solved by hand.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "app/nnls.hpp"
 
 using namespace loadcast;
@@ -71,4 +73,44 @@ TEST_CASE("Nnls: invert gives the inverse of a 2x2 matrix and refuses a singular
   CHECK((*inv)(1, 0) == Approx(-0.2));
   CHECK((*inv)(1, 1) == Approx(0.4));
   CHECK_FALSE(app::invert(matrix(2, 2, {1, 2, 2, 4})));
+}
+
+TEST_CASE("Nnls: nnls_with_intervals gives the fit's quality and a Student-t interval, none at the bound 0") {
+  // b = (1, 2, 3, 6) on the column (1, 2, 3, 4): x = 38/30, residual² 28/15, 3 degrees of
+  // freedom, σ² = 28/45, var(x) = σ²/30, half-width t(0.975, 3) = 3.182446 × 0.144016 = 0.458326.
+  // R² = 1 − (28/15)/14 = 13/15 (b's mean is 3, its squares about it 14).
+  const auto f = app::nnls_with_intervals(matrix(4, 1, {1, 2, 3, 4}), {1, 2, 3, 6});
+  CHECK(f.fit.x[0] == Approx(38.0 / 30.0).epsilon(1e-12));
+  CHECK(f.dof == 3);
+  CHECK(f.mean == Approx(3.0));
+  CHECK(f.r2 == Approx(13.0 / 15.0).epsilon(1e-12));
+  CHECK(f.rmse == Approx(std::sqrt(28.0 / 15.0 / 4.0)).epsilon(1e-12));
+  REQUIRE(f.low[0]);
+  REQUIRE(f.high[0]);
+  CHECK(*f.low[0] == Approx(38.0 / 30.0 - 0.458326).epsilon(1e-5));
+  CHECK(*f.high[0] == Approx(38.0 / 30.0 + 0.458326).epsilon(1e-5));
+  CHECK_FALSE(f.singular);
+
+  // The second column would need a negative coefficient: it stays at 0, without an interval,
+  // and the first keeps one.
+  const auto g = app::nnls_with_intervals(matrix(3, 2, {1, 1, 1, 2, 1, 3}), {3, 2, 1});
+  CHECK(g.fit.x[1] == 0.0);
+  CHECK_FALSE(g.low[1]);
+  CHECK_FALSE(g.high[1]);
+  REQUIRE(g.low[0]);
+  CHECK(*g.low[0] <= 2.0);
+  CHECK(*g.high[0] >= 2.0);
+
+  // As many free columns as rows: no degrees of freedom, no interval.
+  const auto e = app::nnls_with_intervals(matrix(2, 2, {1, 0, 0, 1}), {1, 2});
+  CHECK(e.dof == 0);
+  CHECK_FALSE(e.low[0]);
+}
+
+TEST_CASE("Nnls: column_cosine is 1 for columns that keep one ratio and 0 against a zero column") {
+  const auto a = matrix(3, 3, {1, 2, 0, 2, 4, 0, 3, 6, 0});
+  CHECK(app::column_cosine(a, 0, 1) == Approx(1.0).epsilon(1e-12));
+  CHECK(app::column_cosine(a, 0, 2) == 0.0);
+  const auto b = matrix(2, 2, {1, 0, 0, 1});
+  CHECK(app::column_cosine(b, 0, 1) == 0.0);
 }
