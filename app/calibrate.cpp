@@ -149,6 +149,25 @@ std::string shape_text(double mean_s, double scv) {
   return "gamma(shape=" + fmt("%.3g", 1.0 / scv) + ", mean=" + mean + ")";
 }
 
+// --shape empirical: the latencies' 1,000 quantiles less `outside_s` (the part of the mean outside
+// the CPU; at least 0 each), in units of their mean; empty when nothing is left.
+std::vector<double> hold_shape_of(const reports::Histogram& h, double outside_s) {
+  constexpr std::size_t kQuantiles = 1000;
+  std::vector<double> pct(kQuantiles);
+  for (std::size_t i = 0; i < kQuantiles; ++i) pct[i] = (static_cast<double>(i) + 0.5) * 100.0 / kQuantiles;
+  const auto q = h.percentiles(pct);
+  std::vector<double> v(kQuantiles);
+  double sum = 0.0;
+  for (std::size_t i = 0; i < kQuantiles; ++i) {
+    v[i] = std::max(0.0, static_cast<double>(q[i]) * 1e-9 - outside_s);
+    sum += v[i];
+  }
+  if (!(sum > 0.0)) return {};
+  const double mean = sum / kQuantiles;
+  for (double& x : v) x /= mean;
+  return v;
+}
+
 // What solve_demands() calls the columns in its warnings.
 struct Terms {
   const char* item;      // "class"
@@ -319,6 +338,12 @@ DbPlan plan_database(const scenario::Scenario& sc, const std::vector<std::size_t
 
 std::optional<double> level_mean(const reports::TimeSeries& ts, const std::vector<double>& level, double from, double to) {
   return series_mean(ts, level, from, to, Missing::kUnknown);
+}
+
+std::string hold_csv(const ClassFit& f) {
+  std::string out = "cpu_ms\n";
+  for (double x : f.hold_shape) out += fmt("%.6g", x * f.demand_s * 1e3) + "\n";
+  return out;
 }
 
 double gamma_spread_10_90(double k) { return gamma_quantile_mean1(k, 0.9) - gamma_quantile_mean1(k, 0.1); }
@@ -649,19 +674,21 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
     if (h.count() >= kMinLatencies && f.demand_s > 0.0) {
       const auto q = h.percentiles({10.0, 90.0});
       f.scv = scv_of_spread(std::max(0.0, (q[1] - q[0]) * 1e-9) / f.demand_s);
+      if (options.empirical_shape) f.hold_shape = hold_shape_of(h, *f.fixed_delay_ms * 1e-3);
     }
   }
   out.fit_shape = options.fit_shape;
-  if (options.fit_shape) {
+  out.empirical_shape = options.empirical_shape;
+  if (options.fit_shape || options.empirical_shape) {
     for (const auto& f : out.classes) {
       std::size_t cpu_steps = 0;
       for (const auto& step : sc.model.classes[f.index].steps) cpu_steps += step.kind == models::StepKind::kCpu ? 1 : 0;
       if (f.ran && cpu_steps != 1) {
         out.warnings.push_back("class " + f.name + ": " + std::to_string(cpu_steps) +
-                               " cpu steps, so --shape fit leaves their distributions' shapes (scaled to the demand)");
+                               " cpu steps, so --shape leaves their distributions' shapes (scaled to the demand)");
       } else if (f.ran && !f.scv) {
         out.warnings.push_back("class " + f.name + ": fewer than " + std::to_string(kMinLatencies) +
-                               " latencies at the lowest load, so --shape fit leaves its distribution's shape");
+                               " latencies at the lowest load, so --shape leaves its distribution's shape");
       }
     }
   }
@@ -790,6 +817,11 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
     for (std::size_t j = 0; j < steps.size(); ++j) {
       if (steps[j].kind != models::StepKind::kCpu || !(steps[j].service.mean() > 0.0)) continue;
       const std::string key = "workload.requests[" + std::to_string(f.index) + "].steps[" + std::to_string(j) + "].cpu";
+      if (c.empirical_shape && !f.hold_file.empty() && cpu_steps == 1) {
+        y += key + ": \"empirical(" + f.hold_file + ")\"  # was " + steps[j].service.describe() +
+             " (the shape of the latencies at the lowest load, mean " + ms(f.demand_s) + ")\n";
+        continue;
+      }
       if (c.fit_shape && f.scv && cpu_steps == 1) {
         y += key + ": \"" + shape_text(f.demand_s, *f.scv) + "\"  # was " + steps[j].service.describe() + " (fitted shape)\n";
         continue;

@@ -56,6 +56,9 @@ struct CalibrateOptions {
   // --shape fit: the overlay replaces each class's one cpu step by the fitted family (const,
   // exp, or gamma with the fitted shape) instead of scaling the scenario's distribution.
   bool fit_shape = false;
+  // --shape empirical: each class's one cpu step becomes an empirical distribution with the
+  // shape of the latencies at the lowest load (ClassFit::hold_shape), its mean the fitted demand.
+  bool empirical_shape = false;
   // The database's CPU per query (database.query.read and .write), from the same periods: RDS
   // CPUUtilization of the writer (percent; `db_cpu_id`) x its vCPUs (the instance class's, or
   // for Serverless v2 ServerlessDatabaseCapacity `db_acu_id` x database.scaling.vcpu_per_acu),
@@ -89,7 +92,18 @@ struct ClassFit {
   // input's utilisation ρ widens it, by 1/(1 − ρ) for an exponential demand on one worker, so the
   // lowest load measured is used). None with fewer than 200 latencies.
   std::optional<double> scv;
+  // With CalibrateOptions::empirical_shape: the time the request holds its worker, in units of
+  // its mean, as 1,000 quantiles (the (i + 0.5)/1000-th) of the same latencies less their part
+  // outside the CPU (the fixed delay, at least 0 each): a tight bulk with the slow requests'
+  // tail, which no gamma has (garbage-collection pauses, waits for a core). Empty with fewer than
+  // 200 latencies. `hold_file`: where the caller wrote hold_csv() for the overlay to name.
+  std::vector<double> hold_shape;
+  std::string hold_file;
 };
+
+// The class's hold_shape scaled to its fitted demand, as the file `empirical(FILE)` reads: a
+// header line, then one value a line in ms.
+std::string hold_csv(const ClassFit& f);
 
 // database.query.read / .write: vCPU-seconds per query.
 struct QueryFit {
@@ -118,6 +132,7 @@ struct Calibration {
   double mean_vcpu = 0.0;        // mean vCPU in use over the periods
   std::vector<std::string> warnings;
   bool fit_shape = false;  // the overlay writes the fitted family (CalibrateOptions::fit_shape)
+  bool empirical_shape = false;  // the overlay names each class's hold_file (CalibrateOptions::empirical_shape)
   std::optional<DatabaseFit> database;  // with --db-cpu or --db-sampled
   std::string bound;  // empty: the fit; "low"/"high": at_bound()'s copy
   std::size_t lowest_input = 0;  // the input at the lowest utilisation (fixed delay, variability)

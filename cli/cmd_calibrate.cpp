@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string_view>
 #include <optional>
 #include <string>
@@ -23,10 +24,25 @@ namespace loadcast::cli {
 
 namespace {
 
-bool shape_option(const Args& args) {
+// --shape keep|fit|empirical into the options.
+void shape_option(const Args& args, app::CalibrateOptions& options) {
   const std::string shape = args.get("shape").value_or("keep");
-  if (shape != "keep" && shape != "fit") throw UsageError("--shape must be keep or fit, got '" + shape + "'");
-  return shape == "fit";
+  if (shape != "keep" && shape != "fit" && shape != "empirical") throw UsageError("--shape must be keep, fit or empirical, got '" + shape + "'");
+  options.fit_shape = shape == "fit";
+  options.empirical_shape = shape == "empirical";
+}
+
+// --shape empirical: each fitted class's hold shape at its demand as PREFIX.<class>.cpu.csv,
+// named in the overlay by its absolute path (an overlay's relative paths would be read from the
+// scenario's directory, not the overlay's).
+void write_hold_files(app::Calibration& c, const std::string& prefix) {
+  if (!c.empirical_shape) return;
+  for (auto& f : c.classes) {
+    if (f.hold_shape.empty() || !f.ran || !(f.demand_s > 0.0)) continue;
+    const std::string path = prefix + "." + f.name + ".cpu.csv";
+    reports::write_text_file(path, app::hold_csv(f));
+    f.hold_file = std::filesystem::absolute(path).lexically_normal().string();
+  }
 }
 
 // The fit, the overlay and the printed table, for inputs from files or from the protocol.
@@ -46,7 +62,8 @@ void check_overlay_outputs(const std::string& out, bool bounds) {
 
 ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::CalibrationInput>& inputs, const app::CalibrateOptions& options,
                        const std::vector<std::string>& sources, const std::string& out, bool quiet, bool bounds, const Args& args) {
-  const auto calibration = app::calibrate(sc, inputs, options);
+  auto calibration = app::calibrate(sc, inputs, options);
+  write_hold_files(calibration, stem(out));
   std::string overlay = app::overlay_yaml(sc, calibration, sources);
   std::optional<app::LatencyFit> latency;
   if (args.has("fit-latency")) {
@@ -74,7 +91,11 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
   overlay += app::demand_uncertainty_yaml(calibration, uncertainty);
   reports::write_text_file(out, overlay);
   if (bounds) {
-    for (const char* which : {"low", "high"}) reports::write_text_file(stem(out) + "." + which + ".yaml", app::overlay_yaml(sc, app::at_bound(calibration, which), sources));
+    for (const char* which : {"low", "high"}) {
+      auto at = app::at_bound(calibration, which);
+      write_hold_files(at, stem(out) + "." + which);
+      reports::write_text_file(stem(out) + "." + which + ".yaml", app::overlay_yaml(sc, at, sources));
+    }
   }
   // Once the fit is written: inputs without the metric (an error) do not lose it.
   std::optional<app::HandlerOverhead> overhead;
@@ -143,7 +164,7 @@ ExitCode run_calibrate_target(const Args& args) {
   options.service = protocol.service;
   options.sample = protocol.sample.name;
   if (protocol.db_sample) options.db_sample = protocol.db_sample->name;
-  options.fit_shape = shape_option(args);
+  shape_option(args, options);
   options.background = args.has("background");
   protocol.half_rate = options.background;
   // Six periods per run by default (whole seconds, 1 to 10 s).
@@ -189,7 +210,7 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"warmup", "", true, false, "D  with --target: first an unmeasured run of the mix at --rate for D (a freshly started target is slower than a warm one)"},
                 {"runs-dir", "", true, false, "DIR  with --target: where each run's files go (default calibration-runs)"},
                 {"bounds", "", false, false, "also write OUT.low.yaml and OUT.high.yaml: every demand at the low / high end of its 95 % interval"},
-                {"shape", "", true, false, "keep|fit  keep each cpu step's distribution (scaled; default) or write the fitted family (const, exp or gamma)"},
+                {"shape", "", true, false, "keep|fit|empirical  keep each cpu step's distribution (scaled; default), write the fitted family (const, exp or gamma), or the shape of the lowest load's latencies (OUT-stem.CLASS.cpu.csv, empirical)"},
                 {"cpu", "", true, false, "ID  the Id of the ECS CPUUtilization query (Average, percent of the reserved CPU; required)"},
                 {"db-cpu", "", true, false, "ID  also fit database.query.read/.write: the Id of RDS CPUUtilization of the writer (percent)"},
                 {"db-acu", "", true, false, "ID  with --db-cpu on Serverless v2: the Id of ServerlessDatabaseCapacity (Average)"},
@@ -254,7 +275,7 @@ ExitCode run_calibrate(int argc, char** argv) {
   options.tasks_id = args.get("tasks").value_or("");
   options.tasks_count = args.get_double("tasks-count");
   options.sample = sampled.value_or("");
-  options.fit_shape = shape_option(args);
+  shape_option(args, options);
   options.background = args.has("background");
   options.db_cpu_id = args.get("db-cpu").value_or("");
   options.db_acu_id = args.get("db-acu").value_or("");

@@ -3,9 +3,11 @@
 // is named with its file and JSON location.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -311,11 +313,12 @@ TEST_CASE("Calibrate: the gamma spread of the 10th to 90th percentile falls with
   CHECK(app::gamma_spread_10_90(100.0) == Approx(0.2559).epsilon(1e-3));
 }
 
-TEST_CASE("Calibrate: the demand's variability comes from the low-load latencies, and --shape fit writes its family") {
-  // One thread at utilisation 0.03: the latencies are the demand plus a constant 3 ms delay,
-  // almost never a wait. The simulated CPU stands in for a --sample series.
-  const auto run = [](const std::string& cpu) {
-    const std::string text = deployment(R"(name: shape
+namespace {
+
+// One thread at utilisation 0.03: the latencies are the demand plus a constant 3 ms delay,
+// almost never a wait. The simulated CPU stands in for a --sample series.
+std::pair<app::Calibration, std::string> shape_calibration(const std::string& cpu, bool empirical) {
+  const std::string text = deployment(R"(name: shape
 seed: 9
 duration: 20m
 workload:
@@ -329,23 +332,30 @@ workload:
         - cpu: )" + cpu + R"(
         - delay: const(3ms)
 )",
-                                        "    desired: 1\n    threads: 1\n");
-    const auto sc = scenario::load_string(text, "shape.yaml");
-    app::CalibrationInput in;
-    in.result_path = "shape/result.json";
-    in.result = testing::simulate_one_thread(sc).to_result();
-    auto& ts = in.result.timeseries;
-    auto& vcpu = ts.series["resources.sim.cpu_vcpu"];
-    for (std::size_t k = 0; k < ts.t_s.size(); ++k) vcpu.push_back(ts.series.at("api.cpu_utilization")[k] / 100.0 * ts.series.at("api.tasks_running")[k]);
-    app::CalibrateOptions o;
-    o.sample = "sim";
-    o.sample_period_s = 60.0;
-    o.fit_shape = true;
-    const auto c = app::calibrate(sc, {in}, o);
-    REQUIRE(c.classes.size() == 1);
-    REQUIRE(c.classes[0].scv);
-    return std::make_pair(c, app::overlay_yaml(sc, c, {"sim"}));
-  };
+                                      "    desired: 1\n    threads: 1\n");
+  const auto sc = scenario::load_string(text, "shape.yaml");
+  app::CalibrationInput in;
+  in.result_path = "shape/result.json";
+  in.result = testing::simulate_one_thread(sc).to_result();
+  auto& ts = in.result.timeseries;
+  auto& vcpu = ts.series["resources.sim.cpu_vcpu"];
+  for (std::size_t k = 0; k < ts.t_s.size(); ++k) vcpu.push_back(ts.series.at("api.cpu_utilization")[k] / 100.0 * ts.series.at("api.tasks_running")[k]);
+  app::CalibrateOptions o;
+  o.sample = "sim";
+  o.sample_period_s = 60.0;
+  o.fit_shape = !empirical;
+  o.empirical_shape = empirical;
+  auto c = app::calibrate(sc, {in}, o);
+  REQUIRE(c.classes.size() == 1);
+  REQUIRE(c.classes[0].scv);
+  if (empirical && !c.classes[0].hold_shape.empty()) c.classes[0].hold_file = "/data/api.cpu.csv";
+  return std::make_pair(c, app::overlay_yaml(sc, c, {"sim"}));
+}
+
+}  // namespace
+
+TEST_CASE("Calibrate: the demand's variability comes from the low-load latencies, and --shape fit writes its family") {
+  const auto run = [](const std::string& cpu) { return shape_calibration(cpu, false); };
   const auto [exp_fit, exp_overlay] = run("exp(8ms)");
   INFO(exp_overlay);
   CHECK(*exp_fit.classes[0].scv > 0.75);
@@ -359,6 +369,44 @@ workload:
   CHECK(*gamma_fit.classes[0].scv < 0.35);
   CHECK_THAT(gamma_overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"gamma(shape="));
   CHECK_THAT(gamma_overlay, Catch::Contains("(fitted shape)"));
+}
+
+TEST_CASE("Calibrate: --shape empirical takes the low-load latencies' quantiles less the delay outside the CPU, at the demand's mean") {
+  // A gamma(4) demand of mean 8 ms behind which the request waits a constant 3 ms: the hold shape
+  // (units of its mean) has gamma(4)'s quantiles — 10th 0.4361, median 0.9180, 90th 1.6702 (the
+  // quantiles of Gamma(4, 1) over 4) — not the latencies' own (shifted by 3/8 of the mean).
+  const auto [fit, overlay] = shape_calibration("gamma(shape=4, mean=8ms)", true);
+  INFO(overlay);
+  const auto& h = fit.classes[0].hold_shape;
+  REQUIRE(h.size() == 1000);
+  double sum = 0.0;
+  for (double x : h) sum += x;
+  CHECK(sum / 1000.0 == Approx(1.0).epsilon(1e-9));
+  CHECK(std::is_sorted(h.begin(), h.end()));
+  CHECK(h[100] == Approx(0.4361).epsilon(0.06));
+  CHECK(h[500] == Approx(0.9180).epsilon(0.04));
+  CHECK(h[900] == Approx(1.6702).epsilon(0.04));
+  CHECK_THAT(overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"empirical(/data/api.cpu.csv)\""));
+  // The file's values are the shape at the fitted demand, in ms after a header line.
+  const std::string csv = app::hold_csv(fit.classes[0]);
+  REQUIRE(csv.rfind("cpu_ms\n", 0) == 0);
+  std::istringstream lines(csv.substr(7));
+  double total = 0.0;
+  std::size_t n = 0;
+  for (std::string line; std::getline(lines, line); ++n) total += std::stod(line);
+  CHECK(n == 1000);
+  CHECK(total / static_cast<double>(n) == Approx(fit.classes[0].demand_s * 1e3).epsilon(1e-4));
+  CHECK(fit.classes[0].demand_s == Approx(0.008).epsilon(0.05));
+
+  // A constant demand: the quantiles up to the 95th within the histogram's resolution of the
+  // mean; above, the ~2.4 % of requests that found the thread busy (utilisation 0.024) carry
+  // their wait into the shape.
+  const auto [flat, flat_overlay] = shape_calibration("const(8ms)", true);
+  const auto& f = flat.classes[0].hold_shape;
+  REQUIRE(f.size() == 1000);
+  CHECK(f[10] == Approx(f[950]).epsilon(0.01));
+  CHECK(f[500] == Approx(1.0).epsilon(0.03));
+  CHECK(f[999] > 1.2);
 }
 
 namespace {

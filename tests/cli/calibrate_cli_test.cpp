@@ -3,6 +3,7 @@
 // scenario's demands; the overlay applies with loadcast sim --overlay. Bad inputs exit 2.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -113,6 +114,31 @@ TEST_CASE("Calibrate CLI: demands of two simulated runs with different mixes are
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.err, Catch::Contains("--handler-metric handler: no input has load.server_timing"));
     CHECK_THAT(read_file(dir + "/cal.yaml"), Catch::Contains("services.api.cpu_demand_sd: "));
+  }
+  SECTION("--shape empirical writes each class's hold shape beside the overlay, which names it and applies; a bad --shape exits 2") {
+    const auto e = run_command(bin + " calibrate " + dir + "/a/result.json " + dir + "/b/result.json --cloudwatch " + dir +
+                               "/a.cw.json --cloudwatch " + dir + "/b.cw.json --start " + kStartIso + " --start " + kStartIso +
+                               " --cpu cpu --tasks tasks --scenario " + dir + "/two.yaml --shape empirical --bounds --out " + dir + "/emp.yaml");
+    INFO(e.out << e.err);
+    REQUIRE(e.exit_code == 0);
+    const auto emp = read_file(dir + "/emp.yaml");
+    const std::string light = std::filesystem::absolute(dir + "/emp.light.cpu.csv").lexically_normal().string();
+    CHECK_THAT(emp, Catch::Contains("workload.requests[0].steps[0].cpu: \"empirical(" + light + ")\""));
+    CHECK_THAT(emp, Catch::Contains("workload.requests[1].steps[0].cpu: \"empirical("));
+    const auto csv = read_file(light);
+    CHECK(csv.rfind("cpu_ms\n", 0) == 0);
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 1001);
+    // The bounds have files of their own, at their demands.
+    CHECK(std::filesystem::exists(dir + "/emp.low.light.cpu.csv"));
+    CHECK_THAT(read_file(dir + "/emp.high.yaml"), Catch::Contains("emp.high.heavy.cpu.csv)"));
+    // The overlay loads: the simulator reads the files it names.
+    const auto sim = run_command(bin + " sim " + dir + "/two.yaml --overlay " + dir + "/emp.yaml --quiet --threads 1 --out " + dir + "/emp-sim");
+    INFO(sim.err);
+    REQUIRE(sim.exit_code == 0);
+    const auto bad = run_command(bin + " calibrate " + dir + "/a/result.json --cloudwatch " + dir + "/a.cw.json --start " + kStartIso +
+                                 " --cpu cpu --tasks tasks --scenario " + dir + "/two.yaml --shape hist --out " + dir + "/bad.yaml");
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("--shape must be keep, fit or empirical, got 'hist'"));
   }
   SECTION("a CloudWatch file of other minutes is refused with both spans") {
     const auto bad = run_command(bin + " calibrate " + dir + "/a/result.json --cloudwatch " + dir + "/a.cw.json --start 2026-12-06T08:00:00Z" +

@@ -61,7 +61,7 @@ PY
 # growing: the CPU per request fell by 16 % over the first 10,000 requests here).
 if [ "$short" = 1 ]; then run_d=10s warm=20s; else run_d=30s warm=180s; fi
 "$loadcast" calibrate --target "$URL" --sample "app=cgroup:$APP_CGROUP" --db-sample "db=cgroup:$DB_CGROUP" \
-  --rate 40 --warmup "$warm" --run-duration "$run_d" --runs-dir "$out/calibration-runs" --scenario "$scenario" --shape fit --fit-latency --background \
+  --rate 40 --warmup "$warm" --run-duration "$run_d" --runs-dir "$out/calibration-runs" --scenario "$scenario" --shape empirical --fit-latency --background \
   --handler-metric handler \
   --out "$out/calibration.yaml" | tee "$out/calibration.txt"
 # nginx writes its access log at least every second: once it has, every request the calibration
