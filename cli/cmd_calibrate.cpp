@@ -108,12 +108,6 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
     std::fputs(app::format_calibration(calibration).c_str(), stdout);
     if (latency) std::fputs(app::format_latency_fit(*latency).c_str(), stdout);
     std::fputs(app::format_resource_fit(resources).c_str(), stdout);
-    if (latency) {
-      std::string per_class;
-      for (const auto& [name, ms] : latency->residual_ms) per_class += (per_class.empty() ? "" : ", ") + name + " " + reports::fmt("%.3g ms", ms);
-      std::printf("load balancer latency %.3g ms: the measured minus the simulated mean latency at the lowest load (%s)\n", latency->latency_ms,
-                  per_class.c_str());
-    }
     if (uncertainty.sd) {
       std::printf("demand uncertainty: services.%s.cpu_demand_sd %.4g (the classes' relative standard errors weighted by CPU share): "
                   "predict with --replications 10 or more\n",

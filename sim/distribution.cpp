@@ -145,7 +145,13 @@ std::optional<Distribution> Distribution::scaled(double f) const {
     case DistKind::kErlang: out = erlang(static_cast<int>(k_), a_ * f); break;
     case DistKind::kGamma: out = gamma(a_, b_ * f); break;
     case DistKind::kPareto: out = pareto(a_, b_ * f, c_ * f); break;
-    case DistKind::kEmpirical:
+    case DistKind::kEmpirical: {
+      if (file_.empty()) return std::nullopt;
+      std::vector<double> v(*table_);
+      for (double& x : v) x *= f;
+      out = empirical_file(std::move(v), file_, a_ * f);
+      break;
+    }
     case DistKind::kUniformInt:
     case DistKind::kZipf: return std::nullopt;
   }
@@ -192,6 +198,13 @@ Distribution Distribution::empirical(std::vector<double> values) {
   Distribution d;
   d.kind_ = DistKind::kEmpirical;
   d.table_ = std::make_shared<const std::vector<double>>(std::move(values));
+  return d;
+}
+
+Distribution Distribution::empirical_file(std::vector<double> values, std::string file, double scale) {
+  Distribution d = empirical(std::move(values));
+  d.file_ = std::move(file);
+  d.a_ = scale;
   return d;
 }
 

@@ -60,6 +60,9 @@ class Distribution {
   static Distribution gamma(double shape, double mean);
   static Distribution pareto(double alpha, double low, double high);
   static Distribution empirical(std::vector<double> values);
+  // An empirical distribution read from `file` (an absolute path) with every value multiplied by
+  // `scale`: its text is empirical(file, scale=k), which scaled() can rewrite.
+  static Distribution empirical_file(std::vector<double> values, std::string file, double scale);
   static Distribution uniform_int(std::int64_t low, std::int64_t high);
   static Distribution zipf(double s, std::int64_t n);
 
@@ -89,12 +92,14 @@ class Distribution {
   }
   bool is_const() const { return kind_ == DistKind::kConst; }
   // The same family with every value multiplied by f > 0 (so the mean too, the shape kept):
-  // what `loadcast calibrate` writes for a fitted demand. nullopt for empirical, uniform_int
-  // and zipf, whose text form cannot carry scaled values.
+  // what `loadcast calibrate` writes for a fitted demand. nullopt for uniform_int, zipf and an
+  // empirical distribution of values not read from a file, whose text form cannot carry scaled
+  // values.
   std::optional<Distribution> scaled(double f) const;
 
-  // Canonical text, e.g. "exp(1ms)"; parses back to the same distribution (empirical files
-  // print as empirical(<n values>)). Defined in distribution_text.cpp.
+  // Canonical text, e.g. "exp(1ms)"; parses back to the same distribution (an empirical file as
+  // empirical(/absolute/path, scale=k); values not from a file as empirical(<n values>)).
+  // Defined in distribution_text.cpp.
   std::string describe() const;
 
  private:
@@ -105,6 +110,7 @@ class Distribution {
   double a_ = 0, b_ = 0, c_ = 0, d_ = 0;  // meaning depends on kind_
   std::int64_t k_ = 0;
   std::shared_ptr<const std::vector<double>> table_;  // empirical values or zipf CDF
+  std::string file_;  // empirical_file: the absolute path (a_ is the scale)
 };
 
 }  // namespace loadcast::sim

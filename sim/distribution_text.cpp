@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "sim/input_file.hpp"
@@ -50,7 +51,11 @@ std::string Distribution::describe() const {
     case DistKind::kPareto:
       std::snprintf(buf, sizeof buf, "%.10g", a_);
       return std::string("pareto(alpha=") + buf + ", min=" + fmt_value(b_, vk) + ", max=" + fmt_value(c_, vk) + ")";
-    case DistKind::kEmpirical: return "empirical(<" + std::to_string(table_->size()) + " values>)";
+    case DistKind::kEmpirical:
+      if (file_.empty()) return "empirical(<" + std::to_string(table_->size()) + " values>)";
+      if (a_ == 1.0) return "empirical(" + file_ + ")";
+      std::snprintf(buf, sizeof buf, "%.10g", a_);
+      return "empirical(" + file_ + ", scale=" + buf + ")";
     case DistKind::kUniformInt:
       return "uniform_int(" + std::to_string(k_) + ", " + std::to_string(k_ + static_cast<std::int64_t>(d_) - 1) + ")";
     case DistKind::kZipf:
@@ -311,13 +316,23 @@ DistributionParse parse_distribution(std::string_view text, const DistributionPa
   }
   if (name == "empirical") {
     const std::string* file = arg("file", 0);
-    if (file == nullptr || !(err = check_keys({"file"}, 1)).empty()) return bad(err.empty() ? "empirical needs a file" : err);
+    if (file == nullptr || !(err = check_keys({"file", "scale"}, 2)).empty()) return bad(err.empty() ? "empirical needs a file" : err);
+    double scale = 1.0;
+    if (arg("scale", 1) != nullptr) {
+      if (!(err = value("scale", 1, ValueKind::kPlain, scale)).empty()) return bad(err);
+      if (!(scale > 0.0) || !std::isfinite(scale)) return bad("scale must be a number > 0");
+    }
     std::string path = *file;
     if (!path.empty() && (path.front() == '"' || path.front() == '\'')) path = path.substr(1, path.size() - 2);
     if (!path.empty() && path.front() != '/' && !options.base_dir.empty()) path = options.base_dir + "/" + path;
     auto values = read_empirical(path, vk, err);
     if (!values) return fail(err);
-    return done(Distribution::empirical(std::move(*values)));
+    if (scale != 1.0) {
+      for (double& x : *values) x *= scale;
+    }
+    std::error_code ec;
+    const auto absolute = std::filesystem::absolute(path, ec);
+    return done(Distribution::empirical_file(std::move(*values), ec ? path : absolute.lexically_normal().string(), scale));
   }
   if (vk == ValueKind::kDuration && (name == "uniform_int" || name == "zipf")) {
     return bad(name + " draws whole numbers, not durations: for a time use uniform(1ms, 10ms) or another distribution with units");

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -317,7 +318,9 @@ namespace {
 
 // One thread at utilisation 0.03: the latencies are the demand plus a constant 3 ms delay,
 // almost never a wait. The simulated CPU stands in for a --sample series.
-std::pair<app::Calibration, std::string> shape_calibration(const std::string& cpu, bool empirical) {
+// `shape`: keep, fit or empirical (--shape).
+std::pair<app::Calibration, std::string> shape_calibration(const std::string& cpu, const std::string& shape) {
+  const bool empirical = shape == "empirical";
   const std::string text = deployment(R"(name: shape
 seed: 9
 duration: 20m
@@ -343,7 +346,7 @@ workload:
   app::CalibrateOptions o;
   o.sample = "sim";
   o.sample_period_s = 60.0;
-  o.fit_shape = !empirical;
+  o.fit_shape = shape == "fit";
   o.empirical_shape = empirical;
   auto c = app::calibrate(sc, {in}, o);
   REQUIRE(c.classes.size() == 1);
@@ -355,7 +358,7 @@ workload:
 }  // namespace
 
 TEST_CASE("Calibrate: the demand's variability comes from the low-load latencies, and --shape fit writes its family") {
-  const auto run = [](const std::string& cpu) { return shape_calibration(cpu, false); };
+  const auto run = [](const std::string& cpu) { return shape_calibration(cpu, "fit"); };
   const auto [exp_fit, exp_overlay] = run("exp(8ms)");
   INFO(exp_overlay);
   CHECK(*exp_fit.classes[0].scv > 0.75);
@@ -375,7 +378,7 @@ TEST_CASE("Calibrate: --shape empirical takes the low-load latencies' quantiles 
   // A gamma(4) demand of mean 8 ms behind which the request waits a constant 3 ms: the hold shape
   // (units of its mean) has gamma(4)'s quantiles — 10th 0.4361, median 0.9180, 90th 1.6702 (the
   // quantiles of Gamma(4, 1) over 4) — not the latencies' own (shifted by 3/8 of the mean).
-  const auto [fit, overlay] = shape_calibration("gamma(shape=4, mean=8ms)", true);
+  const auto [fit, overlay] = shape_calibration("gamma(shape=4, mean=8ms)", "empirical");
   INFO(overlay);
   const auto& h = fit.classes[0].hold_shape;
   REQUIRE(h.size() == 1000);
@@ -401,12 +404,25 @@ TEST_CASE("Calibrate: --shape empirical takes the low-load latencies' quantiles 
   // A constant demand: the quantiles up to the 95th within the histogram's resolution of the
   // mean; above, the ~2.4 % of requests that found the thread busy (utilisation 0.024) carry
   // their wait into the shape.
-  const auto [flat, flat_overlay] = shape_calibration("const(8ms)", true);
+  const auto [flat, flat_overlay] = shape_calibration("const(8ms)", "empirical");
   const auto& f = flat.classes[0].hold_shape;
   REQUIRE(f.size() == 1000);
   CHECK(f[10] == Approx(f[950]).epsilon(0.01));
   CHECK(f[500] == Approx(1.0).epsilon(0.03));
   CHECK(f[999] > 1.2);
+
+  // A scenario whose cpu step is such a file keeps it under the default --shape keep: the fit
+  // rescales it (empirical(FILE, scale=k)), as validate --oracle does with each run's demands.
+  const std::string path = std::filesystem::absolute("calibrate_hold.cpu.csv").lexically_normal().string();
+  {
+    std::ofstream out(path);
+    out << app::hold_csv(fit.classes[0]);
+  }
+  const auto [kept, kept_overlay] = shape_calibration("empirical(" + path + ", scale=2)", "keep");
+  INFO(kept_overlay);
+  CHECK(kept.classes[0].scenario_demand_s == Approx(2.0 * fit.classes[0].demand_s).epsilon(1e-6));
+  CHECK_THAT(kept_overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"empirical(" + path + ", scale="));
+  std::remove(path.c_str());
 }
 
 namespace {

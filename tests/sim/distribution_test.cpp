@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <vector>
 
@@ -20,6 +21,13 @@ Distribution parse_ok(const std::string& text, ValueKind kind = ValueKind::kDura
   INFO(text << ": " << r.error);
   REQUIRE(r.value.has_value());
   return *r.value;
+}
+
+std::string parse_error(const std::string& text) {
+  auto r = parse_distribution(text, {ValueKind::kDuration, ""});
+  INFO(text);
+  REQUIRE_FALSE(r.value.has_value());
+  return r.error;
 }
 
 // Sample mean and variance of n draws; checks them against the analytic moments with a
@@ -78,6 +86,35 @@ TEST_CASE("Distribution: empirical samples only the values of its file") {
     const double v = d.sample(rng);
     CHECK((v == 0.001 || v == 0.002 || v == 0.0035));
   }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("Distribution: an empirical file takes a scale, prints its absolute path, and scaled() rewrites the scale") {
+  const std::string path = "empirical_scale_values.csv";
+  {
+    std::ofstream f(path);
+    f << "cpu_ms\n1\n2\n3\n";
+  }
+  const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
+  const Distribution d = parse_ok("empirical(" + path + ")");
+  CHECK(d.describe() == "empirical(" + absolute + ")");
+  const Distribution half = parse_ok("empirical(" + path + ", scale=0.5)");
+  CHECK(half.mean() == Approx(0.001).epsilon(1e-12));
+  CHECK(half.describe() == "empirical(" + absolute + ", scale=0.5)");
+  Rng rng(3);
+  for (int i = 0; i < 100; ++i) {
+    const double v = half.sample(rng);
+    CHECK((v == 0.0005 || v == 0.001 || v == 0.0015));
+  }
+  // scaled() multiplies the values and the scale; its text reads the file again to the same law.
+  const auto s = half.scaled(3.0);
+  REQUIRE(s);
+  CHECK(s->mean() == Approx(0.003).epsilon(1e-12));
+  CHECK(s->describe() == "empirical(" + absolute + ", scale=1.5)");
+  CHECK(parse_ok(s->describe()).mean() == Approx(0.003).epsilon(1e-12));
+  CHECK_THAT(parse_error("empirical(" + path + ", scale=0)"), Catch::Contains("scale must be a number > 0"));
+  CHECK_THAT(parse_error("empirical(" + path + ", scale=fast)"), Catch::Contains("empirical: scale 'fast' is not valid"));
+  CHECK_THAT(parse_error("empirical(" + path + ", shift=2)"), Catch::Contains("empirical has no argument 'shift' (expected file, scale)"));
   std::remove(path.c_str());
 }
 
