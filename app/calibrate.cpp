@@ -569,30 +569,67 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
                              ") as the tasks running in every period: the service autoscales, so check it held still");
     }
   }
+  // --fit-overhead: the reported handler times are known; one overhead column replaces the classes'.
+  const bool overhead = !options.handler_s.empty();
+  std::vector<double> handler(cols.size(), 0.0);
+  std::vector<double> y_fit = rows.y;
+  if (overhead) {
+    for (std::size_t p = 0; p < cols.size(); ++p) {
+      const auto it = options.handler_s.find(out.classes[cols[p]].name);
+      if (it == options.handler_s.end()) {
+        throw InputError("--fit-overhead: class " + out.classes[cols[p]].name + " ran but reported no handler time: every class the fit sees needs it");
+      }
+      handler[p] = it->second;
+    }
+    Matrix o(n, 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t p = 0; p < cols.size(); ++p) {
+        o(i, 0) += a(i, p);
+        y_fit[i] -= a(i, p) * handler[p];
+      }
+    }
+    a = o;
+    names = {"framework overhead (per request)"};
+  }
+  const std::size_t fitted_cols = a.cols;
   Matrix a_fit = a;
   if (background) {
-    a_fit = Matrix(n, cols.size() + 1);
+    a_fit = Matrix(n, fitted_cols + 1);
     for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t p = 0; p < cols.size(); ++p) a_fit(i, p) = a(i, p);
-      a_fit(i, cols.size()) = rows.tasks[i];
+      for (std::size_t p = 0; p < fitted_cols; ++p) a_fit(i, p) = a(i, p);
+      a_fit(i, fitted_cols) = rows.tasks[i];
     }
     names.push_back("background (vCPU per task)");
   }
-  const Demands d = solve_demands(a_fit, rows.y, names, kClassTerms, out.warnings);
+  const Demands d = solve_demands(a_fit, y_fit, names, kClassTerms, out.warnings);
   if (background) {
-    out.background_vcpu = d.x[cols.size()];
-    out.background_low = d.low[cols.size()];
-    out.background_high = d.high[cols.size()];
+    out.background_vcpu = d.x[fitted_cols];
+    out.background_low = d.low[fitted_cols];
+    out.background_high = d.high[fitted_cols];
+  }
+  if (overhead) {
+    out.overhead_s = d.x[0];
+    out.overhead_low_s = d.low[0];
+    out.overhead_high_s = d.high[0];
   }
   for (std::size_t p = 0; p < cols.size(); ++p) {
     auto& f = out.classes[cols[p]];
-    f.demand_s = d.x[p];
-    f.low_s = d.low[p];
-    f.high_s = d.high[p];
+    const std::size_t col = overhead ? 0 : p;
+    f.demand_s = handler[p] + d.x[col];
+    if (d.low[col]) f.low_s = handler[p] + *d.low[col];
+    if (d.high[col]) f.high_s = handler[p] + *d.high[col];
   }
-  out.mean_vcpu = d.mean;
+  // The quality of the fit of the vCPU in use itself (with --fit-overhead the law was fitted to
+  // what the handlers leave; its residual is the same, its total variation is not).
+  double y_mean = 0.0;
+  for (double v : rows.y) y_mean += v;
+  y_mean /= static_cast<double>(n);
+  double tss = 0.0;
+  for (double v : rows.y) tss += (v - y_mean) * (v - y_mean);
+  const double rss = d.rmse * d.rmse * static_cast<double>(n);
+  out.mean_vcpu = y_mean;
   out.rmse_vcpu = d.rmse;
-  out.r2 = d.r2;
+  out.r2 = tss > 0.0 ? 1.0 - rss / tss : std::numeric_limits<double>::quiet_NaN();
 
   if (fit_db) {
     // Reads and writes per second in each period with a database reading: Σ_c X_c × queries_c.
@@ -788,6 +825,11 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
   y += "# fit: " + std::to_string(c.periods) + " periods, R^2 " + (std::isnan(c.r2) ? std::string("n/a") : fmt("%.4f", c.r2)) +
        ", residual RMS " + fmt("%.4g", c.rmse_vcpu) + " vCPU of a mean " + fmt("%.4g", c.mean_vcpu) + " vCPU in use\n";
   for (const auto& w : c.warnings) y += "# warning: " + w + "\n";
+  if (c.overhead_s) {
+    y += "# --fit-overhead: each class's CPU per request is the handler time it reported plus one framework overhead of " + ms(*c.overhead_s);
+    if (c.overhead_low_s && c.overhead_high_s) y += " (95 % interval " + ms(*c.overhead_low_s) + " .. " + ms(*c.overhead_high_s) + ")";
+    y += "\n";
+  }
   y += "# apply with: loadcast sim " + sc.path + " --overlay <this file>\n";
   for (const auto& f : c.classes) {
     y += "\n# " + f.name + ": " + (f.ran ? ms(f.demand_s) : std::string("not fitted"));
@@ -880,6 +922,12 @@ std::string format_calibration(const Calibration& c) {
     const std::string ci = c.background_low && c.background_high ? fmt("%.4g", *c.background_low) + " .. " + fmt("%.4g", *c.background_high) : std::string("-");
     std::snprintf(line, sizeof line, "%-20s %12s %25s\n", "background/task", fmt("%.4g vCPU", *c.background_vcpu).c_str(), ci.c_str());
     t += line;
+  }
+  if (c.overhead_s) {
+    const std::string ci = c.overhead_low_s && c.overhead_high_s ? fmt("%.4g", *c.overhead_low_s * 1e3) + " .. " + fmt("%.4g ms", *c.overhead_high_s * 1e3) : std::string("-");
+    std::snprintf(line, sizeof line, "%-20s %12s %25s\n", "overhead/request", fmt("%.4g ms", *c.overhead_s * 1e3).c_str(), ci.c_str());
+    t += line;
+    t += "(--fit-overhead: each class's CPU per request is its reported handler time plus this overhead)\n";
   }
   if (c.database) {
     const auto& d = *c.database;

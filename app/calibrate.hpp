@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -70,6 +71,13 @@ struct CalibrateOptions {
   // each task uses whatever the requests (ServiceConfig::background_vcpu). It needs periods at
   // different total rates (a second rate: the --target protocol runs one at half the rate).
   bool background = false;
+  // --fit-overhead: the handler time each class's application reported (Server-Timing, seconds
+  // per request, by class name; app/calibrate_timing.hpp reads it) is taken as known CPU, and the
+  // law fits one framework overhead o per request on top: U - Σ X_c·H_c = o·Σ X_c (+ b × tasks).
+  // Each class's demand is then H_c + o: one unknown in place of one per class, so a noisy run
+  // cannot move one class's demand into another's. Valid when the reported time is CPU (a
+  // handler that computes, not one that waits on I/O). Empty: the usual fit.
+  std::map<std::string, double> handler_s;
 };
 
 // The spread between the 10th and the 90th percentile of a gamma distribution of mean 1 and
@@ -139,6 +147,9 @@ struct Calibration {
   // With CalibrateOptions::background: vCPU per task apart from the requests, and its interval.
   std::optional<double> background_vcpu;
   std::optional<double> background_low, background_high;
+  // With CalibrateOptions::handler_s: the fitted framework overhead per request (seconds).
+  std::optional<double> overhead_s;
+  std::optional<double> overhead_low_s, overhead_high_s;
 };
 
 // `calibrate --fit-latency` (app/calibrate_latency.cpp): the latency the calibrated model leaves

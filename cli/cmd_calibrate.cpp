@@ -62,7 +62,16 @@ void check_overlay_outputs(const std::string& out, bool bounds) {
 
 ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::CalibrationInput>& inputs, const app::CalibrateOptions& options,
                        const std::vector<std::string>& sources, const std::string& out, bool quiet, bool bounds, const Args& args) {
-  auto calibration = app::calibrate(sc, inputs, options);
+  // --fit-overhead: the classes' reported handler times (read once the inputs are there) are
+  // known CPU; the fit is then one overhead per request.
+  app::CalibrateOptions fit_options = options;
+  if (args.has("fit-overhead")) {
+    const auto reported = app::handler_overhead(inputs, app::calibrate(sc, inputs, options), *args.get("handler-metric"));
+    for (const auto& c : reported.classes) {
+      if (c.handler_ms) fit_options.handler_s[c.name] = *c.handler_ms * 1e-3;
+    }
+  }
+  auto calibration = app::calibrate(sc, inputs, fit_options);
   write_hold_files(calibration, stem(out));
   std::string overlay = app::overlay_yaml(sc, calibration, sources);
   std::optional<app::LatencyFit> latency;
@@ -213,6 +222,7 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"db-connections", "", true, false, "ID  also fit the connections per task: the Id of RDS DatabaseConnections of the writer (Average)"},
                 {"fit-latency", "", false, false, "also fit load_balancer.latency and database.round_trip: the measured minus the simulated mean latency at the lowest load"},
                 {"handler-metric", "", true, false, "NAME  the Server-Timing metric of the app's handler: prints CPU per request minus it (the framework's overhead)"},
+                {"fit-overhead", "", false, false, "with --handler-metric: take each class's reported handler time as known CPU and fit one framework overhead per request on top"},
                 {"fit-latency", "", false, false, "also fit load_balancer.latency: the measured minus the simulated mean latency at the lowest load"},
                 {"db-sample", "", true, false, "NAME=SOURCE  with --target: the database's CPU too (fits database.query.read/.write)"},
                 {"db-sampled", "", true, false, "NAME  with --sampled: the database's CPU from each RESULT's own --sample NAME series"},
@@ -239,6 +249,9 @@ ExitCode run_calibrate(int argc, char** argv) {
     return ExitCode::kOk;
   }
   check_handler_metric(args);
+  if (args.has("fit-overhead") && !args.has("handler-metric")) {
+    throw UsageError("--fit-overhead takes each class's handler time from --handler-metric NAME: give both");
+  }
   if (args.has("target")) return run_calibrate_target(args);
   for (const char* only : {"sample", "db-sample", "rate", "run-duration", "runs-dir", "warmup"}) {
     if (args.has(only)) throw UsageError(std::string("--") + only + " is for --target (the protocol loadcast runs itself)");

@@ -195,6 +195,41 @@ TEST_CASE("Calibrate: several runs are fitted together, and one mix alone is fla
   CHECK(kHeavy <= *together.classes[1].high_s);
 }
 
+TEST_CASE("Calibrate: --fit-overhead takes the reported handler times as known and fits one overhead, even from one mix") {
+  // The truth: light 8 ms, heavy 20 ms of CPU per request; the apps report handler times of 6.5
+  // and 18.5 ms (Server-Timing), so the framework's overhead is 1.5 ms for both.
+  const auto sc = scenario::load_string(kScenario, "two.yaml");
+  const auto same_mix = synthetic(12, fixed_light, fixed_heavy);
+  auto o = options();
+  o.handler_s = {{"light", 0.0065}, {"heavy", 0.0185}};
+  const auto c = app::calibrate(sc, {input(same_mix)}, o);
+  for (const auto& w : c.warnings) CHECK(w.find("the mix never varied") == std::string::npos);
+  REQUIRE(c.overhead_s);
+  REQUIRE(c.overhead_low_s);
+  CHECK(*c.overhead_low_s <= 0.0015);
+  CHECK(0.0015 <= *c.overhead_high_s);
+  CHECK(*c.overhead_s == Approx(0.0015).epsilon(0.05));
+  CHECK(c.classes[0].demand_s == Approx(kLight).epsilon(0.01));
+  CHECK(c.classes[1].demand_s == Approx(kHeavy).epsilon(0.01));
+  REQUIRE(c.classes[0].low_s);
+  CHECK(*c.classes[0].low_s == Approx(0.0065 + *c.overhead_low_s));
+  CHECK(*c.classes[1].high_s == Approx(0.0185 + *c.overhead_high_s));
+  // R^2 is of the vCPU in use itself, not of what the handlers leave.
+  CHECK(c.r2 > 0.99);
+  CHECK_THAT(app::format_calibration(c), Catch::Contains("overhead/request"));
+  CHECK_THAT(app::overlay_yaml(sc, c, {"run.json"}), Catch::Contains("# --fit-overhead: each class's CPU per request is the handler time it reported plus one framework overhead of 1.4"));
+
+  // The same mix without the handler times cannot tell the classes apart.
+  const auto free = app::calibrate(sc, {input(same_mix)}, options());
+  bool flagged = false;
+  for (const auto& w : free.warnings) flagged = flagged || w.find("the mix never varied") != std::string::npos;
+  CHECK(flagged);
+
+  // A class that ran without a reported time is refused by name.
+  o.handler_s = {{"light", 0.0065}};
+  CHECK_THROWS_WITH(app::calibrate(sc, {input(same_mix)}, o), Catch::Contains("--fit-overhead: class heavy ran but reported no handler time"));
+}
+
 TEST_CASE("Calibrate: --background fits the tasks' background CPU as the intercept when the total rate varies") {
   // Each of the 2 tasks uses 0.05 vCPU whatever the requests.
   constexpr double kBackground = 0.05;

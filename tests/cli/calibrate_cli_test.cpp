@@ -139,6 +139,10 @@ TEST_CASE("Calibrate CLI: demands of two simulated runs with different mixes are
                                  " --cpu cpu --tasks tasks --scenario " + dir + "/two.yaml --shape hist --out " + dir + "/bad.yaml");
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.err, Catch::Contains("--shape must be keep, fit or empirical, got 'hist'"));
+    const auto no_metric = run_command(bin + " calibrate " + dir + "/a/result.json --cloudwatch " + dir + "/a.cw.json --start " + kStartIso +
+                                       " --cpu cpu --tasks tasks --scenario " + dir + "/two.yaml --fit-overhead --out " + dir + "/bad.yaml");
+    CHECK(no_metric.exit_code == 2);
+    CHECK_THAT(no_metric.err, Catch::Contains("--fit-overhead takes each class's handler time from --handler-metric NAME: give both"));
   }
   SECTION("a CloudWatch file of other minutes is refused with both spans") {
     const auto bad = run_command(bin + " calibrate " + dir + "/a/result.json --cloudwatch " + dir + "/a.cw.json --start 2026-12-06T08:00:00Z" +
