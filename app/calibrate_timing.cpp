@@ -1,7 +1,9 @@
 #include "app/calibrate_timing.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <string_view>
 
 #include "app/exit_code.hpp"
 #include "models/web/service_config.hpp"
@@ -113,6 +115,24 @@ std::string format_handler_overhead(const HandlerOverhead& h) {
   }
   for (const auto& w : h.warnings) t += "warning: " + w + "\n";
   return t;
+}
+
+CalibrateOptions with_reported_handlers(const scenario::Scenario& sc, const std::vector<CalibrationInput>& inputs, CalibrateOptions options,
+                                        const std::string& metric) {
+  options.handler_s.clear();
+  const auto reported = handler_overhead(inputs, calibrate(sc, inputs, options), metric);
+  for (const auto& c : reported.classes) {
+    if (c.handler_ms) options.handler_s[c.name] = *c.handler_ms * 1e-3;
+  }
+  return options;
+}
+
+std::string handler_metric_problem(const std::string& name) {
+  const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
+  });
+  if (token) return {};
+  return "'" + name + "': a Server-Timing metric name is a token (letters, digits, !#$%&'*+-.^_`|~)";
 }
 
 std::string handler_overhead_yaml(const HandlerOverhead& h) {

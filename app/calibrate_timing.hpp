@@ -51,6 +51,15 @@ std::string format_handler_overhead(const HandlerOverhead& h);
 // Comment lines for the overlay.
 std::string handler_overhead_yaml(const HandlerOverhead& h);
 
+// `options` for `calibrate --fit-overhead` and `validate --oracle --handler-metric`: handler_s
+// set to each class's mean reported `metric` time over the inputs (read from a first, free fit's
+// classes). Throws InputError as handler_overhead() does, and calibrate() then throws for a class
+// that ran without reporting it.
+CalibrateOptions with_reported_handlers(const scenario::Scenario& sc, const std::vector<CalibrationInput>& inputs, CalibrateOptions options,
+                                        const std::string& metric);
+// Empty when `name` can be a Server-Timing metric name (an HTTP token); else what is wrong.
+std::string handler_metric_problem(const std::string& name);
+
 struct DemandUncertainty {
   std::optional<double> sd;  // none: no class has an interval
   struct Share {

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "app/calibrate.hpp"
+#include "app/calibrate_timing.hpp"
 #include "app/load.hpp"
 #include "app/simulate.hpp"
 #include "reports/run_outputs.hpp"
@@ -162,6 +163,7 @@ void add_oracle(const scenario::Scenario& run, const loadgen::LoadConfig& load, 
   copt.sample = options.samples.front().name;
   // Six periods of the measured window, whole seconds.
   copt.sample_period_s = std::clamp(std::floor(sim::to_seconds(load.duration) / 6.0), 1.0, 10.0);
+  if (!options.handler_metric.empty()) copt = with_reported_handlers(run, {in}, copt, options.handler_metric);
   Calibration fit = calibrate(run, {in}, copt);
   // One run has one rate: its demands carry the whole CPU, so a calibrated background is set to
   // 0 in the oracle (else it would count twice).

@@ -63,6 +63,10 @@ struct ValidateOptions {
   // own first sample (app::calibrate), the metrics added as oracle.<metric>. What the calibrated
   // prediction misses and the oracle gets is calibration drift; what both miss is model error.
   bool oracle = false;
+  // --handler-metric with --oracle: the oracle's fit takes each class's handler time reported in
+  // that run's Server-Timing as known CPU and fits one framework overhead per request on top
+  // (calibrate --fit-overhead), so one run's noise cannot move CPU between its classes.
+  std::string handler_metric;
   std::vector<scenario::Override> overrides;  // the scenario's --overlay/--set, reapplied with the oracle's overlay
 };
 

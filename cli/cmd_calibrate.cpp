@@ -64,13 +64,8 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
                        const std::vector<std::string>& sources, const std::string& out, bool quiet, bool bounds, const Args& args) {
   // --fit-overhead: the classes' reported handler times (read once the inputs are there) are
   // known CPU; the fit is then one overhead per request.
-  app::CalibrateOptions fit_options = options;
-  if (args.has("fit-overhead")) {
-    const auto reported = app::handler_overhead(inputs, app::calibrate(sc, inputs, options), *args.get("handler-metric"));
-    for (const auto& c : reported.classes) {
-      if (c.handler_ms) fit_options.handler_s[c.name] = *c.handler_ms * 1e-3;
-    }
-  }
+  const app::CalibrateOptions fit_options =
+      args.has("fit-overhead") ? app::with_reported_handlers(sc, inputs, options, *args.get("handler-metric")) : options;
   auto calibration = app::calibrate(sc, inputs, fit_options);
   write_hold_files(calibration, stem(out));
   std::string overlay = app::overlay_yaml(sc, calibration, sources);
@@ -192,10 +187,7 @@ ExitCode run_calibrate_target(const Args& args) {
 void check_handler_metric(const Args& args) {
   const auto name = args.get("handler-metric");
   if (!name) return;
-  const bool token = !name->empty() && std::all_of(name->begin(), name->end(), [](char ch) {
-    return std::isalnum(static_cast<unsigned char>(ch)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
-  });
-  if (!token) throw UsageError("--handler-metric '" + *name + "': a Server-Timing metric name is a token (letters, digits, !#$%&'*+-.^_`|~)");
+  if (const auto problem = app::handler_metric_problem(*name); !problem.empty()) throw UsageError("--handler-metric " + problem);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 
+#include "app/calibrate_timing.hpp"
 #include "app/validate.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
@@ -106,6 +107,8 @@ ExitCode run_validate(int argc, char** argv) {
                    {"sample", "", true, true, "NAME=SOURCE  also compare the target's CPU in use, read from cgroup:DIR, pid:PID or prometheus:URL (repeatable)"},
                    {"service", "", true, false, "NAME  the service --sample measures (default: the scenario's only service)"},
                    {"oracle", "", false, false, "with --sample: also re-predict each run with the CPU demands fitted from that run (oracle.* rows)"},
+                   {"handler-metric", "", true, false,
+                    "NAME  with --oracle: the oracle takes each class's Server-Timing NAME time as known CPU and fits one overhead per request (calibrate --fit-overhead)"},
                    {"rates", "", true, false, "R1,R2,...  a ladder: validate at each arrival rate (requests/s) in turn"},
                    {"repeat", "", true, false, "N  with --rates: repetitions per rate, seeds seed..seed+N-1 (default 1)"},
                });
@@ -143,6 +146,11 @@ ExitCode run_validate(int argc, char** argv) {
   if (args.has("service") && options.samples.empty()) throw UsageError("--service names the service --sample measures: give --sample too");
   options.oracle = args.has("oracle");
   if (options.oracle && options.samples.empty()) throw UsageError("--oracle fits demands from the run's own CPU: give --sample too");
+  if (const auto metric = args.get("handler-metric")) {
+    if (!options.oracle) throw UsageError("--handler-metric sets how the oracle fits each run's demands: give --oracle too");
+    if (const auto problem = app::handler_metric_problem(*metric); !problem.empty()) throw UsageError("--handler-metric " + problem);
+    options.handler_metric = *metric;
+  }
   const auto sc = read_scenario(args.positionals()[0], args);
   if (!sc) return ExitCode::kUsage;
   if (options.oracle) options.overrides = scenario_overrides(args);

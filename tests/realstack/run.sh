@@ -77,7 +77,7 @@ for rho in $rhos; do rates="$rates${rates:+,}$(rate_at "$rho" "$out/calibration.
 echo "== ladder: rho $rhos -> $rates requests/s, $reps repetition(s) of $dur (5 s warm-up)"
 set +e
 "$loadcast" validate "$scenario" --overlay "$out/calibration.yaml" --target "$URL" --rates "$rates" --repeat "$reps" \
-  --sample "app=cgroup:$APP_CGROUP" --oracle -c 64 --set duration="$dur" --set services.app.cpu_demand_sd=0 --out "$out/validate" | tee "$out/validate.txt"
+  --sample "app=cgroup:$APP_CGROUP" --oracle --handler-metric handler -c 64 --set duration="$dur" --set services.app.cpu_demand_sd=0 --out "$out/validate" | tee "$out/validate.txt"
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" = 0 ] || { echo "run.sh: loadcast validate exited $status" >&2; exit 1; }
@@ -108,6 +108,20 @@ for rate in ladder["steps"]:
         print(f"rate {rate['rate']:g}: {name} error {err:+.1f} % (limit {limit:g} % in CI)")
         if short and abs(err) > limit:
             failures.append(f"rate {rate['rate']}: {name} off by {err:+.1f} % (more than {limit:g} %)")
+    # The oracle re-predicts the run with the demands fitted from its own CPU (the handler times
+    # it reported plus one overhead): its CPU is the run's, up to the fit's rounding and the
+    # simulated sample path.
+    m = metric(rate, "oracle.cpu_vcpu.app")
+    if m is None:
+        failures.append(f"rate {rate['rate']}: no oracle.cpu_vcpu.app")
+    else:
+        err = 100.0 * m["error_median"]
+        print(f"rate {rate['rate']:g}: oracle.cpu_vcpu.app error {err:+.1f} % (limit 10 % in CI)")
+        if short and abs(err) > 10.0:
+            failures.append(f"rate {rate['rate']}: the oracle's CPU is off by {err:+.1f} % (more than 10 %)")
+for overlay in glob.glob(os.path.join(out, "validate", "rate-*", "rep-*", "oracle-overlay.yaml")):
+    if "--fit-overhead" not in open(overlay).read():
+        failures.append(f"{overlay}: the oracle did not take the reported handler times (no --fit-overhead fit)")
 # Exact accounting at the load balancer: each request the calibration runs sent is one line of
 # nginx's access log (the validation runs' warm-up requests are sent but not counted by the load
 # generator, so the exact check is on the calibration runs).
