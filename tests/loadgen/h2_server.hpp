@@ -331,6 +331,17 @@ class H2Server {
       if (nghttp2_session_mem_recv(c.session, buf, static_cast<std::size_t>(r)) < 0) break;
     }
     nghttp2_session_del(c.session);
+    // A lingering close, as nginx's: stop sending, read what the client still sends until it
+    // closes (at most 500 ms), then close. Closing with unread data makes the kernel reset the
+    // connection, and the client may then lose the responses just sent (CI saw a GOAWAY test
+    // count one answered stream as reset).
+    ::shutdown(fd, SHUT_WR);
+    const auto linger_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    while (!stop_ && std::chrono::steady_clock::now() < linger_until) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 20) <= 0) continue;
+      if (::recv(fd, buf, sizeof buf, 0) <= 0) break;
+    }
     ::close(fd);
   }
 
