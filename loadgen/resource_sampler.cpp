@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <mutex>
@@ -101,6 +102,38 @@ std::optional<CpuCounters> read_cgroup(const std::string& dir, std::string& erro
     if (!text || !parse_cgroup_v1_cpu_stat(*text, c, error)) return std::nullopt;
   }
   return c;
+}
+
+// The voluntary context switches of process `pid`'s main thread; nullopt when it has exited.
+std::optional<double> main_thread_switches(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/task/" + pid + "/status");
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string error;
+  return parse_voluntary_switches(text.str(), error);
+}
+
+// `dir`'s cgroup.procs into `out`; false when it cannot be read.
+bool append_procs(const std::filesystem::path& dir, std::vector<long>& out) {
+  std::ifstream in(dir / "cgroup.procs");
+  if (!in) return false;
+  long pid = 0;
+  while (in >> pid) {
+    if (pid > 0) out.push_back(pid);
+  }
+  return true;
+}
+
+void append_descendants(const std::filesystem::path& dir, std::vector<long>& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->symlink_status(type_ec).type() != fs::file_type::directory) continue;
+    append_procs(it->path(), out);
+    append_descendants(it->path(), out);
+  }
 }
 
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
@@ -264,6 +297,45 @@ bool parse_cgroup_v1_cpu_stat(const std::string& text, CpuCounters& c, std::stri
   return true;
 }
 
+std::optional<double> parse_voluntary_switches(const std::string& status_text, std::string& error) {
+  static const std::string key = "voluntary_ctxt_switches:";
+  std::istringstream in(status_text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, key.size(), key) != 0) continue;
+    std::istringstream rest(line.substr(key.size()));
+    std::string value, extra;
+    rest >> value;
+    const bool digits = !value.empty() && value.size() <= 19 &&
+                        std::all_of(value.begin(), value.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (!digits || (rest >> extra)) {
+      std::string given = line.substr(key.size());
+      given.erase(0, given.find_first_not_of(" \t"));
+      given.erase(given.find_last_not_of(" \t\r") + 1);
+      error = "voluntary_ctxt_switches ('" + given + "') is not a count";
+      return std::nullopt;
+    }
+    return static_cast<double>(std::stoull(value));
+  }
+  error = "no voluntary_ctxt_switches line";
+  return std::nullopt;
+}
+
+std::optional<std::vector<long>> cgroup_pids(const std::string& dir) {
+  std::vector<long> pids;
+  if (!append_procs(dir, pids)) return std::nullopt;
+  append_descendants(dir, pids);
+  std::sort(pids.begin(), pids.end());
+  pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
+  return pids;
+}
+
+double main_thread_wakeups(const std::vector<long>& pids) {
+  double sum = 0.0;
+  for (long pid : pids) sum += main_thread_switches(std::to_string(pid)).value_or(0.0);
+  return sum;
+}
+
 std::optional<double> parse_proc_stat_cpu_s(const std::string& text, double ticks_per_s, std::string& error) {
   // "pid (comm) state ppid …": comm may hold spaces and parentheses, so fields count from the
   // last ')'. utime and stime are fields 14 and 15, the 12th and 13th after the state (field 3).
@@ -337,8 +409,12 @@ std::optional<double> parse_prometheus_sum(const std::string& text, const Sample
 
 std::optional<CpuCounters> read_counters(const SampleSpec& spec, std::string& error) {
   switch (spec.kind) {
-    case SampleKind::kCgroup:
-      return read_cgroup(spec.target, error);
+    case SampleKind::kCgroup: {
+      auto c = read_cgroup(spec.target, error);
+      if (!c) return std::nullopt;
+      if (const auto pids = cgroup_pids(spec.target)) c->wakeups = main_thread_wakeups(*pids);
+      return c;
+    }
     case SampleKind::kPid: {
       const std::string path = "/proc/" + spec.target + "/stat";
       auto text = read_file(path, error);
@@ -355,6 +431,7 @@ std::optional<CpuCounters> read_counters(const SampleSpec& spec, std::string& er
       }
       CpuCounters c;
       c.cpu_s = *s;
+      c.wakeups = main_thread_switches(spec.target);
       return c;
     }
     case SampleKind::kPrometheus: {
@@ -454,6 +531,15 @@ std::optional<double> at(const std::vector<double>& t, const std::vector<double>
   return v[k - 1] + (v[k] - v[k - 1]) * (when - t[k - 1]) / span;
 }
 
+// Whether the counter fell between two readings whose span overlaps (a, b): a sum over processes
+// that lost one, whose interpolated increase there is not the processes' own.
+bool fell_within(const std::vector<double>& t, const std::vector<double>& v, double a, double b) {
+  for (std::size_t k = 1; k < t.size(); ++k) {
+    if (t[k] > a && t[k - 1] < b && v[k] < v[k - 1]) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void add_samples(reports::Result& result, const std::vector<SampleTrace>& traces, double started_epoch) {
@@ -461,19 +547,24 @@ void add_samples(reports::Result& result, const std::vector<SampleTrace>& traces
   const double nan = std::numeric_limits<double>::quiet_NaN();
   reports::Json samples = reports::Json::object();
   for (const auto& tr : traces) {
-    std::vector<double> cpu, periods, throttled;
+    std::vector<double> cpu, periods, throttled, wakeups;
     bool cfs = !tr.counters.empty();
+    bool woke = !tr.counters.empty();
     for (const auto& c : tr.counters) {
       cpu.push_back(c.cpu_s);
       cfs = cfs && c.periods && c.throttled;
       periods.push_back(c.periods.value_or(0.0));
       throttled.push_back(c.throttled.value_or(0.0));
+      woke = woke && c.wakeups;
+      wakeups.push_back(c.wakeups.value_or(0.0));
     }
     // CFS figures only where a quota made periods elapse.
     cfs = cfs && periods.back() > periods.front();
     auto& vcpu = result.timeseries.series["resources." + tr.spec.name + ".cpu_vcpu"];
     std::vector<double>* ratio = cfs ? &result.timeseries.series["resources." + tr.spec.name + ".throttled_ratio"] : nullptr;
+    std::vector<double>* wake = woke ? &result.timeseries.series["resources." + tr.spec.name + ".wakeups_per_s"] : nullptr;
     vcpu.clear();
+    if (wake != nullptr) wake->clear();
     for (double t : ts.t_s) {
       const double a = started_epoch + t, b = a + ts.interval_s;
       const auto c0 = at(tr.t_epoch, cpu, a), c1 = at(tr.t_epoch, cpu, b);
@@ -482,6 +573,10 @@ void add_samples(reports::Result& result, const std::vector<SampleTrace>& traces
         const auto p0 = at(tr.t_epoch, periods, a), p1 = at(tr.t_epoch, periods, b);
         const auto h0 = at(tr.t_epoch, throttled, a), h1 = at(tr.t_epoch, throttled, b);
         ratio->push_back(p0 && p1 && h0 && h1 ? (*p1 - *p0 > 0.0 ? (*h1 - *h0) / (*p1 - *p0) : 0.0) : nan);
+      }
+      if (wake != nullptr) {
+        const auto w0 = at(tr.t_epoch, wakeups, a), w1 = at(tr.t_epoch, wakeups, b);
+        wake->push_back(w0 && w1 && !fell_within(tr.t_epoch, wakeups, a, b) ? (*w1 - *w0) / ts.interval_s : nan);
       }
     }
     // The measured window (after the warm-up): the CPU it used and its mean vCPU.
@@ -501,6 +596,10 @@ void add_samples(reports::Result& result, const std::vector<SampleTrace>& traces
     } else {
       s["throttled_ratio"] = nullptr;
     }
+    const auto w0 = woke ? at(tr.t_epoch, wakeups, from) : std::nullopt, w1 = woke ? at(tr.t_epoch, wakeups, to) : std::nullopt;
+    s["wakeups_per_s"] = w0 && w1 && result.duration_s > 0.0 && !fell_within(tr.t_epoch, wakeups, from, to)
+                             ? reports::Json((*w1 - *w0) / result.duration_s)
+                             : reports::Json(nullptr);
     samples[tr.spec.name] = std::move(s);
   }
   result.sections["load"]["samples"] = std::move(samples);

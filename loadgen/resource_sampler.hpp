@@ -2,8 +2,15 @@
 // load generator itself, for calibration against local or Kubernetes targets that have no
 // CloudWatch (app/calibrate.hpp). A sampler thread reads each source's cumulative CPU counter
 // every `interval` during the run; add_samples() turns the readings into per-second series of
-// the load result (vCPU in use, the share of CFS periods throttled), aligned with its other
-// series.
+// the load result (vCPU in use, the share of CFS periods throttled, wake-ups per second), aligned
+// with its other series.
+//
+// A wake-up is a voluntary context switch of a process's main thread: the thread blocked (for an
+// event loop such as Node.js's, it found nothing to do and slept in epoll_wait) and was woken
+// again. Its rate tells how often the idle loop was woken, which costs CPU per request; the
+// calibrator fits that cost from the series. The count sums the main threads of the source's
+// processes, read when each reading is taken: a process that exits lowers it, and the intervals
+// where it fell get no rate.
 //
 // Sources:
 //   cgroup:PATH       a cgroup directory. v2: cpu.stat's usage_usec, nr_periods, nr_throttled,
@@ -13,12 +20,16 @@
 //                     controllers are mounted apart.
 //                     [doc] https://docs.kernel.org/admin-guide/cgroup-v2.html (cpu.stat)
 //                     [doc] https://docs.kernel.org/scheduler/sched-bwc.html (nr_periods, nr_throttled)
+//                     Wake-ups: every pid in cgroup.procs of PATH and of its descendant groups
+//                     (v1: of PATH's hierarchy), each from /proc/PID/task/PID/status's
+//                     voluntary_ctxt_switches. [doc] https://man7.org/linux/man-pages/man5/proc_pid_status.5.html
 //   pid:PID           one process: /proc/PID/stat's utime + stime (all its threads), in clock
 //                     ticks of sysconf(_SC_CLK_TCK). [doc] https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html
+//                     Wake-ups: /proc/PID/task/PID/status, as for a cgroup's processes.
 //   prometheus:URL[#METRIC{label="v",…}]
 //                     a Prometheus text endpoint (cAdvisor, a node exporter, the app's own
 //                     /metrics): the sum of METRIC's samples whose labels include the given ones,
-//                     a counter in CPU seconds (default process_cpu_seconds_total).
+//                     a counter in CPU seconds (default process_cpu_seconds_total). No wake-ups.
 //                     [doc] https://prometheus.io/docs/instrumenting/exposition_formats/
 #pragma once
 
@@ -60,6 +71,8 @@ struct CpuCounters {
   std::optional<double> periods;           // CFS enforcement periods elapsed (cgroup with a quota)
   std::optional<double> throttled;         // of which throttled
   std::optional<double> throttled_s;       // time throttled, seconds
+  std::optional<double> wakeups;           // voluntary context switches of the processes' main
+                                           // threads, summed (cgroup, pid; nullopt for prometheus)
 };
 
 // Parsers of the sources' texts (exposed for tests). Each returns nullopt and sets `error` when
@@ -69,6 +82,16 @@ std::optional<double> parse_proc_stat_cpu_s(const std::string& text, double tick
 std::optional<double> parse_prometheus_sum(const std::string& text, const SampleSpec& spec, std::string& error);
 // v1's cpu.stat: nr_periods, nr_throttled, throttled_time (ns) into `c`.
 bool parse_cgroup_v1_cpu_stat(const std::string& text, CpuCounters& c, std::string& error);
+// /proc/PID/task/TID/status: its voluntary_ctxt_switches count.
+std::optional<double> parse_voluntary_switches(const std::string& status_text, std::string& error);
+
+// The pids in cgroup.procs of the cgroup directory `dir` and of every group below it, sorted,
+// each once; nullopt when `dir` has no readable cgroup.procs. A group removed while it is listed
+// is skipped.
+std::optional<std::vector<long>> cgroup_pids(const std::string& dir);
+// The sum of voluntary_ctxt_switches over the main threads of `pids`; a process that exited
+// (its status unreadable) counts 0.
+double main_thread_wakeups(const std::vector<long>& pids);
 
 // Reads a source once (files, or an HTTP GET with a 2 s timeout for prometheus).
 std::optional<CpuCounters> read_counters(const SampleSpec& spec, std::string& error);
@@ -108,8 +131,10 @@ class ResourceSampler {
 // Per result interval k (from `started_epoch` + t_s[k], interval_s long): the vCPU in use,
 // Δcpu_s / interval, from the readings interpolated linearly at both ends (NaN where the
 // readings do not cover the interval), as timeseries.series["resources.<name>.cpu_vcpu"]; with
-// CFS periods, the share throttled as "resources.<name>.throttled_ratio". load.samples.<name>
-// gets the source, the readings, the failed reads and the measured window's totals.
+// CFS periods, the share throttled as "resources.<name>.throttled_ratio"; when every reading has
+// wake-ups, Δwakeups / interval as "resources.<name>.wakeups_per_s" (NaN where the count fell
+// between the readings that span the interval). load.samples.<name> gets the source, the
+// readings, the failed reads and the measured window's totals.
 void add_samples(reports::Result& result, const std::vector<SampleTrace>& traces, double started_epoch);
 
 }  // namespace loadcast::loadgen

@@ -1,14 +1,19 @@
 // `loadcast load --sample`: the sources' texts (cgroup v1/v2 cpu.stat and cpuacct.usage,
-// /proc/PID/stat, Prometheus text), the per-second series built from readings, and, end to end,
+// /proc/PID/stat, /proc/PID/task/PID/status, Prometheus text), a cgroup tree's processes and their
+// wake-ups, the per-second series built from readings, and, end to end,
 // a CPU-burning testbed process sampled during two load runs whose `calibrate --sampled` gives
 // back its CPU per request.
 #include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "loadgen/resource_sampler.hpp"
 #include "reports/result.hpp"
@@ -165,6 +170,143 @@ TEST_CASE("Sample sources: a v1 cgroup is read across the cpu and cpuacct hierar
   CHECK_FALSE(loadgen::read_counters(spec_of("a=pid:999999999"), error));
   CHECK(error == "/proc/999999999/stat: cannot be read (no process 999999999?)");
   fs::remove_all(root);
+}
+
+TEST_CASE("Sample sources: a main thread's voluntary_ctxt_switches, and a status without a count says so") {
+  std::string error;
+  const std::string status = "Name:\tnode\nState:\tS (sleeping)\nTgid:\t4242\nThreads:\t11\n"
+                             "voluntary_ctxt_switches:\t123456\nnonvoluntary_ctxt_switches:\t789\n";
+  const auto n = loadgen::parse_voluntary_switches(status, error);
+  REQUIRE(n);
+  CHECK(*n == 123456.0);
+  CHECK_FALSE(loadgen::parse_voluntary_switches("Name:\tnode\nnonvoluntary_ctxt_switches:\t789\n", error));
+  CHECK(error == "no voluntary_ctxt_switches line");
+  for (const char* bad : {"-3", "12x", "1.5", "", "7 8"}) {
+    INFO(bad);
+    CHECK_FALSE(loadgen::parse_voluntary_switches(std::string("voluntary_ctxt_switches:\t") + bad + "\n", error));
+    CHECK(error == std::string("voluntary_ctxt_switches ('") + bad + "') is not a count");
+  }
+}
+
+TEST_CASE("Sample sources: a pid's wake-ups rise each time its main thread sleeps") {
+  const auto spec = spec_of("me=pid:" + std::to_string(::getpid()));
+  std::string error;
+  const auto before = loadgen::read_counters(spec, error);
+  INFO(error);
+  REQUIRE(before);
+  REQUIRE(before->wakeups);
+  for (int k = 0; k < 5; ++k) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const auto after = loadgen::read_counters(spec, error);
+  REQUIRE(after);
+  REQUIRE(after->wakeups);
+  CHECK(*after->wakeups - *before->wakeups >= 5.0);
+}
+
+TEST_CASE("Sample sources: a cgroup's processes are those of its group and of every group below it") {
+  namespace fs = std::filesystem;
+  const std::string root = testing::temp_dir("sample-cgroup-tree");
+  const long me = static_cast<long>(::getpid());
+  fs::create_directories(root + "/app/app1");
+  fs::create_directories(root + "/app/app2/deeper");
+  fs::create_directories(root + "/empty/sub");
+  // 999999999 has exited (no such pid): listed, read as 0 wake-ups. The test process sits in two
+  // groups (moved while listed): counted once.
+  testing::write_file(root + "/app/cgroup.procs", "999999999\n");
+  testing::write_file(root + "/app/app1/cgroup.procs", std::to_string(me) + "\n");
+  testing::write_file(root + "/app/app2/cgroup.procs", "");
+  testing::write_file(root + "/app/app2/deeper/cgroup.procs", std::to_string(me) + "\n");
+  testing::write_file(root + "/app/cpu.stat", "usage_usec 900000\n");
+  testing::write_file(root + "/empty/cgroup.procs", "");
+  testing::write_file(root + "/empty/sub/cgroup.procs", "");
+  testing::write_file(root + "/empty/cpu.stat", "usage_usec 1\n");
+
+  const auto pids = loadgen::cgroup_pids(root + "/app");
+  REQUIRE(pids);
+  CHECK(*pids == std::vector<long>{me, 999999999L});
+  CHECK(loadgen::cgroup_pids(root + "/app/app1") == std::vector<long>{me});
+  CHECK(loadgen::cgroup_pids(root + "/empty") == std::vector<long>{});
+  CHECK_FALSE(loadgen::cgroup_pids(root + "/none"));
+
+  SECTION("the wake-ups sum the listed processes' main threads, an exited one counting 0") {
+    std::string error;
+    const auto own = loadgen::read_counters(spec_of("me=pid:" + std::to_string(me)), error);
+    REQUIRE(own);
+    REQUIRE(own->wakeups);
+    const auto app = loadgen::read_counters(spec_of("a=cgroup:" + root + "/app"), error);
+    INFO(error);
+    REQUIRE(app);
+    CHECK(app->cpu_s == Approx(0.9));
+    REQUIRE(app->wakeups);
+    CHECK(*app->wakeups >= *own->wakeups);
+    CHECK(loadgen::main_thread_wakeups({999999999L}) == 0.0);
+    const auto empty = loadgen::read_counters(spec_of("e=cgroup:" + root + "/empty"), error);
+    REQUIRE(empty);
+    CHECK(empty->wakeups == 0.0);
+  }
+  SECTION("a group without cgroup.procs has its CPU read and no wake-ups") {
+    fs::create_directories(root + "/bare");
+    testing::write_file(root + "/bare/cpu.stat", "usage_usec 2000000\n");
+    std::string error;
+    const auto bare = loadgen::read_counters(spec_of("b=cgroup:" + root + "/bare"), error);
+    REQUIRE(bare);
+    CHECK(bare->cpu_s == Approx(2.0));
+    CHECK_FALSE(bare->wakeups);
+  }
+  fs::remove_all(root);
+}
+
+TEST_CASE("Sample series: wake-ups per second from interpolated readings, NaN where a process left, null without a count") {
+  reports::Result r;
+  r.warmup_s = 1.0;
+  r.duration_s = 3.0;
+  r.timeseries.interval_s = 1.0;
+  r.timeseries.t_s = {0.0, 1.0, 2.0, 3.0, 4.0};
+  const double start = 1000.0;
+  // Readings every 0.5 s from 999.5 to 1004.5, 100 wake-ups a second; in `app` a process with
+  // 300 of them exits between 1002.0 and 1002.5, in `steady` (50 a second) none does, and
+  // `prom` has no count.
+  loadgen::SampleTrace app, steady, prom;
+  app.spec = spec_of("app=cgroup:/x");
+  steady.spec = spec_of("steady=pid:1");
+  prom.spec = spec_of("prom=prometheus:http://h/m");
+  for (int k = 0; k <= 10; ++k) {
+    const double t = 999.5 + 0.5 * k;
+    CpuCounters c;
+    c.cpu_s = 0.25 * (t - 999.5);
+    prom.t_epoch.push_back(t);
+    prom.counters.push_back(c);
+    c.wakeups = 50.0 * (t - 999.5);
+    steady.t_epoch.push_back(t);
+    steady.counters.push_back(c);
+    c.wakeups = 100.0 * (t - 999.5) - (k >= 6 ? 300.0 : 0.0);
+    app.t_epoch.push_back(t);
+    app.counters.push_back(c);
+  }
+  loadgen::add_samples(r, {app, steady, prom}, start);
+  const auto& w = r.timeseries.series.at("resources.app.wakeups_per_s");
+  REQUIRE(w.size() == 5);
+  CHECK(w[0] == Approx(100.0));
+  CHECK(w[1] == Approx(100.0));  // the fall begins at its end, 1002.0
+  CHECK(std::isnan(w[2]));       // not -200 a second
+  CHECK(w[3] == Approx(100.0));
+  CHECK(std::isnan(w[4]));       // the readings end at 1004.5, before 1005
+  CHECK(r.timeseries.series.at("resources.app.cpu_vcpu")[2] == Approx(0.25));
+  const auto& ws = r.timeseries.series.at("resources.steady.wakeups_per_s");
+  CHECK(ws[2] == Approx(50.0));
+  CHECK(r.timeseries.series.count("resources.prom.wakeups_per_s") == 0);
+  CHECK(r.timeseries.series.count("resources.prom.cpu_vcpu") == 1);
+  const auto& s = r.sections["load"]["samples"];
+  // The measured window [1001, 1004) holds app's fall: no mean.
+  CHECK(s["app"]["wakeups_per_s"].is_null());
+  REQUIRE(s["steady"]["wakeups_per_s"].is_number());
+  CHECK(s["steady"]["wakeups_per_s"].get<double>() == Approx(50.0));
+  CHECK(s["prom"]["wakeups_per_s"].is_null());
+  CHECK(s["prom"]["mean_vcpu"].get<double>() == Approx(0.25));
+  r.warmup_s = 2.5;  // [1002.5, 1004.5): after the fall
+  r.duration_s = 2.0;
+  loadgen::add_samples(r, {app}, start);
+  REQUIRE(r.sections["load"]["samples"]["app"]["wakeups_per_s"].is_number());
+  CHECK(r.sections["load"]["samples"]["app"]["wakeups_per_s"].get<double>() == Approx(100.0));
 }
 
 TEST_CASE("Sample series: vCPU per second from interpolated readings, throttling, and the measured window's totals") {
