@@ -435,6 +435,7 @@ void EcsService::on_task_state(Task& t, TaskState from) {
     const sim::CfsPeriods p = t.cfs_periods(now);
     stopped_periods_.ran += p.ran;
     stopped_periods_.throttled += p.throttled;
+    stopped_wakeups_ += t.wakeups();
     live_.erase(std::remove(live_.begin(), live_.end(), &t), live_.end());
     reconcile();
   }
@@ -495,7 +496,9 @@ EcsService::Marks EcsService::marks(sim::Time now) const {
   m.active = stopped_active_;
   m.periods = static_cast<double>(stopped_periods_.ran);
   m.throttled = static_cast<double>(stopped_periods_.throttled);
+  m.wakeups = static_cast<double>(stopped_wakeups_);
   for (const Task* t : live_) {
+    m.wakeups += static_cast<double>(t->wakeups());
     m.busy += t->busy_area(now);
     m.active += t->active_area(now);
     const sim::CfsPeriods p = t->cfs_periods(now);
@@ -541,6 +544,7 @@ void EcsService::add_usage(cost::Usage& usage, sim::Time end) const {
 
 void EcsService::on_warmup_end() {
   stats_marks_ = marks(sim_.now());
+  measured_from_ = sim_.now();
   running_min_ = running_max_ = running_;
   at_max_tw_.restart(sim_.now());
   measuring_ = true;
@@ -588,6 +592,12 @@ void EcsService::finish(RunOutput& out) {
   j["memory_utilization_mean"] = memory_percent(stats_marks_, now);
   const double throttled = throttled_ratio(stats_marks_, now);
   j["throttled_ratio"] = std::isnan(throttled) ? reports::Json(nullptr) : reports::Json(throttled);
+  // Wake-ups of the tasks' event loops from idle per second of the measured window, all tasks
+  // together (what `loadcast load --sample` counts as resources.<name>.wakeups_per_s).
+  if (!config_.concurrency.pool()) {
+    const double window = sim::to_seconds(sim_.now() - measured_from_);
+    j["wakeups_per_s"] = window > 0.0 ? (now.wakeups - stats_marks_.wakeups) / window : 0.0;
+  }
   j["tasks_launched"] = tasks_.size();
   j["tasks_killed"] = killed_;
   j["tasks_replaced_unhealthy"] = replaced_unhealthy_;

@@ -140,6 +140,7 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   struct Marks {
     double busy = 0.0, active = 0.0, running = 0.0, requests = 0.0;
     double periods = 0.0, throttled = 0.0;  // CFS periods the tasks ran in, and the throttled ones
+    double wakeups = 0.0;  // of the tasks' event loops from idle (Task::wakeups)
   };
   // What ECS knows of a task beyond its lifecycle, by task id - 1.
   struct TaskMeta {
@@ -207,6 +208,7 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   double stopped_busy_ = 0.0;
   double stopped_active_ = 0.0;
   sim::CfsPeriods stopped_periods_;
+  std::uint64_t stopped_wakeups_ = 0;
   sim::TimeWeighted running_tw_;
   std::unique_ptr<MetricPublisher> metrics_;
   std::unique_ptr<Utilization> cpu_metric_;
@@ -221,6 +223,7 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   sim::Time first_raise_ = -1;       // desired first raised (a scale-out or a scheduled minimum)
   sim::TimeWeighted at_max_tw_;      // 1 while desired is at the autoscaling maximum
   bool measuring_ = true;            // after the warm-up
+  sim::Time measured_from_ = 0;      // the warm-up's end
   double cpu_peak_ = std::numeric_limits<double>::quiet_NaN();     // highest interval value
   double memory_peak_ = std::numeric_limits<double>::quiet_NaN();
   std::uint64_t killed_ = 0;

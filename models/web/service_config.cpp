@@ -102,6 +102,10 @@ ConfigProblems ServiceConfig::validate() const {
   if (!(background_vcpu >= 0.0) || background_vcpu >= vcpu()) {
     out.push_back({"background.cpu", "must be >= 0 and below the task's vCPU (" + std::to_string(vcpu()) + ")"});
   }
+  if (wakeup_cpu < 0 || wakeup_cpu > sim::kSecond) out.push_back({"wakeup_cpu", "must be between 0 and 1s"});
+  if (wakeup_cpu > 0 && concurrency.model != Concurrency::kEventLoop) {
+    out.push_back({"wakeup_cpu", "applies to concurrency: event_loop only (a pool's worker wakes for every request: that cost is part of its CPU demand)"});
+  }
   if (background_interval < sim::kMillisecond || background_interval > 60 * sim::kSecond) {
     out.push_back({"background.interval", "must be between 1ms and 60s"});
   }

@@ -116,6 +116,14 @@ struct ServiceConfig {
   // of the service demand law when its runs had two rates or more; the interval is a guess.
   double background_vcpu = 0.0;
   sim::Time background_interval = 100 * sim::kMillisecond;
+  // `wakeup_cpu`: the CPU an event loop spends waking from idle — a request or a database reply
+  // that arrives while none of the task's CPU steps runs or waits (the loop was asleep in
+  // epoll_wait) first costs this much CPU on the loop's thread (the kernel's wake-up, the loop's
+  // turn, caches gone cold), before the step it woke for. Under load the loop is rarely idle, so
+  // the CPU per request falls as the rate rises. assumption: 0 unless measured: `loadcast
+  // calibrate --fit-wakeup` fits it from the wake-ups `loadcast load --sample` counts. Event loop
+  // only: a pool's worker blocks for every request, so its wake-ups are part of the demand.
+  sim::Time wakeup_cpu = 0;
   bool arm64 = false;                   // `architecture`, for cost only
   // `capacity_provider_strategy` (or `capacity: on_demand | spot`, one provider): which tasks
   // run on Fargate Spot (priced at the Spot rate and reclaimed now and then).

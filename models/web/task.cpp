@@ -52,6 +52,8 @@ Task::Task(TaskHost& host, std::uint32_t id, sim::Simulation& sim, RequestSink& 
     workers_ = static_cast<std::uint32_t>(config_.concurrency.workers);
     backlog_limit_ = static_cast<std::size_t>(config_.concurrency.backlog_limit());
   }
+  event_loop_ = !config_.concurrency.pool();
+  wakeup_work_s_ = sim::to_seconds(config_.wakeup_cpu);
   cpu_.set_quota(config_.cores(), config_.vcpu(), config_.cpu_period);
   if (db != nullptr) {
     writer_pool_ = std::make_unique<ConnectionPool>(sim, *db, false, config_.db_pool, *this);
@@ -249,6 +251,7 @@ Task::Admission Task::accept(Request* r) {
   ++outstanding_;
   link(r);
   if (take_worker() && idle_timeout_ > 0 && !idle_armed_) arm_idle_timer();
+  wake(r);
   return Admission::kStarted;
 }
 
@@ -288,7 +291,13 @@ void Task::release_worker() {
   handing_ = false;
 }
 
-void Task::cpu(Request* r, double work_s) { run_cpu(r, work_s); }
+// A CPU step after a wait the task did not see end (a delay, a call): what ended it woke the
+// loop too. After its own CPU step or a database reply the loop is awake already.
+void Task::cpu(Request* r, double work_s) {
+  // (Not twice for one event: with no wake-up cost the loop looks idle still.)
+  if (r != continuing_ && (r != woke_for_ || sim_.now() != woke_at_)) wake(r);
+  run_cpu(r, work_s);
+}
 
 // A CPU step gets a thread, or waits for one behind the steps already waiting.
 void Task::run_cpu(Request* r, double work_s) {
@@ -313,7 +322,7 @@ void Task::admit_cpu() {
 }
 
 void Task::on_cpu_done(Request* r) {
-  if (r == &background_job_) {
+  if (r == &background_job_ || r == &wakeup_job_) {
     admit_cpu();
     return;
   }
@@ -456,7 +465,18 @@ void Task::query_done(Request* r) {
     sink_.step_done(r);
     return;
   }
+  wake(r);
   next_query(r);
+}
+
+// A request or a database reply arrives: on an event loop with no CPU step running or waiting,
+// the loop was asleep, and waking it costs its CPU first (the step it woke for waits behind it).
+void Task::wake(const Request* r) {
+  if (!event_loop_ || dead_ || cpu_.jobs() > 0 || !cpu_wait_.empty()) return;
+  ++wakeups_;
+  woke_for_ = r;
+  woke_at_ = sim_.now();
+  if (wakeup_work_s_ > 0.0) run_cpu(&wakeup_job_, wakeup_work_s_);
 }
 
 void Task::query_failed(Request* r, const std::string* cause) {

@@ -150,6 +150,8 @@ class Task final : public PoolOwner {
   double active_area(sim::Time now) const {
     return usage_.active_area + usage_.active * sim::to_seconds(now - usage_.last);
   }
+  // Wake-ups of an idle event loop so far (ServiceConfig::wakeup_cpu; counted whatever its cost).
+  std::uint64_t wakeups() const { return wakeups_; }
 
  private:
   // The health check's job in the CPU is no request.
@@ -159,7 +161,16 @@ class Task final : public PoolOwner {
   Request background_job_{};
   sim::EventId background_event_;
   void background_tick();
-  bool is_job(const Request* r) const { return r == kProbeJob || r == &background_job_; }
+  // An event loop's wake-up from idle (ServiceConfig::wakeup_cpu): one job at a time, since it
+  // starts only on an idle CPU.
+  Request wakeup_job_{};
+  std::uint64_t wakeups_ = 0;
+  double wakeup_work_s_ = 0.0;
+  bool event_loop_ = true;
+  const Request* woke_for_ = nullptr;  // the request whose arrival or reply woke the loop last, and when
+  sim::Time woke_at_ = -1;
+  void wake(const Request* r);
+  bool is_job(const Request* r) const { return r == kProbeJob || r == &background_job_ || r == &wakeup_job_; }
   void on_cpu_done(Request* r);
   void next_phase();
   void enter(TaskState s);

@@ -308,6 +308,7 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemRe
     if (auto v = bm.duration("interval")) c.background_interval = *v;
     bm.finish();
   }
+  if (auto v = m.duration("wakeup_cpu")) c.wakeup_cpu = *v;
   load_lifecycle(m, c);
   {
     MapReader pm(ctx, m.get("db_pool"), m.child_path("db_pool"));

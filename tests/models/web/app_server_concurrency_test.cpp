@@ -255,3 +255,58 @@ workers:
        {"bad.yaml:", "workers.worker.concurrency.backlog: has no meaning on a worker"}},
   });
 }
+
+TEST_CASE("App-server concurrency: an idle event loop's wake-up costs wakeup_cpu before the step it woke for") {
+  const std::string wake = "cpu: 1024, wakeup_cpu: 2ms";
+  auto wakeups = [](const reports::Result& r) { return number(r.sections.at("services").at("app").at("wakeups_per_s")); };
+  SECTION("a lone request: one wake-up of 2 ms, then its 10 ms") {
+    const auto r = run(burst(1, "[ { cpu: const(10ms) } ]", wake));
+    REQUIRE(r.requests.ok == 1);
+    CHECK(r.latency_ms.max == Approx(12.0).margin(0.001));
+    CHECK(wakeups(r) * 1.5 == Approx(1.0));  // one wake-up in the 1.5 s run
+    const auto plain = run(burst(1, "[ { cpu: const(10ms) } ]", "cpu: 1024"));
+    CHECK(plain.latency_ms.max == Approx(10.0).margin(0.001));
+    CHECK(wakeups(plain) * 1.5 == Approx(1.0));  // counted without a cost too
+  }
+  SECTION("the end of a wait wakes the idle loop again: 2 + 10, 5 ms away, 2 + 5") {
+    const auto r = run(burst(1, "[ { cpu: const(10ms) }, { delay: const(5ms) }, { cpu: const(5ms) } ]", wake));
+    CHECK(r.latency_ms.max == Approx(24.0).margin(0.001));
+    CHECK(wakeups(r) * 1.5 == Approx(2.0));
+  }
+  SECTION("two requests at once wake the loop once: 2 + 10 and 2 + 10 + 10") {
+    const auto r = run(burst(2, "[ { cpu: const(10ms) } ]", wake));
+    REQUIRE(r.requests.ok == 2);
+    CHECK(r.latency_ms.max == Approx(22.0).margin(0.001));
+    CHECK(r.latency_ms.mean == Approx(17.0).margin(0.001));
+    CHECK(wakeups(r) * 1.5 == Approx(1.0));
+  }
+  SECTION("a pool's workers wake for every request: wakeup_cpu there is a located error") {
+    const auto problem = load_error(burst(1, "[ { cpu: const(10ms) } ]", "cpu: 1024, wakeup_cpu: 1ms, concurrency: { thread_pool: 4 }"));
+    CHECK_THAT(problem, Catch::Contains("services.app.wakeup_cpu"));
+    CHECK_THAT(problem, Catch::Contains("event_loop only"));
+  }
+}
+
+TEST_CASE("App-server concurrency: under Poisson load the wake-ups per request fall with the rate, and the CPU is the demand plus the wake-ups'") {
+  // 4 ms of CPU per request, 0.5 ms per wake-up, one 1-vCPU task. Every wake-up is charged once,
+  // so the CPU in use is X x 4 ms + W x 0.5 ms over the run, whatever W the loop's idle time gives;
+  // an idle loop at arrival is a Poisson arrival finding the loop idle (PASTA): W / X falls from
+  // near 1 at a low rate towards 0 as the loop saturates.
+  double previous = 2.0;
+  for (const double rate : {10.0, 80.0, 160.0}) {
+    const auto text = replace(one_task(rate, "[ { cpu: exp(4ms) } ]", "event_loop", "10m"), "desired: 1,", "desired: 1, wakeup_cpu: 0.5ms,");
+    const auto r = run(text);
+    const auto& svc = r.sections.at("services").at("app");
+    const double w = number(svc.at("wakeups_per_s"));
+    const double x = r.throughput_rps;
+    const double per_request = w / x;
+    INFO("rate " << rate << ": " << per_request << " wake-ups per request");
+    CHECK(per_request < previous);
+    CHECK(per_request <= 1.0);
+    // Busy fraction at arrival: the loop is idle with probability 1 - U (U its utilisation).
+    const double u = number(svc.at("cpu_utilization_mean")) / 100.0;
+    CHECK(per_request == Approx(1.0 - u).margin(0.03));
+    CHECK(u == Approx(x * 0.004 + w * 0.0005).epsilon(0.02));
+    previous = per_request;
+  }
+}
