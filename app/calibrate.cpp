@@ -22,6 +22,10 @@ namespace {
 constexpr double kSameMixCosine = 0.999;
 // --background needs the total rate to vary by at least this share of its mean over the periods.
 constexpr double kMinRateSpread = 0.25;
+// --fit-wakeup: the least spread of the wake-ups per request (highest minus lowest, over their
+// mean) that tells a wake-up's CPU from the CPU per request. The protocol's half-rate run gives
+// about 0.2 on a Node.js app at rho 0.2 (2.5 against 2.1 wake-ups per request).
+constexpr double kMinWakeupSpread = 0.1;
 constexpr double kEps = 1e-6;
 // Above this condition number of the normalised Gram matrix (two classes at cosine 0.999 give
 // about 2000) the demands are not separable in practice.
@@ -273,6 +277,7 @@ struct Rows {
   std::vector<double> y;               // vCPU in use
   std::vector<double> tasks;           // tasks running in the period
   std::vector<std::optional<double>> db;  // the database's vCPU in use (with a database fit)
+  std::vector<double> wakeups;         // wake-ups per second (with --fit-wakeup or a known wake-up CPU)
 };
 
 // What a database fit needs before the periods are read.
@@ -383,6 +388,11 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
   }
 
   Rows rows;
+  const bool wakeup_column = options.fit_wakeup || options.known_wakeup_s.has_value();
+  if (wakeup_column && options.sample.empty()) {
+    throw UsageError(std::string(options.fit_wakeup ? "--fit-wakeup" : "a known wake-up CPU") +
+                     " needs --sampled inputs: CloudWatch has no count of an event loop's wake-ups (loadcast load --sample counts them)");
+  }
   const bool fit_db = !options.db_cpu_id.empty() || !options.db_sample.empty();
   DbPlan db_plan;
   if (fit_db) db_plan = plan_database(sc, cls, options, out.warnings);
@@ -422,9 +432,25 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
       }
       const double period = options.sample_period_s;
       out.period_s = period;
+      const std::vector<double>* wakeups = nullptr;
+      if (wakeup_column) {
+        const std::string wkey = "resources." + options.sample + ".wakeups_per_s";
+        const auto w = r.timeseries.series.find(wkey);
+        if (w == r.timeseries.series.end()) {
+          throw InputError(rp + ": timeseries.series." + wkey + " is missing (" + (options.fit_wakeup ? "--fit-wakeup" : "the wake-up CPU") +
+                           " needs the wake-ups that loadcast load --sample " + options.sample + "=cgroup:… or pid:… counts)");
+        }
+        wakeups = &w->second;
+      }
       for (double t0 = r.warmup_s; t0 + period <= r.warmup_s + r.duration_s + kEps; t0 += period) {
         const auto v = level_mean(r.timeseries, it->second, t0, t0 + period);
         if (!v) continue;
+        std::optional<double> wake;
+        if (wakeups != nullptr) {
+          wake = level_mean(r.timeseries, *wakeups, t0, t0 + period);
+          if (!wake) continue;  // a period whose wake-up count broke (a process exited)
+          rows.wakeups.push_back(*wake);
+        }
         std::vector<double> x;
         for (std::size_t j = 0; j < out.classes.size(); ++j) {
           const auto rate = series[j] == nullptr ? std::optional<double>(0.0) : mean_rate(r.timeseries, *series[j], t0, t0 + period);
@@ -591,21 +617,63 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
     a = o;
     names = {"framework overhead (per request)"};
   }
+  if (options.known_wakeup_s) {
+    for (std::size_t i = 0; i < n; ++i) y_fit[i] -= *options.known_wakeup_s * rows.wakeups[i];
+  }
+  // --fit-wakeup: the wake-ups' column, when the wake-ups per request varied enough to tell them
+  // from a per-request cost (else the two trade off freely, as the background and the demands do).
+  bool wakeup = false;
+  if (options.fit_wakeup) {
+    double lo = std::numeric_limits<double>::infinity(), hi = 0.0, sum = 0.0;
+    std::size_t counted = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double total = 0.0;
+      for (double v : rows.x[i]) total += v;
+      if (!(total > 0.0)) continue;
+      const double per = rows.wakeups[i] / total;
+      lo = std::min(lo, per);
+      hi = std::max(hi, per);
+      sum += per;
+      ++counted;
+    }
+    const double mean = counted > 0 ? sum / static_cast<double>(counted) : 0.0;
+    if (counted > 0) {
+      out.wakeups_per_request_low = lo;
+      out.wakeups_per_request_high = hi;
+    }
+    if (mean > 0.0 && (hi - lo) / mean >= kMinWakeupSpread) {
+      wakeup = true;
+    } else {
+      out.warnings.push_back("--fit-wakeup: the wake-ups per request stayed within " + fmt("%.0f %%", 100.0 * kMinWakeupSpread) +
+                             " of their mean in every period (" + fmt("%.3g", lo) + " .. " + fmt("%.3g", hi) +
+                             "), so a wake-up's CPU cannot be told from the CPU per request: measure a second rate "
+                             "(calibrate --target runs one at half the rate); fitted without it");
+    }
+  }
   const std::size_t fitted_cols = a.cols;
+  const std::size_t wakeup_col = fitted_cols;
+  const std::size_t background_col = fitted_cols + (wakeup ? 1 : 0);
   Matrix a_fit = a;
-  if (background) {
-    a_fit = Matrix(n, fitted_cols + 1);
+  if (background || wakeup) {
+    a_fit = Matrix(n, background_col + (background ? 1 : 0));
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t p = 0; p < fitted_cols; ++p) a_fit(i, p) = a(i, p);
-      a_fit(i, fitted_cols) = rows.tasks[i];
+      if (wakeup) a_fit(i, wakeup_col) = rows.wakeups[i];
+      if (background) a_fit(i, background_col) = rows.tasks[i];
     }
-    names.push_back("background (vCPU per task)");
+    if (wakeup) names.push_back("wake-up CPU (per wake-up of an idle loop)");
+    if (background) names.push_back("background (vCPU per task)");
   }
   const Demands d = solve_demands(a_fit, y_fit, names, kClassTerms, out.warnings);
   if (background) {
-    out.background_vcpu = d.x[fitted_cols];
-    out.background_low = d.low[fitted_cols];
-    out.background_high = d.high[fitted_cols];
+    out.background_vcpu = d.x[background_col];
+    out.background_low = d.low[background_col];
+    out.background_high = d.high[background_col];
+  }
+  if (wakeup) {
+    out.wakeup_s = d.x[wakeup_col];
+    out.wakeup_low_s = d.low[wakeup_col];
+    out.wakeup_high_s = d.high[wakeup_col];
   }
   if (overhead) {
     out.overhead_s = d.x[0];
@@ -804,6 +872,7 @@ Calibration at_bound(const Calibration& c, const std::string& which) {
     if (f.low_s && f.high_s) f.demand_s = low ? *f.low_s : *f.high_s;
   }
   if (b.background_vcpu && b.background_low && b.background_high) b.background_vcpu = low ? *b.background_low : *b.background_high;
+  if (b.wakeup_s && b.wakeup_low_s && b.wakeup_high_s) b.wakeup_s = low ? *b.wakeup_low_s : *b.wakeup_high_s;
   if (b.database) {
     for (auto& q : b.database->queries) {
       if (q.low_s && q.high_s) q.demand_s = low ? *q.low_s : *q.high_s;
@@ -883,6 +952,14 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
     y += " (the scenario had " + fmt("%g", service.background_vcpu) + ")\n";
     y += "services." + c.service + ".background.cpu: " + fmt("%.6g", *c.background_vcpu) + "\n";
   }
+  if (c.wakeup_s) {
+    const auto& service = sc.model.services[pick_service(sc, c.service)];
+    y += "\n# wake-up: " + ms(*c.wakeup_s) + " of CPU each time a request or a database reply wakes an idle event loop";
+    if (c.wakeup_low_s && c.wakeup_high_s) y += ", 95 % interval " + ms(*c.wakeup_low_s) + " .. " + ms(*c.wakeup_high_s);
+    y += " (the scenario had " + ms(sim::to_seconds(service.wakeup_cpu)) + "); the runs measured " + fmt("%.3g", c.wakeups_per_request_low) +
+         " .. " + fmt("%.3g", c.wakeups_per_request_high) + " wake-ups per request\n";
+    y += "services." + c.service + ".wakeup_cpu: " + fmt("%.6g", *c.wakeup_s * 1e3) + "ms\n";
+  }
   if (c.database) {
     const auto& d = *c.database;
     y += "\n# database " + d.instance + ": CPU per query from " + d.capacity + ", R^2 " +
@@ -928,6 +1005,13 @@ std::string format_calibration(const Calibration& c) {
     std::snprintf(line, sizeof line, "%-20s %12s %25s\n", "overhead/request", fmt("%.4g ms", *c.overhead_s * 1e3).c_str(), ci.c_str());
     t += line;
     t += "(--fit-overhead: each class's CPU per request is its reported handler time plus this overhead)\n";
+  }
+  if (c.wakeup_s) {
+    const std::string ci = c.wakeup_low_s && c.wakeup_high_s ? fmt("%.4g", *c.wakeup_low_s * 1e3) + " .. " + fmt("%.4g ms", *c.wakeup_high_s * 1e3) : std::string("-");
+    std::snprintf(line, sizeof line, "%-20s %12s %25s\n", "wake-up (idle loop)", fmt("%.4g ms", *c.wakeup_s * 1e3).c_str(), ci.c_str());
+    t += line;
+    t += "(--fit-wakeup: " + fmt("%.3g", c.wakeups_per_request_low) + " .. " + fmt("%.3g", c.wakeups_per_request_high) +
+         " wake-ups per request measured; the CPU per request falls as the load keeps the loop awake)\n";
   }
   if (c.database) {
     const auto& d = *c.database;

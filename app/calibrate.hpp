@@ -78,6 +78,15 @@ struct CalibrateOptions {
   // cannot move one class's demand into another's. Valid when the reported time is CPU (a
   // handler that computes, not one that waits on I/O). Empty: the usual fit.
   std::map<std::string, double> handler_s;
+  // --fit-wakeup: one more column in the law, the wake-ups per second of the service's event
+  // loops that `loadcast load --sample` counted (resources.<sample>.wakeups_per_s), whose
+  // coefficient is the CPU of one wake-up from idle (ServiceConfig::wakeup_cpu):
+  // U = Σ X_c·D_c + w·W (+ b × tasks). W per request falls as the load rises (a busy loop is not
+  // woken), so it needs periods in which it varied: a second rate. Sampled inputs only.
+  bool fit_wakeup = false;
+  // The wake-up CPU known already (the oracle of `validate`: one run has one rate, so w cannot be
+  // fitted from it): w·W is taken off the vCPU in use before the fit. Sampled inputs only.
+  std::optional<double> known_wakeup_s;
 };
 
 // The spread between the 10th and the 90th percentile of a gamma distribution of mean 1 and
@@ -150,6 +159,11 @@ struct Calibration {
   // With CalibrateOptions::handler_s: the fitted framework overhead per request (seconds).
   std::optional<double> overhead_s;
   std::optional<double> overhead_low_s, overhead_high_s;
+  // With CalibrateOptions::fit_wakeup: the CPU of one wake-up of an idle event loop (seconds),
+  // and the wake-ups per request over the periods fitted (lowest, highest).
+  std::optional<double> wakeup_s;
+  std::optional<double> wakeup_low_s, wakeup_high_s;
+  double wakeups_per_request_low = 0.0, wakeups_per_request_high = 0.0;
 };
 
 // `calibrate --fit-latency` (app/calibrate_latency.cpp): the latency the calibrated model leaves

@@ -164,11 +164,22 @@ void add_oracle(const scenario::Scenario& run, const loadgen::LoadConfig& load, 
   // Six periods of the measured window, whole seconds.
   copt.sample_period_s = std::clamp(std::floor(sim::to_seconds(load.duration) / 6.0), 1.0, 10.0);
   if (!options.handler_metric.empty()) copt = with_reported_handlers(run, {in}, copt, options.handler_metric);
+  // One run has one rate, so neither the tasks' background nor a wake-up's CPU can be fitted
+  // from it. A calibrated wake-up CPU is kept and its part of the run's CPU (w x the wake-ups the
+  // sample counted) taken off before the demands are fitted; without the count it is set to 0
+  // and the demands carry it.
+  const models::ServiceConfig* calibrated = nullptr;
+  for (const auto& svc : run.model.services) {
+    if (options.service.empty() ? run.model.services.size() == 1 : svc.name == options.service) calibrated = &svc;
+  }
+  const auto& series = in.result.timeseries.series;
+  const bool counted = series.count("resources." + copt.sample + ".wakeups_per_s") > 0;
+  if (calibrated != nullptr && calibrated->wakeup_cpu > 0 && counted) copt.known_wakeup_s = sim::to_seconds(calibrated->wakeup_cpu);
   Calibration fit = calibrate(run, {in}, copt);
-  // One run has one rate: its demands carry the whole CPU, so a calibrated background is set to
-  // 0 in the oracle (else it would count twice).
+  // Else they would count twice.
   for (const auto& svc : run.model.services) {
     if (svc.name == fit.service && svc.background_vcpu > 0.0) fit.background_vcpu = 0.0;
+    if (svc.name == fit.service && svc.wakeup_cpu > 0 && !copt.known_wakeup_s) fit.wakeup_s = 0.0;
   }
   reports::write_text_file(overlay_path, overlay_yaml(run, fit, {"the measured run (oracle: its own demands)"}));
   auto overrides = options.overrides;
@@ -226,6 +237,17 @@ void add_resource_rows(ValidationReport& report, const reports::Result& predicte
       c.relative_error = pred_throttled && *pred_throttled != 0.0 ? (c.measured - *pred_throttled) / *pred_throttled : std::numeric_limits<double>::quiet_NaN();
       report.metrics.push_back(c);
     }
+    // The event loops' wake-ups from idle, shown: what services.<name>.wakeup_cpu is charged on.
+    if (m.contains("wakeups_per_s") && m["wakeups_per_s"].is_number()) {
+      const auto& p = predicted.sections;
+      const bool has = p.contains("services") && p["services"].contains(service) && p["services"][service].contains("wakeups_per_s");
+      MetricComparison c;
+      c.metric = prefix + "wakeups_per_s." + name;
+      c.predicted = has ? p["services"][service]["wakeups_per_s"].get<double>() : std::numeric_limits<double>::quiet_NaN();
+      c.measured = m["wakeups_per_s"].get<double>();
+      c.relative_error = has && c.predicted != 0.0 ? (c.measured - c.predicted) / c.predicted : std::numeric_limits<double>::quiet_NaN();
+      report.metrics.push_back(c);
+    }
   }
 }
 
@@ -279,9 +301,10 @@ std::vector<LadderRow> ladder_rows(const LadderStep& step, std::optional<double>
     }
     LadderRow r{first.metric, median(p), median(m), median(e), e.empty() ? std::numeric_limits<double>::quiet_NaN() : *std::min_element(e.begin(), e.end()),
                 e.empty() ? std::numeric_limits<double>::quiet_NaN() : *std::max_element(e.begin(), e.end())};
-    // A metric neither side measured (no latency sample), and the oracle's, are shown, not judged.
+    // A metric neither side measured (no latency sample), the oracle's, the throttling and the
+    // wake-ups are shown, not judged.
     if (tolerance && std::isfinite(r.predicted) && std::isfinite(r.measured) && r.metric.rfind("oracle.", 0) != 0 &&
-        r.metric.rfind("throttled_ratio.", 0) != 0) {
+        r.metric.rfind("throttled_ratio.", 0) != 0 && r.metric.rfind("wakeups_per_s.", 0) != 0) {
       ValidationReport one;
       one.tolerance = tolerance;
       add(one, r.metric, r.predicted, r.measured, r.metric.find("error_rate") != std::string::npos);

@@ -164,7 +164,9 @@ ExitCode run_calibrate_target(const Args& args) {
   if (protocol.db_sample) options.db_sample = protocol.db_sample->name;
   shape_option(args, options);
   options.background = args.has("background");
-  protocol.half_rate = options.background;
+  options.fit_wakeup = args.has("fit-wakeup");
+  // The background and the wake-up CPU both need a second rate.
+  protocol.half_rate = options.background || options.fit_wakeup;
   // Six periods per run by default (whole seconds, 1 to 10 s).
   options.sample_period_s = args.get_double("period").value_or(std::clamp(std::floor(protocol.run_s / 6.0), 1.0, 10.0));
   const bool quiet = args.has("quiet");
@@ -215,7 +217,7 @@ ExitCode run_calibrate(int argc, char** argv) {
                 {"fit-latency", "", false, false, "also fit load_balancer.latency and database.round_trip: the measured minus the simulated mean latency at the lowest load"},
                 {"handler-metric", "", true, false, "NAME  the Server-Timing metric of the app's handler: prints CPU per request minus it (the framework's overhead)"},
                 {"fit-overhead", "", false, false, "with --handler-metric: take each class's reported handler time as known CPU and fit one framework overhead per request on top"},
-                {"fit-latency", "", false, false, "also fit load_balancer.latency: the measured minus the simulated mean latency at the lowest load"},
+                {"fit-wakeup", "", false, false, "with --sampled or --target: also fit the CPU of one wake-up of an idle event loop (services.S.wakeup_cpu) from the wake-ups the sample counted; with --target adds a run at half the rate"},
                 {"db-sample", "", true, false, "NAME=SOURCE  with --target: the database's CPU too (fits database.query.read/.write)"},
                 {"db-sampled", "", true, false, "NAME  with --sampled: the database's CPU from each RESULT's own --sample NAME series"},
                 {"tasks", "", true, false, "ID  the Id of the RunningTaskCount query (Container Insights)"},
@@ -276,6 +278,8 @@ ExitCode run_calibrate(int argc, char** argv) {
   options.sample = sampled.value_or("");
   shape_option(args, options);
   options.background = args.has("background");
+  options.fit_wakeup = args.has("fit-wakeup");
+  if (options.fit_wakeup && !sampled) throw UsageError("--fit-wakeup needs --sampled NAME: CloudWatch has no count of an event loop's wake-ups (loadcast load --sample counts them)");
   options.db_cpu_id = args.get("db-cpu").value_or("");
   options.db_acu_id = args.get("db-acu").value_or("");
   options.db_sample = args.get("db-sampled").value_or("");

@@ -597,3 +597,117 @@ TEST_CASE("Calibrate: --fit-latency puts back the load balancer latency the scen
   }
   std::filesystem::remove_all(dir);
 }
+
+namespace {
+
+// A sampled load result (`--sample s`) of `minutes` minutes whose rates and event-loop wake-ups
+// per request change every minute, with the CPU in use X_light x 8 ms + X_heavy x 20 ms +
+// W x `wakeup` (±0.2 %).
+reports::Result sampled_wakeups(int minutes, double wakeup, double (*light)(int), double (*heavy)(int)) {
+  reports::Result r;
+  r.kind = "load";
+  r.duration_s = minutes * 60.0;
+  r.timeseries.interval_s = 1.0;
+  auto& a = r.timeseries.series["classes.light.requests_per_s"];
+  auto& b = r.timeseries.series["classes.heavy.requests_per_s"];
+  auto& cpu = r.timeseries.series["resources.s.cpu_vcpu"];
+  auto& w = r.timeseries.series["resources.s.wakeups_per_s"];
+  for (int sec = 0; sec < minutes * 60; ++sec) {
+    const int m = sec / 60;
+    const double x = light(m) + heavy(m);
+    const double demand = light(m) * kLight + heavy(m) * kHeavy;
+    // 1 to 2.5 wake-ups per request, in a pattern of its own (on a real loop it falls with the load)
+    const double per_request = 2.5 - 1.5 * static_cast<double>((7 * m) % 5) / 4.0;
+    r.timeseries.t_s.push_back(sec);
+    a.push_back(light(m));
+    b.push_back(heavy(m));
+    w.push_back(x * per_request);
+    cpu.push_back((demand + wakeup * x * per_request) * (1.0 + 0.002 * std::sin(1.7 * m)));  // a ±0.2 % wobble
+  }
+  r.classes["light"].latency_ms.mean = 9.5;
+  r.classes["heavy"].latency_ms.mean = 25.0;
+  return r;
+}
+
+app::CalibrationInput sampled_input(reports::Result r) {
+  app::CalibrationInput in;
+  in.result_path = "sampled.json";
+  in.result = std::move(r);
+  return in;
+}
+
+app::CalibrateOptions sampled_options() {
+  app::CalibrateOptions o;
+  o.sample = "s";
+  o.sample_period_s = 60.0;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("Calibrate: --fit-wakeup recovers an event loop's wake-up CPU from the wake-ups --sample counted") {
+  constexpr double kWakeup = 0.0005;
+  const auto sc = scenario::load_string(kScenario, "two.yaml");
+  const auto in = sampled_input(sampled_wakeups(20, kWakeup, varied_light, varied_heavy));
+  auto o = sampled_options();
+  o.fit_wakeup = true;
+  const auto c = app::calibrate(sc, {in}, o);
+  for (const auto& w : c.warnings) CHECK(w.empty());
+  REQUIRE(c.wakeup_s);
+  CHECK(*c.wakeup_s == Approx(kWakeup).epsilon(0.1));
+  REQUIRE(c.wakeup_low_s);
+  CHECK(*c.wakeup_low_s <= kWakeup);
+  CHECK(kWakeup <= *c.wakeup_high_s);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const double truth = k == 0 ? kLight : kHeavy;
+    REQUIRE(c.classes[k].low_s);
+    CHECK(*c.classes[k].low_s <= truth);
+    CHECK(truth <= *c.classes[k].high_s);
+    CHECK(c.classes[k].demand_s == Approx(truth).epsilon(0.02));
+  }
+  CHECK(c.wakeups_per_request_low == Approx(1.0));
+  CHECK(c.wakeups_per_request_high == Approx(2.5));
+  CHECK_THAT(app::format_calibration(c), Catch::Contains("wake-up (idle loop)"));
+  // The overlay's line loads: the simulator gets the fitted wake-up CPU.
+  const std::string overlay = app::overlay_yaml(sc, c, {"sampled.json"});
+  const std::string key = "services.api.wakeup_cpu: ";
+  const auto at = overlay.find(key);
+  REQUIRE(at != std::string::npos);
+  const std::string value = overlay.substr(at + key.size(), overlay.find('\n', at) - at - key.size());
+  const auto loaded = scenario::load_string(kScenario, "two.yaml", {{"services.api.wakeup_cpu", value}});
+  CHECK(sim::to_seconds(loaded.model.services.at(0).wakeup_cpu) == Approx(*c.wakeup_s).epsilon(1e-4));
+  SECTION("without --fit-wakeup the demands take the wake-ups in: the light class's interval misses its truth") {
+    const auto plain = app::calibrate(sc, {in}, sampled_options());
+    CHECK_FALSE(plain.wakeup_s);
+    REQUIRE(plain.classes[0].low_s);
+    CHECK(*plain.classes[0].low_s > kLight);
+  }
+  SECTION("a known wake-up CPU (validate's oracle) is taken off before the demands are fitted") {
+    auto known = sampled_options();
+    known.known_wakeup_s = kWakeup;
+    const auto k = app::calibrate(sc, {in}, known);
+    CHECK_FALSE(k.wakeup_s);
+    CHECK(k.classes[0].demand_s == Approx(kLight).epsilon(0.02));
+    CHECK(k.classes[1].demand_s == Approx(kHeavy).epsilon(0.02));
+  }
+  SECTION("wake-ups per request that never varied cannot be told from the demands: a warning, and no wake-up CPU") {
+    auto flat = in;
+    auto& w = flat.result.timeseries.series["resources.s.wakeups_per_s"];
+    const auto& a = flat.result.timeseries.series["classes.light.requests_per_s"];
+    const auto& b = flat.result.timeseries.series["classes.heavy.requests_per_s"];
+    for (std::size_t k = 0; k < w.size(); ++k) w[k] = 2.0 * (a[k] + b[k]);
+    const auto f = app::calibrate(sc, {flat}, o);
+    CHECK_FALSE(f.wakeup_s);
+    bool told = false;
+    for (const auto& warning : f.warnings) told = told || warning.find("cannot be told from the CPU per request") != std::string::npos;
+    CHECK(told);
+  }
+  SECTION("a result without the wake-ups' series, or CloudWatch inputs, are refused with what to do") {
+    auto none = in;
+    none.result.timeseries.series.erase("resources.s.wakeups_per_s");
+    CHECK_THROWS_WITH(app::calibrate(sc, {none}, o), Catch::Contains("sampled.json: timeseries.series.resources.s.wakeups_per_s is missing"));
+    auto cw = options();
+    cw.fit_wakeup = true;
+    CHECK_THROWS_WITH(app::calibrate(sc, {input(synthetic(12, varied_light, varied_heavy))}, cw), Catch::Contains("--fit-wakeup needs --sampled inputs"));
+  }
+}

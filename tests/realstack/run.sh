@@ -43,18 +43,24 @@ scenario=$here/realstack.yaml
 echo "== stack up: $URL (apps in $APP_CGROUP, PostgreSQL in $DB_CGROUP); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # rate_at RHO OVERLAY: the arrival rate at which the calibrated model's service CPU is RHO of its
-# quota. Below saturation the simulated utilisation is a straight line in the rate (the tasks'
-# background CPU plus the rate times the demand): two simulations give it.
-rate_at() {
-  "$loadcast" sim "$scenario" --overlay "$2" --set workload.arrivals.rate=20 --set duration=300s --set services.app.cpu_demand_sd=0 \
+# quota. The simulated utilisation is not a straight line in the rate (an event loop's wake-ups
+# per request fall as the load rises: services.app.wakeup_cpu), so secant steps from 20 and 60
+# requests/s, each a 300 s simulation, until the utilisation is within 0.005 of RHO (at most 6).
+util_at() {  # util_at RATE OVERLAY: the simulated mean CPU utilisation of service app (0..1)
+  "$loadcast" sim "$scenario" --overlay "$2" --set workload.arrivals.rate="$1" --set duration=300s --set services.app.cpu_demand_sd=0 \
     --quiet --out "$out/probe" > /dev/null
-  "$loadcast" sim "$scenario" --overlay "$2" --set workload.arrivals.rate=60 --set duration=300s --set services.app.cpu_demand_sd=0 \
-    --quiet --out "$out/probe60" > /dev/null
-  "$py" - "$out/probe/result.json" "$out/probe60/result.json" "$1" <<'PY'
-import json, sys
-u20, u60 = (json.load(open(p))["services"]["app"]["cpu_utilization_mean"] / 100.0 for p in sys.argv[1:3])
-print(f"{20.0 + (float(sys.argv[3]) - u20) * 40.0 / (u60 - u20):.1f}")
-PY
+  "$py" -c 'import json, sys; print(json.load(open(sys.argv[1]))["services"]["app"]["cpu_utilization_mean"] / 100.0)' "$out/probe/result.json"
+}
+rate_at() {
+  local r0=20 r1=60 u0 u1 r2 i
+  u0=$(util_at $r0 "$2"); u1=$(util_at $r1 "$2")
+  for i in 1 2 3 4 5 6; do
+    r2=$("$py" -c 'import sys; r0, u0, r1, u1, rho = map(float, sys.argv[1:]); print(f"{r1 + (rho - u1) * (r1 - r0) / (u1 - u0):.1f}")' $r0 "$u0" $r1 "$u1" "$1")
+    r0=$r1 u0=$u1 r1=$r2
+    u1=$(util_at "$r1" "$2")
+    "$py" -c 'import sys; sys.exit(0 if abs(float(sys.argv[1]) - float(sys.argv[2])) < 0.005 else 1)' "$u1" "$1" && break
+  done
+  echo "$r1"
 }
 
 # 1. Calibration at rho ~0.2 of the scenario's guesses (40 requests/s), the protocol's runs.
@@ -63,7 +69,7 @@ PY
 if [ "$short" = 1 ]; then run_d=10s warm=20s; else run_d=30s warm=180s; fi
 "$loadcast" calibrate --target "$URL" --sample "app=cgroup:$APP_CGROUP" --db-sample "db=cgroup:$DB_CGROUP" \
   --rate 40 --warmup "$warm" --run-duration "$run_d" --runs-dir "$out/calibration-runs" --scenario "$scenario" --shape empirical --fit-latency --background \
-  --handler-metric handler --fit-overhead \
+  --handler-metric handler --fit-overhead --fit-wakeup \
   --out "$out/calibration.yaml" | tee "$out/calibration.txt"
 # nginx writes its access log at least every second: once it has, every request the calibration
 # runs sent is in it (they drain: none is left in flight).
@@ -120,6 +126,15 @@ for rate in ladder["steps"]:
         print(f"rate {rate['rate']:g}: oracle.cpu_vcpu.app error {err:+.1f} % (limit 10 % in CI)")
         if short and abs(err) > 10.0:
             failures.append(f"rate {rate['rate']}: the oracle's CPU is off by {err:+.1f} % (more than 10 %)")
+    # The event loops' wake-ups: counted by the sample, predicted by the simulator (shown).
+    m = metric(rate, "wakeups_per_s.app")
+    if m is None:
+        failures.append(f"rate {rate['rate']}: no wakeups_per_s.app (the sample counted no wake-ups, or the simulator predicted none)")
+    else:
+        print(f"rate {rate['rate']:g}: wake-ups per second measured {m['measured_median']:.1f}, predicted {m['predicted_median']:.1f}")
+# The calibration fitted the CPU of a wake-up (its runs at two rates vary the wake-ups per request).
+if "services.app.wakeup_cpu:" not in open(os.path.join(out, "calibration.yaml")).read():
+    failures.append("calibration.yaml has no services.app.wakeup_cpu: --fit-wakeup could not fit it (see calibration.txt)")
 for overlay in glob.glob(os.path.join(out, "validate", "rate-*", "rep-*", "oracle-overlay.yaml")):
     if "--fit-overhead" not in open(overlay).read():
         failures.append(f"{overlay}: the oracle did not take the reported handler times (no --fit-overhead fit)")
