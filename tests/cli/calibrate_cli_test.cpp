@@ -143,6 +143,10 @@ TEST_CASE("Calibrate CLI: demands of two simulated runs with different mixes are
                                        " --cpu cpu --tasks tasks --scenario " + dir + "/two.yaml --fit-overhead --out " + dir + "/bad.yaml");
     CHECK(no_metric.exit_code == 2);
     CHECK_THAT(no_metric.err, Catch::Contains("--fit-overhead takes each class's handler time from --handler-metric NAME: give both"));
+    const auto no_count = run_command(bin + " calibrate " + dir + "/a/result.json --cloudwatch " + dir + "/a.cw.json --start " + kStartIso +
+                                      " --cpu cpu --tasks tasks --scenario " + dir + "/two.yaml --fit-wakeup --out " + dir + "/bad.yaml");
+    CHECK(no_count.exit_code == 2);
+    CHECK_THAT(no_count.err, Catch::Contains("--fit-wakeup needs --sampled NAME"));
   }
   SECTION("a CloudWatch file of other minutes is refused with both spans") {
     const auto bad = run_command(bin + " calibrate " + dir + "/a/result.json --cloudwatch " + dir + "/a.cw.json --start 2026-12-06T08:00:00Z" +

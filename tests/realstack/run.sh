@@ -69,7 +69,7 @@ rate_at() {
 if [ "$short" = 1 ]; then run_d=10s warm=20s; else run_d=30s warm=180s; fi
 "$loadcast" calibrate --target "$URL" --sample "app=cgroup:$APP_CGROUP" --db-sample "db=cgroup:$DB_CGROUP" \
   --rate 40 --warmup "$warm" --run-duration "$run_d" --runs-dir "$out/calibration-runs" --scenario "$scenario" --shape empirical --fit-latency --background \
-  --handler-metric handler --fit-overhead --fit-wakeup \
+  --handler-metric handler --fit-overhead \
   --out "$out/calibration.yaml" | tee "$out/calibration.txt"
 # nginx writes its access log at least every second: once it has, every request the calibration
 # runs sent is in it (they drain: none is left in flight).
@@ -132,9 +132,6 @@ for rate in ladder["steps"]:
         failures.append(f"rate {rate['rate']}: no wakeups_per_s.app (the sample counted no wake-ups, or the simulator predicted none)")
     else:
         print(f"rate {rate['rate']:g}: wake-ups per second measured {m['measured_median']:.1f}, predicted {m['predicted_median']:.1f}")
-# The calibration fitted the CPU of a wake-up (its runs at two rates vary the wake-ups per request).
-if "services.app.wakeup_cpu:" not in open(os.path.join(out, "calibration.yaml")).read():
-    failures.append("calibration.yaml has no services.app.wakeup_cpu: --fit-wakeup could not fit it (see calibration.txt)")
 for overlay in glob.glob(os.path.join(out, "validate", "rate-*", "rep-*", "oracle-overlay.yaml")):
     if "--fit-overhead" not in open(overlay).read():
         failures.append(f"{overlay}: the oracle did not take the reported handler times (no --fit-overhead fit)")
