@@ -2,9 +2,9 @@
 
 namespace loadcast::loadgen {
 
-ArrivalSlice::ArrivalSlice(const workload::RateSchedule& rate, workload::ArrivalProcess process,
+ArrivalSlice::ArrivalSlice(const workload::RateSchedule& rate, workload::ArrivalProcess process, std::uint32_t batch,
                            const sim::WeightedChoice& classes, std::uint64_t seed, SliceId id, sim::Time end)
-    : sequence_(rate, process, classes, seed, 0, end), id_(id) {}
+    : sequence_(rate, process, batch, classes, seed, 0, end), id_(id) {}
 
 std::optional<Arrival> ArrivalSlice::next() {
   // This slice's arrivals are those with index k ≡ mine (mod period).

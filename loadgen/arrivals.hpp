@@ -36,8 +36,8 @@ struct Arrival {
 
 class ArrivalSlice {
  public:
-  ArrivalSlice(const workload::RateSchedule& rate, workload::ArrivalProcess process, const sim::WeightedChoice& classes,
-               std::uint64_t seed, SliceId id, sim::Time end);
+  ArrivalSlice(const workload::RateSchedule& rate, workload::ArrivalProcess process, std::uint32_t batch,
+               const sim::WeightedChoice& classes, std::uint64_t seed, SliceId id, sim::Time end);
 
   // The next arrival of this slice, or nullopt when the schedule has no more before `end`.
   std::optional<Arrival> next();

@@ -152,6 +152,7 @@ reports::Json LoadConfig::fingerprint() const {
   if (const auto* open = std::get_if<workload::OpenWorkload>(&workload.model)) {
     f["model"] = "open";
     f["arrivals"] = open->process == workload::ArrivalProcess::kPoisson ? "poisson" : "uniform";
+    if (open->batch > 1) f["batch"] = open->batch;
     add_points(schedule, open->rate.points());
   } else {
     const auto& closed = std::get<workload::ClosedWorkload>(workload.model);

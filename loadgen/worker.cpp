@@ -114,7 +114,7 @@ void Worker::run(sim::Time t0) {
 
   if (open_model_) {
     const auto& open = std::get<workload::OpenWorkload>(config_.workload.model);
-    arrivals_.emplace(open.rate, open.process, flows_ ? flows_->choice() : plan_.choice(), config_.seed, slice_,
+    arrivals_.emplace(open.rate, open.process, open.batch, flows_ ? flows_->choice() : plan_.choice(), config_.seed, slice_,
                       config_.duration);
     idle_.reserve(slot_count_);
     for (std::size_t s = slot_count_; s > 0; --s) idle_.push_back(s - 1);

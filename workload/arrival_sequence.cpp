@@ -2,10 +2,11 @@
 
 namespace loadcast::workload {
 
-ArrivalSequence::ArrivalSequence(const RateSchedule& rate, ArrivalProcess process, const sim::WeightedChoice& classes,
-                                 std::uint64_t seed, std::uint64_t replication, sim::Time end)
+ArrivalSequence::ArrivalSequence(const RateSchedule& rate, ArrivalProcess process, std::uint32_t batch,
+                                 const sim::WeightedChoice& classes, std::uint64_t seed, std::uint64_t replication, sim::Time end)
     : rate_(rate),
       process_(process),
+      batch_(batch > 0 ? batch : 1),
       classes_(classes),
       arrival_rng_(sim::Rng::stream(seed, replication, kArrivalStream)),
       class_rng_(sim::Rng::stream(seed, replication, kClassStream)),

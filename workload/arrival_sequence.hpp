@@ -4,7 +4,8 @@
 // construction.
 //
 // Arrival k = 1, 2, … is at Λ⁻¹(k) for a uniform process and at Λ⁻¹(E_1 + … + E_k) for a
-// Poisson process, where Λ is the integral of the rate schedule (RateSchedule) and E_i are unit
+// Poisson process; in batches of b (OpenWorkload::batch), arrival k is in batch g = ⌈k / b⌉, at
+// Λ⁻¹(g·b) or Λ⁻¹(b·(E_1 + … + E_g)) (one exponential per batch), where Λ is the integral of the rate schedule (RateSchedule) and E_i are unit
 // exponentials (sim::standard_exponential) drawn from the stream kArrivalStream of the run's
 // seed and replication. Its request class is the k-th weighted pick from the stream
 // kClassStream. The sequence ends at the first arrival at or after `end`, or when the rate
@@ -36,7 +37,7 @@ struct Arrival {
 
 class ArrivalSequence {
  public:
-  ArrivalSequence(const RateSchedule& rate, ArrivalProcess process, const sim::WeightedChoice& classes,
+  ArrivalSequence(const RateSchedule& rate, ArrivalProcess process, std::uint32_t batch, const sim::WeightedChoice& classes,
                   std::uint64_t seed, std::uint64_t replication, sim::Time end);
 
   // The next arrival, or nullopt once there is none before `end` (and from then on). Inline:
@@ -69,9 +70,9 @@ class ArrivalSequence {
   double draw(std::size_t& cls) {
     double position = 0.0;
     if (process_ == ArrivalProcess::kUniform) {
-      position = static_cast<double>(k_ + 1);
+      position = static_cast<double>((k_ / batch_ + 1) * batch_);
     } else {
-      area_ += sim::standard_exponential(arrival_rng_);
+      if (k_ % batch_ == 0) area_ += static_cast<double>(batch_) * sim::standard_exponential(arrival_rng_);
       position = area_;
     }
     ++k_;
@@ -81,12 +82,13 @@ class ArrivalSequence {
 
   const RateSchedule& rate_;
   ArrivalProcess process_;
+  std::uint64_t batch_;  // >= 1
   const sim::WeightedChoice& classes_;
   sim::Rng arrival_rng_;
   sim::Rng class_rng_;
   sim::Time end_;
   std::uint64_t k_ = 0;  // arrivals walked
-  double area_ = 0.0;    // Poisson: E_1 + … + E_k_
+  double area_ = 0.0;    // Poisson: b·(E_1 + … + E_g), g the batches begun
   bool done_ = false;
 };
 

@@ -7,6 +7,7 @@
 // side (steps, used by the simulator). Plain data, validated by the scenario loader.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,8 +22,15 @@ namespace loadcast::workload {
 
 enum class ArrivalProcess { kPoisson, kUniform };
 
+// Batches: with batch = b > 1, arrivals come b at a time — b requests at one instant, the
+// instants by `process` at rate / b — so the mean rate is the same and only its burstiness
+// changes (a batch Poisson process). Calibration uses it to load a server at the same low
+// utilisation with requests that find it busy.
+inline constexpr std::uint32_t kMaxBatch = 1000;
+
 struct OpenWorkload {
   ArrivalProcess process = ArrivalProcess::kPoisson;
+  std::uint32_t batch = 1;
   RateSchedule rate;
 };
 

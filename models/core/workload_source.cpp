@@ -29,7 +29,7 @@ WorkloadSource::WorkloadSource(sim::Simulation& sim, const workload::WorkloadSpe
   }
   classes_ = sim::WeightedChoice(weights);
   if (const auto* open = std::get_if<workload::OpenWorkload>(&spec.model)) {
-    sequence_.emplace(open->rate, open->process, classes_, sim.seed(), sim.replication(), end);
+    sequence_.emplace(open->rate, open->process, open->batch, classes_, sim.seed(), sim.replication(), end);
   }
 }
 

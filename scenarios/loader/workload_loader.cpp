@@ -383,6 +383,13 @@ void load_workload(MapReader& top, Scenario& s) {
       else if (*p == "uniform") ow.process = workload::ArrivalProcess::kUniform;
       else ctx.error(a.get("process"), a.child_path("process"), "must be poisson or uniform, found '" + *p + "'");
     }
+    if (auto b = a.integer("batch")) {
+      if (*b < 1 || *b > workload::kMaxBatch) {
+        ctx.error(a.get("batch"), a.child_path("batch"), "must be 1 to " + std::to_string(workload::kMaxBatch) + " requests per batch, found " + a.get("batch").Scalar());
+      } else {
+        ow.batch = static_cast<std::uint32_t>(*b);
+      }
+    }
     const bool has_rate = a.has("rate");
     const bool has_stages = a.has("stages");
     if (has_rate && has_stages) ctx.error(a.node(), a.path(), "give rate or stages, not both");

@@ -18,8 +18,9 @@ const sim::WeightedChoice kOneClass(std::vector<double>{1.0});
 const sim::WeightedChoice kThreeClasses(std::vector<double>{1.0, 2.0, 3.0});
 
 std::vector<sim::Time> walk(const workload::RateSchedule& rate, workload::ArrivalProcess p, SliceId id, sim::Time end,
-                            const sim::WeightedChoice& classes = kOneClass, std::vector<std::size_t>* picks = nullptr) {
-  ArrivalSlice slice(rate, p, classes, 42, id, end);
+                            const sim::WeightedChoice& classes = kOneClass, std::vector<std::size_t>* picks = nullptr,
+                            std::uint32_t batch = 1) {
+  ArrivalSlice slice(rate, p, batch, classes, 42, id, end);
   std::vector<sim::Time> out;
   while (auto a = slice.next()) {
     out.push_back(a->at);
@@ -106,8 +107,9 @@ TEST_CASE("ArrivalSlice: the simulator admits the same arrivals, classes and tim
   const std::vector<std::vector<workload::RatePoint>> rates = {{{0, 20.0}, {2 * sim::kSecond, 300.0}}, {{0, 151.0}}};
   for (const auto& points : rates) {
     for (auto process : {workload::ArrivalProcess::kPoisson, workload::ArrivalProcess::kUniform}) {
+      for (std::uint32_t batch : {1u, 3u}) {
       workload::WorkloadSpec spec;
-      spec.model = workload::OpenWorkload{process, workload::RateSchedule(points)};
+      spec.model = workload::OpenWorkload{process, batch, workload::RateSchedule(points)};
       for (double w : {1.0, 2.0, 3.0}) spec.classes.push_back(workload::RequestClass{"c", w, {}});
       const sim::Time end = 4 * sim::kSecond;
       sim::Simulation simulation(42, 0);
@@ -118,10 +120,12 @@ TEST_CASE("ArrivalSlice: the simulator admits the same arrivals, classes and tim
       simulation.run_until(end);
 
       std::vector<std::size_t> picks;
-      const auto times = walk(std::get<workload::OpenWorkload>(spec.model).rate, process, {}, end, kThreeClasses, &picks);
+      const auto times = walk(std::get<workload::OpenWorkload>(spec.model).rate, process, {}, end, kThreeClasses, &picks, batch);
       CHECK(rec.times.size() > 300);
       CHECK(rec.times == times);
       CHECK(rec.classes == picks);
+      if (batch > 1) CHECK(times[1] == times[0]);
+      }
     }
   }
 }

@@ -47,6 +47,19 @@ TEST_CASE("Exactness: M/M/1 mean and tail of the response time", "[slow]") {
   }
 }
 
+TEST_CASE("Exactness: batch Poisson arrivals, M^X/M/1 with constant batches (workload.arrivals.batch)", "[slow]") {
+  // Batches of b at Poisson instants: L = rho/(1-rho) · (E[X²] + E[X]) / (2 E[X]) = rho/(1-rho) · (b+1)/2
+  // (Gross & Harris, Fundamentals of Queueing Theory, M^X/M/1), so W = L/lambda = E[S] (b+1) / (2 (1-rho)).
+  // b = 4 at rho 0.5 (500 requests/s, E[S] = 1 ms): W = 5 ms, where Poisson arrivals give 2 ms.
+  std::string y = single_station(500, 1, "fcfs", "exp(1ms)", "100s", "2s");
+  const std::string from = "process: poisson, rate: 500 }";
+  REQUIRE(y.find(from) != std::string::npos);
+  y.replace(y.find(from), from.size(), "process: poisson, rate: 500, batch: 4 }");
+  const auto runs = replicate(y, 10);
+  require_inside(ci99(runs, mean_ms), 5.0, "M^4/M/1 W");
+  require_inside(ci99(runs, [](const auto& r) { return r.stations.at("s1").utilization; }), 0.5, "M^4/M/1 utilisation");
+}
+
 TEST_CASE("Exactness: M/M/c waiting time by Erlang C", "[slow]") {
   struct Case {
     int c;
