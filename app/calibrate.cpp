@@ -749,9 +749,22 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
   // Fixed delay and variability: from the latencies at the lowest utilisation measured. Per
   // class, inputs are pooled from the least loaded up until the class has kMinLatencies of them
   // (the protocol's runs share one rate but not one mix: one run alone often has too few).
+  // A run in batches (workload.arrivals.batch, the --fit-wakeup protocol's) queues requests
+  // behind their batch at any utilisation: its latencies come last.
   std::vector<std::size_t> by_util(inputs.size());
   for (std::size_t i = 0; i < by_util.size(); ++i) by_util[i] = i;
-  std::stable_sort(by_util.begin(), by_util.end(), [&](std::size_t x, std::size_t y) { return input_util[x] < input_util[y]; });
+  std::vector<bool> batched(inputs.size(), false);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const auto& sections = inputs[i].result.sections;
+    if (sections.contains("load") && sections["load"].contains("fingerprint") && sections["load"]["fingerprint"].contains("batch")) {
+      const auto& b = sections["load"]["fingerprint"]["batch"];
+      batched[i] = b.is_number() && b.get<double>() > 1.0;
+    }
+  }
+  std::stable_sort(by_util.begin(), by_util.end(), [&](std::size_t x, std::size_t y) {
+    if (batched[x] != batched[y]) return !batched[x];
+    return input_util[x] < input_util[y];
+  });
   out.lowest_input = by_util.front();
   for (auto& f : out.classes) {
     reports::Histogram h;
@@ -819,6 +832,7 @@ std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const T
     std::string label;
     double rate;
     std::optional<std::size_t> tilted;
+    std::uint32_t batch = 1;
   };
   std::vector<Plan> plans{{"mix", protocol.rate, std::nullopt}};
   if (cls.size() == 1) {
@@ -826,6 +840,11 @@ std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const T
   } else {
     for (std::size_t c : cls) plans.push_back({"more-" + sc.workload.classes[c].name, protocol.rate, c});
     if (protocol.half_rate) plans.push_back({"mix-half-rate", 0.5 * protocol.rate, std::nullopt});
+  }
+  if (protocol.batch_per_task > 0) {
+    const auto tasks = static_cast<std::uint32_t>(std::max(1, sc.model.services[svc].desired));
+    const std::uint32_t batch = std::min(protocol.batch_per_task * tasks, workload::kMaxBatch);
+    plans.push_back({"mix-batch-" + std::to_string(batch), protocol.rate, std::nullopt, batch});
   }
   if (protocol.warmup_s > 0.0) plans.insert(plans.begin(), Plan{"warmup", protocol.rate, std::nullopt});
   std::vector<CalibrationInput> inputs;
@@ -835,6 +854,7 @@ std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const T
     scenario::Scenario run = sc;
     auto& open = std::get<workload::OpenWorkload>(run.workload.model);
     open.rate = workload::RateSchedule({{0, plans[k].rate}});
+    open.batch = plans[k].batch;
     run.duration = static_cast<sim::Time>(std::llround((warmup ? protocol.warmup_s : protocol.run_s) * 1e9));
     run.warmup = 0;
     if (plans[k].tilted) run.workload.classes[*plans[k].tilted].weight *= protocol.tilt;
@@ -843,7 +863,7 @@ std::vector<CalibrationInput> run_protocol(const scenario::Scenario& sc, const T
     const std::string dir = protocol.runs_dir + "/run-" + std::to_string(k + 1) + "-" + plans[k].label;
     if (progress) {
       progress("run " + std::to_string(k + 1) + " of " + std::to_string(plans.size()) + ": " + plans[k].label + " at " +
-               fmt("%g", plans[k].rate) + " requests/s for " + fmt("%g", warmup ? protocol.warmup_s : protocol.run_s) + " s -> " + dir +
+               fmt("%g", plans[k].rate) + " requests/s" + (plans[k].batch > 1 ? " in batches of " + std::to_string(plans[k].batch) : std::string()) + " for " + fmt("%g", warmup ? protocol.warmup_s : protocol.run_s) + " s -> " + dir +
                (warmup ? " (not fitted)" : ""));
     }
     std::vector<loadgen::SampleSpec> samples{protocol.sample};

@@ -220,6 +220,13 @@ struct TargetProtocol {
   // A run of the scenario's mix at half the rate too: two total rates let calibrate --background
   // tell the tasks' background CPU from the requests' demands.
   bool half_rate = false;
+  // A run of the scenario's mix at `rate` in batches of this many requests per task of the
+  // service too (0: none; workload.arrivals.batch = this × its desired tasks, so the load
+  // balancer's round robin hands each task a batch): the same utilisation, but most requests
+  // find the event loop busy, so the wake-ups per request fall several-fold — what lets
+  // --fit-wakeup tell a wake-up's CPU from the CPU per request at a low utilisation (two rates
+  // move them by less than their noise).
+  std::uint32_t batch_per_task = 0;
   // An unmeasured run of the scenario's mix at `rate` first (seconds; 0: none): a process just
   // started is slower than it will be (a JIT compiler still compiling, heaps still growing), and
   // production tasks are warm.

@@ -167,6 +167,9 @@ ExitCode run_calibrate_target(const Args& args) {
   options.fit_wakeup = args.has("fit-wakeup");
   // The background and the wake-up CPU both need a second rate.
   protocol.half_rate = options.background || options.fit_wakeup;
+  // The wake-up CPU needs runs whose requests find the loop busy at the same low utilisation:
+  // batches of 4 per task behind the load balancer's round robin.
+  if (options.fit_wakeup) protocol.batch_per_task = 4;
   // Six periods per run by default (whole seconds, 1 to 10 s).
   options.sample_period_s = args.get_double("period").value_or(std::clamp(std::floor(protocol.run_s / 6.0), 1.0, 10.0));
   const bool quiet = args.has("quiet");

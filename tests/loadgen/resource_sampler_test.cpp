@@ -555,6 +555,47 @@ workload:
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("Calibrate --target --fit-wakeup: a run in batches of 4 per task at the same rate, so the wake-ups per request differ at one utilisation", "[wallclock]") {
+  const std::string bin = testing::loadcast_binary();
+  const std::string dir = testing::temp_dir("calibrate-batch");
+  testing::write_file(dir + "/two.yaml", testing::deployment(R"(name: target-batch
+seed: 3
+duration: 1m
+workload:
+  arrivals:
+    process: poisson
+    rate: 500
+  requests:
+    - name: light
+      path: /light
+      weight: 3
+      steps:
+        - cpu: const(2ms)
+    - name: heavy
+      path: /heavy
+      steps:
+        - cpu: const(10ms)
+)",
+                                                             "    desired: 2\n"));
+  std::string out;
+  const int rc = with_burning_testbed(dir, bin + " calibrate --target http://127.0.0.1:$port --sample tb=pid:$tb --rate 30 --run-duration 6s --fit-wakeup --scenario " +
+                                               dir + "/two.yaml --runs-dir " + dir + "/runs --out " + dir + "/cal.yaml", out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  // Two tasks: batches of 8, so that round robin hands each task 4 at once.
+  CHECK_THAT(out, Catch::Contains("run 5 of 5: mix-batch-8 at 30 requests/s in batches of 8 for 6 s"));
+  const auto batch = reports::Json::parse(testing::read_file(dir + "/runs/run-5-mix-batch-8/result.json"));
+  CHECK(batch["load"]["fingerprint"]["batch"] == 8);
+  const auto mix = reports::Json::parse(testing::read_file(dir + "/runs/run-1-mix/result.json"));
+  CHECK_FALSE(mix["load"]["fingerprint"].contains("batch"));
+  // The same mean rate: the batch run sent about as many requests as the mix (6 s at 30/s).
+  const double sent_mix = mix["load"]["sent"].get<double>(), sent_batch = batch["load"]["sent"].get<double>();
+  CHECK(sent_batch > 0.6 * sent_mix);
+  CHECK(sent_batch < 1.6 * sent_mix);
+  CHECK(std::fmod(sent_batch, 8.0) == 0.0);  // whole batches: a batch's requests share one instant, so the end cuts none
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("Validate --rates with --sample and --oracle: a ladder of repetitions compares throughput, latency and the CPU in use, and re-predicts each run with its own demands", "[wallclock]") {
   const std::string bin = testing::loadcast_binary();
   const std::string dir = testing::temp_dir("validate-ladder");

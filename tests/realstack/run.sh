@@ -69,7 +69,7 @@ rate_at() {
 if [ "$short" = 1 ]; then run_d=10s warm=20s; else run_d=30s warm=180s; fi
 "$loadcast" calibrate --target "$URL" --sample "app=cgroup:$APP_CGROUP" --db-sample "db=cgroup:$DB_CGROUP" \
   --rate 40 --warmup "$warm" --run-duration "$run_d" --runs-dir "$out/calibration-runs" --scenario "$scenario" --shape empirical --fit-latency --background \
-  --handler-metric handler --fit-overhead \
+  --handler-metric handler --fit-overhead --fit-wakeup \
   --out "$out/calibration.yaml" | tee "$out/calibration.txt"
 # nginx writes its access log at least every second: once it has, every request the calibration
 # runs sent is in it (they drain: none is left in flight).
