@@ -68,12 +68,66 @@ std::string join(const std::string& dir, const std::string& file) {
   return dir.empty() ? std::string() : (dir.back() == '/' ? dir + file : dir + "/" + file);
 }
 
+// Whether the cgroup directory `dir` has a CFS quota of its own: v2's cpu.max other than "max …",
+// v1's cpu.cfs_quota_us other than -1. Unreadable: no.
+bool has_quota(const std::filesystem::path& dir) {
+  std::string value;
+  if (std::ifstream max(dir / "cpu.max"); max >> value) return value != "max";
+  if (std::ifstream quota(dir / "cpu.cfs_quota_us"); quota >> value) return value != "-1";
+  return false;
+}
+
+// Adds to `c` the CFS counters of the groups below `dir` that have a quota of their own (a group
+// without one is looked into in turn); false when there is none. The sum is what the simulator
+// reports for a service of several tasks: throttled periods over periods, pooled over the tasks.
+bool add_quota_groups_below(const std::filesystem::path& dir, CpuCounters& c) {
+  namespace fs = std::filesystem;
+  bool found = false;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->symlink_status(type_ec).type() != fs::file_type::directory) continue;
+    if (!has_quota(it->path())) {
+      found = add_quota_groups_below(it->path(), c) || found;
+      continue;
+    }
+    std::string error;
+    const auto text = read_file((it->path() / "cpu.stat").string(), error);
+    if (!text) continue;  // removed while listed
+    const auto periods = stat_field(*text, "nr_periods"), throttled = stat_field(*text, "nr_throttled");
+    if (!periods || !throttled) continue;
+    c.periods = c.periods.value_or(0.0) + *periods;
+    c.throttled = c.throttled.value_or(0.0) + *throttled;
+    const auto usec = stat_field(*text, "throttled_usec");
+    const auto ns = stat_field(*text, "throttled_time");
+    if (usec || ns) c.throttled_s = c.throttled_s.value_or(0.0) + (usec ? *usec / 1e6 : *ns / 1e9);
+    found = true;
+  }
+  return found;
+}
+
+// A group without a quota of its own (a service's, holding its tasks' groups) takes its CFS
+// counters from the groups below it that have one; `cpu_dir` is the group in the hierarchy with
+// the cpu controller's files.
+void take_quota_groups_below(const std::string& cpu_dir, CpuCounters& c) {
+  if (cpu_dir.empty() || has_quota(cpu_dir)) return;
+  CpuCounters below;
+  if (!add_quota_groups_below(cpu_dir, below)) return;
+  c.periods = below.periods;
+  c.throttled = below.throttled;
+  c.throttled_s = below.throttled_s;
+}
+
 std::optional<CpuCounters> read_cgroup(const std::string& dir, std::string& error) {
   const std::string stat_path = join(dir, "cpu.stat");
   if (exists(stat_path)) {
     auto text = read_file(stat_path, error);
     if (!text) return std::nullopt;
-    if (text->find("usage_usec") != std::string::npos) return parse_cgroup_v2_cpu_stat(*text, error);
+    if (text->find("usage_usec") != std::string::npos) {
+      auto c = parse_cgroup_v2_cpu_stat(*text, error);
+      if (c) take_quota_groups_below(dir, *c);
+      return c;
+    }
   }
   // cgroup v1: cpuacct.usage here or in the cpuacct hierarchy; cpu.stat here or in the cpu one.
   std::string usage_path = join(dir, "cpuacct.usage");
@@ -95,11 +149,13 @@ std::optional<CpuCounters> read_cgroup(const std::string& dir, std::string& erro
     error = usage_path + ": not a number of nanoseconds";
     return std::nullopt;
   }
-  std::string cpu_stat = stat_path;
-  if (!exists(cpu_stat)) cpu_stat = join(sibling(dir, "cpuacct", "cpu"), "cpu.stat");
+  std::string cpu_dir = dir;
+  if (!exists(stat_path)) cpu_dir = sibling(dir, "cpuacct", "cpu");
+  const std::string cpu_stat = join(cpu_dir, "cpu.stat");
   if (!cpu_stat.empty() && exists(cpu_stat)) {
     auto text = read_file(cpu_stat, error);
     if (!text || !parse_cgroup_v1_cpu_stat(*text, c, error)) return std::nullopt;
+    take_quota_groups_below(cpu_dir, c);
   }
   return c;
 }

@@ -50,6 +50,30 @@ workload:
 )",
                                                   "    desired: 1\n");
 
+// Two classes the testbed serves alike (5 ms of CPU each) where the scenario guessed 2 and 10 ms,
+// on `desired` tasks of `api`: what the calibrate --target tests fit.
+std::string two_classes(const std::string& name, int desired) {
+  return testing::deployment("name: " + name + R"(
+seed: 3
+duration: 1m
+workload:
+  arrivals:
+    process: poisson
+    rate: 500
+  requests:
+    - name: light
+      path: /light
+      weight: 3
+      steps:
+        - cpu: const(2ms)
+    - name: heavy
+      path: /heavy
+      steps:
+        - cpu: const(10ms)
+)",
+                             "    desired: " + std::to_string(desired) + "\n");
+}
+
 // Runs `command` (a shell command using $port and $tb) beside a testbed process that burns 5 ms
 // of CPU per request on one worker (--mode cpu), then stops the testbed; the command's exit
 // status, and its output in `out`.
@@ -169,6 +193,67 @@ TEST_CASE("Sample sources: a v1 cgroup is read across the cpu and cpuacct hierar
   CHECK_THAT(error, Catch::Contains("neither cpu.stat with usage_usec (cgroup v2) nor cpuacct.usage (cgroup v1) found"));
   CHECK_FALSE(loadgen::read_counters(spec_of("a=pid:999999999"), error));
   CHECK(error == "/proc/999999999/stat: cannot be read (no process 999999999?)");
+  fs::remove_all(root);
+}
+
+TEST_CASE("Sample sources: a service's group without a quota takes its throttling from its tasks' groups, pooled as the simulator reports a service") {
+  namespace fs = std::filesystem;
+  const std::string root = testing::temp_dir("sample-cgroup-tasks");
+  // v1: the service's group (no quota: -1) holds two tasks with 50 ms per 100 ms and, one level
+  // further down, a group without a quota holding a third; a group without a quota and no
+  // group below with one is ignored.
+  for (const char* g : {"svc", "svc/t1", "svc/t2", "svc/more", "svc/more/t3", "svc/idle"}) {
+    fs::create_directories(root + "/cpu/" + g);
+    fs::create_directories(root + "/cpuacct/" + g);
+  }
+  testing::write_file(root + "/cpuacct/svc/cpuacct.usage", "2500000000\n");
+  testing::write_file(root + "/cpu/svc/cpu.cfs_quota_us", "-1\n");
+  testing::write_file(root + "/cpu/svc/cpu.stat", "nr_periods 0\nnr_throttled 0\nthrottled_time 0\n");
+  testing::write_file(root + "/cpu/svc/t1/cpu.cfs_quota_us", "50000\n");
+  testing::write_file(root + "/cpu/svc/t1/cpu.stat", "nr_periods 600\nnr_throttled 150\nthrottled_time 3000000000\n");
+  testing::write_file(root + "/cpu/svc/t2/cpu.cfs_quota_us", "50000\n");
+  testing::write_file(root + "/cpu/svc/t2/cpu.stat", "nr_periods 400\nnr_throttled 50\nthrottled_time 1000000000\n");
+  testing::write_file(root + "/cpu/svc/more/cpu.cfs_quota_us", "-1\n");
+  testing::write_file(root + "/cpu/svc/more/cpu.stat", "nr_periods 0\nnr_throttled 0\nthrottled_time 0\n");
+  testing::write_file(root + "/cpu/svc/more/t3/cpu.cfs_quota_us", "25000\n");
+  testing::write_file(root + "/cpu/svc/more/t3/cpu.stat", "nr_periods 1000\nnr_throttled 300\nthrottled_time 2000000000\n");
+  testing::write_file(root + "/cpu/svc/idle/cpu.cfs_quota_us", "-1\n");
+  testing::write_file(root + "/cpu/svc/idle/cpu.stat", "nr_periods 0\nnr_throttled 0\nthrottled_time 0\n");
+  std::string error;
+  for (const std::string& dir : {root + "/cpu/svc", root + "/cpuacct/svc"}) {
+    const auto c = loadgen::read_counters(spec_of("s=cgroup:" + dir), error);
+    INFO(dir << ": " << error);
+    REQUIRE(c);
+    CHECK(c->cpu_s == Approx(2.5));  // the service's own usage: it already holds its tasks'
+    CHECK(*c->periods == 2000.0);
+    CHECK(*c->throttled == 500.0);
+    CHECK(*c->throttled_s == Approx(6.0));
+  }
+  // A task's group reads its own counters.
+  testing::write_file(root + "/cpuacct/svc/t1/cpuacct.usage", "1500000000\n");
+  const auto t1 = loadgen::read_counters(spec_of("t=cgroup:" + root + "/cpu/svc/t1"), error);
+  REQUIRE(t1);
+  CHECK(*t1->periods == 600.0);
+  // A group with a quota of its own keeps its own counters, whatever is below it.
+  testing::write_file(root + "/cpu/svc/cpu.cfs_quota_us", "100000\n");
+  const auto own = loadgen::read_counters(spec_of("s=cgroup:" + root + "/cpu/svc"), error);
+  REQUIRE(own);
+  CHECK(*own->periods == 0.0);
+  // v2: cpu.max "max 100000" is no quota; the tasks' "50000 100000" are.
+  fs::create_directories(root + "/v2/svc/t1");
+  fs::create_directories(root + "/v2/svc/t2");
+  testing::write_file(root + "/v2/svc/cpu.max", "max 100000\n");
+  testing::write_file(root + "/v2/svc/cpu.stat", "usage_usec 1000000\nnr_periods 0\nnr_throttled 0\nthrottled_usec 0\n");
+  for (const char* t : {"t1", "t2"}) {
+    testing::write_file(root + "/v2/svc/" + t + "/cpu.max", "50000 100000\n");
+    testing::write_file(root + "/v2/svc/" + t + "/cpu.stat", "usage_usec 500000\nnr_periods 10\nnr_throttled 3\nthrottled_usec 40000\n");
+  }
+  const auto v2 = loadgen::read_counters(spec_of("s=cgroup:" + root + "/v2/svc"), error);
+  REQUIRE(v2);
+  CHECK(v2->cpu_s == Approx(1.0));
+  CHECK(*v2->periods == 20.0);
+  CHECK(*v2->throttled == 6.0);
+  CHECK(*v2->throttled_s == Approx(0.08));
   fs::remove_all(root);
 }
 
@@ -458,26 +543,7 @@ TEST_CASE("Sample CLI: an unreadable source or a name given twice is refused bef
 TEST_CASE("Calibrate --target: three runs with varied mixes against a CPU-burning testbed give both classes its 5 ms", "[wallclock]") {
   const std::string bin = testing::loadcast_binary();
   const std::string dir = testing::temp_dir("calibrate-target");
-  // Two classes the testbed serves alike (5 ms of CPU each); the scenario guessed 2 and 10 ms.
-  testing::write_file(dir + "/two.yaml", testing::deployment(R"(name: target-two
-seed: 3
-duration: 1m
-workload:
-  arrivals:
-    process: poisson
-    rate: 500
-  requests:
-    - name: light
-      path: /light
-      weight: 3
-      steps:
-        - cpu: const(2ms)
-    - name: heavy
-      path: /heavy
-      steps:
-        - cpu: const(10ms)
-)",
-                                                             "    desired: 1\n"));
+  testing::write_file(dir + "/two.yaml", two_classes("target-two", 1));
   std::string out;
   const int rc = with_burning_testbed(dir, bin + " calibrate --target http://127.0.0.1:$port --sample tb=pid:$tb --rate 30 --run-duration 6s --scenario " + dir +
                                                "/two.yaml --runs-dir " + dir + "/runs --out " + dir + "/cal.yaml", out);
@@ -515,25 +581,7 @@ workload:
 TEST_CASE("Calibrate --target --warmup --background: an unmeasured first run, and a run at half the rate for the intercept", "[wallclock]") {
   const std::string bin = testing::loadcast_binary();
   const std::string dir = testing::temp_dir("calibrate-warmup");
-  testing::write_file(dir + "/two.yaml", testing::deployment(R"(name: target-warm
-seed: 3
-duration: 1m
-workload:
-  arrivals:
-    process: poisson
-    rate: 500
-  requests:
-    - name: light
-      path: /light
-      weight: 3
-      steps:
-        - cpu: const(2ms)
-    - name: heavy
-      path: /heavy
-      steps:
-        - cpu: const(10ms)
-)",
-                                                             "    desired: 1\n"));
+  testing::write_file(dir + "/two.yaml", two_classes("target-warm", 1));
   std::string out;
   const int rc = with_burning_testbed(dir, bin + " calibrate --target http://127.0.0.1:$port --sample tb=pid:$tb --rate 30 --run-duration 6s --warmup 3s --background --scenario " +
                                                dir + "/two.yaml --runs-dir " + dir + "/runs --out " + dir + "/cal.yaml", out);
@@ -558,25 +606,7 @@ workload:
 TEST_CASE("Calibrate --target --fit-wakeup: a run in batches of 4 per task at the same rate, so the wake-ups per request differ at one utilisation", "[wallclock]") {
   const std::string bin = testing::loadcast_binary();
   const std::string dir = testing::temp_dir("calibrate-batch");
-  testing::write_file(dir + "/two.yaml", testing::deployment(R"(name: target-batch
-seed: 3
-duration: 1m
-workload:
-  arrivals:
-    process: poisson
-    rate: 500
-  requests:
-    - name: light
-      path: /light
-      weight: 3
-      steps:
-        - cpu: const(2ms)
-    - name: heavy
-      path: /heavy
-      steps:
-        - cpu: const(10ms)
-)",
-                                                             "    desired: 2\n"));
+  testing::write_file(dir + "/two.yaml", two_classes("target-batch", 2));
   std::string out;
   const int rc = with_burning_testbed(dir, bin + " calibrate --target http://127.0.0.1:$port --sample tb=pid:$tb --rate 30 --run-duration 6s --fit-wakeup --scenario " +
                                                dir + "/two.yaml --runs-dir " + dir + "/runs --out " + dir + "/cal.yaml", out);

@@ -8,7 +8,8 @@ calibrated prediction and its range over the repetitions for throughput, the ser
 use, mean, p50, p95 and p99 latency, in bold where it meets the experiment's targets
 (throughput and CPU within 3 %; mean, p50 and p95 within 15 % and p99 within 25 % at rho 0.5 and
 0.7; mean, p50 and p95 within 25 % at rho 0.85), then the same rows of the oracle, and how many of
-the 17 targets were met.
+the 17 targets were met; then, not judged, the share of CFS periods throttled and the wake-ups
+per second, predicted and measured.
 """
 import json
 import sys
@@ -41,6 +42,17 @@ def main(path):
                 cells.append(f"{mark}{err:+.1f} %{mark} ({low:+.0f}..{high:+.0f})")
             print(f"| {step['rate']:g} | " + " | ".join(cells) + " |")
     print(f"targets met by the calibrated prediction: {met} of 17")
+    # Not judged: the CFS periods throttled (the tasks' groups pooled) and the event loops'
+    # wake-ups, predicted and measured (medians of the repetitions).
+    for step in steps:
+        rows = {m["metric"]: m for m in step["metrics"]}
+        cells = []
+        for name, label in (("throttled_ratio.app", "throttled periods"), ("wakeups_per_s.app", "wake-ups/s")):
+            m = rows.get(name)
+            if m is not None and m.get("predicted_median") is not None and m.get("measured_median") is not None:
+                cells.append(f"{label} predicted {m['predicted_median']:.3g}, measured {m['measured_median']:.3g}")
+        if cells:
+            print(f"{step['rate']:g} requests/s: " + "; ".join(cells))
 
 
 if __name__ == "__main__":
