@@ -12,6 +12,8 @@
 # DIR/env (sourced by the callers) says URL (nginx), APP_CGROUP (the cgroup holding both app
 # processes: `loadcast load --sample app=cgroup:$APP_CGROUP`), DB_CGROUP, ACCESS_LOG, and the ports.
 # Ports: BASE (nginx), BASE+1 and BASE+2 (the apps), BASE+3 (PostgreSQL); default BASE 19400.
+# REALSTACK_NODE_FLAGS, when set, goes to node before app.js (for a diagnosis, e.g. --trace-gc:
+# each collection is then in DIR/app1.log and DIR/app2.log).
 # Needs Debian's nginx, nodejs, node-express, node-pg and postgresql (bash .ci/install).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -112,13 +114,14 @@ start() {
     || die "schema failed: $(tail -3 "$dir/schema.log")"
 
   # Two app processes, each in a 0.5-vCPU cgroup.
-  local i port
+  local i port flags=()
+  read -r -a flags <<< "${REALSTACK_NODE_FLAGS:-}"
   for i in 1 2; do
     port=$((base + i))
     make_group "app/app$i" 50000
     (join_group "app/app$i" "$BASHPID"
      PORT=$port PGHOST=127.0.0.1 PGPORT=$pg_port PGDATABASE=realstack PGUSER=postgres NODE_PATH=$node_path \
-       exec node "$here/app.js") > "$dir/app$i.log" 2>&1 &
+       exec node "${flags[@]}" "$here/app.js") > "$dir/app$i.log" 2>&1 &
     echo $! > "$dir/app$i.pid"
   done
 
