@@ -799,12 +799,7 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
   out.empirical_shape = options.empirical_shape;
   if (options.fit_shape || options.empirical_shape) {
     for (const auto& f : out.classes) {
-      std::size_t cpu_steps = 0;
-      for (const auto& step : sc.model.classes[f.index].steps) cpu_steps += step.kind == models::StepKind::kCpu ? 1 : 0;
-      if (f.ran && cpu_steps != 1) {
-        out.warnings.push_back("class " + f.name + ": " + std::to_string(cpu_steps) +
-                               " cpu steps, so --shape leaves their distributions' shapes (scaled to the demand)");
-      } else if (f.ran && !f.scv) {
+      if (f.ran && !f.scv) {
         out.warnings.push_back("class " + f.name + ": fewer than " + std::to_string(kMinLatencies) +
                                " latencies at the lowest load, so --shape leaves its distribution's shape");
       }
@@ -943,18 +938,30 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
       continue;
     }
     const double factor = f.demand_s / f.scenario_demand_s;
-    std::size_t cpu_steps = 0;
-    for (const auto& step : steps) cpu_steps += step.kind == models::StepKind::kCpu ? 1 : 0;
+    // Every cpu step is scaled by the same factor. With --shape, the class's largest cpu step (the
+    // first of equals) takes the fitted shape (the low-load latencies' relative spread) at its
+    // scaled mean; the others (e.g. a request's parsing before its query is sent, or its response
+    // after the query returns: an event loop serves each part in its own turn) keep their own
+    // distributions, scaled.
+    std::size_t main = steps.size();
+    for (std::size_t j = 0; j < steps.size(); ++j) {
+      if (steps[j].kind != models::StepKind::kCpu) continue;
+      if (main == steps.size() || steps[j].service.mean() > steps[main].service.mean()) main = j;
+    }
     for (std::size_t j = 0; j < steps.size(); ++j) {
       if (steps[j].kind != models::StepKind::kCpu || !(steps[j].service.mean() > 0.0)) continue;
       const std::string key = "workload.requests[" + std::to_string(f.index) + "].steps[" + std::to_string(j) + "].cpu";
-      if (c.empirical_shape && !f.hold_file.empty() && cpu_steps == 1) {
-        y += key + ": \"empirical(" + f.hold_file + ")\"  # was " + steps[j].service.describe() +
-             " (the shape of the latencies at the lowest load, mean " + ms(f.demand_s) + ")\n";
+      // The main step's share of the demand: 1 when it is the class's only cpu step.
+      const double share = steps[j].service.mean() / f.scenario_demand_s;
+      const bool alone = share > 1.0 - 1e-12;
+      if (j == main && c.empirical_shape && !f.hold_file.empty()) {
+        const std::string args = alone ? f.hold_file : f.hold_file + ", scale=" + fmt("%.6g", share);
+        y += key + ": \"empirical(" + args + ")\"  # was " + steps[j].service.describe() +
+             " (the shape of the latencies at the lowest load, mean " + ms(f.demand_s * share) + ")\n";
         continue;
       }
-      if (c.fit_shape && f.scv && cpu_steps == 1) {
-        y += key + ": \"" + shape_text(f.demand_s, *f.scv) + "\"  # was " + steps[j].service.describe() + " (fitted shape)\n";
+      if (j == main && c.fit_shape && f.scv) {
+        y += key + ": \"" + shape_text(f.demand_s * share, *f.scv) + "\"  # was " + steps[j].service.describe() + " (fitted shape)\n";
         continue;
       }
       const auto scaled = steps[j].service.scaled(factor);

@@ -16,6 +16,7 @@
 #include "app/cloudwatch.hpp"
 #include "app/exit_code.hpp"
 #include "scenarios/loader/scenario.hpp"
+#include "sim/distribution_text.hpp"
 #include "tests/support/iso_time.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/scenario_run.hpp"
@@ -353,8 +354,8 @@ namespace {
 
 // One thread at utilisation 0.03: the latencies are the demand plus a constant 3 ms delay,
 // almost never a wait. The simulated CPU stands in for a --sample series.
-// `shape`: keep, fit or empirical (--shape).
-std::pair<app::Calibration, std::string> shape_calibration(const std::string& cpu, const std::string& shape) {
+// `shape`: keep, fit or empirical (--shape); `after`: steps after the delay.
+std::pair<app::Calibration, std::string> shape_calibration(const std::string& cpu, const std::string& shape, const std::string& after = "") {
   const bool empirical = shape == "empirical";
   const std::string text = deployment(R"(name: shape
 seed: 9
@@ -369,7 +370,7 @@ workload:
       steps:
         - cpu: )" + cpu + R"(
         - delay: const(3ms)
-)",
+)" + after,
                                       "    desired: 1\n    threads: 1\n");
   const auto sc = scenario::load_string(text, "shape.yaml");
   app::CalibrationInput in;
@@ -458,6 +459,27 @@ TEST_CASE("Calibrate: --shape empirical takes the low-load latencies' quantiles 
   CHECK(kept.classes[0].scenario_demand_s == Approx(2.0 * fit.classes[0].demand_s).epsilon(1e-6));
   CHECK_THAT(kept_overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"empirical(" + path + ", scale="));
   std::remove(path.c_str());
+}
+
+TEST_CASE("Calibrate: with several cpu steps, --shape gives the largest the fitted shape at its share of the demand and scales the others") {
+  // An event loop serves a request in turns: 8 ms of work, the 3 ms wait, then 1 ms to answer.
+  const std::string after = "        - cpu: const(1ms)\n";
+  const auto [fit, overlay] = shape_calibration("gamma(shape=4, mean=8ms)", "empirical", after);
+  INFO(overlay);
+  CHECK(fit.classes[0].scenario_demand_s == Approx(0.009).epsilon(1e-9));
+  CHECK(fit.classes[0].demand_s == Approx(0.009).epsilon(0.05));
+  CHECK_THAT(overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"empirical(/data/api.cpu.csv, scale=0.888889)\""));
+  // The small step keeps its own distribution, scaled by the fit as a lone step would be.
+  const double factor = fit.classes[0].demand_s / fit.classes[0].scenario_demand_s;
+  const auto scaled = sim::parse_distribution("const(1ms)").value->scaled(factor);
+  REQUIRE(scaled);
+  CHECK_THAT(overlay, Catch::Contains("workload.requests[0].steps[2].cpu: \"" + scaled->describe() + "\"  # was const(1ms)"));
+  for (const auto& w : fit.warnings) CHECK_THAT(w, !Catch::Contains("cpu steps"));
+
+  const auto [gamma_fit, gamma_overlay] = shape_calibration("gamma(shape=4, mean=8ms)", "fit", after);
+  INFO(gamma_overlay);
+  CHECK_THAT(gamma_overlay, Catch::Contains("workload.requests[0].steps[0].cpu: \"gamma(shape="));
+  CHECK_THAT(gamma_overlay, Catch::Contains("workload.requests[0].steps[2].cpu: \"const("));
 }
 
 namespace {
