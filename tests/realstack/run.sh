@@ -64,11 +64,14 @@ rate_at() {
 }
 
 # 1. Calibration at rho ~0.2 of the scenario's guesses (40 requests/s), the protocol's runs.
+# --shape fit: the demands' family from the body of the low-load latencies (10th-90th spread),
+# not --shape empirical's whole histogram, whose tail holds the waits for the loop at that load,
+# which the model's two turns per request already queue (docs/calibrate-and-validate.md).
 # The apps are freshly started: an unmeasured warm-up run first (V8 still compiling, heaps still
 # growing: the CPU per request fell by 16 % over the first 10,000 requests here).
 if [ "$short" = 1 ]; then run_d=10s warm=20s; else run_d=30s warm=180s; fi
 "$loadcast" calibrate --target "$URL" --sample "app=cgroup:$APP_CGROUP" --db-sample "db=cgroup:$DB_CGROUP" \
-  --rate 40 --warmup "$warm" --run-duration "$run_d" --runs-dir "$out/calibration-runs" --scenario "$scenario" --shape empirical --fit-latency --background \
+  --rate 40 --warmup "$warm" --run-duration "$run_d" --runs-dir "$out/calibration-runs" --scenario "$scenario" --shape fit --fit-latency --background \
   --handler-metric handler --fit-overhead --fit-wakeup \
   --out "$out/calibration.yaml" | tee "$out/calibration.txt"
 # nginx writes its access log at least every second: once it has, every request the calibration
