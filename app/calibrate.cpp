@@ -951,18 +951,19 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
     for (std::size_t j = 0; j < steps.size(); ++j) {
       if (steps[j].kind != models::StepKind::kCpu || !(steps[j].service.mean() > 0.0)) continue;
       const std::string key = "workload.requests[" + std::to_string(f.index) + "].steps[" + std::to_string(j) + "].cpu";
-      // The main step's share of the demand: 1 when it is the class's only cpu step.
-      const double share = steps[j].service.mean() / f.scenario_demand_s;
-      const bool alone = share > 1.0 - 1e-12;
-      if (j == main && c.empirical_shape && !f.hold_file.empty()) {
-        const std::string args = alone ? f.hold_file : f.hold_file + ", scale=" + fmt("%.6g", share);
-        y += key + ": \"empirical(" + args + ")\"  # was " + steps[j].service.describe() +
-             " (the shape of the latencies at the lowest load, mean " + ms(f.demand_s * share) + ")\n";
-        continue;
-      }
-      if (j == main && c.fit_shape && f.scv) {
-        y += key + ": \"" + shape_text(f.demand_s * share, *f.scv) + "\"  # was " + steps[j].service.describe() + " (fitted shape)\n";
-        continue;
+      if (j == main) {
+        // Its share of the demand: exactly 1 when it is the class's only cpu step (x / x).
+        const double share = steps[j].service.mean() / f.scenario_demand_s;
+        if (c.empirical_shape && !f.hold_file.empty()) {
+          const std::string args = share == 1.0 ? f.hold_file : f.hold_file + ", scale=" + fmt("%.6g", share);
+          y += key + ": \"empirical(" + args + ")\"  # was " + steps[j].service.describe() +
+               " (the shape of the latencies at the lowest load, mean " + ms(f.demand_s * share) + ")\n";
+          continue;
+        }
+        if (c.fit_shape && f.scv) {
+          y += key + ": \"" + shape_text(f.demand_s * share, *f.scv) + "\"  # was " + steps[j].service.describe() + " (fitted shape)\n";
+          continue;
+        }
       }
       const auto scaled = steps[j].service.scaled(factor);
       if (!scaled) {
