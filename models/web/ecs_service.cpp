@@ -436,6 +436,7 @@ void EcsService::on_task_state(Task& t, TaskState from) {
     stopped_periods_.ran += p.ran;
     stopped_periods_.throttled += p.throttled;
     stopped_wakeups_ += t.wakeups();
+    stopped_cold_wakeups_ += t.cold_wakeups();
     live_.erase(std::remove(live_.begin(), live_.end(), &t), live_.end());
     reconcile();
   }
@@ -497,8 +498,10 @@ EcsService::Marks EcsService::marks(sim::Time now) const {
   m.periods = static_cast<double>(stopped_periods_.ran);
   m.throttled = static_cast<double>(stopped_periods_.throttled);
   m.wakeups = static_cast<double>(stopped_wakeups_);
+  m.cold_wakeups = static_cast<double>(stopped_cold_wakeups_);
   for (const Task* t : live_) {
     m.wakeups += static_cast<double>(t->wakeups());
+    m.cold_wakeups += static_cast<double>(t->cold_wakeups());
     m.busy += t->busy_area(now);
     m.active += t->active_area(now);
     const sim::CfsPeriods p = t->cfs_periods(now);
@@ -597,6 +600,10 @@ void EcsService::finish(RunOutput& out) {
   if (!config_.concurrency.pool()) {
     const double window = sim::to_seconds(sim_.now() - measured_from_);
     j["wakeups_per_s"] = window > 0.0 ? (now.wakeups - stats_marks_.wakeups) / window : 0.0;
+    // With wakeup_cold_after: the ones after that much sleep, which wakeup_cpu is charged on.
+    if (config_.wakeup_cold_after > 0) {
+      j["cold_wakeups_per_s"] = window > 0.0 ? (now.cold_wakeups - stats_marks_.cold_wakeups) / window : 0.0;
+    }
   }
   j["tasks_launched"] = tasks_.size();
   j["tasks_killed"] = killed_;

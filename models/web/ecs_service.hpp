@@ -141,6 +141,7 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
     double busy = 0.0, active = 0.0, running = 0.0, requests = 0.0;
     double periods = 0.0, throttled = 0.0;  // CFS periods the tasks ran in, and the throttled ones
     double wakeups = 0.0;  // of the tasks' event loops from idle (Task::wakeups)
+    double cold_wakeups = 0.0;  // of those, the ones after wakeup_cold_after (Task::cold_wakeups)
   };
   // What ECS knows of a task beyond its lifecycle, by task id - 1.
   struct TaskMeta {
@@ -209,6 +210,7 @@ class EcsService final : public ScalableTarget, public Component, public TaskHos
   double stopped_active_ = 0.0;
   sim::CfsPeriods stopped_periods_;
   std::uint64_t stopped_wakeups_ = 0;
+  std::uint64_t stopped_cold_wakeups_ = 0;
   sim::TimeWeighted running_tw_;
   std::unique_ptr<MetricPublisher> metrics_;
   std::unique_ptr<Utilization> cpu_metric_;

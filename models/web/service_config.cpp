@@ -106,6 +106,10 @@ ConfigProblems ServiceConfig::validate() const {
   if (wakeup_cpu > 0 && concurrency.model != Concurrency::kEventLoop) {
     out.push_back({"wakeup_cpu", "applies to concurrency: event_loop only (a pool's worker wakes for every request: that cost is part of its CPU demand)"});
   }
+  if (wakeup_cold_after < 0 || wakeup_cold_after > 60 * sim::kSecond) out.push_back({"wakeup_cold_after", "must be between 0 and 60s"});
+  if (wakeup_cold_after > 0 && concurrency.model != Concurrency::kEventLoop) {
+    out.push_back({"wakeup_cold_after", "applies to concurrency: event_loop only (as wakeup_cpu does)"});
+  }
   if (background_interval < sim::kMillisecond || background_interval > 60 * sim::kSecond) {
     out.push_back({"background.interval", "must be between 1ms and 60s"});
   }

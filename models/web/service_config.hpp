@@ -124,6 +124,13 @@ struct ServiceConfig {
   // calibrate --fit-wakeup` fits it from the wake-ups `loadcast load --sample` counts. Event loop
   // only: a pool's worker blocks for every request, so its wake-ups are part of the demand.
   sim::Time wakeup_cpu = 0;
+  // `wakeup_cold_after`: only a wake-up after the loop slept at least this long costs
+  // `wakeup_cpu`; one sooner finds the core and its caches still warm and costs nothing. 0: every
+  // wake-up costs it. Measured on a 2-core virtual machine (docs/calibrate.md, the idle probe):
+  // the same work cost up to 6 % more after up to 20 ms of idleness, 26-36 % more after 21 ms.
+  // assumption: AWS publishes nothing on a Fargate vCPU's behaviour after idling; run the probe
+  // in a task to measure yours. Event loop only, with wakeup_cpu or for `calibrate --fit-wakeup`.
+  sim::Time wakeup_cold_after = 0;
   bool arm64 = false;                   // `architecture`, for cost only
   // `capacity_provider_strategy` (or `capacity: on_demand | spot`, one provider): which tasks
   // run on Fargate Spot (priced at the Spot rate and reclaimed now and then).

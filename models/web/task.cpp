@@ -324,6 +324,7 @@ void Task::admit_cpu() {
 void Task::on_cpu_done(Request* r) {
   if (r == &background_job_ || r == &wakeup_job_) {
     admit_cpu();
+    note_idle();
     return;
   }
   if (r == kProbeJob) {
@@ -333,6 +334,7 @@ void Task::on_cpu_done(Request* r) {
       if (group_ != nullptr) group_->on_probe_result(*this, true);
     }
     admit_cpu();
+    note_idle();
     return;
   }
   // The request's next step first: a CPU step right after this one continues on the same thread
@@ -341,6 +343,12 @@ void Task::on_cpu_done(Request* r) {
   sink_.step_done(r);
   continuing_ = nullptr;
   admit_cpu();
+  note_idle();
+}
+
+// A CPU step ended and none runs or waits: the loop goes to sleep now.
+void Task::note_idle() {
+  if (cpu_.jobs() == 0 && cpu_wait_.empty()) idle_since_ = sim_.now();
 }
 
 void Task::finished(Request* r) {
@@ -470,12 +478,15 @@ void Task::query_done(Request* r) {
 }
 
 // A request or a database reply arrives: on an event loop with no CPU step running or waiting,
-// the loop was asleep, and waking it costs its CPU first (the step it woke for waits behind it).
+// the loop was asleep, and waking it costs its CPU first (the step it woke for waits behind it) —
+// with wakeup_cold_after set, only when it slept that long.
 void Task::wake(const Request* r) {
   if (!event_loop_ || dead_ || cpu_.jobs() > 0 || !cpu_wait_.empty()) return;
   ++wakeups_;
   woke_for_ = r;
   woke_at_ = sim_.now();
+  if (woke_at_ - idle_since_ < config_.wakeup_cold_after) return;
+  ++cold_wakeups_;
   if (wakeup_work_s_ > 0.0) run_cpu(&wakeup_job_, wakeup_work_s_);
 }
 

@@ -152,6 +152,9 @@ class Task final : public PoolOwner {
   }
   // Wake-ups of an idle event loop so far (ServiceConfig::wakeup_cpu; counted whatever its cost).
   std::uint64_t wakeups() const { return wakeups_; }
+  // Of those, the ones after the loop slept at least ServiceConfig::wakeup_cold_after (all of
+  // them when that is 0): the ones wakeup_cpu is charged on.
+  std::uint64_t cold_wakeups() const { return cold_wakeups_; }
 
  private:
   // The health check's job in the CPU is no request.
@@ -165,7 +168,10 @@ class Task final : public PoolOwner {
   // starts only on an idle CPU.
   Request wakeup_job_{};
   std::uint64_t wakeups_ = 0;
+  std::uint64_t cold_wakeups_ = 0;
   double wakeup_work_s_ = 0.0;
+  sim::Time idle_since_ = 0;  // when the loop last ran out of CPU steps (running or waiting)
+  void note_idle();
   bool event_loop_ = true;
   const Request* woke_for_ = nullptr;  // the request whose arrival or reply woke the loop last, and when
   sim::Time woke_at_ = -1;

@@ -309,6 +309,7 @@ void read_service(MapReader& m, models::ServiceConfig& c, bool routed, ProblemRe
     bm.finish();
   }
   if (auto v = m.duration("wakeup_cpu")) c.wakeup_cpu = *v;
+  if (auto v = m.duration("wakeup_cold_after")) c.wakeup_cold_after = *v;
   load_lifecycle(m, c);
   {
     MapReader pm(ctx, m.get("db_pool"), m.child_path("db_pool"));

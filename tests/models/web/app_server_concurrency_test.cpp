@@ -287,6 +287,50 @@ TEST_CASE("App-server concurrency: an idle event loop's wake-up costs wakeup_cpu
   }
 }
 
+TEST_CASE("App-server concurrency: with wakeup_cold_after only a wake-up after that much sleep costs wakeup_cpu") {
+  const std::string wake = "cpu: 1024, wakeup_cpu: 2ms, wakeup_cold_after: 20ms";
+  auto per_run = [](const reports::Result& r, const char* key) { return number(r.sections.at("services").at("app").at(key)) * 1.5; };
+  SECTION("a lone request after 1 s of sleep pays it; the end of a 5 ms wait finds the loop warm: 2 + 10, 5, 5") {
+    const auto r = run(burst(1, "[ { cpu: const(10ms) }, { delay: const(5ms) }, { cpu: const(5ms) } ]", wake));
+    REQUIRE(r.requests.ok == 1);
+    CHECK(r.latency_ms.max == Approx(22.0).margin(0.001));
+    CHECK(per_run(r, "wakeups_per_s") == Approx(2.0));  // both counted, as the kernel would
+    CHECK(per_run(r, "cold_wakeups_per_s") == Approx(1.0));
+  }
+  SECTION("after a 30 ms wait the loop has slept past 20 ms: 2 + 10, 30, 2 + 5") {
+    const auto r = run(burst(1, "[ { cpu: const(10ms) }, { delay: const(30ms) }, { cpu: const(5ms) } ]", wake));
+    CHECK(r.latency_ms.max == Approx(49.0).margin(0.001));
+    CHECK(per_run(r, "cold_wakeups_per_s") == Approx(2.0));
+  }
+  SECTION("unset (0), every wake-up pays and the result has no cold count") {
+    const auto r = run(burst(1, "[ { cpu: const(10ms) }, { delay: const(5ms) }, { cpu: const(5ms) } ]", "cpu: 1024, wakeup_cpu: 2ms"));
+    CHECK(r.latency_ms.max == Approx(24.0).margin(0.001));
+    CHECK_FALSE(r.sections.at("services").at("app").contains("cold_wakeups_per_s"));
+  }
+  SECTION("bad values are located errors") {
+    auto problem = load_error(burst(1, "[ { cpu: const(10ms) } ]", "cpu: 1024, wakeup_cold_after: -1ms"));
+    CHECK_THAT(problem, Catch::Contains("services.app.wakeup_cold_after"));
+    problem = load_error(burst(1, "[ { cpu: const(10ms) } ]", "cpu: 1024, wakeup_cold_after: 5ms, concurrency: { thread_pool: 4 }"));
+    CHECK_THAT(problem, Catch::Contains("services.app.wakeup_cold_after"));
+    CHECK_THAT(problem, Catch::Contains("event_loop only"));
+  }
+}
+
+TEST_CASE("App-server concurrency: under Poisson load a wake-up is cold with the probability that a sleep outlasts wakeup_cold_after") {
+  // 4 ms of CPU per request at 40/s on one task: the loop's sleeps are exponential of rate 40/s
+  // (memoryless arrivals), one per wake-up, so exp(-40 x 25 ms) = exp(-1) of the wake-ups are
+  // cold; the CPU in use is X x 4 ms + cold wake-ups x 0.5 ms.
+  const auto text = replace(one_task(40, "[ { cpu: exp(4ms) } ]", "event_loop", "10m"), "desired: 1,",
+                            "desired: 1, wakeup_cpu: 0.5ms, wakeup_cold_after: 25ms,");
+  const auto r = run(text);
+  const auto& svc = r.sections.at("services").at("app");
+  const double w = number(svc.at("wakeups_per_s"));
+  const double cold = number(svc.at("cold_wakeups_per_s"));
+  CHECK(cold / w == Approx(std::exp(-1.0)).margin(0.02));
+  const double u = number(svc.at("cpu_utilization_mean")) / 100.0;
+  CHECK(u == Approx(r.throughput_rps * 0.004 + cold * 0.0005).epsilon(0.02));
+}
+
 TEST_CASE("App-server concurrency: under Poisson load the wake-ups per request fall with the rate, and the CPU is the demand plus the wake-ups'") {
   // 4 ms of CPU per request, 0.5 ms per wake-up, one 1-vCPU task. Every wake-up is charged once,
   // so the CPU in use is X x 4 ms + W x 0.5 ms over the run, whatever W the loop's idle time gives;
