@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <stdexcept>
 
 #include "app/exit_code.hpp"
 #include "app/load.hpp"
@@ -396,6 +397,10 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
   const bool fit_db = !options.db_cpu_id.empty() || !options.db_sample.empty();
   DbPlan db_plan;
   if (fit_db) db_plan = plan_database(sc, cls, options, out.warnings);
+  if (!options.cold_wakeup_share.empty() && options.cold_wakeup_share.size() != inputs.size()) {
+    throw std::logic_error("calibrate: one cold wake-up share per input");
+  }
+  out.cold_wakeups = !options.cold_wakeup_share.empty();
   std::vector<double> input_util(inputs.size(), 0.0);
   for (std::size_t in = 0; in < inputs.size(); ++in) {
     const auto& input = inputs[in];
@@ -449,7 +454,8 @@ Calibration calibrate(const scenario::Scenario& sc, const std::vector<Calibratio
         if (wakeups != nullptr) {
           wake = level_mean(r.timeseries, *wakeups, t0, t0 + period);
           if (!wake) continue;  // a period whose wake-up count broke (a process exited)
-          rows.wakeups.push_back(*wake);
+          // With wakeup_cold_after: the cold ones, the counted wake-ups x the run's cold share.
+          rows.wakeups.push_back(options.cold_wakeup_share.empty() ? *wake : *wake * options.cold_wakeup_share[in]);
         }
         std::vector<double> x;
         for (std::size_t j = 0; j < out.classes.size(); ++j) {
@@ -982,10 +988,12 @@ std::string overlay_yaml(const scenario::Scenario& sc, const Calibration& c, con
   }
   if (c.wakeup_s) {
     const auto& service = sc.model.services[pick_service(sc, c.service)];
+    const bool cold = service.wakeup_cold_after > 0;
     y += "\n# wake-up: " + ms(*c.wakeup_s) + " of CPU each time a request or a database reply wakes an idle event loop";
+    if (cold) y += " that slept " + ms(sim::to_seconds(service.wakeup_cold_after)) + " or longer (wakeup_cold_after)";
     if (c.wakeup_low_s && c.wakeup_high_s) y += ", 95 % interval " + ms(*c.wakeup_low_s) + " .. " + ms(*c.wakeup_high_s);
     y += " (the scenario had " + ms(sim::to_seconds(service.wakeup_cpu)) + "); the runs measured " + fmt("%.3g", c.wakeups_per_request_low) +
-         " .. " + fmt("%.3g", c.wakeups_per_request_high) + " wake-ups per request\n";
+         " .. " + fmt("%.3g", c.wakeups_per_request_high) + (cold ? " cold wake-ups per request (the count x each run's simulated cold share)\n" : " wake-ups per request\n");
     y += "services." + c.service + ".wakeup_cpu: " + fmt("%.6g", *c.wakeup_s * 1e3) + "ms\n";
   }
   if (c.database) {
@@ -1039,7 +1047,7 @@ std::string format_calibration(const Calibration& c) {
     std::snprintf(line, sizeof line, "%-20s %12s %25s\n", "wake-up (idle loop)", fmt("%.4g ms", *c.wakeup_s * 1e3).c_str(), ci.c_str());
     t += line;
     t += "(--fit-wakeup: " + fmt("%.3g", c.wakeups_per_request_low) + " .. " + fmt("%.3g", c.wakeups_per_request_high) +
-         " wake-ups per request measured; the CPU per request falls as the load keeps the loop awake)\n";
+         (c.cold_wakeups ? " cold wake-ups per request (counted x simulated cold share);" : " wake-ups per request measured;") + " the CPU per request falls as the load keeps the loop awake)\n";
   }
   if (c.database) {
     const auto& d = *c.database;

@@ -87,6 +87,11 @@ struct CalibrateOptions {
   // The wake-up CPU known already (the oracle of `validate`: one run has one rate, so w cannot be
   // fitted from it): w·W is taken off the vCPU in use before the fit. Sampled inputs only.
   std::optional<double> known_wakeup_s;
+  // With the service's wakeup_cold_after set: per input, the share of its wake-ups that came after
+  // that much sleep (cold_wakeup_shares: a simulation of the run), by which the counted wake-ups
+  // are multiplied: w is then the CPU of a cold wake-up, the only kind the model charges. Empty:
+  // every wake-up counts (wakeup_cold_after 0).
+  std::vector<double> cold_wakeup_share;
 };
 
 // The spread between the 10th and the 90th percentile of a gamma distribution of mean 1 and
@@ -164,6 +169,7 @@ struct Calibration {
   std::optional<double> wakeup_s;
   std::optional<double> wakeup_low_s, wakeup_high_s;
   double wakeups_per_request_low = 0.0, wakeups_per_request_high = 0.0;
+  bool cold_wakeups = false;  // those are cold wake-ups (CalibrateOptions::cold_wakeup_share)
 };
 
 // `calibrate --fit-latency` (app/calibrate_latency.cpp): the latency the calibrated model leaves
@@ -186,6 +192,21 @@ struct LatencyFit {
 };
 LatencyFit fit_latency(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides,
                        const std::vector<CalibrationInput>& inputs, const Calibration& c);
+// The overrides that make `sc` send what `measured` measured: its classes' completion rates as
+// the mix, their total as the Poisson rate, and the batch of its load fingerprint. `path` names
+// the result in messages. For the simulations that stand for a measured run.
+std::vector<scenario::Override> measured_workload(const scenario::Scenario& sc, const reports::Result& measured, const std::string& path);
+
+// Of a simulated run's wake-ups of `service`'s event loops, the share after wakeup_cold_after of
+// sleep (services.<service>.cold_wakeups_per_s over wakeups_per_s); nullopt when it has no such
+// count or no wake-ups.
+std::optional<double> cold_wakeup_share(const reports::Result& simulated, const std::string& service);
+// cold_wakeup_share of a simulation of each input (measured_workload, 300 s after a 10 s warm-up,
+// the scenario's seed) with `sc`'s file and `overrides`: what CalibrateOptions::cold_wakeup_share
+// takes. Empty when the service's wakeup_cold_after is 0.
+std::vector<double> cold_wakeup_shares(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides,
+                                       const std::vector<CalibrationInput>& inputs, const std::string& service);
+
 // The overlay lines of a LatencyFit (comments, `load_balancer.latency` and, when separated,
 // `database.round_trip`).
 std::string latency_overlay_yaml(const LatencyFit& f);

@@ -27,13 +27,8 @@ double queries_of(const models::ClassConfig& cc) {
 
 }  // namespace
 
-LatencyFit fit_latency(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides,
-                       const std::vector<CalibrationInput>& inputs, const Calibration& c) {
-  if (!sc.model.load_balancer) throw UsageError("--fit-latency fits load_balancer.latency: the scenario has no load_balancer");
-  if (!sc.workload.is_open()) throw UsageError("--fit-latency simulates the measured rate: it needs an open-model scenario (arrivals, not users)");
-  if (inputs.empty()) throw UsageError("--fit-latency needs at least one measured run");
-  const reports::Result& m = inputs[c.lowest_input].result;
-  std::vector<scenario::Override> o = overrides;
+std::vector<scenario::Override> measured_workload(const scenario::Scenario& sc, const reports::Result& m, const std::string& path) {
+  std::vector<scenario::Override> o;
   double total = 0.0;
   for (std::size_t i = 0; i < sc.workload.classes.size(); ++i) {
     const auto it = m.classes.find(sc.workload.classes[i].name);
@@ -41,9 +36,26 @@ LatencyFit fit_latency(const scenario::Scenario& sc, const std::vector<scenario:
     total += x;
     o.push_back({"workload.requests[" + std::to_string(i) + "].weight", fmt("%.17g", std::max(x, 1e-6))});
   }
-  if (total <= 0.0) throw InputError(inputs[c.lowest_input].result_path + ": no class completed a request: nothing to compare");
+  if (total <= 0.0) throw InputError(path + ": no class completed a request: nothing to compare");
   o.push_back({"workload.arrivals.rate", fmt("%.17g", total)});
   o.push_back({"workload.arrivals.process", "poisson"});
+  const auto& sections = m.sections;
+  if (sections.contains("load") && sections["load"].contains("fingerprint") && sections["load"]["fingerprint"].contains("batch")) {
+    const auto& b = sections["load"]["fingerprint"]["batch"];
+    if (b.is_number() && b.get<double>() > 1.0) o.push_back({"workload.arrivals.batch", fmt("%.17g", b.get<double>())});
+  }
+  return o;
+}
+
+LatencyFit fit_latency(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides,
+                       const std::vector<CalibrationInput>& inputs, const Calibration& c) {
+  if (!sc.model.load_balancer) throw UsageError("--fit-latency fits load_balancer.latency: the scenario has no load_balancer");
+  if (!sc.workload.is_open()) throw UsageError("--fit-latency simulates the measured rate: it needs an open-model scenario (arrivals, not users)");
+  if (inputs.empty()) throw UsageError("--fit-latency needs at least one measured run");
+  const reports::Result& m = inputs[c.lowest_input].result;
+  std::vector<scenario::Override> o = overrides;
+  const auto measured = measured_workload(sc, m, inputs[c.lowest_input].result_path);
+  o.insert(o.end(), measured.begin(), measured.end());
   scenario::Scenario s = [&] {
     try {
       return scenario::load_file(sc.path, o);

@@ -174,7 +174,12 @@ void add_oracle(const scenario::Scenario& run, const loadgen::LoadConfig& load, 
   }
   const auto& series = in.result.timeseries.series;
   const bool counted = series.count("resources." + copt.sample + ".wakeups_per_s") > 0;
-  if (calibrated != nullptr && calibrated->wakeup_cpu > 0 && counted) copt.known_wakeup_s = sim::to_seconds(calibrated->wakeup_cpu);
+  if (calibrated != nullptr && calibrated->wakeup_cpu > 0 && counted) {
+    copt.known_wakeup_s = sim::to_seconds(calibrated->wakeup_cpu);
+    // With wakeup_cold_after, w is a cold wake-up's: charged on the share of the counted ones the
+    // calibrated prediction of this run found cold (none without wake-ups: it charged none).
+    if (calibrated->wakeup_cold_after > 0) copt.cold_wakeup_share = {cold_wakeup_share(v.predicted, calibrated->name).value_or(0.0)};
+  }
   Calibration fit = calibrate(run, {in}, copt);
   // Else they would count twice.
   for (const auto& svc : run.model.services) {

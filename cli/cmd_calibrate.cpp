@@ -64,21 +64,32 @@ ExitCode fit_and_write(const scenario::Scenario& sc, const std::vector<app::Cali
                        const std::vector<std::string>& sources, const std::string& out, bool quiet, bool bounds, const Args& args) {
   // --fit-overhead: the classes' reported handler times (read once the inputs are there) are
   // known CPU; the fit is then one overhead per request.
-  const app::CalibrateOptions fit_options =
+  app::CalibrateOptions fit_options =
       args.has("fit-overhead") ? app::with_reported_handlers(sc, inputs, options, *args.get("handler-metric")) : options;
-  auto calibration = app::calibrate(sc, inputs, fit_options);
-  write_hold_files(calibration, stem(out));
-  std::string overlay = app::overlay_yaml(sc, calibration, sources);
-  std::optional<app::LatencyFit> latency;
-  if (args.has("fit-latency")) {
-    // The scenario as calibrated so far (its --overlay/--set, then the fitted demands).
+  // The scenario as calibrated so far: its --overlay/--set, then `overlay`.
+  const auto calibrated = [&](const std::string& overlay) {
     const std::string draft = out + ".draft";
     reports::write_text_file(draft, overlay);
     auto overrides = scenario_overrides(args);
     const auto fitted = scenario::read_overlay(draft);
     std::remove(draft.c_str());
     overrides.insert(overrides.end(), fitted.begin(), fitted.end());
-    latency = app::fit_latency(sc, overrides, inputs, calibration);
+    return overrides;
+  };
+  // --fit-wakeup with wakeup_cold_after: each run's cold share from a simulation of it, first with
+  // the scenario's demands, then again with the fitted ones (the loop's idle periods depend on them).
+  if (args.has("fit-wakeup")) fit_options.cold_wakeup_share = app::cold_wakeup_shares(sc, scenario_overrides(args), inputs, options.service);
+  auto calibration = app::calibrate(sc, inputs, fit_options);
+  write_hold_files(calibration, stem(out));
+  if (!fit_options.cold_wakeup_share.empty()) {
+    fit_options.cold_wakeup_share = app::cold_wakeup_shares(sc, calibrated(app::overlay_yaml(sc, calibration, sources)), inputs, options.service);
+    calibration = app::calibrate(sc, inputs, fit_options);
+    write_hold_files(calibration, stem(out));
+  }
+  std::string overlay = app::overlay_yaml(sc, calibration, sources);
+  std::optional<app::LatencyFit> latency;
+  if (args.has("fit-latency")) {
+    latency = app::fit_latency(sc, calibrated(overlay), inputs, calibration);
     overlay += app::latency_overlay_yaml(*latency);
   }
   // --memory / --db-connections: CloudWatch only (the run's resource samples have no memory).

@@ -3,6 +3,7 @@
 // different query counts; with one query count the split is refused and said so.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -135,5 +136,43 @@ TEST_CASE("Calibrate: --fit-latency keeps the whole residual at the load balance
   const auto y = app::latency_overlay_yaml(f);
   CHECK_THAT(y, Catch::Contains("load_balancer.latency: \"const("));
   CHECK_THAT(y, !Catch::Contains("database.round_trip:"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Calibrate: cold_wakeup_shares simulates each run at its measured rate, mix and batch: the share of wake-ups after wakeup_cold_after of sleep") {
+  // One event-loop task, Poisson arrivals at 40/s, 2 ms of CPU and no wait: the loop sleeps
+  // between its busy periods, each sleep exponential of rate 40/s (memoryless), so a wake-up is
+  // cold with probability exp(-40 x 25 ms) = exp(-1). In batches of 4 the sleeps have rate 10/s:
+  // exp(-0.25).
+  const std::string dir = temp_dir("cold-share");
+  const std::string path = dir + "/s.yaml";
+  write_file(path, R"(name: cold-share
+seed: 9
+duration: 10m
+workload:
+  arrivals: { process: poisson, rate: 40 }
+  requests:
+    - { name: work, path: /work, steps: [ { cpu: const(2ms) } ] }
+load_balancer: { type: alb, default: app }
+services:
+  app: { cpu: 1024, memory: 2048, desired: 1, wakeup_cold_after: 25ms }
+)");
+  const auto sc = scenario::load_file(path, {});
+  app::CalibrationInput in;
+  in.result_path = "measured.json";
+  in.result = simulate_one_thread(sc).to_result();
+  const auto direct = app::cold_wakeup_share(in.result, "app");
+  REQUIRE(direct);
+  CHECK(*direct == Approx(std::exp(-1.0)).margin(0.02));
+  auto batched = in;
+  batched.result.sections["load"]["fingerprint"]["batch"] = 4;
+  const auto shares = app::cold_wakeup_shares(sc, {}, {in, batched}, "");
+  REQUIRE(shares.size() == 2);
+  CHECK(shares[0] == Approx(std::exp(-1.0)).margin(0.02));
+  CHECK(shares[1] == Approx(std::exp(-0.25)).margin(0.02));
+  // wakeup_cold_after 0 (every wake-up is charged): no shares, and no count in the result.
+  const auto warm = scenario::load_file(path, {{"services.app.wakeup_cold_after", "0s"}});
+  CHECK(app::cold_wakeup_shares(warm, {{"services.app.wakeup_cold_after", "0s"}}, {in}, "").empty());
+  CHECK_FALSE(app::cold_wakeup_share(simulate_one_thread(warm).to_result(), "app"));
   std::filesystem::remove_all(dir);
 }

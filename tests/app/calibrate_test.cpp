@@ -732,4 +732,26 @@ TEST_CASE("Calibrate: --fit-wakeup recovers an event loop's wake-up CPU from the
     cw.fit_wakeup = true;
     CHECK_THROWS_WITH(app::calibrate(sc, {input(synthetic(12, varied_light, varied_heavy))}, cw), Catch::Contains("--fit-wakeup needs --sampled inputs"));
   }
+  SECTION("with each run's cold share (wakeup_cold_after), w is a cold wake-up's CPU") {
+    // Of the counted wake-ups only 40 % were cold, and each cost kWakeup: the CPU holds 0.4 x W x w.
+    const auto cold_in = sampled_input(sampled_wakeups(20, 0.4 * kWakeup, varied_light, varied_heavy));
+    auto cold = o;
+    cold.cold_wakeup_share = {0.4};
+    const auto k = app::calibrate(sc, {cold_in}, cold);
+    REQUIRE(k.wakeup_s);
+    REQUIRE(k.wakeup_low_s);
+    CHECK(*k.wakeup_low_s <= kWakeup);  // the wobble weighs more on a smaller wake-up part: the interval holds it
+    CHECK(kWakeup <= *k.wakeup_high_s);
+    CHECK(*k.wakeup_s == Approx(kWakeup).epsilon(0.2));
+    CHECK(k.cold_wakeups);
+    CHECK(k.wakeups_per_request_low == Approx(0.4));
+    CHECK_THAT(app::format_calibration(k), Catch::Contains("cold wake-ups per request"));
+    // Counted as if every wake-up were charged, the same data gives 0.4 of it.
+    const auto all = app::calibrate(sc, {cold_in}, o);
+    REQUIRE(all.wakeup_s);
+    CHECK(*all.wakeup_s == Approx(0.4 * *k.wakeup_s).epsilon(1e-9));
+    CHECK_FALSE(all.cold_wakeups);
+    cold.cold_wakeup_share = {0.4, 0.5};
+    CHECK_THROWS_AS(app::calibrate(sc, {cold_in}, cold), std::logic_error);
+  }
 }
