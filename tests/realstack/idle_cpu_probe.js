@@ -2,7 +2,8 @@
 // idle gaps of different lengths: is a request that wakes an idle machine dearer than one that
 // follows another? Gap lengths are interleaved (rounds of every gap, three times) so drift over
 // the run does not favour one. Prints the median and mean CPU time per gap.
-//   taskset -c 1 nodejs tests/realstack/idle_cpu_probe.js [ITERATIONS] [CALLS_PER_ROUND]
+//   taskset -c 1 nodejs tests/realstack/idle_cpu_probe.js [ITERATIONS] [CALLS_PER_ROUND] [GAPS_MS]
+// GAPS_MS: a comma-separated list of gaps in milliseconds (default 0,5,15,20,25,40,60,100).
 // Found on the 2-vCPU development VM (2026-12-06): 1.44 ms of work back to back or after gaps of
 // up to 20 ms, 1.66-1.85 ms after gaps of 25-100 ms (docs/calibrate.md, "Wake-up CPU").
 'use strict';
@@ -10,7 +11,11 @@ const crypto = require('crypto');
 
 const iterations = Number(process.argv[2] || 4000);
 const perRound = Number(process.argv[3] || 30);
-const gapsMs = [0, 5, 15, 20, 25, 40, 60, 100];
+const gapsMs = (process.argv[4] || '0,5,15,20,25,40,60,100').split(',').map(Number);
+if (gapsMs.some((g) => !Number.isInteger(g) || g < 0 || g > 10000)) {
+  console.error(`idle_cpu_probe.js: GAPS_MS must be whole milliseconds between 0 and 10000, got '${process.argv[4]}'`);
+  process.exit(2);
+}
 const rounds = 3;
 const cpuMs = new Map(gapsMs.map((g) => [g, []]));
 
