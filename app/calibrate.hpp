@@ -192,17 +192,22 @@ struct LatencyFit {
 };
 LatencyFit fit_latency(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides,
                        const std::vector<CalibrationInput>& inputs, const Calibration& c);
-// The overrides that make `sc` send what `measured` measured: its classes' completion rates as
-// the mix, their total as the Poisson rate, and the batch of its load fingerprint. `path` names
-// the result in messages. For the simulations that stand for a measured run.
-std::vector<scenario::Override> measured_workload(const scenario::Scenario& sc, const reports::Result& measured, const std::string& path);
+// A simulation standing for a measured run: `sc`'s file with `overrides`, sending what `input`
+// measured (its classes' completion rates as the mix, their total as the Poisson rate, the batch
+// of its load fingerprint), `measured` after a 10 s warm-up, one thread, the scenario's seed.
+// `flag` names the option in the UsageError of a scenario that cannot take that workload.
+struct MeasuredRun {
+  scenario::Scenario scenario;
+  reports::Result result;
+};
+MeasuredRun simulate_measured(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides, const CalibrationInput& input,
+                              const std::string& flag, sim::Time measured);
 
 // Of a simulated run's wake-ups of `service`'s event loops, the share after wakeup_cold_after of
 // sleep (services.<service>.cold_wakeups_per_s over wakeups_per_s); nullopt when it has no such
 // count or no wake-ups.
 std::optional<double> cold_wakeup_share(const reports::Result& simulated, const std::string& service);
-// cold_wakeup_share of a simulation of each input (measured_workload, 300 s after a 10 s warm-up,
-// the scenario's seed) with `sc`'s file and `overrides`: what CalibrateOptions::cold_wakeup_share
+// cold_wakeup_share of a simulation of each input (simulate_measured, 300 s) with `sc`'s file and `overrides`: what CalibrateOptions::cold_wakeup_share
 // takes. Empty when the service's wakeup_cold_after is 0.
 std::vector<double> cold_wakeup_shares(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides,
                                        const std::vector<CalibrationInput>& inputs, const std::string& service);

@@ -25,8 +25,8 @@ double queries_of(const models::ClassConfig& cc) {
   return q;
 }
 
-}  // namespace
-
+// The overrides that make `sc` send what `m` measured: its classes' completion rates as the mix,
+// their total as the Poisson rate, and the batch of its load fingerprint.
 std::vector<scenario::Override> measured_workload(const scenario::Scenario& sc, const reports::Result& m, const std::string& path) {
   std::vector<scenario::Override> o;
   double total = 0.0;
@@ -47,28 +47,38 @@ std::vector<scenario::Override> measured_workload(const scenario::Scenario& sc, 
   return o;
 }
 
+}  // namespace
+
+MeasuredRun simulate_measured(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides, const CalibrationInput& input,
+                              const std::string& flag, sim::Time measured) {
+  std::vector<scenario::Override> o = overrides;
+  const auto workload = measured_workload(sc, input.result, input.result_path);
+  o.insert(o.end(), workload.begin(), workload.end());
+  MeasuredRun run{[&] {
+    try {
+      return scenario::load_file(sc.path, o);
+    } catch (const scenario::LoadError& e) {
+      throw UsageError(flag + " could not set the measured rate and mix: " + e.what());
+    }
+  }(), {}};
+  run.scenario.warmup = 10 * sim::kSecond;
+  SimOptions so;
+  so.seed = sc.seed;
+  so.threads = 1;
+  so.duration = run.scenario.warmup + measured;
+  run.result = simulate(run.scenario, so).to_result();
+  return run;
+}
+
 LatencyFit fit_latency(const scenario::Scenario& sc, const std::vector<scenario::Override>& overrides,
                        const std::vector<CalibrationInput>& inputs, const Calibration& c) {
   if (!sc.model.load_balancer) throw UsageError("--fit-latency fits load_balancer.latency: the scenario has no load_balancer");
   if (!sc.workload.is_open()) throw UsageError("--fit-latency simulates the measured rate: it needs an open-model scenario (arrivals, not users)");
   if (inputs.empty()) throw UsageError("--fit-latency needs at least one measured run");
   const reports::Result& m = inputs[c.lowest_input].result;
-  std::vector<scenario::Override> o = overrides;
-  const auto measured = measured_workload(sc, m, inputs[c.lowest_input].result_path);
-  o.insert(o.end(), measured.begin(), measured.end());
-  scenario::Scenario s = [&] {
-    try {
-      return scenario::load_file(sc.path, o);
-    } catch (const scenario::LoadError& e) {
-      throw UsageError(std::string("--fit-latency could not set the measured rate and mix: ") + e.what());
-    }
-  }();
-  s.warmup = 10 * sim::kSecond;
-  SimOptions so;
-  so.seed = sc.seed;
-  so.threads = 1;
-  so.duration = 610 * sim::kSecond;
-  const reports::Result r = simulate(s, so).to_result();
+  const MeasuredRun run = simulate_measured(sc, overrides, inputs[c.lowest_input], "--fit-latency", 600 * sim::kSecond);
+  const scenario::Scenario& s = run.scenario;
+  const reports::Result& r = run.result;
   // What the simulated scenario already put there: its load balancer latency and round trips.
   const double l0_ms = s.model.load_balancer->latency ? s.model.load_balancer->latency->mean() * 1e3 : 0.0;
   const double t0_ms = s.model.database ? s.model.database->round_trip.mean() * 1e3 : 0.0;

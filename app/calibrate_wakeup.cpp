@@ -1,10 +1,8 @@
 // loadcast calibrate --fit-wakeup with services.<name>.wakeup_cold_after: which of a run's
 // counted wake-ups were cold, from a simulation of the run (app/calibrate.hpp).
-#include <cmath>
 
 #include "app/calibrate.hpp"
 #include "app/exit_code.hpp"
-#include "app/simulate.hpp"
 
 namespace loadcast::app {
 
@@ -30,22 +28,7 @@ std::vector<double> cold_wakeup_shares(const scenario::Scenario& sc, const std::
   }
   std::vector<double> shares;
   for (const auto& in : inputs) {
-    std::vector<scenario::Override> o = overrides;
-    const auto measured = measured_workload(sc, in.result, in.result_path);
-    o.insert(o.end(), measured.begin(), measured.end());
-    scenario::Scenario s = [&] {
-      try {
-        return scenario::load_file(sc.path, o);
-      } catch (const scenario::LoadError& e) {
-        throw UsageError(std::string("--fit-wakeup could not set the measured rate and mix: ") + e.what());
-      }
-    }();
-    s.warmup = 10 * sim::kSecond;
-    SimOptions so;
-    so.seed = sc.seed;
-    so.threads = 1;
-    so.duration = 310 * sim::kSecond;
-    const auto share = cold_wakeup_share(simulate(s, so).to_result(), svc->name);
+    const auto share = cold_wakeup_share(simulate_measured(sc, overrides, in, "--fit-wakeup", 300 * sim::kSecond).result, svc->name);
     // No wake-up in 300 s: the run had no request for this service; its count, if any, is not
     // the model's to charge.
     shares.push_back(share.value_or(0.0));
