@@ -12,7 +12,11 @@
 //   * the key of the event running stays at the heap's top until the first event it schedules
 //     into the heap replaces it (one sift-down where a pop and a push would sift twice) or the
 //     next event is taken: most events schedule one (a service end its successor's, an arrival
-//     the next arrival).
+//     the next arrival);
+//   * one stream of events (an open model's arrivals: each schedules the next, in time order)
+//     may be kept outside the heap: its pending key is compared with the heap's top instead of
+//     being pushed and popped. Its keys take sequence numbers like any event's, so the order is
+//     the one the heap would give; a stream event due at now goes to the FIFO lane like any other.
 // Not thread safe: one queue belongs to one Simulation on one thread.
 #pragma once
 
@@ -139,6 +143,28 @@ class EventQueue {
     return enqueue(when, slot);
   }
 
+  // The stream kept outside the heap: `fn(ctx)` runs its events. False if the queue has one
+  // already (the caller then schedules ordinary events).
+  bool claim_stream(void (*fn)(void*), void* ctx) {
+    if (stream_fn_ != nullptr) return false;
+    stream_fn_ = fn;
+    stream_ctx_ = ctx;
+    return true;
+  }
+  // The stream's next event, at `when` (>= now); at most one is pending.
+  void schedule_stream(Time when) {
+    assert(stream_fn_ != nullptr && !stream_armed_ && when >= now_);
+    if (when == now_) {
+      // At now: the lane, in scheduling order with the other events of this instant.
+      schedule_at(when, [fn = stream_fn_, ctx = stream_ctx_] { fn(ctx); });
+      return;
+    }
+    ++live_;
+    const std::uint64_t seq = sequence_++;
+    stream_key_ = EventKey{when, (seq << 24) | 0xFFFFFFu};
+    stream_armed_ = true;
+  }
+
   // Lazy: the callback is destroyed now, the key is discarded when it reaches the top.
   bool cancel(EventId id) {
     if (!id.valid() || id.slot >= slots_.size()) return false;
@@ -160,13 +186,14 @@ class EventQueue {
   Time next_time() {
     drop_spent_top();
     if (!lane_.empty()) return now_;
+    const Time stream = stream_armed_ ? stream_key_.time : kTimeMax;
     while (!heap_.empty()) {
       const EventKey& k = heap_.top();
-      if (slots_[k.slot()].armed) return k.time;
+      if (slots_[k.slot()].armed) return k.time < stream ? k.time : stream;
       release_slot(k.slot());
       heap_.pop();
     }
-    return kTimeMax;
+    return stream;
   }
 
   // Runs the next live event whose time is <= limit. Returns false when there is none.
@@ -174,10 +201,21 @@ class EventQueue {
   // event its callback schedules into the heap takes the top's place with one sift-down
   // (replace_top) instead of a pop and a push; if it schedules none, the key is popped before
   // the next event is taken. The keys are unique, so the heap pops the same order either way.
+  // The stream's pending event runs when its key is earlier than the heap's top: at now before
+  // the lane (it was scheduled before this instant), later only when the lane is empty.
   bool run_one(Time limit) {
     drop_spent_top();
     for (;;) {
       std::uint32_t slot;
+      if (stream_armed_ && (heap_.empty() || earlier(stream_key_, heap_.top())) &&
+          (stream_key_.time == now_ || lane_.empty())) {
+        if (stream_key_.time > limit) return false;
+        now_ = stream_key_.time;
+        stream_armed_ = false;
+        --live_;
+        stream_fn_(stream_ctx_);
+        return true;
+      }
       if (!heap_.empty() && heap_.top().time == now_) {
         slot = heap_.top().slot();
         if (!slots_[slot].armed) {
@@ -292,6 +330,10 @@ class EventQueue {
   std::vector<Slot> slots_;
   std::uint32_t free_head_ = UINT32_MAX;
   bool top_spent_ = false;  // the heap's top is the key of the event running (or that ran last)
+  bool stream_armed_ = false;  // stream_key_ is pending
+  EventKey stream_key_{};
+  void (*stream_fn_)(void*) = nullptr;
+  void* stream_ctx_ = nullptr;
   Ring<std::uint32_t> lane_{kFirstLane};  // slots of events scheduled at now, in order
 };
 

@@ -64,6 +64,12 @@ class Simulation {
   EventId schedule_at(Time when, F&& fn) {
     return queue_.schedule_at(when > now() ? when : now(), std::forward<F>(fn));
   }
+  // One stream of events that each schedule the next, in time order (an open model's arrivals),
+  // kept outside the heap (EventQueue::claim_stream): the same order as ordinary events, less
+  // work per event. False when the simulation has one already: schedule ordinary events then.
+  bool claim_stream(void (*fn)(void*), void* ctx) { return queue_.claim_stream(fn, ctx); }
+  // The stream's next event at `when` (clamped to now); at most one is pending.
+  void schedule_stream_at(Time when) { queue_.schedule_stream(when > now() ? when : now()); }
   bool cancel(EventId id) { return queue_.cancel(id); }
   bool is_pending(EventId id) const { return queue_.is_pending(id); }
 

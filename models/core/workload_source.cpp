@@ -35,6 +35,7 @@ WorkloadSource::WorkloadSource(sim::Simulation& sim, const workload::WorkloadSpe
 
 void WorkloadSource::start() {
   if (spec_.is_open()) {
+    streamed_ = sim_.claim_stream([](void* self) { static_cast<WorkloadSource*>(self)->on_arrival(); }, this);
     schedule_next_arrival();
   } else {
     adjust_users();
@@ -51,7 +52,8 @@ void WorkloadSource::schedule_next_arrival() {
   workload::Arrival next;
   if (!next_arrival(next)) return;
   next_class_ = next.cls;
-  sim_.schedule_at(next.at, [this] { on_arrival(); });
+  if (streamed_) [[likely]] sim_.schedule_stream_at(next.at);
+  else sim_.schedule_at(next.at, [this] { on_arrival(); });
 }
 
 void WorkloadSource::on_arrival() {

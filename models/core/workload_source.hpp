@@ -90,6 +90,7 @@ class WorkloadSource {
   std::size_t ahead_next_ = 0;
   std::size_t ahead_count_ = 0;
   std::size_t next_class_ = 0;  // class (with flows: flow) of the pending arrival
+  bool streamed_ = false;       // the arrivals are the simulation's stream (Simulation::claim_stream)
   std::uint64_t arrivals_ = 0;
   // Closed model.
   struct User {

@@ -295,3 +295,71 @@ TEST_CASE("Simulation: a callback that throws leaves the queue usable and in ord
   sim.run();
   CHECK(order == std::vector<int>{15, 20, 30});
 }
+
+namespace {
+// A source that schedules its next event itself (as an open model's arrivals do), through the
+// simulation's stream or as ordinary events, plus random ordinary events: with the same seed
+// both ways must run the same events in the same order, ties and zero delays included.
+struct StreamModel {
+  Simulation sim;
+  Rng rng{17};
+  bool streamed = false;
+  std::vector<std::pair<Time, int>> ran;  // (time, label): -1 for the source, else the event's number
+  int events = 0;
+
+  void next_arrival() {
+    const Time delay = rng.below(3) == 0 ? 0 : static_cast<Time>(rng.below(6));  // many ties
+    if (streamed) sim.schedule_stream_at(sim.now() + delay);
+    else sim.schedule(delay, [this] { arrival(); });
+  }
+  void arrival() {
+    ran.emplace_back(sim.now(), -1);
+    if (ran.size() > 30000) return;
+    next_arrival();
+    const std::uint64_t n = rng.below(3);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      const int label = events++;
+      const Time delay = rng.below(4) == 0 ? 0 : static_cast<Time>(rng.below(8));
+      sim.schedule(delay, [this, label] { ran.emplace_back(sim.now(), label); });
+    }
+  }
+  void run(bool stream) {
+    streamed = stream && sim.claim_stream([](void* self) { static_cast<StreamModel*>(self)->arrival(); }, this);
+    sim.schedule(3, [this] { ran.emplace_back(sim.now(), -2); });
+    next_arrival();
+    sim.run_until(5000);
+    sim.run();
+  }
+};
+}  // namespace
+
+TEST_CASE("Simulation: a stream kept outside the heap runs in the order ordinary events would") {
+  StreamModel plain, streamed;
+  plain.run(false);
+  streamed.run(true);
+  CHECK(streamed.streamed);
+  CHECK(plain.ran.size() > 30000);
+  CHECK(streamed.ran == plain.ran);
+  CHECK(streamed.sim.events_processed() == plain.sim.events_processed());
+  CHECK(streamed.sim.events_pending() == 0);
+}
+
+TEST_CASE("Simulation: the stream counts as pending, stops at run_until's limit, and is claimed once") {
+  Simulation sim;
+  int fired = 0;
+  auto fire = [](void* p) { ++*static_cast<int*>(p); };
+  REQUIRE(sim.claim_stream(fire, &fired));
+  CHECK_FALSE(sim.claim_stream(fire, &fired));
+  sim.schedule_stream_at(100);
+  CHECK(sim.events_pending() == 1);
+  sim.run_until(99);
+  CHECK(fired == 0);
+  CHECK(sim.now() == 99);
+  sim.run_until(100);
+  CHECK(fired == 1);
+  CHECK(sim.events_pending() == 0);
+  sim.schedule_stream_at(50);  // in the past: clamped to now, runs at once (through the lane)
+  sim.run();
+  CHECK(fired == 2);
+  CHECK(sim.now() == 100);
+}
