@@ -62,9 +62,7 @@ class RequestPool {
     if (free_.empty()) grow();
     Request* r = free_.back();
     free_.pop_back();
-    const std::uint32_t index = r->index;
-    *r = Request{};
-    r->index = index;
+    reset(*r);
     ++live_;
     return r;
   }
@@ -86,6 +84,26 @@ class RequestPool {
       base[i].index = first + static_cast<std::uint32_t>(i);
       free_.push_back(&base[i]);
     }
+  }
+
+  // Every field but the index back to its initial value, field by field: `*r = Request{}` became
+  // a `rep stos` of 88 bytes, whose start-up cost was half of System::enter's time.
+  static void reset(Request& r) {
+    static_assert(sizeof(Request) == 88, "a field added to Request must be reset here too");
+    r.cls = 0;
+    r.step = 0;
+    r.user = UINT32_MAX;
+    r.session = UINT32_MAX;
+    r.arrival = 0;
+    r.step_start = 0;
+    r.task = nullptr;
+    r.db = DbProgress{};
+    r.db_session = 0;
+    r.counted = false;
+    r.abandoned = false;
+    r.waiting = false;
+    r.prev = nullptr;
+    r.next = nullptr;
   }
 
   std::vector<std::unique_ptr<Request[]>> chunks_;
