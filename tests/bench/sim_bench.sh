@@ -8,6 +8,11 @@
 #   tests/bench/sim_bench.sh [--customers N] [--simpy-customers M] [--runs K] [--smoke]
 #
 # Uses build/release unless LOADCAST_BUILD points elsewhere. One core per process.
+# Each run executes fresh copies of the two binaries: one file of the engine, byte for byte the
+# same, ran 521 ms or 541 ms of CPU depending on the copy (its code's physical pages, fixed while
+# the file is cached), so a single file biases every run the same way; a copy per run turns that
+# into run-to-run noise, which the median takes out (the copies are kept to the end, so the
+# freed pages of one are not simply handed to the next).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${LOADCAST_BUILD:-$here/../../build/release}
@@ -37,9 +42,9 @@ trap 'rm -rf "$tmp"' EXIT
 duration_for() { awk -v n="$1" 'BEGIN { printf "%.3fs", n / 3600.0 }'; }
 
 engine_run() {  # prints customers/s, from the wall time of the whole command
-  local n=$1 start end
+  local n=$1 bin=$2 start end
   start=$(date +%s.%N)
-  taskset -c 0 "$loadcast" sim "$here/mm4-rho09.yaml" --duration "$(duration_for "$n")" --threads 1 --quiet --out "$tmp/engine"
+  taskset -c 0 "$bin" sim "$here/mm4-rho09.yaml" --duration "$(duration_for "$n")" --threads 1 --quiet --out "$tmp/engine"
   end=$(date +%s.%N)
   "$py" - "$tmp/engine/result.json" "$start" "$end" <<'PY'
 import json, sys
@@ -53,8 +58,9 @@ median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]
 
 : > "$tmp/engine.txt"; : > "$tmp/fused.txt"; : > "$tmp/simpy.txt"
 for i in $(seq 1 "$runs"); do
-  engine_run "$customers" | tee -a "$tmp/engine.log" | awk '{ print $1 }' >> "$tmp/engine.txt"
-  taskset -c 0 "$fused" "$customers" "$i" | tee -a "$tmp/fused.log" | awk '{ print $6 }' >> "$tmp/fused.txt"
+  cp "$loadcast" "$tmp/loadcast.$i"; cp "$fused" "$tmp/fused.$i"
+  engine_run "$customers" "$tmp/loadcast.$i" | tee -a "$tmp/engine.log" | awk '{ print $1 }' >> "$tmp/engine.txt"
+  taskset -c 0 "$tmp/fused.$i" "$customers" "$i" | tee -a "$tmp/fused.log" | awk '{ print $6 }' >> "$tmp/fused.txt"
   taskset -c 0 "$py" "$here/mm4_simpy.py" "$simpy_customers" "$i" | tee -a "$tmp/simpy.log" | awk '{ print $6 }' >> "$tmp/simpy.txt"
 done
 e=$(median < "$tmp/engine.txt"); f=$(median < "$tmp/fused.txt"); s=$(median < "$tmp/simpy.txt")
