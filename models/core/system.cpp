@@ -49,9 +49,15 @@ System::System(sim::Simulation& sim, const workload::WorkloadSpec& workload, con
   events_.set_enabled(params.record_events);
   for (const auto& sc : config.stations) stations_.push_back(std::make_unique<Station>(sim, sc, *this));
   for (std::size_t c = 0; c < config.classes.size(); ++c) {
-    step_offset_.push_back(step_rngs_.size());
-    for (std::size_t i = 0; i < config.classes[c].steps.size(); ++i) {
-      step_rngs_.push_back(sim.stream("class." + workload.classes[c].name + ".step." + std::to_string(i)));
+    const auto& steps = config.classes[c].steps;
+    class_steps_.push_back(ClassSteps{static_cast<std::uint32_t>(steps_.size()), static_cast<std::uint32_t>(steps.size())});
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      Step step;
+      step.rng = sim.stream("class." + workload.classes[c].name + ".step." + std::to_string(i));
+      step.config = &steps[i];
+      step.service = &steps[i].service;
+      if (steps[i].kind == StepKind::kStation) step.station = stations_[steps[i].target_index].get();
+      steps_.push_back(step);
     }
   }
   timeseries_.interval_s = sim::to_seconds(params.interval);
@@ -163,17 +169,20 @@ void System::run_step(Request* r) {
     discard(r);
     return;
   }
-  const auto& steps = config_.classes[r->cls].steps;
-  if (r->step >= steps.size()) {
+  const ClassSteps cs = class_steps_[r->cls];
+  if (r->step >= cs.count) {
     complete(r, nullptr);
     return;
   }
-  const std::size_t i = r->step++;
-  const StepConfig& s = steps[i];
-  sim::Rng& rng = step_rngs_[step_offset_[r->cls] + i];
+  Step& step = steps_[cs.first + r->step++];
+  sim::Rng& rng = step.rng;
+  if (step.station != nullptr) [[likely]] {
+    step.station->arrive(r, step.service->sample(rng));
+    return;
+  }
+  const StepConfig& s = *step.config;
   switch (s.kind) {
     case StepKind::kStation:
-      stations_[s.target_index]->arrive(r, s.service.sample(rng));
       break;
     case StepKind::kDelay: {
       const sim::Time delay = s.service.sample_time(rng);

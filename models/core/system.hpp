@@ -120,8 +120,21 @@ class System final : public RequestSink, public Admitter, public SessionStarter,
   RunParams params_;
   RequestPool pool_;
   std::vector<std::unique_ptr<Station>> stations_;
-  std::vector<std::size_t> step_offset_;  // first step rng of each class
-  std::vector<sim::Rng> step_rngs_;
+  // The steps of all classes in one array, class after class, with what run_step needs: one
+  // lookup per step instead of the class's vector of 744-byte configs, and a station step's
+  // station and service distribution at hand.
+  struct Step {
+    sim::Rng rng;                            // stream "class.<name>.step.<i>"
+    const StepConfig* config = nullptr;
+    Station* station = nullptr;              // kStation: its station
+    const sim::Distribution* service = nullptr;
+  };
+  struct ClassSteps {
+    std::uint32_t first = 0;  // index of the class's first step in steps_
+    std::uint32_t count = 0;
+  };
+  std::vector<Step> steps_;
+  std::vector<ClassSteps> class_steps_;
   const sim::Distribution* lb_latency_ = nullptr;  // load_balancer.latency
   sim::Rng lb_latency_rng_;
   std::unique_ptr<SessionRunner> sessions_;  // with workload.flows
