@@ -36,7 +36,6 @@ reports::RequestCounts System::Counter::to_counts() const {
 System::System(sim::Simulation& sim, const workload::WorkloadSpec& workload, const ModelConfig& config, const RunParams& params)
     : sim_(sim),
       workload_(workload),
-      config_(config),
       params_(params),
       sessions_(workload.flows.empty() ? nullptr : std::make_unique<SessionRunner>(sim, workload, *this)),
       source_(sim, workload, *this, params.duration, this),

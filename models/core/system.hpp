@@ -116,7 +116,6 @@ class System final : public RequestSink, public Admitter, public SessionStarter,
 
   sim::Simulation& sim_;
   const workload::WorkloadSpec& workload_;
-  const ModelConfig& config_;
   RunParams params_;
   RequestPool pool_;
   std::vector<std::unique_ptr<Station>> stations_;
