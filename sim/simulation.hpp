@@ -7,7 +7,8 @@
 // event at kTimeMax never runs. Two guards end a run that would not: more than
 // kMaxEventsPerInstant events without the clock advancing throw NoProgress (a model looping at
 // one instant), and an interrupt flag (set by a signal handler) stops the run at the next check,
-// leaving the clock at the last event run (interrupted() says so). No globals: several
+// leaving the clock at the last event run (interrupted() says so). Both are checked every
+// kInterruptCheck events, not per event: the run loop then pays a count and a test per event. No globals: several
 // Simulations may run on several threads.
 #pragma once
 
@@ -103,17 +104,21 @@ class Simulation {
  private:
   static constexpr std::uint64_t kInterruptCheck = 4096;
 
+  // Per event a count and one test; every kInterruptCheck events the interrupt flag and the
+  // clock. The clock never goes back, so the same time at two consecutive checks means no
+  // advance between them: NoProgress is thrown within kInterruptCheck events of the
+  // kMaxEventsPerInstant-th event at one instant.
   void after_event() {
-    ++events_;
+    if (++events_ % kInterruptCheck != 0) [[likely]] return;
     if (queue_.now() != instant_) {
       instant_ = queue_.now();
       events_at_instant_ = 0;
-    } else if (++events_at_instant_ > kMaxEventsPerInstant) {
+    } else if ((events_at_instant_ += kInterruptCheck) > kMaxEventsPerInstant) {
       throw NoProgress("the simulation stopped advancing: more than " + std::to_string(kMaxEventsPerInstant) +
                        " events at t = " + std::to_string(to_seconds(instant_)) +
                        " s without the clock moving (a model that loops at one instant)");
     }
-    if (interrupt_ != nullptr && events_ % kInterruptCheck == 0 && interrupt_->load(std::memory_order_relaxed)) {
+    if (interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed)) {
       interrupted_ = true;
       stopped_ = true;
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -282,6 +283,67 @@ TEST_CASE("Simulation: events run in time and scheduling order whatever their ca
     const auto& b = m.ran[i];
     REQUIRE((a.time < b.time || (a.time == b.time && a.seq < b.seq)));
   }
+}
+
+TEST_CASE("Simulation: a model looping at one instant is stopped with NoProgress, not run forever") {
+  Simulation sim;
+  std::uint64_t runs = 0;
+  struct Loop {
+    Simulation* sim;
+    std::uint64_t* runs;
+    void operator()() const {
+      ++*runs;
+      sim->schedule(0, Loop{sim, runs});
+    }
+  };
+  sim.schedule(5, Loop{&sim, &runs});
+  CHECK_THROWS_AS(sim.run_until(kSecond), NoProgress);
+  // More than the limit ran at t = 5 ns, and not many more: the test is every 4,096 events.
+  CHECK(runs > Simulation::kMaxEventsPerInstant);
+  CHECK(runs <= Simulation::kMaxEventsPerInstant + 2 * 4096);
+  CHECK(sim.now() == 5);
+}
+
+TEST_CASE("Simulation: a model whose clock advances runs more events than the per-instant limit") {
+  // 2^26 + 2^20 events one nanosecond apart: the clock moves, so nothing is thrown.
+  Simulation sim;
+  std::uint64_t runs = 0;
+  struct Tick {
+    Simulation* sim;
+    std::uint64_t* runs;
+    void operator()() const {
+      ++*runs;
+      sim->schedule(1, Tick{sim, runs});
+    }
+  };
+  sim.schedule(1, Tick{&sim, &runs});
+  const Time end = static_cast<Time>(Simulation::kMaxEventsPerInstant + (1u << 20));
+  CHECK_NOTHROW(sim.run_until(end));
+  CHECK(runs == Simulation::kMaxEventsPerInstant + (1u << 20));
+  CHECK(sim.events_processed() == runs);
+}
+
+TEST_CASE("Simulation: the interrupt flag stops a run within 4,096 events and says so") {
+  Simulation sim;
+  std::atomic<bool> flag{false};
+  sim.set_interrupt(&flag);
+  std::uint64_t runs = 0;
+  struct Tick {
+    Simulation* sim;
+    std::uint64_t* runs;
+    std::atomic<bool>* flag;
+    void operator()() const {
+      if (++*runs == 10000) flag->store(true);
+      sim->schedule(kMillisecond, Tick{sim, runs, flag});
+    }
+  };
+  sim.schedule(kMillisecond, Tick{&sim, &runs, &flag});
+  sim.run_until(1000 * kSecond);
+  CHECK(sim.interrupted());
+  CHECK(runs >= 10000);
+  CHECK(runs <= 10000 + 4096);
+  // The clock stays at the last event run, not at the limit.
+  CHECK(sim.now() == static_cast<Time>(runs) * kMillisecond);
 }
 
 TEST_CASE("Simulation: a callback that throws leaves the queue usable and in order") {
