@@ -107,6 +107,23 @@ Histogram& Histogram::operator=(const Histogram& other) {
   return *this;
 }
 
+void Histogram::record(std::int64_t value_ns) {
+  if (value_ns < 0) value_ns = 0;
+  const std::size_t i = index_of(value_ns);
+  std::uint64_t* const block = blocks_[i >> kBlockBits].get();
+  if (i == kBucketCount - 1 || block == nullptr) [[unlikely]] {
+    record_general(value_ns);
+    return;
+  }
+  ++block[i & (kBlockSize - 1)];
+  ++count_;
+  sum_ += static_cast<double>(value_ns);
+  if (value_ns < min_) min_ = value_ns;
+  if (value_ns > max_) max_ = value_ns;
+}
+
+void Histogram::record_general(std::int64_t value_ns) { record_n(value_ns, 1); }
+
 void Histogram::allocate_block(std::size_t block) { blocks_[block] = std::make_unique<std::uint64_t[]>(kBlockSize); }
 
 std::size_t Histogram::blocks_allocated() const {

@@ -49,7 +49,10 @@ class Histogram {
   Histogram& operator=(Histogram&&) noexcept = default;
   ~Histogram() = default;
 
-  void record(std::int64_t value_ns) { record_n(value_ns, 1); }
+  // One value: the per-response path of both engines. Out of line, without record_n's count (no
+  // multiplication, no zero test), and with its rare cases (the top bucket, a block's first
+  // value) a tail call, so the common path saves no register.
+  void record(std::int64_t value_ns);
   void record_n(std::int64_t value_ns, std::uint64_t n) {
     if (n == 0) return;
     if (value_ns < 0) value_ns = 0;
@@ -123,6 +126,7 @@ class Histogram {
     return block[index & (kBlockSize - 1)];
   }
   void allocate_block(std::size_t block);
+  [[gnu::noinline]] void record_general(std::int64_t value_ns);
   // Calls fn(index, count) for every bucket with a count, in ascending index order.
   template <typename Fn>
   void for_each_nonzero(Fn&& fn) const;
