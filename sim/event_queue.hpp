@@ -128,7 +128,11 @@ class EventQueue {
 
   Time now() const { return now_; }
   std::uint64_t scheduled_count() const { return sequence_; }
-  std::size_t pending() const { return live_; }
+  // Live events: the keys held (the heap's but a spent top, the lane's, the stream's) less the
+  // cancelled ones not yet discarded. Counted here rather than on every schedule and run.
+  std::size_t pending() const {
+    return heap_.size() - (top_spent_ ? 1 : 0) + lane_.size() + (stream_armed_ ? 1 : 0) - cancelled_;
+  }
 
   EventId schedule_at(Time when, Callback&& fn) {
     const std::uint32_t slot = acquire_slot();
@@ -159,7 +163,6 @@ class EventQueue {
       schedule_at(when, [fn = stream_fn_, ctx = stream_ctx_] { fn(ctx); });
       return;
     }
-    ++live_;
     const std::uint64_t seq = sequence_++;
     stream_key_ = EventKey{when, (seq << 24) | 0xFFFFFFu};
     stream_armed_ = true;
@@ -173,7 +176,7 @@ class EventQueue {
     s.armed = false;
     s.fn.reset();
     ++s.generation;
-    --live_;
+    ++cancelled_;
     return true;
   }
 
@@ -190,6 +193,7 @@ class EventQueue {
     while (!heap_.empty()) {
       const EventKey& k = heap_.top();
       if (slots_[k.slot()].armed) return k.time < stream ? k.time : stream;
+      --cancelled_;
       release_slot(k.slot());
       heap_.pop();
     }
@@ -212,13 +216,13 @@ class EventQueue {
         if (stream_key_.time > limit) return false;
         now_ = stream_key_.time;
         stream_armed_ = false;
-        --live_;
         stream_fn_(stream_ctx_);
         return true;
       }
       if (!heap_.empty() && heap_.top().time == now_) {
         slot = heap_.top().slot();
         if (!slots_[slot].armed) {
+          --cancelled_;
           heap_.pop();
           release_slot(slot);
           continue;
@@ -226,6 +230,7 @@ class EventQueue {
       } else if (!lane_.empty()) {
         slot = lane_.pop_front();
         if (!slots_[slot].armed) {
+          --cancelled_;
           release_slot(slot);
           continue;
         }
@@ -236,6 +241,7 @@ class EventQueue {
         const EventKey k = heap_.top();
         slot = k.slot();
         if (!slots_[slot].armed) {
+          --cancelled_;
           heap_.pop();
           release_slot(slot);
           continue;
@@ -269,7 +275,6 @@ class EventQueue {
     Slot& s = slots_[slot];
     s.armed = false;
     ++s.generation;
-    --live_;
     release_slot(slot);
     s.fn.run_detached();
   }
@@ -279,7 +284,6 @@ class EventQueue {
     assert(when >= now_ && "cannot schedule in the past");
     Slot& s = slots_[slot];
     s.armed = true;
-    ++live_;
     const std::uint64_t seq = sequence_++;
     assert(seq < (std::uint64_t{1} << 40) && "event sequence exhausted");
     if (when == now_) {
@@ -325,7 +329,7 @@ class EventQueue {
 
   Time now_ = 0;
   std::uint64_t sequence_ = 0;
-  std::size_t live_ = 0;
+  std::size_t cancelled_ = 0;  // cancelled events whose keys are still held
   DaryHeap<Arity> heap_;
   std::vector<Slot> slots_;
   std::uint32_t free_head_ = UINT32_MAX;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "sim/event_queue.hpp"
@@ -247,6 +248,9 @@ struct RandomModel {
   std::vector<EventId> ids;
   std::vector<bool> cancelled;
   std::uint64_t scheduled = 0;
+  std::uint64_t cancels = 0;
+  // The first event at which events_pending() differed from scheduled − run − cancelled.
+  std::optional<std::uint64_t> pending_wrong;
 
   void add(Time delay) {
     const std::uint64_t seq = scheduled++;
@@ -255,13 +259,22 @@ struct RandomModel {
   }
   void fire(std::uint64_t seq) {
     ran.push_back(Ran{sim.now(), seq});
+    check_pending();
     if (scheduled > 20000) return;
     const std::uint64_t n = rng.below(4);
     for (std::uint64_t k = 0; k < n; ++k) add(rng.below(4) == 0 ? 0 : static_cast<Time>(1 + rng.below(50)));
+    check_pending();
     if (rng.below(8) == 0) {
       const std::uint64_t victim = rng.below(scheduled);
-      if (sim.cancel(ids[victim])) cancelled[victim] = true;
+      if (sim.cancel(ids[victim])) {
+        cancelled[victim] = true;
+        ++cancels;
+      }
     }
+    check_pending();
+  }
+  void check_pending() {
+    if (!pending_wrong && sim.events_pending() != scheduled - ran.size() - cancels) pending_wrong = ran.size();
   }
 };
 }  // namespace
@@ -277,6 +290,10 @@ TEST_CASE("Simulation: events run in time and scheduling order whatever their ca
   for (const bool c : m.cancelled) expected += c ? 0 : 1;
   CHECK(m.ran.size() == expected);
   CHECK(m.ran.size() > 1000);
+  CHECK(m.cancels > 100);
+  // events_pending() is derived from the keys held, less the cancelled ones not yet discarded.
+  CHECK_FALSE(m.pending_wrong);
+  CHECK(m.sim.events_pending() == 0);
   for (std::size_t i = 1; i < m.ran.size(); ++i) {
     INFO("event " << i);
     const auto& a = m.ran[i - 1];
