@@ -15,7 +15,10 @@
 // The time integrals (busy servers and present jobs over time; waiting jobs are their difference)
 // and the sum of the waits are exact integers (jobs × nanoseconds, nanoseconds, in 128 bits),
 // converted to seconds once when stats() reads them: no division per event, and no rounding but
-// the final one.
+// the final one. FCFS keeps each integral as a sum of instants, one addition per arrival,
+// service start and end (the integral of present jobs to t is Σ departures − Σ arrivals +
+// present · t); processor sharing, whose busy servers change without a job event, integrates
+// over each interval between changes.
 // Job is a small copyable handle (a pointer, an index). Not thread safe.
 #pragma once
 
@@ -64,17 +67,17 @@ class Station {
   // the job was rejected; the caller disposes of it.
   [[nodiscard]] bool arrive(Job job, double service_s) {
     const Time now = sim_.now();
-    advance(now);
     const bool counted = owner_.counted(job);
     if (counted) ++arrivals_;
     if (params_.discipline == Discipline::kPs) return arrive_ps(job, service_s, counted);
     if (busy_ < static_cast<std::size_t>(params_.servers)) {
+      present_sum_ -= instant(now);
       ++present_;
       if (counted) {
         ++waits_;
         owner_.waited(Time{0});
       }
-      start(job, service_s);
+      start(job, service_s, now);
       return true;
     }
     if (params_.queue_limit && queue_.size() >= static_cast<std::size_t>(*params_.queue_limit)) {
@@ -82,6 +85,7 @@ class Station {
       return false;
     }
     queue_.push_back(Waiting{job, service_s, now});
+    present_sum_ -= instant(now);
     ++present_;
     return true;
   }
@@ -92,6 +96,8 @@ class Station {
     advance(now);
     stats_start_ = now;
     busy_area_ = present_area_ = 0;
+    busy_base_ = busy_sum_ + wide_product(busy_, instant(now));
+    present_base_ = present_sum_ + wide_product(present_, instant(now));
     wait_sum_ns_ = 0;
     waits_ = 0;
     arrivals_ = completions_ = rejected_ = 0;
@@ -101,10 +107,17 @@ class Station {
   StationStats stats() const {
     const Time now = sim_.now();
     // Integrate up to now without changing state.
-    const auto tail = static_cast<std::uint64_t>(now - last_change_);
     const Time span = now - stats_start_;
-    const Uint128 busy_ns = busy_area_ + wide_product(busy_now(), tail);
-    const Uint128 present_ns = present_area_ + wide_product(present_, tail);
+    Uint128 busy_ns = 0, present_ns = 0;
+    if (params_.discipline == Discipline::kPs) {
+      const auto tail = static_cast<std::uint64_t>(now - last_change_);
+      busy_ns = busy_area_ + wide_product(busy_now(), tail);
+      present_ns = present_area_ + wide_product(present_, tail);
+    } else {
+      // Modulo 2^128 the sums' differences are exact: the integrals are below 2^128.
+      busy_ns = busy_sum_ + wide_product(busy_, instant(now)) - busy_base_;
+      present_ns = present_sum_ + wide_product(present_, instant(now)) - present_base_;
+    }
     const double busy_area = to_double(busy_ns);
     // Waiting = present − busy at every instant, so its integral is the exact difference.
     const double queue_area = to_double(present_ns - busy_ns);
@@ -136,6 +149,7 @@ class Station {
   static constexpr std::size_t kInitialQueue = 64;
 
   bool arrive_ps(Job job, double service_s, bool counted) {
+    advance(sim_.now());
     if (params_.queue_limit &&
         present_ >= static_cast<std::size_t>(params_.servers) + static_cast<std::size_t>(*params_.queue_limit)) {
       if (counted) ++rejected_;
@@ -156,11 +170,12 @@ class Station {
   }
 
   static double to_double(Uint128 x) { return static_cast<double>(x); }
+  static std::uint64_t instant(Time t) { return static_cast<std::uint64_t>(t); }
   // 64 × 64 → 128 bits: one multiplication instruction.
   static Uint128 wide_product(std::uint64_t a, std::uint64_t b) { return static_cast<Uint128>(a) * b; }
 
-  // Integrals of busy servers and present jobs since stats_start_ (jobs × ns), advanced once per
-  // state change.
+  // PS: integrals of busy servers and present jobs since stats_start_ (jobs × ns), advanced once
+  // per state change.
   void advance(Time now) {
     if (now == last_change_) return;
     const auto dt = static_cast<std::uint64_t>(now - last_change_);
@@ -169,14 +184,16 @@ class Station {
     last_change_ = now;
   }
 
-  void start(Job job, double service_s) {
+  void start(Job job, double service_s, Time now) {
+    busy_sum_ -= instant(now);
     ++busy_;
     sim_.schedule(from_seconds(service_s), [this, job] { finish(job); });
   }
 
   void finish(Job job) {
     const Time now = sim_.now();
-    advance(now);
+    busy_sum_ += instant(now);
+    present_sum_ += instant(now);
     --busy_;
     --present_;
     if (owner_.counted(job)) ++completions_;
@@ -188,7 +205,7 @@ class Station {
         ++waits_;
         owner_.waited(wait);
       }
-      start(next.job, next.service_s);
+      start(next.job, next.service_s, now);
     }
     owner_.served(job);
   }
@@ -211,8 +228,14 @@ class Station {
   std::size_t present_ = 0;
   Time stats_start_ = 0;
   Time last_change_ = 0;
-  Uint128 busy_area_ = 0;     // busy servers × ns
-  Uint128 present_area_ = 0;  // present jobs × ns
+  Uint128 busy_area_ = 0;     // PS: busy servers × ns
+  Uint128 present_area_ = 0;  // PS: present jobs × ns
+  // FCFS, modulo 2^128: Σ service ends − Σ service starts, Σ departures − Σ arrivals (ns), and
+  // the integrals they made at the last restart of the statistics.
+  Uint128 busy_sum_ = 0;
+  Uint128 present_sum_ = 0;
+  Uint128 busy_base_ = 0;
+  Uint128 present_base_ = 0;
   Uint128 wait_sum_ns_ = 0;   // counted FCFS waits
   std::uint64_t waits_ = 0;
   std::uint64_t arrivals_ = 0;
