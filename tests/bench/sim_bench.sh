@@ -68,7 +68,7 @@ echo "M/M/4 at rho = 0.9, $runs alternating runs each, one core per process (cus
 printf '  %-34s %12.0f   (%s customers)\n' "loadcast sim (engine path)" "$e" "$customers"
 printf '  %-34s %12.0f   (%s customers)\n' "hand-fused event loop" "$f" "$customers"
 printf '  %-34s %12.0f   (%s customers)\n' "SimPy 2 (python3-simpy)" "$s" "$simpy_customers"
-awk -v e="$e" -v f="$f" -v s="$s" 'BEGIN { printf "  engine / fused = %.2fx   engine / SimPy = %.1fx\n", e / f, e / s }'
+awk -v e="$e" -v f="$f" -v s="$s" 'BEGIN { printf "  engine / fused = %.3fx   engine / SimPy = %.1fx\n", e / f, e / s }'
 echo "  mean response (ms): engine $(awk '{ print $3 }' "$tmp/engine.log" | head -1), fused $(awk '{ print $8 }' "$tmp/fused.log" | head -1), SimPy $(awk '{ print $8 }' "$tmp/simpy.log" | head -1) (M/M/4 exact: W = 2.9694)"
 
 if [ "$smoke" -eq 0 ]; then
