@@ -314,6 +314,7 @@ struct NginxOptions {
   bool h2c = false;                     // plain port speaks HTTP/2 with prior knowledge (h2c)
   std::string upstream;                 // host:port: every request not matched otherwise is proxied there
   bool http1_only = false;              // TLS without http2 (ALPN offers http/1.1 only)
+  std::string tls_protocols;            // nginx's ssl_protocols (empty: nginx's default, TLS 1.2 on Debian 12)
 };
 
 // nginx from a temporary prefix: a static file at /index.html, 503s at /fail, optional TLS+h2
@@ -341,6 +342,7 @@ class Nginx {
     if (!cert.empty()) {
       listen += options.http1_only ? " ssl" : " ssl http2";
       extra = "ssl_certificate " + cert + "; ssl_certificate_key " + key + ";";
+      if (!options.tls_protocols.empty()) extra += " ssl_protocols " + options.tls_protocols + ";";
     } else if (options.h2c) {
       listen += " http2";
     }

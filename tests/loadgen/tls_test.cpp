@@ -79,6 +79,30 @@ TEST_CASE("TLS: --cacert trusts a test CA, a certificate for another name still 
   }
 }
 
+TEST_CASE("TLS: the native engines offer AES-128-GCM first, as browsers and h2load do, over TLS 1.2 and 1.3") {
+  // nginx takes the client's first choice among the suites it supports; /cipher answers 200
+  // only when that was AES-128-GCM (OpenSSL's own order would pick AES-256-GCM: 421).
+  test::SelfSignedCert cert;
+  for (const char* protocols : {"TLSv1.2", "TLSv1.3"}) {
+    test::NginxOptions options;
+    options.tls = &cert;
+    options.tls_protocols = protocols;
+    options.locations = "  location = /cipher { if ($ssl_cipher !~ \"AES128-GCM|AES_128_GCM\") { return 421; } return 200; }\n";
+    test::Nginx nginx(options);
+    for (const auto& e : kTlsEngines) {
+      if (e.choice != loadgen::EngineChoice::kNative) continue;
+      auto c = over(nginx.url("/cipher", true), e, 2, 300 * sim::kMillisecond);
+      c.engine.insecure = true;
+      const auto r = test::run(c);
+      const auto& q = r.result.requests;
+      INFO(protocols << " " << e.engine << ": " << r.result.to_json()["requests"].dump());
+      CHECK(q.ok > 10);
+      CHECK(q.errors == 0);
+      CHECK(q.balanced());
+    }
+  }
+}
+
 TEST_CASE("TLS: HTTP/2 over TLS needs the server to choose h2 by ALPN") {
   // nginx without http2 on its TLS port answers ALPN with http/1.1 only.
   test::TestCa ca;
