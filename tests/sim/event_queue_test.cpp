@@ -302,18 +302,30 @@ TEST_CASE("Simulation: events run in time and scheduling order whatever their ca
   }
 }
 
+// An event that counts its runs and schedules itself again `delay` later; when `flag` is set,
+// it raises the flag at run number `raise_at`.
+namespace {
+struct RepeatState {
+  std::uint64_t runs = 0;
+  std::atomic<bool>* flag = nullptr;
+  std::uint64_t raise_at = 0;
+};
+struct Repeat {
+  Simulation* sim;
+  RepeatState* state;
+  Time delay;
+  void operator()() const {
+    if (++state->runs == state->raise_at && state->flag != nullptr) state->flag->store(true);
+    sim->schedule(delay, *this);
+  }
+};
+}  // namespace
+
 TEST_CASE("Simulation: a model looping at one instant is stopped with NoProgress, not run forever") {
   Simulation sim;
-  std::uint64_t runs = 0;
-  struct Loop {
-    Simulation* sim;
-    std::uint64_t* runs;
-    void operator()() const {
-      ++*runs;
-      sim->schedule(0, Loop{sim, runs});
-    }
-  };
-  sim.schedule(5, Loop{&sim, &runs});
+  RepeatState state;
+  const std::uint64_t& runs = state.runs;
+  sim.schedule(5, Repeat{&sim, &state, 0});
   CHECK_THROWS_AS(sim.run_until(kSecond), NoProgress);
   // More than the limit ran at t = 5 ns, and not many more: the test is every 4,096 events.
   CHECK(runs > Simulation::kMaxEventsPerInstant);
@@ -324,16 +336,9 @@ TEST_CASE("Simulation: a model looping at one instant is stopped with NoProgress
 TEST_CASE("Simulation: a model whose clock advances runs more events than the per-instant limit") {
   // 2^26 + 2^20 events one nanosecond apart: the clock moves, so nothing is thrown.
   Simulation sim;
-  std::uint64_t runs = 0;
-  struct Tick {
-    Simulation* sim;
-    std::uint64_t* runs;
-    void operator()() const {
-      ++*runs;
-      sim->schedule(1, Tick{sim, runs});
-    }
-  };
-  sim.schedule(1, Tick{&sim, &runs});
+  RepeatState state;
+  const std::uint64_t& runs = state.runs;
+  sim.schedule(1, Repeat{&sim, &state, 1});
   const Time end = static_cast<Time>(Simulation::kMaxEventsPerInstant + (1u << 20));
   CHECK_NOTHROW(sim.run_until(end));
   CHECK(runs == Simulation::kMaxEventsPerInstant + (1u << 20));
@@ -344,17 +349,9 @@ TEST_CASE("Simulation: the interrupt flag stops a run within 4,096 events and sa
   Simulation sim;
   std::atomic<bool> flag{false};
   sim.set_interrupt(&flag);
-  std::uint64_t runs = 0;
-  struct Tick {
-    Simulation* sim;
-    std::uint64_t* runs;
-    std::atomic<bool>* flag;
-    void operator()() const {
-      if (++*runs == 10000) flag->store(true);
-      sim->schedule(kMillisecond, Tick{sim, runs, flag});
-    }
-  };
-  sim.schedule(kMillisecond, Tick{&sim, &runs, &flag});
+  RepeatState state{0, &flag, 10000};
+  const std::uint64_t& runs = state.runs;
+  sim.schedule(kMillisecond, Repeat{&sim, &state, kMillisecond});
   sim.run_until(1000 * kSecond);
   CHECK(sim.interrupted());
   CHECK(runs >= 10000);
