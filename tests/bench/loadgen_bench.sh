@@ -15,9 +15,16 @@
 #      and HTTP/2 (10 connections x 10 streams, h2load -m 10) — requests/s and CPU per request;
 #   5. h2c vs h2load on an http:// URL (h2load speaks h2c with prior knowledge there), 10 x 10;
 #   6. two generator threads: loadcast -t 2 vs wrk -t 2 at C connections, both threads on CPU 0,
-#      then unpinned on both CPUs (competing with nginx).
+#      then unpinned on both CPUs (competing with nginx);
+#   7. generator-bound throughput: parts 4 and 5 again with each generator held to half a core
+#      by a CPU cgroup (quota 50 ms per 100 ms), so the generator, not nginx, is the bottleneck.
+#      In parts 1-6 nginx's one worker saturates first (it spends more CPU per request than
+#      either generator), so their throughput ratios say "the server was driven to its limit"
+#      and sit at 1.0 give or take the noise; this part says how much load each generator
+#      makes from the same CPU. It needs a writable cgroup (v1 cpu controller or v2 cpu.max);
+#      without one it says so and is skipped.
 #
-#   tests/bench/loadgen_bench.sh [--runs K] [--duration SECONDS] [--only quick|open|many|https|h2c|t2] [--smoke]
+#   tests/bench/loadgen_bench.sh [--runs K] [--duration SECONDS] [--only quick|open|many|https|h2c|t2|capped] [--smoke]
 #
 # --only runs one of the parts (e.g. a short HTTPS comparison while tuning an engine); by
 # default all run. The load average is printed first: on a shared machine the figures are noise.
@@ -40,7 +47,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --only)
-      case "$2" in quick|open|many|https|h2c|t2) only=$2 ;; *) echo "loadgen_bench.sh: --only quick|open|many|https|h2c|t2" >&2; exit 2 ;; esac
+      case "$2" in quick|open|many|https|h2c|t2|capped) only=$2 ;; *) echo "loadgen_bench.sh: --only quick|open|many|https|h2c|t2|capped" >&2; exit 2 ;; esac
       shift 2 ;;
     --smoke) smoke=1; runs=1; duration=1; rate=2000; many=500; shift ;;
     *) echo "loadgen_bench.sh: unknown argument $1" >&2; exit 2 ;;
@@ -54,8 +61,10 @@ py=/usr/bin/python3
 
 tmp=$(mktemp -d)
 nginx_pid=""
+cgroup=""  # part 7's CPU cgroup, made there
 cleanup() {
   if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2> /dev/null || true; wait "$nginx_pid" 2> /dev/null || true; fi
+  if [ -n "$cgroup" ]; then rmdir "$cgroup" 2> /dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -105,30 +114,45 @@ for _ in $(seq 100); do
   curl -s -o /dev/null "http://127.0.0.1:$port/index.html" && break
   sleep 0.05
 done
+nginx_worker=$(pgrep -P "$nginx_pid" | head -1 || true)
 url="http://127.0.0.1:$port/index.html"
 tls_url="https://127.0.0.1:$tls_port/index.html"
 h2c_url="http://127.0.0.1:$h2c_port/index.html"
 
 balanced() { [ "$(json "$1/result.json" 'r["requests"]["total"] == r["requests"]["ok"] + r["requests"]["errors"] + r["requests"]["timeouts"] + r["requests"]["dropped"] + r["requests"]["in_flight"]')" = True ] || fail "accounting did not balance in $1"; }
 
-# Each prints "requests/s cpu-microseconds-per-request" (user + system CPU of the whole process).
-cpu_per_request() { awk -v rps="$1" -v d="$duration" '{ printf "%s %.2f\n", rps, ($1 + $2) * 1e6 / (rps * d) }' "$2"; }
+# Each prints "requests/s cpu-microseconds-per-request nginx-cpu-microseconds-per-request": the
+# generator's user + system CPU of the whole process, and the CPU nginx's worker spent over the
+# run. nginx is the bottleneck in most parts (one worker, one core), so throughput follows how
+# much work each generator's requests cost the server (the TLS cipher it offers first, say);
+# that column shows it, and unlike throughput it barely moves when the host steals CPU time.
+nginx_ticks() { if [ -n "$nginx_worker" ]; then awk '{ print $14 + $15 }' "/proc/$nginx_worker/stat"; else echo 0; fi; }
+clk_tck=$(getconf CLK_TCK)
+ng0=0
+cpu_per_request() {
+  awk -v rps="$1" -v d="$duration" -v ng="$(( $(nginx_ticks) - ng0 ))" -v hz="$clk_tck" \
+    '{ printf "%s %.2f %.2f\n", rps, ($1 + $2) * 1e6 / (rps * d), ng / hz * 1e6 / (rps * d) }' "$2"
+}
 cpus=0  # the generator's CPUs (part 6 also lets it use both)
+wrap=(env)  # what the generator is started through (part 7: into its CPU cgroup)
 loadcast_rps() {  # args: run name, loadcast load arguments...
   local name=$1 rps; shift
-  /usr/bin/time -f "%U %S" -o "$tmp/$name.time" taskset -c "$cpus" "$loadcast" load "$@" --out "$tmp/$name" > "$tmp/$name.txt"
+  ng0=$(nginx_ticks)
+  /usr/bin/time -f "%U %S" -o "$tmp/$name.time" "${wrap[@]}" taskset -c "$cpus" "$loadcast" load "$@" --out "$tmp/$name" > "$tmp/$name.txt"
   balanced "$tmp/$name"
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/$name.txt")
   cpu_per_request "$rps" "$tmp/$name.time"
 }
 wrk_rps() {
   local rps
-  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/wrk.time" taskset -c "$cpus" wrk "$@" | awk '/^Requests\/sec:/ { print $2 }')
+  ng0=$(nginx_ticks)
+  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/wrk.time" "${wrap[@]}" taskset -c "$cpus" wrk "$@" | awk '/^Requests\/sec:/ { print $2 }')
   cpu_per_request "$rps" "$tmp/wrk.time"
 }
 h2load_rps() {
   local rps
-  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/h2load.time" taskset -c "$cpus" h2load "$@" | awk '/^finished in/ { gsub(",", "", $4); print $4 }')
+  ng0=$(nginx_ticks)
+  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/h2load.time" "${wrap[@]}" taskset -c "$cpus" h2load "$@" | awk '/^finished in/ { gsub(",", "", $4); print $4 }')
   cpu_per_request "$rps" "$tmp/h2load.time"
 }
 want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
@@ -149,7 +173,8 @@ done
 lc=$(col_median 1 "$tmp/lc.txt"); wk=$(col_median 1 "$tmp/wrk.txt")
 [ -n "$lc" ] && [ -n "$wk" ] || fail "no throughput figure"
 echo "1. throughput, $conns connections, 1 thread: loadcast $lc req/s, wrk $wk req/s (medians of $runs); ratio loadcast/wrk $(ratio "$lc" "$wk")"
-echo "   CPU per request (user+sys, whole process): loadcast $(col_median 2 "$tmp/lc.txt") us, wrk $(col_median 2 "$tmp/wrk.txt") us"
+echo "   CPU per request (user+sys, whole process): loadcast $(col_median 2 "$tmp/lc.txt") us, wrk $(col_median 2 "$tmp/wrk.txt") us;" \
+     "nginx's CPU per request: under loadcast $(col_median 3 "$tmp/lc.txt") us, under wrk $(col_median 3 "$tmp/wrk.txt") us"
 echo "   loadcast runs: $(runs_of "$tmp/lc.txt"); wrk runs: $(runs_of "$tmp/wrk.txt")"
 fi
 
@@ -187,6 +212,7 @@ fi
 
 # 4. HTTPS with the native engines vs h2load, alternating.
 cpu_ratio() { ratio "$(col_median 2 "$1")" "$(col_median 2 "$2")"; }
+nginx_cpu() { echo "nginx's CPU per request under loadcast $(col_median 3 "$1") us, under h2load $(col_median 3 "$2") us"; }
 if want https; then
 : > "$tmp/lc_h1.txt"; : > "$tmp/h2l_h1.txt"; : > "$tmp/lc_h2.txt"; : > "$tmp/h2l_h2.txt"
 for i in $(seq 1 "$runs"); do
@@ -199,10 +225,10 @@ a=$(col_median 1 "$tmp/lc_h1.txt"); b=$(col_median 1 "$tmp/h2l_h1.txt"); c=$(col
 [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && [ -n "$d" ] || fail "no HTTPS figure"
 echo "4. HTTPS HTTP/1.1, $conns connections: loadcast $a req/s, h2load --h1 $b req/s; ratio $(ratio "$a" "$b");" \
      "CPU per request loadcast $(col_median 2 "$tmp/lc_h1.txt") us, h2load $(col_median 2 "$tmp/h2l_h1.txt") us; ratio $(cpu_ratio "$tmp/lc_h1.txt" "$tmp/h2l_h1.txt")"
-echo "   runs: loadcast $(runs_of "$tmp/lc_h1.txt"); h2load $(runs_of "$tmp/h2l_h1.txt")"
+echo "   $(nginx_cpu "$tmp/lc_h1.txt" "$tmp/h2l_h1.txt"); runs: loadcast $(runs_of "$tmp/lc_h1.txt"); h2load $(runs_of "$tmp/h2l_h1.txt")"
 echo "   HTTPS HTTP/2, 10 connections x 10 streams: loadcast $c req/s, h2load $d req/s; ratio $(ratio "$c" "$d");" \
      "CPU per request loadcast $(col_median 2 "$tmp/lc_h2.txt") us, h2load $(col_median 2 "$tmp/h2l_h2.txt") us; ratio $(cpu_ratio "$tmp/lc_h2.txt" "$tmp/h2l_h2.txt")"
-echo "   runs: loadcast $(runs_of "$tmp/lc_h2.txt"); h2load $(runs_of "$tmp/h2l_h2.txt");" \
+echo "   $(nginx_cpu "$tmp/lc_h2.txt" "$tmp/h2l_h2.txt"); runs: loadcast $(runs_of "$tmp/lc_h2.txt"); h2load $(runs_of "$tmp/h2l_h2.txt");" \
      "loadcast connections open (peak): $(json "$tmp/tls_h2_$runs/result.json" 'r["load"]["connections_open_peak"]')"
 fi
 
@@ -217,7 +243,7 @@ a=$(col_median 1 "$tmp/lc_h2c.txt"); b=$(col_median 1 "$tmp/h2l_h2c.txt")
 [ -n "$a" ] && [ -n "$b" ] || fail "no h2c figure"
 echo "5. h2c, 10 connections x 10 streams: loadcast $a req/s, h2load $b req/s; ratio $(ratio "$a" "$b");" \
      "CPU per request loadcast $(col_median 2 "$tmp/lc_h2c.txt") us, h2load $(col_median 2 "$tmp/h2l_h2c.txt") us; ratio $(cpu_ratio "$tmp/lc_h2c.txt" "$tmp/h2l_h2c.txt")"
-echo "   runs: loadcast $(runs_of "$tmp/lc_h2c.txt"); h2load $(runs_of "$tmp/h2l_h2c.txt")"
+echo "   $(nginx_cpu "$tmp/lc_h2c.txt" "$tmp/h2l_h2c.txt"); runs: loadcast $(runs_of "$tmp/lc_h2c.txt"); h2load $(runs_of "$tmp/h2l_h2c.txt")"
 fi
 
 # 6. Two generator threads, alternating: on CPU 0 beside nginx's CPU 1 (the generator's own cost,
@@ -238,4 +264,54 @@ for placement in 0 0,1; do
   echo "   runs: loadcast $(runs_of "$tmp/lc_t2.txt"); wrk $(runs_of "$tmp/wrk_t2.txt")"
 done
 cpus=0
+fi
+
+# 7. Generator-bound throughput: each generator held to half a core by a CPU cgroup, alternating.
+cgroup_setup() {  # prints the cgroup's directory, or nothing when none can be made
+  local v1=/sys/fs/cgroup/cpu v2=/sys/fs/cgroup dir
+  if [ -w "$v1" ] && [ -e "$v1/cpu.cfs_quota_us" ]; then
+    dir=$v1/loadcast-bench-$$
+    mkdir "$dir" 2> /dev/null && echo 100000 > "$dir/cpu.cfs_period_us" && echo 50000 > "$dir/cpu.cfs_quota_us" && echo "$dir" && return
+  elif [ -w "$v2/cgroup.subtree_control" ] && grep -qw cpu "$v2/cgroup.controllers" 2> /dev/null; then
+    echo +cpu > "$v2/cgroup.subtree_control" 2> /dev/null || true
+    dir=$v2/loadcast-bench-$$
+    mkdir "$dir" 2> /dev/null && echo "50000 100000" > "$dir/cpu.max" 2> /dev/null && echo "$dir" && return
+  fi
+  [ -n "${dir:-}" ] && rmdir "$dir" 2> /dev/null
+  return 0
+}
+if want capped; then
+cgroup=$(cgroup_setup)
+if [ -z "$cgroup" ]; then
+  echo "7. generator-bound throughput: skipped (no writable CPU cgroup here: neither /sys/fs/cgroup/cpu nor cgroup v2 with the cpu controller)"
+else
+  # The shell joins the cgroup, then becomes the generator: everything it runs is held to the quota.
+  # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell
+  wrap=(sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cgroup")
+  capped_pair() {  # args: label, file stem, loadcast arguments -- h2load arguments
+    local label=$1 stem=$2; shift 2
+    local lc_args=() h2_args=()
+    while [ "$1" != "--" ]; do lc_args+=("$1"); shift; done
+    shift
+    h2_args=("$@")
+    : > "$tmp/cap_lc_$stem.txt"; : > "$tmp/cap_h2l_$stem.txt"
+    for i in $(seq 1 "$runs"); do
+      loadcast_rps "cap_${stem}_$i" "${lc_args[@]}" >> "$tmp/cap_lc_$stem.txt"
+      h2load_rps "${h2_args[@]}" >> "$tmp/cap_h2l_$stem.txt"
+    done
+    local a b
+    a=$(col_median 1 "$tmp/cap_lc_$stem.txt"); b=$(col_median 1 "$tmp/cap_h2l_$stem.txt")
+    [ -n "$a" ] && [ -n "$b" ] || fail "no generator-bound figure for $label"
+    echo "7. $label, each generator held to half a core: loadcast $a req/s, h2load $b req/s; ratio $(ratio "$a" "$b");" \
+         "CPU per request loadcast $(col_median 2 "$tmp/cap_lc_$stem.txt") us, h2load $(col_median 2 "$tmp/cap_h2l_$stem.txt") us"
+    echo "   runs: loadcast $(runs_of "$tmp/cap_lc_$stem.txt"); h2load $(runs_of "$tmp/cap_h2l_$stem.txt")"
+  }
+  capped_pair "HTTPS HTTP/1.1, $conns connections" h1 --url "$tls_url" -k -c "$conns" -t 1 -d "${duration}s" \
+    -- --h1 -c "$conns" -t 1 -D "$duration" "$tls_url"
+  capped_pair "HTTPS HTTP/2, 10 connections x 10 streams" h2 --url "$tls_url" -k --http2 --streams 10 -c 10 -t 1 -d "${duration}s" \
+    -- -c 10 -m 10 -t 1 -D "$duration" "$tls_url"
+  capped_pair "h2c, 10 connections x 10 streams" h2c --url "$h2c_url" --http2 --streams 10 -c 10 -t 1 -d "${duration}s" \
+    -- -c 10 -m 10 -t 1 -D "$duration" "$h2c_url"
+  wrap=(env)
+fi
 fi
