@@ -8,8 +8,8 @@
 // kMaxEventsPerInstant events without the clock advancing throw NoProgress (a model looping at
 // one instant), and an interrupt flag (set by a signal handler) stops the run at the next check,
 // leaving the clock at the last event run (interrupted() says so). Both are checked every
-// kInterruptCheck events, not per event: the run loop then pays a count and a test per event. No globals: several
-// Simulations may run on several threads.
+// kInterruptCheck events, not per event: the run loop then pays a count and a test per event.
+// No globals: several Simulations may run on several threads.
 #pragma once
 
 #include <atomic>
