@@ -16,8 +16,9 @@
 #   5. h2c vs h2load on an http:// URL (h2load speaks h2c with prior knowledge there), 10 x 10;
 #   6. two generator threads: loadcast -t 2 vs wrk -t 2 at C connections, both threads on CPU 0,
 #      then unpinned on both CPUs (competing with nginx);
-#   7. generator-bound throughput: parts 4 and 5 again with each generator held to half a core
-#      by a CPU cgroup (quota 50 ms per 100 ms), so the generator, not nginx, is the bottleneck.
+#   7. generator-bound throughput: parts 4 and 5, and plain HTTP/1.1 with 1 and 2 threads
+#      against wrk, again with each generator held to half a core by a CPU cgroup (quota 50 ms
+#      per 100 ms, on CPU 0), so the generator, not nginx, is the bottleneck.
 #      In parts 1-6 nginx's one worker saturates first (it spends more CPU per request than
 #      either generator), so their throughput ratios say "the server was driven to its limit"
 #      and sit at 1.0 give or take the noise; this part says how much load each generator
@@ -288,30 +289,34 @@ else
   # The shell joins the cgroup, then becomes the generator: everything it runs is held to the quota.
   # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell
   wrap=(sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cgroup")
-  capped_pair() {  # args: label, file stem, loadcast arguments -- h2load arguments
-    local label=$1 stem=$2; shift 2
-    local lc_args=() h2_args=()
+  capped_pair() {  # args: label, file stem, peer (h2load or wrk), loadcast arguments -- peer arguments
+    local label=$1 stem=$2 peer=$3; shift 3
+    local lc_args=() peer_args=()
     while [ "$1" != "--" ]; do lc_args+=("$1"); shift; done
     shift
-    h2_args=("$@")
-    : > "$tmp/cap_lc_$stem.txt"; : > "$tmp/cap_h2l_$stem.txt"
+    peer_args=("$@")
+    : > "$tmp/cap_lc_$stem.txt"; : > "$tmp/cap_peer_$stem.txt"
     for i in $(seq 1 "$runs"); do
       loadcast_rps "cap_${stem}_$i" "${lc_args[@]}" >> "$tmp/cap_lc_$stem.txt"
-      h2load_rps "${h2_args[@]}" >> "$tmp/cap_h2l_$stem.txt"
+      "${peer}_rps" "${peer_args[@]}" >> "$tmp/cap_peer_$stem.txt"
     done
     local a b
-    a=$(col_median 1 "$tmp/cap_lc_$stem.txt"); b=$(col_median 1 "$tmp/cap_h2l_$stem.txt")
+    a=$(col_median 1 "$tmp/cap_lc_$stem.txt"); b=$(col_median 1 "$tmp/cap_peer_$stem.txt")
     [ -n "$a" ] && [ -n "$b" ] || fail "no generator-bound figure for $label"
-    echo "7. $label, each generator held to half a core: loadcast $a req/s, h2load $b req/s; ratio $(ratio "$a" "$b");" \
-         "CPU per request loadcast $(col_median 2 "$tmp/cap_lc_$stem.txt") us, h2load $(col_median 2 "$tmp/cap_h2l_$stem.txt") us"
-    echo "   runs: loadcast $(runs_of "$tmp/cap_lc_$stem.txt"); h2load $(runs_of "$tmp/cap_h2l_$stem.txt")"
+    echo "7. $label, each generator held to half a core: loadcast $a req/s, $peer $b req/s; ratio $(ratio "$a" "$b");" \
+         "CPU per request loadcast $(col_median 2 "$tmp/cap_lc_$stem.txt") us, $peer $(col_median 2 "$tmp/cap_peer_$stem.txt") us"
+    echo "   runs: loadcast $(runs_of "$tmp/cap_lc_$stem.txt"); $peer $(runs_of "$tmp/cap_peer_$stem.txt")"
   }
-  capped_pair "HTTPS HTTP/1.1, $conns connections" h1 --url "$tls_url" -k -c "$conns" -t 1 -d "${duration}s" \
+  capped_pair "HTTPS HTTP/1.1, $conns connections" h1 h2load --url "$tls_url" -k -c "$conns" -t 1 -d "${duration}s" \
     -- --h1 -c "$conns" -t 1 -D "$duration" "$tls_url"
-  capped_pair "HTTPS HTTP/2, 10 connections x 10 streams" h2 --url "$tls_url" -k --http2 --streams 10 -c 10 -t 1 -d "${duration}s" \
+  capped_pair "HTTPS HTTP/2, 10 connections x 10 streams" h2 h2load --url "$tls_url" -k --http2 --streams 10 -c 10 -t 1 -d "${duration}s" \
     -- -c 10 -m 10 -t 1 -D "$duration" "$tls_url"
-  capped_pair "h2c, 10 connections x 10 streams" h2c --url "$h2c_url" --http2 --streams 10 -c 10 -t 1 -d "${duration}s" \
+  capped_pair "h2c, 10 connections x 10 streams" h2c h2load --url "$h2c_url" --http2 --streams 10 -c 10 -t 1 -d "${duration}s" \
     -- -c 10 -m 10 -t 1 -D "$duration" "$h2c_url"
+  capped_pair "HTTP/1.1, $conns connections, 1 thread" plain1 wrk --url "$url" -c "$conns" -t 1 -d "${duration}s" \
+    -- -c "$conns" -t 1 -d "${duration}s" "$url"
+  capped_pair "HTTP/1.1, $conns connections, 2 threads on CPU 0" plain2 wrk --url "$url" -c "$conns" -t 2 -d "${duration}s" \
+    -- -c "$conns" -t 2 -d "${duration}s" "$url"
   wrap=(env)
 fi
 fi
