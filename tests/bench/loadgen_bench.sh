@@ -32,7 +32,7 @@
 # --smoke: one short run of everything at small sizes; fails only if a tool produced no
 # result or loadcast's accounting did not balance (a ctest runs it so the script cannot rot).
 # Uses build/release unless LOADCAST_BUILD points elsewhere.
-set -euo pipefail
+set -Eeuo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${LOADCAST_BUILD:-$here/../../build/release}
 loadcast=$build/cli/loadcast
@@ -63,6 +63,11 @@ py=/usr/bin/python3
 tmp=$(mktemp -d)
 nginx_pid=""
 cgroup=""  # part 7's CPU cgroup, made there
+# Every generator run is bounded: a run past 3 x its duration + 60 s is stopped (timeout exits
+# 124), and any failing command ends the script with its line number.
+limit=$(( duration * 3 + 60 ))
+tmo=(timeout -k 5 "$limit")
+trap 'echo "loadgen_bench.sh: line $LINENO: a command failed (exit $?; 124: a run went past ${limit} s and was stopped)" >&2' ERR
 cleanup() {
   if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2> /dev/null || true; wait "$nginx_pid" 2> /dev/null || true; fi
   if [ -n "$cgroup" ]; then rmdir "$cgroup" 2> /dev/null || true; fi
@@ -139,7 +144,7 @@ wrap=(env)  # what the generator is started through (part 7: into its CPU cgroup
 loadcast_rps() {  # args: run name, loadcast load arguments...
   local name=$1 rps; shift
   ng0=$(nginx_ticks)
-  /usr/bin/time -f "%U %S" -o "$tmp/$name.time" "${wrap[@]}" taskset -c "$cpus" "$loadcast" load "$@" --out "$tmp/$name" > "$tmp/$name.txt"
+  /usr/bin/time -f "%U %S" -o "$tmp/$name.time" "${tmo[@]}" "${wrap[@]}" taskset -c "$cpus" "$loadcast" load "$@" --out "$tmp/$name" > "$tmp/$name.txt"
   balanced "$tmp/$name"
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/$name.txt")
   cpu_per_request "$rps" "$tmp/$name.time"
@@ -147,13 +152,13 @@ loadcast_rps() {  # args: run name, loadcast load arguments...
 wrk_rps() {
   local rps
   ng0=$(nginx_ticks)
-  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/wrk.time" "${wrap[@]}" taskset -c "$cpus" wrk "$@" | awk '/^Requests\/sec:/ { print $2 }')
+  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/wrk.time" "${tmo[@]}" "${wrap[@]}" taskset -c "$cpus" wrk "$@" | awk '/^Requests\/sec:/ { print $2 }')
   cpu_per_request "$rps" "$tmp/wrk.time"
 }
 h2load_rps() {
   local rps
   ng0=$(nginx_ticks)
-  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/h2load.time" "${wrap[@]}" taskset -c "$cpus" h2load "$@" | awk '/^finished in/ { gsub(",", "", $4); print $4 }')
+  rps=$(/usr/bin/time -f "%U %S" -o "$tmp/h2load.time" "${tmo[@]}" "${wrap[@]}" taskset -c "$cpus" h2load "$@" | awk '/^finished in/ { gsub(",", "", $4); print $4 }')
   cpu_per_request "$rps" "$tmp/h2load.time"
 }
 want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
@@ -194,8 +199,8 @@ fi
 # plain and over TLS.
 many_part() {  # args: label, URL, extra loadcast arguments...
   local label=$1 target=$2; shift 2
-  "$loadcast" load --url "$target" "$@" -c 10 -t 2 -d "${duration}s" --out "$tmp/base" > /dev/null
-  "$loadcast" load --url "$target" "$@" -c "$many" -t 2 -d "${duration}s" --timeout 30s --out "$tmp/many" > "$tmp/many.txt"
+  "${tmo[@]}" "$loadcast" load --url "$target" "$@" -c 10 -t 2 -d "${duration}s" --out "$tmp/base" > /dev/null
+  "${tmo[@]}" "$loadcast" load --url "$target" "$@" -c "$many" -t 2 -d "${duration}s" --timeout 30s --out "$tmp/many" > "$tmp/many.txt"
   balanced "$tmp/many"
   local base_kib many_kib open_peak
   base_kib=$(json "$tmp/base/result.json" 'r["load"]["generator"]["rss_peak_kib"]')
@@ -320,3 +325,4 @@ else
   wrap=(env)
 fi
 fi
+echo "loadgen_bench: done in ${SECONDS} s"
