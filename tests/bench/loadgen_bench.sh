@@ -129,9 +129,10 @@ balanced() { [ "$(json "$1/result.json" 'r["requests"]["total"] == r["requests"]
 
 # Each prints "requests/s cpu-microseconds-per-request nginx-cpu-microseconds-per-request": the
 # generator's user + system CPU of the whole process, and the CPU nginx's worker spent over the
-# run. nginx is the bottleneck in most parts (one worker, one core), so throughput follows how
-# much work each generator's requests cost the server (the TLS cipher it offers first, say);
-# that column shows it, and unlike throughput it barely moves when the host steals CPU time.
+# run. nginx is the bottleneck in parts 1-6 (one worker, one core), so throughput there follows
+# how much work each generator's requests cost the server (the TLS cipher it offers first,
+# say); that column shows it. It is noisy too: on a host whose hypervisor steals CPU time it
+# swung by +-15 % between 5 s runs of the same client.
 nginx_ticks() { if [ -n "$nginx_worker" ]; then awk '{ print $14 + $15 }' "/proc/$nginx_worker/stat"; else echo 0; fi; }
 clk_tck=$(getconf CLK_TCK)
 ng0=0
